@@ -1,0 +1,166 @@
+// Package builtins holds the Starlark-visible world of kstar: the kafka
+// module and its types (KafkaProducer, KafkaConsumer, ...), the json,
+// msgpack, time, sys and os modules, Python-style exceptions, and the
+// Python rendering of values (repr, str, %-formatting) that print uses.
+//
+// Every builtin reaches the host through the Env stored in its thread
+// (see EnvOf): output writers, argv, the default bootstrap servers, the
+// execution's context, and the registry of open Kafka clients.
+package builtins
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"go.starlark.net/starlark"
+)
+
+// DefaultBootstrapServers is kafka-python's default broker address,
+// used when neither the script nor the host names one.
+const DefaultBootstrapServers = "localhost:9092"
+
+// envKey is the thread-local key under which the Env is stored.
+const envKey = "kstar.env"
+
+// Client is a Kafka client opened by a script. The runtime shuts every
+// client down when the script ends (or the REPL exits), on the script's
+// thread, so pending callbacks still run and buffered records are flushed.
+type Client interface {
+	// Shutdown flushes and closes the client, waiting at most timeout.
+	Shutdown(thread *starlark.Thread, timeout time.Duration) error
+}
+
+// Env is the host side of a running script.
+type Env struct {
+	// Stdout and Stderr receive print output and sys.stdout/sys.stderr
+	// writes. Default: os.Stdout and os.Stderr.
+	Stdout, Stderr io.Writer
+	// Argv is sys.argv. Default: empty.
+	Argv []string
+	// BootstrapServers is used by clients that pass no bootstrap_servers.
+	// Default: DefaultBootstrapServers.
+	BootstrapServers string
+	// Getenv serves os.getenv and os.environ; nil means the script sees
+	// an empty environment.
+	Getenv func() map[string]string
+	// AllowedBrokers, when non-nil, is the only set of broker addresses a
+	// script's clients may connect to.
+	AllowedBrokers []string
+	// AllowedTopics, when non-nil, is the only set of topics a script's
+	// clients may produce to or consume from.
+	AllowedTopics []string
+
+	mu      sync.Mutex
+	ctx     context.Context
+	clients []Client
+}
+
+// NewEnv returns an Env with the defaults documented on its fields.
+func NewEnv() *Env {
+	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, BootstrapServers: DefaultBootstrapServers, ctx: context.Background()}
+}
+
+// Attach stores env in thread so builtins can find it with EnvOf.
+func (env *Env) Attach(thread *starlark.Thread) { thread.SetLocal(envKey, env) }
+
+// EnvOf returns the Env attached to thread, or a default Env if none is.
+func EnvOf(thread *starlark.Thread) *Env {
+	if env, ok := thread.Local(envKey).(*Env); ok {
+		return env
+	}
+	env := NewEnv()
+	env.Attach(thread)
+	return env
+}
+
+// SetContext sets the context of the execution now running on the
+// thread; blocking builtins stop when it is done.
+func (env *Env) SetContext(ctx context.Context) {
+	env.mu.Lock()
+	env.ctx = ctx
+	env.mu.Unlock()
+}
+
+// Context returns the context of the current execution.
+func (env *Env) Context() context.Context {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	if env.ctx == nil {
+		return context.Background()
+	}
+	return env.ctx
+}
+
+// ContextOf returns the context of the execution running on thread:
+// blocking builtins must select on its Done channel and return
+// Interrupted(ctx) when it fires.
+func ContextOf(thread *starlark.Thread) context.Context { return EnvOf(thread).Context() }
+
+// Track registers a client to be shut down when the script ends.
+func (env *Env) Track(c Client) {
+	env.mu.Lock()
+	env.clients = append(env.clients, c)
+	env.mu.Unlock()
+}
+
+// Untrack forgets a client that the script closed itself.
+func (env *Env) Untrack(c Client) {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	for i, x := range env.clients {
+		if x == c {
+			env.clients = append(env.clients[:i], env.clients[i+1:]...)
+			return
+		}
+	}
+}
+
+// Shutdown shuts down every tracked client in reverse order of creation,
+// each bounded by timeout, and returns the first error.
+func (env *Env) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
+	env.mu.Lock()
+	clients := env.clients
+	env.clients = nil
+	env.mu.Unlock()
+	var first error
+	for i := len(clients) - 1; i >= 0; i-- {
+		if err := clients[i].Shutdown(thread, timeout); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Interrupted returns the exception a blocking builtin reports when ctx is
+// done: the cause itself when it is an exception (ErrKeyboardInterrupt for
+// Ctrl-C), TimeoutError for a host's deadline, CancelledError otherwise.
+func Interrupted(ctx context.Context) *Exception {
+	cause := context.Cause(ctx)
+	if cause == nil {
+		cause = ctx.Err()
+	}
+	if e, ok := cause.(*Exception); ok {
+		return e
+	}
+	if errors.Is(cause, context.DeadlineExceeded) {
+		return NewException(TimeoutError, "execution deadline exceeded")
+	}
+	return NewException(CancelledError, cause.Error())
+}
+
+// ErrKeyboardInterrupt is the cancellation cause the runtime uses for
+// Ctrl-C; scripts see it as KeyboardInterrupt.
+var ErrKeyboardInterrupt = NewException(KeyboardInterrupt, "")
+
+// TextWriter is a file-like value (sys.stdout, sys.stderr) that print's
+// file= argument and write() calls send text to.
+type TextWriter interface {
+	starlark.Value
+	WriteText(thread *starlark.Thread, s string) error
+}
+
+func init() { debugPanics = os.Getenv("KSTAR_DEBUG_PANICS") != "" }

@@ -1,0 +1,281 @@
+package builtins
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.starlark.net/starlark"
+)
+
+// PyReprer is implemented by values whose Python repr differs from their
+// String method (String is used for str()).
+type PyReprer interface {
+	PyRepr() string
+}
+
+// Repr renders v as CPython's repr() would: 'single quoted' strings,
+// b'..' bytes, {'a': 1} dicts, (1,) tuples, True/False/None, floats in
+// Python's shortest form. kstar's own types render their kafka-python repr.
+func Repr(v starlark.Value) string {
+	var b strings.Builder
+	writeRepr(&b, v, nil)
+	return b.String()
+}
+
+// Str renders v as CPython's str() would: strings as themselves, every
+// other value as its repr (exceptions as their message).
+func Str(v starlark.Value) string {
+	switch v := v.(type) {
+	case starlark.String:
+		return string(v)
+	case *Exception:
+		return v.String()
+	}
+	return Repr(v)
+}
+
+// writeRepr appends the repr of v; path guards against cycles ([...] as
+// CPython prints a list that contains itself).
+func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
+	for _, p := range path {
+		if p == v {
+			switch v.(type) {
+			case *starlark.Dict:
+				b.WriteString("{...}")
+			default:
+				b.WriteString("[...]")
+			}
+			return
+		}
+	}
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("None")
+	case starlark.NoneType:
+		b.WriteString("None")
+	case starlark.Bool:
+		if v {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+	case starlark.Int:
+		b.WriteString(v.String())
+	case starlark.Float:
+		b.WriteString(FloatRepr(float64(v)))
+	case starlark.String:
+		b.WriteString(QuoteString(string(v)))
+	case starlark.Bytes:
+		b.WriteString(QuoteBytes(string(v)))
+	case *starlark.List:
+		b.WriteByte('[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, v.Index(i), append(path, v))
+		}
+		b.WriteByte(']')
+	case starlark.Tuple:
+		b.WriteByte('(')
+		for i, x := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, x, append(path, v))
+		}
+		if len(v) == 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+	case *starlark.Dict:
+		b.WriteByte('{')
+		for i, item := range v.Items() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, item[0], append(path, v))
+			b.WriteString(": ")
+			writeRepr(b, item[1], append(path, v))
+		}
+		b.WriteByte('}')
+	case *starlark.Set:
+		if v.Len() == 0 {
+			b.WriteString("set()")
+			return
+		}
+		b.WriteByte('{')
+		iter := v.Iterate()
+		defer iter.Done()
+		var x starlark.Value
+		for i := 0; iter.Next(&x); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			writeRepr(b, x, append(path, v))
+		}
+		b.WriteByte('}')
+	case PyReprer:
+		b.WriteString(v.PyRepr())
+	case *starlark.Function:
+		b.WriteString("<function " + v.Name() + ">")
+	case *starlark.Builtin:
+		if v.Receiver() != nil {
+			b.WriteString("<built-in method " + v.Name() + " of " + v.Receiver().Type() + " object>")
+		} else {
+			b.WriteString("<built-in function " + v.Name() + ">")
+		}
+	default:
+		b.WriteString(v.String())
+	}
+}
+
+// FloatRepr formats f as Python's repr(float): the shortest string that
+// round-trips, in fixed notation when the decimal exponent is in
+// [-4, 16), otherwise scientific ("1e+16", "1.5e-05"); "inf", "nan".
+func FloatRepr(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "nan"
+	}
+	// Shortest round-trip digits and decimal exponent.
+	s := strconv.FormatFloat(f, 'e', -1, 64) // e.g. "-1.2345e+06"
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	mant, expStr, _ := strings.Cut(s, "e")
+	exp, _ := strconv.Atoi(expStr)
+	digits := strings.Replace(mant, ".", "", 1)
+	var out string
+	if exp >= -4 && exp < 16 {
+		if exp >= 0 {
+			if len(digits) <= exp+1 {
+				out = digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
+			} else {
+				out = digits[:exp+1] + "." + digits[exp+1:]
+			}
+		} else {
+			out = "0." + strings.Repeat("0", -exp-1) + digits
+		}
+	} else {
+		out = digits[:1]
+		if len(digits) > 1 {
+			out += "." + digits[1:]
+		}
+		sign := "+"
+		if exp < 0 {
+			sign, exp = "-", -exp
+		}
+		out += "e" + sign + leftPad2(strconv.Itoa(exp))
+	}
+	if neg {
+		return "-" + out
+	}
+	return out
+}
+
+func leftPad2(s string) string {
+	if len(s) < 2 {
+		return "0" + s
+	}
+	return s
+}
+
+// QuoteString renders s as Python's repr of a str: single quotes unless
+// s contains ' and no ", with \n, \t, \\ and non-printable escapes.
+func QuoteString(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(quote)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			// Not valid UTF-8: Python strs cannot hold this; show the byte.
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i]), 16))
+			i++
+			continue
+		}
+		i += size
+		switch {
+		case r == rune(quote) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x` + hex2(int(r)))
+		case r < 0x80 || isPyPrintable(r):
+			b.WriteRune(r)
+		case r <= 0xff:
+			b.WriteString(`\x` + hex2(int(r)))
+		case r <= 0xffff:
+			b.WriteString(`\u` + hexN(int(r), 4))
+		default:
+			b.WriteString(`\U` + hexN(int(r), 8))
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+// isPyPrintable approximates Python's str.isprintable for non-ASCII runes.
+func isPyPrintable(r rune) bool {
+	if unicode.IsSpace(r) {
+		return r == ' '
+	}
+	return unicode.IsPrint(r)
+}
+
+// QuoteBytes renders s as Python's repr of bytes: b'...' with \x escapes
+// for bytes outside printable ASCII.
+func QuoteBytes(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 3)
+	b.WriteByte('b')
+	b.WriteByte(quote)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == quote || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c >= 0x7f:
+			b.WriteString(`\x` + hex2(int(c)))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+func hex2(n int) string { return hexN(n, 2) }
+
+func hexN(n, width int) string {
+	s := strconv.FormatInt(int64(n), 16)
+	return strings.Repeat("0", width-len(s)) + s
+}

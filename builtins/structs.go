@@ -1,0 +1,36 @@
+package builtins
+
+import "go.starlark.net/starlark"
+
+// kafka.structs: the namedtuples shared by the producer, the consumer and
+// the admin client, with kafka-python 2.0.2's fields and reprs.
+var (
+	// TopicPartition(topic, partition).
+	TopicPartitionType = NewNamedTupleType("TopicPartition", []string{"topic", "partition"})
+	// OffsetAndMetadata(offset, metadata); kstar also accepts 3.0's
+	// defaults (metadata='').
+	OffsetAndMetadataType = NewNamedTupleType("OffsetAndMetadata", []string{"offset", "metadata"}, starlark.String(""))
+	// OffsetAndTimestamp(offset, timestamp), as offsets_for_times returns.
+	OffsetAndTimestampType = NewNamedTupleType("OffsetAndTimestamp", []string{"offset", "timestamp"})
+	// BrokerMetadata(nodeId, host, port, rack).
+	BrokerMetadataType = NewNamedTupleType("BrokerMetadata", []string{"nodeId", "host", "port", "rack"})
+)
+
+// NewTopicPartition returns TopicPartition(topic=topic, partition=partition).
+func NewTopicPartition(topic string, partition int32) *NamedTuple {
+	return TopicPartitionType.Make(starlark.String(topic), starlark.MakeInt(int(partition)))
+}
+
+// AsTopicPartition unpacks a TopicPartition; ok is false for any other value.
+func AsTopicPartition(v starlark.Value) (topic string, partition int32, ok bool) {
+	nt, isNT := v.(*NamedTuple)
+	if !isNT || nt.typ != TopicPartitionType {
+		return "", 0, false
+	}
+	t, ok1 := nt.values[0].(starlark.String)
+	p, err := starlark.AsInt32(nt.values[1])
+	if !ok1 || err != nil {
+		return "", 0, false
+	}
+	return string(t), int32(p), true
+}

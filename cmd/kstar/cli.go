@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"golang.org/x/term"
+
+	"github.com/kstar-dev/kstar/broker"
+	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// Version is kstar's version, printed by `kstar version`.
+var Version = "0.1.0"
+
+// Exit codes, as python uses them.
+const (
+	exitOK          = 0
+	exitScriptError = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+const usage = `usage: kstar [flags] [FILE | -c CODE | -] [ARGS...]
+       kstar check FILE...
+       kstar broker [--port 9092] [--brokers N] [--partitions N]
+       kstar version
+
+Runs kafka-python style scripts. With no script, kstar opens a REPL when
+stdin is a terminal and runs stdin as a script when it is not.
+
+flags:
+`
+
+// Main runs the kstar command line and returns the exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "version":
+			fmt.Fprintf(stdout, "kstar %s\n", Version)
+			return exitOK
+		case "check":
+			return checkCmd(args[1:], stdout, stderr)
+		case "broker":
+			return brokerCmd(args[1:], stdout, stderr)
+		}
+	}
+	fs := flag.NewFlagSet("kstar", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	code := fs.String("c", "", "run `CODE` instead of a file")
+	bootstrap := fs.String("bootstrap-servers", os.Getenv("KSTAR_BOOTSTRAP_SERVERS"), "default `HOSTS` for clients that pass no bootstrap_servers (env KSTAR_BOOTSTRAP_SERVERS; default localhost:9092)")
+	embedded := fs.Bool("embedded", false, "start an in-process Kafka broker (kfake) for the script")
+	embeddedPort := fs.Int("embedded-port", 9092, "`PORT` of the embedded broker on 127.0.0.1")
+	embeddedPartitions := fs.Int("embedded-partitions", 3, "partition count of topics the embedded broker auto-creates")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	rest := fs.Args()
+	codeGiven := false
+	fs.Visit(func(f *flag.Flag) { codeGiven = codeGiven || f.Name == "c" })
+
+	if *embedded {
+		b, err := broker.Start(broker.Config{Port: *embeddedPort, Partitions: *embeddedPartitions})
+		if err != nil {
+			fmt.Fprintf(stderr, "kstar: --embedded: %v (choose another with --embedded-port)\n", err)
+			return exitUsage
+		}
+		defer b.Close()
+		if *bootstrap == "" {
+			*bootstrap = b.Bootstrap()
+		}
+	}
+	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron()}
+	if *bootstrap != "" {
+		opts = append(opts, runtime.WithBootstrapServers(*bootstrap))
+	}
+	rt := runtime.New(opts...)
+
+	var filename string
+	var src []byte
+	var argv []string
+	switch {
+	case codeGiven:
+		filename, src, argv = "<string>", []byte(*code), append([]string{"-c"}, rest...)
+	case len(rest) > 0 && rest[0] != "-":
+		data, err := os.ReadFile(rest[0])
+		if err != nil {
+			fmt.Fprintf(stderr, "kstar: can't open file '%s': %v\n", rest[0], unwrapPathError(err))
+			return exitUsage
+		}
+		filename, src, argv = rest[0], data, rest
+	default:
+		if len(rest) == 0 && isTerminal(stdin) {
+			return replCmd(rt, stdin, stdout, stderr, *bootstrap, *embedded)
+		}
+		data, err := io.ReadAll(stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "kstar: reading stdin: %v\n", err)
+			return exitUsage
+		}
+		filename, src, argv = "<stdin>", data, rest
+		if len(argv) == 0 {
+			argv = []string{"-"}
+		}
+	}
+	ctx, stop := interruptContext()
+	defer stop()
+	err := rt.ExecFile(ctx, filename, src, argv)
+	if err != nil {
+		fmt.Fprint(stderr, runtime.FormatError(err))
+	}
+	return runtime.ExitCode(err)
+}
+
+// interruptContext returns a context cancelled with KeyboardInterrupt on
+// SIGINT and SIGTERM.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			cancel(builtins.ErrKeyboardInterrupt)
+		case <-done:
+		}
+	}()
+	return ctx, func() { signal.Stop(sigs); close(done); cancel(nil) }
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+func checkCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: kstar check FILE...")
+		return exitUsage
+	}
+	rt := runtime.New()
+	status := exitOK
+	for _, name := range args {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "kstar: can't open file '%s': %v\n", name, unwrapPathError(err))
+			status = exitUsage
+			continue
+		}
+		if err := rt.Check(name, data); err != nil {
+			fmt.Fprint(stderr, runtime.FormatError(err))
+			status = exitScriptError
+		}
+	}
+	return status
+}
+
+func brokerCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("kstar broker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	port := fs.Int("port", 9092, "`PORT` of the first broker on 127.0.0.1 (0 picks a free one)")
+	brokers := fs.Int("brokers", 1, "number of brokers")
+	partitions := fs.Int("partitions", 3, "partition count of auto-created topics")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	b, err := broker.Start(broker.Config{Port: *port, Brokers: *brokers, Partitions: *partitions})
+	if err != nil {
+		fmt.Fprintf(stderr, "kstar broker: %v\n", err)
+		return exitUsage
+	}
+	defer b.Close()
+	fmt.Fprintf(stdout, "kstar broker listening on %s (Ctrl-C to stop)\n", strings.Join(b.Addrs(), ","))
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	<-sigs
+	fmt.Fprintln(stdout, "kstar broker stopped")
+	return exitOK
+}

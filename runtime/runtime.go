@@ -1,0 +1,333 @@
+// Package runtime is kstar's embeddable engine: it runs Python-looking
+// Starlark scripts whose KafkaProducer and KafkaConsumer behave like
+// kafka-python's, on franz-go.
+//
+// A Runtime is built once with options (default bootstrap servers, output
+// writers, step limit, extra modules) and runs files, strings or REPL
+// chunks. Source passes through a Python front end first (imports,
+// f-strings, %-formatting, str.encode/bytes.decode, "is"), so scripts
+// written for kafka-python run unchanged. Every execution carries a
+// context.Context: cancelling it stops loops and blocking Kafka calls.
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"time"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins"
+)
+
+// fileOptions are the Starlark dialect options kstar scripts get: top-level
+// for/if/while, while loops, sets, reassignable globals and recursion.
+var fileOptions = &syntax.FileOptions{
+	Set:             true,
+	While:           true,
+	TopLevelControl: true,
+	GlobalReassign:  true,
+	Recursion:       true,
+}
+
+// ShutdownTimeout bounds how long the end of a script waits for its
+// producers to flush and its consumers to close.
+const ShutdownTimeout = 30 * time.Second
+
+// Option configures a Runtime.
+type Option func(*Runtime)
+
+// WithBootstrapServers sets the brokers that clients use when the script
+// passes no bootstrap_servers. Default: "localhost:9092", kafka-python's.
+func WithBootstrapServers(servers string) Option {
+	return func(r *Runtime) { r.bootstrap = servers }
+}
+
+// WithStdout sets where print writes. Default: os.Stdout.
+func WithStdout(w io.Writer) Option { return func(r *Runtime) { r.stdout = w } }
+
+// WithStderr sets where sys.stderr and tracebacks go. Default: os.Stderr.
+func WithStderr(w io.Writer) Option { return func(r *Runtime) { r.stderr = w } }
+
+// WithMaxSteps limits the Starlark execution steps of each execution;
+// a script that exceeds it stops with an error. Default: 0, no limit.
+func WithMaxSteps(n uint64) Option { return func(r *Runtime) { r.maxSteps = n } }
+
+// WithModule adds a module scripts can import by name (import NAME, from
+// NAME import x). Default: only kstar's own modules.
+func WithModule(name string, module starlark.Value) Option {
+	return func(r *Runtime) { r.extraModules[name] = module }
+}
+
+// WithPredeclared adds a global every script sees without importing it.
+// Default: none beyond kstar's builtins.
+func WithPredeclared(name string, v starlark.Value) Option {
+	return func(r *Runtime) { r.extraGlobals[name] = v }
+}
+
+// WithEnviron lets scripts read environment variables through os.getenv
+// and os.environ. Default: scripts see an empty environment.
+func WithEnviron(environ func() map[string]string) Option {
+	return func(r *Runtime) { r.environ = environ }
+}
+
+// WithOSEnviron lets scripts read the process environment (the kstar
+// command uses it). Default: off.
+func WithOSEnviron() Option { return WithEnviron(osEnviron) }
+
+// WithAllowedBrokers restricts the brokers scripts' clients may connect
+// to; any other bootstrap server fails at construction. Default: any.
+func WithAllowedBrokers(brokers ...string) Option {
+	return func(r *Runtime) { r.allowedBrokers = brokers }
+}
+
+// WithAllowedTopics restricts the topics scripts may produce to or consume
+// from. Default: any.
+func WithAllowedTopics(topics ...string) Option {
+	return func(r *Runtime) { r.allowedTopics = topics }
+}
+
+// Runtime runs kstar scripts. It is safe to run several executions at
+// once; each gets its own thread and globals.
+type Runtime struct {
+	bootstrap      string
+	stdout, stderr io.Writer
+	maxSteps       uint64
+	environ        func() map[string]string
+	allowedBrokers []string
+	allowedTopics  []string
+	extraModules   map[string]starlark.Value
+	extraGlobals   starlark.StringDict
+}
+
+// New returns a Runtime configured by opts.
+func New(opts ...Option) *Runtime {
+	r := &Runtime{
+		bootstrap:    builtins.DefaultBootstrapServers,
+		stdout:       os.Stdout,
+		stderr:       os.Stderr,
+		extraModules: map[string]starlark.Value{},
+		extraGlobals: starlark.StringDict{},
+	}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
+}
+
+// newEnv returns the host side of one execution.
+func (r *Runtime) newEnv(argv []string) *builtins.Env {
+	env := builtins.NewEnv()
+	env.Stdout, env.Stderr = r.stdout, r.stderr
+	env.Argv = argv
+	env.BootstrapServers = r.bootstrap
+	env.Getenv = r.environ
+	env.AllowedBrokers = r.allowedBrokers
+	env.AllowedTopics = r.allowedTopics
+	return env
+}
+
+// predeclared returns the globals every script starts with: Python's
+// builtins as kstar renders them, the front end's helpers, and the host's.
+func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
+	modules := builtins.Modules(env)
+	for name, m := range r.extraModules {
+		modules[name] = m
+	}
+	g := builtins.Globals()
+	g["__import__"] = builtins.Func("__import__", importModule(modules))
+	g["__import_from__"] = builtins.Func("__import_from__", importFrom(modules))
+	for name, v := range r.extraGlobals {
+		g[name] = v
+	}
+	return g
+}
+
+// newThread returns a thread for one execution with env attached.
+func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
+	thread := &starlark.Thread{
+		Name: name,
+		Print: func(_ *starlark.Thread, msg string) {
+			fmt.Fprintln(env.Stdout, msg)
+		},
+	}
+	if r.maxSteps > 0 {
+		thread.SetMaxExecutionSteps(r.maxSteps)
+	}
+	env.Attach(thread)
+	return thread
+}
+
+// Check parses and resolves src without running it: syntax errors and
+// undefined names are reported as a Python-style error.
+func (r *Runtime) Check(filename string, src []byte) error {
+	f, err := Parse(filename, src)
+	if err != nil {
+		return err
+	}
+	predeclared := r.predeclared(r.newEnv(nil))
+	_, err = starlark.FileProgram(f, predeclared.Has)
+	return err
+}
+
+// ExecFile runs a whole script: argv becomes sys.argv. When the script
+// ends (normally or not) its Kafka clients are flushed and closed. The
+// returned error, if any, formats as a Python traceback with FormatError.
+func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, argv []string) error {
+	env := r.newEnv(argv)
+	thread := r.newThread(filename, env)
+	f, err := Parse(filename, src)
+	if err != nil {
+		return withSource(err, filename, src)
+	}
+	predeclared := r.predeclared(env)
+	prog, err := starlark.FileProgram(f, predeclared.Has)
+	if err != nil {
+		return withSource(err, filename, src)
+	}
+	err = run(ctx, thread, env, func() error {
+		_, err := prog.Init(thread, predeclared)
+		return err
+	})
+	// Records sent without flush are still delivered, as the issue of
+	// exit-without-flush in kafka-python taught its users to expect.
+	shutdownErr := run(context.WithoutCancel(ctx), thread, env, func() error {
+		return env.Shutdown(thread, ShutdownTimeout)
+	})
+	if err == nil {
+		err = shutdownErr
+	}
+	return withSource(err, filename, src)
+}
+
+// run executes fn on thread with ctx as its execution context: cancelling
+// ctx cancels the thread (stopping Starlark loops) and blocking builtins.
+// A panic in a builtin becomes an error; cancellation becomes the
+// context's cause (KeyboardInterrupt for Ctrl-C).
+func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn func() error) (err error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	env.SetContext(ctx)
+	thread.Uncancel()
+	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
+	defer stop()
+	defer func() {
+		if p := recover(); p != nil {
+			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+		}
+		if err != nil && ctx.Err() != nil {
+			err = cancellationError(ctx, err)
+		}
+	}()
+	return fn()
+}
+
+func cancelReason(ctx context.Context) string {
+	return builtins.Interrupted(ctx).Error()
+}
+
+// cancellationError replaces the error of a cancelled execution with the
+// cancellation's exception, keeping the call stack of the interruption.
+func cancellationError(ctx context.Context, err error) error {
+	if builtins.AsException(err) != nil && builtins.AsException(err).Class != builtins.RuntimeError {
+		return err
+	}
+	return &interrupted{exc: builtins.Interrupted(ctx), cause: err}
+}
+
+// interrupted is an execution error caused by cancellation.
+type interrupted struct {
+	exc   *builtins.Exception
+	cause error
+}
+
+func (e *interrupted) Error() string { return e.exc.Error() }
+func (e *interrupted) Unwrap() error { return e.cause }
+
+func osEnviron() map[string]string {
+	m := map[string]string{}
+	for _, kv := range os.Environ() {
+		for i := 0; i < len(kv); i++ {
+			if kv[i] == '=' {
+				m[kv[:i]] = kv[i+1:]
+				break
+			}
+		}
+	}
+	return m
+}
+
+// importModule implements `import NAME` (the front end rewrites it to
+// NAME = __import__("NAME")).
+func importModule(modules map[string]starlark.Value) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var name string
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {
+			return nil, err
+		}
+		m, ok := modules[name]
+		if !ok {
+			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", name)
+		}
+		return m, nil
+	}
+}
+
+// importFrom implements `from MODULE import a, b` (rewritten to
+// a, b = __import_from__("MODULE", "a", "b")): one value for one name,
+// a tuple for several.
+func importFrom(modules map[string]starlark.Value) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(args) < 2 || len(kwargs) > 0 {
+			return nil, fmt.Errorf("%s: want a module name and at least one member name", b.Name())
+		}
+		modName, _ := starlark.AsString(args[0])
+		m, ok := modules[modName]
+		if !ok {
+			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", modName)
+		}
+		values := make(starlark.Tuple, 0, len(args)-1)
+		for _, a := range args[1:] {
+			name, _ := starlark.AsString(a)
+			v, err := memberOf(m, name)
+			if err != nil || v == nil {
+				// A submodule imported as a member: from kafka import errors.
+				if sub, ok := modules[modName+"."+name]; ok {
+					v = sub
+				} else {
+					return nil, builtins.Errorf(builtins.ImportError, "cannot import name '%s' from '%s'", name, modName)
+				}
+			}
+			values = append(values, v)
+		}
+		if len(values) == 1 {
+			return values[0], nil
+		}
+		return values, nil
+	}
+}
+
+func memberOf(m starlark.Value, name string) (starlark.Value, error) {
+	if ha, ok := m.(starlark.HasAttrs); ok {
+		return ha.Attr(name)
+	}
+	return nil, nil
+}
+
+// ModuleNames lists the modules scripts can import, sorted.
+func (r *Runtime) ModuleNames() []string {
+	modules := builtins.Modules(r.newEnv(nil))
+	for name := range r.extraModules {
+		modules[name] = nil
+	}
+	names := make([]string, 0, len(modules))
+	for n := range modules {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
