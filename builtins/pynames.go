@@ -1,0 +1,43 @@
+package builtins
+
+// PyOnlyMethods are the methods of Python's str and bytes that Starlark's
+// own string and bytes types lack. The front end rewrites x.NAME (for
+// these names only) to __getattr__(x, "NAME"), whose implementation adds
+// them to str and bytes values and falls back to ordinary attribute
+// lookup for every other value.
+var PyOnlyMethods = map[string]bool{
+	"encode":     true, // str
+	"decode":     true, // bytes
+	"format":     true, // str: Python's format-spec mini-language
+	"ljust":      true,
+	"rjust":      true,
+	"center":     true,
+	"zfill":      true,
+	"casefold":   true,
+	"swapcase":   true,
+	"expandtabs": true,
+	"hex":        true, // bytes
+	"isascii":    true,
+	"isdecimal":  true,
+	"isnumeric":  true,
+}
+
+// Names of the predeclared helpers the front end's rewrites call.
+const (
+	// ImportFunc: NAME = __import__("NAME").
+	ImportFunc = "__import__"
+	// ImportFromFunc: a, b = __import_from__("MODULE", "a", "b"); one name
+	// returns its value, several a tuple.
+	ImportFromFunc = "__import_from__"
+	// FStringFunc: f"a{x}b" = __fstring__("a", __format__(x, "", ""), "b"),
+	// concatenating its str arguments.
+	FStringFunc = "__fstring__"
+	// FormatFunc: __format__(value, conversion, spec) formats one
+	// replacement field; conversion is "", "r", "s" or "a".
+	FormatFunc = "__format__"
+	// ModFunc: x % y = __mod__(x, y), Python's %-formatting for str and
+	// bytes, Starlark's % for everything else.
+	ModFunc = "__mod__"
+	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in PyOnlyMethods.
+	GetAttrFunc = "__getattr__"
+)
