@@ -4,15 +4,19 @@
 package broker
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
@@ -76,6 +80,10 @@ func Start(cfg Config) (*Broker, error) {
 		return nil, err
 	}
 	allowAutoCreateOnOldMetadata(c)
+	if err := advertiseProduceV0(c); err != nil {
+		c.Close()
+		return nil, err
+	}
 	return &Broker{cluster: c}, nil
 }
 
@@ -99,6 +107,47 @@ func allowAutoCreateOnOldMetadata(c *kfake.Cluster) {
 		return nil, nil, false
 	})
 }
+
+// advertiseProduceV0 makes ApiVersions v0-v3 list Produce from v0, as
+// Apache Kafka 4 does (KAFKA-18659) although, like it, kfake serves only
+// v3+: librdkafka before 2.10 (Debian's kcat) checks for Produce v0 and
+// otherwise sends gzip, snappy and lz4 batches uncompressed. It asks the
+// cluster for its ApiVersions once and answers later requests with a copy.
+func advertiseProduceV0(c *kfake.Cluster) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()[0]))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	versions, err := kmsg.NewPtrApiVersionsRequest().RequestWith(ctx, cl)
+	if err != nil {
+		return fmt.Errorf("reading the embedded broker's ApiVersions: %w", err)
+	}
+	for i := range versions.ApiKeys {
+		if versions.ApiKeys[i].ApiKey == int16(kmsg.Produce) {
+			versions.ApiKeys[i].MinVersion = 0
+		}
+	}
+	c.ControlKey(int16(kmsg.ApiVersions), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		req := r.(*kmsg.ApiVersionsRequest)
+		// Newer versions, and v3 requests kfake would reject, are kfake's.
+		if req.Version > 3 || req.Version == 3 && !(softwareName.MatchString(req.ClientSoftwareName) && softwareName.MatchString(req.ClientSoftwareVersion)) {
+			return nil, nil, false
+		}
+		resp := *versions
+		resp.ApiKeys = slices.Clone(versions.ApiKeys)
+		resp.SetVersion(req.Version)
+		return &resp, nil, true
+	})
+	return nil
+}
+
+// softwareName is what Kafka accepts as ApiVersions' client software name
+// and version (KIP-511).
+var softwareName = regexp.MustCompile(`^[a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?$`)
 
 // Addrs returns the brokers' host:port addresses.
 func (b *Broker) Addrs() []string { return b.cluster.ListenAddrs() }

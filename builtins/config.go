@@ -261,8 +261,10 @@ func PyTypeName(v starlark.Value) string {
 		return "str"
 	case starlark.NoneType:
 		return "NoneType"
-	case *starlark.Function, *starlark.Builtin:
+	case *starlark.Function:
 		return "function"
+	case *starlark.Builtin:
+		return "builtin_function_or_method"
 	}
 	return v.Type()
 }

@@ -83,6 +83,12 @@ func init() {
 	exceptionClasses["InvalidMessageError"] = brokerErrors[2]
 	exceptionClasses["CorruptRecordError"] = brokerErrors[2]
 	exceptionClasses["NotLeaderOrFollowerError"] = brokerErrors[6]
+	// kafka.go's init, which fills kafka.errors, ran before this one.
+	for name, c := range exceptionClasses {
+		if c.Module == "kafka.errors" {
+			registerKafka("kafka.errors", name, c)
+		}
+	}
 }
 
 func camelCase(protocolName string) string {

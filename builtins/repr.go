@@ -1,13 +1,14 @@
 package builtins
 
 import (
-	"math"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 )
 
 // PyReprer is implemented by values whose Python repr differs from their
@@ -41,7 +42,7 @@ func Str(v starlark.Value) string {
 // CPython prints a list that contains itself).
 func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 	for _, p := range path {
-		if p == v {
+		if isContainer(v) && p == v {
 			switch v.(type) {
 			case *starlark.Dict:
 				b.WriteString("{...}")
@@ -121,70 +122,43 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 	case PyReprer:
 		b.WriteString(v.PyRepr())
 	case *starlark.Function:
-		b.WriteString("<function " + v.Name() + ">")
+		name := v.Name()
+		if name == "lambda" {
+			name = "<lambda>"
+		}
+		fmt.Fprintf(b, "<function %s at %p>", name, v)
 	case *starlark.Builtin:
-		if v.Receiver() != nil {
-			b.WriteString("<built-in method " + v.Name() + " of " + v.Receiver().Type() + " object>")
+		if recv := v.Receiver(); recv != nil {
+			fmt.Fprintf(b, "<built-in method %s of %s object at %p>", v.Name(), PyTypeName(recv), v)
 		} else {
 			b.WriteString("<built-in function " + v.Name() + ">")
 		}
+	case *starlarkstruct.Module:
+		b.WriteString("<module '" + v.Name + "'>")
 	default:
-		b.WriteString(v.String())
+		s := v.String()
+		if v.Type() == "range" && strings.Count(s, ",") == 0 {
+			s = "range(0, " + strings.TrimPrefix(s, "range(") // range(0, 10), as Python shows range(10)
+		}
+		b.WriteString(s)
 	}
+}
+
+// isContainer reports whether v is a mutable container that can hold
+// itself (only those are compared for cycles: tuples are not comparable).
+func isContainer(v starlark.Value) bool {
+	switch v.(type) {
+	case *starlark.List, *starlark.Dict, *starlark.Set:
+		return true
+	}
+	return false
 }
 
 // FloatRepr formats f as Python's repr(float): the shortest string that
 // round-trips, in fixed notation when the decimal exponent is in
-// [-4, 16), otherwise scientific ("1e+16", "1.5e-05"); "inf", "nan".
+// [-4, 16], otherwise scientific ("1e+16", "1.5e-05"); "inf", "nan".
 func FloatRepr(f float64) string {
-	switch {
-	case math.IsInf(f, 1):
-		return "inf"
-	case math.IsInf(f, -1):
-		return "-inf"
-	case math.IsNaN(f):
-		return "nan"
-	}
-	// Shortest round-trip digits and decimal exponent.
-	s := strconv.FormatFloat(f, 'e', -1, 64) // e.g. "-1.2345e+06"
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	mant, expStr, _ := strings.Cut(s, "e")
-	exp, _ := strconv.Atoi(expStr)
-	digits := strings.Replace(mant, ".", "", 1)
-	var out string
-	if exp >= -4 && exp < 16 {
-		if exp >= 0 {
-			if len(digits) <= exp+1 {
-				out = digits + strings.Repeat("0", exp+1-len(digits)) + ".0"
-			} else {
-				out = digits[:exp+1] + "." + digits[exp+1:]
-			}
-		} else {
-			out = "0." + strings.Repeat("0", -exp-1) + digits
-		}
-	} else {
-		out = digits[:1]
-		if len(digits) > 1 {
-			out += "." + digits[1:]
-		}
-		sign := "+"
-		if exp < 0 {
-			sign, exp = "-", -exp
-		}
-		out += "e" + sign + leftPad2(strconv.Itoa(exp))
-	}
-	if neg {
-		return "-" + out
-	}
-	return out
-}
-
-func leftPad2(s string) string {
-	if len(s) < 2 {
-		return "0" + s
-	}
-	return s
+	return formatFloat(f, 'r', 0, floatFlags{addDot0: true})
 }
 
 // QuoteString renders s as Python's repr of a str: single quotes unless

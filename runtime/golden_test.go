@@ -6,10 +6,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/kstar-dev/kstar/internal/golden"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/runtime"
 )
@@ -19,6 +19,10 @@ var update = flag.Bool("update", false, "rewrite the .golden files of the golden
 // TestGolden runs every testdata/*/*.star script against a Kafka broker and
 // compares what it prints (stdout, then any traceback) with NAME.golden.
 // Timestamps, object addresses and broker ports are normalised.
+// Each script gets a fresh kfake broker, or, when KSTAR_TEST_BROKERS names a
+// real cluster, the whole cluster emptied of topics and groups and no other
+// test running meanwhile (testbroker.Isolated), so that the scripts' fixed
+// topic names ('test', 'my_topic') never see another script's records.
 // Run `go test ./runtime -run TestGolden -update` to accept new output.
 func TestGolden(t *testing.T) {
 	scripts, _ := filepath.Glob("../testdata/*/*.star")
@@ -48,23 +52,9 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-var normalisers = []struct {
-	re   *regexp.Regexp
-	repl string
-}{
-	{regexp.MustCompile(`\b1[5-9]\d{11}\b`), "<TIMESTAMP>"},
-	{regexp.MustCompile(`0x[0-9a-f]{6,}`), "0x<ADDR>"},
-	{regexp.MustCompile(`127\.0\.0\.1:\d+`), "127.0.0.1:<PORT>"},
-}
-
 // Normalise replaces what changes from run to run (timestamps, addresses,
-// ports) with fixed placeholders.
-func Normalise(s string) string {
-	for _, n := range normalisers {
-		s = n.re.ReplaceAllString(s, n.repl)
-	}
-	return s
-}
+// ports) with fixed placeholders; see internal/golden.
+func Normalise(s string) string { return golden.Normalise(s) }
 
 // RunGolden runs one script with sys.argv = [basename] and returns its
 // normalised output: stdout followed by the traceback, if any.
@@ -76,7 +66,7 @@ func RunGolden(t *testing.T, script string) string {
 	}
 	var out bytes.Buffer
 	rt := runtime.New(
-		runtime.WithBootstrapServers(testbroker.Bootstrap(t)),
+		runtime.WithBootstrapServers(testbroker.Isolated(t)),
 		runtime.WithStdout(&out),
 		runtime.WithStderr(&out),
 	)

@@ -219,6 +219,11 @@ func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn fun
 		if p := recover(); p != nil {
 			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
 		}
+		// A builtin that could not return its error (an iterator's Next)
+		// stopped the thread with builtins.Fail: report that error.
+		if failure := builtins.TakeFailure(thread); failure != nil {
+			err = failure
+		}
 		if err != nil && ctx.Err() != nil {
 			err = cancellationError(ctx, err)
 		}

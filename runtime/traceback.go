@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
@@ -85,8 +86,18 @@ func FormatError(err error) string {
 
 	var syntaxErr syntax.Error
 	if errors.As(err, &syntaxErr) {
-		fmt.Fprintf(&b, "  File \"%s\", line %d\n", syntaxErr.Pos.Filename(), syntaxErr.Pos.Line)
-		quote(&b, syntaxErr.Pos)
+		// As CPython, with a caret under the column of the error.
+		pos := syntaxErr.Pos
+		fmt.Fprintf(&b, "  File \"%s\", line %d\n", pos.Filename(), pos.Line)
+		if se != nil && pos.Filename() == se.filename && int(pos.Line) >= 1 && int(pos.Line) <= len(lines) {
+			line := strings.TrimRight(lines[pos.Line-1], " \t\r")
+			text := strings.TrimLeft(line, " \t\f")
+			if text != "" {
+				caret := int(pos.Col) - 1 - utf8.RuneCountInString(line[:len(line)-len(text)])
+				caret = max(0, min(caret, utf8.RuneCountInString(text)))
+				fmt.Fprintf(&b, "    %s\n    %s^\n", text, strings.Repeat(" ", caret))
+			}
+		}
 		fmt.Fprintf(&b, "SyntaxError: %s\n", syntaxErr.Msg)
 		return b.String()
 	}
@@ -131,8 +142,8 @@ func exceptionOf(err error) *builtins.Exception {
 }
 
 // exceptionLine is the last line of a traceback: "Name: message". Errors
-// that Starlark itself raises are named after the Python exception that
-// CPython raises in the same situation.
+// that Starlark itself raises are named and worded as CPython words the
+// same error.
 func exceptionLine(err error) string {
 	if e := exceptionOf(err); e != nil {
 		return e.Error()
@@ -144,7 +155,214 @@ func exceptionLine(err error) string {
 			msg = cause.Error()
 		}
 	}
+	return pythonError(msg)
+}
+
+// pythonError renders a message of Starlark's as CPython's message for
+// the same error, "Name: message".
+func pythonError(msg string) string {
+	for _, e := range starlarkErrors {
+		if m := e.re.FindStringSubmatch(msg); m != nil {
+			return e.py(m)
+		}
+	}
 	return pythonErrorName(msg) + ": " + msg
+}
+
+// pyType is the Python name of a Starlark type name.
+func pyType(t string) string {
+	if t == "string" {
+		return "str"
+	}
+	return t
+}
+
+// pyLiteral renders a value that Starlark printed (a dict key) as Python
+// prints it; what is not a literal stays as it is.
+func pyLiteral(text string) string {
+	e, err := syntax.ParseExpr("", text, 0)
+	if err != nil {
+		return text
+	}
+	var render func(e syntax.Expr) (string, bool)
+	render = func(e syntax.Expr) (string, bool) {
+		switch e := e.(type) {
+		case *syntax.Literal:
+			switch v := e.Value.(type) {
+			case string:
+				if e.Token == syntax.BYTES {
+					return builtins.QuoteBytes(v), true
+				}
+				return builtins.QuoteString(v), true
+			case float64:
+				return builtins.FloatRepr(v), true
+			}
+			return e.Raw, true
+		case *syntax.Ident:
+			return e.Name, e.Name == "None" || e.Name == "True" || e.Name == "False"
+		case *syntax.UnaryExpr:
+			x, ok := render(e.X)
+			return "-" + x, ok && e.Op == syntax.MINUS
+		case *syntax.ParenExpr:
+			if t, ok := e.X.(*syntax.TupleExpr); ok {
+				return render(t)
+			}
+			return render(e.X)
+		case *syntax.TupleExpr:
+			var elems []string
+			for _, x := range e.List {
+				s, ok := render(x)
+				if !ok {
+					return "", false
+				}
+				elems = append(elems, s)
+			}
+			if len(elems) == 1 {
+				return "(" + elems[0] + ",)", true
+			}
+			return "(" + strings.Join(elems, ", ") + ")", true
+		}
+		return "", false
+	}
+	if s, ok := render(e); ok {
+		return s
+	}
+	return text
+}
+
+func plural(n, word string) string {
+	if n == "1" {
+		return n + " " + word
+	}
+	return n + " " + word + "s"
+}
+
+// quotedList renders names as CPython lists missing arguments:
+// 'a', 'a' and 'b', 'a', 'b', and 'c'.
+func quotedList(names []string) string {
+	for i, n := range names {
+		names[i] = "'" + strings.TrimSpace(n) + "'"
+	}
+	switch len(names) {
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + " and " + names[1]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
+}
+
+var starlarkErrors = []struct {
+	re *regexp.Regexp
+	py func(m []string) string
+}{
+	{regexp.MustCompile(`^key (.+) not in dict$`), func(m []string) string {
+		return "KeyError: " + pyLiteral(m[1])
+	}},
+	{regexp.MustCompile(`^(?:(list|tuple|string|bytes|range) index -?\d+ out of range|index -?\d+ out of range: empty (list|tuple|string|bytes|range)$)`), func(m []string) string {
+		switch t := m[1] + m[2]; t {
+		case "bytes":
+			return "IndexError: index out of range"
+		case "range":
+			return "IndexError: range object index out of range"
+		default:
+			return "IndexError: " + t + " index out of range"
+		}
+	}},
+	{regexp.MustCompile(`^floating-point division by zero$`), func([]string) string { return "ZeroDivisionError: division by zero" }},
+	{regexp.MustCompile(`^floored division by zero$`), func([]string) string { return "ZeroDivisionError: integer division or modulo by zero" }},
+	{regexp.MustCompile(`^integer modulo by zero$`), func([]string) string { return "ZeroDivisionError: integer modulo by zero" }},
+	{regexp.MustCompile(`^floating-point modulo by zero$`), func([]string) string { return "ZeroDivisionError: float modulo by zero" }},
+	{regexp.MustCompile(`^(?:getattr: )?(\S+) has no \.(\w+) field or method(?: \(did you mean \.(\w+)\?\))?$`), func(m []string) string {
+		s := fmt.Sprintf("AttributeError: '%s' object has no attribute '%s'", pyType(m[1]), m[2])
+		if m[3] != "" {
+			s += fmt.Sprintf(". Did you mean: '%s'?", m[3])
+		}
+		return s
+	}},
+	{regexp.MustCompile(`^local variable (\w+) referenced before assignment$`), func(m []string) string {
+		return fmt.Sprintf("UnboundLocalError: cannot access local variable '%s' where it is not associated with a value", m[1])
+	}},
+	{regexp.MustCompile(`^global variable (\w+) referenced before assignment$`), func(m []string) string {
+		return fmt.Sprintf("NameError: name '%s' is not defined", m[1])
+	}},
+	{regexp.MustCompile(`^unknown binary op: (\S+) (not in|in) (\S+)$`), func(m []string) string {
+		if m[3] == "string" {
+			return fmt.Sprintf("TypeError: 'in <string>' requires string as left operand, not %s", pyType(m[1]))
+		}
+		return fmt.Sprintf("TypeError: argument of type '%s' is not iterable", pyType(m[3]))
+	}},
+	{regexp.MustCompile(`^unknown binary op: (string|list|tuple|bytes) \+ (\S+)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: can only concatenate %s (not \"%s\") to %s", pyType(m[1]), pyType(m[2]), pyType(m[1]))
+	}},
+	{regexp.MustCompile(`^unknown binary op: (\S+) (\S+) (\S+)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: unsupported operand type(s) for %s: '%s' and '%s'", m[2], pyType(m[1]), pyType(m[3]))
+	}},
+	{regexp.MustCompile(`^unknown unary op: (\S+) (\S+)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: bad operand type for unary %s: '%s'", m[1], pyType(m[2]))
+	}},
+	{regexp.MustCompile(`^(\S+) (<|<=|>|>=) (\S+) not implemented$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' not supported between instances of '%s' and '%s'", m[2], pyType(m[1]), pyType(m[3]))
+	}},
+	{regexp.MustCompile(`^invalid call of non-function \((\S+)\)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' object is not callable", pyType(m[1]))
+	}},
+	{regexp.MustCompile(`^unhashable(?: type)?: (\S+)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: unhashable type: '%s'", pyType(m[1]))
+	}},
+	{regexp.MustCompile(`^function (\S+) missing (\d+) arguments? \((.+)\)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: %s() missing %s: %s", m[1], plural(m[2], "required positional argument"), quotedList(strings.Split(m[3], ",")))
+	}},
+	{regexp.MustCompile(`^function (\S+) got an unexpected keyword argument "?(\w+)"?$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: %s() got an unexpected keyword argument '%s'", m[1], m[2])
+	}},
+	{regexp.MustCompile(`^function (\S+) got multiple values for parameter "?(\w+)"?$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: %s() got multiple values for argument '%s'", m[1], m[2])
+	}},
+	{regexp.MustCompile(`^function (\S+) accepts no arguments \((\d+) given\)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: %s() takes 0 positional arguments but %s given", m[1], wereGiven(m[2]))
+	}},
+	{regexp.MustCompile(`^function (\S+) accepts (at most )?(\d+) positional arguments? \((\d+) given\)$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: %s() takes %s%s but %s given", m[1], m[2], plural(m[3], "positional argument"), wereGiven(m[4]))
+	}},
+	{regexp.MustCompile(`^(?:\w+: )?(\S+) value is not iterable$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' object is not iterable", pyType(m[1]))
+	}},
+	{regexp.MustCompile(`^(\S+) value does not support item assignment$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' object does not support item assignment", pyType(m[1]))
+	}},
+	{regexp.MustCompile(`^too many values to unpack \(got \d+, want (\d+)\)$`), func(m []string) string {
+		return fmt.Sprintf("ValueError: too many values to unpack (expected %s)", m[1])
+	}},
+	{regexp.MustCompile(`^too few values to unpack \(got (\d+), want (\d+)\)$`), func(m []string) string {
+		return fmt.Sprintf("ValueError: not enough values to unpack (expected %s, got %s)", m[2], m[1])
+	}},
+	{regexp.MustCompile(`^len: value of type (\S+) has no len$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: object of type '%s' has no len()", pyType(m[1]))
+	}},
+	{regexp.MustCompile(`^int: invalid literal with base (\d+): (.*)$`), func(m []string) string {
+		return fmt.Sprintf("ValueError: invalid literal for int() with base %s: %s", m[1], builtins.QuoteString(m[2]))
+	}},
+	{regexp.MustCompile(`^invalid float literal: (.*)$`), func(m []string) string {
+		return "ValueError: could not convert string to float: " + builtins.QuoteString(m[1])
+	}},
+	{regexp.MustCompile(`^index: value not in list$`), func([]string) string { return "ValueError: list.index(x): x not in list" }},
+	{regexp.MustCompile(`^r?index: substring not found$`), func([]string) string { return "ValueError: substring not found" }},
+	{regexp.MustCompile(`^zero is not a valid slice step$`), func([]string) string { return "ValueError: slice step cannot be zero" }},
+	{regexp.MustCompile(`^cannot .+ (hash table|list) during iteration$`), func(m []string) string {
+		if m[1] == "list" {
+			return "RuntimeError: list changed size during iteration"
+		}
+		return "RuntimeError: dictionary changed size during iteration"
+	}},
+	{regexp.MustCompile(`^fail: (.*)$`), func(m []string) string { return "Exception: " + m[1] }},
+}
+
+func wereGiven(n string) string {
+	if n == "1" {
+		return "1 was"
+	}
+	return n + " were"
 }
 
 var starlarkErrorNames = []struct {
@@ -171,9 +389,17 @@ func pythonErrorName(msg string) string {
 	return "Error"
 }
 
+var undefinedRE = regexp.MustCompile(`^undefined: (\S+)(?: \(did you mean (\S+)\?\))?$`)
+
+// resolveMessage renders an error of Starlark's resolver as CPython's:
+// undefined names are NameErrors, the rest SyntaxErrors.
 func resolveMessage(msg string) string {
-	if strings.HasPrefix(msg, "undefined: ") {
-		return fmt.Sprintf("NameError: name '%s' is not defined", strings.TrimPrefix(msg, "undefined: "))
+	if m := undefinedRE.FindStringSubmatch(msg); m != nil {
+		s := fmt.Sprintf("NameError: name '%s' is not defined", m[1])
+		if m[2] != "" {
+			s += fmt.Sprintf(". Did you mean: '%s'?", m[2])
+		}
+		return s
 	}
 	return "SyntaxError: " + msg
 }

@@ -1,0 +1,82 @@
+package builtins
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.starlark.net/starlark"
+)
+
+// adminDefaults are KafkaAdminClient's values for keys every client
+// accepts, where kafka-python 2.0.2's admin client differs from the shared
+// default: its client_id is 'kafka-python-2.0.2'.
+var adminDefaults = map[string]starlark.Value{
+	"client_id":          starlark.String("kafka-python-2.0.2"),
+	"request_timeout_ms": starlark.MakeInt(30000),
+}
+
+// adminIgnored lists the common keys the admin client accepts and ignores
+// beyond those every client ignores, with the reason.
+var adminIgnored = map[string]string{
+	"max_in_flight_requests_per_connection": "the admin client sends one request at a time per call; franz-go pipelines its own requests",
+}
+
+// adminKeyDocs says what the admin client does with keys whose meaning
+// differs from the shared description (the README table).
+var adminKeyDocs = map[string]string{
+	"client_id":          "`kgo.ClientID`",
+	"request_timeout_ms": "bounds every admin call (plus `timeout_ms` for calls that take one) and is the default `timeout_ms` of create_topics, delete_topics, create_partitions and delete_records, as in kafka-python",
+}
+
+// adminSpec is the full key table of KafkaAdminClient: the keys every
+// client accepts, with the admin client's defaults. Unknown keys show as a
+// set ({'foo'}), as kafka-python's admin client shows them.
+func adminSpec() *ConfigSpec {
+	keys := commonConfigKeys(adminDefaults)
+	for i := range keys {
+		if why, ok := adminIgnored[keys[i].Name]; ok {
+			keys[i].Ignored = why
+		}
+	}
+	return &ConfigSpec{Client: "KafkaAdminClient", Keys: keys}
+}
+
+// adminKeyNames lists the admin client's config keys, sorted (for REPL
+// completion inside KafkaAdminClient( ).
+func adminKeyNames() []string {
+	spec := adminSpec()
+	names := make([]string, len(spec.Keys))
+	for i, k := range spec.Keys {
+		names[i] = k.Name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// AdminConfigTable renders the admin client's keys as the Markdown table
+// of docs/admin.md: key, default, and what kstar does with it.
+func AdminConfigTable() string {
+	var b strings.Builder
+	b.WriteString("| key | default | in kstar |\n| --- | --- | --- |\n")
+	for _, k := range adminSpec().Keys {
+		what := adminKeyDocs[k.Name]
+		if what == "" {
+			what = commonKeyDocs[k.Name]
+		}
+		if k.Ignored != "" {
+			what = "accepted, ignored: " + k.Ignored
+		}
+		def := Repr(k.Default)
+		switch k.Name {
+		case "bootstrap_servers":
+			def = "None (the host's default, `localhost:9092`)"
+		case "selector":
+			def = "None (selectors.DefaultSelector)"
+		case "kafka_client":
+			def = "None (KafkaClient)"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
+	}
+	return b.String()
+}

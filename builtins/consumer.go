@@ -1,0 +1,956 @@
+package builtins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kversion"
+	"go.starlark.net/starlark"
+)
+
+// KafkaConsumerClass is kafka.KafkaConsumer: KafkaConsumer(*topics,
+// **configs) builds a consumer, subscribed to topics when any are given.
+var KafkaConsumerClass = &consumerClass{}
+
+func init() {
+	registerKafka("kafka", "KafkaConsumer", KafkaConsumerClass)
+}
+
+type consumerClass struct{}
+
+var (
+	_ starlark.Callable = (*consumerClass)(nil)
+	_ Documented        = (*consumerClass)(nil)
+)
+
+func (*consumerClass) String() string        { return "<class 'kafka.consumer.group.KafkaConsumer'>" }
+func (*consumerClass) Type() string          { return "type" }
+func (*consumerClass) Freeze()               {}
+func (*consumerClass) Truth() starlark.Bool  { return true }
+func (*consumerClass) Hash() (uint32, error) { return starlark.String("KafkaConsumer").Hash() }
+func (*consumerClass) Name() string          { return "KafkaConsumer" }
+
+// Doc describes the constructor for help().
+func (*consumerClass) Doc() string {
+	return `KafkaConsumer(*topics, **configs)
+    kafka-python's consumer on franz-go. Iterate it (for msg in consumer:)
+    or call poll(); records are ConsumerRecord namedtuples. Defaults as
+    kafka-python: group_id=None, auto_offset_reset='latest',
+    enable_auto_commit=True, consumer_timeout_ms forever.
+    Methods: subscribe, unsubscribe, subscription, assign, assignment, poll,
+    commit, commit_async, committed, position, seek, seek_to_beginning,
+    seek_to_end, beginning_offsets, end_offsets, offsets_for_times,
+    highwater, pause, resume, paused, topics, partitions_for_topic,
+    metrics, bootstrap_connected, close.`
+}
+
+// CallInternal implements KafkaConsumer(*topics, **configs).
+func (cls *consumerClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, Errorf(RuntimeError, "internal error in KafkaConsumer: %v", p)
+		}
+	}()
+	return newKafkaConsumer(thread, args, kwargs)
+}
+
+// tp is a topic partition as a map key.
+type tp struct {
+	topic     string
+	partition int32
+}
+
+func (t tp) value() starlark.Value { return NewTopicPartition(t.topic, t.partition) }
+func (t tp) String() string        { return Repr(t.value()) }
+
+func sortTPs(tps []tp) {
+	sort.Slice(tps, func(i, j int) bool {
+		if tps[i].topic != tps[j].topic {
+			return tps[i].topic < tps[j].topic
+		}
+		return tps[i].partition < tps[j].partition
+	})
+}
+
+// partState is the consumer's view of one assigned partition. It lives on
+// the script's thread only.
+type partState struct {
+	tp        tp
+	position  int64 // next offset to yield; -1 until known
+	highwater int64 // -1 until a fetch reported one
+	paused    bool
+	// reset: franz-go's fetch cursor must be moved to position before the
+	// next fetch (after a seek, or after records were dropped).
+	reset bool
+	// added: franz-go is fetching this partition (direct consuming), or
+	// has loaded its offsets (group consuming).
+	added bool
+	// resetTo: a pending seek_to_beginning (-2) or seek_to_end (-1),
+	// resolved when the position is next needed.
+	resetTo int64
+	// gen: fetched data polled before this generation is stale.
+	gen  uint64
+	gone bool // no longer assigned
+}
+
+// clientGen is one franz-go client of a consumer; a consumer replaces its
+// client when it switches between direct and group consuming.
+type clientGen struct {
+	cl      *kgo.Client
+	group   bool
+	closing atomic.Bool
+}
+
+// KafkaConsumer is a kafka-python KafkaConsumer backed by a franz-go
+// client. All of its state is owned by the script's thread; franz-go's
+// goroutines reach it only through the call queue.
+type KafkaConsumer struct {
+	thread  *starlark.Thread
+	env     *Env
+	cfg     *Config
+	set     *consumerSettings
+	base    []kgo.Opt // client options shared by every client generation
+	configs *starlark.Dict
+
+	cur      *clientGen
+	queue    *callQueue
+	mu       sync.Mutex // guards cur for franz-go callbacks and hooks
+	commitMu sync.Mutex // one commit request at a time, in order
+
+	// Subscription: topics (subscribe by name), pattern, or a user
+	// assignment.
+	subTopics  []string
+	subscribed bool
+	pattern    *regexp.Regexp
+	patternSrc string
+	listener   starlark.Value
+	userAssign bool
+	// direct subscription (group_id=None): when to refresh metadata.
+	nextMeta time.Time
+	// revokeCalled: on_partitions_revoked has run since the last
+	// assignment (kafka-python calls it with set() on the first join).
+	revokeCalled bool
+
+	parts     map[tp]*partState
+	gen       uint64
+	buf       fetchBuffer
+	yielded   int // records yielded since the last safe point
+	resolveAt time.Time
+
+	autoCommitAt time.Time
+	// asyncErr is an error found while running a franz-go callback,
+	// raised from the next poll or iteration.
+	asyncErr error
+	closed   bool
+	id       uint32
+	metrics  *consumerMetrics
+}
+
+var (
+	_ starlark.Value    = (*KafkaConsumer)(nil)
+	_ starlark.HasAttrs = (*KafkaConsumer)(nil)
+	_ starlark.Iterable = (*KafkaConsumer)(nil)
+	_ Client            = (*KafkaConsumer)(nil)
+)
+
+func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (*KafkaConsumer, error) {
+	var topics []string
+	for i, a := range args {
+		s, ok := a.(starlark.String)
+		if !ok {
+			return nil, Errorf(TypeError, "KafkaConsumer() topics must be str, not %s (argument %d)", PyTypeName(a), i+1)
+		}
+		topics = append(topics, string(s))
+	}
+	spec := consumerSpec()
+	cfg, err := spec.Parse(kwargs)
+	if err != nil {
+		return nil, err
+	}
+	set, err := parseConsumerSettings(cfg)
+	if err != nil {
+		return nil, err
+	}
+	env := EnvOf(thread)
+	base, err := clientOpts(thread, env, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &KafkaConsumer{
+		thread:  thread,
+		env:     env,
+		cfg:     cfg,
+		set:     set,
+		queue:   newCallQueue(),
+		parts:   map[tp]*partState{},
+		metrics: newConsumerMetrics(cfg),
+		id:      consumerIDs.Add(1),
+	}
+	c.configs = configDict(spec, cfg)
+	c.base = append(base, consumerOpts(cfg)...)
+	c.base = append(c.base, kgo.WithHooks(c.metrics), kgo.ConsumeResetOffset(c.resetOffset()), kgo.MaxVersions(consumerVersions()))
+	cl, err := c.client()
+	if err != nil {
+		return nil, err
+	}
+	// kafka-python connects and probes the cluster in its constructor.
+	if err := pingCluster(thread, cl, cfg); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	env.Track(c)
+	c.autoCommitAt = time.Now().Add(set.autoCommitInterval)
+	if len(topics) > 0 {
+		if err := c.subscribeTopics(thread, topics, nil); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// configDict is the consumer's config attribute: every key and its value.
+func configDict(spec *ConfigSpec, cfg *Config) *starlark.Dict {
+	d := starlark.NewDict(len(spec.Keys))
+	for _, k := range spec.Keys {
+		_ = d.SetKey(starlark.String(k.Name), cfg.Get(k.Name))
+	}
+	return d
+}
+
+// consumerVersions caps OffsetCommit and OffsetFetch below v10, where
+// topics are named by ID: kstar's own commit and committed() requests name
+// topics, as kafka-python's do.
+func consumerVersions() *kversion.Versions {
+	v := kversion.Stable()
+	v.SetMaxKeyVersion(int16(kmsg.OffsetCommit), 9)
+	v.SetMaxKeyVersion(int16(kmsg.OffsetFetch), 9)
+	return v
+}
+
+// resetOffset is franz-go's reset policy for auto_offset_reset.
+func (c *KafkaConsumer) resetOffset() kgo.Offset {
+	switch c.set.reset {
+	case "earliest":
+		return kgo.NewOffset().AtStart()
+	case "latest":
+		return kgo.NewOffset().AtEnd()
+	}
+	return kgo.NoResetOffset()
+}
+
+// client returns the current franz-go client, making a direct (group-less)
+// one when there is none.
+func (c *KafkaConsumer) client() (*kgo.Client, error) {
+	if c.cur != nil {
+		return c.cur.cl, nil
+	}
+	g, err := c.newClient(false)
+	if err != nil {
+		return nil, err
+	}
+	c.setCur(g)
+	return g.cl, nil
+}
+
+func (c *KafkaConsumer) setCur(g *clientGen) {
+	c.mu.Lock()
+	c.cur = g
+	c.mu.Unlock()
+}
+
+// newClient makes a franz-go client; a group client joins group_id with
+// the current subscription.
+func (c *KafkaConsumer) newClient(group bool) (*clientGen, error) {
+	g := &clientGen{group: group}
+	opts := append([]kgo.Opt{}, c.base...)
+	if group {
+		opts = append(opts, groupOpts(c.cfg, c.set)...)
+		opts = append(opts, c.rebalanceOpts(g)...)
+		if c.pattern != nil {
+			opts = append(opts, kgo.ConsumeRegex(), kgo.ConsumeTopics(c.regexFor()))
+		} else {
+			opts = append(opts, kgo.ConsumeTopics(c.subTopics...))
+		}
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, Errorf(KafkaConfigurationError, "%v", err)
+	}
+	g.cl = cl
+	return g, nil
+}
+
+// regexFor returns the pattern as franz-go applies it: anchored at the
+// start like Python's re.match.
+func (c *KafkaConsumer) regexFor() string { return "^(?:" + c.patternSrc + ")" }
+
+// retire closes a client generation in the background: its callbacks stop
+// reaching the script, it leaves its group, and its connections close.
+func (c *KafkaConsumer) retire(thread *starlark.Thread, g *clientGen, timeout time.Duration) error {
+	if g == nil {
+		return nil
+	}
+	g.closing.Store(true)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		g.cl.Close()
+	}()
+	_, err := c.await(thread, done, timeout)
+	return err
+}
+
+// ---- the Starlark value ----
+
+func (c *KafkaConsumer) String() string {
+	return fmt.Sprintf("<kafka.consumer.group.KafkaConsumer object at %p>", c)
+}
+func (c *KafkaConsumer) Type() string         { return "KafkaConsumer" }
+func (c *KafkaConsumer) Freeze()              {}
+func (c *KafkaConsumer) Truth() starlark.Bool { return true }
+
+// Hash is by identity, as for Python objects.
+func (c *KafkaConsumer) Hash() (uint32, error) { return c.id, nil }
+
+// consumerMethods are KafkaConsumer's methods, by name.
+var consumerMethods = map[string]func(c *KafkaConsumer, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error){
+	"subscribe":            (*KafkaConsumer).pySubscribe,
+	"unsubscribe":          (*KafkaConsumer).pyUnsubscribe,
+	"subscription":         (*KafkaConsumer).pySubscription,
+	"assign":               (*KafkaConsumer).pyAssign,
+	"assignment":           (*KafkaConsumer).pyAssignment,
+	"poll":                 (*KafkaConsumer).pyPoll,
+	"commit":               (*KafkaConsumer).pyCommit,
+	"commit_async":         (*KafkaConsumer).pyCommitAsync,
+	"committed":            (*KafkaConsumer).pyCommitted,
+	"position":             (*KafkaConsumer).pyPosition,
+	"seek":                 (*KafkaConsumer).pySeek,
+	"seek_to_beginning":    (*KafkaConsumer).pySeekToBeginning,
+	"seek_to_end":          (*KafkaConsumer).pySeekToEnd,
+	"beginning_offsets":    (*KafkaConsumer).pyBeginningOffsets,
+	"end_offsets":          (*KafkaConsumer).pyEndOffsets,
+	"offsets_for_times":    (*KafkaConsumer).pyOffsetsForTimes,
+	"highwater":            (*KafkaConsumer).pyHighwater,
+	"pause":                (*KafkaConsumer).pyPause,
+	"resume":               (*KafkaConsumer).pyResume,
+	"paused":               (*KafkaConsumer).pyPaused,
+	"topics":               (*KafkaConsumer).pyTopics,
+	"partitions_for_topic": (*KafkaConsumer).pyPartitionsForTopic,
+	"metrics":              (*KafkaConsumer).pyMetrics,
+	"bootstrap_connected":  (*KafkaConsumer).pyBootstrapConnected,
+	"close":                (*KafkaConsumer).pyClose,
+}
+
+// Attr returns a bound method, or the config dict.
+func (c *KafkaConsumer) Attr(name string) (starlark.Value, error) {
+	if name == "config" {
+		return c.configs, nil
+	}
+	m, ok := consumerMethods[name]
+	if !ok {
+		return nil, nil
+	}
+	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return m(c, thread, b, args, kwargs)
+	}).BindReceiver(c), nil
+}
+
+// AttrNames lists the methods and config.
+func (c *KafkaConsumer) AttrNames() []string {
+	names := []string{"config"}
+	for n := range consumerMethods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ---- subscription and assignment ----
+
+// subscriptionError is kafka-python's message when subscribe and assign
+// are mixed.
+const subscriptionError = "You must choose only one way to configure your consumer: (1) subscribe to specific topics by name, (2) subscribe to topics matching a regex pattern, (3) assign itself specific topic-partitions."
+
+var legalTopic = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+
+func checkTopicName(name string) error {
+	if !legalTopic.MatchString(name) {
+		return Errorf(ValueError, "Topic name \"%s\" is illegal, it contains a character other than ASCII alphanumerics, \".\", \"_\" and \"-\"", name)
+	}
+	if len(name) > 249 {
+		return Errorf(ValueError, "Topic name is illegal, it can't be longer than 249 characters, topic: \"%s\"", name)
+	}
+	if name == "." || name == ".." {
+		return Errorf(ValueError, "Topic name cannot be \".\" or \"..\"")
+	}
+	return nil
+}
+
+// allowedTopic checks a topic against the host's allow-list.
+func (c *KafkaConsumer) allowedTopic(topic string) error {
+	if c.env.AllowedTopics == nil {
+		return nil
+	}
+	for _, t := range c.env.AllowedTopics {
+		if t == topic {
+			return nil
+		}
+	}
+	return Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
+}
+
+func (c *KafkaConsumer) checkOpen() error {
+	if c.closed {
+		return NewException(IllegalStateError, "KafkaConsumer is closed")
+	}
+	return nil
+}
+
+func (c *KafkaConsumer) pySubscribe(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var topics, pattern, listener starlark.Value = starlark.Tuple{}, starlark.None, starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics?", &topics, "pattern?", &pattern, "listener?", &listener); err != nil {
+		return nil, err
+	}
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := c.runQueue(thread); err != nil {
+		return nil, err
+	}
+	var names []string
+	switch t := topics.(type) {
+	case starlark.String:
+		names = []string{string(t)} // kafka-python 2.0.2 accepts one name
+	case starlark.NoneType:
+	default:
+		iter := starlark.Iterate(topics)
+		if iter == nil {
+			return nil, NewException(TypeError, "Topics must be a list (or non-str sequence)")
+		}
+		for x := range starlark.Elements(topics.(starlark.Iterable)) {
+			if x == starlark.None {
+				iter.Done()
+				return nil, NewException(TypeError, "All topics must not be None")
+			}
+			s, ok := x.(starlark.String)
+			if !ok {
+				iter.Done()
+				return nil, Errorf(TypeError, "Topics must be str, not %s", PyTypeName(x))
+			}
+			names = append(names, string(s))
+		}
+		iter.Done()
+	}
+	var pat string
+	if pattern != starlark.None {
+		s, ok := pattern.(starlark.String)
+		if !ok {
+			return nil, Errorf(TypeError, "pattern must be a str, not %s", PyTypeName(pattern))
+		}
+		pat = string(s)
+	}
+	if c.userAssign || (len(names) > 0 && pat != "") {
+		return nil, NewException(IllegalStateError, subscriptionError)
+	}
+	if len(names) == 0 && pat == "" {
+		return nil, NewException(ValueError, "Must provide topics or pattern")
+	}
+	var lis starlark.Value
+	if listener != starlark.None {
+		lis = listener
+	}
+	var err error
+	if pat != "" {
+		err = c.subscribePattern(thread, pat, lis)
+	} else {
+		err = c.subscribeTopics(thread, names, lis)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lis != nil && !isRebalanceListener(lis) {
+		// kafka-python stores the subscription before checking the listener.
+		c.listener = nil
+		return nil, NewException(TypeError, "listener must be a ConsumerRebalanceListener")
+	}
+	return starlark.None, nil
+}
+
+// subscribeTopics replaces the subscription with topics.
+func (c *KafkaConsumer) subscribeTopics(thread *starlark.Thread, topics []string, listener starlark.Value) error {
+	seen := map[string]bool{}
+	var uniq []string
+	for _, t := range topics {
+		if err := checkTopicName(t); err != nil {
+			return err
+		}
+		if err := c.allowedTopic(t); err != nil {
+			return err
+		}
+		if !seen[t] {
+			seen[t] = true
+			uniq = append(uniq, t)
+		}
+	}
+	sort.Strings(uniq)
+	if err := c.dropSubscription(thread); err != nil {
+		return err
+	}
+	c.subTopics, c.subscribed, c.pattern, c.patternSrc = uniq, true, nil, ""
+	c.listener = listener
+	return c.startSubscription(thread)
+}
+
+// subscribePattern replaces the subscription with a regex subscription.
+func (c *KafkaConsumer) subscribePattern(thread *starlark.Thread, pattern string, listener starlark.Value) error {
+	re, err := regexp.Compile("^(?:" + pattern + ")")
+	if err != nil {
+		return Errorf(ValueError, "invalid pattern %s: %v", QuoteString(pattern), err)
+	}
+	if err := c.dropSubscription(thread); err != nil {
+		return err
+	}
+	c.subTopics, c.subscribed, c.pattern, c.patternSrc = nil, true, re, pattern
+	c.listener = listener
+	if c.env.AllowedTopics != nil {
+		// Only allowed topics can ever match: subscribe to those by name.
+		for _, t := range c.env.AllowedTopics {
+			if re.MatchString(t) {
+				c.subTopics = append(c.subTopics, t)
+			}
+		}
+		sort.Strings(c.subTopics)
+		c.pattern, c.patternSrc = nil, ""
+		if len(c.subTopics) == 0 {
+			return nil
+		}
+	}
+	return c.startSubscription(thread)
+}
+
+// startSubscription starts consuming the subscription: a group client for
+// a group, or direct consuming of every partition without one.
+func (c *KafkaConsumer) startSubscription(thread *starlark.Thread) error {
+	c.revokeCalled = false
+	if c.set.groupID == "" {
+		c.nextMeta = time.Time{}
+		return nil // partitions are found at the next poll
+	}
+	if err := c.retire(thread, c.cur, c.closeTimeout()); err != nil {
+		return err
+	}
+	c.setCur(nil)
+	g, err := c.newClient(true)
+	if err != nil {
+		return err
+	}
+	c.setCur(g)
+	return nil
+}
+
+// dropSubscription ends the current subscription: a group is left (its
+// listener is not called, as kafka-python's unsubscribe does not), and
+// the assignment is cleared.
+func (c *KafkaConsumer) dropSubscription(thread *starlark.Thread) error {
+	if !c.subscribed {
+		return nil
+	}
+	if c.cur != nil && c.cur.group {
+		if err := c.retire(thread, c.cur, c.closeTimeout()); err != nil {
+			return err
+		}
+		c.setCur(nil)
+	}
+	c.clearAssignment()
+	c.subTopics, c.subscribed, c.pattern, c.patternSrc, c.listener = nil, false, nil, "", nil
+	return nil
+}
+
+// clearAssignment forgets every partition and stops fetching them.
+func (c *KafkaConsumer) clearAssignment() {
+	var remove []tp
+	for t, ps := range c.parts {
+		ps.gone = true
+		if ps.added && c.cur != nil && !c.cur.group {
+			remove = append(remove, t)
+		}
+	}
+	c.parts = map[tp]*partState{}
+	c.buf.reset()
+	if len(remove) > 0 {
+		c.cur.cl.RemoveConsumePartitions(tpMap(remove))
+		c.cur.cl.ResumeFetchPartitions(tpMap(remove))
+	}
+}
+
+func tpMap(tps []tp) map[string][]int32 {
+	m := map[string][]int32{}
+	for _, t := range tps {
+		m[t.topic] = append(m[t.topic], t.partition)
+	}
+	return m
+}
+
+func (c *KafkaConsumer) pyUnsubscribe(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	if c.userAssign {
+		c.clearAssignment()
+		c.userAssign = false
+		return starlark.None, nil
+	}
+	return starlark.None, c.dropSubscription(thread)
+}
+
+func (c *KafkaConsumer) pySubscription(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	if !c.subscribed {
+		return starlark.None, nil
+	}
+	if err := c.runQueue(thread); err != nil {
+		return nil, err
+	}
+	var names []string
+	if c.pattern != nil {
+		// The topics the pattern has matched so far.
+		seen := map[string]bool{}
+		for t := range c.parts {
+			if !seen[t.topic] {
+				seen[t.topic] = true
+				names = append(names, t.topic)
+			}
+		}
+		if c.cur != nil && c.cur.group {
+			for _, t := range c.cur.cl.GetConsumeTopics() {
+				if !seen[t] && c.pattern.MatchString(t) {
+					seen[t] = true
+					names = append(names, t)
+				}
+			}
+		}
+		sort.Strings(names)
+	} else {
+		names = c.subTopics
+	}
+	s := starlark.NewSet(len(names))
+	for _, n := range names {
+		_ = s.Insert(starlark.String(n))
+	}
+	return s, nil
+}
+
+func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var partitions starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partitions", &partitions); err != nil {
+		return nil, err
+	}
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	if c.subscribed {
+		return nil, NewException(IllegalStateError, subscriptionError)
+	}
+	iter := starlark.Iterate(partitions)
+	if iter == nil {
+		return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(partitions))
+	}
+	var tps []tp
+	for x := range starlark.Elements(partitions.(starlark.Iterable)) {
+		topic, p, ok := AsTopicPartition(x)
+		if !ok {
+			iter.Done()
+			return nil, Errorf(AttributeError, "'%s' object has no attribute 'topic'", PyTypeName(x))
+		}
+		if err := c.allowedTopic(topic); err != nil {
+			iter.Done()
+			return nil, err
+		}
+		tps = append(tps, tp{topic, p})
+	}
+	iter.Done()
+	if err := c.runQueue(thread); err != nil {
+		return nil, err
+	}
+	if _, err := c.client(); err != nil {
+		return nil, err
+	}
+	want := map[tp]bool{}
+	for _, t := range tps {
+		want[t] = true
+	}
+	var remove []tp
+	for t, ps := range c.parts {
+		if !want[t] {
+			ps.gone = true
+			delete(c.parts, t)
+			if ps.added {
+				remove = append(remove, t)
+			}
+		}
+	}
+	if len(remove) > 0 {
+		c.cur.cl.RemoveConsumePartitions(tpMap(remove))
+		c.cur.cl.ResumeFetchPartitions(tpMap(remove))
+	}
+	for _, t := range tps {
+		if c.parts[t] == nil {
+			c.addPart(t)
+		}
+	}
+	c.userAssign = len(c.parts) > 0
+	return starlark.None, nil
+}
+
+// addPart adds an assigned partition with an unknown position.
+func (c *KafkaConsumer) addPart(t tp) *partState {
+	c.gen++
+	ps := &partState{tp: t, position: -1, highwater: -1, gen: c.gen}
+	c.parts[t] = ps
+	return ps
+}
+
+func (c *KafkaConsumer) pyAssignment(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	if err := c.runQueue(thread); err != nil {
+		return nil, err
+	}
+	if c.subscribed && c.set.groupID == "" && !c.closed {
+		// Without a group, a subscription assigns every partition of
+		// the subscribed topics, found from metadata.
+		if err := c.refreshDirect(thread, true); err != nil {
+			return nil, err
+		}
+	}
+	return tpSet(c.assigned()), nil
+}
+
+// assigned returns the assigned partitions, sorted.
+func (c *KafkaConsumer) assigned() []tp {
+	tps := make([]tp, 0, len(c.parts))
+	for t := range c.parts {
+		tps = append(tps, t)
+	}
+	sortTPs(tps)
+	return tps
+}
+
+// tpSet returns a set of TopicPartitions in sorted order.
+func tpSet(tps []tp) *starlark.Set {
+	sortTPs(tps)
+	s := starlark.NewSet(len(tps))
+	for _, t := range tps {
+		_ = s.Insert(t.value())
+	}
+	return s
+}
+
+// partitionArg unpacks a TopicPartition argument with kafka-python's
+// TypeError for anything else.
+func partitionArg(v starlark.Value) (tp, error) {
+	topic, p, ok := AsTopicPartition(v)
+	if !ok {
+		return tp{}, NewException(TypeError, "partition must be a TopicPartition namedtuple")
+	}
+	return tp{topic, p}, nil
+}
+
+// partitionsArgs unpacks *partitions for pause/resume/seek_to_*.
+func partitionsArgs(args starlark.Tuple, msg string) ([]tp, error) {
+	tps := make([]tp, 0, len(args))
+	for _, a := range args {
+		topic, p, ok := AsTopicPartition(a)
+		if !ok {
+			return nil, NewException(TypeError, msg)
+		}
+		tps = append(tps, tp{topic, p})
+	}
+	return tps, nil
+}
+
+// ---- close ----
+
+func (c *KafkaConsumer) closeTimeout() time.Duration {
+	return c.set.requestTimeout
+}
+
+func (c *KafkaConsumer) pyClose(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	autocommit := true
+	var timeoutMs starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "autocommit?", &autocommit, "timeout_ms?", &timeoutMs); err != nil {
+		return nil, err
+	}
+	timeout := c.closeTimeout()
+	if timeoutMs != starlark.None {
+		ms, err := starlark.AsInt32(timeoutMs)
+		if err != nil {
+			return nil, Errorf(TypeError, "timeout_ms must be an int")
+		}
+		timeout = time.Duration(ms) * time.Millisecond
+	}
+	c.env.Untrack(c)
+	return starlark.None, c.shutdown(thread, autocommit, timeout)
+}
+
+// Shutdown is called by the runtime when the script ends: with
+// auto-commit, the consumed positions are committed; the group is left
+// and connections close, all within timeout.
+func (c *KafkaConsumer) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
+	return c.shutdown(thread, true, timeout)
+}
+
+func (c *KafkaConsumer) shutdown(thread *starlark.Thread, autocommit bool, timeout time.Duration) error {
+	if c.closed {
+		return nil
+	}
+	deadline := time.Now().Add(timeout)
+	var first error
+	if autocommit && c.set.autoCommit && len(c.parts) > 0 {
+		if err := c.commitSync(thread, c.consumedOffsets(), time.Until(deadline)); err != nil {
+			first = err
+		}
+	}
+	c.closed = true
+	g := c.cur
+	if err := c.retire(thread, g, max(time.Until(deadline), 0)); err != nil && first == nil {
+		first = err
+	}
+	c.buf.reset()
+	// Commit callbacks that arrived while closing still run.
+	if err := c.queue.run(thread); err != nil && first == nil {
+		first = err
+	}
+	return first
+}
+
+// ---- running on the script's thread ----
+
+// runQueue runs the calls franz-go's goroutines queued for the script.
+func (c *KafkaConsumer) runQueue(thread *starlark.Thread) error {
+	if c.queue.pending() == 0 {
+		return nil
+	}
+	return c.queue.run(thread)
+}
+
+// await blocks the script's thread until done is closed or timeout passes
+// (negative: no limit), running queued calls meanwhile. It reports
+// whether done was closed; cancellation of the execution is an error.
+func (c *KafkaConsumer) await(thread *starlark.Thread, done <-chan struct{}, timeout time.Duration) (bool, error) {
+	ctx := ContextOf(thread)
+	var timer <-chan time.Time
+	if timeout >= 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	for {
+		if err := c.runQueue(thread); err != nil {
+			return false, err
+		}
+		select {
+		case <-done:
+			return true, nil
+		case <-c.queue.Ready():
+		case <-timer:
+			return false, nil
+		case <-ctx.Done():
+			return false, Interrupted(ctx)
+		}
+	}
+}
+
+// do runs fn with the current client on another goroutine, bounded by
+// timeout, while the script's thread keeps running queued calls.
+func (c *KafkaConsumer) do(thread *starlark.Thread, timeout time.Duration, fn func(ctx context.Context, cl *kgo.Client) error) error {
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	done := make(chan struct{})
+	var fnErr error
+	go func() {
+		defer close(done)
+		fnErr = fn(ctx, cl)
+	}()
+	ok, err := c.await(thread, done, -1)
+	if !ok {
+		cancel()
+		<-done
+		return err
+	}
+	if fnErr != nil && errors.Is(fnErr, context.DeadlineExceeded) && ctx.Err() != nil {
+		return Errorf(KafkaTimeoutError, "Timed out after %s", fmtMs(timeout))
+	}
+	return fnErr
+}
+
+func fmtMs(d time.Duration) string {
+	return fmt.Sprintf("%d ms", d.Milliseconds())
+}
+
+// callOnScript is how franz-go's goroutines run fn on the script's thread:
+// it queues fn and waits until it ran, the client generation closes, or
+// ctx ends. fn does not run at all when the wait was abandoned first.
+func (c *KafkaConsumer) callOnScript(ctx context.Context, g *clientGen, fn func(thread *starlark.Thread) error) error {
+	if g.closing.Load() {
+		return errClosing
+	}
+	done := make(chan error, 1)
+	var abandoned atomic.Bool
+	c.queue.push(func(thread *starlark.Thread) error {
+		if abandoned.Load() || g.closing.Load() {
+			done <- errClosing
+			return nil
+		}
+		done <- fn(thread)
+		return nil
+	})
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			abandoned.Store(true)
+			return ctx.Err()
+		case <-tick.C:
+			if g.closing.Load() {
+				abandoned.Store(true)
+				return errClosing
+			}
+		}
+	}
+}
+
+var errClosing = errors.New("consumer closing")
+
+var consumerIDs atomic.Uint32
+
+// warn writes a kafka-python style log line to the script's stderr.
+func (c *KafkaConsumer) warn(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	if !strings.HasSuffix(msg, "\n") {
+		msg += "\n"
+	}
+	fmt.Fprint(c.env.Stderr, msg)
+}

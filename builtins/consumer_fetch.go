@@ -1,0 +1,731 @@
+package builtins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"go.starlark.net/starlark"
+)
+
+// batch is the records of one partition from one poll of franz-go.
+type batch struct {
+	tp   tp
+	recs []*kgo.Record
+	hwm  int64
+	gen  uint64 // the consumer's generation when the poll started
+}
+
+// fetchBuffer holds polled records not yet yielded to the script.
+type fetchBuffer struct {
+	batches []batch
+	next    int // index of the next batch to open
+	ps      *partState
+	recs    []*kgo.Record // the open batch
+	i       int
+}
+
+func (b *fetchBuffer) reset() { *b = fetchBuffer{batches: b.batches[:0]} }
+
+// take returns the next record to yield, or nil when the buffer is
+// drained. With update, the record's partition position advances past it,
+// as kafka-python advances positions while yielding.
+func (c *KafkaConsumer) take(update bool) (*kgo.Record, *partState) {
+	b := &c.buf
+	for {
+		if b.i < len(b.recs) {
+			r := b.recs[b.i]
+			b.i++
+			ps := b.ps
+			if r.Offset < ps.position {
+				continue // already yielded before a seek or rebalance
+			}
+			if update {
+				ps.position = r.Offset + 1
+			}
+			return r, ps
+		}
+		if b.next >= len(b.batches) {
+			clear(b.batches)
+			b.batches, b.next, b.recs, b.ps = b.batches[:0], 0, nil, nil
+			return nil, nil
+		}
+		bt := b.batches[b.next]
+		b.batches[b.next] = batch{}
+		b.next++
+		ps := c.parts[bt.tp]
+		if ps == nil || ps.gen > bt.gen {
+			continue // unassigned or sought since this was fetched
+		}
+		if bt.hwm >= 0 {
+			ps.highwater = bt.hwm
+		}
+		if len(bt.recs) == 0 {
+			continue
+		}
+		if ps.paused {
+			ps.reset = true // franz-go's cursor is past these records
+			continue
+		}
+		b.ps, b.recs, b.i = ps, bt.recs, 0
+	}
+}
+
+// dropBuffered discards the buffered records of one partition (after a
+// seek, pause or revocation); its fetch cursor must then be moved back.
+func (c *KafkaConsumer) dropBuffered(ps *partState) {
+	b := &c.buf
+	if b.ps == ps && b.i < len(b.recs) {
+		b.recs, b.i = nil, 0
+		ps.reset = true
+	}
+	for i := b.next; i < len(b.batches); i++ {
+		if b.batches[i].tp == ps.tp && len(b.batches[i].recs) > 0 {
+			b.batches[i].recs = nil
+			ps.reset = true
+		}
+	}
+}
+
+// discardBuffer drops every buffered record, marking their partitions for
+// a cursor reset so nothing is skipped.
+func (c *KafkaConsumer) discardBuffer() {
+	b := &c.buf
+	if b.ps != nil && b.i < len(b.recs) {
+		b.ps.reset = true
+	}
+	for i := b.next; i < len(b.batches); i++ {
+		if ps := c.parts[b.batches[i].tp]; ps != nil && len(b.batches[i].recs) > 0 {
+			ps.reset = true
+		}
+	}
+	b.reset()
+}
+
+// ---- iteration ----
+
+// Iterate makes the consumer iterable: for msg in consumer.
+func (c *KafkaConsumer) Iterate() starlark.Iterator { return &consumerIterator{c: c} }
+
+// consumerIterator yields records until consumer_timeout_ms passes without
+// one. Starlark's iterators cannot return errors, so an error (a failing
+// deserializer, Ctrl-C) ends the loop and stops the script through Fail,
+// which makes the runtime report the error itself.
+type consumerIterator struct{ c *KafkaConsumer }
+
+func (it *consumerIterator) Next(p *starlark.Value) bool {
+	v, ok, err := it.c.Next(it.c.thread)
+	if err != nil {
+		Fail(it.c.thread, err)
+		return false
+	}
+	if !ok {
+		return false
+	}
+	*p = v
+	return true
+}
+
+func (it *consumerIterator) Done() {}
+
+// Next returns the consumer's next record, waiting up to
+// consumer_timeout_ms for one; ok is false when the wait ended without a
+// record (StopIteration) or the consumer is closed. next(consumer) and
+// iteration use it.
+func (c *KafkaConsumer) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
+	var deadline time.Time
+	if c.set.consumerTimeout >= 0 {
+		deadline = time.Now().Add(c.set.consumerTimeout)
+	}
+	for attempt := 0; ; attempt++ {
+		if c.closed {
+			return nil, false, nil
+		}
+		if c.yielded >= c.set.maxPollRecords {
+			c.yielded = 0
+			if err := c.safePoint(thread); err != nil {
+				return nil, false, err
+			}
+		}
+		if r, ps := c.take(true); r != nil {
+			c.yielded++
+			rec, err := c.makeRecord(thread, r)
+			if err != nil {
+				ps.position = r.Offset // not consumed: neither yielded nor committed
+				c.discardBuffer()
+				return nil, false, err
+			}
+			return rec, true, nil
+		}
+		c.yielded = 0
+		wait := time.Duration(-1)
+		if !deadline.IsZero() {
+			wait = time.Until(deadline)
+			if wait <= 0 {
+				if attempt > 0 {
+					return nil, false, nil
+				}
+				wait = 0
+			}
+		}
+		if err := c.fill(thread, wait); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// makeRecord wraps a record, calling the deserializers as kafka-python
+// does (for None too).
+func (c *KafkaConsumer) makeRecord(thread *starlark.Thread, r *kgo.Record) (*ConsumerRecord, error) {
+	var key, value starlark.Value
+	var err error
+	if c.set.keyDeser != nil {
+		if key, err = c.deserialize(thread, c.set.keyDeser, r, r.Key, "key"); err != nil {
+			return nil, err
+		}
+	}
+	if c.set.valueDeser != nil {
+		if value, err = c.deserialize(thread, c.set.valueDeser, r, r.Value, "value"); err != nil {
+			return nil, err
+		}
+	}
+	return newConsumerRecord(r, key, value), nil
+}
+
+// deserialize calls a deserializer: f(data) for a callable, or
+// d.deserialize(topic, data) (kafka-python 2.x) / d.deserialize(topic,
+// headers, data) (3.0) for a Deserializer object. A failure names the
+// record it could not read.
+func (c *KafkaConsumer) deserialize(thread *starlark.Thread, d starlark.Value, r *kgo.Record, data []byte, what string) (starlark.Value, error) {
+	var v starlark.Value
+	var err error
+	if m := deserializeMethod(d); m != nil {
+		args := starlark.Tuple{starlark.String(r.Topic), bytesValue(data)}
+		if fn, ok := m.(*starlark.Function); ok && fn.NumParams() >= 3 {
+			headers := newConsumerRecord(r, nil, nil).field(crHeaders)
+			args = starlark.Tuple{starlark.String(r.Topic), headers, bytesValue(data)}
+		}
+		v, err = starlark.Call(thread, m, args, nil)
+	} else {
+		v, err = starlark.Call(thread, d, starlark.Tuple{bytesValue(data)}, nil)
+	}
+	if err != nil {
+		return nil, c.recordNote(thread, err, what, r)
+	}
+	if v == nil {
+		v = starlark.None
+	}
+	return v, nil
+}
+
+// recordNote adds, as Python 3.11's exception notes do, a line after the
+// exception naming the record whose deserialization failed. The error
+// keeps its call stack, so the traceback shows the deserializer's line.
+func (c *KafkaConsumer) recordNote(thread *starlark.Thread, err error, what string, r *kgo.Record) error {
+	if ContextOf(thread).Err() != nil {
+		return err
+	}
+	note := fmt.Sprintf("while deserializing the %s of the record at topic %s, partition %d, offset %d",
+		what, QuoteString(r.Topic), r.Partition, r.Offset)
+	var ee *starlark.EvalError
+	if !errors.As(err, &ee) {
+		if e := AsException(err); e != nil {
+			e.Msg += "\n" + note
+			return e
+		}
+		return fmt.Errorf("%w\n%s", err, note)
+	}
+	if e := AsException(err); e != nil {
+		e.Msg += "\n" + note
+		return ee
+	}
+	return &starlark.EvalError{Msg: ee.Msg + "\n" + note, CallStack: ee.CallStack}
+}
+
+// safePoint runs what kafka-python does inside poll: queued franz-go
+// calls (rebalance listener, commit callbacks) and the auto-commit.
+func (c *KafkaConsumer) safePoint(thread *starlark.Thread) error {
+	if err := c.runQueue(thread); err != nil {
+		return err
+	}
+	if err := c.asyncErr; err != nil {
+		c.asyncErr = nil
+		return err
+	}
+	if c.set.autoCommit && !c.closed && len(c.parts) > 0 && !time.Now().Before(c.autoCommitAt) {
+		c.autoCommitAt = time.Now().Add(c.set.autoCommitInterval)
+		if offsets := c.consumedOffsets(); len(offsets) > 0 {
+			c.commitAsync(thread, offsets, func(thread *starlark.Thread, err error) error {
+				if err != nil {
+					c.warn("Auto offset commit failed for group %s: %s", c.set.groupID, Str(KafkaException(err)))
+				}
+				return nil
+			})
+		}
+	}
+	return nil
+}
+
+// ---- polling franz-go ----
+
+// fill polls franz-go for more records, waiting up to wait (negative: no
+// limit, 0: only what is already buffered). It returns early to let the
+// caller run due work (auto-commit, metadata refresh).
+func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error {
+	if err := c.safePoint(thread); err != nil {
+		return err
+	}
+	if err := c.prepareFetch(thread); err != nil {
+		return err
+	}
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	gen := c.gen
+	if fs := cl.PollFetches(nil); !fs.Empty() {
+		return c.absorb(fs, gen)
+	}
+	if wait == 0 {
+		return nil
+	}
+	if due := c.nextDue(); !due.IsZero() {
+		if d := max(time.Until(due), time.Millisecond); wait < 0 || d < wait {
+			wait = d
+		}
+	}
+	ctx := ContextOf(thread)
+	pollCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := make(chan kgo.Fetches, 1)
+	go func() { ch <- cl.PollFetches(pollCtx) }()
+	var timer <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		timer = t.C
+	}
+	for {
+		select {
+		case fs := <-ch:
+			return c.absorb(fs, gen)
+		case <-c.queue.Ready():
+			// Queued calls (rebalance, seeks from a listener) change
+			// what is fetched: end this poll first, so no poll spans
+			// them, then let the caller poll again.
+			cancel()
+			err := c.absorb(<-ch, gen)
+			if qerr := c.runQueue(thread); qerr != nil {
+				return qerr
+			}
+			return err
+		case <-timer:
+			cancel()
+			return c.absorb(<-ch, gen)
+		case <-ctx.Done():
+			cancel()
+			_ = c.absorb(<-ch, gen)
+			return Interrupted(ctx)
+		}
+	}
+}
+
+// nextDue is when the consumer next has work to do while waiting.
+func (c *KafkaConsumer) nextDue() time.Time {
+	var due time.Time
+	earliest := func(t time.Time) {
+		if !t.IsZero() && (due.IsZero() || t.Before(due)) {
+			due = t
+		}
+	}
+	if c.set.autoCommit && len(c.parts) > 0 {
+		earliest(c.autoCommitAt)
+	}
+	if c.subscribed && c.set.groupID == "" {
+		earliest(c.nextMeta)
+	}
+	for _, ps := range c.parts {
+		if ps.position < 0 && (c.cur == nil || !c.cur.group) {
+			earliest(c.resolveAt)
+			break
+		}
+	}
+	return due
+}
+
+// absorb adds polled records to the buffer and reports the first error
+// kafka-python would raise from poll.
+func (c *KafkaConsumer) absorb(fs kgo.Fetches, gen uint64) error {
+	dbg("absorb %d records, err %v", fs.NumRecords(), fs.Errors())
+	var first error
+	for i := range fs {
+		for j := range fs[i].Topics {
+			t := &fs[i].Topics[j]
+			for k := range t.Partitions {
+				p := &t.Partitions[k]
+				if p.Err != nil {
+					if err := fetchError(p.Err); err != nil && first == nil && !c.closed {
+						first = err
+					}
+				}
+				if len(p.Records) == 0 && p.HighWatermark < 0 {
+					continue
+				}
+				c.buf.batches = append(c.buf.batches, batch{tp: tp{t.Topic, p.Partition}, recs: p.Records, hwm: p.HighWatermark, gen: gen})
+			}
+		}
+	}
+	return first
+}
+
+// fetchError returns the exception a fetch error raises, or nil for errors
+// franz-go recovers from by itself.
+func fetchError(err error) error {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, kgo.ErrClientClosed):
+		return nil
+	}
+	var dataLoss *kgo.ErrDataLoss
+	if errors.As(err, &dataLoss) {
+		return nil // franz-go resets the partition and goes on, as Kafka's consumers do
+	}
+	var group *kgo.ErrGroupSession
+	if errors.As(err, &group) {
+		var ke *kerr.Error
+		if errors.As(group.Err, &ke) && !ke.Retriable && ke != kerr.RebalanceInProgress && ke != kerr.IllegalGeneration && ke != kerr.UnknownMemberID {
+			return KafkaException(group.Err)
+		}
+		return nil
+	}
+	if kerr.IsRetriable(err) {
+		return nil
+	}
+	return KafkaException(err)
+}
+
+// ---- positions ----
+
+// prepareFetch gets franz-go fetching the assignment from the positions
+// kafka-python would use: it resolves unknown positions (committed offset,
+// else auto_offset_reset) and moves cursors after seeks.
+func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
+	if c.closed {
+		return nil
+	}
+	if c.subscribed && c.set.groupID == "" {
+		if err := c.refreshDirect(thread, false); err != nil {
+			return err
+		}
+	}
+	if c.cur != nil && c.cur.group {
+		var unresolved []*partState
+		for _, ps := range c.parts {
+			if ps.added && ps.position < 0 {
+				unresolved = append(unresolved, ps)
+			}
+		}
+		if len(unresolved) > 0 {
+			if err := c.resolvePositions(thread, unresolved, nil); err != nil {
+				return err
+			}
+		}
+		set := map[string]map[int32]kgo.EpochOffset{}
+		for t, ps := range c.parts {
+			if ps.reset && ps.added && ps.position >= 0 {
+				if set[t.topic] == nil {
+					set[t.topic] = map[int32]kgo.EpochOffset{}
+				}
+				set[t.topic][t.partition] = kgo.EpochOffset{Epoch: -1, Offset: ps.position}
+				ps.reset = false
+			}
+		}
+		if len(set) > 0 {
+			c.cur.cl.SetOffsets(set)
+		}
+		return nil
+	}
+	if len(c.parts) == 0 {
+		return nil
+	}
+	var unknown []*partState
+	for _, ps := range c.parts {
+		if ps.position < 0 {
+			unknown = append(unknown, ps)
+		}
+	}
+	if len(unknown) > 0 && !time.Now().Before(c.resolveAt) {
+		if err := c.resolvePositions(thread, unknown, nil); err != nil {
+			if !isRetriable(err) {
+				return err
+			}
+			c.resolveAt = time.Now().Add(max(c.set.retryBackoff, 100*time.Millisecond))
+		}
+	}
+	cl, err := c.client()
+	if err != nil {
+		return err
+	}
+	var remove []tp
+	add := map[string]map[int32]kgo.Offset{}
+	for t, ps := range c.parts {
+		if !ps.reset || ps.position < 0 {
+			continue
+		}
+		if ps.added {
+			remove = append(remove, t)
+		}
+		if add[t.topic] == nil {
+			add[t.topic] = map[int32]kgo.Offset{}
+		}
+		add[t.topic][t.partition] = kgo.NewOffset().At(ps.position)
+		ps.added, ps.reset = true, false
+	}
+	if len(remove) > 0 {
+		cl.RemoveConsumePartitions(tpMap(remove))
+	}
+	if len(add) > 0 {
+		cl.AddConsumePartitions(add)
+	}
+	return nil
+}
+
+// startOffsets returns where partitions start: the group's committed
+// offset when there is one, else the auto_offset_reset end.
+func (c *KafkaConsumer) startOffsets(thread *starlark.Thread, tps []tp, useCommitted bool) (map[tp]int64, error) {
+	out := map[tp]int64{}
+	rest := tps
+	if useCommitted && c.set.groupID != "" {
+		committed, err := c.fetchCommitted(thread, tps)
+		if err != nil {
+			return nil, err
+		}
+		rest = nil
+		for _, t := range tps {
+			if o, ok := committed[t]; ok && o.offset >= 0 {
+				out[t] = o.offset
+			} else {
+				rest = append(rest, t)
+			}
+		}
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	if c.set.reset == "none" {
+		return out, NewException(NoOffsetForPartitionError, rest[0].String())
+	}
+	ts := int64(-1)
+	if c.set.reset == "earliest" {
+		ts = -2
+	}
+	stamps := make(map[tp]int64, len(rest))
+	for _, t := range rest {
+		stamps[t] = ts
+	}
+	offs, err := c.listOffsets(thread, stamps)
+	for t, o := range offs {
+		out[t] = o.offset
+	}
+	return out, err
+}
+
+// refreshDirect keeps a group-less subscription assigned to every
+// partition of its topics (those matching its pattern), reading metadata
+// every metadata_max_age_ms, or sooner while a topic is missing.
+func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error {
+	if !force && time.Now().Before(c.nextMeta) {
+		return nil
+	}
+	var topics []string
+	if c.pattern == nil {
+		topics = c.subTopics
+	}
+	meta, err := c.metadata(thread, topics, c.pattern == nil && c.set.autoCreate)
+	if err != nil {
+		if isRetriable(err) {
+			c.nextMeta = time.Now().Add(max(c.set.retryBackoff, 100*time.Millisecond))
+			return nil
+		}
+		return err
+	}
+	c.nextMeta = time.Now().Add(c.set.metadataMaxAge)
+	want := map[tp]bool{}
+	missing := false
+	for _, t := range meta.Topics {
+		name := ""
+		if t.Topic != nil {
+			name = *t.Topic
+		}
+		if c.pattern != nil {
+			if !c.pattern.MatchString(name) || (c.set.excludeInternal && t.IsInternal) {
+				continue
+			}
+		}
+		if t.ErrorCode != 0 {
+			missing = true
+			continue
+		}
+		for _, p := range t.Partitions {
+			want[tp{name, p.Partition}] = true
+		}
+	}
+	if missing {
+		c.nextMeta = time.Now().Add(max(c.set.retryBackoff, 100*time.Millisecond))
+	}
+	var remove []tp
+	for t, ps := range c.parts {
+		if !want[t] {
+			ps.gone = true
+			delete(c.parts, t)
+			if ps.added {
+				remove = append(remove, t)
+			}
+		}
+	}
+	if len(remove) > 0 && c.cur != nil {
+		c.cur.cl.RemoveConsumePartitions(tpMap(remove))
+	}
+	for t := range want {
+		if c.parts[t] == nil {
+			c.addPart(t)
+		}
+	}
+	return nil
+}
+
+// metadata requests topic metadata (all topics for nil), optionally
+// letting the broker create missing topics as kafka-python's requests do.
+func (c *KafkaConsumer) metadata(thread *starlark.Thread, topics []string, autoCreate bool) (*kmsg.MetadataResponse, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	req.AllowAutoTopicCreation = autoCreate
+	if topics != nil {
+		req.Topics = make([]kmsg.MetadataRequestTopic, len(topics))
+		for i, t := range topics {
+			req.Topics[i] = kmsg.NewMetadataRequestTopic()
+			req.Topics[i].Topic = kmsg.StringPtr(t)
+		}
+	}
+	var resp *kmsg.MetadataResponse
+	err := c.do(thread, c.set.requestTimeout, func(ctx context.Context, cl *kgo.Client) error {
+		r, err := req.RequestWith(ctx, cl)
+		resp = r
+		return err
+	})
+	if err != nil {
+		return nil, KafkaException(err)
+	}
+	return resp, nil
+}
+
+// isRetriable reports whether an error is one kafka-python retries.
+func isRetriable(err error) bool {
+	if e := AsException(err); e != nil {
+		return e.Class.Retriable
+	}
+	return kerr.IsRetriable(err)
+}
+
+// ---- poll ----
+
+func (c *KafkaConsumer) pyPoll(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var timeoutMs, maxRecords starlark.Value = starlark.MakeInt(0), starlark.None
+	updateOffsets := true
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout_ms?", &timeoutMs, "max_records?", &maxRecords, "update_offsets?", &updateOffsets); err != nil {
+		return nil, err
+	}
+	var timeout time.Duration
+	switch t := timeoutMs.(type) {
+	case starlark.Int:
+		ms, _ := t.Int64()
+		timeout = time.Duration(ms) * time.Millisecond
+	case starlark.Float:
+		timeout = time.Duration(float64(t) * float64(time.Millisecond))
+	default:
+		return nil, Errorf(TypeError, "timeout_ms must be an int, not %s", PyTypeName(timeoutMs))
+	}
+	if timeout < 0 {
+		return nil, NewException(ValueError, "Timeout must not be negative")
+	}
+	max := c.set.maxPollRecords
+	if maxRecords != starlark.None {
+		n, ok := maxRecords.(starlark.Int)
+		if !ok {
+			return nil, NewException(TypeError, "max_records must be an integer")
+		}
+		m, _ := n.Int64()
+		if m <= 0 {
+			return nil, NewException(ValueError, "max_records must be positive")
+		}
+		max = int(min(m, 1<<30))
+	}
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	deadline := time.Now().Add(timeout)
+	out := starlark.NewDict(4)
+	for attempt := 0; ; attempt++ {
+		n, err := c.drain(thread, out, max, updateOffsets)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return out, nil
+		}
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			if attempt > 0 {
+				return out, nil
+			}
+			wait = 0
+		}
+		if err := c.fill(thread, wait); err != nil {
+			return nil, err
+		}
+		if c.closed {
+			return out, nil
+		}
+	}
+}
+
+// drain moves up to max buffered records into out, keyed by
+// TopicPartition. If a deserializer fails, no position moves.
+func (c *KafkaConsumer) drain(thread *starlark.Thread, out *starlark.Dict, max int, update bool) (int, error) {
+	if err := c.safePoint(thread); err != nil {
+		return 0, err
+	}
+	lists := map[*partState]*starlark.List{}
+	first := map[*partState]int64{}
+	n := 0
+	for n < max {
+		r, ps := c.take(update)
+		if r == nil {
+			break
+		}
+		if _, ok := first[ps]; !ok {
+			first[ps] = r.Offset
+		}
+		rec, err := c.makeRecord(thread, r)
+		if err != nil {
+			for p, o := range first {
+				p.position = o
+			}
+			c.discardBuffer()
+			return 0, err
+		}
+		l := lists[ps]
+		if l == nil {
+			l = starlark.NewList(nil)
+			lists[ps] = l
+			if err := out.SetKey(ps.tp.value(), l); err != nil {
+				return 0, err
+			}
+		}
+		_ = l.Append(rec)
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,323 @@
+package builtins
+
+import (
+	"strings"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+	"go.starlark.net/syntax"
+)
+
+// consumerRecordFields are kafka-python 2.0.2's ConsumerRecord fields, in
+// order (2.1+ inserted leader_epoch; kstar keeps 2.0.2's shape).
+var consumerRecordFields = []string{
+	"topic", "partition", "offset", "timestamp", "timestamp_type",
+	"key", "value", "headers", "checksum",
+	"serialized_key_size", "serialized_value_size", "serialized_header_size",
+}
+
+// The indexes of the fields whose value is computed from the record.
+const (
+	crTopic = iota
+	crPartition
+	crOffset
+	crTimestamp
+	crTimestampType
+	crKey
+	crValue
+	crHeaders
+	crChecksum
+	crKeySize
+	crValueSize
+	crHeaderSize
+)
+
+var consumerRecordIndex = func() map[string]int {
+	m := make(map[string]int, len(consumerRecordFields))
+	for i, f := range consumerRecordFields {
+		m[f] = i
+	}
+	return m
+}()
+
+// ConsumerRecord is kafka-python's ConsumerRecord namedtuple, what a
+// consumer's iteration and poll() yield: attributes, indexing, slicing,
+// unpacking and equality behave as a tuple of its 12 fields, and its repr
+// is kafka-python 2.0.2's:
+//
+//	ConsumerRecord(topic='t', partition=0, offset=10, timestamp=1563437749438, timestamp_type=0, key=None, value=b'message0', headers=[], checksum=None, serialized_key_size=-1, serialized_value_size=8, serialized_header_size=-1)
+//
+// It is lazy: field values are made from the franz-go record when they are
+// read, so iterating over records that are only partly inspected costs one
+// small allocation per record. key and value hold the deserialized values
+// when the consumer has deserializers.
+type ConsumerRecord struct {
+	rec *kgo.Record
+	// key and value are the deserialized key and value; nil means the raw
+	// bytes (None when the record has none).
+	key, value starlark.Value
+	// fixed, when set, holds all 12 field values: a record made by calling
+	// ConsumerRecord(...) or by _replace.
+	fixed starlark.Tuple
+}
+
+var (
+	_ starlark.HasAttrs   = (*ConsumerRecord)(nil)
+	_ starlark.Indexable  = (*ConsumerRecord)(nil)
+	_ starlark.Sliceable  = (*ConsumerRecord)(nil)
+	_ starlark.Iterable   = (*ConsumerRecord)(nil)
+	_ starlark.Comparable = (*ConsumerRecord)(nil)
+	_ PyReprer            = (*ConsumerRecord)(nil)
+)
+
+// newConsumerRecord wraps a fetched record; key and value are the
+// deserialized values, or nil for the raw bytes.
+func newConsumerRecord(r *kgo.Record, key, value starlark.Value) *ConsumerRecord {
+	return &ConsumerRecord{rec: r, key: key, value: value}
+}
+
+// Record returns the franz-go record behind the value (nil for a record
+// made by the script).
+func (cr *ConsumerRecord) Record() *kgo.Record { return cr.rec }
+
+// bytesValue returns b as Starlark bytes without copying, or None for nil.
+// franz-go allocates a fresh buffer for every fetch response and every
+// decompressed batch (kstar never gives it buffer pools), so the record's
+// slices are never written again and may back immutable bytes.
+func bytesValue(b []byte) starlark.Value {
+	if b == nil {
+		return starlark.None
+	}
+	if len(b) == 0 {
+		return starlark.Bytes("")
+	}
+	return starlark.Bytes(unsafe.String(&b[0], len(b)))
+}
+
+// sizeOf is kafka-python's serialized size: -1 for None.
+func sizeOf(b []byte) starlark.Value {
+	if b == nil {
+		return starlark.MakeInt(-1)
+	}
+	return starlark.MakeInt(len(b))
+}
+
+// field returns the i'th field's value.
+func (cr *ConsumerRecord) field(i int) starlark.Value {
+	if cr.fixed != nil {
+		return cr.fixed[i]
+	}
+	r := cr.rec
+	switch i {
+	case crTopic:
+		return starlark.String(r.Topic)
+	case crPartition:
+		return starlark.MakeInt(int(r.Partition))
+	case crOffset:
+		return starlark.MakeInt64(r.Offset)
+	case crTimestamp:
+		if r.Attrs.TimestampType() < 0 {
+			return starlark.MakeInt(-1) // message format v0 has no timestamp
+		}
+		return starlark.MakeInt64(r.Timestamp.UnixMilli())
+	case crTimestampType:
+		if t := r.Attrs.TimestampType(); t >= 0 {
+			return starlark.MakeInt(int(t))
+		}
+		return starlark.None
+	case crKey:
+		if cr.key != nil {
+			return cr.key
+		}
+		return bytesValue(r.Key)
+	case crValue:
+		if cr.value != nil {
+			return cr.value
+		}
+		return bytesValue(r.Value)
+	case crHeaders:
+		headers := make([]starlark.Value, len(r.Headers))
+		for j, h := range r.Headers {
+			headers[j] = starlark.Tuple{starlark.String(h.Key), bytesValue(h.Value)}
+		}
+		return starlark.NewList(headers)
+	case crChecksum:
+		// Record batches (message format v2, Kafka >= 0.11) carry one CRC
+		// per batch, and kafka-python reports None for them.
+		return starlark.None
+	case crKeySize:
+		return sizeOf(r.Key)
+	case crValueSize:
+		return sizeOf(r.Value)
+	case crHeaderSize:
+		return headerSize(r.Headers)
+	}
+	panic("ConsumerRecord: no field " + string(rune('0'+i)))
+}
+
+// headerSize is kafka-python's serialized_header_size: the UTF-8 length of
+// every key plus the length of every value, -1 when there are no headers.
+func headerSize(headers []kgo.RecordHeader) starlark.Value {
+	if len(headers) == 0 {
+		return starlark.MakeInt(-1)
+	}
+	n := 0
+	for _, h := range headers {
+		n += len(h.Key) + len(h.Value)
+		if !utf8.ValidString(h.Key) {
+			// Python decodes header keys as UTF-8 with replacement,
+			// then re-encodes them.
+			n += len(strings.ToValidUTF8(h.Key, "\uFFFD")) - len(h.Key)
+		}
+	}
+	return starlark.MakeInt(n)
+}
+
+// Values returns the 12 field values as a tuple.
+func (cr *ConsumerRecord) Values() starlark.Tuple {
+	t := make(starlark.Tuple, len(consumerRecordFields))
+	for i := range t {
+		t[i] = cr.field(i)
+	}
+	return t
+}
+
+// String is the record's repr (as str() of a namedtuple).
+func (cr *ConsumerRecord) String() string { return cr.PyRepr() }
+
+// PyRepr renders kafka-python 2.0.2's repr.
+func (cr *ConsumerRecord) PyRepr() string {
+	var b strings.Builder
+	b.Grow(256)
+	b.WriteString("ConsumerRecord(")
+	for i, f := range consumerRecordFields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f)
+		b.WriteByte('=')
+		writeRepr(&b, cr.field(i), nil)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+func (cr *ConsumerRecord) Type() string         { return "ConsumerRecord" }
+func (cr *ConsumerRecord) Freeze()              {}
+func (cr *ConsumerRecord) Truth() starlark.Bool { return true }
+
+// Hash hashes the fields as a tuple; like Python's, it fails because the
+// headers field is a list.
+func (cr *ConsumerRecord) Hash() (uint32, error) {
+	_, err := cr.Values().Hash()
+	if err != nil {
+		return 0, Errorf(TypeError, "unhashable type: 'list'")
+	}
+	return 0, nil
+}
+
+func (cr *ConsumerRecord) Len() int                   { return len(consumerRecordFields) }
+func (cr *ConsumerRecord) Index(i int) starlark.Value { return cr.field(i) }
+func (cr *ConsumerRecord) Iterate() starlark.Iterator { return cr.Values().Iterate() }
+
+// Slice returns a tuple of the selected fields, as slicing a namedtuple does.
+func (cr *ConsumerRecord) Slice(start, end, step int) starlark.Value {
+	return cr.Values().Slice(start, end, step)
+}
+
+// Attr returns a field, or one of the namedtuple helpers _fields,
+// _asdict and _replace.
+func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
+	if i, ok := consumerRecordIndex[name]; ok {
+		return cr.field(i), nil
+	}
+	switch name {
+	case "_fields":
+		t := make(starlark.Tuple, len(consumerRecordFields))
+		for i, f := range consumerRecordFields {
+			t[i] = starlark.String(f)
+		}
+		return t, nil
+	case "_asdict":
+		return starlark.NewBuiltin("_asdict", cr.asdict).BindReceiver(cr), nil
+	case "_replace":
+		return starlark.NewBuiltin("_replace", Guard(cr.replace)).BindReceiver(cr), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the fields and helpers.
+func (cr *ConsumerRecord) AttrNames() []string {
+	return append(append([]string{}, consumerRecordFields...), "_asdict", "_fields", "_replace")
+}
+
+// asdict implements _asdict(): a dict of field name to value, in order.
+func (cr *ConsumerRecord) asdict(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	d := starlark.NewDict(len(consumerRecordFields))
+	for i, f := range consumerRecordFields {
+		_ = d.SetKey(starlark.String(f), cr.field(i))
+	}
+	return d, nil
+}
+
+// replace implements _replace(**fields): a copy with some fields changed.
+func (cr *ConsumerRecord) replace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) > 0 {
+		return nil, Errorf(TypeError, "_replace() takes 1 positional argument but %d were given", len(args)+1)
+	}
+	values := cr.Values()
+	for _, kv := range kwargs {
+		name := string(kv[0].(starlark.String))
+		i, ok := consumerRecordIndex[name]
+		if !ok {
+			return nil, Errorf(ValueError, "Got unexpected field names: ['%s']", name)
+		}
+		values[i] = kv[1]
+	}
+	return &ConsumerRecord{fixed: values}, nil
+}
+
+// ConsumerRecordClass is kafka.consumer.fetcher.ConsumerRecord: calling it
+// with the 12 fields (positionally or by name) makes a record, equal to a
+// fetched one with the same values.
+var ConsumerRecordClass = &consumerRecordClass{}
+
+type consumerRecordClass struct{}
+
+var _ starlark.Callable = (*consumerRecordClass)(nil)
+
+func (*consumerRecordClass) String() string        { return "<class 'kafka.consumer.fetcher.ConsumerRecord'>" }
+func (*consumerRecordClass) Type() string          { return "type" }
+func (*consumerRecordClass) Freeze()               {}
+func (*consumerRecordClass) Truth() starlark.Bool  { return true }
+func (*consumerRecordClass) Hash() (uint32, error) { return starlark.String("ConsumerRecord").Hash() }
+func (*consumerRecordClass) Name() string          { return "ConsumerRecord" }
+
+// CallInternal builds a record as namedtuple.__new__ does.
+func (*consumerRecordClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	nt, err := consumerRecordTuple.CallInternal(thread, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	return &ConsumerRecord{fixed: nt.(*NamedTuple).Values()}, nil
+}
+
+// consumerRecordTuple parses ConsumerRecord(...) arguments.
+var consumerRecordTuple = NewNamedTupleType("ConsumerRecord", consumerRecordFields)
+
+func init() {
+	registerModule("kafka.consumer.fetcher", func(env *Env) starlark.Value {
+		return &starlarkstruct.Module{Name: "kafka.consumer.fetcher", Members: starlark.StringDict{"ConsumerRecord": ConsumerRecordClass}}
+	})
+}
+
+// CompareSameType compares two records field by field, as tuples.
+func (cr *ConsumerRecord) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
+	return starlark.CompareDepth(op, cr.Values(), y.(*ConsumerRecord).Values(), depth)
+}

@@ -1,0 +1,123 @@
+package builtins
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+)
+
+// subscribe/assign errors and states, as kafka-python (3.0's exception
+// classes where 2.0.2 used bare asserts).
+func TestConsumerSubscribeErrors(t *testing.T) {
+	boot := testBootstrap(t)
+	mixed := "ERROR IllegalStateError: You must choose only one way to configure your consumer: (1) subscribe to specific topics by name, (2) subscribe to topics matching a regex pattern, (3) assign itself specific topic-partitions."
+	runConsumerCases(t, boot, []consumerCase{
+		{"assign after subscribe", `
+c = KafkaConsumer('a')
+c.assign([TopicPartition('a', 0)])`, mixed},
+		{"subscribe after assign", `
+c = KafkaConsumer()
+c.assign([TopicPartition('a', 0)])
+c.subscribe(['a'])`, mixed},
+		{"topics and pattern", `KafkaConsumer().subscribe(['a'], pattern='b.*')`, mixed},
+		{"neither", `KafkaConsumer().subscribe()`, "ERROR ValueError: Must provide topics or pattern"},
+		{"illegal name", `KafkaConsumer().subscribe(['bad topic'])`,
+			`ERROR ValueError: Topic name "bad topic" is illegal, it contains a character other than ASCII alphanumerics, ".", "_" and "-"`},
+		{"None topic", `KafkaConsumer().subscribe(['a', None])`, "ERROR TypeError: All topics must not be None"},
+		{"not a listener, subscription kept", `
+c = KafkaConsumer()
+c.subscribe(['a'], listener=5)`, "ERROR TypeError: listener must be a ConsumerRebalanceListener"},
+		{"assign takes TopicPartitions", `KafkaConsumer().assign([('a', 0)])`,
+			"ERROR AttributeError: 'tuple' object has no attribute 'topic'"},
+		{"states", `
+c = KafkaConsumer()
+c.subscribe('one')
+print(c.subscription())
+c.subscribe(['b', 'a', 'a'])
+print(sorted(c.subscription()))
+c.unsubscribe()
+print(c.subscription(), c.assignment())
+c.assign([TopicPartition('a', 1), TopicPartition('a', 0)])
+print(sorted(c.assignment()), c.subscription())
+c.assign([])
+print(c.assignment())
+c.subscribe(pattern='^a')
+print(c.subscription())
+l = ConsumerRebalanceListener()
+c.subscribe(['a'], listener=l)
+print(l, l.on_partitions_revoked(set()))
+`, `
+{'one'}
+['a', 'b']
+None set()
+[TopicPartition(topic='a', partition=0), TopicPartition(topic='a', partition=1)] None
+set()
+set()
+<kafka.consumer.subscription_state.ConsumerRebalanceListener object at 0x<ADDR>> None
+`},
+	})
+}
+
+// A group member's listener hears of its partitions on the script's
+// thread: revoked set() then assigned on the first join; when a second
+// member joins, revoked (after the auto-commit) then assigned with its
+// share.
+func TestConsumerGroupRebalance(t *testing.T) {
+	boot := testBootstrap(t)
+	produceN(t, boot, "rb", -1, 30, "m")
+	var other *kgo.Client
+	defer func() {
+		if other != nil {
+			other.Close()
+		}
+	}()
+	joined := Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumerGroup("rb-g"),
+			kgo.ConsumeTopics("rb"), kgo.Balancers(kgo.RangeBalancer()), kgo.SessionTimeout(time.Second),
+			kgo.HeartbeatInterval(100*time.Millisecond))
+		if err != nil {
+			return nil, err
+		}
+		other = cl
+		go func() {
+			for {
+				if fs := cl.PollFetches(context.Background()); fs.IsClientClosed() {
+					return
+				}
+			}
+		}()
+		return starlark.None, nil
+	})
+	got := consumeWith(t, boot, starlark.StringDict{"joined": joined}, `
+events = []
+def revoked(tps):
+    events.append(('revoked', sorted([tp.partition for tp in tps])))
+def assigned(tps):
+    events.append(('assigned', sorted([tp.partition for tp in tps])))
+c = KafkaConsumer(group_id='rb-g', auto_offset_reset='earliest', session_timeout_ms=1000,
+                  heartbeat_interval_ms=100, consumer_timeout_ms=1500)
+c.subscribe(['rb'], listener=ConsumerRebalanceListener(revoked, assigned))
+n = len(list(c))
+print(n, events)
+joined()
+for i in range(20):
+    c.poll(timeout_ms=200)
+    if len(events) == 4:
+        break
+print(events[2:])
+print(sorted(c.assignment()) == [TopicPartition('rb', p) for p in events[-1][1]])
+print(c.committed(TopicPartition('rb', 0)) + c.committed(TopicPartition('rb', 1)) + c.committed(TopicPartition('rb', 2)))
+`)
+	want := `30 [('revoked', []), ('assigned', [0, 1, 2])]
+[('revoked', [0, 1, 2]), ('assigned', [0, 1])]
+True
+30
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

@@ -1,0 +1,468 @@
+package builtins
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+)
+
+// FutureRecordMetadata is kafka.producer.future.FutureRecordMetadata: what
+// KafkaProducer.send returns. It has kafka-python's surface: get(timeout),
+// the attributes is_done, value and exception, succeeded(), failed(),
+// retriable(), add_callback/add_errback/add_both (chainable), chain,
+// success/failure and error_on_callbacks.
+//
+// franz-go completes the record on one of its goroutines: the promise
+// only stores the Go result here and, if callbacks are registered, queues
+// them on the producer's callQueue. Everything Starlark (the RecordMetadata
+// value, the exception, the callbacks) happens on the script's thread.
+type FutureRecordMetadata struct {
+	// rec is the record handed to franz-go. It is the first field so the
+	// producer's single promise function finds the future from the
+	// record (one allocation per send for both).
+	rec   kgo.Record
+	p     *KafkaProducer
+	sizes recordSizes
+	size  int64 // bytes counted against buffer_memory
+
+	// Written by the promise; goDone publishes them.
+	goErr  error
+	goDone atomic.Bool
+	mu     sync.Mutex    // guards waitCh, hasBacks against the promise
+	waitCh chan struct{} // closed at completion, made by a waiter
+	// hasBacks tells the promise to queue the callbacks.
+	hasBacks bool
+
+	// Script-thread state: kafka-python's Future fields.
+	done      bool
+	value     starlark.Value // RecordMetadata or whatever success() got
+	exception starlark.Value // an exception, or nil
+	callbacks []futureBack
+	errbacks  []futureBack
+	frozen    bool
+}
+
+// futureBack is a callback with kafka-python's functools.partial args.
+type futureBack struct {
+	fn     starlark.Callable
+	args   starlark.Tuple
+	kwargs []starlark.Tuple
+}
+
+var (
+	_ starlark.HasAttrs   = (*FutureRecordMetadata)(nil)
+	_ starlark.Comparable = (*FutureRecordMetadata)(nil)
+	_ PyReprer            = (*FutureRecordMetadata)(nil)
+)
+
+// String is the default Python object repr kafka-python's future has,
+// with this object's address.
+func (f *FutureRecordMetadata) String() string {
+	return fmt.Sprintf("<kafka.producer.future.FutureRecordMetadata object at %p>", f)
+}
+
+// PyRepr is the same as String.
+func (f *FutureRecordMetadata) PyRepr() string { return f.String() }
+
+func (f *FutureRecordMetadata) Type() string          { return "FutureRecordMetadata" }
+func (f *FutureRecordMetadata) Freeze()               { f.frozen = true }
+func (f *FutureRecordMetadata) Truth() starlark.Bool  { return true }
+func (f *FutureRecordMetadata) Hash() (uint32, error) { return hashPointer(f), nil }
+
+// CompareSameType compares futures by identity, as Python objects.
+func (f *FutureRecordMetadata) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
+	return compareIdentity(op, f, y)
+}
+
+// hashPointer hashes an object by identity.
+func hashPointer(p any) uint32 {
+	s := fmt.Sprintf("%p", p)
+	h, _ := starlark.String(s).Hash()
+	return h
+}
+
+var futureMethods = []string{"add_both", "add_callback", "add_errback", "chain", "failed", "failure", "get", "retriable", "succeeded", "success"}
+
+// AttrNames is dir(future) as kafka-python 2.0.2 shows it (minus its
+// internal args tuple).
+func (f *FutureRecordMetadata) AttrNames() []string {
+	names := append([]string{"error_on_callbacks", "exception", "is_done", "value"}, futureMethods...)
+	sort.Strings(names)
+	return names
+}
+
+// Attr returns the attributes (which reflect franz-go's result as soon as
+// it arrives) and the bound methods.
+func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "is_done":
+		f.settle(nil)
+		return starlark.Bool(f.done), nil
+	case "value":
+		f.settle(nil)
+		if f.value == nil {
+			return starlark.None, nil
+		}
+		return f.value, nil
+	case "exception":
+		f.settle(nil)
+		if f.exception == nil {
+			return starlark.None, nil
+		}
+		return f.exception, nil
+	case "error_on_callbacks":
+		return starlark.False, nil
+	}
+	for _, m := range futureMethods {
+		if m == name {
+			return starlark.NewBuiltin(name, Guard(f.method(name))).BindReceiver(f), nil
+		}
+	}
+	return nil, nil
+}
+
+func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
+	switch name {
+	case "get":
+		return f.get
+	case "add_callback":
+		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return f.addBack(thread, b, args, kwargs, true, false)
+		}
+	case "add_errback":
+		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return f.addBack(thread, b, args, kwargs, false, true)
+		}
+	case "add_both":
+		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return f.addBack(thread, b, args, kwargs, true, true)
+		}
+	case "chain":
+		return f.chain
+	case "succeeded", "failed", "retriable":
+		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+				return nil, err
+			}
+			f.settle(thread)
+			switch b.Name() {
+			case "succeeded":
+				return starlark.Bool(f.done && f.exception == nil), nil
+			case "failed":
+				return starlark.Bool(f.done && f.exception != nil), nil
+			}
+			if e, ok := f.exception.(*Exception); ok {
+				return starlark.Bool(e.Class.Retriable), nil
+			}
+			return starlark.False, nil
+		}
+	case "success", "failure":
+		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var v starlark.Value
+			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
+				return nil, err
+			}
+			if err := f.complete(thread, b.Name() == "success", v); err != nil {
+				return nil, err
+			}
+			return f, nil
+		}
+	}
+	panic("no method " + name)
+}
+
+// promiseDone stores franz-go's result; it runs on franz-go's promise
+// goroutine and touches no Starlark value. Callbacks registered before
+// now are queued for the script's thread, before waiters are woken, so a
+// get() that wakes up finds them queued.
+func (f *FutureRecordMetadata) promiseDone(err error) {
+	f.goErr = err
+	f.mu.Lock()
+	f.goDone.Store(true)
+	ch, backs := f.waitCh, f.hasBacks
+	f.mu.Unlock()
+	if backs {
+		f.p.queue.push(f.fire)
+	}
+	if ch != nil {
+		close(ch)
+	}
+}
+
+// failNow completes a future that never reached franz-go (an oversized
+// record) with err; it runs on the script's thread.
+func (f *FutureRecordMetadata) failNow(err error) {
+	f.goErr = err
+	f.goDone.Store(true)
+}
+
+// settle copies franz-go's result into the script-visible state once it
+// has arrived. thread may be nil (attribute reads), in which case the
+// RecordMetadata is built without a thread (log_start_offset from the
+// producer's cache).
+func (f *FutureRecordMetadata) settle(thread *starlark.Thread) {
+	if f.done || !f.goDone.Load() {
+		return
+	}
+	f.done = true
+	if f.goErr != nil {
+		f.exception = f.p.exceptionFor(&f.rec, f.goErr)
+		return
+	}
+	f.value = f.p.recordMetadata(thread, &f.rec, f.sizes)
+}
+
+// fire runs the callbacks of a settled future; the producer's queue
+// calls it on the script's thread.
+func (f *FutureRecordMetadata) fire(thread *starlark.Thread) error {
+	f.settle(thread)
+	return f.runBacks(thread)
+}
+
+// runBacks runs and forgets the callbacks (on success) or errbacks (on
+// failure) registered so far. A callback that raises is reported on
+// stderr and swallowed, as kafka-python logs it (error_on_callbacks is
+// False); only an interruption of the script stops the run.
+func (f *FutureRecordMetadata) runBacks(thread *starlark.Thread) error {
+	if !f.done {
+		return nil
+	}
+	backs, arg, kind := f.callbacks, f.value, "callback"
+	if f.exception != nil {
+		backs, arg, kind = f.errbacks, f.exception, "errback"
+	}
+	f.callbacks, f.errbacks = nil, nil
+	for _, cb := range backs {
+		if err := callBack(thread, cb, arg); err != nil {
+			if ctx := ContextOf(thread); ctx.Err() != nil {
+				return err
+			}
+			reportCallbackError(thread, kind, err)
+		}
+	}
+	return nil
+}
+
+func callBack(thread *starlark.Thread, cb futureBack, arg starlark.Value) error {
+	args := make(starlark.Tuple, 0, len(cb.args)+1)
+	args = append(append(args, cb.args...), arg)
+	_, err := starlark.Call(thread, cb.fn, args, cb.kwargs)
+	return err
+}
+
+// reportCallbackError prints what kafka-python's log.exception('Error
+// processing callback') prints: the message and the traceback.
+func reportCallbackError(thread *starlark.Thread, kind string, err error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Error processing %s\nTraceback (most recent call last):\n", kind)
+	if ee, ok := err.(*starlark.EvalError); ok {
+		for _, fr := range ee.CallStack {
+			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() {
+				continue
+			}
+			name := fr.Name
+			if name == "<toplevel>" {
+				name = "<module>"
+			}
+			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, name)
+		}
+	}
+	if e := AsException(err); e != nil {
+		b.WriteString(e.Error())
+	} else if ee, ok := err.(*starlark.EvalError); ok {
+		b.WriteString(ee.Msg)
+	} else {
+		b.WriteString(err.Error())
+	}
+	b.WriteByte('\n')
+	fmt.Fprint(EnvOf(thread).Stderr, b.String())
+}
+
+// addBack implements add_callback, add_errback and add_both: it returns
+// the future. A callback for an already completed future runs now (after
+// the callbacks of futures completed before it, so delivery order holds).
+func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, onSuccess, onError bool) (starlark.Value, error) {
+	if len(args) == 0 {
+		return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
+	}
+	fn, ok := args[0].(starlark.Callable)
+	if !ok {
+		return nil, Errorf(TypeError, "%s(): f must be callable, not %s", b.Name(), PyTypeName(args[0]))
+	}
+	cb := futureBack{fn: fn, args: args[1:], kwargs: kwargs}
+	if !f.done {
+		// Ask the promise to queue the callbacks, unless franz-go is
+		// already done (then settle below sees it).
+		f.mu.Lock()
+		if !f.goDone.Load() {
+			f.hasBacks = true
+		}
+		f.mu.Unlock()
+	}
+	f.settle(thread)
+	if f.done {
+		if err := f.p.runQueue(thread); err != nil {
+			return nil, err
+		}
+		if (f.exception == nil && onSuccess) || (f.exception != nil && onError) {
+			if err := callBack(thread, cb, callbackArg(f)); err != nil {
+				if ContextOf(thread).Err() != nil {
+					return nil, err
+				}
+				kind := "callback"
+				if f.exception != nil {
+					kind = "errback"
+				}
+				reportCallbackError(thread, kind, err)
+			}
+		}
+		return f, nil
+	}
+	if onSuccess {
+		f.callbacks = append(f.callbacks, cb)
+	}
+	if onError {
+		f.errbacks = append(f.errbacks, cb)
+	}
+	return f, nil
+}
+
+func callbackArg(f *FutureRecordMetadata) starlark.Value {
+	if f.exception != nil {
+		return f.exception
+	}
+	return f.value
+}
+
+// complete is Future.success(value) / Future.failure(exception).
+func (f *FutureRecordMetadata) complete(thread *starlark.Thread, ok bool, v starlark.Value) error {
+	f.settle(thread)
+	if f.done {
+		return NewException(AssertionError, "Future is already complete")
+	}
+	if !ok {
+		switch e := v.(type) {
+		case *Exception:
+		case *ExceptionClass:
+			v = &Exception{Class: e}
+		default:
+			return NewException(AssertionError, "future failed without an exception")
+		}
+		f.exception = v
+	} else {
+		f.value = v
+	}
+	f.done = true
+	return f.runBacks(thread)
+}
+
+// chain forwards this future's result to another future: chain(other).
+func (f *FutureRecordMetadata) chain(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var other *FutureRecordMetadata
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &other); err != nil {
+		return nil, err
+	}
+	success, _ := other.Attr("success")
+	failure, _ := other.Attr("failure")
+	if _, err := f.addBack(thread, b, starlark.Tuple{success}, nil, true, false); err != nil {
+		return nil, err
+	}
+	return f.addBack(thread, b, starlark.Tuple{failure}, nil, false, true)
+}
+
+// get waits for the result: timeout is in seconds (None waits forever).
+// Callbacks of this producer run while it waits.
+func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var timeout starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	d, hasTimeout, err := secondsArg("timeout", timeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.p.runQueue(thread); err != nil {
+		return nil, err
+	}
+	f.settle(thread)
+	if !f.done {
+		var timer <-chan time.Time
+		if hasTimeout {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			timer = t.C
+		}
+		ch := f.wait()
+		ctx := ContextOf(thread)
+		for waiting := true; waiting; {
+			select {
+			case <-ch:
+				waiting = false
+			case <-f.p.queue.Ready():
+				if err := f.p.queue.run(thread); err != nil {
+					return nil, err
+				}
+			case <-ctx.Done():
+				return nil, Interrupted(ctx)
+			case <-timer:
+				return nil, Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", Str(timeout))
+			}
+		}
+		if err := f.p.runQueue(thread); err != nil {
+			return nil, err
+		}
+		f.settle(thread)
+	}
+	if f.exception != nil {
+		if e, ok := f.exception.(*Exception); ok {
+			return nil, e
+		}
+	}
+	if f.value == nil {
+		return starlark.None, nil
+	}
+	return f.value, nil
+}
+
+// wait returns a channel closed when franz-go completes the record.
+func (f *FutureRecordMetadata) wait() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.goDone.Load() {
+		ch := make(chan struct{})
+		close(ch)
+		return ch
+	}
+	if f.waitCh == nil {
+		f.waitCh = make(chan struct{})
+	}
+	return f.waitCh
+}
+
+// secondsArg reads a timeout in seconds (int or float); None means no
+// timeout.
+func secondsArg(name string, v starlark.Value) (time.Duration, bool, error) {
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return 0, false, nil
+	case starlark.Int:
+		i, ok := v.Int64()
+		if !ok || i > int64(1<<62)/int64(time.Second) {
+			return 1 << 62, true, nil
+		}
+		return max(time.Duration(i)*time.Second, 0), true, nil
+	case starlark.Float:
+		if v > starlark.Float(1<<62)/starlark.Float(time.Second) {
+			return 1 << 62, true, nil
+		}
+		return max(time.Duration(float64(v)*float64(time.Second)), 0), true, nil
+	}
+	return 0, false, Errorf(TypeError, "%s must be a number of seconds or None, not %s", name, PyTypeName(v))
+}

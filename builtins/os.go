@@ -1,0 +1,192 @@
+package builtins
+
+import (
+	"sort"
+	"strings"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// The os module offers read-only access to the environment the host lets
+// the script see (Env.Getenv; none by default):
+//
+//	getenv(key, default=None)   the variable's value, or default
+//	environ                     a read-only mapping: environ['X'] (KeyError
+//	                            if unset), environ.get(k, d), 'X' in environ,
+//	                            iteration, len, keys(), values(), items(), copy()
+//	name, sep, linesep          "posix", "/", "\n"
+func init() {
+	registerModule("os", func(env *Env) starlark.Value {
+		environ := NewEnviron(env.Getenv)
+		return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
+			"environ": environ,
+			"getenv": Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+				var key, dflt starlark.Value = nil, starlark.None
+				if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
+					return nil, err
+				}
+				k, err := environKey(key)
+				if err != nil {
+					return nil, err
+				}
+				if v, ok := environ.vars[k]; ok {
+					return starlark.String(v), nil
+				}
+				return dflt, nil
+			}),
+			"name":    starlark.String("posix"),
+			"sep":     starlark.String("/"),
+			"linesep": starlark.String("\n"),
+		}}
+	})
+}
+
+// Environ is os.environ: a read-only snapshot of the environment taken
+// when the script starts, iterated in sorted key order.
+type Environ struct {
+	vars map[string]string
+	keys []string // sorted
+}
+
+// NewEnviron snapshots getenv (nil means an empty environment).
+func NewEnviron(getenv func() map[string]string) *Environ {
+	e := &Environ{vars: map[string]string{}}
+	if getenv != nil {
+		for k, v := range getenv() {
+			e.vars[k] = v
+		}
+	}
+	for k := range e.vars {
+		e.keys = append(e.keys, k)
+	}
+	sort.Strings(e.keys)
+	return e
+}
+
+var (
+	_ starlark.IterableMapping = (*Environ)(nil)
+	_ starlark.Sequence        = (*Environ)(nil)
+	_ starlark.HasAttrs        = (*Environ)(nil)
+)
+
+// environKey checks that an environment key is a str, as Python does.
+func environKey(k starlark.Value) (string, error) {
+	s, ok := k.(starlark.String)
+	if !ok {
+		return "", Errorf(TypeError, "str expected, not %s", PyTypeName(k))
+	}
+	return string(s), nil
+}
+
+// String is Python's repr: environ({'HOME': '/root', ...}).
+func (e *Environ) String() string {
+	var b strings.Builder
+	b.WriteString("environ({")
+	for i, k := range e.keys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(QuoteString(k) + ": " + QuoteString(e.vars[k]))
+	}
+	b.WriteString("})")
+	return b.String()
+}
+
+func (e *Environ) Type() string          { return "_Environ" }
+func (e *Environ) Freeze()               {}
+func (e *Environ) Truth() starlark.Bool  { return len(e.keys) > 0 }
+func (e *Environ) Hash() (uint32, error) { return 0, Errorf(TypeError, "unhashable type: '_Environ'") }
+func (e *Environ) Len() int              { return len(e.keys) }
+
+// Get implements environ[key]: KeyError: 'X' when X is not set.
+func (e *Environ) Get(key starlark.Value) (starlark.Value, bool, error) {
+	k, err := environKey(key)
+	if err != nil {
+		return nil, false, err
+	}
+	if v, ok := e.vars[k]; ok {
+		return starlark.String(v), true, nil
+	}
+	return nil, false, &Exception{Class: KeyError, Msg: Repr(key), Args: starlark.Tuple{key}}
+}
+
+// Iterate yields the keys.
+func (e *Environ) Iterate() starlark.Iterator { return e.keyTuple().Iterate() }
+
+// Items returns the (key, value) pairs.
+func (e *Environ) Items() []starlark.Tuple {
+	items := make([]starlark.Tuple, len(e.keys))
+	for i, k := range e.keys {
+		items[i] = starlark.Tuple{starlark.String(k), starlark.String(e.vars[k])}
+	}
+	return items
+}
+
+func (e *Environ) keyTuple() starlark.Tuple {
+	keys := make(starlark.Tuple, len(e.keys))
+	for i, k := range e.keys {
+		keys[i] = starlark.String(k)
+	}
+	return keys
+}
+
+// Attr offers get, keys, values, items and copy.
+func (e *Environ) Attr(name string) (starlark.Value, error) {
+	var fn BuiltinFunc
+	switch name {
+	case "get":
+		fn = func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var key, dflt starlark.Value = nil, starlark.None
+			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &key, &dflt); err != nil {
+				return nil, err
+			}
+			k, err := environKey(key)
+			if err != nil {
+				return nil, err
+			}
+			if v, ok := e.vars[k]; ok {
+				return starlark.String(v), nil
+			}
+			return dflt, nil
+		}
+	case "keys":
+		fn = e.listMethod(func(k string) starlark.Value { return starlark.String(k) })
+	case "values":
+		fn = e.listMethod(func(k string) starlark.Value { return starlark.String(e.vars[k]) })
+	case "items":
+		fn = e.listMethod(func(k string) starlark.Value {
+			return starlark.Tuple{starlark.String(k), starlark.String(e.vars[k])}
+		})
+	case "copy":
+		fn = func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+				return nil, err
+			}
+			d := starlark.NewDict(len(e.keys))
+			for _, k := range e.keys {
+				_ = d.SetKey(starlark.String(k), starlark.String(e.vars[k]))
+			}
+			return d, nil
+		}
+	default:
+		return nil, nil
+	}
+	return Func(name, fn).BindReceiver(e), nil
+}
+
+// listMethod returns a no-argument method listing f(key) for every key.
+func (e *Environ) listMethod(f func(k string) starlark.Value) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+			return nil, err
+		}
+		list := make([]starlark.Value, len(e.keys))
+		for i, k := range e.keys {
+			list[i] = f(k)
+		}
+		return starlark.NewList(list), nil
+	}
+}
+
+func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items", "keys", "values"} }

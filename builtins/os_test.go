@@ -1,0 +1,35 @@
+package builtins
+
+import "testing"
+
+func TestOSEnviron(t *testing.T) {
+	env := NewEnv()
+	env.Getenv = func() map[string]string { return map[string]string{"HOME": "/home/k", "BROKER": "b:9092"} }
+	runEvalCases(t, env, []evalCase{
+		{`os.getenv('HOME')`, `'/home/k'`},
+		{`os.getenv('NOPE')`, `None`},
+		{`os.getenv('NOPE', 'dflt')`, `'dflt'`},
+		{`os.getenv(key='BROKER')`, `'b:9092'`},
+		{`os.environ['BROKER']`, `'b:9092'`},
+		{`os.environ.get('NOPE', 1)`, `1`},
+		{`os.environ.get('HOME')`, `'/home/k'`},
+		{`('HOME' in os.environ, 'NOPE' in os.environ)`, `(True, False)`},
+		{`[k for k in os.environ]`, `['BROKER', 'HOME']`},
+		{`len(os.environ)`, `2`},
+		{`os.environ.items()`, `[('BROKER', 'b:9092'), ('HOME', '/home/k')]`},
+		{`dict(os.environ)`, `{'BROKER': 'b:9092', 'HOME': '/home/k'}`},
+		{`os.environ`, `environ({'BROKER': 'b:9092', 'HOME': '/home/k'})`},
+		// Errors, as CPython reports them.
+		{`os.environ['NOPE']`, `KeyError: 'NOPE'`},
+		{`os.environ[1]`, `TypeError: str expected, not int`},
+		{`os.getenv(1)`, `TypeError: str expected, not int`},
+	})
+}
+
+func TestOSEnvironEmptyByDefault(t *testing.T) {
+	runEvalCases(t, NewEnv(), []evalCase{
+		{`os.environ`, `environ({})`},
+		{`os.getenv('PATH')`, `None`},
+		{`bool(os.environ)`, `False`},
+	})
+}

@@ -1,0 +1,136 @@
+package builtins
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+
+	kbroker "github.com/kstar-dev/kstar/broker"
+	"github.com/kstar-dev/kstar/internal/testbroker"
+)
+
+// The producer benchmarks send b.N records of 100 bytes to an in-process
+// broker and flush, reporting records/s:
+//
+//	go test ./builtins -run '^$' -bench BenchmarkProducer -benchtime 1000000x
+//
+// Script runs the kstar loop `for i in range(N): producer.send('t', v)`;
+// JSON the same with a json.dumps value serializer; Native produces the
+// same records with franz-go directly, with the very options the kstar
+// producer built its client with. The Blackhole variants use kfake's
+// BlackholeProduce (acknowledge without storing) so the broker is less
+// of a bottleneck for both sides.
+
+func BenchmarkProducerScript(b *testing.B) { benchScript(b, false, "v") }
+func BenchmarkProducerJSON(b *testing.B) {
+	benchScript(b, false, "{'id': i, 'payload': 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}")
+}
+func BenchmarkProducerNative(b *testing.B)          { benchNative(b, false) }
+func BenchmarkProducerScriptBlackhole(b *testing.B) { benchScript(b, true, "v") }
+func BenchmarkProducerNativeBlackhole(b *testing.B) { benchNative(b, true) }
+
+func benchBroker(b *testing.B, blackhole bool) string {
+	cfg := kbroker.Config{}
+	if blackhole {
+		cfg.Options = []kfake.Opt{kfake.BlackholeProduce()}
+	}
+	return testbroker.Embedded(b, cfg).Bootstrap()
+}
+
+func benchScript(b *testing.B, blackhole bool, value string) {
+	boot := benchBroker(b, blackhole)
+	serializer, warm := "", "v"
+	if value != "v" {
+		serializer, warm = ", value_serializer=lambda v: json.dumps(v)", "{'warm': 1}"
+	}
+	src := fmt.Sprintf(`
+producer = KafkaProducer(bootstrap_servers=BOOT%s)
+v = b'x' * 100
+producer.send('t', %s).get()
+def run(n):
+    for i in range(n):
+        producer.send('t', %s)
+    producer.flush()
+`, serializer, warm, value)
+	r := newScriptRun(boot)
+	predeclared := benchPredeclared(r, boot)
+	globals, err := starlark.ExecFileOptions(producerScriptOptions, r.thread, "bench.star", src, predeclared)
+	if err != nil {
+		b.Fatal(err)
+	}
+	run := globals["run"]
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	if _, err := starlark.Call(r.thread, run, starlark.Tuple{starlark.MakeInt(b.N)}, nil); err != nil {
+		b.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+	if err := r.env.Shutdown(r.thread, 10*time.Second); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func benchPredeclared(r *scriptRun, boot string) starlark.StringDict {
+	predeclared := Globals()
+	modules := Modules(r.env)
+	predeclared["json"] = modules["json"]
+	predeclared["KafkaProducer"] = KafkaProducerClass
+	predeclared["BOOT"] = starlark.String(boot)
+	return predeclared
+}
+
+// benchNative produces with franz-go using the options of a kstar
+// producer's client.
+func benchNative(b *testing.B, blackhole bool) {
+	boot := benchBroker(b, blackhole)
+	r := newScriptRun(boot)
+	p, err := newKafkaProducer(r.thread, []starlark.Tuple{{starlark.String("bootstrap_servers"), starlark.String(boot)}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts := p.cl.Opts()
+	_ = r.env.Shutdown(r.thread, time.Second)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cl.Close()
+	ctx := context.Background()
+	if err := cl.ProduceSync(ctx, &kgo.Record{Topic: "t", Value: []byte("warm")}).FirstErr(); err != nil {
+		b.Fatal(err)
+	}
+	v := make([]byte, 100)
+	for i := range v {
+		v[i] = 'x'
+	}
+	var failed atomic.Int64
+	promise := func(_ *kgo.Record, err error) {
+		if err != nil {
+			failed.Add(1)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		cl.Produce(ctx, &kgo.Record{Topic: "t", Value: v, Partition: autoPartition}, promise)
+	}
+	if err := cl.Flush(ctx); err != nil {
+		b.Fatal(err)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+	if failed.Load() > 0 {
+		b.Fatalf("%d records failed", failed.Load())
+	}
+}

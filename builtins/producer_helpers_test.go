@@ -1,0 +1,125 @@
+package builtins
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/internal/testbroker"
+)
+
+// producerScriptOptions is the dialect kstar scripts get.
+var producerScriptOptions = &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, Recursion: true}
+
+// scriptRun is one script executed as the runtime would: kstar's globals,
+// the kafka names predeclared (the front end's `from kafka import` is the
+// runtime's business), BOOT bound to the broker, clients shut down at the
+// end.
+type scriptRun struct {
+	env    *Env
+	out    bytes.Buffer
+	thread *starlark.Thread
+	// extra are more predeclared names (test hooks).
+	extra starlark.StringDict
+}
+
+func newScriptRun(bootstrap string) *scriptRun {
+	r := &scriptRun{env: NewEnv()}
+	r.env.Stdout, r.env.Stderr = &r.out, &r.out
+	r.env.BootstrapServers = bootstrap
+	r.thread = &starlark.Thread{Name: "test", Print: func(_ *starlark.Thread, msg string) {
+		r.out.WriteString(msg + "\n")
+	}}
+	r.env.Attach(r.thread)
+	return r
+}
+
+// exec runs src with ctx as the execution context and shuts the clients
+// down afterwards; it returns the script's error (or the shutdown's).
+func (r *scriptRun) exec(ctx context.Context, src string) error {
+	predeclared := Globals()
+	modules := Modules(r.env)
+	for name, m := range modules {
+		if !strings.Contains(name, ".") {
+			predeclared[name] = m
+		}
+	}
+	for _, name := range KafkaMemberNames("kafka") {
+		predeclared[name], _ = modules["kafka"].(starlark.HasAttrs).Attr(name)
+	}
+	predeclared["errors"] = modules["kafka.errors"]
+	predeclared["BOOT"] = starlark.String(r.env.BootstrapServers)
+	for k, v := range r.extra {
+		predeclared[k] = v
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	r.env.SetContext(ctx)
+	stop := context.AfterFunc(ctx, func() { r.thread.Cancel("cancelled") })
+	_, err := starlark.ExecFileOptions(producerScriptOptions, r.thread, "test.star", src, predeclared)
+	stop()
+	r.env.SetContext(context.Background())
+	if serr := r.env.Shutdown(r.thread, 10*time.Second); err == nil {
+		err = serr
+	}
+	return err
+}
+
+// runScript runs src against bootstrap and returns what it printed, then
+// the error line ("Class: message") if it failed.
+func runScript(t *testing.T, bootstrap, src string) string {
+	t.Helper()
+	r := newScriptRun(bootstrap)
+	err := r.exec(context.Background(), src)
+	out := r.out.String()
+	if err != nil {
+		out += "ERROR " + errorLine(err) + "\n"
+	}
+	return out
+}
+
+// errorLine is "Class: message" for an exception, Starlark's text otherwise.
+func errorLine(err error) string {
+	if e := AsException(err); e != nil {
+		return e.Error()
+	}
+	if ee, ok := err.(*starlark.EvalError); ok {
+		return ee.Msg
+	}
+	return err.Error()
+}
+
+// consumeAll reads every record of topic with a franz-go consumer (the
+// tests check what the producer wrote with an independent client).
+func consumeAll(t *testing.T, bootstrap, topic string, want int, opts ...kgo.Opt) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(append([]kgo.Opt{
+		kgo.SeedBrokers(strings.Split(bootstrap, ",")...),
+		kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+	}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var recs []*kgo.Record
+	for len(recs) < want {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			break
+		}
+		recs = append(recs, fs.Records()...)
+	}
+	return recs
+}
+
+// testBootstrap returns a fresh broker for one test.
+func testBootstrap(t *testing.T) string { return testbroker.Bootstrap(t) }

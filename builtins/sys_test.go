@@ -1,0 +1,60 @@
+package builtins
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+func TestSysModule(t *testing.T) {
+	env := NewEnv()
+	env.Argv = []string{"script.star", "-v", "x"}
+	runEvalCases(t, env, []evalCase{
+		{`sys.argv`, `['script.star', '-v', 'x']`},
+		{`sys.stdout`, `<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>`},
+		{`sys.stderr.name`, `'<stderr>'`},
+		{`sys.maxsize`, `9223372036854775807`},
+		{`sys.version_info`, `sys.version_info(major=3, minor=11, micro=0, releaselevel='final', serial=0)`},
+		{`'kstar' in sys.version`, `True`},
+		{`sys.stdout.write(1)`, `TypeError: write() argument must be str, not int`},
+		{`sys.exit(code=1)`, `TypeError: sys.exit() takes no keyword arguments`},
+	})
+}
+
+func TestSysStreams(t *testing.T) {
+	var out, errOut bytes.Buffer
+	env := NewEnv()
+	env.Stdout, env.Stderr = &out, &errOut
+	runEvalCases(t, env, []evalCase{
+		{`sys.stdout.write('héllo\n')`, `6`},
+		{`sys.stderr.write('oops')`, `4`},
+		{`sys.stdout.flush()`, `None`},
+	})
+	if out.String() != "héllo\n" || errOut.String() != "oops" {
+		t.Errorf("stdout %q, stderr %q", out.String(), errOut.String())
+	}
+}
+
+func TestSysExit(t *testing.T) {
+	for _, c := range []struct {
+		expr   string
+		code   int
+		stderr string
+	}{
+		{`sys.exit()`, 0, ""},
+		{`sys.exit(None)`, 0, ""},
+		{`sys.exit(3)`, 3, ""},
+		{`sys.exit(True)`, 1, ""},
+		{`sys.exit('bad input')`, 1, "bad input\n"},
+		{`sys.exit(['x', 1])`, 1, "['x', 1]\n"},
+	} {
+		var errOut bytes.Buffer
+		env := NewEnv()
+		env.Stderr = &errOut
+		_, err := evalModules(env, c.expr)
+		var exit *SystemExit
+		if !errors.As(err, &exit) || exit.Code != c.code || errOut.String() != c.stderr {
+			t.Errorf("%s: error %v, stderr %q; want exit %d, stderr %q", c.expr, err, errOut.String(), c.code, c.stderr)
+		}
+	}
+}

@@ -1,0 +1,365 @@
+package builtins
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// The time module offers Python's time functions:
+//
+//	time(), time_ns()                       seconds (float) / nanoseconds since the epoch
+//	monotonic(), monotonic_ns()             a clock that never goes back
+//	perf_counter(), perf_counter_ns()       the same clock, for timing
+//	sleep(secs)                             stops early, raising, when the script is interrupted
+//	localtime([secs]), gmtime([secs])       time.struct_time values
+//	mktime(t)                               seconds since the epoch of a local struct_time
+//	strftime(format[, t])                   C's strftime directives (%Y-%m-%d %H:%M:%S ...)
+func init() {
+	registerModule("time", func(env *Env) starlark.Value {
+		return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
+			"time":            Func("time", timeTime),
+			"time_ns":         Func("time_ns", timeTimeNS),
+			"monotonic":       Func("monotonic", timeMonotonic),
+			"monotonic_ns":    Func("monotonic_ns", timeMonotonicNS),
+			"perf_counter":    Func("perf_counter", timeMonotonic),
+			"perf_counter_ns": Func("perf_counter_ns", timeMonotonicNS),
+			"sleep":           Func("sleep", timeSleep),
+			"localtime":       Func("localtime", timeLocaltime),
+			"gmtime":          Func("gmtime", timeGmtime),
+			"mktime":          Func("mktime", timeMktime),
+			"strftime":        Func("strftime", timeStrftime),
+			"struct_time":     StructTimeType,
+		}}
+	})
+}
+
+// StructTimeType is Python's time.struct_time, as localtime and gmtime
+// return it: tm_wday counts from Monday = 0, tm_yday from 1.
+var StructTimeType = NewNamedTupleType("time.struct_time", []string{
+	"tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst",
+})
+
+// monotonicStart anchors monotonic() and perf_counter().
+var monotonicStart = time.Now()
+
+func timeNoArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	return starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+}
+
+func timeTime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := timeNoArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.Float(float64(time.Now().UnixNano()) / 1e9), nil
+}
+
+func timeTimeNS(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := timeNoArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.MakeInt64(time.Now().UnixNano()), nil
+}
+
+func timeMonotonic(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := timeNoArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.Float(time.Since(monotonicStart).Seconds()), nil
+}
+
+func timeMonotonicNS(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := timeNoArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	return starlark.MakeInt64(int64(time.Since(monotonicStart))), nil
+}
+
+// timeSeconds converts a number of seconds as Python's time functions do.
+func timeSeconds(v starlark.Value) (float64, error) {
+	switch v := v.(type) {
+	case starlark.Int:
+		f, _ := starlark.AsFloat(v)
+		return f, nil
+	case starlark.Float:
+		if math.IsNaN(float64(v)) {
+			return 0, Errorf(ValueError, "Invalid value NaN (not a number)")
+		}
+		return float64(v), nil
+	}
+	return 0, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(v))
+}
+
+// timeSleep is time.sleep(secs): it returns early with the script's
+// interruption (KeyboardInterrupt, a deadline) when its context ends.
+func timeSleep(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
+		return nil, err
+	}
+	secs, err := timeSeconds(v)
+	if err != nil {
+		return nil, err
+	}
+	if secs < 0 {
+		return nil, Errorf(ValueError, "sleep length must be non-negative")
+	}
+	if secs > float64(math.MaxInt64)/1e9 {
+		return nil, Errorf(OverflowError, "timestamp too large to convert to C _PyTime_t")
+	}
+	ctx := ContextOf(thread)
+	timer := time.NewTimer(time.Duration(secs * 1e9))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return starlark.None, nil
+	case <-ctx.Done():
+		return nil, Interrupted(ctx)
+	}
+}
+
+// timeAt returns the time of the optional seconds argument, now if absent or None.
+func timeAt(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (time.Time, error) {
+	var v starlark.Value = starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &v); err != nil {
+		return time.Time{}, err
+	}
+	if v == starlark.None {
+		return time.Now(), nil
+	}
+	secs, err := timeSeconds(v)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if math.IsInf(secs, 0) || math.Abs(secs) > 1e17 {
+		return time.Time{}, Errorf(OverflowError, "timestamp out of range for platform time_t")
+	}
+	whole := math.Floor(secs)
+	return time.Unix(int64(whole), int64((secs-whole)*1e9)), nil
+}
+
+// toStructTime converts t to a struct_time.
+func toStructTime(t time.Time) *NamedTuple {
+	isDST := 0
+	if t.IsDST() {
+		isDST = 1
+	}
+	return StructTimeType.Make(
+		starlark.MakeInt(t.Year()), starlark.MakeInt(int(t.Month())), starlark.MakeInt(t.Day()),
+		starlark.MakeInt(t.Hour()), starlark.MakeInt(t.Minute()), starlark.MakeInt(t.Second()),
+		starlark.MakeInt((int(t.Weekday())+6)%7), starlark.MakeInt(t.YearDay()), starlark.MakeInt(isDST),
+	)
+}
+
+func timeLocaltime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	t, err := timeAt(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	return toStructTime(t.Local()), nil
+}
+
+func timeGmtime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	t, err := timeAt(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	return toStructTime(t.UTC()), nil
+}
+
+// fromStructTime reads a struct_time or 9-tuple as local time; fname
+// names the function in errors.
+func fromStructTime(fname string, v starlark.Value) (time.Time, []int, error) {
+	var fields []starlark.Value
+	switch v := v.(type) {
+	case *NamedTuple:
+		fields = v.Values()
+	case starlark.Tuple:
+		fields = v
+	default:
+		return time.Time{}, nil, Errorf(TypeError, "Tuple or struct_time argument required")
+	}
+	if len(fields) != 9 {
+		return time.Time{}, nil, Errorf(TypeError, "%s(): illegal time tuple argument", fname)
+	}
+	n := make([]int, 9)
+	for i, f := range fields {
+		x, ok := f.(starlark.Int)
+		if !ok {
+			return time.Time{}, nil, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(f))
+		}
+		i64, ok := x.Int64()
+		if !ok || i64 > math.MaxInt32 || i64 < math.MinInt32 {
+			return time.Time{}, nil, Errorf(OverflowError, "Python int too large to convert to C int")
+		}
+		n[i] = int(i64)
+	}
+	return time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.Local), n, nil
+}
+
+func timeMktime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
+		return nil, err
+	}
+	t, _, err := fromStructTime(b.Name(), v)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.Float(float64(t.Unix())), nil
+}
+
+// timeStrftime is time.strftime(format[, t]) with the directives of C's
+// strftime in the POSIX locale; an unknown directive is kept as written.
+func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var format, tv starlark.Value = nil, starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &format, &tv); err != nil {
+		return nil, err
+	}
+	f, ok := format.(starlark.String)
+	if !ok {
+		return nil, Errorf(TypeError, "strftime() argument 1 must be str, not %s", PyTypeName(format))
+	}
+	t := time.Now()
+	if tv != starlark.None {
+		var n []int
+		var err error
+		if t, n, err = fromStructTime(b.Name(), tv); err != nil {
+			return nil, err
+		}
+		// CPython checks the fields (0 for month and day means 1).
+		for _, c := range []struct {
+			v, lo, hi int
+			what      string
+		}{{n[1], 0, 12, "month"}, {n[2], 0, 31, "day of month"}, {n[3], 0, 23, "hour"}, {n[4], 0, 59, "minute"}, {n[5], 0, 61, "seconds"}, {n[7], 0, 366, "day of year"}} {
+			if c.v < c.lo || c.v > c.hi {
+				return nil, Errorf(ValueError, "%s out of range", c.what)
+			}
+		}
+		if n[1] == 0 || n[2] == 0 {
+			t = time.Date(n[0], time.Month(max(n[1], 1)), max(n[2], 1), n[3], n[4], n[5], 0, time.Local)
+		}
+	}
+	return starlark.String(pyStrftime(string(f), t)), nil
+}
+
+var (
+	timeShortDays   = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	timeShortMonths = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
+
+// pyStrftime formats t with C's strftime directives (glibc, POSIX locale).
+func pyStrftime(format string, t time.Time) string {
+	var b strings.Builder
+	pad := func(n, width int, fill byte) {
+		s := strconv.Itoa(n)
+		for i := len(s); i < width; i++ {
+			b.WriteByte(fill)
+		}
+		b.WriteString(s)
+	}
+	hour12 := t.Hour() % 12
+	if hour12 == 0 {
+		hour12 = 12
+	}
+	week := func(firstDay time.Weekday) int { // %U (Sunday) and %W (Monday) week numbers
+		wday := (int(t.Weekday()) - int(firstDay) + 7) % 7
+		return (t.YearDay() - 1 - wday + 7) / 7
+	}
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' || i+1 == len(format) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch format[i] {
+		case 'a':
+			b.WriteString(timeShortDays[t.Weekday()])
+		case 'A':
+			b.WriteString(t.Weekday().String())
+		case 'b', 'h':
+			b.WriteString(timeShortMonths[t.Month()-1])
+		case 'B':
+			b.WriteString(t.Month().String())
+		case 'c':
+			b.WriteString(pyStrftime("%a %b %e %H:%M:%S %Y", t))
+		case 'C':
+			pad(t.Year()/100, 2, '0')
+		case 'd':
+			pad(t.Day(), 2, '0')
+		case 'D', 'x':
+			b.WriteString(pyStrftime("%m/%d/%y", t))
+		case 'e':
+			pad(t.Day(), 2, ' ')
+		case 'F':
+			b.WriteString(pyStrftime("%Y-%m-%d", t))
+		case 'G':
+			year, _ := t.ISOWeek()
+			pad(year, 1, '0')
+		case 'g':
+			year, _ := t.ISOWeek()
+			pad(year%100, 2, '0')
+		case 'H':
+			pad(t.Hour(), 2, '0')
+		case 'I':
+			pad(hour12, 2, '0')
+		case 'j':
+			pad(t.YearDay(), 3, '0')
+		case 'k':
+			pad(t.Hour(), 2, ' ')
+		case 'l':
+			pad(hour12, 2, ' ')
+		case 'm':
+			pad(int(t.Month()), 2, '0')
+		case 'M':
+			pad(t.Minute(), 2, '0')
+		case 'n':
+			b.WriteByte('\n')
+		case 'p':
+			b.WriteString(map[bool]string{true: "AM", false: "PM"}[t.Hour() < 12])
+		case 'P':
+			b.WriteString(map[bool]string{true: "am", false: "pm"}[t.Hour() < 12])
+		case 'R':
+			b.WriteString(pyStrftime("%H:%M", t))
+		case 's':
+			b.WriteString(strconv.FormatInt(t.Unix(), 10))
+		case 'S':
+			pad(t.Second(), 2, '0')
+		case 't':
+			b.WriteByte('\t')
+		case 'T', 'X':
+			b.WriteString(pyStrftime("%H:%M:%S", t))
+		case 'u':
+			pad((int(t.Weekday())+6)%7+1, 1, '0')
+		case 'U':
+			pad(week(time.Sunday), 2, '0')
+		case 'V':
+			_, w := t.ISOWeek()
+			pad(w, 2, '0')
+		case 'w':
+			pad(int(t.Weekday()), 1, '0')
+		case 'W':
+			pad(week(time.Monday), 2, '0')
+		case 'y':
+			pad(t.Year()%100, 2, '0')
+		case 'Y':
+			pad(t.Year(), 1, '0')
+		case 'z':
+			b.WriteString(t.Format("-0700"))
+		case 'Z':
+			name, _ := t.Zone()
+			b.WriteString(name)
+		case '%':
+			b.WriteByte('%')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(format[i])
+		}
+	}
+	return b.String()
+}

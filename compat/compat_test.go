@@ -1,0 +1,155 @@
+package compat
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kstar-dev/kstar/internal/golden"
+	"github.com/kstar-dev/kstar/internal/testenv"
+)
+
+// selfCheck makes TestCompat compare two kafka-python runs of each script
+// with each other instead of kafka-python with kstar: a script whose
+// output is not deterministic under the reference itself cannot prove
+// anything about kstar. Use it when adding scripts to the corpus.
+var selfCheck = flag.Bool("compat.self", false, "compare two kafka-python runs of each corpus script (checks the corpus is deterministic)")
+
+// pythonModules are what the corpus needs on the CPython side.
+var pythonModules = []string{"kafka", "snappy", "lz4", "zstandard", "msgpack"}
+
+// scriptTimeout bounds one run of one corpus script.
+const scriptTimeout = 90 * time.Second
+
+// TestCompat is the differential harness. Every testdata/compat/*.py runs
+// with CPython + kafka-python 2.0.2 and with kstar, against the same
+// standalone kstar broker, each run on its own fresh topics; their
+// normalised standard outputs must be identical and both must exit 0.
+//
+// A script learns the broker from sys.argv[1] and the prefix of its
+// topics and group ids from sys.argv[2] (the two runs get different
+// prefixes, which the normaliser maps back to "T"). Lines of the form
+//
+//	# topic: NAME PARTITIONS
+//
+// make the harness create the topic PREFIX-NAME before the runs (kafka-
+// python 2.0.2 only auto-creates topics on brokers that allow it over
+// Metadata v1).
+//
+// Run one script with `go test ./compat -run TestCompat/NAME`.
+func TestCompat(t *testing.T) {
+	python := testenv.Python(t, pythonModules...)
+	scripts, err := filepath.Glob("../testdata/compat/*.py")
+	if err != nil || len(scripts) == 0 {
+		t.Fatalf("no corpus scripts in testdata/compat: %v", err)
+	}
+	bootstrap := sharedBroker(t)
+	var passed, failed atomic.Int32
+	t.Cleanup(func() {
+		// The plain closing line CI reads, whatever the verbosity.
+		fmt.Printf("compat: %d passed, %d failed\n", passed.Load(), failed.Load())
+	})
+	for _, script := range scripts {
+		name := strings.TrimSuffix(filepath.Base(script), ".py")
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				if t.Failed() {
+					failed.Add(1)
+				} else if !t.Skipped() {
+					passed.Add(1)
+				}
+			}()
+			topics, err := topicDirectives(script)
+			if err != nil {
+				t.Fatal(err)
+			}
+			type side struct {
+				who, prefix string
+				cmd         []string
+				res         result
+			}
+			sides := []*side{
+				{who: "kafka-python", prefix: name + "-py", cmd: []string{python, "-u", script}},
+				{who: "kstar", prefix: name + "-ks", cmd: []string{kstarBin, script}},
+			}
+			if *selfCheck {
+				sides[1] = &side{who: "kafka-python (2nd run)", prefix: name + "-py2", cmd: []string{python, "-u", script}}
+			}
+			create := map[string]int32{}
+			for _, s := range sides {
+				for topic, parts := range topics {
+					create[s.prefix+"-"+topic] = parts
+				}
+			}
+			createTopics(t, bootstrap, create)
+			var wg sync.WaitGroup
+			for _, s := range sides {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					args := append(s.cmd[1:len(s.cmd):len(s.cmd)], bootstrap, s.prefix)
+					s.res = run(scriptTimeout, []string{"KSTAR_BOOTSTRAP_SERVERS=", "PYTHONDONTWRITEBYTECODE=1"}, s.cmd[0], args...)
+				}()
+			}
+			wg.Wait()
+			ref, got := sides[0], sides[1]
+			for _, s := range sides {
+				if s.res.exit != 0 {
+					t.Errorf("%s\n%s stdout:\n%s", s.res.describe(s.who), s.who, indent(s.res.stdout))
+				}
+			}
+			want := normalise(ref.res.stdout, ref.prefix)
+			have := normalise(got.res.stdout, got.prefix)
+			if want != have {
+				t.Errorf("%s's output differs from %s's:\n%s", got.who, ref.who, golden.Diff(want, have))
+			}
+			if want == "" && !t.Failed() {
+				t.Errorf("the script printed nothing: it proves nothing")
+			}
+			t.Logf("%s %v, %s %v", ref.who, ref.res.elapsed.Round(time.Millisecond), got.who, got.res.elapsed.Round(time.Millisecond))
+		})
+	}
+}
+
+// normalise maps a run's output to what both runs must agree on: the
+// run's topic prefix becomes T, and timestamps, addresses and ports their
+// placeholders.
+func normalise(out, prefix string) string {
+	return golden.Normalise(strings.ReplaceAll(out, prefix, "T"))
+}
+
+// topicDirectives reads the "# topic: NAME PARTITIONS" lines of a script.
+func topicDirectives(script string) (map[string]int32, error) {
+	f, err := os.Open(script)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	topics := map[string]int32{}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "# topic:")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) != 2 {
+			return nil, fmt.Errorf("%s:%d: want \"# topic: NAME PARTITIONS\"", script, line)
+		}
+		n, err := strconv.Atoi(fields[1])
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%s:%d: bad partition count %q", script, line, fields[1])
+		}
+		topics[fields[0]] = int32(n)
+	}
+	return topics, sc.Err()
+}

@@ -1,0 +1,19 @@
+// Package compat proves that kstar behaves like kafka-python 2.0.2 and
+// interoperates with other Kafka clients. It has no API, only tests:
+//
+//   - TestCompat (compat_test.go), the differential harness: every script
+//     in testdata/compat/*.py is written in the common subset of Python 3
+//     and kstar, and runs twice against the same standalone `kstar broker`,
+//     once with CPython + kafka-python 2.0.2 and once with kstar, on fresh
+//     topics; the normalised outputs must be identical. It prints
+//     "compat: N passed, M failed" and a diff for each failure.
+//   - TestTutorialScripts (scripts_test.go): every scripts/*.star (the
+//     founding tutorial, runnable) against an embedded broker, compared
+//     with testdata/tutorial/NAME.golden.
+//   - TestInterop* (interop_test.go): records written by kstar are read by
+//     kafka-python and kcat, and the other way round, with keys, headers,
+//     timestamps, every codec and transactions.
+//
+// Tests that need python3 + kafka-python or kcat skip with a message
+// naming what is missing, except when KSTAR_REQUIRE_PYTHON is set (CI).
+package compat

@@ -1,0 +1,145 @@
+package testbroker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// WipeTimeout bounds how long Isolated waits for a real cluster to be
+// emptied. Default: 30 s.
+var WipeTimeout = 30 * time.Second
+
+// Isolated returns bootstrap servers of a cluster with no topics and no
+// groups but the internal ones, for a test that uses fixed names. With
+// kfake it is a fresh embedded broker; with EnvVar set it waits until no
+// other test in any process uses that cluster, keeps it for itself until
+// the test ends, and deletes every non-internal topic and every group
+// first (Wipe).
+func Isolated(t testing.TB) string {
+	t.Helper()
+	s := os.Getenv(EnvVar)
+	if s == "" {
+		return Bootstrap(t)
+	}
+	lock(t, s, true)
+	ctx, cancel := context.WithTimeout(context.Background(), WipeTimeout)
+	defer cancel()
+	if err := Wipe(ctx, s); err != nil {
+		t.Fatalf("emptying the cluster at %s: %v", s, err)
+	}
+	return s
+}
+
+// Wipe deletes every topic of the cluster at bootstrap except internal ones
+// (names starting with "__"), and every group, then waits until metadata no
+// longer lists those topics and no group is left. Groups that still have
+// members (a client not yet closed) are retried until ctx ends.
+func Wipe(ctx context.Context, bootstrap string) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var last error
+	for {
+		topics, groups, err := leftovers(ctx, cl)
+		if err == nil && len(topics) == 0 && len(groups) == 0 {
+			return nil
+		}
+		if err == nil {
+			err = deleteAll(ctx, cl, topics, groups)
+		}
+		if err != nil {
+			last = err
+		} else {
+			last = fmt.Errorf("still there: topics %v, groups %v", topics, groups)
+		}
+		select {
+		case <-ctx.Done():
+			return last
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// leftovers lists the non-internal topics and the groups of the cluster.
+func leftovers(ctx context.Context, cl *kgo.Client) (topics, groups []string, err error) {
+	meta := kmsg.NewPtrMetadataRequest() // nil Topics: all of them
+	mresp, err := meta.RequestWith(ctx, cl)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, tp := range mresp.Topics {
+		if tp.Topic != nil && !tp.IsInternal && !strings.HasPrefix(*tp.Topic, "__") {
+			topics = append(topics, *tp.Topic)
+		}
+	}
+	for _, shard := range cl.RequestSharded(ctx, kmsg.NewPtrListGroupsRequest()) {
+		if shard.Err != nil {
+			return nil, nil, shard.Err
+		}
+		resp := shard.Resp.(*kmsg.ListGroupsResponse)
+		if err := kerr.ErrorForCode(resp.ErrorCode); err != nil {
+			return nil, nil, fmt.Errorf("ListGroups: %w", err)
+		}
+		for _, g := range resp.Groups {
+			groups = append(groups, g.Group)
+		}
+	}
+	slices.Sort(groups)
+	return topics, slices.Compact(groups), nil
+}
+
+// deleteAll asks for the topics and groups to be deleted; errors meaning
+// "already gone" are ignored, NON_EMPTY_GROUP is left for the next round.
+func deleteAll(ctx context.Context, cl *kgo.Client, topics, groups []string) error {
+	if len(topics) > 0 {
+		req := kmsg.NewPtrDeleteTopicsRequest()
+		req.TimeoutMillis = 15000
+		req.TopicNames = topics
+		for _, name := range topics {
+			rt := kmsg.NewDeleteTopicsRequestTopic()
+			rt.Topic = kmsg.StringPtr(name)
+			req.Topics = append(req.Topics, rt)
+		}
+		resp, err := req.RequestWith(ctx, cl)
+		if err != nil {
+			return fmt.Errorf("DeleteTopics: %w", err)
+		}
+		for _, rt := range resp.Topics {
+			if err := kerr.ErrorForCode(rt.ErrorCode); err != nil && !errors.Is(err, kerr.UnknownTopicOrPartition) {
+				name := ""
+				if rt.Topic != nil {
+					name = *rt.Topic
+				}
+				return fmt.Errorf("DeleteTopics %s: %w", name, err)
+			}
+		}
+	}
+	if len(groups) > 0 {
+		req := kmsg.NewPtrDeleteGroupsRequest()
+		req.Groups = groups
+		for _, shard := range cl.RequestSharded(ctx, req) {
+			if shard.Err != nil {
+				return fmt.Errorf("DeleteGroups: %w", shard.Err)
+			}
+			for _, g := range shard.Resp.(*kmsg.DeleteGroupsResponse).Groups {
+				err := kerr.ErrorForCode(g.ErrorCode)
+				if err != nil && !errors.Is(err, kerr.GroupIDNotFound) && !errors.Is(err, kerr.NonEmptyGroup) {
+					return fmt.Errorf("DeleteGroups %s: %w", g.Group, err)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package runtime
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+)
+
+// runForError runs src as a whole script and returns its traceback.
+func runForError(t *testing.T, src string) string {
+	t.Helper()
+	rt := New(WithStdout(io.Discard), WithStderr(io.Discard))
+	err := rt.ExecFile(context.Background(), "t.py", []byte(src), []string{"t.py"})
+	if err == nil {
+		t.Fatalf("%q: no error", src)
+	}
+	return FormatError(err)
+}
+
+// TestStarlarkErrorsReadLikePython checks the last line of tracebacks of
+// errors that Starlark itself raises.
+func TestStarlarkErrorsReadLikePython(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{`d = {"present": 1}` + "\n" + `d["missing"]`, `KeyError: 'missing'`},
+		{`{}[1]`, `KeyError: 1`},
+		{`{}[("a", -1, None)]`, `KeyError: ('a', -1, None)`},
+		{`{}[("a",)]`, `KeyError: ('a',)`},
+		{`{}[b"k"]`, `KeyError: b'k'`},
+		{`print(nope)`, `NameError: name 'nope' is not defined`},
+		{"value = 1\nprint(valeu)", `NameError: name 'valeu' is not defined. Did you mean: 'value'?`},
+		{"def f():\n    x = x + 1\nf()", `UnboundLocalError: cannot access local variable 'x' where it is not associated with a value`},
+		{`(1).foo`, `AttributeError: 'int' object has no attribute 'foo'`},
+		{`[].apend(1)`, `AttributeError: 'list' object has no attribute 'apend'. Did you mean: 'append'?`},
+		{`1 / 0`, `ZeroDivisionError: division by zero`},
+		{`1 // 0`, `ZeroDivisionError: integer division or modulo by zero`},
+		{`1 % 0`, `ZeroDivisionError: integer modulo by zero`},
+		{`1.5 // 0`, `ZeroDivisionError: integer division or modulo by zero`},
+		{`[1][5]`, `IndexError: list index out of range`},
+		{`[][0]`, `IndexError: list index out of range`},
+		{`(1, 2)[-3]`, `IndexError: tuple index out of range`},
+		{`"ab"[2]`, `IndexError: string index out of range`},
+		{`1 + "a"`, `TypeError: unsupported operand type(s) for +: 'int' and 'str'`},
+		{`"a" + 1`, `TypeError: can only concatenate str (not "int") to str`},
+		{`[1] + None`, `TypeError: can only concatenate list (not "NoneType") to list`},
+		{`1 in 2`, `TypeError: argument of type 'int' is not iterable`},
+		{`-"a"`, `TypeError: bad operand type for unary -: 'str'`},
+		{`"a" < 1`, `TypeError: '<' not supported between instances of 'str' and 'int'`},
+		{`x = 1` + "\n" + `x()`, `TypeError: 'int' object is not callable`},
+		{`{[1]: 2}`, `TypeError: unhashable type: 'list'`},
+		{"def f(a, b, c):\n    pass\nf()", `TypeError: f() missing 3 required positional arguments: 'a', 'b', and 'c'`},
+		{"def f(a, b):\n    pass\nf()", `TypeError: f() missing 2 required positional arguments: 'a' and 'b'`},
+		{"def f(a):\n    pass\nf(1, 2)", `TypeError: f() takes 1 positional argument but 2 were given`},
+		{"def f():\n    pass\nf(1)", `TypeError: f() takes 0 positional arguments but 1 was given`},
+		{"def f(a):\n    pass\nf(b=1)", `TypeError: f() got an unexpected keyword argument 'b'`},
+		{"for x in 1:\n    pass", `TypeError: 'int' object is not iterable`},
+		{`a, b = (1, 2, 3)`, `ValueError: too many values to unpack (expected 2)`},
+		{`a, b, c = (1, 2)`, `ValueError: not enough values to unpack (expected 3, got 2)`},
+		{`t = (1,)` + "\n" + `t[0] = 2`, `TypeError: 'tuple' object does not support item assignment`},
+		{`[1][::0]`, `ValueError: slice step cannot be zero`},
+		{"d = {1: 1}\nfor k in d:\n    d[k + 1] = 1", `RuntimeError: dictionary changed size during iteration`},
+		{`fail("boom")`, `Exception: boom`},
+	} {
+		got := runForError(t, tc.src)
+		lines := strings.Split(strings.TrimSpace(got), "\n")
+		if last := lines[len(lines)-1]; last != tc.want {
+			t.Errorf("%q:\n got  %s\n want %s\n(traceback:\n%s)", tc.src, last, tc.want, got)
+		}
+	}
+}
+
+// TestTracebackLines checks whole tracebacks through rewritten code: the
+// line quoted is the original one.
+func TestTracebackLines(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"x = 1\nimport nosuch\n", `Traceback (most recent call last):
+  File "t.py", line 2, in <module>
+    import nosuch
+ModuleNotFoundError: No module named 'nosuch'
+`},
+		{"from kafka import (\n    KafkaProducer,\n    NoSuchThing,\n)\n", `Traceback (most recent call last):
+  File "t.py", line 1, in <module>
+    from kafka import (
+ImportError: cannot import name 'NoSuchThing' from 'kafka'
+`},
+		{"def f(d):\n    return f\"{d['k']:>4}\"\n\nprint(f({}))\n", `Traceback (most recent call last):
+  File "t.py", line 4, in <module>
+    print(f({}))
+  File "t.py", line 2, in f
+    return f"{d['k']:>4}"
+KeyError: 'k'
+`},
+		{"x = 1\nmsg = '''\n%s\n''' % (\n    x.foo)\n", `Traceback (most recent call last):
+  File "t.py", line 5, in <module>
+    x.foo)
+AttributeError: 'int' object has no attribute 'foo'
+`},
+		{"if True:\n    print 'hello'\n", `  File "t.py", line 2
+    print 'hello'
+    ^
+SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
+`},
+		{"s = f'{a + }'\n", `  File "t.py", line 1
+    s = f'{a + }'
+               ^
+SyntaxError: f-string: expression ends too early: want primary expression
+`},
+		{"if True:\n\tx = 1 +\n", `  File "t.py", line 2
+    x = 1 +
+           ^
+SyntaxError: got newline, want primary expression
+`},
+	} {
+		if got := runForError(t, tc.src); got != tc.want {
+			t.Errorf("%q:\n--- got ---\n%s--- want ---\n%s", tc.src, got, tc.want)
+		}
+	}
+}
