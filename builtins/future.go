@@ -250,20 +250,44 @@ func (f *FutureRecordMetadata) runBacks(thread *starlark.Thread) error {
 	return nil
 }
 
+// callBack calls cb with its partial args and arg. An error carries the
+// depth of the caller's stack, so the report shows the callback's frames
+// only (as Python's log.exception inside kafka-python's _call_backs).
 func callBack(thread *starlark.Thread, cb futureBack, arg starlark.Value) error {
 	args := make(starlark.Tuple, 0, len(cb.args)+1)
 	args = append(append(args, cb.args...), arg)
-	_, err := starlark.Call(thread, cb.fn, args, cb.kwargs)
-	return err
+	depth := thread.CallStackDepth()
+	if _, err := starlark.Call(thread, cb.fn, args, cb.kwargs); err != nil {
+		return &callbackError{err: err, depth: depth}
+	}
+	return nil
 }
+
+// callbackError is an error raised by a callback, with the depth of the
+// stack it was called from.
+type callbackError struct {
+	err   error
+	depth int
+}
+
+func (e *callbackError) Error() string { return e.err.Error() }
+func (e *callbackError) Unwrap() error { return e.err }
 
 // reportCallbackError prints what kafka-python's log.exception('Error
 // processing callback') prints: the message and the traceback.
 func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Error processing %s\nTraceback (most recent call last):\n", kind)
+	skip := 0
+	if ce, ok := err.(*callbackError); ok {
+		err, skip = ce.err, ce.depth
+	}
 	if ee, ok := err.(*starlark.EvalError); ok {
-		for _, fr := range ee.CallStack {
+		stack := ee.CallStack
+		if skip <= len(stack) {
+			stack = stack[skip:]
+		}
+		for _, fr := range stack {
 			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() {
 				continue
 			}

@@ -241,7 +241,7 @@ True True
 p = KafkaProducer(bootstrap_servers=BOOT)
 seen = []
 f = p.send('cb', b'x' * 2000000)
-f.add_callback(lambda md: seen.append('never')).add_errback(lambda e: seen.append(e.errno)).add_both(lambda x, tag: seen.append(tag), 'both')
+f.add_callback(lambda md: seen.append('never')).add_errback(lambda e: seen.append(e.errno)).add_both(lambda tag, x: seen.append(tag), 'both')
 g = p.send('cb', b'ok', partition=0)
 g.add_both(lambda x: seen.append(x.topic))
 g.get()

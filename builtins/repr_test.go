@@ -1,11 +1,13 @@
 package builtins
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"go.starlark.net/starlark"
@@ -63,7 +65,9 @@ func evalPython(t *testing.T, cases []pyCase) []string {
 		exprs[i] = c.py
 	}
 	in, _ := json.Marshal(exprs)
-	cmd := exec.Command(python, "-c", `
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, "-c", `
 import sys, json
 out = []
 for e in json.load(sys.stdin):

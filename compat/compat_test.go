@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/kstar-dev/kstar/internal/golden"
-	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // selfCheck makes TestCompat compare two kafka-python runs of each script
@@ -46,7 +45,7 @@ const scriptTimeout = 90 * time.Second
 //
 // Run one script with `go test ./compat -run TestCompat/NAME`.
 func TestCompat(t *testing.T) {
-	python := testenv.Python(t, pythonModules...)
+	python := python(t)
 	scripts, err := filepath.Glob("../testdata/compat/*.py")
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no corpus scripts in testdata/compat: %v", err)

@@ -51,11 +51,11 @@ func pythonClient() interopClient {
 	return interopClient{
 		name: "kafka-python",
 		write: func(t *testing.T, bootstrap, topic, codec string) {
-			python := testenv.Python(t, pythonModules...)
+			python := python(t)
 			mustRun(t, "kafka-python", python, "../testdata/interop/write.py", bootstrap, topic, codec)
 		},
 		read: func(t *testing.T, bootstrap, topic string, n int) string {
-			python := testenv.Python(t, pythonModules...)
+			python := python(t)
 			return mustRun(t, "kafka-python", python, "../testdata/interop/read.py", bootstrap, topic, fmt.Sprint(n))
 		},
 		explicitTimestamps: true,

@@ -18,6 +18,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // kstarBin is the kstar command, built once for the package (or the one
@@ -223,3 +225,25 @@ func indent(s string) string {
 	s = strings.TrimRight(s, "\n")
 	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
 }
+
+// python returns python3 when it can import every module the compat tests
+// need; the check runs once per package. Otherwise testenv skips the test
+// (or fails it in CI) with a message naming what is missing.
+func python(t testing.TB) string {
+	t.Helper()
+	pythonOnce.Do(func() {
+		path, err := exec.LookPath("python3")
+		if err == nil && exec.Command(path, "-c", "import "+strings.Join(pythonModules, ", ")).Run() == nil {
+			pythonPath = path
+		}
+	})
+	if pythonPath == "" {
+		return testenv.Python(t, pythonModules...)
+	}
+	return pythonPath
+}
+
+var (
+	pythonOnce sync.Once
+	pythonPath string
+)

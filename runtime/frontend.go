@@ -111,14 +111,12 @@ type token struct {
 	text       string // names and operators
 
 	// strings
-	prefix           string // as written
-	quote            byte
-	triple           bool
-	qline, qcol      int32 // opening quote
-	cstart, cend     int   // content, without quotes
-	cline, ccol      int32 // first content character
-	endLine, endCol  int32 // last closing quote
-	quoteStartOffset int
+	prefix          string // as written
+	triple          bool
+	qstart          int   // byte offset of the opening quote
+	cstart, cend    int   // content, without quotes
+	cline, ccol     int32 // first content character
+	endLine, endCol int32 // last closing quote
 }
 
 // cursor walks source text keeping Starlark's line and column (runes;
@@ -267,8 +265,8 @@ func (fe *frontend) tokenize(src []byte, line, col int32) ([]token, error) {
 // any prefix, already in t).
 func (fe *frontend) scanString(c *cursor, t *token) error {
 	q := c.peek(0)
-	t.kind, t.quote = tString, q
-	t.qline, t.qcol, t.quoteStartOffset = c.line, c.col, c.i
+	t.kind = tString
+	t.qstart = c.i
 	t.triple = c.peek(1) == q && c.peek(2) == q
 	n := 1
 	if t.triple {
@@ -427,6 +425,20 @@ var keywords = map[string]bool{
 	"yield": true,
 }
 
+// endsOperand reports whether t can end an operand, so that an operator
+// after it is binary.
+func endsOperand(t token) bool {
+	switch t.kind {
+	case tNumber, tString:
+		return true
+	case tName:
+		return !keywords[t.text] || t.text == "None" || t.text == "True" || t.text == "False"
+	case tOp:
+		return t.text == ")" || t.text == "]" || t.text == "}"
+	}
+	return false
+}
+
 // notPrintOperand are the words after which "print WORD" is not Python 2's
 // print statement.
 var notPrintOperand = map[string]bool{
@@ -452,6 +464,9 @@ func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 		case tNewline:
 			stmtStart, lambdas = true, 0
 		case tOp:
+			if t.text == "*" && toks[k+1].text == "*" && toks[k+1].start == t.end && k > 0 && endsOperand(toks[k-1]) {
+				return nil, fe.errorf(t.line, t.col, "kstar does not support the ** operator: multiply (x * x), or write the power's value")
+			}
 			if t.depth == 0 && t.text == ";" {
 				stmtStart = true
 			}
@@ -731,6 +746,8 @@ type strPart struct {
 // fieldInfo is an f-string replacement field {expr!conv:spec}.
 type fieldInfo struct {
 	expr        syntax.Expr // not yet rewritten
+	debug       string      // f"{x = }": the text "x = ", printed first
+	debugPos    syntax.Position
 	conv        string
 	spec        []strPart
 	specPos     syntax.Position
@@ -769,7 +786,7 @@ func (fe *frontend) stringGroup(src []byte, group []token) ([]edit, error) {
 		}
 		lit.parts = append(lit.parts, parts...)
 		if i == 0 {
-			q := string(src[t.quoteStartOffset:t.cstart])
+			q := string(src[t.qstart:t.cstart])
 			edits = append(edits, edit{t.start, t.end, q + strings.Repeat(" ", len(t.prefix)) + blankContent(src[t.cstart:t.cend]) + q})
 		} else {
 			text, ok := blankToken(src[t.start:t.end], t.depth)
@@ -972,10 +989,7 @@ scan:
 		return nil, err
 	}
 	f.expr = expr
-	if debug != "" {
-		// The caller adds the field; the text before it is the debug text.
-		return &fieldInfo{expr: nil, open: f.open, spec: []strPart{{lit: debug, pos: p.fe.pos(start.line, start.col)}, {field: f, pos: f.open}}}, nil
-	}
+	f.debug, f.debugPos = debug, p.fe.pos(start.line, start.col)
 	return f, nil
 }
 
@@ -1368,16 +1382,9 @@ func (fe *frontend) fstringCall(parts []strPart, pos, end syntax.Position) synta
 // fieldExprs are the arguments of __fstring__ for one field:
 // __format__(expr, conv, spec), preceded by the text of f"{x=}".
 func (fe *frontend) fieldExprs(f *fieldInfo) []syntax.Expr {
-	if f.expr == nil { // debugging form: text, then the field
-		var out []syntax.Expr
-		for _, p := range f.spec {
-			if p.field != nil {
-				out = append(out, fe.fieldExprs(p.field)...)
-			} else {
-				out = append(out, strLiteral(p.lit, p.pos))
-			}
-		}
-		return out
+	var out []syntax.Expr
+	if f.debug != "" {
+		out = append(out, strLiteral(f.debug, f.debugPos))
 	}
 	var spec syntax.Expr
 	switch {
@@ -1388,7 +1395,7 @@ func (fe *frontend) fieldExprs(f *fieldInfo) []syntax.Expr {
 	default:
 		spec = fe.fstringCall(f.spec, f.specPos, f.close)
 	}
-	return []syntax.Expr{fe.call(builtins.FormatFunc, f.open, f.close, fe.expr(f.expr), strLiteral(f.conv, f.open), spec)}
+	return append(out, fe.call(builtins.FormatFunc, f.open, f.close, fe.expr(f.expr), strLiteral(f.conv, f.open), spec))
 }
 
 // binds reports whether the file binds name itself (assignment, loop

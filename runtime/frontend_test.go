@@ -190,6 +190,7 @@ func TestFrontEndRuns(t *testing.T) {
 		{"percent numbers", "print(7 % 3, -7 % 3)", "1 2"},
 		{"percent assign", "s = '%d'\ns %= 5\nprint(s)", "MOD(5)"},
 		{"percent assign index", "l = [7]\nl[0] %= 4\nprint(l)", "[3]"},
+		{"keyword arguments still unpack", "def f(**kw):\n    return kw\ng = lambda **kw: kw\nd = {'a': 1}\nprint(f(**d), g(**{'b': 2}))", `{"a": 1} {"b": 2}`},
 		{"percent in lambda default", "f = lambda x='%d' % 1: x\nprint(f())", "MOD(1)"},
 
 		// methods Starlark's str lacks
@@ -205,6 +206,8 @@ func TestFrontEndRuns(t *testing.T) {
 		// __name__
 		{"__name__", "if __name__ == '__main__':\n    print('main')", "main"},
 		{"__name__ bound", "__name__ = 'mine'\nprint(__name__)", "mine"},
+
+		{"CRLF line ends", "x = 1\r\ny = f'''{x}\r\n{x}'''\r\nimport json\r\nprint(y, json.name)\r\n", "1\n1 json"},
 
 		// comments and strings are left alone
 		{"keywords in strings and comments", "s = 'import x; try: is not'  # class with raise\nprint(s)", "import x; try: is not"},
@@ -327,6 +330,8 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 		{"x = 1\nassert x == 1", "t.py:2:1: kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")"},
 		{"print 'hello'", "t.py:1:1: Missing parentheses in call to 'print'. Did you mean print(...)?"},
 		{"for m in c:\n    print m", "t.py:2:5: Missing parentheses in call to 'print'. Did you mean print(...)?"},
+		{"x = 2 ** 10", "t.py:1:7: kstar does not support the ** operator: multiply (x * x), or write the power's value"},
+		{"y = f(x) ** 2", "t.py:1:10: kstar does not support the ** operator: multiply (x * x), or write the power's value"},
 		// imports
 		{"from kafka import *", "t.py:1:19: kstar does not support 'from kafka import *': import the names you use, e.g. from kafka import NAME"},
 		{"from . import x", "t.py:1:6: kstar does not support relative imports"},

@@ -122,7 +122,10 @@ start() {
 	DIR=$(mktemp -d "${TMPDIR:-/tmp}/kstar-kafka.XXXXXX")
 	jvm_cmd
 	probe="$DIR/probe"
-	(cd "$REPO" && go build -o "$probe" ./testdata/kafka/probe) || die "building the probe failed"
+	if ! (cd "$REPO" && go build -o "$probe" ./testdata/kafka/probe); then
+		rm -rf "$DIR"
+		die "building testdata/kafka/probe failed"
+	fi
 	mkdir -p "$(dirname "$STATE")"
 
 	for attempt in 1 2 3; do

@@ -1,0 +1,1706 @@
+package builtins
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"github.com/twmb/franz-go/pkg/kversion"
+	"go.starlark.net/starlark"
+)
+
+// KafkaAdminClientClass is kafka.KafkaAdminClient (also
+// kafka.admin.KafkaAdminClient): KafkaAdminClient(**configs) connects an
+// admin client.
+var KafkaAdminClientClass = &adminClientClass{}
+
+func init() {
+	registerKafka("kafka", "KafkaAdminClient", KafkaAdminClientClass)
+	registerKafka("kafka.admin", "KafkaAdminClient", KafkaAdminClientClass)
+}
+
+type adminClientClass struct{}
+
+var (
+	_ starlark.Callable = (*adminClientClass)(nil)
+	_ Documented        = (*adminClientClass)(nil)
+)
+
+func (*adminClientClass) String() string        { return "<class 'kafka.admin.client.KafkaAdminClient'>" }
+func (*adminClientClass) Type() string          { return "type" }
+func (*adminClientClass) Freeze()               {}
+func (*adminClientClass) Truth() starlark.Bool  { return true }
+func (*adminClientClass) Hash() (uint32, error) { return starlark.String("KafkaAdminClient").Hash() }
+func (*adminClientClass) Name() string          { return "KafkaAdminClient" }
+
+// ConfigKeyNames lists the constructor's config keys (REPL completion).
+func (*adminClientClass) ConfigKeyNames() []string { return adminKeyNames() }
+
+// Doc describes the constructor for help().
+func (*adminClientClass) Doc() string {
+	return `KafkaAdminClient(**configs)
+    kafka-python's admin client on franz-go's kadm: manage topics, configs,
+    consumer groups and their offsets. The constructor checks that the
+    cluster answers (NoBrokersAvailable otherwise).
+    Topics: create_topics([NewTopic(name, num_partitions, replication_factor)],
+    timeout_ms=None, validate_only=False), delete_topics(names),
+    list_topics(), describe_topics(names=None),
+    create_partitions({name: NewPartitions(total)}),
+    delete_records({TopicPartition: offset}).
+    Configs: describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)],
+    include_synonyms=False), alter_configs([ConfigResource(type, name, {k: v})]).
+    Groups: list_consumer_groups(), describe_consumer_groups(ids),
+    list_consumer_group_offsets(id, partitions=None),
+    delete_consumer_groups(ids), alter_group_offsets(id, {tp: offset}),
+    reset_group_offsets(id, {tp or topic: OffsetSpec.EARLIEST |
+    OffsetTimestamp(ms) | offset}), list_consumer_group_lag(id) (kstar's).
+    3.0 names: list_groups, describe_groups, delete_groups,
+    list_group_offsets. Also describe_cluster(), close().`
+}
+
+// CallInternal implements KafkaAdminClient(**configs).
+func (*adminClientClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, Errorf(RuntimeError, "internal error in KafkaAdminClient: %v", p)
+		}
+	}()
+	if len(args) > 0 {
+		return nil, Errorf(TypeError, "KafkaAdminClient() takes 0 positional arguments but %d were given (pass configs as keywords)", len(args))
+	}
+	return newKafkaAdminClient(thread, kwargs)
+}
+
+// KafkaAdminClient is kafka-python's KafkaAdminClient on a franz-go client
+// and kadm. It lives on the script's thread; no franz-go goroutine touches
+// Starlark values.
+type KafkaAdminClient struct {
+	env            *Env
+	config         *starlark.Dict
+	cl             *kgo.Client
+	adm            *kadm.Client
+	requestTimeout time.Duration
+	closed         bool
+	id             uint32
+}
+
+var (
+	_ starlark.HasAttrs = (*KafkaAdminClient)(nil)
+	_ Client            = (*KafkaAdminClient)(nil)
+)
+
+var (
+	adminSpecOnce = sync.OnceValue(adminSpec)
+	adminIDs      atomic.Uint32
+)
+
+func newKafkaAdminClient(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaAdminClient, error) {
+	spec := adminSpecOnce()
+	cfg, err := spec.Parse(kwargs)
+	if err != nil {
+		return nil, err
+	}
+	env := EnvOf(thread)
+	opts, err := clientOpts(thread, env, cfg)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, kgo.MaxVersions(adminVersions()))
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, Errorf(KafkaConfigurationError, "%v", err)
+	}
+	// kafka-python's constructor connects and probes the cluster.
+	if err := pingCluster(thread, cl, cfg); err != nil {
+		cl.Close()
+		return nil, err
+	}
+	a := &KafkaAdminClient{
+		env:            env,
+		config:         configDict(spec, cfg),
+		cl:             cl,
+		adm:            kadm.NewClient(cl),
+		requestTimeout: cfgDuration(cfg, "request_timeout_ms"),
+		id:             adminIDs.Add(1),
+	}
+	env.Track(a)
+	return a, nil
+}
+
+// adminVersions caps DescribeGroups below v6, where an unknown group is
+// an error: kafka-python 2.0.2 (v1-v3) sees it as a group in state 'Dead'.
+func adminVersions() *kversion.Versions {
+	v := kversion.Stable()
+	v.SetMaxKeyVersion(int16(kmsg.DescribeGroups), 5)
+	return v
+}
+
+// ---- the Starlark value ----
+
+func (a *KafkaAdminClient) String() string {
+	return fmt.Sprintf("<kafka.admin.client.KafkaAdminClient object at %p>", a)
+}
+func (a *KafkaAdminClient) Type() string         { return "KafkaAdminClient" }
+func (a *KafkaAdminClient) Freeze()              {}
+func (a *KafkaAdminClient) Truth() starlark.Bool { return true }
+
+// Hash is by identity, as for Python objects.
+func (a *KafkaAdminClient) Hash() (uint32, error) { return a.id, nil }
+
+type adminMethod = func(a *KafkaAdminClient, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
+
+// adminMethods are KafkaAdminClient's methods, by name: kafka-python
+// 2.0.2's, its later additions kstar has (delete_records,
+// alter_group_offsets, reset_group_offsets), kafka-python 3.0's names of
+// the group methods, and list_consumer_group_lag.
+var adminMethods = map[string]adminMethod{
+	"create_topics":               (*KafkaAdminClient).pyCreateTopics,
+	"delete_topics":               (*KafkaAdminClient).pyDeleteTopics,
+	"list_topics":                 (*KafkaAdminClient).pyListTopics,
+	"describe_topics":             (*KafkaAdminClient).pyDescribeTopics,
+	"describe_cluster":            (*KafkaAdminClient).pyDescribeCluster,
+	"create_partitions":           (*KafkaAdminClient).pyCreatePartitions,
+	"delete_records":              (*KafkaAdminClient).pyDeleteRecords,
+	"describe_configs":            (*KafkaAdminClient).pyDescribeConfigs,
+	"alter_configs":               (*KafkaAdminClient).pyAlterConfigs,
+	"list_consumer_groups":        (*KafkaAdminClient).pyListConsumerGroups,
+	"describe_consumer_groups":    (*KafkaAdminClient).pyDescribeConsumerGroups,
+	"list_consumer_group_offsets": (*KafkaAdminClient).pyListConsumerGroupOffsets,
+	"delete_consumer_groups":      (*KafkaAdminClient).pyDeleteConsumerGroups,
+	"alter_group_offsets":         (*KafkaAdminClient).pyAlterGroupOffsets,
+	"reset_group_offsets":         (*KafkaAdminClient).pyResetGroupOffsets,
+	"list_consumer_group_lag":     (*KafkaAdminClient).pyListConsumerGroupLag,
+	"close":                       (*KafkaAdminClient).pyClose,
+	// kafka-python 3.0's names; they return the 2.0.2 shapes.
+	"list_groups":        (*KafkaAdminClient).pyListConsumerGroups,
+	"describe_groups":    (*KafkaAdminClient).pyDescribeConsumerGroups,
+	"delete_groups":      (*KafkaAdminClient).pyDeleteConsumerGroups,
+	"list_group_offsets": (*KafkaAdminClient).pyListConsumerGroupOffsets,
+}
+
+// Attr returns a bound method, or the config dict.
+func (a *KafkaAdminClient) Attr(name string) (starlark.Value, error) {
+	if name == "config" {
+		return a.config, nil
+	}
+	m, ok := adminMethods[name]
+	if !ok {
+		return nil, nil
+	}
+	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return m(a, thread, b, args, kwargs)
+	}).BindReceiver(a), nil
+}
+
+// AttrNames lists the methods and config.
+func (a *KafkaAdminClient) AttrNames() []string {
+	names := []string{"config"}
+	for n := range adminMethods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Shutdown closes the client when the script ends.
+func (a *KafkaAdminClient) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
+	a.close()
+	return nil
+}
+
+func (a *KafkaAdminClient) close() {
+	if a.closed {
+		return
+	}
+	a.closed = true
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.cl.Close()
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
+}
+
+// close() closes the connections; a second call does nothing.
+func (a *KafkaAdminClient) pyClose(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	if !a.closed {
+		a.close()
+		a.env.Untrack(a)
+	}
+	return starlark.None, nil
+}
+
+// ---- running a call ----
+
+// do runs fn with the call's context: the script's, bounded by
+// request_timeout_ms plus extra (the call's own timeout_ms). A script
+// interrupt returns Interrupted; the time limit KafkaTimeoutError; other
+// franz-go errors their kafka.errors class.
+func (a *KafkaAdminClient) do(thread *starlark.Thread, name string, extra time.Duration, fn func(ctx context.Context) error) error {
+	if a.closed {
+		return NewException(IllegalStateError, "KafkaAdminClient is closed")
+	}
+	parent := ContextOf(thread)
+	limit := a.requestTimeout + extra
+	ctx, cancel := context.WithTimeout(parent, limit)
+	defer cancel()
+	err := fn(ctx)
+	switch {
+	case err == nil:
+		return nil
+	case parent.Err() != nil:
+		return Interrupted(parent)
+	case AsException(err) != nil:
+		return err
+	case ctx.Err() != nil && firstKerr(err) == nil:
+		e := Errorf(KafkaTimeoutError, "%s() timed out after %s", name, limit)
+		e.Cause = err
+		return e
+	}
+	return KafkaException(err)
+}
+
+// firstKerr finds a Kafka error code inside err (also inside kadm's
+// ShardErrors).
+func firstKerr(err error) *kerr.Error {
+	var ke *kerr.Error
+	if errors.As(err, &ke) {
+		return ke
+	}
+	return nil
+}
+
+// errorClass is the kafka.errors class of a per-item error: NoError for
+// nil.
+func errorClass(err error) *ExceptionClass {
+	if err == nil {
+		return BrokerError(0)
+	}
+	if ke := firstKerr(err); ke != nil {
+		return BrokerError(ke.Code)
+	}
+	return KafkaException(err).Class
+}
+
+// failed is kafka-python's error for a request one of whose items failed:
+// "Request '...' failed with response '...'.", raised as the item's class.
+func failed(code int16, req, resp *protoStruct) *Exception {
+	return Errorf(BrokerError(code), "Request '%s' failed with response '%s'.", req.PyRepr(), resp.PyRepr())
+}
+
+// allowedTopic checks a topic against the host's allow-list.
+func (a *KafkaAdminClient) allowedTopic(topic string) error {
+	if a.env.AllowedTopics == nil {
+		return nil
+	}
+	for _, t := range a.env.AllowedTopics {
+		if t == topic {
+			return nil
+		}
+	}
+	return Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
+}
+
+// timeoutArg reads a timeout_ms argument: None is request_timeout_ms, as
+// in kafka-python.
+func (a *KafkaAdminClient) timeoutArg(v starlark.Value) (time.Duration, error) {
+	switch x := v.(type) {
+	case starlark.NoneType:
+		return a.requestTimeout, nil
+	case starlark.Int:
+		if n, ok := x.Int64(); ok && n >= 0 && n <= 1<<31-1 {
+			return time.Duration(n) * time.Millisecond, nil
+		}
+		return 0, Errorf(ValueError, "timeout_ms must be between 0 and 2147483647, not %s", x)
+	case starlark.Float:
+		if x >= 0 && x <= 1<<31-1 {
+			return time.Duration(float64(x) * float64(time.Millisecond)), nil
+		}
+		return 0, Errorf(ValueError, "timeout_ms must be between 0 and 2147483647, not %s", Repr(x))
+	}
+	return 0, Errorf(TypeError, "timeout_ms must be int or None, not %s", PyTypeName(v))
+}
+
+func millis(d time.Duration) int32 { return int32(d / time.Millisecond) }
+
+// coordinatorArg checks group_coordinator_id / partition_leader_id:
+// kstar accepts an int or None and lets franz-go find the right broker.
+func coordinatorArg(name string, v starlark.Value) error {
+	switch v.(type) {
+	case starlark.NoneType, starlark.Int:
+		return nil
+	}
+	return Errorf(TypeError, "%s must be int or None, not %s", name, PyTypeName(v))
+}
+
+// stringsArg reads a list of names; a bare str is one name (kafka-python
+// would iterate its characters).
+func stringsArg(what string, v starlark.Value) ([]string, error) {
+	if s, ok := v.(starlark.String); ok {
+		return []string{string(s)}, nil
+	}
+	var iter starlark.Iterator
+	switch v.(type) {
+	case *starlark.List, starlark.Tuple, *starlark.Set:
+		iter = v.(starlark.Iterable).Iterate()
+	default:
+		return nil, Errorf(TypeError, "%s must be a list of str, not %s", what, PyTypeName(v))
+	}
+	defer iter.Done()
+	var out []string
+	var x starlark.Value
+	for iter.Next(&x) {
+		s, ok := x.(starlark.String)
+		if !ok {
+			return nil, Errorf(TypeError, "%s must be a list of str, not a list of %s", what, PyTypeName(x))
+		}
+		out = append(out, string(s))
+	}
+	return out, nil
+}
+
+// tpDict reads a {TopicPartition: value} dict, calling each for every
+// item in the dict's order.
+func tpDict(what string, v starlark.Value, each func(t tp, value starlark.Value) error) error {
+	d, ok := v.(*starlark.Dict)
+	if !ok {
+		return Errorf(TypeError, "%s must be a dict keyed by TopicPartition, not %s", what, PyTypeName(v))
+	}
+	for _, kv := range d.Items() {
+		topic, partition, ok := AsTopicPartition(kv[0])
+		if !ok {
+			return Errorf(TypeError, "%s keys must be TopicPartition, not %s", what, PyTypeName(kv[0]))
+		}
+		if err := each(tp{topic, partition}, kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tpList reads a list of TopicPartitions.
+func tpList(what string, v starlark.Value) ([]tp, error) {
+	iter, ok := listIter(v)
+	if !ok {
+		if s, isSet := v.(*starlark.Set); isSet {
+			iter, ok = s.Iterate(), true
+		}
+	}
+	if !ok {
+		return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not %s", what, PyTypeName(v))
+	}
+	defer iter.Done()
+	var out []tp
+	var x starlark.Value
+	for iter.Next(&x) {
+		topic, partition, ok := AsTopicPartition(x)
+		if !ok {
+			return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not a list of %s", what, PyTypeName(x))
+		}
+		out = append(out, tp{topic, partition})
+	}
+	return out, nil
+}
+
+// ---- topics ----
+
+// create_topics(new_topics, timeout_ms=None, validate_only=False) creates
+// topics and returns kafka-python 2.0.2's CreateTopicsResponse_v3(...);
+// the first topic that failed raises its error (TopicAlreadyExistsError,
+// InvalidReplicationFactorError, ...). Unless validate_only, it returns
+// once the cluster's metadata lists the new topics (at most timeout_ms).
+func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var newTopics starlark.Value
+	var timeoutMs starlark.Value = starlark.None
+	var validateOnly bool
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "new_topics", &newTopics, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	timeout, err := a.timeoutArg(timeoutMs)
+	if err != nil {
+		return nil, err
+	}
+	iter, ok := listIter(newTopics)
+	if !ok {
+		return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not %s", PyTypeName(newTopics))
+	}
+	defer iter.Done()
+	req := kmsg.NewPtrCreateTopicsRequest()
+	req.TimeoutMillis = millis(timeout)
+	req.ValidateOnly = validateOnly
+	var reqItems []starlark.Tuple
+	var names []string
+	var x starlark.Value
+	for iter.Next(&x) {
+		nt, ok := asAdminObject(x, NewTopicClass)
+		if !ok {
+			return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not a list of %s", PyTypeName(x))
+		}
+		t, item, err := newTopicRequest(nt)
+		if err != nil {
+			return nil, err
+		}
+		if err := a.allowedTopic(t.Topic); err != nil {
+			return nil, err
+		}
+		req.Topics = append(req.Topics, t)
+		reqItems = append(reqItems, item)
+		names = append(names, t.Topic)
+	}
+	reqStruct := newProtoStruct(createTopicsRequestSchema, tupleList(reqItems), starlark.MakeInt(int(req.TimeoutMillis)), starlark.Bool(validateOnly))
+
+	var resp *kmsg.CreateTopicsResponse
+	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
+		var err error
+		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
+			return err
+		}
+		if validateOnly || anyTopicError(resp) {
+			return nil
+		}
+		a.awaitMetadata(ctx, names, timeout, func(m *kmsg.MetadataResponse) bool {
+			return topicsReady(m, names, nil)
+		})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var items []starlark.Tuple
+	for _, t := range resp.Topics {
+		items = append(items, starlark.Tuple{starlark.String(t.Topic), starlark.MakeInt(int(t.ErrorCode)), strOrNone(t.ErrorMessage)})
+	}
+	out := newProtoStruct(createTopicsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items))
+	for _, t := range resp.Topics {
+		if t.ErrorCode != 0 {
+			return nil, failed(t.ErrorCode, reqStruct, out)
+		}
+	}
+	return out, nil
+}
+
+func anyTopicError(resp *kmsg.CreateTopicsResponse) bool {
+	for _, t := range resp.Topics {
+		if t.ErrorCode != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// newTopicRequest turns a NewTopic into a CreateTopics request topic and
+// the tuple kafka-python shows for it in the request.
+func newTopicRequest(nt *adminObject) (kmsg.CreateTopicsRequestTopic, starlark.Tuple, error) {
+	t := kmsg.NewCreateTopicsRequestTopic()
+	name, ok := nt.get("name").(starlark.String)
+	if !ok {
+		return t, nil, Errorf(TypeError, "NewTopic name must be str, not %s", PyTypeName(nt.get("name")))
+	}
+	t.Topic = string(name)
+	np, err1 := adminInt(nt.get("num_partitions"))
+	rf, err2 := adminInt(nt.get("replication_factor"))
+	if err1 != nil || err2 != nil {
+		return t, nil, NewException(TypeError, "NewTopic num_partitions and replication_factor must be ints")
+	}
+	t.NumPartitions, t.ReplicationFactor = int32(np), int16(rf)
+	assignments, err := replicaAssignments(nt.get("replica_assignments"))
+	if err != nil {
+		return t, nil, err
+	}
+	var assignItems []starlark.Tuple
+	for _, ra := range assignments {
+		r := kmsg.NewCreateTopicsRequestTopicReplicaAssignment()
+		r.Partition, r.Replicas = ra.partition, ra.replicas
+		t.ReplicaAssignment = append(t.ReplicaAssignment, r)
+		assignItems = append(assignItems, starlark.Tuple{starlark.MakeInt(int(ra.partition)), int32List(ra.replicas)})
+	}
+	configs, err := configPairs("NewTopic topic_configs", nt.get("topic_configs"))
+	if err != nil {
+		return t, nil, err
+	}
+	var configItems []starlark.Tuple
+	for _, c := range configs {
+		rc := kmsg.NewCreateTopicsRequestTopicConfig()
+		rc.Name, rc.Value = c.name, c.value
+		t.Configs = append(t.Configs, rc)
+		configItems = append(configItems, starlark.Tuple{starlark.String(c.name), strOrNone(c.value)})
+	}
+	item := starlark.Tuple{name, starlark.MakeInt(np), starlark.MakeInt(rf), tupleList(assignItems), tupleList(configItems)}
+	return t, item, nil
+}
+
+// delete_topics(topics, timeout_ms=None) deletes topics and returns
+// DeleteTopicsResponse_v3(...); an unknown topic raises
+// UnknownTopicOrPartitionError. It returns once the cluster's metadata no
+// longer lists them (at most timeout_ms).
+func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var topicsArg starlark.Value
+	var timeoutMs starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics", &topicsArg, "timeout_ms?", &timeoutMs); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	timeout, err := a.timeoutArg(timeoutMs)
+	if err != nil {
+		return nil, err
+	}
+	names, err := stringsArg("delete_topics() topics", topicsArg)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if err := a.allowedTopic(n); err != nil {
+			return nil, err
+		}
+	}
+	req := kmsg.NewPtrDeleteTopicsRequest()
+	req.TimeoutMillis = millis(timeout)
+	req.TopicNames = names
+	for _, n := range names {
+		t := kmsg.NewDeleteTopicsRequestTopic()
+		t.Topic = kmsg.StringPtr(n)
+		req.Topics = append(req.Topics, t)
+	}
+	reqStruct := newProtoStruct(deleteTopicsRequestSchema, strList(names), starlark.MakeInt(int(req.TimeoutMillis)))
+	var resp *kmsg.DeleteTopicsResponse
+	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
+		var err error
+		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
+			return err
+		}
+		var deleted []string
+		for _, t := range resp.Topics {
+			if t.ErrorCode == 0 && t.Topic != nil {
+				deleted = append(deleted, *t.Topic)
+			}
+		}
+		if len(deleted) > 0 {
+			a.awaitMetadata(ctx, deleted, timeout, func(m *kmsg.MetadataResponse) bool {
+				for _, t := range m.Topics {
+					if t.ErrorCode != kerr.UnknownTopicOrPartition.Code {
+						return false
+					}
+				}
+				return true
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var items []starlark.Tuple
+	for _, t := range resp.Topics {
+		items = append(items, starlark.Tuple{strOrNone(t.Topic), starlark.MakeInt(int(t.ErrorCode))})
+	}
+	out := newProtoStruct(deleteTopicsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items))
+	for _, t := range resp.Topics {
+		if t.ErrorCode != 0 {
+			return nil, failed(t.ErrorCode, reqStruct, out)
+		}
+	}
+	return out, nil
+}
+
+// awaitMetadata asks for the topics' metadata every 50 ms until done
+// reports the change a call made is visible, for at most limit (or until
+// ctx ends). It is best effort: a cluster slow to show the change only
+// makes the call return sooner than the change is visible.
+func (a *KafkaAdminClient) awaitMetadata(ctx context.Context, topics []string, limit time.Duration, done func(*kmsg.MetadataResponse) bool) {
+	ctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	for {
+		if m, err := a.metadata(ctx, topics); err == nil && done(m) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// topicsReady reports whether every topic is listed without error, each
+// partition has a leader, and (when counts is set) the topic has that many
+// partitions.
+func topicsReady(m *kmsg.MetadataResponse, topics []string, counts map[string]int) bool {
+	seen := map[string]bool{}
+	for _, t := range m.Topics {
+		if t.Topic == nil || t.ErrorCode != 0 || len(t.Partitions) == 0 {
+			return false
+		}
+		if n, ok := counts[*t.Topic]; ok && len(t.Partitions) != n {
+			return false
+		}
+		for _, p := range t.Partitions {
+			if p.Leader < 0 || p.ErrorCode != 0 {
+				return false
+			}
+		}
+		seen[*t.Topic] = true
+	}
+	return len(seen) == len(topics)
+}
+
+// metadata asks the cluster for the topics' metadata (nil: all topics),
+// never creating topics.
+func (a *KafkaAdminClient) metadata(ctx context.Context, topics []string) (*kmsg.MetadataResponse, error) {
+	req := kmsg.NewPtrMetadataRequest()
+	req.AllowAutoTopicCreation = false
+	if topics != nil {
+		req.Topics = []kmsg.MetadataRequestTopic{}
+		for _, t := range topics {
+			rt := kmsg.NewMetadataRequestTopic()
+			rt.Topic = kmsg.StringPtr(t)
+			req.Topics = append(req.Topics, rt)
+		}
+	}
+	return req.RequestWith(ctx, a.cl)
+}
+
+// list_topics() returns every topic's name (internal ones too), sorted.
+func (a *KafkaAdminClient) pyListTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	var m *kmsg.MetadataResponse
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		m, err = a.metadata(ctx, nil)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, t := range m.Topics {
+		if t.Topic != nil {
+			names = append(names, *t.Topic)
+		}
+	}
+	sort.Strings(names)
+	return strList(names), nil
+}
+
+// describe_topics(topics=None) returns kafka-python's list of topic dicts
+// ({'error_code', 'topic', 'is_internal', 'partitions': [...]}), in the
+// order asked for, or sorted by name for None (all topics). An unknown
+// topic is listed with error_code 3, not raised.
+func (a *KafkaAdminClient) pyDescribeTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var topicsArg starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics?", &topicsArg); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	var names []string
+	if topicsArg != starlark.None {
+		var err error
+		if names, err = stringsArg("describe_topics() topics", topicsArg); err != nil {
+			return nil, err
+		}
+		if names == nil {
+			names = []string{}
+		}
+	}
+	var m *kmsg.MetadataResponse
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		m, err = a.metadata(ctx, names)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	topics := append([]kmsg.MetadataResponseTopic(nil), m.Topics...)
+	order := map[string]int{}
+	for i, n := range names {
+		if _, dup := order[n]; !dup {
+			order[n] = i
+		}
+	}
+	sort.SliceStable(topics, func(i, j int) bool {
+		ti, tj := derefStr(topics[i].Topic), derefStr(topics[j].Topic)
+		if names != nil {
+			return order[ti] < order[tj]
+		}
+		return ti < tj
+	})
+	out := make([]starlark.Value, 0, len(topics))
+	for _, t := range topics {
+		parts := append([]kmsg.MetadataResponseTopicPartition(nil), t.Partitions...)
+		sort.Slice(parts, func(i, j int) bool { return parts[i].Partition < parts[j].Partition })
+		pl := make([]starlark.Value, len(parts))
+		for i, p := range parts {
+			pl[i] = pyDict(
+				"error_code", starlark.MakeInt(int(p.ErrorCode)),
+				"partition", starlark.MakeInt(int(p.Partition)),
+				"leader", starlark.MakeInt(int(p.Leader)),
+				"replicas", int32List(p.Replicas),
+				"isr", int32List(p.ISR),
+				"offline_replicas", int32List(p.OfflineReplicas),
+			)
+		}
+		out = append(out, pyDict(
+			"error_code", starlark.MakeInt(int(t.ErrorCode)),
+			"topic", strOrNone(t.Topic),
+			"is_internal", starlark.Bool(t.IsInternal),
+			"partitions", starlark.NewList(pl),
+		))
+	}
+	return starlark.NewList(out), nil
+}
+
+func derefStr(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// pyDict builds a dict from alternating keys and values, in that order.
+func pyDict(kvs ...any) *starlark.Dict {
+	d := starlark.NewDict(len(kvs) / 2)
+	for i := 0; i < len(kvs); i += 2 {
+		_ = d.SetKey(starlark.String(kvs[i].(string)), kvs[i+1].(starlark.Value))
+	}
+	return d
+}
+
+// describe_cluster() returns kafka-python's {'throttle_time_ms',
+// 'brokers': [{'node_id', 'host', 'port', 'rack'}], 'cluster_id',
+// 'controller_id'}, brokers sorted by id.
+func (a *KafkaAdminClient) pyDescribeCluster(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	var m *kmsg.MetadataResponse
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		m, err = a.metadata(ctx, []string{})
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	brokers := append([]kmsg.MetadataResponseBroker(nil), m.Brokers...)
+	sort.Slice(brokers, func(i, j int) bool { return brokers[i].NodeID < brokers[j].NodeID })
+	bl := make([]starlark.Value, len(brokers))
+	for i, br := range brokers {
+		bl[i] = pyDict("node_id", starlark.MakeInt(int(br.NodeID)), "host", starlark.String(br.Host),
+			"port", starlark.MakeInt(int(br.Port)), "rack", strOrNone(br.Rack))
+	}
+	return pyDict("throttle_time_ms", starlark.MakeInt(int(m.ThrottleMillis)), "brokers", starlark.NewList(bl),
+		"cluster_id", strOrNone(m.ClusterID), "controller_id", starlark.MakeInt(int(m.ControllerID))), nil
+}
+
+// create_partitions({topic: NewPartitions(total)}, timeout_ms=None,
+// validate_only=False) grows topics to total partitions and returns
+// CreatePartitionsResponse_v1(...); a failed topic raises its error
+// (InvalidPartitionsError when shrinking). Unless validate_only, it
+// returns once metadata shows the new count (at most timeout_ms).
+func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var tps starlark.Value
+	var timeoutMs starlark.Value = starlark.None
+	var validateOnly bool
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topic_partitions", &tps, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	timeout, err := a.timeoutArg(timeoutMs)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := tps.(*starlark.Dict)
+	if !ok {
+		return nil, Errorf(TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions, not %s", PyTypeName(tps))
+	}
+	req := kmsg.NewPtrCreatePartitionsRequest()
+	req.TimeoutMillis = millis(timeout)
+	req.ValidateOnly = validateOnly
+	counts := map[string]int{}
+	var names []string
+	var reqItems []starlark.Tuple
+	for _, kv := range d.Items() {
+		name, ok := kv[0].(starlark.String)
+		np, ok2 := asAdminObject(kv[1], NewPartitionsClass)
+		if !ok || !ok2 {
+			return nil, NewException(TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions")
+		}
+		if err := a.allowedTopic(string(name)); err != nil {
+			return nil, err
+		}
+		total, err := adminInt(np.get("total_count"))
+		if err != nil {
+			return nil, Errorf(TypeError, "NewPartitions total_count must be int, not %s", PyTypeName(np.get("total_count")))
+		}
+		t := kmsg.NewCreatePartitionsRequestTopic()
+		t.Topic, t.Count = string(name), int32(total)
+		assignVal := np.get("new_assignments")
+		if assignVal != starlark.None {
+			lists, err := brokerLists(assignVal)
+			if err != nil {
+				return nil, err
+			}
+			for _, ids := range lists {
+				as := kmsg.NewCreatePartitionsRequestTopicAssignment()
+				as.Replicas = ids
+				t.Assignment = append(t.Assignment, as)
+			}
+		}
+		req.Topics = append(req.Topics, t)
+		counts[t.Topic] = total
+		names = append(names, t.Topic)
+		reqItems = append(reqItems, starlark.Tuple{name, starlark.Tuple{starlark.MakeInt(total), assignVal}})
+	}
+	reqStruct := newProtoStruct(createPartitionsRequestSchema, tupleList(reqItems), starlark.MakeInt(int(req.TimeoutMillis)), starlark.Bool(validateOnly))
+	var resp *kmsg.CreatePartitionsResponse
+	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
+		var err error
+		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
+			return err
+		}
+		for _, t := range resp.Topics {
+			if t.ErrorCode != 0 {
+				return nil
+			}
+		}
+		if !validateOnly {
+			a.awaitMetadata(ctx, names, timeout, func(m *kmsg.MetadataResponse) bool {
+				return topicsReady(m, names, counts)
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var items []starlark.Tuple
+	for _, t := range resp.Topics {
+		items = append(items, starlark.Tuple{starlark.String(t.Topic), starlark.MakeInt(int(t.ErrorCode)), strOrNone(t.ErrorMessage)})
+	}
+	out := newProtoStruct(createPartitionsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items))
+	for _, t := range resp.Topics {
+		if t.ErrorCode != 0 {
+			return nil, failed(t.ErrorCode, reqStruct, out)
+		}
+	}
+	return out, nil
+}
+
+// delete_records({TopicPartition: offset}, timeout_ms=None,
+// partition_leader_id=None) deletes the records before each offset (-1:
+// all of them) and returns {TopicPartition: {'partition_index',
+// 'low_watermark', 'error_code'}}, as kafka-python 2.1+; a failed
+// partition raises its error.
+func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var recs starlark.Value
+	var timeoutMs, leader starlark.Value = starlark.None, starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "records_to_delete", &recs, "timeout_ms?", &timeoutMs, "partition_leader_id?", &leader); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	timeout, err := a.timeoutArg(timeoutMs)
+	if err != nil {
+		return nil, err
+	}
+	if err := coordinatorArg("partition_leader_id", leader); err != nil {
+		return nil, err
+	}
+	offsets := kadm.Offsets{}
+	var order []tp
+	err = tpDict("delete_records() records_to_delete", recs, func(t tp, v starlark.Value) error {
+		at, ok := offsetValue(v)
+		if !ok {
+			return Errorf(TypeError, "delete_records() offsets must be int, not %s", PyTypeName(v))
+		}
+		if err := a.allowedTopic(t.topic); err != nil {
+			return err
+		}
+		if offsets[t.topic] == nil {
+			offsets[t.topic] = map[int32]kadm.Offset{}
+		}
+		offsets[t.topic][t.partition] = kadm.Offset{Topic: t.topic, Partition: t.partition, At: at, LeaderEpoch: -1}
+		order = append(order, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var resp kadm.DeleteRecordsResponses
+	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) (err error) {
+		a.adm.SetTimeoutMillis(millis(timeout))
+		resp, err = a.adm.DeleteRecords(ctx, offsets)
+		return err
+	})
+	if err != nil {
+		if ke := firstKerr(err); ke != nil && len(order) == 1 {
+			return nil, Errorf(BrokerError(ke.Code), "Error deleting records from topic %s partition %d", order[0].topic, order[0].partition)
+		}
+		return nil, err
+	}
+	sortTPs(order)
+	out := starlark.NewDict(len(order))
+	var failures []string
+	var firstFail *kadm.DeleteRecordsResponse
+	for _, t := range order {
+		r, ok := resp.Lookup(t.topic, t.partition)
+		if !ok {
+			r = kadm.DeleteRecordsResponse{Topic: t.topic, Partition: t.partition, LowWatermark: -1, Err: kerr.UnknownTopicOrPartition}
+		}
+		code := 0
+		if r.Err != nil {
+			code = int(errorClass(r.Err).Errno)
+			if firstFail == nil {
+				rr := r
+				firstFail = &rr
+			}
+			failures = append(failures, fmt.Sprintf("%s(partition=%d): %s", t.topic, t.partition, errorClass(r.Err).ClassName))
+		}
+		_ = out.SetKey(t.value(), pyDict("partition_index", starlark.MakeInt(int(t.partition)),
+			"low_watermark", starlark.MakeInt64(r.LowWatermark), "error_code", starlark.MakeInt(code)))
+	}
+	switch {
+	case len(failures) == 1:
+		return nil, Errorf(errorClass(firstFail.Err), "Error deleting records from topic %s partition %d", firstFail.Topic, firstFail.Partition)
+	case len(failures) > 1:
+		return nil, Errorf(BrokerResponseError, "The following errors occured when trying to delete records: %s", strings.Join(failures, ", "))
+	}
+	return out, nil
+}
+
+// offsetValue reads an offset: an int, or an OffsetAndMetadata's offset.
+func offsetValue(v starlark.Value) (int64, bool) {
+	if nt, ok := v.(*NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
+		v = nt.Values()[0]
+	}
+	i, ok := v.(starlark.Int)
+	if !ok {
+		return 0, false
+	}
+	return i.Int64()
+}
+
+// ---- configs ----
+
+// describe_configs(config_resources, include_synonyms=False) returns a
+// list of DescribeConfigsResponse_v2(...), as kafka-python 2.0.2: one per
+// broker resource (each asked of that broker), then one for all topic
+// resources. A resource's configs, when given, restricts the names
+// returned; entries are sorted by name. Errors are in the resources'
+// error_code, not raised.
+func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var resources starlark.Value
+	var synonyms bool
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "config_resources", &resources, "include_synonyms?", &synonyms); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	rs, err := configResources("describe_configs()", resources)
+	if err != nil {
+		return nil, err
+	}
+	var brokerReqs []*kmsg.DescribeConfigsRequest
+	topicReq := kmsg.NewPtrDescribeConfigsRequest()
+	topicReq.IncludeSynonyms = synonyms
+	for _, r := range rs {
+		rr := kmsg.NewDescribeConfigsRequestResource()
+		rr.ResourceType = kmsg.ConfigResourceType(r.rtype.value)
+		rr.ResourceName = r.name
+		names, err := configNames(r.configs)
+		if err != nil {
+			return nil, err
+		}
+		rr.ConfigNames = names
+		if r.rtype.name == "BROKER" {
+			req := kmsg.NewPtrDescribeConfigsRequest()
+			req.IncludeSynonyms = synonyms
+			req.Resources = append(req.Resources, rr)
+			brokerReqs = append(brokerReqs, req)
+		} else {
+			topicReq.Resources = append(topicReq.Resources, rr)
+		}
+	}
+	reqs := brokerReqs
+	if len(topicReq.Resources) > 0 {
+		reqs = append(reqs, topicReq)
+	}
+	var resps []*kmsg.DescribeConfigsResponse
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) error {
+		for _, req := range reqs {
+			resp, err := req.RequestWith(ctx, a.cl)
+			if err != nil {
+				return err
+			}
+			resps = append(resps, resp)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]starlark.Value, len(resps))
+	for i, resp := range resps {
+		var resItems []starlark.Tuple
+		for _, r := range resp.Resources {
+			entries := append([]kmsg.DescribeConfigsResponseResourceConfig(nil), r.Configs...)
+			sort.SliceStable(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+			var entryItems []starlark.Tuple
+			for _, c := range entries {
+				var syns []starlark.Tuple
+				for _, s := range c.ConfigSynonyms {
+					if !synonyms {
+						break // kfake sends them unasked
+					}
+					syns = append(syns, starlark.Tuple{starlark.String(s.Name), strOrNone(s.Value), starlark.MakeInt(int(s.Source))})
+				}
+				entryItems = append(entryItems, starlark.Tuple{starlark.String(c.Name), strOrNone(c.Value), starlark.Bool(c.ReadOnly),
+					starlark.MakeInt(int(c.Source)), starlark.Bool(c.IsSensitive), tupleList(syns)})
+			}
+			resItems = append(resItems, starlark.Tuple{starlark.MakeInt(int(r.ErrorCode)), strOrNone(r.ErrorMessage),
+				starlark.MakeInt(int(r.ResourceType)), starlark.String(r.ResourceName), tupleList(entryItems)})
+		}
+		out[i] = newProtoStruct(describeConfigsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(resItems))
+	}
+	return starlark.NewList(out), nil
+}
+
+// alter_configs(config_resources) sets each resource's configs with
+// Kafka's AlterConfigs, as kafka-python 2.0.2: the given configs replace
+// every dynamic config of the resource (one not given returns to its
+// default). Broker resources go to their broker. It returns
+// AlterConfigsResponse_v1(...); errors are in the resources' error_code,
+// not raised.
+func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var resources starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "config_resources", &resources); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	rs, err := configResources("alter_configs()", resources)
+	if err != nil {
+		return nil, err
+	}
+	req := kmsg.NewPtrAlterConfigsRequest()
+	for _, r := range rs {
+		if r.rtype.name == "TOPIC" {
+			if err := a.allowedTopic(r.name); err != nil {
+				return nil, err
+			}
+		}
+		configs := r.configs
+		if configs == starlark.None {
+			configs = starlark.NewDict(0)
+		}
+		pairs, err := configPairs("alter_configs() ConfigResource configs", configs)
+		if err != nil {
+			return nil, err
+		}
+		rr := kmsg.NewAlterConfigsRequestResource()
+		rr.ResourceType = kmsg.ConfigResourceType(r.rtype.value)
+		rr.ResourceName = r.name
+		for _, p := range pairs {
+			c := kmsg.NewAlterConfigsRequestResourceConfig()
+			c.Name, c.Value = p.name, p.value
+			rr.Configs = append(rr.Configs, c)
+		}
+		req.Resources = append(req.Resources, rr)
+	}
+	var resp *kmsg.AlterConfigsResponse
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		resp, err = req.RequestWith(ctx, a.cl)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var items []starlark.Tuple
+	for _, r := range resp.Resources {
+		items = append(items, starlark.Tuple{starlark.MakeInt(int(r.ErrorCode)), strOrNone(r.ErrorMessage),
+			starlark.MakeInt(int(r.ResourceType)), starlark.String(r.ResourceName)})
+	}
+	return newProtoStruct(alterConfigsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items)), nil
+}
+
+// configResource is a parsed ConfigResource.
+type configResource struct {
+	rtype   *EnumMember
+	name    string
+	configs starlark.Value
+}
+
+func configResources(fn string, v starlark.Value) ([]configResource, error) {
+	iter, ok := listIter(v)
+	if !ok {
+		return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not %s", fn, PyTypeName(v))
+	}
+	defer iter.Done()
+	var out []configResource
+	var x starlark.Value
+	for iter.Next(&x) {
+		o, ok := asAdminObject(x, ConfigResourceClass)
+		if !ok {
+			return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not a list of %s", fn, PyTypeName(x))
+		}
+		rt, err := configResourceType(o.get("resource_type"))
+		if err != nil {
+			return nil, err
+		}
+		name, ok := o.get("name").(starlark.String)
+		if !ok {
+			return nil, Errorf(TypeError, "ConfigResource name must be str, not %s", PyTypeName(o.get("name")))
+		}
+		if rt.name == "BROKER" {
+			if _, err := strconv.Atoi(string(name)); err != nil {
+				return nil, NewException(ValueError, "Broker resource names must be an integer or a string represented integer")
+			}
+		}
+		out = append(out, configResource{rtype: rt, name: string(name), configs: o.get("configs")})
+	}
+	return out, nil
+}
+
+// configNames reads describe_configs' filter: the keys of a dict, or a
+// list of names; None (or empty) asks for every config, as kafka-python.
+func configNames(v starlark.Value) ([]string, error) {
+	switch x := v.(type) {
+	case starlark.NoneType:
+		return nil, nil
+	case *starlark.Dict:
+		var names []string
+		for _, k := range x.Keys() {
+			s, ok := k.(starlark.String)
+			if !ok {
+				return nil, Errorf(TypeError, "ConfigResource configs keys must be str, not %s", PyTypeName(k))
+			}
+			names = append(names, string(s))
+		}
+		return names, nil
+	}
+	names, err := stringsArg("ConfigResource configs", v)
+	if len(names) == 0 {
+		names = nil
+	}
+	return names, err
+}
+
+// ---- groups ----
+
+// list_consumer_groups(broker_ids=None) returns [(group_id,
+// protocol_type)] of every group (of the given coordinators), sorted.
+func (a *KafkaAdminClient) pyListConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var brokerIDs starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "broker_ids?", &brokerIDs); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	var only map[int32]bool
+	if brokerIDs != starlark.None {
+		ids, err := intList(b.Name()+"() broker_ids", brokerIDs)
+		if err != nil {
+			return nil, err
+		}
+		only = map[int32]bool{}
+		for _, id := range ids {
+			only[id] = true
+		}
+	}
+	var listed kadm.ListedGroups
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		listed, err = a.adm.ListGroups(ctx)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var out []starlark.Value
+	for _, g := range listed.Sorted() {
+		if only == nil || only[g.Coordinator] {
+			out = append(out, starlark.Tuple{starlark.String(g.Group), starlark.String(g.ProtocolType)})
+		}
+	}
+	return starlark.NewList(out), nil
+}
+
+// describe_consumer_groups(group_ids, group_coordinator_id=None,
+// include_authorized_operations=False) returns a GroupInformation per
+// group, in the order asked; consumer members' metadata and assignment
+// are decoded as kafka-python decodes them. A group error is raised. An
+// unknown group is described as state 'Dead'.
+func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var idsArg starlark.Value
+	var coordinator starlark.Value = starlark.None
+	var includeOps bool
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator, "include_authorized_operations?", &includeOps); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
+		return nil, err
+	}
+	ids, err := stringsArg(b.Name()+"() group_ids", idsArg)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return starlark.NewList(nil), nil
+	}
+	req := kmsg.NewPtrDescribeGroupsRequest()
+	req.Groups = ids
+	req.IncludeAuthorizedOperations = includeOps
+	byName := map[string]kmsg.DescribeGroupsResponseGroup{}
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) error {
+		for _, shard := range a.cl.RequestSharded(ctx, req) {
+			if shard.Err != nil {
+				return shard.Err
+			}
+			for _, g := range shard.Resp.(*kmsg.DescribeGroupsResponse).Groups {
+				byName[g.Group] = g
+			}
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]starlark.Value, 0, len(ids))
+	for _, id := range ids {
+		g, ok := byName[id]
+		if !ok {
+			return nil, Errorf(KafkaError, "DescribeGroupsResponse has no group %s", QuoteString(id))
+		}
+		if g.ErrorCode != 0 {
+			msg := BrokerError(g.ErrorCode).Message
+			if g.ErrorMessage != nil {
+				msg = *g.ErrorMessage
+			}
+			return nil, Errorf(BrokerError(g.ErrorCode), "DescribeGroupsResponse failed for group %s: %s", QuoteString(id), msg)
+		}
+		consumer := g.ProtocolType == "consumer" || g.ProtocolType == ""
+		members := make([]starlark.Value, len(g.Members))
+		for i, m := range g.Members {
+			members[i] = MemberInformationType.Make(starlark.String(m.MemberID), starlark.String(m.ClientID), starlark.String(m.ClientHost),
+				memberMetadata(consumer, m.ProtocolMetadata), memberAssignment(consumer, m.MemberAssignment))
+		}
+		var ops starlark.Value = starlark.None
+		if includeOps {
+			ops = starlark.MakeInt(int(g.AuthorizedOperations))
+		}
+		out = append(out, GroupInformationType.Make(starlark.MakeInt(int(g.ErrorCode)), starlark.String(g.Group), starlark.String(g.State),
+			starlark.String(g.ProtocolType), starlark.String(g.Protocol), starlark.NewList(members), ops))
+	}
+	return starlark.NewList(out), nil
+}
+
+// memberMetadata decodes a consumer member's subscription as
+// ConsumerProtocolMemberMetadata(version, subscription, user_data); other
+// protocols' (and undecodable) metadata stay bytes.
+func memberMetadata(consumer bool, raw []byte) starlark.Value {
+	if !consumer || len(raw) == 0 {
+		return starlark.Bytes(raw)
+	}
+	var m kmsg.ConsumerMemberMetadata
+	if err := m.ReadFrom(raw); err != nil {
+		return starlark.Bytes(raw)
+	}
+	return newProtoStruct(memberMetadataSchema, starlark.MakeInt(int(m.Version)), strList(m.Topics), starlark.Bytes(m.UserData))
+}
+
+// memberAssignment decodes a consumer member's assignment as
+// ConsumerProtocolMemberAssignment(version, assignment=[(topic,
+// partitions)], user_data).
+func memberAssignment(consumer bool, raw []byte) starlark.Value {
+	if !consumer || len(raw) == 0 {
+		return starlark.Bytes(raw)
+	}
+	var m kmsg.ConsumerMemberAssignment
+	if err := m.ReadFrom(raw); err != nil {
+		return starlark.Bytes(raw)
+	}
+	items := make([]starlark.Tuple, len(m.Topics))
+	for i, t := range m.Topics {
+		items[i] = starlark.Tuple{starlark.String(t.Topic), int32List(t.Partitions)}
+	}
+	return newProtoStruct(memberAssignmentSchema, starlark.MakeInt(int(m.Version)), tupleList(items), starlark.Bytes(m.UserData))
+}
+
+// list_consumer_group_offsets(group_id, group_coordinator_id=None,
+// partitions=None) returns the group's committed offsets as
+// {TopicPartition: OffsetAndMetadata}, sorted; asked-for partitions
+// without a commit show offset -1. A partition error is raised.
+func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var group string
+	var coordinator, partsArg starlark.Value = starlark.None, starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "group_coordinator_id?", &coordinator, "partitions?", &partsArg); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
+		return nil, err
+	}
+	var want []tp
+	if partsArg != starlark.None {
+		var err error
+		if want, err = tpList(b.Name()+"() partitions", partsArg); err != nil {
+			return nil, err
+		}
+	}
+	fetched, err := a.fetchOffsets(thread, b.Name(), group)
+	if err != nil {
+		return nil, err
+	}
+	var order []tp
+	if want != nil {
+		order = append(order, want...)
+	} else {
+		fetched.Each(func(o kadm.OffsetResponse) { order = append(order, tp{o.Topic, o.Partition}) })
+	}
+	sortTPs(order)
+	out := starlark.NewDict(len(order))
+	for _, t := range order {
+		o, ok := fetched.Lookup(t.topic, t.partition)
+		if !ok {
+			_ = out.SetKey(t.value(), OffsetAndMetadataType.Make(starlark.MakeInt(-1), starlark.String("")))
+			continue
+		}
+		if o.Err != nil {
+			return nil, Errorf(errorClass(o.Err), "Unable to fetch consumer group offsets for topic %s, partition %d", t.topic, t.partition)
+		}
+		_ = out.SetKey(t.value(), OffsetAndMetadataType.Make(starlark.MakeInt64(o.At), starlark.String(o.Metadata)))
+	}
+	return out, nil
+}
+
+// fetchOffsets returns a group's committed offsets.
+func (a *KafkaAdminClient) fetchOffsets(thread *starlark.Thread, name, group string) (kadm.OffsetResponses, error) {
+	var fetched kadm.OffsetResponses
+	err := a.do(thread, name, 0, func(ctx context.Context) (err error) {
+		fetched, err = a.adm.FetchOffsets(ctx, group)
+		return err
+	})
+	return fetched, err
+}
+
+// delete_consumer_groups(group_ids, group_coordinator_id=None) deletes
+// groups and returns [(group_id, ErrorClass)] in the order asked:
+// NoError, NonEmptyGroupError for a group with members,
+// GroupIdNotFoundError for an unknown one. Errors are not raised.
+func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var idsArg starlark.Value
+	var coordinator starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
+		return nil, err
+	}
+	ids, err := stringsArg(b.Name()+"() group_ids", idsArg)
+	if err != nil {
+		return nil, err
+	}
+	var resp kadm.DeleteGroupResponses
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		resp, err = a.adm.DeleteGroups(ctx, ids...)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	out := make([]starlark.Value, len(ids))
+	for i, id := range ids {
+		r, ok := resp[id]
+		var cls *ExceptionClass
+		if ok {
+			cls = errorClass(r.Err)
+		} else {
+			cls = BrokerError(kerr.GroupIDNotFound.Code)
+		}
+		out[i] = starlark.Tuple{starlark.String(id), cls}
+	}
+	return starlark.NewList(out), nil
+}
+
+// alter_group_offsets(group_id, offsets, group_coordinator_id=None)
+// commits {TopicPartition: OffsetAndMetadata or offset} for the group, as
+// kafka-python 3.0, and returns {TopicPartition: ErrorClass} (NoError, or
+// e.g. UnknownMemberIdError while the group has members). Errors are not
+// raised.
+func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var group string
+	var offsetsArg starlark.Value
+	var coordinator starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "offsets", &offsetsArg, "group_coordinator_id?", &coordinator); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
+		return nil, err
+	}
+	offsets := kadm.Offsets{}
+	err := tpDict(b.Name()+"() offsets", offsetsArg, func(t tp, v starlark.Value) error {
+		o := kadm.Offset{Topic: t.topic, Partition: t.partition, LeaderEpoch: -1}
+		if nt, ok := v.(*NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
+			if s, ok := nt.Values()[1].(starlark.String); ok {
+				o.Metadata = string(s)
+			}
+		}
+		at, ok := offsetValue(v)
+		if !ok {
+			return Errorf(TypeError, "%s() offsets values must be OffsetAndMetadata or int, not %s", b.Name(), PyTypeName(v))
+		}
+		o.At = at
+		if offsets[t.topic] == nil {
+			offsets[t.topic] = map[int32]kadm.Offset{}
+		}
+		offsets[t.topic][t.partition] = o
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	resp, err := a.commit(thread, b.Name(), group, offsets)
+	if err != nil {
+		return nil, err
+	}
+	out := starlark.NewDict(len(offsets))
+	for _, r := range resp.Sorted() {
+		_ = out.SetKey(NewTopicPartition(r.Topic, r.Partition), errorClass(r.Err))
+	}
+	return out, nil
+}
+
+// commit commits offsets for a group (outside any generation, as an
+// admin does).
+func (a *KafkaAdminClient) commit(thread *starlark.Thread, name, group string, offsets kadm.Offsets) (kadm.OffsetResponses, error) {
+	var resp kadm.OffsetResponses
+	err := a.do(thread, name, 0, func(ctx context.Context) (err error) {
+		resp, err = a.adm.CommitOffsets(ctx, group, offsets)
+		return err
+	})
+	return resp, err
+}
+
+// resetTarget is where reset_group_offsets moves a partition: an
+// OffsetSpec (spec set), a timestamp (ts set), or an explicit offset.
+type resetTarget struct {
+	spec   *EnumMember
+	ts     *int64
+	offset int64
+}
+
+// reset_group_offsets(group_id, offset_specs, group_coordinator_id=None)
+// moves a group's committed offsets, as kafka-python 3.0: offset_specs
+// maps a TopicPartition (or, in kstar, a topic name for all its
+// partitions) to OffsetSpec.EARLIEST, OffsetSpec.LATEST,
+// OffsetSpec.MAX_TIMESTAMP, OffsetTimestamp(ms) or an offset. Offsets are
+// clamped to [earliest, latest]. It returns {TopicPartition: {'error':
+// ErrorClass, 'offset': int}}; a group with members gets
+// UnknownMemberIdError per partition (not raised).
+func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var group string
+	var specsArg starlark.Value
+	var coordinator starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "offset_specs", &specsArg, "group_coordinator_id?", &coordinator); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
+		return nil, err
+	}
+	d, ok := specsArg.(*starlark.Dict)
+	if !ok {
+		return nil, Errorf(TypeError, "reset_group_offsets() offset_specs must be a dict keyed by TopicPartition, not %s", PyTypeName(specsArg))
+	}
+	targets := map[tp]resetTarget{}
+	topicTargets := map[string]resetTarget{}
+	topicSet := map[string]bool{}
+	for _, kv := range d.Items() {
+		t, err := parseResetTarget(kv[0], kv[1])
+		if err != nil {
+			return nil, err
+		}
+		if name, ok := kv[0].(starlark.String); ok {
+			topicTargets[string(name)] = t
+			topicSet[string(name)] = true
+			continue
+		}
+		topic, partition, ok := AsTopicPartition(kv[0])
+		if !ok {
+			return nil, Errorf(TypeError, "reset_group_offsets() offset_specs keys must be TopicPartition or a topic name, not %s", PyTypeName(kv[0]))
+		}
+		targets[tp{topic, partition}] = t
+		topicSet[topic] = true
+	}
+	topics := make([]string, 0, len(topicSet))
+	for t := range topicSet {
+		topics = append(topics, t)
+	}
+	sort.Strings(topics)
+
+	var start, end kadm.ListedOffsets
+	var current kadm.OffsetResponses
+	byTS := map[int64]kadm.ListedOffsets{}
+	var maxTS kadm.ListedOffsets
+	err := a.do(thread, b.Name(), 0, func(ctx context.Context) error {
+		if len(topics) == 0 {
+			return nil
+		}
+		var err error
+		if start, err = a.adm.ListStartOffsets(ctx, topics...); err != nil {
+			return err
+		}
+		if end, err = a.adm.ListEndOffsets(ctx, topics...); err != nil {
+			return err
+		}
+		// Expand topic names to their partitions, now that they are known.
+		for name, t := range topicTargets {
+			if o, ok := end.Lookup(name, -1); ok && o.Err != nil {
+				return Errorf(errorClass(o.Err), "Unknown topic %s", QuoteString(name))
+			}
+			for p := range end[name] {
+				if _, explicit := targets[tp{name, p}]; !explicit {
+					targets[tp{name, p}] = t
+				}
+			}
+		}
+		for _, t := range targets {
+			switch {
+			case t.ts != nil && byTS[*t.ts] == nil:
+				if byTS[*t.ts], err = a.adm.ListOffsetsAfterMilli(ctx, *t.ts, topics...); err != nil {
+					return err
+				}
+			case t.spec != nil && t.spec.name == "MAX_TIMESTAMP" && maxTS == nil:
+				if maxTS, err = a.adm.ListMaxTimestampOffsets(ctx, topics...); err != nil {
+					return err
+				}
+			}
+		}
+		current, err = a.adm.FetchOffsets(ctx, group)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	order := make([]tp, 0, len(targets))
+	for t := range targets {
+		order = append(order, t)
+	}
+	sortTPs(order)
+	commits := kadm.Offsets{}
+	resolved := map[tp]int64{}
+	for _, t := range order {
+		lo, ok1 := start.Lookup(t.topic, t.partition)
+		hi, ok2 := end.Lookup(t.topic, t.partition)
+		if !ok1 || !ok2 || lo.Err != nil || hi.Err != nil {
+			cause := kerr.UnknownTopicOrPartition
+			for _, e := range []error{lo.Err, hi.Err} {
+				if ke := firstKerr(e); ke != nil {
+					cause = ke
+				}
+			}
+			return nil, Errorf(BrokerError(cause.Code), "Unable to list offsets for topic %s, partition %d", t.topic, t.partition)
+		}
+		target := targets[t]
+		raw := target.offset
+		switch {
+		case target.ts != nil:
+			raw = lookupOffset(byTS[*target.ts], t, hi.Offset)
+		case target.spec != nil && target.spec.name == "EARLIEST":
+			raw = lo.Offset
+		case target.spec != nil && target.spec.name == "LATEST":
+			raw = hi.Offset
+		case target.spec != nil:
+			raw = lookupOffset(maxTS, t, hi.Offset)
+		}
+		// kafka-python 3.0's clamp: past the end (or unknown) is the end.
+		if raw < 0 || raw > hi.Offset {
+			raw = hi.Offset
+		} else if raw < lo.Offset {
+			raw = lo.Offset
+		}
+		o := kadm.Offset{Topic: t.topic, Partition: t.partition, At: raw, LeaderEpoch: -1}
+		if c, ok := current.Lookup(t.topic, t.partition); ok {
+			o.Metadata = c.Metadata
+		}
+		if commits[t.topic] == nil {
+			commits[t.topic] = map[int32]kadm.Offset{}
+		}
+		commits[t.topic][t.partition] = o
+		resolved[t] = raw
+	}
+	resp, err := a.commit(thread, b.Name(), group, commits)
+	if err != nil {
+		return nil, err
+	}
+	out := starlark.NewDict(len(order))
+	for _, t := range order {
+		var cls *ExceptionClass
+		if r, ok := resp.Lookup(t.topic, t.partition); ok {
+			cls = errorClass(r.Err)
+		} else {
+			cls = BrokerError(kerr.UnknownTopicOrPartition.Code)
+		}
+		_ = out.SetKey(t.value(), pyDict("error", cls, "offset", starlark.MakeInt64(resolved[t])))
+	}
+	return out, nil
+}
+
+// lookupOffset returns a listed offset, or def when the partition is not
+// listed.
+func lookupOffset(l kadm.ListedOffsets, t tp, def int64) int64 {
+	if o, ok := l.Lookup(t.topic, t.partition); ok && o.Err == nil {
+		return o.Offset
+	}
+	return def
+}
+
+// parseResetTarget reads one value of reset_group_offsets' offset_specs.
+func parseResetTarget(key, v starlark.Value) (resetTarget, error) {
+	switch x := v.(type) {
+	case *EnumMember:
+		if x.enum == OffsetSpecEnum {
+			return resetTarget{spec: x}, nil
+		}
+	case OffsetTimestamp:
+		ts := int64(x)
+		return resetTarget{ts: &ts}, nil
+	case starlark.Int:
+		if n, ok := x.Int64(); ok {
+			return resetTarget{offset: n}, nil
+		}
+	}
+	return resetTarget{}, Errorf(TypeError, "Unsupported reset target for %s: %s (expected OffsetSpec, OffsetTimestamp, or int offset)", Repr(key), Repr(v))
+}
+
+// list_consumer_group_lag(group_id) is kstar's (kafka-python has no such
+// call): per partition the group has committed to or is assigned,
+// PartitionLag(committed, end_offset, lag), sorted. committed is None
+// without a commit, and lag then counts from the log start, as
+// kafka-consumer-groups.sh does.
+func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var group string
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group); err != nil {
+		return nil, NewException(TypeError, err.Error())
+	}
+	var lags kadm.DescribedGroupLags
+	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
+		lags, err = a.adm.Lag(ctx, group)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	l, ok := lags[group]
+	out := starlark.NewDict(0)
+	if !ok {
+		return out, nil
+	}
+	if err := l.Error(); err != nil {
+		return nil, KafkaException(err)
+	}
+	for _, m := range l.Lag.Sorted() {
+		if m.Err != nil {
+			return nil, Errorf(errorClass(m.Err), "Unable to compute the lag of topic %s, partition %d: %v", m.Topic, m.Partition, m.Err)
+		}
+		var committed starlark.Value = starlark.None
+		if m.Commit.At >= 0 {
+			committed = starlark.MakeInt64(m.Commit.At)
+		}
+		_ = out.SetKey(NewTopicPartition(m.Topic, m.Partition),
+			PartitionLagType.Make(committed, starlark.MakeInt64(m.End.Offset), starlark.MakeInt64(m.Lag)))
+	}
+	return out, nil
+}
