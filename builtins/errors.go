@@ -145,8 +145,12 @@ func (e *Exception) Unwrap() error { return e.Cause }
 // (broker errors also "[Error N] "), builtin exceptions show the message.
 func (e *Exception) String() string {
 	switch {
-	case e.Class.Broker:
-		return fmt.Sprintf("[Error %d] %s", e.Class.Errno, e.Error())
+	case e.Class.IsSubclass(BrokerResponseError):
+		errno := "None" // BrokerResponseError itself has no code
+		if e.Class.Broker {
+			errno = fmt.Sprint(e.Class.Errno)
+		}
+		return fmt.Sprintf("[Error %s] %s", errno, e.Error())
 	case e.Class.Module == "kafka.errors":
 		return e.Error()
 	case e.Class == KeyError && len(e.Args) == 1:

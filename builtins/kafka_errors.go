@@ -28,55 +28,82 @@ var (
 	BrokerResponseError       = class("BrokerResponseError", "kafka.errors", KafkaError)
 )
 
-// brokerErrorNames holds kafka-python's class names where they differ from
-// the CamelCase of the protocol name plus "Error" (kerr's MESSAGE_TOO_LARGE
-// is kafka-python's MessageSizeTooLargeError, and so on).
-var brokerErrorNames = map[int16]string{
-	-1: "UnknownError",
-	2:  "CorruptRecordException",
-	4:  "InvalidFetchRequestError",
-	6:  "NotLeaderForPartitionError",
-	10: "MessageSizeTooLargeError",
-	13: "StaleLeaderEpochCodeError",
-	14: "GroupLoadInProgressError",
-	15: "GroupCoordinatorNotAvailableError",
-	16: "NotCoordinatorForGroupError",
-	18: "RecordListTooLargeError",
-	22: "IllegalGenerationError",
-	28: "InvalidCommitOffsetSizeError",
-	40: "InvalidConfigurationError",
-	43: "UnsupportedForMessageFormatError",
-	45: "OutOfOrderSequenceNumberError",
-	46: "DuplicateSequenceNumberError",
-	47: "InvalidProducerEpochError",
-	49: "InvalidProducerIdMappingError",
-	51: "ConcurrentTransactionsError",
-	87: "InvalidRecordError",
+// kafkaPython202Errors is kafka-python 2.0.2's table of broker errors
+// (kafka.errors.kafka_errors): class name, message, retriable,
+// invalid_metadata. Codes it lacks take franz-go's names.
+var kafkaPython202Errors = map[int16]struct {
+	name, message              string
+	retriable, invalidMetadata bool
+}{
+	-1: {"UnknownError", "UNKNOWN", false, false},
+	0:  {"NoError", "NO_ERROR", false, false},
+	1:  {"OffsetOutOfRangeError", "OFFSET_OUT_OF_RANGE", false, false},
+	2:  {"CorruptRecordException", "CORRUPT_MESSAGE", false, false},
+	3:  {"UnknownTopicOrPartitionError", "UNKNOWN_TOPIC_OR_PARTITION", true, true},
+	4:  {"InvalidFetchRequestError", "INVALID_FETCH_SIZE", false, false},
+	5:  {"LeaderNotAvailableError", "LEADER_NOT_AVAILABLE", true, true},
+	6:  {"NotLeaderForPartitionError", "NOT_LEADER_FOR_PARTITION", true, true},
+	7:  {"RequestTimedOutError", "REQUEST_TIMED_OUT", true, false},
+	8:  {"BrokerNotAvailableError", "BROKER_NOT_AVAILABLE", false, false},
+	9:  {"ReplicaNotAvailableError", "REPLICA_NOT_AVAILABLE", false, false},
+	10: {"MessageSizeTooLargeError", "MESSAGE_SIZE_TOO_LARGE", false, false},
+	11: {"StaleControllerEpochError", "STALE_CONTROLLER_EPOCH", false, false},
+	12: {"OffsetMetadataTooLargeError", "OFFSET_METADATA_TOO_LARGE", false, false},
+	13: {"StaleLeaderEpochCodeError", "STALE_LEADER_EPOCH_CODE", false, false},
+	14: {"GroupLoadInProgressError", "OFFSETS_LOAD_IN_PROGRESS", true, false},
+	15: {"GroupCoordinatorNotAvailableError", "CONSUMER_COORDINATOR_NOT_AVAILABLE", true, false},
+	16: {"NotCoordinatorForGroupError", "NOT_COORDINATOR_FOR_CONSUMER", true, false},
+	17: {"InvalidTopicError", "INVALID_TOPIC", false, false},
+	18: {"RecordListTooLargeError", "RECORD_LIST_TOO_LARGE", false, false},
+	19: {"NotEnoughReplicasError", "NOT_ENOUGH_REPLICAS", true, false},
+	20: {"NotEnoughReplicasAfterAppendError", "NOT_ENOUGH_REPLICAS_AFTER_APPEND", true, false},
+	21: {"InvalidRequiredAcksError", "INVALID_REQUIRED_ACKS", false, false},
+	22: {"IllegalGenerationError", "ILLEGAL_GENERATION", false, false},
+	23: {"InconsistentGroupProtocolError", "INCONSISTENT_GROUP_PROTOCOL", false, false},
+	24: {"InvalidGroupIdError", "INVALID_GROUP_ID", false, false},
+	25: {"UnknownMemberIdError", "UNKNOWN_MEMBER_ID", false, false},
+	26: {"InvalidSessionTimeoutError", "INVALID_SESSION_TIMEOUT", false, false},
+	27: {"RebalanceInProgressError", "REBALANCE_IN_PROGRESS", false, false},
+	28: {"InvalidCommitOffsetSizeError", "INVALID_COMMIT_OFFSET_SIZE", false, false},
+	29: {"TopicAuthorizationFailedError", "TOPIC_AUTHORIZATION_FAILED", false, false},
+	30: {"GroupAuthorizationFailedError", "GROUP_AUTHORIZATION_FAILED", false, false},
+	31: {"ClusterAuthorizationFailedError", "CLUSTER_AUTHORIZATION_FAILED", false, false},
+	32: {"InvalidTimestampError", "INVALID_TIMESTAMP", false, false},
+	33: {"UnsupportedSaslMechanismError", "UNSUPPORTED_SASL_MECHANISM", false, false},
+	34: {"IllegalSaslStateError", "ILLEGAL_SASL_STATE", false, false},
+	35: {"UnsupportedVersionError", "UNSUPPORTED_VERSION", false, false},
+	36: {"TopicAlreadyExistsError", "TOPIC_ALREADY_EXISTS", false, false},
+	37: {"InvalidPartitionsError", "INVALID_PARTITIONS", false, false},
+	38: {"InvalidReplicationFactorError", "INVALID_REPLICATION_FACTOR", false, false},
+	39: {"InvalidReplicationAssignmentError", "INVALID_REPLICATION_ASSIGNMENT", false, false},
+	40: {"InvalidConfigurationError", "INVALID_CONFIG", false, false},
+	41: {"NotControllerError", "NOT_CONTROLLER", true, false},
+	42: {"InvalidRequestError", "INVALID_REQUEST", false, false},
+	43: {"UnsupportedForMessageFormatError", "UNSUPPORTED_FOR_MESSAGE_FORMAT", false, false},
+	44: {"PolicyViolationError", "POLICY_VIOLATION", false, false},
+	54: {"SecurityDisabledError", "SECURITY_DISABLED", false, false},
+	68: {"NonEmptyGroupError", "NON_EMPTY_GROUP", false, false},
+	69: {"GroupIdNotFoundError", "GROUP_ID_NOT_FOUND", false, false},
 }
 
 // brokerErrors maps a Kafka error code to its kafka.errors class.
 var brokerErrors = map[int16]*ExceptionClass{}
 
 func init() {
-	noError := class("NoError", "kafka.errors", BrokerResponseError)
-	noError.Broker, noError.Message = true, "NO_ERROR"
-	brokerErrors[0] = noError
 	for code := int16(-1); code < 200; code++ {
-		kerrErr, ok := kerr.ErrorForCode(code).(*kerr.Error)
-		if !ok || (kerrErr == kerr.UnknownServerError && code != -1) {
-			continue
+		var c *ExceptionClass
+		if kp, ok := kafkaPython202Errors[code]; ok {
+			c = class(kp.name, "kafka.errors", BrokerResponseError)
+			c.Message, c.Retriable, c.InvalidMetadata = kp.message, kp.retriable, kp.invalidMetadata
+		} else {
+			kerrErr, ok := kerr.ErrorForCode(code).(*kerr.Error)
+			if !ok || kerrErr == kerr.UnknownServerError {
+				continue
+			}
+			c = class(camelCase(kerrErr.Message)+"Error", "kafka.errors", BrokerResponseError)
+			c.Message, c.Retriable = kerrErr.Message, kerrErr.Retriable
 		}
-		name, ok := brokerErrorNames[code]
-		if !ok {
-			name = camelCase(kerrErr.Message) + "Error"
-		}
-		c := class(name, "kafka.errors", BrokerResponseError)
-		c.Broker, c.Errno, c.Message = true, int(code), kerrErr.Message
-		c.Retriable = kerrErr.Retriable
-		switch code {
-		case 3, 5, 6: // kafka-python refreshes metadata after these
-			c.InvalidMetadata = true
-		}
+		c.Broker, c.Errno = true, int(code)
 		brokerErrors[code] = c
 	}
 	// kafka-python's aliases for renamed classes.

@@ -314,6 +314,13 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	if p.autoCreate {
 		opts = append(opts, kgo.AllowAutoTopicCreation())
 	}
+	if idempotent && p.txnID == "" {
+		// delivery_timeout_ms bounds every record, also one whose request
+		// is in flight to a hung broker, as in the Java client and
+		// kafka-python 3.0 (franz-go would otherwise wait for an answer
+		// to keep sequence numbers exact; it bumps the epoch instead).
+		opts = append(opts, kgo.AllowIdempotentProduceCancellation())
+	}
 	if p.txnID != "" {
 		// Transactions use the pre-KIP-890 wire flow (EndTxn v4 does
 		// not bump the producer epoch), so that

@@ -65,11 +65,15 @@ func (r *scriptRun) exec(ctx context.Context, src string) error {
 	_, err := starlark.ExecFileOptions(producerScriptOptions, r.thread, "test.star", src, predeclared)
 	stop()
 	r.env.SetContext(context.Background())
-	if serr := r.env.Shutdown(r.thread, 10*time.Second); err == nil {
+	if serr := r.env.Shutdown(r.thread, testShutdownTimeout); err == nil {
 		err = serr
 	}
 	return err
 }
+
+// testShutdownTimeout bounds the flush of the clients a test script
+// leaves open.
+var testShutdownTimeout = 10 * time.Second
 
 // runScript runs src against bootstrap and returns what it printed, then
 // the error line ("Class: message") if it failed.

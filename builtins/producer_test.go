@@ -75,7 +75,7 @@ md = f.get()
 print(f.is_done, f.value == md, f.exception, f.succeeded(), f.failed(), f.retriable(), f.error_on_callbacks)
 `, `
 <kafka.producer.future.FutureRecordMetadata object at 0x<ADDR>>
-<class 'FutureRecordMetadata'> ['add_both', 'add_callback', 'add_errback', 'chain', 'error_on_callbacks', 'exception', 'failed', 'failure', 'get', 'is_done', 'retriable', 'succeeded', 'success', 'value']
+<class 'kafka.producer.future.FutureRecordMetadata'> ['add_both', 'add_callback', 'add_errback', 'chain', 'error_on_callbacks', 'exception', 'failed', 'failure', 'get', 'is_done', 'retriable', 'succeeded', 'success', 'value']
 True True None True False False False
 `},
 		{"acks=0 has no offset", `
@@ -302,6 +302,8 @@ func stalledBroker(t *testing.T) string {
 }
 
 func TestProducerTimeouts(t *testing.T) {
+	testShutdownTimeout = 300 * time.Millisecond
+	t.Cleanup(func() { testShutdownTimeout = 10 * time.Second })
 	runScriptCases(t, stalledBroker(t), []scriptCase{
 		{"get(timeout) and chain", `
 p = KafkaProducer(bootstrap_servers=BOOT)
@@ -314,17 +316,22 @@ g.get(timeout=0.5)
 `, `
 False None None False False
 True True True 10
+kstar: KafkaProducer kafka-python-producer-1: 2 record(s) not delivered within 300ms when the script ended; they were dropped
 ERROR KafkaTimeoutError: Timeout after waiting for 0.5 secs.`},
 		{"flush(timeout)", `
 p = KafkaProducer(bootstrap_servers=BOOT)
 p.send('slow', b'x')
 p.flush(timeout=0.2)
-`, `ERROR KafkaTimeoutError: Timeout waiting for future`},
+`, `
+kstar: KafkaProducer kafka-python-producer-1: 1 record(s) not delivered within 300ms when the script ended; they were dropped
+ERROR KafkaTimeoutError: Timeout waiting for future`},
 		{"a full buffer makes send wait max_block_ms", `
 p = KafkaProducer(bootstrap_servers=BOOT, buffer_memory=5000, max_block_ms=300)
 for i in range(100):
     p.send('slow', b'x' * 100)
-`, `ERROR KafkaTimeoutError: Failed to allocate memory within the configured max blocking time`},
+`, `
+kstar: KafkaProducer kafka-python-producer-1: 11 record(s) not delivered within 300ms when the script ended; they were dropped
+ERROR KafkaTimeoutError: Failed to allocate memory within the configured max blocking time`},
 		{"close(timeout=0) fails what is pending", `
 p = KafkaProducer(bootstrap_servers=BOOT)
 f = p.send('slow', b'x')
@@ -350,7 +357,7 @@ func TestProducerUnreachable(t *testing.T) {
 	}
 
 	// A broker that goes away after construction: the record fails
-	// within delivery_timeout_ms.
+	// within delivery_timeout_ms, with the reason.
 	b := testbroker.Embedded(t, kbroker.Config{})
 	r := newScriptRun(b.Bootstrap())
 	r.extra = starlark.StringDict{"stop_broker": starlark.NewBuiltin("stop_broker", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
@@ -364,7 +371,7 @@ print(p.send('gone', b'x').get().offset)
 stop_broker()
 p.send('gone', b'y').get()
 `)
-	if got := r.out.String(); got != "0\n" || err == nil || !strings.HasPrefix(errorLine(err), "KafkaTimeoutError: Expiring record for gone-") || time.Since(start) > 5*time.Second {
-		t.Errorf("printed %q, error %v after %s; want offset 0 then KafkaTimeoutError within delivery_timeout_ms", got, err, time.Since(start))
+	if got := r.out.String(); got != "0\n" || err == nil || !strings.HasPrefix(errorLine(err), "NoBrokersAvailable: unable to dial") || time.Since(start) > 5*time.Second {
+		t.Errorf("printed %q, error %v after %s; want offset 0 then NoBrokersAvailable within delivery_timeout_ms", got, err, time.Since(start))
 	}
 }
