@@ -46,6 +46,16 @@ func (*adminClientClass) Name() string          { return "KafkaAdminClient" }
 // ConfigKeyNames lists the constructor's config keys (REPL completion).
 func (*adminClientClass) ConfigKeyNames() []string { return adminKeyNames() }
 
+// methodNames lists the client's methods, sorted.
+func (*adminClientClass) methodNames() []string {
+	names := make([]string, 0, len(adminMethods))
+	for n := range adminMethods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Doc describes the constructor for help().
 func (*adminClientClass) Doc() string {
 	return `KafkaAdminClient(**configs)
@@ -1111,8 +1121,11 @@ func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.B
 	}
 	var resp *kmsg.AlterConfigsResponse
 	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
-		resp, err = req.RequestWith(ctx, a.cl)
-		return err
+		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
+			return err
+		}
+		a.awaitConfigs(ctx, req, resp)
+		return nil
 	}); err != nil {
 		return nil, err
 	}
@@ -1122,6 +1135,68 @@ func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.B
 			starlark.MakeInt(int(r.ResourceType)), starlark.String(r.ResourceName)})
 	}
 	return newProtoStruct(alterConfigsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items)), nil
+}
+
+// awaitConfigs waits (every 50 ms, at most request_timeout_ms) until
+// describing each successfully altered resource shows the new state: the
+// given values, and no other config set at the resource's own level.
+// Brokers apply dynamic broker configs asynchronously; without the wait
+// the next describe_configs could still show the old values. It is best
+// effort, as awaitMetadata.
+func (a *KafkaAdminClient) awaitConfigs(ctx context.Context, req *kmsg.AlterConfigsRequest, resp *kmsg.AlterConfigsResponse) {
+	ok := map[string]bool{}
+	for _, r := range resp.Resources {
+		if r.ErrorCode == 0 {
+			ok[fmt.Sprint(r.ResourceType, "/", r.ResourceName)] = true
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, a.requestTimeout)
+	defer cancel()
+	for _, rr := range req.Resources {
+		if !ok[fmt.Sprint(rr.ResourceType, "/", rr.ResourceName)] {
+			continue
+		}
+		want := map[string]*string{}
+		for _, c := range rr.Configs {
+			want[c.Name] = c.Value
+		}
+		own := kmsg.ConfigSourceDynamicTopicConfig
+		if rr.ResourceType == kmsg.ConfigResourceTypeBroker {
+			own = kmsg.ConfigSourceDynamicBrokerConfig
+		}
+		dreq := kmsg.NewPtrDescribeConfigsRequest()
+		dr := kmsg.NewDescribeConfigsRequestResource()
+		dr.ResourceType, dr.ResourceName = rr.ResourceType, rr.ResourceName
+		dreq.Resources = append(dreq.Resources, dr)
+		for {
+			if d, err := dreq.RequestWith(ctx, a.cl); err == nil && len(d.Resources) == 1 && configsApplied(d.Resources[0], want, own) {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// configsApplied reports whether a described resource shows the wanted
+// values and no other config from the resource's own level.
+func configsApplied(r kmsg.DescribeConfigsResponseResource, want map[string]*string, own kmsg.ConfigSource) bool {
+	if r.ErrorCode != 0 {
+		return false
+	}
+	for _, c := range r.Configs {
+		v, given := want[c.Name]
+		switch {
+		case given && v != nil && !c.IsSensitive && (c.Value == nil || *c.Value != *v):
+			return false
+		case !given && c.Source == own:
+			return false
+		}
+	}
+	return true
 }
 
 // configResource is a parsed ConfigResource.
@@ -1373,6 +1448,11 @@ func (a *KafkaAdminClient) fetchOffsets(thread *starlark.Thread, name, group str
 	var fetched kadm.OffsetResponses
 	err := a.do(thread, name, 0, func(ctx context.Context) (err error) {
 		fetched, err = a.adm.FetchOffsets(ctx, group)
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			// OffsetFetch v8+ says so for a group that does not exist;
+			// kafka-python's v1-v3 saw no commits.
+			fetched, err = kadm.OffsetResponses{}, nil
+		}
 		return err
 	})
 	return fetched, err
@@ -1570,6 +1650,9 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 			}
 		}
 		current, err = a.adm.FetchOffsets(ctx, group)
+		if errors.Is(err, kerr.GroupIDNotFound) {
+			current, err = kadm.OffsetResponses{}, nil // a new group
+		}
 		return err
 	})
 	if err != nil {
@@ -1687,6 +1770,9 @@ func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *st
 	out := starlark.NewDict(0)
 	if !ok {
 		return out, nil
+	}
+	if errors.Is(l.FetchErr, kerr.GroupIDNotFound) || l.State == "Dead" {
+		return out, nil // no such group: no lag
 	}
 	if err := l.Error(); err != nil {
 		return nil, KafkaException(err)

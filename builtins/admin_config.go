@@ -20,6 +20,10 @@ var adminDefaults = map[string]starlark.Value{
 // beyond those every client ignores, with the reason.
 var adminIgnored = map[string]string{
 	"max_in_flight_requests_per_connection": "the admin client sends one request at a time per call; franz-go pipelines its own requests",
+	"metrics_enabled":                       "the admin client keeps no metrics (kafka-python's has no metrics() either)",
+	"metrics_num_samples":                   "the admin client keeps no metrics",
+	"metrics_sample_window_ms":              "the admin client keeps no metrics",
+	"metric_reporters":                      "the admin client keeps no metrics",
 }
 
 // adminKeyDocs says what the admin client does with keys whose meaning
@@ -70,7 +74,7 @@ func AdminConfigTable() string {
 		def := Repr(k.Default)
 		switch k.Name {
 		case "bootstrap_servers":
-			def = "None (the host's default, `localhost:9092`)"
+			def = "None (the host's default, localhost:9092)"
 		case "selector":
 			def = "None (selectors.DefaultSelector)"
 		case "kafka_client":

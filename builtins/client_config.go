@@ -57,7 +57,7 @@ var commonKeyDocs = map[string]string{
 	"metrics_enabled":                    "False turns metrics off (`metrics()` returns None)",
 	"metrics_num_samples":                "samples kept per metric",
 	"metrics_sample_window_ms":           "length of one metric sample window",
-	"receive_message_max_bytes":          "`kgo.BrokerMaxReadBytes`",
+	"receive_message_max_bytes":          "`kgo.BrokerMaxReadBytes` (at least the fetch size, which franz-go requires)",
 	"default_api_timeout_ms":             "`kgo.RetryTimeout`: total time a request is retried",
 	"socket_connection_setup_timeout_ms": "dial timeout of each broker connection",
 }

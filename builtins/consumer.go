@@ -140,11 +140,13 @@ type KafkaConsumer struct {
 	// assignment (kafka-python calls it with set() on the first join).
 	revokeCalled bool
 
-	parts     map[tp]*partState
-	gen       uint64
-	buf       fetchBuffer
-	yielded   int // records yielded since the last safe point
-	resolveAt time.Time
+	parts   map[tp]*partState
+	gen     uint64
+	buf     fetchBuffer
+	yielded int // records yielded since the last safe point
+	// lastFetched is how many records the last poll of franz-go brought.
+	lastFetched int
+	resolveAt   time.Time
 
 	autoCommitAt time.Time
 	// asyncErr is an error found while running a franz-go callback,
@@ -380,10 +382,10 @@ func (c *KafkaConsumer) AttrNames() []string {
 // are mixed.
 const subscriptionError = "You must choose only one way to configure your consumer: (1) subscribe to specific topics by name, (2) subscribe to topics matching a regex pattern, (3) assign itself specific topic-partitions."
 
-var legalTopic = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+var legalTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
-func checkTopicName(name string) error {
-	if !legalTopic.MatchString(name) {
+func validTopicName(name string) error {
+	if !legalTopicName.MatchString(name) {
 		return Errorf(ValueError, "Topic name \"%s\" is illegal, it contains a character other than ASCII alphanumerics, \".\", \"_\" and \"-\"", name)
 	}
 	if len(name) > 249 {
@@ -490,7 +492,7 @@ func (c *KafkaConsumer) subscribeTopics(thread *starlark.Thread, topics []string
 	seen := map[string]bool{}
 	var uniq []string
 	for _, t := range topics {
-		if err := checkTopicName(t); err != nil {
+		if err := validTopicName(t); err != nil {
 			return err
 		}
 		if err := c.allowedTopic(t); err != nil {
@@ -587,12 +589,12 @@ func (c *KafkaConsumer) clearAssignment() {
 	c.parts = map[tp]*partState{}
 	c.buf.reset()
 	if len(remove) > 0 {
-		c.cur.cl.RemoveConsumePartitions(tpMap(remove))
-		c.cur.cl.ResumeFetchPartitions(tpMap(remove))
+		c.cur.cl.RemoveConsumePartitions(topicPartMap(remove))
+		c.cur.cl.ResumeFetchPartitions(topicPartMap(remove))
 	}
 }
 
-func tpMap(tps []tp) map[string][]int32 {
+func topicPartMap(tps []tp) map[string][]int32 {
 	m := map[string][]int32{}
 	for _, t := range tps {
 		m[t.topic] = append(m[t.topic], t.partition)
@@ -704,8 +706,8 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 		}
 	}
 	if len(remove) > 0 {
-		c.cur.cl.RemoveConsumePartitions(tpMap(remove))
-		c.cur.cl.ResumeFetchPartitions(tpMap(remove))
+		c.cur.cl.RemoveConsumePartitions(topicPartMap(remove))
+		c.cur.cl.ResumeFetchPartitions(topicPartMap(remove))
 	}
 	for _, t := range tps {
 		if c.parts[t] == nil {
@@ -738,7 +740,7 @@ func (c *KafkaConsumer) pyAssignment(thread *starlark.Thread, b *starlark.Builti
 			return nil, err
 		}
 	}
-	return tpSet(c.assigned()), nil
+	return topicPartSet(c.assigned()), nil
 }
 
 // assigned returns the assigned partitions, sorted.
@@ -751,8 +753,8 @@ func (c *KafkaConsumer) assigned() []tp {
 	return tps
 }
 
-// tpSet returns a set of TopicPartitions in sorted order.
-func tpSet(tps []tp) *starlark.Set {
+// topicPartSet returns a set of TopicPartitions in sorted order.
+func topicPartSet(tps []tp) *starlark.Set {
 	sortTPs(tps)
 	s := starlark.NewSet(len(tps))
 	for _, t := range tps {
@@ -761,9 +763,9 @@ func tpSet(tps []tp) *starlark.Set {
 	return s
 }
 
-// partitionArg unpacks a TopicPartition argument with kafka-python's
+// topicPartArg unpacks a TopicPartition argument with kafka-python's
 // TypeError for anything else.
-func partitionArg(v starlark.Value) (tp, error) {
+func topicPartArg(v starlark.Value) (tp, error) {
 	topic, p, ok := AsTopicPartition(v)
 	if !ok {
 		return tp{}, NewException(TypeError, "partition must be a TopicPartition namedtuple")
@@ -771,8 +773,8 @@ func partitionArg(v starlark.Value) (tp, error) {
 	return tp{topic, p}, nil
 }
 
-// partitionsArgs unpacks *partitions for pause/resume/seek_to_*.
-func partitionsArgs(args starlark.Tuple, msg string) ([]tp, error) {
+// topicPartArgs unpacks *partitions for pause/resume/seek_to_*.
+func topicPartArgs(args starlark.Tuple, msg string) ([]tp, error) {
 	tps := make([]tp, 0, len(args))
 	for _, a := range args {
 		topic, p, ok := AsTopicPartition(a)
@@ -912,13 +914,13 @@ func fmtMs(d time.Duration) string {
 // ctx ends. fn does not run at all when the wait was abandoned first.
 func (c *KafkaConsumer) callOnScript(ctx context.Context, g *clientGen, fn func(thread *starlark.Thread) error) error {
 	if g.closing.Load() {
-		return errClosing
+		return errConsumerClosing
 	}
 	done := make(chan error, 1)
 	var abandoned atomic.Bool
 	c.queue.push(func(thread *starlark.Thread) error {
 		if abandoned.Load() || g.closing.Load() {
-			done <- errClosing
+			done <- errConsumerClosing
 			return nil
 		}
 		done <- fn(thread)
@@ -936,13 +938,13 @@ func (c *KafkaConsumer) callOnScript(ctx context.Context, g *clientGen, fn func(
 		case <-tick.C:
 			if g.closing.Load() {
 				abandoned.Store(true)
-				return errClosing
+				return errConsumerClosing
 			}
 		}
 	}
 }
 
-var errClosing = errors.New("consumer closing")
+var errConsumerClosing = errors.New("consumer closing")
 
 var consumerIDs atomic.Uint32
 

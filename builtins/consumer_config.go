@@ -3,6 +3,7 @@ package builtins
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -27,24 +28,24 @@ var consumerKeys = []ConfigKey{
 	{Name: "key_deserializer", Default: starlark.None, Check: isDeserializer},
 	{Name: "value_deserializer", Default: starlark.None, Check: isDeserializer},
 	{Name: "enable_incremental_fetch_sessions", Default: starlark.True, Check: IsBool},
-	{Name: "fetch_min_bytes", Default: starlark.MakeInt(1), Check: isPositiveInt},
-	{Name: "fetch_max_wait_ms", Default: starlark.MakeInt(500), Check: isNonNegativeInt},
-	{Name: "fetch_max_bytes", Default: starlark.MakeInt(52428800), Check: isPositiveInt},
-	{Name: "max_partition_fetch_bytes", Default: starlark.MakeInt(1048576), Check: isPositiveInt},
+	{Name: "fetch_min_bytes", Default: starlark.MakeInt(1), Check: isPositiveIntValue},
+	{Name: "fetch_max_wait_ms", Default: starlark.MakeInt(500), Check: isNonNegativeIntValue},
+	{Name: "fetch_max_bytes", Default: starlark.MakeInt(52428800), Check: isPositiveIntValue},
+	{Name: "max_partition_fetch_bytes", Default: starlark.MakeInt(1048576), Check: isPositiveIntValue},
 	{Name: "auto_offset_reset", Default: starlark.String("latest"),
 		Check: OneOf(starlark.String("earliest"), starlark.String("latest"), starlark.String("smallest"), starlark.String("largest"), starlark.String("none"))},
 	{Name: "enable_auto_commit", Default: starlark.True, Check: IsBool},
-	{Name: "auto_commit_interval_ms", Default: starlark.MakeInt(5000), Check: isPositiveInt},
+	{Name: "auto_commit_interval_ms", Default: starlark.MakeInt(5000), Check: isPositiveIntValue},
 	{Name: "default_offset_commit_callback", Default: starlark.None, Check: IsCallable(true)},
 	{Name: "check_crcs", Default: starlark.True, Check: IsBool},
 	{Name: "isolation_level", Default: starlark.String("read_uncommitted"),
 		Check: OneOf(starlark.String("read_uncommitted"), starlark.String("read_committed"))},
 	{Name: "allow_auto_create_topics", Default: starlark.True, Check: IsBool},
-	{Name: "partition_assignment_strategy", Default: starlark.Tuple{RangePartitionAssignor, RoundRobinPartitionAssignor}, Check: isAssignorList},
-	{Name: "max_poll_records", Default: starlark.MakeInt(500), Check: isPositiveInt},
-	{Name: "max_poll_interval_ms", Default: starlark.MakeInt(300000), Check: isPositiveInt},
-	{Name: "session_timeout_ms", Default: starlark.MakeInt(10000), Check: isPositiveInt},
-	{Name: "heartbeat_interval_ms", Default: starlark.MakeInt(3000), Check: isPositiveInt},
+	{Name: "partition_assignment_strategy", Default: starlark.Tuple{RangePartitionAssignor, RoundRobinPartitionAssignor}, Check: isAssignorListValue},
+	{Name: "max_poll_records", Default: starlark.MakeInt(500), Check: isPositiveIntValue},
+	{Name: "max_poll_interval_ms", Default: starlark.MakeInt(300000), Check: isPositiveIntValue},
+	{Name: "session_timeout_ms", Default: starlark.MakeInt(10000), Check: isPositiveIntValue},
+	{Name: "heartbeat_interval_ms", Default: starlark.MakeInt(3000), Check: isPositiveIntValue},
 	{Name: "consumer_timeout_ms", Default: starlark.Float(math.Inf(1)), Check: IsNumber(false)},
 	{Name: "exclude_internal_topics", Default: starlark.True, Check: IsBool},
 	{Name: "metric_group_prefix", Default: starlark.String("consumer"), Check: IsStr(false)},
@@ -52,13 +53,80 @@ var consumerKeys = []ConfigKey{
 		Ignored: "kafka-python 2.0.2's switch back to its pre-1.4.7 iterator (removed in 2.1); kstar has one iterator"},
 }
 
+// consumerKeyDocs says what the consumer does with each of its own keys
+// (and with common keys whose meaning differs for a consumer); the table
+// of docs/consumer-config.md is made from it.
+var consumerKeyDocs = map[string]string{
+	"group_id":                          "`kgo.ConsumerGroup`; None: no group coordination and no commits, and a subscription takes every partition of its topics (kafka-python's behaviour)",
+	"group_instance_id":                 "`kgo.InstanceID` (static membership, KIP-345)",
+	"client_rack":                       "`kgo.Rack` (fetch from the closest replica, KIP-392)",
+	"key_deserializer":                  "called on the script's thread as kafka-python calls it, also for None: a callable `f(bytes)`, or an object with `deserialize(topic, bytes)` (2.x) or `deserialize(topic, headers, bytes)` (3.0); a failure stops the script, naming the record, which is not committed",
+	"value_deserializer":                "as key_deserializer, for values",
+	"enable_incremental_fetch_sessions": "False: `kgo.DisableFetchSessions`",
+	"fetch_min_bytes":                   "`kgo.FetchMinBytes`",
+	"fetch_max_wait_ms":                 "`kgo.FetchMaxWait`",
+	"fetch_max_bytes":                   "`kgo.FetchMaxBytes`",
+	"max_partition_fetch_bytes":         "`kgo.FetchMaxPartitionBytes`",
+	"request_timeout_ms":                "`kgo.RequestTimeoutOverhead`; also bounds commits at close, offset look-ups (`KafkaTimeoutError: Failed to get offsets by timestamps in N ms`) and leaving the group",
+	"auto_offset_reset":                 "where a partition without a committed offset starts, and where an out-of-range one restarts (`kgo.ConsumeResetOffset`): 'earliest' (alias 'smallest'), 'latest' (alias 'largest') or 'none' (NoOffsetForPartitionError); anything else is a KafkaConfigurationError",
+	"enable_auto_commit":                "with a group_id, commits the positions of the records iteration and poll() returned: every auto_commit_interval_ms (checked during iteration and poll, as kafka-python does), before a rebalance, and at close() / the end of the script",
+	"auto_commit_interval_ms":           "interval of the auto-commit",
+	"default_offset_commit_callback":    "called as `callback(offsets, None_or_exception)` on the script's thread after a commit_async() that passed no callback",
+	"check_crcs":                        "False: `kgo.DisableFetchCRCValidation`",
+	"isolation_level":                   "`kgo.FetchIsolationLevel`: 'read_committed' hides aborted transactions and stops at open ones; end_offsets() then reports the last stable offset",
+	"allow_auto_create_topics":          "`kgo.AllowAutoTopicCreation`: subscribing to a missing topic creates it where the broker allows it, as kafka-python's metadata requests do",
+	"partition_assignment_strategy":     "`kgo.Balancers`: RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor (the classes of kafka.coordinator.knownAssignors.*, or their protocol names 'range', 'roundrobin', 'sticky'); members of a group agree with kafka-python members on the protocol",
+	"max_poll_records":                  "records per poll(); iteration runs rebalance listeners, commit callbacks and the auto-commit at least every this many records",
+	"max_poll_interval_ms":              "`kgo.RebalanceTimeout`",
+	"session_timeout_ms":                "`kgo.SessionTimeout`",
+	"heartbeat_interval_ms":             "`kgo.HeartbeatInterval`",
+	"consumer_timeout_ms":               "iteration ends (StopIteration) after this long without a record, restarting the clock on each record; the consumer can be iterated again",
+	"exclude_internal_topics":           "topics() and pattern subscriptions skip internal topics",
+	"metric_group_prefix":               "prefix of the metrics() group names",
+	"metadata_max_age_ms":               "`kgo.MetadataMaxAge`: also how soon a pattern subscription sees a topic created later",
+}
+
+// ConsumerConfigTable renders the consumer's keys as the Markdown table of
+// docs/consumer-config.md: key, default, and what kstar does with it.
+func ConsumerConfigTable() string {
+	var b strings.Builder
+	b.WriteString("| key | default | in kstar |\n| --- | --- | --- |\n")
+	for _, k := range consumerSpec().Keys {
+		what := consumerKeyDocs[k.Name]
+		if what == "" {
+			what = commonKeyDocs[k.Name]
+		}
+		if k.Ignored != "" {
+			what = "accepted, ignored: " + k.Ignored
+		}
+		def := Repr(k.Default)
+		switch k.Name {
+		case "bootstrap_servers":
+			def = "None (the host's default, localhost:9092)"
+		case "consumer_timeout_ms":
+			def = "float('inf')"
+		case "partition_assignment_strategy":
+			def = "(RangePartitionAssignor, RoundRobinPartitionAssignor)"
+		case "selector":
+			def = "None (selectors.DefaultSelector)"
+		case "kafka_client":
+			def = "None (KafkaClient)"
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
+	}
+	return b.String()
+}
+
 // consumerSpec is the full key table of KafkaConsumer: the keys every
 // client accepts (consumer defaults) plus the consumer's own.
 func consumerSpec() *ConfigSpec {
 	keys := commonConfigKeys(consumerDefaults)
 	have := make(map[string]bool, len(keys))
-	for _, k := range keys {
+	for i, k := range keys {
 		have[k.Name] = true
+		if k.Name == "max_in_flight_requests_per_connection" {
+			keys[i].Ignored = "franz-go keeps one fetch in flight per broker and pipelines the other requests itself"
+		}
 	}
 	for _, k := range consumerKeys {
 		if !have[k.Name] {
@@ -88,21 +156,21 @@ type consumerSettings struct {
 	autoCreate         bool
 }
 
-// msKey returns an integer millisecond key as a duration.
-func msKey(cfg *Config, key string, def int64) time.Duration {
+// cfgMillis returns an integer millisecond key as a duration.
+func cfgMillis(cfg *Config, key string, def int64) time.Duration {
 	return time.Duration(cfg.Int(key, def)) * time.Millisecond
 }
 
-// hasKey reports whether the spec has a key (common keys are owned by
+// cfgHasKey reports whether the spec has a key (common keys are owned by
 // client_config.go; the consumer reads a few of them).
-func hasKey(cfg *Config, key string) bool {
+func cfgHasKey(cfg *Config, key string) bool {
 	_, ok := cfg.values[key]
 	return ok
 }
 
-// intKey reads an int key that may be absent from the spec.
-func intKey(cfg *Config, key string, def int64) int64 {
-	if !hasKey(cfg, key) {
+// cfgIntOr reads an int key that may be absent from the spec.
+func cfgIntOr(cfg *Config, key string, def int64) int64 {
+	if !cfgHasKey(cfg, key) {
 		return def
 	}
 	return cfg.Int(key, def)
@@ -114,13 +182,13 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 	s := &consumerSettings{
 		groupID:            cfg.String("group_id"),
 		instanceID:         cfg.String("group_instance_id"),
-		autoCommitInterval: msKey(cfg, "auto_commit_interval_ms", 5000),
+		autoCommitInterval: cfgMillis(cfg, "auto_commit_interval_ms", 5000),
 		maxPollRecords:     int(cfg.Int("max_poll_records", 500)),
 		excludeInternal:    cfg.Bool("exclude_internal_topics"),
 		metricPrefix:       cfg.String("metric_group_prefix"),
-		requestTimeout:     time.Duration(intKey(cfg, "request_timeout_ms", 305000)) * time.Millisecond,
-		retryBackoff:       time.Duration(intKey(cfg, "retry_backoff_ms", 100)) * time.Millisecond,
-		metadataMaxAge:     time.Duration(intKey(cfg, "metadata_max_age_ms", 300000)) * time.Millisecond,
+		requestTimeout:     time.Duration(cfgIntOr(cfg, "request_timeout_ms", 305000)) * time.Millisecond,
+		retryBackoff:       time.Duration(cfgIntOr(cfg, "retry_backoff_ms", 100)) * time.Millisecond,
+		metadataMaxAge:     time.Duration(cfgIntOr(cfg, "metadata_max_age_ms", 300000)) * time.Millisecond,
 		autoCreate:         cfg.Bool("allow_auto_create_topics"),
 	}
 	if !cfg.IsNone("key_deserializer") {
@@ -157,8 +225,8 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 	s.autoCommit = cfg.Bool("enable_auto_commit") && s.groupID != ""
 
 	fetchWait := cfg.Int("fetch_max_wait_ms", 500)
-	reqTimeout := intKey(cfg, "request_timeout_ms", 305000)
-	idle := intKey(cfg, "connections_max_idle_ms", 540000)
+	reqTimeout := cfgIntOr(cfg, "request_timeout_ms", 305000)
+	idle := cfgIntOr(cfg, "connections_max_idle_ms", 540000)
 	if !(fetchWait < reqTimeout && reqTimeout < idle) {
 		return nil, Errorf(KafkaConfigurationError,
 			"connections_max_idle_ms (%d) must be larger than request_timeout_ms (%d) which must be larger than fetch_max_wait_ms (%d).",
@@ -183,7 +251,7 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 func consumerOpts(cfg *Config) []kgo.Opt {
 	opts := []kgo.Opt{
 		kgo.FetchMinBytes(int32(cfg.Int("fetch_min_bytes", 1))),
-		kgo.FetchMaxWait(msKey(cfg, "fetch_max_wait_ms", 500)),
+		kgo.FetchMaxWait(cfgMillis(cfg, "fetch_max_wait_ms", 500)),
 		kgo.FetchMaxBytes(int32(min(cfg.Int("fetch_max_bytes", 52428800), math.MaxInt32))),
 		kgo.FetchMaxPartitionBytes(int32(min(cfg.Int("max_partition_fetch_bytes", 1048576), math.MaxInt32))),
 	}
@@ -209,13 +277,13 @@ func consumerOpts(cfg *Config) []kgo.Opt {
 func groupOpts(cfg *Config, s *consumerSettings) []kgo.Opt {
 	opts := []kgo.Opt{
 		kgo.ConsumerGroup(s.groupID),
-		kgo.SessionTimeout(msKey(cfg, "session_timeout_ms", 10000)),
-		kgo.HeartbeatInterval(msKey(cfg, "heartbeat_interval_ms", 3000)),
-		kgo.RebalanceTimeout(msKey(cfg, "max_poll_interval_ms", 300000)),
+		kgo.SessionTimeout(cfgMillis(cfg, "session_timeout_ms", 10000)),
+		kgo.HeartbeatInterval(cfgMillis(cfg, "heartbeat_interval_ms", 3000)),
+		kgo.RebalanceTimeout(cfgMillis(cfg, "max_poll_interval_ms", 300000)),
 		// kstar commits itself, as kafka-python does: positions advance as
 		// records are yielded, and auto-commit runs during iteration/poll.
 		kgo.DisableAutoCommit(),
-		kgo.Balancers(balancers(cfg.Get("partition_assignment_strategy"))...),
+		kgo.Balancers(assignorBalancers(cfg.Get("partition_assignment_strategy"))...),
 	}
 	if s.instanceID != "" {
 		opts = append(opts, kgo.InstanceID(s.instanceID))
@@ -253,7 +321,7 @@ func deserializeMethod(v starlark.Value) starlark.Callable {
 	return c
 }
 
-func isPositiveInt(v starlark.Value) error {
+func isPositiveIntValue(v starlark.Value) error {
 	i, ok := v.(starlark.Int)
 	if !ok {
 		return wantType("int", false, v)
@@ -264,7 +332,7 @@ func isPositiveInt(v starlark.Value) error {
 	return nil
 }
 
-func isNonNegativeInt(v starlark.Value) error {
+func isNonNegativeIntValue(v starlark.Value) error {
 	i, ok := v.(starlark.Int)
 	if !ok {
 		return wantType("int", false, v)
@@ -286,14 +354,14 @@ type Assignor struct {
 	balancer func() kgo.GroupBalancer
 }
 
-// kafka-python's assignors, under their module paths.
+// kafka-python's knownAssignors, under their module paths.
 var (
-	RangePartitionAssignor = &Assignor{"kafka.coordinator.assignors.range", "RangePartitionAssignor", "range", kgo.RangeBalancer}
+	RangePartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.range", "RangePartitionAssignor", "range", kgo.RangeBalancer}
 	// RoundRobinPartitionAssignor assigns partitions one by one in turn.
-	RoundRobinPartitionAssignor = &Assignor{"kafka.coordinator.assignors.roundrobin", "RoundRobinPartitionAssignor", "roundrobin", kgo.RoundRobinBalancer}
+	RoundRobinPartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.roundrobin", "RoundRobinPartitionAssignor", "roundrobin", kgo.RoundRobinBalancer}
 	// StickyPartitionAssignor keeps partitions where they were.
-	StickyPartitionAssignor = &Assignor{"kafka.coordinator.assignors.sticky.sticky_assignor", "StickyPartitionAssignor", "sticky", kgo.StickyBalancer}
-	assignors               = []*Assignor{RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor}
+	StickyPartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.sticky.sticky_assignor", "StickyPartitionAssignor", "sticky", kgo.StickyBalancer}
+	knownAssignors          = []*Assignor{RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor}
 )
 
 var _ starlark.Callable = (*Assignor)(nil)
@@ -325,13 +393,13 @@ func (a *Assignor) Attr(name string) (starlark.Value, error) {
 // AttrNames lists name.
 func (a *Assignor) AttrNames() []string { return []string{"name"} }
 
-// assignorOf accepts an Assignor or its protocol name ('range', ...).
-func assignorOf(v starlark.Value) *Assignor {
+// assignorByName accepts an Assignor or its protocol name ('range', ...).
+func assignorByName(v starlark.Value) *Assignor {
 	switch v := v.(type) {
 	case *Assignor:
 		return v
 	case starlark.String:
-		for _, a := range assignors {
+		for _, a := range knownAssignors {
 			if a.Protocol == string(v) || a.ClassName == string(v) {
 				return a
 			}
@@ -340,17 +408,17 @@ func assignorOf(v starlark.Value) *Assignor {
 	return nil
 }
 
-func isAssignorList(v starlark.Value) error {
+func isAssignorListValue(v starlark.Value) error {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return fmt.Errorf("want a list of partition assignors, got %s (%s)", PyTypeName(v), Repr(v))
+		return fmt.Errorf("want a list of partition knownAssignors, got %s (%s)", PyTypeName(v), Repr(v))
 	}
 	defer iter.Done()
 	var x starlark.Value
 	n := 0
 	for iter.Next(&x) {
 		n++
-		if assignorOf(x) == nil {
+		if assignorByName(x) == nil {
 			return fmt.Errorf("unknown partition assignor %s (want RangePartitionAssignor, RoundRobinPartitionAssignor or StickyPartitionAssignor)", Repr(x))
 		}
 	}
@@ -360,16 +428,16 @@ func isAssignorList(v starlark.Value) error {
 	return nil
 }
 
-func balancers(v starlark.Value) []kgo.GroupBalancer {
+func assignorBalancers(v starlark.Value) []kgo.GroupBalancer {
 	var out []kgo.GroupBalancer
 	for x := range starlark.Elements(v.(starlark.Iterable)) {
-		out = append(out, assignorOf(x).balancer())
+		out = append(out, assignorByName(x).balancer())
 	}
 	return out
 }
 
 func init() {
-	for _, a := range assignors {
+	for _, a := range knownAssignors {
 		a := a
 		registerModule(a.Module, func(env *Env) starlark.Value {
 			return &starlarkstruct.Module{Name: a.Module, Members: starlark.StringDict{a.ClassName: a}}

@@ -16,26 +16,26 @@ import (
 // that record's offset is not committed.
 func TestConsumerDeserializerFailure(t *testing.T) {
 	t.Parallel()
-	boot := testBootstrap(t)
-	produce(t, boot, "ds",
+	boot := consBroker(t)
+	produceRecords(t, boot, "ds",
 		&kgo.Record{Partition: 0, Value: []byte(`{"a": 1}`)},
 		&kgo.Record{Partition: 0, Value: []byte(`not json`)},
 		&kgo.Record{Partition: 0, Value: []byte(`{"a": 3}`)},
 	)
-	r := newScriptRun(boot)
-	err := r.execConsumer(context.Background(), `
+	r := newConsScript(boot)
+	err := r.exec(context.Background(), `
 def parse(m):
     return json.loads(m)
 c = KafkaConsumer('ds', group_id='ds-g', auto_offset_reset='earliest', consumer_timeout_ms=2000, value_deserializer=parse)
 for msg in c:
     print(msg.value)
 print('not reached')
-`)
+`, nil)
 	if got := r.out.String(); got != "{\"a\": 1}\n" && got != "{'a': 1}\n" {
 		t.Errorf("printed %q", got)
 	}
 	var ee *starlark.EvalError
-	if !errorsAs(err, &ee) {
+	if !errorsAsEval(err, &ee) {
 		t.Fatalf("got %T %v, want the deserializer's EvalError", err, err)
 	}
 	var frames []string
@@ -45,23 +45,23 @@ print('not reached')
 	if s := strings.Join(frames, " "); !strings.Contains(s, "<toplevel> parse") {
 		t.Errorf("call stack %q does not reach into the deserializer", s)
 	}
-	line := errorLine(err)
+	line := consErrorLine(err)
 	if !strings.HasSuffix(line, "\nwhile deserializing the value of the record at topic 'ds', partition 0, offset 1") {
 		t.Errorf("error %q lacks the record note", line)
 	}
-	got := consume(t, boot, `print(KafkaConsumer(group_id='ds-g').committed(TopicPartition('ds', 0)))`)
+	got := runConsumer(t, boot, `print(KafkaConsumer(group_id='ds-g').committed(TopicPartition('ds', 0)))`)
 	if got != "1\n" {
 		t.Errorf("committed %q, want 1 (the failed record is not committed)", got)
 	}
 	// next() raises it too, and poll() as well, without advancing.
-	got = consume(t, boot, `
+	got = runConsumer(t, boot, `
 c = KafkaConsumer('ds', auto_offset_reset='earliest', consumer_timeout_ms=2000, key_deserializer=lambda k: k.decode())
 next(c)
 `)
 	if !strings.Contains(got, "ERROR NoneType has no .decode") || !strings.Contains(got, "while deserializing the key of the record at topic 'ds', partition 0, offset 0") {
 		t.Errorf("next: %q", got)
 	}
-	got = consume(t, boot, `
+	got = runConsumer(t, boot, `
 c = KafkaConsumer('ds', auto_offset_reset='earliest', value_deserializer=lambda v: json.loads(v))
 tp = TopicPartition('ds', 0)
 for i in range(10):
@@ -76,10 +76,10 @@ for i in range(10):
 // and 3.0's the headers.
 func TestConsumerDeserializerObjects(t *testing.T) {
 	t.Parallel()
-	boot := testBootstrap(t)
-	produce(t, boot, "do", &kgo.Record{Partition: 0, Key: []byte("k"), Value: []byte("v"), Headers: []kgo.RecordHeader{{Key: "h", Value: []byte("x")}}})
+	boot := consBroker(t)
+	produceRecords(t, boot, "do", &kgo.Record{Partition: 0, Key: []byte("k"), Value: []byte("v"), Headers: []kgo.RecordHeader{{Key: "h", Value: []byte("x")}}})
 	// Scripts cannot make such objects; a host can (here, a struct).
-	got := consumeWith(t, boot, starlark.StringDict{"struct": starlark.NewBuiltin("struct", starlarkstruct.Make)}, `
+	got := runConsumerWith(t, boot, starlark.StringDict{"struct": starlark.NewBuiltin("struct", starlarkstruct.Make)}, `
 def two(topic, data):
     return (topic, data)
 def three(topic, headers, data):
@@ -98,7 +98,7 @@ print(m.key, m.value)
 // for open ones; read_uncommitted sees everything.
 func TestConsumerReadCommitted(t *testing.T) {
 	t.Parallel()
-	boot := testBootstrap(t)
+	boot := consBroker(t)
 	txn := func(id string, commit bool, values ...string) {
 		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.TransactionalID(id),
 			kgo.DefaultProduceTopic("rc"), kgo.AllowAutoTopicCreation(), kgo.RecordPartitioner(kgo.ManualPartitioner()))
@@ -137,11 +137,11 @@ print([m.value for m in c])
 // Batches compressed with every codec are read.
 func TestConsumerCompression(t *testing.T) {
 	t.Parallel()
-	boot := testBootstrap(t)
+	boot := consBroker(t)
 	for i, codec := range []kgo.CompressionCodec{kgo.NoCompression(), kgo.GzipCompression(), kgo.SnappyCompression(), kgo.Lz4Compression(), kgo.ZstdCompression()} {
-		produceN(t, boot, "cz", int32(i%3), 4, strings.Repeat("x", 50)+"-", kgo.ProducerBatchCompression(codec))
+		produceValues(t, boot, "cz", int32(i%3), 4, strings.Repeat("x", 50)+"-", kgo.ProducerBatchCompression(codec))
 	}
-	got := consume(t, boot, `
+	got := runConsumer(t, boot, `
 c = KafkaConsumer('cz', auto_offset_reset='earliest', consumer_timeout_ms=1000)
 vals = [m.value for m in c]
 print(len(vals), len([v for v in vals if len(v) == 52]))

@@ -12,8 +12,8 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// batch is the records of one partition from one poll of franz-go.
-type batch struct {
+// fetchBatch is the records of one partition from one poll of franz-go.
+type fetchBatch struct {
 	tp   tp
 	recs []*kgo.Record
 	hwm  int64
@@ -22,10 +22,10 @@ type batch struct {
 
 // fetchBuffer holds polled records not yet yielded to the script.
 type fetchBuffer struct {
-	batches []batch
-	next    int // index of the next batch to open
+	batches []fetchBatch
+	next    int // index of the next fetchBatch to open
 	ps      *partState
-	recs    []*kgo.Record // the open batch
+	recs    []*kgo.Record // the open fetchBatch
 	i       int
 }
 
@@ -55,7 +55,7 @@ func (c *KafkaConsumer) take(update bool) (*kgo.Record, *partState) {
 			return nil, nil
 		}
 		bt := b.batches[b.next]
-		b.batches[b.next] = batch{}
+		b.batches[b.next] = fetchBatch{}
 		b.next++
 		ps := c.parts[bt.tp]
 		if ps == nil || ps.gen > bt.gen {
@@ -120,7 +120,7 @@ type consumerIterator struct{ c *KafkaConsumer }
 func (it *consumerIterator) Next(p *starlark.Value) bool {
 	v, ok, err := it.c.Next(it.c.thread)
 	if err != nil {
-		Fail(it.c.thread, err)
+		Fail(it.c.thread, iterationError(it.c.thread, err))
 		return false
 	}
 	if !ok {
@@ -132,15 +132,29 @@ func (it *consumerIterator) Next(p *starlark.Value) bool {
 
 func (it *consumerIterator) Done() {}
 
+// iterationError gives an error raised by iteration itself (not by a
+// deserializer, whose error has its own) the script's call stack at the
+// for statement, as Python's traceback shows where a loop was interrupted.
+func iterationError(thread *starlark.Thread, err error) error {
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) {
+		return err
+	}
+	raise := starlark.NewBuiltin("next", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		return nil, err
+	})
+	_, wrapped := starlark.Call(thread, raise, nil, nil)
+	return wrapped
+}
+
 // Next returns the consumer's next record, waiting up to
 // consumer_timeout_ms for one; ok is false when the wait ended without a
 // record (StopIteration) or the consumer is closed. next(consumer) and
 // iteration use it.
 func (c *KafkaConsumer) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
+	// The consumer_timeout_ms clock starts now; it is read only once the
+	// buffer is empty (when the wait begins, within nanoseconds).
 	var deadline time.Time
-	if c.set.consumerTimeout >= 0 {
-		deadline = time.Now().Add(c.set.consumerTimeout)
-	}
 	for attempt := 0; ; attempt++ {
 		if c.closed {
 			return nil, false, nil
@@ -148,6 +162,9 @@ func (c *KafkaConsumer) Next(thread *starlark.Thread) (starlark.Value, bool, err
 		if c.yielded >= c.set.maxPollRecords {
 			c.yielded = 0
 			if err := c.safePoint(thread); err != nil {
+				return nil, false, err
+			}
+			if err := c.prefetch(); err != nil {
 				return nil, false, err
 			}
 		}
@@ -163,7 +180,10 @@ func (c *KafkaConsumer) Next(thread *starlark.Thread) (starlark.Value, bool, err
 		}
 		c.yielded = 0
 		wait := time.Duration(-1)
-		if !deadline.IsZero() {
+		if c.set.consumerTimeout >= 0 {
+			if deadline.IsZero() {
+				deadline = time.Now().Add(c.set.consumerTimeout)
+			}
 			wait = time.Until(deadline)
 			if wait <= 0 {
 				if attempt > 0 {
@@ -181,6 +201,9 @@ func (c *KafkaConsumer) Next(thread *starlark.Thread) (starlark.Value, bool, err
 // makeRecord wraps a record, calling the deserializers as kafka-python
 // does (for None too).
 func (c *KafkaConsumer) makeRecord(thread *starlark.Thread, r *kgo.Record) (*ConsumerRecord, error) {
+	if c.set.keyDeser == nil && c.set.valueDeser == nil {
+		return &ConsumerRecord{rec: r}, nil
+	}
 	var key, value starlark.Value
 	var err error
 	if c.set.keyDeser != nil {
@@ -204,14 +227,14 @@ func (c *KafkaConsumer) deserialize(thread *starlark.Thread, d starlark.Value, r
 	var v starlark.Value
 	var err error
 	if m := deserializeMethod(d); m != nil {
-		args := starlark.Tuple{starlark.String(r.Topic), bytesValue(data)}
+		args := starlark.Tuple{starlark.String(r.Topic), recordBytes(data)}
 		if fn, ok := m.(*starlark.Function); ok && fn.NumParams() >= 3 {
 			headers := newConsumerRecord(r, nil, nil).field(crHeaders)
-			args = starlark.Tuple{starlark.String(r.Topic), headers, bytesValue(data)}
+			args = starlark.Tuple{starlark.String(r.Topic), headers, recordBytes(data)}
 		}
 		v, err = starlark.Call(thread, m, args, nil)
 	} else {
-		v, err = starlark.Call(thread, d, starlark.Tuple{bytesValue(data)}, nil)
+		v, err = starlark.Call(thread, d, starlark.Tuple{recordBytes(data)}, nil)
 	}
 	if err != nil {
 		return nil, c.recordNote(thread, err, what, r)
@@ -357,10 +380,35 @@ func (c *KafkaConsumer) nextDue() time.Time {
 	return due
 }
 
+// prefetch takes what franz-go has already fetched, without waiting, once
+// the buffer runs below what the last fetch brought: franz-go fetches
+// the next batch while the script works through this one, instead of
+// only after the buffer is empty. The buffer stays within about two
+// fetches (bounded by fetch_max_bytes), however fast records arrive.
+func (c *KafkaConsumer) prefetch() error {
+	if c.cur == nil || c.closed {
+		return nil
+	}
+	b := &c.buf
+	left := len(b.recs) - b.i
+	for i := b.next; i < len(b.batches) && left < c.lastFetched; i++ {
+		left += len(b.batches[i].recs)
+	}
+	if left >= c.lastFetched {
+		return nil
+	}
+	if fs := c.cur.cl.PollFetches(nil); !fs.Empty() {
+		return c.absorb(fs, c.gen)
+	}
+	return nil
+}
+
 // absorb adds polled records to the buffer and reports the first error
 // kafka-python would raise from poll.
 func (c *KafkaConsumer) absorb(fs kgo.Fetches, gen uint64) error {
-	dbg("absorb %d records, err %v", fs.NumRecords(), fs.Errors())
+	if n := fs.NumRecords(); n > 0 {
+		c.lastFetched = n
+	}
 	var first error
 	for i := range fs {
 		for j := range fs[i].Topics {
@@ -368,23 +416,23 @@ func (c *KafkaConsumer) absorb(fs kgo.Fetches, gen uint64) error {
 			for k := range t.Partitions {
 				p := &t.Partitions[k]
 				if p.Err != nil {
-					if err := fetchError(p.Err); err != nil && first == nil && !c.closed {
+					if err := fetchException(p.Err); err != nil && first == nil && !c.closed {
 						first = err
 					}
 				}
 				if len(p.Records) == 0 && p.HighWatermark < 0 {
 					continue
 				}
-				c.buf.batches = append(c.buf.batches, batch{tp: tp{t.Topic, p.Partition}, recs: p.Records, hwm: p.HighWatermark, gen: gen})
+				c.buf.batches = append(c.buf.batches, fetchBatch{tp: tp{t.Topic, p.Partition}, recs: p.Records, hwm: p.HighWatermark, gen: gen})
 			}
 		}
 	}
 	return first
 }
 
-// fetchError returns the exception a fetch error raises, or nil for errors
+// fetchException returns the exception a fetch error raises, or nil for errors
 // franz-go recovers from by itself.
-func fetchError(err error) error {
+func fetchException(err error) error {
 	switch {
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, kgo.ErrClientClosed):
 		return nil
@@ -459,7 +507,7 @@ func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
 	}
 	if len(unknown) > 0 && !time.Now().Before(c.resolveAt) {
 		if err := c.resolvePositions(thread, unknown, nil); err != nil {
-			if !isRetriable(err) {
+			if !retriableErr(err) {
 				return err
 			}
 			c.resolveAt = time.Now().Add(max(c.set.retryBackoff, 100*time.Millisecond))
@@ -485,7 +533,7 @@ func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
 		ps.added, ps.reset = true, false
 	}
 	if len(remove) > 0 {
-		cl.RemoveConsumePartitions(tpMap(remove))
+		cl.RemoveConsumePartitions(topicPartMap(remove))
 	}
 	if len(add) > 0 {
 		cl.AddConsumePartitions(add)
@@ -546,7 +594,7 @@ func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error
 	}
 	meta, err := c.metadata(thread, topics, c.pattern == nil && c.set.autoCreate)
 	if err != nil {
-		if isRetriable(err) {
+		if retriableErr(err) {
 			c.nextMeta = time.Now().Add(max(c.set.retryBackoff, 100*time.Millisecond))
 			return nil
 		}
@@ -587,7 +635,7 @@ func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error
 		}
 	}
 	if len(remove) > 0 && c.cur != nil {
-		c.cur.cl.RemoveConsumePartitions(tpMap(remove))
+		c.cur.cl.RemoveConsumePartitions(topicPartMap(remove))
 	}
 	for t := range want {
 		if c.parts[t] == nil {
@@ -621,8 +669,8 @@ func (c *KafkaConsumer) metadata(thread *starlark.Thread, topics []string, autoC
 	return resp, nil
 }
 
-// isRetriable reports whether an error is one kafka-python retries.
-func isRetriable(err error) bool {
+// retriableErr reports whether an error is one kafka-python retries.
+func retriableErr(err error) bool {
 	if e := AsException(err); e != nil {
 		return e.Class.Retriable
 	}

@@ -8,11 +8,11 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// Future is kafka.future.Future, what commit_async returns: its outcome
+// KafkaFuture is kafka.future.KafkaFuture, what commit_async returns: its outcome
 // arrives from franz-go and is recorded on the script's thread, at a safe
 // point. is_done, value and exception are attributes, as in kafka-python;
 // get(timeout=None) waits (in seconds) and raises the failure.
-type Future struct {
+type KafkaFuture struct {
 	queue *callQueue
 	await func(thread *starlark.Thread, done <-chan struct{}, timeout time.Duration) (bool, error)
 	done  chan struct{}
@@ -20,28 +20,28 @@ type Future struct {
 	isDone    bool
 	value     starlark.Value
 	exception *Exception
-	callbacks []futureCallback
+	callbacks []kafkaFutureCallback
 	id        uint32
 }
 
-var futureIDs atomic.Uint32
+var kafkaFutureIDs atomic.Uint32
 
-type futureCallback struct {
+type kafkaFutureCallback struct {
 	fn           starlark.Value
 	args         starlark.Tuple
 	kwargs       []starlark.Tuple
 	success, err bool
 }
 
-var _ starlark.HasAttrs = (*Future)(nil)
+var _ starlark.HasAttrs = (*KafkaFuture)(nil)
 
-func newFuture(q *callQueue, await func(*starlark.Thread, <-chan struct{}, time.Duration) (bool, error)) *Future {
-	return &Future{queue: q, await: await, done: make(chan struct{}), value: starlark.None, id: futureIDs.Add(1)}
+func newKafkaFuture(q *callQueue, await func(*starlark.Thread, <-chan struct{}, time.Duration) (bool, error)) *KafkaFuture {
+	return &KafkaFuture{queue: q, await: await, done: make(chan struct{}), value: starlark.None, id: kafkaFutureIDs.Add(1)}
 }
 
 // resolve completes the future on the script's thread and runs its
 // callbacks (their failures are logged, as kafka-python does).
-func (f *Future) resolve(thread *starlark.Thread, value starlark.Value, exc *Exception) {
+func (f *KafkaFuture) resolve(thread *starlark.Thread, value starlark.Value, exc *Exception) {
 	if f.isDone {
 		return
 	}
@@ -53,7 +53,7 @@ func (f *Future) resolve(thread *starlark.Thread, value starlark.Value, exc *Exc
 	f.runCallbacks(thread)
 }
 
-func (f *Future) runCallbacks(thread *starlark.Thread) {
+func (f *KafkaFuture) runCallbacks(thread *starlark.Thread) {
 	cbs := f.callbacks
 	f.callbacks = nil
 	for _, cb := range cbs {
@@ -61,7 +61,7 @@ func (f *Future) runCallbacks(thread *starlark.Thread) {
 	}
 }
 
-func (f *Future) call(thread *starlark.Thread, cb futureCallback) {
+func (f *KafkaFuture) call(thread *starlark.Thread, cb kafkaFutureCallback) {
 	var arg starlark.Value
 	switch {
 	case f.exception == nil && cb.success:
@@ -73,20 +73,22 @@ func (f *Future) call(thread *starlark.Thread, cb futureCallback) {
 	}
 	args := append(append(starlark.Tuple{}, cb.args...), arg)
 	if _, err := starlark.Call(thread, cb.fn, args, cb.kwargs); err != nil {
-		fmt.Fprintf(EnvOf(thread).Stderr, "Error processing callback: %s\n", listenerErrorText(err))
+		fmt.Fprintf(EnvOf(thread).Stderr, "Error processing callback: %s\n", rebalanceErrorText(err))
 	}
 }
 
-func (f *Future) String() string       { return fmt.Sprintf("<kafka.future.Future object at %p>", f) }
-func (f *Future) Type() string         { return "Future" }
-func (f *Future) Freeze()              {}
-func (f *Future) Truth() starlark.Bool { return true }
+func (f *KafkaFuture) String() string {
+	return fmt.Sprintf("<kafka.future.KafkaFuture object at %p>", f)
+}
+func (f *KafkaFuture) Type() string         { return "KafkaFuture" }
+func (f *KafkaFuture) Freeze()              {}
+func (f *KafkaFuture) Truth() starlark.Bool { return true }
 
 // Hash is by identity.
-func (f *Future) Hash() (uint32, error) { return f.id, nil }
+func (f *KafkaFuture) Hash() (uint32, error) { return f.id, nil }
 
 // Attr exposes is_done, value, exception and the methods.
-func (f *Future) Attr(name string) (starlark.Value, error) {
+func (f *KafkaFuture) Attr(name string) (starlark.Value, error) {
 	switch name {
 	case "is_done":
 		return starlark.Bool(f.isDone), nil
@@ -104,11 +106,11 @@ func (f *Future) Attr(name string) (starlark.Value, error) {
 }
 
 // AttrNames lists the attributes and methods.
-func (f *Future) AttrNames() []string {
+func (f *KafkaFuture) AttrNames() []string {
 	return []string{"add_both", "add_callback", "add_errback", "exception", "failed", "get", "is_done", "retriable", "succeeded", "value"}
 }
 
-func (f *Future) method(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	switch b.Name() {
 	case "get":
 		var timeout starlark.Value = starlark.None
@@ -149,7 +151,7 @@ func (f *Future) method(thread *starlark.Thread, b *starlark.Builtin, args starl
 	if _, ok := args[0].(starlark.Callable); !ok {
 		return nil, Errorf(TypeError, "%s() argument must be callable, not %s", b.Name(), PyTypeName(args[0]))
 	}
-	cb := futureCallback{fn: args[0], args: args[1:], kwargs: kwargs}
+	cb := kafkaFutureCallback{fn: args[0], args: args[1:], kwargs: kwargs}
 	switch b.Name() {
 	case "add_callback":
 		cb.success = true

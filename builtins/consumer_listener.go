@@ -110,8 +110,8 @@ func (l *RebalanceListener) AttrNames() []string {
 	return []string{"on_partitions_assigned", "on_partitions_revoked"}
 }
 
-// listenerMethod returns a listener's callable attribute, or nil.
-func listenerMethod(l starlark.Value, name string) starlark.Callable {
+// rebalanceListenerMethod returns a listener's callable attribute, or nil.
+func rebalanceListenerMethod(l starlark.Value, name string) starlark.Callable {
 	ha, ok := l.(starlark.HasAttrs)
 	if !ok {
 		return nil
@@ -127,7 +127,7 @@ func listenerMethod(l starlark.Value, name string) starlark.Callable {
 // isRebalanceListener accepts any value with callable
 // on_partitions_revoked and on_partitions_assigned attributes.
 func isRebalanceListener(l starlark.Value) bool {
-	return listenerMethod(l, "on_partitions_revoked") != nil && listenerMethod(l, "on_partitions_assigned") != nil
+	return rebalanceListenerMethod(l, "on_partitions_revoked") != nil && rebalanceListenerMethod(l, "on_partitions_assigned") != nil
 }
 
 // callListener calls one of the listener's functions with a set of
@@ -136,25 +136,25 @@ func (c *KafkaConsumer) callListener(thread *starlark.Thread, name string, tps [
 	if c.listener == nil || !isRebalanceListener(c.listener) {
 		return
 	}
-	fn := listenerMethod(c.listener, name)
-	if _, err := starlark.Call(thread, fn, starlark.Tuple{tpSet(tps)}, nil); err != nil {
+	fn := rebalanceListenerMethod(c.listener, name)
+	if _, err := starlark.Call(thread, fn, starlark.Tuple{topicPartSet(tps)}, nil); err != nil {
 		what := "assignment"
 		if name == "on_partitions_revoked" {
 			what = "revocation"
 		}
-		c.warn("User provided listener %s for group %s failed on partition %s: %s", Repr(c.listener), c.set.groupID, what, listenerErrorText(err))
+		c.warn("User provided listener %s for group %s failed on partition %s: %s", Repr(c.listener), c.set.groupID, what, rebalanceErrorText(err))
 	}
 }
 
-func listenerErrorText(err error) string {
+func rebalanceErrorText(err error) string {
 	if e := AsException(err); e != nil {
 		return e.Error()
 	}
 	return err.Error()
 }
 
-// flatten turns franz-go's partition map into sorted partitions.
-func flatten(m map[string][]int32) []tp {
+// flattenAssignment turns franz-go's partition map into sorted partitions.
+func flattenAssignment(m map[string][]int32) []tp {
 	var tps []tp
 	for topic, ps := range m {
 		for _, p := range ps {
@@ -172,19 +172,19 @@ func (c *KafkaConsumer) rebalanceOpts(g *clientGen) []kgo.Opt {
 	return []kgo.Opt{
 		kgo.OnPartitionsAssigned(func(ctx context.Context, _ *kgo.Client, assigned map[string][]int32) {
 			_ = c.callOnScript(ctx, g, func(thread *starlark.Thread) error {
-				c.onAssigned(thread, g, flatten(assigned))
+				c.onAssigned(thread, g, flattenAssignment(assigned))
 				return nil
 			})
 		}),
 		kgo.OnPartitionsRevoked(func(ctx context.Context, _ *kgo.Client, revoked map[string][]int32) {
 			_ = c.callOnScript(ctx, g, func(thread *starlark.Thread) error {
-				c.onRevoked(thread, g, flatten(revoked), true)
+				c.onRevoked(thread, g, flattenAssignment(revoked), true)
 				return nil
 			})
 		}),
 		kgo.OnPartitionsLost(func(ctx context.Context, _ *kgo.Client, lost map[string][]int32) {
 			_ = c.callOnScript(ctx, g, func(thread *starlark.Thread) error {
-				c.onRevoked(thread, g, flatten(lost), false)
+				c.onRevoked(thread, g, flattenAssignment(lost), false)
 				return nil
 			})
 		}),
@@ -203,7 +203,6 @@ func (c *KafkaConsumer) rebalanceOpts(g *clientGen) []kgo.Opt {
 // on_partitions_revoked(set()) if no revocation preceded it, as on a first
 // join in kafka-python).
 func (c *KafkaConsumer) onAssigned(thread *starlark.Thread, g *clientGen, assigned []tp) {
-	dbg("assigned %v", assigned)
 	if c.cur != g || c.closed {
 		return
 	}
@@ -228,10 +227,10 @@ func (c *KafkaConsumer) onRevoked(thread *starlark.Thread, g *clientGen, revoked
 		return
 	}
 	if commit && c.set.autoCommit {
-		offsets := map[tp]offsetMeta{}
+		offsets := map[tp]offsetToCommit{}
 		for _, t := range revoked {
 			if ps := c.parts[t]; ps != nil && ps.position >= 0 {
-				offsets[t] = offsetMeta{offset: ps.position}
+				offsets[t] = offsetToCommit{offset: ps.position}
 			}
 		}
 		if err := c.commitSync(thread, offsets, c.set.requestTimeout); err != nil {
@@ -252,7 +251,7 @@ func (c *KafkaConsumer) onRevoked(thread *starlark.Thread, g *clientGen, revoked
 		}
 	}
 	if len(resume) > 0 {
-		g.cl.ResumeFetchPartitions(tpMap(resume))
+		g.cl.ResumeFetchPartitions(topicPartMap(resume))
 	}
 	c.metrics.setAssigned(len(c.parts))
 }
@@ -262,7 +261,6 @@ func (c *KafkaConsumer) onRevoked(thread *starlark.Thread, g *clientGen, revoked
 // the committed offset, then auto_offset_reset. Every partition gets an
 // exact offset, so position() and seek() work before the first fetch.
 func (c *KafkaConsumer) adjustOffsets(thread *starlark.Thread, g *clientGen, offsets map[string]map[int32]kgo.Offset) map[string]map[int32]kgo.Offset {
-	dbg("adjust %v", offsets)
 	if c.cur != g || c.closed {
 		return offsets
 	}
@@ -299,6 +297,5 @@ func (c *KafkaConsumer) adjustOffsets(thread *starlark.Thread, g *clientGen, off
 			out[topic][p] = off
 		}
 	}
-	dbg("adjust done %v", out)
 	return out
 }

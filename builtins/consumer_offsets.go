@@ -13,8 +13,8 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// offsetMeta is an offset to commit, with its metadata string.
-type offsetMeta struct {
+// offsetToCommit is an offset to commit, with its metadata string.
+type offsetToCommit struct {
 	offset   int64
 	metadata string
 }
@@ -24,11 +24,11 @@ const commitFailedMessage = "Commit cannot be completed since the group has alre
 
 // consumedOffsets is what commit() commits by default: the position of
 // every assigned partition whose position is known.
-func (c *KafkaConsumer) consumedOffsets() map[tp]offsetMeta {
-	out := make(map[tp]offsetMeta, len(c.parts))
+func (c *KafkaConsumer) consumedOffsets() map[tp]offsetToCommit {
+	out := make(map[tp]offsetToCommit, len(c.parts))
 	for t, ps := range c.parts {
 		if ps.position >= 0 {
-			out[t] = offsetMeta{offset: ps.position}
+			out[t] = offsetToCommit{offset: ps.position}
 		}
 	}
 	return out
@@ -43,19 +43,19 @@ func (c *KafkaConsumer) requireGroup() error {
 
 // offsetsArg unpacks commit's offsets: a dict of TopicPartition to
 // OffsetAndMetadata (kstar also accepts a plain int offset).
-func offsetsArg(v starlark.Value) (map[tp]offsetMeta, error) {
+func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 	bad := NewException(TypeError, "offsets must be dict[TopicPartition, OffsetAndMetadata]")
 	d, ok := v.(*starlark.Dict)
 	if !ok {
 		return nil, bad
 	}
-	out := make(map[tp]offsetMeta, d.Len())
+	out := make(map[tp]offsetToCommit, d.Len())
 	for _, item := range d.Items() {
 		topic, p, ok := AsTopicPartition(item[0])
 		if !ok {
 			return nil, bad
 		}
-		var om offsetMeta
+		var om offsetToCommit
 		switch x := item[1].(type) {
 		case *NamedTuple:
 			if x.TypeOf() != OffsetAndMetadataType {
@@ -90,7 +90,7 @@ func offsetsArg(v starlark.Value) (map[tp]offsetMeta, error) {
 
 // offsetsValue is offsets as kafka-python passes them to commit
 // callbacks: {TopicPartition: OffsetAndMetadata}.
-func offsetsValue(offsets map[tp]offsetMeta) *starlark.Dict {
+func offsetsValue(offsets map[tp]offsetToCommit) *starlark.Dict {
 	tps := make([]tp, 0, len(offsets))
 	for t := range offsets {
 		tps = append(tps, t)
@@ -118,7 +118,7 @@ func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, a
 	if err := c.runQueue(thread); err != nil {
 		return nil, err
 	}
-	var om map[tp]offsetMeta
+	var om map[tp]offsetToCommit
 	if offsets == starlark.None {
 		om = c.consumedOffsets()
 	} else {
@@ -140,7 +140,7 @@ func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, a
 
 // commitSync commits offsets and waits, retrying retriable errors until
 // timeout (negative: until it succeeds, as kafka-python's commit does).
-func (c *KafkaConsumer) commitSync(thread *starlark.Thread, offsets map[tp]offsetMeta, timeout time.Duration) error {
+func (c *KafkaConsumer) commitSync(thread *starlark.Thread, offsets map[tp]offsetToCommit, timeout time.Duration) error {
 	if len(offsets) == 0 || c.cur == nil && c.closed {
 		return nil
 	}
@@ -162,7 +162,7 @@ func (c *KafkaConsumer) commitSync(thread *starlark.Thread, offsets map[tp]offse
 
 // commitAsync sends a commit in the background; done runs on the
 // script's thread with its outcome. Commits are sent in call order.
-func (c *KafkaConsumer) commitAsync(thread *starlark.Thread, offsets map[tp]offsetMeta, done func(thread *starlark.Thread, err error) error) {
+func (c *KafkaConsumer) commitAsync(thread *starlark.Thread, offsets map[tp]offsetToCommit, done func(thread *starlark.Thread, err error) error) {
 	cl, err := c.client()
 	if err != nil {
 		c.queue.push(func(thread *starlark.Thread) error { return done(thread, err) })
@@ -183,7 +183,7 @@ func (c *KafkaConsumer) commitAsync(thread *starlark.Thread, offsets map[tp]offs
 // consuming in a group (a commit from a stale generation fails with
 // CommitFailedError), else as a simple commit, as kafka-python's manual
 // assignment does. Retriable errors are retried until ctx ends.
-func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bool, offsets map[tp]offsetMeta) error {
+func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bool, offsets map[tp]offsetToCommit) error {
 	c.commitMu.Lock()
 	defer c.commitMu.Unlock()
 	byTopic := map[string][]kmsg.OffsetCommitRequestTopicPartition{}
@@ -216,7 +216,6 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		if err == nil {
 			err = commitResponseError(resp)
 		}
-		dbg("commit %s gen %d: %v", req.MemberID, req.Generation, err)
 		if err == nil {
 			return nil
 		}
@@ -232,7 +231,7 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		if ctx.Err() != nil {
 			return Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
 		}
-		if !kerr.IsRetriable(err) && !errors.Is(err, errNoCoordinator) {
+		if !kerr.IsRetriable(err) && !errors.Is(err, errConsumerNoCoordinator) {
 			return KafkaException(err)
 		}
 		select {
@@ -243,7 +242,7 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 	}
 }
 
-var errNoCoordinator = errors.New("no coordinator")
+var errConsumerNoCoordinator = errors.New("no coordinator")
 
 func commitResponseError(resp *kmsg.OffsetCommitResponse) error {
 	for _, t := range resp.Topics {
@@ -275,7 +274,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	if err := c.runQueue(thread); err != nil {
 		return nil, err
 	}
-	var om map[tp]offsetMeta
+	var om map[tp]offsetToCommit
 	if offsets == starlark.None {
 		om = c.consumedOffsets()
 	} else {
@@ -284,7 +283,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 			return nil, err
 		}
 	}
-	fut := newFuture(c.queue, c.await)
+	fut := newKafkaFuture(c.queue, c.await)
 	cb := callback
 	if cb == starlark.None && c.set.commitCallback != nil {
 		cb = c.set.commitCallback
@@ -318,15 +317,15 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	return fut, nil
 }
 
-// committedOffset is a committed offset as the group coordinator holds it.
-type committedOffset struct {
+// groupCommit is a committed offset as the group coordinator holds it.
+type groupCommit struct {
 	offset   int64
 	metadata string
 }
 
 // fetchCommitted asks the group coordinator for committed offsets; a
 // partition without one is absent from the result.
-func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[tp]committedOffset, error) {
+func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[tp]groupCommit, error) {
 	req := kmsg.NewPtrOffsetFetchRequest()
 	req.Group = c.set.groupID
 	byTopic := map[string][]int32{}
@@ -348,12 +347,12 @@ func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[t
 		return err
 	})
 	if errors.Is(err, kerr.GroupIDNotFound) {
-		return map[tp]committedOffset{}, nil // a group that never committed
+		return map[tp]groupCommit{}, nil // a group that never committed
 	}
 	if err != nil {
 		return nil, KafkaException(err)
 	}
-	out := map[tp]committedOffset{}
+	out := map[tp]groupCommit{}
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
 			if err := kerr.ErrorForCode(p.ErrorCode); err != nil {
@@ -364,7 +363,7 @@ func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[t
 				if p.Metadata != nil {
 					md = *p.Metadata
 				}
-				out[tp{t.Topic, p.Partition}] = committedOffset{p.Offset, md}
+				out[tp{t.Topic, p.Partition}] = groupCommit{p.Offset, md}
 			}
 		}
 	}
@@ -377,7 +376,7 @@ func (c *KafkaConsumer) pyCommitted(thread *starlark.Thread, b *starlark.Builtin
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition, "metadata?", &metadata, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
-	t, err := partitionArg(partition)
+	t, err := topicPartArg(partition)
 	if err != nil {
 		return nil, err
 	}
@@ -424,7 +423,7 @@ func (c *KafkaConsumer) pyPosition(thread *starlark.Thread, b *starlark.Builtin,
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
-	t, err := partitionArg(partition)
+	t, err := topicPartArg(partition)
 	if err != nil {
 		return nil, err
 	}
@@ -497,7 +496,7 @@ func (c *KafkaConsumer) pySeek(thread *starlark.Thread, b *starlark.Builtin, arg
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition, "offset", &offset); err != nil {
 		return nil, err
 	}
-	t, err := partitionArg(partition)
+	t, err := topicPartArg(partition)
 	if err != nil {
 		return nil, err
 	}
@@ -533,7 +532,7 @@ func (c *KafkaConsumer) seekToEnd(thread *starlark.Thread, args starlark.Tuple, 
 	if len(kwargs) > 0 {
 		return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
 	}
-	tps, err := partitionsArgs(args, "partitions must be TopicPartition namedtuples")
+	tps, err := topicPartArgs(args, "partitions must be TopicPartition namedtuples")
 	if err != nil {
 		return nil, err
 	}
@@ -576,14 +575,14 @@ func (c *KafkaConsumer) pySeekToEnd(thread *starlark.Thread, b *starlark.Builtin
 	return c.seekToEnd(thread, args, kwargs, b.Name(), -1)
 }
 
-// listed is one ListOffsets answer.
-type listed struct {
+// listedOffset is one ListOffsets answer.
+type listedOffset struct {
 	offset, timestamp int64
 }
 
 // listOffsets asks partition leaders for offsets by timestamp (-2: the
 // log start, -1: the end). It returns what it got and the first error.
-func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64) (map[tp]listed, error) {
+func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64) (map[tp]listedOffset, error) {
 	req := kmsg.NewPtrListOffsetsRequest()
 	req.ReplicaID = -1
 	if c.cfg.String("isolation_level") == "read_committed" {
@@ -609,7 +608,7 @@ func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64
 	if err != nil {
 		return nil, KafkaException(err)
 	}
-	out := map[tp]listed{}
+	out := map[tp]listedOffset{}
 	var first error
 	for _, t := range resp.Topics {
 		for _, p := range t.Partitions {
@@ -623,7 +622,7 @@ func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64
 				}
 				continue
 			}
-			out[key] = listed{p.Offset, p.Timestamp}
+			out[key] = listedOffset{p.Offset, p.Timestamp}
 		}
 	}
 	if first == nil && len(out) < len(stamps) {
@@ -634,9 +633,9 @@ func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64
 
 // listOffsetsRetrying retries retriable failures until request_timeout_ms,
 // then fails as kafka-python does.
-func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[tp]int64) (map[tp]listed, error) {
+func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[tp]int64) (map[tp]listedOffset, error) {
 	deadline := time.Now().Add(c.set.requestTimeout)
-	out := map[tp]listed{}
+	out := map[tp]listedOffset{}
 	for {
 		got, err := c.listOffsets(thread, stamps)
 		for t, l := range got {
@@ -646,7 +645,7 @@ func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[
 		if err == nil || len(stamps) == 0 {
 			return out, nil
 		}
-		if !isRetriable(err) {
+		if !retriableErr(err) {
 			return nil, err
 		}
 		if time.Now().Add(c.set.retryBackoff).After(deadline) {
@@ -658,8 +657,8 @@ func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[
 	}
 }
 
-// partitionListArg unpacks a list of TopicPartitions.
-func partitionListArg(v starlark.Value) ([]tp, error) {
+// topicPartListArg unpacks a list of TopicPartitions.
+func topicPartListArg(v starlark.Value) ([]tp, error) {
 	iter := starlark.Iterate(v)
 	if iter == nil {
 		return nil, Errorf(TypeError, "partitions must be a list of TopicPartition namedtuples")
@@ -668,7 +667,7 @@ func partitionListArg(v starlark.Value) ([]tp, error) {
 	var tps []tp
 	var x starlark.Value
 	for iter.Next(&x) {
-		t, err := partitionArg(x)
+		t, err := topicPartArg(x)
 		if err != nil {
 			return nil, err
 		}
@@ -682,7 +681,7 @@ func (c *KafkaConsumer) edgeOffsets(thread *starlark.Thread, b *starlark.Builtin
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partitions", &partitions, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
-	tps, err := partitionListArg(partitions)
+	tps, err := topicPartListArg(partitions)
 	if err != nil {
 		return nil, err
 	}
@@ -727,7 +726,7 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 	stamps := map[tp]int64{}
 	var order []tp
 	for _, item := range d.Items() {
-		t, err := partitionArg(item[0])
+		t, err := topicPartArg(item[0])
 		if err != nil {
 			return nil, err
 		}
@@ -766,7 +765,7 @@ func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition); err != nil {
 		return nil, err
 	}
-	t, err := partitionArg(partition)
+	t, err := topicPartArg(partition)
 	if err != nil {
 		return nil, err
 	}
@@ -783,8 +782,8 @@ func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin
 	return starlark.MakeInt64(ps.highwater), nil
 }
 
-// keyError is kafka-python's bare KeyError(TopicPartition(...)).
-func keyError(t tp) *Exception {
+// partitionKeyError is kafka-python's bare KeyError(TopicPartition(...)).
+func partitionKeyError(t tp) *Exception {
 	v := t.value()
 	return &Exception{Class: KeyError, Msg: Repr(v), Args: starlark.Tuple{v}}
 }
@@ -793,7 +792,7 @@ func (c *KafkaConsumer) pausing(thread *starlark.Thread, args starlark.Tuple, kw
 	if len(kwargs) > 0 {
 		return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
 	}
-	tps, err := partitionsArgs(args, "partitions must be TopicPartition namedtuples")
+	tps, err := topicPartArgs(args, "partitions must be TopicPartition namedtuples")
 	if err != nil {
 		return nil, err
 	}
@@ -804,7 +803,7 @@ func (c *KafkaConsumer) pausing(thread *starlark.Thread, args starlark.Tuple, kw
 	for _, t := range tps {
 		ps := c.parts[t]
 		if ps == nil {
-			return nil, keyError(t)
+			return nil, partitionKeyError(t)
 		}
 		pss = append(pss, ps)
 	}
@@ -816,9 +815,9 @@ func (c *KafkaConsumer) pausing(thread *starlark.Thread, args starlark.Tuple, kw
 	}
 	if c.cur != nil && len(tps) > 0 {
 		if pause {
-			c.cur.cl.PauseFetchPartitions(tpMap(tps))
+			c.cur.cl.PauseFetchPartitions(topicPartMap(tps))
 		} else {
-			c.cur.cl.ResumeFetchPartitions(tpMap(tps))
+			c.cur.cl.ResumeFetchPartitions(topicPartMap(tps))
 		}
 	}
 	return starlark.None, nil
@@ -842,7 +841,7 @@ func (c *KafkaConsumer) pyPaused(thread *starlark.Thread, b *starlark.Builtin, a
 			tps = append(tps, t)
 		}
 	}
-	return tpSet(tps), nil
+	return topicPartSet(tps), nil
 }
 
 func (c *KafkaConsumer) pyTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -19,11 +19,12 @@ import (
 // consumer that stops anywhere is resumed by the next one in the group
 // exactly after its last committed record: nothing lost, nothing twice.
 func TestConsumerCommitResume(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "cr", -1, 60, "m")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "cr", -1, 60, "m")
 	var all []string
 	for _, stop := range []int{7, 20, 1, 100} {
-		out := consume(t, boot, fmt.Sprintf(`
+		out := runConsumer(t, boot, fmt.Sprintf(`
 c = KafkaConsumer('cr', group_id='cr-g', auto_offset_reset='earliest', enable_auto_commit=False, consumer_timeout_ms=1500)
 n = 0
 for msg in c:
@@ -54,11 +55,12 @@ for msg in c:
 }
 
 // Auto-commit commits only what iteration yielded: a loop that stops
-// early leaves the rest for the next member; close(autocommit=False)
+// early leaves the rest for the next groupMember; close(autocommit=False)
 // commits nothing.
 func TestConsumerAutoCommit(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "ac", 0, 10, "m")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "ac", 0, 10, "m")
 	runConsumerCases(t, boot, []consumerCase{
 		{"auto-commit at close commits the yielded records", `
 c = KafkaConsumer('ac', group_id='ac-g', auto_offset_reset='earliest', consumer_timeout_ms=1500)
@@ -110,8 +112,9 @@ print(KafkaConsumer(group_id='ac-g4').committed(TopicPartition('ac', 0)))
 
 // commit, commit_async, committed, position and their errors.
 func TestConsumerCommits(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "cm", 0, 5, "m")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "cm", 0, 5, "m")
 	runConsumerCases(t, boot, []consumerCase{
 		{"explicit offsets and metadata", `
 tp = TopicPartition('cm', 0)
@@ -165,9 +168,10 @@ print(got)
 // A commit the coordinator rejects because the group moved on is
 // CommitFailedError, as in kafka-python.
 func TestConsumerCommitFailed(t *testing.T) {
+	t.Parallel()
 	b := testbroker.Embedded(t, kbroker.Config{})
 	boot := b.Bootstrap()
-	produceN(t, boot, "cf", 0, 3, "m")
+	produceValues(t, boot, "cf", 0, 3, "m")
 	b.Cluster().ControlKey(int16(kmsg.OffsetCommit), func(req kmsg.Request) (kmsg.Response, error, bool) {
 		r := req.(*kmsg.OffsetCommitRequest)
 		if r.Group != "cf-g" {
@@ -187,7 +191,7 @@ func TestConsumerCommitFailed(t *testing.T) {
 		}
 		return resp, nil, true
 	})
-	got := consume(t, boot, `
+	got := runConsumer(t, boot, `
 c = KafkaConsumer('cf', group_id='cf-g', auto_offset_reset='earliest', enable_auto_commit=False, consumer_timeout_ms=2000)
 print(next(c).value)
 f = c.commit_async()
@@ -203,13 +207,14 @@ c.commit()
 // seek, seek_to_*, position, highwater, beginning/end offsets and
 // offsets_for_times.
 func TestConsumerSeekAndOffsets(t *testing.T) {
-	boot := testBootstrap(t)
+	t.Parallel()
+	boot := consBroker(t)
 	base := time.UnixMilli(1700000000000)
 	var recs []*kgo.Record
 	for i := 0; i < 6; i++ {
 		recs = append(recs, &kgo.Record{Partition: 0, Value: []byte(fmt.Sprintf("v%d", i)), Timestamp: base.Add(time.Duration(i) * time.Second)})
 	}
-	produce(t, boot, "sk", recs...)
+	produceRecords(t, boot, "sk", recs...)
 	runConsumerCases(t, boot, []consumerCase{
 		{"seek and queries", `
 tp, tp1 = TopicPartition('sk', 0), TopicPartition('sk', 1)
@@ -272,9 +277,10 @@ print([m.value for m in c])
 // pause() stops a partition's records (also those already fetched) until
 // resume(); paused() lists them.
 func TestConsumerPauseResume(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "pr", 0, 4, "a")
-	produceN(t, boot, "pr", 1, 4, "b")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "pr", 0, 4, "a")
+	produceValues(t, boot, "pr", 1, 4, "b")
 	runConsumerCases(t, boot, []consumerCase{
 		{"pause and resume", `
 p0, p1 = TopicPartition('pr', 0), TopicPartition('pr', 1)
@@ -300,27 +306,29 @@ set() [1, 2, 3]
 // A pattern subscription picks up topics created later (after
 // metadata_max_age_ms), in a group and without one.
 func TestConsumerPatternNewTopic(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "pat-one", 0, 1, "one")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "pat-one", 0, 1, "one")
 	for _, group := range []string{"'pat-g'", "None"} {
 		name := "grp"
 		if group == "None" {
 			name = "nogrp"
 		}
 		t.Run("group_id="+group, func(t *testing.T) {
-			r := newScriptRun(boot)
+			t.Parallel()
+			r := newConsScript(boot)
 			done := make(chan error, 1)
 			go func() {
-				done <- r.execConsumer(context.Background(), fmt.Sprintf(`
-c = KafkaConsumer(group_id=%s, auto_offset_reset='earliest', metadata_max_age_ms=300, consumer_timeout_ms=3000)
+				done <- r.exec(context.Background(), fmt.Sprintf(`
+c = KafkaConsumer(group_id=%s, auto_offset_reset='earliest', metadata_max_age_ms=300, consumer_timeout_ms=2000)
 c.subscribe(pattern='pat-(one|%s-.*)')
 print(sorted([m.topic for m in c]))
 print(sorted(c.subscription()))
-`, group, name))
+`, group, name), nil)
 			}()
 			time.Sleep(time.Second)
 			topic := "pat-" + name + "-two"
-			produceN(t, boot, topic, 0, 2, "two")
+			produceValues(t, boot, topic, 0, 2, "two")
 			if err := <-done; err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,7 @@ package builtins
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,7 +18,7 @@ import (
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
-// groupMember is a kstar process consuming in a group; it prints
+// groupMemberScript is a kstar process consuming in a group; it prints
 // "assigned P P ..." on each assignment and "got P OFFSET VALUE" per
 // record (committing after each).
 const groupMemberScript = `
@@ -36,23 +37,25 @@ for msg in consumer:
     consumer.commit()
 `
 
-type member struct {
-	name string
-	cmd  *exec.Cmd
-	mu   sync.Mutex
-	assn []string // latest assignment
-	got  []string // "partition value"
-	done chan error
+// groupMember is one running member process and what it printed.
+type groupMember struct {
+	name   string
+	cmd    *exec.Cmd
+	mu     sync.Mutex
+	assn   []string // latest assignment
+	got    []string // "partition value"
+	done   chan error
+	stderr bytes.Buffer
 }
 
-func (m *member) assignment() []string {
+func (m *groupMember) assignment() []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.assn
 }
 
-// buildKstar builds the kstar command for process tests.
-func buildKstar(t *testing.T) string {
+// buildKstarBinary builds the kstar command for process tests.
+func buildKstarBinary(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "kstar")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/kstar-dev/kstar/cmd/kstar").CombinedOutput()
@@ -62,11 +65,11 @@ func buildKstar(t *testing.T) string {
 	return bin
 }
 
-func startMember(t *testing.T, bin, script, boot, name string) *member {
+func startGroupMember(t *testing.T, bin, script, boot, name string) *groupMember {
 	t.Helper()
-	m := &member{name: name, done: make(chan error, 1)}
+	m := &groupMember{name: name, done: make(chan error, 1)}
 	m.cmd = exec.Command(bin, script, boot)
-	m.cmd.Stderr = os.Stderr
+	m.cmd.Stderr = &m.stderr
 	out, err := m.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -89,12 +92,17 @@ func startMember(t *testing.T, bin, script, boot, name string) *member {
 		}
 		m.done <- m.cmd.Wait()
 	}()
-	t.Cleanup(func() { _ = m.cmd.Process.Kill() })
+	t.Cleanup(func() {
+		_ = m.cmd.Process.Kill()
+		if t.Failed() {
+			t.Logf("member %s stderr:\n%s", m.name, m.stderr.String())
+		}
+	})
 	return m
 }
 
 // waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for !cond() {
@@ -107,7 +115,7 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 
 // sharing reports whether the members' latest assignments split all
 // partitions between them, each getting some.
-func sharing(members []*member, partitions int) bool {
+func shareAll(members []*groupMember, partitions int) bool {
 	seen := map[string]bool{}
 	for _, m := range members {
 		a := m.assignment()
@@ -130,25 +138,25 @@ func sharing(members []*member, partitions int) bool {
 // each record nothing is lost or read twice.
 func TestConsumerGroupProcesses(t *testing.T) {
 	t.Parallel()
-	bin := buildKstar(t)
+	bin := buildKstarBinary(t)
 	boot := testbroker.Embedded(t, kbroker.Config{Partitions: 6}).Bootstrap()
 	script := filepath.Join(t.TempDir(), "member.py")
 	if err := os.WriteFile(script, []byte(groupMemberScript), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	produceN(t, boot, "work", -1, 6, "warm-") // creates the topic
-	members := []*member{
-		startMember(t, bin, script, boot, "a"),
-		startMember(t, bin, script, boot, "b"),
-		startMember(t, bin, script, boot, "c"),
+	produceValues(t, boot, "work", -1, 6, "warm-") // creates the topic
+	members := []*groupMember{
+		startGroupMember(t, bin, script, boot, "a"),
+		startGroupMember(t, bin, script, boot, "b"),
+		startGroupMember(t, bin, script, boot, "c"),
 	}
-	waitFor(t, "three members sharing 6 partitions", 20*time.Second, func() bool { return sharing(members, 6) })
+	waitUntil(t, "three members sharing 6 partitions", 20*time.Second, func() bool { return shareAll(members, 6) })
 	for _, m := range members {
 		if n := len(m.assignment()); n != 2 {
 			t.Errorf("member %s has %d partitions, want 2", m.name, n)
 		}
 	}
-	total := func(ms []*member) int {
+	total := func(ms []*groupMember) int {
 		n := 0
 		for _, m := range ms {
 			m.mu.Lock()
@@ -157,8 +165,8 @@ func TestConsumerGroupProcesses(t *testing.T) {
 		}
 		return n
 	}
-	produceN(t, boot, "work", -1, 60, "one-")
-	waitFor(t, "66 records", 20*time.Second, func() bool { return total(members) >= 66 })
+	produceValues(t, boot, "work", -1, 60, "one-")
+	waitUntil(t, "66 records", 20*time.Second, func() bool { return total(members) >= 66 })
 	// Each member only saw records of its own partitions.
 	for _, m := range members {
 		own := map[string]bool{}
@@ -183,17 +191,17 @@ func TestConsumerGroupProcesses(t *testing.T) {
 		t.Errorf("a exited with %v, want status 130 (KeyboardInterrupt)", err)
 	}
 	rest := members[1:]
-	waitFor(t, "b and c taking a's partitions", 20*time.Second, func() bool { return sharing(rest, 6) })
-	produceN(t, boot, "work", -1, 60, "two-")
-	waitFor(t, "126 records", 20*time.Second, func() bool { return total(members) >= 126 })
+	waitUntil(t, "b and c taking a's partitions", 20*time.Second, func() bool { return shareAll(rest, 6) })
+	produceValues(t, boot, "work", -1, 60, "two-")
+	waitUntil(t, "126 records", 20*time.Second, func() bool { return total(members) >= 126 })
 
 	// b is killed: no goodbye; c takes over after b's session times out.
 	time.Sleep(200 * time.Millisecond)
 	_ = members[1].cmd.Process.Kill()
 	<-members[1].done
-	waitFor(t, "c owning all partitions", 20*time.Second, func() bool { return sharing(rest[1:], 6) })
-	produceN(t, boot, "work", -1, 60, "three-")
-	waitFor(t, "186 records", 20*time.Second, func() bool { return total(members) >= 186 })
+	waitUntil(t, "c owning all partitions", 20*time.Second, func() bool { return shareAll(rest[1:], 6) })
+	produceValues(t, boot, "work", -1, 60, "three-")
+	waitUntil(t, "186 records", 20*time.Second, func() bool { return total(members) >= 186 })
 	time.Sleep(300 * time.Millisecond)
 
 	seen := map[string]int{}

@@ -56,6 +56,12 @@ var consumerRecordIndex = func() map[string]int {
 // when the consumer has deserializers.
 type ConsumerRecord struct {
 	rec *kgo.Record
+	// more is nil for a plain fetched record (16 bytes per record).
+	more *recordValues
+}
+
+// recordValues are the values of a record that differ from its raw bytes.
+type recordValues struct {
 	// key and value are the deserialized key and value; nil means the raw
 	// bytes (None when the record has none).
 	key, value starlark.Value
@@ -76,18 +82,21 @@ var (
 // newConsumerRecord wraps a fetched record; key and value are the
 // deserialized values, or nil for the raw bytes.
 func newConsumerRecord(r *kgo.Record, key, value starlark.Value) *ConsumerRecord {
-	return &ConsumerRecord{rec: r, key: key, value: value}
+	if key == nil && value == nil {
+		return &ConsumerRecord{rec: r}
+	}
+	return &ConsumerRecord{rec: r, more: &recordValues{key: key, value: value}}
 }
 
 // Record returns the franz-go record behind the value (nil for a record
 // made by the script).
 func (cr *ConsumerRecord) Record() *kgo.Record { return cr.rec }
 
-// bytesValue returns b as Starlark bytes without copying, or None for nil.
+// recordBytes returns b as Starlark bytes without copying, or None for nil.
 // franz-go allocates a fresh buffer for every fetch response and every
-// decompressed batch (kstar never gives it buffer pools), so the record's
+// decompressed fetchBatch (kstar never gives it buffer pools), so the record's
 // slices are never written again and may back immutable bytes.
-func bytesValue(b []byte) starlark.Value {
+func recordBytes(b []byte) starlark.Value {
 	if b == nil {
 		return starlark.None
 	}
@@ -97,8 +106,8 @@ func bytesValue(b []byte) starlark.Value {
 	return starlark.Bytes(unsafe.String(&b[0], len(b)))
 }
 
-// sizeOf is kafka-python's serialized size: -1 for None.
-func sizeOf(b []byte) starlark.Value {
+// serializedSize is kafka-python's serialized size: -1 for None.
+func serializedSize(b []byte) starlark.Value {
 	if b == nil {
 		return starlark.MakeInt(-1)
 	}
@@ -107,8 +116,8 @@ func sizeOf(b []byte) starlark.Value {
 
 // field returns the i'th field's value.
 func (cr *ConsumerRecord) field(i int) starlark.Value {
-	if cr.fixed != nil {
-		return cr.fixed[i]
+	if cr.more != nil && cr.more.fixed != nil {
+		return cr.more.fixed[i]
 	}
 	r := cr.rec
 	switch i {
@@ -129,38 +138,38 @@ func (cr *ConsumerRecord) field(i int) starlark.Value {
 		}
 		return starlark.None
 	case crKey:
-		if cr.key != nil {
-			return cr.key
+		if cr.more != nil && cr.more.key != nil {
+			return cr.more.key
 		}
-		return bytesValue(r.Key)
+		return recordBytes(r.Key)
 	case crValue:
-		if cr.value != nil {
-			return cr.value
+		if cr.more != nil && cr.more.value != nil {
+			return cr.more.value
 		}
-		return bytesValue(r.Value)
+		return recordBytes(r.Value)
 	case crHeaders:
 		headers := make([]starlark.Value, len(r.Headers))
 		for j, h := range r.Headers {
-			headers[j] = starlark.Tuple{starlark.String(h.Key), bytesValue(h.Value)}
+			headers[j] = starlark.Tuple{starlark.String(h.Key), recordBytes(h.Value)}
 		}
 		return starlark.NewList(headers)
 	case crChecksum:
 		// Record batches (message format v2, Kafka >= 0.11) carry one CRC
-		// per batch, and kafka-python reports None for them.
+		// per fetchBatch, and kafka-python reports None for them.
 		return starlark.None
 	case crKeySize:
-		return sizeOf(r.Key)
+		return serializedSize(r.Key)
 	case crValueSize:
-		return sizeOf(r.Value)
+		return serializedSize(r.Value)
 	case crHeaderSize:
-		return headerSize(r.Headers)
+		return serializedHeaderSize(r.Headers)
 	}
 	panic("ConsumerRecord: no field " + string(rune('0'+i)))
 }
 
-// headerSize is kafka-python's serialized_header_size: the UTF-8 length of
+// serializedHeaderSize is kafka-python's serialized_header_size: the UTF-8 length of
 // every key plus the length of every value, -1 when there are no headers.
-func headerSize(headers []kgo.RecordHeader) starlark.Value {
+func serializedHeaderSize(headers []kgo.RecordHeader) starlark.Value {
 	if len(headers) == 0 {
 		return starlark.MakeInt(-1)
 	}
@@ -231,6 +240,18 @@ func (cr *ConsumerRecord) Slice(start, end, step int) starlark.Value {
 // Attr returns a field, or one of the namedtuple helpers _fields,
 // _asdict and _replace.
 func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
+	switch name { // the hot fields first, without a map lookup
+	case "value":
+		return cr.field(crValue), nil
+	case "key":
+		return cr.field(crKey), nil
+	case "offset":
+		return cr.field(crOffset), nil
+	case "partition":
+		return cr.field(crPartition), nil
+	case "topic":
+		return cr.field(crTopic), nil
+	}
 	if i, ok := consumerRecordIndex[name]; ok {
 		return cr.field(i), nil
 	}
@@ -280,7 +301,7 @@ func (cr *ConsumerRecord) replace(thread *starlark.Thread, b *starlark.Builtin, 
 		}
 		values[i] = kv[1]
 	}
-	return &ConsumerRecord{fixed: values}, nil
+	return &ConsumerRecord{more: &recordValues{fixed: values}}, nil
 }
 
 // ConsumerRecordClass is kafka.consumer.fetcher.ConsumerRecord: calling it
@@ -305,7 +326,7 @@ func (*consumerRecordClass) CallInternal(thread *starlark.Thread, args starlark.
 	if err != nil {
 		return nil, err
 	}
-	return &ConsumerRecord{fixed: nt.(*NamedTuple).Values()}, nil
+	return &ConsumerRecord{more: &recordValues{fixed: nt.(*NamedTuple).Values()}}, nil
 }
 
 // consumerRecordTuple parses ConsumerRecord(...) arguments.

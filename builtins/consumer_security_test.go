@@ -22,12 +22,11 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
-
 )
 
-// secureCluster starts a kfake cluster with TLS/SASL options directly (the
+// secureBroker starts a kfake cluster with TLS/SASL options directly (the
 // embedded broker's start-up check speaks plaintext).
-func secureCluster(t *testing.T, opts ...kfake.Opt) string {
+func secureBroker(t *testing.T, opts ...kfake.Opt) string {
 	t.Helper()
 	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(),
 		kfake.DefaultNumPartitions(3), kfake.GroupMinSessionTimeout(100 * time.Millisecond)}, opts...)...)
@@ -38,9 +37,9 @@ func secureCluster(t *testing.T, opts ...kfake.Opt) string {
 	return strings.Join(c.ListenAddrs(), ",")
 }
 
-// testCA makes a CA and a server certificate for 127.0.0.1; it returns
+// testTLSCA makes a CA and a server certificate for 127.0.0.1; it returns
 // the server's TLS config and the path of the CA's PEM file.
-func testCA(t *testing.T) (*tls.Config, string) {
+func testTLSCA(t *testing.T) (*tls.Config, string) {
 	t.Helper()
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	caTmpl := &x509.Certificate{
@@ -75,8 +74,8 @@ func testCA(t *testing.T) (*tls.Config, string) {
 // TopicAuthorizationFailedError from iteration.
 func TestConsumerSecurity(t *testing.T) {
 	t.Parallel()
-	serverTLS, caFile := testCA(t)
-	boot := secureCluster(t,
+	serverTLS, caFile := testTLSCA(t)
+	boot := secureBroker(t,
 		kfake.TLS(serverTLS), kfake.EnableSASL(), kfake.EnableACLs(),
 		kfake.Superuser("PLAIN", "alice", "alice-pw"),
 		kfake.Superuser("SCRAM-SHA-256", "bob", "bob-pw"),
@@ -87,7 +86,7 @@ func TestConsumerSecurity(t *testing.T) {
 	roots := x509.NewCertPool()
 	pemData, _ := os.ReadFile(caFile)
 	roots.AppendCertsFromPEM(pemData)
-	produceN(t, boot, "sec", 0, 3, "s",
+	produceValues(t, boot, "sec", 0, 3, "s",
 		kgo.DialTLSConfig(&tls.Config{RootCAs: roots}), kgo.SASL(plain.Auth{User: "alice", Pass: "alice-pw"}.AsMechanism()))
 	_ = scram.Auth{}
 	for _, c := range []struct{ name, extra, want string }{
@@ -100,7 +99,7 @@ func TestConsumerSecurity(t *testing.T) {
 			"ERROR NoBrokersAvailable"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := consume(t, boot, fmt.Sprintf(`
+			got := runConsumer(t, boot, fmt.Sprintf(`
 c = KafkaConsumer('sec', security_protocol='SASL_SSL', ssl_cafile=%q, auto_offset_reset='earliest', consumer_timeout_ms=1500, %s)
 print([m.value for m in c])
 `, caFile, c.extra))
@@ -111,7 +110,7 @@ print([m.value for m in c])
 	}
 	// Plain TLS against a TLS listener that requires SASL is refused; a
 	// TLS client without the CA does not trust the broker.
-	got := consume(t, boot, `KafkaConsumer(security_protocol='SSL', api_version_auto_timeout_ms=1000)`)
+	got := runConsumer(t, boot, `KafkaConsumer(security_protocol='SSL', api_version_auto_timeout_ms=1000)`)
 	if !strings.Contains(got, "ERROR NoBrokersAvailable") {
 		t.Errorf("untrusted: %q", got)
 	}
@@ -120,13 +119,13 @@ print([m.value for m in c])
 // SSL without SASL, with ssl_check_hostname.
 func TestConsumerTLS(t *testing.T) {
 	t.Parallel()
-	serverTLS, caFile := testCA(t)
-	boot := secureCluster(t, kfake.TLS(serverTLS))
+	serverTLS, caFile := testTLSCA(t)
+	boot := secureBroker(t, kfake.TLS(serverTLS))
 	roots := x509.NewCertPool()
 	pemData, _ := os.ReadFile(caFile)
 	roots.AppendCertsFromPEM(pemData)
-	produceN(t, boot, "tls", 0, 2, "t", kgo.DialTLSConfig(&tls.Config{RootCAs: roots}))
-	got := consume(t, boot, fmt.Sprintf(`
+	produceValues(t, boot, "tls", 0, 2, "t", kgo.DialTLSConfig(&tls.Config{RootCAs: roots}))
+	got := runConsumer(t, boot, fmt.Sprintf(`
 c = KafkaConsumer('tls', group_id='tls-g', security_protocol='SSL', ssl_cafile=%q, ssl_check_hostname=True, auto_offset_reset='earliest', consumer_timeout_ms=1500)
 print([m.value for m in c])
 c.commit()

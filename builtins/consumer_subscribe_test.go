@@ -13,7 +13,8 @@ import (
 // subscribe/assign errors and states, as kafka-python (3.0's exception
 // classes where 2.0.2 used bare asserts).
 func TestConsumerSubscribeErrors(t *testing.T) {
-	boot := testBootstrap(t)
+	t.Parallel()
+	boot := consBroker(t)
 	mixed := "ERROR IllegalStateError: You must choose only one way to configure your consumer: (1) subscribe to specific topics by name, (2) subscribe to topics matching a regex pattern, (3) assign itself specific topic-partitions."
 	runConsumerCases(t, boot, []consumerCase{
 		{"assign after subscribe", `
@@ -62,13 +63,14 @@ set()
 	})
 }
 
-// A group member's listener hears of its partitions on the script's
+// A group groupMember's listener hears of its partitions on the script's
 // thread: revoked set() then assigned on the first join; when a second
-// member joins, revoked (after the auto-commit) then assigned with its
+// groupMember joins, revoked (after the auto-commit) then assigned with its
 // share.
 func TestConsumerGroupRebalance(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "rb", -1, 30, "m")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "rb", -1, 30, "m")
 	var other *kgo.Client
 	defer func() {
 		if other != nil {
@@ -92,7 +94,7 @@ func TestConsumerGroupRebalance(t *testing.T) {
 		}()
 		return starlark.None, nil
 	})
-	got := consumeWith(t, boot, starlark.StringDict{"joined": joined}, `
+	got := runConsumerWith(t, boot, starlark.StringDict{"joined": joined}, `
 events = []
 def revoked(tps):
     events.append(('revoked', sorted([tp.partition for tp in tps])))

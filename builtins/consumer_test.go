@@ -3,6 +3,7 @@ package builtins
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +21,7 @@ func runConsumerCases(t *testing.T, boot string, cases []consumerCase) {
 	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := normaliseOutput(consume(t, boot, c.src))
+			got := consNormalise(runConsumer(t, boot, c.src))
 			if strings.TrimSpace(got) != strings.TrimSpace(c.want) {
 				t.Errorf("script:\n%s\n--- got ---\n%s\n--- want ---\n%s", c.src, got, c.want)
 			}
@@ -31,6 +32,7 @@ func runConsumerCases(t *testing.T, boot string, cases []consumerCase) {
 // Construction fails on a bad config before any connection is made, with
 // kafka-python's exception naming the key.
 func TestConsumerConfigErrors(t *testing.T) {
+	t.Parallel()
 	const nowhere = "127.0.0.1:1"
 	runConsumerCases(t, nowhere, []consumerCase{
 		{"unknown key, set form, did you mean", `KafkaConsumer(auto_offset_rest='earliest')`,
@@ -72,7 +74,8 @@ func TestConsumerConfigErrors(t *testing.T) {
 
 // The consumer's config carries kafka-python's defaults.
 func TestConsumerDefaults(t *testing.T) {
-	boot := testBootstrap(t)
+	t.Parallel()
+	boot := consBroker(t)
 	runConsumerCases(t, boot, []consumerCase{
 		{"defaults", `
 c = KafkaConsumer()
@@ -108,9 +111,10 @@ True
 // ConsumerRecord has kafka-python 2.0.2's fields, repr and tuple
 // behaviour.
 func TestConsumerRecord(t *testing.T) {
-	boot := testBootstrap(t)
+	t.Parallel()
+	boot := consBroker(t)
 	ts := time.UnixMilli(1563437749438) // normalised to <TS> in the output
-	produce(t, boot, "rec",
+	produceRecords(t, boot, "rec",
 		&kgo.Record{Partition: 0, Key: []byte("k1"), Value: []byte("hello"), Timestamp: ts,
 			Headers: []kgo.RecordHeader{{Key: "h", Value: []byte("v")}, {Key: "é", Value: nil}}},
 		&kgo.Record{Partition: 0, Value: []byte("message0"), Timestamp: ts},
@@ -118,7 +122,7 @@ func TestConsumerRecord(t *testing.T) {
 	)
 	runConsumerCases(t, boot, []consumerCase{
 		{"repr and fields", `
-c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=2000)
+c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=500)
 recs = list(c)
 for r in recs:
     print(r)
@@ -146,11 +150,11 @@ True False True
 ConsumerRecord(topic='rec', partition=0, offset=0, timestamp=<TS>, timestamp_type=0, key=b'k1', value=b'x', headers=[('h', b'v'), ('é', None)], checksum=None, serialized_key_size=2, serialized_value_size=5, serialized_header_size=4)
 `},
 		{"unhashable like a namedtuple with a list", `
-c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=2000)
+c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=500)
 print({next(c): 1})
 `, "ERROR TypeError: unhashable type: 'list'"},
 		{"deserialized values print as Python would", `
-c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=2000,
+c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=500,
                   key_deserializer=lambda k: k, value_deserializer=lambda v: {'len': len(v) if v != None else None})
 for r in c:
     print(r.key, r.value, r.serialized_value_size)
@@ -162,59 +166,44 @@ b'k' {'len': None} -1
 	})
 }
 
-// produce writes records with a franz-go producer (their Partition is
-// used as is).
-func produce(t testing.TB, bootstrap, topic string, recs ...*kgo.Record) {
-	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...), kgo.AllowAutoTopicCreation(),
-		kgo.DefaultProduceTopic(topic), kgo.RecordPartitioner(kgo.ManualPartitioner()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cl.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // Iteration: consumer_timeout_ms ends a loop that long after the last
 // record (the clock restarts on each record), the consumer can be
 // iterated again, and next() works.
 func TestConsumerIteration(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "it", 0, 1, "first")
-	r := newScriptRun(boot)
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "it", 0, 1, "first")
+	r := newConsScript(boot)
 	done := make(chan error, 1)
 	go func() {
-		done <- r.execConsumer(context.Background(), `
-c = KafkaConsumer('it', group_id='it-g', auto_offset_reset='earliest', consumer_timeout_ms=1000)
+		done <- r.exec(context.Background(), `
+c = KafkaConsumer('it', group_id='it-g', auto_offset_reset='earliest', consumer_timeout_ms=700)
 start = time.time()
 got = [m.value for m in c]
 d = time.time() - start
-print(len(got), got[0], got[-1], 'longer than the timeout', d > 2.5)
+print(len(got), got[0], got[-1], 'longer than the timeout', d > 1.5)
 start = time.time()
 print('again', list(c))
 d = time.time() - start
-print('waited the timeout', d > 0.9 and d < 3)
+print('waited the timeout', d > 0.6 and d < 3)
 print('next', next(c, 'default'))
-`)
+`, nil)
 	}()
-	// A record every 300ms for 3s: less than the timeout apart.
-	for i := 0; i < 10; i++ {
-		time.Sleep(300 * time.Millisecond)
-		produceN(t, boot, "it", 0, 1, fmt.Sprintf("r%d-", i))
+	// A record every 250ms for 2s: less than the timeout apart.
+	for i := 0; i < 8; i++ {
+		time.Sleep(250 * time.Millisecond)
+		produceValues(t, boot, "it", 0, 1, fmt.Sprintf("r%d-", i))
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	want := `11 b'first0' b'r9-0' longer than the timeout True
+	want := `9 b'first0' b'r7-0' longer than the timeout True
 again []
 waited the timeout True
 next default
 `
-	if got := normaliseOutput(r.out.String()); got != want {
+	if got := consNormalise(r.out.String()); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
@@ -222,8 +211,9 @@ next default
 // auto_offset_reset='latest' (the default) starts after what was
 // written before; 'earliest' at the start.
 func TestConsumerResetPolicy(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "rp", 0, 3, "old")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "rp", 0, 3, "old")
 	runConsumerCases(t, boot, []consumerCase{{"latest and earliest", `
 tp = TopicPartition('rp', 0)
 latest = KafkaConsumer(consumer_timeout_ms=500)
@@ -245,20 +235,21 @@ ERROR NoOffsetForPartitionError: TopicPartition(topic='rp', partition=0)
 // Cancelling the execution (Ctrl-C) stops an iteration that waits for
 // records, promptly, with KeyboardInterrupt.
 func TestConsumerIterationCancel(t *testing.T) {
-	boot := testBootstrap(t)
-	r := newScriptRun(boot)
+	t.Parallel()
+	boot := consBroker(t)
+	r := newConsScript(boot)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	go func() {
 		time.Sleep(500 * time.Millisecond)
 		cancel(ErrKeyboardInterrupt)
 	}()
 	start := time.Now()
-	err := r.execConsumer(ctx, `
+	err := r.exec(ctx, `
 c = KafkaConsumer('idle', auto_offset_reset='earliest')
 for msg in c:
     print(msg)
 print('not reached')
-`)
+`, nil)
 	if e := AsException(err); e == nil || e.Class != KeyboardInterrupt {
 		t.Fatalf("got %v, want KeyboardInterrupt", err)
 	}
@@ -273,9 +264,10 @@ print('not reached')
 // poll() returns {TopicPartition: [ConsumerRecord]} with at most
 // max_records records, and checks its arguments as kafka-python 3.0 does.
 func TestConsumerPoll(t *testing.T) {
-	boot := testBootstrap(t)
-	produceN(t, boot, "pl", 0, 5, "a")
-	produceN(t, boot, "pl", 1, 5, "b")
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "pl", 0, 5, "a")
+	produceValues(t, boot, "pl", 1, 5, "b")
 	runConsumerCases(t, boot, []consumerCase{
 		{"shape and max_records", `
 c = KafkaConsumer('pl', auto_offset_reset='earliest')
@@ -321,4 +313,38 @@ ERROR IllegalStateError: KafkaConsumer is closed
 `},
 		{"nothing assigned", `print(KafkaConsumer(consumer_timeout_ms=300).poll(timeout_ms=200), list(KafkaConsumer(consumer_timeout_ms=300)))`, "{} []"},
 	})
+}
+
+// docs/consumer-config.md holds the consumer's key table as
+// ConsumerConfigTable renders it; every key says what kstar does with it.
+// KSTAR_UPDATE_DOCS=1 rewrites the table.
+func TestConsumerConfigDoc(t *testing.T) {
+	t.Parallel()
+	table := ConsumerConfigTable()
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
+		if strings.HasSuffix(line, "|  |") {
+			t.Errorf("undocumented key: %s", line)
+		}
+	}
+	const file = "../docs/consumer-config.md"
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	start := strings.Index(doc, "| key | default | in kstar |")
+	end := strings.Index(doc, "<!-- end of table -->")
+	if start < 0 || end < start {
+		t.Fatalf("%s has no table followed by <!-- end of table -->", file)
+	}
+	if doc[start:end] == table {
+		return
+	}
+	if os.Getenv("KSTAR_UPDATE_DOCS") != "" {
+		if err := os.WriteFile(file, []byte(doc[:start]+table+doc[end:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s is out of date; run with KSTAR_UPDATE_DOCS=1", file)
 }

@@ -27,15 +27,15 @@ import (
 // BlackholeProduce (acknowledge without storing) so the broker is less
 // of a bottleneck for both sides.
 
-func BenchmarkProducerScript(b *testing.B) { benchScript(b, false, "v") }
+func BenchmarkProducerScript(b *testing.B) { prodBenchScript(b, false, "v") }
 func BenchmarkProducerJSON(b *testing.B) {
-	benchScript(b, false, "{'id': i, 'payload': 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}")
+	prodBenchScript(b, false, "{'id': i, 'payload': 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'}")
 }
-func BenchmarkProducerNative(b *testing.B)          { benchNative(b, false) }
-func BenchmarkProducerScriptBlackhole(b *testing.B) { benchScript(b, true, "v") }
-func BenchmarkProducerNativeBlackhole(b *testing.B) { benchNative(b, true) }
+func BenchmarkProducerNative(b *testing.B)          { prodBenchNative(b, false) }
+func BenchmarkProducerScriptBlackhole(b *testing.B) { prodBenchScript(b, true, "v") }
+func BenchmarkProducerNativeBlackhole(b *testing.B) { prodBenchNative(b, true) }
 
-func benchBroker(b *testing.B, blackhole bool) string {
+func prodBenchBroker(b *testing.B, blackhole bool) string {
 	cfg := kbroker.Config{}
 	if blackhole {
 		cfg.Options = []kfake.Opt{kfake.BlackholeProduce()}
@@ -43,8 +43,8 @@ func benchBroker(b *testing.B, blackhole bool) string {
 	return testbroker.Embedded(b, cfg).Bootstrap()
 }
 
-func benchScript(b *testing.B, blackhole bool, value string) {
-	boot := benchBroker(b, blackhole)
+func prodBenchScript(b *testing.B, blackhole bool, value string) {
+	boot := prodBenchBroker(b, blackhole)
 	serializer, warm := "", "v"
 	if value != "v" {
 		serializer, warm = ", value_serializer=lambda v: json.dumps(v)", "{'warm': 1}"
@@ -88,10 +88,10 @@ func benchPredeclared(r *scriptRun, boot string) starlark.StringDict {
 	return predeclared
 }
 
-// benchNative produces with franz-go using the options of a kstar
+// prodBenchNative produces with franz-go using the options of a kstar
 // producer's client.
-func benchNative(b *testing.B, blackhole bool) {
-	boot := benchBroker(b, blackhole)
+func prodBenchNative(b *testing.B, blackhole bool) {
+	boot := prodBenchBroker(b, blackhole)
 	r := newScriptRun(boot)
 	p, err := newKafkaProducer(r.thread, []starlark.Tuple{{starlark.String("bootstrap_servers"), starlark.String(boot)}})
 	if err != nil {

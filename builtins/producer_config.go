@@ -49,7 +49,7 @@ var producerKeyDocs = map[string]string{
 	"enable_idempotence":                    "on by default (`kgo.DisableIdempotentWrite` when off); an explicit True conflicting with acks/retries/max_in_flight is a KafkaConfigurationError",
 	"transactional_id":                      "`kgo.TransactionalID`: enables init/begin/commit/abort_transaction",
 	"transaction_timeout_ms":                "`kgo.TransactionTimeout`",
-	"delivery_timeout_ms":                   "`kgo.RecordDeliveryTimeout`: a record not acknowledged within it fails with KafkaTimeoutError",
+	"delivery_timeout_ms":                   "a record not acknowledged within it after `send` fails with KafkaTimeoutError (a deadline on the record's context; with idempotence, `kgo.AllowIdempotentProduceCancellation` lets it fail a request a hung broker never answers)",
 	"compression_type":                      "`kgo.ProducerBatchCompression`: None, 'gzip', 'snappy', 'lz4', 'zstd'; anything else is `ValueError: Not supported codec: x`",
 	"retries":                               "`kgo.RecordRetries` (inf: unlimited within delivery_timeout_ms); 0 without enable_idempotence turns idempotence off",
 	"linger_ms":                             "`kgo.ProducerLinger`",
@@ -121,11 +121,15 @@ func ProducerConfigTable() string {
 		def := Repr(k.Default)
 		switch k.Name {
 		case "bootstrap_servers":
-			def = "None (the host's default, `localhost:9092`)"
+			def = "None (the host's default, localhost:9092)"
 		case "client_id":
-			def = "None (`'kafka-python-producer-N'`)"
+			def = "None ('kafka-python-producer-N')"
 		case "partitioner":
 			def = "None (DefaultPartitioner)"
+		case "retries":
+			def = "float('inf')"
+		case "bootstrap_topics_filter":
+			def = "set()"
 		case "selector":
 			def = "None (selectors.DefaultSelector)"
 		case "kafka_client":

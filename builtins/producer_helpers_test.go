@@ -65,19 +65,19 @@ func (r *scriptRun) exec(ctx context.Context, src string) error {
 	_, err := starlark.ExecFileOptions(producerScriptOptions, r.thread, "test.star", src, predeclared)
 	stop()
 	r.env.SetContext(context.Background())
-	if serr := r.env.Shutdown(r.thread, testShutdownTimeout); err == nil {
+	if serr := r.env.Shutdown(r.thread, prodShutdownTimeout); err == nil {
 		err = serr
 	}
 	return err
 }
 
-// testShutdownTimeout bounds the flush of the clients a test script
+// prodShutdownTimeout bounds the flush of the clients a test script
 // leaves open.
-var testShutdownTimeout = 10 * time.Second
+var prodShutdownTimeout = 10 * time.Second
 
-// runScript runs src against bootstrap and returns what it printed, then
+// prodRun runs src against bootstrap and returns what it printed, then
 // the error line ("Class: message") if it failed.
-func runScript(t *testing.T, bootstrap, src string) string {
+func prodRun(t *testing.T, bootstrap, src string) string {
 	t.Helper()
 	r := newScriptRun(bootstrap)
 	err := r.exec(context.Background(), src)
@@ -99,9 +99,9 @@ func errorLine(err error) string {
 	return err.Error()
 }
 
-// consumeAll reads every record of topic with a franz-go consumer (the
+// prodConsumeAll reads every record of topic with a franz-go consumer (the
 // tests check what the producer wrote with an independent client).
-func consumeAll(t *testing.T, bootstrap, topic string, want int, opts ...kgo.Opt) []*kgo.Record {
+func prodConsumeAll(t *testing.T, bootstrap, topic string, want int, opts ...kgo.Opt) []*kgo.Record {
 	t.Helper()
 	cl, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.SeedBrokers(strings.Split(bootstrap, ",")...),
@@ -125,5 +125,7 @@ func consumeAll(t *testing.T, bootstrap, topic string, want int, opts ...kgo.Opt
 	return recs
 }
 
-// testBootstrap returns a fresh broker for one test.
-func testBootstrap(t *testing.T) string { return testbroker.Bootstrap(t) }
+// testBootstrap returns an empty cluster for one test (the tests use fixed
+// topic names): a fresh kfake broker, or the real cluster of
+// KSTAR_TEST_BROKERS, emptied and kept for this test alone.
+func testBootstrap(t *testing.T) string { return testbroker.Isolated(t) }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ci.sh: run the Go test suite against a real Apache Kafka 4.x broker.
 #
-#   testdata/kafka/ci.sh [go test arguments]     (default: ./...)
+#   testdata/kafka/ci.sh [go test arguments]     (default: -timeout 30m ./...)
 #
 # Starts a private broker with run-broker.sh, runs `go test ARGS` from the
 # repository root with KSTAR_TEST_BROKERS (and the KSTAR_TEST_SASL_*
@@ -44,7 +44,9 @@ set +a
 echo "ci.sh: go test against Apache Kafka $KSTAR_KAFKA_VERSION at $KSTAR_TEST_BROKERS (SASL $KSTAR_TEST_SASL_BROKERS)" >&2
 cd "$REPO" || exit 1
 if [[ $# -eq 0 ]]; then
-	set -- ./...
+	# Isolated tests run one at a time on a real broker: allow more than
+	# go test's 10 minutes per package.
+	set -- -timeout 30m ./...
 fi
 go test "$@"
 status=$?

@@ -27,7 +27,7 @@
 #   KSTAR_KAFKA_CACHE    where the jars are kept [~/.cache/kstar-kafka/VERSION]
 #   KSTAR_KAFKA_STATE    state file [REPO/.cache/kafka-broker.env]
 #   KSTAR_KAFKA_HEAP     JVM heap flags [-Xmx512m -Xms256m]
-#   KSTAR_KAFKA_TIMEOUT  seconds to wait for the broker to answer [60]
+#   KSTAR_KAFKA_TIMEOUT  seconds to wait for the broker to answer [120]
 #   KSTAR_KAFKA_OWNER_PID  when set, a watchdog stops the broker as soon as
 #                        that process is gone, even if it was SIGKILLed
 #                        before it could run "stop" (ci.sh sets it) [unset]
@@ -40,7 +40,7 @@ VERSION=${KSTAR_KAFKA_VERSION:-4.4.0}
 CACHE=${KSTAR_KAFKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kstar-kafka/$VERSION}
 STATE=${KSTAR_KAFKA_STATE:-$REPO/.cache/kafka-broker.env}
 HEAP=${KSTAR_KAFKA_HEAP:--Xmx512m -Xms256m}
-TIMEOUT=${KSTAR_KAFKA_TIMEOUT:-60}
+TIMEOUT=${KSTAR_KAFKA_TIMEOUT:-120}
 # Test users of the SASL_PLAINTEXT listener (the same names as the embedded
 # SASL broker of internal/testbroker).
 PLAIN_USER=alice PLAIN_PASSWORD=alice-secret
@@ -101,7 +101,7 @@ load_state() {
 # jvm_cmd sets JVM to the java command line running a Kafka main class.
 jvm_cmd() {
 	# shellcheck disable=SC2206
-	JVM=(java $HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
+	JVM=(java $HEAP -XX:+ExitOnOutOfMemoryError
 		-Djava.awt.headless=true
 		-Dlog4j2.configurationFile="$HERE/log4j2.properties"
 		-Dkafka.logs.dir="$DIR"
@@ -109,6 +109,20 @@ jvm_cmd() {
 }
 
 ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# build_probe prints the path of the probe helper, built once per version
+# of its source and of go.mod/go.sum and kept in the cache.
+build_probe() {
+	local key probe
+	key=$(cat "$HERE/probe/main.go" "$REPO/go.mod" "$REPO/go.sum" | sha256sum | cut -c1-16)
+	probe="$CACHE/probe-$key"
+	if [[ ! -x $probe ]]; then
+		(cd "$REPO" && go build -o "$probe.$$" ./testdata/kafka/probe) || return 1
+		find "$CACHE" -maxdepth 1 -name 'probe-*' ! -name "probe-$key*" -delete
+		mv "$probe.$$" "$probe"
+	fi
+	echo "$probe"
+}
 
 start() {
 	if load_state && alive "$KSTAR_KAFKA_PID"; then
@@ -121,8 +135,7 @@ start() {
 	t0=$(ms)
 	DIR=$(mktemp -d "${TMPDIR:-/tmp}/kstar-kafka.XXXXXX")
 	jvm_cmd
-	probe="$DIR/probe"
-	if ! (cd "$REPO" && go build -o "$probe" ./testdata/kafka/probe); then
+	if ! probe=$(build_probe); then
 		rm -rf "$DIR"
 		die "building testdata/kafka/probe failed"
 	fi
@@ -137,7 +150,8 @@ start() {
 			-e "s|@PLAIN_USER@|$PLAIN_USER|g" -e "s|@PLAIN_PASSWORD@|$PLAIN_PASSWORD|g" \
 			"$HERE/server.properties.in" >"$DIR/server.properties"
 		id=$("$probe" uuid)
-		if ! "${JVM[@]}" kafka.tools.StorageTool format --standalone -t "$id" \
+		# A short-lived tool: the C1 compiler and serial GC start faster.
+		if ! "${JVM[@]}" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC kafka.tools.StorageTool format --standalone -t "$id" \
 			-c "$DIR/server.properties" \
 			--add-scram "SCRAM-SHA-256=[name=$SCRAM_USER,password=$SCRAM_PASSWORD]" \
 			>"$DIR/format.log" 2>&1; then
@@ -147,7 +161,7 @@ start() {
 		fi
 		# setsid: the broker has its own session, so a Ctrl-C aimed at the
 		# tests does not reach it; stop kills it by PID.
-		setsid "${JVM[@]}" kafka.Kafka "$DIR/server.properties" >"$DIR/kafka.out" 2>&1 </dev/null &
+		setsid "${JVM[@]}" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 kafka.Kafka "$DIR/server.properties" >"$DIR/kafka.out" 2>&1 </dev/null &
 		pid=$!
 		watchdog=
 		if [[ -n ${KSTAR_KAFKA_OWNER_PID:-} ]]; then

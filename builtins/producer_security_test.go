@@ -1,0 +1,273 @@
+package builtins
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	kbroker "github.com/kstar-dev/kstar/broker"
+	"github.com/kstar-dev/kstar/internal/testbroker"
+)
+
+// prodPKI is a throwaway CA with a broker and a client certificate, in
+// PEM files under a temporary directory.
+type prodPKI struct {
+	dir                 string
+	ca                  *x509.Certificate
+	caKey               *ecdsa.PrivateKey
+	server              tls.Certificate
+	serverSerial        *big.Int
+	caFile              string
+	clientCert, keyFile string
+}
+
+func (p *prodPKI) path(name string) string { return filepath.Join(p.dir, name) }
+
+func (p *prodPKI) write(t *testing.T, name string, blocks ...*pem.Block) string {
+	t.Helper()
+	var data []byte
+	for _, b := range blocks {
+		data = append(data, pem.EncodeToMemory(b)...)
+	}
+	if err := os.WriteFile(p.path(name), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p.path(name)
+}
+
+// issue signs a certificate for the given names with the CA.
+func (p *prodPKI) issue(t *testing.T, serial int64, cn string, ips []net.IP, dns []string, usage x509.ExtKeyUsage) ([]byte, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(serial),
+		Subject:      pkix.Name{CommonName: cn},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
+		IPAddresses:  ips,
+		DNSNames:     dns,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &key.PublicKey, p.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der, key
+}
+
+func newProdPKI(t *testing.T, serverIPs []net.IP, serverDNS []string) *prodPKI {
+	t.Helper()
+	p := &prodPKI{dir: t.TempDir()}
+	var err error
+	if p.caKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	caTmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "kstar test CA"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(time.Hour),
+		IsCA:                  true,
+		BasicConstraintsValid: true,
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &p.caKey.PublicKey, p.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.ca, _ = x509.ParseCertificate(caDER)
+	p.caFile = p.write(t, "ca.pem", &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+
+	p.serverSerial = big.NewInt(2)
+	serverDER, serverKey := p.issue(t, 2, "broker", serverIPs, serverDNS, x509.ExtKeyUsageServerAuth)
+	p.server = tls.Certificate{Certificate: [][]byte{serverDER}, PrivateKey: serverKey}
+
+	clientDER, clientKey := p.issue(t, 3, "client", nil, nil, x509.ExtKeyUsageClientAuth)
+	keyDER, _ := x509.MarshalECPrivateKey(clientKey)
+	p.clientCert = p.write(t, "client.pem", &pem.Block{Type: "CERTIFICATE", Bytes: clientDER})
+	p.keyFile = p.write(t, "client.key", &pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	//lint:ignore SA1019 legacy encrypted PEM is what ssl_password unlocks
+	enc, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", keyDER, []byte("s3cret"), x509.PEMCipherAES256) //nolint:staticcheck
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.write(t, "client-encrypted.key", enc)
+	// The certificate and the key in one file, as load_cert_chain allows.
+	p.write(t, "client-bundle.pem", &pem.Block{Type: "CERTIFICATE", Bytes: clientDER}, &pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	return p
+}
+
+// crl writes a CRL of the CA revoking serial.
+func (p *prodPKI) crl(t *testing.T, serial *big.Int) string {
+	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
+		Number:                    big.NewInt(1),
+		ThisUpdate:                time.Now().Add(-time.Minute),
+		NextUpdate:                time.Now().Add(time.Hour),
+		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: serial, RevocationTime: time.Now()}},
+	}, p.ca, p.caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.write(t, "revoked-"+serial.String()+".crl", &pem.Block{Type: "X509 CRL", Bytes: der})
+}
+
+func (p *prodPKI) broker(t *testing.T, clientAuth bool, extra ...kfake.Opt) string {
+	cfg := &tls.Config{Certificates: []tls.Certificate{p.server}, MinVersion: tls.VersionTLS12}
+	if clientAuth {
+		pool := x509.NewCertPool()
+		pool.AddCert(p.ca)
+		cfg.ClientAuth, cfg.ClientCAs = tls.RequireAndVerifyClientCert, pool
+	}
+	// kfake directly: the embedded broker's start-up probe speaks plaintext.
+	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3), kfake.TLS(cfg)}, extra...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return strings.Join(c.ListenAddrs(), ",")
+}
+
+// prodSendOK is a script that produces one record and prints its offset.
+const prodSendOK = `print(p.send('sec', b'x', partition=0).get(timeout=10).offset)`
+
+func prodSecurityCase(name, configs, want string) prodCase {
+	return prodCase{name, "p = KafkaProducer(bootstrap_servers=BOOT, " + configs + ")\n" + prodSendOK, want}
+}
+
+func TestProducerTLS(t *testing.T) {
+	pki := newProdPKI(t, []net.IP{net.ParseIP("127.0.0.1")}, nil)
+	ca := "ssl_cafile='" + pki.caFile + "'"
+	prodRunCases(t, pki.broker(t, false), []prodCase{
+		prodSecurityCase("SSL with the CA", "security_protocol='SSL', "+ca, "0"),
+		prodSecurityCase("SSL without the CA", "security_protocol='SSL', api_version_auto_timeout_ms=1000",
+			"ERROR NoBrokersAvailable: unable to dial: tls: failed to verify certificate: x509: certificate signed by unknown authority"),
+		prodSecurityCase("plaintext against TLS", "api_version_auto_timeout_ms=500", "ERROR NoBrokersAvailable: <any>"),
+		prodSecurityCase("a revoked broker certificate", "security_protocol='SSL', "+ca+", ssl_crlfile='"+pki.crl(t, pki.serverSerial)+"'",
+			"ERROR NoBrokersAvailable: unable to dial: tls: broker certificate (serial 2) is revoked by ssl_crlfile"),
+		prodSecurityCase("a CRL that revokes another certificate", "security_protocol='SSL', "+ca+", ssl_crlfile='"+pki.crl(t, big.NewInt(99))+"'", "1"),
+		prodSecurityCase("cipher names", "security_protocol='SSL', "+ca+", ssl_ciphers='ECDHE-ECDSA-AES128-GCM-SHA256:HIGH:!aNULL'", "2"),
+	})
+
+	// A certificate for another host name: accepted only with
+	// ssl_check_hostname=False (the chain is still verified).
+	other := newProdPKI(t, nil, []string{"broker.example"})
+	oca := "ssl_cafile='" + other.caFile + "'"
+	prodRunCases(t, other.broker(t, false), []prodCase{
+		prodSecurityCase("host name checked", "security_protocol='SSL', "+oca,
+			"ERROR NoBrokersAvailable: unable to dial: tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs"),
+		prodSecurityCase("host name not checked", "security_protocol='SSL', ssl_check_hostname=False, "+oca, "0"),
+		prodSecurityCase("host name not checked, chain still verified", "security_protocol='SSL', ssl_check_hostname=False, ssl_cafile='"+pki.caFile+"'",
+			"ERROR NoBrokersAvailable: unable to dial: x509: certificate signed by unknown authority<any>"),
+	})
+
+	// Client certificates.
+	prodRunCases(t, pki.broker(t, true), []prodCase{
+		prodSecurityCase("client certificate", "security_protocol='SSL', "+ca+", ssl_certfile='"+pki.clientCert+"', ssl_keyfile='"+pki.keyFile+"'", "0"),
+		prodSecurityCase("certificate and key in one file", "security_protocol='SSL', "+ca+", ssl_certfile='"+pki.path("client-bundle.pem")+"'", "1"),
+		prodSecurityCase("encrypted key with ssl_password", "security_protocol='SSL', "+ca+", ssl_certfile='"+pki.clientCert+"', ssl_keyfile='"+pki.path("client-encrypted.key")+"', ssl_password='s3cret'", "2"),
+		prodSecurityCase("encrypted key, wrong password", "security_protocol='SSL', "+ca+", ssl_certfile='"+pki.clientCert+"', ssl_keyfile='"+pki.path("client-encrypted.key")+"', ssl_password='nope'",
+			"ERROR KafkaConfigurationError: ssl_password: cannot decrypt the key: x509: decryption password incorrect"),
+		prodSecurityCase("encrypted key, no password", "security_protocol='SSL', "+ca+", ssl_certfile='"+pki.clientCert+"', ssl_keyfile='"+pki.path("client-encrypted.key")+"'",
+			"ERROR KafkaConfigurationError: ssl_keyfile: the key is encrypted; set ssl_password"),
+		prodSecurityCase("no client certificate", "security_protocol='SSL', api_version_auto_timeout_ms=1000, "+ca, "ERROR NoBrokersAvailable: <any>"),
+	})
+}
+
+func TestProducerSASL(t *testing.T) {
+	boot := testbroker.Embedded(t, kbroker.Config{Options: []kfake.Opt{
+		kfake.EnableSASL(),
+		kfake.Superuser("PLAIN", "alice", "apw"),
+		kfake.Superuser("SCRAM-SHA-256", "bob", "bpw"),
+		kfake.Superuser("SCRAM-SHA-512", "dave", "dpw"),
+		kfake.EnableACLs(),
+		kfake.User("PLAIN", "carol", "cpw",
+			kfake.ACL{Resource: kmsg.ACLResourceTypeCluster, Name: "kafka-cluster", Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: kmsg.ACLOperationIdempotentWrite, Allow: true},
+			kfake.ACL{Resource: kmsg.ACLResourceTypeTopic, Name: "sec", Pattern: kmsg.ACLResourcePatternTypeLiteral, Operation: kmsg.ACLOperationAll, Allow: true},
+		),
+	}}).Bootstrap()
+	prodRunCases(t, boot, []prodCase{
+		prodSecurityCase("PLAIN", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='alice', sasl_plain_password='apw'", "0"),
+		prodSecurityCase("SCRAM-SHA-256", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='bob', sasl_plain_password='bpw'", "1"),
+		prodSecurityCase("SCRAM-SHA-512", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-512', sasl_plain_username='dave', sasl_plain_password='dpw'", "2"),
+		prodSecurityCase("wrong password", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='bob', sasl_plain_password='nope', api_version_auto_timeout_ms=1000",
+			"ERROR NoBrokersAvailable: <any>"),
+		prodSecurityCase("no SASL", "api_version_auto_timeout_ms=1000", "ERROR NoBrokersAvailable: <any>"),
+		prodSecurityCase("a user allowed to write the topic", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='carol', sasl_plain_password='cpw'", "3"),
+		{"a topic the user may not write", `p = KafkaProducer(bootstrap_servers=BOOT, security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='carol', sasl_plain_password='cpw')
+p.send('secret', b'x')`, "ERROR TopicAuthorizationFailedError: {'secret'}"},
+	})
+}
+
+func TestProducerSASLOverTLS(t *testing.T) {
+	pki := newProdPKI(t, []net.IP{net.ParseIP("127.0.0.1")}, nil)
+	boot := pki.broker(t, false, kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "bob", "bpw"))
+	prodRunCases(t, boot, []prodCase{
+		prodSecurityCase("SASL_SSL", "security_protocol='SASL_SSL', ssl_cafile='"+pki.caFile+"', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='bob', sasl_plain_password='bpw'", "0"),
+	})
+}
+
+func TestOAuthTokenProvider(t *testing.T) {
+	thread := &starlark.Thread{}
+	fn := func(v starlark.Value) *starlark.Builtin {
+		return starlark.NewBuiltin("f", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+			return v, nil
+		})
+	}
+	ext := starlark.NewDict(1)
+	_ = ext.SetKey(starlark.String("k"), starlark.String("v"))
+	for _, c := range []struct {
+		name     string
+		provider starlark.Value
+		want     string
+	}{
+		{"a callable", fn(starlark.String("tok")), "tok map[]"},
+		{"an object with token() and extensions()", starlarkstruct.FromStringDict(starlark.String("Provider"), starlark.StringDict{
+			"token": fn(starlark.String("t2")), "extensions": fn(ext)}), "t2 map[k:v]"},
+		{"an empty token", fn(starlark.String("")), "KafkaConfigurationError: sasl_oauth_token_provider: token() must return a non-empty str, got ''"},
+		{"no token()", starlarkstruct.FromStringDict(starlark.String("Provider"), nil), "AssertionError: sasl_oauth_token_provider must implement method #token()"},
+	} {
+		auth, err := oauthToken(thread, c.provider)
+		got := fmt.Sprintf("%s %v", auth.Token, auth.Extensions)
+		if err != nil {
+			got = errorLine(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+
+	// The constructor asks for the token once, on the script's thread.
+	boot := testbroker.Embedded(t, kbroker.Config{Options: []kfake.Opt{kfake.EnableSASL()}}).Bootstrap()
+	r := newScriptRun(boot)
+	calls := 0
+	r.extra = starlark.StringDict{"token": starlark.NewBuiltin("token", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		calls++
+		return starlark.String("tok"), nil
+	})}
+	err := r.exec(context.Background(), `KafkaProducer(bootstrap_servers=BOOT, security_protocol='SASL_PLAINTEXT', sasl_mechanism='OAUTHBEARER', sasl_oauth_token_provider=token, api_version_auto_timeout_ms=1000)`)
+	if calls != 1 || err == nil {
+		t.Errorf("token() called %d times, error %v; want 1 call and an error (kfake has no OAUTHBEARER)", calls, err)
+	}
+}
