@@ -98,6 +98,7 @@ type KafkaAdminClient struct {
 	env            *Env
 	config         *starlark.Dict
 	cl             *kgo.Client
+	shared         bool // cl is the host's (Env.HostClient): never closed here
 	adm            *kadm.Client
 	requestTimeout time.Duration
 	closed         bool
@@ -126,19 +127,22 @@ func newKafkaAdminClient(thread *starlark.Thread, kwargs []starlark.Tuple) (*Kaf
 		return nil, err
 	}
 	opts = append(opts, kgo.MaxVersions(adminVersions()))
-	cl, err := kgo.NewClient(opts...)
+	cl, shared, err := env.OpenClient(AdminClient, opts)
 	if err != nil {
-		return nil, Errorf(KafkaConfigurationError, "%v", err)
+		return nil, err
 	}
 	// kafka-python's constructor connects and probes the cluster.
 	if err := pingCluster(thread, cl, cfg); err != nil {
-		cl.Close()
+		if !shared {
+			cl.Close()
+		}
 		return nil, err
 	}
 	a := &KafkaAdminClient{
 		env:            env,
 		config:         configDict(spec, cfg),
 		cl:             cl,
+		shared:         shared,
 		adm:            kadm.NewClient(cl),
 		requestTimeout: cfgDuration(cfg, "request_timeout_ms"),
 		id:             adminIDs.Add(1),
@@ -233,6 +237,9 @@ func (a *KafkaAdminClient) close() {
 		return
 	}
 	a.closed = true
+	if a.shared {
+		return
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -349,7 +349,7 @@ func clientOpts(thread *starlark.Thread, env *Env, cfg *Config) ([]kgo.Opt, erro
 	}
 	for _, s := range seeds {
 		if !allowedBroker(env, s) {
-			return nil, Errorf(KafkaConfigurationError, "bootstrap_servers: broker %s is not allowed here (allowed: %s)", s, strings.Join(env.AllowedBrokers, ", "))
+			return nil, Errorf(KafkaConfigurationError, "bootstrap_servers: broker %s is not allowed here (%s)", s, allowedList(env.AllowedBrokers))
 		}
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(seeds...)}
@@ -387,7 +387,7 @@ func clientOpts(thread *starlark.Thread, env *Env, cfg *Config) ([]kgo.Opt, erro
 		opts = append(opts, kgo.BrokerMaxReadBytes(int32(min(max(n, floor), math.MaxInt32))))
 	}
 
-	tlsCfg, err := clientTLS(cfg)
+	tlsCfg, err := clientTLS(env, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +411,7 @@ func newDialer(env *Env, cfg *Config, tlsCfg *tls.Config) func(ctx context.Conte
 	snd := cfg.Int("send_buffer_bytes", 0)
 	return func(ctx context.Context, network, host string) (net.Conn, error) {
 		if !allowedBroker(env, host) {
-			return nil, fmt.Errorf("broker %s is not in the allowed brokers (%s)", host, strings.Join(env.AllowedBrokers, ", "))
+			return nil, fmt.Errorf("broker %s is not allowed here (%s)", host, allowedList(env.AllowedBrokers))
 		}
 		conn, err := d.DialContext(ctx, network, host)
 		if err != nil {
@@ -457,7 +457,7 @@ func securityProtocol(cfg *Config) (string, error) {
 // clientTLS builds the TLS config for SSL and SASL_SSL (nil otherwise),
 // following kafka-python's defaults: the system roots unless ssl_cafile
 // is given, host names checked unless ssl_check_hostname=False.
-func clientTLS(cfg *Config) (*tls.Config, error) {
+func clientTLS(env *Env, cfg *Config) (*tls.Config, error) {
 	proto, err := securityProtocol(cfg)
 	if err != nil {
 		return nil, err
@@ -467,7 +467,7 @@ func clientTLS(cfg *Config) (*tls.Config, error) {
 	}
 	c := &tls.Config{MinVersion: tls.VersionTLS12}
 	if f := cfg.String("ssl_cafile"); f != "" {
-		data, err := readConfigFile(f)
+		data, err := readConfigFile(env, f)
 		if err != nil {
 			return nil, err
 		}
@@ -478,7 +478,7 @@ func clientTLS(cfg *Config) (*tls.Config, error) {
 		c.RootCAs = pool
 	}
 	if certFile := cfg.String("ssl_certfile"); certFile != "" {
-		cert, err := loadClientCert(certFile, cfg.String("ssl_keyfile"), passwordOf(cfg.Get("ssl_password")))
+		cert, err := loadClientCert(env, certFile, cfg.String("ssl_keyfile"), passwordOf(cfg.Get("ssl_password")))
 		if err != nil {
 			return nil, err
 		}
@@ -489,7 +489,7 @@ func clientTLS(cfg *Config) (*tls.Config, error) {
 	}
 	var crl *x509.RevocationList
 	if f := cfg.String("ssl_crlfile"); f != "" {
-		data, err := readConfigFile(f)
+		data, err := readConfigFile(env, f)
 		if err != nil {
 			return nil, err
 		}
@@ -545,11 +545,18 @@ func passwordOf(v starlark.Value) string {
 	return ""
 }
 
-// readConfigFile reads a file named by a config key, failing as Python's
-// open() does.
-func readConfigFile(name string) ([]byte, error) {
-	data, err := os.ReadFile(name)
+// readConfigFile reads a file named by a config key (through
+// env.ReadFile when the host set one), failing as Python's open() does.
+func readConfigFile(env *Env, name string) ([]byte, error) {
+	read := os.ReadFile
+	if env.ReadFile != nil {
+		read = env.ReadFile
+	}
+	data, err := read(name)
 	if err != nil {
+		if errors.Is(err, os.ErrPermission) {
+			return nil, Errorf(PermissionError, "[Errno 13] Permission denied: %s", QuoteString(name))
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, Errorf(OSError, "[Errno 2] No such file or directory: %s", QuoteString(name))
 		}
@@ -561,14 +568,14 @@ func readConfigFile(name string) ([]byte, error) {
 // loadClientCert loads ssl_certfile and ssl_keyfile (the key may be in the
 // certificate file, as ssl.load_cert_chain allows), decrypting a legacy
 // encrypted PEM key with ssl_password.
-func loadClientCert(certFile, keyFile, password string) (tls.Certificate, error) {
-	certPEM, err := readConfigFile(certFile)
+func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certificate, error) {
+	certPEM, err := readConfigFile(env, certFile)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
 	keyPEM := certPEM
 	if keyFile != "" {
-		if keyPEM, err = readConfigFile(keyFile); err != nil {
+		if keyPEM, err = readConfigFile(env, keyFile); err != nil {
 			return tls.Certificate{}, err
 		}
 	}

@@ -98,8 +98,7 @@ type partState struct {
 	// resolved when the position is next needed.
 	resetTo int64
 	// gen: fetched data polled before this generation is stale.
-	gen  uint64
-	gone bool // no longer assigned
+	gen uint64
 }
 
 // clientGen is one franz-go client of a consumer; a consumer replaces its
@@ -123,7 +122,6 @@ type KafkaConsumer struct {
 
 	cur      *clientGen
 	queue    *callQueue
-	mu       sync.Mutex // guards cur for franz-go callbacks and hooks
 	commitMu sync.Mutex // one commit request at a time, in order
 
 	// Subscription: topics (subscribe by name), pattern, or a user
@@ -263,11 +261,9 @@ func (c *KafkaConsumer) client() (*kgo.Client, error) {
 	return g.cl, nil
 }
 
-func (c *KafkaConsumer) setCur(g *clientGen) {
-	c.mu.Lock()
-	c.cur = g
-	c.mu.Unlock()
-}
+// setCur makes g the current client generation (script thread only;
+// franz-go callbacks hold their own generation).
+func (c *KafkaConsumer) setCur(g *clientGen) { c.cur = g }
 
 // newClient makes a franz-go client; a group client joins group_id with
 // the current subscription.
@@ -504,12 +500,25 @@ func (c *KafkaConsumer) subscribeTopics(thread *starlark.Thread, topics []string
 		}
 	}
 	sort.Strings(uniq)
+	revoked := c.revokeForResubscribe(thread)
 	if err := c.dropSubscription(thread); err != nil {
 		return err
 	}
 	c.subTopics, c.subscribed, c.pattern, c.patternSrc = uniq, true, nil, ""
 	c.listener = listener
-	return c.startSubscription(thread)
+	return c.startSubscription(thread, revoked)
+}
+
+// revokeForResubscribe does what kafka-python does before a group member
+// rejoins with a new subscription: commit the consumed positions (with
+// auto-commit) and tell the listener its partitions are revoked. It
+// reports whether it called the listener.
+func (c *KafkaConsumer) revokeForResubscribe(thread *starlark.Thread) bool {
+	if !c.subscribed || c.cur == nil || !c.cur.group || c.closed {
+		return false
+	}
+	c.onRevoked(thread, c.cur, c.assigned(), true)
+	return c.listener != nil
 }
 
 // subscribePattern replaces the subscription with a regex subscription.
@@ -518,6 +527,7 @@ func (c *KafkaConsumer) subscribePattern(thread *starlark.Thread, pattern string
 	if err != nil {
 		return Errorf(ValueError, "invalid pattern %s: %v", QuoteString(pattern), err)
 	}
+	revoked := c.revokeForResubscribe(thread)
 	if err := c.dropSubscription(thread); err != nil {
 		return err
 	}
@@ -536,13 +546,14 @@ func (c *KafkaConsumer) subscribePattern(thread *starlark.Thread, pattern string
 			return nil
 		}
 	}
-	return c.startSubscription(thread)
+	return c.startSubscription(thread, revoked)
 }
 
 // startSubscription starts consuming the subscription: a group client for
-// a group, or direct consuming of every partition without one.
-func (c *KafkaConsumer) startSubscription(thread *starlark.Thread) error {
-	c.revokeCalled = false
+// a group, or direct consuming of every partition without one. revoked
+// says the listener was just told of the previous assignment's end.
+func (c *KafkaConsumer) startSubscription(thread *starlark.Thread, revoked bool) error {
+	c.revokeCalled = revoked
 	if c.set.groupID == "" {
 		c.nextMeta = time.Time{}
 		return nil // partitions are found at the next poll
@@ -581,7 +592,6 @@ func (c *KafkaConsumer) dropSubscription(thread *starlark.Thread) error {
 func (c *KafkaConsumer) clearAssignment() {
 	var remove []tp
 	for t, ps := range c.parts {
-		ps.gone = true
 		if ps.added && c.cur != nil && !c.cur.group {
 			remove = append(remove, t)
 		}
@@ -698,7 +708,7 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 	var remove []tp
 	for t, ps := range c.parts {
 		if !want[t] {
-			ps.gone = true
+			c.dropBuffered(ps)
 			delete(c.parts, t)
 			if ps.added {
 				remove = append(remove, t)

@@ -149,7 +149,6 @@ type consumerSettings struct {
 	maxPollRecords     int
 	consumerTimeout    time.Duration // < 0: forever
 	excludeInternal    bool
-	metricPrefix       string
 	requestTimeout     time.Duration
 	retryBackoff       time.Duration
 	metadataMaxAge     time.Duration
@@ -185,7 +184,6 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 		autoCommitInterval: cfgMillis(cfg, "auto_commit_interval_ms", 5000),
 		maxPollRecords:     int(cfg.Int("max_poll_records", 500)),
 		excludeInternal:    cfg.Bool("exclude_internal_topics"),
-		metricPrefix:       cfg.String("metric_group_prefix"),
 		requestTimeout:     time.Duration(cfgIntOr(cfg, "request_timeout_ms", 305000)) * time.Millisecond,
 		retryBackoff:       time.Duration(cfgIntOr(cfg, "retry_backoff_ms", 100)) * time.Millisecond,
 		metadataMaxAge:     time.Duration(cfgIntOr(cfg, "metadata_max_age_ms", 300000)) * time.Millisecond,
@@ -354,7 +352,7 @@ type Assignor struct {
 	balancer func() kgo.GroupBalancer
 }
 
-// kafka-python's knownAssignors, under their module paths.
+// kafka-python's assignors, under their module paths.
 var (
 	RangePartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.range", "RangePartitionAssignor", "range", kgo.RangeBalancer}
 	// RoundRobinPartitionAssignor assigns partitions one by one in turn.

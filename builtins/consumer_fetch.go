@@ -23,9 +23,9 @@ type fetchBatch struct {
 // fetchBuffer holds polled records not yet yielded to the script.
 type fetchBuffer struct {
 	batches []fetchBatch
-	next    int // index of the next fetchBatch to open
+	next    int // index of the next batch to open
 	ps      *partState
-	recs    []*kgo.Record // the open fetchBatch
+	recs    []*kgo.Record // the open batch
 	i       int
 }
 
@@ -627,7 +627,7 @@ func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error
 	var remove []tp
 	for t, ps := range c.parts {
 		if !want[t] {
-			ps.gone = true
+			c.dropBuffered(ps)
 			delete(c.parts, t)
 			if ps.added {
 				remove = append(remove, t)

@@ -8,12 +8,11 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// KafkaFuture is kafka.future.KafkaFuture, what commit_async returns: its outcome
-// arrives from franz-go and is recorded on the script's thread, at a safe
-// point. is_done, value and exception are attributes, as in kafka-python;
+// KafkaFuture is kafka-python's kafka.future.Future, what commit_async
+// returns: its outcome arrives from franz-go and is recorded on the
+// script's thread, at a safe point. is_done, value and exception are attributes, as in kafka-python;
 // get(timeout=None) waits (in seconds) and raises the failure.
 type KafkaFuture struct {
-	queue *callQueue
 	await func(thread *starlark.Thread, done <-chan struct{}, timeout time.Duration) (bool, error)
 	done  chan struct{}
 
@@ -35,8 +34,8 @@ type kafkaFutureCallback struct {
 
 var _ starlark.HasAttrs = (*KafkaFuture)(nil)
 
-func newKafkaFuture(q *callQueue, await func(*starlark.Thread, <-chan struct{}, time.Duration) (bool, error)) *KafkaFuture {
-	return &KafkaFuture{queue: q, await: await, done: make(chan struct{}), value: starlark.None, id: kafkaFutureIDs.Add(1)}
+func newKafkaFuture(await func(*starlark.Thread, <-chan struct{}, time.Duration) (bool, error)) *KafkaFuture {
+	return &KafkaFuture{await: await, done: make(chan struct{}), value: starlark.None, id: kafkaFutureIDs.Add(1)}
 }
 
 // resolve completes the future on the script's thread and runs its
@@ -78,9 +77,9 @@ func (f *KafkaFuture) call(thread *starlark.Thread, cb kafkaFutureCallback) {
 }
 
 func (f *KafkaFuture) String() string {
-	return fmt.Sprintf("<kafka.future.KafkaFuture object at %p>", f)
+	return fmt.Sprintf("<kafka.future.Future object at %p>", f)
 }
-func (f *KafkaFuture) Type() string         { return "KafkaFuture" }
+func (f *KafkaFuture) Type() string         { return "Future" }
 func (f *KafkaFuture) Freeze()              {}
 func (f *KafkaFuture) Truth() starlark.Bool { return true }
 

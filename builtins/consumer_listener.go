@@ -243,7 +243,6 @@ func (c *KafkaConsumer) onRevoked(thread *starlark.Thread, g *clientGen, revoked
 	for _, t := range revoked {
 		if ps := c.parts[t]; ps != nil {
 			c.dropBuffered(ps)
-			ps.gone = true
 			delete(c.parts, t)
 			if ps.paused {
 				resume = append(resume, t)

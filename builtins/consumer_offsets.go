@@ -231,7 +231,7 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		if ctx.Err() != nil {
 			return Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
 		}
-		if !kerr.IsRetriable(err) && !errors.Is(err, errConsumerNoCoordinator) {
+		if !kerr.IsRetriable(err) {
 			return KafkaException(err)
 		}
 		select {
@@ -241,8 +241,6 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		}
 	}
 }
-
-var errConsumerNoCoordinator = errors.New("no coordinator")
 
 func commitResponseError(resp *kmsg.OffsetCommitResponse) error {
 	for _, t := range resp.Topics {
@@ -283,7 +281,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 			return nil, err
 		}
 	}
-	fut := newKafkaFuture(c.queue, c.await)
+	fut := newKafkaFuture(c.await)
 	cb := callback
 	if cb == starlark.None && c.set.commitCallback != nil {
 		cb = c.set.commitCallback

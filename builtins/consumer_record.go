@@ -94,7 +94,7 @@ func (cr *ConsumerRecord) Record() *kgo.Record { return cr.rec }
 
 // recordBytes returns b as Starlark bytes without copying, or None for nil.
 // franz-go allocates a fresh buffer for every fetch response and every
-// decompressed fetchBatch (kstar never gives it buffer pools), so the record's
+// decompressed batch (kstar never gives it buffer pools), so the record's
 // slices are never written again and may back immutable bytes.
 func recordBytes(b []byte) starlark.Value {
 	if b == nil {
@@ -155,7 +155,7 @@ func (cr *ConsumerRecord) field(i int) starlark.Value {
 		return starlark.NewList(headers)
 	case crChecksum:
 		// Record batches (message format v2, Kafka >= 0.11) carry one CRC
-		// per fetchBatch, and kafka-python reports None for them.
+		// per batch, and kafka-python reports None for them.
 		return starlark.None
 	case crKeySize:
 		return serializedSize(r.Key)

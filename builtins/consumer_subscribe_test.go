@@ -123,3 +123,72 @@ True
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A host's AllowedTopics limits what a script may consume: naming another
+// topic fails, and a pattern only matches allowed topics.
+func TestConsumerAllowedTopics(t *testing.T) {
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "open-1", 0, 1, "o")
+	produceValues(t, boot, "open-2", 0, 1, "x")
+	run := func(src string) string {
+		r := newConsScript(boot)
+		r.env.AllowedTopics = []string{"open-1"}
+		err := r.exec(context.Background(), src, nil)
+		out := r.out.String()
+		if err != nil {
+			out += "ERROR " + consErrorLine(err) + "\n"
+		}
+		return out
+	}
+	if got := run(`KafkaConsumer('open-2')`); got != "ERROR TopicAuthorizationFailedError: topic 'open-2' is not allowed by the host\n" {
+		t.Errorf("subscribe: %q", got)
+	}
+	if got := run(`KafkaConsumer().assign([TopicPartition('open-2', 0)])`); !strings.Contains(got, "TopicAuthorizationFailedError") {
+		t.Errorf("assign: %q", got)
+	}
+	got := run(`
+c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=800)
+c.subscribe(pattern='open-.*')
+print([m.topic for m in c], c.subscription(), c.topics())
+`)
+	if got != "['open-1'] {'open-1'} {'open-1'}\n" {
+		t.Errorf("pattern: %q", got)
+	}
+}
+
+// Subscribing again in a group is a rebalance for the listener: the old
+// partitions are revoked (after the auto-commit), then the new assigned.
+func TestConsumerResubscribe(t *testing.T) {
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "re-a", 0, 2, "a")
+	produceValues(t, boot, "re-b", 0, 2, "b")
+	got := runConsumer(t, boot, `
+def revoked(tps):
+    print('revoked', sorted([(tp.topic, tp.partition) for tp in tps]))
+def assigned(tps):
+    print('assigned', sorted([(tp.topic, tp.partition) for tp in tps]))
+listener = ConsumerRebalanceListener(revoked, assigned)
+c = KafkaConsumer(group_id='re-g', auto_offset_reset='earliest', consumer_timeout_ms=1000)
+c.subscribe(['re-a'], listener=listener)
+print([m.value for m in c])
+c.subscribe(['re-b'], listener=listener)
+print([m.value for m in c])
+print(KafkaConsumer(group_id='re-g').committed(TopicPartition('re-a', 0)))
+c.unsubscribe()
+print(c.subscription(), c.assignment())
+`)
+	want := `revoked []
+assigned [('re-a', 0), ('re-a', 1), ('re-a', 2)]
+[b'a0', b'a1']
+revoked [('re-a', 0), ('re-a', 1), ('re-a', 2)]
+assigned [('re-b', 0), ('re-b', 1), ('re-b', 2)]
+[b'b0', b'b1']
+2
+None set()
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

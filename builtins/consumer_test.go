@@ -166,7 +166,6 @@ b'k' {'len': None} -1
 	})
 }
 
-
 // Iteration: consumer_timeout_ms ends a loop that long after the last
 // record (the clock restarts on each record), the consumer can be
 // iterated again, and next() works.

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 )
 
@@ -53,6 +54,22 @@ type Env struct {
 	// AllowedTopics, when non-nil, is the only set of topics a script's
 	// clients may produce to or consume from.
 	AllowedTopics []string
+	// ClientOptions are appended to the franz-go options of every client
+	// a script's KafkaProducer, KafkaConsumer or KafkaAdminClient opens,
+	// so they win over the script's config (credentials, TLS, a dialer,
+	// seed brokers). Default: none.
+	ClientOptions []kgo.Opt
+	// HostClient, when set, is a franz-go client the host owns: a script's
+	// KafkaProducer and KafkaAdminClient send through it instead of
+	// connecting (their close() flushes it but never closes it), and a
+	// KafkaConsumer opens its own client with its brokers, dialer, TLS and
+	// SASL (a consumer's group membership and positions cannot be shared).
+	// Default: nil, every client connects on its own.
+	HostClient *kgo.Client
+	// ReadFile reads the files config keys name (ssl_cafile, ssl_certfile,
+	// ssl_keyfile, ssl_crlfile); it returns an error wrapping
+	// fs.ErrPermission to refuse one. Default: nil, os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
 
 	mu      sync.Mutex
 	ctx     context.Context
@@ -105,6 +122,13 @@ func (env *Env) Track(c Client) {
 	env.mu.Lock()
 	env.clients = append(env.clients, c)
 	env.mu.Unlock()
+}
+
+// HasClients reports whether clients are tracked (opened and not closed).
+func (env *Env) HasClients() bool {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	return len(env.clients) > 0
 }
 
 // Untrack forgets a client that the script closed itself.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,27 +25,80 @@ import (
 type FutureRecordMetadata struct {
 	// rec is the record handed to franz-go. It is the first field so the
 	// producer's single promise function finds the future from the
-	// record (one allocation per send for both).
-	rec   kgo.Record
-	p     *KafkaProducer
-	sizes recordSizes
-	size  int64 // bytes counted against buffer_memory
+	// record (one allocation per send for both). Its key, value and
+	// headers also give the serialized_*_size fields.
+	rec kgo.Record
+	p   *KafkaProducer
 
-	// Written by the promise; goDone publishes them.
-	goErr  error
-	goDone atomic.Bool
-	mu     sync.Mutex    // guards waitCh, hasBacks against the promise
-	waitCh chan struct{} // closed at completion, made by a waiter
-	// hasBacks tells the promise to queue the callbacks.
-	hasBacks bool
+	// goErr is written by the promise before it sets futureDone.
+	goErr error
+	// flags: futureDone (set by the promise), futureHasBacks and
+	// futureHasWaiter (set by the script's thread). Whoever sets its bit
+	// second sees the other's and acts: the promise queues the callbacks
+	// or wakes the waiter; the script's thread handles a completed future
+	// itself.
+	flags atomic.Int32
+	// waitCh is made by a waiter before it sets futureHasWaiter; the
+	// promise closes it.
+	waitCh chan struct{}
 
-	// Script-thread state: kafka-python's Future fields.
+	// st is the script-thread state, made when the script first looks
+	// at the future (most futures of a send loop never need it).
+	st *futureState
+}
+
+const (
+	futureDone int32 = 1 << iota
+	futureHasBacks
+	futureHasWaiter
+)
+
+// goDone reports whether franz-go has completed the record.
+func (f *FutureRecordMetadata) goDone() bool { return f.flags.Load()&futureDone != 0 }
+
+// futureState is kafka-python's Future fields, owned by the script's thread.
+type futureState struct {
 	done      bool
 	value     starlark.Value // RecordMetadata or whatever success() got
 	exception starlark.Value // an exception, or nil
 	callbacks []futureBack
 	errbacks  []futureBack
-	frozen    bool
+}
+
+// state returns the script-thread state, making it on first use.
+func (f *FutureRecordMetadata) state() *futureState {
+	if f.st == nil {
+		f.st = &futureState{}
+	}
+	return f.st
+}
+
+// sizes are the record's serialized_*_size fields.
+func (f *FutureRecordMetadata) sizes() recordSizes {
+	s := recordSizes{key: -1, value: -1, headers: -1}
+	if f.rec.Key != nil {
+		s.key = int32(len(f.rec.Key))
+	}
+	if f.rec.Value != nil {
+		s.value = int32(len(f.rec.Value))
+	}
+	if len(f.rec.Headers) > 0 {
+		s.headers = 0
+		for _, h := range f.rec.Headers {
+			s.headers += int32(len(h.Key) + len(h.Value))
+		}
+	}
+	return s
+}
+
+// bufferedSize is what the record counts against buffer_memory: its key,
+// value and headers plus kstar's per-record bookkeeping.
+func bufferedSize(r *kgo.Record) int64 {
+	n := int64(len(r.Key)+len(r.Value)) + recordOverhead
+	for _, h := range r.Headers {
+		n += int64(len(h.Key) + len(h.Value))
+	}
+	return n
 }
 
 // futureBack is a callback with kafka-python's functools.partial args.
@@ -72,7 +124,7 @@ func (f *FutureRecordMetadata) String() string {
 func (f *FutureRecordMetadata) PyRepr() string { return f.String() }
 
 func (f *FutureRecordMetadata) Type() string          { return "FutureRecordMetadata" }
-func (f *FutureRecordMetadata) Freeze()               { f.frozen = true }
+func (f *FutureRecordMetadata) Freeze()               {}
 func (f *FutureRecordMetadata) Truth() starlark.Bool  { return true }
 func (f *FutureRecordMetadata) Hash() (uint32, error) { return hashPointer(f), nil }
 
@@ -103,20 +155,17 @@ func (f *FutureRecordMetadata) AttrNames() []string {
 func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 	switch name {
 	case "is_done":
-		f.settle(nil)
-		return starlark.Bool(f.done), nil
+		return starlark.Bool(f.settle(nil).done), nil
 	case "value":
-		f.settle(nil)
-		if f.value == nil {
-			return starlark.None, nil
+		if st := f.settle(nil); st.value != nil {
+			return st.value, nil
 		}
-		return f.value, nil
+		return starlark.None, nil
 	case "exception":
-		f.settle(nil)
-		if f.exception == nil {
-			return starlark.None, nil
+		if st := f.settle(nil); st.exception != nil {
+			return st.exception, nil
 		}
-		return f.exception, nil
+		return starlark.None, nil
 	case "error_on_callbacks":
 		return starlark.False, nil
 	}
@@ -151,14 +200,14 @@ func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 				return nil, err
 			}
-			f.settle(thread)
+			st := f.settle(thread)
 			switch b.Name() {
 			case "succeeded":
-				return starlark.Bool(f.done && f.exception == nil), nil
+				return starlark.Bool(st.done && st.exception == nil), nil
 			case "failed":
-				return starlark.Bool(f.done && f.exception != nil), nil
+				return starlark.Bool(st.done && st.exception != nil), nil
 			}
-			if e, ok := f.exception.(*Exception); ok {
+			if e, ok := st.exception.(*Exception); ok {
 				return starlark.Bool(e.Class.Retriable), nil
 			}
 			return starlark.False, nil
@@ -184,15 +233,12 @@ func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
 // get() that wakes up finds them queued.
 func (f *FutureRecordMetadata) promiseDone(err error) {
 	f.goErr = err
-	f.mu.Lock()
-	f.goDone.Store(true)
-	ch, backs := f.waitCh, f.hasBacks
-	f.mu.Unlock()
-	if backs {
+	old := f.flags.Or(futureDone)
+	if old&futureHasBacks != 0 {
 		f.p.queue.push(f.fire)
 	}
-	if ch != nil {
-		close(ch)
+	if old&futureHasWaiter != 0 {
+		close(f.waitCh)
 	}
 }
 
@@ -200,23 +246,25 @@ func (f *FutureRecordMetadata) promiseDone(err error) {
 // record) with err; it runs on the script's thread.
 func (f *FutureRecordMetadata) failNow(err error) {
 	f.goErr = err
-	f.goDone.Store(true)
+	f.flags.Or(futureDone)
 }
 
 // settle copies franz-go's result into the script-visible state once it
-// has arrived. thread may be nil (attribute reads), in which case the
-// RecordMetadata is built without a thread (log_start_offset from the
-// producer's cache).
-func (f *FutureRecordMetadata) settle(thread *starlark.Thread) {
-	if f.done || !f.goDone.Load() {
-		return
+// has arrived, and returns that state. thread may be nil (attribute
+// reads), in which case the RecordMetadata is built without a thread
+// (log_start_offset from the producer's cache).
+func (f *FutureRecordMetadata) settle(thread *starlark.Thread) *futureState {
+	st := f.state()
+	if st.done || !f.goDone() {
+		return st
 	}
-	f.done = true
+	st.done = true
 	if f.goErr != nil {
-		f.exception = f.p.exceptionFor(&f.rec, f.goErr)
-		return
+		st.exception = f.p.exceptionFor(&f.rec, f.goErr)
+	} else {
+		st.value = f.p.recordMetadata(thread, &f.rec, f.sizes())
 	}
-	f.value = f.p.recordMetadata(thread, &f.rec, f.sizes)
+	return st
 }
 
 // fire runs the callbacks of a settled future; the producer's queue
@@ -231,14 +279,15 @@ func (f *FutureRecordMetadata) fire(thread *starlark.Thread) error {
 // stderr and swallowed, as kafka-python logs it (error_on_callbacks is
 // False); only an interruption of the script stops the run.
 func (f *FutureRecordMetadata) runBacks(thread *starlark.Thread) error {
-	if !f.done {
+	st := f.state()
+	if !st.done {
 		return nil
 	}
-	backs, arg, kind := f.callbacks, f.value, "callback"
-	if f.exception != nil {
-		backs, arg, kind = f.errbacks, f.exception, "errback"
+	backs, arg, kind := st.callbacks, st.value, "callback"
+	if st.exception != nil {
+		backs, arg, kind = st.errbacks, st.exception, "errback"
 	}
-	f.callbacks, f.errbacks = nil, nil
+	st.callbacks, st.errbacks = nil, nil
 	for _, cb := range backs {
 		if err := callBack(thread, cb, arg); err != nil {
 			if ctx := ContextOf(thread); ctx.Err() != nil {
@@ -321,27 +370,23 @@ func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Buil
 		return nil, Errorf(TypeError, "%s(): f must be callable, not %s", b.Name(), PyTypeName(args[0]))
 	}
 	cb := futureBack{fn: fn, args: args[1:], kwargs: kwargs}
-	if !f.done {
-		// Ask the promise to queue the callbacks, unless franz-go is
-		// already done (then settle below sees it).
-		f.mu.Lock()
-		if !f.goDone.Load() {
-			f.hasBacks = true
-		}
-		f.mu.Unlock()
+	if st := f.state(); !st.done {
+		// Ask the promise to queue the callbacks; if franz-go is already
+		// done, settle below sees it.
+		f.flags.Or(futureHasBacks)
 	}
-	f.settle(thread)
-	if f.done {
+	st := f.settle(thread)
+	if st.done {
 		if err := f.p.runQueue(thread); err != nil {
 			return nil, err
 		}
-		if (f.exception == nil && onSuccess) || (f.exception != nil && onError) {
-			if err := callBack(thread, cb, callbackArg(f)); err != nil {
+		if (st.exception == nil && onSuccess) || (st.exception != nil && onError) {
+			if err := callBack(thread, cb, callbackArg(st)); err != nil {
 				if ContextOf(thread).Err() != nil {
 					return nil, err
 				}
 				kind := "callback"
-				if f.exception != nil {
+				if st.exception != nil {
 					kind = "errback"
 				}
 				reportCallbackError(thread, kind, err)
@@ -350,25 +395,25 @@ func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Buil
 		return f, nil
 	}
 	if onSuccess {
-		f.callbacks = append(f.callbacks, cb)
+		st.callbacks = append(st.callbacks, cb)
 	}
 	if onError {
-		f.errbacks = append(f.errbacks, cb)
+		st.errbacks = append(st.errbacks, cb)
 	}
 	return f, nil
 }
 
-func callbackArg(f *FutureRecordMetadata) starlark.Value {
-	if f.exception != nil {
-		return f.exception
+func callbackArg(st *futureState) starlark.Value {
+	if st.exception != nil {
+		return st.exception
 	}
-	return f.value
+	return st.value
 }
 
 // complete is Future.success(value) / Future.failure(exception).
 func (f *FutureRecordMetadata) complete(thread *starlark.Thread, ok bool, v starlark.Value) error {
-	f.settle(thread)
-	if f.done {
+	st := f.settle(thread)
+	if st.done {
 		return NewException(AssertionError, "Future is already complete")
 	}
 	if !ok {
@@ -379,11 +424,11 @@ func (f *FutureRecordMetadata) complete(thread *starlark.Thread, ok bool, v star
 		default:
 			return NewException(AssertionError, "future failed without an exception")
 		}
-		f.exception = v
+		st.exception = v
 	} else {
-		f.value = v
+		st.value = v
 	}
-	f.done = true
+	st.done = true
 	return f.runBacks(thread)
 }
 
@@ -415,8 +460,8 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 	if err := f.p.runQueue(thread); err != nil {
 		return nil, err
 	}
-	f.settle(thread)
-	if !f.done {
+	st := f.settle(thread)
+	if !st.done {
 		var timer <-chan time.Time
 		if hasTimeout {
 			t := time.NewTimer(d)
@@ -442,30 +487,26 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 		if err := f.p.runQueue(thread); err != nil {
 			return nil, err
 		}
-		f.settle(thread)
+		st = f.settle(thread)
 	}
-	if f.exception != nil {
-		if e, ok := f.exception.(*Exception); ok {
+	if st.exception != nil {
+		if e, ok := st.exception.(*Exception); ok {
 			return nil, e
 		}
 	}
-	if f.value == nil {
+	if st.value == nil {
 		return starlark.None, nil
 	}
-	return f.value, nil
+	return st.value, nil
 }
 
 // wait returns a channel closed when franz-go completes the record.
 func (f *FutureRecordMetadata) wait() <-chan struct{} {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.goDone.Load() {
-		ch := make(chan struct{})
-		close(ch)
-		return ch
-	}
 	if f.waitCh == nil {
 		f.waitCh = make(chan struct{})
+		if f.flags.Or(futureHasWaiter)&futureDone != 0 {
+			close(f.waitCh) // the promise ran first and will not close it
+		}
 	}
 	return f.waitCh
 }

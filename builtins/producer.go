@@ -125,6 +125,8 @@ type KafkaProducer struct {
 	// idempotent is the effective enable_idempotence.
 	idempotent bool
 	methods    map[string]*starlark.Builtin
+	// sendMethod is methods["send"], returned without a map lookup.
+	sendMethod *starlark.Builtin
 	config     *starlark.Dict
 
 	keySer, valueSer serializer
@@ -156,8 +158,12 @@ type KafkaProducer struct {
 	// send (waiting set) may have room.
 	sentBytes int64
 	doneBytes atomic.Int64
-	waiting   atomic.Bool
-	space     chan struct{}
+	// room is how much send may still hand over before it reads
+	// doneBytes again (the script's thread reads the promise's counter
+	// only when its last reading is used up).
+	room    int64
+	waiting atomic.Bool
+	space   chan struct{}
 
 	lsoMu sync.Mutex
 	lso   map[string]*lsoEntry
@@ -374,6 +380,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	} {
 		p.methods[name] = starlark.NewBuiltin(name, Guard(fn)).BindReceiver(p)
 	}
+	p.sendMethod = p.methods["send"]
 	env.Track(p)
 	return p, nil
 }
@@ -413,6 +420,9 @@ func (p *KafkaProducer) Hash() (uint32, error) { return hashPointer(p), nil }
 
 // Attr returns a method or the config dict.
 func (p *KafkaProducer) Attr(name string) (starlark.Value, error) {
+	if name == "send" {
+		return p.sendMethod, nil // the hot path: no map lookup
+	}
 	if m, ok := p.methods[name]; ok {
 		return m, nil
 	}
@@ -483,8 +493,9 @@ func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
 	} else if p.txnID != "" {
 		p.txnSucceeded.Add(1)
 	}
+	size := bufferedSize(r)
 	f.promiseDone(err)
-	p.doneBytes.Add(f.size)
+	p.doneBytes.Add(size)
 	if p.waiting.Load() {
 		select {
 		case p.space <- struct{}{}:
@@ -560,13 +571,6 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 	if r.Value, valueNil, err = p.serialize(thread, p.valueSer, topic, value, "value"); err != nil {
 		return nil, err
 	}
-	f.sizes.key, f.sizes.value = -1, -1
-	if !keyNil {
-		f.sizes.key = int32(len(r.Key))
-	}
-	if !valueNil {
-		f.sizes.value = int32(len(r.Value))
-	}
 
 	if partition != starlark.None {
 		n, err := starlark.AsInt32(partition)
@@ -589,17 +593,14 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 	}
 
 	var hdrs []headerKV
-	f.sizes.headers = -1
 	if headers != starlark.None {
 		if hdrs, err = parseHeaders(headers); err != nil {
 			return nil, err
 		}
 		if len(hdrs) > 0 {
 			r.Headers = make([]kgo.RecordHeader, len(hdrs))
-			f.sizes.headers = 0
 			for i, h := range hdrs {
 				r.Headers[i] = kgo.RecordHeader{Key: h.key, Value: h.value}
-				f.sizes.headers += int32(len(h.key) + len(h.value))
 			}
 		}
 	}
@@ -622,20 +623,22 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 		f.failNow(Errorf(BrokerError(kerr.MessageTooLarge.Code), "The message is %d bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration", est))
 		return f, nil
 	}
-	f.size = int64(len(r.Key)+len(r.Value)) + recordOverhead
-	for _, h := range hdrs {
-		f.size += int64(len(h.key) + len(h.value))
-	}
-	if f.size > p.bufferMemory {
+	size := bufferedSize(r)
+	if size > p.bufferMemory {
 		f.failNow(Errorf(BrokerError(kerr.MessageTooLarge.Code), "The message is %d bytes when serialized which is larger than the total memory buffer you have configured with the buffer_memory configuration.", est))
 		return f, nil
 	}
-	if p.sentBytes+f.size-p.doneBytes.Load() > p.bufferMemory {
-		if err := p.waitForSpace(thread, f.size); err != nil {
-			return nil, err
+	if size > p.room {
+		p.room = p.bufferMemory - (p.sentBytes - p.doneBytes.Load())
+		if size > p.room {
+			if err := p.waitForSpace(thread, size); err != nil {
+				return nil, err
+			}
+			p.room = p.bufferMemory - (p.sentBytes - p.doneBytes.Load())
 		}
 	}
-	p.sentBytes += f.size
+	p.room -= size
+	p.sentBytes += size
 	if now.After(p.deliveryEnd) {
 		// The previous bucket's context is not cancelled: its records
 		// may still be in flight; its deadline releases it.

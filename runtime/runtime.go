@@ -14,10 +14,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
@@ -44,7 +48,7 @@ type Option func(*Runtime)
 // WithBootstrapServers sets the brokers that clients use when the script
 // passes no bootstrap_servers. Default: "localhost:9092", kafka-python's.
 func WithBootstrapServers(servers string) Option {
-	return func(r *Runtime) { r.bootstrap = servers }
+	return func(r *Runtime) { r.bootstrap, r.bootstrapSet = servers, true }
 }
 
 // WithStdout sets where print writes. Default: os.Stdout.
@@ -58,16 +62,45 @@ func WithStderr(w io.Writer) Option { return func(r *Runtime) { r.stderr = w } }
 func WithMaxSteps(n uint64) Option { return func(r *Runtime) { r.maxSteps = n } }
 
 // WithModule adds a module scripts can import by name (import NAME, from
-// NAME import x). Default: only kstar's own modules.
+// NAME import x). The builtins among a *starlarkstruct.Module's members
+// are made panic-safe: a panic becomes a RuntimeError with the script's
+// traceback. Default: only kstar's own modules.
 func WithModule(name string, module starlark.Value) Option {
-	return func(r *Runtime) { r.extraModules[name] = module }
+	return func(r *Runtime) { r.extraModules[name] = guardValue(module) }
 }
 
-// WithPredeclared adds a global every script sees without importing it.
+// WithPredeclared adds a global every script sees without importing it
+// (a host's lookup function, a constant). A *starlark.Builtin is made
+// panic-safe, as WithModule's members are. Values are shared by every
+// execution, so they should be frozen or safe for concurrent use.
 // Default: none beyond kstar's builtins.
 func WithPredeclared(name string, v starlark.Value) Option {
-	return func(r *Runtime) { r.extraGlobals[name] = v }
+	return func(r *Runtime) { r.extraGlobals[name] = guardValue(v) }
 }
+
+// WithClient makes scripts use a franz-go client the host owns instead of
+// connecting on their own: a KafkaProducer or KafkaAdminClient sends
+// through cl (the producer's batching settings, acks and compression are
+// then cl's; close() flushes cl but never closes it; transactions are
+// refused), and a KafkaConsumer opens a client of its own with cl's
+// brokers, dialer, TLS and SASL, since group membership cannot be shared.
+// Unless WithBootstrapServers is also given, cl's seed brokers become the
+// default bootstrap servers, and an allow-list of brokers includes them.
+// The host closes cl after the scripts are done. Default: nil.
+func WithClient(cl *kgo.Client) Option { return func(r *Runtime) { r.client = cl } }
+
+// WithClientOptions adds franz-go options to every client a script opens,
+// after those its config produced, so the host's win: SASL credentials,
+// TLS (kgo.DialTLSConfig), a dialer, seed brokers, hooks. Default: none.
+func WithClientOptions(opts ...kgo.Opt) Option {
+	return func(r *Runtime) { r.clientOpts = append(r.clientOpts, opts...) }
+}
+
+// WithCallTimeout bounds the wall-clock time of each execution: ExecFile,
+// a Script's load and each of its calls. A call that runs longer stops
+// (also inside a blocking Kafka call or time.sleep) with TimeoutError.
+// Default: 0, no limit but the caller's context.
+func WithCallTimeout(d time.Duration) Option { return func(r *Runtime) { r.callTimeout = d } }
 
 // WithEnviron lets scripts read environment variables through os.getenv
 // and os.environ. Default: scripts see an empty environment.
@@ -95,6 +128,7 @@ func WithAllowedTopics(topics ...string) Option {
 // once; each gets its own thread and globals.
 type Runtime struct {
 	bootstrap      string
+	bootstrapSet   bool
 	stdout, stderr io.Writer
 	maxSteps       uint64
 	environ        func() map[string]string
@@ -102,6 +136,12 @@ type Runtime struct {
 	allowedTopics  []string
 	extraModules   map[string]starlark.Value
 	extraGlobals   starlark.StringDict
+	client         *kgo.Client
+	clientOpts     []kgo.Opt
+	callTimeout    time.Duration
+	sandbox        bool
+	readFile       func(name string) ([]byte, error)
+	loadFS         fs.FS
 }
 
 // New returns a Runtime configured by opts.
@@ -116,7 +156,33 @@ func New(opts ...Option) *Runtime {
 	for _, o := range opts {
 		o(r)
 	}
+	if r.sandbox {
+		if r.allowedBrokers == nil {
+			r.allowedBrokers = []string{}
+		}
+		if r.readFile == nil {
+			r.readFile = refuseFiles
+		}
+	}
+	if r.client != nil {
+		seeds := builtins.BrokerSeeds(r.client)
+		if !r.bootstrapSet && seeds != "" {
+			r.bootstrap = seeds
+		}
+		if r.allowedBrokers != nil && seeds != "" {
+			r.allowedBrokers = append(slices.Clip(r.allowedBrokers), strings.Split(seeds, ",")...)
+		}
+	}
 	return r
+}
+
+// withCallTimeout bounds ctx by the runtime's call timeout, if any.
+func (r *Runtime) withCallTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if r.callTimeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeoutCause(ctx, r.callTimeout,
+		builtins.Errorf(builtins.TimeoutError, "the call took longer than its limit of %s", r.callTimeout))
 }
 
 // newEnv returns the host side of one execution.
@@ -128,19 +194,44 @@ func (r *Runtime) newEnv(argv []string) *builtins.Env {
 	env.Getenv = r.environ
 	env.AllowedBrokers = r.allowedBrokers
 	env.AllowedTopics = r.allowedTopics
+	env.ClientOptions = r.clientOpts
+	env.HostClient = r.client
+	env.ReadFile = r.readFile
 	return env
 }
 
 // predeclared returns the globals every script starts with: Python's
 // builtins as kstar renders them, the front end's helpers, and the host's.
 func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
+	var loader *moduleLoader
+	if r.loadFS != nil {
+		loader = &moduleLoader{rt: r, fsys: r.loadFS, modules: map[string]*loadedModule{}}
+	}
+	return r.predeclaredWith(env, loader)
+}
+
+// predeclaredWith is predeclared with the loader of the execution (nil
+// without WithLoadDir): modules it loads see the same loader.
+func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starlark.StringDict {
 	modules := builtins.Modules(env)
 	for name, m := range r.extraModules {
 		modules[name] = m
 	}
+	find := func(thread *starlark.Thread, name string) (starlark.Value, error) {
+		if m, ok := modules[name]; ok {
+			return m, nil
+		}
+		if loader != nil {
+			return loader.importModule(thread, name)
+		}
+		return nil, nil
+	}
 	g := builtins.Globals()
-	g["__import__"] = builtins.Func("__import__", importModule(modules))
-	g["__import_from__"] = builtins.Func("__import_from__", importFrom(modules))
+	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
+	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
+	if loader != nil {
+		g["load"] = builtins.Func("load", loader.loadBuiltin)
+	}
 	for name, v := range r.extraGlobals {
 		g[name] = v
 	}
@@ -178,6 +269,8 @@ func (r *Runtime) Check(filename string, src []byte) error {
 // ends (normally or not) its Kafka clients are flushed and closed. The
 // returned error, if any, formats as a Python traceback with FormatError.
 func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, argv []string) error {
+	ctx, cancel := r.withCallTimeout(ctx)
+	defer cancel()
 	env := r.newEnv(argv)
 	thread := r.newThread(filename, env)
 	f, err := Parse(filename, src)
@@ -266,33 +359,58 @@ func osEnviron() map[string]string {
 	return m
 }
 
+// moduleFinder returns the module imported as name: a built-in or host
+// module, or one of the load directory's; nil when there is none.
+type moduleFinder func(thread *starlark.Thread, name string) (starlark.Value, error)
+
+// mapFinder finds modules in a map.
+func mapFinder(modules map[string]starlark.Value) moduleFinder {
+	return func(_ *starlark.Thread, name string) (starlark.Value, error) { return modules[name], nil }
+}
+
 // importModule implements `import NAME` (the front end rewrites it to
-// NAME = __import__("NAME")).
-func importModule(modules map[string]starlark.Value) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+// NAME = __import__("NAME")) for the modules of a map.
+func importModule(modules map[string]starlark.Value) builtins.BuiltinFunc {
+	return importModuleWith(mapFinder(modules))
+}
+
+// importFrom implements `from MODULE import a, b` for the modules of a map.
+func importFrom(modules map[string]starlark.Value) builtins.BuiltinFunc {
+	return importFromWith(mapFinder(modules))
+}
+
+// importModuleWith implements `import NAME` with the modules find finds.
+func importModuleWith(find moduleFinder) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {
 			return nil, err
 		}
-		m, ok := modules[name]
-		if !ok {
+		m, err := find(thread, name)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
 			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", name)
 		}
 		return m, nil
 	}
 }
 
-// importFrom implements `from MODULE import a, b` (rewritten to
+// importFromWith implements `from MODULE import a, b` (rewritten to
 // a, b = __import_from__("MODULE", "a", "b")): one value for one name,
 // a tuple for several.
-func importFrom(modules map[string]starlark.Value) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+func importFromWith(find moduleFinder) func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) < 2 || len(kwargs) > 0 {
 			return nil, fmt.Errorf("%s: want a module name and at least one member name", b.Name())
 		}
 		modName, _ := starlark.AsString(args[0])
-		m, ok := modules[modName]
-		if !ok {
+		m, err := find(thread, modName)
+		if err != nil {
+			return nil, err
+		}
+		if m == nil {
 			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", modName)
 		}
 		values := make(starlark.Tuple, 0, len(args)-1)
@@ -301,7 +419,7 @@ func importFrom(modules map[string]starlark.Value) func(*starlark.Thread, *starl
 			v, err := memberOf(m, name)
 			if err != nil || v == nil {
 				// A submodule imported as a member: from kafka import errors.
-				if sub, ok := modules[modName+"."+name]; ok {
+				if sub, _ := find(thread, modName+"."+name); sub != nil {
 					v = sub
 				} else {
 					return nil, builtins.Errorf(builtins.ImportError, "cannot import name '%s' from '%s'", name, modName)

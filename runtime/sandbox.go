@@ -1,0 +1,302 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins"
+)
+
+// What a script may reach outside itself: Kafka brokers, files named by
+// config keys (ssl_cafile, ...), the environment, and modules it loads.
+//
+// Without WithSandbox a Runtime behaves as the kstar command needs:
+// clients connect to any broker and read any file their config names.
+// The environment is always empty unless the host grants it (WithEnviron).
+// With WithSandbox nothing is reachable unless granted:
+//
+//	brokers      WithAllowedBrokers (or WithClient: the host's client)
+//	topics       WithAllowedTopics restricts them (all by default)
+//	files        WithFiles(dir): config keys may name files under dir
+//	environment  WithEnviron / WithOSEnviron
+//	modules      WithLoadDir(dir) / WithLoadFS(fsys): import NAME and
+//	             load("path") read NAME.star (or .py) under it, never outside
+
+// WithSandbox denies scripts every access the host does not grant: no
+// broker but those of WithAllowedBrokers and WithClient, no file but
+// those under WithFiles' directory, no environment but WithEnviron's.
+// Default: off, the kstar command's behaviour (any broker, any file, but
+// still no environment unless granted).
+func WithSandbox() Option { return func(r *Runtime) { r.sandbox = true } }
+
+// WithFiles lets the files that config keys name (ssl_cafile,
+// ssl_certfile, ssl_keyfile, ssl_crlfile) be read from under dir only:
+// relative names are relative to dir, and no name (not even through a
+// symbolic link) reaches outside it; others raise PermissionError.
+// Default: any file without WithSandbox, none with it.
+func WithFiles(dir string) Option {
+	return func(r *Runtime) { r.readFile = func(name string) ([]byte, error) { return readInRoot(dir, name) } }
+}
+
+// WithLoadDir lets scripts import modules from dir: `import helpers` and
+// `from lib.util import f` read helpers.star and lib/util.star (or .py),
+// and load("lib/util.star") returns the module. Nothing outside dir is
+// reachable, not even through symbolic links. Each module runs once per
+// execution (once per Script), then its globals are frozen and shared.
+// Default: none; importing a module kstar does not have fails with
+// ModuleNotFoundError and load is not defined.
+func WithLoadDir(dir string) Option {
+	return func(r *Runtime) { r.loadFS = rootFS(dir) }
+}
+
+// WithLoadFS is WithLoadDir for any file system (an embed.FS, an
+// fstest.MapFS). Default: none.
+func WithLoadFS(fsys fs.FS) Option { return func(r *Runtime) { r.loadFS = fsys } }
+
+// refuseFiles is the sandbox's file reader: every file is refused.
+func refuseFiles(name string) ([]byte, error) {
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+}
+
+// readInRoot reads name under dir, refusing names that leave it.
+func readInRoot(dir, name string) ([]byte, error) {
+	if filepath.IsAbs(name) {
+		absDir, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := filepath.Rel(absDir, name)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+		}
+		name = rel
+	}
+	f, err := os.OpenInRoot(dir, name)
+	if err != nil {
+		return nil, rootError(name, err)
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// rootError turns os.Root's refusal to leave its directory into
+// fs.ErrPermission.
+func rootError(name string, err error) error {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	if strings.Contains(err.Error(), "escapes") {
+		return &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return err
+}
+
+// rootFS is a directory as an fs.FS whose names never leave it, not even
+// through symbolic links (os.OpenInRoot); the directory is opened on each
+// use, so it need not exist when the Runtime is built.
+type rootFS string
+
+// Open opens name under the directory.
+func (dir rootFS) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	f, err := os.OpenInRoot(string(dir), name)
+	if err != nil {
+		return nil, rootError(name, err)
+	}
+	return f, nil
+}
+
+// moduleLoader runs the modules of a load directory for one execution (a
+// script run, a Script and all its calls): each once, then frozen.
+type moduleLoader struct {
+	rt   *Runtime
+	fsys fs.FS
+	// mu is held by the goroutine running a chain of loads (a module
+	// importing another runs on the same goroutine), so that concurrent
+	// calls importing the same module wait for the first one.
+	mu      sync.Mutex
+	modules map[string]*loadedModule // by file path
+}
+
+// loadedModule is a module that was loaded, or failed to.
+type loadedModule struct {
+	value starlark.Value
+	err   error
+}
+
+// loadingKey is the thread-local key of the chain of files being loaded
+// on the goroutine (to report circular imports).
+const loadingKey = "kstar.loading"
+
+// importModule finds the module a dotted import name stands for in the
+// load directory: a.b is a/b.star or a/b.py. It returns nil when there is
+// no such file.
+func (l *moduleLoader) importModule(thread *starlark.Thread, name string) (starlark.Value, error) {
+	base := strings.ReplaceAll(name, ".", "/")
+	for _, ext := range []string{".star", ".py"} {
+		p := base + ext
+		if !fs.ValidPath(p) {
+			return nil, nil
+		}
+		if _, err := fs.Stat(l.fsys, p); err == nil {
+			return l.load(thread, p, name)
+		}
+	}
+	return nil, nil
+}
+
+// loadBuiltin implements load(path, *names): the module in the file at
+// path (relative to the load directory) with no names, the value of the
+// one name given, or a tuple of the values of several.
+func (l *moduleLoader) loadBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(kwargs) > 0 {
+		return nil, builtins.Errorf(builtins.TypeError, "load() takes no keyword arguments")
+	}
+	if len(args) == 0 {
+		return nil, builtins.Errorf(builtins.TypeError, "load() missing 1 required positional argument: 'path'")
+	}
+	var names []string
+	for i, a := range args {
+		s, ok := a.(starlark.String)
+		if !ok {
+			return nil, builtins.Errorf(builtins.TypeError, "load() argument %d must be str, not %s", i+1, builtins.PyTypeName(a))
+		}
+		names = append(names, string(s))
+	}
+	p := strings.TrimPrefix(names[0], "./")
+	if !fs.ValidPath(p) || p == "." {
+		return nil, builtins.Errorf(builtins.PermissionError, "load(): %s is outside the load directory", builtins.QuoteString(names[0]))
+	}
+	m, err := l.load(thread, p, strings.TrimSuffix(path.Base(p), path.Ext(p)))
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 1 {
+		return m, nil
+	}
+	values := make(starlark.Tuple, 0, len(names)-1)
+	for _, n := range names[1:] {
+		v, _ := m.(*starlarkstruct.Module).Attr(n)
+		if v == nil {
+			return nil, builtins.Errorf(builtins.ImportError, "cannot import name '%s' from '%s'", n, p)
+		}
+		values = append(values, v)
+	}
+	if len(values) == 1 {
+		return values[0], nil
+	}
+	return values, nil
+}
+
+// load runs the module in file p (once per execution) and returns it.
+func (l *moduleLoader) load(thread *starlark.Thread, p, name string) (starlark.Value, error) {
+	chain, _ := thread.Local(loadingKey).([]string)
+	for _, c := range chain {
+		if c == p {
+			return nil, builtins.Errorf(builtins.ImportError, "cannot import %s: circular import (%s -> %s)", builtins.QuoteString(name), strings.Join(chain, " -> "), p)
+		}
+	}
+	if len(chain) == 0 {
+		// The first load of a chain takes the lock; nested loads run on
+		// this goroutine and hold it already.
+		l.mu.Lock()
+		defer l.mu.Unlock()
+	}
+	if m, ok := l.modules[p]; ok {
+		return m.value, m.err
+	}
+	v, err := l.run(thread, p, name, append(chain[:len(chain):len(chain)], p))
+	l.modules[p] = &loadedModule{value: v, err: err}
+	return v, err
+}
+
+// run executes a module's file on a thread of its own that shares the
+// importing thread's Env (output, context, clients).
+func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []string) (v starlark.Value, err error) {
+	src, err := fs.ReadFile(l.fsys, p)
+	if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named %s", builtins.QuoteString(p))
+		case errors.Is(err, fs.ErrPermission):
+			return nil, builtins.Errorf(builtins.PermissionError, "load(): %s is outside the load directory", builtins.QuoteString(p))
+		}
+		return nil, builtins.Errorf(builtins.OSError, "%s: %v", builtins.QuoteString(p), err)
+	}
+	env := builtins.EnvOf(parent)
+	thread := l.rt.newThread(p, env)
+	thread.SetLocal(loadingKey, chain)
+	f, err := Parse(p, src)
+	if err != nil {
+		return nil, withSource(err, p, src)
+	}
+	setModuleName(f, name)
+	predeclared := l.rt.predeclaredWith(env, l)
+	prog, err := starlark.FileProgram(f, predeclared.Has)
+	if err != nil {
+		return nil, withSource(err, p, src)
+	}
+	ctx := env.Context()
+	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
+	defer stop()
+	defer func() {
+		if r := recover(); r != nil {
+			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", r)
+		}
+		if failure := builtins.TakeFailure(thread); failure != nil {
+			err = failure
+		}
+	}()
+	globals, err := prog.Init(thread, predeclared)
+	if err != nil {
+		return nil, err
+	}
+	globals.Freeze()
+	members := starlark.StringDict{}
+	for k, v := range globals {
+		if !strings.HasPrefix(k, "_") {
+			members[k] = v
+		}
+	}
+	return &starlarkstruct.Module{Name: name, Members: members}, nil
+}
+
+// guardValue makes a host's builtin panic-safe (builtins.Guard), and the
+// builtins among a module's members; other values are returned as they are.
+func guardValue(v starlark.Value) starlark.Value {
+	switch v := v.(type) {
+	case *starlark.Builtin:
+		return guardBuiltin(v)
+	case *starlarkstruct.Module:
+		members := make(starlark.StringDict, len(v.Members))
+		for k, m := range v.Members {
+			members[k] = guardValue(m)
+		}
+		return &starlarkstruct.Module{Name: v.Name, Members: members}
+	}
+	return v
+}
+
+// guardBuiltin returns a builtin with b's name and receiver that calls b
+// and turns a panic into a RuntimeError.
+func guardBuiltin(b *starlark.Builtin) *starlark.Builtin {
+	g := builtins.Func(b.Name(), func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return b.CallInternal(thread, args, kwargs)
+	})
+	if recv := b.Receiver(); recv != nil {
+		return g.BindReceiver(recv)
+	}
+	return g
+}
