@@ -279,9 +279,9 @@ func (c *KafkaConsumer) newClient(group bool) (*clientGen, error) {
 			opts = append(opts, kgo.ConsumeTopics(c.subTopics...))
 		}
 	}
-	cl, err := kgo.NewClient(opts...)
+	cl, _, err := c.env.OpenClient(ConsumerClient, opts)
 	if err != nil {
-		return nil, Errorf(KafkaConfigurationError, "%v", err)
+		return nil, err
 	}
 	g.cl = cl
 	return g, nil

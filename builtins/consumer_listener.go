@@ -90,9 +90,9 @@ func (l *RebalanceListener) String() string {
 func (l *RebalanceListener) Type() string         { return "ConsumerRebalanceListener" }
 func (l *RebalanceListener) Freeze()              {}
 func (l *RebalanceListener) Truth() starlark.Bool { return true }
-func (l *RebalanceListener) Hash() (uint32, error) {
-	return 0, fmt.Errorf("unhashable: ConsumerRebalanceListener")
-}
+
+// Hash is by identity, as for Python objects.
+func (l *RebalanceListener) Hash() (uint32, error) { return hashPointer(l), nil }
 
 // Attr returns the two callbacks.
 func (l *RebalanceListener) Attr(name string) (starlark.Value, error) {

@@ -117,6 +117,7 @@ type KafkaProducer struct {
 	env      *Env
 	cfg      *Config
 	cl       *kgo.Client
+	shared   bool // cl is the host's (Env.HostClient): flushed, never closed
 	queue    *callQueue
 	hooks    *producerHooks
 	clientID string
@@ -355,13 +356,18 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 		p.partitioner = fn
 	}
 
-	cl, err := kgo.NewClient(opts...)
-	if err != nil {
-		return nil, Errorf(KafkaConfigurationError, "%v", err)
+	if p.txnID != "" && env.HostClient != nil {
+		return nil, NewException(KafkaConfigurationError, "transactional_id: scripts cannot run transactions on the host's client")
 	}
-	p.cl = cl
+	cl, shared, err := env.OpenClient(ProducerClient, opts)
+	if err != nil {
+		return nil, err
+	}
+	p.cl, p.shared = cl, shared
 	if err := pingCluster(thread, cl, cfg); err != nil {
-		cl.Close()
+		if !shared {
+			cl.Close()
+		}
 		return nil, err
 	}
 	p.methods = map[string]*starlark.Builtin{}
@@ -1144,7 +1150,9 @@ func (p *KafkaProducer) close(thread *starlark.Thread, d time.Duration, has bool
 		undelivered = p.cl.BufferedProduceRecords()
 	}
 	p.closed = true
-	p.cl.Close()
+	if !p.shared {
+		p.cl.Close()
+	}
 	if p.deliveryCancel != nil {
 		p.deliveryCancel()
 	}
@@ -1232,7 +1240,7 @@ func (p *KafkaProducer) bootstrapConnected(thread *starlark.Thread, b *starlark.
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
-	return starlark.Bool(!p.closed && p.hooks.seedConns.Load() > 0), nil
+	return starlark.Bool(!p.closed && (p.shared || p.hooks.seedConns.Load() > 0)), nil
 }
 
 // Transactions, with kafka-python 2.2's state machine and messages.

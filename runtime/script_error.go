@@ -26,8 +26,8 @@ type ScriptError struct {
 	err    error
 	ctxErr error // the context's error when it ended the call
 	name   string
-	msg  string
-	pos  syntax.Position
+	msg    string
+	pos    syntax.Position
 }
 
 // newScriptError wraps the error of an execution that ran under ctx

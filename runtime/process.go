@@ -1,0 +1,365 @@
+package runtime
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins"
+)
+
+// AnyPartition is the Partition of a record Process returns when the
+// script did not choose one: the producer's partitioner picks it (by key).
+const AnyPartition int32 = -1
+
+// The ConsumerRecord fields Process reads, by index (kafka-python 2.0.2's
+// order: topic, partition, offset, timestamp, timestamp_type, key, value,
+// headers, ...).
+const (
+	fieldTopic     = 0
+	fieldPartition = 1
+	fieldTimestamp = 3
+	fieldKey       = 5
+	fieldValue     = 6
+	fieldHeaders   = 7
+)
+
+// dictFields are the keys a dict returned by a process function may have.
+var dictFields = map[string]bool{"topic": true, "partition": true, "key": true, "value": true, "headers": true, "timestamp": true}
+
+// Process calls the script's function name (usually "process") with rec
+// as a kafka-python ConsumerRecord, and returns the records to produce.
+// The function returns:
+//
+//	None                      nothing: the record is dropped
+//	a ConsumerRecord          one record: the one received, a changed copy
+//	                          (record._replace(value=..., headers=...)) or
+//	                          a new one (ConsumerRecord(...))
+//	a dict                    one record with the keys given among topic,
+//	                          key, value, headers, partition, timestamp
+//	a list or tuple of these  each of them, in order (fan-out); None
+//	                          elements are skipped
+//
+// The records returned have:
+//
+//   - Topic: the record's topic field, so a record the script did not
+//     route still names the topic it came from, and the host sends it
+//     where it wants (the pipeline package: to its output topic); "" for a
+//     dict without "topic".
+//   - Key and Value: bytes as they are, str encoded in UTF-8, None as nil.
+//   - Headers: kafka-python's list of (str, bytes) pairs, or a dict; a
+//     header value may also be str (UTF-8) or None.
+//   - Partition: a dict's "partition", or a ConsumerRecord's partition when
+//     the script changed it; AnyPartition otherwise.
+//   - Timestamp: the record's timestamp field (kept from the received
+//     record by _replace), a dict's "timestamp" in milliseconds, or the
+//     received record's when the dict has none; zero (the producer's
+//     clock) for -1 or None.
+//
+// A record for a topic that WithAllowedTopics does not allow, other than
+// the received record's, is an error, as a value of another type is: a
+// *ScriptError whose traceback points at the function.
+func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*kgo.Record, error) {
+	fn, err := s.function(name)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.call(ctx, fn, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := converter{env: s.env, fn: fn, source: rec}
+	return c.records(v, nil)
+}
+
+// ProcessBatch calls the script's function name once for a batch: with a
+// list of ConsumerRecords, in order. The function returns what Process
+// describes, usually a list; a ConsumerRecord's partition is never kept
+// (return a dict with "partition" to choose one) and a dict without
+// timestamp gets the producer's clock. Records for any of the batch's
+// topics are exempt from WithAllowedTopics.
+func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Record) ([]*kgo.Record, error) {
+	fn, err := s.function(name)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]starlark.Value, len(recs))
+	topics := map[string]bool{}
+	for i, r := range recs {
+		list[i] = builtins.NewConsumerRecord(r)
+		topics[r.Topic] = true
+	}
+	v, err := s.call(ctx, fn, starlark.Tuple{starlark.NewList(list)}, nil)
+	if err != nil {
+		return nil, err
+	}
+	c := converter{env: s.env, fn: fn, inputTopics: topics}
+	return c.records(v, nil)
+}
+
+// converter turns what a process function returned into franz-go records.
+type converter struct {
+	env         *builtins.Env
+	fn          starlark.Callable
+	source      *kgo.Record     // the record received (Process)
+	inputTopics map[string]bool // the batch's topics (ProcessBatch)
+}
+
+// fail is a TypeError, ValueError... at the function's definition.
+func (c *converter) fail(class *builtins.ExceptionClass, format string, args ...any) error {
+	var pos syntax.Position
+	if f, ok := c.fn.(*starlark.Function); ok {
+		pos = f.Position()
+	}
+	return errorAt(pos, class, "%s() returned "+format, append([]any{c.fn.Name()}, args...)...)
+}
+
+// records appends the records of v to out.
+func (c *converter) records(v starlark.Value, out []*kgo.Record) ([]*kgo.Record, error) {
+	var elems []starlark.Value
+	switch v := v.(type) {
+	case *starlark.List:
+		elems = make([]starlark.Value, v.Len())
+		for i := range elems {
+			elems[i] = v.Index(i)
+		}
+	case starlark.Tuple:
+		elems = v
+	default:
+		r, err := c.one(v)
+		if err != nil || r == nil {
+			return out, err
+		}
+		return append(out, r), nil
+	}
+	for i, e := range elems {
+		switch e.(type) {
+		case *starlark.List, starlark.Tuple:
+			return nil, c.fail(builtins.TypeError, "a nested %s at index %d: want a flat list of records", builtins.PyTypeName(e), i)
+		}
+		r, err := c.one(e)
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// one converts a single returned value (nil for None).
+func (c *converter) one(v starlark.Value) (*kgo.Record, error) {
+	var r *kgo.Record
+	var err error
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return nil, nil
+	case *builtins.ConsumerRecord:
+		r, err = c.fromConsumerRecord(v)
+	case *starlark.Dict:
+		r, err = c.fromDict(v)
+	default:
+		return nil, c.fail(builtins.TypeError, "%s: want None, a ConsumerRecord, a dict or a list of them", builtins.PyTypeName(v))
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.TopicAllowed(r.Topic) {
+		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", builtins.QuoteString(r.Topic), allowedTopics(c.env.AllowedTopics))
+	}
+	return r, nil
+}
+
+func allowedTopics(list []string) string {
+	if len(list) == 0 {
+		return "the host allows none"
+	}
+	return "allowed: " + strings.Join(list, ", ")
+}
+
+// isInput reports whether topic is the received record's (or one of the
+// batch's).
+func (c *converter) isInput(topic string) bool {
+	if c.source != nil {
+		return topic == c.source.Topic
+	}
+	return c.inputTopics[topic]
+}
+
+// fromConsumerRecord converts a ConsumerRecord, reusing the bytes of the
+// fetched record behind it when the script did not change them.
+func (c *converter) fromConsumerRecord(cr *builtins.ConsumerRecord) (*kgo.Record, error) {
+	ref := cr.Record() // the fetched record, unless the script made this one
+	if ref == nil {
+		ref = c.source
+	}
+	r := &kgo.Record{Partition: AnyPartition}
+	topic, ok := cr.Index(fieldTopic).(starlark.String)
+	if !ok {
+		return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(cr.Index(fieldTopic)))
+	}
+	r.Topic = string(topic)
+	if p, err := c.partition(cr.Index(fieldPartition)); err != nil {
+		return nil, err
+	} else if ref != nil && p != ref.Partition {
+		r.Partition = p
+	}
+	var err error
+	if r.Timestamp, err = c.timestamp(cr.Index(fieldTimestamp)); err != nil {
+		return nil, err
+	}
+	var refKey, refValue []byte
+	if fetched := cr.Record(); fetched != nil {
+		refKey, refValue = fetched.Key, fetched.Value
+	} else if c.source != nil {
+		refKey, refValue = c.source.Key, c.source.Value
+	}
+	if r.Key, err = c.bytes("key", cr.Index(fieldKey), refKey); err != nil {
+		return nil, err
+	}
+	if r.Value, err = c.bytes("value", cr.Index(fieldValue), refValue); err != nil {
+		return nil, err
+	}
+	if r.Headers, err = c.headers(cr.Index(fieldHeaders)); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// fromDict converts a dict of record fields.
+func (c *converter) fromDict(d *starlark.Dict) (*kgo.Record, error) {
+	r := &kgo.Record{Partition: AnyPartition}
+	if c.source != nil {
+		r.Timestamp = c.source.Timestamp
+	}
+	for _, item := range d.Items() {
+		k, ok := item[0].(starlark.String)
+		if !ok || !dictFields[string(k)] {
+			return nil, c.fail(builtins.ValueError, "a dict with the key %s: want topic, key, value, headers, partition or timestamp", builtins.Repr(item[0]))
+		}
+		v := item[1]
+		var err error
+		switch k {
+		case "topic":
+			t, ok := v.(starlark.String)
+			if !ok && v != starlark.None {
+				return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(v))
+			}
+			r.Topic = string(t)
+		case "partition":
+			if v != starlark.None {
+				r.Partition, err = c.partition(v)
+			}
+		case "key":
+			r.Key, err = c.bytes("key", v, nil)
+		case "value":
+			r.Value, err = c.bytes("value", v, nil)
+		case "headers":
+			r.Headers, err = c.headers(v)
+		case "timestamp":
+			r.Timestamp, err = c.timestamp(v)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func (c *converter) partition(v starlark.Value) (int32, error) {
+	i, ok := v.(starlark.Int)
+	if !ok {
+		return 0, c.fail(builtins.TypeError, "a record whose partition is %s: want int", builtins.PyTypeName(v))
+	}
+	n, ok := i.Int64()
+	if !ok || n < -1 || n > 1<<31-1 {
+		return 0, c.fail(builtins.ValueError, "a record whose partition is %s", i)
+	}
+	return int32(n), nil
+}
+
+func (c *converter) timestamp(v starlark.Value) (time.Time, error) {
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return time.Time{}, nil
+	case starlark.Int:
+		ms, ok := v.Int64()
+		if !ok {
+			return time.Time{}, c.fail(builtins.ValueError, "a record whose timestamp %s is out of range", v)
+		}
+		if ms < 0 {
+			return time.Time{}, nil
+		}
+		return time.UnixMilli(ms), nil
+	}
+	return time.Time{}, c.fail(builtins.TypeError, "a record whose timestamp is %s: want int (milliseconds) or None", builtins.PyTypeName(v))
+}
+
+// bytes converts a key, value or header value; ref is the fetched bytes,
+// reused when v holds the same content.
+func (c *converter) bytes(what string, v starlark.Value, ref []byte) ([]byte, error) {
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return nil, nil
+	case starlark.Bytes:
+		if ref != nil && string(v) == string(ref) {
+			return ref, nil
+		}
+		return []byte(v), nil
+	case starlark.String:
+		return []byte(v), nil
+	}
+	return nil, c.fail(builtins.TypeError, "a record whose %s is %s: want bytes, str or None", what, builtins.PyTypeName(v))
+}
+
+// headers converts kafka-python's list of (key, value) pairs, or a dict.
+func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
+	var pairs [][2]starlark.Value
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return nil, nil
+	case *starlark.Dict:
+		for _, kv := range v.Items() {
+			pairs = append(pairs, [2]starlark.Value{kv[0], kv[1]})
+		}
+	case *starlark.List, starlark.Tuple:
+		iter := starlark.Iterate(v)
+		defer iter.Done()
+		var x starlark.Value
+		for iter.Next(&x) {
+			var kv starlark.Indexable
+			switch x := x.(type) {
+			case starlark.Tuple:
+				kv = x
+			case *starlark.List:
+				kv = x
+			}
+			if kv == nil || kv.Len() != 2 {
+				return nil, c.fail(builtins.TypeError, "a header %s: want a (str, bytes) pair", builtins.Repr(x))
+			}
+			pairs = append(pairs, [2]starlark.Value{kv.Index(0), kv.Index(1)})
+		}
+	default:
+		return nil, c.fail(builtins.TypeError, "headers of type %s: want a list of (str, bytes) pairs", builtins.PyTypeName(v))
+	}
+	headers := make([]kgo.RecordHeader, 0, len(pairs))
+	for _, kv := range pairs {
+		k, ok := kv[0].(starlark.String)
+		if !ok {
+			return nil, c.fail(builtins.TypeError, "a header key of type %s: want str", builtins.PyTypeName(kv[0]))
+		}
+		value, err := c.bytes("header "+builtins.QuoteString(string(k)), kv[1], nil)
+		if err != nil {
+			return nil, err
+		}
+		headers = append(headers, kgo.RecordHeader{Key: string(k), Value: value})
+	}
+	return slices.Clip(headers), nil
+}
