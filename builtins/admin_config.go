@@ -2,7 +2,6 @@ package builtins
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -48,15 +47,7 @@ func adminSpec() *ConfigSpec {
 
 // adminKeyNames lists the admin client's config keys, sorted (for REPL
 // completion inside KafkaAdminClient( ).
-func adminKeyNames() []string {
-	spec := adminSpec()
-	names := make([]string, len(spec.Keys))
-	for i, k := range spec.Keys {
-		names[i] = k.Name
-	}
-	sort.Strings(names)
-	return names
-}
+func adminKeyNames() []string { return adminSpec().KeyNames() }
 
 // AdminConfigTable renders the admin client's keys as the Markdown table
 // of docs/admin.md: key, default, and what kstar does with it.

@@ -268,3 +268,13 @@ func PyTypeName(v starlark.Value) string {
 	}
 	return v.Type()
 }
+
+// KeyNames returns the spec's key names, sorted (for REPL completion).
+func (s *ConfigSpec) KeyNames() []string {
+	names := make([]string, len(s.Keys))
+	for i, k := range s.Keys {
+		names[i] = k.Name
+	}
+	sort.Strings(names)
+	return names
+}

@@ -39,6 +39,9 @@ func (*consumerClass) Truth() starlark.Bool  { return true }
 func (*consumerClass) Hash() (uint32, error) { return starlark.String("KafkaConsumer").Hash() }
 func (*consumerClass) Name() string          { return "KafkaConsumer" }
 
+// ConfigKeyNames lists the constructor's config keys (REPL completion).
+func (*consumerClass) ConfigKeyNames() []string { return consumerSpec().KeyNames() }
+
 // Doc describes the constructor for help().
 func (*consumerClass) Doc() string {
 	return `KafkaConsumer(*topics, **configs)

@@ -314,8 +314,9 @@ func TestConsumerPatternNewTopic(t *testing.T) {
 		if group == "None" {
 			name = "nogrp"
 		}
+		// Not parallel: on a real broker this test holds the cluster lock
+		// (testbroker.Isolated) and parallel subtests could deadlock.
 		t.Run("group_id="+group, func(t *testing.T) {
-			t.Parallel()
 			r := newConsScript(boot)
 			done := make(chan error, 1)
 			go func() {

@@ -43,6 +43,9 @@ func (*producerClass) Truth() starlark.Bool  { return true }
 func (*producerClass) Hash() (uint32, error) { return starlark.String("KafkaProducer").Hash() }
 func (*producerClass) Name() string          { return "KafkaProducer" }
 
+// ConfigKeyNames lists the constructor's config keys (REPL completion).
+func (*producerClass) ConfigKeyNames() []string { return producerSpec().KeyNames() }
+
 // Doc describes the constructor for help().
 func (*producerClass) Doc() string {
 	return `KafkaProducer(**configs)

@@ -150,7 +150,7 @@ func (l *moduleLoader) importModule(thread *starlark.Thread, name string) (starl
 		if !fs.ValidPath(p) {
 			return nil, nil
 		}
-		if _, err := fs.Stat(l.fsys, p); err == nil {
+		if _, err := fs.Stat(l.fsys, p); err == nil || errors.Is(err, fs.ErrPermission) {
 			return l.load(thread, p, name)
 		}
 	}

@@ -62,6 +62,8 @@ func TestExitCodesAndModes(t *testing.T) {
 	bad := filepath.Join(dir, "bad.star")
 	os.WriteFile(good, []byte("print('hello', [1, 'a'], {'k': None})\n"), 0o644)
 	os.WriteFile(bad, []byte("x = 1\nprint(x)\nprint(undefined_name)\n"), 0o644)
+	argv := filepath.Join(dir, "argv.star")
+	os.WriteFile(argv, []byte("import sys\nprint(sys.argv[1:])\nsys.exit(int(sys.argv[1]))\n"), 0o644)
 	for _, tc := range []struct {
 		name       string
 		stdin      string
@@ -79,6 +81,10 @@ func TestExitCodesAndModes(t *testing.T) {
 		{"syntax error", "", []string{"-c", "def f(:\n"}, "", `SyntaxError`, 1},
 		{"unknown flag", "", []string{"--nope"}, "", `flag provided but not defined`, 2},
 		{"missing file", "", []string{filepath.Join(dir, "missing.star")}, "", `can't open file .*missing.star`, 2},
+		{"argv and sys.exit", "", []string{argv, "3", "b"}, "['3', 'b']\n", "^$", 3},
+		{"sys.exit(0)", "", []string{argv, "0"}, "['0']\n", "^$", 0},
+		{"-c argv", "", []string{"-c", "import sys; print(sys.argv)", "x"}, "['-c', 'x']\n", "^$", 0},
+		{"unknown module", "", []string{"-c", "import foo"}, "", `line 1, in <module>\n    import foo\nModuleNotFoundError: No module named 'foo'`, 1},
 		{"version", "", []string{"version"}, "kstar ", "^$", 0},
 		{"check ok", "", []string{"check", good}, "", "^$", 0},
 		{"check bad", "", []string{"check", bad}, "", `NameError: name 'undefined_name' is not defined`, 1},
@@ -218,5 +224,22 @@ func BenchmarkStartup(b *testing.B) {
 		if out, err := exec.Command(kstarBin, "-c", "print(1)").Output(); err != nil || string(out) != "1\n" {
 			b.Fatalf("kstar -c: %q %v", out, err)
 		}
+	}
+}
+
+// TestInterruptSleep checks that Ctrl-C stops a blocking builtin promptly.
+func TestInterruptSleep(t *testing.T) {
+	cmd, _, stderr := startKstar(t, "-c", "import time\nprint('sleeping')\ntime.sleep(100)\n")
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	if status := waitExit(t, cmd); status != 130 {
+		t.Errorf("status = %d, want 130", status)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v to stop after SIGINT", d)
+	}
+	if !strings.Contains(stderr.String(), "line 3, in <module>") || !strings.Contains(stderr.String(), "KeyboardInterrupt") {
+		t.Errorf("stderr = %q, want a traceback at line 3 ending in KeyboardInterrupt", stderr.String())
 	}
 }

@@ -169,3 +169,75 @@ func TestREPLHistoryDisabled(t *testing.T) {
 		t.Errorf("history file written although KSTAR_HISTORY=off: %v", err)
 	}
 }
+
+// TestREPLTutorial types the seed tutorial's producer and consumer
+// snippets at the prompts, as they are written (print as a function; the
+// broker address is the test's own instead of localhost:9092, which may be
+// taken on a test machine).
+func TestREPLTutorial(t *testing.T) {
+	addr := testbroker.Bootstrap(t)
+	r := startREPL(t, "HOME="+t.TempDir(), "KSTAR_BOOTSTRAP_SERVERS="+addr)
+	tutorial := func(line string) { r.t.Helper(); r.line(strings.ReplaceAll(line, "localhost:9092", addr)) }
+	r.line("from kafka import KafkaProducer")
+	r.expect(">>> ")
+	tutorial("producer=KafkaProducer(bootstrap_servers='localhost:9092')")
+	r.expect(">>> ")
+	r.line("for i in range(3):")
+	r.line(" producer.send('test', 'message%s'%i)")
+	r.line("")
+	for i := 0; i < 3; i++ {
+		r.expect("<kafka.producer.future.FutureRecordMetadata object at 0x")
+	}
+	r.expect(">>> ")
+	r.line("future=producer.send('test', 'message9')")
+	r.line("result=future.get(timeout=10)")
+	r.line("print(result)")
+	r.expect("RecordMetadata(topic='test', partition=")
+	r.expect("serialized_value_size=8, serialized_header_size=-1)\n>>> ")
+	r.line("future.get(timeout=10)") // echoes the same repr
+	r.expect("RecordMetadata(topic='test'")
+
+	// Completion after a dot.
+	r.send("producer.partitions_f\t")
+	r.send("('test')\r")
+	r.expect("{0, 1, 2}\n>>> ")
+	r.line("import json")
+	r.send("json.dumps({'a': json.loa\t")
+	r.send("('[1]')})\r")
+	r.expect(`'{"a": [1]}'` + "\n>>> ")
+
+	r.line("from kafka import KafkaConsumer")
+	tutorial("consumer=KafkaConsumer('test', bootstrap_servers='localhost:9092', auto_offset_reset='earliest')")
+	r.expect(">>> ")
+	// No consumer_timeout_ms: the loop never ends on its own; Ctrl-C does.
+	r.line("for msg in consumer:")
+	r.line("  print(msg)")
+	r.line("")
+	r.expect("ConsumerRecord(topic='test'")
+	r.expect("ConsumerRecord(topic='test'")
+	r.expect("ConsumerRecord(topic='test'")
+	r.expect("ConsumerRecord(topic='test'")
+	time.Sleep(300 * time.Millisecond)
+	r.send("\x03")
+	r.expect("KeyboardInterrupt")
+	r.expect(">>> ")
+	// Globals and clients are still usable.
+	r.line("producer.send('test', b'after').get(timeout=10).topic")
+	r.expect("'test'\n>>> ")
+	r.line("msg.value")
+	r.expect("b'message")
+	r.send("\x04")
+	if status := waitExit(t, r.cmd); status != 0 {
+		t.Errorf("exit status %d after Ctrl-D, want 0", status)
+	}
+}
+
+// TestREPLConfigKeyCompletion completes a config key inside KafkaProducer(.
+func TestREPLConfigKeyCompletion(t *testing.T) {
+	r := startREPL(t, "HOME="+t.TempDir(), "KSTAR_BOOTSTRAP_SERVERS="+testbroker.Bootstrap(t))
+	r.line("from kafka import KafkaProducer")
+	r.send("p = KafkaProducer(linger_\t")
+	r.send("5)\r")
+	r.line("p.config['linger_ms']")
+	r.expect("5\n>>> ")
+}

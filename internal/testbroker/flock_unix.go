@@ -7,17 +7,22 @@ import (
 	"syscall"
 )
 
-// flock blocks until it holds a shared or exclusive lock on f; closing f
-// releases it.
-func flock(f *os.File, exclusive bool) error {
-	how := syscall.LOCK_SH
+// tryFlock takes a shared or exclusive lock on f if nobody holds a
+// conflicting one, and reports whether it did; closing f releases it.
+func tryFlock(f *os.File, exclusive bool) (bool, error) {
+	how := syscall.LOCK_SH | syscall.LOCK_NB
 	if exclusive {
-		how = syscall.LOCK_EX
+		how = syscall.LOCK_EX | syscall.LOCK_NB
 	}
 	for {
-		err := syscall.Flock(int(f.Fd()), how)
-		if err != syscall.EINTR {
-			return err
+		switch err := syscall.Flock(int(f.Fd()), how); err {
+		case nil:
+			return true, nil
+		case syscall.EWOULDBLOCK:
+			return false, nil
+		case syscall.EINTR:
+		default:
+			return false, err
 		}
 	}
 }

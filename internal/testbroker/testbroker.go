@@ -3,8 +3,12 @@
 // testdata/kafka/run-broker.sh, or any existing cluster), otherwise a fresh
 // in-process kfake broker per call.
 //
-// Which helper to call, once per test and in the test that uses the broker
-// (never in a parent whose subtests call one too, or before t.Parallel):
+// Which helper to call, once per test, after t.Parallel(), in the test that
+// uses the broker. On a real cluster a test holds a lock from that call
+// until it ends, so its subtests must neither call t.Parallel() nor one of
+// these helpers: they could wait forever for a parallel slot taken by tests
+// waiting for that lock, or for the lock itself (a wait on a holder in the
+// same process fails after LockDeadlockTimeout, naming the holder).
 //
 //   - Isolated: the test sees an empty cluster and may use fixed topic and
 //     group names (the golden scripts do). On a shared real cluster it waits

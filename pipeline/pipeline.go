@@ -1,0 +1,405 @@
+// Package pipeline moves records from Kafka topics through a transform
+// (a kstar script's process function, or Go code) to Kafka topics, at
+// least once: the offsets of consumed records are committed only after
+// every record the transform made of them is acknowledged by the brokers.
+// A pipeline killed at any moment and restarted loses nothing; it
+// repeats, at most, the work it had not committed.
+//
+//	rt := runtime.New()
+//	script, err := rt.LoadFile(ctx, "transform.star")
+//	...
+//	p, err := pipeline.New(pipeline.Config{
+//		Brokers:   []string{"localhost:9092"},
+//		From:      []string{"orders"},
+//		To:        "orders-enriched",
+//		Group:     "enricher",
+//		Transform: pipeline.Script(script, "process"),
+//	})
+//	...
+//	defer p.Close()
+//	err = p.Run(ctx) // until ctx ends or something fails
+//
+// Each round polls up to MaxPollRecords records, transforms them
+// (Parallelism at a time, keeping their order in the output), produces
+// the results in that order, waits for all of them to be acknowledged,
+// commits the consumed offsets, and only then lets the group rebalance.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// Transform turns one consumed record into the records to produce: none
+// to drop it, several to fan it out. It is called from Parallelism
+// goroutines at once. A returned record whose Topic is "" or one of the
+// pipeline's From topics goes to Config.To; Partition -1
+// (runtime.AnyPartition) lets the key choose the partition, any other
+// value is the partition. The consumed record must not be returned
+// itself (make a new one): franz-go changes a record it produces.
+type Transform func(ctx context.Context, rec *kgo.Record) ([]*kgo.Record, error)
+
+// BatchTransform is a Transform called once for several records (in
+// their consumed order) that returns the records to produce for all of
+// them.
+type BatchTransform func(ctx context.Context, recs []*kgo.Record) ([]*kgo.Record, error)
+
+// Script returns the Transform that calls a kstar script's function name
+// (usually "process") with each record: see runtime.Script.Process for
+// what it may return.
+func Script(s *runtime.Script, name string) Transform {
+	return func(ctx context.Context, rec *kgo.Record) ([]*kgo.Record, error) {
+		return s.Process(ctx, name, rec)
+	}
+}
+
+// ScriptBatch returns the BatchTransform that calls a kstar script's
+// function name with a list of records: see runtime.Script.ProcessBatch.
+func ScriptBatch(s *runtime.Script, name string) BatchTransform {
+	return func(ctx context.Context, recs []*kgo.Record) ([]*kgo.Record, error) {
+		return s.ProcessBatch(ctx, name, recs)
+	}
+}
+
+// Config describes a pipeline.
+type Config struct {
+	// Brokers are the seed brokers (host:port). Required unless
+	// ClientOptions name them.
+	Brokers []string
+	// From are the topics consumed. Required.
+	From []string
+	// To is where records go that the transform did not route elsewhere
+	// (their topic is "" or a From topic). Default: "", and such records
+	// stop the pipeline with an error.
+	To string
+	// Group is the consumer group: its committed offsets are the
+	// pipeline's progress, and several processes in one group share the
+	// partitions. Required.
+	Group string
+	// Transform is called once per record. Exactly one of Transform and
+	// Batch is required.
+	Transform Transform
+	// Batch is called once per group of at most BatchSize records.
+	Batch BatchTransform
+	// BatchSize bounds the records of one Batch call. Default: the whole
+	// round, shared among Parallelism calls.
+	BatchSize int
+	// Parallelism is how many Transform (or Batch) calls run at once; the
+	// output keeps the consumed order either way. Default: 1.
+	Parallelism int
+	// MaxPollRecords bounds the records of one round (poll, transform,
+	// produce, commit). Default: 10000.
+	MaxPollRecords int
+	// OnError decides about records whose transform failed (one record,
+	// or a Batch call's records): return nil to skip them (after sending
+	// them to a dead-letter topic, say), or an error to stop the pipeline
+	// without committing. Default: nil, stop with the transform's error.
+	OnError func(ctx context.Context, recs []*kgo.Record, err error) error
+	// FromEnd starts a group that has no committed offsets at the end of
+	// the topics instead of their beginning. Default: false, the
+	// beginning, so no record written before the first run is skipped.
+	FromEnd bool
+	// ClientOptions are added to the franz-go client's options (SASL, TLS,
+	// session timeout, ...), after the pipeline's own. Default: none.
+	ClientOptions []kgo.Opt
+}
+
+// Stats counts what a pipeline did since it was created.
+type Stats struct {
+	// Consumed is the number of records transformed.
+	Consumed int64
+	// Produced is the number of records produced and acknowledged.
+	Produced int64
+	// Dropped is the number of consumed records the transform returned
+	// nothing for.
+	Dropped int64
+	// Skipped is the number of records OnError let the pipeline skip.
+	Skipped int64
+	// Committed is the number of consumed records whose offsets are
+	// committed.
+	Committed int64
+	// Lag is the number of records in the consumed partitions after the
+	// last one consumed, as of the latest fetch (-1 before the first).
+	Lag int64
+	// Rounds is the number of rounds completed (committed).
+	Rounds int64
+	// LastRecord is when the latest record was consumed (zero before).
+	LastRecord time.Time
+}
+
+// Pipeline is a running pipeline; see the package documentation.
+type Pipeline struct {
+	cfg   Config
+	cl    *kgo.Client
+	from  map[string]bool
+	stats struct {
+		consumed, produced, dropped, skipped, committed, lag, rounds, last atomic.Int64
+	}
+	lagMu sync.Mutex
+	lag   map[string]map[int32]int64
+}
+
+// New checks cfg and connects the pipeline's client (it joins the group
+// when Run polls).
+func New(cfg Config) (*Pipeline, error) {
+	switch {
+	case len(cfg.From) == 0:
+		return nil, errors.New("pipeline: Config.From names no topic")
+	case cfg.Group == "":
+		return nil, errors.New("pipeline: Config.Group is required")
+	case (cfg.Transform == nil) == (cfg.Batch == nil):
+		return nil, errors.New("pipeline: set exactly one of Config.Transform and Config.Batch")
+	}
+	if cfg.Parallelism <= 0 {
+		cfg.Parallelism = 1
+	}
+	if cfg.MaxPollRecords <= 0 {
+		cfg.MaxPollRecords = 10000
+	}
+	p := &Pipeline{cfg: cfg, from: map[string]bool{}, lag: map[string]map[int32]int64{}}
+	for _, t := range cfg.From {
+		p.from[t] = true
+	}
+	if p.from[cfg.To] {
+		return nil, fmt.Errorf("pipeline: Config.To %q is also consumed (From)", cfg.To)
+	}
+	p.stats.lag.Store(-1)
+	start := kgo.NewOffset().AtStart()
+	if cfg.FromEnd {
+		start = kgo.NewOffset().AtEnd()
+	}
+	opts := []kgo.Opt{
+		kgo.ConsumeTopics(cfg.From...),
+		kgo.ConsumerGroup(cfg.Group),
+		kgo.DisableAutoCommit(),
+		kgo.BlockRebalanceOnPoll(),
+		kgo.ConsumeResetOffset(start),
+		kgo.RecordPartitioner(partitioner{kgo.StickyKeyPartitioner(nil)}),
+		kgo.ProducerLinger(0),
+		kgo.AllowAutoTopicCreation(),
+	}
+	if len(cfg.Brokers) > 0 {
+		opts = append(opts, kgo.SeedBrokers(cfg.Brokers...))
+	}
+	cl, err := kgo.NewClient(append(opts, cfg.ClientOptions...)...)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	p.cl = cl
+	return p, nil
+}
+
+// Close leaves the group and closes the client; records transformed but
+// not committed are transformed again by the next run.
+func (p *Pipeline) Close() { p.cl.Close() }
+
+// Stats returns the pipeline's counters (safe while it runs).
+func (p *Pipeline) Stats() Stats {
+	s := Stats{
+		Consumed:  p.stats.consumed.Load(),
+		Produced:  p.stats.produced.Load(),
+		Dropped:   p.stats.dropped.Load(),
+		Skipped:   p.stats.skipped.Load(),
+		Committed: p.stats.committed.Load(),
+		Lag:       p.stats.lag.Load(),
+		Rounds:    p.stats.rounds.Load(),
+	}
+	if ns := p.stats.last.Load(); ns != 0 {
+		s.LastRecord = time.Unix(0, ns)
+	}
+	return s
+}
+
+// Run runs rounds until ctx ends (it returns ctx's error) or something
+// fails: a transform error OnError does not skip, a record that cannot be
+// produced, a commit the group refuses. Records of the round under way
+// are not committed then; the next run transforms them again.
+func (p *Pipeline) Run(ctx context.Context) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fetches := p.cl.PollRecords(ctx, p.cfg.MaxPollRecords)
+		if fetches.IsClientClosed() {
+			return errors.New("pipeline: client closed")
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var fetchErr error
+		fetches.EachError(func(topic string, partition int32, err error) {
+			if fetchErr == nil && !errors.Is(err, context.Canceled) {
+				fetchErr = fmt.Errorf("pipeline: fetching %s/%d: %w", topic, partition, err)
+			}
+		})
+		if fetchErr != nil {
+			return fetchErr
+		}
+		recs := fetches.Records()
+		p.noteLag(fetches)
+		if len(recs) > 0 {
+			if err := p.round(ctx, recs); err != nil {
+				return err
+			}
+		}
+		p.cl.AllowRebalance()
+	}
+}
+
+// round transforms, produces and commits one poll's records.
+func (p *Pipeline) round(ctx context.Context, recs []*kgo.Record) error {
+	p.stats.last.Store(time.Now().UnixNano())
+	outs, err := p.transformAll(ctx, recs)
+	if err != nil {
+		return err
+	}
+	for _, r := range outs {
+		if r.Topic == "" || p.from[r.Topic] {
+			if p.cfg.To == "" {
+				return fmt.Errorf("pipeline: the transform returned a record for %q, and Config.To names no output topic", r.Topic)
+			}
+			r.Topic = p.cfg.To
+		}
+	}
+	if len(outs) > 0 {
+		if err := p.cl.ProduceSync(ctx, outs...).FirstErr(); err != nil {
+			return fmt.Errorf("pipeline: producing: %w", err)
+		}
+		p.stats.produced.Add(int64(len(outs)))
+	}
+	if err := p.cl.CommitRecords(ctx, recs...); err != nil {
+		return fmt.Errorf("pipeline: committing: %w", err)
+	}
+	p.stats.committed.Add(int64(len(recs)))
+	p.stats.rounds.Add(1)
+	return nil
+}
+
+// transformAll transforms recs with Parallelism workers and returns the
+// results in the records' order.
+func (p *Pipeline) transformAll(ctx context.Context, recs []*kgo.Record) ([]*kgo.Record, error) {
+	// Units of work: single records, or slices for Batch.
+	size := 1
+	if p.cfg.Batch != nil {
+		size = p.cfg.BatchSize
+		if size <= 0 {
+			size = (len(recs) + p.cfg.Parallelism - 1) / p.cfg.Parallelism
+		}
+	}
+	units := (len(recs) + size - 1) / size
+	results := make([][]*kgo.Record, units)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < min(p.cfg.Parallelism, units); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				u := int(next.Add(1)) - 1
+				if u >= units || ctx.Err() != nil {
+					return
+				}
+				part := recs[u*size : min((u+1)*size, len(recs))]
+				var out []*kgo.Record
+				var err error
+				if p.cfg.Batch != nil {
+					out, err = p.cfg.Batch(ctx, part)
+				} else {
+					out, err = p.cfg.Transform(ctx, part[0])
+				}
+				if err != nil {
+					if p.cfg.OnError == nil || ctx.Err() != nil {
+						cancel(err)
+						return
+					}
+					if err := p.cfg.OnError(ctx, part, err); err != nil {
+						cancel(err)
+						return
+					}
+					p.stats.skipped.Add(int64(len(part)))
+					out = nil
+				} else if len(out) == 0 && p.cfg.Batch == nil {
+					p.stats.dropped.Add(1)
+				}
+				results[u] = out
+			}
+		}()
+	}
+	wg.Wait()
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
+	p.stats.consumed.Add(int64(len(recs)))
+	n := 0
+	for _, r := range results {
+		n += len(r)
+	}
+	outs := make([]*kgo.Record, 0, n)
+	for _, r := range results {
+		outs = append(outs, r...)
+	}
+	return outs, nil
+}
+
+// noteLag records each fetched partition's lag behind its high watermark.
+func (p *Pipeline) noteLag(fetches kgo.Fetches) {
+	p.lagMu.Lock()
+	defer p.lagMu.Unlock()
+	fetches.EachPartition(func(fp kgo.FetchTopicPartition) {
+		if len(fp.Records) == 0 {
+			return
+		}
+		parts := p.lag[fp.Topic]
+		if parts == nil {
+			parts = map[int32]int64{}
+			p.lag[fp.Topic] = parts
+		}
+		last := fp.Records[len(fp.Records)-1].Offset
+		parts[fp.Partition] = max(0, fp.HighWatermark-last-1)
+	})
+	var total int64
+	for _, parts := range p.lag {
+		for _, l := range parts {
+			total += l
+		}
+	}
+	p.stats.lag.Store(total)
+}
+
+// partitioner sends a record to its Partition when that is not -1, and
+// otherwise lets the inner partitioner choose (by key).
+type partitioner struct{ inner kgo.Partitioner }
+
+func (p partitioner) ForTopic(t string) kgo.TopicPartitioner {
+	return topicPartitioner{p.inner.ForTopic(t)}
+}
+
+type topicPartitioner struct{ inner kgo.TopicPartitioner }
+
+func (p topicPartitioner) RequiresConsistency(r *kgo.Record) bool {
+	return r.Partition >= 0 || p.inner.RequiresConsistency(r)
+}
+
+func (p topicPartitioner) Partition(r *kgo.Record, n int) int {
+	if r.Partition >= 0 {
+		return int(r.Partition)
+	}
+	return p.inner.Partition(r, n)
+}
+
+// OnNewBatch lets a sticky inner partitioner move on.
+func (p topicPartitioner) OnNewBatch() {
+	if nb, ok := p.inner.(kgo.TopicPartitionerOnNewBatch); ok {
+		nb.OnNewBatch()
+	}
+}
