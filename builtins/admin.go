@@ -22,43 +22,14 @@ import (
 // KafkaAdminClientClass is kafka.KafkaAdminClient (also
 // kafka.admin.KafkaAdminClient): KafkaAdminClient(**configs) connects an
 // admin client.
-var KafkaAdminClientClass = &adminClientClass{}
-
-func init() {
-	registerKafka("kafka", "KafkaAdminClient", KafkaAdminClientClass)
-	registerKafka("kafka.admin", "KafkaAdminClient", KafkaAdminClientClass)
-}
-
-type adminClientClass struct{}
-
-var (
-	_ starlark.Callable = (*adminClientClass)(nil)
-	_ Documented        = (*adminClientClass)(nil)
-)
-
-func (*adminClientClass) String() string        { return "<class 'kafka.admin.client.KafkaAdminClient'>" }
-func (*adminClientClass) Type() string          { return "type" }
-func (*adminClientClass) Freeze()               {}
-func (*adminClientClass) Truth() starlark.Bool  { return true }
-func (*adminClientClass) Hash() (uint32, error) { return starlark.String("KafkaAdminClient").Hash() }
-func (*adminClientClass) Name() string          { return "KafkaAdminClient" }
-
-// ConfigKeyNames lists the constructor's config keys (REPL completion).
-func (*adminClientClass) ConfigKeyNames() []string { return adminKeyNames() }
-
-// methodNames lists the client's methods, sorted.
-func (*adminClientClass) methodNames() []string {
-	names := make([]string, 0, len(adminMethods))
-	for n := range adminMethods {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// Doc describes the constructor for help().
-func (*adminClientClass) Doc() string {
-	return `KafkaAdminClient(**configs)
+var KafkaAdminClientClass = &clientClass{
+	name:   "KafkaAdminClient",
+	pyPath: "kafka.admin.client.KafkaAdminClient",
+	keys:   adminKeyNames,
+	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return newKafkaAdminClient(thread, kwargs)
+	},
+	doc: `KafkaAdminClient(**configs)
     kafka-python's admin client on franz-go's kadm: manage topics, configs,
     consumer groups and their offsets. The constructor checks that the
     cluster answers (NoBrokersAvailable otherwise).
@@ -75,20 +46,12 @@ func (*adminClientClass) Doc() string {
     reset_group_offsets(id, {tp or topic: OffsetSpec.EARLIEST |
     OffsetTimestamp(ms) | offset}), list_consumer_group_lag(id) (kstar's).
     3.0 names: list_groups, describe_groups, delete_groups,
-    list_group_offsets. Also describe_cluster(), close().`
+    list_group_offsets. Also describe_cluster(), close().`,
 }
 
-// CallInternal implements KafkaAdminClient(**configs).
-func (*adminClientClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			v, err = nil, Errorf(RuntimeError, "internal error in KafkaAdminClient: %v", p)
-		}
-	}()
-	if len(args) > 0 {
-		return nil, Errorf(TypeError, "KafkaAdminClient() takes 0 positional arguments but %d were given (pass configs as keywords)", len(args))
-	}
-	return newKafkaAdminClient(thread, kwargs)
+func init() {
+	registerKafka("kafka", "KafkaAdminClient", KafkaAdminClientClass)
+	registerKafka("kafka.admin", "KafkaAdminClient", KafkaAdminClientClass)
 }
 
 // KafkaAdminClient is kafka-python's KafkaAdminClient on a franz-go client
@@ -171,13 +134,11 @@ func (a *KafkaAdminClient) Truth() starlark.Bool { return true }
 // Hash is by identity, as for Python objects.
 func (a *KafkaAdminClient) Hash() (uint32, error) { return a.id, nil }
 
-type adminMethod = func(a *KafkaAdminClient, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
-
 // adminMethods are KafkaAdminClient's methods, by name: kafka-python
 // 2.0.2's, its later additions kstar has (delete_records,
 // alter_group_offsets, reset_group_offsets), kafka-python 3.0's names of
 // the group methods, and list_consumer_group_lag.
-var adminMethods = map[string]adminMethod{
+var adminMethods = methodTable[*KafkaAdminClient]{
 	"create_topics":               (*KafkaAdminClient).pyCreateTopics,
 	"delete_topics":               (*KafkaAdminClient).pyDeleteTopics,
 	"list_topics":                 (*KafkaAdminClient).pyListTopics,
@@ -207,24 +168,11 @@ func (a *KafkaAdminClient) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return a.config, nil
 	}
-	m, ok := adminMethods[name]
-	if !ok {
-		return nil, nil
-	}
-	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return m(a, thread, b, args, kwargs)
-	}).BindReceiver(a), nil
+	return adminMethods.bind(a, name), nil
 }
 
 // AttrNames lists the methods and config.
-func (a *KafkaAdminClient) AttrNames() []string {
-	names := []string{"config"}
-	for n := range adminMethods {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (a *KafkaAdminClient) AttrNames() []string { return adminMethods.names("config") }
 
 // Shutdown closes the client when the script ends.
 func (a *KafkaAdminClient) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
@@ -319,6 +267,20 @@ func errorClass(err error) *ExceptionClass {
 // "Request '...' failed with response '...'.", raised as the item's class.
 func failed(code int16, req, resp *protoStruct) *Exception {
 	return Errorf(BrokerError(code), "Request '%s' failed with response '%s'.", req.PyRepr(), resp.PyRepr())
+}
+
+// topicResults is the response kafka-python returns for a per-topic
+// request (create_topics, delete_topics, create_partitions): schema's
+// struct of the throttle time and items, one (topic, error_code, ...)
+// tuple per topic. The first topic with an error code raises it (failed).
+func topicResults(schema *protoSchema, throttleMillis int32, items []starlark.Tuple, req *protoStruct) (starlark.Value, error) {
+	out := newProtoStruct(schema, starlark.MakeInt(int(throttleMillis)), tupleList(items))
+	for _, item := range items {
+		if code, _ := starlark.AsInt32(item[1]); code != 0 {
+			return nil, failed(int16(code), req, out)
+		}
+	}
+	return out, nil
 }
 
 // allowedTopic checks a topic against the host's allow-list.
@@ -503,13 +465,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	for _, t := range resp.Topics {
 		items = append(items, starlark.Tuple{starlark.String(t.Topic), starlark.MakeInt(int(t.ErrorCode)), strOrNone(t.ErrorMessage)})
 	}
-	out := newProtoStruct(createTopicsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items))
-	for _, t := range resp.Topics {
-		if t.ErrorCode != 0 {
-			return nil, failed(t.ErrorCode, reqStruct, out)
-		}
-	}
-	return out, nil
+	return topicResults(createTopicsResponseSchema, resp.ThrottleMillis, items, reqStruct)
 }
 
 func anyTopicError(resp *kmsg.CreateTopicsResponse) bool {
@@ -625,13 +581,7 @@ func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.B
 	for _, t := range resp.Topics {
 		items = append(items, starlark.Tuple{strOrNone(t.Topic), starlark.MakeInt(int(t.ErrorCode))})
 	}
-	out := newProtoStruct(deleteTopicsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items))
-	for _, t := range resp.Topics {
-		if t.ErrorCode != 0 {
-			return nil, failed(t.ErrorCode, reqStruct, out)
-		}
-	}
-	return out, nil
+	return topicResults(deleteTopicsResponseSchema, resp.ThrottleMillis, items, reqStruct)
 }
 
 // awaitMetadata asks for the topics' metadata every 50 ms until done
@@ -903,13 +853,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 	for _, t := range resp.Topics {
 		items = append(items, starlark.Tuple{starlark.String(t.Topic), starlark.MakeInt(int(t.ErrorCode)), strOrNone(t.ErrorMessage)})
 	}
-	out := newProtoStruct(createPartitionsResponseSchema, starlark.MakeInt(int(resp.ThrottleMillis)), tupleList(items))
-	for _, t := range resp.Topics {
-		if t.ErrorCode != 0 {
-			return nil, failed(t.ErrorCode, reqStruct, out)
-		}
-	}
-	return out, nil
+	return topicResults(createPartitionsResponseSchema, resp.ThrottleMillis, items, reqStruct)
 }
 
 // delete_records({TopicPartition: offset}, timeout_ms=None,

@@ -1,11 +1,6 @@
 package builtins
 
-import (
-	"fmt"
-	"strings"
-
-	"go.starlark.net/starlark"
-)
+import "go.starlark.net/starlark"
 
 // adminDefaults are KafkaAdminClient's values for keys every client
 // accepts, where kafka-python 2.0.2's admin client differs from the shared
@@ -51,27 +46,4 @@ func adminKeyNames() []string { return adminSpec().KeyNames() }
 
 // AdminConfigTable renders the admin client's keys as the Markdown table
 // of docs/admin.md: key, default, and what kstar does with it.
-func AdminConfigTable() string {
-	var b strings.Builder
-	b.WriteString("| key | default | in kstar |\n| --- | --- | --- |\n")
-	for _, k := range adminSpec().Keys {
-		what := adminKeyDocs[k.Name]
-		if what == "" {
-			what = commonKeyDocs[k.Name]
-		}
-		if k.Ignored != "" {
-			what = "accepted, ignored: " + k.Ignored
-		}
-		def := Repr(k.Default)
-		switch k.Name {
-		case "bootstrap_servers":
-			def = "None (the host's default, localhost:9092)"
-		case "selector":
-			def = "None (selectors.DefaultSelector)"
-		case "kafka_client":
-			def = "None (KafkaClient)"
-		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
-	}
-	return b.String()
-}
+func AdminConfigTable() string { return adminSpec().Table(adminKeyDocs, nil) }

@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"cmp"
 	"fmt"
 	"sort"
 	"strings"
@@ -267,6 +268,33 @@ func PyTypeName(v starlark.Value) string {
 		return "builtin_function_or_method"
 	}
 	return v.Type()
+}
+
+// tableDefaults are the defaults every client's docs table shows in words,
+// where the value's repr (None) would not say what happens.
+var tableDefaults = map[string]string{
+	"bootstrap_servers": "None (the host's default, localhost:9092)",
+	"selector":          "None (selectors.DefaultSelector)",
+	"kafka_client":      "None (KafkaClient)",
+}
+
+// Table renders the spec's keys as the Markdown table of the client's
+// docs page: key, default, and what kstar does with it. docs says what
+// kstar does with a key (commonKeyDocs when absent; an ignored key says
+// why it is ignored); defaults shows a default in words instead of its
+// repr (tableDefaults when absent).
+func (s *ConfigSpec) Table(docs, defaults map[string]string) string {
+	var b strings.Builder
+	b.WriteString("| key | default | in kstar |\n| --- | --- | --- |\n")
+	for _, k := range s.Keys {
+		what := cmp.Or(docs[k.Name], commonKeyDocs[k.Name])
+		if k.Ignored != "" {
+			what = "accepted, ignored: " + k.Ignored
+		}
+		def := cmp.Or(defaults[k.Name], tableDefaults[k.Name], Repr(k.Default))
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
+	}
+	return b.String()
 }
 
 // KeyNames returns the spec's key names, sorted (for REPL completion).

@@ -19,32 +19,15 @@ import (
 
 // KafkaConsumerClass is kafka.KafkaConsumer: KafkaConsumer(*topics,
 // **configs) builds a consumer, subscribed to topics when any are given.
-var KafkaConsumerClass = &consumerClass{}
-
-func init() {
-	registerKafka("kafka", "KafkaConsumer", KafkaConsumerClass)
-}
-
-type consumerClass struct{}
-
-var (
-	_ starlark.Callable = (*consumerClass)(nil)
-	_ Documented        = (*consumerClass)(nil)
-)
-
-func (*consumerClass) String() string        { return "<class 'kafka.consumer.group.KafkaConsumer'>" }
-func (*consumerClass) Type() string          { return "type" }
-func (*consumerClass) Freeze()               {}
-func (*consumerClass) Truth() starlark.Bool  { return true }
-func (*consumerClass) Hash() (uint32, error) { return starlark.String("KafkaConsumer").Hash() }
-func (*consumerClass) Name() string          { return "KafkaConsumer" }
-
-// ConfigKeyNames lists the constructor's config keys (REPL completion).
-func (*consumerClass) ConfigKeyNames() []string { return consumerSpec().KeyNames() }
-
-// Doc describes the constructor for help().
-func (*consumerClass) Doc() string {
-	return `KafkaConsumer(*topics, **configs)
+var KafkaConsumerClass = &clientClass{
+	name:       "KafkaConsumer",
+	pyPath:     "kafka.consumer.group.KafkaConsumer",
+	keys:       func() []string { return consumerSpec().KeyNames() },
+	positional: true,
+	construct: func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return newKafkaConsumer(thread, args, kwargs)
+	},
+	doc: `KafkaConsumer(*topics, **configs)
     kafka-python's consumer on franz-go. Iterate it (for msg in consumer:)
     or call poll(); records are ConsumerRecord namedtuples. Defaults as
     kafka-python: group_id=None, auto_offset_reset='latest',
@@ -53,17 +36,11 @@ func (*consumerClass) Doc() string {
     commit, commit_async, committed, position, seek, seek_to_beginning,
     seek_to_end, beginning_offsets, end_offsets, offsets_for_times,
     highwater, pause, resume, paused, topics, partitions_for_topic,
-    metrics, bootstrap_connected, close.`
+    metrics, bootstrap_connected, close.`,
 }
 
-// CallInternal implements KafkaConsumer(*topics, **configs).
-func (cls *consumerClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			v, err = nil, Errorf(RuntimeError, "internal error in KafkaConsumer: %v", p)
-		}
-	}()
-	return newKafkaConsumer(thread, args, kwargs)
+func init() {
+	registerKafka("kafka", "KafkaConsumer", KafkaConsumerClass)
 }
 
 // tp is a topic partition as a map key.
@@ -323,7 +300,7 @@ func (c *KafkaConsumer) Truth() starlark.Bool { return true }
 func (c *KafkaConsumer) Hash() (uint32, error) { return c.id, nil }
 
 // consumerMethods are KafkaConsumer's methods, by name.
-var consumerMethods = map[string]func(c *KafkaConsumer, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error){
+var consumerMethods = methodTable[*KafkaConsumer]{
 	"subscribe":            (*KafkaConsumer).pySubscribe,
 	"unsubscribe":          (*KafkaConsumer).pyUnsubscribe,
 	"subscription":         (*KafkaConsumer).pySubscription,
@@ -356,24 +333,11 @@ func (c *KafkaConsumer) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return c.configs, nil
 	}
-	m, ok := consumerMethods[name]
-	if !ok {
-		return nil, nil
-	}
-	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return m(c, thread, b, args, kwargs)
-	}).BindReceiver(c), nil
+	return consumerMethods.bind(c, name), nil
 }
 
 // AttrNames lists the methods and config.
-func (c *KafkaConsumer) AttrNames() []string {
-	names := []string{"config"}
-	for n := range consumerMethods {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (c *KafkaConsumer) AttrNames() []string { return consumerMethods.names("config") }
 
 // ---- subscription and assignment ----
 
@@ -704,28 +668,9 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 	if _, err := c.client(); err != nil {
 		return nil, err
 	}
-	want := map[tp]bool{}
-	for _, t := range tps {
-		want[t] = true
-	}
-	var remove []tp
-	for t, ps := range c.parts {
-		if !want[t] {
-			c.dropBuffered(ps)
-			delete(c.parts, t)
-			if ps.added {
-				remove = append(remove, t)
-			}
-		}
-	}
-	if len(remove) > 0 {
+	if remove := c.setParts(tps); len(remove) > 0 {
 		c.cur.cl.RemoveConsumePartitions(topicPartMap(remove))
 		c.cur.cl.ResumeFetchPartitions(topicPartMap(remove))
-	}
-	for _, t := range tps {
-		if c.parts[t] == nil {
-			c.addPart(t)
-		}
 	}
 	c.userAssign = len(c.parts) > 0
 	return starlark.None, nil
@@ -737,6 +682,32 @@ func (c *KafkaConsumer) addPart(t tp) *partState {
 	ps := &partState{tp: t, position: -1, highwater: -1, gen: c.gen}
 	c.parts[t] = ps
 	return ps
+}
+
+// setParts makes the assigned partitions exactly tps: the others are
+// dropped with their buffered records, the missing ones are added in
+// order (addPart). It returns the dropped partitions franz-go was
+// consuming, for the caller to remove from the client.
+func (c *KafkaConsumer) setParts(tps []tp) (removed []tp) {
+	want := make(map[tp]bool, len(tps))
+	for _, t := range tps {
+		want[t] = true
+	}
+	for t, ps := range c.parts {
+		if !want[t] {
+			c.dropBuffered(ps)
+			delete(c.parts, t)
+			if ps.added {
+				removed = append(removed, t)
+			}
+		}
+	}
+	for _, t := range tps {
+		if c.parts[t] == nil {
+			c.addPart(t)
+		}
+	}
+	return removed
 }
 
 func (c *KafkaConsumer) pyAssignment(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -786,13 +757,17 @@ func topicPartArg(v starlark.Value) (tp, error) {
 	return tp{topic, p}, nil
 }
 
-// topicPartArgs unpacks *partitions for pause/resume/seek_to_*.
-func topicPartArgs(args starlark.Tuple, msg string) ([]tp, error) {
+// topicPartArgs unpacks the *partitions of pause, resume and seek_to_*
+// (name), which take no keywords.
+func topicPartArgs(name string, args starlark.Tuple, kwargs []starlark.Tuple) ([]tp, error) {
+	if len(kwargs) > 0 {
+		return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
+	}
 	tps := make([]tp, 0, len(args))
 	for _, a := range args {
 		topic, p, ok := AsTopicPartition(a)
 		if !ok {
-			return nil, NewException(TypeError, msg)
+			return nil, NewException(TypeError, "partitions must be TopicPartition namedtuples")
 		}
 		tps = append(tps, tp{topic, p})
 	}

@@ -102,7 +102,7 @@ def run(n):
     return i
 `, deser)
 	r := newConsScript(boot)
-	globals, err := starlark.ExecFileOptions(consFileOptions, r.thread, "bench.star", src, r.predeclared(nil))
+	globals, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "bench.star", src, r.predeclared())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package builtins
 import (
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -86,35 +85,17 @@ var consumerKeyDocs = map[string]string{
 	"metadata_max_age_ms":               "`kgo.MetadataMaxAge`: also how soon a pattern subscription sees a topic created later",
 }
 
+// consumerTableDefaults are the consumer defaults its docs table shows
+// in words.
+var consumerTableDefaults = map[string]string{
+	"consumer_timeout_ms":           "float('inf')",
+	"partition_assignment_strategy": "(RangePartitionAssignor, RoundRobinPartitionAssignor)",
+}
+
 // ConsumerConfigTable renders the consumer's keys as the Markdown table of
 // docs/consumer-config.md: key, default, and what kstar does with it.
 func ConsumerConfigTable() string {
-	var b strings.Builder
-	b.WriteString("| key | default | in kstar |\n| --- | --- | --- |\n")
-	for _, k := range consumerSpec().Keys {
-		what := consumerKeyDocs[k.Name]
-		if what == "" {
-			what = commonKeyDocs[k.Name]
-		}
-		if k.Ignored != "" {
-			what = "accepted, ignored: " + k.Ignored
-		}
-		def := Repr(k.Default)
-		switch k.Name {
-		case "bootstrap_servers":
-			def = "None (the host's default, localhost:9092)"
-		case "consumer_timeout_ms":
-			def = "float('inf')"
-		case "partition_assignment_strategy":
-			def = "(RangePartitionAssignor, RoundRobinPartitionAssignor)"
-		case "selector":
-			def = "None (selectors.DefaultSelector)"
-		case "kafka_client":
-			def = "None (KafkaClient)"
-		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
-	}
-	return b.String()
+	return consumerSpec().Table(consumerKeyDocs, consumerTableDefaults)
 }
 
 // consumerSpec is the full key table of KafkaConsumer: the keys every

@@ -45,7 +45,7 @@ print('not reached')
 	if s := strings.Join(frames, " "); !strings.Contains(s, "<toplevel> parse") {
 		t.Errorf("call stack %q does not reach into the deserializer", s)
 	}
-	line := consErrorLine(err)
+	line := errorLine(err)
 	if !strings.HasSuffix(line, "\nwhile deserializing the value of the record at topic 'ds', partition 0, offset 1") {
 		t.Errorf("error %q lacks the record note", line)
 	}

@@ -601,7 +601,7 @@ func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error
 		return err
 	}
 	c.nextMeta = time.Now().Add(c.set.metadataMaxAge)
-	want := map[tp]bool{}
+	var want []tp
 	missing := false
 	for _, t := range meta.Topics {
 		name := ""
@@ -618,29 +618,14 @@ func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error
 			continue
 		}
 		for _, p := range t.Partitions {
-			want[tp{name, p.Partition}] = true
+			want = append(want, tp{name, p.Partition})
 		}
 	}
 	if missing {
 		c.nextMeta = time.Now().Add(max(c.set.retryBackoff, 100*time.Millisecond))
 	}
-	var remove []tp
-	for t, ps := range c.parts {
-		if !want[t] {
-			c.dropBuffered(ps)
-			delete(c.parts, t)
-			if ps.added {
-				remove = append(remove, t)
-			}
-		}
-	}
-	if len(remove) > 0 && c.cur != nil {
+	if remove := c.setParts(want); len(remove) > 0 && c.cur != nil {
 		c.cur.cl.RemoveConsumePartitions(topicPartMap(remove))
-	}
-	for t := range want {
-		if c.parts[t] == nil {
-			c.addPart(t)
-		}
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package builtins
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,54 +11,16 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
-// consFileOptions is the dialect kstar scripts get.
-var consFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, Recursion: true}
+// consScript is one consumer test script executed as the runtime would
+// (see scriptRun), the error an iteration reports through Fail taken as
+// the script's.
+type consScript struct{ *scriptRun }
 
-// consScript is one consumer test script executed as the runtime would:
-// kstar's globals and modules, the kafka names predeclared (the front
-// end's `from kafka import` is the runtime's business), BOOT bound to the
-// broker, the error an iteration reports through Fail taken as the
-// script's, and the clients shut down at the end.
-type consScript struct {
-	env    *Env
-	out    bytes.Buffer
-	thread *starlark.Thread
-}
-
-func newConsScript(bootstrap string) *consScript {
-	r := &consScript{env: NewEnv()}
-	r.env.Stdout, r.env.Stderr = &r.out, &r.out
-	r.env.BootstrapServers = bootstrap
-	r.thread = &starlark.Thread{Name: "test", Print: func(_ *starlark.Thread, msg string) {
-		r.out.WriteString(msg + "\n")
-	}}
-	r.env.Attach(r.thread)
-	return r
-}
-
-// predeclared returns the names a test script sees, plus extra.
-func (r *consScript) predeclared(extra starlark.StringDict) starlark.StringDict {
-	predeclared := Globals()
-	modules := Modules(r.env)
-	for name, m := range modules {
-		if !strings.Contains(name, ".") {
-			predeclared[name] = m
-		}
-	}
-	for _, name := range KafkaMemberNames("kafka") {
-		predeclared[name], _ = modules["kafka"].(starlark.HasAttrs).Attr(name)
-	}
-	predeclared["BOOT"] = starlark.String(r.env.BootstrapServers)
-	for k, v := range extra {
-		predeclared[k] = v
-	}
-	return predeclared
-}
+func newConsScript(bootstrap string) *consScript { return &consScript{newScriptRun(bootstrap)} }
 
 // exec runs src with ctx as the execution context (extra: more
 // predeclared names) and returns the script's error, or the shutdown's.
@@ -68,7 +29,8 @@ func (r *consScript) exec(ctx context.Context, src string, extra starlark.String
 	defer cancel(nil)
 	r.env.SetContext(ctx)
 	stop := context.AfterFunc(ctx, func() { r.thread.Cancel("cancelled") })
-	_, err := starlark.ExecFileOptions(consFileOptions, r.thread, "test.star", src, r.predeclared(extra))
+	r.extra = extra
+	_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
 	stop()
 	if f := TakeFailure(r.thread); f != nil {
 		err = f
@@ -99,22 +61,9 @@ func runConsumerWith(t *testing.T, bootstrap string, extra starlark.StringDict, 
 	err := r.exec(context.Background(), src, extra)
 	out := r.out.String()
 	if err != nil {
-		out += "ERROR " + consErrorLine(err) + "\n"
+		out += "ERROR " + errorLine(err) + "\n"
 	}
 	return consNormalise(out)
-}
-
-// consErrorLine is "Class: message" for an exception, Starlark's text
-// otherwise.
-func consErrorLine(err error) string {
-	if e := AsException(err); e != nil {
-		return e.Error()
-	}
-	var ee *starlark.EvalError
-	if errors.As(err, &ee) {
-		return ee.Msg
-	}
-	return err.Error()
 }
 
 var consNormalisers = []struct {

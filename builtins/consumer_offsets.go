@@ -527,10 +527,7 @@ func (c *KafkaConsumer) seekTo(ps *partState, offset, resetTo int64) {
 }
 
 func (c *KafkaConsumer) seekToEnd(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple, name string, resetTo int64) (starlark.Value, error) {
-	if len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
-	}
-	tps, err := topicPartArgs(args, "partitions must be TopicPartition namedtuples")
+	tps, err := topicPartArgs(name, args, kwargs)
 	if err != nil {
 		return nil, err
 	}
@@ -787,10 +784,7 @@ func partitionKeyError(t tp) *Exception {
 }
 
 func (c *KafkaConsumer) pausing(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple, name string, pause bool) (starlark.Value, error) {
-	if len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
-	}
-	tps, err := topicPartArgs(args, "partitions must be TopicPartition namedtuples")
+	tps, err := topicPartArgs(name, args, kwargs)
 	if err != nil {
 		return nil, err
 	}

@@ -137,7 +137,7 @@ func TestConsumerAllowedTopics(t *testing.T) {
 		err := r.exec(context.Background(), src, nil)
 		out := r.out.String()
 		if err != nil {
-			out += "ERROR " + consErrorLine(err) + "\n"
+			out += "ERROR " + errorLine(err) + "\n"
 		}
 		return out
 	}

@@ -3,7 +3,6 @@ package builtins
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -319,31 +318,5 @@ ERROR IllegalStateError: KafkaConsumer is closed
 // KSTAR_UPDATE_DOCS=1 rewrites the table.
 func TestConsumerConfigDoc(t *testing.T) {
 	t.Parallel()
-	table := ConsumerConfigTable()
-	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
-		if strings.HasSuffix(line, "|  |") {
-			t.Errorf("undocumented key: %s", line)
-		}
-	}
-	const file = "../docs/consumer-config.md"
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(data)
-	start := strings.Index(doc, "| key | default | in kstar |")
-	end := strings.Index(doc, "<!-- end of table -->")
-	if start < 0 || end < start {
-		t.Fatalf("%s has no table followed by <!-- end of table -->", file)
-	}
-	if doc[start:end] == table {
-		return
-	}
-	if os.Getenv("KSTAR_UPDATE_DOCS") != "" {
-		if err := os.WriteFile(file, []byte(doc[:start]+table+doc[end:]), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("%s is out of date; run with KSTAR_UPDATE_DOCS=1", file)
+	checkConfigDoc(t, "../docs/consumer-config.md", ConsumerConfigTable())
 }

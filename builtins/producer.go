@@ -23,32 +23,14 @@ import (
 
 // KafkaProducerClass is kafka.KafkaProducer: KafkaProducer(**configs)
 // builds a producer.
-var KafkaProducerClass = &producerClass{}
-
-func init() {
-	registerKafka("kafka", "KafkaProducer", KafkaProducerClass)
-}
-
-type producerClass struct{}
-
-var (
-	_ starlark.Callable = (*producerClass)(nil)
-	_ Documented        = (*producerClass)(nil)
-)
-
-func (*producerClass) String() string        { return "<class 'kafka.producer.kafka.KafkaProducer'>" }
-func (*producerClass) Type() string          { return "type" }
-func (*producerClass) Freeze()               {}
-func (*producerClass) Truth() starlark.Bool  { return true }
-func (*producerClass) Hash() (uint32, error) { return starlark.String("KafkaProducer").Hash() }
-func (*producerClass) Name() string          { return "KafkaProducer" }
-
-// ConfigKeyNames lists the constructor's config keys (REPL completion).
-func (*producerClass) ConfigKeyNames() []string { return producerSpec().KeyNames() }
-
-// Doc describes the constructor for help().
-func (*producerClass) Doc() string {
-	return `KafkaProducer(**configs)
+var KafkaProducerClass = &clientClass{
+	name:   "KafkaProducer",
+	pyPath: "kafka.producer.kafka.KafkaProducer",
+	keys:   func() []string { return producerSpec().KeyNames() },
+	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return newKafkaProducer(thread, kwargs)
+	},
+	doc: `KafkaProducer(**configs)
     kafka-python's producer on franz-go. send(topic, value=None, key=None,
     headers=None, partition=None, timestamp_ms=None) returns a
     FutureRecordMetadata at once; get(timeout) waits for its
@@ -59,20 +41,11 @@ func (*producerClass) Doc() string {
     get, close and when the script ends.
     Methods: send, flush, close, partitions_for, metrics,
     bootstrap_connected, init_transactions, begin_transaction,
-    send_offsets_to_transaction, commit_transaction, abort_transaction.`
+    send_offsets_to_transaction, commit_transaction, abort_transaction.`,
 }
 
-// CallInternal implements KafkaProducer(**configs).
-func (*producerClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			v, err = nil, Errorf(RuntimeError, "internal error in KafkaProducer: %v", r)
-		}
-	}()
-	if len(args) > 0 {
-		return nil, Errorf(TypeError, "KafkaProducer() takes 0 positional arguments but %d were given (pass configs as keywords)", len(args))
-	}
-	return newKafkaProducer(thread, kwargs)
+func init() {
+	registerKafka("kafka", "KafkaProducer", KafkaProducerClass)
 }
 
 // txnState is kafka-python's TransactionState, for the messages of its

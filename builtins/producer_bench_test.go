@@ -60,7 +60,7 @@ def run(n):
 `, serializer, warm, value)
 	r := newScriptRun(boot)
 	predeclared := benchPredeclared(r, boot)
-	globals, err := starlark.ExecFileOptions(producerScriptOptions, r.thread, "bench.star", src, predeclared)
+	globals, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "bench.star", src, predeclared)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package builtins
 import (
 	"fmt"
 	"math"
-	"strings"
 
 	"go.starlark.net/starlark"
 )
@@ -105,37 +104,17 @@ func producerSpec() *ConfigSpec {
 	return &ConfigSpec{Client: "KafkaProducer", Keys: keys, UnknownAsDict: true}
 }
 
+// producerTableDefaults are the producer defaults its docs table shows
+// in words.
+var producerTableDefaults = map[string]string{
+	"client_id":               "None ('kafka-python-producer-N')",
+	"partitioner":             "None (DefaultPartitioner)",
+	"retries":                 "float('inf')",
+	"bootstrap_topics_filter": "set()",
+}
+
 // ProducerConfigTable renders the producer's keys as the Markdown table
 // of docs/producer-config.md: key, default, and what kstar does with it.
 func ProducerConfigTable() string {
-	var b strings.Builder
-	b.WriteString("| key | default | in kstar |\n| --- | --- | --- |\n")
-	for _, k := range producerSpec().Keys {
-		what := producerKeyDocs[k.Name]
-		if what == "" {
-			what = commonKeyDocs[k.Name]
-		}
-		if k.Ignored != "" {
-			what = "accepted, ignored: " + k.Ignored
-		}
-		def := Repr(k.Default)
-		switch k.Name {
-		case "bootstrap_servers":
-			def = "None (the host's default, localhost:9092)"
-		case "client_id":
-			def = "None ('kafka-python-producer-N')"
-		case "partitioner":
-			def = "None (DefaultPartitioner)"
-		case "retries":
-			def = "float('inf')"
-		case "bootstrap_topics_filter":
-			def = "set()"
-		case "selector":
-			def = "None (selectors.DefaultSelector)"
-		case "kafka_client":
-			def = "None (KafkaClient)"
-		}
-		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
-	}
-	return b.String()
+	return producerSpec().Table(producerKeyDocs, producerTableDefaults)
 }

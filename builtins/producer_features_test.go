@@ -2,8 +2,6 @@ package builtins
 
 import (
 	"context"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -130,31 +128,5 @@ None
 // ProducerConfigTable renders it; every key says what kstar does with it.
 // KSTAR_UPDATE_DOCS=1 rewrites the table.
 func TestProducerConfigDoc(t *testing.T) {
-	table := ProducerConfigTable()
-	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
-		if strings.HasSuffix(line, "|  |") {
-			t.Errorf("undocumented key: %s", line)
-		}
-	}
-	const file = "../docs/producer-config.md"
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := string(data)
-	start := strings.Index(doc, "| key | default | in kstar |")
-	end := strings.Index(doc, "<!-- end of table -->")
-	if start < 0 || end < start {
-		t.Fatalf("%s has no table followed by <!-- end of table -->", file)
-	}
-	if doc[start:end] == table {
-		return
-	}
-	if os.Getenv("KSTAR_UPDATE_DOCS") != "" {
-		if err := os.WriteFile(file, []byte(doc[:start]+table+doc[end:]), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	t.Errorf("%s is out of date; run with KSTAR_UPDATE_DOCS=1", file)
+	checkConfigDoc(t, "../docs/producer-config.md", ProducerConfigTable())
 }

@@ -3,6 +3,7 @@ package builtins
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +15,8 @@ import (
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
-// producerScriptOptions is the dialect kstar scripts get.
-var producerScriptOptions = &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, Recursion: true}
+// scriptFileOptions is the dialect kstar scripts get.
+var scriptFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, Recursion: true}
 
 // scriptRun is one script executed as the runtime would: kstar's globals,
 // the kafka names predeclared (the front end's `from kafka import` is the
@@ -40,9 +41,10 @@ func newScriptRun(bootstrap string) *scriptRun {
 	return r
 }
 
-// exec runs src with ctx as the execution context and shuts the clients
-// down afterwards; it returns the script's error (or the shutdown's).
-func (r *scriptRun) exec(ctx context.Context, src string) error {
+// predeclared returns the names a test script sees: kstar's globals and
+// top-level modules, the kafka names, errors (kafka.errors), BOOT and
+// r.extra.
+func (r *scriptRun) predeclared() starlark.StringDict {
 	predeclared := Globals()
 	modules := Modules(r.env)
 	for name, m := range modules {
@@ -58,11 +60,17 @@ func (r *scriptRun) exec(ctx context.Context, src string) error {
 	for k, v := range r.extra {
 		predeclared[k] = v
 	}
+	return predeclared
+}
+
+// exec runs src with ctx as the execution context and shuts the clients
+// down afterwards; it returns the script's error (or the shutdown's).
+func (r *scriptRun) exec(ctx context.Context, src string) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	r.env.SetContext(ctx)
 	stop := context.AfterFunc(ctx, func() { r.thread.Cancel("cancelled") })
-	_, err := starlark.ExecFileOptions(producerScriptOptions, r.thread, "test.star", src, predeclared)
+	_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
 	stop()
 	r.env.SetContext(context.Background())
 	if serr := r.env.Shutdown(r.thread, prodShutdownTimeout); err == nil {
@@ -93,7 +101,8 @@ func errorLine(err error) string {
 	if e := AsException(err); e != nil {
 		return e.Error()
 	}
-	if ee, ok := err.(*starlark.EvalError); ok {
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) {
 		return ee.Msg
 	}
 	return err.Error()

@@ -2,21 +2,9 @@ package builtins
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"math/big"
-	"net"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -27,128 +15,6 @@ import (
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
-// prodPKI is a throwaway CA with a broker and a client certificate, in
-// PEM files under a temporary directory.
-type prodPKI struct {
-	dir                 string
-	ca                  *x509.Certificate
-	caKey               *ecdsa.PrivateKey
-	server              tls.Certificate
-	serverSerial        *big.Int
-	caFile              string
-	clientCert, keyFile string
-}
-
-func (p *prodPKI) path(name string) string { return filepath.Join(p.dir, name) }
-
-func (p *prodPKI) write(t *testing.T, name string, blocks ...*pem.Block) string {
-	t.Helper()
-	var data []byte
-	for _, b := range blocks {
-		data = append(data, pem.EncodeToMemory(b)...)
-	}
-	if err := os.WriteFile(p.path(name), data, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return p.path(name)
-}
-
-// issue signs a certificate for the given names with the CA.
-func (p *prodPKI) issue(t *testing.T, serial int64, cn string, ips []net.IP, dns []string, usage x509.ExtKeyUsage) ([]byte, *ecdsa.PrivateKey) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: cn},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{usage},
-		IPAddresses:  ips,
-		DNSNames:     dns,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.ca, &key.PublicKey, p.caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return der, key
-}
-
-func newProdPKI(t *testing.T, serverIPs []net.IP, serverDNS []string) *prodPKI {
-	t.Helper()
-	p := &prodPKI{dir: t.TempDir()}
-	var err error
-	if p.caKey, err = ecdsa.GenerateKey(elliptic.P256(), rand.Reader); err != nil {
-		t.Fatal(err)
-	}
-	caTmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "kstar test CA"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &p.caKey.PublicKey, p.caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.ca, _ = x509.ParseCertificate(caDER)
-	p.caFile = p.write(t, "ca.pem", &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
-
-	p.serverSerial = big.NewInt(2)
-	serverDER, serverKey := p.issue(t, 2, "broker", serverIPs, serverDNS, x509.ExtKeyUsageServerAuth)
-	p.server = tls.Certificate{Certificate: [][]byte{serverDER}, PrivateKey: serverKey}
-
-	clientDER, clientKey := p.issue(t, 3, "client", nil, nil, x509.ExtKeyUsageClientAuth)
-	keyDER, _ := x509.MarshalECPrivateKey(clientKey)
-	p.clientCert = p.write(t, "client.pem", &pem.Block{Type: "CERTIFICATE", Bytes: clientDER})
-	p.keyFile = p.write(t, "client.key", &pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
-	//lint:ignore SA1019 legacy encrypted PEM is what ssl_password unlocks
-	enc, err := x509.EncryptPEMBlock(rand.Reader, "EC PRIVATE KEY", keyDER, []byte("s3cret"), x509.PEMCipherAES256) //nolint:staticcheck
-	if err != nil {
-		t.Fatal(err)
-	}
-	p.write(t, "client-encrypted.key", enc)
-	// The certificate and the key in one file, as load_cert_chain allows.
-	p.write(t, "client-bundle.pem", &pem.Block{Type: "CERTIFICATE", Bytes: clientDER}, &pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
-	return p
-}
-
-// crl writes a CRL of the CA revoking serial.
-func (p *prodPKI) crl(t *testing.T, serial *big.Int) string {
-	der, err := x509.CreateRevocationList(rand.Reader, &x509.RevocationList{
-		Number:                    big.NewInt(1),
-		ThisUpdate:                time.Now().Add(-time.Minute),
-		NextUpdate:                time.Now().Add(time.Hour),
-		RevokedCertificateEntries: []x509.RevocationListEntry{{SerialNumber: serial, RevocationTime: time.Now()}},
-	}, p.ca, p.caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p.write(t, "revoked-"+serial.String()+".crl", &pem.Block{Type: "X509 CRL", Bytes: der})
-}
-
-func (p *prodPKI) broker(t *testing.T, clientAuth bool, extra ...kfake.Opt) string {
-	cfg := &tls.Config{Certificates: []tls.Certificate{p.server}, MinVersion: tls.VersionTLS12}
-	if clientAuth {
-		pool := x509.NewCertPool()
-		pool.AddCert(p.ca)
-		cfg.ClientAuth, cfg.ClientCAs = tls.RequireAndVerifyClientCert, pool
-	}
-	// kfake directly: the embedded broker's start-up probe speaks plaintext.
-	c, err := kfake.NewCluster(append([]kfake.Opt{kfake.NumBrokers(1), kfake.AllowAutoTopicCreation(), kfake.DefaultNumPartitions(3), kfake.TLS(cfg)}, extra...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(c.Close)
-	return strings.Join(c.ListenAddrs(), ",")
-}
-
 // prodSendOK is a script that produces one record and prints its offset.
 const prodSendOK = `print(p.send('sec', b'x', partition=0).get(timeout=10).offset)`
 
@@ -157,7 +23,7 @@ func prodSecurityCase(name, configs, want string) prodCase {
 }
 
 func TestProducerTLS(t *testing.T) {
-	pki := newProdPKI(t, []net.IP{net.ParseIP("127.0.0.1")}, nil)
+	pki := newTestPKI(t, loopback, nil)
 	ca := "ssl_cafile='" + pki.caFile + "'"
 	prodRunCases(t, pki.broker(t, false), []prodCase{
 		prodSecurityCase("SSL with the CA", "security_protocol='SSL', "+ca, "0"),
@@ -172,7 +38,7 @@ func TestProducerTLS(t *testing.T) {
 
 	// A certificate for another host name: accepted only with
 	// ssl_check_hostname=False (the chain is still verified).
-	other := newProdPKI(t, nil, []string{"broker.example"})
+	other := newTestPKI(t, nil, []string{"broker.example"})
 	oca := "ssl_cafile='" + other.caFile + "'"
 	prodRunCases(t, other.broker(t, false), []prodCase{
 		prodSecurityCase("host name checked", "security_protocol='SSL', "+oca,
@@ -221,7 +87,7 @@ p.send('secret', b'x')`, "ERROR TopicAuthorizationFailedError: {'secret'}"},
 }
 
 func TestProducerSASLOverTLS(t *testing.T) {
-	pki := newProdPKI(t, []net.IP{net.ParseIP("127.0.0.1")}, nil)
+	pki := newTestPKI(t, loopback, nil)
 	boot := pki.broker(t, false, kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "bob", "bpw"))
 	prodRunCases(t, boot, []prodCase{
 		prodSecurityCase("SASL_SSL", "security_protocol='SASL_SSL', ssl_cafile='"+pki.caFile+"', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='bob', sasl_plain_password='bpw'", "0"),

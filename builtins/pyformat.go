@@ -212,13 +212,30 @@ func percentFormat(format string, y starlark.Value, isBytes bool) (string, error
 			pos++
 		}
 	width:
-		if remaining() && src[pos] == '*' {
-			pos++
-			v, err := args.next()
-			if err != nil {
-				return "", err
+		// count reads a width or precision: '*' (the next argument) or a
+		// decimal (0 when there are no digits); what names it in the
+		// too-big error.
+		count := func(what string) (int, error) {
+			if remaining() && src[pos] == '*' {
+				pos++
+				v, err := args.next()
+				if err != nil {
+					return 0, err
+				}
+				return starArg(v)
 			}
-			n, err := starArg(v)
+			n := 0
+			for remaining() && src[pos] >= '0' && src[pos] <= '9' {
+				n = n*10 + int(src[pos]-'0')
+				if n > math.MaxInt32 {
+					return 0, Errorf(ValueError, "%s too big", what)
+				}
+				pos++
+			}
+			return n, nil
+		}
+		if remaining() && (src[pos] == '*' || src[pos] >= '0' && src[pos] <= '9') {
+			n, err := count("width")
 			if err != nil {
 				return "", err
 			}
@@ -226,39 +243,14 @@ func percentFormat(format string, y starlark.Value, isBytes bool) (string, error
 				c.ljust, n = true, -n
 			}
 			c.width = n
-		} else if remaining() && src[pos] >= '0' && src[pos] <= '9' {
-			c.width = 0
-			for remaining() && src[pos] >= '0' && src[pos] <= '9' {
-				c.width = c.width*10 + int(src[pos]-'0')
-				if c.width > math.MaxInt32 {
-					return "", Errorf(ValueError, "width too big")
-				}
-				pos++
-			}
 		}
 		if remaining() && src[pos] == '.' {
 			pos++
-			c.prec = 0
-			if remaining() && src[pos] == '*' {
-				pos++
-				v, err := args.next()
-				if err != nil {
-					return "", err
-				}
-				n, err := starArg(v)
-				if err != nil {
-					return "", err
-				}
-				c.prec = max(n, 0)
-			} else {
-				for remaining() && src[pos] >= '0' && src[pos] <= '9' {
-					c.prec = c.prec*10 + int(src[pos]-'0')
-					if c.prec > math.MaxInt32 {
-						return "", Errorf(ValueError, "precision too big")
-					}
-					pos++
-				}
+			n, err := count("precision")
+			if err != nil {
+				return "", err
 			}
+			c.prec = max(n, 0)
 		}
 		if remaining() && (src[pos] == 'h' || src[pos] == 'l' || src[pos] == 'L') {
 			pos++

@@ -206,11 +206,16 @@ func encodingArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tu
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "encoding?", &enc, "errors?", &errs); err != nil {
 		return "", "", err
 	}
-	encoding, err := strParam(b.Name(), "encoding", enc, "utf-8")
-	if err != nil {
+	return codecParams(b.Name(), enc, errs)
+}
+
+// codecParams checks the optional encoding and errors arguments of fn:
+// strs, 'utf-8' and 'strict' when omitted.
+func codecParams(fn string, enc, errs starlark.Value) (encoding, errors string, err error) {
+	if encoding, err = strParam(fn, "encoding", enc, "utf-8"); err != nil {
 		return "", "", err
 	}
-	errors, err := strParam(b.Name(), "errors", errs, "strict")
+	errors, err = strParam(fn, "errors", errs, "strict")
 	return encoding, errors, err
 }
 
@@ -252,11 +257,7 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		}
 		return starlark.String(Str(obj)), nil
 	}
-	encoding, err := strParam("str", "encoding", enc, "utf-8")
-	if err != nil {
-		return nil, err
-	}
-	errors, err := strParam("str", "errors", errs, "strict")
+	encoding, errors, err := codecParams("str", enc, errs)
 	if err != nil {
 		return nil, err
 	}
@@ -284,16 +285,9 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	if s, ok := src.(starlark.String); ok {
 		if enc == nil {
-			if errs != nil {
-				return nil, Errorf(TypeError, "string argument without an encoding")
-			}
 			return nil, Errorf(TypeError, "string argument without an encoding")
 		}
-		encoding, err := strParam("bytes", "encoding", enc, "utf-8")
-		if err != nil {
-			return nil, err
-		}
-		errors, err := strParam("bytes", "errors", errs, "strict")
+		encoding, errors, err := codecParams("bytes", enc, errs)
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,53 @@
+package builtins
+
+import "go.starlark.net/starlark"
+
+// clientClass is a kafka-python client class (KafkaProducer,
+// KafkaConsumer, KafkaAdminClient): calling it builds a client. It prints
+// as kafka-python's class (<class 'kafka.producer.kafka.KafkaProducer'>),
+// describes itself for help() and lists its config keys for the REPL's
+// completion.
+type clientClass struct {
+	name   string // KafkaProducer
+	pyPath string // kafka.producer.kafka.KafkaProducer, for the repr
+	doc    string // what help() prints: the signature, then a description
+	// keys lists the constructor's config keys, sorted.
+	keys func() []string
+	// positional is whether the constructor takes positional arguments
+	// (KafkaConsumer's topics); the others take configs as keywords only.
+	positional bool
+	// construct builds the client.
+	construct func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
+}
+
+var (
+	_ starlark.Callable = (*clientClass)(nil)
+	_ Documented        = (*clientClass)(nil)
+)
+
+func (c *clientClass) String() string        { return "<class '" + c.pyPath + "'>" }
+func (c *clientClass) Type() string          { return "type" }
+func (c *clientClass) Freeze()               {}
+func (c *clientClass) Truth() starlark.Bool  { return true }
+func (c *clientClass) Hash() (uint32, error) { return starlark.String(c.name).Hash() }
+func (c *clientClass) Name() string          { return c.name }
+
+// ConfigKeyNames lists the constructor's config keys (REPL completion).
+func (c *clientClass) ConfigKeyNames() []string { return c.keys() }
+
+// Doc describes the constructor for help().
+func (c *clientClass) Doc() string { return c.doc }
+
+// CallInternal builds a client; a panic while building it is a
+// RuntimeError naming the class.
+func (c *clientClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, Errorf(RuntimeError, "internal error in %s: %v", c.name, p)
+		}
+	}()
+	if len(args) > 0 && !c.positional {
+		return nil, Errorf(TypeError, "%s() takes 0 positional arguments but %d were given (pass configs as keywords)", c.name, len(args))
+	}
+	return c.construct(thread, args, kwargs)
+}

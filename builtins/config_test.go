@@ -1,0 +1,41 @@
+package builtins
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// checkConfigDoc checks a docs/*.md page that holds a client's key table
+// as its ConfigTable function renders it: every key says what kstar does
+// with it, and the page's table (from its header row up to
+// "<!-- end of table -->") is the current one. KSTAR_UPDATE_DOCS=1
+// rewrites the page's table instead of failing.
+func checkConfigDoc(t *testing.T, file, table string) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimSpace(table), "\n")[2:] {
+		if strings.HasSuffix(line, "|  |") {
+			t.Errorf("undocumented key: %s", line)
+		}
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	start := strings.Index(doc, "| key | default | in kstar |")
+	end := strings.Index(doc, "<!-- end of table -->")
+	if start < 0 || end < start {
+		t.Fatalf("%s has no table followed by <!-- end of table -->", file)
+	}
+	if doc[start:end] == table {
+		return
+	}
+	if os.Getenv("KSTAR_UPDATE_DOCS") != "" {
+		if err := os.WriteFile(file, []byte(doc[:start]+table+doc[end:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s is out of date; run with KSTAR_UPDATE_DOCS=1", file)
+}
