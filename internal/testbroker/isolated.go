@@ -16,8 +16,10 @@ import (
 )
 
 // WipeTimeout bounds how long Isolated waits for a real cluster to be
-// emptied. Default: 30 s.
-var WipeTimeout = 30 * time.Second
+// emptied. It exceeds franz-go's default session timeout (45 s), so that a
+// group whose member died without leaving (a test binary killed on timeout)
+// has expired by then. Default: 60 s.
+var WipeTimeout = 60 * time.Second
 
 // Isolated returns bootstrap servers of a cluster with no topics and no
 // groups but the internal ones, for a test that uses fixed names. With
@@ -43,7 +45,11 @@ func Isolated(t testing.TB) string {
 // Wipe deletes every topic of the cluster at bootstrap except internal ones
 // (names starting with "__"), and every group, then waits until metadata no
 // longer lists those topics and no group is left. Groups that still have
-// members (a client not yet closed) are retried until ctx ends.
+// members (a client not yet closed) are retried until ctx ends. Last, it
+// waits until the group and transaction coordinators answer: on a new
+// Apache Kafka cluster they are unavailable (COORDINATOR_NOT_AVAILABLE)
+// until the first request has created __consumer_offsets or
+// __transaction_state, which kfake never shows and tests do not test.
 func Wipe(ctx context.Context, bootstrap string) error {
 	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(bootstrap, ",")...))
 	if err != nil {
@@ -54,9 +60,12 @@ func Wipe(ctx context.Context, bootstrap string) error {
 	for {
 		topics, groups, err := leftovers(ctx, cl)
 		if err == nil && len(topics) == 0 && len(groups) == 0 {
+			err = coordinatorsReady(ctx, cl)
+		}
+		if err == nil && len(topics) == 0 && len(groups) == 0 {
 			return nil
 		}
-		if err == nil {
+		if err == nil && len(topics)+len(groups) > 0 {
 			err = deleteAll(ctx, cl, topics, groups)
 		}
 		if err != nil {
@@ -139,6 +148,30 @@ func deleteAll(ctx context.Context, cl *kgo.Client, topics, groups []string) err
 					return fmt.Errorf("DeleteGroups %s: %w", g.Group, err)
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// coordinatorsReady asks for a group coordinator and a transaction
+// coordinator, which creates their internal topics on first use, and
+// reports an error until both are known.
+func coordinatorsReady(ctx context.Context, cl *kgo.Client) error {
+	for _, typ := range []int8{0, 1} { // group, transaction
+		req := kmsg.NewPtrFindCoordinatorRequest()
+		req.CoordinatorType = typ
+		req.CoordinatorKey = "kstar-testbroker"
+		req.CoordinatorKeys = []string{req.CoordinatorKey}
+		resp, err := req.RequestWith(ctx, cl)
+		if err != nil {
+			return err
+		}
+		code := resp.ErrorCode
+		for _, c := range resp.Coordinators {
+			code = c.ErrorCode
+		}
+		if err := kerr.ErrorForCode(code); err != nil {
+			return fmt.Errorf("FindCoordinator (type %d): %w", typ, err)
 		}
 	}
 	return nil

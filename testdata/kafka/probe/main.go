@@ -95,24 +95,15 @@ func wait(args []string) {
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
 
-	checks := []struct {
-		name string
-		opts []kgo.Opt
-	}{{"PLAINTEXT " + *brokers, []kgo.Opt{kgo.SeedBrokers(*brokers)}}}
+	checks := []check{{"PLAINTEXT " + *brokers, []kgo.Opt{kgo.SeedBrokers(*brokers)}}}
 	if *saslBrokers != "" {
 		if u, p, ok := strings.Cut(*plainUser, ":"); ok {
 			m := plain.Auth{User: u, Pass: p}.AsMechanism()
-			checks = append(checks, struct {
-				name string
-				opts []kgo.Opt
-			}{"SASL PLAIN " + *saslBrokers, saslOpts(*saslBrokers, m)})
+			checks = append(checks, check{"SASL PLAIN " + *saslBrokers, saslOpts(*saslBrokers, m)})
 		}
 		if u, p, ok := strings.Cut(*scramUser, ":"); ok {
 			m := scram.Auth{User: u, Pass: p}.AsSha256Mechanism()
-			checks = append(checks, struct {
-				name string
-				opts []kgo.Opt
-			}{"SASL SCRAM-SHA-256 " + *saslBrokers, saslOpts(*saslBrokers, m)})
+			checks = append(checks, check{"SASL SCRAM-SHA-256 " + *saslBrokers, saslOpts(*saslBrokers, m)})
 		}
 	}
 	for _, c := range checks {
@@ -120,6 +111,12 @@ func wait(args []string) {
 			fail(fmt.Sprintf("probe wait: %s: %v", c.name, err))
 		}
 	}
+}
+
+// check is one listener (and login) to wait for.
+type check struct {
+	name string
+	opts []kgo.Opt
 }
 
 func saslOpts(seed string, m sasl.Mechanism) []kgo.Opt {
