@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"go.starlark.net/starlark"
 
 	kbroker "github.com/kstar-dev/kstar/broker"
 	"github.com/kstar-dev/kstar/internal/testbroker"
@@ -304,7 +306,11 @@ set() [1, 2, 3]
 }
 
 // A pattern subscription picks up topics created later (after
-// metadata_max_age_ms), in a group and without one.
+// metadata_max_age_ms), in a group and without one. The second topic is
+// created once the consumer has read the first one's record, and the
+// script then polls until it has all three records (30 s at most): no
+// fixed time window, since creating a topic takes 12 ms on kfake but
+// about 0.6 s on Apache Kafka.
 func TestConsumerPatternNewTopic(t *testing.T) {
 	t.Parallel()
 	boot := consBroker(t)
@@ -318,18 +324,36 @@ func TestConsumerPatternNewTopic(t *testing.T) {
 		// (testbroker.Isolated) and parallel subtests could deadlock.
 		t.Run("group_id="+group, func(t *testing.T) {
 			r := newConsScript(boot)
+			subscribed := make(chan struct{})
+			var once sync.Once
+			created := starlark.NewBuiltin("created", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+				once.Do(func() { close(subscribed) })
+				return starlark.None, nil
+			})
 			done := make(chan error, 1)
 			go func() {
 				done <- r.exec(context.Background(), fmt.Sprintf(`
-c = KafkaConsumer(group_id=%s, auto_offset_reset='earliest', metadata_max_age_ms=300, consumer_timeout_ms=2000)
+c = KafkaConsumer(group_id=%s, auto_offset_reset='earliest', metadata_max_age_ms=300)
 c.subscribe(pattern='pat-(one|%s-.*)')
-print(sorted([m.topic for m in c]))
+topics = []
+deadline = time.time() + 30
+while len(topics) < 3 and time.time() < deadline:
+    for records in c.poll(timeout_ms=100).values():
+        for m in records:
+            topics.append(m.topic)
+            if m.topic == 'pat-one':
+                created()  # the test now creates the second topic
+print(sorted(topics))
 print(sorted(c.subscription()))
-`, group, name), nil)
+`, group, name), starlark.StringDict{"created": created})
 			}()
-			time.Sleep(time.Second)
 			topic := "pat-" + name + "-two"
-			produceValues(t, boot, topic, 0, 2, "two")
+			select {
+			case <-subscribed:
+				produceValues(t, boot, topic, 0, 2, "two")
+			case err := <-done:
+				t.Fatalf("the script ended before reading pat-one: %v\n%s", err, r.out.String())
+			}
 			if err := <-done; err != nil {
 				t.Fatal(err)
 			}

@@ -65,8 +65,9 @@ type recordValues struct {
 	// key and value are the deserialized key and value; nil means the raw
 	// bytes (None when the record has none).
 	key, value starlark.Value
-	// fixed, when set, holds all 12 field values: a record made by calling
-	// ConsumerRecord(...) or by _replace.
+	// fixed, when set, holds the field values the script gave: all 12 for
+	// a record made by calling ConsumerRecord(...), those replaced for a
+	// _replace copy of a fetched record (nil entries are then rec's).
 	fixed starlark.Tuple
 }
 
@@ -88,8 +89,9 @@ func newConsumerRecord(r *kgo.Record, key, value starlark.Value) *ConsumerRecord
 	return &ConsumerRecord{rec: r, more: &recordValues{key: key, value: value}}
 }
 
-// Record returns the franz-go record behind the value (nil for a record
-// made by the script).
+// Record returns the franz-go record behind the value: the fetched one,
+// also for a _replace copy of it (whose fields may differ: see
+// Inherited); nil for a record made by calling ConsumerRecord(...).
 func (cr *ConsumerRecord) Record() *kgo.Record { return cr.rec }
 
 // recordBytes returns b as Starlark bytes without copying, or None for nil.
@@ -117,7 +119,9 @@ func serializedSize(b []byte) starlark.Value {
 // field returns the i'th field's value.
 func (cr *ConsumerRecord) field(i int) starlark.Value {
 	if cr.more != nil && cr.more.fixed != nil {
-		return cr.more.fixed[i]
+		if v := cr.more.fixed[i]; v != nil || cr.rec == nil {
+			return v
+		}
 	}
 	r := cr.rec
 	switch i {
@@ -265,7 +269,7 @@ func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
 	case "_asdict":
 		return starlark.NewBuiltin("_asdict", cr.asdict).BindReceiver(cr), nil
 	case "_replace":
-		return starlark.NewBuiltin("_replace", Guard(cr.replace)).BindReceiver(cr), nil
+		return replaceBuiltin.BindReceiver(cr), nil
 	}
 	return nil, nil
 }
@@ -287,12 +291,22 @@ func (cr *ConsumerRecord) asdict(thread *starlark.Thread, b *starlark.Builtin, a
 	return d, nil
 }
 
+// replaceBuiltin is _replace, bound to each record it is asked of.
+var replaceBuiltin = starlark.NewBuiltin("_replace", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return b.Receiver().(*ConsumerRecord).replace(thread, b, args, kwargs)
+}))
+
 // replace implements _replace(**fields): a copy with some fields changed.
+// Only the fields kept are made from the record (a pipeline's
+// record._replace(headers=...) need not build the old headers).
 func (cr *ConsumerRecord) replace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) > 0 {
 		return nil, Errorf(TypeError, "_replace() takes 1 positional argument but %d were given", len(args)+1)
 	}
-	values := cr.Values()
+	values := make(starlark.Tuple, len(consumerRecordFields))
+	if cr.more != nil && cr.more.fixed != nil {
+		copy(values, cr.more.fixed)
+	}
 	for _, kv := range kwargs {
 		name := string(kv[0].(starlark.String))
 		i, ok := consumerRecordIndex[name]
@@ -301,7 +315,12 @@ func (cr *ConsumerRecord) replace(thread *starlark.Thread, b *starlark.Builtin, 
 		}
 		values[i] = kv[1]
 	}
-	return &ConsumerRecord{more: &recordValues{fixed: values}}, nil
+	// The fields kept stay the fetched record's, made when read.
+	more := &recordValues{fixed: values}
+	if cr.more != nil {
+		more.key, more.value = cr.more.key, cr.more.value
+	}
+	return &ConsumerRecord{rec: cr.rec, more: more}, nil
 }
 
 // ConsumerRecordClass is kafka.consumer.fetcher.ConsumerRecord: calling it

@@ -114,7 +114,23 @@ func (env *Env) TopicAllowed(topic string) bool {
 // hand records to scripts. The record must not change afterwards.
 func NewConsumerRecord(r *kgo.Record) *ConsumerRecord { return newConsumerRecord(r, nil, nil) }
 
-// Fixed reports whether the record was made by the script (ConsumerRecord(...)
-// or _replace) rather than fetched: its fields are then those values, and
-// Record returns nil.
-func (cr *ConsumerRecord) Fixed() bool { return cr.more != nil && cr.more.fixed != nil }
+// Inherited reports whether field i (in kafka-python's order: topic 0,
+// partition 1, offset 2, timestamp 3, key 5, value 6, headers 7) is still
+// the fetched record's own raw value, so a host may read it from Record()
+// instead of making a Starlark value: not replaced by _replace, not
+// deserialized, and the record not made by calling ConsumerRecord(...).
+func (cr *ConsumerRecord) Inherited(i int) bool {
+	switch {
+	case cr.rec == nil:
+		return false
+	case cr.more == nil:
+		return true
+	case cr.more.fixed != nil && cr.more.fixed[i] != nil:
+		return false
+	case i == crKey:
+		return cr.more.key == nil
+	case i == crValue:
+		return cr.more.value == nil
+	}
+	return true
+}

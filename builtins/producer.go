@@ -1378,11 +1378,17 @@ func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.Transact
 		req := kmsg.NewPtrEndTxnRequest()
 		req.TransactionalID, req.ProducerID, req.ProducerEpoch = p.txnID, id, epoch
 		req.Commit = bool(how)
-		resp, err := p.cl.Request(ctx, req)
-		if err == nil {
-			err = kerr.ErrorForCode(resp.(*kmsg.EndTxnResponse).ErrorCode)
-		}
+		err = retryConcurrentTransactions(ctx, func() error {
+			resp, err := p.cl.Request(ctx, req)
+			if err != nil {
+				return err
+			}
+			return kerr.ErrorForCode(resp.(*kmsg.EndTxnResponse).ErrorCode)
+		})
 		if err != nil {
+			if parent.Err() != nil {
+				return Interrupted(parent)
+			}
 			p.txn = txnAbortableError
 			return KafkaException(err)
 		}
@@ -1470,10 +1476,13 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 	}
 	add := kmsg.NewPtrAddOffsetsToTxnRequest()
 	add.TransactionalID, add.ProducerID, add.ProducerEpoch, add.Group = p.txnID, id, epoch, groupID
-	resp, err := p.cl.Request(ctx, add)
-	if err == nil {
-		err = kerr.ErrorForCode(resp.(*kmsg.AddOffsetsToTxnResponse).ErrorCode)
-	}
+	err = retryConcurrentTransactions(ctx, func() error {
+		resp, err := p.cl.Request(ctx, add)
+		if err != nil {
+			return err
+		}
+		return kerr.ErrorForCode(resp.(*kmsg.AddOffsetsToTxnResponse).ErrorCode)
+	})
 	if err != nil {
 		return fail(err)
 	}
@@ -1486,7 +1495,7 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 		rt.Topic, rt.Partitions = t, topics[t]
 		commit.Topics = append(commit.Topics, rt)
 	}
-	resp, err = p.cl.Request(ctx, commit)
+	resp, err := p.cl.Request(ctx, commit)
 	if err == nil {
 		for _, t := range resp.(*kmsg.TxnOffsetCommitResponse).Topics {
 			for _, pt := range t.Partitions {
@@ -1533,4 +1542,41 @@ func groupMetadataArg(v starlark.Value) (group string, generation int32, member 
 		return string(gs), generation, member, instance, nil
 	}
 	return "", 0, "", nil, Errorf(TypeError, "consumer_group_id must be a str (or a consumer's group metadata), not %s", PyTypeName(v))
+}
+
+// txnRetryBackoff is the first pause before a transactional request that
+// the coordinator answered with CONCURRENT_TRANSACTIONS is sent again: 20
+// ms, franz-go's default (kgo.TransactionBackoff).
+const txnRetryBackoff = 20 * time.Millisecond
+
+// retryConcurrentTransactions calls fn until it returns something other
+// than CONCURRENT_TRANSACTIONS, the error Apache Kafka's transaction
+// coordinator gives while it still writes the markers of the previous
+// transaction (kfake never does). The pause starts at txnRetryBackoff and,
+// as franz-go's, grows to 200 ms after 1 s, 500 ms after 2.5 s and 1 s
+// after 5 s; when ctx ends first, fn's last error is returned.
+func retryConcurrentTransactions(ctx context.Context, fn func() error) error {
+	start := time.Now()
+	for {
+		err := fn()
+		if !errors.Is(err, kerr.ConcurrentTransactions) {
+			return err
+		}
+		backoff := txnRetryBackoff
+		switch since := time.Since(start); {
+		case since > 5*time.Second:
+			backoff = time.Second
+		case since > 5*time.Second/2:
+			backoff = 500 * time.Millisecond
+		case since > time.Second:
+			backoff = 200 * time.Millisecond
+		}
+		timer := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return err
+		case <-timer.C:
+		}
+	}
 }

@@ -2,12 +2,14 @@ package builtins
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 )
@@ -90,24 +92,29 @@ p.commit_transaction()
 p.begin_transaction()
 p.send_offsets_to_transaction({TopicPartition('src', 1): 7}, 'g2')
 p.commit_transaction()
+
+# kstar ended that one with its own EndTxn: the producer goes on.
+p.begin_transaction()
+p.send('txt', b'c4', partition=0).get()
+p.commit_transaction()
 print('done')
 `)
 	if out != "done\n" {
 		t.Fatal(out)
 	}
 	var committed []string
-	for _, r := range prodConsumeAll(t, boot, "txt", 3, kgo.FetchIsolationLevel(kgo.ReadCommitted())) {
+	for _, r := range prodConsumeAll(t, boot, "txt", 4, kgo.FetchIsolationLevel(kgo.ReadCommitted())) {
 		committed = append(committed, string(r.Value))
 	}
-	if strings.Join(committed, " ") != "c1 c2 c3" {
-		t.Errorf("read_committed read %v, want c1 c2 c3", committed)
+	if strings.Join(committed, " ") != "c1 c2 c3 c4" {
+		t.Errorf("read_committed read %v, want c1 c2 c3 c4", committed)
 	}
 	var all []string
-	for _, r := range prodConsumeAll(t, boot, "txt", 4) {
+	for _, r := range prodConsumeAll(t, boot, "txt", 5) {
 		all = append(all, string(r.Value))
 	}
 	sort.Strings(all)
-	if strings.Join(all, " ") != "aborted c1 c2 c3" {
+	if strings.Join(all, " ") != "aborted c1 c2 c3 c4" {
 		t.Errorf("read_uncommitted read %v, want every record", all)
 	}
 	if got := prodGroupCommit(t, boot, "g1", "src", 0); got != "5|meta" {
@@ -147,4 +154,44 @@ func prodGroupCommit(t *testing.T, boot, group, topic string, partition int32) s
 		}
 	}
 	return "none"
+}
+
+// TestRetryConcurrentTransactions checks the retry of requests Apache
+// Kafka's coordinator answers with CONCURRENT_TRANSACTIONS right after a
+// transaction ended (kfake never does, so the scripts above only hit it on
+// a real broker): retried until another answer, given up when the context
+// ends, other errors returned at once.
+func TestRetryConcurrentTransactions(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	err := retryConcurrentTransactions(context.Background(), func() error {
+		calls++
+		if calls < 3 {
+			return kerr.ConcurrentTransactions
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Errorf("after two CONCURRENT_TRANSACTIONS: err %v after %d calls, want nil after 3", err, calls)
+	}
+
+	calls = 0
+	err = retryConcurrentTransactions(context.Background(), func() error {
+		calls++
+		return kerr.ProducerFenced
+	})
+	if !errors.Is(err, kerr.ProducerFenced) || calls != 1 {
+		t.Errorf("other error: %v after %d calls, want PRODUCER_FENCED after 1", err, calls)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err = retryConcurrentTransactions(ctx, func() error { return kerr.ConcurrentTransactions })
+	if !errors.Is(err, kerr.ConcurrentTransactions) {
+		t.Errorf("context ended: %v, want the last CONCURRENT_TRANSACTIONS", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("context ended after 100 ms, but the retry returned after %v", d)
+	}
 }

@@ -21,8 +21,11 @@
 //
 // Each round polls up to MaxPollRecords records, transforms them
 // (Parallelism at a time, keeping their order in the output), produces
-// the results in that order, waits for all of them to be acknowledged,
-// commits the consumed offsets, and only then lets the group rebalance.
+// the results in that order, and once all of them are acknowledged
+// commits the consumed offsets. Rounds overlap: the next is polled and
+// transformed while the previous is produced and committed. The group may
+// rebalance only when no round is under way, so no partition moves while
+// its records are transformed but not committed.
 package pipeline
 
 import (
@@ -108,7 +111,9 @@ type Config struct {
 	// beginning, so no record written before the first run is skipped.
 	FromEnd bool
 	// ClientOptions are added to the franz-go client's options (SASL, TLS,
-	// session timeout, ...), after the pipeline's own. Default: none.
+	// session timeout, ...), after the pipeline's own, which they replace
+	// (an OnPartitionsAssigned of the host's leaves Stats.Assigned zero).
+	// Default: none.
 	ClientOptions []kgo.Opt
 }
 
@@ -133,6 +138,9 @@ type Stats struct {
 	Rounds int64
 	// LastRecord is when the latest record was consumed (zero before).
 	LastRecord time.Time
+	// Assigned is when the group last assigned partitions to the
+	// pipeline (zero before it joined).
+	Assigned time.Time
 }
 
 // Pipeline is a running pipeline; see the package documentation.
@@ -141,7 +149,7 @@ type Pipeline struct {
 	cl    *kgo.Client
 	from  map[string]bool
 	stats struct {
-		consumed, produced, dropped, skipped, committed, lag, rounds, last atomic.Int64
+		consumed, produced, dropped, skipped, committed, lag, rounds, last, assigned atomic.Int64
 	}
 	lagMu sync.Mutex
 	lag   map[string]map[int32]int64
@@ -185,6 +193,9 @@ func New(cfg Config) (*Pipeline, error) {
 		kgo.RecordPartitioner(partitioner{kgo.StickyKeyPartitioner(nil)}),
 		kgo.ProducerLinger(0),
 		kgo.AllowAutoTopicCreation(),
+		kgo.OnPartitionsAssigned(func(context.Context, *kgo.Client, map[string][]int32) {
+			p.stats.assigned.Store(time.Now().UnixNano())
+		}),
 	}
 	if len(cfg.Brokers) > 0 {
 		opts = append(opts, kgo.SeedBrokers(cfg.Brokers...))
@@ -199,7 +210,10 @@ func New(cfg Config) (*Pipeline, error) {
 
 // Close leaves the group and closes the client; records transformed but
 // not committed are transformed again by the next run.
-func (p *Pipeline) Close() { p.cl.Close() }
+func (p *Pipeline) Close() {
+	p.cl.AllowRebalance() // a round that failed did not allow it
+	p.cl.Close()
+}
 
 // Stats returns the pipeline's counters (safe while it runs).
 func (p *Pipeline) Stats() Stats {
@@ -215,23 +229,78 @@ func (p *Pipeline) Stats() Stats {
 	if ns := p.stats.last.Load(); ns != 0 {
 		s.LastRecord = time.Unix(0, ns)
 	}
+	if ns := p.stats.assigned.Load(); ns != 0 {
+		s.Assigned = time.Unix(0, ns)
+	}
 	return s
 }
 
 // Run runs rounds until ctx ends (it returns ctx's error) or something
 // fails: a transform error OnError does not skip, a record that cannot be
-// produced, a commit the group refuses. Records of the round under way
-// are not committed then; the next run transforms them again.
+// produced, a commit the group refuses. Records of rounds under way are
+// not committed then; the next run transforms them again.
+//
+// Rounds overlap: while a round's records are being acknowledged and its
+// offsets committed, the next round is polled, transformed and produced
+// (in order after it). The group may rebalance only when no round is
+// under way.
 func (p *Pipeline) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	c := &committer{p: p, rounds: make(chan *round, 2)}
+	c.cond = sync.NewCond(&c.mu)
+	toProduce := make(chan *round, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.run(ctx, cancel)
+	}()
+	go func() {
+		defer close(c.rounds)
+		for rd := range toProduce {
+			c.rounds <- rd
+			for _, r := range rd.outs {
+				p.cl.Produce(ctx, r, rd.promise(p))
+			}
+			rd.outs = nil
+			rd.finish(nil) // the +1: every result is handed to the client
+		}
+	}()
+	err := p.transformRounds(ctx, c, toProduce)
+	close(toProduce)
+	<-done
+	// A round that failed did not allow the rebalance it may be blocking.
+	p.cl.AllowRebalance()
+	if cause := context.Cause(ctx); err == nil || errors.Is(err, context.Canceled) && cause != nil && !errors.Is(cause, context.Canceled) {
+		err = cause
+	}
+	return err
+}
+
+// allowRebalanceEvery bounds how long a busy pipeline, whose rounds keep
+// overlapping, holds off a rebalance: it then waits for the rounds under
+// way to be committed.
+const allowRebalanceEvery = 200 * time.Millisecond
+
+// transformRounds polls and transforms rounds, handing each to the
+// goroutine producing their results (then to c, which commits them).
+func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce chan<- *round) error {
+	lastAllowed := time.Now()
 	for {
-		if err := ctx.Err(); err != nil {
+		// Let the group rebalance between rounds, when none is under way
+		// (or after waiting for them, now and then).
+		if c.idle(time.Since(lastAllowed) >= allowRebalanceEvery) {
+			p.cl.AllowRebalance()
+			lastAllowed = time.Now()
+		}
+		if err := context.Cause(ctx); err != nil {
 			return err
 		}
 		fetches := p.cl.PollRecords(ctx, p.cfg.MaxPollRecords)
 		if fetches.IsClientClosed() {
 			return errors.New("pipeline: client closed")
 		}
-		if err := ctx.Err(); err != nil {
+		if err := context.Cause(ctx); err != nil {
 			return err
 		}
 		var fetchErr error
@@ -243,44 +312,141 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		if fetchErr != nil {
 			return fetchErr
 		}
-		recs := fetches.Records()
 		p.noteLag(fetches)
-		if len(recs) > 0 {
-			if err := p.round(ctx, recs); err != nil {
-				return err
+		recs := fetches.Records()
+		if len(recs) == 0 {
+			continue
+		}
+		p.stats.last.Store(time.Now().UnixNano())
+		outs, err := p.transformAll(ctx, recs)
+		if err != nil {
+			return err
+		}
+		for _, r := range outs {
+			if r.Topic == "" || p.from[r.Topic] {
+				if p.cfg.To == "" {
+					return fmt.Errorf("pipeline: the transform returned a record for %q, and Config.To names no output topic", r.Topic)
+				}
+				r.Topic = p.cfg.To
 			}
 		}
-		p.cl.AllowRebalance()
+		rd := &round{recs: recs, outs: outs, acked: make(chan struct{})}
+		rd.pending.Store(int64(len(outs)) + 1)
+		c.add()
+		select {
+		case toProduce <- rd:
+		case <-ctx.Done():
+			c.abandon()
+			return context.Cause(ctx)
+		}
 	}
 }
 
-// round transforms, produces and commits one poll's records.
-func (p *Pipeline) round(ctx context.Context, recs []*kgo.Record) error {
-	p.stats.last.Store(time.Now().UnixNano())
-	outs, err := p.transformAll(ctx, recs)
-	if err != nil {
-		return err
-	}
-	for _, r := range outs {
-		if r.Topic == "" || p.from[r.Topic] {
-			if p.cfg.To == "" {
-				return fmt.Errorf("pipeline: the transform returned a record for %q, and Config.To names no output topic", r.Topic)
+// round is one poll's records and the acknowledgement of their results.
+type round struct {
+	recs    []*kgo.Record
+	outs    []*kgo.Record // the results, until produced
+	pending atomic.Int64  // results not yet acknowledged, +1 until all are produced
+	errMu   sync.Mutex
+	err     error
+	acked   chan struct{} // closed when pending reaches 0
+	cb      func(*kgo.Record, error)
+}
+
+// promise returns the produce callback of the round's results.
+func (rd *round) promise(p *Pipeline) func(*kgo.Record, error) {
+	if rd.cb == nil {
+		rd.cb = func(_ *kgo.Record, err error) {
+			if err == nil {
+				p.stats.produced.Add(1)
 			}
-			r.Topic = p.cfg.To
+			rd.finish(err)
 		}
 	}
-	if len(outs) > 0 {
-		if err := p.cl.ProduceSync(ctx, outs...).FirstErr(); err != nil {
-			return fmt.Errorf("pipeline: producing: %w", err)
+	return rd.cb
+}
+
+// finish counts one result acknowledged (or failed).
+func (rd *round) finish(err error) {
+	if err != nil {
+		rd.errMu.Lock()
+		if rd.err == nil {
+			rd.err = err
 		}
-		p.stats.produced.Add(int64(len(outs)))
+		rd.errMu.Unlock()
 	}
-	if err := p.cl.CommitRecords(ctx, recs...); err != nil {
-		return fmt.Errorf("pipeline: committing: %w", err)
+	if rd.pending.Add(-1) == 0 {
+		close(rd.acked)
 	}
-	p.stats.committed.Add(int64(len(recs)))
-	p.stats.rounds.Add(1)
-	return nil
+}
+
+// committer commits rounds, in order, once their results are acknowledged.
+type committer struct {
+	p        *Pipeline
+	rounds   chan *round
+	mu       sync.Mutex
+	cond     *sync.Cond
+	inFlight int  // rounds handed over and not yet committed (or failed)
+	failed   bool // a round failed: nothing more is committed
+}
+
+// add counts a round handed over.
+func (c *committer) add() {
+	c.mu.Lock()
+	c.inFlight++
+	c.mu.Unlock()
+}
+
+// abandon uncounts a round that was never handed over.
+func (c *committer) abandon() {
+	c.mu.Lock()
+	c.inFlight--
+	c.cond.Broadcast()
+	c.mu.Unlock()
+}
+
+// idle reports whether no round is under way; with wait, it first waits
+// until none is (or one failed).
+func (c *committer) idle(wait bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for wait && c.inFlight > 0 && !c.failed {
+		c.cond.Wait()
+	}
+	return c.inFlight == 0
+}
+
+// run commits each round after its results are acknowledged; on the first
+// failure it cancels the run with it and commits nothing more.
+func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
+	for rd := range c.rounds {
+		var err error
+		select {
+		case <-rd.acked:
+			err = rd.err
+			if err != nil {
+				err = fmt.Errorf("pipeline: producing: %w", err)
+			}
+		case <-ctx.Done():
+			err = context.Cause(ctx)
+		}
+		if err == nil && !c.failed {
+			if err = c.p.cl.CommitRecords(ctx, rd.recs...); err != nil {
+				err = fmt.Errorf("pipeline: committing: %w", err)
+			} else {
+				c.p.stats.committed.Add(int64(len(rd.recs)))
+				c.p.stats.rounds.Add(1)
+			}
+		}
+		c.mu.Lock()
+		c.inFlight--
+		if err != nil && !c.failed {
+			c.failed = true
+			cancel(err)
+		}
+		c.cond.Broadcast()
+		c.mu.Unlock()
+	}
 }
 
 // transformAll transforms recs with Parallelism workers and returns the

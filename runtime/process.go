@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -53,6 +54,8 @@ var dictFields = map[string]bool{"topic": true, "partition": true, "key": true, 
 //     where it wants (the pipeline package: to its output topic); "" for a
 //     dict without "topic".
 //   - Key and Value: bytes as they are, str encoded in UTF-8, None as nil.
+//     They may share memory with the received record or with the
+//     script's values: the host must not modify them (franz-go does not).
 //   - Headers: kafka-python's list of (str, bytes) pairs, or a dict; a
 //     header value may also be str (UTF-8) or None.
 //   - Partition: a dict's "partition", or a ConsumerRecord's partition when
@@ -136,7 +139,10 @@ func (c *converter) records(v starlark.Value, out []*kgo.Record) ([]*kgo.Record,
 		if err != nil || r == nil {
 			return out, err
 		}
-		return append(out, r), nil
+		if out == nil {
+			return r.slice[:], nil
+		}
+		return append(out, &r.Record), nil
 	}
 	for i, e := range elems {
 		switch e.(type) {
@@ -148,15 +154,29 @@ func (c *converter) records(v starlark.Value, out []*kgo.Record) ([]*kgo.Record,
 			return nil, err
 		}
 		if r != nil {
-			out = append(out, r)
+			out = append(out, &r.Record)
 		}
 	}
 	return out, nil
 }
 
+// outRecord is a record Process returns, allocated with the one-element
+// slice returned when it is the only one.
+type outRecord struct {
+	kgo.Record
+	slice [1]*kgo.Record
+}
+
+// newOut returns a record for the partitioner to place.
+func newOut() *outRecord {
+	o := &outRecord{Record: kgo.Record{Partition: AnyPartition}}
+	o.slice[0] = &o.Record
+	return o
+}
+
 // one converts a single returned value (nil for None).
-func (c *converter) one(v starlark.Value) (*kgo.Record, error) {
-	var r *kgo.Record
+func (c *converter) one(v starlark.Value) (*outRecord, error) {
+	var r *outRecord
 	var err error
 	switch v := v.(type) {
 	case starlark.NoneType:
@@ -193,49 +213,64 @@ func (c *converter) isInput(topic string) bool {
 	return c.inputTopics[topic]
 }
 
-// fromConsumerRecord converts a ConsumerRecord, reusing the bytes of the
-// fetched record behind it when the script did not change them.
-func (c *converter) fromConsumerRecord(cr *builtins.ConsumerRecord) (*kgo.Record, error) {
-	ref := cr.Record() // the fetched record, unless the script made this one
+// fromConsumerRecord converts a ConsumerRecord. The fields still the
+// fetched record's are copied from it, without making Starlark values.
+func (c *converter) fromConsumerRecord(cr *builtins.ConsumerRecord) (*outRecord, error) {
+	src := cr.Record() // the fetched record, unless the script made this one
+	ref := src
 	if ref == nil {
 		ref = c.source
 	}
-	r := &kgo.Record{Partition: AnyPartition}
-	topic, ok := cr.Index(fieldTopic).(starlark.String)
-	if !ok {
-		return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(cr.Index(fieldTopic)))
+	r := newOut()
+	if cr.Inherited(fieldTopic) {
+		r.Topic = src.Topic
+	} else {
+		topic, ok := cr.Index(fieldTopic).(starlark.String)
+		if !ok {
+			return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(cr.Index(fieldTopic)))
+		}
+		r.Topic = string(topic)
 	}
-	r.Topic = string(topic)
-	if p, err := c.partition(cr.Index(fieldPartition)); err != nil {
-		return nil, err
-	} else if ref != nil && p != ref.Partition {
-		r.Partition = p
+	if !cr.Inherited(fieldPartition) {
+		if p, err := c.partition(cr.Index(fieldPartition)); err != nil {
+			return nil, err
+		} else if ref != nil && p != ref.Partition {
+			r.Partition = p
+		}
 	}
 	var err error
-	if r.Timestamp, err = c.timestamp(cr.Index(fieldTimestamp)); err != nil {
+	if cr.Inherited(fieldTimestamp) {
+		if src.Attrs.TimestampType() >= 0 {
+			r.Timestamp = src.Timestamp
+		}
+	} else if r.Timestamp, err = c.timestamp(cr.Index(fieldTimestamp)); err != nil {
 		return nil, err
 	}
 	var refKey, refValue []byte
-	if fetched := cr.Record(); fetched != nil {
-		refKey, refValue = fetched.Key, fetched.Value
-	} else if c.source != nil {
-		refKey, refValue = c.source.Key, c.source.Value
+	if ref != nil {
+		refKey, refValue = ref.Key, ref.Value
 	}
-	if r.Key, err = c.bytes("key", cr.Index(fieldKey), refKey); err != nil {
+	if cr.Inherited(fieldKey) {
+		r.Key = src.Key
+	} else if r.Key, err = c.bytes("key", cr.Index(fieldKey), refKey); err != nil {
 		return nil, err
 	}
-	if r.Value, err = c.bytes("value", cr.Index(fieldValue), refValue); err != nil {
+	if cr.Inherited(fieldValue) {
+		r.Value = src.Value
+	} else if r.Value, err = c.bytes("value", cr.Index(fieldValue), refValue); err != nil {
 		return nil, err
 	}
-	if r.Headers, err = c.headers(cr.Index(fieldHeaders)); err != nil {
+	if cr.Inherited(fieldHeaders) {
+		r.Headers = slices.Clone(src.Headers)
+	} else if r.Headers, err = c.headers(cr.Index(fieldHeaders)); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
 // fromDict converts a dict of record fields.
-func (c *converter) fromDict(d *starlark.Dict) (*kgo.Record, error) {
-	r := &kgo.Record{Partition: AnyPartition}
+func (c *converter) fromDict(d *starlark.Dict) (*outRecord, error) {
+	r := newOut()
 	if c.source != nil {
 		r.Timestamp = c.source.Timestamp
 	}
@@ -303,63 +338,88 @@ func (c *converter) timestamp(v starlark.Value) (time.Time, error) {
 }
 
 // bytes converts a key, value or header value; ref is the fetched bytes,
-// reused when v holds the same content.
+// reused when v holds the same content. Other bytes share the memory of
+// the script's (immutable) value.
 func (c *converter) bytes(what string, v starlark.Value, ref []byte) ([]byte, error) {
+	var s string
 	switch v := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
 	case starlark.Bytes:
-		if ref != nil && string(v) == string(ref) {
-			return ref, nil
-		}
-		return []byte(v), nil
+		s = string(v)
 	case starlark.String:
-		return []byte(v), nil
+		s = string(v)
+	default:
+		return nil, c.fail(builtins.TypeError, "a record whose %s is %s: want bytes, str or None", what, builtins.PyTypeName(v))
 	}
-	return nil, c.fail(builtins.TypeError, "a record whose %s is %s: want bytes, str or None", what, builtins.PyTypeName(v))
+	if len(s) == 0 {
+		return []byte{}, nil
+	}
+	if ref != nil && s == string(ref) {
+		return ref, nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s)), nil
 }
 
 // headers converts kafka-python's list of (key, value) pairs, or a dict.
 func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
-	var pairs [][2]starlark.Value
+	var seq starlark.Indexable
 	switch v := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
 	case *starlark.Dict:
-		for _, kv := range v.Items() {
-			pairs = append(pairs, [2]starlark.Value{kv[0], kv[1]})
-		}
-	case *starlark.List, starlark.Tuple:
-		iter := starlark.Iterate(v)
-		defer iter.Done()
-		var x starlark.Value
-		for iter.Next(&x) {
-			var kv starlark.Indexable
-			switch x := x.(type) {
-			case starlark.Tuple:
-				kv = x
-			case *starlark.List:
-				kv = x
+		items := v.Items()
+		headers := make([]kgo.RecordHeader, 0, len(items))
+		for _, kv := range items {
+			h, err := c.header(kv[0], kv[1])
+			if err != nil {
+				return nil, err
 			}
-			if kv == nil || kv.Len() != 2 {
-				return nil, c.fail(builtins.TypeError, "a header %s: want a (str, bytes) pair", builtins.Repr(x))
-			}
-			pairs = append(pairs, [2]starlark.Value{kv.Index(0), kv.Index(1)})
+			headers = append(headers, h)
 		}
+		return headers, nil
+	case *starlark.List:
+		seq = v
+	case starlark.Tuple:
+		seq = v
 	default:
 		return nil, c.fail(builtins.TypeError, "headers of type %s: want a list of (str, bytes) pairs", builtins.PyTypeName(v))
 	}
-	headers := make([]kgo.RecordHeader, 0, len(pairs))
-	for _, kv := range pairs {
-		k, ok := kv[0].(starlark.String)
-		if !ok {
-			return nil, c.fail(builtins.TypeError, "a header key of type %s: want str", builtins.PyTypeName(kv[0]))
+	n := seq.Len()
+	if n == 0 {
+		return nil, nil
+	}
+	headers := make([]kgo.RecordHeader, n)
+	for i := range n {
+		x := seq.Index(i)
+		var kv starlark.Indexable
+		switch x := x.(type) {
+		case starlark.Tuple:
+			kv = x
+		case *starlark.List:
+			kv = x
 		}
-		value, err := c.bytes("header "+builtins.QuoteString(string(k)), kv[1], nil)
+		if kv == nil || kv.Len() != 2 {
+			return nil, c.fail(builtins.TypeError, "a header %s: want a (str, bytes) pair", builtins.Repr(x))
+		}
+		h, err := c.header(kv.Index(0), kv.Index(1))
 		if err != nil {
 			return nil, err
 		}
-		headers = append(headers, kgo.RecordHeader{Key: string(k), Value: value})
+		headers[i] = h
 	}
-	return slices.Clip(headers), nil
+	return headers, nil
+}
+
+// header converts one header's key and value.
+func (c *converter) header(k, v starlark.Value) (kgo.RecordHeader, error) {
+	key, ok := k.(starlark.String)
+	if !ok {
+		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header key of type %s: want str", builtins.PyTypeName(k))
+	}
+	value, err := c.bytes("header", v, nil)
+	if err != nil {
+		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header %s whose value is %s: want bytes, str or None", builtins.QuoteString(string(key)), builtins.PyTypeName(v))
+	}
+	return kgo.RecordHeader{Key: string(key), Value: value}, nil
 }

@@ -8,6 +8,14 @@
 // f-strings, %-formatting, str.encode/bytes.decode, "is"), so scripts
 // written for kafka-python run unchanged. Every execution carries a
 // context.Context: cancelling it stops loops and blocking Kafka calls.
+//
+// To embed kstar as a plugin layer, a host loads a script once (Load) and
+// calls its functions many times from any goroutines: Script.Process
+// hands a franz-go record to `def process(record):` and returns the
+// records to produce. WithSandbox, WithLoadDir, WithAllowedTopics,
+// WithClient and WithCallTimeout decide what scripts may reach; the
+// pipeline package runs such a script between topics, at least once.
+// See docs/embedding.md.
 package runtime
 
 import (

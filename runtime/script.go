@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -53,6 +54,78 @@ type Script struct {
 type callState struct {
 	thread *starlark.Thread
 	env    *builtins.Env
+	ctx    context.Context // the call's
+	limit  uint64          // the runtime's step limit per call; 0: none
+}
+
+// pollSteps is how many Starlark steps a call runs between two looks at
+// its context. Calls do not register with their context (which costs an
+// allocation and a lock per call): the thread's step limit brings it back
+// to onMaxSteps every pollSteps steps (well under a millisecond), and
+// blocking builtins watch the context themselves.
+const pollSteps = 1 << 13
+
+// newCallState makes a thread for calls.
+func (s *Script) newCallState() *callState {
+	c := &callState{env: s.newEnv(), limit: s.rt.maxSteps}
+	c.thread = s.rt.newThread(s.filename, c.env)
+	c.thread.OnMaxSteps = c.onMaxSteps
+	return c
+}
+
+// begin prepares the thread for a call under ctx.
+func (c *callState) begin(ctx context.Context) {
+	c.ctx = ctx
+	c.env.SetContext(ctx)
+	c.thread.Uncancel()
+	c.thread.Steps = 0
+	c.thread.SetMaxExecutionSteps(c.nextCheck())
+}
+
+// nextCheck is the step count at which onMaxSteps runs next.
+func (c *callState) nextCheck() uint64 {
+	if c.ctx.Done() == nil {
+		if c.limit > 0 {
+			return c.limit
+		}
+		return math.MaxUint64
+	}
+	next := c.thread.Steps + pollSteps
+	if c.limit > 0 && next > c.limit {
+		next = c.limit
+	}
+	return next
+}
+
+// onMaxSteps stops the call when its context is done or its step limit
+// reached, and otherwise sets the next check.
+func (c *callState) onMaxSteps(thread *starlark.Thread) {
+	switch {
+	case c.ctx.Err() != nil:
+		thread.Cancel(cancelReason(c.ctx))
+	case c.limit > 0 && thread.Steps >= c.limit:
+		thread.Cancel("too many steps")
+	default:
+		thread.SetMaxExecutionSteps(c.nextCheck())
+	}
+}
+
+// exec runs fn on the thread, as run does for other executions: a panic
+// becomes a RuntimeError, a failure recorded with builtins.Fail is
+// reported, and the error of a cancelled call is the cancellation's.
+func (c *callState) exec(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+		}
+		if failure := builtins.TakeFailure(c.thread); failure != nil {
+			err = failure
+		}
+		if err != nil && c.ctx.Err() != nil {
+			err = cancellationError(c.ctx, err)
+		}
+	}()
+	return fn()
 }
 
 // Load runs a script's top level once and returns it for calls: its
@@ -199,12 +272,11 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	defer cancel()
 	c, _ := s.calls.Get().(*callState)
 	if c == nil {
-		env := s.newEnv()
-		c = &callState{thread: s.rt.newThread(s.filename, env), env: env}
+		c = s.newCallState()
 	}
-	c.thread.Steps = 0
+	c.begin(ctx)
 	var result starlark.Value
-	err := run(ctx, c.thread, c.env, func() error {
+	err := c.exec(func() error {
 		var err error
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
 		return err

@@ -15,6 +15,7 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -443,4 +444,71 @@ def explode_module():
 			t.Errorf("%s: traceback lacks the script's frame:\n%s", fn, se.Traceback())
 		}
 	}
+}
+
+// TestScriptKafkaClients checks clients a script opens: one opened by the
+// top level serves every call (calls then run one at a time, since
+// clients are not safe for concurrent use; run with -race), and one a
+// call opens is flushed and closed when the call returns.
+func TestScriptKafkaClients(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	shared, perCall := testbroker.UniqueName(t, "shared"), testbroker.UniqueName(t, "percall")
+	s := load(t, fmt.Sprintf(`
+from kafka import KafkaProducer
+SHARED, PER_CALL = %q, %q
+producer = KafkaProducer(linger_ms=50)
+def process(record):
+    producer.send(SHARED, record.value)
+    return None
+def once(value):
+    p = KafkaProducer(linger_ms=10000)
+    p.send(PER_CALL, value)   # no flush: the end of the call flushes
+`, shared, perCall), runtime.WithBootstrapServers(boot))
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < 25; i++ {
+				if _, err := s.Process(context.Background(), "process", in("in", 0, 0, "", fmt.Sprint(g*25+i))); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	if _, err := s.Call(context.Background(), "once", starlark.Bytes("x")); err != nil {
+		t.Fatal(err)
+	}
+	if got := countRecords(t, boot, perCall, 1); got != 1 {
+		t.Errorf("%d records from the call's producer, want 1", got)
+	}
+	if err := s.Close(); err != nil { // flushes the top level's producer
+		t.Fatal(err)
+	}
+	if got := countRecords(t, boot, shared, 100); got != 100 {
+		t.Errorf("%d records from the shared producer, want 100", got)
+	}
+	if _, err := s.Call(context.Background(), "once", starlark.Bytes("y")); err == nil || !strings.Contains(err.Error(), "t.star is closed") {
+		t.Errorf("a call after Close: %v", err)
+	}
+}
+
+// countRecords reads topic from the start until it has want records (or
+// a few seconds pass) and returns how many it read.
+func countRecords(t *testing.T, boot, topic string, want int) int {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n := 0
+	for n < want && ctx.Err() == nil {
+		n += len(cl.PollFetches(ctx).Records())
+	}
+	return n
 }

@@ -32,6 +32,7 @@ const (
 const usage = `usage: kstar [flags] [FILE | -c CODE | -] [ARGS...]
        kstar check FILE...
        kstar broker [--port 9092] [--brokers N] [--partitions N]
+       kstar pipe --from TOPIC --to TOPIC [flags] SCRIPT
        kstar version
 
 Runs kafka-python style scripts. With no script, kstar opens a REPL when
@@ -51,6 +52,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return checkCmd(args[1:], stdout, stderr)
 		case "broker":
 			return brokerCmd(args[1:], stdout, stderr)
+		case "pipe":
+			return pipeCmd(args[1:], stdout, stderr)
 		}
 	}
 	fs := flag.NewFlagSet("kstar", flag.ContinueOnError)

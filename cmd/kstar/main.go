@@ -7,6 +7,7 @@
 //	kstar [flags]                  REPL on a terminal, else run stdin
 //	kstar check FILE...            parse and resolve without running
 //	kstar broker [flags]           run the embedded broker in the foreground
+//	kstar pipe [flags] SCRIPT      run SCRIPT's process(record) from topics to a topic
 //	kstar version                  print the version
 package main
 

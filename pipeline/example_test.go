@@ -1,0 +1,91 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kstar-dev/kstar/broker"
+	"github.com/kstar-dev/kstar/pipeline"
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// A pipeline from "orders" to "orders-tagged" through a script, on an
+// in-process broker: it drops test orders, tags the others, and commits
+// the consumed offsets once the results are acknowledged.
+func Example() {
+	b, err := broker.Start(broker.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer b.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// Some input.
+	cl, _ := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.AllowAutoTopicCreation())
+	defer cl.Close()
+	for _, v := range []string{"book", "test", "pen", "lamp"} {
+		cl.ProduceSync(ctx, &kgo.Record{Topic: "orders", Value: []byte(v)})
+	}
+
+	script, err := runtime.New().Load(ctx, "tag.star", []byte(`
+def process(record):
+    if record.value == b"test":
+        return None
+    return record._replace(headers=[("tagged-by", b"kstar")])
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	p, err := pipeline.New(pipeline.Config{
+		Brokers:   b.Addrs(),
+		From:      []string{"orders"},
+		To:        "orders-tagged",
+		Group:     "tagger",
+		Transform: pipeline.Script(script, "process"),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer p.Close()
+
+	// Run until the four orders are committed (a service would run until
+	// it is told to stop).
+	runCtx, stop := context.WithCancel(ctx)
+	go func() {
+		for p.Stats().Committed < 4 && runCtx.Err() == nil {
+			time.Sleep(10 * time.Millisecond)
+		}
+		stop()
+	}()
+	_ = p.Run(runCtx)
+	st := p.Stats()
+	fmt.Printf("consumed %d, produced %d, dropped %d, committed %d\n", st.Consumed, st.Produced, st.Dropped, st.Committed)
+
+	// What arrived.
+	reader, _ := kgo.NewClient(kgo.SeedBrokers(b.Addrs()...), kgo.ConsumeTopics("orders-tagged"))
+	defer reader.Close()
+	var got []string
+	for len(got) < 3 && ctx.Err() == nil {
+		reader.PollFetches(ctx).EachRecord(func(r *kgo.Record) {
+			got = append(got, fmt.Sprintf("%s (%s=%s)", r.Value, r.Headers[0].Key, r.Headers[0].Value))
+		})
+	}
+	sort.Strings(got)
+	for _, g := range got {
+		fmt.Println(g)
+	}
+	// Output:
+	// consumed 4, produced 3, dropped 1, committed 4
+	// book (tagged-by=kstar)
+	// lamp (tagged-by=kstar)
+	// pen (tagged-by=kstar)
+}

@@ -1,0 +1,331 @@
+package pipeline_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kstar-dev/kstar/internal/testbroker"
+	"github.com/kstar-dev/kstar/pipeline"
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// fill produces n records with keys and values "0".."n-1" to topic.
+func fill(t testing.TB, brokers []string, topic string, n int) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.AllowAutoTopicCreation(), kgo.ProducerLinger(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	recs := make([]*kgo.Record, n)
+	for i := range recs {
+		v := []byte(strconv.Itoa(i))
+		recs[i] = &kgo.Record{Topic: topic, Key: v, Value: v}
+	}
+	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		t.Fatalf("filling %s: %v", topic, err)
+	}
+}
+
+// drain reads topic from the start until it has n records or timeout.
+func drain(t testing.TB, brokers []string, topic string, n int, timeout time.Duration) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var out []*kgo.Record
+	for len(out) < n && ctx.Err() == nil {
+		out = append(out, cl.PollFetches(ctx).Records()...)
+	}
+	return out
+}
+
+// committed returns the group's committed offset per partition of topic.
+func committed(t testing.TB, brokers []string, group, topic string) map[int32]int64 {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	offsets, err := kadm.NewClient(cl).FetchOffsets(ctx, group)
+	if err != nil {
+		t.Fatalf("fetching offsets of %s: %v", group, err)
+	}
+	m := map[int32]int64{}
+	offsets.Each(func(o kadm.OffsetResponse) {
+		if o.Topic == topic {
+			m[o.Partition] = o.At
+		}
+	})
+	return m
+}
+
+// runUntil runs p until its stats satisfy done, then stops it and returns
+// Run's error (nil when it stopped because of done).
+func runUntil(t testing.TB, p *pipeline.Pipeline, timeout time.Duration, done func(pipeline.Stats) bool) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(ctx) }()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-tick.C:
+			if done(p.Stats()) {
+				cancel()
+				if err := <-errc; !errors.Is(err, context.Canceled) {
+					return err
+				}
+				return nil
+			}
+		}
+	}
+}
+
+// values renders records as sorted "topic:value[h=v]" strings.
+func values(recs []*kgo.Record) []string {
+	var out []string
+	for _, r := range recs {
+		s := r.Topic + ":" + string(r.Value)
+		for _, h := range r.Headers {
+			s += fmt.Sprintf("[%s=%s]", h.Key, h.Value)
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func newScript(t testing.TB, src string, opts ...runtime.Option) *runtime.Script {
+	t.Helper()
+	s, err := runtime.New(opts...).Load(context.Background(), "transform.star", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestScriptPipeline runs a script that drops, routes and fans out, per
+// record and per batch, with one and several workers.
+func TestScriptPipeline(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		batch       bool
+		parallelism int
+	}{
+		{"per record", false, 1},
+		{"per record, 4 workers", false, 4},
+		{"per batch, 3 workers", true, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			brokers := strings.Split(testbroker.Bootstrap(t), ",")
+			src, dst, audit := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out"), testbroker.UniqueName(t, "audit")
+			group := testbroker.UniqueName(t, "g")
+			s := newScript(t, fmt.Sprintf("AUDIT = %q\n", audit)+`
+def process(record):
+    n = int(record.value)
+    if n % 2 == 1:
+        return None
+    out = [record._replace(headers=[("half", str(n // 2).encode())])]
+    if n % 10 == 0:
+        out.append({"topic": AUDIT, "value": b"audit-" + record.value})
+    return out
+
+def process_batch(records):
+    out = []
+    for r in records:
+        out.extend(process(r) or [])
+    return out
+`)
+			const n = 100
+			fill(t, brokers, src, n)
+			cfg := pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Parallelism: tc.parallelism, MaxPollRecords: 17}
+			if tc.batch {
+				cfg.Batch = pipeline.ScriptBatch(s, "process_batch")
+				cfg.BatchSize = 5
+			} else {
+				cfg.Transform = pipeline.Script(s, "process")
+			}
+			p, err := pipeline.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			if err := runUntil(t, p, 30*time.Second, func(s pipeline.Stats) bool { return s.Committed >= n }); err != nil {
+				t.Fatal(err)
+			}
+			st := p.Stats()
+			wantDropped := int64(n / 2)
+			if tc.batch {
+				wantDropped = 0 // a batch call reports no per-record drops
+			}
+			if st.Consumed != n || st.Produced != 60 || st.Dropped != wantDropped || st.Committed != n || st.Lag != 0 {
+				t.Errorf("stats %+v", st)
+			}
+			var want []string
+			for i := 0; i < n; i += 2 {
+				want = append(want, fmt.Sprintf("%s:%d[half=%d]", dst, i, i/2))
+			}
+			sort.Strings(want)
+			if got := values(drain(t, brokers, dst, 50, 10*time.Second)); strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("output:\n%v\nwant:\n%v", got, want)
+			}
+			if got := values(drain(t, brokers, audit, 10, 10*time.Second)); len(got) != 10 || got[0] != audit+":audit-0" {
+				t.Errorf("audit: %v", got)
+			}
+			for part, off := range committed(t, brokers, group, src) {
+				if off <= 0 {
+					t.Errorf("partition %d committed at %d", part, off)
+				}
+			}
+		})
+	}
+}
+
+// TestOrderKept checks that with several workers each output partition
+// keeps the consumed order.
+func TestOrderKept(t *testing.T) {
+	brokers := strings.Split(testbroker.Bootstrap(t), ",")
+	src, dst, group := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out"), testbroker.UniqueName(t, "g")
+	const n = 300
+	fill(t, brokers, src, n)
+	s := newScript(t, "def process(record):\n    return record._replace(key=b'same')\n")
+	p, err := pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Parallelism: 8, Transform: pipeline.Script(s, "process")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := runUntil(t, p, 30*time.Second, func(s pipeline.Stats) bool { return s.Committed >= n }); err != nil {
+		t.Fatal(err)
+	}
+	// One key: one output partition, in which each input partition's
+	// records appear in their offset order.
+	out := drain(t, brokers, dst, n, 10*time.Second)
+	in := drain(t, brokers, src, n, 10*time.Second)
+	partOf := map[string]int32{}
+	for _, r := range in {
+		partOf[string(r.Value)] = r.Partition
+	}
+	last := map[int32]int{}
+	for _, r := range out {
+		v, _ := strconv.Atoi(string(r.Value))
+		part := partOf[string(r.Value)]
+		if prev, ok := last[part]; ok && v < prev {
+			t.Fatalf("input partition %d: %d came after %d", part, v, prev)
+		}
+		last[part] = v
+	}
+	if len(out) != n {
+		t.Errorf("%d records out, want %d", len(out), n)
+	}
+}
+
+// TestTransformErrors checks that a failing transform stops the pipeline
+// without committing, or is skipped when OnError says so.
+func TestTransformErrors(t *testing.T) {
+	brokers := strings.Split(testbroker.Bootstrap(t), ",")
+	src, dst := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out")
+	fill(t, brokers, src, 30)
+	s := newScript(t, "def process(record):\n    if record.value == b'13':\n        fail('unlucky')\n    return record\n")
+
+	group := testbroker.UniqueName(t, "stop")
+	p, err := pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Transform: pipeline.Script(s, "process"), MaxPollRecords: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = runUntil(t, p, 30*time.Second, func(pipeline.Stats) bool { return false })
+	var se *runtime.ScriptError
+	if !errors.As(err, &se) || se.Name() != "Exception" || se.Message() != "unlucky" {
+		t.Fatalf("got %v, want the script's exception", err)
+	}
+	p.Close()
+	// The round with 13 was not committed.
+	in := drain(t, brokers, src, 30, 10*time.Second)
+	var part13 int32
+	var off13 int64
+	for _, r := range in {
+		if string(r.Value) == "13" {
+			part13, off13 = r.Partition, r.Offset
+		}
+	}
+	if off, ok := committed(t, brokers, group, src)[part13]; ok && off > off13 {
+		t.Errorf("partition %d committed at %d, past the failed record at %d", part13, off, off13)
+	}
+
+	var skipped []string
+	p, err = pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: testbroker.UniqueName(t, "skip"), Transform: pipeline.Script(s, "process"),
+		OnError: func(ctx context.Context, recs []*kgo.Record, err error) error {
+			skipped = append(skipped, string(recs[0].Value)+": "+err.Error())
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := runUntil(t, p, 30*time.Second, func(s pipeline.Stats) bool { return s.Committed >= 30 }); err != nil {
+		t.Fatal(err)
+	}
+	if st := p.Stats(); st.Skipped != 1 || st.Produced != 29 || len(skipped) != 1 || skipped[0] != "13: transform.star:3: Exception: unlucky" {
+		t.Errorf("stats %+v, skipped %q", st, skipped)
+	}
+}
+
+// TestNoOutputTopic checks a record with nowhere to go stops the pipeline.
+func TestNoOutputTopic(t *testing.T) {
+	brokers := strings.Split(testbroker.Bootstrap(t), ",")
+	src := testbroker.UniqueName(t, "in")
+	fill(t, brokers, src, 3)
+	p, err := pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, Group: testbroker.UniqueName(t, "g"),
+		Transform: func(ctx context.Context, r *kgo.Record) ([]*kgo.Record, error) {
+			return []*kgo.Record{{Topic: r.Topic, Value: r.Value, Partition: -1}}, nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	err = runUntil(t, p, 30*time.Second, func(pipeline.Stats) bool { return false })
+	if want := fmt.Sprintf("pipeline: the transform returned a record for %q, and Config.To names no output topic", src); err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
+	}
+}
+
+// TestConfigErrors checks what New refuses.
+func TestConfigErrors(t *testing.T) {
+	tr := func(context.Context, *kgo.Record) ([]*kgo.Record, error) { return nil, nil }
+	for _, tc := range []struct {
+		cfg  pipeline.Config
+		want string
+	}{
+		{pipeline.Config{Group: "g", Transform: tr}, "pipeline: Config.From names no topic"},
+		{pipeline.Config{From: []string{"a"}, Transform: tr}, "pipeline: Config.Group is required"},
+		{pipeline.Config{From: []string{"a"}, Group: "g"}, "pipeline: set exactly one of Config.Transform and Config.Batch"},
+		{pipeline.Config{From: []string{"a"}, To: "a", Group: "g", Transform: tr}, `pipeline: Config.To "a" is also consumed (From)`},
+	} {
+		if _, err := pipeline.New(tc.cfg); err == nil || err.Error() != tc.want {
+			t.Errorf("got %v, want %s", err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,204 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// Running a script once, as the kstar command does: print goes to the
+// host's writer, and an error formats as Python's traceback.
+func ExampleRuntime_ExecFile() {
+	rt := runtime.New(runtime.WithStdout(os.Stdout))
+	src := []byte(`
+import json
+order = json.loads('{"id": 7, "items": [3, 4]}')
+print(f"order {order['id']}: {sum(order['items'])} items")
+print(order["customer"])
+`)
+	err := rt.ExecFile(context.Background(), "order.star", src, []string{"order.star"})
+	fmt.Print(runtime.FormatError(err))
+	// Output:
+	// order 7: 7 items
+	// Traceback (most recent call last):
+	//   File "order.star", line 5, in <module>
+	//     print(order["customer"])
+	// KeyError: 'customer'
+}
+
+// Loading a script once and calling its process function for each
+// record: it returns None to drop a record, a record to produce, or a
+// list of records to fan out. Calls are safe from many goroutines.
+func ExampleScript_Process() {
+	rt := runtime.New()
+	script, err := rt.Load(context.Background(), "transform.star", []byte(`
+import json
+
+def process(record):
+    event = json.loads(record.value)
+    if event["type"] == "heartbeat":
+        return None                                   # drop
+    enriched = record._replace(
+        value=json.dumps({"user": event["user"], "amount_cents": int(event["amount"] * 100)}),
+        headers=record.headers + [("source", b"kstar")],
+    )
+    if event["amount"] > 1000:
+        return [enriched, {"topic": "alerts", "key": record.key, "value": b"big payment"}]
+    return enriched
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	for _, value := range []string{
+		`{"type": "heartbeat"}`,
+		`{"type": "payment", "user": "ada", "amount": 12.5}`,
+		`{"type": "payment", "user": "bob", "amount": 5000}`,
+	} {
+		in := &kgo.Record{Topic: "payments", Key: []byte("k1"), Value: []byte(value)}
+		out, err := script.Process(context.Background(), "process", in)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%d record(s)\n", len(out))
+		for _, r := range out {
+			fmt.Printf("  %s %s %s headers=%d\n", r.Topic, r.Key, r.Value, len(r.Headers))
+		}
+	}
+	// Output:
+	// 0 record(s)
+	// 1 record(s)
+	//   payments k1 {"user": "ada", "amount_cents": 1250} headers=1
+	// 2 record(s)
+	//   payments k1 {"user": "bob", "amount_cents": 500000} headers=1
+	//   alerts k1 big payment headers=0
+}
+
+// Adding a host module: scripts import it like any other. Here a lookup
+// backed by the host's cache; a panic in a host function would become a
+// RuntimeError with the script's traceback, not a crash.
+func ExampleWithModule() {
+	users := map[string]string{"u1": "Ada Lovelace", "u2": "Alan Turing"}
+	lookup := starlark.NewBuiltin("lookup", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var id string
+		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "id", &id); err != nil {
+			return nil, err
+		}
+		if name, ok := users[id]; ok {
+			return starlark.String(name), nil
+		}
+		return starlark.None, nil
+	})
+	rt := runtime.New(
+		runtime.WithModule("directory", &starlarkstruct.Module{Name: "directory", Members: starlark.StringDict{"lookup": lookup}}),
+		runtime.WithPredeclared("REGION", starlark.String("eu-west")),
+	)
+	script, err := rt.Load(context.Background(), "names.star", []byte(`
+from directory import lookup
+def process(record):
+    name = lookup(record.key.decode())
+    if name == None:
+        fail("unknown user %s" % record.key.decode())
+    return record._replace(value=f"{name} ({REGION})")
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	for _, key := range []string{"u2", "u9"} {
+		out, err := script.Process(context.Background(), "process", &kgo.Record{Topic: "t", Key: []byte(key)})
+		var se *runtime.ScriptError
+		if errors.As(err, &se) {
+			fmt.Printf("%s: %s\n", se.Name(), se.Message())
+			fmt.Print(se.Traceback())
+			continue
+		}
+		fmt.Println(string(out[0].Value))
+	}
+	// Output:
+	// Alan Turing (eu-west)
+	// Exception: unknown user u9
+	// Traceback (most recent call last):
+	//   File "names.star", line 6, in process
+	//     fail("unknown user %s" % record.key.decode())
+	// Exception: unknown user u9
+}
+
+// Sandboxing untrusted scripts: no broker, file or environment variable
+// is reachable unless granted, modules load only from the host's
+// directory, and each call is bounded in steps and time.
+func ExampleWithSandbox() {
+	dir, _ := os.MkdirTemp("", "kstar-example")
+	defer os.RemoveAll(dir)
+	_ = os.WriteFile(filepath.Join(dir, "rules.star"), []byte("BLOCKED = ['spam']\n"), 0o644)
+	rt := runtime.New(
+		runtime.WithSandbox(),
+		runtime.WithLoadDir(dir),                         // import rules → dir/rules.star
+		runtime.WithAllowedTopics("clean", "quarantine"), // where records may go
+		runtime.WithMaxSteps(100000),
+		runtime.WithCallTimeout(time.Second),
+	)
+	script, err := rt.Load(context.Background(), "filter.star", []byte(`
+import os
+from rules import BLOCKED
+
+def process(record):
+    if record.value.decode() in BLOCKED:
+        return record._replace(topic="quarantine")
+    return record._replace(topic="clean")
+
+def connect():
+    from kafka import KafkaProducer
+    return KafkaProducer(bootstrap_servers="db.internal:9092")
+
+def secrets():
+    return os.getenv("AWS_SECRET_ACCESS_KEY")
+
+def escape():
+    return load("../../etc/passwd")
+
+def route(record):
+    return record._replace(topic="elsewhere")
+
+def spin():
+    while True:
+        pass
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	out, _ := script.Process(context.Background(), "process", &kgo.Record{Topic: "in", Value: []byte("spam")})
+	fmt.Println("spam goes to", out[0].Topic)
+	for _, fn := range []string{"connect", "secrets", "escape", "spin"} {
+		v, err := script.Call(context.Background(), fn)
+		if err != nil {
+			fmt.Printf("%s: %s\n", fn, strings.SplitN(err.Error(), ": ", 2)[1])
+		} else {
+			fmt.Printf("%s: %s\n", fn, v)
+		}
+	}
+	_, err = script.Process(context.Background(), "route", &kgo.Record{Topic: "in"})
+	fmt.Println("route:", strings.SplitN(err.Error(), ": ", 2)[1])
+	// Output:
+	// spam goes to quarantine
+	// connect: KafkaConfigurationError: bootstrap_servers: broker db.internal:9092 is not allowed here (the host allows none)
+	// secrets: None
+	// escape: PermissionError: load(): '../../etc/passwd' is outside the load directory
+	// spin: RuntimeError: Starlark computation cancelled: too many steps
+	// route: TopicAuthorizationFailedError: route() returned a record for topic 'elsewhere', which is not allowed here (allowed: clean, quarantine)
+}
