@@ -140,12 +140,13 @@ def process(record):
 // Sandboxing untrusted scripts: no broker, file or environment variable
 // is reachable unless granted, modules load only from the host's
 // directory, and each call is bounded in steps and time.
-func ExampleWithSandbox() {
+// Example_sandbox shows what a script may not do by default: reach a broker,
+// a file or an environment variable the host did not grant.
+func Example_sandbox() {
 	dir, _ := os.MkdirTemp("", "kstar-example")
 	defer os.RemoveAll(dir)
 	_ = os.WriteFile(filepath.Join(dir, "rules.star"), []byte("BLOCKED = ['spam']\n"), 0o644)
 	rt := runtime.New(
-		runtime.WithSandbox(),
 		runtime.WithLoadDir(dir),                         // import rules → dir/rules.star
 		runtime.WithAllowedTopics("clean", "quarantine"), // where records may go
 		runtime.WithMaxSteps(100000),

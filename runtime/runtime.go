@@ -12,7 +12,7 @@
 // To embed kstar as a plugin layer, a host loads a script once (Load) and
 // calls its functions many times from any goroutines: Script.Process
 // hands a franz-go record to `def process(record):` and returns the
-// records to produce. WithSandbox, WithLoadDir, WithAllowedTopics,
+// records to produce. WithHostAccess, WithLoadDir, WithAllowedTopics,
 // WithClient and WithCallTimeout decide what scripts may reach; the
 // pipeline package runs such a script between topics, at least once.
 // See docs/embedding.md.
@@ -54,7 +54,9 @@ const ShutdownTimeout = 30 * time.Second
 type Option func(*Runtime)
 
 // WithBootstrapServers sets the brokers that clients use when the script
-// passes no bootstrap_servers. Default: "localhost:9092", kafka-python's.
+// passes no bootstrap_servers, and grants scripts access to them.
+// Default: "localhost:9092", kafka-python's (reachable only with
+// WithHostAccess).
 func WithBootstrapServers(servers string) Option {
 	return func(r *Runtime) { r.bootstrap, r.bootstrapSet = servers, true }
 }
@@ -120,8 +122,10 @@ func WithEnviron(environ func() map[string]string) Option {
 // command uses it). Default: off.
 func WithOSEnviron() Option { return WithEnviron(osEnviron) }
 
-// WithAllowedBrokers restricts the brokers scripts' clients may connect
-// to; any other bootstrap server fails at construction. Default: any.
+// WithAllowedBrokers grants scripts' clients these brokers (besides those
+// of WithBootstrapServers and WithClient); any other fails at construction
+// with a PermissionError. With WithHostAccess it restricts an otherwise
+// open access to these. Default: none without WithHostAccess, any with it.
 func WithAllowedBrokers(brokers ...string) Option {
 	return func(r *Runtime) { r.allowedBrokers = brokers }
 }
@@ -147,7 +151,7 @@ type Runtime struct {
 	client         *kgo.Client
 	clientOpts     []kgo.Opt
 	callTimeout    time.Duration
-	sandbox        bool
+	hostAccess     bool
 	readFile       func(name string) ([]byte, error)
 	loadFS         fs.FS
 }
@@ -164,9 +168,14 @@ func New(opts ...Option) *Runtime {
 	for _, o := range opts {
 		o(r)
 	}
-	if r.sandbox {
+	if !r.hostAccess {
+		// Sandboxed: the host's default brokers (if it named them) and
+		// its allow-list are all a script may reach.
 		if r.allowedBrokers == nil {
 			r.allowedBrokers = []string{}
+		}
+		if r.bootstrapSet {
+			r.allowedBrokers = append(slices.Clip(r.allowedBrokers), strings.Split(r.bootstrap, ",")...)
 		}
 		if r.readFile == nil {
 			r.readFile = refuseFiles

@@ -20,30 +20,30 @@ import (
 // What a script may reach outside itself: Kafka brokers, files named by
 // config keys (ssl_cafile, ...), the environment, and modules it loads.
 //
-// Without WithSandbox a Runtime behaves as the kstar command needs:
-// clients connect to any broker and read any file their config names.
-// The environment is always empty unless the host grants it (WithEnviron).
-// With WithSandbox nothing is reachable unless granted:
+// By default nothing is reachable unless the host grants it:
 //
-//	brokers      WithAllowedBrokers (or WithClient: the host's client)
+//	brokers      WithBootstrapServers (the host's default brokers),
+//	             WithAllowedBrokers, WithClient (the host's client)
 //	topics       WithAllowedTopics restricts them (all by default)
 //	files        WithFiles(dir): config keys may name files under dir
 //	environment  WithEnviron / WithOSEnviron
 //	modules      WithLoadDir(dir) / WithLoadFS(fsys): import NAME and
 //	             load("path") read NAME.star (or .py) under it, never outside
+//
+// WithHostAccess grants what the kstar command gives its scripts: any
+// broker and any file their config names.
 
-// WithSandbox denies scripts every access the host does not grant: no
-// broker but those of WithAllowedBrokers and WithClient, no file but
-// those under WithFiles' directory, no environment but WithEnviron's.
-// Default: off, the kstar command's behaviour (any broker, any file, but
-// still no environment unless granted).
-func WithSandbox() Option { return func(r *Runtime) { r.sandbox = true } }
+// WithHostAccess lets scripts' clients connect to any broker and read any
+// file their config keys name (ssl_cafile, ...), as the kstar command
+// does; the environment still needs WithEnviron. Default: off, scripts
+// reach only the brokers and files the host grants.
+func WithHostAccess() Option { return func(r *Runtime) { r.hostAccess = true } }
 
 // WithFiles lets the files that config keys name (ssl_cafile,
 // ssl_certfile, ssl_keyfile, ssl_crlfile) be read from under dir only:
 // relative names are relative to dir, and no name (not even through a
 // symbolic link) reaches outside it; others raise PermissionError.
-// Default: any file without WithSandbox, none with it.
+// Default: any file with WithHostAccess, none without it.
 func WithFiles(dir string) Option {
 	return func(r *Runtime) { r.readFile = func(name string) ([]byte, error) { return readInRoot(dir, name) } }
 }

@@ -147,40 +147,43 @@ func TestSandbox(t *testing.T) {
 		src  string
 		want string
 	}{
-		{"no broker", []runtime.Option{runtime.WithSandbox()},
+		{"no broker", nil,
 			"from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='127.0.0.1:1')\n",
 			"ERROR KafkaConfigurationError: bootstrap_servers: broker 127.0.0.1:1 is not allowed here (the host allows none)\n"},
-		{"default broker", []runtime.Option{runtime.WithSandbox(), runtime.WithBootstrapServers("kafka:9092")},
-			"from kafka import KafkaConsumer\nKafkaConsumer()\n",
-			"ERROR KafkaConfigurationError: bootstrap_servers: broker kafka:9092 is not allowed here (the host allows none)\n"},
-		{"admin too", []runtime.Option{runtime.WithSandbox()},
+		{"default broker is granted, no other", []runtime.Option{runtime.WithBootstrapServers("kafka:9092")},
+			"from kafka import KafkaConsumer\nKafkaConsumer(bootstrap_servers='other:9092')\n",
+			"ERROR KafkaConfigurationError: bootstrap_servers: broker other:9092 is not allowed here (allowed: kafka:9092)\n"},
+		{"host access: any file", []runtime.Option{runtime.WithHostAccess()},
+			ssl(outside),
+			"ERROR KafkaConfigurationError: ssl_cafile: no PEM certificate found in '" + outside + "'\n"},
+		{"admin too", nil,
 			"from kafka.admin import KafkaAdminClient\nKafkaAdminClient(bootstrap_servers='localhost')\n",
 			"ERROR KafkaConfigurationError: bootstrap_servers: broker localhost:9092 is not allowed here (the host allows none)\n"},
-		{"another broker", []runtime.Option{runtime.WithSandbox(), runtime.WithAllowedBrokers("127.0.0.1:1")},
+		{"another broker", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1")},
 			"from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='10.1.1.1:9092')\n",
 			"ERROR KafkaConfigurationError: bootstrap_servers: broker 10.1.1.1:9092 is not allowed here (allowed: 127.0.0.1:1)\n"},
-		{"no files", []runtime.Option{runtime.WithSandbox(), runtime.WithAllowedBrokers("127.0.0.1:1")},
+		{"no files", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1")},
 			ssl("/etc/ssl/certs/ca-certificates.crt"),
 			"ERROR PermissionError: [Errno 13] Permission denied: '/etc/ssl/certs/ca-certificates.crt'\n"},
-		{"files granted", []runtime.Option{runtime.WithSandbox(), runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
+		{"files granted", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl("ca.pem"),
 			"ERROR KafkaConfigurationError: ssl_cafile: no PEM certificate found in 'ca.pem'\n"},
-		{"files granted, absolute name inside", []runtime.Option{runtime.WithSandbox(), runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
+		{"files granted, absolute name inside", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl(filepath.Join(filesDir, "ca.pem")),
 			"ERROR KafkaConfigurationError: ssl_cafile: no PEM certificate found in '" + filepath.Join(filesDir, "ca.pem") + "'\n"},
-		{"files granted, outside", []runtime.Option{runtime.WithSandbox(), runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
+		{"files granted, outside", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl(outside),
 			"ERROR PermissionError: [Errno 13] Permission denied: '" + outside + "'\n"},
-		{"files granted, parent", []runtime.Option{runtime.WithSandbox(), runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
+		{"files granted, parent", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl("../x.pem"),
 			"ERROR PermissionError: [Errno 13] Permission denied: '../x.pem'\n"},
-		{"no environment", []runtime.Option{runtime.WithSandbox()},
+		{"no environment", nil,
 			"import os\nprint(os.getenv('KSTAR_SANDBOX_TEST'), len(os.environ))\n",
 			"None 0\n"},
-		{"environment granted", []runtime.Option{runtime.WithSandbox(), runtime.WithOSEnviron()},
+		{"environment granted", []runtime.Option{runtime.WithOSEnviron()},
 			"import os\nprint(os.getenv('KSTAR_SANDBOX_TEST'))\n",
 			"visible\n"},
-		{"no load dir", []runtime.Option{runtime.WithSandbox()},
+		{"no load dir", nil,
 			"import helpers\n",
 			"ERROR ModuleNotFoundError: No module named 'helpers'\n"},
 	} {
@@ -204,19 +207,19 @@ producer = KafkaProducer()
 print(producer.send(OK, b"x").get(timeout=10).topic == OK)
 try_other = producer.send("other", b"x")
 `
-	got := execOut(t, "OK = '"+ok+"'\n"+src, runtime.WithSandbox(), runtime.WithBootstrapServers(boot),
+	got := execOut(t, "OK = '"+ok+"'\n"+src, runtime.WithBootstrapServers(boot),
 		runtime.WithAllowedBrokers(strings.Split(boot, ",")...), runtime.WithAllowedTopics(ok))
 	if want := "True\nERROR TopicAuthorizationFailedError: topic 'other' is not allowed here (allowed: " + ok + ")\n"; got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
-	got = execOut(t, "from kafka import KafkaConsumer\nKafkaConsumer('other')\n", runtime.WithSandbox(), runtime.WithBootstrapServers(boot),
+	got = execOut(t, "from kafka import KafkaConsumer\nKafkaConsumer('other')\n", runtime.WithBootstrapServers(boot),
 		runtime.WithAllowedBrokers(strings.Split(boot, ",")...), runtime.WithAllowedTopics(ok))
 	if want := "ERROR TopicAuthorizationFailedError: topic 'other' is not allowed by the host\n"; got != want {
 		t.Errorf("consumer: got %q, want %q", got, want)
 	}
 
 	s := load(t, "def process(record):\n    return [record, record._replace(topic=record.value.decode())]\n",
-		runtime.WithSandbox(), runtime.WithAllowedTopics("audit"))
+		runtime.WithAllowedTopics("audit"))
 	if out, err := s.Process(context.Background(), "process", in("in", 0, 0, "", "audit")); err != nil || len(out) != 2 {
 		t.Errorf("allowed: %s %v", show(out), err)
 	}
@@ -259,7 +262,7 @@ consumer.close()
 `
 	// No bootstrap servers given: the host client's seeds are the default;
 	// the sandbox's broker allow-list includes them.
-	got := execOut(t, "TOPIC = '"+topic+"'\n"+src, runtime.WithClient(host), runtime.WithSandbox())
+	got := execOut(t, "TOPIC = '"+topic+"'\n"+src, runtime.WithClient(host))
 	if want := "True\n[b'v0', b'v1', b'v2']\n"; got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -286,7 +289,7 @@ func TestWithClientOptions(t *testing.T) {
 	topic := testbroker.UniqueName(t, "opts")
 	hook := &countHook{}
 	src := "from kafka import KafkaProducer\np = KafkaProducer(bootstrap_servers='127.0.0.1:1')\np.send('" + topic + "', b'x').get(timeout=10)\np.send('" + topic + "', b'y').get(timeout=10)\nprint('sent')\n"
-	got := execOut(t, src, runtime.WithClientOptions(kgo.WithHooks(hook), kgo.SeedBrokers(strings.Split(boot, ",")...)))
+	got := execOut(t, src, runtime.WithHostAccess(), runtime.WithClientOptions(kgo.WithHooks(hook), kgo.SeedBrokers(strings.Split(boot, ",")...)))
 	if got != "sent\n" || hook.n.Load() != 2 {
 		t.Errorf("got %q and %d records seen by the hook, want sent and 2", got, hook.n.Load())
 	}

@@ -85,7 +85,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			*bootstrap = b.Bootstrap()
 		}
 	}
-	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron()}
+	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess()}
 	if *bootstrap != "" {
 		opts = append(opts, runtime.WithBootstrapServers(*bootstrap))
 	}
