@@ -337,12 +337,24 @@ func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[t
 	}
 	var resp *kmsg.OffsetFetchResponse
 	err := c.do(thread, c.set.requestTimeout, func(ctx context.Context, cl *kgo.Client) error {
-		r, err := req.RequestWith(ctx, cl)
-		if err == nil {
-			err = kerr.ErrorForCode(r.ErrorCode)
+		for {
+			r, err := req.RequestWith(ctx, cl)
+			if err == nil {
+				err = kerr.ErrorForCode(r.ErrorCode)
+			}
+			resp = r
+			// Apache Kafka answers COORDINATOR_NOT_AVAILABLE until
+			// __consumer_offsets exists (kfake never does): kafka-python
+			// retries after retry_backoff_ms, and so does kstar.
+			if !errors.Is(err, kerr.CoordinatorNotAvailable) && !errors.Is(err, kerr.CoordinatorLoadInProgress) && !errors.Is(err, kerr.NotCoordinator) {
+				return err
+			}
+			select {
+			case <-ctx.Done():
+				return err
+			case <-time.After(max(c.set.retryBackoff, 10*time.Millisecond)):
+			}
 		}
-		resp = r
-		return err
 	})
 	if errors.Is(err, kerr.GroupIDNotFound) {
 		return map[tp]groupCommit{}, nil // a group that never committed

@@ -147,6 +147,12 @@ None True True None
 None
 4
 `},
+		// kfake answers OffsetFetch for an unknown group with
+		// GROUP_ID_NOT_FOUND, Apache Kafka with offset -1: None on both.
+		{"a group that never existed", `
+c = KafkaConsumer(group_id='cm-never')
+print(c.committed(TopicPartition('cm', 0)), c.committed(TopicPartition('cm', 0), metadata=True))
+`, "None None"},
 		{"no group", `KafkaConsumer().commit()`, "ERROR IllegalStateError: Requires group_id"},
 		{"no group async", `KafkaConsumer().commit_async()`, "ERROR IllegalStateError: Requires group_id"},
 		{"no group committed", `KafkaConsumer().committed(TopicPartition('cm', 0))`, "ERROR IllegalStateError: Requires group_id"},

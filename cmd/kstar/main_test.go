@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	mathrand "math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -104,6 +105,34 @@ func TestExitCodesAndModes(t *testing.T) {
 	}
 }
 
+// freePorts returns the first of n consecutive loopback ports nobody
+// listens on right now, below Linux's ephemeral range (32768-60999): a
+// port next to one from Listen(":0") is often taken by an outgoing
+// connection when other tests run (`kstar broker --brokers 2` then
+// failed with "port P+1 is already in use").
+func freePorts(t *testing.T, n int) int {
+	t.Helper()
+	for range 200 {
+		first := 20000 + mathrand.IntN(12000)
+		var ls []net.Listener
+		for i := range n {
+			l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(first+i))
+			if err != nil {
+				break
+			}
+			ls = append(ls, l)
+		}
+		for _, l := range ls {
+			l.Close()
+		}
+		if len(ls) == n {
+			return first
+		}
+	}
+	t.Fatalf("no %d consecutive free ports", n)
+	return 0
+}
+
 // freePort returns a loopback port nobody listens on right now.
 func freePort(t *testing.T) int {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -203,7 +232,7 @@ func TestEmbeddedPortTaken(t *testing.T) {
 }
 
 func TestBrokerCommand(t *testing.T) {
-	port := freePort(t)
+	port := freePorts(t, 2)
 	cmd, stdout, _ := startKstar(t, "broker", "--port", strconv.Itoa(port), "--brokers", "2")
 	waitForPort(t, port)
 	waitForPort(t, port+1)
