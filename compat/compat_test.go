@@ -30,7 +30,8 @@ const scriptTimeout = 90 * time.Second
 
 // TestCompat is the differential harness. Every testdata/compat/*.py runs
 // with CPython + kafka-python 2.0.2 and with kstar, against the same
-// standalone kstar broker, each run on its own fresh topics; their
+// broker (the standalone `kstar broker`, or the real cluster of
+// KSTAR_TEST_BROKERS when it is set), each run on its own fresh topics; their
 // normalised standard outputs must be identical and both must exit 0.
 //
 // A script learns the broker from sys.argv[1] and the prefix of its
@@ -50,7 +51,6 @@ func TestCompat(t *testing.T) {
 	if err != nil || len(scripts) == 0 {
 		t.Fatalf("no corpus scripts in testdata/compat: %v", err)
 	}
-	bootstrap := sharedBroker(t)
 	var passed, failed atomic.Int32
 	t.Cleanup(func() {
 		// The plain closing line CI reads, whatever the verbosity.
@@ -60,6 +60,7 @@ func TestCompat(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(script), ".py")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			bootstrap := cluster(t)
 			defer func() {
 				if t.Failed() {
 					failed.Add(1)
@@ -77,11 +78,11 @@ func TestCompat(t *testing.T) {
 				res         result
 			}
 			sides := []*side{
-				{who: "kafka-python", prefix: name + "-py", cmd: []string{python, "-u", script}},
-				{who: "kstar", prefix: name + "-ks", cmd: []string{kstarBin, script}},
+				{who: "kafka-python", prefix: runPrefix + name + "-py", cmd: []string{python, "-u", script}},
+				{who: "kstar", prefix: runPrefix + name + "-ks", cmd: []string{kstarBin, script}},
 			}
 			if *selfCheck {
-				sides[1] = &side{who: "kafka-python (2nd run)", prefix: name + "-py2", cmd: []string{python, "-u", script}}
+				sides[1] = &side{who: "kafka-python (2nd run)", prefix: runPrefix + name + "-py2", cmd: []string{python, "-u", script}}
 			}
 			create := map[string]int32{}
 			for _, s := range sides {

@@ -14,6 +14,11 @@
 //     kafka-python and kcat, and the other way round, with keys, headers,
 //     timestamps, every codec and transactions.
 //
+// With KSTAR_TEST_BROKERS set (testdata/kafka/ci.sh), all of them run
+// against that real cluster instead of `kstar broker` and embedded
+// brokers: names get a per-run prefix, and each tutorial script runs on
+// the emptied cluster (internal/testbroker.Isolated).
+//
 // Tests that need python3 + kafka-python or kcat skip with a message
 // naming what is missing, except when KSTAR_REQUIRE_PYTHON is set (CI).
 package compat

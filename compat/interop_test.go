@@ -120,11 +120,10 @@ func expectedRecords(codec string, explicitTimestamps bool) string {
 
 // TestInterop writes records with each client (kstar, kafka-python 2.0.2,
 // kcat) and each codec (none, gzip, snappy, lz4, zstd) to the standalone
-// `kstar broker`, checks on the wire that the batches carry that codec,
+// `kstar broker` (or the real cluster of KSTAR_TEST_BROKERS), checks on the wire that the batches carry that codec,
 // and reads them back with every client: keys, values, headers and
 // timestamps must arrive intact whoever wrote and whoever reads.
 func TestInterop(t *testing.T) {
-	bootstrap := sharedBroker(t)
 	clients := []interopClient{kstarClient(), pythonClient(), kcatClient()}
 	for _, writer := range clients {
 		t.Run("from_"+writer.name, func(t *testing.T) {
@@ -132,7 +131,8 @@ func TestInterop(t *testing.T) {
 			for _, codec := range codecs {
 				t.Run(codec.name, func(t *testing.T) {
 					t.Parallel()
-					topic := fmt.Sprintf("interop-%s-%s", strings.ReplaceAll(writer.name, "-", ""), codec.name)
+					bootstrap := cluster(t)
+					topic := runPrefix + fmt.Sprintf("interop-%s-%s", strings.ReplaceAll(writer.name, "-", ""), codec.name)
 					createTopics(t, bootstrap, map[string]int32{topic: 1})
 					writer.write(t, bootstrap, topic, codec.name)
 					checkCodec(t, bootstrap, topic, codec.id, len(interopKeys))
@@ -197,26 +197,28 @@ func mustRunStdin(t *testing.T, who, stdin, name string, args ...string) string 
 }
 
 // TestInteropTransactions checks transactional records across clients on
-// the standalone broker: kstar's committed and aborted transactions as
+// the standalone broker (or the real cluster of KSTAR_TEST_BROKERS): kstar's committed and aborted transactions as
 // kcat and kstar see them with isolation.level read_committed and
 // read_uncommitted (and as kafka-python 2.0.2, which can only read
 // uncommitted and also returns the transaction markers, sees them), and
 // kcat's committed transaction as kstar and kafka-python read it.
 func TestInteropTransactions(t *testing.T) {
-	bootstrap := sharedBroker(t)
 	// What kstar's three transactions (testdata/interop/txn_write.py) leave
-	// on partition 0, by offset.
+	// on partition 0, by offset; each record's header names the
+	// transactional id.
+	txnKstar, txnKcat := runPrefix+"tx-kstar", runPrefix+"tx-kcat"
 	line := func(offset int, value string, ts int) string {
-		return fmt.Sprintf("0 %d %d k%s %s txn=tx-kstar\n", offset, ts, value, value)
+		return fmt.Sprintf("0 %d %d k%s %s txn=%s\n", offset, ts, value, value, txnKstar)
 	}
 	committed := line(0, "a0", 2000) + line(1, "a1", 2001) + line(6, "c0", 2000)
 	everything := line(0, "a0", 2000) + line(1, "a1", 2001) + line(3, "b0", 2000) + line(4, "b1", 2001) + line(6, "c0", 2000)
 
 	t.Run("from_kstar", func(t *testing.T) {
 		t.Parallel()
-		topic := "txn-from-kstar"
+		bootstrap := cluster(t)
+		topic := runPrefix + "txn-from-kstar"
 		createTopics(t, bootstrap, map[string]int32{topic: 1})
-		mustRun(t, "kstar", kstarBin, "../testdata/interop/txn_write.py", bootstrap, topic, "tx-kstar")
+		mustRun(t, "kstar", kstarBin, "../testdata/interop/txn_write.py", bootstrap, topic, txnKstar)
 		for _, tc := range []struct {
 			reader string
 			read   func(t *testing.T) string
@@ -249,11 +251,12 @@ func TestInteropTransactions(t *testing.T) {
 	t.Run("from_kcat", func(t *testing.T) {
 		t.Parallel()
 		kcat := testenv.Command(t, "kcat")
-		topic := "txn-from-kcat"
+		bootstrap := cluster(t)
+		topic := runPrefix + "txn-from-kcat"
 		createTopics(t, bootstrap, map[string]int32{topic: 1})
 		mustRunStdin(t, "kcat", "ka|x0\nkb|x1\n", kcat, "-P", "-b", bootstrap, "-t", topic, "-p", "0", "-K", "|",
-			"-H", "txn=tx-kcat", "-X", "transactional.id=tx-kcat")
-		want := "0 0 <TIMESTAMP> ka x0 txn=tx-kcat\n0 1 <TIMESTAMP> kb x1 txn=tx-kcat\n"
+			"-H", "txn="+txnKcat, "-X", "transactional.id="+txnKcat)
+		want := fmt.Sprintf("0 0 <TIMESTAMP> ka x0 txn=%[1]s\n0 1 <TIMESTAMP> kb x1 txn=%[1]s\n", txnKcat)
 		for _, tc := range []struct {
 			reader string
 			read   func(t *testing.T) string

@@ -3,6 +3,8 @@ package compat
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -19,6 +21,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
@@ -115,6 +118,34 @@ var sharedBroker = func() func(t testing.TB) string {
 		}
 		return addr
 	}
+}()
+
+// cluster returns the bootstrap servers the differential and interop tests
+// use: the real cluster of KSTAR_TEST_BROKERS when it is set (with
+// testbroker's shared lock, so Isolated tests of other packages do not
+// wipe it meanwhile), otherwise the package's standalone `kstar broker`.
+// Call it in the innermost parallel test, whose subtests are not
+// parallel. Names of topics, groups and transactional ids must start with
+// runPrefix, so that reruns on a shared cluster never see old records.
+func cluster(t testing.TB) string {
+	t.Helper()
+	if testbroker.Real() {
+		return testbroker.Bootstrap(t)
+	}
+	return sharedBroker(t)
+}
+
+// runPrefix starts every topic, group and transactional id name a test of
+// this package chooses: empty against the package's own `kstar broker`,
+// which starts empty, and unique to this run ("r" + 8 hex digits + "-")
+// against a real cluster that earlier runs used too.
+var runPrefix = func() string {
+	if !testbroker.Real() {
+		return ""
+	}
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return "r" + hex.EncodeToString(b[:]) + "-"
 }()
 
 // stopBrokers stops every broker started by startBroker with SIGTERM, as
