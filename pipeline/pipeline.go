@@ -110,12 +110,28 @@ type Config struct {
 	// the topics instead of their beginning. Default: false, the
 	// beginning, so no record written before the first run is skipped.
 	FromEnd bool
+	// CloseTimeout bounds Close: how long it waits for a Run under way to
+	// stop and for the pipeline to leave its group. Past it, Close aborts
+	// the client's requests (the group then notices the member is gone
+	// after its session timeout, 45 s by default). Default: 10 s.
+	CloseTimeout time.Duration
 	// ClientOptions are added to the franz-go client's options (SASL, TLS,
 	// session timeout, ...), after the pipeline's own, which they replace
-	// (an OnPartitionsAssigned of the host's leaves Stats.Assigned zero).
-	// Default: none.
+	// (an OnPartitionsAssigned of the host's leaves Stats.Assigned zero; a
+	// kgo.WithContext of the host's keeps CloseTimeout from aborting the
+	// client's requests). Default: none.
 	ClientOptions []kgo.Opt
 }
+
+// DefaultCloseTimeout is Config.CloseTimeout's default.
+const DefaultCloseTimeout = 10 * time.Second
+
+// closeAbortWait bounds how long Close waits for the client to close once
+// it has aborted its requests; then it returns anyway.
+const closeAbortWait = 2 * time.Second
+
+// errClosed is what Run returns when Close stops it, or after Close.
+var errClosed = errors.New("pipeline: closed")
 
 // Stats counts what a pipeline did since it was created.
 type Stats struct {
@@ -145,14 +161,21 @@ type Stats struct {
 
 // Pipeline is a running pipeline; see the package documentation.
 type Pipeline struct {
-	cfg   Config
-	cl    *kgo.Client
-	from  map[string]bool
-	stats struct {
+	cfg        Config
+	cl         *kgo.Client
+	stopClient context.CancelFunc // aborts the client's requests (its context)
+	from       map[string]bool
+	stats      struct {
 		consumed, produced, dropped, skipped, committed, lag, rounds, last, assigned atomic.Int64
 	}
 	lagMu sync.Mutex
 	lag   map[string]map[int32]int64
+
+	runMu     sync.Mutex
+	closed    bool                    // Close was called
+	running   chan struct{}           // closed when the Run under way returns; nil if none
+	stopRun   context.CancelCauseFunc // cancels the Run under way
+	closeOnce sync.Once
 }
 
 // New checks cfg and connects the pipeline's client (it joins the group
@@ -172,6 +195,9 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.MaxPollRecords <= 0 {
 		cfg.MaxPollRecords = 10000
 	}
+	if cfg.CloseTimeout <= 0 {
+		cfg.CloseTimeout = DefaultCloseTimeout
+	}
 	p := &Pipeline{cfg: cfg, from: map[string]bool{}, lag: map[string]map[int32]int64{}}
 	for _, t := range cfg.From {
 		p.from[t] = true
@@ -184,7 +210,14 @@ func New(cfg Config) (*Pipeline, error) {
 	if cfg.FromEnd {
 		start = kgo.NewOffset().AtEnd()
 	}
+	// The client's context: Close cancels it when leaving the group takes
+	// longer than CloseTimeout. franz-go sends JoinGroup and SyncGroup
+	// with it (not with the group's), and a coordinator holds a JoinGroup
+	// until every member has rejoined or the rebalance timeout (60 s)
+	// expires, which kgo.Client.Close would otherwise wait for.
+	clientCtx, stopClient := context.WithCancel(context.Background())
 	opts := []kgo.Opt{
+		kgo.WithContext(clientCtx),
 		kgo.ConsumeTopics(cfg.From...),
 		kgo.ConsumerGroup(cfg.Group),
 		kgo.DisableAutoCommit(),
@@ -202,17 +235,60 @@ func New(cfg Config) (*Pipeline, error) {
 	}
 	cl, err := kgo.NewClient(append(opts, cfg.ClientOptions...)...)
 	if err != nil {
+		stopClient()
 		return nil, fmt.Errorf("pipeline: %w", err)
 	}
-	p.cl = cl
+	p.cl, p.stopClient = cl, stopClient
 	return p, nil
 }
 
-// Close leaves the group and closes the client; records transformed but
-// not committed are transformed again by the next run.
+// Close stops the Run under way (which then returns an error saying the
+// pipeline is closed), leaves the group and closes the client, all within
+// Config.CloseTimeout plus at most 2 s: if the group cannot be left by
+// then (its coordinator is unreachable or holds the pipeline in a
+// rebalance), Close aborts the client's requests and returns, and the
+// group notices after its session timeout that the member is gone. A
+// transform that ignores its context may still be running then. Records
+// transformed but not committed are transformed again by the next run.
+// Close may be called more than once, and from any goroutine.
 func (p *Pipeline) Close() {
-	p.cl.AllowRebalance() // a round that failed did not allow it
-	p.cl.Close()
+	p.closeOnce.Do(p.close)
+}
+
+func (p *Pipeline) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), p.cfg.CloseTimeout)
+	defer cancel()
+	p.runMu.Lock()
+	p.closed = true
+	running, stopRun := p.running, p.stopRun
+	p.runMu.Unlock()
+	if running != nil {
+		stopRun(errClosed)
+		select {
+		case <-running:
+		case <-ctx.Done():
+		}
+	}
+	// A poll that returned records blocks rebalances, leaving the group
+	// included, until AllowRebalance: Run allows it when it returns, but
+	// a Run stuck in a transform has not.
+	p.cl.AllowRebalance()
+	closed := make(chan struct{})
+	go func() {
+		defer close(closed)
+		p.cl.Close()
+	}()
+	select {
+	case <-closed:
+		p.stopClient()
+		return
+	case <-ctx.Done():
+	}
+	p.stopClient()
+	select {
+	case <-closed:
+	case <-time.After(closeAbortWait):
+	}
 }
 
 // Stats returns the pipeline's counters (safe while it runs).
@@ -243,10 +319,29 @@ func (p *Pipeline) Stats() Stats {
 // Rounds overlap: while a round's records are being acknowledged and its
 // offsets committed, the next round is polled, transformed and produced
 // (in order after it). The group may rebalance only when no round is
-// under way.
+// under way. Run may be called again after it returns, but not while it
+// runs; after Close it returns an error at once.
 func (p *Pipeline) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
+	finished := make(chan struct{})
+	p.runMu.Lock()
+	switch {
+	case p.closed:
+		p.runMu.Unlock()
+		return errClosed
+	case p.running != nil:
+		p.runMu.Unlock()
+		return errors.New("pipeline: Run is already running")
+	}
+	p.running, p.stopRun = finished, cancel
+	p.runMu.Unlock()
+	defer func() {
+		p.runMu.Lock()
+		p.running, p.stopRun = nil, nil
+		p.runMu.Unlock()
+		close(finished)
+	}()
 	c := &committer{p: p, rounds: make(chan *round, 2)}
 	c.cond = sync.NewCond(&c.mu)
 	toProduce := make(chan *round, 1)
@@ -289,14 +384,25 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 	for {
 		// Let the group rebalance between rounds, when none is under way
 		// (or after waiting for them, now and then).
-		if c.idle(time.Since(lastAllowed) >= allowRebalanceEvery) {
+		idle := c.idle(time.Since(lastAllowed) >= allowRebalanceEvery)
+		if idle {
 			p.cl.AllowRebalance()
 			lastAllowed = time.Now()
 		}
 		if err := context.Cause(ctx); err != nil {
 			return err
 		}
-		fetches := p.cl.PollRecords(ctx, p.cfg.MaxPollRecords)
+		// While a round is under way the previous poll still blocks
+		// rebalances, so a poll waiting for records that do not come
+		// would hold off a rebalance (a member joining, leaving the
+		// group) until its rebalance timeout: cut it short once the
+		// rounds are committed, to allow the rebalance above.
+		pollCtx, stopPoll := ctx, context.CancelFunc(func() {})
+		if !idle {
+			pollCtx, stopPoll = c.untilIdle(ctx)
+		}
+		fetches := p.cl.PollRecords(pollCtx, p.cfg.MaxPollRecords)
+		stopPoll()
 		if fetches.IsClientClosed() {
 			return errors.New("pipeline: client closed")
 		}
@@ -386,8 +492,9 @@ type committer struct {
 	rounds   chan *round
 	mu       sync.Mutex
 	cond     *sync.Cond
-	inFlight int  // rounds handed over and not yet committed (or failed)
-	failed   bool // a round failed: nothing more is committed
+	inFlight int                // rounds handed over and not yet committed (or failed)
+	failed   bool               // a round failed: nothing more is committed
+	onIdle   context.CancelFunc // called once inFlight is 0 or failed is set
 }
 
 // add counts a round handed over.
@@ -401,8 +508,36 @@ func (c *committer) add() {
 func (c *committer) abandon() {
 	c.mu.Lock()
 	c.inFlight--
-	c.cond.Broadcast()
+	c.changed()
 	c.mu.Unlock()
+}
+
+// changed wakes whoever waits for the committer to be idle; c.mu is held.
+func (c *committer) changed() {
+	c.cond.Broadcast()
+	if c.onIdle != nil && (c.inFlight == 0 || c.failed) {
+		c.onIdle()
+		c.onIdle = nil
+	}
+}
+
+// untilIdle returns a context that ends with ctx, or as soon as no round
+// is under way (or one failed), and the function releasing it.
+func (c *committer) untilIdle(ctx context.Context) (context.Context, context.CancelFunc) {
+	ictx, cancel := context.WithCancel(ctx)
+	c.mu.Lock()
+	if c.inFlight == 0 || c.failed {
+		cancel()
+	} else {
+		c.onIdle = cancel
+	}
+	c.mu.Unlock()
+	return ictx, func() {
+		c.mu.Lock()
+		c.onIdle = nil
+		c.mu.Unlock()
+		cancel()
+	}
 }
 
 // idle reports whether no round is under way; with wait, it first waits
@@ -444,7 +579,7 @@ func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
 			c.failed = true
 			cancel(err)
 		}
-		c.cond.Broadcast()
+		c.changed()
 		c.mu.Unlock()
 	}
 }

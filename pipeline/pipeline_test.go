@@ -7,12 +7,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kstar-dev/kstar/broker"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/pipeline"
 	"github.com/kstar-dev/kstar/runtime"
@@ -21,7 +24,11 @@ import (
 // fill produces n records with keys and values "0".."n-1" to topic.
 func fill(t testing.TB, brokers []string, topic string, n int) {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.AllowAutoTopicCreation(), kgo.ProducerLinger(0))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.AllowAutoTopicCreation(), kgo.ProducerLinger(0),
+		// Kafka creates a topic only after a metadata request or two has
+		// answered UNKNOWN_TOPIC_OR_PARTITION; franz-go may wait
+		// MetadataMinAge (5 s) before asking again.
+		kgo.MetadataMinAge(100*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,4 +335,115 @@ func TestConfigErrors(t *testing.T) {
 			t.Errorf("got %v, want %s", err, tc.want)
 		}
 	}
+}
+
+// TestRebalanceWhileIdle starts a second pipeline in the group of one
+// that has caught up and waits for new records: the group must rebalance
+// at once (the first must not hold the rebalance off until its
+// rebalance timeout), and both then share the new records.
+func TestRebalanceWhileIdle(t *testing.T) {
+	brokers := strings.Split(testbroker.Bootstrap(t), ",")
+	src, dst, group := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out"), testbroker.UniqueName(t, "g")
+	fill(t, brokers, src, 30)
+	s := newScript(t, "def process(record):\n    return record\n")
+	start := func() (*pipeline.Pipeline, func() error) {
+		p, err := pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Transform: pipeline.Script(s, "process")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- p.Run(ctx) }()
+		return p, sync.OnceValue(func() error {
+			cancel()
+			err := <-errc
+			p.Close()
+			if errors.Is(err, context.Canceled) {
+				return nil
+			}
+			return err
+		})
+	}
+	waitFor := func(what string, cond func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("waited 20 s for %s", what)
+			}
+		}
+	}
+	a, stopA := start()
+	defer stopA()
+	waitFor("the first pipeline to commit the first 30 records", func() bool { return a.Stats().Committed >= 30 })
+	firstAssigned := a.Stats().Assigned
+	b, stopB := start()
+	defer stopB()
+	waitFor("the rebalance", func() bool {
+		return !b.Stats().Assigned.IsZero() && a.Stats().Assigned.After(firstAssigned)
+	})
+	fill(t, brokers, src, 30)
+	waitFor("60 records committed", func() bool { return a.Stats().Committed+b.Stats().Committed >= 60 })
+	if err := stopA(); err != nil {
+		t.Error(err)
+	}
+	if err := stopB(); err != nil {
+		t.Error(err)
+	}
+	if got := len(drain(t, brokers, dst, 60, 10*time.Second)); got != 60 {
+		t.Errorf("%d records out, want 60", got)
+	}
+}
+
+// TestCloseBounded checks that Close returns within CloseTimeout when the
+// group cannot be left: here the coordinator holds the pipeline's
+// JoinGroup, as Kafka does while it waits for the other members of a
+// rebalancing group (franz-go's Close alone waits for that JoinGroup, up
+// to the rebalance timeout, 60 s). Close also stops the Run under way.
+// kfake only: it needs a coordinator that holds requests.
+func TestCloseBounded(t *testing.T) {
+	b := testbroker.Embedded(t, broker.Config{})
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) }) // before the broker closes
+	joining := make(chan struct{}, 1)
+	c := b.Cluster()
+	c.ControlKey(int16(kmsg.JoinGroup), func(kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
+		select {
+		case joining <- struct{}{}:
+		default:
+		}
+		c.SleepControl(func() { <-release })
+		return nil, nil, false
+	})
+	fill(t, b.Addrs(), "in", 3)
+	p, err := pipeline.New(pipeline.Config{Brokers: b.Addrs(), From: []string{"in"}, To: "out", Group: "g",
+		Transform:    func(ctx context.Context, r *kgo.Record) ([]*kgo.Record, error) { return nil, nil },
+		CloseTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- p.Run(context.Background()) }()
+	select {
+	case <-joining:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pipeline sent no JoinGroup")
+	}
+	start := time.Now()
+	p.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v with CloseTimeout 300ms", d)
+	}
+	select {
+	case err := <-errc:
+		if err == nil || err.Error() != "pipeline: closed" {
+			t.Errorf("Run returned %v, want pipeline: closed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run did not return after Close")
+	}
+	if err := p.Run(context.Background()); err == nil || err.Error() != "pipeline: closed" {
+		t.Errorf("Run after Close returned %v, want pipeline: closed", err)
+	}
+	p.Close() // again: no effect
 }

@@ -23,7 +23,11 @@ import (
 func pipeTopics(t *testing.T, boot string, n int) (in, out string) {
 	t.Helper()
 	in, out = testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out")
-	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.AllowAutoTopicCreation())
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.AllowAutoTopicCreation(),
+		// Kafka creates a topic only after a metadata request or two has
+		// answered UNKNOWN_TOPIC_OR_PARTITION; franz-go may wait
+		// MetadataMinAge (5 s) before asking again.
+		kgo.MetadataMinAge(100*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
