@@ -226,7 +226,7 @@ func TestConsumerSeekAndOffsets(t *testing.T) {
 	runConsumerCases(t, boot, []consumerCase{
 		{"seek and queries", `
 tp, tp1 = TopicPartition('sk', 0), TopicPartition('sk', 1)
-c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=800)
+c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=2000)
 c.assign([tp, tp1])
 print(c.highwater(tp))
 print(c.beginning_offsets([tp, tp1]), c.end_offsets([tp]))
@@ -292,7 +292,7 @@ func TestConsumerPauseResume(t *testing.T) {
 	runConsumerCases(t, boot, []consumerCase{
 		{"pause and resume", `
 p0, p1 = TopicPartition('pr', 0), TopicPartition('pr', 1)
-c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=800)
+c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=2000)
 c.assign([p0, p1])
 first = next(c)
 c.pause(TopicPartition('pr', first.partition))

@@ -148,7 +148,7 @@ func TestConsumerAllowedTopics(t *testing.T) {
 		t.Errorf("assign: %q", got)
 	}
 	got := run(`
-c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=800)
+c = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=2000)
 c.subscribe(pattern='open-.*')
 print([m.topic for m in c], c.subscription(), c.topics())
 `)

@@ -121,7 +121,7 @@ func TestConsumerRecord(t *testing.T) {
 	)
 	runConsumerCases(t, boot, []consumerCase{
 		{"repr and fields", `
-c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=500)
+c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=2000)
 recs = list(c)
 for r in recs:
     print(r)
@@ -149,11 +149,11 @@ True False True
 ConsumerRecord(topic='rec', partition=0, offset=0, timestamp=<TS>, timestamp_type=0, key=b'k1', value=b'x', headers=[('h', b'v'), ('é', None)], checksum=None, serialized_key_size=2, serialized_value_size=5, serialized_header_size=4)
 `},
 		{"unhashable like a namedtuple with a list", `
-c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=500)
+c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=2000)
 print({next(c): 1})
 `, "ERROR TypeError: unhashable type: 'list'"},
 		{"deserialized values print as Python would", `
-c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=500,
+c = KafkaConsumer('rec', auto_offset_reset='earliest', consumer_timeout_ms=2000,
                   key_deserializer=lambda k: k, value_deserializer=lambda v: {'len': len(v) if v != None else None})
 for r in c:
     print(r.key, r.value, r.serialized_value_size)
@@ -176,7 +176,7 @@ func TestConsumerIteration(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- r.exec(context.Background(), `
-c = KafkaConsumer('it', group_id='it-g', auto_offset_reset='earliest', consumer_timeout_ms=700)
+c = KafkaConsumer('it', group_id='it-g', auto_offset_reset='earliest', consumer_timeout_ms=2000)
 start = time.time()
 got = [m.value for m in c]
 d = time.time() - start
@@ -217,7 +217,7 @@ tp = TopicPartition('rp', 0)
 latest = KafkaConsumer(consumer_timeout_ms=500)
 latest.assign([tp])
 print(latest.position(tp), list(latest))
-earliest = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=500)
+earliest = KafkaConsumer(auto_offset_reset='earliest', consumer_timeout_ms=2000)
 earliest.assign([tp])
 print(earliest.position(tp), [m.value for m in earliest])
 none = KafkaConsumer(auto_offset_reset='none', consumer_timeout_ms=500)
