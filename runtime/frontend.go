@@ -597,19 +597,26 @@ func (fe *frontend) importStmt(toks []token, k int) (end int, err error) {
 		return n, pos, nil
 	}
 	isOp := func(s string) bool { return toks[i].kind == tOp && toks[i].text == s }
+	// aliased parses NAME [as ALIAS], NAME read by parse.
+	aliased := func(parse func() (string, syntax.Position, error)) (importName, error) {
+		var in importName
+		var err error
+		if in.name, in.pos, err = parse(); err != nil {
+			return in, err
+		}
+		if toks[i].kind == tName && toks[i].text == "as" {
+			i++
+			in.as, in.asPos, err = name()
+		}
+		return in, err
+	}
 	imp := &importStmt{}
 
 	if kw.text == "import" {
 		for {
-			var in importName
-			if in.name, in.pos, err = dotted(); err != nil {
+			in, err := aliased(dotted)
+			if err != nil {
 				return 0, err
-			}
-			if toks[i].kind == tName && toks[i].text == "as" {
-				i++
-				if in.as, in.asPos, err = name(); err != nil {
-					return 0, err
-				}
 			}
 			imp.names = append(imp.names, in)
 			if !isOp(",") {
@@ -638,15 +645,9 @@ func (fe *frontend) importStmt(toks []token, k int) (end int, err error) {
 			i++
 		}
 		for {
-			var in importName
-			if in.name, in.pos, err = name(); err != nil {
+			in, err := aliased(name)
+			if err != nil {
 				return 0, err
-			}
-			if toks[i].kind == tName && toks[i].text == "as" {
-				i++
-				if in.as, in.asPos, err = name(); err != nil {
-					return 0, err
-				}
 			}
 			imp.names = append(imp.names, in)
 			if !isOp(",") {
