@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
@@ -198,6 +199,44 @@ func createTopics(t testing.TB, bootstrap string, topics map[string]int32) {
 	for _, rt := range resp.Topics {
 		if rt.ErrorCode != 0 {
 			t.Fatalf("creating topic %s: error code %d %v", rt.Topic, rt.ErrorCode, rt.ErrorMessage)
+		}
+	}
+	if err := topicsReady(ctx, cl, topics); err != nil {
+		t.Fatalf("created topics never became ready: %v", err)
+	}
+}
+
+// topicsReady waits until every partition of the topics answers a
+// ListOffsets request. A real KRaft broker answers CreateTopics before it
+// has created the partitions' logs; kafka-python 2.0.2 (retries=0) then
+// fails its first send with NotLeaderForPartitionError, which kstar would
+// retry, so without this wait the two runs differ by timing alone.
+func topicsReady(ctx context.Context, cl *kgo.Client, topics map[string]int32) error {
+	names := make([]string, 0, len(topics))
+	for name := range topics {
+		names = append(names, name)
+	}
+	adm := kadm.NewClient(cl)
+	for {
+		listed, err := adm.ListEndOffsets(ctx, names...)
+		if err == nil {
+			err = listed.Error()
+		}
+		if err == nil {
+			for name, parts := range topics {
+				if n := int32(len(listed[name])); n != parts {
+					err = fmt.Errorf("topic %s: %d of %d partitions listed", name, n, parts)
+					break
+				}
+			}
+		}
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
 }
