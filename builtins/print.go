@@ -35,6 +35,7 @@ func init() {
 		"abs":        pyAbs,
 		"round":      pyRound,
 		"divmod":     pyDivmod,
+		"pow":        pyPow,
 		"sum":        pySum,
 		"chr":        pyChr,
 		"ord":        pyOrd,
@@ -140,7 +141,8 @@ func universe(name string) BuiltinFunc {
 func fromElements(name string) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 1 && len(kwargs) == 0 {
-			if _, ok := args[0].(starlark.Iterable); !ok {
+			_, iterable := args[0].(starlark.Iterable)
+			if _, nexter := args[0].(Nexter); nexter || !iterable { // Next returns errors, Iterate cannot
 				elems, err := elements(thread, args[0])
 				if err != nil {
 					return nil, err
@@ -683,6 +685,59 @@ func pyDivmod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	return starlark.Tuple{starlark.Float(div), starlark.Float(mod)}, nil
 }
 
+// pow(base, exp, mod=None) is Python's: exact for ints (a float for a
+// negative exponent), modular with mod, and float arithmetic otherwise.
+// It stands in for the ** operator, which Starlark's grammar lacks.
+func pyPow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var base, exp, mod starlark.Value = nil, nil, starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "base", &base, "exp", &exp, "mod?", &mod); err != nil {
+		return nil, err
+	}
+	x, xok := numberArg(base)
+	y, yok := numberArg(exp)
+	if !xok || !yok {
+		return nil, Errorf(TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'", PyTypeName(base), PyTypeName(exp))
+	}
+	xi, xIsInt := x.(starlark.Int)
+	yi, yIsInt := y.(starlark.Int)
+	if mod != starlark.None {
+		m, mok := numberArg(mod)
+		mi, mIsInt := m.(starlark.Int)
+		if !mok || !mIsInt || !xIsInt || !yIsInt {
+			return nil, Errorf(TypeError, "pow() 3rd argument not allowed unless all arguments are integers")
+		}
+		if mi.Sign() == 0 {
+			return nil, Errorf(ValueError, "pow() 3rd argument cannot be 0")
+		}
+		if yi.Sign() < 0 {
+			return nil, Errorf(ValueError, "pow() negative exponent with a modulus is not supported by kstar")
+		}
+		r := new(big.Int).Exp(xi.BigInt(), yi.BigInt(), new(big.Int).Abs(mi.BigInt()))
+		if r.Sign() != 0 && mi.Sign() < 0 { // Python's result has the modulus's sign
+			r.Add(r, mi.BigInt())
+		}
+		return starlark.MakeBigInt(r), nil
+	}
+	if xIsInt && yIsInt && yi.Sign() >= 0 {
+		if e, ok := yi.Int64(); !ok || e > 1<<20 && xi.BigInt().CmpAbs(big.NewInt(1)) > 0 {
+			return nil, Errorf(OverflowError, "pow() result too large")
+		}
+		return starlark.MakeBigInt(new(big.Int).Exp(xi.BigInt(), yi.BigInt(), nil)), nil
+	}
+	xf, yf := toFloat(x), toFloat(y)
+	if xf == 0 && yf < 0 {
+		return nil, Errorf(ZeroDivisionError, "0.0 cannot be raised to a negative power")
+	}
+	r := math.Pow(xf, yf)
+	if math.IsNaN(r) && !math.IsNaN(xf) && !math.IsNaN(yf) {
+		return nil, Errorf(ValueError, "pow() of a negative number to a fractional power is complex, which kstar does not have")
+	}
+	if math.IsInf(r, 0) && !math.IsInf(xf, 0) && !math.IsInf(yf, 0) {
+		return nil, Errorf(OverflowError, "(34, 'Numerical result out of range')")
+	}
+	return starlark.Float(r), nil
+}
+
 // floatDivmod is CPython's float_divmod.
 func floatDivmod(vx, wx float64) (float64, float64) {
 	mod := math.Mod(vx, wx)
@@ -1154,14 +1209,7 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 		for i := 0; i < len(x); i++ {
 			elems = append(elems, starlark.MakeInt(int(x[i])))
 		}
-	case starlark.Iterable:
-		it := x.Iterate()
-		defer it.Done()
-		var v starlark.Value
-		for it.Next(&v) {
-			elems = append(elems, v)
-		}
-	case Nexter:
+	case Nexter: // before Iterable: Next returns errors, Iterate cannot
 		for {
 			v, ok, err := x.Next(thread)
 			if err != nil {
@@ -1170,6 +1218,13 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			if !ok {
 				break
 			}
+			elems = append(elems, v)
+		}
+	case starlark.Iterable:
+		it := x.Iterate()
+		defer it.Done()
+		var v starlark.Value
+		for it.Next(&v) {
 			elems = append(elems, v)
 		}
 	default:

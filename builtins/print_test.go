@@ -46,6 +46,14 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 		"sum([1, 2, 3])", "sum([1, 2.5])", "sum(['a', 'b'])", "sum([[1], [2]], [])", "sum([1], 'a')",
 		"sum([1, 'a'])", "sum(5)", "sum([])", "sum([], 10)", "sum([True, True])", "sum((1, 2), start=10)",
 		"sum([0.5, 0.25])", "sum([b'a'], b'')",
+		// pow, map, filter
+		"pow(2, 10)", "pow(2, -2)", "pow(2.5, 2)", "pow(-2, 3)", "pow(0, 0)", "pow(0, -1)", "pow(0.0, -1)",
+		"pow(2, 10, 7)", "pow(-3, 3, 7)", "pow(3, 3, -7)", "pow(2, 3, 0)", "pow(2.0, 3, 5)", "pow('a', 2)",
+		"pow(True, True)", "pow(2, 0.5)", "pow(exp=3, base=2)", "pow(1e308, 2)",
+		"list(map(len, ['a', 'bb']))", "list(map(lambda a, b: (a, b), 'ab', [1, 2, 3]))", "map(len)",
+		"list(map(1, [1]))", "list(map(len, 5))", "list(map(ord, ['a', 'ab']))", "map(len, [], x=1)", "next(map(len, []))",
+		"list(filter(None, [0, 1, [], [2]]))", "list(filter(len, ['', 'a']))", "list(filter(1, [1]))",
+		"filter(None, 5)", "list(filter(None, b'a\\x00'))", "list(map(str, {'k': 1}))",
 		// isinstance, callable, getattr, hasattr
 		"isinstance(1, 'x')", "isinstance(True, int)", "isinstance(1, bool)", "isinstance('a', str)",
 		"isinstance(b'a', (str, bytes))", "isinstance(1.0, (int, float))", "isinstance([], list)",

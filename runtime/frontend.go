@@ -49,7 +49,7 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 	}
 	f, err := fileOptions.Parse(filename, out, 0)
 	if err != nil {
-		return nil, err
+		return nil, explainSetLiteral(err)
 	}
 	fe.nameBound = fe.binds(f, "__name__")
 	f.Stmts = fe.stmts(f.Stmts)
@@ -60,6 +60,20 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 		return true
 	})
 	return f, nil
+}
+
+// explainSetLiteral rewords the errors Starlark's parser gives for a set
+// literal or set comprehension ({1, 2}, {x for x in xs}): it reads the
+// braces as a dict and asks for a ':'.
+func explainSetLiteral(err error) error {
+	se, ok := err.(syntax.Error)
+	switch {
+	case !ok:
+	case se.Msg == "got ',', want ':'", se.Msg == "got '}', want ':'", se.Msg == "got for, want ':'":
+		se.Msg = "kstar does not support set literals or set comprehensions: use set([...])"
+		return se
+	}
+	return err
 }
 
 // loadName stands for the name "load" (a keyword of Starlark's) until
@@ -465,7 +479,7 @@ func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 			stmtStart, lambdas = true, 0
 		case tOp:
 			if t.text == "*" && toks[k+1].text == "*" && toks[k+1].start == t.end && k > 0 && endsOperand(toks[k-1]) {
-				return nil, fe.errorf(t.line, t.col, "kstar does not support the ** operator: multiply (x * x), or write the power's value")
+				return nil, fe.errorf(t.line, t.col, "kstar does not support the ** operator: use pow(x, y)")
 			}
 			if t.depth == 0 && t.text == ";" {
 				stmtStart = true

@@ -330,8 +330,11 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 		{"x = 1\nassert x == 1", "t.py:2:1: kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")"},
 		{"print 'hello'", "t.py:1:1: Missing parentheses in call to 'print'. Did you mean print(...)?"},
 		{"for m in c:\n    print m", "t.py:2:5: Missing parentheses in call to 'print'. Did you mean print(...)?"},
-		{"x = 2 ** 10", "t.py:1:7: kstar does not support the ** operator: multiply (x * x), or write the power's value"},
-		{"y = f(x) ** 2", "t.py:1:10: kstar does not support the ** operator: multiply (x * x), or write the power's value"},
+		{"s = {1, 2}", "t.py:1:8: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"s = {'a'}", "t.py:1:10: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"s = {x for x in y}", "t.py:1:11: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"x = 2 ** 10", "t.py:1:7: kstar does not support the ** operator: use pow(x, y)"},
+		{"y = f(x) ** 2", "t.py:1:10: kstar does not support the ** operator: use pow(x, y)"},
 		// imports
 		{"from kafka import *", "t.py:1:19: kstar does not support 'from kafka import *': import the names you use, e.g. from kafka import NAME"},
 		{"from . import x", "t.py:1:6: kstar does not support relative imports"},

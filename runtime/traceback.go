@@ -103,7 +103,19 @@ func FormatError(err error) string {
 	}
 	var resolveErrs resolve.ErrorList
 	if errors.As(err, &resolveErrs) {
+		// Every undefined name is listed (a script is checked whole before
+		// it runs), but a name used twice on one line only once.
+		type lineMsg struct {
+			line int32
+			msg  string
+		}
+		seen := map[lineMsg]bool{}
 		for _, re := range resolveErrs {
+			k := lineMsg{re.Pos.Line, re.Msg}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
 			fmt.Fprintf(&b, "  File \"%s\", line %d\n", re.Pos.Filename(), re.Pos.Line)
 			quote(&b, re.Pos)
 			fmt.Fprintf(&b, "%s\n", resolveMessage(re.Msg))

@@ -105,6 +105,13 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
                ^
 SyntaxError: f-string: expression ends too early: want primary expression
 `},
+		{"n = nope + nope\nm = nope\n", `  File "t.py", line 1
+    n = nope + nope
+NameError: name 'nope' is not defined
+  File "t.py", line 2
+    m = nope
+NameError: name 'nope' is not defined
+`},
 		{"if True:\n\tx = 1 +\n", `  File "t.py", line 2
     x = 1 +
            ^
