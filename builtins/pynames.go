@@ -1,7 +1,7 @@
 package builtins
 
-// PyOnlyMethods are the methods of Python's str and bytes that Starlark's
-// own string and bytes types lack. The front end rewrites x.NAME (for
+// PyOnlyMethods are the methods of Python's str, bytes, list and dict
+// that Starlark's own types lack. The front end rewrites x.NAME (for
 // these names only) to __getattr__(x, "NAME"), whose implementation adds
 // them to str and bytes values and falls back to ordinary attribute
 // lookup for every other value.
@@ -20,6 +20,10 @@ var PyOnlyMethods = map[string]bool{
 	"isascii":    true,
 	"isdecimal":  true,
 	"isnumeric":  true,
+	"sort":       true, // list
+	"reverse":    true,
+	"copy":       true, // list, dict
+	"count":      true, // list (str has its own)
 }
 
 // Names of the predeclared helpers the front end's rewrites call.
@@ -40,4 +44,10 @@ const (
 	ModFunc = "__mod__"
 	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in PyOnlyMethods.
 	GetAttrFunc = "__getattr__"
+	// GenExpFunc: (x for x in y) = __genexp__([x for x in y]), an
+	// iterator over the list (generator expressions are evaluated eagerly).
+	GenExpFunc = "__genexp__"
+	// IterableFunc: for x in y = for x in __iterable__(y), so that str and
+	// bytes iterate as in Python.
+	IterableFunc = "__iterable__"
 )

@@ -45,8 +45,8 @@ func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	return PyGetAttr(x, name)
 }
 
-// PyGetAttr is Python's getattr(x, name): the Python-only methods of str
-// and bytes values, then x's own attributes; a missing attribute raises
+// PyGetAttr is Python's getattr(x, name): the Python-only methods of str,
+// bytes, list and dict values, then x's own attributes; a missing attribute raises
 // AttributeError with Python's message ('int' object has no attribute
 // 'foo').
 func PyGetAttr(x starlark.Value, name string) (starlark.Value, error) {
@@ -57,6 +57,14 @@ func PyGetAttr(x starlark.Value, name string) (starlark.Value, error) {
 		}
 	case starlark.Bytes:
 		if m, ok := bytesMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case *starlark.List:
+		if m, ok := listMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case *starlark.Dict:
+		if m, ok := dictMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
 	}
@@ -99,6 +107,10 @@ func pyAttrNames(x starlark.Value) []string {
 		extra = strMethods
 	case starlark.Bytes:
 		extra = bytesMethods
+	case *starlark.List:
+		extra = listMethods
+	case *starlark.Dict:
+		extra = dictMethods
 	}
 	for n := range extra {
 		names = append(names, n)

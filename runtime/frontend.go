@@ -3,6 +3,7 @@ package runtime
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -42,6 +43,7 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 		filename: filename,
 		strs:     map[posKey]*strLit{},
 		imports:  map[posKey]*importStmt{},
+		genexps:  map[posKey]bool{},
 	}
 	out, err := fe.prescan(src, 1, 1)
 	if err != nil {
@@ -49,8 +51,9 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 	}
 	f, err := fileOptions.Parse(filename, out, 0)
 	if err != nil {
-		return nil, explainSetLiteral(err)
+		return nil, explainSetLiteral(restoreErrorPosition(err, fe.inserts))
 	}
+	restorePositions(f, fe.inserts)
 	fe.nameBound = fe.binds(f, "__name__")
 	f.Stmts = fe.stmts(f.Stmts)
 	syntax.Walk(f, func(n syntax.Node) bool {
@@ -88,6 +91,8 @@ type frontend struct {
 	imports   map[posKey]*importStmt // import statements by keyword
 	nameBound bool                   // the script assigns __name__ itself
 	nesting   int                    // depth of f-string expression parses
+	inserts   []insertion            // what the scanner inserted into the text being parsed
+	genexps   map[posKey]bool        // generator expressions by the position of their inserted "["
 }
 
 type posKey struct{ line, col int32 }
@@ -467,7 +472,7 @@ func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var edits []edit
+	edits := fe.genexpEdits(toks)
 	stmtStart := true
 	lambdas := 0
 	for k := 0; k < len(toks); k++ {
@@ -1056,11 +1061,20 @@ func (fe *frontend) parseFieldExpr(text string, line, col int32) (syntax.Expr, e
 		content = []byte("(\n" + text + ")")
 		firstLine, firstCol = line-1, 1
 	}
+	outer := fe.inserts
+	fe.inserts = nil
 	out, err := fe.prescan(content, firstLine, firstCol)
+	inserts := fe.inserts
+	fe.inserts = outer
 	if err != nil {
 		return nil, err
 	}
 	expr, err := fileOptions.ParseExpr(fe.filename, syntax.FilePortion{Content: out, FirstLine: firstLine, FirstCol: firstCol}, 0)
+	if err == nil {
+		restorePositions(expr, inserts)
+	} else {
+		err = restoreErrorPosition(err, inserts)
+	}
 	if err != nil {
 		// At the closing parenthesis, the expression ended too early.
 		if se, ok := err.(syntax.Error); ok && strings.HasPrefix(se.Msg, "got ')'") {
@@ -1214,7 +1228,7 @@ func (fe *frontend) stmt(s syntax.Stmt) {
 		s.X = fe.expr(s.X)
 	case *syntax.ForStmt:
 		s.Vars = fe.target(s.Vars)
-		s.X = fe.expr(s.X)
+		s.X = fe.iterable(fe.expr(s.X))
 		s.Body = fe.stmts(s.Body)
 	case *syntax.WhileStmt:
 		s.Cond = fe.expr(s.Cond)
@@ -1312,17 +1326,19 @@ func (fe *frontend) expr(e syntax.Expr) syntax.Expr {
 			}
 			e.Args[i] = fe.expr(a)
 		}
+		e.Args = keywordsBeforeStars(e.Args)
 	case *syntax.Comprehension:
 		for _, c := range e.Clauses {
 			switch c := c.(type) {
 			case *syntax.ForClause:
 				c.Vars = fe.target(c.Vars)
-				c.X = fe.expr(c.X)
+				c.X = fe.iterable(fe.expr(c.X))
 			case *syntax.IfClause:
 				c.Cond = fe.expr(c.Cond)
 			}
 		}
 		e.Body = fe.expr(e.Body)
+		return fe.genexpCall(e)
 	case *syntax.CondExpr:
 		e.Cond = fe.expr(e.Cond)
 		e.True = fe.expr(e.True)
@@ -1358,6 +1374,35 @@ func (fe *frontend) expr(e syntax.Expr) syntax.Expr {
 		e.X = fe.expr(e.X)
 	}
 	return e
+}
+
+// iterable wraps the X of "for ... in X" in __iterable__(X), which lets
+// str and bytes iterate as in Python; literals need no wrapping.
+func (fe *frontend) iterable(x syntax.Expr) syntax.Expr {
+	switch x.(type) {
+	case *syntax.ListExpr, *syntax.TupleExpr, *syntax.DictExpr, *syntax.Comprehension:
+		return x
+	}
+	start, end := x.Span()
+	return fe.call(builtins.IterableFunc, start, end, x)
+}
+
+// keywordsBeforeStars moves keyword arguments written after *args or
+// **kwargs (print(*items, sep=', '), fine in Python) in front of them,
+// where Starlark requires them.
+func keywordsBeforeStars(args []syntax.Expr) []syntax.Expr {
+	firstStar := -1
+	for i, a := range args {
+		if u, ok := a.(*syntax.UnaryExpr); ok && (u.Op == syntax.STAR || u.Op == syntax.STARSTAR) {
+			if firstStar < 0 {
+				firstStar = i
+			}
+		} else if b, ok := a.(*syntax.BinaryExpr); ok && b.Op == syntax.EQ && firstStar >= 0 {
+			moved := slices.Concat(args[:firstStar], []syntax.Expr{a}, args[firstStar:i], args[i+1:])
+			return keywordsBeforeStars(moved)
+		}
+	}
+	return args
 }
 
 // strExpr is the expression for a blanked string literal: a literal, or
