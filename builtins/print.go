@@ -36,6 +36,7 @@ func init() {
 		"round":      pyRound,
 		"divmod":     pyDivmod,
 		"pow":        pyPow,
+		PowFunc:      pyPow,
 		"sum":        pySum,
 		"chr":        pyChr,
 		"ord":        pyOrd,

@@ -50,4 +50,6 @@ const (
 	// IterableFunc: for x in y = for x in __iterable__(y), so that str and
 	// bytes iterate as in Python.
 	IterableFunc = "__iterable__"
+	// PowFunc: x ** y = __pow__(x, y), Python's pow().
+	PowFunc = "__pow__"
 )

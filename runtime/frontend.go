@@ -39,12 +39,7 @@ import (
 // builtins/pynames.go. Constructs kstar does not support (try, class,
 // with, raise, ...) are syntax errors that say so.
 func Parse(filename string, src []byte) (*syntax.File, error) {
-	fe := &frontend{
-		filename: filename,
-		strs:     map[posKey]*strLit{},
-		imports:  map[posKey]*importStmt{},
-		genexps:  map[posKey]bool{},
-	}
+	fe := newFrontend(filename)
 	out, err := fe.prescan(src, 1, 1)
 	if err != nil {
 		return nil, err
@@ -79,6 +74,16 @@ func explainSetLiteral(err error) error {
 	return err
 }
 
+func newFrontend(filename string) *frontend {
+	return &frontend{
+		filename: filename,
+		strs:     map[posKey]*strLit{},
+		imports:  map[posKey]*importStmt{},
+		genexps:  map[posKey]bool{},
+		pows:     map[posKey]bool{},
+	}
+}
+
 // loadName stands for the name "load" (a keyword of Starlark's) until
 // the syntax tree is built; it has as many characters.
 const loadName = "\u2113oad" // ℓoad
@@ -93,6 +98,7 @@ type frontend struct {
 	nesting   int                    // depth of f-string expression parses
 	inserts   []insertion            // what the scanner inserted into the text being parsed
 	genexps   map[posKey]bool        // generator expressions by the position of their inserted "["
+	pows      map[posKey]bool        // ** operators the scanner wrote as //, by position
 }
 
 type posKey struct{ line, col int32 }
@@ -484,7 +490,11 @@ func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 			stmtStart, lambdas = true, 0
 		case tOp:
 			if t.text == "*" && toks[k+1].text == "*" && toks[k+1].start == t.end && k > 0 && endsOperand(toks[k-1]) {
-				return nil, fe.errorf(t.line, t.col, "kstar does not support the ** operator: use pow(x, y)")
+				// x ** y: see pow.go.
+				edits = append(edits, edit{t.start, toks[k+1].end, "//"})
+				fe.pows[posKey{t.line, t.col}] = true
+				k++
+				continue
 			}
 			if t.depth == 0 && t.text == ";" {
 				stmtStart = true
@@ -1217,6 +1227,10 @@ func (fe *frontend) stmt(s syntax.Stmt) {
 			load := fe.expr(cloneTarget(s.LHS))
 			s.Op = syntax.EQ
 			s.RHS = fe.call(builtins.ModFunc, s.OpPos, syntax.End(s.RHS), load, fe.expr(s.RHS))
+		} else if s.Op == syntax.SLASHSLASH_EQ && fe.pows[keyOf(s.OpPos)] { // x **= y
+			load := fe.expr(cloneTarget(s.LHS))
+			s.Op = syntax.EQ
+			s.RHS = fe.call(builtins.PowFunc, s.OpPos, syntax.End(s.RHS), load, fe.expr(s.RHS))
 		} else {
 			s.RHS = fe.expr(s.RHS)
 		}
@@ -1312,6 +1326,9 @@ func (fe *frontend) expr(e syntax.Expr) syntax.Expr {
 			}
 		}
 	case *syntax.BinaryExpr:
+		if x, ok := fe.powChain(e); ok {
+			return fe.expr(x)
+		}
 		e.X = fe.expr(e.X)
 		e.Y = fe.expr(e.Y)
 		if e.Op == syntax.PERCENT {

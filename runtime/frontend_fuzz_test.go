@@ -43,6 +43,7 @@ var fuzzSeeds = []string{
 	"\tif x:\n\t\timport json\n",
 	"lambda: 1\nx = lambda y: y % 2\nd = {1: 2}\n",
 	"n = sum(len(w) for w in ws) + max(\n  x for x in (1, 2)) + f'{g(y for y in z)}'\nprint(*a, sep=s)\n",
+	"y = -x ** 2 * 3 % 4 ** -z ** 2\ny **= 2\nf(*a, **k)\n",
 }
 
 // FuzzParse checks that Parse never panics, and that in what it parses
@@ -55,7 +56,7 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		builtins.ImportFunc: true, builtins.ImportFromFunc: true, builtins.FStringFunc: true,
 		builtins.FormatFunc: true, builtins.ModFunc: true, builtins.GetAttrFunc: true,
-		builtins.GenExpFunc: true, builtins.IterableFunc: true,
+		builtins.GenExpFunc: true, builtins.IterableFunc: true, builtins.PowFunc: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
