@@ -28,15 +28,20 @@ import (
 //     adjacent literals, and escapes Starlark rejects ("\d", "\xe9");
 //   - x is None, x is not None;
 //   - the % operator (and %=) with Python's %-formatting;
-//   - str and bytes methods Starlark lacks (s.encode(), b.decode(),
-//     "{}".format(x), ...; see builtins.PyOnlyMethods);
+//   - the ** operator (and **=), see pow.go;
+//   - generator expressions, evaluated eagerly, see genexp.go;
+//   - for loops over str and bytes;
+//   - keyword arguments after *args;
+//   - str, bytes, list and dict methods Starlark lacks (s.encode(),
+//     b.decode(), "{}".format(x), l.sort(), ...; see builtins.PyOnlyMethods);
 //   - __name__, which is "__main__".
 //
 // It works in two steps that keep positions: a scanner rewrites the text
-// in place (each rewrite keeps the number of characters of every line),
-// recording what it replaced by position; after Starlark has parsed the
-// result, the syntax tree is rewritten into calls of the helpers named in
-// builtins/pynames.go. Constructs kstar does not support (try, class,
+// in place, recording what it replaced by position (each rewrite keeps
+// the number of characters of every line, except the brackets of
+// generator expressions, whose shifts are undone in the syntax tree);
+// after Starlark has parsed the result, the syntax tree is rewritten into
+// calls of the helpers named in builtins/pynames.go. Constructs kstar does not support (try, class,
 // with, raise, ...) are syntax errors that say so.
 func Parse(filename string, src []byte) (*syntax.File, error) {
 	fe := newFrontend(filename)
@@ -1223,14 +1228,10 @@ func (fe *frontend) stmts(list []syntax.Stmt) []syntax.Stmt {
 func (fe *frontend) stmt(s syntax.Stmt) {
 	switch s := s.(type) {
 	case *syntax.AssignStmt:
-		if s.Op == syntax.PERCENT_EQ {
+		if helper := fe.augmentedHelper(s); helper != "" {
 			load := fe.expr(cloneTarget(s.LHS))
 			s.Op = syntax.EQ
-			s.RHS = fe.call(builtins.ModFunc, s.OpPos, syntax.End(s.RHS), load, fe.expr(s.RHS))
-		} else if s.Op == syntax.SLASHSLASH_EQ && fe.pows[keyOf(s.OpPos)] { // x **= y
-			load := fe.expr(cloneTarget(s.LHS))
-			s.Op = syntax.EQ
-			s.RHS = fe.call(builtins.PowFunc, s.OpPos, syntax.End(s.RHS), load, fe.expr(s.RHS))
+			s.RHS = fe.call(helper, s.OpPos, syntax.End(s.RHS), load, fe.expr(s.RHS))
 		} else {
 			s.RHS = fe.expr(s.RHS)
 		}
@@ -1256,8 +1257,20 @@ func (fe *frontend) stmt(s syntax.Stmt) {
 	}
 }
 
+// augmentedHelper names the helper that an augmented assignment the
+// front end implements becomes (x %= y, x **= y), or returns "".
+func (fe *frontend) augmentedHelper(s *syntax.AssignStmt) string {
+	switch {
+	case s.Op == syntax.PERCENT_EQ:
+		return builtins.ModFunc
+	case s.Op == syntax.SLASHSLASH_EQ && fe.pows[keyOf(s.OpPos)]:
+		return builtins.PowFunc
+	}
+	return ""
+}
+
 // cloneTarget copies the top node of an augmented assignment's target,
-// which %= also reads.
+// which %= and **= also read.
 func cloneTarget(e syntax.Expr) syntax.Expr {
 	switch e := e.(type) {
 	case *syntax.Ident:
