@@ -256,6 +256,16 @@ var (
 	CancelledError = class("CancelledError", "builtins", BaseException)
 )
 
+// Python's builtin exception classes are globals, for except clauses and
+// raise.
+func init() {
+	for name, c := range exceptionClasses {
+		if c.Module == "builtins" && c != CancelledError {
+			registerGlobal(name, c)
+		}
+	}
+}
+
 // SystemExit is returned by sys.exit; the runtime turns it into the
 // process exit code instead of a traceback.
 type SystemExit struct{ Code int }

@@ -54,6 +54,9 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 		return nil, explainSetLiteral(restoreErrorPosition(err, fe.inserts))
 	}
 	restorePositions(f, fe.inserts)
+	if f.Stmts, err = fe.lowerTries(f.Stmts); err != nil {
+		return nil, err
+	}
 	fe.nameBound = fe.binds(f, "__name__")
 	f.Stmts = fe.stmts(f.Stmts)
 	syntax.Walk(f, func(n syntax.Node) bool {
@@ -86,6 +89,7 @@ func newFrontend(filename string) *frontend {
 		imports:  map[posKey]*importStmt{},
 		genexps:  map[posKey]bool{},
 		pows:     map[posKey]bool{},
+		exceptAs: map[posKey]bool{},
 	}
 }
 
@@ -104,6 +108,9 @@ type frontend struct {
 	inserts   []insertion            // what the scanner inserted into the text being parsed
 	genexps   map[posKey]bool        // generator expressions by the position of their inserted "["
 	pows      map[posKey]bool        // ** operators the scanner wrote as //, by position
+	exceptAs  map[posKey]bool        // except clauses with "as NAME", by position
+	tries     int                    // try statements rewritten so far, to name their state
+	temps     int                    // temporaries the try rewrite has named
 }
 
 type posKey struct{ line, col int32 }
@@ -429,12 +436,8 @@ func applyEdits(src []byte, edits []edit) []byte {
 // unsupported are the Python keywords of constructs kstar lacks, with the
 // message of the syntax error they cause.
 var unsupported = map[string]string{
-	"try":      "kstar does not support 'try' statements: an exception ends the script with a traceback",
-	"except":   "kstar does not support 'try' statements: an exception ends the script with a traceback",
-	"finally":  "kstar does not support 'try' statements: an exception ends the script with a traceback",
 	"class":    "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
 	"with":     "kstar does not support 'with' statements: call close() when done",
-	"raise":    "kstar does not support 'raise' statements: call fail(\"message\") to stop with an error",
 	"yield":    "kstar does not support generators ('yield'): build and return a list",
 	"global":   "kstar does not support 'global' statements: keep shared state in a dict or list",
 	"nonlocal": "kstar does not support 'nonlocal' statements: keep shared state in a dict or list",
@@ -486,10 +489,34 @@ func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 	edits := fe.genexpEdits(toks)
 	stmtStart := true
 	lambdas := 0
+	var tries []tryClause // the try statements around the current line
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
 		atStart := stmtStart
 		stmtStart = false
+		if lineStart := k == 0 || toks[k-1].kind == tNewline; lineStart && t.kind != tNewline {
+			// A line at or left of a try's indentation ends it, unless it
+			// is one of its clauses.
+			for n := len(tries); n > 0 && t.col <= tries[n-1].col; n-- {
+				if t.col == tries[n-1].col && (t.text == "except" || t.text == "else" || t.text == "finally") {
+					break
+				}
+				tries = tries[:n-1]
+			}
+		}
+		if atStart && t.kind == tName {
+			switch t.text {
+			case "try", "except", "else", "finally", "raise":
+				more, ok, err := fe.tryEdits(toks, k, &tries)
+				if err != nil {
+					return nil, err
+				}
+				if ok {
+					edits = append(edits, more...)
+					continue
+				}
+			}
+		}
 		switch t.kind {
 		case tNewline:
 			stmtStart, lambdas = true, 0

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -44,11 +45,15 @@ var fuzzSeeds = []string{
 	"lambda: 1\nx = lambda y: y % 2\nd = {1: 2}\n",
 	"n = sum(len(w) for w in ws) + max(\n  x for x in (1, 2)) + f'{g(y for y in z)}'\nprint(*a, sep=s)\n",
 	"y = -x ** 2 * 3 % 4 ** -z ** 2\ny **= 2\nf(*a, **k)\n",
+	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
 }
 
 // FuzzParse checks that Parse never panics, and that in what it parses
 // every identifier from the source (not one of the front end's helpers)
 // is where the source has it.
+// tryTemp matches the variables the try rewrite names.
+var tryTemp = regexp.MustCompile(`^__(try|v)\d+$`)
+
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
@@ -57,6 +62,7 @@ func FuzzParse(f *testing.F) {
 		builtins.ImportFunc: true, builtins.ImportFromFunc: true, builtins.FStringFunc: true,
 		builtins.FormatFunc: true, builtins.ModFunc: true, builtins.GetAttrFunc: true,
 		builtins.GenExpFunc: true, builtins.IterableFunc: true, builtins.PowFunc: true,
+		tryMarker: true, raiseMarker: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
@@ -64,9 +70,15 @@ func FuzzParse(f *testing.F) {
 			return
 		}
 		srcLines := lines(src)
+		generated := map[*syntax.Ident]bool{} // the methods of try statements' state
 		syntax.Walk(file, func(n syntax.Node) bool {
+			if dot, ok := n.(*syntax.DotExpr); ok {
+				if x, ok := dot.X.(*syntax.Ident); ok && strings.HasPrefix(x.Name, "__try") {
+					generated[dot.Name] = true
+				}
+			}
 			id, ok := n.(*syntax.Ident)
-			if !ok || helpers[id.Name] {
+			if !ok || helpers[id.Name] || generated[id] || tryTemp.MatchString(id.Name) {
 				return true
 			}
 			line, col := int(id.NamePos.Line), int(id.NamePos.Col)

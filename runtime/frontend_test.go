@@ -335,10 +335,15 @@ func TestFrontEndRewrites(t *testing.T) {
 func TestFrontEndSyntaxErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
 		// unsupported Python
-		{"try:\n    x = 1\nexcept:\n    pass", "t.py:1:1: kstar does not support 'try' statements: an exception ends the script with a traceback"},
+		{"try:\n    x = 1\n", "t.py:1:1: expected 'except' or 'finally' block"},
+		{"try x = 1\n", "t.py:1:1: invalid syntax: want ':' after try"},
+		{"x = 1\nexcept ValueError:\n    pass", "t.py:2:1: invalid syntax: 'except' without a 'try' at the same indentation"},
+		{"try:\n    x = 1\nfinally:\n    pass\nexcept E:\n    pass", "t.py:5:1: invalid syntax: except after else or finally"},
+		{"def f():\n    try:\n        return 1\n    finally:\n        pass", "t.py:3:9: kstar does not support return inside a try that has a finally block"},
+		{"for x in y:\n    try:\n        break\n    finally:\n        pass", "t.py:3:9: kstar does not support break inside a try that has a finally block"},
+		{"try:\n    x = 1\nexcept A, B:\n    pass", "t.py:3:1: invalid syntax: several exception classes must be a tuple: except (A, B):"},
 		{"class A:\n    pass", "t.py:1:1: kstar does not support 'class' definitions: use functions, dicts and namedtuple"},
 		{"with open('f') as f:\n    pass", "t.py:1:1: kstar does not support 'with' statements: call close() when done"},
-		{"def f():\n    raise ValueError('x')", "t.py:2:5: kstar does not support 'raise' statements: call fail(\"message\") to stop with an error"},
 		{"def f():\n    x = yield 1", "t.py:2:9: kstar does not support generators ('yield'): build and return a list"},
 		{"def f():\n    global x", "t.py:2:5: kstar does not support 'global' statements: keep shared state in a dict or list"},
 		{"del d['k']", "t.py:1:1: kstar does not support 'del' statements: use dict.pop(key) or list.pop(index)"},

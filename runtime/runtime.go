@@ -244,6 +244,9 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 		return nil, nil
 	}
 	g := builtins.Globals()
+	for name, fn := range tryHelpers {
+		g[name] = fn
+	}
 	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
 	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
 	if loader != nil {

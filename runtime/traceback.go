@@ -126,8 +126,8 @@ func FormatError(err error) string {
 	b.WriteString("Traceback (most recent call last):\n")
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
-		for _, fr := range evalErr.CallStack {
-			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() {
+		for i, fr := range evalErr.CallStack {
+			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || isGuardFrame(evalErr.CallStack, i) {
 				continue
 			}
 			name := fr.Name
