@@ -74,7 +74,7 @@ var consumerKeyDocs = map[string]string{
 	"check_crcs":                        "False: `kgo.DisableFetchCRCValidation`",
 	"isolation_level":                   "`kgo.FetchIsolationLevel`: 'read_committed' hides aborted transactions and stops at open ones; end_offsets() then reports the last stable offset",
 	"allow_auto_create_topics":          "`kgo.AllowAutoTopicCreation`: subscribing to a missing topic creates it where the broker allows it, as kafka-python's metadata requests do",
-	"partition_assignment_strategy":     "`kgo.Balancers`: RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor (the classes of kafka.coordinator.knownAssignors.*, or their protocol names 'range', 'roundrobin', 'sticky'); members of a group agree with kafka-python members on the protocol",
+	"partition_assignment_strategy":     "`kgo.Balancers`: RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor (the classes of kafka.coordinator.assignors.*, or their protocol names 'range', 'roundrobin', 'sticky'); members of a group agree with kafka-python members on the protocol",
 	"max_poll_records":                  "records per poll(); iteration runs rebalance listeners, commit callbacks and the auto-commit at least every this many records",
 	"max_poll_interval_ms":              "`kgo.RebalanceTimeout`",
 	"session_timeout_ms":                "`kgo.SessionTimeout`",
@@ -335,13 +335,23 @@ type Assignor struct {
 
 // kafka-python's assignors, under their module paths.
 var (
-	RangePartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.range", "RangePartitionAssignor", "range", kgo.RangeBalancer}
+	RangePartitionAssignor = &Assignor{"kafka.coordinator.assignors.range", "RangePartitionAssignor", "range", kgo.RangeBalancer}
 	// RoundRobinPartitionAssignor assigns partitions one by one in turn.
-	RoundRobinPartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.roundrobin", "RoundRobinPartitionAssignor", "roundrobin", kgo.RoundRobinBalancer}
+	RoundRobinPartitionAssignor = &Assignor{"kafka.coordinator.assignors.roundrobin", "RoundRobinPartitionAssignor", "roundrobin", kgo.RoundRobinBalancer}
 	// StickyPartitionAssignor keeps partitions where they were.
-	StickyPartitionAssignor = &Assignor{"kafka.coordinator.knownAssignors.sticky.sticky_assignor", "StickyPartitionAssignor", "sticky", kgo.StickyBalancer}
+	StickyPartitionAssignor = &Assignor{"kafka.coordinator.assignors.sticky.sticky_assignor", "StickyPartitionAssignor", "sticky", kgo.StickyBalancer}
 	knownAssignors          = []*Assignor{RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor}
 )
+
+// Each assignor is importable from its kafka-python module:
+// from kafka.coordinator.assignors.range import RangePartitionAssignor.
+func init() {
+	for _, a := range knownAssignors {
+		registerModule(a.Module, func(env *Env) starlark.Value {
+			return &starlarkstruct.Module{Name: a.Module, Members: starlark.StringDict{a.ClassName: a}}
+		})
+	}
+}
 
 var _ starlark.Callable = (*Assignor)(nil)
 
@@ -390,7 +400,7 @@ func assignorByName(v starlark.Value) *Assignor {
 func isAssignorListValue(v starlark.Value) error {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return fmt.Errorf("want a list of partition knownAssignors, got %s (%s)", PyTypeName(v), Repr(v))
+		return fmt.Errorf("want a list of partition assignors, got %s (%s)", PyTypeName(v), Repr(v))
 	}
 	defer iter.Done()
 	var x starlark.Value

@@ -107,6 +107,34 @@ True
 	})
 }
 
+// Every key KafkaConsumer accepts, passed explicitly with its default
+// value (those a test must set: bootstrap_servers, auto_offset_reset,
+// consumer_timeout_ms, group_id), is accepted and the consumer works.
+func TestConsumerEveryKey(t *testing.T) {
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "allkeys", 0, 2, "v")
+	chosen := map[string]string{
+		"bootstrap_servers":             "[BOOT]",
+		"auto_offset_reset":             "'earliest'",
+		"consumer_timeout_ms":           "2000",
+		"group_id":                      "'allkeys-g'",
+		"partition_assignment_strategy": "['range', 'roundrobin']",
+	}
+	var args []string
+	for _, k := range consumerSpec().Keys {
+		v, ok := chosen[k.Name]
+		if !ok {
+			v = Repr(k.Default)
+		}
+		args = append(args, k.Name+"="+v)
+	}
+	src := "c = KafkaConsumer('allkeys', " + strings.Join(args, ", ") + ")\n" +
+		"print([m.value for m in c], c.config['partition_assignment_strategy'])\n"
+	runConsumerCases(t, boot, []consumerCase{{"all keys", src,
+		"[b'v0', b'v1'] ['range', 'roundrobin']"}})
+}
+
 // ConsumerRecord has kafka-python 2.0.2's fields, repr and tuple
 // behaviour.
 func TestConsumerRecord(t *testing.T) {

@@ -24,10 +24,10 @@ const helpText = `kstar runs Python-looking scripts with kafka-python's API on f
   for msg in KafkaConsumer('test', auto_offset_reset='earliest', consumer_timeout_ms=1000):
       print(msg)
 
-Modules: kafka, kafka.errors, kafka.admin, kafka.structs, json, msgpack, time, sys, os.
+Modules: kafka, kafka.errors, kafka.admin, kafka.structs, json, msgpack, time, sys, os, logging.
 help(obj) describes a type, function or module; dir(obj) lists its attributes.
-The language is Starlark with Python's syntax for imports, f-strings, % and
-"is": no try/except, class or with.`
+The language is Starlark with Python's imports, f-strings, %, **, "is",
+generator expressions and try/except/raise: no class or with.`
 
 func init() {
 	registerGlobal("help", Func("help", help))

@@ -36,6 +36,7 @@ func init() {
 		"round":      pyRound,
 		"divmod":     pyDivmod,
 		"pow":        pyPow,
+		"hash":       pyHash,
 		PowFunc:      pyPow,
 		"sum":        pySum,
 		"chr":        pyChr,
@@ -684,6 +685,39 @@ func pyDivmod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	}
 	div, mod := floatDivmod(xf, yf)
 	return starlark.Tuple{starlark.Float(div), starlark.Float(mod)}, nil
+}
+
+// hash(x) is Starlark's for str and bytes, Python's for int, bool and
+// integral floats (small values hash to themselves, -1 to -2), and the
+// value's own hash for tuples, namedtuples (TopicPartition) and the rest.
+func pyHash(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	x, err := oneArg(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	switch v := x.(type) {
+	case starlark.String, starlark.Bytes:
+		return starlark.Call(thread, starlark.Universe["hash"], args, nil)
+	case starlark.Bool:
+		return starlark.MakeInt(b2i(v)), nil
+	case starlark.Float:
+		if f := float64(v); f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			x = starlark.MakeInt64(int64(f))
+		}
+	}
+	if i, ok := x.(starlark.Int); ok {
+		const modulus = 1<<61 - 1 // CPython's _PyHASH_MODULUS
+		r := new(big.Int).Rem(i.BigInt(), big.NewInt(modulus))
+		if r.Cmp(big.NewInt(-1)) == 0 {
+			r.SetInt64(-2)
+		}
+		return starlark.MakeBigInt(r), nil
+	}
+	h, err := x.Hash()
+	if err != nil {
+		return nil, Errorf(TypeError, "unhashable type: '%s'", PyTypeName(x))
+	}
+	return starlark.MakeUint(uint(h)), nil
 }
 
 // pow(base, exp, mod=None) is Python's: exact for ints (a float for a

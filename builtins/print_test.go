@@ -53,6 +53,7 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 		"list(map(len, ['a', 'bb']))", "list(map(lambda a, b: (a, b), 'ab', [1, 2, 3]))", "map(len)",
 		"list(map(1, [1]))", "list(map(len, 5))", "list(map(ord, ['a', 'ab']))", "map(len, [], x=1)", "next(map(len, []))",
 		"list(filter(None, [0, 1, [], [2]]))", "list(filter(len, ['', 'a']))", "list(filter(1, [1]))",
+		"hash(1)", "hash(-1)", "hash(True)", "hash(2.0)", "hash(1180591620717411303424)", "hash(-1180591620717411303424)", "hash([])", "hash({})",
 		"min([])", "max('')", "min([], default=3)", "max(1, 2, default=0)", "max('ab')", "min(b'ba')",
 		"min([3, 1], key=lambda x: -x)", "sorted('cba')", "sorted(b'ba', reverse=True)", "list(zip('ab', 'cd'))",
 		"list(enumerate(b'a'))", "all('')", "any(b'')", "sorted(set(b'aa'))", "list(reversed('ab'))",

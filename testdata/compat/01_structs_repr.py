@@ -27,3 +27,9 @@ print(om.offset, om.metadata, om == OffsetAndMetadata(9, 'm'))
 print(OffsetAndTimestamp(3, 1000))
 print(OffsetAndTimestamp(offset=4, timestamp=2000).timestamp)
 print(BrokerMetadata(0, '127.0.0.1', 9092, None))
+
+# The assignor classes partition_assignment_strategy takes, from their modules.
+from kafka.coordinator.assignors.range import RangePartitionAssignor
+from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+from kafka.coordinator.assignors.sticky.sticky_assignor import StickyPartitionAssignor
+print(RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor)
