@@ -86,6 +86,28 @@ p.send('secret', b'x')`, "ERROR TopicAuthorizationFailedError: {'secret'}"},
 	})
 }
 
+// The three clients log in with SASL PLAIN and SCRAM-SHA-256: against
+// kfake, and in CI against the real broker's SASL listener
+// (TestProducerSASL covers more mechanisms and ACLs, on kfake only).
+func TestClientsOverSASL(t *testing.T) {
+	t.Parallel()
+	sb := testbroker.SASL(t)
+	login := func(mechanism, user, password string) string {
+		return fmt.Sprintf("security_protocol='SASL_PLAINTEXT', sasl_mechanism='%s', sasl_plain_username='%s', sasl_plain_password='%s'", mechanism, user, password)
+	}
+	plain := login("PLAIN", sb.PlainUser, sb.PlainPassword)
+	scram := login("SCRAM-SHA-256", sb.ScramUser, sb.ScramPassword)
+	src := fmt.Sprintf(`T = '%s'
+admin = KafkaAdminClient(bootstrap_servers=BOOT, %s)
+print(len(admin.describe_cluster()['brokers']) > 0)
+p = KafkaProducer(bootstrap_servers=BOOT, %s)
+print(p.send(T, b'over sasl', partition=0).get(timeout=30).offset)
+c = KafkaConsumer(T, bootstrap_servers=BOOT, auto_offset_reset='earliest', consumer_timeout_ms=3000, %s)
+print([m.value for m in c])
+`, testbroker.UniqueName(t, "sasl"), scram, plain, scram)
+	prodRunCases(t, sb.Bootstrap, []prodCase{{"admin, producer and consumer", src, "True\n0\n[b'over sasl']"}})
+}
+
 func TestProducerSASLOverTLS(t *testing.T) {
 	pki := newTestPKI(t, loopback, nil)
 	boot := pki.broker(t, false, kfake.EnableSASL(), kfake.Superuser("SCRAM-SHA-256", "bob", "bpw"))
