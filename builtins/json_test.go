@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // testFileOptions is the dialect kstar scripts get.
@@ -209,9 +211,7 @@ func TestStarlarkJSONFunctions(t *testing.T) {
 // TestJSONMatchesCPython compares dumps and loads with python3's json
 // module on a corpus of documents and values, when python3 is available.
 func TestJSONMatchesCPython(t *testing.T) {
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not found: cannot compare with CPython's json module")
-	}
+	testenv.Python(t, "json")
 	docs := []string{
 		`{"a": [1, 2.5e-7, -0.0, 1e22, 123456789.125], "b": {"c": null}}`,
 		`[1e308, 5e-324, 0.1, 100.0, 1.7976931348623157e308, 12345678901234567890]`,

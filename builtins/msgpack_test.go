@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // msgpackPackExprs are values whose packing must match msgpack-python's
@@ -90,9 +92,7 @@ var msgpackOptionExprs = []string{
 // TestMsgpackMatchesPython packs and unpacks the same values with kstar and
 // with python3's msgpack (msgpack-python 1.x) and compares the results.
 func TestMsgpackMatchesPython(t *testing.T) {
-	if err := exec.Command("python3", "-c", "import msgpack").Run(); err != nil {
-		t.Skip("python3 with the msgpack package is not available (pip install msgpack): cannot compare with msgpack-python")
-	}
+	testenv.Python(t, "msgpack")
 	var exprs []string
 	for _, e := range msgpackPackExprs {
 		exprs = append(exprs, "msgpack.packb("+e+")", "msgpack.unpackb(msgpack.packb("+e+"), strict_map_key=False)")

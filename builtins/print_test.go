@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // TestBuiltinsMatchCPython compares kstar's Python builtins with CPython's.
@@ -276,10 +278,7 @@ func TestDir(t *testing.T) {
 // compares with kstar's output, hold exactly what CPython prints: the
 // same stdout and the same final exception line.
 func TestPythonGoldenScriptsMatchCPython(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: the CPython comparison needs python3 on PATH")
-	}
+	python := testenv.Python(t)
 	stub := t.TempDir()
 	if err := os.Mkdir(filepath.Join(stub, "kafka"), 0o755); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // pyCase is one expression evaluated by CPython (py) and by kstar
@@ -56,10 +58,7 @@ func evalKstar(expr string) string {
 // process; it skips the test when python3 is missing.
 func evalPython(t *testing.T, cases []pyCase) []string {
 	t.Helper()
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: the CPython comparison needs python3 on PATH")
-	}
+	python := testenv.Python(t)
 	exprs := make([]string, len(cases))
 	for i, c := range cases {
 		exprs[i] = c.py
@@ -172,10 +171,7 @@ func TestRepr(t *testing.T) {
 // assigned in only one of the two Unicode versions (Go's tables and
 // python3's unicodedata) are left out.
 func TestReprUnicodeMatchesCPython(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not found: the CPython comparison needs python3 on PATH")
-	}
+	python := testenv.Python(t)
 	out, err := exec.Command(python, "-c", `
 import unicodedata
 print(' '.join(str(i) for i in range(0x10000) if unicodedata.category(chr(i)) == 'Cn'))
