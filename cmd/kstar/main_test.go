@@ -202,7 +202,15 @@ func TestEmbeddedPortTaken(t *testing.T) {
 	}
 }
 
+// kstar broker serves clients on every broker it prints, and stops cleanly
+// (exit 0) on SIGTERM and on Ctrl-C alike.
 func TestBrokerCommand(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) { testBrokerCommand(t, sig) })
+	}
+}
+
+func testBrokerCommand(t *testing.T, stop syscall.Signal) {
 	// --port 0 lets the broker pick free ports itself (picking them here and
 	// passing them on races with other processes); it prints them.
 	cmd, stdout, _ := startKstar(t, "broker", "--port", "0", "--brokers", "2")
@@ -218,9 +226,9 @@ func TestBrokerCommand(t *testing.T) {
 	}
 	produceAndConsume(t, addrs[0])
 	produceAndConsume(t, addrs[1])
-	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Process.Signal(stop)
 	if status := waitExit(t, cmd); status != 0 {
-		t.Errorf("status after SIGTERM = %d, want 0", status)
+		t.Errorf("status after %v = %d, want 0", stop, status)
 	}
 }
 
