@@ -297,6 +297,34 @@ func (s *ConfigSpec) Table(docs, defaults map[string]string) string {
 	return b.String()
 }
 
+// IgnoredConfigTable renders the README's table of the keys kstar accepts
+// but ignores, for all three clients: the key, which constructors take it,
+// and why kstar does nothing with it.
+func IgnoredConfigTable() string {
+	type row struct{ key, why string }
+	clients := map[row][]string{}
+	var order []row
+	for _, spec := range []*ConfigSpec{producerSpec(), consumerSpec(), adminSpec()} {
+		for _, k := range spec.Keys {
+			if k.Ignored == "" {
+				continue
+			}
+			r := row{k.Name, k.Ignored}
+			if clients[r] == nil {
+				order = append(order, r)
+			}
+			clients[r] = append(clients[r], spec.Client)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return order[i].key < order[j].key })
+	var b strings.Builder
+	b.WriteString("| ignored key | accepted by | why kstar ignores it |\n| --- | --- | --- |\n")
+	for _, r := range order {
+		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.key, strings.Join(clients[r], ", "), strings.ReplaceAll(r.why, "|", "\\|"))
+	}
+	return b.String()
+}
+
 // KeyNames returns the spec's key names, sorted (for REPL completion).
 func (s *ConfigSpec) KeyNames() []string {
 	names := make([]string, len(s.Keys))

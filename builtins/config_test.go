@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// checkConfigDoc checks a docs/*.md page that holds a client's key table
-// as its ConfigTable function renders it: every key says what kstar does
-// with it, and the page's table (from its header row up to
+// checkConfigDoc checks a page (docs/*.md, the README) that holds a key
+// table as its function renders it: every key says what kstar does with
+// it, and the page's table (from its header row up to
 // "<!-- end of table -->") is the current one. KSTAR_UPDATE_DOCS=1
 // rewrites the page's table instead of failing.
 func checkConfigDoc(t *testing.T, file, table string) {
@@ -23,7 +23,8 @@ func checkConfigDoc(t *testing.T, file, table string) {
 		t.Fatal(err)
 	}
 	doc := string(data)
-	start := strings.Index(doc, "| key | default | in kstar |")
+	header, _, _ := strings.Cut(table, "\n")
+	start := strings.Index(doc, header)
 	end := strings.Index(doc, "<!-- end of table -->")
 	if start < 0 || end < start {
 		t.Fatalf("%s has no table followed by <!-- end of table -->", file)
@@ -38,4 +39,9 @@ func checkConfigDoc(t *testing.T, file, table string) {
 		return
 	}
 	t.Errorf("%s is out of date; run with KSTAR_UPDATE_DOCS=1", file)
+}
+
+// The README lists every key that is accepted and ignored, with the reason.
+func TestIgnoredKeysInREADME(t *testing.T) {
+	checkConfigDoc(t, "../README.md", IgnoredConfigTable())
 }
