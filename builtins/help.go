@@ -61,7 +61,7 @@ func HelpText(obj starlark.Value) string {
 		}
 		return sig
 	case *starlark.Builtin:
-		return "built-in function " + obj.Name() + "(...)"
+		return builtinHelpText(obj)
 	case *starlarkstruct.Module:
 		names := make([]string, 0, len(obj.Members))
 		for n := range obj.Members {
@@ -71,8 +71,13 @@ func HelpText(obj starlark.Value) string {
 		var lines []string
 		for _, n := range names {
 			line := "  " + n
-			if d, ok := obj.Members[n].(Documented); ok {
-				line += ": " + firstLine(d.Doc())
+			switch m := obj.Members[n].(type) {
+			case Documented:
+				line += ": " + firstLine(m.Doc())
+			case *starlark.Builtin:
+				if h, ok := builtinHelps[builtinHelpKey(m)]; ok {
+					line += ": " + h.doc
+				}
 			}
 			lines = append(lines, line)
 		}

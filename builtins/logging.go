@@ -159,7 +159,7 @@ func (l *Logger) Attr(name string) (starlark.Value, error) {
 	if m, ok := loggerMethods[name]; ok {
 		return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return m(l, thread, b, args, kwargs)
-		}), nil
+		}).BindReceiver(l), nil
 	}
 	return nil, nil
 }
