@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
@@ -26,7 +28,13 @@ type replTerm struct {
 
 func startREPL(t *testing.T, env ...string) *replTerm {
 	t.Helper()
-	cmd := exec.Command(kstarBin)
+	return startREPLArgs(t, nil, env...)
+}
+
+// startREPLArgs starts the REPL with command-line flags (--embedded, ...).
+func startREPLArgs(t *testing.T, args []string, env ...string) *replTerm {
+	t.Helper()
+	cmd := exec.Command(kstarBin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 200})
 	if err != nil {
@@ -240,4 +248,166 @@ func TestREPLConfigKeyCompletion(t *testing.T) {
 	r.send("5)\r")
 	r.line("p.config['linger_ms']")
 	r.expect("5\n>>> ")
+}
+
+// TestREPLInterruptSleep stops a blocking builtin with Ctrl-C: the
+// statement ends with KeyboardInterrupt at once (not after 100 s) and the
+// session, with its globals, goes on.
+func TestREPLInterruptSleep(t *testing.T) {
+	r := startREPL(t, "HOME="+t.TempDir())
+	r.line("import time")
+	r.line("kept = 41")
+	r.line("print('sleep' + 'ing'); time.sleep(100)")
+	r.expect("sleeping\n")
+	start := time.Now()
+	r.send("\x03")
+	r.expect("KeyboardInterrupt")
+	r.expect(">>> ")
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("prompt came back %v after Ctrl-C", d)
+	}
+	r.line("kept + 1")
+	r.expect("42\n>>> ")
+}
+
+// TestREPLBanner checks the first lines a person sees: the version, where
+// clients connect by default, whether an embedded broker runs, and how to
+// get help.
+func TestREPLBanner(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  string
+		want string // regexp for the banner's second line
+	}{
+		{"default", nil, "", `^bootstrap servers: localhost:9092\n`},
+		{"env", nil, "broker1:9093,broker2:9093", `^bootstrap servers: broker1:9093,broker2:9093\n`},
+		{"flag", []string{"--bootstrap-servers", "flaghost:9092"}, "envhost:9092", `^bootstrap servers: flaghost:9092\n`},
+		{"embedded", []string{"--embedded", "--embedded-port", "0"}, "", `^bootstrap servers: 127\.0\.0\.1:\d+, embedded broker running\n`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := startREPLArgs(t, tc.args, "HOME="+t.TempDir(), "KSTAR_BOOTSTRAP_SERVERS="+tc.env)
+			banner, _, _ := strings.Cut(screenText(r.out.String()), ">>> ")
+			first, rest, _ := strings.Cut(banner, "\n")
+			if want := "kstar " + Version + ":"; !strings.HasPrefix(first, want) {
+				t.Errorf("first banner line %q, want it to start with %q", first, want)
+			}
+			if !regexp.MustCompile(tc.want).MatchString(rest) {
+				t.Errorf("banner after the first line:\n%s\nwant match %q", rest, tc.want)
+			}
+			if !strings.Contains(rest, "help()") || !strings.Contains(rest, "Ctrl-D") {
+				t.Errorf("banner %q does not say how to get help and exit", banner)
+			}
+		})
+	}
+}
+
+// TestREPLHelpAndDir types help() and dir(...) at the prompt, as a person
+// exploring the API would.
+func TestREPLHelpAndDir(t *testing.T) {
+	r := startREPL(t, "HOME="+t.TempDir())
+	r.line("help()")
+	r.expect("from kafka import KafkaProducer")
+	r.expect("Modules: kafka")
+	r.expect("help(obj)")
+	r.expect(">>> ")
+	r.line("'encode' in dir('')")
+	r.expect("True\n>>> ")
+	r.line("dir('')")
+	r.expect("'encode'")
+	r.expect(">>> ")
+	r.line("import json")
+	r.line("dir(json)")
+	r.expect("'dumps'")
+	r.expect(">>> ")
+	r.line("help(json)")
+	r.expect("json")
+	r.expect("dumps")
+	r.expect("loads")
+	r.expect(">>> ")
+}
+
+// TestREPLHistoryFile keeps history in $KSTAR_HISTORY instead of
+// ~/.kstar_history, and the next session recalls it with the up arrow.
+func TestREPLHistoryFile(t *testing.T) {
+	home := t.TempDir()
+	history := filepath.Join(t.TempDir(), "kstar-history")
+	r := startREPL(t, "HOME="+home, "KSTAR_HISTORY="+history)
+	r.line("remembered = 'from ' + 'history'")
+	r.expect(">>> ")
+	r.line("1 + 2")
+	r.expect("3\n>>> ")
+	r.send("\x04")
+	if status := waitExit(t, r.cmd); status != 0 {
+		t.Errorf("exit status %d after Ctrl-D, want 0", status)
+	}
+	data, err := os.ReadFile(history)
+	if err != nil || !strings.Contains(string(data), "remembered = 'from ' + 'history'") {
+		t.Fatalf("history file %s: %q, %v", history, data, err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".kstar_history")); !os.IsNotExist(err) {
+		t.Errorf("~/.kstar_history written although KSTAR_HISTORY is set: %v", err)
+	}
+
+	r2 := startREPL(t, "HOME="+home, "KSTAR_HISTORY="+history)
+	r2.send("\x1b[A\x1b[A") // up twice: the assignment
+	r2.send("\r")
+	r2.expect(">>> ")
+	r2.line("remembered")
+	r2.expect("'from history'\n>>> ")
+}
+
+// TestREPLConsumerConfigKeyCompletion completes a config key inside
+// KafkaConsumer(, as for KafkaProducer(.
+func TestREPLConsumerConfigKeyCompletion(t *testing.T) {
+	r := startREPL(t, "HOME="+t.TempDir(), "KSTAR_BOOTSTRAP_SERVERS="+testbroker.Bootstrap(t))
+	r.line("from kafka import KafkaConsumer")
+	r.send("c = KafkaConsumer(auto_offset_r\t")
+	r.send("'earliest')\r")
+	r.expect(">>> ")
+	r.line("c.config['auto_offset_reset']")
+	r.expect("'earliest'\n>>> ")
+}
+
+// TestREPLExitFlushesProducer: Ctrl-D closes the session's producers, so a
+// record still lingering (linger_ms=60000) reaches the broker, promptly,
+// before kstar exits. The broker is the test's own, not --embedded: an
+// embedded broker would stop with the REPL before the test could read it.
+func TestREPLExitFlushesProducer(t *testing.T) {
+	addr := testbroker.Bootstrap(t)
+	topic := testbroker.UniqueName(t, "repl-flush")
+	r := startREPLArgs(t, []string{"--bootstrap-servers", addr}, "HOME="+t.TempDir(), "KSTAR_BOOTSTRAP_SERVERS=")
+	r.line("from kafka import KafkaProducer")
+	r.line("p = KafkaProducer(linger_ms=60000)")
+	r.expect(">>> ")
+	r.line("f = p.send('" + topic + "', b'x')")
+	r.expect(">>> ")
+	r.line("f.is_done")
+	r.expect("False\n>>> ")
+	start := time.Now()
+	r.send("\x04")
+	if status := waitExit(t, r.cmd); status != 0 {
+		t.Errorf("exit status %d after Ctrl-D, want 0", status)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Ctrl-D took %v to flush and exit", d)
+	}
+
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(addr, ",")...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	fetches := cl.PollRecords(ctx, 10)
+	if fetches.NumRecords() == 0 && ctx.Err() != nil {
+		t.Fatalf("no record in %s 10s after Ctrl-D: the lingering send was lost", topic)
+	}
+	if errs := fetches.Errors(); len(errs) > 0 {
+		t.Fatalf("reading %s: %v", topic, errs)
+	}
+	if recs := fetches.Records(); len(recs) != 1 || string(recs[0].Value) != "x" {
+		t.Fatalf("records in %s after Ctrl-D: %v, want one with value x", topic, recs)
+	}
 }
