@@ -28,6 +28,12 @@ const replCloseTimeout = 10 * time.Second
 // after closing the session's clients.
 func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, bootstrap string, embedded bool) int {
 	session := rt.NewSession([]string{""})
+	// SIGINT is caught for the whole session, not only while a statement
+	// runs: a Ctrl-C that lands between two statements must not end the
+	// REPL (at the prompt readline reads Ctrl-C as a key instead).
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
 	rl, err := readline.NewEx(&readline.Config{
 		Prompt:          ">>> ",
 		HistoryFile:     historyFile(),
@@ -85,18 +91,20 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		execInterruptible(session, src, stderr)
+		execInterruptible(session, src, sigs, stderr)
 	}
 }
 
-// execInterruptible runs one chunk; Ctrl-C (SIGINT) while it runs cancels
-// it with KeyboardInterrupt and the prompt comes back.
-func execInterruptible(session *runtime.Session, src string, stderr io.Writer) {
+// execInterruptible runs one chunk; Ctrl-C (SIGINT on sigs) while it
+// runs cancels it with KeyboardInterrupt and the prompt comes back. A
+// Ctrl-C from before it started is dropped.
+func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Signal, stderr io.Writer) {
+	select {
+	case <-sigs:
+	default:
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
 	go func() {
 		select {
 		case <-sigs:
