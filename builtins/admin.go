@@ -23,9 +23,10 @@ import (
 // kafka.admin.KafkaAdminClient): KafkaAdminClient(**configs) connects an
 // admin client.
 var KafkaAdminClientClass = &clientClass{
-	name:   "KafkaAdminClient",
-	pyPath: "kafka.admin.client.KafkaAdminClient",
-	keys:   adminKeyNames,
+	name:    "KafkaAdminClient",
+	pyPath:  "kafka.admin.client.KafkaAdminClient",
+	keys:    adminKeyNames,
+	methods: func() []string { return adminMethods.names() },
 	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaAdminClient(thread, kwargs)
 	},

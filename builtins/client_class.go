@@ -1,6 +1,10 @@
 package builtins
 
-import "go.starlark.net/starlark"
+import (
+	"slices"
+
+	"go.starlark.net/starlark"
+)
 
 // clientClass is a kafka-python client class (KafkaProducer,
 // KafkaConsumer, KafkaAdminClient): calling it builds a client. It prints
@@ -13,6 +17,9 @@ type clientClass struct {
 	doc    string // what help() prints: the signature, then a description
 	// keys lists the constructor's config keys, sorted.
 	keys func() []string
+	// methods lists the instances' method names, which the class offers
+	// unbound: KafkaProducer.send(p, 'topic', b'v'), help(KafkaProducer.send).
+	methods func() []string
 	// positional is whether the constructor takes positional arguments
 	// (KafkaConsumer's topics); the others take configs as keywords only.
 	positional bool
@@ -22,6 +29,7 @@ type clientClass struct {
 
 var (
 	_ starlark.Callable = (*clientClass)(nil)
+	_ starlark.HasAttrs = (*clientClass)(nil)
 	_ Documented        = (*clientClass)(nil)
 )
 
@@ -31,6 +39,38 @@ func (c *clientClass) Freeze()               {}
 func (c *clientClass) Truth() starlark.Bool  { return true }
 func (c *clientClass) Hash() (uint32, error) { return starlark.String(c.name).Hash() }
 func (c *clientClass) Name() string          { return c.name }
+
+// Attr returns an unbound method, which takes the instance first, as a
+// Python class's function attribute does.
+func (c *clientClass) Attr(name string) (starlark.Value, error) {
+	if name == "__name__" {
+		return starlark.String(c.name), nil
+	}
+	if !slices.Contains(c.methods(), name) {
+		return nil, Errorf(AttributeError, "type object '%s' has no attribute '%s'", c.name, name)
+	}
+	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(args) == 0 {
+			return nil, Errorf(TypeError, "%s.%s() missing 1 required positional argument: 'self'", c.name, name)
+		}
+		self, ok := args[0].(starlark.HasAttrs)
+		if !ok || args[0].Type() != c.name {
+			return nil, Errorf(TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, c.name, PyTypeName(args[0]))
+		}
+		method, err := self.Attr(name)
+		if err != nil {
+			return nil, err
+		}
+		return starlark.Call(thread, method, args[1:], kwargs)
+	}).BindReceiver(c), nil
+}
+
+// AttrNames lists the methods.
+func (c *clientClass) AttrNames() []string {
+	names := append([]string{"__name__"}, c.methods()...)
+	slices.Sort(names)
+	return names
+}
 
 // ConfigKeyNames lists the constructor's config keys (REPL completion).
 func (c *clientClass) ConfigKeyNames() []string { return c.keys() }

@@ -23,6 +23,7 @@ var KafkaConsumerClass = &clientClass{
 	name:       "KafkaConsumer",
 	pyPath:     "kafka.consumer.group.KafkaConsumer",
 	keys:       func() []string { return consumerSpec().KeyNames() },
+	methods:    func() []string { return consumerMethods.names() },
 	positional: true,
 	construct: func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaConsumer(thread, args, kwargs)

@@ -228,6 +228,9 @@ var builtinHelps = map[string]builtinHelp{
 func builtinHelpKey(b *starlark.Builtin) string {
 	name := b.Name()
 	if recv := b.Receiver(); recv != nil {
+		if c, ok := recv.(*clientClass); ok { // an unbound method: KafkaProducer.send
+			return c.name + "." + name
+		}
 		return PyTypeName(recv) + "." + name
 	}
 	if v, ok := globals[name]; ok && v == starlark.Value(b) {
@@ -278,6 +281,10 @@ func builtinHelpText(b *starlark.Builtin) string {
 		suffix = " method of " + PyTypeName(recv) + " instance"
 	}
 	h, ok := builtinHelps[builtinHelpKey(b)]
+	if _, unbound := b.Receiver().(*clientClass); unbound && ok {
+		// Python shows a class's function with self first.
+		return b.Name() + "(" + strings.TrimSuffix("self, "+h.params, ", ") + ")\n    " + h.doc
+	}
 	if !ok {
 		kind := "built-in function"
 		if suffix != "" {

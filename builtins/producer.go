@@ -27,6 +27,13 @@ var KafkaProducerClass = &clientClass{
 	name:   "KafkaProducer",
 	pyPath: "kafka.producer.kafka.KafkaProducer",
 	keys:   func() []string { return producerSpec().KeyNames() },
+	methods: func() []string {
+		var names []string
+		for n := range producerMethods(nil) {
+			names = append(names, n)
+		}
+		return names
+	},
 	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaProducer(thread, kwargs)
 	},
@@ -347,19 +354,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 		return nil, err
 	}
 	p.methods = map[string]*starlark.Builtin{}
-	for name, fn := range map[string]BuiltinFunc{
-		"send":                        p.send,
-		"flush":                       p.flushMethod,
-		"close":                       p.closeMethod,
-		"partitions_for":              p.partitionsFor,
-		"metrics":                     p.metricsMethod,
-		"bootstrap_connected":         p.bootstrapConnected,
-		"init_transactions":           p.initTransactions,
-		"begin_transaction":           p.beginTransaction,
-		"commit_transaction":          p.commitTransaction,
-		"abort_transaction":           p.abortTransaction,
-		"send_offsets_to_transaction": p.sendOffsetsToTransaction,
-	} {
+	for name, fn := range producerMethods(p) {
 		p.methods[name] = starlark.NewBuiltin(name, Guard(fn)).BindReceiver(p)
 	}
 	p.sendMethod = p.methods["send"]
@@ -399,6 +394,24 @@ func (p *KafkaProducer) Type() string          { return "KafkaProducer" }
 func (p *KafkaProducer) Freeze()               {}
 func (p *KafkaProducer) Truth() starlark.Bool  { return true }
 func (p *KafkaProducer) Hash() (uint32, error) { return hashPointer(p), nil }
+
+// producerMethods are p's methods by their Python names (p may be nil
+// when only the names are wanted).
+func producerMethods(p *KafkaProducer) map[string]BuiltinFunc {
+	return map[string]BuiltinFunc{
+		"send":                        p.send,
+		"flush":                       p.flushMethod,
+		"close":                       p.closeMethod,
+		"partitions_for":              p.partitionsFor,
+		"metrics":                     p.metricsMethod,
+		"bootstrap_connected":         p.bootstrapConnected,
+		"init_transactions":           p.initTransactions,
+		"begin_transaction":           p.beginTransaction,
+		"commit_transaction":          p.commitTransaction,
+		"abort_transaction":           p.abortTransaction,
+		"send_offsets_to_transaction": p.sendOffsetsToTransaction,
+	}
+}
 
 // Attr returns a method or the config dict.
 func (p *KafkaProducer) Attr(name string) (starlark.Value, error) {
