@@ -588,6 +588,12 @@ func (c *KafkaConsumer) refreshDirect(thread *starlark.Thread, force bool) error
 	if !force && time.Now().Before(c.nextMeta) {
 		return nil
 	}
+	if c.pattern == nil && len(c.subTopics) == 0 {
+		// Subscribed to no topic at all (a pattern that none of the allowed
+		// topics matches): a Metadata request for no topics would list every
+		// topic of the cluster, allowed or not.
+		return nil
+	}
 	var topics []string
 	if c.pattern == nil {
 		topics = c.subTopics

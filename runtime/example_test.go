@@ -203,3 +203,47 @@ def spin():
 	// spin: RuntimeError: Starlark computation cancelled: too many steps
 	// route: TopicAuthorizationFailedError: route() returned a record for topic 'elsewhere', which is not allowed here (allowed: clean, quarantine)
 }
+
+// Passing configuration to a script through its environment: os.getenv
+// and os.environ see the host's variables and nothing of the process
+// environment, so a script reads its settings as it would under
+// kafka-python, without seeing the host's secrets.
+func ExampleWithEnviron() {
+	config := map[string]string{"OUTPUT_TOPIC": "payments-large", "MIN_AMOUNT": "100"}
+	rt := runtime.New(runtime.WithEnviron(func() map[string]string { return config }))
+	script, err := rt.Load(context.Background(), "route.star", []byte(`
+import os
+
+OUTPUT_TOPIC = os.environ["OUTPUT_TOPIC"]
+MIN_AMOUNT = int(os.getenv("MIN_AMOUNT", "0"))
+CURRENCY = os.getenv("CURRENCY", "EUR")   # not set: the default
+print("settings:", sorted(os.environ.keys()), "HOME" in os.environ)
+
+def process(record):
+    if int(record.value) < MIN_AMOUNT:
+        return None
+    return record._replace(topic=OUTPUT_TOPIC, headers=[("currency", CURRENCY)])
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	for _, amount := range []string{"20", "250"} {
+		out, err := script.Process(context.Background(), "process", &kgo.Record{Topic: "payments", Value: []byte(amount)})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for _, r := range out {
+			fmt.Printf("%s -> %s (%s=%s)\n", r.Value, r.Topic, r.Headers[0].Key, r.Headers[0].Value)
+		}
+		if len(out) == 0 {
+			fmt.Printf("%s dropped\n", amount)
+		}
+	}
+	// Output:
+	// settings: ['MIN_AMOUNT', 'OUTPUT_TOPIC'] False
+	// 20 dropped
+	// 250 -> payments-large (currency=EUR)
+}
