@@ -603,11 +603,12 @@ func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certifica
 			return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: PKCS#8-encrypted keys are not supported; decrypt the key or use a legacy PEM-encrypted key")
 		}
 		//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
-		if x509.IsEncryptedPEMBlock(b) { //nolint:staticcheck
+		if x509.IsEncryptedPEMBlock(b) {
 			if password == "" {
 				return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: the key is encrypted; set ssl_password")
 			}
-			der, err := x509.DecryptPEMBlock(b, []byte(password)) //nolint:staticcheck
+			//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
+			der, err := x509.DecryptPEMBlock(b, []byte(password))
 			if err != nil {
 				return tls.Certificate{}, Errorf(KafkaConfigurationError, "ssl_password: cannot decrypt the key: %v", err)
 			}

@@ -192,7 +192,7 @@ func pyType(t string) string {
 // pyLiteral renders a value that Starlark printed (a dict key) as Python
 // prints it; what is not a literal stays as it is.
 func pyLiteral(text string) string {
-	e, err := syntax.ParseExpr("", text, 0)
+	e, err := fileOptions.ParseExpr("", text, 0)
 	if err != nil {
 		return text
 	}
