@@ -124,6 +124,11 @@ func FormatError(err error) string {
 	}
 
 	b.WriteString("Traceback (most recent call last):\n")
+	var raised *raisedAt
+	if errors.As(err, &raised) {
+		fmt.Fprintf(&b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
+		quote(&b, raised.pos)
+	}
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
 		for i, fr := range evalErr.CallStack {
@@ -406,12 +411,32 @@ var undefinedRE = regexp.MustCompile(`^undefined: (\S+)(?: \(did you mean (\S+)\
 // resolveMessage renders an error of Starlark's resolver as CPython's:
 // undefined names are NameErrors, the rest SyntaxErrors.
 func resolveMessage(msg string) string {
-	if m := undefinedRE.FindStringSubmatch(msg); m != nil {
-		s := fmt.Sprintf("NameError: name '%s' is not defined", m[1])
-		if m[2] != "" {
-			s += fmt.Sprintf(". Did you mean: '%s'?", m[2])
-		}
-		return s
+	if s, ok := nameErrorMessage(msg); ok {
+		return "NameError: " + s
 	}
 	return "SyntaxError: " + msg
 }
+
+// nameErrorMessage is CPython's NameError message for a resolver error
+// that reports an undefined name, and whether msg is one.
+func nameErrorMessage(msg string) (string, bool) {
+	m := undefinedRE.FindStringSubmatch(msg)
+	if m == nil {
+		return "", false
+	}
+	s := fmt.Sprintf("name '%s' is not defined", m[1])
+	if m[2] != "" {
+		s += fmt.Sprintf(". Did you mean: '%s'?", m[2])
+	}
+	return s, true
+}
+
+// raisedAt is an exception raised by the top-level statement at pos, with
+// no call below it.
+type raisedAt struct {
+	exc *builtins.Exception
+	pos syntax.Position
+}
+
+func (e *raisedAt) Error() string { return e.exc.Error() }
+func (e *raisedAt) Unwrap() error { return e.exc }
