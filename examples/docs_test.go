@@ -4,8 +4,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/version"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -94,4 +97,33 @@ func exampleBodies(t *testing.T, file string) []string {
 		bodies = append(bodies, strings.Join(lines, "\n"))
 	}
 	return bodies
+}
+
+// TestGoVersion checks that go.mod asks for the Go release kstar really
+// needs, the newest one its dependencies' go.mod files require (asking for
+// a later patch release makes Go toolchains that build kstar refuse it or
+// download another), and that the README names it.
+func TestGoVersion(t *testing.T) {
+	directive := regexp.MustCompile(`(?m)^go (\S+)$`).FindStringSubmatch(readFile(t, "../go.mod"))
+	if directive == nil {
+		t.Fatal("go.mod has no go directive")
+	}
+	cmd := exec.Command("go", "list", "-m", "-f", "{{if not .Main}}{{.GoVersion}} {{.Path}}{{end}}", "all")
+	cmd.Dir = ".."
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list -m all: %v", err)
+	}
+	need, neededBy := "go1", "nothing"
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if v, path, ok := strings.Cut(line, " "); ok && version.Compare("go"+v, need) > 0 {
+			need, neededBy = "go"+v, path
+		}
+	}
+	if "go"+directive[1] != need {
+		t.Errorf("go.mod says go %s; the dependencies need %s (%s)", directive[1], need, neededBy)
+	}
+	if want := "With Go " + strings.TrimPrefix(version.Lang(need), "go") + " or newer"; !strings.Contains(readFile(t, "../README.md"), want) {
+		t.Errorf("README.md does not say %q", want)
+	}
 }
