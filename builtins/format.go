@@ -44,11 +44,12 @@ func formatField(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &conversion, &spec); err != nil {
 		return nil, err
 	}
-	v, err := Convert(v, conversion)
+	m := NewMeter(thread)
+	v, err := convertWith(m, v, conversion)
 	if err != nil {
 		return nil, err
 	}
-	s, err := Format(v, spec)
+	s, err := formatWith(m, v, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,7 @@ func pyFormat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if !ok {
 		return nil, Errorf(TypeError, "format() argument 2 must be str, not %s", PyTypeName(spec))
 	}
-	s, err := Format(v, string(str))
+	s, err := formatWith(NewMeter(thread), v, string(str))
 	if err != nil {
 		return nil, err
 	}
@@ -76,23 +77,41 @@ func pyFormat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 // Convert applies a replacement field's conversion: "" keeps v, "r"
 // is repr(v), "s" str(v), "a" ascii(v).
 func Convert(v starlark.Value, conversion string) (starlark.Value, error) {
+	return convertWith(nil, v, conversion)
+}
+
+// convertWith is Convert, bounded by m as ReprOf is.
+func convertWith(m *Meter, v starlark.Value, conversion string) (starlark.Value, error) {
+	var s string
+	var err error
 	switch conversion {
 	case "":
 		return v, nil
 	case "r":
-		return starlark.String(Repr(v)), nil
+		s, err = reprWith(m, v)
 	case "s":
-		return starlark.String(Str(v)), nil
+		s, err = strWith(m, v)
 	case "a":
-		return starlark.String(ASCII(Repr(v))), nil
+		s, err = reprWith(m, v)
+		s = ASCII(s)
+	default:
+		return nil, Errorf(ValueError, "Unknown conversion specifier %s", conversion)
 	}
-	return nil, Errorf(ValueError, "Unknown conversion specifier %s", conversion)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.String(s), nil
 }
 
 // Format is Python's format(v, spec): the format-spec mini-language for
 // int, bool, float and str, and str(v) for other values when spec is
 // empty (a TypeError otherwise, as object.__format__ raises).
 func Format(v starlark.Value, spec string) (string, error) {
+	return formatWith(nil, v, spec)
+}
+
+// formatWith is Format, bounded by m as ReprOf is.
+func formatWith(m *Meter, v starlark.Value, spec string) (string, error) {
 	switch x := v.(type) {
 	case starlark.String:
 		if spec == "" {
@@ -118,7 +137,7 @@ func Format(v starlark.Value, spec string) (string, error) {
 	if spec != "" {
 		return "", Errorf(TypeError, "unsupported format string passed to %s.__format__", PyTypeName(v))
 	}
-	return Str(v), nil
+	return strWith(m, v)
 }
 
 // formatSpec is a parsed standard format specifier:

@@ -211,7 +211,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 				arg = d // Python: a single non-empty mapping is used for %(key)s
 			}
 		}
-		formatted, err := percentFormat(text, arg, false)
+		formatted, err := percentFormat(NewMeter(thread), text, arg, false)
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +224,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 		if err != nil {
 			return nil, err
 		}
-		if line, err = percentFormat(st.format, record, false); err != nil {
+		if line, err = percentFormat(nil, st.format, record, false); err != nil {
 			return nil, err
 		}
 	} else if level >= logWarning {

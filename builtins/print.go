@@ -417,11 +417,16 @@ func pyPrint(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		}
 	}
 	var buf strings.Builder
+	m := NewMeter(thread)
 	for i, a := range args {
 		if i > 0 {
 			buf.WriteString(sep)
 		}
-		buf.WriteString(Str(a))
+		s, err := strWith(m, a)
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString(s)
 	}
 	buf.WriteString(end)
 	return starlark.None, writeText(thread, file, buf.String())
@@ -458,7 +463,11 @@ func pyRepr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if err != nil {
 		return nil, err
 	}
-	return starlark.String(Repr(x)), nil
+	s, err := ReprOf(thread, x)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.String(s), nil
 }
 
 // ascii(x) is repr(x) with non-ASCII characters escaped.
@@ -467,7 +476,11 @@ func pyASCII(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if err != nil {
 		return nil, err
 	}
-	return starlark.String(ASCII(Repr(x))), nil
+	s, err := ReprOf(thread, x)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.String(ASCII(s)), nil
 }
 
 // ASCII escapes the non-ASCII characters of s as Python's ascii() does

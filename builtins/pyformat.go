@@ -25,20 +25,23 @@ func mod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &y); err != nil {
 		return nil, err
 	}
-	return Mod(x, y)
+	return modWith(NewMeter(thread), x, y)
 }
 
 // Mod is Python's x % y.
-func Mod(x, y starlark.Value) (starlark.Value, error) {
+func Mod(x, y starlark.Value) (starlark.Value, error) { return modWith(nil, x, y) }
+
+// modWith is Mod, with %-formatting bounded by m as ReprOf is.
+func modWith(m *Meter, x, y starlark.Value) (starlark.Value, error) {
 	switch x := x.(type) {
 	case starlark.String:
-		s, err := percentFormat(string(x), y, false)
+		s, err := percentFormat(m, string(x), y, false)
 		if err != nil {
 			return nil, err
 		}
 		return starlark.String(s), nil
 	case starlark.Bytes:
-		s, err := percentFormat(string(x), y, true)
+		s, err := percentFormat(m, string(x), y, true)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +141,7 @@ type percentConv struct {
 
 // percentFormat formats fmt % y; isBytes selects bytes semantics (fmt
 // and the result are bytes, %s takes bytes).
-func percentFormat(format string, y starlark.Value, isBytes bool) (string, error) {
+func percentFormat(m *Meter, format string, y starlark.Value, isBytes bool) (string, error) {
 	args := newPercentArgs(y, isBytes)
 	var out strings.Builder
 	src := format // syntax characters are ASCII: scan bytes
@@ -272,7 +275,7 @@ func percentFormat(format string, y starlark.Value, isBytes bool) (string, error
 		if err != nil {
 			return "", err
 		}
-		s, numeric, err := convertPercent(&c, v, isBytes, index)
+		s, numeric, err := convertPercent(m, &c, v, isBytes, index)
 		if err != nil {
 			return "", err
 		}
@@ -323,15 +326,17 @@ func starArg(v starlark.Value) (int, error) {
 // convertPercent renders one argument; numeric reports whether the
 // conversion is numeric (sign and zero-padding rules apply). For a
 // bytes format the result holds raw bytes.
-func convertPercent(c *percentConv, v starlark.Value, isBytes bool, index int) (string, bool, error) {
+func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, index int) (string, bool, error) {
 	switch c.ch {
 	case 's', 'r', 'a', 'b':
 		var s string
+		var err error
 		switch {
 		case c.ch == 'a' || (isBytes && c.ch == 'r'):
-			s = ASCII(Repr(v))
+			s, err = reprWith(m, v)
+			s = ASCII(s)
 		case c.ch == 'r':
-			s = Repr(v)
+			s, err = reprWith(m, v)
 		case isBytes:
 			bv, ok := v.(starlark.Bytes)
 			if !ok {
@@ -341,7 +346,10 @@ func convertPercent(c *percentConv, v starlark.Value, isBytes bool, index int) (
 		case c.ch == 'b':
 			return "", false, unsupportedChar(c.ch, index)
 		default:
-			s = Str(v)
+			s, err = strWith(m, v)
+		}
+		if err != nil {
+			return "", false, err
 		}
 		if c.prec >= 0 {
 			if isBytes {

@@ -20,9 +20,11 @@ type PyReprer interface {
 // Repr renders v as CPython's repr() would: 'single quoted' strings,
 // b'..' bytes, {'a': 1} dicts, (1,) tuples, True/False/None, floats in
 // Python's shortest form. kstar's own types render their kafka-python repr.
+// Containers nested deeper than CPython can render show as "...".
 func Repr(v starlark.Value) string {
 	var b strings.Builder
-	writeRepr(&b, v, nil)
+	w := reprWriter{b: &b}
+	w.write(v)
 	return b.String()
 }
 
@@ -38,20 +40,87 @@ func Str(v starlark.Value) string {
 	return Repr(v)
 }
 
-// writeRepr appends the repr of v; path guards against cycles ([...] as
-// CPython prints a list that contains itself).
-func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
-	for _, p := range path {
-		if isContainer(v) && p == v {
-			switch v.(type) {
-			case *starlark.Dict:
-				b.WriteString("{...}")
-			default:
-				b.WriteString("[...]")
+// ReprOf is Repr for a script's repr() on thread: it stops as soon as the
+// execution must (see Limiter: a call timeout, a cancellation, the step
+// budget, the memory limit), and a value nested deeper than CPython can
+// render raises RecursionError, as CPython does.
+func ReprOf(thread *starlark.Thread, v starlark.Value) (string, error) {
+	return reprWith(NewMeter(thread), v)
+}
+
+// StrOf is Str for a script's str() on thread, bounded as ReprOf is.
+func StrOf(thread *starlark.Thread, v starlark.Value) (string, error) {
+	return strWith(NewMeter(thread), v)
+}
+
+func reprWith(m *Meter, v starlark.Value) (string, error) {
+	var b strings.Builder
+	w := reprWriter{b: &b, meter: m, strict: true}
+	w.write(v)
+	if w.err != nil {
+		return "", w.err
+	}
+	return b.String(), nil
+}
+
+func strWith(m *Meter, v starlark.Value) (string, error) {
+	switch v := v.(type) {
+	case starlark.String:
+		return string(v), nil
+	case *Exception:
+		return v.String(), nil
+	}
+	return reprWith(m, v)
+}
+
+// maxReprDepth is how deeply containers may nest in a repr: CPython's
+// default recursion limit, which its repr of nested lists also hits.
+const maxReprDepth = 1000
+
+// reprWriter writes reprs. path holds the containers being written, to
+// show a list that contains itself as [...] as CPython does.
+type reprWriter struct {
+	b      *strings.Builder
+	path   []starlark.Value
+	meter  *Meter
+	strict bool  // a too deep value is a RecursionError, not "..."
+	err    error // the first error; writing stops there
+}
+
+// write appends the repr of v.
+func (w *reprWriter) write(v starlark.Value) {
+	if w.err != nil {
+		return
+	}
+	if err := w.meter.Tick(); err != nil {
+		w.err = err
+		return
+	}
+	if isContainer(v) || isTuple(v) {
+		if len(w.path) >= maxReprDepth {
+			if w.strict {
+				w.err = Errorf(RecursionError, "maximum recursion depth exceeded while getting the repr of an object")
+			} else {
+				w.b.WriteString("...")
 			}
 			return
 		}
+		if isContainer(v) {
+			for _, p := range w.path {
+				if p == v {
+					if _, ok := v.(*starlark.Dict); ok {
+						w.b.WriteString("{...}")
+					} else {
+						w.b.WriteString("[...]")
+					}
+					return
+				}
+			}
+		}
+		w.path = append(w.path, v)
+		defer func() { w.path = w.path[:len(w.path)-1] }()
 	}
+	b := w.b
 	switch v := v.(type) {
 	case nil:
 		b.WriteString("None")
@@ -68,16 +137,16 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 	case starlark.Float:
 		b.WriteString(FloatRepr(float64(v)))
 	case starlark.String:
-		b.WriteString(QuoteString(string(v)))
+		w.err = writeQuotedString(b, string(v), w.meter)
 	case starlark.Bytes:
-		b.WriteString(QuoteBytes(string(v)))
+		w.err = writeQuotedBytes(b, string(v), w.meter)
 	case *starlark.List:
 		b.WriteByte('[')
-		for i := 0; i < v.Len(); i++ {
+		for i := 0; i < v.Len() && w.err == nil; i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, v.Index(i), append(path, v))
+			w.write(v.Index(i))
 		}
 		b.WriteByte(']')
 	case starlark.Tuple:
@@ -86,7 +155,7 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, x, append(path, v))
+			w.write(x)
 		}
 		if len(v) == 1 {
 			b.WriteByte(',')
@@ -98,9 +167,9 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, item[0], append(path, v))
+			w.write(item[0])
 			b.WriteString(": ")
-			writeRepr(b, item[1], append(path, v))
+			w.write(item[1])
 		}
 		b.WriteByte('}')
 	case *starlark.Set:
@@ -116,9 +185,21 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, x, append(path, v))
+			w.write(x)
 		}
 		b.WriteByte('}')
+	case *NamedTuple: // its fields in this writer, which counts their depth
+		b.WriteString(v.typ.TypeName)
+		b.WriteByte('(')
+		for i, f := range v.typ.Fields {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(f)
+			b.WriteByte('=')
+			w.write(v.values[i])
+		}
+		b.WriteByte(')')
 	case PyReprer:
 		b.WriteString(v.PyRepr())
 	case *starlark.Function:
@@ -144,6 +225,23 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 	}
 }
 
+// isTuple reports whether v is a tuple (a namedtuple too): they nest
+// as deeply as lists.
+func isTuple(v starlark.Value) bool {
+	switch v.(type) {
+	case starlark.Tuple, *NamedTuple:
+		return true
+	}
+	return false
+}
+
+// writeRepr appends the repr of v to b; path holds the containers being
+// written.
+func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
+	w := reprWriter{b: b, path: path}
+	w.write(v)
+}
+
 // isContainer reports whether v is a mutable container that can hold
 // itself (only those are compared for cycles: tuples are not comparable).
 func isContainer(v starlark.Value) bool {
@@ -164,14 +262,34 @@ func FloatRepr(f float64) string {
 // QuoteString renders s as Python's repr of a str: single quotes unless
 // s contains ' and no ", with \n, \t, \\ and non-printable escapes.
 func QuoteString(s string) string {
+	var b strings.Builder
+	writeQuotedString(&b, s, nil)
+	return b.String()
+}
+
+// quoteCheckBytes is how many bytes of a str or bytes a repr quotes
+// between two ticks of its Meter.
+const quoteCheckBytes = 1 << 12
+
+// writeQuotedString appends QuoteString(s) to b, ticking m.
+func writeQuotedString(b *strings.Builder, s string, m *Meter) error {
+	if err := reserveQuoted(m, s); err != nil {
+		return err
+	}
 	quote := byte('\'')
 	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
 		quote = '"'
 	}
-	var b strings.Builder
 	b.Grow(len(s) + 2)
 	b.WriteByte(quote)
+	check := quoteCheckBytes
 	for i := 0; i < len(s); {
+		if i >= check && m != nil {
+			if err := m.TickN(quoteCheckBytes >> 10); err != nil {
+				return err
+			}
+			check += quoteCheckBytes
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			// Not valid UTF-8: Python strs cannot hold this; show the byte.
@@ -203,7 +321,7 @@ func QuoteString(s string) string {
 		}
 	}
 	b.WriteByte(quote)
-	return b.String()
+	return nil
 }
 
 // isPyPrintable approximates Python's str.isprintable for non-ASCII runes.
@@ -217,15 +335,31 @@ func isPyPrintable(r rune) bool {
 // QuoteBytes renders s as Python's repr of bytes: b'...' with \x escapes
 // for bytes outside printable ASCII.
 func QuoteBytes(s string) string {
+	var b strings.Builder
+	writeQuotedBytes(&b, s, nil)
+	return b.String()
+}
+
+// writeQuotedBytes appends QuoteBytes(s) to b, ticking m.
+func writeQuotedBytes(b *strings.Builder, s string, m *Meter) error {
+	if err := reserveQuoted(m, s); err != nil {
+		return err
+	}
 	quote := byte('\'')
 	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
 		quote = '"'
 	}
-	var b strings.Builder
 	b.Grow(len(s) + 3)
 	b.WriteByte('b')
 	b.WriteByte(quote)
+	check := quoteCheckBytes
 	for i := 0; i < len(s); i++ {
+		if i >= check && m != nil {
+			if err := m.TickN(quoteCheckBytes >> 10); err != nil {
+				return err
+			}
+			check += quoteCheckBytes
+		}
 		c := s[i]
 		switch {
 		case c == quote || c == '\\':
@@ -244,7 +378,16 @@ func QuoteBytes(s string) string {
 		}
 	}
 	b.WriteByte(quote)
-	return b.String()
+	return nil
+}
+
+// reserveQuoted reserves the memory the repr of a long s needs (its
+// length: more when it has escapes, which the builder's growth shows).
+func reserveQuoted(m *Meter, s string) error {
+	if len(s) < quoteCheckBytes {
+		return nil
+	}
+	return m.Reserve(int64(len(s)))
 }
 
 func hex2(n int) string { return hexN(n, 2) }

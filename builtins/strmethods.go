@@ -267,7 +267,11 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		if obj == nil {
 			return starlark.String(""), nil
 		}
-		return starlark.String(Str(obj)), nil
+		s, err := StrOf(thread, obj)
+		if err != nil {
+			return nil, err
+		}
+		return starlark.String(s), nil
 	}
 	encoding, errors, err := codecParams("str", enc, errs)
 	if err != nil {
@@ -1208,7 +1212,7 @@ func strFormatMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark
 		kw.SetKey(kv[0], kv[1])
 	}
 	var auto autoNumber
-	s, err := buildFormatString(recvString(b), args, kw, 2, &auto)
+	s, err := buildFormatString(NewMeter(thread), recvString(b), args, kw, 2, &auto)
 	if err != nil {
 		return nil, err
 	}
@@ -1222,7 +1226,7 @@ type autoNumber struct {
 }
 
 // buildFormatString is CPython's build_string (Objects/stringlib/unicode_format.h).
-func buildFormatString(format string, args starlark.Tuple, kwargs *starlark.Dict, depth int, auto *autoNumber) (string, error) {
+func buildFormatString(m *Meter, format string, args starlark.Tuple, kwargs *starlark.Dict, depth int, auto *autoNumber) (string, error) {
 	if depth <= 0 {
 		return "", Errorf(ValueError, "Max string recursion exceeded")
 	}
@@ -1330,7 +1334,9 @@ func buildFormatString(format string, args starlark.Tuple, kwargs *starlark.Dict
 		}
 		if conversion != 0 {
 			if conversion == 'r' || conversion == 's' || conversion == 'a' {
-				v, _ = Convert(v, string(conversion))
+				if v, err = convertWith(m, v, string(conversion)); err != nil {
+					return "", err
+				}
 			} else if conversion > 32 && conversion < 127 {
 				return "", Errorf(ValueError, "Unknown conversion specifier %c", conversion)
 			} else {
@@ -1338,12 +1344,12 @@ func buildFormatString(format string, args starlark.Tuple, kwargs *starlark.Dict
 			}
 		}
 		if expand {
-			spec, err = buildFormatString(spec, args, kwargs, depth-1, auto)
+			spec, err = buildFormatString(m, spec, args, kwargs, depth-1, auto)
 			if err != nil {
 				return "", err
 			}
 		}
-		text, err := Format(v, spec)
+		text, err := formatWith(m, v, spec)
 		if err != nil {
 			return "", err
 		}

@@ -80,6 +80,7 @@ func runTutorialScript(t *testing.T, script string) string {
 		runtime.WithBootstrapServers(bootstrap),
 		runtime.WithStdout(&out),
 		runtime.WithStderr(&out),
+		runtime.WithoutLimits(), // as the kstar command runs scripts
 	)
 	filename := "scripts/" + filepath.Base(script)
 	if err := rt.ExecFile(context.Background(), filename, src, []string{filename}); err != nil {

@@ -240,7 +240,7 @@ def spin():
 	// connect: KafkaConfigurationError: bootstrap_servers: broker db.internal:9092 is not allowed here (the host allows none)
 	// secrets: None
 	// escape: PermissionError: load(): '../../etc/passwd' is outside the load directory
-	// spin: RuntimeError: Starlark computation cancelled: too many steps
+	// spin: RuntimeError: too many steps: the script ran past its limit of 100000 steps
 	// route: TopicAuthorizationFailedError: route() returned a record for topic 'elsewhere', which is not allowed here (allowed: clean, quarantine)
 }
 

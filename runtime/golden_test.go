@@ -69,6 +69,7 @@ func RunGolden(t *testing.T, script string) string {
 		runtime.WithBootstrapServers(testbroker.Isolated(t)),
 		runtime.WithStdout(&out),
 		runtime.WithStderr(&out),
+		runtime.WithoutLimits(), // as the kstar command runs scripts
 	)
 	base := filepath.Base(script)
 	if err := rt.ExecFile(context.Background(), base, src, []string{base}); err != nil {

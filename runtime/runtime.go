@@ -12,10 +12,11 @@
 // To embed kstar as a plugin layer, a host loads a script once (Load) and
 // calls its functions many times from any goroutines: Script.Process
 // hands a franz-go record to `def process(record):` and returns the
-// records to produce. WithHostAccess, WithLoadDir, WithAllowedTopics,
-// WithClient and WithCallTimeout decide what scripts may reach; the
-// pipeline package runs such a script between topics, at least once.
-// See docs/embedding.md.
+// records to produce. WithHostAccess, WithLoadDir, WithAllowedTopics and
+// WithClient decide what scripts may reach; every execution is bounded in
+// time, steps and memory by default (DefaultCallTimeout, DefaultMaxSteps,
+// DefaultMaxMemory; WithoutLimits lifts them). The pipeline package runs
+// such a script between topics, at least once. See docs/embedding.md.
 package runtime
 
 import (
@@ -67,10 +68,6 @@ func WithStdout(w io.Writer) Option { return func(r *Runtime) { r.stdout = w } }
 // WithStderr sets where sys.stderr and tracebacks go. Default: os.Stderr.
 func WithStderr(w io.Writer) Option { return func(r *Runtime) { r.stderr = w } }
 
-// WithMaxSteps limits the Starlark execution steps of each execution;
-// a script that exceeds it stops with an error. Default: 0, no limit.
-func WithMaxSteps(n uint64) Option { return func(r *Runtime) { r.maxSteps = n } }
-
 // WithModule adds a module scripts can import by name (import NAME, from
 // NAME import x). The builtins among a *starlarkstruct.Module's members
 // are made panic-safe: a panic becomes a RuntimeError with the script's
@@ -106,12 +103,6 @@ func WithClientOptions(opts ...kgo.Opt) Option {
 	return func(r *Runtime) { r.clientOpts = append(r.clientOpts, opts...) }
 }
 
-// WithCallTimeout bounds the wall-clock time of each execution: ExecFile,
-// a Script's load and each of its calls. A call that runs longer stops
-// (also inside a blocking Kafka call or time.sleep) with TimeoutError.
-// Default: 0, no limit but the caller's context.
-func WithCallTimeout(d time.Duration) Option { return func(r *Runtime) { r.callTimeout = d } }
-
 // WithEnviron lets scripts read environment variables through os.getenv
 // and os.environ. Default: scripts see an empty environment.
 func WithEnviron(environ func() map[string]string) Option {
@@ -143,6 +134,7 @@ type Runtime struct {
 	bootstrapSet   bool
 	stdout, stderr io.Writer
 	maxSteps       uint64
+	maxMemory      int64
 	environ        func() map[string]string
 	allowedBrokers []string
 	allowedTopics  []string
@@ -164,6 +156,9 @@ func New(opts ...Option) *Runtime {
 		stderr:       os.Stderr,
 		extraModules: map[string]starlark.Value{},
 		extraGlobals: starlark.StringDict{},
+		callTimeout:  DefaultCallTimeout,
+		maxSteps:     DefaultMaxSteps,
+		maxMemory:    DefaultMaxMemory,
 	}
 	for _, o := range opts {
 		o(r)
@@ -247,6 +242,9 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 	for name, fn := range tryHelpers {
 		g[name] = fn
 	}
+	for name, fn := range growthHelpers {
+		g[name] = fn
+	}
 	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
 	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
 	if loader != nil {
@@ -258,16 +256,21 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 	return g
 }
 
-// newThread returns a thread for one execution with env attached.
+// newThread returns a thread for executions with env attached, and its
+// governor.
 func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
+	thread := newThread(name, env)
+	r.newGovernor(thread)
+	return thread
+}
+
+// newThread returns a thread with env attached.
+func newThread(name string, env *builtins.Env) *starlark.Thread {
 	thread := &starlark.Thread{
 		Name: name,
 		Print: func(_ *starlark.Thread, msg string) {
 			fmt.Fprintln(env.Stdout, msg)
 		},
-	}
-	if r.maxSteps > 0 {
-		thread.SetMaxExecutionSteps(r.maxSteps)
 	}
 	env.Attach(thread)
 	return thread
@@ -291,11 +294,9 @@ func (r *Runtime) Check(filename string, src []byte) error {
 // ends (normally or not) its Kafka clients are flushed and closed. The
 // returned error, if any, formats as a Python traceback with FormatError.
 func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, argv []string) error {
-	ctx, cancel := r.withCallTimeout(ctx)
-	defer cancel()
 	env := r.newEnv(argv)
 	thread := r.newThread(filename, env)
-	f, err := Parse(filename, src)
+	f, err := r.parse(filename, src)
 	if err != nil {
 		return withSource(err, filename, src)
 	}
@@ -304,13 +305,13 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	if err != nil {
 		return withSource(err, filename, src)
 	}
-	err = run(ctx, thread, env, func() error {
+	err = r.run(ctx, thread, env, func() error {
 		_, err := prog.Init(thread, predeclared)
 		return err
 	})
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
-	shutdownErr := run(context.WithoutCancel(ctx), thread, env, func() error {
+	shutdownErr := run(context.WithoutCancel(ctx), thread, env, unlimited, func() error {
 		return env.Shutdown(thread, ShutdownTimeout)
 	})
 	if err == nil {
@@ -319,15 +320,39 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	return withSource(err, filename, src)
 }
 
+// limits are the step and memory limits of one execution (0: none).
+type limits struct {
+	steps  uint64
+	memory int64
+}
+
+// unlimited is for the shutdown of clients after an execution: their
+// callbacks may run, bounded by ShutdownTimeout only.
+var unlimited = limits{}
+
+// limits are the runtime's limits of each execution.
+func (r *Runtime) limits() limits { return limits{steps: r.maxSteps, memory: r.maxMemory} }
+
+// run executes fn on thread under ctx (bounded by the call timeout) with
+// the runtime's limits.
+func (r *Runtime) run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn func() error) error {
+	ctx, cancel := r.withCallTimeout(ctx)
+	defer cancel()
+	return run(ctx, thread, env, r.limits(), fn)
+}
+
 // run executes fn on thread with ctx as its execution context: cancelling
 // ctx cancels the thread (stopping Starlark loops) and blocking builtins.
 // A panic in a builtin becomes an error; cancellation becomes the
-// context's cause (KeyboardInterrupt for Ctrl-C).
-func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn func() error) (err error) {
+// context's cause (KeyboardInterrupt for Ctrl-C); a limit reached
+// becomes its exception (MemoryError, ...).
+func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, lim limits, fn func() error) (err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	env.SetContext(ctx)
-	thread.Uncancel()
+	g := governorOf(thread)
+	g.begin(ctx, cancel, lim)
+	defer g.end()
 	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
 	defer stop()
 	defer func() {
@@ -339,7 +364,10 @@ func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn fun
 		if failure := builtins.TakeFailure(thread); failure != nil {
 			err = failure
 		}
-		if err != nil && ctx.Err() != nil {
+		switch {
+		case g.stopped.Load() != nil:
+			err = g.result(err)
+		case err != nil && ctx.Err() != nil:
 			err = cancellationError(ctx, err)
 		}
 	}()

@@ -236,9 +236,9 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 		return nil, builtins.Errorf(builtins.OSError, "%s: %v", builtins.QuoteString(p), err)
 	}
 	env := builtins.EnvOf(parent)
-	thread := l.rt.newThread(p, env)
+	thread := newThread(p, env)
 	thread.SetLocal(loadingKey, chain)
-	f, err := Parse(p, src)
+	f, err := l.rt.parse(p, src)
 	if err != nil {
 		return nil, withSource(err, p, src)
 	}
@@ -251,6 +251,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	ctx := env.Context()
 	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
 	defer stop()
+	defer governorOf(parent).adopt(parent, thread)()
 	defer func() {
 		if r := recover(); r != nil {
 			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", r)

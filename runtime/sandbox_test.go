@@ -18,11 +18,12 @@ import (
 )
 
 // execOut runs src as "main.star" with opts and returns what it printed
-// followed by the last line of its traceback, if any.
+// followed by the last line of its traceback, if any. Its consumers may
+// wait longer than the default call timeout.
 func execOut(t *testing.T, src string, opts ...runtime.Option) string {
 	t.Helper()
 	var out bytes.Buffer
-	opts = append([]runtime.Option{runtime.WithStdout(&out), runtime.WithStderr(&out)}, opts...)
+	opts = append([]runtime.Option{runtime.WithStdout(&out), runtime.WithStderr(&out), runtime.WithCallTimeout(0)}, opts...)
 	err := runtime.New(opts...).ExecFile(context.Background(), "main.star", []byte(src), []string{"main.star"})
 	if err != nil {
 		tb := strings.TrimRight(runtime.FormatError(err), "\n")

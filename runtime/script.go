@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,78 +49,47 @@ type Script struct {
 	calls  sync.Pool // of *callState
 }
 
-// callState is a thread and its Env, reused by one call at a time.
+// callState is a thread and its Env, reused by one call at a time. Its
+// governor polls the call's context (see pollSteps).
 type callState struct {
 	thread *starlark.Thread
 	env    *builtins.Env
+	gov    *governor
 	ctx    context.Context // the call's
-	limit  uint64          // the runtime's step limit per call; 0: none
 }
-
-// pollSteps is how many Starlark steps a call runs between two looks at
-// its context. Calls do not register with their context (which costs an
-// allocation and a lock per call): the thread's step limit brings it back
-// to onMaxSteps every pollSteps steps (well under a millisecond), and
-// blocking builtins watch the context themselves.
-const pollSteps = 1 << 13
 
 // newCallState makes a thread for calls.
 func (s *Script) newCallState() *callState {
-	c := &callState{env: s.newEnv(), limit: s.rt.maxSteps}
+	c := &callState{env: s.newEnv()}
 	c.thread = s.rt.newThread(s.filename, c.env)
-	c.thread.OnMaxSteps = c.onMaxSteps
+	c.gov = governorOf(c.thread)
 	return c
 }
 
 // begin prepares the thread for a call under ctx.
-func (c *callState) begin(ctx context.Context) {
+func (c *callState) begin(ctx context.Context, lim limits) {
 	c.ctx = ctx
 	c.env.SetContext(ctx)
-	c.thread.Uncancel()
-	c.thread.Steps = 0
-	c.thread.SetMaxExecutionSteps(c.nextCheck())
-}
-
-// nextCheck is the step count at which onMaxSteps runs next.
-func (c *callState) nextCheck() uint64 {
-	if c.ctx.Done() == nil {
-		if c.limit > 0 {
-			return c.limit
-		}
-		return math.MaxUint64
-	}
-	next := c.thread.Steps + pollSteps
-	if c.limit > 0 && next > c.limit {
-		next = c.limit
-	}
-	return next
-}
-
-// onMaxSteps stops the call when its context is done or its step limit
-// reached, and otherwise sets the next check.
-func (c *callState) onMaxSteps(thread *starlark.Thread) {
-	switch {
-	case c.ctx.Err() != nil:
-		thread.Cancel(cancelReason(c.ctx))
-	case c.limit > 0 && thread.Steps >= c.limit:
-		thread.Cancel("too many steps")
-	default:
-		thread.SetMaxExecutionSteps(c.nextCheck())
-	}
+	c.gov.begin(ctx, nil, lim)
 }
 
 // exec runs fn on the thread, as run does for other executions: a panic
 // becomes a RuntimeError, a failure recorded with builtins.Fail is
-// reported, and the error of a cancelled call is the cancellation's.
+// reported, the error of a call stopped by a limit is the limit's, and
+// that of a cancelled call the cancellation's.
 func (c *callState) exec(fn func() error) (err error) {
 	defer func() {
+		c.gov.end()
 		if p := recover(); p != nil {
 			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
 		}
 		if failure := builtins.TakeFailure(c.thread); failure != nil {
 			err = failure
 		}
-		if err != nil && c.ctx.Err() != nil {
+		switch {
+		case c.gov.stopped.Load() != nil:
+			err = c.gov.result(err)
+		case err != nil && c.ctx.Err() != nil:
 			err = cancellationError(c.ctx, err)
 		}
 	}()
@@ -145,7 +113,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	}
 	s.env = s.newEnv()
 	s.thread = r.newThread(filename, s.env)
-	f, err := Parse(filename, src)
+	f, err := r.parse(filename, src)
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
@@ -155,7 +123,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
-	err = run(ctx, s.thread, s.env, func() error {
+	err = run(ctx, s.thread, s.env, r.limits(), func() error {
 		var err error
 		s.globals, err = prog.Init(s.thread, predeclared)
 		return err
@@ -274,7 +242,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	if c == nil {
 		c = s.newCallState()
 	}
-	c.begin(ctx)
+	c.begin(ctx, s.rt.limits())
 	var result starlark.Value
 	err := c.exec(func() error {
 		var err error
@@ -296,7 +264,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 
 // shutdown flushes and closes the clients tracked by env.
 func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env *builtins.Env) error {
-	return run(context.WithoutCancel(ctx), thread, env, func() error {
+	return run(context.WithoutCancel(ctx), thread, env, unlimited, func() error {
 		return env.Shutdown(thread, ShutdownTimeout)
 	})
 }

@@ -68,13 +68,13 @@ func (s *Session) echo(thread *starlark.Thread, b *starlark.Builtin, args starla
 func (s *Session) Exec(ctx context.Context, src string) error {
 	s.chunk++
 	filename := "<stdin>"
-	f, err := Parse(filename, []byte(src))
+	f, err := s.rt.parse(filename, []byte(src))
 	if err != nil {
 		return withSource(err, filename, []byte(src))
 	}
 	wrapExprStmts(f.Stmts)
 	s.echoed = false
-	err = run(ctx, s.thread, s.env, func() error {
+	err = s.rt.run(ctx, s.thread, s.env, func() error {
 		return starlark.ExecREPLChunk(f, s.thread, s.globals)
 	})
 	if s.echoed {
@@ -169,7 +169,7 @@ func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 // Close flushes and closes the Kafka clients the session opened, waiting
 // at most timeout.
 func (s *Session) Close(timeout time.Duration) error {
-	return run(context.Background(), s.thread, s.env, func() error {
+	return run(context.Background(), s.thread, s.env, unlimited, func() error {
 		return s.env.Shutdown(s.thread, timeout)
 	})
 }

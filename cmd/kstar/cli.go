@@ -91,7 +91,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			*bootstrap = b.Bootstrap()
 		}
 	}
-	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess()}
+	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithoutLimits()}
 	if *bootstrap != "" {
 		opts = append(opts, runtime.WithBootstrapServers(*bootstrap))
 	}

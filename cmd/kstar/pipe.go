@@ -85,7 +85,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := interruptContext()
 	defer stop()
 	rt := runtime.New(
-		runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(),
+		runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithoutLimits(),
 		runtime.WithBootstrapServers(*bootstrap),
 		runtime.WithLoadDir(filepath.Dir(script)),
 	)

@@ -1,0 +1,319 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins"
+)
+
+// The bounds of each execution: a script's run (ExecFile), its top level
+// (Load), each call of its functions (Call, Process, ProcessBatch), each
+// REPL chunk. The defaults let a host hand the runtime scripts it does not
+// trust: one that loops, sleeps, recurses or allocates without end stops
+// with a Python exception at its line, and the host goes on.
+const (
+	// DefaultCallTimeout is the wall-clock limit of an execution unless
+	// WithCallTimeout or WithoutLimits says otherwise: TimeoutError.
+	DefaultCallTimeout = 3 * time.Second
+	// DefaultMaxSteps is the Starlark step budget of an execution unless
+	// WithMaxSteps or WithoutLimits says otherwise (about a second of a
+	// busy loop): RuntimeError: too many steps. Builtins that iterate
+	// (sorted, json.dumps, repr, ...) count a step per element.
+	DefaultMaxSteps = 20_000_000
+	// DefaultMaxMemory is how much an execution may make the Go heap grow
+	// unless WithMaxMemory or WithoutLimits says otherwise: MemoryError.
+	DefaultMaxMemory = 256 << 20
+	// MaxCallDepth is how deeply Starlark function calls may nest (a
+	// Python function that catches exceptions takes two or three):
+	// RecursionError. It holds with or without the other limits, since
+	// each level takes Go stack, which the heap limit does not count.
+	MaxCallDepth = 5000
+)
+
+// WithCallTimeout bounds the wall-clock time of each execution: ExecFile,
+// a Script's load and each of its calls, a REPL chunk. One that runs
+// longer stops (also inside a blocking Kafka call or time.sleep) with
+// TimeoutError. 0 lifts the limit (the caller's context still applies).
+// Default: DefaultCallTimeout.
+func WithCallTimeout(d time.Duration) Option { return func(r *Runtime) { r.callTimeout = max(d, 0) } }
+
+// WithMaxSteps limits the Starlark execution steps of each execution; one
+// that exceeds it stops with RuntimeError: too many steps. 0 lifts the
+// limit. Default: DefaultMaxSteps.
+func WithMaxSteps(n uint64) Option { return func(r *Runtime) { r.maxSteps = n } }
+
+// WithMaxMemory limits how much each execution may make the process's Go
+// heap grow, in bytes; one that exceeds it stops with MemoryError at its
+// line. Allocations whose size is known beforehand (list(range(n)),
+// "x" * n, bytes(n), "".join, str.replace, a repr) are refused before
+// they happen; the rest is watched by sampling the heap every
+// millisecond, so an execution may pass the limit by what it allocates
+// in one operation (at most about twice the limit: s + s) before it
+// stops. Executions running at the same time share the process's heap:
+// each is charged with the growth since it began, its neighbours' too.
+// 0 lifts the limit. Default: DefaultMaxMemory. See ContextWithMaxMemory
+// for one call's limit.
+func WithMaxMemory(bytes int64) Option { return func(r *Runtime) { r.maxMemory = max(bytes, 0) } }
+
+// WithoutLimits lifts the time, step and memory limits of executions, as
+// the kstar command does for the scripts its user runs: a consumer loop
+// may then run until its context ends. MaxCallDepth still applies.
+func WithoutLimits() Option {
+	return func(r *Runtime) { r.callTimeout, r.maxSteps, r.maxMemory = 0, 0, 0 }
+}
+
+// maxMemoryKey is the context key of ContextWithMaxMemory.
+type maxMemoryKey struct{}
+
+// ContextWithMaxMemory returns a context under which executions (a
+// Script's calls, ExecFile, Load) have a memory limit of bytes instead of
+// the Runtime's (0 lifts it): a host that knows a call handles large
+// records can give it more.
+func ContextWithMaxMemory(ctx context.Context, bytes int64) context.Context {
+	return context.WithValue(ctx, maxMemoryKey{}, max(bytes, 0))
+}
+
+// pollSteps is how many Starlark steps an execution runs between two
+// looks at its limits (its context, steps, call depth, memory): well
+// under a millisecond. Calls do not register with their context (which
+// costs an allocation and a lock per call): the thread's step limit
+// brings it back to the governor every pollSteps steps, and blocking
+// builtins watch the context themselves.
+const pollSteps = 1 << 13
+
+// governor enforces the limits of the executions on one thread (one at a
+// time): the thread's step hook, the builtins' Limiter and the memory
+// watcher all consult it.
+type governor struct {
+	ctx      context.Context
+	cancel   atomic.Pointer[context.CancelCauseFunc] // stops the execution's blocking calls; nil for calls
+	maxSteps uint64                                  // the execution's; 0: none
+	thread   atomic.Pointer[starlark.Thread]
+	maxMem   atomic.Int64 // 0: none
+	baseline atomic.Int64 // the heap when the execution began
+	running  atomic.Bool
+	near     bool                               // past half its memory limit at the last look (the thread's goroutine's)
+	seq      atomic.Uint64                      // counts executions, so the watcher stops the one it measured
+	stopped  atomic.Pointer[builtins.Exception] // why the governor stopped it
+}
+
+// newGovernor returns the governor of the executions a Runtime runs on
+// thread, registered with the memory watcher.
+func (r *Runtime) newGovernor(thread *starlark.Thread) *governor {
+	g := &governor{}
+	g.thread.Store(thread)
+	thread.OnMaxSteps = g.onMaxSteps
+	builtins.SetLimiter(thread, g)
+	watcher.register(g)
+	return g
+}
+
+// governorOf returns the governor of a thread the Runtime made.
+func governorOf(thread *starlark.Thread) *governor {
+	return builtins.LimiterOf(thread).(*governor)
+}
+
+// adopt makes the governor of parent's execution govern thread, a module
+// parent imports, until the function it returns hands it back: the
+// module's steps count for the execution, and its limits stop it.
+func (g *governor) adopt(parent, thread *starlark.Thread) func() {
+	thread.OnMaxSteps = g.onMaxSteps
+	builtins.SetLimiter(thread, g)
+	thread.Steps = parent.Steps
+	thread.SetMaxExecutionSteps(g.nextCheck(thread))
+	g.thread.Store(thread)
+	return func() {
+		parent.Steps = thread.Steps
+		g.thread.Store(parent)
+		if exc := g.stopped.Load(); exc != nil {
+			parent.Cancel(exc.Error()) // the import's error must not be caught
+		}
+	}
+}
+
+// begin starts an execution under ctx with limits lim (a context of
+// ContextWithMaxMemory overrides the memory limit); cancel, if not nil,
+// cancels ctx.
+func (g *governor) begin(ctx context.Context, cancel context.CancelCauseFunc, lim limits) {
+	g.ctx = ctx
+	g.maxSteps = lim.steps
+	maxMem := lim.memory
+	if cancel != nil {
+		g.cancel.Store(&cancel)
+	} else {
+		g.cancel.Store(nil)
+	}
+	g.seq.Add(1)
+	g.stopped.Store(nil)
+	g.near = false
+	if v, ok := ctx.Value(maxMemoryKey{}).(int64); ok {
+		maxMem = v
+	}
+	g.maxMem.Store(maxMem)
+	thread := g.thread.Load()
+	thread.Uncancel()
+	thread.Steps = 0
+	thread.SetMaxExecutionSteps(g.nextCheck(thread))
+	if maxMem > 0 {
+		g.baseline.Store(watcher.heapNow())
+		g.running.Store(true)
+		watcher.wakeUp()
+	}
+}
+
+// end ends the execution: the watcher leaves the thread alone.
+func (g *governor) end() { g.running.Store(false) }
+
+// nextCheck is the step count at which onMaxSteps runs next: the next
+// step when the execution is past half its memory limit, since one step
+// may double its memory (s = s + s).
+func (g *governor) nextCheck(thread *starlark.Thread) uint64 {
+	next := thread.Steps + pollSteps
+	if g.near {
+		next = thread.Steps + 1
+	}
+	if g.maxSteps > 0 && next > g.maxSteps {
+		next = g.maxSteps
+	}
+	return next
+}
+
+// onMaxSteps is the thread's step hook: it stops the execution when one
+// of its limits is reached, and otherwise sets the next look.
+func (g *governor) onMaxSteps(thread *starlark.Thread) {
+	if exc := g.check(thread); exc != nil {
+		thread.Cancel(exc.Error())
+		return
+	}
+	thread.SetMaxExecutionSteps(g.nextCheck(thread))
+}
+
+// check returns the exception that must stop the execution, if any, and
+// records it (except a done context's, which is the context's to report).
+func (g *governor) check(thread *starlark.Thread) *builtins.Exception {
+	if exc := g.stopped.Load(); exc != nil {
+		return exc
+	}
+	if g.ctx.Err() != nil {
+		return builtins.Interrupted(g.ctx)
+	}
+	if g.maxSteps > 0 && thread.Steps >= g.maxSteps {
+		return g.stop(builtins.Errorf(builtins.RuntimeError, "too many steps: the script ran past its limit of %d steps", g.maxSteps))
+	}
+	if thread.CallStackDepth() > MaxCallDepth {
+		return g.stop(builtins.Errorf(builtins.RecursionError, "maximum recursion depth exceeded"))
+	}
+	if limit := g.maxMem.Load(); limit > 0 {
+		// A new sample (a fraction of a microsecond), not the watcher's:
+		// the watcher may not have run since the last big allocation.
+		used := watcher.read() - g.baseline.Load()
+		g.near = used > limit/2
+		if used > limit && watcher.collect()-g.baseline.Load() > limit {
+			return g.stop(g.memoryError())
+		}
+	}
+	return nil
+}
+
+// memoryError is the exception of an execution past its memory limit.
+func (g *governor) memoryError() *builtins.Exception {
+	return builtins.Errorf(builtins.MemoryError, "the script used more than its memory limit of %s", formatBytes(g.maxMem.Load()))
+}
+
+// Check implements builtins.Limiter: a builtin that must stop returns
+// the exception, and the thread is cancelled so that the script cannot
+// catch it and go on.
+func (g *governor) Check(thread *starlark.Thread) error {
+	if exc := g.check(thread); exc != nil {
+		thread.Cancel(exc.Error())
+		return exc
+	}
+	return nil
+}
+
+// Reserve implements builtins.Limiter: it refuses an allocation of n
+// bytes that would take the execution past its memory limit (measured
+// after a garbage collection, so that garbage does not count).
+func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
+	limit := g.maxMem.Load()
+	if limit <= 0 || n <= 0 {
+		return nil
+	}
+	heap := watcher.heapNow()
+	if n >= 1<<20 {
+		heap = watcher.read() // the watcher's sample may be older than the last big allocation
+	}
+	if n <= limit && heap-g.baseline.Load()+n <= limit {
+		return nil
+	}
+	if n <= limit && watcher.collect()-g.baseline.Load()+n <= limit {
+		return nil
+	}
+	exc := g.stop(builtins.Errorf(builtins.MemoryError, "allocating %s would take the script past its memory limit of %s", formatBytes(n), formatBytes(limit)))
+	thread.Cancel(exc.Error())
+	return exc
+}
+
+// overMemory reports whether the execution running, if any, has made
+// the heap grow past its limit when the heap held heap bytes, and which
+// execution it is.
+func (g *governor) overMemory(heap int64) (seq uint64, over bool) {
+	seq = g.seq.Load()
+	limit := g.maxMem.Load()
+	return seq, limit > 0 && g.running.Load() && heap-g.baseline.Load() > limit
+}
+
+// stopForMemory stops execution seq for passing its memory limit (the
+// watcher calls it from its own goroutine), unless it already ended.
+func (g *governor) stopForMemory(seq uint64) {
+	if g.seq.Load() != seq || !g.running.Load() {
+		return
+	}
+	exc := g.stop(g.memoryError())
+	g.thread.Load().Cancel(exc.Error())
+	if cancel := g.cancel.Load(); cancel != nil {
+		(*cancel)(exc)
+	}
+}
+
+// stop records exc as the reason the execution stops (the first reason
+// wins) and returns the reason recorded.
+func (g *governor) stop(exc *builtins.Exception) *builtins.Exception {
+	if g.stopped.CompareAndSwap(nil, exc) {
+		return exc
+	}
+	return g.stopped.Load()
+}
+
+// result is the error an execution ended with: the exception that
+// stopped it when the governor did, keeping the call stack where it
+// stopped.
+func (g *governor) result(err error) error {
+	if exc := g.stopped.Load(); exc != nil && err != nil {
+		return &interrupted{exc: exc, cause: err}
+	}
+	return err
+}
+
+// formatBytes renders n bytes for a message: 256 MiB, 1.5 GiB, 512 bytes.
+func formatBytes(n int64) string {
+	units := []string{"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	f, i := float64(n), 0
+	for f >= 1024 && i < len(units)-1 {
+		f /= 1024
+		i++
+	}
+	if i == 0 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	if f == math.Trunc(f) {
+		return fmt.Sprintf("%.0f %s", f, units[i])
+	}
+	return fmt.Sprintf("%.1f %s", f, units[i])
+}

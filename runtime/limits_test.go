@@ -1,0 +1,151 @@
+package runtime_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// loadErr loads src as "t.star" with opts and returns its error as
+// "file:line: Name: message" ("" when it loads).
+func loadErr(t *testing.T, src string, opts ...runtime.Option) string {
+	t.Helper()
+	s, err := runtime.New(opts...).Load(context.Background(), "t.star", []byte(src))
+	if err != nil {
+		return err.Error()
+	}
+	s.Close()
+	return ""
+}
+
+// TestLimits checks that each limit stops a script at its line with the
+// Python exception that names it.
+func TestLimits(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		name string
+		src  string
+		opts []runtime.Option
+		want string
+	}{
+		{"steps", "n = 0\nwhile True:\n    n += 1\n", []runtime.Option{runtime.WithMaxSteps(10000)},
+			"t.star:3: RuntimeError: too many steps: the script ran past its limit of 10000 steps"},
+		{"time", "import time\ntime.sleep(60)\n", []runtime.Option{runtime.WithCallTimeout(50 * time.Millisecond)},
+			"t.star:2: TimeoutError: the call took longer than its limit of 50ms"},
+		{"recursion", "def f(n):\n    return f(n + 1)\nf(0)\n", nil,
+			"t.star:2: RecursionError: maximum recursion depth exceeded"},
+		{"repetition", "x = [0] * (1 << 29)\n", []runtime.Option{runtime.WithMaxMemory(64 * mib)},
+			"t.star:1: MemoryError: allocating 8 GiB would take the script past its memory limit of 64 MiB"},
+		{"augmented repetition", "x = 'ab'\nx *= 1 << 25\n", []runtime.Option{runtime.WithMaxMemory(16 * mib)},
+			"t.star:2: MemoryError: allocating 64 MiB would take the script past its memory limit of 16 MiB"},
+		{"doubling a str", "s = 'x'\nwhile True:\n    s = s + s\n", []runtime.Option{runtime.WithMaxMemory(16 * mib)},
+			"t.star:3: MemoryError: allocating 16 MiB would take the script past its memory limit of 16 MiB"},
+		{"doubling a list in place", "l = [0]\nwhile True:\n    l += l\n", []runtime.Option{runtime.WithMaxMemory(16 * mib)},
+			"t.star:3: MemoryError: allocating 16 MiB would take the script past its memory limit of 16 MiB"},
+		{"appending", "l = []\nwhile True:\n    l.append(str(len(l)) * 20)\n", []runtime.Option{runtime.WithMaxMemory(16 * mib), runtime.WithCallTimeout(time.Minute)},
+			"t.star:3: MemoryError: the script used more than its memory limit of 16 MiB"},
+		{"default steps", "while True:\n    pass\n", nil,
+			"t.star:1: RuntimeError: too many steps: the script ran past its limit of 20000000 steps"},
+		{"default memory", "x = 'x' * (1 << 29)\n", nil,
+			"t.star:1: MemoryError: allocating 512 MiB would take the script past its memory limit of 256 MiB"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := loadErr(t, tc.src, tc.opts...); got != tc.want {
+				t.Errorf("got  %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestLimitsLifted checks that a limit of 0 lifts it, and that
+// WithoutLimits lifts them all.
+func TestLimitsLifted(t *testing.T) {
+	const steps = "n = 0\nfor i in range(1000):\n    n += i\n"
+	const memory = "x = 'ab' * (1 << 20)\ny = x + x\n"
+	for _, tc := range []struct {
+		name, src string
+		opts      []runtime.Option
+		want      string
+	}{
+		{"steps", steps, []runtime.Option{runtime.WithMaxSteps(1000)}, "t.star:3: RuntimeError: too many steps: the script ran past its limit of 1000 steps"},
+		{"steps lifted", steps, []runtime.Option{runtime.WithMaxSteps(1000), runtime.WithMaxSteps(0)}, ""},
+		{"memory", memory, []runtime.Option{runtime.WithMaxMemory(1 << 20)}, "t.star:1: MemoryError: allocating 2 MiB would take the script past its memory limit of 1 MiB"},
+		{"memory lifted", memory, []runtime.Option{runtime.WithMaxMemory(1 << 20), runtime.WithMaxMemory(0)}, ""},
+		{"all lifted", steps + memory, []runtime.Option{runtime.WithMaxSteps(1000), runtime.WithMaxMemory(1 << 20), runtime.WithoutLimits()}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := loadErr(t, tc.src, tc.opts...); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestCallLimits checks that limits apply to each call, that a call a
+// limit stopped leaves the script usable, and a call's own memory limit.
+func TestCallLimits(t *testing.T) {
+	s := load(t, `
+def fill(n):
+    return len("x" * n)
+
+def spin():
+    n = 0
+    while True:
+        n += 1
+`, runtime.WithMaxMemory(1<<20), runtime.WithMaxSteps(100000))
+	ctx := context.Background()
+	for _, tc := range []struct {
+		ctx  context.Context
+		fn   string
+		args []starlark.Value
+		want string
+	}{
+		{ctx, "fill", []starlark.Value{starlark.MakeInt(1000)}, "1000"},
+		{ctx, "fill", []starlark.Value{starlark.MakeInt(4 << 20)}, "t.star:3: MemoryError: allocating 4 MiB would take the script past its memory limit of 1 MiB"},
+		{ctx, "spin", nil, "t.star:8: RuntimeError: too many steps: the script ran past its limit of 100000 steps"},
+		{runtime.ContextWithMaxMemory(ctx, 16<<20), "fill", []starlark.Value{starlark.MakeInt(4 << 20)}, "4194304"},
+		{runtime.ContextWithMaxMemory(ctx, 0), "fill", []starlark.Value{starlark.MakeInt(4 << 20)}, "4194304"},
+		{ctx, "fill", []starlark.Value{starlark.MakeInt(1000)}, "1000"},
+	} {
+		v, err := s.Call(tc.ctx, tc.fn, tc.args...)
+		got := ""
+		if err != nil {
+			got = err.Error()
+		} else {
+			got = v.String()
+		}
+		if got != tc.want {
+			t.Errorf("%s%v: got %s, want %s", tc.fn, tc.args, got, tc.want)
+		}
+		var se *runtime.ScriptError
+		if err != nil && (!errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			t.Errorf("%s%v: %v is not a ScriptError of a limit", tc.fn, tc.args, err)
+		}
+	}
+}
+
+// TestLimitsUncatchable checks that a script cannot catch the exception
+// of a limit and go on.
+func TestLimitsUncatchable(t *testing.T) {
+	got := loadErr(t, `
+def spin():
+    while True:
+        pass
+for i in range(3):
+    try:
+        spin()
+    except Exception:
+        pass
+    except RuntimeError:
+        pass
+`, runtime.WithMaxSteps(10000))
+	if !strings.Contains(got, "RuntimeError: too many steps") {
+		t.Errorf("got %q, want the step limit's error", got)
+	}
+}

@@ -1,0 +1,170 @@
+package runtime
+
+import (
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"sync/atomic"
+	"time"
+	"weak"
+)
+
+// How WithMaxMemory is enforced. Go cannot tell which goroutine holds
+// which memory, so an execution is charged with the growth of the
+// process's heap since it began. A watcher goroutine samples the heap
+// (runtime/metrics: the bytes of heap objects, live or not yet collected)
+// every watchInterval while executions with a limit run; when one seems
+// past its limit, it collects garbage to measure what is really live, and
+// stops those still past it with MemoryError (cancelling their thread,
+// which a script sees at its next step, and a builtin at its next look
+// at its Limiter). Builtins that know a size before allocating ask
+// first (governor.Reserve). The watcher sleeps while no such execution
+// runs.
+
+// watchInterval is how often the watcher samples the heap while an
+// execution with a memory limit runs.
+const watchInterval = time.Millisecond
+
+// heapMetric is the runtime/metrics sample the watcher reads.
+const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// watcher is the process's heap watcher.
+var watcher = &heapWatcher{wake: make(chan struct{}, 1)}
+
+// heapWatcher samples the heap for the governors registered with it.
+type heapWatcher struct {
+	heap atomic.Int64 // the last sample
+	idle atomic.Bool  // the loop sleeps until woken
+	wake chan struct{}
+	once sync.Once
+
+	mu   sync.Mutex
+	govs []weak.Pointer[governor] // dropped once collected
+
+	sampleMu sync.Mutex
+	sample   [1]metrics.Sample
+
+	gcMu  sync.Mutex
+	gcGen atomic.Uint64 // counts the collections collect ran
+}
+
+// register makes the watcher watch g while it runs executions with a
+// memory limit; g is forgotten once it is garbage.
+func (w *heapWatcher) register(g *governor) {
+	w.once.Do(func() {
+		w.sample[0].Name = heapMetric
+		w.idle.Store(true)
+		go w.loop()
+	})
+	w.mu.Lock()
+	w.govs = append(w.govs, weak.Make(g))
+	w.mu.Unlock()
+}
+
+// heapNow is the heap's size: the last sample, or a new one when the
+// watcher sleeps (its last sample may be old).
+func (w *heapWatcher) heapNow() int64 {
+	if w.idle.Load() {
+		return w.read()
+	}
+	return w.heap.Load()
+}
+
+// wakeUp makes a sleeping watcher resume sampling.
+func (w *heapWatcher) wakeUp() {
+	if w.idle.Load() {
+		select {
+		case w.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// read samples the heap.
+func (w *heapWatcher) read() int64 {
+	w.sampleMu.Lock()
+	metrics.Read(w.sample[:])
+	h := int64(w.sample[0].Value.Uint64())
+	w.sampleMu.Unlock()
+	w.heap.Store(h)
+	return h
+}
+
+// collect runs a garbage collection and returns the heap's size after it:
+// what is live. Callers that arrive during a collection share it.
+func (w *heapWatcher) collect() int64 {
+	gen := w.gcGen.Load()
+	w.gcMu.Lock()
+	defer w.gcMu.Unlock()
+	if w.gcGen.Load() == gen {
+		runtime.GC()
+		w.gcGen.Add(1)
+	}
+	return w.read()
+}
+
+// overrun is an execution seen past its memory limit.
+type overrun struct {
+	g   *governor
+	seq uint64
+}
+
+// loop samples the heap every watchInterval while an execution with a
+// memory limit runs, and stops those past their limit.
+func (w *heapWatcher) loop() {
+	var over []overrun
+	for {
+		heap := w.read()
+		running := false
+		w.mu.Lock()
+		live := w.govs[:0]
+		for _, p := range w.govs {
+			g := p.Value()
+			if g == nil {
+				continue
+			}
+			live = append(live, p)
+			running = running || g.running.Load()
+			if seq, ok := g.overMemory(heap); ok {
+				over = append(over, overrun{g, seq})
+			}
+		}
+		clear(w.govs[len(live):])
+		w.govs = live
+		w.mu.Unlock()
+		if len(over) > 0 {
+			heap = w.collect()
+			for _, o := range over {
+				if seq, ok := o.g.overMemory(heap); ok && seq == o.seq {
+					o.g.stopForMemory(seq)
+				}
+			}
+			clear(over)
+			over = over[:0]
+		}
+		if running {
+			time.Sleep(watchInterval)
+			continue
+		}
+		// Sleep until an execution begins. One that began after the scan
+		// above saw idle false and did not wake us: look again.
+		w.idle.Store(true)
+		if !w.anyRunning() {
+			<-w.wake
+		}
+		w.idle.Store(false)
+	}
+}
+
+// anyRunning reports whether a registered governor runs an execution
+// with a memory limit.
+func (w *heapWatcher) anyRunning() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range w.govs {
+		if g := p.Value(); g != nil && g.running.Load() {
+			return true
+		}
+	}
+	return false
+}
