@@ -26,6 +26,17 @@ func fstring(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		return nil, Errorf(TypeError, "%s() takes no keyword arguments", b.Name())
 	}
 	var s strings.Builder
+	size := 0
+	for _, a := range args {
+		if part, ok := a.(starlark.String); ok {
+			size += len(part)
+		}
+	}
+	if size >= minReserve {
+		if err := Reserve(thread, int64(size)); err != nil {
+			return nil, err
+		}
+	}
 	for i, a := range args {
 		part, ok := a.(starlark.String)
 		if !ok {
@@ -112,6 +123,9 @@ func Format(v starlark.Value, spec string) (string, error) {
 
 // formatWith is Format, bounded by m as ReprOf is.
 func formatWith(m *Meter, v starlark.Value, spec string) (string, error) {
+	if err := reserveElems(m, specSize(spec), 1); err != nil {
+		return "", err
+	}
 	switch x := v.(type) {
 	case starlark.String:
 		if spec == "" {

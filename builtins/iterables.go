@@ -10,7 +10,7 @@ import "go.starlark.net/starlark"
 // max also take Python's default= keyword.
 func init() {
 	for name, iterArgs := range map[string]int{
-		"sorted": 1, "reversed": 1, "enumerate": 1, "any": 1, "all": 1, "set": 1, "zip": -1,
+		"reversed": 1, "enumerate": 1, "any": 1, "all": 1, "set": 1, "zip": -1,
 	} {
 		registerGlobal(name, Func(name, iterating(name, iterArgs)))
 	}
@@ -26,6 +26,9 @@ func iterating(name string, n int) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		args, err := elementLists(thread, args, n)
 		if err != nil {
+			return nil, err
+		}
+		if args, err = meteredArgs(thread, name, args, n); err != nil {
 			return nil, err
 		}
 		return starlark.Call(thread, starlark.Universe[name], args, kwargs)
@@ -86,6 +89,10 @@ func minMax(name string) BuiltinFunc {
 				return nil, Errorf(ValueError, "%s() arg is an empty sequence", name)
 			}
 			args = starlark.Tuple{starlark.NewList(elems)}
+		}
+		args, err := meteredArgs(thread, name, args, -1)
+		if err != nil {
+			return nil, err
 		}
 		return starlark.Call(thread, starlark.Universe[name], args, rest)
 	}

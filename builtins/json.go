@@ -91,6 +91,7 @@ type jsonEncoder struct {
 	dflt                                           starlark.Value // None or a callable
 	markers                                        []starlark.Value
 	depth                                          int
+	meter                                          *Meter
 }
 
 // newJSONEncoder parses dumps's keyword arguments.
@@ -113,6 +114,7 @@ func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tup
 		itemSep:       ", ",
 		keySep:        ": ",
 		dflt:          dflt,
+		meter:         NewMeter(thread),
 	}
 	switch x := indent.(type) {
 	case starlark.NoneType:
@@ -126,6 +128,11 @@ func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tup
 		n, err := starlark.AsInt32(x)
 		if err != nil {
 			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
+		}
+		if n >= minReserve {
+			if err := e.meter.Reserve(int64(n)); err != nil {
+				return nil, err
+			}
 		}
 		s := strings.Repeat(" ", max(n, 0))
 		e.indent = &s
@@ -273,9 +280,12 @@ func jsonPositionalError(fname string, params []string, got int) error {
 
 // encode appends the JSON form of v, as CPython's _iterencode does.
 func (e *jsonEncoder) encode(v starlark.Value, level int) error {
+	if err := e.meter.Tick(); err != nil {
+		return err
+	}
 	switch v := v.(type) {
 	case starlark.String:
-		e.writeString(string(v))
+		return e.writeString(string(v))
 	case starlark.NoneType:
 		e.b.WriteString("null")
 	case starlark.Bool:
@@ -455,7 +465,9 @@ func (e *jsonEncoder) encodeObject(d *starlark.Dict, level int) error {
 				e.newline(level)
 			}
 		}
-		e.writeString(key)
+		if err := e.writeString(key); err != nil {
+			return err
+		}
 		e.b.WriteString(e.keySep)
 		if err := e.encode(item[1], level); err != nil {
 			return err
@@ -519,10 +531,17 @@ func pyIntString(i starlark.Int) (string, error) {
 // ensure_ascii every character outside printable ASCII becomes \uXXXX
 // (a surrogate pair above U+FFFF); without it only '"', '\\' and control
 // characters are escaped.
-func (e *jsonEncoder) writeString(s string) {
+func (e *jsonEncoder) writeString(s string) error {
 	b := &e.b
 	b.WriteByte('"')
+	check := quoteCheckBytes
 	for i := 0; i < len(s); {
+		if i >= check {
+			if err := e.meter.TickN(quoteCheckBytes / bytesPerTick); err != nil {
+				return err
+			}
+			check += quoteCheckBytes
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			if sr, ok := wtf8Surrogate(s[i:]); ok {
@@ -560,6 +579,7 @@ func (e *jsonEncoder) writeString(s string) {
 		}
 	}
 	b.WriteByte('"')
+	return nil
 }
 
 // ---- loads ----
@@ -571,6 +591,7 @@ type jsonDecoder struct {
 	strict                                                     bool
 	objectHook, pairsHook, parseFloat, parseInt, parseConstant starlark.Value
 	depth                                                      int
+	meter                                                      *Meter
 }
 
 // jsonLoads is json.loads(s, **options).
@@ -578,7 +599,7 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if len(args) != 1 {
 		return nil, jsonPositionalError("loads", []string{"s"}, len(args))
 	}
-	d := &jsonDecoder{thread: thread, objectHook: starlark.None, pairsHook: starlark.None, parseFloat: starlark.None, parseInt: starlark.None, parseConstant: starlark.None}
+	d := &jsonDecoder{thread: thread, meter: NewMeter(thread), objectHook: starlark.None, pairsHook: starlark.None, parseFloat: starlark.None, parseInt: starlark.None, parseConstant: starlark.None}
 	var strict starlark.Value = starlark.True
 	if err := starlark.UnpackArgs(b.Name(), nil, kwargs,
 		"object_hook?", &d.objectHook, "parse_float?", &d.parseFloat, "parse_int?", &d.parseInt,
@@ -640,6 +661,9 @@ func (d *jsonDecoder) skipSpace(i int) int {
 // scan decodes the value starting at byte i, returning it and the offset
 // just after it (CPython's scan_once).
 func (d *jsonDecoder) scan(i int) (starlark.Value, int, error) {
+	if err := d.meter.Tick(); err != nil {
+		return nil, 0, err
+	}
 	if i >= len(d.s) {
 		return nil, 0, d.errorAt("Expecting value", i)
 	}

@@ -35,7 +35,7 @@ func listSort(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if key != starlark.None {
 		opts = append(opts, starlark.Tuple{starlark.String("key"), key})
 	}
-	sorted, err := starlark.Call(thread, starlark.Universe["sorted"], starlark.Tuple{list}, opts)
+	sorted, err := starlark.Call(thread, sortedBuiltin, starlark.Tuple{list}, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -87,6 +87,7 @@ type msgpackPacker struct {
 	useBinType     bool
 	useSingleFloat bool
 	dflt           starlark.Value
+	meter          *Meter
 }
 
 // msgpackPackb is msgpack.packb(o, **options).
@@ -94,7 +95,7 @@ func msgpackPackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if len(args) != 1 {
 		return nil, jsonPositionalError("packb", []string{"o"}, len(args))
 	}
-	p := &msgpackPacker{thread: thread, dflt: starlark.None}
+	p := &msgpackPacker{thread: thread, dflt: starlark.None, meter: NewMeter(thread)}
 	var useBinType, useSingleFloat starlark.Value = starlark.True, starlark.False
 	if err := starlark.UnpackArgs(b.Name(), nil, kwargs,
 		"default?", &p.dflt, "use_single_float?", &useSingleFloat, "use_bin_type?", &useBinType); err != nil {
@@ -135,6 +136,9 @@ func (p *msgpackPacker) pack(v starlark.Value, nestLimit int) error {
 
 // packInner packs v, or reports false when v needs default (willDefault).
 func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit int) (bool, error) {
+	if err := p.meter.Tick(); err != nil {
+		return false, err
+	}
 	e := p.enc
 	var err error
 	switch v := v.(type) {
@@ -331,6 +335,7 @@ type msgpackUnpacker struct {
 	size                        int // len(packed): the bound of every declared length
 	useList, raw, strictMapKeys bool
 	open                        int // containers being filled
+	meter                       *Meter
 }
 
 // errIncomplete is msgpack-python's error for input that ends too soon.
@@ -352,7 +357,7 @@ func msgpackUnpackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 	}
 	r := bytes.NewReader([]byte(packed))
 	u := &msgpackUnpacker{
-		r: r, dec: msgpack.NewDecoder(r), size: len(packed),
+		r: r, dec: msgpack.NewDecoder(r), size: len(packed), meter: NewMeter(thread),
 		useList: bool(useList.Truth()), raw: bool(raw.Truth()), strictMapKeys: bool(strictMapKey.Truth()),
 	}
 	v, err := u.unpack()
@@ -381,6 +386,9 @@ func (u *msgpackUnpacker) readN(n int) ([]byte, error) {
 }
 
 func (u *msgpackUnpacker) unpack() (starlark.Value, error) {
+	if err := u.meter.Tick(); err != nil {
+		return nil, err
+	}
 	c, err := u.dec.PeekCode()
 	if err != nil {
 		return nil, err

@@ -152,6 +152,10 @@ func fromElements(name string) BuiltinFunc {
 				args = starlark.Tuple{starlark.NewList(elems)}
 			}
 		}
+		args, err := meteredArgs(thread, name, args, 1)
+		if err != nil {
+			return nil, err
+		}
 		return starlark.Call(thread, starlark.Universe[name], args, kwargs)
 	}
 }
@@ -868,7 +872,11 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	}
 	var x starlark.Value
 	var comp float64 // Neumaier compensation while acc is a float
+	m := NewMeter(thread)
 	for iter.Next(&x) {
+		if err := m.Tick(); err != nil {
+			return nil, err
+		}
 		if bv, ok := x.(starlark.Bool); ok {
 			x = starlark.MakeInt(b2i(bv))
 		}
@@ -1245,17 +1253,33 @@ func pyIter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 // characters, bytes' ints, an iterable's elements, what a Nexter yields.
 func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, error) {
 	var elems []starlark.Value
+	m := NewMeter(thread)
 	switch x := x.(type) {
 	case starlark.String:
+		if err := reserveElems(m, len(x), slotSize+strSize); err != nil {
+			return nil, err
+		}
 		for _, r := range string(x) {
+			if err := m.Tick(); err != nil {
+				return nil, err
+			}
 			elems = append(elems, starlark.String(string(r)))
 		}
 	case starlark.Bytes:
+		if err := reserveElems(m, len(x), slotSize); err != nil {
+			return nil, err
+		}
 		for i := 0; i < len(x); i++ {
+			if err := m.Tick(); err != nil {
+				return nil, err
+			}
 			elems = append(elems, starlark.MakeInt(int(x[i])))
 		}
 	case Nexter: // before Iterable: Next returns errors, Iterate cannot
 		for {
+			if err := m.Tick(); err != nil {
+				return nil, err
+			}
 			v, ok, err := x.Next(thread)
 			if err != nil {
 				return nil, err
@@ -1266,10 +1290,16 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			elems = append(elems, v)
 		}
 	case starlark.Iterable:
+		if err := reserveElems(m, starlark.Len(x), slotSize); err != nil {
+			return nil, err
+		}
 		it := x.Iterate()
 		defer it.Done()
 		var v starlark.Value
 		for it.Next(&v) {
+			if err := m.Tick(); err != nil {
+				return nil, err
+			}
 			elems = append(elems, v)
 		}
 	default:

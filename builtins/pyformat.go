@@ -327,6 +327,9 @@ func starArg(v starlark.Value) (int, error) {
 // conversion is numeric (sign and zero-padding rules apply). For a
 // bytes format the result holds raw bytes.
 func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, index int) (string, bool, error) {
+	if err := reserveElems(m, max(c.width, c.prec), 1); err != nil {
+		return "", false, err
+	}
 	switch c.ch {
 	case 's', 'r', 'a', 'b':
 		var s string

@@ -268,8 +268,12 @@ func QuoteString(s string) string {
 }
 
 // quoteCheckBytes is how many bytes of a str or bytes a repr quotes
-// between two ticks of its Meter.
-const quoteCheckBytes = 1 << 12
+// between two ticks of its Meter, each of bytesPerTick bytes (escaping
+// one costs about as much as writing a small value).
+const (
+	quoteCheckBytes = 1 << 12
+	bytesPerTick    = 16
+)
 
 // writeQuotedString appends QuoteString(s) to b, ticking m.
 func writeQuotedString(b *strings.Builder, s string, m *Meter) error {
@@ -285,7 +289,7 @@ func writeQuotedString(b *strings.Builder, s string, m *Meter) error {
 	check := quoteCheckBytes
 	for i := 0; i < len(s); {
 		if i >= check && m != nil {
-			if err := m.TickN(quoteCheckBytes >> 10); err != nil {
+			if err := m.TickN(quoteCheckBytes / bytesPerTick); err != nil {
 				return err
 			}
 			check += quoteCheckBytes
@@ -355,7 +359,7 @@ func writeQuotedBytes(b *strings.Builder, s string, m *Meter) error {
 	check := quoteCheckBytes
 	for i := 0; i < len(s); i++ {
 		if i >= check && m != nil {
-			if err := m.TickN(quoteCheckBytes >> 10); err != nil {
+			if err := m.TickN(quoteCheckBytes / bytesPerTick); err != nil {
 				return err
 			}
 			check += quoteCheckBytes

@@ -333,13 +333,20 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		if !ok || count > math.MaxInt32 {
 			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
 		}
+		if err := reserveElems(NewMeter(thread), int(count), 1); err != nil {
+			return nil, err
+		}
 		return starlark.Bytes(make([]byte, count)), nil
 	case starlark.Iterable:
 		it := s.Iterate()
 		defer it.Done()
 		var out []byte
 		var x starlark.Value
+		m := NewMeter(thread)
 		for it.Next(&x) {
+			if err := m.Tick(); err != nil {
+				return nil, err
+			}
 			i, err := asIndex(x)
 			if err != nil {
 				return nil, err
@@ -451,6 +458,9 @@ func justify(align byte) BuiltinFunc {
 		if marg <= 0 {
 			return b.Receiver(), nil
 		}
+		if err := reserveElems(NewMeter(thread), marg, int64(len(fill))); err != nil {
+			return nil, err
+		}
 		left := 0
 		switch align {
 		case '>':
@@ -476,6 +486,9 @@ func zfill(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	n := width - length(b, s)
 	if n <= 0 {
 		return b.Receiver(), nil
+	}
+	if err := reserveElems(NewMeter(thread), n, 1); err != nil {
+		return nil, err
 	}
 	sign := ""
 	if s != "" && (s[0] == '+' || s[0] == '-') {
@@ -531,7 +544,13 @@ func strExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "tabsize?", &tabsize); err != nil {
 		return nil, err
 	}
-	return starlark.String(expandTabs(recvString(b), tabsize)), nil
+	s := recvString(b)
+	if tabsize > 0 {
+		if err := reserveElems(NewMeter(thread), strings.Count(s, "\t"), int64(tabsize)); err != nil {
+			return nil, err
+		}
+	}
+	return starlark.String(expandTabs(s, tabsize)), nil
 }
 
 // expandTabs is Python's str.expandtabs: each tab becomes the spaces up
@@ -855,14 +874,25 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	it := iterable.Iterate()
 	defer it.Done()
 	var x starlark.Value
+	m := NewMeter(thread)
+	sep, size := recvString(b), int64(0)
 	for i := 0; it.Next(&x); i++ {
+		if err := m.Tick(); err != nil {
+			return nil, err
+		}
 		xb, ok := x.(starlark.Bytes)
 		if !ok {
 			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, PyTypeName(x))
 		}
 		parts = append(parts, string(xb))
+		size += int64(len(xb) + len(sep))
 	}
-	return starlark.Bytes(strings.Join(parts, recvString(b))), nil
+	if size >= minReserve {
+		if err := m.Reserve(size); err != nil {
+			return nil, err
+		}
+	}
+	return starlark.Bytes(strings.Join(parts, sep)), nil
 }
 
 // bytesMap returns upper or lower (ASCII only, as Python's bytes).

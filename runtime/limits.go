@@ -242,7 +242,17 @@ func (g *governor) Check(thread *starlark.Thread) error {
 // after a garbage collection, so that garbage does not count).
 func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
 	limit := g.maxMem.Load()
-	if limit <= 0 || n <= 0 {
+	if n <= 0 {
+		return nil
+	}
+	if limit <= 0 {
+		// No limit: still refuse what the machine cannot hold, which Go
+		// would answer by ending the process.
+		if ram := physicalMemory(); ram > 0 && n > ram {
+			exc := g.stop(builtins.Errorf(builtins.MemoryError, "allocating %s is more than the machine's memory (%s)", formatBytes(n), formatBytes(ram)))
+			thread.Cancel(exc.Error())
+			return exc
+		}
 		return nil
 	}
 	heap := watcher.heapNow()
