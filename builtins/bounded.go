@@ -48,16 +48,16 @@ func tupleSize(n int) int64 { return int64(slotSize + 24 + slotSize*n) }
 // below it the heap watcher sees growth in time.
 const minReserve = 1 << 16
 
-// reserveElems asks the Limiter of m for n elements of size each, when
-// that is a lot.
-func reserveElems(m *Meter, n int, size int64) error {
+// reserveElems asks the Limiter of thread for n elements of size each,
+// when that is a lot.
+func reserveElems(thread *starlark.Thread, n int, size int64) error {
 	if n <= 0 || int64(n)*size < minReserve {
 		return nil
 	}
 	if int64(n) > (1<<62)/size {
-		return m.Reserve(1 << 62)
+		return Reserve(thread, 1<<62)
 	}
-	return m.Reserve(int64(n) * size)
+	return Reserve(thread, int64(n)*size)
 }
 
 // metered returns x as the iterable argument of a Starlark builtin that
@@ -68,14 +68,14 @@ func reserveElems(m *Meter, n int, size int64) error {
 // the builtin's own error).
 func metered(m *Meter, x starlark.Value, perElem int64) (starlark.Value, error) {
 	it, ok := x.(starlark.Iterable)
-	if !ok || m.lim == nil {
+	if !ok || m.limiter() == nil {
 		return x, nil
 	}
 	if _, ok := x.(starlark.IterableMapping); ok {
 		return x, nil
 	}
 	if seq, ok := x.(starlark.Sequence); ok {
-		if err := reserveElems(m, seq.Len(), perElem); err != nil {
+		if err := reserveElems(m.thread, seq.Len(), perElem); err != nil {
 			return nil, err
 		}
 		return &meteredSequence{meteredIterable{it, m}, seq}, nil
@@ -122,10 +122,10 @@ var sortedBuiltin = Func("sorted", pySorted)
 // the first n (all for n < 0) metered (see metered), reserving for each
 // element what name makes of it.
 func meteredArgs(thread *starlark.Thread, name string, args starlark.Tuple, n int) (starlark.Tuple, error) {
-	m := NewMeter(thread)
-	if m.lim == nil {
+	if LimiterOf(thread) == nil {
 		return args, nil
 	}
+	m := NewMeter(thread)
 	var perElem int64
 	switch name {
 	case "list", "tuple", "reversed":
@@ -143,7 +143,7 @@ func meteredArgs(thread *starlark.Thread, name string, args starlark.Tuple, n in
 			out[i] = a
 			continue
 		}
-		x, err := metered(m, a, perElem)
+		x, err := metered(&m, a, perElem)
 		if err != nil {
 			return nil, err
 		}
@@ -165,44 +165,42 @@ func pySorted(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := starlark.UnpackArgs("sorted", args, kwargs, "iterable", &iterable, "key?", &key, "reverse?", &reverse); err != nil {
 		return nil, err
 	}
-	m := NewMeter(thread)
 	n := starlark.Len(iterable)
-	if err := reserveElems(m, n, 2*slotSize); err != nil {
+	if err := reserveElems(thread, n, 2*slotSize); err != nil {
 		return nil, err
 	}
-	values := make([]starlark.Value, 0, max(n, 0))
+	s := &sortSlice{values: make([]starlark.Value, 0, max(n, 0)), byKey: key != nil, m: NewMeter(thread)}
 	iter := iterable.Iterate()
 	defer iter.Done()
 	var x starlark.Value
 	for iter.Next(&x) {
-		if err := m.Tick(); err != nil {
+		if err := s.m.Tick(); err != nil {
 			return nil, err
 		}
-		values = append(values, x)
+		s.values = append(s.values, x)
 	}
-	keys := values
+	s.keys = s.values
 	if key != nil {
-		keys = make([]starlark.Value, len(values))
-		for i, v := range values {
+		s.keys = make([]starlark.Value, len(s.values))
+		for i, v := range s.values {
 			k, err := starlark.Call(thread, key, starlark.Tuple{v}, nil)
 			if err != nil {
 				return nil, err // as Starlark's, keeping the key function's traceback
 			}
-			keys[i] = k
+			s.keys[i] = k
 		}
 	}
-	s := &sortSlice{keys: keys, values: values, byKey: key != nil, m: m}
 	if err := s.sort(reverse); err != nil {
 		return nil, err
 	}
-	return starlark.NewList(values), nil
+	return starlark.NewList(s.values), nil
 }
 
 // sortSlice sorts values by keys (which may be values itself).
 type sortSlice struct {
 	keys, values []starlark.Value
 	byKey        bool // keys is not values
-	m            *Meter
+	m            Meter
 	err          error // a comparison's, or the Meter's
 }
 
@@ -328,7 +326,7 @@ func strSplit(name string) BuiltinFunc {
 				pieces = strings.Count(s, string(sep)) + 1
 			}
 		}
-		if err := reserveElems(NewMeter(thread), pieces, slotSize+strSize); err != nil {
+		if err := reserveElems(thread, pieces, slotSize+strSize); err != nil {
 			return nil, err
 		}
 		return starlarkMethod(thread, b, args, kwargs)
@@ -339,7 +337,7 @@ func strSplit(name string) BuiltinFunc {
 // lines is granted.
 func strSplitlines(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	lines := strings.Count(recvString(b), "\n") + 1
-	if err := reserveElems(NewMeter(thread), lines, slotSize+strSize); err != nil {
+	if err := reserveElems(thread, lines, slotSize+strSize); err != nil {
 		return nil, err
 	}
 	return starlarkMethod(thread, b, args, kwargs)
@@ -348,17 +346,21 @@ func strSplitlines(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 // listExtend is list.extend: Starlark's, with the memory of a sized
 // argument granted first and its iteration metered.
 func listExtend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) == 1 && len(kwargs) == 0 {
+	if len(args) == 1 && len(kwargs) == 0 && LimiterOf(thread) != nil {
 		m := NewMeter(thread)
 		list := b.Receiver().(*starlark.List)
-		if err := reserveElems(m, list.Len()+max(starlark.Len(args[0]), 0), slotSize); err != nil {
+		if err := reserveElems(thread, list.Len()+max(starlark.Len(args[0]), 0), slotSize); err != nil {
 			return nil, err
 		}
-		x, err := metered(m, args[0], 0)
-		if err != nil {
-			return nil, err
+		if _, self := args[0].(*starlark.List); !self {
+			// A list is copied at once (l.extend(l) doubles l once,
+			// where an iteration would see it grow).
+			x, err := metered(&m, args[0], 0)
+			if err != nil {
+				return nil, err
+			}
+			args = starlark.Tuple{x}
 		}
-		args = starlark.Tuple{x}
 	}
 	return starlarkMethod(thread, b, args, kwargs)
 }

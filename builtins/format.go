@@ -56,11 +56,11 @@ func formatField(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	m := NewMeter(thread)
-	v, err := convertWith(m, v, conversion)
+	v, err := convertWith(&m, v, conversion)
 	if err != nil {
 		return nil, err
 	}
-	s, err := formatWith(m, v, spec)
+	s, err := formatWith(&m, v, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +78,8 @@ func pyFormat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if !ok {
 		return nil, Errorf(TypeError, "format() argument 2 must be str, not %s", PyTypeName(spec))
 	}
-	s, err := formatWith(NewMeter(thread), v, string(str))
+	m := NewMeter(thread)
+	s, err := formatWith(&m, v, string(str))
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func Format(v starlark.Value, spec string) (string, error) {
 
 // formatWith is Format, bounded by m as ReprOf is.
 func formatWith(m *Meter, v starlark.Value, spec string) (string, error) {
-	if err := reserveElems(m, specSize(spec), 1); err != nil {
+	if err := reserveElems(m.threadOf(), specSize(spec), 1); err != nil {
 		return "", err
 	}
 	switch x := v.(type) {

@@ -91,7 +91,7 @@ type jsonEncoder struct {
 	dflt                                           starlark.Value // None or a callable
 	markers                                        []starlark.Value
 	depth                                          int
-	meter                                          *Meter
+	meter                                          Meter
 }
 
 // newJSONEncoder parses dumps's keyword arguments.
@@ -591,7 +591,7 @@ type jsonDecoder struct {
 	strict                                                     bool
 	objectHook, pairsHook, parseFloat, parseInt, parseConstant starlark.Value
 	depth                                                      int
-	meter                                                      *Meter
+	meter                                                      Meter
 }
 
 // jsonLoads is json.loads(s, **options).

@@ -53,17 +53,25 @@ const meterInterval = 1 << 10
 // Limiter every meterInterval units. Each unit counts as one step of the
 // thread, so a step budget bounds builtins as it bounds Starlark loops.
 // The zero Meter (and one for a thread without a Limiter) counts without
-// stopping anything.
+// stopping anything. A Meter is a value, so that a builtin's costs
+// nothing to make: the Limiter is looked up at the first look.
 type Meter struct {
 	thread *starlark.Thread
 	lim    Limiter
+	looked bool // lim was looked up
 	n      int
 }
 
 // NewMeter returns a Meter for a builtin running on thread (which may be
 // nil).
-func NewMeter(thread *starlark.Thread) *Meter {
-	return &Meter{thread: thread, lim: LimiterOf(thread)}
+func NewMeter(thread *starlark.Thread) Meter { return Meter{thread: thread} }
+
+// limiter returns the thread's Limiter, looked up once.
+func (m *Meter) limiter() Limiter {
+	if !m.looked {
+		m.lim, m.looked = LimiterOf(m.thread), true
+	}
+	return m.lim
 }
 
 // Tick counts one unit of work and returns the exception that stops the
@@ -93,22 +101,26 @@ func (m *Meter) TickN(n int) error {
 
 // flush charges the counted work to the thread and consults the Limiter.
 func (m *Meter) flush() error {
-	if m.thread == nil || m.lim == nil {
+	lim := m.limiter()
+	if lim == nil {
 		m.n = 0
 		return nil
 	}
 	m.thread.Steps += uint64(m.n)
 	m.n = 0
-	return m.lim.Check(m.thread)
+	return lim.Check(m.thread)
 }
 
 // Reserve returns a MemoryError if the execution may not allocate n more
 // bytes.
 func (m *Meter) Reserve(n int64) error {
-	if m == nil || m.lim == nil {
+	if m == nil {
 		return nil
 	}
-	return m.lim.Reserve(m.thread, n)
+	if lim := m.limiter(); lim != nil {
+		return lim.Reserve(m.thread, n)
+	}
+	return nil
 }
 
 // Reserve returns a MemoryError if the execution on thread may not
@@ -127,4 +139,12 @@ func CheckLimits(thread *starlark.Thread) error {
 		return l.Check(thread)
 	}
 	return nil
+}
+
+// threadOf is the Meter's thread (nil for a nil Meter).
+func (m *Meter) threadOf() *starlark.Thread {
+	if m == nil {
+		return nil
+	}
+	return m.thread
 }

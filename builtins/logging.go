@@ -211,7 +211,8 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 				arg = d // Python: a single non-empty mapping is used for %(key)s
 			}
 		}
-		formatted, err := percentFormat(NewMeter(thread), text, arg, false)
+		m := NewMeter(thread)
+		formatted, err := percentFormat(&m, text, arg, false)
 		if err != nil {
 			return nil, err
 		}

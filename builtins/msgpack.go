@@ -87,7 +87,7 @@ type msgpackPacker struct {
 	useBinType     bool
 	useSingleFloat bool
 	dflt           starlark.Value
-	meter          *Meter
+	meter          Meter
 }
 
 // msgpackPackb is msgpack.packb(o, **options).
@@ -335,7 +335,7 @@ type msgpackUnpacker struct {
 	size                        int // len(packed): the bound of every declared length
 	useList, raw, strictMapKeys bool
 	open                        int // containers being filled
-	meter                       *Meter
+	meter                       Meter
 }
 
 // errIncomplete is msgpack-python's error for input that ends too soon.

@@ -426,7 +426,7 @@ func pyPrint(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		if i > 0 {
 			buf.WriteString(sep)
 		}
-		s, err := strWith(m, a)
+		s, err := strWith(&m, a)
 		if err != nil {
 			return nil, err
 		}
@@ -771,7 +771,9 @@ func pyPow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		return starlark.MakeBigInt(r), nil
 	}
 	if xIsInt && yIsInt && yi.Sign() >= 0 {
-		if e, ok := yi.Int64(); !ok || e > 1<<20 && xi.BigInt().CmpAbs(big.NewInt(1)) > 0 {
+		// A result of millions of bits takes seconds to compute, in one
+		// step that no limit can interrupt.
+		if e, ok := yi.Int64(); !ok || xi.BigInt().CmpAbs(big.NewInt(1)) > 0 && (e > 1<<20 || int64(xi.BigInt().BitLen()-1)*e > 1<<24) {
 			return nil, Errorf(OverflowError, "pow() result too large")
 		}
 		return starlark.MakeBigInt(new(big.Int).Exp(xi.BigInt(), yi.BigInt(), nil)), nil
@@ -1256,7 +1258,7 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 	m := NewMeter(thread)
 	switch x := x.(type) {
 	case starlark.String:
-		if err := reserveElems(m, len(x), slotSize+strSize); err != nil {
+		if err := reserveElems(thread, len(x), slotSize+strSize); err != nil {
 			return nil, err
 		}
 		for _, r := range string(x) {
@@ -1266,7 +1268,7 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			elems = append(elems, starlark.String(string(r)))
 		}
 	case starlark.Bytes:
-		if err := reserveElems(m, len(x), slotSize); err != nil {
+		if err := reserveElems(thread, len(x), slotSize); err != nil {
 			return nil, err
 		}
 		for i := 0; i < len(x); i++ {
@@ -1290,7 +1292,7 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			elems = append(elems, v)
 		}
 	case starlark.Iterable:
-		if err := reserveElems(m, starlark.Len(x), slotSize); err != nil {
+		if err := reserveElems(thread, starlark.Len(x), slotSize); err != nil {
 			return nil, err
 		}
 		it := x.Iterate()

@@ -25,7 +25,8 @@ func mod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &y); err != nil {
 		return nil, err
 	}
-	return modWith(NewMeter(thread), x, y)
+	m := NewMeter(thread)
+	return modWith(&m, x, y)
 }
 
 // Mod is Python's x % y.
@@ -327,7 +328,7 @@ func starArg(v starlark.Value) (int, error) {
 // conversion is numeric (sign and zero-padding rules apply). For a
 // bytes format the result holds raw bytes.
 func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, index int) (string, bool, error) {
-	if err := reserveElems(m, max(c.width, c.prec), 1); err != nil {
+	if err := reserveElems(m.threadOf(), max(c.width, c.prec), 1); err != nil {
 		return "", false, err
 	}
 	switch c.ch {

@@ -45,17 +45,23 @@ func Str(v starlark.Value) string {
 // budget, the memory limit), and a value nested deeper than CPython can
 // render raises RecursionError, as CPython does.
 func ReprOf(thread *starlark.Thread, v starlark.Value) (string, error) {
-	return reprWith(NewMeter(thread), v)
+	m := NewMeter(thread)
+	return reprWith(&m, v)
 }
 
 // StrOf is Str for a script's str() on thread, bounded as ReprOf is.
 func StrOf(thread *starlark.Thread, v starlark.Value) (string, error) {
-	return strWith(NewMeter(thread), v)
+	m := NewMeter(thread)
+	return strWith(&m, v)
 }
 
 func reprWith(m *Meter, v starlark.Value) (string, error) {
 	var b strings.Builder
-	w := reprWriter{b: &b, meter: m, strict: true}
+	w := reprWriter{b: &b, strict: true}
+	if m != nil {
+		w.meter = *m // by value: the recursive writer would make m escape
+		defer func() { *m = w.meter }()
+	}
 	w.write(v)
 	if w.err != nil {
 		return "", w.err
@@ -82,7 +88,7 @@ const maxReprDepth = 1000
 type reprWriter struct {
 	b      *strings.Builder
 	path   []starlark.Value
-	meter  *Meter
+	meter  Meter
 	strict bool  // a too deep value is a RecursionError, not "..."
 	err    error // the first error; writing stops there
 }
@@ -137,9 +143,9 @@ func (w *reprWriter) write(v starlark.Value) {
 	case starlark.Float:
 		b.WriteString(FloatRepr(float64(v)))
 	case starlark.String:
-		w.err = writeQuotedString(b, string(v), w.meter)
+		w.err = writeQuotedString(b, string(v), &w.meter)
 	case starlark.Bytes:
-		w.err = writeQuotedBytes(b, string(v), w.meter)
+		w.err = writeQuotedBytes(b, string(v), &w.meter)
 	case *starlark.List:
 		b.WriteByte('[')
 		for i := 0; i < v.Len() && w.err == nil; i++ {

@@ -333,7 +333,7 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		if !ok || count > math.MaxInt32 {
 			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
 		}
-		if err := reserveElems(NewMeter(thread), int(count), 1); err != nil {
+		if err := reserveElems(thread, int(count), 1); err != nil {
 			return nil, err
 		}
 		return starlark.Bytes(make([]byte, count)), nil
@@ -458,7 +458,7 @@ func justify(align byte) BuiltinFunc {
 		if marg <= 0 {
 			return b.Receiver(), nil
 		}
-		if err := reserveElems(NewMeter(thread), marg, int64(len(fill))); err != nil {
+		if err := reserveElems(thread, marg, int64(len(fill))); err != nil {
 			return nil, err
 		}
 		left := 0
@@ -487,7 +487,7 @@ func zfill(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if n <= 0 {
 		return b.Receiver(), nil
 	}
-	if err := reserveElems(NewMeter(thread), n, 1); err != nil {
+	if err := reserveElems(thread, n, 1); err != nil {
 		return nil, err
 	}
 	sign := ""
@@ -546,7 +546,7 @@ func strExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	}
 	s := recvString(b)
 	if tabsize > 0 {
-		if err := reserveElems(NewMeter(thread), strings.Count(s, "\t"), int64(tabsize)); err != nil {
+		if err := reserveElems(thread, strings.Count(s, "\t"), int64(tabsize)); err != nil {
 			return nil, err
 		}
 	}
@@ -1242,7 +1242,8 @@ func strFormatMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark
 		kw.SetKey(kv[0], kv[1])
 	}
 	var auto autoNumber
-	s, err := buildFormatString(NewMeter(thread), recvString(b), args, kw, 2, &auto)
+	m := NewMeter(thread)
+	s, err := buildFormatString(&m, recvString(b), args, kw, 2, &auto)
 	if err != nil {
 		return nil, err
 	}

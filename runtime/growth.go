@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"bytes"
+
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
@@ -40,8 +42,15 @@ var growthHelpers = map[string]*starlark.Builtin{
 }
 
 // parse parses src with the front end and, when executions have a memory
-// limit, guards the operators that grow values.
+// limit, guards the operators that grow values. Source with a NUL byte is
+// refused, as CPython refuses it (Starlark's scanner would take the NUL
+// for the end of the file and run the source before it).
 func (r *Runtime) parse(filename string, src []byte) (*syntax.File, error) {
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		line := int32(bytes.Count(src[:i], []byte("\n")) + 1)
+		col := int32(i - bytes.LastIndexByte(src[:i], '\n'))
+		return nil, syntax.Error{Pos: syntax.MakePosition(&filename, line, col), Msg: "source code cannot contain null bytes"}
+	}
 	f, err := Parse(filename, src)
 	if err == nil && r.maxMemory > 0 {
 		guardGrowth(f)
@@ -212,6 +221,9 @@ func grow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 func reserveGrowth(thread *starlark.Thread, op syntax.Token, x, y starlark.Value) error {
 	var n int64
 	if op == syntax.STAR {
+		if err := checkProduct(x, y); err != nil {
+			return err
+		}
 		n = repetitionSize(x, y)
 	} else {
 		n = sequenceSize(x) + sequenceSize(y)
@@ -220,6 +232,30 @@ func reserveGrowth(thread *starlark.Thread, op syntax.Token, x, y starlark.Value
 		return nil
 	}
 	return builtins.Reserve(thread, n)
+}
+
+// MaxProductBits bounds the size of an int product in an execution with
+// a memory limit: a multiplication runs in one step, whose time grows
+// faster than its size (x = x * x would run for minutes past 2^30 bits).
+const MaxProductBits = 1 << 24
+
+// checkProduct refuses x * y of two ints whose product would have more
+// than MaxProductBits bits.
+func checkProduct(x, y starlark.Value) error {
+	xi, ok1 := x.(starlark.Int)
+	yi, ok2 := y.(starlark.Int)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	if _, ok := xi.Int64(); ok {
+		if _, ok := yi.Int64(); ok {
+			return nil
+		}
+	}
+	if bits := xi.BigInt().BitLen() + yi.BigInt().BitLen(); bits > MaxProductBits {
+		return builtins.Errorf(builtins.OverflowError, "int too large: the product would have %d bits, more than the limit of %d", bits, MaxProductBits)
+	}
+	return nil
 }
 
 // minReserve is the smallest result the operators ask the memory limit

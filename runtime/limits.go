@@ -3,7 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
-	"math"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -92,8 +92,8 @@ const pollSteps = 1 << 13
 // watcher all consult it.
 type governor struct {
 	ctx      context.Context
-	cancel   atomic.Pointer[context.CancelCauseFunc] // stops the execution's blocking calls; nil for calls
-	maxSteps uint64                                  // the execution's; 0: none
+	cancel   atomic.Pointer[canceler] // stops the execution's blocking calls; nil for calls
+	maxSteps uint64                   // the execution's; 0: none
 	thread   atomic.Pointer[starlark.Thread]
 	maxMem   atomic.Int64 // 0: none
 	baseline atomic.Int64 // the heap when the execution began
@@ -137,24 +137,33 @@ func (g *governor) adopt(parent, thread *starlark.Thread) func() {
 	}
 }
 
-// begin starts an execution under ctx with limits lim (a context of
-// ContextWithMaxMemory overrides the memory limit); cancel, if not nil,
-// cancels ctx.
-func (g *governor) begin(ctx context.Context, cancel context.CancelCauseFunc, lim limits) {
+// canceler cancels an execution's context with a cause.
+type canceler struct{ cancel context.CancelCauseFunc }
+
+// limitsFor are lim with the memory limit of a context of
+// ContextWithMaxMemory, if ctx is one.
+func limitsFor(ctx context.Context, lim limits) limits {
+	if v, ok := ctx.Value(maxMemoryKey{}).(int64); ok {
+		lim.memory = v
+	}
+	return lim
+}
+
+// begin starts an execution under ctx with limits lim; cancel, if not
+// nil, cancels ctx.
+func (g *governor) begin(ctx context.Context, cancel *canceler, lim limits) {
 	g.ctx = ctx
 	g.maxSteps = lim.steps
 	maxMem := lim.memory
-	if cancel != nil {
-		g.cancel.Store(&cancel)
-	} else {
-		g.cancel.Store(nil)
+	// Pointer stores cost a write barrier: skip those that change nothing.
+	if g.cancel.Load() != cancel {
+		g.cancel.Store(cancel)
 	}
 	g.seq.Add(1)
-	g.stopped.Store(nil)
-	g.near = false
-	if v, ok := ctx.Value(maxMemoryKey{}).(int64); ok {
-		maxMem = v
+	if g.stopped.Load() != nil {
+		g.stopped.Store(nil)
 	}
+	g.near = false
 	g.maxMem.Store(maxMem)
 	thread := g.thread.Load()
 	thread.Uncancel()
@@ -163,8 +172,8 @@ func (g *governor) begin(ctx context.Context, cancel context.CancelCauseFunc, li
 	if maxMem > 0 {
 		g.baseline.Store(watcher.heapNow())
 		g.running.Store(true)
-		watcher.wakeUp()
 	}
+	watcher.wakeUp()
 }
 
 // end ends the execution: the watcher leaves the thread alone.
@@ -201,6 +210,9 @@ func (g *governor) check(thread *starlark.Thread) *builtins.Exception {
 		return exc
 	}
 	if g.ctx.Err() != nil {
+		if cc, ok := g.ctx.(*callContext); ok && cc.Context.Err() == nil {
+			return g.stop(cc.cause) // the call's own deadline
+		}
 		return builtins.Interrupted(g.ctx)
 	}
 	if g.maxSteps > 0 && thread.Steps >= g.maxSteps {
@@ -287,8 +299,8 @@ func (g *governor) stopForMemory(seq uint64) {
 	}
 	exc := g.stop(g.memoryError())
 	g.thread.Load().Cancel(exc.Error())
-	if cancel := g.cancel.Load(); cancel != nil {
-		(*cancel)(exc)
+	if c := g.cancel.Load(); c != nil {
+		c.cancel(exc)
 	}
 }
 
@@ -322,8 +334,5 @@ func formatBytes(n int64) string {
 	if i == 0 {
 		return fmt.Sprintf("%d bytes", n)
 	}
-	if f == math.Trunc(f) {
-		return fmt.Sprintf("%.0f %s", f, units[i])
-	}
-	return fmt.Sprintf("%.1f %s", f, units[i])
+	return strings.TrimSuffix(fmt.Sprintf("%.1f", f), ".0") + " " + units[i]
 }

@@ -33,10 +33,15 @@ var watcher = &heapWatcher{wake: make(chan struct{}, 1)}
 
 // heapWatcher samples the heap for the governors registered with it.
 type heapWatcher struct {
-	heap atomic.Int64 // the last sample
-	idle atomic.Bool  // the loop sleeps until woken
-	wake chan struct{}
-	once sync.Once
+	heap  atomic.Int64 // the last sample
+	clock atomic.Int64 // time.Now's Unix nanoseconds at the last sample
+	idle  atomic.Bool  // the loop sleeps until woken
+	wake  chan struct{}
+	// started is set once the loop has sampled; idleTicks counts the
+	// samples since an execution last began.
+	started   atomic.Bool
+	idleTicks int
+	once      sync.Once
 
 	mu   sync.Mutex
 	govs []weak.Pointer[governor] // dropped once collected
@@ -53,7 +58,6 @@ type heapWatcher struct {
 func (w *heapWatcher) register(g *governor) {
 	w.once.Do(func() {
 		w.sample[0].Name = heapMetric
-		w.idle.Store(true)
 		go w.loop()
 	})
 	w.mu.Lock()
@@ -64,10 +68,20 @@ func (w *heapWatcher) register(g *governor) {
 // heapNow is the heap's size: the last sample, or a new one when the
 // watcher sleeps (its last sample may be old).
 func (w *heapWatcher) heapNow() int64 {
-	if w.idle.Load() {
+	if w.idle.Load() || !w.started.Load() {
 		return w.read()
 	}
 	return w.heap.Load()
+}
+
+// now is the time of the last sample while the watcher runs (a call's
+// deadline need not be more precise, and reading the clock for each call
+// costs), time.Now otherwise.
+func (w *heapWatcher) now() time.Time {
+	if w.idle.Load() || !w.started.Load() {
+		return time.Now()
+	}
+	return time.Unix(0, w.clock.Load())
 }
 
 // wakeUp makes a sleeping watcher resume sampling.
@@ -80,13 +94,14 @@ func (w *heapWatcher) wakeUp() {
 	}
 }
 
-// read samples the heap.
+// read samples the heap (and the clock).
 func (w *heapWatcher) read() int64 {
 	w.sampleMu.Lock()
 	metrics.Read(w.sample[:])
 	h := int64(w.sample[0].Value.Uint64())
 	w.sampleMu.Unlock()
 	w.heap.Store(h)
+	w.clock.Store(time.Now().UnixNano())
 	return h
 }
 
@@ -109,13 +124,21 @@ type overrun struct {
 	seq uint64
 }
 
-// loop samples the heap every watchInterval while an execution with a
-// memory limit runs, and stops those past their limit.
+// quietTicks is how many samples without an execution beginning the
+// watcher takes before it sleeps: a host that calls a script for each
+// record keeps it awake, and its calls read its samples.
+const quietTicks = 100
+
+// loop samples the heap every watchInterval while executions begin or
+// run, and stops those past their memory limit.
 func (w *heapWatcher) loop() {
 	var over []overrun
+	var lastActivity uint64
 	for {
 		heap := w.read()
+		w.started.Store(true)
 		running := false
+		var activity uint64
 		w.mu.Lock()
 		live := w.govs[:0]
 		for _, p := range w.govs {
@@ -125,6 +148,7 @@ func (w *heapWatcher) loop() {
 			}
 			live = append(live, p)
 			running = running || g.running.Load()
+			activity += g.seq.Load()
 			if seq, ok := g.overMemory(heap); ok {
 				over = append(over, overrun{g, seq})
 			}
@@ -142,7 +166,13 @@ func (w *heapWatcher) loop() {
 			clear(over)
 			over = over[:0]
 		}
-		if running {
+		if running || activity != lastActivity {
+			w.idleTicks = 0
+		} else {
+			w.idleTicks++
+		}
+		lastActivity = activity
+		if w.idleTicks < quietTicks {
 			time.Sleep(watchInterval)
 			continue
 		}

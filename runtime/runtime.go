@@ -193,8 +193,12 @@ func (r *Runtime) withCallTimeout(ctx context.Context) (context.Context, context
 	if r.callTimeout <= 0 {
 		return ctx, func() {}
 	}
-	return context.WithTimeoutCause(ctx, r.callTimeout,
-		builtins.Errorf(builtins.TimeoutError, "the call took longer than its limit of %s", r.callTimeout))
+	return context.WithTimeoutCause(ctx, r.callTimeout, r.timeoutError())
+}
+
+// timeoutError is the exception of an execution past the call timeout.
+func (r *Runtime) timeoutError() *builtins.Exception {
+	return builtins.Errorf(builtins.TimeoutError, "the call took longer than its limit of %s", r.callTimeout)
 }
 
 // newEnv returns the host side of one execution.
@@ -281,7 +285,7 @@ func newThread(name string, env *builtins.Env) *starlark.Thread {
 // renders as for ExecFile (with the source line, and a caret under a
 // syntax error).
 func (r *Runtime) Check(filename string, src []byte) error {
-	f, err := Parse(filename, src)
+	f, err := r.parse(filename, src)
 	if err != nil {
 		return withSource(err, filename, src)
 	}
@@ -351,7 +355,7 @@ func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, lim li
 	defer cancel(nil)
 	env.SetContext(ctx)
 	g := governorOf(thread)
-	g.begin(ctx, cancel, lim)
+	g.begin(ctx, &canceler{cancel}, limitsFor(ctx, lim))
 	defer g.end()
 	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
 	defer stop()

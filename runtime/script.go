@@ -43,10 +43,11 @@ type Script struct {
 	stdout   io.Writer
 	stderr   io.Writer
 
-	serial *sync.Mutex  // set when the top level opened Kafka clients
-	life   sync.RWMutex // calls hold it shared, Close exclusively
-	closed bool
-	calls  sync.Pool // of *callState
+	timeout *builtins.Exception // a call's past WithCallTimeout
+	serial  *sync.Mutex         // set when the top level opened Kafka clients
+	life    sync.RWMutex        // calls hold it shared, Close exclusively
+	closed  bool
+	calls   sync.Pool // of *callState
 }
 
 // callState is a thread and its Env, reused by one call at a time. Its
@@ -55,7 +56,7 @@ type callState struct {
 	thread *starlark.Thread
 	env    *builtins.Env
 	gov    *governor
-	ctx    context.Context // the call's
+	ctx    callContext // the call's
 }
 
 // newCallState makes a thread for calls.
@@ -67,10 +68,10 @@ func (s *Script) newCallState() *callState {
 }
 
 // begin prepares the thread for a call under ctx.
-func (c *callState) begin(ctx context.Context, lim limits) {
-	c.ctx = ctx
-	c.env.SetContext(ctx)
-	c.gov.begin(ctx, nil, lim)
+func (c *callState) begin(ctx context.Context, s *Script) {
+	c.ctx.begin(ctx, s.rt.callTimeout, s.timeout)
+	c.env.SetContext(&c.ctx)
+	c.gov.begin(&c.ctx, nil, limitsFor(ctx, s.rt.limits()))
 }
 
 // exec runs fn on the thread, as run does for other executions: a panic
@@ -90,7 +91,7 @@ func (c *callState) exec(fn func() error) (err error) {
 		case c.gov.stopped.Load() != nil:
 			err = c.gov.result(err)
 		case err != nil && c.ctx.Err() != nil:
-			err = cancellationError(c.ctx, err)
+			err = cancellationError(&c.ctx, err)
 		}
 	}()
 	return fn()
@@ -113,6 +114,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	}
 	s.env = s.newEnv()
 	s.thread = r.newThread(filename, s.env)
+	s.timeout = r.timeoutError()
 	f, err := r.parse(filename, src)
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
@@ -236,13 +238,11 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 		s.serial.Lock()
 		defer s.serial.Unlock()
 	}
-	ctx, cancel := s.rt.withCallTimeout(ctx)
-	defer cancel()
 	c, _ := s.calls.Get().(*callState)
 	if c == nil {
 		c = s.newCallState()
 	}
-	c.begin(ctx, s.rt.limits())
+	c.begin(ctx, s)
 	var result starlark.Value
 	err := c.exec(func() error {
 		var err error
@@ -254,9 +254,10 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 			err = shutdownErr
 		}
 	}
+	c.ctx.end()
 	if err != nil {
 		// The thread may hold the state of the failure: drop it.
-		return nil, newScriptError(ctx, withSource(err, s.filename, s.src))
+		return nil, newScriptError(&c.ctx, withSource(err, s.filename, s.src))
 	}
 	s.calls.Put(c)
 	return result, nil
