@@ -390,3 +390,33 @@ func specSize(spec string) int {
 	}
 	return max(size, n)
 }
+
+// reserveFormatted asks the Limiter of thread for the memory of
+// format % args or format.format(*args) when its str and bytes arguments
+// are large (s = "%s%s" % (s, s) doubles s).
+func reserveFormatted(thread *starlark.Thread, format, args starlark.Value) error {
+	size := len(recvOrString(format))
+	switch a := args.(type) {
+	case starlark.Tuple:
+		for _, x := range a {
+			size += len(recvOrString(x))
+		}
+	default:
+		size += len(recvOrString(a))
+	}
+	if size < minReserve {
+		return nil
+	}
+	return Reserve(thread, int64(size))
+}
+
+// recvOrString is the contents of a str or bytes ("" for other values).
+func recvOrString(v starlark.Value) string {
+	switch v := v.(type) {
+	case starlark.String:
+		return string(v)
+	case starlark.Bytes:
+		return string(v)
+	}
+	return ""
+}

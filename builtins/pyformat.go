@@ -34,6 +34,9 @@ func Mod(x, y starlark.Value) (starlark.Value, error) { return modWith(nil, x, y
 
 // modWith is Mod, with %-formatting bounded by m as ReprOf is.
 func modWith(m *Meter, x, y starlark.Value) (starlark.Value, error) {
+	if err := reserveFormatted(m.threadOf(), x, y); err != nil {
+		return nil, err
+	}
 	switch x := x.(type) {
 	case starlark.String:
 		s, err := percentFormat(m, string(x), y, false)

@@ -1242,6 +1242,9 @@ func strFormatMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark
 		kw.SetKey(kv[0], kv[1])
 	}
 	var auto autoNumber
+	if err := reserveFormatted(thread, b.Receiver(), args); err != nil {
+		return nil, err
+	}
 	m := NewMeter(thread)
 	s, err := buildFormatString(&m, recvString(b), args, kw, 2, &auto)
 	if err != nil {

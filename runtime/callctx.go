@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/kstar-dev/kstar/builtins"
@@ -20,15 +21,23 @@ type callContext struct {
 	deadline        time.Time // the call's; zero: none
 	cause           *builtins.Exception
 
-	mu     sync.Mutex
-	timed  context.Context // made by the first Done of a call
+	mu    sync.Mutex
+	timed atomic.Pointer[timerContext] // made by the first Done of a call
+}
+
+// timerContext is a context with the call's deadline, and its cancel.
+type timerContext struct {
+	context.Context
 	cancel context.CancelFunc
 }
 
 // begin starts a call under parent with a timeout (0: none) whose
 // expiry is reported as cause.
 func (c *callContext) begin(parent context.Context, timeout time.Duration, cause *builtins.Exception) {
-	c.Context, c.cause = parent, cause
+	c.Context = parent
+	if c.cause != cause { // a pointer store costs a write barrier
+		c.cause = cause
+	}
 	c.deadline = time.Time{}
 	if timeout > 0 {
 		c.deadline = watcher.now().Add(timeout)
@@ -37,12 +46,9 @@ func (c *callContext) begin(parent context.Context, timeout time.Duration, cause
 
 // end releases the timer of the call, if one was made.
 func (c *callContext) end() {
-	c.mu.Lock()
-	if c.cancel != nil {
-		c.cancel()
+	if t := c.timed.Swap(nil); t != nil {
+		t.cancel()
 	}
-	c.timed, c.cancel = nil, nil
-	c.mu.Unlock()
 }
 
 // Deadline is the earlier of the caller's deadline and the call's.
@@ -60,12 +66,18 @@ func (c *callContext) Done() <-chan struct{} {
 	if c.deadline.IsZero() {
 		return c.Context.Done()
 	}
+	if t := c.timed.Load(); t != nil {
+		return t.Done()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.timed == nil {
-		c.timed, c.cancel = context.WithDeadlineCause(c.Context, c.deadline, c.cause)
+	t := c.timed.Load()
+	if t == nil {
+		ctx, cancel := context.WithDeadlineCause(c.Context, c.deadline, c.cause)
+		t = &timerContext{ctx, cancel}
+		c.timed.Store(t)
 	}
-	return c.timed.Done()
+	return t.Done()
 }
 
 // Err is the caller's context's error, or DeadlineExceeded past the
@@ -88,11 +100,8 @@ func (c *callContext) expired() bool {
 // Value is the caller's context's, or the timer context's once made (so
 // that context.Cause finds the call's cause).
 func (c *callContext) Value(key any) any {
-	c.mu.Lock()
-	timed := c.timed
-	c.mu.Unlock()
-	if timed != nil {
-		return timed.Value(key)
+	if t := c.timed.Load(); t != nil {
+		return t.Value(key)
 	}
 	return c.Context.Value(key)
 }

@@ -21,9 +21,10 @@ import (
 //	x + y   becomes  __add__(x, y), unless x or y is a literal (s + "\n",
 //	        n + 1, headers + [(k, v)] grow by a constant, which the
 //	        watcher sees in time)
-//	x *= y  becomes  x *= __grow__(x, y, "*"), and x += y likewise (the
-//	        target is read twice, as the front end does for %=), so that
-//	        Starlark still applies the operator, in place for a list
+//	x *= y  becomes  x *= __grow__(x, y, "*"), and x += y likewise
+//	        unless y is a literal (the target is read twice, as the front
+//	        end does for %=), so that Starlark still applies the
+//	        operator, in place for a list
 //
 // Each costs a builtin call (tens of nanoseconds).
 
@@ -67,7 +68,7 @@ func guardGrowth(f *syntax.File) {
 		case *syntax.IfStmt:
 			n.Cond = guard(n.Cond)
 		case *syntax.AssignStmt:
-			if op, ok := augmentedGrowth[n.Op]; ok {
+			if op, ok := augmentedGrowth[n.Op]; ok && !constantGrowth(n) {
 				n.RHS = helperCall(growFunc, n.OpPos, copyTarget(n.LHS), n.RHS, &syntax.Literal{Token: syntax.STRING, TokenPos: n.OpPos, Raw: `"` + op + `"`, Value: op})
 			}
 			n.RHS = guard(n.RHS)
@@ -116,6 +117,15 @@ func guardGrowth(f *syntax.File) {
 // augmentedGrowth are the augmented assignments __grow__ checks, with
 // their operator.
 var augmentedGrowth = map[syntax.Token]string{syntax.STAR_EQ: "*", syntax.PLUS_EQ: "+"}
+
+// constantGrowth reports whether x op= y cannot grow x by a factor:
+// x += 1, s += "\n", l += [v], x *= 1.5.
+func constantGrowth(s *syntax.AssignStmt) bool {
+	if s.Op == syntax.PLUS_EQ {
+		return isDisplay(s.RHS)
+	}
+	return isFloatLiteral(s.RHS)
+}
 
 func guardAll(list []syntax.Expr) {
 	for i, x := range list {

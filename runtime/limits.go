@@ -74,7 +74,9 @@ type maxMemoryKey struct{}
 // ContextWithMaxMemory returns a context under which executions (a
 // Script's calls, ExecFile, Load) have a memory limit of bytes instead of
 // the Runtime's (0 lifts it): a host that knows a call handles large
-// records can give it more.
+// records can give it more. The operators that grow values (x * y,
+// x + y) ask a limit before allocating only in scripts loaded by a
+// Runtime with a memory limit; otherwise the limit is watched.
 func ContextWithMaxMemory(ctx context.Context, bytes int64) context.Context {
 	return context.WithValue(ctx, maxMemoryKey{}, max(bytes, 0))
 }
@@ -87,6 +89,10 @@ func ContextWithMaxMemory(ctx context.Context, bytes int64) context.Context {
 // builtins watch the context themselves.
 const pollSteps = 1 << 13
 
+// nearPollSteps is pollSteps past half the memory limit: a look costs a
+// heap sample (half a microsecond), a few percent of 16 steps.
+const nearPollSteps = 1 << 4
+
 // governor enforces the limits of the executions on one thread (one at a
 // time): the thread's step hook, the builtins' Limiter and the memory
 // watcher all consult it.
@@ -97,10 +103,12 @@ type governor struct {
 	thread   atomic.Pointer[starlark.Thread]
 	maxMem   atomic.Int64 // 0: none
 	baseline atomic.Int64 // the heap when the execution began
-	running  atomic.Bool
-	near     bool                               // past half its memory limit at the last look (the thread's goroutine's)
-	seq      atomic.Uint64                      // counts executions, so the watcher stops the one it measured
-	stopped  atomic.Pointer[builtins.Exception] // why the governor stopped it
+	// state counts executions (state>>1), so that the watcher stops the
+	// one it measured, and says whether one with a memory limit runs
+	// (state&1): one atomic word, since each atomic write costs.
+	state   atomic.Uint64
+	near    bool                               // past half its memory limit at the last look (the thread's goroutine's)
+	stopped atomic.Pointer[builtins.Exception] // why the governor stopped it
 }
 
 // newGovernor returns the governor of the executions a Runtime runs on
@@ -152,40 +160,58 @@ func limitsFor(ctx context.Context, lim limits) limits {
 // begin starts an execution under ctx with limits lim; cancel, if not
 // nil, cancels ctx.
 func (g *governor) begin(ctx context.Context, cancel *canceler, lim limits) {
-	g.ctx = ctx
+	if g.ctx != ctx { // always a pointer: a call's callContext, run's context
+		g.ctx = ctx
+	}
 	g.maxSteps = lim.steps
 	maxMem := lim.memory
 	// Pointer stores cost a write barrier: skip those that change nothing.
 	if g.cancel.Load() != cancel {
 		g.cancel.Store(cancel)
 	}
-	g.seq.Add(1)
 	if g.stopped.Load() != nil {
 		g.stopped.Store(nil)
 	}
 	g.near = false
-	g.maxMem.Store(maxMem)
+	if g.maxMem.Load() != maxMem {
+		g.maxMem.Store(maxMem)
+	}
 	thread := g.thread.Load()
 	thread.Uncancel()
 	thread.Steps = 0
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
 	if maxMem > 0 {
-		g.baseline.Store(watcher.heapNow())
-		g.running.Store(true)
+		if h := watcher.heapNow(); g.baseline.Load() != h {
+			g.baseline.Store(h)
+		}
+		g.state.Add(3) // one more execution, running
+	} else {
+		g.state.Add(2)
 	}
 	watcher.wakeUp()
 }
 
 // end ends the execution: the watcher leaves the thread alone.
-func (g *governor) end() { g.running.Store(false) }
+func (g *governor) end() {
+	if g.state.Load()&1 != 0 {
+		g.state.Add(^uint64(0)) // not running
+	}
+}
 
-// nextCheck is the step count at which onMaxSteps runs next: the next
-// step when the execution is past half its memory limit, since one step
-// may double its memory (s = s + s).
+// running reports whether an execution with a memory limit runs, and
+// which execution is (or was) last.
+func (g *governor) running() (seq uint64, running bool) {
+	st := g.state.Load()
+	return st >> 1, st&1 != 0
+}
+
+// nextCheck is the step count at which onMaxSteps runs next: sooner
+// when the execution is past half its memory limit, since one step may
+// double its memory in a way no operator guard sees.
 func (g *governor) nextCheck(thread *starlark.Thread) uint64 {
 	next := thread.Steps + pollSteps
 	if g.near {
-		next = thread.Steps + 1
+		next = thread.Steps + nearPollSteps
 	}
 	if g.maxSteps > 0 && next > g.maxSteps {
 		next = g.maxSteps
@@ -286,15 +312,15 @@ func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
 // the heap grow past its limit when the heap held heap bytes, and which
 // execution it is.
 func (g *governor) overMemory(heap int64) (seq uint64, over bool) {
-	seq = g.seq.Load()
+	seq, running := g.running()
 	limit := g.maxMem.Load()
-	return seq, limit > 0 && g.running.Load() && heap-g.baseline.Load() > limit
+	return seq, limit > 0 && running && heap-g.baseline.Load() > limit
 }
 
 // stopForMemory stops execution seq for passing its memory limit (the
 // watcher calls it from its own goroutine), unless it already ended.
 func (g *governor) stopForMemory(seq uint64) {
-	if g.seq.Load() != seq || !g.running.Load() {
+	if now, running := g.running(); now != seq || !running {
 		return
 	}
 	exc := g.stop(g.memoryError())

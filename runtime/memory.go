@@ -147,8 +147,9 @@ func (w *heapWatcher) loop() {
 				continue
 			}
 			live = append(live, p)
-			running = running || g.running.Load()
-			activity += g.seq.Load()
+			seq, run := g.running()
+			running = running || run
+			activity += seq
 			if seq, ok := g.overMemory(heap); ok {
 				over = append(over, overrun{g, seq})
 			}
@@ -192,8 +193,10 @@ func (w *heapWatcher) anyRunning() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, p := range w.govs {
-		if g := p.Value(); g != nil && g.running.Load() {
-			return true
+		if g := p.Value(); g != nil {
+			if _, running := g.running(); running {
+				return true
+			}
 		}
 	}
 	return false
