@@ -252,7 +252,7 @@ func (g *governor) check(thread *starlark.Thread) *builtins.Exception {
 		// the watcher may not have run since the last big allocation.
 		used := watcher.read() - g.baseline.Load()
 		g.near = used > limit/2
-		if used > limit && watcher.collect()-g.baseline.Load() > limit {
+		if used > limit && watcher.live(slackOf(limit))-g.baseline.Load() > limit {
 			return g.stop(g.memoryError())
 		}
 	}
@@ -300,7 +300,7 @@ func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
 	if n <= limit && heap-g.baseline.Load()+n <= limit {
 		return nil
 	}
-	if n <= limit && watcher.collect()-g.baseline.Load()+n <= limit {
+	if n <= limit && watcher.live(slackOf(limit))-g.baseline.Load()+n <= limit {
 		return nil
 	}
 	exc := g.stop(builtins.Errorf(builtins.MemoryError, "allocating %s would take the script past its memory limit of %s", formatBytes(n), formatBytes(limit)))

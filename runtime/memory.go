@@ -49,8 +49,9 @@ type heapWatcher struct {
 	sampleMu sync.Mutex
 	sample   [1]metrics.Sample
 
-	gcMu  sync.Mutex
-	gcGen atomic.Uint64 // counts the collections collect ran
+	gcMu     sync.Mutex
+	gcGen    atomic.Uint64 // counts the collections live ran
+	lastLive int64         // the heap after the last of them
 }
 
 // register makes the watcher watch g while it runs executions with a
@@ -105,18 +106,29 @@ func (w *heapWatcher) read() int64 {
 	return h
 }
 
-// collect runs a garbage collection and returns the heap's size after it:
-// what is live. Callers that arrive during a collection share it.
-func (w *heapWatcher) collect() int64 {
+// live returns what the heap holds live, measured by a garbage
+// collection, unless the heap grew by less than slack since the last one:
+// then what was live after it (an execution may pass its limit by slack
+// before it is seen, but one that lives near its limit and makes garbage
+// does not cause a collection at each look). Callers that arrive during
+// a collection share it.
+func (w *heapWatcher) live(slack int64) int64 {
 	gen := w.gcGen.Load()
 	w.gcMu.Lock()
 	defer w.gcMu.Unlock()
-	if w.gcGen.Load() == gen {
-		runtime.GC()
-		w.gcGen.Add(1)
+	// The heap as sampled now is also an upper bound of what is live:
+	// lower than lastLive, it tells that more was freed since.
+	if h := w.read(); w.gcGen.Load() != gen || gen > 0 && h-w.lastLive < slack {
+		return min(w.lastLive, h)
 	}
-	return w.read()
+	runtime.GC()
+	w.lastLive = w.read()
+	w.gcGen.Add(1)
+	return w.lastLive
 }
+
+// slackOf is the slack of live for a memory limit: an eighth of it.
+func slackOf(limit int64) int64 { return limit / 8 }
 
 // overrun is an execution seen past its memory limit.
 type overrun struct {
@@ -158,7 +170,7 @@ func (w *heapWatcher) loop() {
 		w.govs = live
 		w.mu.Unlock()
 		if len(over) > 0 {
-			heap = w.collect()
+			heap = w.live(slackOf(over[0].g.maxMem.Load()))
 			for _, o := range over {
 				if seq, ok := o.g.overMemory(heap); ok && seq == o.seq {
 					o.g.stopForMemory(seq)
