@@ -68,6 +68,16 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 	return f, nil
 }
 
+// fileOptions are the Starlark dialect options kstar scripts get: top-level
+// for/if/while, while loops, sets, reassignable globals and recursion.
+var fileOptions = &syntax.FileOptions{
+	Set:             true,
+	While:           true,
+	TopLevelControl: true,
+	GlobalReassign:  true,
+	Recursion:       true,
+}
+
 // explainSetLiteral rewords the errors Starlark's parser gives for a set
 // literal or set comprehension ({1, 2}, {x for x in xs}): it reads the
 // braces as a dict and asks for a ':'.

@@ -31,20 +31,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
 )
-
-// fileOptions are the Starlark dialect options kstar scripts get: top-level
-// for/if/while, while loops, sets, reassignable globals and recursion.
-var fileOptions = &syntax.FileOptions{
-	Set:             true,
-	While:           true,
-	TopLevelControl: true,
-	GlobalReassign:  true,
-	Recursion:       true,
-}
 
 // ShutdownTimeout bounds how long the end of a script waits for its
 // producers to flush and its consumers to close.

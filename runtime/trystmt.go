@@ -1,14 +1,9 @@
 package runtime
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 
-	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
-
-	"github.com/kstar-dev/kstar/builtins"
 )
 
 // try / except / else / finally and raise, which Starlark lacks.
@@ -127,13 +122,34 @@ func (fe *frontend) tryEdits(toks []token, k int, stack *[]tryClause) (edits []e
 	return edits, true, nil
 }
 
-// tryNames are the markers the scanner writes.
+// The names that lowered try and raise statements use: the interface
+// between this rewrite and the helpers the runtime predeclares.
 const (
-	tryMarker     = "__try__"
+	// TryFunc is the predeclared function that returns the state of one
+	// execution of a try statement; the methods of that state are
+	// TryStateMethods.
+	TryFunc = "__try__"
+	// RaiseFunc is the predeclared function a raise statement calls:
+	// __raise__(exc=None, cause=None) for raise, raise X, raise X from Y.
+	RaiseFunc = "__raise__"
+	// TryRun and TryRunAfter are the state's methods that call a guarded
+	// statement's lambda: TryRun in the try body, TryRunAfter in handlers
+	// and else when a finally follows. Tracebacks hide the lambdas they call.
+	TryRun      = "run"
+	TryRunAfter = "run_after"
+)
+
+// TryStateMethods are the methods of the state TryFunc returns, sorted.
+var TryStateMethods = []string{"after_ok", "caught", "each", "end", "exception", "ok", "reraise", TryRun, TryRunAfter}
+
+// The markers the scanner writes; tryMarker and raiseMarker are also the
+// helpers the lowered statements call.
+const (
+	tryMarker     = TryFunc
 	exceptMarker  = "__except__"
 	elseMarker    = "__else__"
 	finallyMarker = "__finally__"
-	raiseMarker   = "__raise__"
+	raiseMarker   = RaiseFunc
 )
 
 func isMarker(e syntax.Expr, name string) bool {
@@ -372,7 +388,7 @@ func (fe *frontend) guardedTry(ts *tryStmt) ([]syntax.Stmt, error) {
 	fe.tries++
 	g := &gen{fe: fe, state: fmt.Sprintf("__try%d", fe.tries), pos: ts.pos, noJumps: ts.hasFinally}
 	out := []syntax.Stmt{g.assign(g.id(g.state), g.call(g.id(tryMarker)))}
-	body, err := g.guard(ts.body, "run", "ok")
+	body, err := g.guard(ts.body, TryRun, "ok")
 	if err != nil {
 		return nil, err
 	}
@@ -384,7 +400,7 @@ func (fe *frontend) guardedTry(ts *tryStmt) ([]syntax.Stmt, error) {
 		if !ts.hasFinally {
 			return stmts, nil
 		}
-		return g.guard(stmts, "run_after", "after_ok")
+		return g.guard(stmts, TryRunAfter, "after_ok")
 	}
 	var chain []*syntax.IfStmt
 	for _, h := range ts.handlers {
@@ -449,287 +465,4 @@ func (g *gen) reraises(stmts []syntax.Stmt) {
 			g.reraises(s.Body)
 		}
 	}
-}
-
-// ---------------------------------------------------------------------
-// The helpers the rewritten code calls.
-
-// tryState is what __try__() returns: one execution of one try statement.
-type tryState struct {
-	exc      *builtins.Exception // the body's exception, as Python sees it
-	excErr   error               // and the error itself, re-raised as is
-	handled  bool
-	afterErr error // an error in a handler or else, raised after finally
-}
-
-var _ starlark.HasAttrs = (*tryState)(nil)
-
-func (s *tryState) String() string        { return "<try>" }
-func (s *tryState) Type() string          { return "try" }
-func (s *tryState) Freeze()               {}
-func (s *tryState) Truth() starlark.Bool  { return true }
-func (s *tryState) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'try'") }
-func (s *tryState) AttrNames() []string {
-	return []string{"after_ok", "caught", "each", "end", "exception", "ok", "reraise", "run", "run_after"}
-}
-
-func (s *tryState) Attr(name string) (starlark.Value, error) {
-	method := func(fn builtins.BuiltinFunc) (starlark.Value, error) {
-		return builtins.Func(name, fn), nil
-	}
-	switch name {
-	case "ok":
-		return starlark.Bool(s.excErr == nil), nil
-	case "after_ok":
-		return starlark.Bool(s.afterErr == nil), nil
-	case "exception":
-		if s.exc == nil {
-			return starlark.None, nil
-		}
-		return s.exc, nil
-	case "run", "run_after":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := starlark.Call(thread, args[0], nil, nil)
-			if err == nil {
-				return v, nil
-			}
-			if err = catchable(thread, err); !isCatchable(err) {
-				return nil, err
-			}
-			if name == "run" {
-				s.excErr, s.exc = err, pyException(err)
-			} else {
-				s.afterErr = err
-			}
-			return starlark.None, nil
-		})
-	case "each":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			x := args[0]
-			switch x.(type) {
-			case starlark.String, starlark.Bytes:
-				var err error
-				if x, err = starlark.Call(thread, builtins.Globals()[builtins.IterableFunc], starlark.Tuple{x}, nil); err != nil {
-					return nil, err
-				}
-			}
-			after := args[1] == starlark.String("after_ok")
-			return &tryIterable{state: s, thread: thread, x: x, after: after}, nil
-		})
-	case "caught":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			if s.exc == nil || s.handled {
-				return starlark.False, nil
-			}
-			var classes starlark.Value = starlark.None
-			if len(args) > 0 {
-				classes = args[0]
-			}
-			match, err := exceptionMatches(s.exc, classes)
-			if err != nil {
-				return nil, err
-			}
-			s.handled = match
-			return starlark.Bool(match), nil
-		})
-	case "reraise":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return nil, s.excErr
-		})
-	case "end":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			switch {
-			case s.afterErr != nil:
-				return nil, s.afterErr
-			case s.excErr != nil && !s.handled:
-				return nil, s.excErr
-			}
-			return starlark.None, nil
-		})
-	}
-	return nil, nil
-}
-
-// isGuardFrame reports whether frame i of a traceback is a lambda the try
-// rewrite made (called by a try state's run method), which Python's
-// traceback would not show.
-func isGuardFrame(stack starlark.CallStack, i int) bool {
-	if i == 0 || stack[i].Name != "lambda" {
-		return false
-	}
-	caller := stack[i-1]
-	return caller.Pos.Filename() == "<builtin>" && (caller.Name == "run" || caller.Name == "run_after")
-}
-
-// catchable turns an error ended by builtins.Fail (an iterator's error,
-// which cancels the thread) back into that error, uncancelling the
-// thread; other errors are returned as they are.
-func catchable(thread *starlark.Thread, err error) error {
-	if failure := builtins.TakeFailure(thread); failure != nil {
-		thread.Uncancel()
-		return failure
-	}
-	return err
-}
-
-// isCatchable reports whether except may catch err: not an interruption
-// (Ctrl-C, the host's cancellation, the step limit) and not sys.exit().
-func isCatchable(err error) bool {
-	var exit *builtins.SystemExit
-	if errors.As(err, &exit) {
-		return false
-	}
-	return !strings.Contains(err.Error(), "Starlark computation cancelled")
-}
-
-// pyException is the Python exception an error stands for.
-func pyException(err error) *builtins.Exception {
-	var exc *builtins.Exception
-	if errors.As(err, &exc) {
-		return exc
-	}
-	name, msg, _ := describe(err)
-	class := builtins.LookupExceptionClass(name)
-	if class == nil {
-		class = builtins.RuntimeError
-	}
-	e := builtins.NewException(class, msg)
-	e.Cause = err
-	if class == builtins.KeyError {
-		// The message is the key's repr; Python's exception holds the key.
-		if key, err := starlark.Eval(&starlark.Thread{}, "", msg, nil); err == nil {
-			e.Args = starlark.Tuple{key}
-		}
-	}
-	return e
-}
-
-// exceptionMatches is Python's matching of except CLASSES: None (a bare
-// except) matches anything, else a class or a tuple of classes.
-func exceptionMatches(exc *builtins.Exception, classes starlark.Value) (bool, error) {
-	switch c := classes.(type) {
-	case starlark.NoneType:
-		return true, nil
-	case *builtins.ExceptionClass:
-		return exc.Class.IsSubclass(c), nil
-	case starlark.Tuple:
-		for _, x := range c {
-			if m, err := exceptionMatches(exc, x); m || err != nil {
-				return m, err
-			}
-		}
-		return false, nil
-	}
-	return false, builtins.Errorf(builtins.TypeError, "catching classes that do not inherit from BaseException is not allowed")
-}
-
-// tryIterable is the iterable of a for loop in a try body: it stops when
-// the try has failed, and an error taking the next element is recorded
-// in the try instead of raised.
-type tryIterable struct {
-	state  *tryState
-	thread *starlark.Thread
-	x      starlark.Value
-	after  bool
-}
-
-func (it *tryIterable) String() string        { return "<try iterator>" }
-func (it *tryIterable) Type() string          { return "iterator" }
-func (it *tryIterable) Freeze()               {}
-func (it *tryIterable) Truth() starlark.Bool  { return true }
-func (it *tryIterable) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'iterator'") }
-
-func (it *tryIterable) Iterate() starlark.Iterator {
-	t := &tryIterator{it: it}
-	if n, ok := it.x.(builtins.Nexter); ok {
-		t.next = n
-	} else if x, ok := it.x.(starlark.Iterable); ok {
-		t.inner = x.Iterate()
-	} else {
-		it.record(builtins.Errorf(builtins.TypeError, "'%s' object is not iterable", builtins.PyTypeName(it.x)))
-	}
-	return t
-}
-
-func (it *tryIterable) ok() bool {
-	if it.after {
-		return it.state.afterErr == nil
-	}
-	return it.state.excErr == nil
-}
-
-func (it *tryIterable) record(err error) {
-	if it.after {
-		it.state.afterErr = err
-	} else {
-		it.state.excErr, it.state.exc = err, pyException(err)
-	}
-}
-
-type tryIterator struct {
-	it    *tryIterable
-	next  builtins.Nexter
-	inner starlark.Iterator
-}
-
-func (t *tryIterator) Next(p *starlark.Value) bool {
-	if !t.it.ok() {
-		return false
-	}
-	if t.inner != nil {
-		return t.inner.Next(p)
-	}
-	if t.next == nil {
-		return false
-	}
-	v, ok, err := t.next.Next(t.it.thread)
-	if err != nil {
-		if !isCatchable(err) {
-			builtins.Fail(t.it.thread, err)
-			return false
-		}
-		t.it.record(err)
-		return false
-	}
-	if ok {
-		*p = v
-	}
-	return ok
-}
-
-func (t *tryIterator) Done() {
-	if t.inner != nil {
-		t.inner.Done()
-	}
-}
-
-// tryHelpers are the predeclared functions rewritten try and raise
-// statements call.
-var tryHelpers = starlark.StringDict{
-	tryMarker: builtins.Func(tryMarker, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return &tryState{}, nil
-	}),
-	raiseMarker: builtins.Func("raise", raise),
-}
-
-// raise is __raise__(exc=None, cause=None): raise X, raise X from Y. A
-// bare raise outside a handler has nothing to re-raise.
-func raise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var exc, cause starlark.Value = starlark.None, starlark.None
-	if err := starlark.UnpackPositionalArgs("raise", args, kwargs, 0, &exc, &cause); err != nil {
-		return nil, err
-	}
-	switch e := exc.(type) {
-	case starlark.NoneType:
-		return nil, builtins.Errorf(builtins.RuntimeError, "No active exception to reraise")
-	case *builtins.Exception:
-		return nil, e
-	case *builtins.ExceptionClass:
-		v, err := starlark.Call(thread, e, nil, nil)
-		if err != nil {
-			return nil, err
-		}
-		return nil, v.(*builtins.Exception)
-	}
-	return nil, builtins.Errorf(builtins.TypeError, "exceptions must derive from BaseException")
 }
