@@ -33,6 +33,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // ShutdownTimeout bounds how long the end of a script waits for its
@@ -265,7 +266,7 @@ func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
 // Check parses and resolves src without running it: syntax errors and
 // undefined names are reported as a Python-style error.
 func (r *Runtime) Check(filename string, src []byte) error {
-	f, err := Parse(filename, src)
+	f, err := frontend.Parse(filename, src)
 	if err != nil {
 		return err
 	}
@@ -282,7 +283,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	defer cancel()
 	env := r.newEnv(argv)
 	thread := r.newThread(filename, env)
-	f, err := Parse(filename, src)
+	f, err := frontend.Parse(filename, src)
 	if err != nil {
 		return withSource(err, filename, src)
 	}

@@ -15,6 +15,7 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // What a script may reach outside itself: Kafka brokers, files named by
@@ -238,7 +239,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	env := builtins.EnvOf(parent)
 	thread := l.rt.newThread(p, env)
 	thread.SetLocal(loadingKey, chain)
-	f, err := Parse(p, src)
+	f, err := frontend.Parse(p, src)
 	if err != nil {
 		return nil, withSource(err, p, src)
 	}

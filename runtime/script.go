@@ -14,6 +14,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // Script is a script whose top level ran once (Runtime.Load) and whose
@@ -145,7 +146,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	}
 	s.env = s.newEnv()
 	s.thread = r.newThread(filename, s.env)
-	f, err := Parse(filename, src)
+	f, err := frontend.Parse(filename, src)
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}

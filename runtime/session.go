@@ -10,6 +10,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // echoFunc is the helper the REPL wraps expression statements in, so that
@@ -63,7 +64,7 @@ func (s *Session) echo(thread *starlark.Thread, b *starlark.Builtin, args starla
 func (s *Session) Exec(ctx context.Context, src string) error {
 	s.chunk++
 	filename := "<stdin>"
-	f, err := Parse(filename, []byte(src))
+	f, err := frontend.Parse(filename, []byte(src))
 	if err != nil {
 		return withSource(err, filename, []byte(src))
 	}

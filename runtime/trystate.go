@@ -9,9 +9,10 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
-// The helpers the code of a lowered try statement (trystmt.go) calls.
+// The helpers the code of a lowered try statement (frontend/try.go) calls.
 
 // tryState is what __try__() returns: one execution of one try statement.
 type tryState struct {
@@ -28,7 +29,7 @@ func (s *tryState) Type() string          { return "try" }
 func (s *tryState) Freeze()               {}
 func (s *tryState) Truth() starlark.Bool  { return true }
 func (s *tryState) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'try'") }
-func (s *tryState) AttrNames() []string   { return slices.Clone(TryStateMethods) }
+func (s *tryState) AttrNames() []string   { return slices.Clone(frontend.TryStateMethods) }
 
 func (s *tryState) Attr(name string) (starlark.Value, error) {
 	method := func(fn builtins.BuiltinFunc) (starlark.Value, error) {
@@ -44,7 +45,7 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 			return starlark.None, nil
 		}
 		return s.exc, nil
-	case TryRun, TryRunAfter:
+	case frontend.TryRun, frontend.TryRunAfter:
 		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			v, err := starlark.Call(thread, args[0], nil, nil)
 			if err == nil {
@@ -53,7 +54,7 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 			if err = catchable(thread, err); !isCatchable(err) {
 				return nil, err
 			}
-			if name == TryRun {
+			if name == frontend.TryRun {
 				s.excErr, s.exc = err, pyException(err)
 			} else {
 				s.afterErr = err
@@ -115,7 +116,7 @@ func isGuardFrame(stack starlark.CallStack, i int) bool {
 		return false
 	}
 	caller := stack[i-1]
-	return caller.Pos.Filename() == "<builtin>" && (caller.Name == TryRun || caller.Name == TryRunAfter)
+	return caller.Pos.Filename() == "<builtin>" && (caller.Name == frontend.TryRun || caller.Name == frontend.TryRunAfter)
 }
 
 // catchable turns an error ended by builtins.Fail (an iterator's error,
@@ -263,10 +264,10 @@ func (t *tryIterator) Done() {
 // tryHelpers are the predeclared functions rewritten try and raise
 // statements call.
 var tryHelpers = starlark.StringDict{
-	TryFunc: builtins.Func(TryFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	frontend.TryFunc: builtins.Func(frontend.TryFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return &tryState{}, nil
 	}),
-	RaiseFunc: builtins.Func("raise", raise),
+	frontend.RaiseFunc: builtins.Func("raise", raise),
 }
 
 // raise is __raise__(exc=None, cause=None): raise X, raise X from Y. A

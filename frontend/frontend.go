@@ -1,4 +1,6 @@
-package runtime
+// Package frontend turns a kstar script, Python source, into a Starlark
+// syntax tree that the runtime compiles and runs: Parse.
+package frontend
 
 import (
 	"bytes"
@@ -49,7 +51,7 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := fileOptions.Parse(filename, out, 0)
+	f, err := FileOptions.Parse(filename, out, 0)
 	if err != nil {
 		return nil, explainSetLiteral(restoreErrorPosition(err, fe.inserts))
 	}
@@ -68,9 +70,10 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 	return f, nil
 }
 
-// fileOptions are the Starlark dialect options kstar scripts get: top-level
+// FileOptions are the Starlark dialect options kstar scripts get: top-level
 // for/if/while, while loops, sets, reassignable globals and recursion.
-var fileOptions = &syntax.FileOptions{
+// Parse uses them; so should the runtime when it parses Starlark text.
+var FileOptions = &syntax.FileOptions{
 	Set:             true,
 	While:           true,
 	TopLevelControl: true,
@@ -1121,7 +1124,7 @@ func (fe *frontend) parseFieldExpr(text string, line, col int32) (syntax.Expr, e
 	if err != nil {
 		return nil, err
 	}
-	expr, err := fileOptions.ParseExpr(fe.filename, syntax.FilePortion{Content: out, FirstLine: firstLine, FirstCol: firstCol}, 0)
+	expr, err := FileOptions.ParseExpr(fe.filename, syntax.FilePortion{Content: out, FirstLine: firstLine, FirstCol: firstCol}, 0)
 	if err == nil {
 		restorePositions(expr, inserts)
 	} else {

@@ -1,4 +1,4 @@
-package runtime
+package frontend
 
 import (
 	"go.starlark.net/syntax"
