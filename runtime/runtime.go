@@ -258,8 +258,10 @@ func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
 	}
 	if r.maxSteps > 0 {
 		thread.SetMaxExecutionSteps(r.maxSteps)
+		thread.OnMaxSteps = func(thread *starlark.Thread) { stop(thread, "too many steps") }
 	}
 	env.Attach(thread)
+	thread.SetLocal(stoppedKey, new(stopped))
 	return thread
 }
 
@@ -315,9 +317,9 @@ func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn fun
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	env.SetContext(ctx)
-	thread.Uncancel()
-	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
-	defer stop()
+	resume(thread)
+	stopThread := context.AfterFunc(ctx, func() { stop(thread, cancelReason(ctx)) })
+	defer stopThread()
 	defer func() {
 		if p := recover(); p != nil {
 			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)

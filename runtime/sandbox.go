@@ -239,6 +239,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	env := builtins.EnvOf(parent)
 	thread := l.rt.newThread(p, env)
 	thread.SetLocal(loadingKey, chain)
+	thread.SetLocal(stoppedKey, stoppedOf(parent)) // part of the importer's execution
 	f, err := frontend.Parse(p, src)
 	if err != nil {
 		return nil, withSource(err, p, src)
@@ -250,8 +251,8 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 		return nil, withSource(err, p, src)
 	}
 	ctx := env.Context()
-	stop := context.AfterFunc(ctx, func() { thread.Cancel(cancelReason(ctx)) })
-	defer stop()
+	stopThread := context.AfterFunc(ctx, func() { stop(thread, cancelReason(ctx)) })
+	defer stopThread()
 	defer func() {
 		if r := recover(); r != nil {
 			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", r)

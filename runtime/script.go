@@ -78,7 +78,7 @@ func (s *Script) newCallState() *callState {
 func (c *callState) begin(ctx context.Context) {
 	c.ctx = ctx
 	c.env.SetContext(ctx)
-	c.thread.Uncancel()
+	resume(c.thread)
 	c.thread.Steps = 0
 	c.thread.SetMaxExecutionSteps(c.nextCheck())
 }
@@ -103,9 +103,9 @@ func (c *callState) nextCheck() uint64 {
 func (c *callState) onMaxSteps(thread *starlark.Thread) {
 	switch {
 	case c.ctx.Err() != nil:
-		thread.Cancel(cancelReason(c.ctx))
+		stop(thread, cancelReason(c.ctx))
 	case c.limit > 0 && thread.Steps >= c.limit:
-		thread.Cancel("too many steps")
+		stop(thread, "too many steps")
 	default:
 		thread.SetMaxExecutionSteps(c.nextCheck())
 	}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"go.starlark.net/starlark"
 
@@ -51,7 +50,7 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 			if err == nil {
 				return v, nil
 			}
-			if err = catchable(thread, err); !isCatchable(err) {
+			if err = catchable(thread, err); !isCatchable(thread, err) {
 				return nil, err
 			}
 			if name == frontend.TryRun {
@@ -121,7 +120,8 @@ func isGuardFrame(stack starlark.CallStack, i int) bool {
 
 // catchable turns an error ended by builtins.Fail (an iterator's error,
 // which cancels the thread) back into that error, uncancelling the
-// thread; other errors are returned as they are.
+// thread (a stop under way stays recorded: isCatchable still refuses);
+// other errors are returned as they are.
 func catchable(thread *starlark.Thread, err error) error {
 	if failure := builtins.TakeFailure(thread); failure != nil {
 		thread.Uncancel()
@@ -130,14 +130,12 @@ func catchable(thread *starlark.Thread, err error) error {
 	return err
 }
 
-// isCatchable reports whether except may catch err: not an interruption
-// (Ctrl-C, the host's cancellation, the step limit) and not sys.exit().
-func isCatchable(err error) bool {
+// isCatchable reports whether except may catch err, raised on thread:
+// not when kstar is stopping the execution (Ctrl-C, the host's
+// cancellation, the step limit), and not sys.exit().
+func isCatchable(thread *starlark.Thread, err error) bool {
 	var exit *builtins.SystemExit
-	if errors.As(err, &exit) {
-		return false
-	}
-	return !strings.Contains(err.Error(), "Starlark computation cancelled")
+	return !errors.As(err, &exit) && !isStopped(thread)
 }
 
 // pyException is the Python exception an error stands for.
@@ -242,7 +240,7 @@ func (t *tryIterator) Next(p *starlark.Value) bool {
 	}
 	v, ok, err := t.next.Next(t.it.thread)
 	if err != nil {
-		if !isCatchable(err) {
+		if !isCatchable(t.it.thread, err) {
 			builtins.Fail(t.it.thread, err)
 			return false
 		}
