@@ -53,7 +53,7 @@ func Parse(filename string, src []byte) (*syntax.File, error) {
 	}
 	f, err := FileOptions.Parse(filename, out, 0)
 	if err != nil {
-		return nil, explainSetLiteral(restoreErrorPosition(err, fe.inserts))
+		return nil, fe.explainSetLiteral(restoreErrorPosition(err, fe.inserts))
 	}
 	restorePositions(f, fe.inserts)
 	if f.Stmts, err = fe.lowerTries(f.Stmts); err != nil {
@@ -81,18 +81,58 @@ var FileOptions = &syntax.FileOptions{
 	Recursion:       true,
 }
 
-// explainSetLiteral rewords the errors Starlark's parser gives for a set
-// literal or set comprehension ({1, 2}, {x for x in xs}): it reads the
-// braces as a dict and asks for a ':'.
-func explainSetLiteral(err error) error {
-	se, ok := err.(syntax.Error)
-	switch {
-	case !ok:
-	case se.Msg == "got ',', want ':'", se.Msg == "got '}', want ':'", se.Msg == "got for, want ':'":
+// explainSetLiteral rewords the error Starlark's parser gives for a set
+// literal or set comprehension ({1, 2}, {x for x in xs}), which it reads
+// as a dict whose first key lacks its ':': an error where findSetLiterals
+// expects one.
+func (fe *frontend) explainSetLiteral(err error) error {
+	if se, ok := err.(syntax.Error); ok && fe.sets[keyOf(se.Pos)] {
 		se.Msg = "kstar does not support set literals or set comprehensions: use set([...])"
 		return se
 	}
 	return err
+}
+
+// findSetLiterals records where Starlark's parser stops on each set
+// literal and set comprehension of toks: braces whose first element is
+// a complete expression followed, at the braces' level, by ',', 'for' or
+// the closing '}' instead of a ':' (a lambda's ':' does not count). The
+// parser reports the end of that token.
+func (fe *frontend) findSetLiterals(toks []token) {
+	type group struct {
+		brace, decided bool // a '{'; known to be a dict, or recorded as a set
+		lambdas        int  // lambdas at its level still waiting for their ':'
+	}
+	var stack []group
+	for k, t := range toks {
+		if n := len(stack); n > 0 && stack[n-1].brace && !stack[n-1].decided {
+			top := &stack[n-1]
+			switch {
+			case t.kind == tName && t.text == "lambda":
+				top.lambdas++
+			case t.kind == tOp && t.text == ":" && top.lambdas > 0:
+				top.lambdas--
+			case t.kind == tOp && t.text == ":":
+				top.decided = true
+			case t.kind == tOp && (t.text == "," || t.text == "}") || t.kind == tName && t.text == "for":
+				top.decided = true
+				if endsOperand(toks[k-1]) { // else the parser stops earlier, or {} is a dict
+					fe.sets[posKey{t.line, t.col + int32(len(t.text))}] = true
+				}
+			}
+		}
+		if t.kind != tOp {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			stack = append(stack, group{brace: t.text == "{"})
+		case ")", "]", "}":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
 }
 
 func newFrontend(filename string) *frontend {
@@ -101,6 +141,7 @@ func newFrontend(filename string) *frontend {
 		strs:     map[posKey]*strLit{},
 		imports:  map[posKey]*importStmt{},
 		genexps:  map[posKey]bool{},
+		sets:     map[posKey]bool{},
 		pows:     map[posKey]bool{},
 		exceptAs: map[posKey]bool{},
 	}
@@ -120,6 +161,7 @@ type frontend struct {
 	nesting   int                    // depth of f-string expression parses
 	inserts   []insertion            // what the scanner inserted into the text being parsed
 	genexps   map[posKey]bool        // generator expressions by the position of their inserted "["
+	sets      map[posKey]bool        // where Starlark's parser stops on a set literal, see findSetLiterals
 	pows      map[posKey]bool        // ** operators the scanner wrote as //, by position
 	exceptAs  map[posKey]bool        // except clauses with "as NAME", by position
 	tries     int                    // try statements rewritten so far, to name their state
@@ -500,6 +542,7 @@ func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 		return nil, err
 	}
 	edits := fe.genexpEdits(toks)
+	fe.findSetLiterals(toks)
 	stmtStart := true
 	lambdas := 0
 	var tries []tryClause // the try statements around the current line

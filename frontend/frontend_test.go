@@ -123,6 +123,12 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 		{"s = {1, 2}", "t.py:1:8: kstar does not support set literals or set comprehensions: use set([...])"},
 		{"s = {'a'}", "t.py:1:10: kstar does not support set literals or set comprehensions: use set([...])"},
 		{"s = {x for x in y}", "t.py:1:11: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"n = sum(x for x in {1, 2})", "t.py:1:23: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"f = {lambda: 1}", "t.py:1:16: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"s = {(1, 2), 3} if x else {}", "t.py:1:13: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"d = {1: {2, 3}}", "t.py:1:12: kstar does not support set literals or set comprehensions: use set([...])"},
+		{"d = {1: 2, 3}", "t.py:1:14: got '}', want ':'"},
+		{"s = {1 +, 2}", "t.py:1:9: got ',', want primary expression"},
 		// imports
 		{"from kafka import *", "t.py:1:19: kstar does not support 'from kafka import *': import the names you use, e.g. from kafka import NAME"},
 		{"from . import x", "t.py:1:6: kstar does not support relative imports"},
