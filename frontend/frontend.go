@@ -36,15 +36,18 @@ import (
 //   - keyword arguments after *args;
 //   - str, bytes, list and dict methods Starlark lacks (s.encode(),
 //     b.decode(), "{}".format(x), l.sort(), ...; see builtins.PyOnlyMethods);
-//   - __name__, which is "__main__".
+//   - __name__, which is "__main__";
+//   - try / except / else / finally, raise, raise X from Y, see try.go.
 //
 // It works in two steps that keep positions: a scanner rewrites the text
-// in place, recording what it replaced by position (each rewrite keeps
-// the number of characters of every line, except the brackets of
-// generator expressions, whose shifts are undone in the syntax tree);
-// after Starlark has parsed the result, the syntax tree is rewritten into
-// calls of the helpers named in builtins/pynames.go. Constructs kstar does not support (try, class,
-// with, raise, ...) are syntax errors that say so.
+// in place, recording what it replaced by position (most rewrites keep
+// the number of characters of every line; the brackets of generator
+// expressions and the keywords of try and raise insert text, and their
+// shifts are undone in the syntax tree); after Starlark has parsed the
+// result, the syntax tree is rewritten into calls of the helpers named in
+// builtins/pynames.go. Constructs kstar does not support (class, with,
+// yield, global, del, assert, set literals, ...) are syntax errors that
+// say so.
 func Parse(filename string, src []byte) (*syntax.File, error) {
 	fe := newFrontend(filename)
 	out, err := fe.prescan(src, 1, 1)
@@ -535,7 +538,8 @@ var notPrintOperand = map[string]bool{
 }
 
 // prescan rewrites src (whose first character is at line, col) into text
-// Starlark can parse, with the same characters on each line.
+// Starlark can parse, with the same characters on each line apart from
+// the insertions it records in fe.inserts.
 func (fe *frontend) prescan(src []byte, line, col int32) ([]byte, error) {
 	toks, err := fe.tokenize(src, line, col)
 	if err != nil {

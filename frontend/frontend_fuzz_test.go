@@ -48,12 +48,12 @@ var fuzzSeeds = []string{
 	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
 }
 
-// FuzzParse checks that Parse never panics, and that in what it parses
-// every identifier from the source (not one of the front end's helpers)
-// is where the source has it.
 // tryTemp matches the variables the try rewrite names.
 var tryTemp = regexp.MustCompile(`^__(try|v)\d+$`)
 
+// FuzzParse checks that Parse never panics, and that in what it parses
+// every identifier from the source (not one of the front end's helpers)
+// is where the source has it.
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)

@@ -17,9 +17,10 @@ import (
 // eagerly, when it is created, but otherwise behaves like Python's: next()
 // takes from it, and it is exhausted after one pass.
 //
-// These are the only rewrites that change a line's length, so the
-// positions in the syntax tree are mapped back to the original text
-// before anything else looks at them.
+// The brackets change a line's length, as do the keywords of try and
+// raise (try.go): every such insertion is recorded, and the positions in
+// the syntax tree are mapped back to the original text before anything
+// else looks at them.
 
 // insertion is text the scanner inserted before the original column col
 // of line.
