@@ -274,6 +274,19 @@ Traceback (most recent call last):
 key "x" not in dict
 after
 `},
+		{"a callback's kafka error ends its report as CPython's traceback ends", `
+p = KafkaProducer(bootstrap_servers=BOOT)
+def boom(md):
+    return KafkaProducer(linger_msx=1)
+p.send('cb', b'x').add_callback(boom).get()
+print('after')
+`, `
+Error processing callback
+Traceback (most recent call last):
+  File "test.star", line 4, in boom
+kafka.errors.KafkaConfigurationError: KafkaConfigurationError: Unrecognized configs: {'linger_msx': 1} (did you mean 'linger_ms'?)
+after
+`},
 		{"callbacks of an unflushed producer run when the script ends", `
 p = KafkaProducer(bootstrap_servers=BOOT, linger_ms=50)
 def ok(md):

@@ -66,12 +66,13 @@ func (e *ScriptError) Position() syntax.Position { return e.pos }
 
 // Traceback renders the error as CPython prints an uncaught exception
 // (FormatError): "Traceback (most recent call last):", the script's
-// frames with their source lines, and "Name: message".
+// frames with their source lines, and CPython's last line
+// ("kafka.errors.KafkaTimeoutError: KafkaTimeoutError: ...").
 func (e *ScriptError) Traceback() string {
-	if e.pos.IsValid() && builtins.AsException(e.err) != nil && !hasFrames(e.err) {
+	if exc := builtins.AsException(e.err); exc != nil && e.pos.IsValid() && !hasFrames(e.err) {
 		// A failure the host found in a returned value: one frame, at
 		// the function that returned it.
-		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, e.lastLine())
+		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, exc.TracebackLine())
 	}
 	return FormatError(e.err)
 }
@@ -130,7 +131,10 @@ func describe(err error) (name, msg string, pos syntax.Position) {
 			}
 		}
 	}
-	name, msg = splitExceptionLine(exceptionLine(err))
+	if e := exceptionOf(err); e != nil {
+		return e.Class.ClassName, e.Msg, pos
+	}
+	name, msg = splitExceptionLine(starlarkErrorLine(err))
 	return name, msg, pos
 }
 

@@ -153,13 +153,18 @@ func exceptionOf(err error) *builtins.Exception {
 	return builtins.AsException(err)
 }
 
-// exceptionLine is the last line of a traceback: "Name: message". Errors
-// that Starlark itself raises are named and worded as CPython words the
-// same error.
+// exceptionLine is the last line of a traceback, as CPython prints it
+// (builtins.Exception.TracebackLine). Errors that Starlark itself raises
+// are named and worded as CPython words the same error.
 func exceptionLine(err error) string {
 	if e := exceptionOf(err); e != nil {
-		return e.Error()
+		return e.TracebackLine()
 	}
+	return starlarkErrorLine(err)
+}
+
+// starlarkErrorLine is "Name: message" for an error Starlark raised.
+func starlarkErrorLine(err error) string {
 	msg := err.Error()
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {

@@ -1,10 +1,14 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // runForError runs src as a whole script and returns its traceback.
@@ -68,6 +72,61 @@ func TestStarlarkErrorsReadLikePython(t *testing.T) {
 		lines := strings.Split(strings.TrimSpace(got), "\n")
 		if last := lines[len(lines)-1]; last != tc.want {
 			t.Errorf("%q:\n got  %s\n want %s\n(traceback:\n%s)", tc.src, last, tc.want, got)
+		}
+	}
+}
+
+// raisedExceptionLines are scripts, valid Python, that end with an
+// uncaught exception, and the last line CPython with kafka-python 2.0.2
+// prints for each: the class qualified by its module unless it is a
+// builtin, then ": " and str(e) unless str(e) is empty.
+var raisedExceptionLines = []struct{ src, want string }{
+	{`raise ValueError('x')`, `ValueError: x`},
+	{`raise ValueError`, `ValueError`},
+	{`raise ValueError()`, `ValueError`},
+	{`raise Exception('')`, `Exception`},
+	{`raise ValueError('a', 1)`, `ValueError: ('a', 1)`},
+	{`raise KeyError('k')`, `KeyError: 'k'`},
+	{"def f():\n    raise RuntimeError('deep')\nf()", `RuntimeError: deep`},
+	{"from kafka.errors import KafkaTimeoutError\nraise KafkaTimeoutError('x')", `kafka.errors.KafkaTimeoutError: KafkaTimeoutError: x`},
+	{"from kafka.errors import KafkaTimeoutError\nraise KafkaTimeoutError", `kafka.errors.KafkaTimeoutError: KafkaTimeoutError`},
+	{"from kafka.errors import KafkaError\nraise KafkaError('')", `kafka.errors.KafkaError: KafkaError: `},
+	{"from kafka.errors import NoBrokersAvailable\nraise NoBrokersAvailable()", `kafka.errors.NoBrokersAvailable: NoBrokersAvailable`},
+	{"from kafka.errors import KafkaConnectionError\nraise KafkaConnectionError('a', 2)", `kafka.errors.KafkaConnectionError: KafkaConnectionError: ('a', 2)`},
+	{"from kafka.errors import UnknownTopicOrPartitionError\nraise UnknownTopicOrPartitionError", `kafka.errors.UnknownTopicOrPartitionError: [Error 3] UnknownTopicOrPartitionError`},
+	{"from kafka.errors import UnknownTopicOrPartitionError\nraise UnknownTopicOrPartitionError('t', 0)", `kafka.errors.UnknownTopicOrPartitionError: [Error 3] UnknownTopicOrPartitionError: ('t', 0)`},
+	{"from kafka.errors import BrokerResponseError\nraise BrokerResponseError('x')", `kafka.errors.BrokerResponseError: [Error None] BrokerResponseError: x`},
+	{"from kafka.errors import MessageSizeTooLargeError\ntry:\n    raise MessageSizeTooLargeError('big')\nexcept ValueError:\n    pass", `kafka.errors.MessageSizeTooLargeError: [Error 10] MessageSizeTooLargeError: big`},
+	{"import json\njson.loads('{')", `json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)`},
+}
+
+// TestRaisedExceptionLines checks the last line of the traceback of
+// uncaught exceptions, builtin and kafka.errors ones.
+func TestRaisedExceptionLines(t *testing.T) {
+	for _, tc := range raisedExceptionLines {
+		got := runForError(t, tc.src)
+		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+		if last := lines[len(lines)-1]; last != tc.want {
+			t.Errorf("%q:\n got  %q\n want %q\n(traceback:\n%s)", tc.src, last, tc.want, got)
+		}
+	}
+}
+
+// TestRaisedExceptionLinesMatchCPython checks that the lines
+// TestRaisedExceptionLines wants are what CPython with kafka-python prints.
+func TestRaisedExceptionLinesMatchCPython(t *testing.T) {
+	python := testenv.Python(t, "kafka")
+	for _, tc := range raisedExceptionLines {
+		var stderr bytes.Buffer
+		cmd := exec.Command(python, "-c", tc.src)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err == nil {
+			t.Errorf("%q: CPython raised nothing", tc.src)
+			continue
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+		if last := lines[len(lines)-1]; last != tc.want {
+			t.Errorf("%q: CPython ends with %q, the table wants %q", tc.src, last, tc.want)
 		}
 	}
 }
