@@ -125,6 +125,11 @@ type Exception struct {
 	Args  starlark.Tuple
 	// Cause is the Go error this exception was made from, if any.
 	Cause error
+	// Reason, when set, says why the exception happened where the
+	// kafka-python exception it mirrors says nothing (NoBrokersAvailable()
+	// has no args). It stays out of args, str() and repr(); a traceback
+	// shows it first, as CPython shows the cause in `raise X from reason`.
+	Reason *Exception
 }
 
 // NewException returns an exception of class c with message msg.
@@ -141,13 +146,18 @@ func Errorf(c *ExceptionClass, format string, args ...any) *Exception {
 	return NewException(c, fmt.Sprintf(format, args...))
 }
 
-// Error is the Go error text: "Name: message", or "Name" alone. A
-// traceback ends with TracebackLine instead.
+// Error is the Go error text: "Name: message", or "Name" alone, then
+// " (caused by REASON)" for an exception with a Reason. A traceback ends
+// with TracebackLine instead.
 func (e *Exception) Error() string {
-	if e.Msg == "" {
-		return e.Class.ClassName
+	s := e.Class.ClassName
+	if e.Msg != "" {
+		s += ": " + e.Msg
 	}
-	return e.Class.ClassName + ": " + e.Msg
+	if e.Reason != nil {
+		s += " (caused by " + e.Reason.Error() + ")"
+	}
+	return s
 }
 
 // QualifiedName is the class name as CPython's traceback names it:

@@ -160,11 +160,22 @@ func KafkaException(err error) *Exception {
 	case errors.Is(err, kgo.ErrClientClosed):
 		class = IllegalStateError
 	case isDialError(err):
-		class = NoBrokersAvailable
+		return noBrokersAvailable(err.Error(), err)
 	default:
 		class = KafkaError
 	}
 	e := NewException(class, err.Error())
+	e.Cause = err
+	return e
+}
+
+// noBrokersAvailable is NoBrokersAvailable() without args, as
+// kafka-python raises it. Why no broker answered (reason, in Go's words)
+// is its Reason, a KafkaConnectionError that tracebacks show as the direct
+// cause; err is the Go error behind it.
+func noBrokersAvailable(reason string, err error) *Exception {
+	e := NewException(NoBrokersAvailable, "")
+	e.Reason = NewException(KafkaConnectionError, reason)
 	e.Cause = err
 	return e
 }

@@ -77,7 +77,9 @@ func (e *ScriptError) Traceback() string {
 	return FormatError(e.err)
 }
 
-// Error is "file:line: Name: message".
+// Error is "file:line: Name: message", then " (caused by ...)" when the
+// exception has a reason kafka-python's would not state (NoBrokersAvailable
+// and why no broker answered).
 func (e *ScriptError) Error() string {
 	if e.pos.IsValid() {
 		return fmt.Sprintf("%s:%d: %s", e.pos.Filename(), e.pos.Line, e.lastLine())
@@ -86,6 +88,9 @@ func (e *ScriptError) Error() string {
 }
 
 func (e *ScriptError) lastLine() string {
+	if exc := exceptionOf(e.err); exc != nil {
+		return exc.Error() // with the reason behind it, if any
+	}
 	if e.msg == "" {
 		return e.name
 	}

@@ -123,6 +123,9 @@ func FormatError(err error) string {
 		return b.String()
 	}
 
+	if e := exceptionOf(err); e != nil {
+		writeReasons(&b, e.Reason)
+	}
 	b.WriteString("Traceback (most recent call last):\n")
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
@@ -141,6 +144,18 @@ func FormatError(err error) string {
 	b.WriteString(exceptionLine(err))
 	b.WriteByte('\n')
 	return b.String()
+}
+
+// writeReasons writes the reasons behind an exception (innermost first)
+// as CPython writes the direct cause of `raise X from reason` when the
+// cause has no traceback of its own.
+func writeReasons(b *strings.Builder, reason *builtins.Exception) {
+	if reason == nil {
+		return
+	}
+	writeReasons(b, reason.Reason)
+	b.WriteString(reason.TracebackLine())
+	b.WriteString("\n\nThe above exception was the direct cause of the following exception:\n\n")
 }
 
 // exceptionOf finds the exception an error carries, including the

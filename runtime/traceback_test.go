@@ -3,7 +3,9 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
@@ -128,6 +130,53 @@ func TestRaisedExceptionLinesMatchCPython(t *testing.T) {
 		if last := lines[len(lines)-1]; last != tc.want {
 			t.Errorf("%q: CPython ends with %q, the table wants %q", tc.src, last, tc.want)
 		}
+	}
+}
+
+// A broker that refuses the connection makes every client constructor
+// raise kafka-python's NoBrokersAvailable(), without args; why no broker
+// answered is left out of the exception's args, str() and repr(), and the
+// traceback shows it as the direct cause, as CPython shows
+// `raise NoBrokersAvailable() from reason`.
+func TestNoBrokersAvailable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close() // nothing listens there now: the dial is refused
+	src := `from kafka import KafkaProducer, KafkaConsumer, KafkaAdminClient
+from kafka.errors import NoBrokersAvailable
+for client in [KafkaProducer, KafkaConsumer, KafkaAdminClient]:
+    try:
+        client(bootstrap_servers='` + dead + `')
+    except NoBrokersAvailable as e:
+        print(repr(e), str(e), e.args, isinstance(e, NoBrokersAvailable))
+KafkaProducer(bootstrap_servers='` + dead + `')
+`
+	var out strings.Builder
+	rt := New(WithStdout(&out), WithStderr(io.Discard), WithHostAccess())
+	err = rt.ExecFile(context.Background(), "t.py", []byte(src), []string{"t.py"})
+	if want := strings.Repeat("NoBrokersAvailable() NoBrokersAvailable () True\n", 3); out.String() != want {
+		t.Errorf("printed\n%s\nwant\n%s", out.String(), want)
+	}
+	want := `kafka.errors.KafkaConnectionError: KafkaConnectionError: unable to dial: dial tcp ` + dead + `: connect: connection refused
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "t.py", line 8, in <module>
+    KafkaProducer(bootstrap_servers='` + dead + `')
+kafka.errors.NoBrokersAvailable: NoBrokersAvailable
+`
+	if got := FormatError(err); got != want {
+		t.Errorf("traceback:\n%s\nwant:\n%s", got, want)
+	}
+	// A Go host reads the reason in the error's text.
+	var se *ScriptError
+	if !errors.As(newScriptError(context.Background(), err), &se) || se.Name() != "NoBrokersAvailable" || se.Message() != "" ||
+		se.Error() != "t.py:8: NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: dial tcp "+dead+": connect: connection refused)" {
+		t.Errorf("ScriptError %v: name %q, message %q", se, se.Name(), se.Message())
 	}
 }
 
