@@ -123,6 +123,9 @@ func FormatError(err error) string {
 		return b.String()
 	}
 
+	if e := exceptionOf(err); e != nil {
+		writeReasons(&b, e.Reason)
+	}
 	b.WriteString("Traceback (most recent call last):\n")
 	var raised *raisedAt
 	if errors.As(err, &raised) {
@@ -148,6 +151,18 @@ func FormatError(err error) string {
 	return b.String()
 }
 
+// writeReasons writes the reasons behind an exception (innermost first)
+// as CPython writes the direct cause of `raise X from reason` when the
+// cause has no traceback of its own.
+func writeReasons(b *strings.Builder, reason *builtins.Exception) {
+	if reason == nil {
+		return
+	}
+	writeReasons(b, reason.Reason)
+	b.WriteString(reason.TracebackLine())
+	b.WriteString("\n\nThe above exception was the direct cause of the following exception:\n\n")
+}
+
 // exceptionOf finds the exception an error carries, including the
 // cancellation of an interrupted execution.
 func exceptionOf(err error) *builtins.Exception {
@@ -158,13 +173,18 @@ func exceptionOf(err error) *builtins.Exception {
 	return builtins.AsException(err)
 }
 
-// exceptionLine is the last line of a traceback: "Name: message". Errors
-// that Starlark itself raises are named and worded as CPython words the
-// same error.
+// exceptionLine is the last line of a traceback, as CPython prints it
+// (builtins.Exception.TracebackLine). Errors that Starlark itself raises
+// are named and worded as CPython words the same error.
 func exceptionLine(err error) string {
 	if e := exceptionOf(err); e != nil {
-		return e.Error()
+		return e.TracebackLine()
 	}
+	return starlarkErrorLine(err)
+}
+
+// starlarkErrorLine is "Name: message" for an error Starlark raised.
+func starlarkErrorLine(err error) string {
 	msg := err.Error()
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
