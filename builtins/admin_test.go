@@ -99,7 +99,7 @@ func TestAdminConstructor(t *testing.T) {
 		{"positional arguments", `KafkaAdminClient(BOOT)`,
 			`ERROR TypeError: KafkaAdminClient() takes 0 positional arguments but 1 were given (pass configs as keywords)`},
 		{"no broker", `KafkaAdminClient(bootstrap_servers='127.0.0.1:1', api_version_auto_timeout_ms=500)`,
-			`ERROR NoBrokersAvailable: ...`},
+			`ERROR NoBrokersAvailable (caused by KafkaConnectionError: ...`},
 		{"config, repr, dir, help", `
 a = KafkaAdminClient(bootstrap_servers=BOOT)
 print(a)

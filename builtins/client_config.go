@@ -603,11 +603,12 @@ func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certifica
 			return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: PKCS#8-encrypted keys are not supported; decrypt the key or use a legacy PEM-encrypted key")
 		}
 		//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
-		if x509.IsEncryptedPEMBlock(b) { //nolint:staticcheck
+		if x509.IsEncryptedPEMBlock(b) {
 			if password == "" {
 				return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: the key is encrypted; set ssl_password")
 			}
-			der, err := x509.DecryptPEMBlock(b, []byte(password)) //nolint:staticcheck
+			//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
+			der, err := x509.DecryptPEMBlock(b, []byte(password))
 			if err != nil {
 				return tls.Certificate{}, Errorf(KafkaConfigurationError, "ssl_password: cannot decrypt the key: %v", err)
 			}
@@ -778,7 +779,7 @@ func connectTimeout(cfg *Config) time.Duration {
 // makes, as kafka-python 2.x's constructor does when it probes the broker
 // version: it asks the seed brokers for metadata, bounded by
 // connectTimeout and the script's context. No answer is
-// NoBrokersAvailable (with the cause in the message) so that
+// NoBrokersAvailable (with the cause as its Reason) so that
 // KafkaProducer(bootstrap_servers='127.0.0.1:1') fails fast instead of
 // failing every send later; a broker error keeps its kafka.errors class.
 func pingCluster(thread *starlark.Thread, cl *kgo.Client, cfg *Config) error {
@@ -800,7 +801,5 @@ func pingCluster(thread *starlark.Thread, cl *kgo.Client, cfg *Config) error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		msg = fmt.Sprintf("no broker answered within %s", connectTimeout(cfg))
 	}
-	e := NewException(NoBrokersAvailable, msg)
-	e.Cause = err
-	return e
+	return noBrokersAvailable(msg, err)
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 )
 
 // consumerDefaults are the consumer's values for keys every client
@@ -343,16 +342,6 @@ var (
 	knownAssignors          = []*Assignor{RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor}
 )
 
-// Each assignor is importable from its kafka-python module:
-// from kafka.coordinator.assignors.range import RangePartitionAssignor.
-func init() {
-	for _, a := range knownAssignors {
-		registerModule(a.Module, func(env *Env) starlark.Value {
-			return &starlarkstruct.Module{Name: a.Module, Members: starlark.StringDict{a.ClassName: a}}
-		})
-	}
-}
-
 var _ starlark.Callable = (*Assignor)(nil)
 
 func (a *Assignor) String() string        { return "<class '" + a.Module + "." + a.ClassName + "'>" }
@@ -423,13 +412,4 @@ func assignorBalancers(v starlark.Value) []kgo.GroupBalancer {
 		out = append(out, assignorByName(x).balancer())
 	}
 	return out
-}
-
-func init() {
-	for _, a := range knownAssignors {
-		a := a
-		registerModule(a.Module, func(env *Env) starlark.Value {
-			return &starlarkstruct.Module{Name: a.Module, Members: starlark.StringDict{a.ClassName: a}}
-		})
-	}
 }

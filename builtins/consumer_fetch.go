@@ -310,6 +310,7 @@ func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error 
 		return err
 	}
 	gen := c.gen
+	//lint:ignore SA1012 a nil context is franz-go's documented non-blocking poll
 	if fs := cl.PollFetches(nil); !fs.Empty() {
 		return c.absorb(fs, gen)
 	}
@@ -397,6 +398,7 @@ func (c *KafkaConsumer) prefetch() error {
 	if left >= c.lastFetched {
 		return nil
 	}
+	//lint:ignore SA1012 a nil context is franz-go's documented non-blocking poll
 	if fs := c.cur.cl.PollFetches(nil); !fs.Empty() {
 		return c.absorb(fs, c.gen)
 	}

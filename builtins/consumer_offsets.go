@@ -19,8 +19,19 @@ type offsetToCommit struct {
 	metadata string
 }
 
-// commitFailedMessage is kafka-python's CommitFailedError message.
-const commitFailedMessage = "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max_poll_interval_ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing the rebalance timeout with max_poll_interval_ms, or by reducing the maximum size of batches returned in poll() with max_poll_records."
+// commitFailedMessage is the explanation kafka-python's CommitFailedError
+// puts first in its args, with the line breaks and indentation of its
+// source, so that str(e) is the same.
+const commitFailedMessage = `Commit cannot be completed since the group has already
+            rebalanced and assigned the partitions to another member.
+            This means that the time between subsequent calls to poll()
+            was longer than the configured max_poll_interval_ms, which
+            typically implies that the poll loop is spending too much
+            time message processing. You can address this either by
+            increasing the rebalance timeout with max_poll_interval_ms,
+            or by reducing the maximum size of batches returned in poll()
+            with max_poll_records.
+            `
 
 // consumedOffsets is what commit() commits by default: the position of
 // every assigned partition whose position is known.
@@ -33,6 +44,8 @@ func (c *KafkaConsumer) consumedOffsets() map[tp]offsetToCommit {
 	}
 	return out
 }
+
+func init() { CommitFailedError.LeadingArg = commitFailedMessage }
 
 func (c *KafkaConsumer) requireGroup() error {
 	if c.set.groupID == "" {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 )
 
@@ -350,12 +349,6 @@ func (*consumerRecordClass) CallInternal(thread *starlark.Thread, args starlark.
 
 // consumerRecordTuple parses ConsumerRecord(...) arguments.
 var consumerRecordTuple = NewNamedTupleType("ConsumerRecord", consumerRecordFields)
-
-func init() {
-	registerModule("kafka.consumer.fetcher", func(env *Env) starlark.Value {
-		return &starlarkstruct.Module{Name: "kafka.consumer.fetcher", Members: starlark.StringDict{"ConsumerRecord": ConsumerRecordClass}}
-	})
-}
 
 // CompareSameType compares two records field by field, as tuples.
 func (cr *ConsumerRecord) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {

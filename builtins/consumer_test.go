@@ -67,7 +67,7 @@ func TestConsumerConfigErrors(t *testing.T) {
 		{"topics are str", `KafkaConsumer(5)`,
 			"ERROR TypeError: KafkaConsumer() topics must be str, not int (argument 1)"},
 		{"no broker", `KafkaConsumer(api_version_auto_timeout_ms=500)`,
-			"ERROR NoBrokersAvailable: unable to dial: dial tcp 127.0.0.1:<PORT>: connect: connection refused"},
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: dial tcp 127.0.0.1:<PORT>: connect: connection refused)"},
 	})
 }
 

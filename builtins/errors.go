@@ -26,6 +26,10 @@ type ExceptionClass struct {
 	InvalidMetadata bool
 	// Message is the protocol name of a broker error (e.g. MESSAGE_TOO_LARGE).
 	Message string
+	// LeadingArg, when set, is the argument the class's __init__ puts
+	// before the caller's (kafka-python's CommitFailedError explains
+	// itself first).
+	LeadingArg string
 }
 
 var (
@@ -57,6 +61,9 @@ func (c *ExceptionClass) CallInternal(thread *starlark.Thread, args starlark.Tup
 	if len(kwargs) > 0 {
 		return nil, NewException(TypeError, fmt.Sprintf("%s() takes no keyword arguments", c.ClassName))
 	}
+	if c.LeadingArg != "" {
+		args = append(starlark.Tuple{starlark.String(c.LeadingArg)}, args...)
+	}
 	e := &Exception{Class: c, Args: args}
 	if len(args) == 1 {
 		e.Msg = Str(args[0])
@@ -66,11 +73,14 @@ func (c *ExceptionClass) CallInternal(thread *starlark.Thread, args starlark.Tup
 	return e, nil
 }
 
-// Attr exposes __name__, errno, message, retriable and invalid_metadata.
+// Attr exposes __name__, __qualname__, __module__, errno, message,
+// retriable and invalid_metadata.
 func (c *ExceptionClass) Attr(name string) (starlark.Value, error) {
 	switch name {
-	case "__name__":
+	case "__name__", "__qualname__":
 		return starlark.String(c.ClassName), nil
+	case "__module__":
+		return starlark.String(c.Module), nil
 	case "retriable":
 		return starlark.Bool(c.Retriable), nil
 	case "invalid_metadata":
@@ -88,7 +98,7 @@ func (c *ExceptionClass) Attr(name string) (starlark.Value, error) {
 }
 
 func (c *ExceptionClass) AttrNames() []string {
-	names := []string{"__name__", "invalid_metadata", "retriable"}
+	names := []string{"__module__", "__name__", "__qualname__", "invalid_metadata", "retriable"}
 	if c.Broker {
 		names = append(names, "errno", "message")
 	}
@@ -115,6 +125,11 @@ type Exception struct {
 	Args  starlark.Tuple
 	// Cause is the Go error this exception was made from, if any.
 	Cause error
+	// Reason, when set, says why the exception happened where the
+	// kafka-python exception it mirrors says nothing (NoBrokersAvailable()
+	// has no args). It stays out of args, str() and repr(); a traceback
+	// shows it first, as CPython shows the cause in `raise X from reason`.
+	Reason *Exception
 }
 
 // NewException returns an exception of class c with message msg.
@@ -131,12 +146,38 @@ func Errorf(c *ExceptionClass, format string, args ...any) *Exception {
 	return NewException(c, fmt.Sprintf(format, args...))
 }
 
-// Error is the traceback form: "Name: message", or "Name" alone.
+// Error is the Go error text: "Name: message", or "Name" alone, then
+// " (caused by REASON)" for an exception with a Reason. A traceback ends
+// with TracebackLine instead.
 func (e *Exception) Error() string {
-	if e.Msg == "" {
-		return e.Class.ClassName
+	s := e.Class.ClassName
+	if e.Msg != "" {
+		s += ": " + e.Msg
 	}
-	return e.Class.ClassName + ": " + e.Msg
+	if e.Reason != nil {
+		s += " (caused by " + e.Reason.Error() + ")"
+	}
+	return s
+}
+
+// QualifiedName is the class name as CPython's traceback names it:
+// prefixed with its module unless the class is a builtin.
+func (c *ExceptionClass) QualifiedName() string {
+	if c.Module == "builtins" {
+		return c.ClassName
+	}
+	return c.Module + "." + c.ClassName
+}
+
+// TracebackLine is the last line CPython prints for the exception left
+// uncaught: the qualified class name, then ": " and str(e) unless str(e)
+// is empty (kafka.errors.KafkaTimeoutError: KafkaTimeoutError: x,
+// ValueError: x, ValueError).
+func (e *Exception) TracebackLine() string {
+	if s := e.String(); s != "" {
+		return e.Class.QualifiedName() + ": " + s
+	}
+	return e.Class.QualifiedName()
 }
 
 func (e *Exception) Unwrap() error { return e.Cause }
@@ -150,14 +191,24 @@ func (e *Exception) String() string {
 		if e.Class.Broker {
 			errno = fmt.Sprint(e.Class.Errno)
 		}
-		return fmt.Sprintf("[Error %s] %s", errno, e.Error())
+		return fmt.Sprintf("[Error %s] %s", errno, e.kafkaErrorString())
 	case e.Class.Module == "kafka.errors":
-		return e.Error()
+		return e.kafkaErrorString()
 	case e.Class == KeyError && len(e.Args) == 1:
 		return Repr(e.Args[0])
 	default:
 		return e.Msg
 	}
+}
+
+// kafkaErrorString is kafka.errors.KafkaError.__str__: the class name
+// alone without args, else "Name: " and the builtin str() (which is empty
+// for KafkaError("")).
+func (e *Exception) kafkaErrorString() string {
+	if len(e.Args) == 0 {
+		return e.Class.ClassName
+	}
+	return e.Class.ClassName + ": " + e.Msg
 }
 
 // PyRepr is Python's repr(e): KafkaTimeoutError('msg').

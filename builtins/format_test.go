@@ -63,7 +63,7 @@ func TestFStringHelpers(t *testing.T) {
 		thread := &starlark.Thread{}
 		g := Globals()
 		g["TopicPartition"] = TopicPartitionType
-		v, err := starlark.Eval(thread, "<expr>", c.expr, g)
+		v, err := starlark.EvalOptions(scriptFileOptions, thread, "<expr>", c.expr, g)
 		if got := pyOutcome(v, err); got != c.want {
 			t.Errorf("%s = %s, want %s", c.expr, got, c.want)
 		}

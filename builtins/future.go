@@ -348,7 +348,7 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 		}
 	}
 	if e := AsException(err); e != nil {
-		b.WriteString(e.Error())
+		b.WriteString(e.TracebackLine())
 	} else if ee, ok := err.(*starlark.EvalError); ok {
 		b.WriteString(ee.Msg)
 	} else {

@@ -48,18 +48,10 @@ func HelpText(obj starlark.Value) string {
 	switch obj := obj.(type) {
 	case nil:
 		return helpText
+	case *starlark.Function: // before Documented, which it satisfies
+		return functionHelp(obj)
 	case Documented:
 		return obj.Doc()
-	case *starlark.Function:
-		params := make([]string, obj.NumParams())
-		for i := range params {
-			params[i], _ = obj.Param(i)
-		}
-		sig := obj.Name() + "(" + strings.Join(params, ", ") + ")"
-		if doc := obj.Doc(); doc != "" {
-			return sig + "\n    " + doc
-		}
-		return sig
 	case *starlark.Builtin:
 		return builtinHelpText(obj)
 	case *starlarkstruct.Module:
@@ -95,4 +87,90 @@ func HelpText(obj starlark.Value) string {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// functionHelp is what CPython's help() prints for a user-defined
+// function (less the blank line help() ends with): a header, the
+// signature with its defaults' reprs, and the docstring cleaned as
+// inspect.cleandoc does and indented by four spaces.
+func functionHelp(fn *starlark.Function) string {
+	name, params := fn.Name(), parameters(fn)
+	decl := name + "(" + params + ")"
+	if name == "lambda" {
+		if params == "" {
+			params = "(...)"
+		}
+		name, decl = "<lambda>", "<lambda> lambda "+params
+	}
+	text := "Help on function " + name + " in module __main__:\n\n" + decl + "\n"
+	if doc := cleanDoc(fn.Doc()); doc != "" {
+		text += strings.TrimRight("    "+strings.ReplaceAll(doc, "\n", "\n    "), " \t\n") + "\n"
+	}
+	return text
+}
+
+// parameters is a function's parameter list as Python writes it:
+// "a, b=1, *args, c, **kwargs". Starlark lists *args and **kwargs after
+// the keyword-only parameters.
+func parameters(fn *starlark.Function) string {
+	n, kwonly := fn.NumParams(), fn.NumKwonlyParams()
+	if fn.HasVarargs() {
+		n--
+	}
+	if fn.HasKwargs() {
+		n--
+	}
+	param := func(i int) string {
+		name, _ := fn.Param(i)
+		if d := fn.ParamDefault(i); d != nil {
+			return name + "=" + Repr(d)
+		}
+		return name
+	}
+	var params []string
+	for i := 0; i < n-kwonly; i++ {
+		params = append(params, param(i))
+	}
+	if fn.HasVarargs() {
+		name, _ := fn.Param(n)
+		params = append(params, "*"+name)
+	} else if kwonly > 0 {
+		params = append(params, "*")
+	}
+	for i := n - kwonly; i < n; i++ {
+		params = append(params, param(i))
+	}
+	if fn.HasKwargs() {
+		name, _ := fn.Param(fn.NumParams() - 1)
+		params = append(params, "**"+name)
+	}
+	return strings.Join(params, ", ")
+}
+
+// cleanDoc is Python's inspect.cleandoc: tabs expanded, the first line's
+// leading whitespace and the other lines' common indentation removed,
+// blank lines at either end dropped.
+func cleanDoc(doc string) string {
+	lines := strings.Split(expandTabs(doc, 8), "\n")
+	margin := -1
+	for _, line := range lines[1:] {
+		if content := strings.TrimLeft(line, " \t\n\r\v\f"); content != "" {
+			if indent := len(line) - len(content); margin < 0 || indent < margin {
+				margin = indent
+			}
+		}
+	}
+	lines[0] = strings.TrimLeft(lines[0], " \t\n\r\v\f")
+	if margin > 0 {
+		for i := 1; i < len(lines); i++ {
+			lines[i] = lines[i][min(margin, len(lines[i])):]
+		}
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	return strings.Join(lines, "\n")
 }

@@ -138,8 +138,10 @@ func BrokerError(code int16) *ExceptionClass {
 
 // KafkaException converts an error from franz-go into the exception a
 // kafka-python script would see. Errors that already are exceptions pass
-// through; broker error codes become their kafka.errors class; timeouts
-// become KafkaTimeoutError; an unreachable cluster is NoBrokersAvailable.
+// through; broker error codes become their kafka.errors class without
+// args, as kafka-python mostly raises them (error_type()), so str(e) is
+// "[Error 10] MessageSizeTooLargeError"; timeouts become
+// KafkaTimeoutError; an unreachable cluster is NoBrokersAvailable.
 func KafkaException(err error) *Exception {
 	if err == nil {
 		return nil
@@ -149,7 +151,7 @@ func KafkaException(err error) *Exception {
 	}
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
-		e := NewException(BrokerError(ke.Code), ke.Description)
+		e := NewException(BrokerError(ke.Code), "")
 		e.Cause = err
 		return e
 	}
@@ -160,11 +162,22 @@ func KafkaException(err error) *Exception {
 	case errors.Is(err, kgo.ErrClientClosed):
 		class = IllegalStateError
 	case isDialError(err):
-		class = NoBrokersAvailable
+		return noBrokersAvailable(err.Error(), err)
 	default:
 		class = KafkaError
 	}
 	e := NewException(class, err.Error())
+	e.Cause = err
+	return e
+}
+
+// noBrokersAvailable is NoBrokersAvailable() without args, as
+// kafka-python raises it. Why no broker answered (reason, in Go's words)
+// is its Reason, a KafkaConnectionError that tracebacks show as the direct
+// cause; err is the Go error behind it.
+func noBrokersAvailable(reason string, err error) *Exception {
+	e := NewException(NoBrokersAvailable, "")
+	e.Reason = NewException(KafkaConnectionError, reason)
 	e.Cause = err
 	return e
 }

@@ -28,8 +28,8 @@ import (
 // once basicConfig has run; before that, records of WARNING and above are
 // written bare to stderr (Python's "last resort" handler). Format fields:
 // message, levelname, levelno, name, asctime, created, msecs, filename,
-// pathname, module, lineno, funcName. exc_info=e appends e's "Name:
-// message" line (kstar has no traceback objects); exc_info=True, and
+// pathname, module, lineno, funcName. exc_info=e appends the last line
+// of e's traceback (kstar has no traceback objects); exc_info=True, and
 // exception(), append "NoneType: None", as Python does outside an except.
 // Each execution has its own loggers and configuration.
 func init() {
@@ -234,7 +234,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 	}
 	switch x := excInfo.(type) {
 	case *Exception:
-		line += "\n" + x.Error()
+		line += "\n" + x.TracebackLine()
 	default:
 		if excInfo.Truth() {
 			line += "\nNoneType: None"

@@ -1034,10 +1034,7 @@ func parseIntLiteral(x starlark.Value, base int) (starlark.Value, error) {
 	}
 	if prefixBase != 0 && (base == 0 || base == prefixBase) {
 		base = prefixBase
-		t = t[2:]
-		if strings.HasPrefix(t, "_") { // 0x_ff is allowed
-			t = t[1:]
-		}
+		t = strings.TrimPrefix(t[2:], "_") // 0x_ff is allowed
 	} else if base == 0 {
 		base = 10
 		// A decimal literal cannot have leading zeros unless all zero.

@@ -88,7 +88,7 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 // TestRoundHugeNdigits rounds with ndigits far beyond any digit count
 // (CPython computes 10**ndigits there, too slow to compare with).
 func TestRoundHugeNdigits(t *testing.T) {
-	v, err := starlark.Eval(&starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", Globals())
+	v, err := starlark.EvalOptions(scriptFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", Globals())
 	if got := pyOutcome(v, err); got != "0" {
 		t.Errorf("got %s, want 0", got)
 	}
@@ -114,7 +114,7 @@ print(class_, type(1), TopicPartition('t', 0))
 	g := Globals()
 	g["KeyError"] = KeyError
 	g["TopicPartition"] = TopicPartitionType
-	if _, err := starlark.ExecFile(thread, "print.star", src, g); err != nil {
+	if _, err := starlark.ExecFileOptions(scriptFileOptions, thread, "print.star", src, g); err != nil {
 		t.Fatal(err)
 	}
 	want := "a 1 2.0 None b'x' [1, 'b']\na-b!\n\nx\nno newline then {'k': (1,)} 'missing'\n<class 'str'> <class 'int'> TopicPartition(topic='t', partition=0)\n"
@@ -127,7 +127,7 @@ print(class_, type(1), TopicPartition('t', 0))
 		{"print(1, foo=1)", "TypeError: 'foo' is an invalid keyword argument for print()"},
 		{"print(1, file=1)", "AttributeError: 'int' object has no attribute 'write'"},
 	} {
-		_, err := starlark.ExecFile(thread, "print.star", c.src, Globals())
+		_, err := starlark.ExecFileOptions(scriptFileOptions, thread, "print.star", c.src, Globals())
 		if got := pyOutcome(starlark.None, err); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
 		}
@@ -153,7 +153,7 @@ func TestPrintFile(t *testing.T) {
 	w := &textWriter{}
 	g := Globals()
 	g["stderr"] = w
-	if _, err := starlark.ExecFile(&starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
+	if _, err := starlark.ExecFileOptions(scriptFileOptions, &starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.String(); got != "oops 42\n" {
@@ -188,14 +188,14 @@ out.append(next(it))
 out.append([x for x in it])
 out.append(next(it, None))
 `
-	g2, err := starlark.ExecFile(&starlark.Thread{}, "next.star", src, g)
+	g2, err := starlark.ExecFileOptions(scriptFileOptions, &starlark.Thread{}, "next.star", src, g)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := Repr(g2["out"]), "[1, 2, 'done', True, 10, [20, 30], None]"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	_, err = starlark.ExecFile(&starlark.Thread{}, "next.star", "next(c)", g)
+	_, err = starlark.ExecFileOptions(scriptFileOptions, &starlark.Thread{}, "next.star", "next(c)", g)
 	if got := pyOutcome(nil, err); got != "StopIteration: " {
 		t.Errorf("exhausted: %s", got)
 	}
@@ -257,7 +257,7 @@ func TestIsInstanceKafkaTypes(t *testing.T) {
 
 // TestDir lists Python-only methods with Starlark's.
 func TestDir(t *testing.T) {
-	v, err := starlark.Eval(&starlark.Thread{}, "dir.star", "dir('')", Globals())
+	v, err := starlark.EvalOptions(scriptFileOptions, &starlark.Thread{}, "dir.star", "dir('')", Globals())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestDir(t *testing.T) {
 			t.Errorf("dir('') lacks %s: %s", name, got)
 		}
 	}
-	if v, _ := starlark.Eval(&starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", Globals()); v != starlark.True {
+	if v, _ := starlark.EvalOptions(scriptFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", Globals()); v != starlark.True {
 		t.Errorf("dir(b'') is not sorted")
 	}
 }

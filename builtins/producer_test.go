@@ -274,6 +274,19 @@ Traceback (most recent call last):
 key "x" not in dict
 after
 `},
+		{"a callback's kafka error ends its report as CPython's traceback ends", `
+p = KafkaProducer(bootstrap_servers=BOOT)
+def boom(md):
+    return KafkaProducer(linger_msx=1)
+p.send('cb', b'x').add_callback(boom).get()
+print('after')
+`, `
+Error processing callback
+Traceback (most recent call last):
+  File "test.star", line 4, in boom
+kafka.errors.KafkaConfigurationError: KafkaConfigurationError: Unrecognized configs: {'linger_msx': 1} (did you mean 'linger_ms'?)
+after
+`},
 		{"callbacks of an unflushed producer run when the script ends", `
 p = KafkaProducer(bootstrap_servers=BOOT, linger_ms=50)
 def ok(md):
@@ -358,7 +371,7 @@ p.send('slow', b'x', partition=1).get()
 func TestProducerUnreachable(t *testing.T) {
 	start := time.Now()
 	got := prodRun(t, "", `KafkaProducer(bootstrap_servers='127.0.0.1:1')`)
-	if !strings.HasPrefix(got, "ERROR NoBrokersAvailable: ") || time.Since(start) > 2*time.Second {
+	if !strings.HasPrefix(got, "ERROR NoBrokersAvailable (caused by KafkaConnectionError: ") || time.Since(start) > 2*time.Second {
 		t.Errorf("got %q after %s, want NoBrokersAvailable at once", got, time.Since(start))
 	}
 
@@ -377,7 +390,7 @@ print(p.send('gone', b'x').get().offset)
 stop_broker()
 p.send('gone', b'y').get()
 `)
-	if got := r.out.String(); got != "0\n" || err == nil || !strings.HasPrefix(errorLine(err), "NoBrokersAvailable: unable to dial") || time.Since(start) > 5*time.Second {
+	if got := r.out.String(); got != "0\n" || err == nil || !strings.HasPrefix(errorLine(err), "NoBrokersAvailable (caused by KafkaConnectionError: unable to dial") || time.Since(start) > 5*time.Second {
 		t.Errorf("printed %q, error %v after %s; want offset 0 then NoBrokersAvailable within delivery_timeout_ms", got, err, time.Since(start))
 	}
 }

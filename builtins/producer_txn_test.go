@@ -144,16 +144,16 @@ func prodGroupCommit(t *testing.T, boot, group, topic string, partition int32) s
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tp := range resp.(*kmsg.OffsetFetchResponse).Topics {
-		for _, p := range tp.Partitions {
-			md := ""
-			if p.Metadata != nil {
-				md = *p.Metadata
-			}
-			return fmt.Sprintf("%d|%s", p.Offset, md)
-		}
+	topics := resp.(*kmsg.OffsetFetchResponse).Topics
+	if len(topics) == 0 || len(topics[0].Partitions) == 0 {
+		return "none"
 	}
-	return "none"
+	p := topics[0].Partitions[0] // the one partition asked for
+	md := ""
+	if p.Metadata != nil {
+		md = *p.Metadata
+	}
+	return fmt.Sprintf("%d|%s", p.Offset, md)
 }
 
 // TestRetryConcurrentTransactions checks the retry of requests Apache

@@ -134,7 +134,12 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			b.WriteString("<built-in function " + v.Name() + ">")
 		}
 	case *starlarkstruct.Module:
-		b.WriteString("<module '" + v.Name + "'>")
+		if isKafkaModule(v) {
+			// As CPython shows a module compiled into the interpreter.
+			b.WriteString("<module '" + v.Name + "' (built-in)>")
+		} else {
+			b.WriteString("<module '" + v.Name + "'>")
+		}
 	default:
 		s := v.String()
 		if v.Type() == "range" && strings.Count(s, ",") == 0 {

@@ -527,9 +527,15 @@ func strExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "tabsize?", &tabsize); err != nil {
 		return nil, err
 	}
+	return starlark.String(expandTabs(recvString(b), tabsize)), nil
+}
+
+// expandTabs is Python's str.expandtabs: each tab becomes the spaces up
+// to the next multiple of tabsize (no spaces when tabsize <= 0).
+func expandTabs(s string, tabsize int) string {
 	var out strings.Builder
 	col := 0
-	for _, r := range recvString(b) {
+	for _, r := range s {
 		switch r {
 		case '\t':
 			if tabsize > 0 {
@@ -545,7 +551,7 @@ func strExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 			col++
 		}
 	}
-	return starlark.String(out.String()), nil
+	return out.String()
 }
 
 func isASCII(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

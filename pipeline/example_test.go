@@ -45,11 +45,12 @@ def process(record):
 	}
 	defer script.Close()
 	p, err := pipeline.New(pipeline.Config{
-		Brokers:   b.Addrs(),
-		From:      []string{"orders"},
-		To:        "orders-tagged",
-		Group:     "tagger",
-		Transform: pipeline.Script(script, "process"),
+		Brokers:     b.Addrs(),
+		From:        []string{"orders"},
+		To:          "orders-tagged",
+		Group:       "tagger",
+		Transform:   pipeline.Script(script, "process"), // or any func(ctx, *kgo.Record) ([]*kgo.Record, error)
+		Parallelism: 2,                                  // calls at once; the output keeps the input order
 	})
 	if err != nil {
 		fmt.Println(err)

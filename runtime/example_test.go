@@ -86,6 +86,46 @@ def process(record):
 	//   alerts k1 big payment headers=0
 }
 
+// Every error a Script returns is a *runtime.ScriptError: the exception's
+// name and message, where the script raised it, and the traceback CPython
+// would print. A cancelled call or one past its deadline also matches
+// the context's error.
+func ExampleScriptError() {
+	script, err := runtime.New().Load(context.Background(), "transform.star", []byte(`
+def process(record):
+    order = {"id": 7}
+    return record._replace(value=order["customer"])
+
+def spin():
+    while True:
+        pass
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	_, err = script.Process(context.Background(), "process", &kgo.Record{Topic: "orders"})
+	fmt.Println(err) // one line
+	var se *runtime.ScriptError
+	if errors.As(err, &se) {
+		fmt.Printf("%s | %s | %s\n", se.Name(), se.Message(), se.Position())
+		fmt.Print(se.Traceback())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = script.Call(ctx, "spin")
+	fmt.Println(errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled))
+	// Output:
+	// transform.star:4: KeyError: 'customer'
+	// KeyError | 'customer' | transform.star:4:39
+	// Traceback (most recent call last):
+	//   File "transform.star", line 4, in process
+	//     return record._replace(value=order["customer"])
+	// KeyError: 'customer'
+	// true false
+}
+
 // Adding a host module: scripts import it like any other. Here a lookup
 // backed by the host's cache; a panic in a host function would become a
 // RuntimeError with the script's traceback, not a crash.

@@ -266,15 +266,17 @@ func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
 }
 
 // Check parses and resolves src without running it: syntax errors and
-// undefined names are reported as a Python-style error.
+// undefined names are reported as a Python-style error, which FormatError
+// renders as for ExecFile (with the source line, and a caret under a
+// syntax error).
 func (r *Runtime) Check(filename string, src []byte) error {
 	f, err := frontend.Parse(filename, src)
 	if err != nil {
-		return err
+		return withSource(err, filename, src)
 	}
 	predeclared := r.predeclared(r.newEnv(nil))
 	_, err = starlark.FileProgram(f, predeclared.Has)
-	return err
+	return withSource(err, filename, src)
 }
 
 // ExecFile runs a whole script: argv becomes sys.argv. When the script

@@ -66,17 +66,20 @@ func (e *ScriptError) Position() syntax.Position { return e.pos }
 
 // Traceback renders the error as CPython prints an uncaught exception
 // (FormatError): "Traceback (most recent call last):", the script's
-// frames with their source lines, and "Name: message".
+// frames with their source lines, and CPython's last line
+// ("kafka.errors.KafkaTimeoutError: KafkaTimeoutError: ...").
 func (e *ScriptError) Traceback() string {
-	if e.pos.IsValid() && builtins.AsException(e.err) != nil && !hasFrames(e.err) {
+	if exc := builtins.AsException(e.err); exc != nil && e.pos.IsValid() && !hasFrames(e.err) {
 		// A failure the host found in a returned value: one frame, at
 		// the function that returned it.
-		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, e.lastLine())
+		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, exc.TracebackLine())
 	}
 	return FormatError(e.err)
 }
 
-// Error is "file:line: Name: message".
+// Error is "file:line: Name: message", then " (caused by ...)" when the
+// exception has a reason kafka-python's would not state (NoBrokersAvailable
+// and why no broker answered).
 func (e *ScriptError) Error() string {
 	if e.pos.IsValid() {
 		return fmt.Sprintf("%s:%d: %s", e.pos.Filename(), e.pos.Line, e.lastLine())
@@ -85,6 +88,9 @@ func (e *ScriptError) Error() string {
 }
 
 func (e *ScriptError) lastLine() string {
+	if exc := exceptionOf(e.err); exc != nil {
+		return exc.Error() // with the reason behind it, if any
+	}
 	if e.msg == "" {
 		return e.name
 	}
@@ -130,7 +136,10 @@ func describe(err error) (name, msg string, pos syntax.Position) {
 			}
 		}
 	}
-	name, msg = splitExceptionLine(exceptionLine(err))
+	if e := exceptionOf(err); e != nil {
+		return e.Class.ClassName, e.Msg, pos
+	}
+	name, msg = splitExceptionLine(starlarkErrorLine(err))
 	return name, msg, pos
 }
 

@@ -2,10 +2,12 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"strings"
 	"time"
 
+	"go.starlark.net/resolve"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
@@ -59,8 +61,11 @@ func (s *Session) echo(thread *starlark.Thread, b *starlark.Builtin, args starla
 }
 
 // Exec runs one chunk of input (one or more complete statements). Errors
-// format with FormatError; after an error, or a cancellation of ctx, the
-// session and its globals stay usable.
+// format with FormatError as CPython's REPL prints them: a SyntaxError
+// quotes the line, a traceback does not (CPython keeps no copy of stdin);
+// a name used before it is defined is a NameError traceback. After an
+// error, or a cancellation of ctx, the session and its globals stay
+// usable.
 func (s *Session) Exec(ctx context.Context, src string) error {
 	s.chunk++
 	filename := "<stdin>"
@@ -76,7 +81,25 @@ func (s *Session) Exec(ctx context.Context, src string) error {
 	if s.echoed {
 		s.globals["_"] = s.lastEcho
 	}
-	return withSource(err, filename, []byte(src))
+	return undefinedNameRaised(err)
+}
+
+// undefinedNameRaised turns the undefined names the resolver found in a
+// chunk (before running it) into the NameError CPython raises when the
+// first of them is used. Other resolve errors are SyntaxErrors in CPython
+// too, and stay as they are.
+func undefinedNameRaised(err error) error {
+	var errs resolve.ErrorList
+	if !errors.As(err, &errs) {
+		return err
+	}
+	for _, e := range errs {
+		if _, ok := nameErrorMessage(e.Msg); !ok {
+			return err
+		}
+	}
+	msg, _ := nameErrorMessage(errs[0].Msg)
+	return &raisedAt{exc: builtins.NewException(builtins.NameError, msg), pos: errs[0].Pos}
 }
 
 // wrapExprStmts rewrites each expression statement outside function bodies

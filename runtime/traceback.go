@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // sourceError is an execution error with the script's source, so the
@@ -123,7 +124,15 @@ func FormatError(err error) string {
 		return b.String()
 	}
 
+	if e := exceptionOf(err); e != nil {
+		writeReasons(&b, e.Reason)
+	}
 	b.WriteString("Traceback (most recent call last):\n")
+	var raised *raisedAt
+	if errors.As(err, &raised) {
+		fmt.Fprintf(&b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
+		quote(&b, raised.pos)
+	}
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
 		for i, fr := range evalErr.CallStack {
@@ -143,6 +152,18 @@ func FormatError(err error) string {
 	return b.String()
 }
 
+// writeReasons writes the reasons behind an exception (innermost first)
+// as CPython writes the direct cause of `raise X from reason` when the
+// cause has no traceback of its own.
+func writeReasons(b *strings.Builder, reason *builtins.Exception) {
+	if reason == nil {
+		return
+	}
+	writeReasons(b, reason.Reason)
+	b.WriteString(reason.TracebackLine())
+	b.WriteString("\n\nThe above exception was the direct cause of the following exception:\n\n")
+}
+
 // exceptionOf finds the exception an error carries, including the
 // cancellation of an interrupted execution.
 func exceptionOf(err error) *builtins.Exception {
@@ -153,13 +174,18 @@ func exceptionOf(err error) *builtins.Exception {
 	return builtins.AsException(err)
 }
 
-// exceptionLine is the last line of a traceback: "Name: message". Errors
-// that Starlark itself raises are named and worded as CPython words the
-// same error.
+// exceptionLine is the last line of a traceback, as CPython prints it
+// (builtins.Exception.TracebackLine). Errors that Starlark itself raises
+// are named and worded as CPython words the same error.
 func exceptionLine(err error) string {
 	if e := exceptionOf(err); e != nil {
-		return e.Error()
+		return e.TracebackLine()
 	}
+	return starlarkErrorLine(err)
+}
+
+// starlarkErrorLine is "Name: message" for an error Starlark raised.
+func starlarkErrorLine(err error) string {
 	msg := err.Error()
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
@@ -192,7 +218,7 @@ func pyType(t string) string {
 // pyLiteral renders a value that Starlark printed (a dict key) as Python
 // prints it; what is not a literal stays as it is.
 func pyLiteral(text string) string {
-	e, err := syntax.ParseExpr("", text, 0)
+	e, err := frontend.FileOptions.ParseExpr("", text, 0)
 	if err != nil {
 		return text
 	}
@@ -406,12 +432,32 @@ var undefinedRE = regexp.MustCompile(`^undefined: (\S+)(?: \(did you mean (\S+)\
 // resolveMessage renders an error of Starlark's resolver as CPython's:
 // undefined names are NameErrors, the rest SyntaxErrors.
 func resolveMessage(msg string) string {
-	if m := undefinedRE.FindStringSubmatch(msg); m != nil {
-		s := fmt.Sprintf("NameError: name '%s' is not defined", m[1])
-		if m[2] != "" {
-			s += fmt.Sprintf(". Did you mean: '%s'?", m[2])
-		}
-		return s
+	if s, ok := nameErrorMessage(msg); ok {
+		return "NameError: " + s
 	}
 	return "SyntaxError: " + msg
 }
+
+// nameErrorMessage is CPython's NameError message for a resolver error
+// that reports an undefined name, and whether msg is one.
+func nameErrorMessage(msg string) (string, bool) {
+	m := undefinedRE.FindStringSubmatch(msg)
+	if m == nil {
+		return "", false
+	}
+	s := fmt.Sprintf("name '%s' is not defined", m[1])
+	if m[2] != "" {
+		s += fmt.Sprintf(". Did you mean: '%s'?", m[2])
+	}
+	return s, true
+}
+
+// raisedAt is an exception raised by the top-level statement at pos, with
+// no call below it.
+type raisedAt struct {
+	exc *builtins.Exception
+	pos syntax.Position
+}
+
+func (e *raisedAt) Error() string { return e.exc.Error() }
+func (e *raisedAt) Unwrap() error { return e.exc }

@@ -153,7 +153,7 @@ func pyException(err error) *builtins.Exception {
 	e.Cause = err
 	if class == builtins.KeyError {
 		// The message is the key's repr; Python's exception holds the key.
-		if key, err := starlark.Eval(&starlark.Thread{}, "", msg, nil); err == nil {
+		if key, err := starlark.EvalOptions(frontend.FileOptions, &starlark.Thread{}, "", msg, nil); err == nil {
 			e.Args = starlark.Tuple{key}
 		}
 	}

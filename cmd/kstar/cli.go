@@ -46,7 +46,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "version":
-			fmt.Fprintf(stdout, "kstar %s\n", Version)
+			printVersion(stdout)
 			return exitOK
 		case "check":
 			return checkCmd(args[1:], stdout, stderr)
@@ -64,11 +64,17 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	embedded := fs.Bool("embedded", false, "start an in-process Kafka broker (kfake) for the script")
 	embeddedPort := fs.Int("embedded-port", 9092, "`PORT` of the embedded broker on 127.0.0.1")
 	embeddedPartitions := fs.Int("embedded-partitions", 3, "partition count of topics the embedded broker auto-creates")
+	version := fs.Bool("version", false, "print the version, as kstar version does, and exit")
+	fs.BoolVar(version, "V", false, "the same as --version")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
 		return exitUsage
+	}
+	if *version {
+		printVersion(stdout)
+		return exitOK
 	}
 	rest := fs.Args()
 	codeGiven := false
@@ -125,6 +131,11 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, runtime.FormatError(err))
 	}
 	return runtime.ExitCode(err)
+}
+
+// printVersion prints what `kstar version`, --version and -V print.
+func printVersion(stdout io.Writer) {
+	fmt.Fprintf(stdout, "kstar %s\n", Version)
 }
 
 // interruptContext returns a context cancelled with KeyboardInterrupt on

@@ -8,7 +8,7 @@
 //	kstar check FILE...            parse and resolve without running
 //	kstar broker [flags]           run the embedded broker in the foreground
 //	kstar pipe [flags] SCRIPT      run SCRIPT's process(record) from topics to a topic
-//	kstar version                  print the version
+//	kstar version                  print the version (also --version, -V)
 package main
 
 import (

@@ -74,10 +74,7 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 			continue
 		case errors.Is(err, io.EOF):
 			fmt.Fprintln(stdout)
-			if err := session.Close(replCloseTimeout); err != nil {
-				fmt.Fprint(stderr, runtime.FormatError(err))
-			}
-			return exitOK
+			return closeSession(session, stderr, exitOK)
 		case err != nil:
 			fmt.Fprintf(stderr, "kstar: %v\n", err)
 			return exitScriptError
@@ -91,14 +88,29 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		execInterruptible(session, src, sigs, stderr)
+		err = execInterruptible(session, src, sigs, stderr)
+		// exit(), quit() and sys.exit() end the session, as in Python.
+		var exit *builtins.SystemExit
+		if errors.As(err, &exit) {
+			return closeSession(session, stderr, exit.Code)
+		}
 	}
 }
 
-// execInterruptible runs one chunk; Ctrl-C (SIGINT on sigs) while it
-// runs cancels it with KeyboardInterrupt and the prompt comes back. A
-// Ctrl-C from before it started is dropped.
-func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Signal, stderr io.Writer) {
+// closeSession flushes the session's producers and closes its clients
+// (Ctrl-D, exit()) and returns the exit status.
+func closeSession(session *runtime.Session, stderr io.Writer, status int) int {
+	if err := session.Close(replCloseTimeout); err != nil {
+		fmt.Fprint(stderr, runtime.FormatError(err))
+	}
+	return status
+}
+
+// execInterruptible runs one chunk, printing its error, if any, as a
+// traceback; Ctrl-C (SIGINT on sigs) while it runs cancels it with
+// KeyboardInterrupt and the prompt comes back. A Ctrl-C from before it
+// started is dropped.
+func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Signal, stderr io.Writer) error {
 	select {
 	case <-sigs:
 	default:
@@ -112,9 +124,9 @@ func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Sign
 		case <-ctx.Done():
 		}
 	}()
-	if err := session.Exec(ctx, src); err != nil {
-		fmt.Fprint(stderr, runtime.FormatError(err))
-	}
+	err := session.Exec(ctx, src)
+	fmt.Fprint(stderr, runtime.FormatError(err))
+	return err
 }
 
 // historyFile is ~/.kstar_history, or $KSTAR_HISTORY; KSTAR_HISTORY set

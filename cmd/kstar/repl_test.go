@@ -411,3 +411,24 @@ func TestREPLExitFlushesProducer(t *testing.T) {
 		t.Fatalf("records in %s after Ctrl-D: %v, want one with value x", topic, recs)
 	}
 }
+
+// TestREPLTracebacksAndExit: an undefined name and a runtime error print
+// CPython's REPL traceback (no source line: CPython keeps none of stdin),
+// exit and quit named alone say how to leave, and exit(3) ends the REPL
+// with status 3.
+func TestREPLTracebacksAndExit(t *testing.T) {
+	r := startREPL(t, "HOME="+t.TempDir())
+	r.line("x")
+	r.expect("x\nTraceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nNameError: name 'x' is not defined\n>>> ")
+	r.line("d = {}")
+	r.line("d['k']")
+	r.expect("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in <module>\nKeyError: 'k'\n>>> ")
+	r.line("exit")
+	r.expect("Use exit() or Ctrl-D (i.e. EOF) to exit\n>>> ")
+	r.line("quit")
+	r.expect("Use quit() or Ctrl-D (i.e. EOF) to exit\n>>> ")
+	r.line("exit(3)")
+	if status := waitExit(t, r.cmd); status != 3 {
+		t.Errorf("exit status %d after exit(3), want 3", status)
+	}
+}
