@@ -80,6 +80,9 @@ type partState struct {
 	resetTo int64
 	// gen: fetched data polled before this generation is stale.
 	gen uint64
+	// outOfRange: a fetch at position answered OFFSET_OUT_OF_RANGE;
+	// auto_offset_reset applies at the next fill (resetOutOfRange).
+	outOfRange bool
 }
 
 // clientGen is one franz-go client of a consumer; a consumer replaces its
@@ -178,7 +181,11 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	}
 	c.configs = configDict(spec, cfg)
 	c.base = append(base, consumerOpts(cfg)...)
-	c.base = append(c.base, kgo.WithHooks(c.metrics), kgo.ConsumeResetOffset(c.resetOffset()), kgo.MaxVersions(consumerVersions()))
+	// kstar applies auto_offset_reset itself (resolvePositions,
+	// resetOutOfRange), so that positions stay its own: franz-go never
+	// resets, it reports OFFSET_OUT_OF_RANGE in the fetch.
+	c.base = append(c.base, kgo.WithHooks(c.metrics), kgo.ConsumeStartOffset(c.resetOffset()),
+		kgo.ConsumeResetOffset(kgo.NoResetOffset()), kgo.MaxVersions(consumerVersions()))
 	cl, err := c.client()
 	if err != nil {
 		return nil, err
@@ -217,7 +224,8 @@ func consumerVersions() *kversion.Versions {
 	return v
 }
 
-// resetOffset is franz-go's reset policy for auto_offset_reset.
+// resetOffset is where franz-go starts a group partition that kstar has
+// given no position (one whose auto_offset_reset lookup failed).
 func (c *KafkaConsumer) resetOffset() kgo.Offset {
 	switch c.set.reset {
 	case "earliest":
