@@ -80,6 +80,9 @@ type partState struct {
 	resetTo int64
 	// gen: fetched data polled before this generation is stale.
 	gen uint64
+	// outOfRange: a fetch at position answered OFFSET_OUT_OF_RANGE;
+	// auto_offset_reset applies at the next fill (resetOutOfRange).
+	outOfRange bool
 }
 
 // clientGen is one franz-go client of a consumer; a consumer replaces its
@@ -178,7 +181,11 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	}
 	c.configs = configDict(spec, cfg)
 	c.base = append(base, consumerOpts(cfg)...)
-	c.base = append(c.base, kgo.WithHooks(c.metrics), kgo.ConsumeResetOffset(c.resetOffset()), kgo.MaxVersions(consumerVersions()))
+	// kstar applies auto_offset_reset itself (resolvePositions,
+	// resetOutOfRange), so that positions stay its own: franz-go never
+	// resets, it reports OFFSET_OUT_OF_RANGE in the fetch.
+	c.base = append(c.base, kgo.WithHooks(c.metrics), kgo.ConsumeStartOffset(c.resetOffset()),
+		kgo.ConsumeResetOffset(kgo.NoResetOffset()), kgo.MaxVersions(consumerVersions()))
 	cl, err := c.client()
 	if err != nil {
 		return nil, err
@@ -217,7 +224,8 @@ func consumerVersions() *kversion.Versions {
 	return v
 }
 
-// resetOffset is franz-go's reset policy for auto_offset_reset.
+// resetOffset is where franz-go starts a group partition that kstar has
+// given no position (one whose auto_offset_reset lookup failed).
 func (c *KafkaConsumer) resetOffset() kgo.Offset {
 	switch c.set.reset {
 	case "earliest":
@@ -801,33 +809,127 @@ func (c *KafkaConsumer) pyClose(thread *starlark.Thread, b *starlark.Builtin, ar
 
 // Shutdown is called by the runtime when the script ends: with
 // auto-commit, the consumed positions are committed; the group is left
-// and connections close, all within timeout.
+// and connections close, all within timeout. Env.Shutdown closes all of
+// a script's consumers together instead (closeConsumers).
 func (c *KafkaConsumer) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
 	return c.shutdown(thread, true, timeout)
 }
 
 func (c *KafkaConsumer) shutdown(thread *starlark.Thread, autocommit bool, timeout time.Duration) error {
-	if c.closed {
-		return nil
-	}
+	return closeConsumers(thread, []*KafkaConsumer{c}, autocommit, timeout)
+}
+
+// leaveTimeout bounds how long closing waits for consumers to leave their
+// groups: the broker ends a member that did not leave after its session
+// timeout anyway, and the end of a script must not wait for a rebalance.
+const leaveTimeout = 5 * time.Second
+
+// closeConsumers closes consumers together, within timeout: with
+// autocommit, they first commit their consumed positions, then all leave
+// their groups and close at once. One at a time, a consumer's leaving
+// would wait for a rebalance that another one holds up: a member that
+// stopped polling when others joined has its revocation waiting for the
+// script's thread, which was busy closing the first one.
+func closeConsumers(thread *starlark.Thread, consumers []*KafkaConsumer, autocommit bool, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	var first error
-	if autocommit && c.set.autoCommit && len(c.parts) > 0 {
-		if err := c.commitSync(thread, c.consumedOffsets(), time.Until(deadline)); err != nil {
+	keep := func(err error) {
+		if err != nil && first == nil {
 			first = err
 		}
 	}
-	c.closed = true
-	g := c.cur
-	if err := c.retire(thread, g, max(time.Until(deadline), 0)); err != nil && first == nil {
-		first = err
+	var open []*KafkaConsumer
+	for _, c := range consumers {
+		if !c.closed {
+			open = append(open, c)
+		}
 	}
-	c.buf.reset()
-	// Commit callbacks that arrived while closing still run.
-	if err := c.queue.run(thread); err != nil && first == nil {
-		first = err
+	if autocommit {
+		keep(commitAtClose(thread, open, timeout))
+	}
+	var leaving sync.WaitGroup
+	for _, c := range open {
+		c.closed = true
+		if g := c.cur; g != nil {
+			// franz-go's callbacks stop waiting for the script.
+			g.closing.Store(true)
+			leaving.Go(g.cl.Close)
+		}
+	}
+	left := make(chan struct{})
+	go func() {
+		leaving.Wait()
+		close(left)
+	}()
+	keep(awaitClosed(thread, left, min(max(time.Until(deadline), 0), leaveTimeout)))
+	for _, c := range open {
+		c.buf.reset()
+		// Commit callbacks that arrived while closing still run.
+		keep(c.queue.run(thread))
 	}
 	return first
+}
+
+// commitAtClose commits the consumed positions of the consumers with
+// auto-commit, all at once. The script's thread runs no queued call
+// meanwhile: a member whose rebalance callback waits there stays where it
+// is, and so does its group, so each commit is made in the generation its
+// positions belong to. A failed commit is a warning, as kafka-python logs
+// it at close (the records will be read again); only an interruption is
+// an error.
+func commitAtClose(thread *starlark.Thread, consumers []*KafkaConsumer, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	errs := make([]error, len(consumers))
+	var commits sync.WaitGroup
+	for i, c := range consumers {
+		if !c.set.autoCommit || c.cur == nil {
+			continue
+		}
+		offsets := c.consumedOffsets()
+		if len(offsets) == 0 {
+			continue
+		}
+		g := c.cur
+		commits.Go(func() {
+			start := time.Now()
+			errs[i] = c.sendCommit(ctx, g.cl, g.group, offsets)
+			c.metrics.commitDone(time.Since(start), errs[i] == nil)
+		})
+	}
+	done := make(chan struct{})
+	go func() {
+		commits.Wait()
+		close(done)
+	}()
+	err := awaitClosed(thread, done, timeout)
+	cancel()
+	<-done
+	if err != nil {
+		return err
+	}
+	for i, err := range errs {
+		if err != nil {
+			c := consumers[i]
+			c.warn("Offset commit failed for group %s at close: %s\nThis is likely to cause duplicate message delivery.", c.set.groupID, Str(KafkaException(err)))
+		}
+	}
+	return nil
+}
+
+// awaitClosed blocks the script's thread until closed is closed, timeout
+// passes, or the execution is cancelled (an error).
+func awaitClosed(thread *starlark.Thread, closed <-chan struct{}, timeout time.Duration) error {
+	ctx := ContextOf(thread)
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case <-closed:
+	case <-t.C:
+	case <-ctx.Done():
+		return Interrupted(ctx)
+	}
+	return nil
 }
 
 // ---- running on the script's thread ----

@@ -417,7 +417,13 @@ func (c *KafkaConsumer) absorb(fs kgo.Fetches, gen uint64) error {
 			t := &fs[i].Topics[j]
 			for k := range t.Partitions {
 				p := &t.Partitions[k]
-				if p.Err != nil {
+				switch {
+				case p.Err == nil:
+				case errors.Is(p.Err, kerr.OffsetOutOfRange):
+					if ps := c.parts[tp{t.Topic, p.Partition}]; ps != nil && ps.gen <= gen {
+						ps.outOfRange = true
+					}
+				default:
 					if err := fetchException(p.Err); err != nil && first == nil && !c.closed {
 						first = err
 					}
@@ -470,6 +476,9 @@ func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
 		if err := c.refreshDirect(thread, false); err != nil {
 			return err
 		}
+	}
+	if err := c.resetOutOfRange(); err != nil {
+		return err
 	}
 	if c.cur != nil && c.cur.group {
 		var unresolved []*partState
@@ -541,6 +550,41 @@ func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
 		cl.AddConsumePartitions(add)
 	}
 	return nil
+}
+
+// resetOutOfRange does what kafka-python's fetcher does when a fetch
+// answers OFFSET_OUT_OF_RANGE (a position past the end of the log, or
+// before its start): 'earliest' and 'latest' move the position to that
+// end, resolved with the other unknown positions; without a policy the
+// first such partition raises OffsetOutOfRangeError({tp: position}) and
+// the others raise at the next polls. fill runs only once the buffer is
+// drained, so every record fetched before the error has been yielded.
+func (c *KafkaConsumer) resetOutOfRange() error {
+	var stuck []tp
+	for t, ps := range c.parts {
+		if !ps.outOfRange {
+			continue
+		}
+		switch c.set.reset {
+		case "earliest":
+			c.seekTo(ps, -1, -2)
+		case "latest":
+			c.seekTo(ps, -1, -1)
+		default:
+			stuck = append(stuck, t)
+			continue
+		}
+		ps.outOfRange = false
+	}
+	if len(stuck) == 0 {
+		return nil
+	}
+	sortTPs(stuck)
+	ps := c.parts[stuck[0]]
+	ps.outOfRange = false
+	offsets := starlark.NewDict(1)
+	_ = offsets.SetKey(ps.tp.value(), starlark.MakeInt64(ps.position))
+	return &Exception{Class: BrokerError(1), Msg: Repr(offsets), Args: starlark.Tuple{offsets}}
 }
 
 // startOffsets returns where partitions start: the group's committed

@@ -39,7 +39,7 @@ func TestConsumerConfigErrors(t *testing.T) {
 		{"unknown key far from any", `KafkaConsumer(foo=1)`,
 			"ERROR KafkaConfigurationError: Unrecognized configs: {'foo'}"},
 		{"bad auto_offset_reset", `KafkaConsumer(auto_offset_reset='middle')`,
-			"ERROR KafkaConfigurationError: auto_offset_reset: must be one of 'earliest', 'latest', 'smallest', 'largest', 'none', not 'middle'"},
+			"ERROR KafkaConfigurationError: auto_offset_reset: must be one of 'earliest', 'latest', 'smallest', 'largest', 'none', None, not 'middle'"},
 		{"wrong type", `KafkaConsumer(group_id=5)`,
 			"ERROR KafkaConfigurationError: group_id: want str or None, got int (5)"},
 		{"bool key", `KafkaConsumer(enable_auto_commit='yes')`,

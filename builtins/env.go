@@ -144,15 +144,30 @@ func (env *Env) Untrack(c Client) {
 }
 
 // Shutdown shuts down every tracked client in reverse order of creation,
-// each bounded by timeout, and returns the first error.
+// each bounded by timeout, and returns the first error. The consumers
+// close together, when the last one created comes: one at a time, a
+// consumer could wait for a rebalance that another one, not yet closed,
+// holds up (see closeConsumers).
 func (env *Env) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
 	env.mu.Lock()
 	clients := env.clients
 	env.clients = nil
 	env.mu.Unlock()
+	var consumers []*KafkaConsumer
+	for i := len(clients) - 1; i >= 0; i-- {
+		if c, ok := clients[i].(*KafkaConsumer); ok {
+			consumers = append(consumers, c)
+		}
+	}
 	var first error
 	for i := len(clients) - 1; i >= 0; i-- {
-		if err := clients[i].Shutdown(thread, timeout); err != nil && first == nil {
+		var err error
+		if c, ok := clients[i].(*KafkaConsumer); !ok {
+			err = clients[i].Shutdown(thread, timeout)
+		} else if c == consumers[0] {
+			err = closeConsumers(thread, consumers, true, timeout)
+		}
+		if err != nil && first == nil {
 			first = err
 		}
 	}
