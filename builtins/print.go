@@ -139,10 +139,27 @@ func universe(name string) BuiltinFunc {
 }
 
 // fromElements returns list, tuple or set: Starlark's builtin, given the
-// elements of a str, bytes or iterator argument as a list.
+// elements of a str, bytes or iterator argument as a list. set() inserts
+// an iterator's elements as it takes them, so an unhashable one stops it
+// there, as in Python.
 func fromElements(name string) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 1 && len(kwargs) == 0 {
+			if it, ok := args[0].(Nexter); ok && name == "set" {
+				set := starlark.NewSet(0)
+				for {
+					v, ok, err := it.Next(thread)
+					if err != nil {
+						return nil, err
+					}
+					if !ok {
+						return set, nil
+					}
+					if err := set.Insert(v); err != nil {
+						return nil, err
+					}
+				}
+			}
 			_, iterable := args[0].(starlark.Iterable)
 			if _, nexter := args[0].(Nexter); nexter || !iterable { // Next returns errors, Iterate cannot
 				elems, err := elements(thread, args[0])

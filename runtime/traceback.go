@@ -349,6 +349,9 @@ var starlarkErrors = []struct {
 	{regexp.MustCompile(`^too few values to unpack \(got (\d+), want (\d+)\)$`), func(m []string) string {
 		return fmt.Sprintf("ValueError: not enough values to unpack (expected %s, got %s)", m[2], m[1])
 	}},
+	{regexp.MustCompile(`^unhandled index operation (\S+)\[\S+\]$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' object is not subscriptable", pyType(m[1]))
+	}},
 	{regexp.MustCompile(`^len: value of type (\S+) has no len$`), func(m []string) string {
 		return fmt.Sprintf("TypeError: object of type '%s' has no len()", pyType(m[1]))
 	}},

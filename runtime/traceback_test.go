@@ -61,6 +61,8 @@ func TestStarlarkErrorsReadLikePython(t *testing.T) {
 		{`a, b, c = (1, 2)`, `ValueError: not enough values to unpack (expected 3, got 2)`},
 		{`t = (1,)` + "\n" + `t[0] = 2`, `TypeError: 'tuple' object does not support item assignment`},
 		{`[1][::0]`, `ValueError: slice step cannot be zero`},
+		{`enumerate([1])[0]`, `TypeError: 'enumerate' object is not subscriptable`},
+		{`len(zip([1]))`, `TypeError: object of type 'zip' has no len()`},
 		{"d = {1: 1}\nfor k in d:\n    d[k + 1] = 1", `RuntimeError: dictionary changed size during iteration`},
 		{`fail("boom")`, `Exception: boom`},
 	} {
