@@ -188,9 +188,11 @@ var builtinHelps = map[string]builtinHelp{
 	"KafkaAdminClient.delete_groups":               {"group_ids, group_coordinator_id=None", "kafka-python 3.0's name of delete_consumer_groups."},
 	"KafkaAdminClient.list_group_offsets":          {"group_id, group_coordinator_id=None, partitions=None", "kafka-python 3.0's name of list_consumer_group_offsets."},
 
-	// ConsumerRecord's namedtuple helpers
-	"ConsumerRecord._asdict":  {"", "Return a dict of the record's field names and values."},
-	"ConsumerRecord._replace": {"**kwargs", "Return a new record with the named fields replaced."},
+	// The methods of every namedtuple (ConsumerRecord, TopicPartition, ...)
+	// and of their classes.
+	"namedtuple._asdict":  {"", "Return a dict of the field names and values."},
+	"namedtuple._replace": {"**kwargs", "Return a new instance with the named fields replaced."},
+	"namedtuple._make":    {"iterable", "Make a new instance from a sequence or iterable of its field values."},
 
 	// sys.stdout and sys.stderr
 	"TextIOWrapper.write": {"s", "Write the string s to the stream; returns the number of characters written."},
@@ -228,8 +230,11 @@ var builtinHelps = map[string]builtinHelp{
 func builtinHelpKey(b *starlark.Builtin) string {
 	name := b.Name()
 	if recv := b.Receiver(); recv != nil {
-		if c, ok := recv.(*clientClass); ok { // an unbound method: KafkaProducer.send
-			return c.name + "." + name
+		switch recv := recv.(type) {
+		case *clientClass: // an unbound method: KafkaProducer.send
+			return recv.name + "." + name
+		case namedTuple, *NamedTupleType: // documented once for all
+			return "namedtuple." + name
 		}
 		return PyTypeName(recv) + "." + name
 	}

@@ -118,7 +118,7 @@ var (
 	// TupleType is tuple; namedtuples are tuples too.
 	TupleType = &PyType{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
 		switch v.(type) {
-		case starlark.Tuple, *NamedTuple:
+		case starlark.Tuple, namedTuple:
 			return true
 		}
 		return false
@@ -320,8 +320,8 @@ func IsInstance(x, classes starlark.Value) (bool, error) {
 		e, ok := x.(*Exception)
 		return ok && e.Class.IsSubclass(c), nil
 	case *NamedTupleType:
-		nt, ok := x.(*NamedTuple)
-		return ok && nt.typ == c, nil
+		nt, ok := x.(namedTuple)
+		return ok && nt.TypeOf() == c, nil
 	case InstanceChecker:
 		return c.IsInstance(x), nil
 	}
@@ -366,8 +366,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return SetType
 	case starlark.NoneType:
 		return NoneTypeType
-	case *NamedTuple:
-		return v.typ
+	case namedTuple:
+		return v.TypeOf()
 	case *Exception:
 		return v.Class
 	}
@@ -731,6 +731,9 @@ func pyHash(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		return starlark.MakeBigInt(r), nil
 	}
 	h, err := x.Hash()
+	if AsException(err) != nil {
+		return nil, err // a namedtuple's, naming the unhashable field's type
+	}
 	if err != nil {
 		return nil, Errorf(TypeError, "unhashable type: '%s'", PyTypeName(x))
 	}

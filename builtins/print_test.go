@@ -285,19 +285,27 @@ func TestDir(t *testing.T) {
 }
 
 // TestPythonGoldenScriptsMatchCPython runs the testdata/python scripts,
-// which are valid Python, with python3 (kafka's TopicPartition stubbed)
-// and checks that their .golden files, which kstar's golden test
-// compares with kstar's output, hold exactly what CPython prints: the
-// same stdout and the same final exception line.
+// which are valid Python, with python3 (kafka.structs stubbed with
+// kafka-python's namedtuples) and checks that their .golden files, which
+// kstar's golden test compares with kstar's output, hold exactly what
+// CPython prints: the same stdout and the same final exception line.
 func TestPythonGoldenScriptsMatchCPython(t *testing.T) {
 	python := testenv.Python(t)
 	stub := t.TempDir()
 	if err := os.Mkdir(filepath.Join(stub, "kafka"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	init := "from collections import namedtuple\nTopicPartition = namedtuple('TopicPartition', ['topic', 'partition'])\n"
-	if err := os.WriteFile(filepath.Join(stub, "kafka", "__init__.py"), []byte(init), 0o644); err != nil {
-		t.Fatal(err)
+	for name, src := range map[string]string{
+		"structs.py": `from collections import namedtuple
+TopicPartition = namedtuple('TopicPartition', ['topic', 'partition'])
+OffsetAndMetadata = namedtuple('OffsetAndMetadata', ['offset', 'metadata'])
+OffsetAndTimestamp = namedtuple('OffsetAndTimestamp', ['offset', 'timestamp'])
+`,
+		"__init__.py": "from kafka.structs import TopicPartition, OffsetAndMetadata, OffsetAndTimestamp\n",
+	} {
+		if err := os.WriteFile(filepath.Join(stub, "kafka", name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	scripts, _ := filepath.Glob("../testdata/python/*.star")
 	if len(scripts) == 0 {

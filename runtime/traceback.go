@@ -171,11 +171,14 @@ func exceptionLine(err error) string {
 }
 
 // pythonError renders a message of Starlark's as CPython's message for
-// the same error, "Name: message".
+// the same error, "Name: message": the first rule of starlarkErrors that
+// matches and does not decline (by returning "").
 func pythonError(msg string) string {
 	for _, e := range starlarkErrors {
 		if m := e.re.FindStringSubmatch(msg); m != nil {
-			return e.py(m)
+			if py := e.py(m); py != "" {
+				return py
+			}
 		}
 	}
 	return pythonErrorName(msg) + ": " + msg
@@ -280,6 +283,21 @@ var starlarkErrors = []struct {
 		default:
 			return "IndexError: " + t + " index out of range"
 		}
+	}},
+	{regexp.MustCompile(`^(\S+) index -?\d+ out of range \[-?\d+:-?\d+\]$`), func(m []string) string {
+		if !builtins.IsNamedTuple(m[1]) {
+			return ""
+		}
+		return "IndexError: tuple index out of range"
+	}},
+	{regexp.MustCompile(`^(\S+) index: got (\S+), want int$`), func(m []string) string {
+		t := m[1]
+		if builtins.IsNamedTuple(t) {
+			t = "tuple"
+		} else if t != "list" && t != "tuple" {
+			return ""
+		}
+		return fmt.Sprintf("TypeError: %s indices must be integers or slices, not %s", t, pyType(m[2]))
 	}},
 	{regexp.MustCompile(`^floating-point division by zero$`), func([]string) string { return "ZeroDivisionError: division by zero" }},
 	{regexp.MustCompile(`^floored division by zero$`), func([]string) string { return "ZeroDivisionError: integer division or modulo by zero" }},
