@@ -80,6 +80,9 @@ type partState struct {
 	resetTo int64
 	// gen: fetched data polled before this generation is stale.
 	gen uint64
+	// committed is the partition's committed OffsetAndMetadata as
+	// kafka-python caches it (see rememberCommitted); nil when unknown.
+	committed starlark.Value
 }
 
 // clientGen is one franz-go client of a consumer; a consumer replaces its
