@@ -229,7 +229,10 @@ func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
 	case "topic":
 		return cr.field(crTopic), nil
 	}
-	return ntAttr(cr, name), nil
+	if i, ok := ConsumerRecordClass.index[name]; ok {
+		return cr.field(i), nil
+	}
+	return ntMethod(cr, name), nil
 }
 
 // AttrNames lists the fields and the namedtuple methods.

@@ -176,9 +176,10 @@ func joinPython(names []string) string {
 // values; a ConsumerRecord makes them from the fetched record as they are
 // read. What makes either behave as Python's namedtuple (a tuple whose
 // elements are also attributes) is implemented once, by the nt* functions
-// below, on top of these methods: attributes with _fields, _asdict and
-// _replace, indexing, slicing, iteration, len, in, + and *, comparison and
-// hashing as tuples, and the repr.
+// below, on top of these methods: _fields, _asdict, _replace and _make,
+// indexing, slicing, iteration, len, in, + and *, comparison and hashing
+// as tuples, and the repr. Only the field attributes are each type's own,
+// for speed.
 type namedTuple interface {
 	starlark.Indexable
 	// TypeOf returns the instance's class.
@@ -200,14 +201,11 @@ func ntValues(nt namedTuple) starlark.Tuple {
 	return t
 }
 
-// ntAttr returns a field by name, or one of the namedtuple methods
-// _fields, _asdict, _replace and _make (the class's); nil for any other
-// name.
-func ntAttr(nt namedTuple, name string) starlark.Value {
+// ntMethod returns one of the namedtuple attributes that are not fields:
+// _fields, _asdict, _replace and the class's _make; nil for any other
+// name. Each type looks its fields up itself first: the hot path.
+func ntMethod(nt namedTuple, name string) starlark.Value {
 	typ := nt.TypeOf()
-	if i, ok := typ.index[name]; ok {
-		return nt.Index(i)
-	}
 	switch name {
 	case "_fields":
 		return typ.fieldNames()
@@ -399,7 +397,12 @@ func (nt *NamedTuple) Has(x starlark.Value) (bool, error) { return ntHas(nt, x) 
 func (nt *NamedTuple) Slice(start, end, step int) starlark.Value {
 	return ntSlice(nt, start, end, step)
 }
-func (nt *NamedTuple) Attr(name string) (starlark.Value, error) { return ntAttr(nt, name), nil }
+func (nt *NamedTuple) Attr(name string) (starlark.Value, error) {
+	if i, ok := nt.typ.index[name]; ok {
+		return nt.values[i], nil
+	}
+	return ntMethod(nt, name), nil
+}
 func (nt *NamedTuple) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	return ntBinary(op, nt, y, side)
 }
