@@ -1467,9 +1467,7 @@ func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starl
 	err := tpDict(b.Name()+"() offsets", offsetsArg, func(t tp, v starlark.Value) error {
 		o := kadm.Offset{Topic: t.topic, Partition: t.partition, LeaderEpoch: -1}
 		if nt, ok := v.(*NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
-			if s, ok := nt.Values()[1].(starlark.String); ok {
-				o.Metadata = string(s)
-			}
+			o.Metadata, _ = commitMetadata(nt.Values()[1]) // None is '' here: kadm sends no null
 		}
 		at, ok := offsetValue(v)
 		if !ok {

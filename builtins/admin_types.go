@@ -636,10 +636,10 @@ func (t OffsetTimestamp) CompareSameType(op syntax.Token, y starlark.Value, dept
 var (
 	// GroupInformationType is kafka.structs.GroupInformation, what
 	// describe_consumer_groups returns per group.
-	GroupInformationType = NewNamedTupleType("GroupInformation", []string{"error_code", "group", "state", "protocol_type", "protocol", "members", "authorized_operations"})
+	GroupInformationType = kafkaStruct("GroupInformation", []string{"error_code", "group", "state", "protocol_type", "protocol", "members", "authorized_operations"})
 	// MemberInformationType is kafka.structs.MemberInformation, one member
 	// of a GroupInformation.
-	MemberInformationType = NewNamedTupleType("MemberInformation", []string{"member_id", "client_id", "client_host", "member_metadata", "member_assignment"})
+	MemberInformationType = kafkaStruct("MemberInformation", []string{"member_id", "client_id", "client_host", "member_metadata", "member_assignment"})
 	// PartitionLagType is kstar's PartitionLag(committed, end_offset, lag),
 	// what list_consumer_group_lag returns per partition (not in
 	// kafka-python).

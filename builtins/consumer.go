@@ -83,6 +83,9 @@ type partState struct {
 	// outOfRange: a fetch at position answered OFFSET_OUT_OF_RANGE;
 	// auto_offset_reset applies at the next fill (resetOutOfRange).
 	outOfRange bool
+	// committed is the partition's committed OffsetAndMetadata as
+	// kafka-python caches it (see rememberCommitted); nil when unknown.
+	committed starlark.Value
 }
 
 // clientGen is one franz-go client of a consumer; a consumer replaces its

@@ -599,7 +599,11 @@ func (c *KafkaConsumer) startOffsets(thread *starlark.Thread, tps []tp, useCommi
 		}
 		rest = nil
 		for _, t := range tps {
-			if o, ok := committed[t]; ok && o.offset >= 0 {
+			o, ok := committed[t]
+			if ps := c.parts[t]; ps != nil && ok {
+				ps.committed = o.value() // kafka-python refreshes its cache here
+			}
+			if ok && o.offset >= 0 {
 				out[t] = o.offset
 			} else {
 				rest = append(rest, t)

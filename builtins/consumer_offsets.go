@@ -17,6 +17,43 @@ import (
 type offsetToCommit struct {
 	offset   int64
 	metadata string
+	// null: the metadata is None, sent as a null string as kafka-python
+	// sends it (Apache Kafka stores it as '', kfake keeps it null).
+	null bool
+	// given is the OffsetAndMetadata the script passed, kept as it is for
+	// kafka-python's committed() cache; nil for a plain offset.
+	given starlark.Value
+}
+
+// value is the OffsetAndMetadata kafka-python remembers for a successful
+// commit: the one the script passed, else one made of the offset.
+func (om offsetToCommit) value() starlark.Value {
+	if om.given != nil {
+		return om.given
+	}
+	return OffsetAndMetadataType.Make(starlark.MakeInt64(om.offset), om.metadataValue())
+}
+
+// metadataValue is the metadata as kafka-python decodes it: a str, or
+// None for a null string.
+func (om offsetToCommit) metadataValue() starlark.Value {
+	if om.null {
+		return starlark.None
+	}
+	return starlark.String(om.metadata)
+}
+
+// commitMetadata converts an OffsetAndMetadata's metadata as kafka-python's
+// encoder does: str() of anything but None (12345 is sent as '12345'),
+// and null for None.
+func commitMetadata(v starlark.Value) (metadata string, null bool) {
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return "", true
+	case starlark.String:
+		return string(v), false
+	}
+	return Str(v), false
 }
 
 // commitFailedMessage is the explanation kafka-python's CommitFailedError
@@ -84,13 +121,8 @@ func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 				off = int(i64)
 			}
 			om.offset = int64(off)
-			switch m := x.Field("metadata").(type) {
-			case starlark.String:
-				om.metadata = string(m)
-			case starlark.NoneType:
-			default:
-				return nil, bad
-			}
+			om.metadata, om.null = commitMetadata(x.Field("metadata"))
+			om.given = x
 		case starlark.Int:
 			om.offset, _ = x.Int64()
 		default:
@@ -111,8 +143,7 @@ func offsetsValue(offsets map[tp]offsetToCommit) *starlark.Dict {
 	sortTPs(tps)
 	d := starlark.NewDict(len(tps))
 	for _, t := range tps {
-		om := offsets[t]
-		_ = d.SetKey(t.value(), OffsetAndMetadataType.Make(starlark.MakeInt64(om.offset), starlark.String(om.metadata)))
+		_ = d.SetKey(t.value(), offsets[t].value())
 	}
 	return d
 }
@@ -170,7 +201,22 @@ func (c *KafkaConsumer) commitSync(thread *starlark.Thread, offsets map[tp]offse
 	if e := AsException(err); e != nil && e.Class == KafkaTimeoutError && timeout >= 0 {
 		return Errorf(KafkaTimeoutError, "Failed to commit offsets within %d ms", timeout.Milliseconds())
 	}
+	if err == nil {
+		c.rememberCommitted(offsets)
+	}
 	return err
+}
+
+// rememberCommitted records committed offsets of assigned partitions as
+// kafka-python's committed() cache holds them: the OffsetAndMetadata as
+// committed (its metadata as given, 12345 rather than '12345'), until the
+// partition is assigned again or its committed offset is fetched.
+func (c *KafkaConsumer) rememberCommitted(offsets map[tp]offsetToCommit) {
+	for t, om := range offsets {
+		if ps := c.parts[t]; ps != nil {
+			ps.committed = om.value()
+		}
+	}
 }
 
 // commitAsync sends a commit in the background; done runs on the
@@ -188,7 +234,12 @@ func (c *KafkaConsumer) commitAsync(thread *starlark.Thread, offsets map[tp]offs
 		defer cancel()
 		err := c.sendCommit(ctx, cl, group, offsets)
 		c.metrics.commitDone(time.Since(start), err == nil)
-		c.queue.push(func(thread *starlark.Thread) error { return done(thread, err) })
+		c.queue.push(func(thread *starlark.Thread) error {
+			if err == nil {
+				c.rememberCommitted(offsets)
+			}
+			return done(thread, err)
+		})
 	}()
 }
 
@@ -203,7 +254,9 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 	for t, om := range offsets {
 		p := kmsg.NewOffsetCommitRequestTopicPartition()
 		p.Partition, p.Offset, p.LeaderEpoch = t.partition, om.offset, -1
-		p.Metadata = kmsg.StringPtr(om.metadata)
+		if !om.null {
+			p.Metadata = kmsg.StringPtr(om.metadata)
+		}
 		byTopic[t.topic] = append(byTopic[t.topic], p)
 	}
 	topics := make([]string, 0, len(byTopic))
@@ -288,6 +341,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	var om map[tp]offsetToCommit
 	if offsets == starlark.None {
 		om = c.consumedOffsets()
+		offsets = offsetsValue(om)
 	} else {
 		var err error
 		if om, err = offsetsArg(offsets); err != nil {
@@ -301,7 +355,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	}
 	if len(om) == 0 {
 		if cb != starlark.None {
-			if _, err := starlark.Call(thread, cb, starlark.Tuple{offsetsValue(om), starlark.None}, nil); err != nil {
+			if _, err := starlark.Call(thread, cb, starlark.Tuple{offsets, starlark.None}, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -314,7 +368,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 			res = KafkaException(err)
 		}
 		if cb != starlark.None {
-			if _, cerr := starlark.Call(thread, cb, starlark.Tuple{offsetsValue(om), res}, nil); cerr != nil {
+			if _, cerr := starlark.Call(thread, cb, starlark.Tuple{offsets, res}, nil); cerr != nil {
 				c.warn("Error processing offset commit callback: %v", cerr)
 			}
 		}
@@ -331,7 +385,12 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 // groupCommit is a committed offset as the group coordinator holds it.
 type groupCommit struct {
 	offset   int64
-	metadata string
+	metadata starlark.Value // a str, or None for a null string
+}
+
+// value is the committed offset as an OffsetAndMetadata.
+func (co groupCommit) value() starlark.Value {
+	return OffsetAndMetadataType.Make(starlark.MakeInt64(co.offset), co.metadata)
 }
 
 // fetchCommitted asks the group coordinator for committed offsets; a
@@ -382,9 +441,9 @@ func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[t
 				return nil, KafkaException(err)
 			}
 			if p.Offset >= 0 {
-				md := ""
+				var md starlark.Value = starlark.None
 				if p.Metadata != nil {
-					md = *p.Metadata
+					md = starlark.String(*p.Metadata)
 				}
 				out[tp{t.Topic, p.Partition}] = groupCommit{p.Offset, md}
 			}
@@ -409,18 +468,29 @@ func (c *KafkaConsumer) pyCommitted(thread *starlark.Thread, b *starlark.Builtin
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
-	committed, err := c.fetchCommitted(thread, []tp{t})
-	if err != nil {
+	if err := c.runQueue(thread); err != nil { // commit_async outcomes first
 		return nil, err
 	}
-	co, ok := committed[t]
-	if !ok {
-		return starlark.None, nil
+	// kafka-python answers for an assigned partition from its cache.
+	committed := starlark.Value(nil)
+	if ps := c.parts[t]; ps != nil {
+		committed = ps.committed
+	}
+	if committed == nil {
+		fetched, err := c.fetchCommitted(thread, []tp{t})
+		if err != nil {
+			return nil, err
+		}
+		co, ok := fetched[t]
+		if !ok {
+			return starlark.None, nil
+		}
+		committed = co.value()
 	}
 	if metadata {
-		return OffsetAndMetadataType.Make(starlark.MakeInt64(co.offset), starlark.String(co.metadata)), nil
+		return committed, nil
 	}
-	return starlark.MakeInt64(co.offset), nil
+	return committed.(*NamedTuple).Field("offset"), nil
 }
 
 // assignedPart returns an assigned partition's state (finding a group-less

@@ -314,7 +314,7 @@ print(total, type(list(batch.keys())[0]))
 print(c.position(TopicPartition('pl', 0)), c.position(TopicPartition('pl', 1)))
 `, `
 {}
-10 <class 'TopicPartition'>
+10 <class 'kafka.structs.TopicPartition'>
 5 5
 `},
 		{"bad arguments", `

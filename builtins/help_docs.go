@@ -22,15 +22,15 @@ type builtinHelp struct {
 var builtinHelps = map[string]builtinHelp{
 	// Python's builtin functions, kstar's and Starlark's.
 	"abs":        {"x", "Return the absolute value of the argument."},
-	"all":        {"iterable", "Return True if bool(x) is True for all values x in the iterable."},
-	"any":        {"iterable", "Return True if bool(x) is True for any x in the iterable."},
+	"all":        {"iterable", "Return True if bool(x) is True for all values x in the iterable; stops at the first false one."},
+	"any":        {"iterable", "Return True if bool(x) is True for any x in the iterable; stops at the first true one."},
 	"ascii":      {"obj", "Return a repr() of the object with non-ASCII characters escaped."},
 	"bin":        {"number", "Return the binary representation of an integer, as '0b101'."},
 	"callable":   {"obj", "Return whether the object is callable."},
 	"chr":        {"i", "Return a one-character string of the Unicode code point i."},
 	"dir":        {"object", "Return the sorted names of the object's attributes."},
 	"divmod":     {"x, y", "Return the tuple (x//y, x%y)."},
-	"enumerate":  {"iterable, start=0", "Return a list of (index, value) pairs, counting from start."},
+	"enumerate":  {"iterable, start=0", "Return an iterator of (count, value) pairs, counting from start, taking values as it is advanced."},
 	"fail":       {"*args, sep=' '", "Stop the script with an error made of the arguments (Starlark's)."},
 	"filter":     {"function, iterable", "Return an iterator over the items of iterable for which function(item) is true (truthy items for None)."},
 	"format":     {"value, format_spec=''", "Return value formatted by format_spec, as f'{value:spec}' does."},
@@ -56,7 +56,7 @@ var builtinHelps = map[string]builtinHelp{
 	"round":      {"number, ndigits=None", "Round a number to ndigits decimal digits; an int when ndigits is None."},
 	"sorted":     {"iterable, /, *, key=None, reverse=False", "Return a new list of the iterable's items in ascending order."},
 	"sum":        {"iterable, /, start=0", "Return start (0) plus the sum of the iterable's numbers."},
-	"zip":        {"*iterables", "Return a list of tuples of the iterables' i-th items, as long as the shortest."},
+	"zip":        {"*iterables, strict=False", "Return an iterator of tuples of the iterables' i-th items, as long as the shortest (strict: all must be as long)."},
 
 	// json: CPython's functions and Starlark's own.
 	"json.dumps":  {"obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", "Serialize obj to a JSON formatted str."},
@@ -188,9 +188,11 @@ var builtinHelps = map[string]builtinHelp{
 	"KafkaAdminClient.delete_groups":               {"group_ids, group_coordinator_id=None", "kafka-python 3.0's name of delete_consumer_groups."},
 	"KafkaAdminClient.list_group_offsets":          {"group_id, group_coordinator_id=None, partitions=None", "kafka-python 3.0's name of list_consumer_group_offsets."},
 
-	// ConsumerRecord's namedtuple helpers
-	"ConsumerRecord._asdict":  {"", "Return a dict of the record's field names and values."},
-	"ConsumerRecord._replace": {"**kwargs", "Return a new record with the named fields replaced."},
+	// The methods of every namedtuple (ConsumerRecord, TopicPartition, ...)
+	// and of their classes.
+	"namedtuple._asdict":  {"", "Return a dict of the field names and values."},
+	"namedtuple._replace": {"**kwargs", "Return a new instance with the named fields replaced."},
+	"namedtuple._make":    {"iterable", "Make a new instance from a sequence or iterable of its field values."},
 
 	// sys.stdout and sys.stderr
 	"TextIOWrapper.write": {"s", "Write the string s to the stream; returns the number of characters written."},
@@ -228,8 +230,11 @@ var builtinHelps = map[string]builtinHelp{
 func builtinHelpKey(b *starlark.Builtin) string {
 	name := b.Name()
 	if recv := b.Receiver(); recv != nil {
-		if c, ok := recv.(*clientClass); ok { // an unbound method: KafkaProducer.send
-			return c.name + "." + name
+		switch recv := recv.(type) {
+		case *clientClass: // an unbound method: KafkaProducer.send
+			return recv.name + "." + name
+		case namedTuple, *NamedTupleType: // documented once for all
+			return "namedtuple." + name
 		}
 		return PyTypeName(recv) + "." + name
 	}

@@ -106,7 +106,7 @@ get(timeout=None) method of FutureRecordMetadata instance
 
 // TestBuiltinHelpOtherMethods checks the methods of the other types
 // scripts get without a broker: commit_async's Future, sys.stdout,
-// os.environ, a ConsumerRecord's helpers and a Logger's methods.
+// os.environ, the namedtuples' helpers and a Logger's methods.
 func TestBuiltinHelpOtherMethods(t *testing.T) {
 	fields := make(starlark.Tuple, len(consumerRecordFields))
 	for i := range fields {
@@ -116,9 +116,18 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, NewEnviron(nil), record.(*ConsumerRecord)} {
+	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, NewEnviron(nil)} {
 		checkMethodHelps(t, PyTypeName(obj), methodsOf(t, obj))
 	}
+	// Every namedtuple's methods, and its class's, are documented once.
+	namedTupleMethods := methodsOf(t, record.(*ConsumerRecord))
+	for name, m := range methodsOf(t, NewTopicPartition("t", 0)) {
+		namedTupleMethods[name] = m
+	}
+	for name, m := range methodsOf(t, TopicPartitionType) {
+		namedTupleMethods[name] = m
+	}
+	checkMethodHelps(t, "namedtuple", namedTupleMethods)
 	// A Logger's methods are not bound to it (their builtins have no
 	// receiver), so they are checked by name: bound to a Logger, each has
 	// its entry.

@@ -4,59 +4,50 @@ import "go.starlark.net/starlark"
 
 // In Python a str iterates over its characters and bytes over its ints;
 // in Starlark neither is iterable. These wrappers give Starlark's
-// iterating builtins (sorted, reversed, enumerate, zip, any, all, set,
-// min, max) Python's behaviour for str and bytes arguments, and the front
-// end passes the X of every `for ... in X` through __iterable__. min and
-// max also take Python's default= keyword.
+// iterating builtins (sorted, reversed, min, max) Python's behaviour
+// for str and bytes arguments, and the front end passes the X of every
+// `for ... in X` through __iterable__. min and max also take Python's
+// default= keyword; reversed refuses iterators, as Python's does (they
+// have no end to start from). The lazy builtins are in lazy.go.
 func init() {
-	for name, iterArgs := range map[string]int{
-		"sorted": 1, "reversed": 1, "enumerate": 1, "any": 1, "all": 1, "set": 1, "zip": -1,
-	} {
-		registerGlobal(name, Func(name, iterating(name, iterArgs)))
-	}
+	registerGlobal("sorted", Func("sorted", iterating("sorted")))
+	registerGlobal("reversed", Func("reversed", pyReversed))
 	registerGlobal("min", Func("min", minMax("min")))
 	registerGlobal("max", Func("max", minMax("max")))
 	registerGlobal(IterableFunc, Func(IterableFunc, iterable))
 }
 
 // iterating wraps the Starlark universe function name, turning its first
-// n positional arguments (all of them for n < 0) from str or bytes into
-// lists of their elements.
-func iterating(name string, n int) BuiltinFunc {
+// argument from str or bytes into a list of its elements.
+func iterating(name string) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		args, err := elementLists(thread, args, n)
-		if err != nil {
-			return nil, err
+		if len(args) > 0 {
+			switch args[0].(type) {
+			case starlark.String, starlark.Bytes:
+				elems, err := elements(thread, args[0])
+				if err != nil {
+					return nil, err
+				}
+				args = append(starlark.Tuple{starlark.NewList(elems)}, args[1:]...)
+			}
 		}
 		return starlark.Call(thread, starlark.Universe[name], args, kwargs)
 	}
 }
 
-// elementLists returns args with its first n (all for n < 0) str and
-// bytes values replaced by lists of their elements.
-func elementLists(thread *starlark.Thread, args starlark.Tuple, n int) (starlark.Tuple, error) {
-	var out starlark.Tuple
-	for i, a := range args {
-		if n >= 0 && i >= n {
-			break
-		}
-		switch a.(type) {
-		case starlark.String, starlark.Bytes:
-			elems, err := elements(thread, a)
-			if err != nil {
-				return nil, err
-			}
-			if out == nil {
-				out = append(starlark.Tuple(nil), args...)
-			}
-			out[i] = starlark.NewList(elems)
+// reversed(sequence) is Starlark's, which takes a str's characters and
+// bytes' ints too; an iterator (a consumer, map(...), iter(x)) is Python's
+// TypeError rather than read to its end.
+func pyReversed(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 1 {
+		if _, ok := args[0].(Nexter); ok {
+			return nil, Errorf(TypeError, "'%s' object is not reversible", PyTypeName(args[0]))
 		}
 	}
-	if out == nil {
-		return args, nil
-	}
-	return out, nil
+	return starlarkReversed(thread, b, args, kwargs)
 }
+
+var starlarkReversed = iterating("reversed")
 
 // minMax is min or max: one iterable (a str too) or several values, with
 // Python's default= for an empty iterable.

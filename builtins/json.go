@@ -300,7 +300,7 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 		return e.encodeArray(v, v.Len(), v.Index, level)
 	case starlark.Tuple:
 		return e.encodeArray(v, len(v), func(i int) starlark.Value { return v[i] }, level)
-	case *NamedTuple:
+	case namedTuple:
 		return e.encodeArray(v, v.Len(), v.Index, level)
 	case *starlark.Dict:
 		return e.encodeObject(v, level)

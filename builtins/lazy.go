@@ -6,13 +6,18 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// Python's lazy map() and filter(), which Starlark lacks. Like Python's,
-// they return iterators that call the function only as elements are
-// taken, so map(f, consumer) over an endless KafkaConsumer works: a for
-// loop, next(), list() and everything else that iterates takes from it.
+// Python's lazy map(), filter(), zip() and enumerate(), and any() and
+// all(), which stop at the first element that decides. Like Python's, the
+// iterators take elements from their iterables only as they are advanced,
+// so they work over an endless KafkaConsumer: a for loop that breaks
+// leaves the consumer's position right after the last record it saw.
 func init() {
 	registerGlobal("map", Func("map", pyMap))
 	registerGlobal("filter", Func("filter", pyFilter))
+	registerGlobal("zip", Func("zip", pyZip))
+	registerGlobal("enumerate", Func("enumerate", pyEnumerate))
+	registerGlobal("any", Func("any", anyAll(true)))
+	registerGlobal("all", Func("all", anyAll(false)))
 	registerGlobal(GenExpFunc, Func(GenExpFunc, genexp))
 }
 
@@ -40,15 +45,11 @@ func pyMap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if !isCallable(args[0]) {
 		return nil, Errorf(TypeError, "'%s' object is not callable", PyTypeName(args[0]))
 	}
-	it := &lazyIterator{typeName: "map", thread: thread, fn: args[0]}
-	for _, x := range args[1:] {
-		src, err := newSource(thread, x)
-		if err != nil {
-			return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(x))
-		}
-		it.sources = append(it.sources, src)
+	sources, err := newSources(thread, args[1:])
+	if err != nil {
+		return nil, err
 	}
-	return it, nil
+	return &lazyIterator{kind: lazyMap, thread: thread, fn: args[0], sources: sources}, nil
 }
 
 func pyFilter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -59,11 +60,126 @@ func pyFilter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if fn != starlark.None && !isCallable(fn) {
 		return nil, Errorf(TypeError, "'%s' object is not callable", PyTypeName(fn))
 	}
-	src, err := newSource(thread, iterable)
+	sources, err := newSources(thread, starlark.Tuple{iterable})
 	if err != nil {
-		return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(iterable))
+		return nil, err
 	}
-	return &lazyIterator{typeName: "filter", thread: thread, fn: fn, sources: []*source{src}, filter: true}, nil
+	return &lazyIterator{kind: lazyFilter, thread: thread, fn: fn, sources: sources}, nil
+}
+
+// zip(*iterables, strict=False)
+func pyZip(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	strict := false
+	for _, kv := range kwargs {
+		if kv[0] != starlark.String("strict") {
+			return nil, Errorf(TypeError, "'%s' is an invalid keyword argument for zip()", string(kv[0].(starlark.String)))
+		}
+		strict = bool(kv[1].Truth())
+	}
+	sources, err := newSources(thread, args)
+	if err != nil {
+		return nil, err
+	}
+	return &lazyIterator{kind: lazyZip, thread: thread, sources: sources, strict: strict}, nil
+}
+
+// enumerate(iterable, start=0)
+func pyEnumerate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if n := len(args) + len(kwargs); n > 2 {
+		return nil, Errorf(TypeError, "enumerate() takes at most 2 arguments (%d given)", n)
+	}
+	var iterable, start starlark.Value
+	if len(args) > 0 {
+		iterable = args[0]
+	}
+	if len(args) > 1 {
+		start = args[1]
+	}
+	for _, kv := range kwargs {
+		switch name := string(kv[0].(starlark.String)); {
+		case name == "iterable" && iterable == nil:
+			iterable = kv[1]
+		case name == "start" && start == nil:
+			start = kv[1]
+		case name == "iterable" || name == "start":
+			return nil, Errorf(TypeError, "argument for enumerate() given by name ('%s') and position", name)
+		default:
+			return nil, Errorf(TypeError, "'%s' is an invalid keyword argument for enumerate()", name)
+		}
+	}
+	if iterable == nil {
+		return nil, Errorf(TypeError, "enumerate() missing required argument 'iterable'")
+	}
+	sources, err := newSources(thread, starlark.Tuple{iterable})
+	if err != nil {
+		return nil, err
+	}
+	count := starlark.MakeInt(0)
+	if start != nil {
+		if count, err = asIndex(start); err != nil {
+			return nil, err
+		}
+	}
+	return &lazyIterator{kind: lazyEnumerate, thread: thread, sources: sources, count: count}, nil
+}
+
+// anyAll returns any (want true) or all: they take elements until one
+// decides (a true one for any, a false one for all), as Python's do.
+func anyAll(want bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(kwargs) > 0 {
+			return nil, Errorf(TypeError, "%s() takes no keyword arguments", b.Name())
+		}
+		if len(args) != 1 {
+			return nil, Errorf(TypeError, "%s() takes exactly one argument (%d given)", b.Name(), len(args))
+		}
+		src, err := newSource(thread, args[0])
+		if err != nil {
+			return nil, err
+		}
+		for {
+			v, ok, err := src.next(thread)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return starlark.Bool(!want), nil
+			}
+			if bool(v.Truth()) == want {
+				return starlark.Bool(want), nil
+			}
+		}
+	}
+}
+
+// Iterators are Containers: x in it takes elements until one equals x,
+// as Python's `in` does with an iterator.
+var (
+	_ starlark.Container = (*lazyIterator)(nil)
+	_ starlark.Container = (*listIterator)(nil)
+	_ starlark.Container = (*KafkaConsumer)(nil)
+)
+
+// Has is `x in it`: map(...), zip(...) and the others.
+func (it *lazyIterator) Has(x starlark.Value) (bool, error) { return iteratorHas(it.thread, it, x) }
+
+// Has is `x in it` for iter(x) and generator expressions.
+func (it *listIterator) Has(x starlark.Value) (bool, error) { return iteratorHas(nil, it, x) }
+
+// Has is `x in consumer`: it reads records until one equals x, or until
+// consumer_timeout_ms passes without one.
+func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) { return iteratorHas(c.thread, c, x) }
+
+func iteratorHas(thread *starlark.Thread, it Nexter, x starlark.Value) (bool, error) {
+	for {
+		v, ok, err := it.Next(thread)
+		if !ok || err != nil {
+			return false, err
+		}
+		if eq, err := starlark.Equal(v, x); eq || err != nil {
+			return eq, err
+		}
+	}
 }
 
 func isCallable(v starlark.Value) bool {
@@ -74,52 +190,79 @@ func isCallable(v starlark.Value) bool {
 // source yields the elements of one iterable, one at a time.
 type source struct {
 	nexter  Nexter             // an iterator (a consumer, iter(x), another map)
-	indexed starlark.Indexable // a list or tuple: read by index, as Python's list iterator does, so nothing is locked
-	elems   []starlark.Value   // anything else, taken whole when map() is called
+	indexed starlark.Indexable // a sequence (list, tuple, range, namedtuple): read by index, as Python's list iterator does, so nothing is locked
+	elems   []starlark.Value   // anything else (str, bytes, dict, set), taken whole when the source is made
 	pos     int
+	done    bool // a sequence's end was reached: it stays exhausted if it grows, as Python's list iterator does
+}
+
+// newSources makes a source of each iterable, or raises Python's
+// TypeError for the first that is not one.
+func newSources(thread *starlark.Thread, iterables starlark.Tuple) ([]*source, error) {
+	sources := make([]*source, len(iterables))
+	for i, x := range iterables {
+		src, err := newSource(thread, x)
+		if err != nil {
+			return nil, err
+		}
+		sources[i] = src
+	}
+	return sources, nil
 }
 
 func newSource(thread *starlark.Thread, x starlark.Value) (*source, error) {
 	switch x := x.(type) {
 	case Nexter:
 		return &source{nexter: x}, nil
-	case *starlark.List, starlark.Tuple:
-		return &source{indexed: x.(starlark.Indexable)}, nil
-	case starlark.String, starlark.Bytes, starlark.Iterable:
-		elems, err := elements(thread, x)
-		return &source{elems: elems}, err
+	case starlark.String, starlark.Bytes: // indexable by byte, iterated by character
+	case starlark.Indexable:
+		return &source{indexed: x}, nil
 	}
-	return nil, fmt.Errorf("not iterable")
+	elems, err := elements(thread, x)
+	return &source{elems: elems}, err
 }
 
 func (s *source) next(thread *starlark.Thread) (starlark.Value, bool, error) {
 	switch {
 	case s.nexter != nil:
 		return s.nexter.Next(thread)
+	case s.done:
 	case s.indexed != nil:
-		if s.pos >= s.indexed.Len() {
-			return nil, false, nil
+		if s.pos < s.indexed.Len() {
+			s.pos++
+			return s.indexed.Index(s.pos - 1), true, nil
 		}
-	default:
-		if s.pos >= len(s.elems) {
-			return nil, false, nil
-		}
+	case s.pos < len(s.elems):
+		s.pos++
+		return s.elems[s.pos-1], true, nil
 	}
-	s.pos++
-	if s.indexed != nil {
-		return s.indexed.Index(s.pos - 1), true, nil
-	}
-	return s.elems[s.pos-1], true, nil
+	s.done = true
+	return nil, false, nil
 }
 
-// lazyIterator is a map or filter object.
+// lazyKind is the builtin a lazyIterator implements.
+type lazyKind uint8
+
+const (
+	lazyMap lazyKind = iota
+	lazyFilter
+	lazyZip
+	lazyEnumerate
+)
+
+var lazyTypeNames = [...]string{lazyMap: "map", lazyFilter: "filter", lazyZip: "zip", lazyEnumerate: "enumerate"}
+
+// lazyIterator is a map, filter, zip or enumerate object. Like CPython's
+// it keeps no "exhausted" state of its own: once its sources end it is
+// exhausted as long as they are, and a consumer that ended because
+// consumer_timeout_ms passed can yield again, as kafka-python's does.
 type lazyIterator struct {
-	typeName string
-	thread   *starlark.Thread // the script's thread, for iteration by a for loop
-	fn       starlark.Value   // None for filter(None, xs): keep true elements
-	sources  []*source
-	filter   bool
-	done     bool
+	kind    lazyKind
+	thread  *starlark.Thread // the script's thread, for iteration by a for loop
+	fn      starlark.Value   // map's function; filter's, or None to keep true elements
+	sources []*source
+	count   starlark.Int // enumerate's next index
+	strict  bool         // zip(strict=True): all sources must end together
 }
 
 var (
@@ -127,43 +270,96 @@ var (
 	_ starlark.Iterable = (*lazyIterator)(nil)
 )
 
-func (it *lazyIterator) String() string       { return fmt.Sprintf("<%s object at %p>", it.typeName, it) }
-func (it *lazyIterator) Type() string         { return it.typeName }
+func (it *lazyIterator) String() string {
+	return fmt.Sprintf("<%s object at %p>", lazyTypeNames[it.kind], it)
+}
+func (it *lazyIterator) Type() string         { return lazyTypeNames[it.kind] }
 func (it *lazyIterator) Freeze()              {}
 func (it *lazyIterator) Truth() starlark.Bool { return true }
 func (it *lazyIterator) Hash() (uint32, error) {
-	return 0, fmt.Errorf("unhashable type: '%s'", it.typeName)
+	return 0, fmt.Errorf("unhashable type: '%s'", it.Type())
 }
 
-// Next returns the next mapped element, or for filter the next element
-// the function accepts. map stops at its shortest iterable.
+var one = starlark.MakeInt(1)
+
+// Next returns the next element: the function applied to the next
+// elements of the sources (map), the next element the function accepts
+// (filter), a tuple of the sources' next elements (zip) or of a count and
+// the next element (enumerate). map and zip stop at the shortest source,
+// having taken an element from each source before it, as Python's do.
 func (it *lazyIterator) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
-	for !it.done {
-		args := make(starlark.Tuple, len(it.sources))
-		for i, src := range it.sources {
-			v, ok, err := src.next(thread)
-			if err != nil || !ok {
-				it.done = true
+	switch it.kind {
+	case lazyEnumerate:
+		v, ok, err := it.sources[0].next(thread)
+		if !ok || err != nil {
+			return nil, false, err
+		}
+		pair := starlark.Tuple{it.count, v}
+		it.count = it.count.Add(one)
+		return pair, true, nil
+	case lazyFilter:
+		for {
+			v, ok, err := it.sources[0].next(thread)
+			if !ok || err != nil {
 				return nil, false, err
 			}
-			args[i] = v
-		}
-		if !it.filter {
-			v, err := starlark.Call(thread, it.fn, args, nil)
-			return v, err == nil, err
-		}
-		keep := starlark.Value(args[0])
-		if it.fn != starlark.None {
-			var err error
-			if keep, err = starlark.Call(thread, it.fn, args, nil); err != nil {
-				return nil, false, err
+			keep := v
+			if it.fn != starlark.None {
+				if keep, err = starlark.Call(thread, it.fn, starlark.Tuple{v}, nil); err != nil {
+					return nil, false, err
+				}
 			}
-		}
-		if keep.Truth() {
-			return args[0], true, nil
+			if keep.Truth() {
+				return v, true, nil
+			}
 		}
 	}
-	return nil, false, nil
+	if len(it.sources) == 0 {
+		return nil, false, nil // zip()
+	}
+	elems := make(starlark.Tuple, len(it.sources))
+	for i, src := range it.sources {
+		v, ok, err := src.next(thread)
+		if err != nil {
+			return nil, false, err
+		}
+		if !ok {
+			if it.strict {
+				return nil, false, it.checkStrict(thread, i)
+			}
+			return nil, false, nil
+		}
+		elems[i] = v
+	}
+	if it.kind == lazyZip {
+		return elems, true, nil
+	}
+	v, err := starlark.Call(thread, it.fn, elems, nil)
+	return v, err == nil, err
+}
+
+// checkStrict is zip(strict=True)'s check when source i has ended: every
+// other source must have ended too, with CPython's messages.
+func (it *lazyIterator) checkStrict(thread *starlark.Thread, i int) error {
+	plural := func(n int) string {
+		if n == 1 {
+			return " 1"
+		}
+		return fmt.Sprintf("s 1-%d", n)
+	}
+	if i > 0 {
+		return Errorf(ValueError, "zip() argument %d is shorter than argument%s", i+1, plural(i))
+	}
+	for j := 1; j < len(it.sources); j++ {
+		_, ok, err := it.sources[j].next(thread)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return Errorf(ValueError, "zip() argument %d is longer than argument%s", j+1, plural(j))
+		}
+	}
+	return nil
 }
 
 // Iterate lets a for loop take the remaining elements; an error from the

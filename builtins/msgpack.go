@@ -195,14 +195,14 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 				return false, err
 			}
 		}
-	case *NamedTuple:
+	case namedTuple:
 		switch v.TypeOf() {
 		case ExtTypeType:
-			return true, p.packExt(v)
+			return true, p.packExt(v.(*NamedTuple))
 		case TimestampType:
-			return true, p.packTimestamp(v)
+			return true, p.packTimestamp(v.(*NamedTuple))
 		}
-		return true, p.packArray(v.Values(), nestLimit)
+		return true, p.packArray(ntValues(v), nestLimit)
 	case starlark.Tuple:
 		return true, p.packArray(v, nestLimit)
 	case *starlark.List:

@@ -1,21 +1,28 @@
 package builtins
 
 import (
-	"fmt"
 	"strings"
+	"sync"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 )
 
 // NamedTupleType is a Python collections.namedtuple class: calling it
-// makes a NamedTuple (positional or keyword arguments, with defaults for
+// makes an instance (positional or keyword arguments, with defaults for
 // trailing fields), and its instances render as Name(field=value, ...).
+// Its attributes are _fields, _make and __name__.
 type NamedTupleType struct {
 	TypeName string
+	// Module is the Python module that defines the class ("kafka.structs"),
+	// shown in its repr; "" when TypeName says it all ("time.struct_time").
+	Module   string
 	Fields   []string
 	Defaults starlark.Tuple // defaults for the last len(Defaults) fields
 	index    map[string]int
+	// make builds an instance from all of its field values; nil makes a
+	// *NamedTuple.
+	make func(values starlark.Tuple) starlark.Value
 }
 
 // NewNamedTupleType declares a namedtuple class.
@@ -24,18 +31,35 @@ func NewNamedTupleType(name string, fields []string, defaults ...starlark.Value)
 	for i, f := range fields {
 		t.index[f] = i
 	}
+	namedTupleNames.Store(name, true)
 	return t
 }
 
+// namedTupleNames holds the class name of every NamedTupleType, which is
+// the Type() of its instances.
+var namedTupleNames sync.Map
+
+// IsNamedTuple reports whether typeName, a value's Type(), names a
+// namedtuple class: the runtime words such a value's index errors as a
+// tuple's, as Python does.
+func IsNamedTuple(typeName string) bool {
+	_, ok := namedTupleNames.Load(typeName)
+	return ok
+}
+
 var (
-	_ starlark.Callable   = (*NamedTupleType)(nil)
-	_ starlark.Indexable  = (*NamedTuple)(nil)
-	_ starlark.Iterable   = (*NamedTuple)(nil)
-	_ starlark.HasAttrs   = (*NamedTuple)(nil)
-	_ starlark.Comparable = (*NamedTuple)(nil)
+	_ starlark.Callable = (*NamedTupleType)(nil)
+	_ starlark.HasAttrs = (*NamedTupleType)(nil)
+	_ namedTuple        = (*NamedTuple)(nil)
+	_ namedTuple        = (*ConsumerRecord)(nil)
 )
 
-func (t *NamedTupleType) String() string { return "<class '" + t.TypeName + "'>" }
+func (t *NamedTupleType) String() string {
+	if t.Module != "" {
+		return "<class '" + t.Module + "." + t.TypeName + "'>"
+	}
+	return "<class '" + t.TypeName + "'>"
+}
 
 // Name is the class name.
 func (t *NamedTupleType) Name() string          { return t.TypeName }
@@ -44,8 +68,17 @@ func (t *NamedTupleType) Freeze()               {}
 func (t *NamedTupleType) Truth() starlark.Bool  { return true }
 func (t *NamedTupleType) Hash() (uint32, error) { return starlark.String(t.TypeName).Hash() }
 
-// Make returns an instance with the given field values (len(Fields) of them).
+// Make returns a *NamedTuple with the given field values (len(Fields) of
+// them).
 func (t *NamedTupleType) Make(values ...starlark.Value) *NamedTuple {
+	return &NamedTuple{typ: t, values: values}
+}
+
+// instance builds an instance from all of its field values.
+func (t *NamedTupleType) instance(values starlark.Tuple) starlark.Value {
+	if t.make != nil {
+		return t.make(values)
+	}
 	return &NamedTuple{typ: t, values: values}
 }
 
@@ -86,8 +119,50 @@ func (t *NamedTupleType) CallInternal(thread *starlark.Thread, args starlark.Tup
 		}
 		return nil, Errorf(TypeError, "%s.__new__() missing %d required positional %s: %s", t.TypeName, len(missing), arg, joinPython(missing))
 	}
-	return &NamedTuple{typ: t, values: values}, nil
+	return t.instance(values), nil
 }
+
+// Attr returns the class attributes: _fields, _make and __name__.
+func (t *NamedTupleType) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "_fields":
+		return t.fieldNames(), nil
+	case "_make":
+		return makeBuiltin.BindReceiver(t), nil
+	case "__name__":
+		return starlark.String(t.TypeName), nil
+	}
+	return nil, attributeError(t, name)
+}
+
+// AttrNames lists the class attributes.
+func (t *NamedTupleType) AttrNames() []string { return []string{"__name__", "_fields", "_make"} }
+
+// fieldNames is _fields: the field names as a tuple of str.
+func (t *NamedTupleType) fieldNames() starlark.Tuple {
+	names := make(starlark.Tuple, len(t.Fields))
+	for i, f := range t.Fields {
+		names[i] = starlark.String(f)
+	}
+	return names
+}
+
+// makeBuiltin is the classmethod _make(iterable), bound to its class.
+var makeBuiltin = starlark.NewBuiltin("_make", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	t := b.Receiver().(*NamedTupleType)
+	var iterable starlark.Value
+	if err := starlark.UnpackPositionalArgs(t.TypeName+"._make", args, kwargs, 1, &iterable); err != nil {
+		return nil, err
+	}
+	values, err := elements(thread, iterable)
+	if err != nil {
+		return nil, err
+	}
+	if len(values) != len(t.Fields) {
+		return nil, Errorf(TypeError, "Expected %d arguments, got %d", len(t.Fields), len(values))
+	}
+	return t.instance(values), nil
+}))
 
 // joinPython joins names as Python's argument errors do: 'a', 'b' and 'c'.
 func joinPython(names []string) string {
@@ -97,12 +172,194 @@ func joinPython(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// NamedTuple is an instance of a NamedTupleType: a tuple whose elements
-// are also attributes. Equality and hashing are by value, as in Python.
+// namedTuple is an instance of a NamedTupleType. *NamedTuple holds its
+// values; a ConsumerRecord makes them from the fetched record as they are
+// read. What makes either behave as Python's namedtuple (a tuple whose
+// elements are also attributes) is implemented once, by the nt* functions
+// below, on top of these methods: _fields, _asdict, _replace and _make,
+// indexing, slicing, iteration, len, in, + and *, comparison and hashing
+// as tuples, and the repr. Only the field attributes are each type's own,
+// for speed.
+type namedTuple interface {
+	starlark.Indexable
+	// TypeOf returns the instance's class.
+	TypeOf() *NamedTupleType
+	// replace returns a copy with the non-nil values in place of the
+	// fields (len(Fields) values).
+	replace(values starlark.Tuple) starlark.Value
+}
+
+// ntValues returns the field values of nt as a tuple.
+func ntValues(nt namedTuple) starlark.Tuple {
+	if v, ok := nt.(*NamedTuple); ok {
+		return v.values
+	}
+	t := make(starlark.Tuple, nt.Len())
+	for i := range t {
+		t[i] = nt.Index(i)
+	}
+	return t
+}
+
+// ntMethod returns one of the namedtuple attributes that are not fields:
+// _fields, _asdict, _replace and the class's _make; nil for any other
+// name. Each type looks its fields up itself first: the hot path.
+func ntMethod(nt namedTuple, name string) starlark.Value {
+	typ := nt.TypeOf()
+	switch name {
+	case "_fields":
+		return typ.fieldNames()
+	case "_make":
+		return makeBuiltin.BindReceiver(typ)
+	case "_asdict":
+		return asdictBuiltin.BindReceiver(nt)
+	case "_replace":
+		return replaceBuiltin.BindReceiver(nt)
+	}
+	return nil
+}
+
+// ntAttrNames lists the fields and methods of t's instances.
+func ntAttrNames(t *NamedTupleType) []string {
+	return append(append(make([]string, 0, len(t.Fields)+4), t.Fields...), "_asdict", "_fields", "_make", "_replace")
+}
+
+// asdictBuiltin is _asdict(): a dict of field name to value, in order.
+var asdictBuiltin = starlark.NewBuiltin("_asdict", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	nt := b.Receiver().(namedTuple)
+	typ := nt.TypeOf()
+	if len(args) > 0 {
+		return nil, Errorf(TypeError, "%s._asdict() takes 1 positional argument but %d were given", typ.TypeName, len(args)+1)
+	}
+	if len(kwargs) > 0 {
+		return nil, Errorf(TypeError, "%s._asdict() got an unexpected keyword argument '%s'", typ.TypeName, string(kwargs[0][0].(starlark.String)))
+	}
+	d := starlark.NewDict(len(typ.Fields))
+	for i, f := range typ.Fields {
+		_ = d.SetKey(starlark.String(f), nt.Index(i))
+	}
+	return d, nil
+}))
+
+// replaceBuiltin is _replace(**fields): a copy with some fields changed.
+var replaceBuiltin = starlark.NewBuiltin("_replace", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	nt := b.Receiver().(namedTuple)
+	typ := nt.TypeOf()
+	if len(args) > 0 {
+		return nil, Errorf(TypeError, "%s._replace() takes 1 positional argument but %d were given", typ.TypeName, len(args)+1)
+	}
+	values := make(starlark.Tuple, len(typ.Fields))
+	var unexpected []string
+	for _, kv := range kwargs {
+		name := string(kv[0].(starlark.String))
+		if i, ok := typ.index[name]; ok {
+			values[i] = kv[1]
+		} else {
+			unexpected = append(unexpected, Repr(kv[0]))
+		}
+	}
+	if len(unexpected) > 0 {
+		return nil, Errorf(ValueError, "Got unexpected field names: [%s]", strings.Join(unexpected, ", "))
+	}
+	return nt.replace(values), nil
+}))
+
+// ntRepr renders Name(field=value, ...).
+func ntRepr(nt namedTuple) string {
+	typ := nt.TypeOf()
+	var b strings.Builder
+	b.Grow(16 * len(typ.Fields))
+	b.WriteString(typ.TypeName)
+	b.WriteByte('(')
+	for i, f := range typ.Fields {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(f)
+		b.WriteByte('=')
+		writeRepr(&b, nt.Index(i), nil)
+	}
+	b.WriteByte(')')
+	return b.String()
+}
+
+// ntHash hashes nt as the tuple of its values, so a namedtuple and a
+// tuple with the same values hash alike, as in Python.
+func ntHash(nt namedTuple) (uint32, error) {
+	h, err := ntValues(nt).Hash()
+	if err != nil && AsException(err) == nil {
+		// Starlark's "unhashable type: list" in Python's words.
+		if name, ok := strings.CutPrefix(err.Error(), "unhashable type: "); ok && !strings.HasPrefix(name, "'") {
+			err = Errorf(TypeError, "unhashable type: '%s'", name)
+		}
+	}
+	return h, err
+}
+
+// ntCompare compares two namedtuples as tuples: their classes do not
+// matter (Python compares any two tuples by their elements).
+func ntCompare(op syntax.Token, x, y namedTuple, depth int) (bool, error) {
+	return starlark.CompareDepth(op, ntValues(x), ntValues(y), depth)
+}
+
+// ntSlice is nt[start:end:step], a plain tuple.
+func ntSlice(nt namedTuple, start, end, step int) starlark.Value {
+	return ntValues(nt).Slice(start, end, step)
+}
+
+// ntHas is `x in nt`.
+func ntHas(nt namedTuple, x starlark.Value) (bool, error) {
+	return ntValues(nt).Has(x)
+}
+
+// ntBinary is + with a tuple or namedtuple and * with an int: both give a
+// plain tuple, as in Python.
+func ntBinary(op syntax.Token, nt namedTuple, y starlark.Value, side starlark.Side) (starlark.Value, error) {
+	switch op {
+	case syntax.PLUS:
+		var other starlark.Tuple
+		switch y := y.(type) {
+		case starlark.Tuple:
+			other = y
+		case namedTuple:
+			other = ntValues(y)
+		default:
+			if side == starlark.Left {
+				return nil, Errorf(TypeError, "can only concatenate tuple (not \"%s\") to tuple", PyTypeName(y))
+			}
+			return nil, nil
+		}
+		if side == starlark.Left {
+			return append(append(starlark.Tuple{}, ntValues(nt)...), other...), nil
+		}
+		return append(append(starlark.Tuple{}, other...), ntValues(nt)...), nil
+	case syntax.STAR:
+		if _, ok := y.(starlark.Int); ok {
+			return starlark.Binary(op, ntValues(nt), y)
+		}
+		if side == starlark.Left {
+			return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", PyTypeName(y))
+		}
+	}
+	return nil, nil
+}
+
+// NamedTuple is an instance of a NamedTupleType that holds its values.
+// Equality and hashing are by value, as in Python.
 type NamedTuple struct {
 	typ    *NamedTupleType
 	values starlark.Tuple
 }
+
+var (
+	_ starlark.Indexable  = (*NamedTuple)(nil)
+	_ starlark.Sliceable  = (*NamedTuple)(nil)
+	_ starlark.Iterable   = (*NamedTuple)(nil)
+	_ starlark.HasAttrs   = (*NamedTuple)(nil)
+	_ starlark.Comparable = (*NamedTuple)(nil)
+	_ starlark.Container  = (*NamedTuple)(nil)
+	_ starlark.HasBinary  = (*NamedTuple)(nil)
+)
 
 // TypeOf returns the tuple's class.
 func (nt *NamedTuple) TypeOf() *NamedTupleType { return nt.typ }
@@ -118,52 +375,40 @@ func (nt *NamedTuple) Field(name string) starlark.Value {
 	return nil
 }
 
-func (nt *NamedTuple) String() string {
-	var b strings.Builder
-	b.WriteString(nt.typ.TypeName)
-	b.WriteByte('(')
-	for i, f := range nt.typ.Fields {
-		if i > 0 {
-			b.WriteString(", ")
+func (nt *NamedTuple) replace(values starlark.Tuple) starlark.Value {
+	for i, v := range values {
+		if v == nil {
+			values[i] = nt.values[i]
 		}
-		b.WriteString(f)
-		b.WriteByte('=')
-		writeRepr(&b, nt.values[i], nil)
 	}
-	b.WriteByte(')')
-	return b.String()
+	return nt.typ.instance(values)
 }
 
-func (nt *NamedTuple) Type() string { return nt.typ.TypeName }
-func (nt *NamedTuple) Freeze()      { nt.values.Freeze() }
-func (nt *NamedTuple) Truth() starlark.Bool {
-	return len(nt.values) > 0
+func (nt *NamedTuple) String() string                     { return ntRepr(nt) }
+func (nt *NamedTuple) Type() string                       { return nt.typ.TypeName }
+func (nt *NamedTuple) Freeze()                            { nt.values.Freeze() }
+func (nt *NamedTuple) Truth() starlark.Bool               { return len(nt.values) > 0 }
+func (nt *NamedTuple) Hash() (uint32, error)              { return ntHash(nt) }
+func (nt *NamedTuple) Len() int                           { return len(nt.values) }
+func (nt *NamedTuple) Index(i int) starlark.Value         { return nt.values[i] }
+func (nt *NamedTuple) Iterate() starlark.Iterator         { return nt.values.Iterate() }
+func (nt *NamedTuple) AttrNames() []string                { return ntAttrNames(nt.typ) }
+func (nt *NamedTuple) Has(x starlark.Value) (bool, error) { return ntHas(nt, x) }
+func (nt *NamedTuple) Slice(start, end, step int) starlark.Value {
+	return ntSlice(nt, start, end, step)
 }
-func (nt *NamedTuple) Hash() (uint32, error)      { return nt.values.Hash() }
-func (nt *NamedTuple) Len() int                   { return len(nt.values) }
-func (nt *NamedTuple) Index(i int) starlark.Value { return nt.values[i] }
-func (nt *NamedTuple) Iterate() starlark.Iterator { return nt.values.Iterate() }
-func (nt *NamedTuple) AttrNames() []string        { return nt.typ.Fields }
 func (nt *NamedTuple) Attr(name string) (starlark.Value, error) {
-	if v := nt.Field(name); v != nil {
-		return v, nil
+	if i, ok := nt.typ.index[name]; ok {
+		return nt.values[i], nil
 	}
-	return nil, nil
+	return ntMethod(nt, name), nil
+}
+func (nt *NamedTuple) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
+	return ntBinary(op, nt, y, side)
 }
 
-// CompareSameType compares two namedtuples as tuples; a namedtuple of a
-// different class is compared by its values too, as Python does.
+// CompareSameType compares two namedtuples as tuples, whatever their
+// classes.
 func (nt *NamedTuple) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	other := y.(*NamedTuple)
-	if op == syntax.EQL || op == syntax.NEQ {
-		eq, err := starlark.EqualDepth(nt.values, other.values, depth)
-		if err != nil {
-			return false, err
-		}
-		return eq == (op == syntax.EQL), nil
-	}
-	if nt.typ != other.typ {
-		return false, fmt.Errorf("'%s' not supported between instances of '%s' and '%s'", op, nt.typ.TypeName, other.typ.TypeName)
-	}
-	return starlark.CompareDepth(op, nt.values, other.values, depth)
+	return ntCompare(op, nt, y.(*NamedTuple), depth)
 }

@@ -118,7 +118,7 @@ var (
 	// TupleType is tuple; namedtuples are tuples too.
 	TupleType = &PyType{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
 		switch v.(type) {
-		case starlark.Tuple, *NamedTuple:
+		case starlark.Tuple, namedTuple:
 			return true
 		}
 		return false
@@ -139,10 +139,27 @@ func universe(name string) BuiltinFunc {
 }
 
 // fromElements returns list, tuple or set: Starlark's builtin, given the
-// elements of a str, bytes or iterator argument as a list.
+// elements of a str, bytes or iterator argument as a list. set() inserts
+// an iterator's elements as it takes them, so an unhashable one stops it
+// there, as in Python.
 func fromElements(name string) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 1 && len(kwargs) == 0 {
+			if it, ok := args[0].(Nexter); ok && name == "set" {
+				set := starlark.NewSet(0)
+				for {
+					v, ok, err := it.Next(thread)
+					if err != nil {
+						return nil, err
+					}
+					if !ok {
+						return set, nil
+					}
+					if err := set.Insert(v); err != nil {
+						return nil, err
+					}
+				}
+			}
 			_, iterable := args[0].(starlark.Iterable)
 			if _, nexter := args[0].(Nexter); nexter || !iterable { // Next returns errors, Iterate cannot
 				elems, err := elements(thread, args[0])
@@ -303,8 +320,8 @@ func IsInstance(x, classes starlark.Value) (bool, error) {
 		e, ok := x.(*Exception)
 		return ok && e.Class.IsSubclass(c), nil
 	case *NamedTupleType:
-		nt, ok := x.(*NamedTuple)
-		return ok && nt.typ == c, nil
+		nt, ok := x.(namedTuple)
+		return ok && nt.TypeOf() == c, nil
 	case InstanceChecker:
 		return c.IsInstance(x), nil
 	}
@@ -349,8 +366,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return SetType
 	case starlark.NoneType:
 		return NoneTypeType
-	case *NamedTuple:
-		return v.typ
+	case namedTuple:
+		return v.TypeOf()
 	case *Exception:
 		return v.Class
 	}
@@ -714,6 +731,9 @@ func pyHash(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		return starlark.MakeBigInt(r), nil
 	}
 	h, err := x.Hash()
+	if AsException(err) != nil {
+		return nil, err // a namedtuple's, naming the unhashable field's type
+	}
 	if err != nil {
 		return nil, Errorf(TypeError, "unhashable type: '%s'", PyTypeName(x))
 	}

@@ -60,6 +60,18 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 		"min([3, 1], key=lambda x: -x)", "sorted('cba')", "sorted(b'ba', reverse=True)", "list(zip('ab', 'cd'))",
 		"list(enumerate(b'a'))", "all('')", "any(b'')", "sorted(set(b'aa'))", "list(reversed('ab'))",
 		"filter(None, 5)", "list(filter(None, b'a\\x00'))", "list(map(str, {'k': 1}))",
+		// enumerate and zip are lazy iterators; any and all stop early
+		"enumerate()", "enumerate(5)", "enumerate([], 'a')", "enumerate([], start=1.5)", "enumerate([], x=1)",
+		"enumerate([], 1, 2)", "list(enumerate(iterable=[1], start=3))", "list(enumerate([1], 1180591620717411303424))",
+		"list(enumerate(range(3), True))", "list(enumerate('ab', start=-1))", "list(enumerate({'k': 1}))",
+		"type(enumerate([])) == type(enumerate(()))", "bool(zip())",
+		"zip(5)", "zip([], 5)", "zip(x=1)", "list(zip([1, 2], [3], strict=True))", "list(zip([1], [3, 4], strict=True))",
+		"list(zip([1], [3], [5, 6], strict=True))", "list(zip([1, 2], [3, 4], [5], strict=True))", "list(zip(strict=True))",
+		"list(zip([1], [2], strict=1))", "list(zip(range(3), 'ab', b'xyz'))", "list(zip(iter([1, 2, 3]), [4]))",
+		"any(5)", "all()", "any([], [])", "any(x=1)", "any(iter([0, '', 2]))", "all(map(bool, [1, 0]))", "any(range(0))",
+		"all(range(1, 3))", "reversed(iter([]))", "reversed(map(len, []))", "list(reversed(range(3)))",
+		"next(enumerate(filter(None, [0, 7]), 5))", "list(map(lambda p: p[0] * p[1], enumerate([3, 4])))",
+		"2 in iter([1, 2, 3])", "5 not in map(int, ['5'])", "0 in zip()", "sorted(set(map(abs, [-1, 1, 2])))",
 		// isinstance, callable, getattr, hasattr
 		"isinstance(1, 'x')", "isinstance(True, int)", "isinstance(1, bool)", "isinstance('a', str)",
 		"isinstance(b'a', (str, bytes))", "isinstance(1.0, (int, float))", "isinstance([], list)",
@@ -273,19 +285,27 @@ func TestDir(t *testing.T) {
 }
 
 // TestPythonGoldenScriptsMatchCPython runs the testdata/python scripts,
-// which are valid Python, with python3 (kafka's TopicPartition stubbed)
-// and checks that their .golden files, which kstar's golden test
-// compares with kstar's output, hold exactly what CPython prints: the
-// same stdout and the same final exception line.
+// which are valid Python, with python3 (kafka.structs stubbed with
+// kafka-python's namedtuples) and checks that their .golden files, which
+// kstar's golden test compares with kstar's output, hold exactly what
+// CPython prints: the same stdout and the same final exception line.
 func TestPythonGoldenScriptsMatchCPython(t *testing.T) {
 	python := testenv.Python(t)
 	stub := t.TempDir()
 	if err := os.Mkdir(filepath.Join(stub, "kafka"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	init := "from collections import namedtuple\nTopicPartition = namedtuple('TopicPartition', ['topic', 'partition'])\n"
-	if err := os.WriteFile(filepath.Join(stub, "kafka", "__init__.py"), []byte(init), 0o644); err != nil {
-		t.Fatal(err)
+	for name, src := range map[string]string{
+		"structs.py": `from collections import namedtuple
+TopicPartition = namedtuple('TopicPartition', ['topic', 'partition'])
+OffsetAndMetadata = namedtuple('OffsetAndMetadata', ['offset', 'metadata'])
+OffsetAndTimestamp = namedtuple('OffsetAndTimestamp', ['offset', 'timestamp'])
+`,
+		"__init__.py": "from kafka.structs import TopicPartition, OffsetAndMetadata, OffsetAndTimestamp\n",
+	} {
+		if err := os.WriteFile(filepath.Join(stub, "kafka", name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	scripts, _ := filepath.Glob("../testdata/python/*.star")
 	if len(scripts) == 0 {

@@ -1453,8 +1453,10 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 				return nil, Errorf(TypeError, "offsets values must be OffsetAndMetadata, not %s", Repr(kv[1]))
 			}
 			rp.Offset, _ = o.Int64()
-			if md, ok := om.Field("metadata").(starlark.String); ok {
-				rp.Metadata = kmsg.StringPtr(string(md))
+			if m := om.Field("metadata"); m != nil {
+				if md, null := commitMetadata(m); !null {
+					rp.Metadata = kmsg.StringPtr(md)
+				}
 			}
 			if le, ok := om.Field("leader_epoch").(starlark.Int); ok {
 				e, _ := le.Int64()

@@ -81,8 +81,9 @@ func newPercentArgs(y starlark.Value, isBytes bool) *percentArgs {
 	switch t := y.(type) {
 	case starlark.Tuple:
 		a.tuple, a.arglen = t, len(t)
-	case *NamedTuple:
-		a.tuple, a.arglen = t.values, len(t.values)
+	case namedTuple:
+		a.tuple = ntValues(t)
+		a.arglen = len(a.tuple)
 	default:
 		a.arglen, a.argidx = -1, -2
 		switch y.(type) {

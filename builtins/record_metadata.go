@@ -7,10 +7,14 @@ import "go.starlark.net/starlark"
 // and what add_callback callbacks receive. Its repr is
 //
 //	RecordMetadata(topic='t', partition=1, topic_partition=TopicPartition(topic='t', partition=1), offset=17, timestamp=1563439001362, log_start_offset=0, checksum=None, serialized_key_size=-1, serialized_value_size=8, serialized_header_size=-1)
-var RecordMetadataType = NewNamedTupleType("RecordMetadata", []string{
-	"topic", "partition", "topic_partition", "offset", "timestamp", "log_start_offset",
-	"checksum", "serialized_key_size", "serialized_value_size", "serialized_header_size",
-})
+var RecordMetadataType = func() *NamedTupleType {
+	t := NewNamedTupleType("RecordMetadata", []string{
+		"topic", "partition", "topic_partition", "offset", "timestamp", "log_start_offset",
+		"checksum", "serialized_key_size", "serialized_value_size", "serialized_header_size",
+	})
+	t.Module = "kafka.producer.future"
+	return t
+}()
 
 // recordSizes are the serialized_*_size fields of a record, computed as
 // kafka-python does: -1 for a None key or value, and for headers the sum

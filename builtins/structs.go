@@ -6,15 +6,22 @@ import "go.starlark.net/starlark"
 // the admin client, with kafka-python 2.0.2's fields and reprs.
 var (
 	// TopicPartition(topic, partition).
-	TopicPartitionType = NewNamedTupleType("TopicPartition", []string{"topic", "partition"})
+	TopicPartitionType = kafkaStruct("TopicPartition", []string{"topic", "partition"})
 	// OffsetAndMetadata(offset, metadata); kstar also accepts 3.0's
 	// defaults (metadata='').
-	OffsetAndMetadataType = NewNamedTupleType("OffsetAndMetadata", []string{"offset", "metadata"}, starlark.String(""))
+	OffsetAndMetadataType = kafkaStruct("OffsetAndMetadata", []string{"offset", "metadata"}, starlark.String(""))
 	// OffsetAndTimestamp(offset, timestamp), as offsets_for_times returns.
-	OffsetAndTimestampType = NewNamedTupleType("OffsetAndTimestamp", []string{"offset", "timestamp"})
+	OffsetAndTimestampType = kafkaStruct("OffsetAndTimestamp", []string{"offset", "timestamp"})
 	// BrokerMetadata(nodeId, host, port, rack).
-	BrokerMetadataType = NewNamedTupleType("BrokerMetadata", []string{"nodeId", "host", "port", "rack"})
+	BrokerMetadataType = kafkaStruct("BrokerMetadata", []string{"nodeId", "host", "port", "rack"})
 )
+
+// kafkaStruct declares a namedtuple class of kafka.structs.
+func kafkaStruct(name string, fields []string, defaults ...starlark.Value) *NamedTupleType {
+	t := NewNamedTupleType(name, fields, defaults...)
+	t.Module = "kafka.structs"
+	return t
+}
 
 // NewTopicPartition returns TopicPartition(topic=topic, partition=partition).
 func NewTopicPartition(topic string, partition int32) *NamedTuple {

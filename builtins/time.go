@@ -176,8 +176,8 @@ func timeGmtime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 func fromStructTime(fname string, v starlark.Value) (time.Time, []int, error) {
 	var fields []starlark.Value
 	switch v := v.(type) {
-	case *NamedTuple:
-		fields = v.Values()
+	case namedTuple:
+		fields = ntValues(v)
 	case starlark.Tuple:
 		fields = v
 	default:

@@ -197,11 +197,14 @@ func starlarkErrorLine(err error) string {
 }
 
 // pythonError renders a message of Starlark's as CPython's message for
-// the same error, "Name: message".
+// the same error, "Name: message": the first rule of starlarkErrors that
+// matches and does not decline (by returning "").
 func pythonError(msg string) string {
 	for _, e := range starlarkErrors {
 		if m := e.re.FindStringSubmatch(msg); m != nil {
-			return e.py(m)
+			if py := e.py(m); py != "" {
+				return py
+			}
 		}
 	}
 	return pythonErrorName(msg) + ": " + msg
@@ -307,6 +310,21 @@ var starlarkErrors = []struct {
 			return "IndexError: " + t + " index out of range"
 		}
 	}},
+	{regexp.MustCompile(`^(\S+) index -?\d+ out of range \[-?\d+:-?\d+\]$`), func(m []string) string {
+		if !builtins.IsNamedTuple(m[1]) {
+			return ""
+		}
+		return "IndexError: tuple index out of range"
+	}},
+	{regexp.MustCompile(`^(\S+) index: got (\S+), want int$`), func(m []string) string {
+		t := m[1]
+		if builtins.IsNamedTuple(t) {
+			t = "tuple"
+		} else if t != "list" && t != "tuple" {
+			return ""
+		}
+		return fmt.Sprintf("TypeError: %s indices must be integers or slices, not %s", t, pyType(m[2]))
+	}},
 	{regexp.MustCompile(`^floating-point division by zero$`), func([]string) string { return "ZeroDivisionError: division by zero" }},
 	{regexp.MustCompile(`^floored division by zero$`), func([]string) string { return "ZeroDivisionError: integer division or modulo by zero" }},
 	{regexp.MustCompile(`^integer modulo by zero$`), func([]string) string { return "ZeroDivisionError: integer modulo by zero" }},
@@ -374,6 +392,9 @@ var starlarkErrors = []struct {
 	}},
 	{regexp.MustCompile(`^too few values to unpack \(got (\d+), want (\d+)\)$`), func(m []string) string {
 		return fmt.Sprintf("ValueError: not enough values to unpack (expected %s, got %s)", m[2], m[1])
+	}},
+	{regexp.MustCompile(`^unhandled index operation (\S+)\[\S+\]$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' object is not subscriptable", pyType(m[1]))
 	}},
 	{regexp.MustCompile(`^len: value of type (\S+) has no len$`), func(m []string) string {
 		return fmt.Sprintf("TypeError: object of type '%s' has no len()", pyType(m[1]))

@@ -67,6 +67,13 @@ func TestStarlarkErrorsReadLikePython(t *testing.T) {
 		{`a, b, c = (1, 2)`, `ValueError: not enough values to unpack (expected 3, got 2)`},
 		{`t = (1,)` + "\n" + `t[0] = 2`, `TypeError: 'tuple' object does not support item assignment`},
 		{`[1][::0]`, `ValueError: slice step cannot be zero`},
+		{`enumerate([1])[0]`, `TypeError: 'enumerate' object is not subscriptable`},
+		{`(1,)[None]`, `TypeError: tuple indices must be integers or slices, not NoneType`},
+		{`[1]['a']`, `TypeError: list indices must be integers or slices, not str`},
+		{"from kafka import TopicPartition\nTopicPartition('t', 0)[2]", `IndexError: tuple index out of range`},
+		{"from kafka import TopicPartition\nTopicPartition('t', 0)[-3]", `IndexError: tuple index out of range`},
+		{"from kafka import TopicPartition\nTopicPartition('t', 0)['topic']", `TypeError: tuple indices must be integers or slices, not str`},
+		{`len(zip([1]))`, `TypeError: object of type 'zip' has no len()`},
 		{"d = {1: 1}\nfor k in d:\n    d[k + 1] = 1", `RuntimeError: dictionary changed size during iteration`},
 		{`fail("boom")`, `Exception: boom`},
 	} {
