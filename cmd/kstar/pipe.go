@@ -120,8 +120,11 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	defer p.Close()
 
-	runCtx, cancel := context.WithCancel(ctx)
+	// Ctrl-C and SIGTERM stop the pipe; for the script they are not a
+	// KeyboardInterrupt (the pipe ends with exit 0, not 130).
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	defer context.AfterFunc(ctx, cancel)()
 	showProgress := *progress == "always" || *progress == "auto" && isTerminalWriter(stderr)
 	done := make(chan struct{})
 	go watch(runCtx, p, stderr, showProgress, *idleExit, cancel, done)
