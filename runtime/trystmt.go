@@ -493,7 +493,8 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 			if err == nil {
 				return v, nil
 			}
-			if err = catchable(thread, err); !isCatchable(err) {
+			err, ok := catchable(thread, err)
+			if !ok {
 				return nil, err
 			}
 			if name == "run" {
@@ -561,25 +562,27 @@ func isGuardFrame(stack starlark.CallStack, i int) bool {
 	return caller.Pos.Filename() == "<builtin>" && (caller.Name == "run" || caller.Name == "run_after")
 }
 
-// catchable turns an error ended by builtins.Fail (an iterator's error,
-// which cancels the thread) back into that error, uncancelling the
-// thread; other errors are returned as they are.
-func catchable(thread *starlark.Thread, err error) error {
+// catchable returns the error an except clause may catch in place of
+// err, and true; or err and false when err ends the script whatever the
+// try says: sys.exit(), the step limit, and any error once the
+// execution's context is done (Ctrl-C, the host's cancellation), however
+// it surfaced: a builtin's KeyboardInterrupt, an iterator's Fail, or the
+// thread's cancellation, which can arrive in any order. An iterator's
+// error ended by builtins.Fail (which cancels the thread) is turned back
+// into that error, and the thread uncancelled, only when catchable.
+func catchable(thread *starlark.Thread, err error) (error, bool) {
+	if builtins.ContextOf(thread).Err() != nil {
+		return err, false
+	}
 	if failure := builtins.TakeFailure(thread); failure != nil {
 		thread.Uncancel()
-		return failure
+		err = failure
 	}
-	return err
-}
-
-// isCatchable reports whether except may catch err: not an interruption
-// (Ctrl-C, the host's cancellation, the step limit) and not sys.exit().
-func isCatchable(err error) bool {
 	var exit *builtins.SystemExit
-	if errors.As(err, &exit) {
-		return false
+	if errors.As(err, &exit) || strings.Contains(err.Error(), "Starlark computation cancelled") {
+		return err, false
 	}
-	return !strings.Contains(err.Error(), "Starlark computation cancelled")
+	return err, true
 }
 
 // pyException is the Python exception an error stands for.
@@ -684,11 +687,11 @@ func (t *tryIterator) Next(p *starlark.Value) bool {
 	}
 	v, ok, err := t.next.Next(t.it.thread)
 	if err != nil {
-		if !isCatchable(err) {
+		if err, ok := catchable(t.it.thread, err); ok {
+			t.it.record(err)
+		} else {
 			builtins.Fail(t.it.thread, err)
-			return false
 		}
-		t.it.record(err)
 		return false
 	}
 	if ok {

@@ -108,3 +108,59 @@ func waitForOutput(t *testing.T, out *syncBuffer, want string) {
 		}
 	}
 }
+
+// Ctrl-C ends a script the same way whenever it comes, as the README
+// says: `except KeyboardInterrupt` does not catch it, finally does not
+// run, the traceback ends in KeyboardInterrupt and the exit status is 130.
+// It used to depend on timing and on how the interrupted call surfaced
+// the interruption (a consumer loop inside a function ran the handler,
+// then finally's close() raised again). Each way of blocking is
+// interrupted ten times, at different moments after the script says it
+// is ready.
+func TestInterruptIsNeverCaught(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	topic := onePartitionTopic(t, boot, "a", "b")
+	script := filepath.Join(t.TempDir(), "interrupted.star")
+	writeFile(t, script, `
+import sys, time
+from kafka import KafkaConsumer
+consumer = KafkaConsumer(sys.argv[2], bootstrap_servers=sys.argv[3], auto_offset_reset='earliest')
+def consume():
+    for msg in consumer:
+        pass
+how = sys.argv[1]
+print('ready', flush=True)
+try:
+    if how == 'iterate':
+        for msg in consumer:
+            pass
+    elif how == 'function':
+        consume()
+    elif how == 'map':
+        for v in map(lambda m: m.value, consumer):
+            pass
+    elif how == 'poll':
+        while True:
+            consumer.poll(timeout_ms=50)
+    else:
+        time.sleep(100)
+except KeyboardInterrupt:
+    print('caught')
+finally:
+    print('finally')
+    consumer.close()
+`)
+	for _, how := range []string{"iterate", "function", "map", "poll", "sleep"} {
+		for i := range 10 {
+			cmd, stdout, stderr := startKstar(t, script, how, topic, boot)
+			waitForOutput(t, stdout, "ready\n")
+			time.Sleep(time.Duration(i) * 3 * time.Millisecond) // not a synchronisation: the outcome must not depend on it
+			cmd.Process.Signal(syscall.SIGINT)
+			code := waitExit(t, cmd)
+			if code != 130 || stdout.String() != "ready\n" || !strings.HasSuffix(stderr.String(), "\nKeyboardInterrupt\n") {
+				t.Fatalf("%s, run %d: exit %d, stdout %q, stderr %q; want 130, only ready, a traceback ending in KeyboardInterrupt",
+					how, i, code, stdout, stderr)
+			}
+		}
+	}
+}
