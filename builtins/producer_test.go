@@ -288,7 +288,9 @@ delivered end 0
 p = KafkaProducer(bootstrap_servers=BOOT)
 f = p.send('cb', b'x' * 2000000)
 f.success(1)
-`, `ERROR AssertionError: Future is already complete`},
+`, `
+kstar: KafkaProducer kafka-python-producer-1: 1 record(s) could not be delivered, and the script did not check their futures (the last error: MessageSizeTooLargeError: The message is 2000088 bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration)
+ERROR AssertionError: Future is already complete`},
 	})
 }
 
