@@ -59,7 +59,7 @@ func (f *FutureRecordMetadata) goDone() bool { return f.flags.Load()&futureDone 
 // futureState is kafka-python's Future fields, owned by the script's thread.
 type futureState struct {
 	done      bool
-	seen      bool // the script learnt of franz-go's failure (see sawFailure)
+	seen      bool           // the script learnt of franz-go's failure (see sawFailure)
 	value     starlark.Value // RecordMetadata or whatever success() got
 	exception starlark.Value // an exception, or nil
 	callbacks []futureBack
