@@ -34,3 +34,19 @@ func TestFlagRanges(t *testing.T) {
 		}
 	}
 }
+
+// Values no client can use are refused where the script wrote them, with
+// a traceback naming the key or the partition (exit 1).
+func TestScriptValueRanges(t *testing.T) {
+	for _, tc := range []struct{ code, want string }{
+		{"KafkaConsumer(max_poll_records=2**70)",
+			"KafkaConfigurationError: max_poll_records: must be at most 9223372036854775807, not 1180591620717411303424\n"},
+		{"KafkaConsumer().assign([TopicPartition('t', -3)])",
+			"ValueError: assign(): partition must not be negative: TopicPartition(topic='t', partition=-3)\n"},
+	} {
+		stdout, stderr, code := runKstar(t, "", "--embedded", "--embedded-port", "0", "-c", "from kafka import KafkaConsumer, TopicPartition\n"+tc.code)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "Traceback (most recent call last):\n  File \"<string>\", line 2, in <module>\n") || !strings.HasSuffix(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q\nwant exit 1 and a traceback ending %q", tc.code, code, stdout, stderr, tc.want)
+		}
+	}
+}
