@@ -186,10 +186,10 @@ func isSequence(v starlark.Value) error {
 
 func isPositiveCount(v starlark.Value) error {
 	if n, ok := v.(starlark.Int); ok {
-		if i, ok := n.Int64(); ok && i > 0 {
-			return nil
+		if n.Sign() <= 0 {
+			return fmt.Errorf("must be positive, not %s", Repr(v))
 		}
-		return fmt.Errorf("must be positive, not %s", Repr(v))
+		return fitsInt64(n)
 	}
 	return wantType("int", false, v)
 }

@@ -3,6 +3,7 @@ package builtins
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -180,14 +181,29 @@ func editDistance(a, b string) int {
 
 // Checks for ConfigKey.Check.
 
-// IsInt accepts an int (or None when nullable).
+// IsInt accepts an int that fits in 64 bits (or None when nullable).
 func IsInt(nullable bool) func(starlark.Value) error {
 	return func(v starlark.Value) error {
-		if _, ok := v.(starlark.Int); ok || (nullable && v == starlark.None) {
+		if i, ok := v.(starlark.Int); ok {
+			return fitsInt64(i)
+		}
+		if nullable && v == starlark.None {
 			return nil
 		}
 		return wantType("int", nullable, v)
 	}
+}
+
+// fitsInt64 refuses an int beyond 64 bits, which no setting can use
+// (Config.Int would read the default instead): max_poll_records=2**70.
+func fitsInt64(i starlark.Int) error {
+	if _, ok := i.Int64(); ok {
+		return nil
+	}
+	if i.Sign() < 0 {
+		return fmt.Errorf("must be at least %d, not %s", int64(math.MinInt64), i)
+	}
+	return fmt.Errorf("must be at most %d, not %s", int64(math.MaxInt64), i)
 }
 
 // IsNumber accepts an int or a float (or None when nullable).

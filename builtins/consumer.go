@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"sort"
 	"strings"
@@ -662,16 +663,15 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 	}
 	var tps []tp
 	for x := range starlark.Elements(partitions.(starlark.Iterable)) {
-		topic, p, ok := AsTopicPartition(x)
-		if !ok {
-			iter.Done()
-			return nil, Errorf(AttributeError, "'%s' object has no attribute 'topic'", PyTypeName(x))
+		t, err := assignedPartition(x)
+		if err == nil {
+			err = c.allowedTopic(t.topic)
 		}
-		if err := c.allowedTopic(topic); err != nil {
+		if err != nil {
 			iter.Done()
 			return nil, err
 		}
-		tps = append(tps, tp{topic, p})
+		tps = append(tps, t)
 	}
 	iter.Done()
 	if err := c.runQueue(thread); err != nil {
@@ -686,6 +686,37 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 	}
 	c.userAssign = len(c.parts) > 0
 	return starlark.None, nil
+}
+
+// assignedPartition reads an element of assign()'s list: a TopicPartition
+// of a str and a partition from 0 to 2**31-1. kafka-python 2.0.2 takes
+// anything with topic and partition attributes, and then never fetches
+// such a partition; kstar says what is wrong with it.
+func assignedPartition(x starlark.Value) (tp, error) {
+	if topic, p, ok := AsTopicPartition(x); ok && p >= 0 {
+		return tp{topic, p}, nil
+	}
+	var topic, partition starlark.Value
+	if ha, ok := x.(starlark.HasAttrs); ok {
+		topic, _ = ha.Attr("topic")
+		partition, _ = ha.Attr("partition")
+	}
+	switch {
+	case topic == nil: // kafka-python's error, for a tuple
+		return tp{}, Errorf(AttributeError, "'%s' object has no attribute 'topic'", PyTypeName(x))
+	case x.Type() != TopicPartitionType.TypeName:
+		return tp{}, Errorf(TypeError, "assign() takes TopicPartitions, not %s", PyTypeName(x))
+	case topic.Type() != "string":
+		return tp{}, Errorf(TypeError, "assign(): topic must be str, not %s: %s", PyTypeName(topic), Repr(x))
+	}
+	p, ok := partition.(starlark.Int)
+	switch {
+	case !ok:
+		return tp{}, Errorf(TypeError, "assign(): partition must be int, not %s: %s", PyTypeName(partition), Repr(x))
+	case p.Sign() < 0:
+		return tp{}, Errorf(ValueError, "assign(): partition must not be negative: %s", Repr(x))
+	}
+	return tp{}, Errorf(ValueError, "assign(): partition must be at most %d: %s", math.MaxInt32, Repr(x))
 }
 
 // addPart adds an assigned partition with an unknown position.

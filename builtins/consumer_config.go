@@ -228,7 +228,7 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 // every client shares are mapped by clientOpts).
 func consumerOpts(cfg *Config) []kgo.Opt {
 	opts := []kgo.Opt{
-		kgo.FetchMinBytes(int32(cfg.Int("fetch_min_bytes", 1))),
+		kgo.FetchMinBytes(int32(min(cfg.Int("fetch_min_bytes", 1), math.MaxInt32))),
 		kgo.FetchMaxWait(cfgMillis(cfg, "fetch_max_wait_ms", 500)),
 		kgo.FetchMaxBytes(int32(min(cfg.Int("fetch_max_bytes", 52428800), math.MaxInt32))),
 		kgo.FetchMaxPartitionBytes(int32(min(cfg.Int("max_partition_fetch_bytes", 1048576), math.MaxInt32))),
@@ -307,7 +307,7 @@ func isPositiveIntValue(v starlark.Value) error {
 	if i.Sign() <= 0 {
 		return fmt.Errorf("must be positive, not %s", Repr(v))
 	}
-	return nil
+	return fitsInt64(i)
 }
 
 func isNonNegativeIntValue(v starlark.Value) error {
@@ -318,7 +318,7 @@ func isNonNegativeIntValue(v starlark.Value) error {
 	if i.Sign() < 0 {
 		return fmt.Errorf("must not be negative, not %s", Repr(v))
 	}
-	return nil
+	return fitsInt64(i)
 }
 
 // Assignor is one of kafka-python's partition assignor classes, as

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
@@ -745,7 +746,10 @@ func (c *KafkaConsumer) pyPoll(thread *starlark.Thread, b *starlark.Builtin, arg
 		if !ok {
 			return nil, NewException(TypeError, "max_records must be an integer")
 		}
-		m, _ := n.Int64()
+		m, fits := n.Int64()
+		if !fits && n.Sign() > 0 {
+			return nil, Errorf(ValueError, "max_records must be at most %d", int64(math.MaxInt64))
+		}
 		if m <= 0 {
 			return nil, NewException(ValueError, "max_records must be positive")
 		}

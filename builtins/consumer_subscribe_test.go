@@ -34,6 +34,14 @@ c = KafkaConsumer()
 c.subscribe(['a'], listener=5)`, "ERROR TypeError: listener must be a ConsumerRebalanceListener"},
 		{"assign takes TopicPartitions", `KafkaConsumer().assign([('a', 0)])`,
 			"ERROR AttributeError: 'tuple' object has no attribute 'topic'"},
+		{"assign a negative partition", `KafkaConsumer().assign([TopicPartition('a', 0), TopicPartition('t', -3)])`,
+			"ERROR ValueError: assign(): partition must not be negative: TopicPartition(topic='t', partition=-3)"},
+		{"assign a partition beyond int32", `KafkaConsumer().assign([TopicPartition('t', 2147483648)])`,
+			"ERROR ValueError: assign(): partition must be at most 2147483647: TopicPartition(topic='t', partition=2147483648)"},
+		{"assign a str partition", `KafkaConsumer().assign([TopicPartition('t', '0')])`,
+			"ERROR TypeError: assign(): partition must be int, not str: TopicPartition(topic='t', partition='0')"},
+		{"assign a bytes topic", `KafkaConsumer().assign([TopicPartition(b't', 0)])`,
+			"ERROR TypeError: assign(): topic must be str, not bytes: TopicPartition(topic=b't', partition=0)"},
 		{"states", `
 c = KafkaConsumer()
 c.subscribe('one')

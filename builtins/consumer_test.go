@@ -46,6 +46,12 @@ func TestConsumerConfigErrors(t *testing.T) {
 			"ERROR KafkaConfigurationError: enable_auto_commit: want bool, got str ('yes')"},
 		{"max_poll_records positive", `KafkaConsumer(max_poll_records=0)`,
 			"ERROR KafkaConfigurationError: max_poll_records: must be positive, not 0"},
+		{"max_poll_records beyond 64 bits", `KafkaConsumer(max_poll_records=1180591620717411303424)`,
+			"ERROR KafkaConfigurationError: max_poll_records: must be at most 9223372036854775807, not 1180591620717411303424"},
+		{"a timeout beyond 64 bits", `KafkaConsumer(session_timeout_ms=18446744073709551616)`,
+			"ERROR KafkaConfigurationError: session_timeout_ms: must be at most 9223372036854775807, not 18446744073709551616"},
+		{"fetch_max_wait_ms beyond 64 bits", `KafkaConsumer(fetch_max_wait_ms=-1180591620717411303424)`,
+			"ERROR KafkaConfigurationError: fetch_max_wait_ms: must not be negative, not -1180591620717411303424"},
 		{"isolation level", `KafkaConsumer(isolation_level='serializable')`,
 			"ERROR KafkaConfigurationError: isolation_level: must be one of 'read_uncommitted', 'read_committed', not 'serializable'"},
 		{"deserializer", `KafkaConsumer(value_deserializer='json')`,
@@ -327,6 +333,8 @@ for args in [{'timeout_ms': -1}, {'max_records': 0}, {'max_records': 'x'}]:
 ERROR ValueError: Timeout must not be negative
 `},
 		{"max_records", `KafkaConsumer().poll(max_records=0)`, "ERROR ValueError: max_records must be positive"},
+		{"sys.maxsize is a max_poll_records", `print(KafkaConsumer(max_poll_records=9223372036854775807).poll(timeout_ms=0))`, "{}"},
+		{"max_records beyond 64 bits", `KafkaConsumer().poll(max_records=1180591620717411303424)`, "ERROR ValueError: max_records must be at most 9223372036854775807"},
 		{"max_records type", `KafkaConsumer().poll(max_records='x')`, "ERROR TypeError: max_records must be an integer"},
 		{"after close", `
 c = KafkaConsumer()

@@ -74,6 +74,7 @@ type Env struct {
 	mu      sync.Mutex
 	ctx     context.Context
 	clients []Client
+	checks  []func() error // see CheckAtEnd
 }
 
 // NewEnv returns an Env with the defaults documented on its fields.
@@ -143,15 +144,24 @@ func (env *Env) Untrack(c Client) {
 	}
 }
 
+// CheckAtEnd registers check to run when Shutdown has shut the clients
+// down, closed or not (a producer's check that its records were
+// delivered).
+func (env *Env) CheckAtEnd(check func() error) {
+	env.mu.Lock()
+	env.checks = append(env.checks, check)
+	env.mu.Unlock()
+}
+
 // Shutdown shuts down every tracked client in reverse order of creation,
-// each bounded by timeout, and returns the first error. The consumers
-// close together, when the last one created comes: one at a time, a
-// consumer could wait for a rebalance that another one, not yet closed,
-// holds up (see closeConsumers).
+// each bounded by timeout, then runs the checks of CheckAtEnd, and
+// returns the first error. The consumers close together, when the last
+// one created comes: one at a time, a consumer could wait for a rebalance
+// that another one, not yet closed, holds up (see closeConsumers).
 func (env *Env) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
 	env.mu.Lock()
-	clients := env.clients
-	env.clients = nil
+	clients, checks := env.clients, env.checks
+	env.clients, env.checks = nil, nil
 	env.mu.Unlock()
 	var consumers []*KafkaConsumer
 	for i := len(clients) - 1; i >= 0; i-- {
@@ -168,6 +178,11 @@ func (env *Env) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
 			err = closeConsumers(thread, consumers, true, timeout)
 		}
 		if err != nil && first == nil {
+			first = err
+		}
+	}
+	for _, check := range checks {
+		if err := check(); err != nil && first == nil {
 			first = err
 		}
 	}

@@ -59,6 +59,7 @@ func (f *FutureRecordMetadata) goDone() bool { return f.flags.Load()&futureDone 
 // futureState is kafka-python's Future fields, owned by the script's thread.
 type futureState struct {
 	done      bool
+	seen      bool           // the script learnt of franz-go's failure (see sawFailure)
 	value     starlark.Value // RecordMetadata or whatever success() got
 	exception starlark.Value // an exception, or nil
 	callbacks []futureBack
@@ -163,6 +164,7 @@ func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 		return starlark.None, nil
 	case "exception":
 		if st := f.settle(nil); st.exception != nil {
+			f.sawFailure(st)
 			return st.exception, nil
 		}
 		return starlark.None, nil
@@ -201,6 +203,7 @@ func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
 				return nil, err
 			}
 			st := f.settle(thread)
+			f.sawFailure(st)
 			switch b.Name() {
 			case "succeeded":
 				return starlark.Bool(st.done && st.exception == nil), nil
@@ -245,6 +248,7 @@ func (f *FutureRecordMetadata) promiseDone(err error) {
 // failNow completes a future that never reached franz-go (an oversized
 // record) with err; it runs on the script's thread.
 func (f *FutureRecordMetadata) failNow(err error) {
+	f.p.noteFailure(&f.rec, err)
 	f.goErr = err
 	f.flags.Or(futureDone)
 }
@@ -267,6 +271,17 @@ func (f *FutureRecordMetadata) settle(thread *starlark.Thread) *futureState {
 	return st
 }
 
+// sawFailure notes that the script learnt of franz-go's failure of the
+// record, if it failed: it raised from get(), reached an errback, or was
+// read from exception, failed(), succeeded() or retriable(). The
+// producer reports failures the script never learnt of when it ends.
+func (f *FutureRecordMetadata) sawFailure(st *futureState) {
+	if st.exception != nil && !st.seen && f.goErr != nil && unseenFailure(f.goErr) {
+		st.seen = true
+		f.p.unseen.Add(-1)
+	}
+}
+
 // fire runs the callbacks of a settled future; the producer's queue
 // calls it on the script's thread.
 func (f *FutureRecordMetadata) fire(thread *starlark.Thread) error {
@@ -286,6 +301,9 @@ func (f *FutureRecordMetadata) runBacks(thread *starlark.Thread) error {
 	backs, arg, kind := st.callbacks, st.value, "callback"
 	if st.exception != nil {
 		backs, arg, kind = st.errbacks, st.exception, "errback"
+		if len(backs) > 0 {
+			f.sawFailure(st)
+		}
 	}
 	st.callbacks, st.errbacks = nil, nil
 	for _, cb := range backs {
@@ -379,6 +397,9 @@ func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Buil
 	if st.done {
 		if err := f.p.runQueue(thread); err != nil {
 			return nil, err
+		}
+		if st.exception != nil && onError {
+			f.sawFailure(st)
 		}
 		if (st.exception == nil && onSuccess) || (st.exception != nil && onError) {
 			if err := callBack(thread, cb, callbackArg(st)); err != nil {
@@ -490,6 +511,7 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 		st = f.settle(thread)
 	}
 	if st.exception != nil {
+		f.sawFailure(st)
 		if e, ok := st.exception.(*Exception); ok {
 			return nil, e
 		}

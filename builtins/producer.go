@@ -158,6 +158,14 @@ type KafkaProducer struct {
 	txnSucceeded atomic.Int64
 	txnErrMu     sync.Mutex
 	txnErr       error
+
+	// unseen counts the records that failed (see unseenFailure) and
+	// whose future the script has not looked at; lastFailed is the
+	// latest record that failed so, with its error.
+	unseen        atomic.Int64
+	lastFailedMu  sync.Mutex
+	lastFailed    *kgo.Record
+	lastFailedErr error
 }
 
 // lsoEntry caches the log start offsets of a topic's partitions, which
@@ -359,6 +367,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	}
 	p.sendMethod = p.methods["send"]
 	env.Track(p)
+	env.CheckAtEnd(p.checkDelivered)
 	return p, nil
 }
 
@@ -478,6 +487,7 @@ func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
 	f := (*FutureRecordMetadata)(unsafe.Pointer(r))
 	if err != nil {
 		p.hooks.recordError(r.Topic)
+		p.noteFailure(r, err)
 		if p.txnID != "" {
 			p.txnErrMu.Lock()
 			if p.txnErr == nil {
@@ -1163,17 +1173,73 @@ func (p *KafkaProducer) close(thread *starlark.Thread, d time.Duration, has bool
 }
 
 // Shutdown is called when the script ends: it flushes (bounded by
-// timeout), runs pending callbacks and closes the client, warning on
-// stderr when records could not be delivered in time.
+// timeout), runs pending callbacks and closes the client; records still
+// pending then are dropped, which it reports on stderr and as an
+// *UndeliveredError.
 func (p *KafkaProducer) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
 	if p.closed {
 		return nil
 	}
-	undelivered, err := p.close(thread, timeout, true)
-	if undelivered > 0 {
-		fmt.Fprintf(p.env.Stderr, "kstar: KafkaProducer %s: %d record(s) not delivered within %s when the script ended; they were dropped\n", p.clientID, undelivered, timeout)
+	dropped, err := p.close(thread, timeout, true)
+	if dropped > 0 {
+		lost := &UndeliveredError{Client: p.clientID, Records: dropped, Reason: fmt.Sprintf("not delivered within %s when the script ended; they were dropped", timeout)}
+		fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
+		if err == nil {
+			err = lost
+		}
 	}
 	return err
+}
+
+// unseenFailure reports whether a record's failure counts as unseen until
+// the script looks at its future: not when the producer's close dropped
+// it (close(timeout) was the script's choice; the end of the script
+// reports the records it drops) nor when its transaction was aborted.
+func unseenFailure(err error) bool {
+	return !errors.Is(err, kgo.ErrClientClosed) && !errors.Is(err, kgo.ErrAborting)
+}
+
+// noteFailure counts a failed record for checkDelivered; it runs on
+// franz-go's promise goroutine, or on the script's thread for a record
+// send failed at once.
+func (p *KafkaProducer) noteFailure(r *kgo.Record, err error) {
+	if !unseenFailure(err) {
+		return
+	}
+	p.lastFailedMu.Lock()
+	p.lastFailed, p.lastFailedErr = r, err
+	p.lastFailedMu.Unlock()
+	p.unseen.Add(1)
+}
+
+// checkDelivered runs when the script has ended: records that failed
+// while nothing the script did (get(), an errback, exception or failed()
+// on the future) saw it mean data was lost unnoticed, which it reports
+// on stderr and as an *UndeliveredError.
+func (p *KafkaProducer) checkDelivered() error {
+	n := p.unseen.Load()
+	if n <= 0 {
+		return nil
+	}
+	p.lastFailedMu.Lock()
+	r, cause := p.lastFailed, p.lastFailedErr
+	p.lastFailedMu.Unlock()
+	lost := &UndeliveredError{Client: p.clientID, Records: n, Reason: fmt.Sprintf("could not be delivered, and the script did not check their futures (the last error: %v)", p.exceptionFor(r, cause))}
+	fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
+	return lost
+}
+
+// UndeliveredError reports records a producer could not deliver, which
+// the script did not learn of: their failure went unseen, or they were
+// still pending when the script ended. The script's exit status is 1.
+type UndeliveredError struct {
+	Client  string // the producer's client_id
+	Records int64  // how many records
+	Reason  string // what happened to them
+}
+
+func (e *UndeliveredError) Error() string {
+	return fmt.Sprintf("KafkaProducer %s: %d record(s) %s", e.Client, e.Records, e.Reason)
 }
 
 // partitionsFor implements partitions_for(topic): the set of the topic's

@@ -171,6 +171,10 @@ func TestProducerConfigErrors(t *testing.T) {
 			`ERROR KafkaConfigurationError: Unrecognized configs: {'acks_x': 1, 'zzzzzzzzzzz': 2} (did you mean 'acks' for 'acks_x'?)`},
 		{"wrong type names the key", `KafkaProducer(bootstrap_servers=BOOT, linger_ms='5')`,
 			`ERROR KafkaConfigurationError: linger_ms: want int or float, got str ('5')`},
+		{"an int beyond 64 bits names the key", `KafkaProducer(bootstrap_servers=BOOT, batch_size=1180591620717411303424)`,
+			`ERROR KafkaConfigurationError: batch_size: must be at most 9223372036854775807, not 1180591620717411303424`},
+		{"a count beyond 64 bits is not 'not positive'", `KafkaProducer(bootstrap_servers=BOOT, buffer_memory=1180591620717411303424)`,
+			`ERROR KafkaConfigurationError: buffer_memory: must be at most 9223372036854775807, not 1180591620717411303424`},
 		{"bad acks", `KafkaProducer(bootstrap_servers=BOOT, acks=2)`,
 			`ERROR KafkaConfigurationError: acks: must be one of 0, 1, -1, 'all', not 2`},
 		{"positional argument", `KafkaProducer(BOOT)`,
@@ -301,7 +305,9 @@ delivered end 0
 p = KafkaProducer(bootstrap_servers=BOOT)
 f = p.send('cb', b'x' * 2000000)
 f.success(1)
-`, `ERROR AssertionError: Future is already complete`},
+`, `
+kstar: KafkaProducer kafka-python-producer-1: 1 record(s) could not be delivered, and the script did not check their futures (the last error: MessageSizeTooLargeError: The message is 2000088 bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration)
+ERROR AssertionError: Future is already complete`},
 	})
 }
 

@@ -313,8 +313,10 @@ func (p *Pipeline) Stats() Stats {
 
 // Run runs rounds until ctx ends (it returns ctx's error) or something
 // fails: a transform error OnError does not skip, a record that cannot be
-// produced, a commit the group refuses. Records of rounds under way are
-// not committed then; the next run transforms them again.
+// produced, a commit the group refuses. When ctx ends, Run stops polling
+// and transforming, and commits the rounds whose results the brokers
+// acknowledge within Config.CloseTimeout; the records of other rounds
+// under way are not committed, and the next run transforms them again.
 //
 // Rounds overlap: while a round's records are being acknowledged and its
 // offsets committed, the next round is polled, transformed and produced
@@ -350,12 +352,17 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		defer close(done)
 		c.run(ctx, cancel)
 	}()
+	// Results handed to the client are produced even after ctx ends, so
+	// that their rounds can still be committed (see committer.run); a
+	// record whose context ends may instead stay in limbo (an idempotent
+	// producer may not fail a batch it has sent) until the client closes.
+	produceCtx := context.WithoutCancel(ctx)
 	go func() {
 		defer close(c.rounds)
 		for rd := range toProduce {
 			c.rounds <- rd
 			for _, r := range rd.outs {
-				p.cl.Produce(ctx, r, rd.promise(p))
+				p.cl.Produce(produceCtx, r, rd.promise(p))
 			}
 			rd.outs = nil
 			rd.finish(nil) // the +1: every result is handed to the client
@@ -552,21 +559,27 @@ func (c *committer) idle(wait bool) bool {
 }
 
 // run commits each round after its results are acknowledged; on the first
-// failure it cancels the run with it and commits nothing more.
+// failure it cancels the run with it and commits nothing more. Once ctx
+// ends (the pipeline is stopping), the rounds whose results the brokers
+// acknowledge within CloseTimeout are still committed, so that a stopped
+// pipeline repeats as little as possible when it runs again.
 func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
+	commitCtx, stop := afterGrace(ctx, c.p.cfg.CloseTimeout)
+	defer stop()
 	for rd := range c.rounds {
 		var err error
-		select {
-		case <-rd.acked:
-			err = rd.err
-			if err != nil {
-				err = fmt.Errorf("pipeline: producing: %w", err)
+		if !c.failed {
+			select {
+			case <-rd.acked:
+				if rd.err != nil {
+					err = fmt.Errorf("pipeline: producing: %w", rd.err)
+				}
+			case <-commitCtx.Done():
+				err = context.Cause(ctx)
 			}
-		case <-ctx.Done():
-			err = context.Cause(ctx)
 		}
 		if err == nil && !c.failed {
-			if err = c.p.cl.CommitRecords(ctx, rd.recs...); err != nil {
+			if err = c.p.cl.CommitRecords(commitCtx, rd.recs...); err != nil {
 				err = fmt.Errorf("pipeline: committing: %w", err)
 			} else {
 				c.p.stats.committed.Add(int64(len(rd.recs)))
@@ -582,6 +595,27 @@ func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
 		c.changed()
 		c.mu.Unlock()
 	}
+}
+
+// afterGrace returns a context that ends grace after ctx ends, and the
+// function that ends it at once.
+func afterGrace(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-gctx.Done():
+			return
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-gctx.Done():
+		}
+	}()
+	return gctx, cancel
 }
 
 // transformAll transforms recs with Parallelism workers and returns the

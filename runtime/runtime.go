@@ -305,7 +305,9 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	shutdownErr := run(context.WithoutCancel(ctx), thread, env, func() error {
 		return env.Shutdown(thread, ShutdownTimeout)
 	})
-	if err == nil {
+	// Records that could not be delivered fail a script that would
+	// otherwise succeed (sys.exit(0) included).
+	if shutdownErr != nil && ExitCode(err) == 0 {
 		err = shutdownErr
 	}
 	return withSource(err, filename, src)

@@ -13,7 +13,7 @@ const stoppedKey = "kstar.stopped"
 // stopped is set when kstar stops an execution: Ctrl-C, the host's
 // cancellation or deadline, the step limit. Starlark reports a cancelled
 // thread with an error of no particular type, so except asks this flag
-// (isCatchable), not the error, whether it may catch. The threads of one
+// (catchable), not the error, whether it may catch. The threads of one
 // execution share the flag, so that an importer's except does not catch
 // the stop of a module it loads either.
 type stopped struct{ atomic.Bool }

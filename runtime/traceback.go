@@ -62,14 +62,16 @@ func ExitCode(err error) int {
 //	TypeError: ...
 //
 // Syntax and resolve errors render as Python's SyntaxError/NameError.
-// sys.exit renders as nothing.
+// sys.exit and records left undelivered (builtins.UndeliveredError)
+// render as nothing.
 func FormatError(err error) string {
 	if err == nil {
 		return ""
 	}
 	var exit *builtins.SystemExit
-	if errors.As(err, &exit) {
-		return ""
+	var undelivered *builtins.UndeliveredError
+	if errors.As(err, &exit) || errors.As(err, &undelivered) {
+		return "" // sys.exit says nothing; a producer reported its undelivered records itself
 	}
 	var lines []string
 	var se *sourceError

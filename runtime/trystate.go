@@ -50,7 +50,8 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 			if err == nil {
 				return v, nil
 			}
-			if err = catchable(thread, err); !isCatchable(thread, err) {
+			err, ok := catchable(thread, err)
+			if !ok {
 				return nil, err
 			}
 			if name == frontend.TryRun {
@@ -118,24 +119,28 @@ func isGuardFrame(stack starlark.CallStack, i int) bool {
 	return caller.Pos.Filename() == "<builtin>" && (caller.Name == frontend.TryRun || caller.Name == frontend.TryRunAfter)
 }
 
-// catchable turns an error ended by builtins.Fail (an iterator's error,
-// which cancels the thread) back into that error, uncancelling the
-// thread (a stop under way stays recorded: isCatchable still refuses);
-// other errors are returned as they are.
-func catchable(thread *starlark.Thread, err error) error {
+// catchable returns the error an except clause may catch in place of
+// err, and true; or err and false when err ends the script whatever the
+// try says: sys.exit(), and any error once kstar is stopping the
+// execution (Ctrl-C, the host's cancellation, the step limit) or its
+// context is done, however it surfaced: a builtin's KeyboardInterrupt, an
+// iterator's Fail or the thread's cancellation, which arrive in any
+// order. An iterator's error ended by builtins.Fail (which cancels the
+// thread) is turned back into that error, and the thread uncancelled,
+// only when catchable.
+func catchable(thread *starlark.Thread, err error) (error, bool) {
+	if builtins.ContextOf(thread).Err() != nil || isStopped(thread) {
+		return err, false
+	}
 	if failure := builtins.TakeFailure(thread); failure != nil {
 		thread.Uncancel()
-		return failure
+		err = failure
 	}
-	return err
-}
-
-// isCatchable reports whether except may catch err, raised on thread:
-// not when kstar is stopping the execution (Ctrl-C, the host's
-// cancellation, the step limit), and not sys.exit().
-func isCatchable(thread *starlark.Thread, err error) bool {
 	var exit *builtins.SystemExit
-	return !errors.As(err, &exit) && !isStopped(thread)
+	if errors.As(err, &exit) {
+		return err, false
+	}
+	return err, true
 }
 
 // pyException is the Python exception an error stands for.
@@ -240,11 +245,11 @@ func (t *tryIterator) Next(p *starlark.Value) bool {
 	}
 	v, ok, err := t.next.Next(t.it.thread)
 	if err != nil {
-		if !isCatchable(t.it.thread, err) {
+		if err, ok := catchable(t.it.thread, err); ok {
+			t.it.record(err)
+		} else {
 			builtins.Fail(t.it.thread, err)
-			return false
 		}
-		t.it.record(err)
 		return false
 	}
 	if ok {

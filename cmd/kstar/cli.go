@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -62,8 +63,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := fs.String("c", "", "run `CODE` instead of a file")
 	bootstrap := fs.String("bootstrap-servers", os.Getenv("KSTAR_BOOTSTRAP_SERVERS"), "default `HOSTS` for clients that pass no bootstrap_servers (env KSTAR_BOOTSTRAP_SERVERS; default localhost:9092)")
 	embedded := fs.Bool("embedded", false, "start an in-process Kafka broker (kfake) for the script")
-	embeddedPort := fs.Int("embedded-port", 9092, "`PORT` of the embedded broker on 127.0.0.1")
-	embeddedPartitions := fs.Int("embedded-partitions", 3, "partition count of topics the embedded broker auto-creates")
+	embeddedPort := intFlag(fs, "embedded-port", 9092, 0, maxPort, "`PORT` of the embedded broker on 127.0.0.1")
+	embeddedPartitions := intFlag(fs, "embedded-partitions", 3, 1, math.MaxInt32, "`N` partitions per topic the embedded broker auto-creates")
 	version := fs.Bool("version", false, "print the version, as kstar version does, and exit")
 	fs.BoolVar(version, "V", false, "the same as --version")
 	if err := fs.Parse(args); err != nil {
@@ -193,13 +194,17 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 func brokerCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kstar broker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	port := fs.Int("port", 9092, "`PORT` of the first broker on 127.0.0.1 (0 picks a free one)")
-	brokers := fs.Int("brokers", 1, "number of brokers")
-	partitions := fs.Int("partitions", 3, "partition count of auto-created topics")
+	port := intFlag(fs, "port", 9092, 0, maxPort, "`PORT` of the first broker on 127.0.0.1 (0 picks a free one)")
+	brokers := intFlag(fs, "brokers", 1, 1, math.MaxInt, "`N` brokers, on consecutive ports")
+	partitions := intFlag(fs, "partitions", 3, 1, math.MaxInt32, "`N` partitions per auto-created topic")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if last := *port + *brokers - 1; *port > 0 && last > maxPort {
+		fmt.Fprintf(stderr, "kstar broker: --port %d with --brokers %d needs ports up to %d (at most %d)\n", *port, *brokers, last, maxPort)
 		return exitUsage
 	}
 	b, err := broker.Start(broker.Config{Port: *port, Brokers: *brokers, Partitions: *partitions})

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,8 +43,8 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	bootstrap := fs.String("bootstrap-servers", os.Getenv("KSTAR_BOOTSTRAP_SERVERS"), "`HOSTS` of the cluster (env KSTAR_BOOTSTRAP_SERVERS; default localhost:9092)")
 	function := fs.String("function", "process", "`NAME` of the script's function")
 	batch := fs.Bool("batch", false, "call the function once per batch with a list of records, instead of once per record")
-	parallelism := fs.Int("parallelism", 1, "`N` calls at once (the output keeps the input's order)")
-	maxPoll := fs.Int("max-poll-records", 10000, "at most `N` records per round (poll, process, produce, commit)")
+	parallelism := intFlag(fs, "parallelism", 1, 1, math.MaxInt, "`N` calls at once (the output keeps the input's order)")
+	maxPoll := intFlag(fs, "max-poll-records", 10000, 1, math.MaxInt, "at most `N` records per round (poll, process, produce, commit)")
 	fromEnd := fs.Bool("from-end", false, "a new group starts at the end of the topics (default: their beginning)")
 	idleExit := fs.Duration("idle-exit", 0, "exit once caught up (lag 0) and no record came for `DURATION` (default: run until interrupted)")
 	progress := fs.String("progress", "auto", "progress line on stderr: auto (on a terminal), always or never")
@@ -65,6 +66,8 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError("--from is required")
 	case *to == "":
 		return usageError("--to is required")
+	case *idleExit < 0:
+		return usageError("--idle-exit must not be negative, not %v", *idleExit)
 	case *progress != "auto" && *progress != "always" && *progress != "never":
 		return usageError("--progress must be auto, always or never, not %q", *progress)
 	}
@@ -120,8 +123,11 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	defer p.Close()
 
-	runCtx, cancel := context.WithCancel(ctx)
+	// Ctrl-C and SIGTERM stop the pipe; for the script they are not a
+	// KeyboardInterrupt (the pipe ends with exit 0, not 130).
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	defer context.AfterFunc(ctx, cancel)()
 	showProgress := *progress == "always" || *progress == "auto" && isTerminalWriter(stderr)
 	done := make(chan struct{})
 	go watch(runCtx, p, stderr, showProgress, *idleExit, cancel, done)
