@@ -45,10 +45,12 @@ func fill(t testing.TB, brokers []string, topic string, n int) {
 	}
 }
 
-// drain reads topic from the start until it has n records or timeout.
+// drain reads topic's committed records (read_committed) from the start
+// until it has n records or timeout.
 func drain(t testing.TB, brokers []string, topic string, n int, timeout time.Duration) []*kgo.Record {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,16 +138,20 @@ func newScript(t testing.TB, src string, opts ...runtime.Option) *runtime.Script
 }
 
 // TestScriptPipeline runs a script that drops, routes and fans out, per
-// record and per batch, with one and several workers.
+// record and per batch, with one and several workers, at least once and
+// exactly once.
 func TestScriptPipeline(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		batch       bool
 		parallelism int
+		exactlyOnce bool
 	}{
-		{"per record", false, 1},
-		{"per record, 4 workers", false, 4},
-		{"per batch, 3 workers", true, 3},
+		{"per record", false, 1, false},
+		{"per record, 4 workers", false, 4, false},
+		{"per batch, 3 workers", true, 3, false},
+		{"per record, 2 workers, exactly once", false, 2, true},
+		{"per batch, exactly once", true, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			brokers := strings.Split(testbroker.Bootstrap(t), ",")
@@ -169,7 +175,7 @@ def process_batch(records):
 `)
 			const n = 100
 			fill(t, brokers, src, n)
-			cfg := pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Parallelism: tc.parallelism, MaxPollRecords: 17}
+			cfg := pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Parallelism: tc.parallelism, MaxPollRecords: 17, ExactlyOnce: tc.exactlyOnce}
 			if tc.batch {
 				cfg.Batch = pipeline.ScriptBatch(s, "process_batch")
 				cfg.BatchSize = 5
@@ -330,6 +336,10 @@ func TestConfigErrors(t *testing.T) {
 		{pipeline.Config{From: []string{"a"}, Transform: tr}, "pipeline: Config.Group is required"},
 		{pipeline.Config{From: []string{"a"}, Group: "g"}, "pipeline: set exactly one of Config.Transform and Config.Batch"},
 		{pipeline.Config{From: []string{"a"}, To: "a", Group: "g", Transform: tr}, `pipeline: Config.To "a" is also consumed (From)`},
+		{pipeline.Config{From: []string{"a"}, Group: "g", Transform: tr, DeadLetter: "a"}, `pipeline: Config.DeadLetter "a" is also consumed (From)`},
+		{pipeline.Config{From: []string{"a"}, Group: "g", Transform: tr, DeadLetter: "d", OnError: func(context.Context, []*kgo.Record, error) error { return nil }},
+			"pipeline: set at most one of Config.OnError and Config.DeadLetter"},
+		{pipeline.Config{From: []string{"a"}, Group: "g", Transform: tr, Retries: -2}, "pipeline: Config.Retries is -2; want -1 (until it succeeds), 0 or more"},
 	} {
 		if _, err := pipeline.New(tc.cfg); err == nil || err.Error() != tc.want {
 			t.Errorf("got %v, want %s", err, tc.want)
