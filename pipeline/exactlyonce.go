@@ -21,6 +21,14 @@ const endTimeout = time.Minute
 // transformed, produced and committed with its offsets in one
 // transaction, before the next is polled.
 func (p *Pipeline) runTransactions(ctx context.Context) error {
+	// Register the transactional id before consuming: that fences the
+	// member this one replaces and aborts its unfinished transaction.
+	// Until then, the offsets that transaction would commit are pending,
+	// and the group would not give this member any (a KIP-447 stable
+	// offset fetch waits for them) until Kafka timed it out.
+	if _, _, err := p.cl.ProducerID(ctx); err != nil {
+		return p.fenced(fmt.Errorf("pipeline: initializing transactional id %q: %w", p.cfg.TransactionalID, err))
+	}
 	for {
 		if err := context.Cause(ctx); err != nil {
 			return err

@@ -15,7 +15,9 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
+	"github.com/kstar-dev/kstar/broker"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/pipeline"
 )
@@ -358,4 +360,60 @@ func TestTransactionalID(t *testing.T) {
 			t.Errorf("no transactional id %s among %v", want, txns.TransactionalIDs())
 		}
 	}
+}
+
+// TestExactlyOnceRestartAbortsZombie holds a member's EndTxn, as if the
+// member died after committing its offsets in the transaction but before
+// ending it, and starts its successor (the same instance id): the
+// successor must abort that transaction at once rather than wait for
+// Kafka to time it out, since until then the group does not hand out
+// the pending offsets. kfake only: it needs a broker that holds a
+// request.
+func TestExactlyOnceRestartAbortsZombie(t *testing.T) {
+	b := testbroker.Embedded(t, broker.Config{})
+	release := make(chan struct{})
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	t.Cleanup(releaseOnce) // before the broker closes
+	held := make(chan struct{})
+	c := b.Cluster()
+	var seen atomic.Bool
+	c.ControlKey(int16(kmsg.EndTxn), func(kmsg.Request) (kmsg.Response, error, bool) {
+		if !seen.Swap(true) { // the first EndTxn only
+			close(held)
+			c.SleepControl(func() { <-release })
+		}
+		return nil, nil, false
+	})
+	const n = 30
+	fill(t, b.Addrs(), "in", n)
+	cfg := pipeline.Config{Brokers: b.Addrs(), From: []string{"in"}, To: "out", Group: "g", ExactlyOnce: true, InstanceID: "m", Transform: copyRecord,
+		// Kafka would time the zombie's transaction out after this.
+		ClientOptions: []kgo.Opt{kgo.TransactionTimeout(5 * time.Minute)}}
+	zombie := startPipeline(t, cfg)
+	select {
+	case <-held:
+	case err := <-zombie.errc:
+		t.Fatal(err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("no EndTxn")
+	}
+	successor := startPipeline(t, cfg)
+	waitUntil(t, "the successor to commit every record", 20*time.Second, func() bool {
+		select {
+		case err := <-successor.errc:
+			t.Fatalf("the successor stopped: %v", err)
+		default:
+		}
+		return successor.Stats().Committed >= n
+	})
+	releaseOnce()
+	select {
+	case err := <-zombie.errc:
+		if !strings.Contains(err.Error(), "each member needs its own") {
+			t.Errorf("the zombie stopped with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the zombie goes on")
+	}
+	exactlyOnceOutput(t, b.Addrs(), "out", n)
 }
