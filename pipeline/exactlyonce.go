@@ -17,6 +17,13 @@ import (
 // of leaving it for Kafka to time out.
 const endTimeout = time.Minute
 
+// roundLinger is how long a record produced exactly once may wait for
+// more: the round flushes them all at its end, so that they go in one
+// request per broker rather than the first ones alone and the rest after
+// it is acknowledged. It matters only when the records of a round exceed
+// the client's buffer (kgo.MaxBufferedRecords).
+const roundLinger = 10 * time.Millisecond
+
 // runTransactions is Run in ExactlyOnce mode: each round is polled,
 // transformed, produced and committed with its offsets in one
 // transaction, before the next is polled.

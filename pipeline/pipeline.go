@@ -312,7 +312,8 @@ func New(cfg Config) (*Pipeline, error) {
 			stopClient()
 			return nil, err
 		}
-		opts = append(opts, kgo.TransactionalID(p.cfg.TransactionalID), kgo.FetchIsolationLevel(kgo.ReadCommitted()))
+		opts = append(opts, kgo.TransactionalID(p.cfg.TransactionalID), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+			kgo.ProducerLinger(roundLinger))
 	} else {
 		// The group rebalances between rounds, when nothing polled is
 		// uncommitted.
@@ -475,6 +476,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	err := p.transformRounds(ctx, c, toProduce)
 	close(toProduce)
 	<-done
+	// The records of rounds that were polled but not committed are
+	// consumed again by the next Run.
+	p.cl.SetOffsets(p.cl.CommittedOffsets())
 	// A round that failed did not allow the rebalance it may be blocking.
 	p.cl.AllowRebalance()
 	return runError(ctx, err)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -456,4 +457,46 @@ func TestCloseBounded(t *testing.T) {
 		t.Errorf("Run after Close returned %v, want pipeline: closed", err)
 	}
 	p.Close() // again: no effect
+}
+
+// TestRunAgain stops Run in the middle of a round (the transform of
+// record 7 ends Run's context) and calls Run again: the records of that
+// round, which were polled but not committed, must be consumed again.
+func TestRunAgain(t *testing.T) {
+	for _, exactlyOnce := range []bool{false, true} {
+		t.Run(map[bool]string{false: "at least once", true: "exactly once"}[exactlyOnce], func(t *testing.T) {
+			brokers := strings.Split(testbroker.Bootstrap(t), ",")
+			src, dst := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out")
+			const n = 30
+			fill(t, brokers, src, n)
+			var stop atomic.Pointer[context.CancelFunc]
+			var stopped atomic.Bool
+			p, err := pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: testbroker.UniqueName(t, "g"), ExactlyOnce: exactlyOnce, MaxPollRecords: 5,
+				Transform: func(ctx context.Context, r *kgo.Record) ([]*kgo.Record, error) {
+					if string(r.Value) == "7" && !stopped.Swap(true) {
+						(*stop.Load())()
+					}
+					return copyRecord(ctx, r)
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			stop.Store(&cancel)
+			if err := p.Run(ctx); !errors.Is(err, context.Canceled) {
+				t.Fatalf("first Run: %v", err)
+			}
+			if err := runUntil(t, p, 30*time.Second, func(s pipeline.Stats) bool { return s.Committed >= n }); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, r := range drain(t, brokers, dst, n, 10*time.Second) {
+				seen[string(r.Value)] = true
+			}
+			if len(seen) != n {
+				t.Errorf("%d of %d records out", len(seen), n)
+			}
+		})
+	}
 }
