@@ -75,7 +75,8 @@ func (p *Pipeline) transact(ctx context.Context, recs []*kgo.Record) error {
 	if err := p.txn.Begin(); err != nil {
 		return errors.Join(p.fenced(fmt.Errorf("pipeline: beginning a transaction: %w", err)), p.abort())
 	}
-	outs, err := p.transformAll(ctx, recs)
+	data := withoutControl(recs)
+	outs, err := p.transformAll(ctx, data)
 	if err == nil {
 		err = p.route(outs)
 	}
@@ -115,11 +116,11 @@ func (p *Pipeline) transact(ctx context.Context, recs []*kgo.Record) error {
 		return p.fenced(fmt.Errorf("pipeline: committing a transaction: %w", err))
 	}
 	if !committed {
-		p.stats.aborted.Add(int64(len(recs)))
+		p.stats.aborted.Add(int64(len(data)))
 		return nil
 	}
 	p.stats.produced.Add(int64(len(outs)))
-	p.stats.committed.Add(int64(len(recs)))
+	p.stats.committed.Add(int64(len(data)))
 	p.stats.rounds.Add(1)
 	return nil
 }

@@ -417,3 +417,81 @@ func TestExactlyOnceRestartAbortsZombie(t *testing.T) {
 	}
 	exactlyOnceOutput(t, b.Addrs(), "out", n)
 }
+
+// TestTransactionalInput chains two pipelines, the first exactly once:
+// the second, at least once or exactly once, reads a topic with
+// transaction markers and an aborted transaction. It skips the aborted
+// records, and once it has caught up its group's offsets are at the end
+// of the topic (past the markers) and its lag is 0, as kstar pipe
+// --idle-exit needs.
+func TestTransactionalInput(t *testing.T) {
+	for _, exactlyOnce := range []bool{false, true} {
+		t.Run(map[bool]string{false: "at least once", true: "exactly once"}[exactlyOnce], func(t *testing.T) {
+			brokers := strings.Split(testbroker.Bootstrap(t), ",")
+			src, mid, dst := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "mid"), testbroker.UniqueName(t, "out")
+			group := testbroker.UniqueName(t, "g")
+			const n = 30
+			fill(t, brokers, src, n)
+			abortTransaction(t, brokers, mid)
+			startPipeline(t, pipeline.Config{Brokers: brokers, From: []string{src}, To: mid, Group: testbroker.UniqueName(t, "g"), Transform: copyRecord, ExactlyOnce: true, InstanceID: "first"})
+			second := startPipeline(t, pipeline.Config{Brokers: brokers, From: []string{mid}, To: dst, Group: group, Transform: copyRecord, ExactlyOnce: exactlyOnce, InstanceID: "second"})
+			cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer cl.Close()
+			adm := kadm.NewClient(cl)
+			var state string
+			waitUntil(t, "the second pipeline to commit the whole topic", 30*time.Second, func() bool {
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				ends, err := adm.ListEndOffsets(ctx, mid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				offsets, err := adm.FetchOffsets(ctx, group)
+				if err != nil {
+					return false // the group has no coordinator yet, say
+				}
+				state = fmt.Sprintf("committed %v, ends", offsets.Offsets().KOffsets())
+				done := second.Stats().Committed == n
+				ends.Each(func(e kadm.ListedOffset) {
+					state += fmt.Sprintf(" %d:%d", e.Partition, e.Offset)
+					o, _ := offsets.Lookup(mid, e.Partition)
+					done = done && o.At >= e.Offset
+				})
+				return done
+			})
+			t.Log(state)
+			if st := second.Stats(); st.Lag != 0 || st.Committed != n {
+				t.Errorf("stats %+v", st)
+			}
+			exactlyOnceOutput(t, brokers, dst, n)
+		})
+	}
+}
+
+// abortTransaction writes records "aborted-0".."aborted-9" to topic in a
+// transaction that it aborts.
+func abortTransaction(t *testing.T, brokers []string, topic string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.TransactionalID(testbroker.UniqueName(t, "txn")), kgo.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := cl.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 10 {
+		v := []byte(fmt.Sprint("aborted-", i))
+		if err := cl.ProduceSync(ctx, &kgo.Record{Topic: topic, Key: v, Value: v}).FirstErr(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := cl.EndTransaction(ctx, kgo.TryAbort); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -25,12 +25,12 @@
 // commits the consumed offsets. Rounds overlap: the next is polled and
 // transformed while the previous is produced and committed. The group may
 // rebalance only when no round is under way, so no partition moves while
-// its records are transformed but not committed.
+// its records are transformed but not committed. Records are consumed
+// read_committed: those of aborted transactions are skipped.
 //
 // With Config.ExactlyOnce, each round is one Kafka transaction instead:
 // its results and its consumed offsets are committed together or not at
-// all, records are consumed read_committed, and a round whose
-// transaction is aborted (by a rebalance, a crash, an error) is processed
+// all, and a round whose transaction is aborted (by a rebalance, a crash, an error) is processed
 // again, so a read_committed consumer of the output sees each result
 // once. Records the transform sends by other means (a script's own
 // KafkaProducer) are outside the transaction.
@@ -40,6 +40,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -133,8 +134,7 @@ type Config struct {
 	// RetryBackoff is the wait before the first retry. Default: 100 ms.
 	RetryBackoff time.Duration
 	// ExactlyOnce commits each round's results and its consumed offsets
-	// in one Kafka transaction, and consumes read_committed: a round
-	// whose transaction is aborted (a rebalance took partitions away
+	// in one Kafka transaction: a round whose transaction is aborted (a rebalance took partitions away
 	// meanwhile, the member crashed, an error) leaves no visible result
 	// and is processed again, by whichever member then owns its
 	// partitions. Rounds do not overlap in this mode. Default: false,
@@ -295,6 +295,13 @@ func New(cfg Config) (*Pipeline, error) {
 		kgo.ConsumerGroup(cfg.Group),
 		kgo.DisableAutoCommit(),
 		kgo.ConsumeResetOffset(start),
+		// Records of aborted transactions are no input.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// Transaction markers too (withoutControl drops them before the
+		// transform), so that the lag and the committed offsets count
+		// them: otherwise a caught-up pipeline reading a transactional
+		// topic has a lag of one marker per partition, for good.
+		kgo.KeepControlRecords(),
 		kgo.RecordPartitioner(partitioner{kgo.StickyKeyPartitioner(nil)}),
 		kgo.ProducerLinger(0),
 		kgo.AllowAutoTopicCreation(),
@@ -312,8 +319,7 @@ func New(cfg Config) (*Pipeline, error) {
 			stopClient()
 			return nil, err
 		}
-		opts = append(opts, kgo.TransactionalID(p.cfg.TransactionalID), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
-			kgo.ProducerLinger(roundLinger))
+		opts = append(opts, kgo.TransactionalID(p.cfg.TransactionalID), kgo.ProducerLinger(roundLinger))
 	} else {
 		// The group rebalances between rounds, when nothing polled is
 		// uncommitted.
@@ -539,14 +545,15 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 			continue
 		}
 		p.stats.last.Store(time.Now().UnixNano())
-		outs, err := p.transformAll(ctx, recs)
+		data := withoutControl(recs)
+		outs, err := p.transformAll(ctx, data)
 		if err != nil {
 			return err
 		}
 		if err := p.route(outs); err != nil {
 			return err
 		}
-		rd := &round{recs: recs, outs: outs, acked: make(chan struct{})}
+		rd := &round{recs: recs, data: len(data), outs: outs, acked: make(chan struct{})}
 		rd.pending.Store(int64(len(outs)) + 1)
 		c.add()
 		select {
@@ -560,7 +567,8 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 
 // round is one poll's records and the acknowledgement of their results.
 type round struct {
-	recs    []*kgo.Record
+	recs    []*kgo.Record // transaction markers included
+	data    int           // records that are not markers
 	outs    []*kgo.Record // the results, until produced
 	pending atomic.Int64  // results not yet acknowledged, +1 until all are produced
 	errMu   sync.Mutex
@@ -679,7 +687,7 @@ func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
 			if err = c.p.cl.CommitRecords(ctx, rd.recs...); err != nil {
 				err = fmt.Errorf("pipeline: committing: %w", err)
 			} else {
-				c.p.stats.committed.Add(int64(len(rd.recs)))
+				c.p.stats.committed.Add(int64(rd.data))
 				c.p.stats.rounds.Add(1)
 			}
 		}
@@ -697,6 +705,9 @@ func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
 // transformAll transforms recs with Parallelism workers and returns the
 // results in the records' order.
 func (p *Pipeline) transformAll(ctx context.Context, recs []*kgo.Record) ([]*kgo.Record, error) {
+	if len(recs) == 0 { // a poll of transaction markers only
+		return nil, nil
+	}
 	// Units of work: single records, or slices for Batch.
 	size := 1
 	if p.cfg.Batch != nil {
@@ -743,6 +754,23 @@ func (p *Pipeline) transformAll(ctx context.Context, recs []*kgo.Record) ([]*kgo
 		outs = append(outs, r...)
 	}
 	return outs, nil
+}
+
+// withoutControl returns recs without the transaction markers among
+// them.
+func withoutControl(recs []*kgo.Record) []*kgo.Record {
+	for i, r := range recs {
+		if r.Attrs.IsControl() {
+			data := slices.Clip(recs[:i])
+			for _, r := range recs[i+1:] {
+				if !r.Attrs.IsControl() {
+					data = append(data, r)
+				}
+			}
+			return data
+		}
+	}
+	return recs
 }
 
 // route sends the results that name no topic, or an input topic, to To.

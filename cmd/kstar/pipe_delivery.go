@@ -21,7 +21,7 @@ type deliveryFlags struct {
 
 func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
 	return &deliveryFlags{
-		exactlyOnce:     fs.Bool("exactly-once", false, "commit each round's results and offsets in one transaction, consuming read_committed (default: at least once)"),
+		exactlyOnce:     fs.Bool("exactly-once", false, "commit each round's results and consumed offsets in one transaction (default: at least once)"),
 		transactionalID: fs.String("transactional-id", "", "`ID` of the --exactly-once transactions: stable across restarts, one per member (default GROUP.SCRIPTNAME.INSTANCE)"),
 		instanceID:      fs.String("instance-id", "", "`ID` of this member of the group for good (static membership; default none, with --exactly-once the host name)"),
 		deadLetter:      fs.String("dead-letter", "", "`TOPIC` for records process fails on, with the error in their headers (default: stop at the first failure)"),
