@@ -29,6 +29,10 @@ once, so a pipe killed and restarted loses nothing. process returns None
 headers, partition, timestamp) or a list of them. SCRIPT may import modules
 from its own directory. On a terminal a progress line shows records/s and lag.
 
+With --exactly-once, each round's results and consumed offsets are committed
+in one transaction: a read_committed consumer of the output sees each result
+once, across crashes and rebalances.
+
 flags:
 `
 
@@ -48,6 +52,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	fromEnd := fs.Bool("from-end", false, "a new group starts at the end of the topics (default: their beginning)")
 	idleExit := fs.Duration("idle-exit", 0, "exit once caught up (lag 0) and no record came for `DURATION` (default: run until interrupted)")
 	progress := fs.String("progress", "auto", "progress line on stderr: auto (on a terminal), always or never")
+	delivery := addDeliveryFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -70,6 +75,9 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError("--idle-exit must not be negative, not %v", *idleExit)
 	case *progress != "auto" && *progress != "always" && *progress != "never":
 		return usageError("--progress must be auto, always or never, not %q", *progress)
+	}
+	if err := delivery.check(); err != nil {
+		return usageError("%v", err)
 	}
 	script := fs.Arg(0)
 	if *group == "" {
@@ -111,6 +119,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		MaxPollRecords: *maxPoll,
 		FromEnd:        *fromEnd,
 	}
+	delivery.apply(&cfg, script)
 	if *batch {
 		cfg.Batch = pipeline.ScriptBatch(s, *function)
 	} else {
