@@ -944,6 +944,20 @@ func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
 	return KafkaException(err)
 }
 
+// lossReason says why a record was lost, for a line on stderr: the
+// exception, and the broker's or franz-go's words when the exception, as
+// kafka-python raises it, has no message of its own.
+func lossReason(v starlark.Value) string {
+	e, ok := v.(*Exception)
+	if !ok {
+		return v.String()
+	}
+	if e.Msg == "" && e.Cause != nil {
+		return e.Error() + ": " + e.Cause.Error()
+	}
+	return e.Error()
+}
+
 // recordMetadata builds a delivered record's RecordMetadata (thread may
 // be nil when read as an attribute).
 func (p *KafkaProducer) recordMetadata(thread *starlark.Thread, r *kgo.Record, sizes recordSizes) starlark.Value {
@@ -1224,7 +1238,7 @@ func (p *KafkaProducer) checkDelivered() error {
 	p.lastFailedMu.Lock()
 	r, cause := p.lastFailed, p.lastFailedErr
 	p.lastFailedMu.Unlock()
-	lost := &UndeliveredError{Client: p.clientID, Records: n, Reason: fmt.Sprintf("could not be delivered, and the script did not check their futures (the last error: %v)", p.exceptionFor(r, cause))}
+	lost := &UndeliveredError{Client: p.clientID, Records: n, Reason: fmt.Sprintf("could not be delivered, and the script did not check their futures (the last error: %s)", lossReason(p.exceptionFor(r, cause)))}
 	fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
 	return lost
 }
