@@ -204,7 +204,11 @@ func (p *parser) advance() token {
 	if t.kind != tEOF {
 		p.i++
 	}
-	p.prevEnd.line, p.prevEnd.col = t.endLine, t.endCol
+	// Like CPython's EXTRA, a node ends at the last token it holds that is
+	// not NEWLINE, INDENT or DEDENT.
+	if t.kind > tDedent || t.kind == tEOF && p.sc.sub {
+		p.prevEnd.line, p.prevEnd.col = t.endLine, t.endCol
+	}
 	return t
 }
 
@@ -253,9 +257,11 @@ func (p *parser) release() { p.marks-- }
 func (p *parser) reset(m int) {
 	p.i = m
 	p.marks--
-	if m > 0 {
-		prev := p.toks[m-1]
-		p.prevEnd.line, p.prevEnd.col = prev.endLine, prev.endCol
+	for j := m - 1; j >= 0; j-- {
+		if prev := p.toks[j]; prev.kind > tDedent {
+			p.prevEnd.line, p.prevEnd.col = prev.endLine, prev.endCol
+			break
+		}
 	}
 }
 
@@ -465,13 +471,9 @@ func (p *parser) block(what string, headerLine int) []Stmt {
 	return body
 }
 
-func lastEnd(body []Stmt) (int, int) {
-	s := body[len(body)-1].Span()
-	return s.EndLineno, s.EndColOffset
-}
-
-func (p *parser) endAt(pos *Pos, body []Stmt) {
-	pos.EndLineno, pos.EndColOffset = lastEnd(body)
+// endAt ends a compound statement at the end of the block just parsed.
+func (p *parser) endAt(pos *Pos) {
+	pos.EndLineno, pos.EndColOffset = p.prevEnd.line, p.prevEnd.col
 }
 
 func (p *parser) compoundStmt() Stmt {
@@ -557,7 +559,7 @@ func (p *parser) funcDef(decorators []Expr, async *token) Stmt {
 	body := p.block(what, def.line)
 	f := &FunctionDef{Pos: p.pos(start), Async: async != nil, Name: name.text, Args: args, Body: body,
 		DecoratorList: orEmpty(decorators), Returns: returns}
-	p.endAt(&f.Pos, body)
+	p.endAt(&f.Pos)
 	return f
 }
 
@@ -581,7 +583,7 @@ func (p *parser) classDef(decorators []Expr, _ *token) Stmt {
 	body := p.block("class definition", start.line)
 	c := &ClassDef{Pos: p.pos(&start), Name: name.text, Bases: orEmpty(bases), Keywords: orKeywords(keywords),
 		Body: body, DecoratorList: orEmpty(decorators)}
-	p.endAt(&c.Pos, body)
+	p.endAt(&c.Pos)
 	return c
 }
 
@@ -602,7 +604,7 @@ func (p *parser) ifStmt() Stmt {
 		cur.Test = p.namedExpression()
 		p.expect(tColon)
 		cur.Body = p.block(fmt.Sprintf("'%s' statement", start.kind), start.line)
-		p.endAt(&cur.Pos, cur.Body)
+		p.endAt(&cur.Pos)
 		if p.at(kElif) {
 			start = p.advance()
 			n++
@@ -616,7 +618,7 @@ func (p *parser) ifStmt() Stmt {
 			els := p.advance()
 			p.expect(tColon)
 			cur.Orelse = p.block("'else' statement", els.line)
-			p.endAt(&cur.Pos, cur.Orelse)
+			p.endAt(&cur.Pos)
 		} else {
 			cur.Orelse = []Stmt{}
 		}
@@ -639,9 +641,9 @@ func (p *parser) whileStmt() Stmt {
 	p.expect(tColon)
 	body := p.block("'while' statement", start.line)
 	w := &While{Pos: p.pos(&start), Test: test, Body: body, Orelse: p.elseBlock()}
-	p.endAt(&w.Pos, body)
+	p.endAt(&w.Pos)
 	if len(w.Orelse) > 0 {
-		p.endAt(&w.Pos, w.Orelse)
+		p.endAt(&w.Pos)
 	}
 	return w
 }
@@ -667,9 +669,9 @@ func (p *parser) forStmt(async *token) Stmt {
 	p.expect(tColon)
 	body := p.block("'for' statement", kw.line)
 	f := &For{Pos: p.pos(start), Async: async != nil, Target: target, Iter: iter, Body: body, Orelse: p.elseBlock()}
-	p.endAt(&f.Pos, body)
+	p.endAt(&f.Pos)
 	if len(f.Orelse) > 0 {
-		p.endAt(&f.Pos, f.Orelse)
+		p.endAt(&f.Pos)
 	}
 	return f
 }
@@ -706,7 +708,7 @@ func (p *parser) withStmt(async *token) Stmt {
 	p.expect(tColon)
 	body := p.block("'with' statement", kw.line)
 	w := &With{Pos: p.pos(start), Async: async != nil, Items: items, Body: body}
-	p.endAt(&w.Pos, body)
+	p.endAt(&w.Pos)
 	return w
 }
 
@@ -726,7 +728,7 @@ func (p *parser) tryStmt() Stmt {
 	start := p.advance()
 	p.expect(tColon)
 	t := &Try{Pos: p.pos(&start), Body: p.block("'try' statement", start.line)}
-	p.endAt(&t.Pos, t.Body)
+	p.endAt(&t.Pos)
 	for p.at(kExcept) {
 		ex := p.advance()
 		h := &ExceptHandler{}
@@ -760,21 +762,21 @@ func (p *parser) tryStmt() Stmt {
 		}
 		h.Body = p.block(what, ex.line)
 		h.Pos = p.pos(&ex)
-		p.endAt(&h.Pos, h.Body)
+		p.endAt(&h.Pos)
 		t.Handlers = append(t.Handlers, h)
-		p.endAt(&t.Pos, h.Body)
+		p.endAt(&t.Pos)
 	}
 	t.Orelse = []Stmt{}
 	if len(t.Handlers) > 0 && p.at(kElse) {
 		t.Orelse = p.elseBlock()
-		p.endAt(&t.Pos, t.Orelse)
+		p.endAt(&t.Pos)
 	}
 	t.Finalbody = []Stmt{}
 	if p.at(kFinally) {
 		fin := p.advance()
 		p.expect(tColon)
 		t.Finalbody = p.block("'finally' statement", fin.line)
-		p.endAt(&t.Pos, t.Finalbody)
+		p.endAt(&t.Pos)
 	}
 	if len(t.Handlers) == 0 && len(t.Finalbody) == 0 {
 		tok := p.peek()
@@ -849,7 +851,7 @@ func (p *parser) simpleStmt() Stmt {
 		return a
 	case kYield:
 		y := p.yieldExpr()
-		return &ExprStmt{Pos: *y.Span(), Value: y}
+		return &ExprStmt{Pos: p.pos(&start), Value: y}
 	}
 	return p.exprOrAssignStmt()
 }
@@ -932,7 +934,7 @@ func (p *parser) exprOrAssignStmt() Stmt {
 	if !p.atStmtEnd() {
 		p.invalidAfterExpression(first)
 	}
-	return &ExprStmt{Pos: *first.Span(), Value: first}
+	return &ExprStmt{Pos: p.pos(&start), Value: first}
 }
 
 func (p *parser) annotatedRHS() Expr {

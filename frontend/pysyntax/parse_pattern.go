@@ -38,7 +38,7 @@ func (p *parser) matchStmt() Stmt {
 	}
 	p.accept(tDedent)
 	m.Pos = p.pos(&start)
-	p.endAt(&m.Pos, m.Cases[len(m.Cases)-1].Body)
+	p.endAt(&m.Pos)
 	return m
 }
 

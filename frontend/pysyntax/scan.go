@@ -379,7 +379,9 @@ func (s *scanner) textTok(kind tokenKind, start, line, col int) token {
 func (s *scanner) eof() token {
 	col := s.pos - s.lineStart
 	if s.sub {
-		return token{kind: tEOF, line: s.line, col: col, endLine: s.line, endCol: col, off: s.pos, endOff: s.pos}
+		// The end of an f-string field stands for the closing parenthesis
+		// CPython 3.11 adds after the expression.
+		return token{kind: tEOF, line: s.line, col: col, endLine: s.line, endCol: col + 1, off: s.pos, endOff: s.pos}
 	}
 	if len(s.parens) > 0 {
 		b := s.parens[len(s.parens)-1]

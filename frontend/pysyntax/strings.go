@@ -497,10 +497,17 @@ end:
 		var specBuf strings.Builder
 		var specParts []Expr
 		n := f.parse(body[i:], off+i, raw, level+1, &specBuf, &specParts)
-		if specBuf.Len() > 0 {
-			specParts = append(specParts, &Constant{Pos: f.pos, Value: specBuf.String(), Kind: f.kind})
+		// CPython 3.11 places a format spec at its own string token.
+		tokPos := Pos{f.tok.line, f.tok.col, f.tok.endLine, f.tok.endCol}
+		for _, part := range specParts {
+			if c, ok := part.(*Constant); ok {
+				c.Pos = tokPos
+			}
 		}
-		fv.FormatSpec = &JoinedStr{Pos: f.pos, Values: orEmpty(specParts)}
+		if specBuf.Len() > 0 {
+			specParts = append(specParts, &Constant{Pos: tokPos, Value: specBuf.String(), Kind: f.kind})
+		}
+		fv.FormatSpec = &JoinedStr{Pos: tokPos, Values: orEmpty(specParts)}
 		i += n
 	}
 	if i >= len(body) || body[i] != '}' {
@@ -532,7 +539,9 @@ func (f *fstringParser) expr(start, end int) Expr {
 	line := f.tok.line + strings.Count(string(p.src[f.tok.off:start]), "\n")
 	sub := &parser{filename: p.filename, src: p.src, sc: newSubScanner(p.filename, p.src, start, end, line, lineStart),
 		depth: p.depth}
-	open := token{kind: tLParen, line: line, col: start - lineStart}
+	// The parentheses CPython puts around the expression are one column
+	// before and after it.
+	open := token{kind: tLParen, line: line, col: start - lineStart - 1}
 	e := sub.parenBody(&open, tEOF)
 	if !sub.at(tEOF) {
 		sub.syntaxError()
