@@ -75,7 +75,8 @@ func decodeSource(filename string, src []byte) ([]byte, error) {
 	}
 	if enc != "" {
 		name := normalEncoding(enc)
-		if bom && name != "utf-8" {
+		if bom && !strings.HasPrefix(strings.ToLower(strings.ReplaceAll(enc, "_", "-"))+"-", "utf-8-") {
+			// CPython wants this exact spelling after a BOM.
 			return nil, &Error{Kind: "SyntaxError", Msg: "encoding problem: " + enc + " with BOM", Filename: filename}
 		}
 		switch name {
