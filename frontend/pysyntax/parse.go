@@ -39,6 +39,37 @@ func (p *parser) recoverError(errp *error) {
 			panic(r)
 		}
 		*errp = b.err
+		if b.err != p.sc.err && b.err.Kind != "RecursionError" {
+			if e := p.errorInRest(); e != nil {
+				*errp = e
+			}
+		}
+	}
+}
+
+// errorInRest scans the rest of the source after a parser error, as
+// CPython does: an error of the scanner there (an unterminated string, an
+// invalid character, a bracket never closed that was opened on a line
+// before the last token read) is reported instead.
+func (p *parser) errorInRest() *Error {
+	lastLine := p.toks[len(p.toks)-1].line
+	for {
+		t := p.sc.next()
+		if e := p.sc.err; e != nil {
+			switch {
+			case e.Kind != "SyntaxError":
+				return nil // indentation errors do not take over
+			case strings.HasSuffix(e.Msg, "was never closed"):
+				if lastLine > e.Line {
+					return e
+				}
+				return nil
+			}
+			return e
+		}
+		if t.kind == tEOF {
+			return nil
+		}
 	}
 }
 
@@ -348,16 +379,10 @@ func (p *parser) failNode(n Located, format string, args ...any) {
 // more helpful error CPython gives in its place.
 func (p *parser) syntaxError() {
 	t := p.peek()
-	// An unclosed bracket opened on an earlier line is the likelier fault.
-	if n := len(p.sc.parens); n > 0 && !p.sc.sub {
-		b := p.sc.parens[n-1]
-		if b.line < t.line {
-			p.failAt(b.line, b.col, 0, 0, "'%c' was never closed", b.ch)
-		}
-	}
 	switch t.kind {
 	case tIndent:
-		p.failKind("IndentationError", t.line, t.col, 0, 0, "unexpected indent")
+		// CPython's offset is the indent's width here, not one more.
+		p.failKind("IndentationError", t.line, t.col-1, 0, 0, "unexpected indent")
 	case tDedent:
 		p.failKind("IndentationError", t.line, t.col, 0, 0, "unindent does not match any outer indentation level")
 	case tEOF:
@@ -781,7 +806,16 @@ func (p *parser) tryStmt() Stmt {
 	}
 	if len(t.Handlers) == 0 && len(t.Finalbody) == 0 {
 		tok := p.peek()
-		p.failAt(tok.line, tok.col, tok.endLine, tok.endCol, "expected 'except' or 'finally' block")
+		if tok.kind == tDedent || tok.kind == tEOF {
+			// At the end of the file CPython points after the block.
+			for j := p.i - 1; j >= 0; j-- {
+				if p.toks[j].kind == tNewline {
+					tok = &p.toks[j]
+					break
+				}
+			}
+		}
+		p.failAt(tok.line, tok.col, 0, 0, "expected 'except' or 'finally' block")
 	}
 	if t.Handlers == nil {
 		t.Handlers = []*ExceptHandler{}
@@ -911,6 +945,9 @@ func (p *parser) exprOrAssignStmt() Stmt {
 				targets = append(targets, value)
 			}
 		}
+		if len(targets) == 1 {
+			p.checkHintedTarget(targets[0])
+		}
 		for _, target := range targets {
 			p.setContext(target, Store, "assign")
 		}
@@ -951,6 +988,9 @@ func (p *parser) invalidAfterExpression(e Expr) {
 	t := p.peek()
 	if n, ok := e.(*Name); ok && (n.ID == "print" || n.ID == "exec") && n.Lineno == t.line && startsExpression(t.kind) {
 		p.failAt(n.Lineno, n.ColOffset, 0, 0, "Missing parentheses in call to '%s'. Did you mean %s(...)?", n.ID, n.ID)
+	}
+	if _, ok := e.(*Name); !ok && t.kind == tColonEq {
+		p.failNode(e, "cannot use assignment expressions with %s", exprName(e))
 	}
 	p.syntaxError()
 }
@@ -1024,7 +1064,8 @@ func (p *parser) fromImport() Stmt {
 				break
 			}
 			if !paren && p.atStmtEnd() {
-				p.failAt(p.prevEnd.line, p.prevEnd.col-1, 0, 0, "trailing comma not allowed without surrounding parentheses")
+				t := p.peek()
+				p.failAt(t.line, t.col, 0, 0, "trailing comma not allowed without surrounding parentheses")
 			}
 		}
 		if paren {
@@ -1177,18 +1218,26 @@ func (p *parser) setContext(e Expr, ctx ExprContext, verb string) {
 		if verb == "delete" {
 			p.failNode(e, "cannot delete %s", exprName(e))
 		}
-		hint := ""
-		switch e.(type) {
-		case *Compare:
-		case *Constant, *Call, *BinOp, *BoolOp, *UnaryOp, *JoinedStr, *Dict, *Set:
-			if p.at(tEqual) || p.prevIs(tEqual) {
-				hint = " here. Maybe you meant '==' instead of '='?"
-			}
-		}
-		p.failNode(e, "cannot %s to %s%s", verb, exprName(e), hint)
+		p.failNode(e, "cannot %s to %s", verb, exprName(e))
 	}
 }
 
-func (p *parser) prevIs(k tokenKind) bool {
-	return p.i > 0 && p.toks[p.i-1].kind == k
+// checkHintedTarget gives CPython's hint for the single target of "x = y"
+// that cannot be assigned and looks like a mistyped comparison.
+func (p *parser) checkHintedTarget(e Expr) {
+	switch e := e.(type) {
+	case *Name, *Attribute, *Subscript, *Starred, *List, *Tuple, *GeneratorExp, *Compare, *BoolOp,
+		*IfExp, *Lambda, *NamedExpr:
+		return
+	case *UnaryOp:
+		if e.Op == Not {
+			return
+		}
+	case *Constant:
+		switch e.Value.(type) {
+		case nil, bool:
+			return
+		}
+	}
+	p.failNode(e, "cannot assign to %s here. Maybe you meant '==' instead of '='?", exprName(e))
 }

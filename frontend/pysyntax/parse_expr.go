@@ -533,7 +533,10 @@ func (p *parser) dictRest(open *token, key, value Expr) Expr {
 		} else {
 			k := p.expression()
 			if !p.at(tColon) {
-				p.forgotColonOrComma()
+				if p.at(tComma) || p.at(tRBrace) {
+					p.failNode(k, "':' expected after dictionary key")
+				}
+				p.forgotComma()
 			}
 			p.advance()
 			d.Keys = append(d.Keys, k)
@@ -546,10 +549,6 @@ func (p *parser) dictRest(open *token, key, value Expr) Expr {
 	p.closeBracket(tRBrace)
 	d.Pos = p.pos(open)
 	return d
-}
-
-func (p *parser) forgotColonOrComma() {
-	p.forgotComma()
 }
 
 func (p *parser) forIfClauses() []*Comprehension {
@@ -647,11 +646,11 @@ func (p *parser) callArguments(open *token) ([]Expr, []*Keyword) {
 			if p.at(tEqual) {
 				p.failAt(start.line, start.col, p.peek().endLine, p.peek().endCol, `expression cannot contain assignment, perhaps you meant "=="?`)
 			}
-			if sawDoubleStar {
-				p.failNode(e, "positional argument follows keyword argument unpacking")
-			}
-			if sawKeyword {
-				p.failNode(e, "positional argument follows keyword argument")
+			// CPython points at the token after the argument.
+			if t := p.peek(); sawDoubleStar {
+				p.failAt(t.line, t.col, 0, 0, "positional argument follows keyword argument unpacking")
+			} else if sawKeyword {
+				p.failAt(t.line, t.col, 0, 0, "positional argument follows keyword argument")
 			}
 			args = append(args, e)
 		}

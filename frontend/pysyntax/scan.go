@@ -199,6 +199,7 @@ type scanner struct {
 	parens     []openBracket
 	lastKind   tokenKind // kind of the last token returned
 	sub        bool      // an f-string field: no NEWLINE, INDENT or DEDENT
+	numStart   int       // offset of the number being scanned
 	eofDone    bool
 	err        *Error
 }
@@ -463,7 +464,8 @@ measured:
 			s.pendIndent--
 		}
 		if col != s.indents[top] {
-			s.errorKind("IndentationError", s.pos-s.lineStart, "unindent does not match any outer indentation level")
+			// CPython reports this one column after the first character.
+			s.errorKind("IndentationError", s.pos-s.lineStart+1, "unindent does not match any outer indentation level")
 			return
 		}
 		if altcol != s.altIndents[top] {
@@ -476,7 +478,7 @@ measured:
 }
 
 func (s *scanner) tabError() {
-	s.errorKind("TabError", s.pos-s.lineStart, "inconsistent use of tabs and spaces in indentation")
+	s.errorKind("TabError", 0, "inconsistent use of tabs and spaces in indentation")
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -499,7 +501,6 @@ func (s *scanner) digits(ok func(byte) bool, kind string) bool {
 				s.pos++
 				continue
 			}
-			s.pos++
 			s.errorf(s.pos-s.lineStart, "invalid %s literal", kind)
 			return false
 		}
@@ -510,6 +511,7 @@ func (s *scanner) digits(ok func(byte) bool, kind string) bool {
 
 // number scans a numeric literal.
 func (s *scanner) number() {
+	s.numStart = s.pos
 	c := s.src[s.pos]
 	if c == '0' && s.pos+1 < s.end {
 		var ok func(byte) bool
@@ -532,7 +534,7 @@ func (s *scanner) number() {
 					if kind != "hexadecimal" && isDigit(s.peekByte(0)) {
 						s.errorf(s.pos-s.lineStart, "invalid digit '%c' in %s literal", s.peekByte(0), kind)
 					} else {
-						s.errorf(s.pos-s.lineStart, "invalid %s literal", kind)
+						s.errorf(s.pos-s.lineStart-1, "invalid %s literal", kind)
 					}
 				}
 				return
@@ -590,7 +592,7 @@ func (s *scanner) number() {
 		// "0", "00" and "0_0" are fine; "01" is not.
 		for i := start; i < s.pos; i++ {
 			if c := s.src[i]; c != '0' && c != '_' {
-				s.errorf(start-s.lineStart+1, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
+				s.errorf(start-s.lineStart, "leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers")
 				s.err.EndLine, s.err.EndCol = s.line, charCol(s.err.Text, s.pos-s.lineStart)+1
 				return
 			}
@@ -615,8 +617,7 @@ func (s *scanner) endOfNumber(kind string) {
 			return
 		}
 	}
-	s.pos++
-	s.errorf(s.pos-s.lineStart, "invalid %s literal", kind)
+	s.errorf(s.numStart-s.lineStart, "invalid %s literal", kind)
 }
 
 // str scans a string literal whose prefix (if any) was already read by

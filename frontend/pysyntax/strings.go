@@ -103,7 +103,7 @@ func (p *parser) strings() Expr {
 	for i, t := range toks {
 		raw, isBytes, isF, _, body, bodyOff := stringParts(t.text)
 		if i > 0 && isBytes != anyBytes {
-			p.failAt(start.line, start.col, pos.EndLineno, pos.EndColOffset, "cannot mix bytes and nonbytes literals")
+			p.failAt(pos.EndLineno, pos.EndColOffset, 0, 0, "cannot mix bytes and nonbytes literals")
 		}
 		anyBytes = isBytes
 		if isF {
@@ -320,9 +320,11 @@ type fstringParser struct {
 	kind string
 }
 
+// fail reports an f-string error where CPython 3.11 does: after the
+// string.
 func (f *fstringParser) fail(format string, args ...any) {
 	t := f.tok
-	f.p.failAt(t.line, t.col, t.endLine, t.endCol, format, args...)
+	f.p.failAt(t.endLine, t.endCol, 0, 0, format, args...)
 }
 
 // parse parses body (at offset off of the source) into parts, with buf
