@@ -7,7 +7,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -261,7 +260,7 @@ func strRepr(s string) string {
 			fmt.Fprintf(&b, `\x%02x`, r)
 		case r < utf8.RuneSelf:
 			b.WriteRune(r)
-		case unicode.IsPrint(r) && !(r >= 0xD800 && r <= 0xDFFF):
+		case isPrintable(r):
 			b.WriteRune(r)
 		case r <= 0xff:
 			fmt.Fprintf(&b, `\x%02x`, r)

@@ -1,11 +1,8 @@
 package pysyntax
 
 import (
-	"bytes"
 	"fmt"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 )
 
 // MaxDepth is the deepest syntax tree Parse returns, counting the module as
@@ -15,9 +12,10 @@ import (
 const MaxDepth = 3000
 
 // Parse parses a Python 3.11 module. src is the file's bytes: a UTF-8 BOM
-// and a coding declaration are honoured (UTF-8 and Latin-1 decode; other
-// encodings are accepted only for ASCII-only files). The error, if any, is
-// an *Error.
+// and a coding declaration are honoured (UTF-8 and single-byte encodings
+// such as Latin-1, cp1252 and koi8-r decode; multi-byte ones such as
+// Shift JIS are accepted only for ASCII files). The error, if any, is an
+// *Error.
 func Parse(filename string, src []byte) (mod *Module, err error) {
 	src, err = decodeSource(filename, src)
 	if err != nil {
@@ -71,118 +69,6 @@ func (p *parser) errorInRest() *Error {
 			return nil
 		}
 	}
-}
-
-var codingRE = regexp.MustCompile(`^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)`)
-
-// decodeSource checks for NUL bytes, removes a BOM, applies the coding
-// declaration, checks UTF-8, and turns \r\n and \r into \n as CPython's
-// tokenizer does.
-func decodeSource(filename string, src []byte) ([]byte, error) {
-	if i := bytes.IndexByte(src, 0); i >= 0 {
-		line := 1 + bytes.Count(src[:i], []byte{'\n'})
-		return nil, &Error{Kind: "SyntaxError", Msg: "source code cannot contain null bytes", Filename: filename, Line: line}
-	}
-	bom := bytes.HasPrefix(src, []byte("\xef\xbb\xbf"))
-	if bom {
-		src = src[3:]
-	}
-	if bytes.IndexByte(src, '\r') >= 0 {
-		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
-	}
-	// The coding declaration is on line 1, or on line 2 after a line
-	// holding only a comment or whitespace.
-	lines := bytes.SplitN(src, []byte("\n"), 3)
-	enc := ""
-	for i, l := range lines[:min(2, len(lines))] {
-		if m := codingRE.FindSubmatch(l); m != nil {
-			enc = string(m[1])
-			break
-		}
-		if t := bytes.TrimLeft(l, " \t\f"); i == 0 && len(t) > 0 && t[0] != '#' {
-			break
-		}
-	}
-	if enc != "" {
-		name := normalEncoding(enc)
-		if bom && !strings.HasPrefix(strings.ToLower(strings.ReplaceAll(enc, "_", "-"))+"-", "utf-8-") {
-			// CPython wants this exact spelling after a BOM.
-			return nil, &Error{Kind: "SyntaxError", Msg: "encoding problem: " + enc + " with BOM", Filename: filename}
-		}
-		switch name {
-		case "utf-8":
-		case "iso-8859-1":
-			if !isASCII(src) {
-				var b strings.Builder
-				for _, c := range src {
-					b.WriteRune(rune(c))
-				}
-				return []byte(b.String()), nil
-			}
-		default:
-			if !knownEncodings[name] {
-				return nil, &Error{Kind: "SyntaxError", Msg: "unknown encoding: " + enc, Filename: filename}
-			}
-			if !isASCII(src) {
-				return nil, &Error{Kind: "SyntaxError", Msg: "encoding problem: " + enc + " (only UTF-8 and Latin-1 source is decoded)", Filename: filename}
-			}
-		}
-	}
-	if !utf8.Valid(src) {
-		off := 0
-		for off < len(src) {
-			r, size := utf8.DecodeRune(src[off:])
-			if r == utf8.RuneError && size == 1 {
-				break
-			}
-			off += size
-		}
-		line := 1 + bytes.Count(src[:off], []byte{'\n'})
-		lineStart := bytes.LastIndexByte(src[:off], '\n') + 1
-		return nil, &Error{Kind: "SyntaxError", Filename: filename, Line: line, Col: off - lineStart + 1,
-			Msg: fmt.Sprintf("(unicode error) 'utf-8' codec can't decode byte 0x%02x in position %d: invalid start byte", src[off], off-lineStart)}
-	}
-	return src, nil
-}
-
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-// normalEncoding is CPython's get_normal_name: the spellings of UTF-8 and
-// Latin-1 it recognizes itself.
-func normalEncoding(s string) string {
-	l := strings.ToLower(strings.ReplaceAll(s, "_", "-"))
-	switch {
-	case l == "utf-8" || strings.HasPrefix(l, "utf-8-"):
-		return "utf-8"
-	case l == "latin-1" || l == "iso-8859-1" || l == "iso-latin-1" ||
-		strings.HasPrefix(l, "latin-1-") || strings.HasPrefix(l, "iso-8859-1-") || strings.HasPrefix(l, "iso-latin-1-"):
-		return "iso-8859-1"
-	case l == "utf8" || l == "u8":
-		return "utf-8"
-	case l == "latin1" || l == "l1" || l == "iso8859-1" || l == "8859" || l == "cp819" || l == "latin":
-		return "iso-8859-1"
-	}
-	return l
-}
-
-// knownEncodings are ASCII-compatible codecs Python knows; a file declaring
-// one of them is read when it is ASCII only.
-var knownEncodings = map[string]bool{
-	"ascii": true, "us-ascii": true, "cp1250": true, "cp1251": true, "cp1252": true, "cp1253": true,
-	"cp1254": true, "cp1255": true, "cp1256": true, "cp1257": true, "cp1258": true, "koi8-r": true,
-	"koi8-u": true, "iso-8859-2": true, "iso-8859-3": true, "iso-8859-4": true, "iso-8859-5": true,
-	"iso-8859-6": true, "iso-8859-7": true, "iso-8859-8": true, "iso-8859-9": true, "iso-8859-10": true,
-	"iso-8859-13": true, "iso-8859-14": true, "iso-8859-15": true, "iso-8859-16": true, "latin-2": true,
-	"mac-roman": true, "cp437": true, "cp850": true, "euc-jp": true, "shift-jis": true, "gbk": true,
-	"gb2312": true, "big5": true, "euc-kr": true, "windows-1252": true, "iso8859-15": true,
 }
 
 // parser is a recursive-descent parser over the scanner's tokens, following
@@ -273,8 +159,7 @@ func (p *parser) expectedColon() {
 	// a line, and "invalid syntax" elsewhere.
 	t := p.peek()
 	if t.kind == tNewline {
-		prev := p.toks[p.i-1]
-		p.failAt(prev.line, prev.endCol, prev.line, prev.endCol, "expected ':'")
+		p.failAt(p.prevEnd.line, p.prevEnd.col, p.prevEnd.line, p.prevEnd.col, "expected ':'")
 	}
 }
 

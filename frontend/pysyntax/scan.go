@@ -3,7 +3,6 @@ package pysyntax
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -683,14 +682,6 @@ func (s *scanner) unterminated(triple bool, line, col int) {
 		fmt.Sprintf("unterminated %s (detected at line %d)", what, detected), line, s.lineStartOf(line), col)
 }
 
-func isIDStart(r rune) bool {
-	return r == '_' || unicode.IsLetter(r) || unicode.Is(unicode.Nl, r) || unicode.Is(unicode.Other_ID_Start, r)
-}
-
-func isIDContinue(r rune) bool {
-	return isIDStart(r) || unicode.IsDigit(r) || unicode.In(r, unicode.Mn, unicode.Mc, unicode.Nd, unicode.Pc, unicode.Other_ID_Continue)
-}
-
 // name scans an identifier or keyword, or the prefix of a string literal.
 func (s *scanner) name(start, line, col int) token {
 	ascii := true
@@ -743,7 +734,7 @@ func (s *scanner) name(start, line, col int) token {
 }
 
 func (s *scanner) invalidChar(r rune) {
-	if unicode.IsPrint(r) {
+	if isPrintable(r) {
 		s.errorf(s.pos-s.lineStart, "invalid character '%c' (U+%04X)", r, r)
 	} else {
 		s.errorf(s.pos-s.lineStart, "invalid non-printable character U+%04X", r)

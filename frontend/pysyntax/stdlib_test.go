@@ -159,7 +159,7 @@ func TestStdlibDumpsEqualCPython(t *testing.T) {
 	py := python3(t)
 	files := sampled(stdlibFiles(t, py))
 	positions := os.Getenv("KSTAR_STDLIB_AST_POSITIONS") != "0"
-	equal, excluded, unsupported := 0, 0, 0
+	equal, excluded := 0, 0
 	cpythonDumps(t, py, files, positions, func(name string, want cpythonDump) {
 		src, err := os.ReadFile(name)
 		if err != nil {
@@ -172,13 +172,6 @@ func TestStdlibDumpsEqualCPython(t *testing.T) {
 			if err == nil {
 				t.Errorf("%s: CPython fails (%s) but Parse succeeds", name, want.text)
 			}
-			return
-		}
-		if e, ok := err.(*Error); ok && strings.Contains(e.Msg, "only UTF-8 and Latin-1 source is decoded") {
-			// A known limit: koi8-r and other legacy encodings are not
-			// decoded (two test files of the library use koi8-r).
-			unsupported++
-			t.Logf("exception, legacy source encoding: %v", err)
 			return
 		}
 		if err != nil {
@@ -203,6 +196,6 @@ func TestStdlibDumpsEqualCPython(t *testing.T) {
 		}
 		equal++
 	})
-	t.Logf("%d of %d files parsed with dumps equal to CPython's (positions: %v); %d excluded as CPython fails on them; %d in an encoding not decoded",
-		equal, len(files), positions, excluded, unsupported)
+	t.Logf("%d of %d files parsed with dumps equal to CPython's (positions: %v); %d excluded as CPython fails on them",
+		equal, len(files), positions, excluded)
 }

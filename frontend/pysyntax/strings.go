@@ -499,13 +499,10 @@ end:
 		var specBuf strings.Builder
 		var specParts []Expr
 		n := f.parse(body[i:], off+i, raw, level+1, &specBuf, &specParts)
-		// CPython 3.11 places a format spec at its own string token.
+		// CPython 3.11 places a format spec, and the text that ends it, at
+		// its own string token; text before a nested field is placed at
+		// the whole literal.
 		tokPos := Pos{f.tok.line, f.tok.col, f.tok.endLine, f.tok.endCol}
-		for _, part := range specParts {
-			if c, ok := part.(*Constant); ok {
-				c.Pos = tokPos
-			}
-		}
 		if specBuf.Len() > 0 {
 			specParts = append(specParts, &Constant{Pos: tokPos, Value: specBuf.String(), Kind: f.kind})
 		}
