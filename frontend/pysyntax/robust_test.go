@@ -80,6 +80,7 @@ func TestSourceEncodings(t *testing.T) {
 		{"coding on line 2", "#!/usr/bin/env python\n# vim: set fileencoding=iso-8859-1 :\nx = '\xe9'\n", "Module(body=[Assign(targets=[Name(id='x', ctx=Store())], value=Constant(value='é'))], type_ignores=[])", ""},
 		{"ASCII in koi8-r", "# coding: koi8-r\nx = 1\n", "Module(body=[Assign(targets=[Name(id='x', ctx=Store())], value=Constant(value=1))], type_ignores=[])", ""},
 		{"koi8-r", "# coding: koi8-r\nx = '\xc1'\n", "Module(body=[Assign(targets=[Name(id='x', ctx=Store())], value=Constant(value='а'))], type_ignores=[])", ""},
+		{"C1 control in ISO 8859-5", "# coding: iso-8859-5\nx = '\x91\xb0'\n", "Module(body=[Assign(targets=[Name(id='x', ctx=Store())], value=Constant(value='\\x91А'))], type_ignores=[])", ""},
 		{"euc-jp", "# coding: euc-jp\nx = '\xa4\xa2'\n", "", "encoding problem: euc-jp (kstar decodes UTF-8 and single-byte encodings only)"},
 		{"unknown", "# coding: uft-8\nx = 1\n", "", "unknown encoding: uft-8"},
 		{"BOM and latin-1", "\xef\xbb\xbf# coding: latin-1\nx = 1\n", "", "encoding problem: latin-1 with BOM"},

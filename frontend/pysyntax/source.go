@@ -138,6 +138,9 @@ func decodeLegacy(filename string, src []byte, enc string) ([]byte, error) {
 			continue
 		}
 		r := cm.DecodeByte(c)
+		if r == utf8.RuneError && c < 0xA0 && strings.HasPrefix(cm.String(), "ISO 8859") {
+			r = rune(c) // Python's ISO 8859 codecs map 0x80-0x9F to the C1 controls
+		}
 		if r == utf8.RuneError {
 			return nil, &Error{Kind: "SyntaxError", Filename: filename,
 				Msg: fmt.Sprintf("(unicode error) 'charmap' codec can't decode byte 0x%02x in position %d: character maps to <undefined>", c, i)}

@@ -23,6 +23,8 @@ import (
 // 1,800 files, 31 MB: CPython alone needs ~15 s of CPU to dump them). The
 // sample keeps `go test ./...` within its time budget on a shared 2-core
 // machine; the full run is for changes to the parser.
+// KSTAR_AST_CORPUS=DIR compares every .py file under DIR instead (such as
+// site-packages: more code written by others).
 
 // dumpScript reads file names from stdin and writes, per file, a header
 // line "<status> <length>" and the dump: status 0 is ast.dump, 1 is
@@ -68,19 +70,23 @@ func python3(t *testing.T) string {
 }
 
 // stdlibFiles lists the .py files of CPython's standard library (not
-// site-packages), sorted.
+// site-packages), or of KSTAR_AST_CORPUS, sorted.
 func stdlibFiles(t *testing.T, py string) []string {
 	out, err := exec.Command(py, "-c", `import sysconfig; print(sysconfig.get_paths()["stdlib"])`).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
 	root := strings.TrimSpace(string(out))
+	corpus := os.Getenv("KSTAR_AST_CORPUS")
+	if corpus != "" {
+		root = corpus
+	}
 	var files []string
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && d.Name() == "site-packages" {
+		if d.IsDir() && d.Name() == "site-packages" && corpus == "" {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && strings.HasSuffix(path, ".py") {
@@ -99,7 +105,7 @@ func stdlibFiles(t *testing.T, py string) []string {
 // path below the library root, so the sample does not drift with the
 // machine's install location.
 func sampled(files []string) []string {
-	if os.Getenv("KSTAR_STDLIB_AST") == "all" {
+	if os.Getenv("KSTAR_STDLIB_AST") == "all" || os.Getenv("KSTAR_AST_CORPUS") != "" {
 		return files
 	}
 	var out []string
