@@ -83,6 +83,11 @@ var syntaxErrors = []struct {
 	{"d = {'a': 1 'b': 2}\n", "SyntaxError", `invalid syntax. Perhaps you forgot a comma?`, 1, 11},
 	{"x = not\n", "SyntaxError", `invalid syntax`, 1, 8},
 	{"@\ndef f(): pass\n", "SyntaxError", `invalid syntax`, 1, 2},
+	{"try x:\n pass\n", "SyntaxError", `expected ':'`, 1, 5},
+	{"if a: pass\nelse x: pass\n", "SyntaxError", `expected ':'`, 2, 6},
+	{"try:\n pass\nfinally x: pass\n", "SyntaxError", `expected ':'`, 3, 9},
+	{"def f[T](): pass\n", "SyntaxError", `expected '('`, 1, 6},
+	{"def f:\n pass\n", "SyntaxError", `expected '('`, 1, 6},
 }
 
 func TestSyntaxErrors(t *testing.T) {

@@ -163,6 +163,16 @@ func (p *parser) expectedColon() {
 	}
 }
 
+// expectForced is python.gram's &&token: the token must follow, else
+// "expected 'token'".
+func (p *parser) expectForced(k tokenKind) token {
+	if !p.at(k) {
+		t := p.peek()
+		p.failAt(t.line, t.col, t.endLine, t.endCol, "expected '%s'", k)
+	}
+	return p.advance()
+}
+
 // mark and reset back up over tokens already read.
 func (p *parser) mark() int {
 	p.marks++
@@ -283,11 +293,6 @@ func (p *parser) pos(start *token) Pos {
 	return Pos{start.line, start.col, p.prevEnd.line, p.prevEnd.col}
 }
 
-func span(a, b Located) Pos {
-	s, e := a.Span(), b.Span()
-	return Pos{s.Lineno, s.ColOffset, e.EndLineno, e.EndColOffset}
-}
-
 func (p *parser) enter() {
 	p.depth++
 	if p.depth > p.maxDepth {
@@ -395,7 +400,7 @@ func (p *parser) compoundStmt() Stmt {
 	case kIf:
 		return p.ifStmt()
 	case kClass:
-		return p.classDef(nil, nil)
+		return p.classDef(nil)
 	case kWith:
 		return p.withStmt(nil)
 	case kFor:
@@ -440,7 +445,7 @@ func (p *parser) decorated() Stmt {
 	case kDef:
 		return p.funcDef(decorators, nil)
 	case kClass:
-		return p.classDef(decorators, nil)
+		return p.classDef(decorators)
 	case kAsync:
 		start := p.advance()
 		if p.at(kDef) {
@@ -458,7 +463,7 @@ func (p *parser) funcDef(decorators []Expr, async *token) Stmt {
 		start = async
 	}
 	name := p.expect(tName)
-	p.expect(tLParen)
+	p.expectForced(tLParen)
 	args := p.parameters(tRParen, true)
 	p.expect(tRParen)
 	var returns Expr
@@ -481,13 +486,14 @@ func orEmpty(l []Expr) []Expr {
 	return l
 }
 
-func (p *parser) classDef(decorators []Expr, _ *token) Stmt {
+func (p *parser) classDef(decorators []Expr) Stmt {
 	start := p.advance()
 	name := p.expect(tName)
 	var bases []Expr
 	var keywords []*Keyword
 	if p.accept(tLParen) {
-		bases, keywords = p.arguments(tRParen)
+		open := p.toks[p.i-1]
+		bases, keywords = p.callArguments(&open)
 		p.expect(tRParen)
 	}
 	p.expect(tColon)
@@ -527,7 +533,7 @@ func (p *parser) ifStmt() Stmt {
 		}
 		if p.at(kElse) {
 			els := p.advance()
-			p.expect(tColon)
+			p.expectForced(tColon)
 			cur.Orelse = p.block("'else' statement", els.line)
 			p.endAt(&cur.Pos)
 		} else {
@@ -564,7 +570,7 @@ func (p *parser) elseBlock() []Stmt {
 		return []Stmt{}
 	}
 	els := p.advance()
-	p.expect(tColon)
+	p.expectForced(tColon)
 	return p.block("'else' statement", els.line)
 }
 
@@ -637,7 +643,7 @@ func (p *parser) withItem() *WithItem {
 
 func (p *parser) tryStmt() Stmt {
 	start := p.advance()
-	p.expect(tColon)
+	p.expectForced(tColon)
 	t := &Try{Pos: p.pos(&start), Body: p.block("'try' statement", start.line)}
 	p.endAt(&t.Pos)
 	for p.at(kExcept) {
@@ -685,7 +691,7 @@ func (p *parser) tryStmt() Stmt {
 	t.Finalbody = []Stmt{}
 	if p.at(kFinally) {
 		fin := p.advance()
-		p.expect(tColon)
+		p.expectForced(tColon)
 		t.Finalbody = p.block("'finally' statement", fin.line)
 		p.endAt(&t.Pos)
 	}

@@ -664,12 +664,6 @@ func (p *parser) callArguments(open *token) ([]Expr, []*Keyword) {
 	return args, keywords
 }
 
-// arguments parses the bases and keywords of a class statement.
-func (p *parser) arguments(close tokenKind) ([]Expr, []*Keyword) {
-	open := p.toks[p.i-1]
-	return p.callArguments(&open)
-}
-
 func (p *parser) lambdef() Expr {
 	start := p.advance()
 	args := p.parameters(tColon, false)

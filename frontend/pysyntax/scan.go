@@ -21,6 +21,7 @@ type Error struct {
 	Text            string // the source line, without its newline
 }
 
+// Error formats the error as FILE:LINE:COL: KIND: MESSAGE.
 func (e *Error) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s: %s", e.Filename, e.Kind, e.Msg)
