@@ -30,6 +30,7 @@ func TestDeepInput(t *testing.T) {
 		{"elif", "if 1: pass\n" + strings.Repeat("elif 1: pass\n", 1_000_000), "RecursionError", recursion},
 		// Chains within chains: each under the limit, together over it.
 		{"attributes in a sum", "x = (a" + strings.Repeat(".b", 2000) + ")" + strings.Repeat(" + 1", 2000) + "\n", "RecursionError", recursion},
+		{"attributes in an f-string in a sum", "x = f'{a" + strings.Repeat(".b", 2000) + "}'" + strings.Repeat(" + 1", 2000) + "\n", "RecursionError", recursion},
 		{"99 indents", nestedIfs(99), "", ""},
 		{"100 indents", nestedIfs(100), "IndentationError", "too many levels of indentation"},
 	} {

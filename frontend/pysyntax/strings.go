@@ -545,5 +545,8 @@ func (f *fstringParser) expr(start, end int) Expr {
 	if !sub.at(tEOF) {
 		sub.syntaxError()
 	}
+	// The field's tree counts towards the statement's depth check.
+	p.chain += sub.chain
+	p.maxDepth = max(p.maxDepth, sub.maxDepth)
 	return e
 }
