@@ -281,10 +281,12 @@ func (p *parser) syntaxError() {
 	case tDedent:
 		p.failKind("IndentationError", t.line, t.col, 0, 0, "unindent does not match any outer indentation level")
 	case tEOF:
-		if p.sc.sub {
-			p.failAt(t.line, t.col, 0, 0, "f-string: expecting '}'")
-		}
 		p.failAt(t.line, t.col, t.line, t.col, "invalid syntax")
+	}
+	// Like CPython, point at the furthest token read: the parser may have
+	// looked past the current one (a not b fails at b).
+	if last := &p.toks[len(p.toks)-1]; last.kind > tDedent {
+		t = last
 	}
 	p.failAt(t.line, t.col, t.endLine, t.endCol, "invalid syntax")
 }
@@ -492,8 +494,7 @@ func (p *parser) classDef(decorators []Expr) Stmt {
 	var bases []Expr
 	var keywords []*Keyword
 	if p.accept(tLParen) {
-		open := p.toks[p.i-1]
-		bases, keywords = p.callArguments(&open)
+		bases, keywords = p.callArguments(nil)
 		p.expect(tRParen)
 	}
 	p.expect(tColon)
@@ -969,7 +970,14 @@ func (p *parser) fromImport() Stmt {
 func (p *parser) delTargets() []Expr {
 	var targets []Expr
 	for {
-		e := p.bitwiseOr()
+		var e Expr
+		if p.at(tStar) {
+			start := p.advance()
+			v := p.bitwiseOr()
+			e = &Starred{Pos: p.pos(&start), Value: v}
+		} else {
+			e = p.bitwiseOr()
+		}
 		p.setContext(e, Del, "delete")
 		targets = append(targets, e)
 		if !p.accept(tComma) || p.atStmtEnd() {

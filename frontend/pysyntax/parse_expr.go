@@ -316,7 +316,7 @@ func (p *parser) slice() Expr {
 		if !p.at(tColon) {
 			return lower
 		}
-		if _, ok := lower.(*NamedExpr); ok {
+		if _, ok := lower.(*NamedExpr); ok && start.kind != tLParen {
 			p.syntaxError()
 		}
 	}
@@ -527,9 +527,13 @@ func (p *parser) dictRest(open *token, key, value Expr) Expr {
 		}
 	}
 	for !p.at(tRBrace) {
-		if p.accept(tDoubleStar) {
+		if p.at(tDoubleStar) {
+			star := p.advance()
 			d.Keys = append(d.Keys, nil)
 			d.Values = append(d.Values, p.bitwiseOr())
+			if p.at(kFor) {
+				p.failAt(star.line, star.col, p.prevEnd.line, p.prevEnd.col, "dict unpacking cannot be used in dict comprehension")
+			}
 		} else {
 			k := p.expression()
 			if !p.at(tColon) {
@@ -603,7 +607,8 @@ func (p *parser) starTarget() Expr {
 	return e
 }
 
-// callArguments parses the arguments of a call up to its ')'.
+// callArguments parses the arguments of a call up to its ')', or the
+// bases of a class statement when open (the call's '(') is nil.
 func (p *parser) callArguments(open *token) ([]Expr, []*Keyword) {
 	var args []Expr
 	var keywords []*Keyword
@@ -617,7 +622,11 @@ func (p *parser) callArguments(open *token) ([]Expr, []*Keyword) {
 			if sawDoubleStar {
 				p.failAt(start.line, start.col, p.prevEnd.line, p.prevEnd.col, "iterable argument unpacking follows keyword argument unpacking")
 			}
-			args = append(args, &Starred{Pos: p.pos(&start), Value: v})
+			starred := &Starred{Pos: p.pos(&start), Value: v}
+			if p.at(kFor) {
+				p.failNode(starred, "iterable unpacking cannot be used in comprehension")
+			}
+			args = append(args, starred)
 		case p.at(tDoubleStar):
 			p.advance()
 			v := p.expression()
@@ -631,6 +640,9 @@ func (p *parser) callArguments(open *token) ([]Expr, []*Keyword) {
 			sawKeyword = true
 		default:
 			e := p.namedExpression()
+			if (p.at(kFor) || p.at(kAsync)) && open == nil {
+				p.syntaxError() // class bases take no generator expression
+			}
 			if p.at(kFor) || p.at(kAsync) {
 				gens := p.forIfClauses()
 				if len(args) == 0 && len(keywords) == 0 && p.at(tRParen) {

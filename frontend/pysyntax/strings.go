@@ -469,6 +469,9 @@ end:
 	}
 	exprEnd := i
 	if strings.TrimLeft(body[exprStart:exprEnd], " \t\n\r\f\v") == "" {
+		if c := body[exprEnd]; c == '!' || c == ':' || c == '=' {
+			f.fail("f-string: expression required before '%c'", c)
+		}
 		f.fail("f-string: empty expression not allowed")
 	}
 	value := f.expr(off+exprStart, off+exprEnd)
@@ -541,6 +544,15 @@ func (f *fstringParser) expr(start, end int) Expr {
 	// The parentheses CPython puts around the expression are one column
 	// before and after it.
 	open := token{kind: tLParen, line: line, col: start - lineStart - 1}
+	defer func() {
+		// CPython 3.11 says which errors come from a replacement field.
+		if r := recover(); r != nil {
+			if b, ok := r.(bailout); ok && b.err.Kind == "SyntaxError" && !strings.HasPrefix(b.err.Msg, "f-string") {
+				b.err.Msg = "f-string: " + b.err.Msg
+			}
+			panic(r)
+		}
+	}()
 	e := sub.parenBody(&open, tEOF)
 	if !sub.at(tEOF) {
 		sub.syntaxError()
