@@ -177,33 +177,48 @@ done:
 	return &Compare{Pos: p.pos(&start), Left: left, Ops: ops, Comparators: comparators}
 }
 
-// binaryOps lists, for each binary precedence level from bitwise_or to
-// term, the operator tokens of that level.
-var binaryOps = [...]map[tokenKind]Operator{
-	{tVbar: BitOr},
-	{tCircumflex: BitXor},
-	{tAmper: BitAnd},
-	{tLShift: LShift, tRShift: RShift},
-	{tPlus: Add, tMinus: Sub},
-	{tStar: Mult, tSlash: Div, tDoubleSlash: FloorDiv, tPercent: Mod, tAt: MatMult},
-}
+// binaryLevels is the number of binary precedence levels, from
+// bitwise_or (0) to term (5).
+const binaryLevels = 6
+
+// binaryOps gives, per token kind, the precedence level (plus one; 0 for
+// tokens that are no binary operator) and the operator.
+var binaryOps = func() (t [256]struct {
+	level int
+	op    Operator
+}) {
+	for level, ops := range [binaryLevels]map[tokenKind]Operator{
+		{tVbar: BitOr},
+		{tCircumflex: BitXor},
+		{tAmper: BitAnd},
+		{tLShift: LShift, tRShift: RShift},
+		{tPlus: Add, tMinus: Sub},
+		{tStar: Mult, tSlash: Div, tDoubleSlash: FloorDiv, tPercent: Mod, tAt: MatMult},
+	} {
+		for k, op := range ops {
+			t[k].level, t[k].op = level+1, op
+		}
+	}
+	return t
+}()
 
 func (p *parser) bitwiseOr() Expr { return p.binary(0) }
 
 // binary parses the left-associative level of binaryOps[level]; the chain
 // is built by a loop, so a+b+...+z does not recurse.
 func (p *parser) binary(level int) Expr {
-	if level == len(binaryOps) {
+	if level == binaryLevels {
 		return p.factor()
 	}
 	start := *p.peek()
 	left := p.binary(level + 1)
 	n := 0
 	for {
-		op, ok := binaryOps[level][p.peek().kind]
-		if !ok {
+		info := binaryOps[p.peek().kind]
+		if info.level != level+1 {
 			return left
 		}
+		op := info.op
 		p.advance()
 		n++
 		p.chained(n)

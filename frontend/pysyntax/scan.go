@@ -762,12 +762,27 @@ func isStringPrefix(p []byte) bool {
 
 var closing = map[byte]byte{')': '(', ']': '[', '}': '{'}
 
+// opsByFirstByte lists, per first byte, the operators starting with it,
+// longest first.
+var opsByFirstByte = func() (t [256][]tokenKind) {
+	for n := 3; n >= 1; n-- {
+		for i, op := range opTokens {
+			if len(op) == n {
+				t[op[0]] = append(t[op[0]], tLParen+tokenKind(i))
+			}
+		}
+	}
+	return t
+}()
+
 func (s *scanner) operator(start, line, col int) token {
 	c := s.src[s.pos]
 	best, bestLen := tokenKind(0), 0
-	for i, op := range opTokens {
-		if len(op) > bestLen && op[0] == c && s.pos+len(op) <= s.end && string(s.src[s.pos:s.pos+len(op)]) == op {
-			best, bestLen = tLParen+tokenKind(i), len(op)
+	for _, k := range opsByFirstByte[c] {
+		op := opTokens[k-tLParen]
+		if s.pos+len(op) <= s.end && string(s.src[s.pos:s.pos+len(op)]) == op {
+			best, bestLen = k, len(op)
+			break
 		}
 	}
 	if bestLen == 0 {
