@@ -16,6 +16,7 @@ import (
 
 	"github.com/kstar-dev/kstar/broker"
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -31,7 +32,7 @@ const (
 )
 
 const usage = `usage: kstar [flags] [FILE | -c CODE | -] [ARGS...]
-       kstar check FILE...
+       kstar check [--ast] FILE...
        kstar broker [--port 9092] [--brokers N] [--partitions N]
        kstar pipe --from TOPIC --to TOPIC [flags] SCRIPT
        kstar version
@@ -170,8 +171,11 @@ func isTerminal(r io.Reader) bool {
 }
 
 func checkCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "--ast" {
+		return checkASTCmd(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: kstar check FILE...")
+		fmt.Fprintln(stderr, "usage: kstar check [--ast] FILE...")
 		return exitUsage
 	}
 	rt := runtime.New()
@@ -187,6 +191,32 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stderr, runtime.FormatError(err))
 			status = exitScriptError
 		}
+	}
+	return status
+}
+
+// checkASTCmd prints each file's syntax tree as CPython's
+// ast.dump(ast.parse(source)) does.
+func checkASTCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: kstar check --ast FILE...")
+		return exitUsage
+	}
+	status := exitOK
+	for _, name := range args {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "kstar: can't open file '%s': %v\n", name, unwrapPathError(err))
+			status = exitUsage
+			continue
+		}
+		mod, err := pysyntax.Parse(name, data)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			status = exitScriptError
+			continue
+		}
+		fmt.Fprintln(stdout, pysyntax.Dump(mod))
 	}
 	return status
 }

@@ -62,6 +62,8 @@ func TestExitCodesAndModes(t *testing.T) {
 	bad := filepath.Join(dir, "bad.star")
 	os.WriteFile(good, []byte("print('hello', [1, 'a'], {'k': None})\n"), 0o644)
 	os.WriteFile(bad, []byte("x = 1\nprint(x)\nprint(undefined_name)\n"), 0o644)
+	syntaxErr := filepath.Join(dir, "syntax.py")
+	os.WriteFile(syntaxErr, []byte("def f(:\n"), 0o644)
 	argv := filepath.Join(dir, "argv.star")
 	os.WriteFile(argv, []byte("import sys\nprint(sys.argv[1:])\nsys.exit(int(sys.argv[1]))\n"), 0o644)
 	for _, tc := range []struct {
@@ -88,6 +90,8 @@ func TestExitCodesAndModes(t *testing.T) {
 		{"version", "", []string{"version"}, "kstar ", "^$", 0},
 		{"check ok", "", []string{"check", good}, "", "^$", 0},
 		{"check bad", "", []string{"check", bad}, "", `NameError: name 'undefined_name' is not defined`, 1},
+		{"check --ast", "", []string{"check", "--ast", good}, "Module(body=[Expr(value=Call(func=Name(id='print', ctx=Load()), args=[Constant(value='hello'), List(elts=[Constant(value=1), Constant(value='a')], ctx=Load()), Dict(keys=[Constant(value='k')], values=[Constant(value=None)])], keywords=[]))], type_ignores=[])\n", "^$", 0},
+		{"check --ast syntax error", "", []string{"check", "--ast", syntaxErr}, "", `syntax.py:1:7: SyntaxError: invalid syntax`, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, status := runKstar(t, tc.stdin, tc.args...)
