@@ -221,6 +221,7 @@ func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
 // without WithLoadDir): modules it loads see the same loader.
 func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starlark.StringDict {
 	modules := builtins.Modules(env)
+	addStandardModules(modules, env)
 	for name, m := range r.extraModules {
 		modules[name] = m
 	}
@@ -460,6 +461,9 @@ func memberOf(m starlark.Value, name string) (starlark.Value, error) {
 // ModuleNames lists the modules scripts can import, sorted.
 func (r *Runtime) ModuleNames() []string {
 	modules := builtins.Modules(r.newEnv(nil))
+	for name := range standardModules {
+		modules[name] = nil
+	}
 	for name := range r.extraModules {
 		modules[name] = nil
 	}
