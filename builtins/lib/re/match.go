@@ -230,6 +230,34 @@ func (m *Match) Attr(name string) (starlark.Value, error) {
 type template struct {
 	literals []string // literal text before each group, then after the last
 	groups   []int
+	// wrongType is the type of a replacement of the other kind than the
+	// pattern ("bytes" for a str pattern): CPython parses it and fails
+	// only when the first match's pieces are joined.
+	wrongType string
+}
+
+// joinError is the TypeError CPython's join raises for a template of the
+// wrong type: item is the index of the result piece before it when the
+// template is literal text only.
+func (t *template) joinError(isBytes bool, item int) error {
+	if len(t.groups) > 0 {
+		// CPython joins the literals with the groups between them: the
+		// first literal that is not empty fails, after the groups before it.
+		item = -1
+		for i, lit := range t.literals {
+			if lit != "" {
+				item = i
+				break
+			}
+		}
+		if item < 0 {
+			return nil
+		}
+	}
+	if isBytes {
+		return builtins.Errorf(builtins.TypeError, "sequence item %d: expected a bytes-like object, %s found", item, t.wrongType)
+	}
+	return builtins.Errorf(builtins.TypeError, "sequence item %d: expected str instance, %s found", item, t.wrongType)
 }
 
 // expand appends the template for a match of s with spans.
@@ -247,36 +275,34 @@ func (t *template) expand(b *strings.Builder, s string, spans []int) {
 // \1 to \99, \g<name>, \g<number>, octal escapes; an unknown escape of an
 // ASCII letter is an error and other unknown escapes stay as written.
 func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
+	t := &template{}
 	var text string
+	isText := !p.isBytes
 	switch v := repl.(type) {
 	case starlark.String:
+		text, isText = string(v), true
 		if p.isBytes {
-			return nil, builtins.Errorf(builtins.TypeError, "expected a bytes-like object, str found")
+			t.wrongType = "str"
 		}
-		text = string(v)
 	case starlark.Bytes:
+		text, isText = string(v), false
 		if !p.isBytes {
-			return nil, builtins.Errorf(builtins.TypeError, "expected str instance, bytes found")
+			t.wrongType = "bytes"
 		}
-		text = string(v)
 	default:
-		if p.isBytes {
-			return nil, builtins.Errorf(builtins.TypeError, "expected a bytes-like object, %s found", builtins.PyTypeName(repl))
-		}
-		return nil, builtins.Errorf(builtins.TypeError, "expected str instance, %s found", builtins.PyTypeName(repl))
+		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.PyTypeName(repl))
 	}
-	t := &template{}
 	if !strings.Contains(text, `\`) {
 		t.literals = []string{text}
 		return t, nil
 	}
-	s, err := newTokenizer(text, !p.isBytes)
+	s, err := newTokenizer(text, isText)
 	if err != nil {
 		return nil, patternErr(err)
 	}
 	var lit strings.Builder
 	writeChar := func(r rune) {
-		if p.isBytes {
+		if !isText {
 			lit.WriteByte(byte(r))
 		} else {
 			lit.WriteRune(r)

@@ -170,7 +170,12 @@ func (p *Pattern) Attr(name string) (starlark.Value, error) {
 		d.Freeze()
 		return d, nil
 	case "match", "fullmatch", "search":
-		kind := map[string]int{"match": kindMatch, "fullmatch": kindFull, "search": kindSearch}[name]
+		kind := kindSearch
+		if name == "match" {
+			kind = kindMatch
+		} else if name == "fullmatch" {
+			kind = kindFull
+		}
 		return method(name, p, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var s, pos, endpos starlark.Value
 			if err := unpackMethod(name, args, kwargs, []string{"string", "pos", "endpos"}, 1, &s, &pos, &endpos); err != nil {
@@ -421,6 +426,11 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 			if last < spans[0] {
 				b.WriteString(sub.s[last:spans[0]])
 				items++
+			}
+			if tmpl != nil && tmpl.wrongType != "" {
+				if err := tmpl.joinError(p.isBytes, items); err != nil {
+					return false, err
+				}
 			}
 			if tmpl != nil {
 				tmpl.expand(&b, sub.s, spans)

@@ -254,7 +254,7 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	case starlark.Bytes:
 		s = string(v)
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "translate() argument must be str, not %s", builtins.PyTypeName(pattern))
+		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.PyTypeName(pattern))
 	}
 	var out strings.Builder
 	for i := 0; i < len(s); i++ {
