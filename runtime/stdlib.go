@@ -4,6 +4,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
 )
 
@@ -12,7 +13,8 @@ import (
 // state (random's generator, a logger) belongs to one execution and is
 // never shared between goroutines.
 var standardModules = map[string]func(env *builtins.Env) starlark.Value{
-	"re": re.New,
+	"argparse": argparse.New,
+	"re":       re.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
