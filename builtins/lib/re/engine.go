@@ -100,21 +100,21 @@ var runePool = sync.Pool{New: func() any { b := make([]rune, 0, 64); return &b }
 
 // newSubject decodes v, a str or bytes, for pattern p; the caller
 // releases it.
-func newSubject(p *Pattern, v starlark.Value) (*subject, error) {
-	sub := &subject{value: v}
+func newSubject(p *Pattern, v starlark.Value) (subject, error) {
+	sub := subject{value: v}
 	switch v := v.(type) {
 	case starlark.String:
 		if p.isBytes {
-			return nil, builtins.Errorf(builtins.TypeError, "cannot use a bytes pattern on a string-like object")
+			return sub, builtins.Errorf(builtins.TypeError, "cannot use a bytes pattern on a string-like object")
 		}
 		sub.s = string(v)
 	case starlark.Bytes:
 		if !p.isBytes {
-			return nil, builtins.Errorf(builtins.TypeError, "cannot use a string pattern on a bytes-like object")
+			return sub, builtins.Errorf(builtins.TypeError, "cannot use a string pattern on a bytes-like object")
 		}
 		sub.s, sub.isBytes = string(v), true
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "expected string or bytes-like object, got '%s'", builtins.PyTypeName(v))
+		return sub, builtins.Errorf(builtins.TypeError, "expected string or bytes-like object, got '%s'", builtins.PyTypeName(v))
 	}
 	sub.buf = runePool.Get().(*[]rune)
 	runes := (*sub.buf)[:0]

@@ -19,6 +19,19 @@ type Match struct {
 	s           string
 	spans       []int // start and end of each group, -1 for a group that did not match
 	pos, endpos int
+	inline      [8]int // the spans of up to three groups, in the same allocation
+}
+
+// newMatch makes a Match of p over str (whose text is s), with room for
+// its spans.
+func newMatch(p *Pattern, str starlark.Value, s string, pos, endpos int) *Match {
+	m := &Match{pat: p, str: str, s: s, pos: pos, endpos: endpos}
+	if n := 2 * (p.groups + 1); n <= len(m.inline) {
+		m.spans = m.inline[:n]
+	} else {
+		m.spans = make([]int, n)
+	}
+	return m
 }
 
 var (

@@ -268,19 +268,25 @@ func (p *Pattern) matchOne(thread *starlark.Thread, kind int, s, pos, endpos sta
 		return nil, err
 	}
 	defer sub.release()
-	start, end, err := bounds(sub, pos, endpos)
+	start, end, err := bounds(&sub, pos, endpos)
 	if err != nil {
 		return nil, err
 	}
-	spans := make([]int, 2*(p.groups+1))
-	found, err := p.find(thread, kind, sub, start, end, false, spans)
+	var buf [len(Match{}.inline)]int
+	spans := buf[:]
+	if n := 2 * (p.groups + 1); n > len(buf) {
+		spans = make([]int, n)
+	}
+	found, err := p.find(thread, kind, &sub, start, end, false, spans)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
 		return starlark.None, nil
 	}
-	return &Match{pat: p, str: s, s: sub.s, spans: spans, pos: sub.byteOffset(start), endpos: sub.byteOffset(end)}, nil
+	m := newMatch(p, s, sub.s, sub.byteOffset(start), sub.byteOffset(end))
+	copy(m.spans, spans)
+	return m, nil
 }
 
 // each calls fn for every match in sub's characters [start, end), as
@@ -288,8 +294,8 @@ func (p *Pattern) matchOne(thread *starlark.Thread, kind int, s, pos, endpos sta
 // not be empty at the same place. fn returns false to stop.
 func (p *Pattern) each(thread *starlark.Thread, sub *subject, start, end int, fn func(spans []int) (bool, error)) error {
 	mustAdvance := false
+	spans := make([]int, 2*(p.groups+1)) // fn reads them before the next search
 	for start <= end {
-		spans := make([]int, 2*(p.groups+1))
 		found, err := p.find(thread, kindSearch, sub, start, end, mustAdvance, spans)
 		if err != nil || !found {
 			return err
@@ -318,18 +324,18 @@ func (p *Pattern) findall(thread *starlark.Thread, s, pos, endpos starlark.Value
 		return nil, err
 	}
 	defer sub.release()
-	start, end, err := bounds(sub, pos, endpos)
+	start, end, err := bounds(&sub, pos, endpos)
 	if err != nil {
 		return nil, err
 	}
 	var out []starlark.Value
 	group := func(spans []int, g int) starlark.Value {
 		if spans[2*g] < 0 {
-			return slice(sub, 0, 0)
+			return slice(&sub, 0, 0)
 		}
-		return slice(sub, spans[2*g], spans[2*g+1])
+		return slice(&sub, spans[2*g], spans[2*g+1])
 	}
-	err = p.each(thread, sub, start, end, func(spans []int) (bool, error) {
+	err = p.each(thread, &sub, start, end, func(spans []int) (bool, error) {
 		switch p.groups {
 		case 0:
 			out = append(out, group(spans, 0))
@@ -370,16 +376,16 @@ func (p *Pattern) split(thread *starlark.Thread, s, maxsplit starlark.Value) (st
 		return starlark.NewList([]starlark.Value{s}), nil
 	}
 	last, n := 0, 0
-	err = p.each(thread, sub, 0, len(sub.runes), func(spans []int) (bool, error) {
+	err = p.each(thread, &sub, 0, len(sub.runes), func(spans []int) (bool, error) {
 		if limit > 0 && n >= limit {
 			return false, nil
 		}
-		out = append(out, slice(sub, last, spans[0]))
+		out = append(out, slice(&sub, last, spans[0]))
 		for g := 1; g <= p.groups; g++ {
 			if spans[2*g] < 0 {
 				out = append(out, starlark.None)
 			} else {
-				out = append(out, slice(sub, spans[2*g], spans[2*g+1]))
+				out = append(out, slice(&sub, spans[2*g], spans[2*g+1]))
 			}
 		}
 		n++
@@ -389,7 +395,7 @@ func (p *Pattern) split(thread *starlark.Thread, s, maxsplit starlark.Value) (st
 	if err != nil {
 		return nil, err
 	}
-	out = append(out, slice(sub, last, len(sub.s)))
+	out = append(out, slice(&sub, last, len(sub.s)))
 	return starlark.NewList(out), nil
 }
 
@@ -419,7 +425,7 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 	var b strings.Builder
 	last, n, items := 0, 0, 0
 	if limit >= 0 {
-		err = p.each(thread, sub, 0, len(sub.runes), func(spans []int) (bool, error) {
+		err = p.each(thread, &sub, 0, len(sub.runes), func(spans []int) (bool, error) {
 			if limit > 0 && n >= limit {
 				return false, nil
 			}
@@ -436,7 +442,8 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 				tmpl.expand(&b, sub.s, spans)
 				items++
 			} else {
-				m := &Match{pat: p, str: s, s: sub.s, spans: spans, pos: 0, endpos: len(sub.s)}
+				m := newMatch(p, s, sub.s, 0, len(sub.s))
+				copy(m.spans, spans)
 				v, err := starlark.Call(thread, callable, starlark.Tuple{m}, nil)
 				if err != nil {
 					return false, err
@@ -485,13 +492,13 @@ func (p *Pattern) finditer(thread *starlark.Thread, s, pos, endpos starlark.Valu
 	if err != nil {
 		return nil, err
 	}
-	start, end, err := bounds(sub, pos, endpos)
+	start, end, err := bounds(&sub, pos, endpos)
 	if err != nil {
 		sub.release()
 		return nil, err
 	}
 	// The iterator keeps its characters; they are not returned to the pool.
-	it := &matchIterator{pat: p, thread: thread, sub: sub, pos: start, start: start, end: end}
+	it := &matchIterator{pat: p, thread: thread, sub: &sub, pos: start, start: start, end: end}
 	return it, nil
 }
 
@@ -526,15 +533,15 @@ func (it *matchIterator) Next(thread *starlark.Thread) (starlark.Value, bool, er
 		return nil, false, nil
 	}
 	p, sub := it.pat, it.sub
-	spans := make([]int, 2*(p.groups+1))
-	found, err := p.find(thread, kindSearch, sub, it.start, it.end, it.mustAdvance, spans)
+	m := newMatch(p, sub.value, sub.s, sub.byteOffset(it.pos), sub.byteOffset(it.end))
+	found, err := p.find(thread, kindSearch, sub, it.start, it.end, it.mustAdvance, m.spans)
 	if err != nil || !found {
 		it.done = true
 		return nil, false, err
 	}
-	it.mustAdvance = spans[0] == spans[1]
-	it.start = sub.index(spans[1])
-	return &Match{pat: p, str: sub.value, s: sub.s, spans: spans, pos: sub.byteOffset(it.pos), endpos: sub.byteOffset(it.end)}, true, nil
+	it.mustAdvance = m.spans[0] == m.spans[1]
+	it.start = sub.index(m.spans[1])
+	return m, true, nil
 }
 
 // Iterate returns the iterator itself: iterating it consumes it.
