@@ -421,22 +421,3 @@ func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
 	t.literals = append(t.literals, lit.String())
 	return t, nil
 }
-
-// newTokenizer reads text with the pattern parser's tokenizer (for
-// templates).
-func newTokenizer(text string, isText bool) (*parser, error) {
-	p := &parser{text: text, isText: isText}
-	if isText {
-		for i, r := range text {
-			p.src = append(p.src, r)
-			p.off = append(p.off, i)
-		}
-	} else {
-		for i := 0; i < len(text); i++ {
-			p.src = append(p.src, rune(text[i]))
-			p.off = append(p.off, i)
-		}
-	}
-	p.off = append(p.off, len(text))
-	return p, p.advance()
-}

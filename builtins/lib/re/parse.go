@@ -159,26 +159,14 @@ type parser struct {
 // parsePattern parses pattern (its text and whether it is a str pattern)
 // with flags, as sre_parse.parse does, reporting errors as CPython does.
 func parsePattern(text string, isText bool, flags int) (*parsed, error) {
-	p := &parser{text: text, isText: isText, flags: flags, names: map[string]int{},
-		grouprefpos: map[int]int{}, lookbehindAt: -1}
-	if isText {
-		for i, r := range text {
-			p.src = append(p.src, r)
-			p.off = append(p.off, i)
-		}
-	} else {
-		for i := 0; i < len(text); i++ {
-			p.src = append(p.src, rune(text[i]))
-			p.off = append(p.off, i)
-		}
+	p, err := newTokenizer(text, isText)
+	if err != nil {
+		return nil, err
 	}
-	p.off = append(p.off, len(text))
+	p.flags, p.names, p.grouprefpos, p.lookbehindAt = flags, map[string]int{}, map[int]int{}, -1
 	p.groupWidths = [][2]int{{0, 0}}
 	p.groupClosed = []bool{true}
 	p.groupParent = []int{0}
-	if err := p.advance(); err != nil {
-		return nil, err
-	}
 	p.ascii = flags&flagASCII != 0 || !isText
 	root, err := p.parseSub(flags&flagVerbose != 0, 0)
 	if err != nil {
@@ -200,6 +188,25 @@ func parsePattern(text string, isText bool, flags int) (*parsed, error) {
 	}
 	return &parsed{root: root, flags: p.flags, groups: p.groups() - 1, names: p.names,
 		nameOrder: p.nameOrder, parents: p.groupParent}, nil
+}
+
+// newTokenizer reads text (a pattern or a template) with the parser's
+// tokenizer.
+func newTokenizer(text string, isText bool) (*parser, error) {
+	p := &parser{text: text, isText: isText}
+	if isText {
+		for i, r := range text {
+			p.src = append(p.src, r)
+			p.off = append(p.off, i)
+		}
+	} else {
+		for i := 0; i < len(text); i++ {
+			p.src = append(p.src, rune(text[i]))
+			p.off = append(p.off, i)
+		}
+	}
+	p.off = append(p.off, len(text))
+	return p, p.advance()
 }
 
 // groups is sre_parse's state.groups: the number of groups plus one.
