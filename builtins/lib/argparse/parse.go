@@ -277,7 +277,7 @@ func (p *Parser) parse(thread *starlark.Thread, args []string, ns *Namespace) ([
 			option string
 		}
 		var steps []step
-		stop := start + 1
+		var stop int
 	match:
 		for {
 			if a == nil {

@@ -290,7 +290,7 @@ func (t *template) expand(b *strings.Builder, s string, spans []int) {
 func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
 	t := &template{}
 	var text string
-	isText := !p.isBytes
+	var isText bool
 	switch v := repl.(type) {
 	case starlark.String:
 		text, isText = string(v), true

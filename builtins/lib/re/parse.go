@@ -428,12 +428,8 @@ func (p *parser) parse(verbose bool, nested int, first bool) (*node, error) {
 			}
 			seq.subs = append(seq.subs, n)
 		case strings.Contains("*+?{", this):
-			done, err := p.parseRepeat(seq, this)
-			if err != nil {
+			if err := p.parseRepeat(seq, this); err != nil {
 				return nil, err
-			}
-			if done {
-				continue
 			}
 		case this == ".":
 			seq.subs = append(seq.subs, &node{kind: nAny})
@@ -457,9 +453,9 @@ func (p *parser) parse(verbose bool, nested int, first bool) (*node, error) {
 	return seq, nil
 }
 
-// parseRepeat applies a repeat token to the last item of seq. It returns
-// true when the token turned out to be a literal "{".
-func (p *parser) parseRepeat(seq *node, this string) (bool, error) {
+// parseRepeat applies a repeat token to the last item of seq, or adds a
+// literal "{" when the token does not start a repeat.
+func (p *parser) parseRepeat(seq *node, this string) error {
 	here := p.tell()
 	var min, max int
 	switch this {
@@ -472,42 +468,42 @@ func (p *parser) parseRepeat(seq *node, this string) (bool, error) {
 	case "{":
 		if p.next == "}" {
 			seq.subs = append(seq.subs, &node{kind: nLiteral, r: '{'})
-			return true, nil
+			return nil
 		}
 		min, max = 0, maxRepeat
 		lo, err := p.getwhile(1<<30, digits)
 		if err != nil {
-			return false, err
+			return err
 		}
 		hi := lo
 		if ok, err := p.match(","); err != nil {
-			return false, err
+			return err
 		} else if ok {
 			if hi, err = p.getwhile(1<<30, digits); err != nil {
-				return false, err
+				return err
 			}
 		}
 		if ok, err := p.match("}"); err != nil {
-			return false, err
+			return err
 		} else if !ok {
 			seq.subs = append(seq.subs, &node{kind: nLiteral, r: '{'})
-			return true, p.seek(here)
+			return p.seek(here)
 		}
 		if lo != "" {
 			n, err := strconv.ParseUint(lo, 10, 64)
 			if err != nil || n >= maxRepeat {
-				return false, &overflowError{"the repetition number is too large"}
+				return &overflowError{"the repetition number is too large"}
 			}
 			min = int(n)
 		}
 		if hi != "" {
 			n, err := strconv.ParseUint(hi, 10, 64)
 			if err != nil || n >= maxRepeat {
-				return false, &overflowError{"the repetition number is too large"}
+				return &overflowError{"the repetition number is too large"}
 			}
 			max = int(n)
 			if max < min {
-				return false, p.error("min repeat greater than max repeat", p.tell()-here)
+				return p.error("min repeat greater than max repeat", p.tell()-here)
 			}
 		}
 	}
@@ -516,26 +512,26 @@ func (p *parser) parseRepeat(seq *node, this string) (bool, error) {
 		item = seq.subs[len(seq.subs)-1]
 	}
 	if item == nil || item.kind == nAt {
-		return false, p.error("nothing to repeat", p.tell()-here+tokenLen(this))
+		return p.error("nothing to repeat", p.tell()-here+tokenLen(this))
 	}
 	if item.kind == nRepeat {
-		return false, p.error("multiple repeat", p.tell()-here+tokenLen(this))
+		return p.error("multiple repeat", p.tell()-here+tokenLen(this))
 	}
 	if item.kind == nGroup && item.group == 0 && item.add == 0 && item.del == 0 {
 		item = item.subs[0]
 	}
 	mode := greedy
 	if ok, err := p.match("?"); err != nil {
-		return false, err
+		return err
 	} else if ok {
 		mode = lazy
 	} else if ok, err := p.match("+"); err != nil {
-		return false, err
+		return err
 	} else if ok {
 		mode = possessive
 	}
 	seq.subs[len(seq.subs)-1] = &node{kind: nRepeat, min: min, max: max, mode: mode, subs: []*node{item}}
-	return false, nil
+	return nil
 }
 
 // parseClass parses a character set after its "[".
