@@ -244,7 +244,7 @@ func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 			t = time.Date(n[0], time.Month(max(n[1], 1)), max(n[2], 1), n[3], n[4], n[5], 0, time.Local)
 		}
 	}
-	return starlark.String(pyStrftime(string(f), t)), nil
+	return starlark.String(Strftime(string(f), t)), nil
 }
 
 var (
@@ -252,8 +252,10 @@ var (
 	timeShortMonths = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 )
 
-// pyStrftime formats t with C's strftime directives (glibc, POSIX locale).
-func pyStrftime(format string, t time.Time) string {
+// Strftime formats t as C's strftime does in the POSIX locale (glibc's
+// directives; an unknown one is kept as written): time.strftime, and
+// datetime's strftime once it has replaced %z, %Z and %f.
+func Strftime(format string, t time.Time) string {
 	var b strings.Builder
 	pad := func(n, width int, fill byte) {
 		s := strconv.Itoa(n)
@@ -287,17 +289,17 @@ func pyStrftime(format string, t time.Time) string {
 		case 'B':
 			b.WriteString(t.Month().String())
 		case 'c':
-			b.WriteString(pyStrftime("%a %b %e %H:%M:%S %Y", t))
+			b.WriteString(Strftime("%a %b %e %H:%M:%S %Y", t))
 		case 'C':
 			pad(t.Year()/100, 2, '0')
 		case 'd':
 			pad(t.Day(), 2, '0')
 		case 'D', 'x':
-			b.WriteString(pyStrftime("%m/%d/%y", t))
+			b.WriteString(Strftime("%m/%d/%y", t))
 		case 'e':
 			pad(t.Day(), 2, ' ')
 		case 'F':
-			b.WriteString(pyStrftime("%Y-%m-%d", t))
+			b.WriteString(Strftime("%Y-%m-%d", t))
 		case 'G':
 			year, _ := t.ISOWeek()
 			pad(year, 1, '0')
@@ -325,7 +327,7 @@ func pyStrftime(format string, t time.Time) string {
 		case 'P':
 			b.WriteString(map[bool]string{true: "am", false: "pm"}[t.Hour() < 12])
 		case 'R':
-			b.WriteString(pyStrftime("%H:%M", t))
+			b.WriteString(Strftime("%H:%M", t))
 		case 's':
 			b.WriteString(strconv.FormatInt(t.Unix(), 10))
 		case 'S':
@@ -333,7 +335,7 @@ func pyStrftime(format string, t time.Time) string {
 		case 't':
 			b.WriteByte('\t')
 		case 'T', 'X':
-			b.WriteString(pyStrftime("%H:%M:%S", t))
+			b.WriteString(Strftime("%H:%M:%S", t))
 		case 'u':
 			pad((int(t.Weekday())+6)%7+1, 1, '0')
 		case 'U':
