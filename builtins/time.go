@@ -19,8 +19,15 @@ import (
 //	localtime([secs]), gmtime([secs])       time.struct_time values
 //	mktime(t)                               seconds since the epoch of a local struct_time
 //	strftime(format[, t])                   C's strftime directives (%Y-%m-%d %H:%M:%S ...)
+//	strptime(string[, format])              a struct_time, parsed as CPython's _strptime does
+//	asctime([t]), ctime([secs])             'Thu Jan  1 00:00:00 1970'
+//	timezone, altzone, daylight, tzname     the host's local time zone
+//
+// Unlike CPython's, struct_time values lack tm_zone and tm_gmtoff, and
+// time.struct_time(sequence) does not make one.
 func init() {
 	registerModule("time", func(env *Env) starlark.Value {
+		zone := LocalZone()
 		return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
 			"time":            Func("time", timeTime),
 			"time_ns":         Func("time_ns", timeTimeNS),
@@ -33,7 +40,14 @@ func init() {
 			"gmtime":          Func("gmtime", timeGmtime),
 			"mktime":          Func("mktime", timeMktime),
 			"strftime":        Func("strftime", timeStrftime),
+			"strptime":        Func("strptime", timeStrptime),
+			"asctime":         Func("asctime", timeAsctime),
+			"ctime":           Func("ctime", timeCtime),
 			"struct_time":     StructTimeType,
+			"timezone":        starlark.MakeInt(zone.Offset),
+			"altzone":         starlark.MakeInt(zone.AltOffset),
+			"daylight":        starlark.MakeInt(b2i(starlark.Bool(zone.Daylight))),
+			"tzname":          starlark.Tuple{starlark.String(zone.Names[0]), starlark.String(zone.Names[1])},
 		}}
 	})
 }
@@ -231,20 +245,28 @@ func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if t, n, err = fromStructTime(b.Name(), tv); err != nil {
 			return nil, err
 		}
-		// CPython checks the fields (0 for month and day means 1).
-		for _, c := range []struct {
-			v, lo, hi int
-			what      string
-		}{{n[1], 0, 12, "month"}, {n[2], 0, 31, "day of month"}, {n[3], 0, 23, "hour"}, {n[4], 0, 59, "minute"}, {n[5], 0, 61, "seconds"}, {n[7], 0, 366, "day of year"}} {
-			if c.v < c.lo || c.v > c.hi {
-				return nil, Errorf(ValueError, "%s out of range", c.what)
-			}
+		if err := checkStructTime(n); err != nil {
+			return nil, err
 		}
 		if n[1] == 0 || n[2] == 0 {
 			t = time.Date(n[0], time.Month(max(n[1], 1)), max(n[2], 1), n[3], n[4], n[5], 0, time.Local)
 		}
 	}
 	return starlark.String(Strftime(string(f), t)), nil
+}
+
+// checkStructTime checks the fields of a time tuple as CPython's
+// strftime and asctime do (0 for month and day means 1).
+func checkStructTime(n []int) error {
+	for _, c := range []struct {
+		v, lo, hi int
+		what      string
+	}{{n[1], 0, 12, "month"}, {n[2], 0, 31, "day of month"}, {n[3], 0, 23, "hour"}, {n[4], 0, 59, "minute"}, {n[5], 0, 61, "seconds"}, {n[7], 0, 366, "day of year"}} {
+		if c.v < c.lo || c.v > c.hi {
+			return Errorf(ValueError, "%s out of range", c.what)
+		}
+	}
+	return nil
 }
 
 var (
