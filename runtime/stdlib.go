@@ -4,6 +4,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/lib/calendar"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 )
 
@@ -12,6 +13,7 @@ import (
 // state (random's generator, a logger) belongs to one execution and is
 // never shared between goroutines.
 var standardModules = map[string]func(env *builtins.Env) starlark.Value{
+	"calendar": calendar.New,
 	"datetime": datetime.New,
 }
 
