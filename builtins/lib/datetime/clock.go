@@ -36,8 +36,8 @@ func init() {
 	}
 	timeClass.methods = methods(map[string]builtins.BuiltinFunc{
 		"isoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := clockISOParams.bind(args, kwargs)
-			if err != nil {
+			var vals [1]starlark.Value
+			if err := clockISOParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			timespec, err := timespecArg(vals[0], 1)
@@ -47,8 +47,8 @@ func init() {
 			return starlark.String(b.Receiver().(*clock).isoformat(timespec)), nil
 		},
 		"strftime": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := strftimeParams.bind(args, kwargs)
-			if err != nil {
+			var vals [1]starlark.Value
+			if err := strftimeParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			format, err := strArg("strftime", 1, vals[0])
@@ -125,23 +125,23 @@ var clockParams = &params{names: []string{"hour", "minute", "second", "microseco
 // newClock is time(hour=0, minute=0, second=0, microsecond=0,
 // tzinfo=None, *, fold=0).
 func newClock(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := clockParams.bind(args, kwargs)
-	if err != nil {
+	var vals [6]starlark.Value
+	if err := clockParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
-	return makeClock(&clock{}, vals)
+	return makeClock(&clock{}, vals[:])
 }
 
 var clockReplaceParams = &params{fn: "replace", names: clockParams.names, positional: 5}
 
 // clockReplace is time.replace(hour, minute, second, microsecond, tzinfo, *, fold).
 func clockReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := clockReplaceParams.bind(args, kwargs)
-	if err != nil {
+	var vals [6]starlark.Value
+	if err := clockReplaceParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	t := *b.Receiver().(*clock)
-	return makeClock(&t, vals)
+	return makeClock(&t, vals[:])
 }
 
 // makeClock sets the fields of t given in vals (hour, minute, second,
@@ -167,9 +167,8 @@ func makeClock(t *clock, vals []starlark.Value) (*clock, error) {
 }
 
 func (t *clock) isoformat(timespec string) string {
-	var b strings.Builder
-	writeISOTime(&b, t.hour, t.minute, t.second, t.micro, t.tz, timespec)
-	return b.String()
+	var buf [32]byte
+	return string(appendISOTime(buf[:0], t.hour, t.minute, t.second, t.micro, t.tz, timespec))
 }
 
 func (t *clock) String() string { return t.PyRepr() }

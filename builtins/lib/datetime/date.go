@@ -2,7 +2,6 @@ package datetime
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"go.starlark.net/starlark"
@@ -59,8 +58,8 @@ var dateMethods = map[string]builtins.BuiltinFunc{
 		return isoCalendarDateType.Make(starlark.MakeInt(y), starlark.MakeInt(w), starlark.MakeInt(wd)), nil
 	},
 	"strftime": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		vals, err := strftimeParams.bind(args, kwargs)
-		if err != nil {
+		var vals [1]starlark.Value
+		if err := strftimeParams.bind(args, kwargs, vals[:]); err != nil {
 			return nil, err
 		}
 		format, err := strArg("strftime", 1, vals[0])
@@ -174,12 +173,12 @@ var dateParams = &params{names: []string{"year", "month", "day"}, required: 3}
 
 // newDate is date(year, month, day).
 func newDate(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := dateParams.bind(args, kwargs)
-	if err != nil {
+	var vals [3]starlark.Value
+	if err := dateParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	d := &date{}
-	if err := ints(vals, &d.year, &d.month, &d.day); err != nil {
+	if err := ints(vals[:], &d.year, &d.month, &d.day); err != nil {
 		return nil, err
 	}
 	if err := checkDate(d.year, d.month, d.day); err != nil {
@@ -192,12 +191,12 @@ var dateReplaceParams = &params{fn: "replace", names: []string{"year", "month", 
 
 // dateReplace is date.replace(year, month, day).
 func dateReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := dateReplaceParams.bind(args, kwargs)
-	if err != nil {
+	var vals [3]starlark.Value
+	if err := dateReplaceParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	d := *b.Receiver().(*date)
-	if err := ints(vals, &d.year, &d.month, &d.day); err != nil {
+	if err := ints(vals[:], &d.year, &d.month, &d.day); err != nil {
 		return nil, err
 	}
 	if err := checkDate(d.year, d.month, d.day); err != nil {
@@ -226,12 +225,12 @@ var isoCalendarParams = &params{fn: "fromisocalendar", names: []string{"year", "
 
 // dateFromISOCalendar is date.fromisocalendar(year, week, day).
 func dateFromISOCalendar(args starlark.Tuple, kwargs []starlark.Tuple) (*date, error) {
-	vals, err := isoCalendarParams.bind(args, kwargs)
-	if err != nil {
+	var vals [3]starlark.Value
+	if err := isoCalendarParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	var year, week, day int
-	if err := ints(vals, &year, &week, &day); err != nil {
+	if err := ints(vals[:], &year, &week, &day); err != nil {
 		return nil, err
 	}
 	y, m, d, err := fromISOCalendar(year, week, day)
@@ -245,20 +244,17 @@ func (d *date) ordinal() int { return toOrdinal(d.year, d.month, d.day) }
 
 // isoformat is YYYY-MM-DD.
 func (d *date) isoformat() string {
-	var b strings.Builder
-	b.Grow(10)
-	d.writeISO(&b)
-	return b.String()
+	var buf [10]byte
+	return string(appendISODate(buf[:0], d.year, d.month, d.day))
 }
 
-func (d *date) writeISO(b *strings.Builder) {
-	y := strconv.Itoa(d.year)
-	b.WriteString("0000"[len(y):])
-	b.WriteString(y)
-	b.WriteByte('-')
-	b.WriteString(pad2(d.month))
-	b.WriteByte('-')
-	b.WriteString(pad2(d.day))
+// appendISODate appends YYYY-MM-DD.
+func appendISODate(b []byte, year, month, day int) []byte {
+	b = appendPadded(b, year, 4)
+	b = append(b, '-')
+	b = appendPadded(b, month, 2)
+	b = append(b, '-')
+	return appendPadded(b, day, 2)
 }
 
 func (d *date) String() string { return d.PyRepr() }

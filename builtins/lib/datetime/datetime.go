@@ -207,8 +207,10 @@ func (p *params) what() string {
 	return p.fn + "()"
 }
 
-// bind returns the arguments by parameter, nil for those not given.
-func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple) ([]starlark.Value, error) {
+// bind stores the arguments in vals, by parameter; those not given stay
+// nil. vals has one entry per parameter (callers pass an array, which
+// stays on their stack).
+func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple, vals []starlark.Value) error {
 	npos := p.positional
 	if npos == 0 {
 		npos = len(p.names)
@@ -224,12 +226,11 @@ func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple) ([]starlark.
 		if len(args) == 0 {
 			keyword = "keyword "
 		}
-		return nil, builtins.Errorf(builtins.TypeError, "%s takes at most %d %sargument%s (%d given)", p.what(), len(p.names), keyword, plural(len(p.names)), n)
+		return builtins.Errorf(builtins.TypeError, "%s takes at most %d %sargument%s (%d given)", p.what(), len(p.names), keyword, plural(len(p.names)), n)
 	}
 	if len(args) > npos {
-		return nil, builtins.Errorf(builtins.TypeError, "%s takes at most %d positional argument%s (%d given)", p.what(), npos, plural(npos), len(args))
+		return builtins.Errorf(builtins.TypeError, "%s takes at most %d positional argument%s (%d given)", p.what(), npos, plural(npos), len(args))
 	}
-	vals := make([]starlark.Value, len(p.names))
 	copy(vals, args)
 	for _, kv := range kwargs {
 		k := string(kv[0].(starlark.String))
@@ -239,21 +240,21 @@ func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple) ([]starlark.
 		}
 		if i == len(p.names) {
 			if p.fn == "" {
-				return nil, builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for this function", k)
+				return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for this function", k)
 			}
-			return nil, builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for %s", k, p.what())
+			return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for %s", k, p.what())
 		}
 		if vals[i] != nil {
-			return nil, builtins.Errorf(builtins.TypeError, "argument for %s given by name ('%s') and position (%d)", p.what(), k, i+1)
+			return builtins.Errorf(builtins.TypeError, "argument for %s given by name ('%s') and position (%d)", p.what(), k, i+1)
 		}
 		vals[i] = kv[1]
 	}
 	for i := 0; i < p.required; i++ {
 		if vals[i] == nil {
-			return nil, builtins.Errorf(builtins.TypeError, "%s missing required argument '%s' (pos %d)", p.what(), p.names[i], i+1)
+			return builtins.Errorf(builtins.TypeError, "%s missing required argument '%s' (pos %d)", p.what(), p.names[i], i+1)
 		}
 	}
-	return vals, nil
+	return nil
 }
 
 // noArgs checks that a method that takes no arguments got none; owner

@@ -101,8 +101,8 @@ func init() {
 			return starlark.String(strftime(b.Receiver(), ctimeFormat)), nil
 		},
 		"isoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := isoformatParams.bind(args, kwargs)
-			if err != nil {
+			var vals [2]starlark.Value
+			if err := isoformatParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			sep := "T"
@@ -121,8 +121,8 @@ func init() {
 		},
 		"replace": dateTimeReplace,
 		"astimezone": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := astimezoneParams.bind(args, kwargs)
-			if err != nil {
+			var vals [1]starlark.Value
+			if err := astimezoneParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			tz, err := tzArg(vals[0])
@@ -143,8 +143,8 @@ func init() {
 	}
 	classMethods(dateTimeClass, map[string]builtins.BuiltinFunc{
 		"now": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := nowParams.bind(args, kwargs)
-			if err != nil {
+			var vals [1]starlark.Value
+			if err := nowParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			tz, err := tzArg(vals[0])
@@ -169,8 +169,8 @@ func init() {
 			return fromUnix(now.Unix(), now.Nanosecond()/1000, nil, time.Local)
 		},
 		"fromtimestamp": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := fromTimestampParams.bind(args, kwargs)
-			if err != nil {
+			var vals [2]starlark.Value
+			if err := fromTimestampParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			tz, err := tzArg(vals[1])
@@ -219,8 +219,8 @@ func init() {
 			return strptime(s, format)
 		},
 		"combine": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			vals, err := combineParams.bind(args, kwargs)
-			if err != nil {
+			var vals [3]starlark.Value
+			if err := combineParams.bind(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			d, ok := vals[0].(*date)
@@ -236,6 +236,7 @@ func init() {
 			}
 			tz := t.tz
 			if vals[2] != nil {
+				var err error
 				if tz, err = tzArg(vals[2]); err != nil {
 					return nil, err
 				}
@@ -276,21 +277,21 @@ var (
 // newDateTime is datetime(year, month, day, hour=0, minute=0, second=0,
 // microsecond=0, tzinfo=None, *, fold=0).
 func newDateTime(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := dateTimeParams.bind(args, kwargs)
-	if err != nil {
+	var vals [9]starlark.Value
+	if err := dateTimeParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
-	return makeDateTime(&dateTime{}, vals)
+	return makeDateTime(&dateTime{}, vals[:])
 }
 
 // dateTimeReplace is datetime.replace(year, ..., tzinfo, *, fold).
 func dateTimeReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := dateTimeReplaceArgs.bind(args, kwargs)
-	if err != nil {
+	var vals [9]starlark.Value
+	if err := dateTimeReplaceArgs.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	dt := *b.Receiver().(*dateTime)
-	return makeDateTime(&dt, vals)
+	return makeDateTime(&dt, vals[:])
 }
 
 // makeDateTime sets the fields of dt given in vals (year ... microsecond,
@@ -374,10 +375,12 @@ func fromUnix(secs int64, us int, tz *timezone, loc *time.Location) (*dateTime, 
 		loc = time.UTC
 	}
 	t := time.Unix(secs, int64(us)*1000).In(loc)
-	if t.Year() < minYear || t.Year() > maxYear {
-		return nil, builtins.Errorf(builtins.ValueError, "year %d is out of range", t.Year())
+	year, month, day := t.Date()
+	if year < minYear || year > maxYear {
+		return nil, builtins.Errorf(builtins.ValueError, "year %d is out of range", year)
 	}
-	dt := &dateTime{t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond() / 1000, tz, 0}
+	hour, minute, second := t.Clock()
+	dt := &dateTime{year, int(month), day, hour, minute, second, us, tz, 0}
 	if tz != nil {
 		return dt.add(tz.offset) // tz.fromutc(dt)
 	}
@@ -505,12 +508,11 @@ func (dt *dateTime) astimezone(tz *timezone) (*dateTime, error) {
 
 // isoformat is YYYY-MM-DD<sep>HH:MM:SS[.ffffff][+HH:MM].
 func (dt *dateTime) isoformat(sep, timespec string) string {
-	var b strings.Builder
-	b.Grow(32)
-	dt.date().writeISO(&b)
-	b.WriteString(sep)
-	writeISOTime(&b, dt.hour, dt.minute, dt.second, dt.micro, dt.tz, timespec)
-	return b.String()
+	var buf [48]byte
+	b := appendISODate(buf[:0], dt.year, dt.month, dt.day)
+	b = append(b, sep...)
+	b = appendISOTime(b, dt.hour, dt.minute, dt.second, dt.micro, dt.tz, timespec)
+	return string(b)
 }
 
 func (dt *dateTime) String() string { return dt.PyRepr() }

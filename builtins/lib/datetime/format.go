@@ -78,29 +78,45 @@ func timetuple(d *date, hour, minute, second, isDST int) starlark.Value {
 // timespecs are isoformat's precisions.
 var timespecs = map[string]bool{"auto": true, "hours": true, "minutes": true, "seconds": true, "milliseconds": true, "microseconds": true}
 
-// writeISOTime appends HH[:MM[:SS[.fff[fff]]]] as timespec says, then
+// appendISOTime appends HH[:MM[:SS[.fff[fff]]]] as timespec says, then
 // the UTC offset of an aware value.
-func writeISOTime(b *strings.Builder, hour, minute, second, micro int, tz *timezone, timespec string) {
-	b.WriteString(pad2(hour))
+func appendISOTime(b []byte, hour, minute, second, micro int, tz *timezone, timespec string) []byte {
+	b = appendPadded(b, hour, 2)
 	if timespec != "hours" {
-		b.WriteByte(':')
-		b.WriteString(pad2(minute))
+		b = append(b, ':')
+		b = appendPadded(b, minute, 2)
 	}
 	if timespec != "hours" && timespec != "minutes" {
-		b.WriteByte(':')
-		b.WriteString(pad2(second))
+		b = append(b, ':')
+		b = appendPadded(b, second, 2)
 	}
 	switch {
 	case timespec == "milliseconds":
-		b.WriteByte('.')
-		b.WriteString(pad6(micro)[:3])
+		b = append(b, '.')
+		b = appendPadded(b, micro/1000, 3)
 	case timespec == "microseconds" || (timespec == "auto" && micro != 0):
-		b.WriteByte('.')
-		b.WriteString(pad6(micro))
+		b = append(b, '.')
+		b = appendPadded(b, micro, 6)
 	}
 	if tz != nil {
-		b.WriteString(formatOffset(tz.offset, ":"))
+		b = append(b, formatOffset(tz.offset, ":")...)
 	}
+	return b
+}
+
+// appendPadded appends n (≥ 0) in decimal, with leading zeros to width
+// digits.
+func appendPadded(b []byte, n, width int) []byte {
+	var digits [20]byte
+	i := len(digits)
+	for n >= 10 || len(digits)-i < width-1 {
+		i--
+		digits[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	digits[i] = byte('0' + n)
+	return append(b, digits[i:]...)
 }
 
 // timespecArg checks isoformat's timespec argument.

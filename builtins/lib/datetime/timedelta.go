@@ -66,8 +66,8 @@ var timedeltaParams = &params{fn: "__new__", names: []string{"days", "seconds", 
 // the fractions of floats add up as a float that is rounded (half to
 // even) to microseconds at the end, as CPython does.
 func newTimedelta(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := timedeltaParams.bind(args, kwargs)
-	if err != nil {
+	var vals [7]starlark.Value
+	if err := timedeltaParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	// vals are in parameter order; the units are added up from the smallest.
@@ -220,17 +220,9 @@ func (td timedelta) PyStr() string {
 	return b.String()
 }
 
-func pad2(n int) string {
-	if n < 10 {
-		return "0" + strconv.Itoa(n)
-	}
-	return strconv.Itoa(n)
-}
-
-func pad6(n int) string {
-	s := strconv.Itoa(n)
-	return strings.Repeat("0", 6-len(s)) + s
-}
+// pad2 and pad6 are n with leading zeros to 2 and 6 digits.
+func pad2(n int) string { return string(appendPadded(nil, n, 2)) }
+func pad6(n int) string { return string(appendPadded(nil, n, 6)) }
 
 // Attr returns days, seconds, microseconds or a method.
 func (td timedelta) Attr(name string) (starlark.Value, error) {

@@ -87,8 +87,8 @@ var timezoneParams = &params{fn: "timezone", names: []string{"offset", "name"}, 
 
 // newTimezone is timezone(offset, name=None).
 func newTimezone(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	vals, err := timezoneParams.bind(args, kwargs)
-	if err != nil {
+	var vals [2]starlark.Value
+	if err := timezoneParams.bind(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	offset, ok := vals[0].(timedelta)
