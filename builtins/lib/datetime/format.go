@@ -3,6 +3,7 @@ package datetime
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.starlark.net/starlark"
 
@@ -368,7 +369,16 @@ func parseISOTime(s string) (*clock, error) {
 // a time.
 func parseISODateTime(s string) (*dateTime, error) {
 	bad := builtins.Errorf(builtins.ValueError, "Invalid isoformat string")
-	if len(s) < 7 || !isASCII(s) {
+	if i := nonASCII(s); i >= 0 {
+		// The separator may be any character; nothing else may be
+		// beyond ASCII.
+		_, size := utf8.DecodeRuneInString(s[i:])
+		s = s[:i] + "T" + s[i+size:]
+		if nonASCII(s) >= 0 || i < 7 || dateSeparator(s) != i {
+			return nil, bad
+		}
+	}
+	if len(s) < 7 {
 		return nil, bad
 	}
 	sep := dateSeparator(s)
@@ -393,11 +403,12 @@ func parseISODateTime(s string) (*dateTime, error) {
 	return dt, nil
 }
 
-func isASCII(s string) bool {
+// nonASCII is the index of the first byte of s beyond ASCII, or -1.
+func nonASCII(s string) int {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			return false
+			return i
 		}
 	}
-	return true
+	return -1
 }
