@@ -35,7 +35,8 @@ func fieldsOf(v starlark.Value) fields {
 
 // strftime is CPython's: %z, %Z and %f become the offset, the zone name
 // and the microseconds (%z and %Z nothing for a naive value), then the
-// C library's strftime formats the rest.
+// C library's strftime formats the rest, where the value has no zone
+// (%-z, %^Z and the like give nothing).
 func strftime(v starlark.Value, format string) string {
 	f := fieldsOf(v)
 	var b strings.Builder
@@ -45,22 +46,38 @@ func strftime(v starlark.Value, format string) string {
 			b.WriteByte(c)
 			continue
 		}
-		i++
-		switch format[i] {
-		case 'z':
+		// %[flags][width][E|O]conversion, as the C library reads it.
+		j := i + 1
+		for j < len(format) && strings.IndexByte("-_0^#", format[j]) >= 0 {
+			j++
+		}
+		for j < len(format) && isDigit(format[j]) {
+			j++
+		}
+		if j < len(format) && (format[j] == 'E' || format[j] == 'O') {
+			j++
+		}
+		if j == len(format) {
+			b.WriteString(format[i:])
+			break
+		}
+		plain := j == i+1
+		switch {
+		case plain && format[j] == 'z':
 			if f.tz != nil {
 				b.WriteString(formatOffset(f.tz.offset, ""))
 			}
-		case 'Z':
+		case plain && format[j] == 'Z':
 			if f.tz != nil {
 				b.WriteString(strings.ReplaceAll(f.tz.tzname(), "%", "%%"))
 			}
-		case 'f':
+		case plain && format[j] == 'f':
 			b.WriteString(pad6(f.micro))
+		case format[j] == 'z' || format[j] == 'Z':
 		default:
-			b.WriteByte('%')
-			b.WriteByte(format[i])
+			b.WriteString(format[i : j+1])
 		}
+		i = j
 	}
 	t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, time.UTC)
 	return builtins.Strftime(b.String(), t)
