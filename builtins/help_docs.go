@@ -82,6 +82,9 @@ var builtinHelps = map[string]builtinHelp{
 	"time.gmtime":          {"[seconds]", "Convert seconds since the Epoch (now by default) to a struct_time in UTC."},
 	"time.mktime":          {"t", "Convert a struct_time or 9-tuple in local time to seconds since the Epoch."},
 	"time.strftime":        {"format[, t]", "Format a struct_time (the current local time by default) by format's % directives."},
+	"time.strptime":        {"string[, format]", "Parse a string by format's % directives ('%a %b %d %H:%M:%S %Y' by default) into a struct_time."},
+	"time.asctime":         {"[t]", "Format a struct_time (the current local time by default) as 'Thu Jan  1 00:00:00 1970'."},
+	"time.ctime":           {"[seconds]", "Format seconds since the Epoch (now by default), in local time, as 'Thu Jan  1 00:00:00 1970'."},
 
 	// sys and os
 	"sys.exit":  {"status=None", "Exit the script: None is status 0, an int is the status, anything else is printed to stderr (status 1)."},

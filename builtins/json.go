@@ -306,7 +306,7 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 		return e.encodeObject(v, level)
 	default:
 		if e.dflt == starlark.None {
-			return Errorf(TypeError, "Object of type %s is not JSON serializable", PyTypeName(v))
+			return Errorf(TypeError, "Object of type %s is not JSON serializable", ClassName(v))
 		}
 		if err := e.enter(v); err != nil {
 			return err

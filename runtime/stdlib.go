@@ -5,6 +5,8 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
+	"github.com/kstar-dev/kstar/builtins/lib/calendar"
+	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
 )
 
@@ -15,6 +17,8 @@ import (
 var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"argparse": argparse.New,
 	"re":       re.New,
+	"calendar": calendar.New,
+	"datetime": datetime.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
