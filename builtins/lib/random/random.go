@@ -27,7 +27,6 @@ import (
 	"math/big"
 	"sort"
 	"strings"
-	"sync/atomic"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -35,6 +34,7 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
+	"github.com/kstar-dev/kstar/builtins/lib/internal/pyclass"
 )
 
 // New returns the random module for one execution: its functions are the
@@ -61,7 +61,6 @@ type Random struct {
 	hasGaussNext bool
 	// system draws every bit from crypto/rand (SystemRandom).
 	system bool
-	id     uint32
 }
 
 var (
@@ -69,10 +68,8 @@ var (
 	_ builtins.PyReprer = (*Random)(nil)
 )
 
-var lastID atomic.Uint32
-
 func newRandom(system bool) *Random {
-	return &Random{system: system, id: lastID.Add(1)}
+	return &Random{system: system}
 }
 
 func (r *Random) className() string {
@@ -88,10 +85,12 @@ func (r *Random) String() string { return r.PyRepr() }
 func (r *Random) PyRepr() string {
 	return fmt.Sprintf("<random.%s object at %p>", r.className(), r)
 }
-func (r *Random) Type() string          { return r.className() }
-func (r *Random) Freeze()               {}
-func (r *Random) Truth() starlark.Bool  { return true }
-func (r *Random) Hash() (uint32, error) { return r.id, nil }
+func (r *Random) Type() string         { return r.className() }
+func (r *Random) Freeze()              {}
+func (r *Random) Truth() starlark.Bool { return true }
+
+// Hash hashes by identity, as CPython does.
+func (r *Random) Hash() (uint32, error) { return starlark.String(fmt.Sprintf("%p", r)).Hash() }
 
 // Attr returns a bound method.
 func (r *Random) Attr(name string) (starlark.Value, error) {
@@ -118,62 +117,42 @@ func (r *Random) method(name string) *starlark.Builtin {
 	}).BindReceiver(r)
 }
 
-// Class is random.Random or random.SystemRandom: calling it makes a
-// generator, isinstance recognises its instances.
-type Class struct{ system bool }
-
 // RandomClass is random.Random: Random(x=None) is a generator seeded as
 // seed(x) seeds.
-var RandomClass = &Class{}
+var RandomClass = &pyclass.Class{Module: "random", ClassName: "Random", Make: makeRandom(false), Instance: func(v starlark.Value) bool {
+	_, ok := v.(*Random)
+	return ok // a SystemRandom is a Random too, as in Python
+}}
 
 // SystemRandomClass is random.SystemRandom: a generator whose every bit
 // comes from crypto/rand; seed() does nothing and it has no state.
-var SystemRandomClass = &Class{system: true}
-
-var (
-	_ starlark.Callable        = (*Class)(nil)
-	_ builtins.InstanceChecker = (*Class)(nil)
-)
-
-func (c *Class) Name() string {
-	if c.system {
-		return "SystemRandom"
-	}
-	return "Random"
-}
-func (c *Class) String() string        { return "<class 'random." + c.Name() + "'>" }
-func (c *Class) Type() string          { return "type" }
-func (c *Class) Freeze()               {}
-func (c *Class) Truth() starlark.Bool  { return true }
-func (c *Class) Hash() (uint32, error) { return starlark.String(c.String()).Hash() }
-
-// IsInstance reports whether v is a generator of this class (a
-// SystemRandom is a Random too, as in Python).
-func (c *Class) IsInstance(v starlark.Value) bool {
+var SystemRandomClass = &pyclass.Class{Module: "random", ClassName: "SystemRandom", Make: makeRandom(true), Instance: func(v starlark.Value) bool {
 	r, ok := v.(*Random)
-	return ok && (r.system || !c.system)
-}
+	return ok && r.system
+}}
 
-// CallInternal makes a generator: Random(x=None), SystemRandom(x=None).
-func (c *Class) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", c.Name())
-	}
-	if len(args) > 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s() expected at most 1 argument, got %d", c.Name(), len(args))
-	}
-	var seed starlark.Value = starlark.None
-	if len(args) == 1 {
-		seed = args[0]
-	}
-	r := newRandom(c.system)
-	if c.system {
+// makeRandom makes a generator: Random(x=None), SystemRandom(x=None).
+func makeRandom(system bool) builtins.BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if len(kwargs) > 0 {
+			return nil, builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", b.Name())
+		}
+		if len(args) > 1 {
+			return nil, builtins.Errorf(builtins.TypeError, "%s() expected at most 1 argument, got %d", b.Name(), len(args))
+		}
+		r := newRandom(system)
+		if system {
+			return r, nil
+		}
+		var seed starlark.Value = starlark.None
+		if len(args) == 1 {
+			seed = args[0]
+		}
+		if err := r.seed(seed, 2); err != nil {
+			return nil, err
+		}
 		return r, nil
 	}
-	if err := r.seed(seed, 2); err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 type methodFunc func(r *Random, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)

@@ -25,8 +25,9 @@ type Func struct {
 	// Name is the function as CPython's messages name it:
 	// "Random.randint", "b64encode", "crc32".
 	Name string
-	// Params are the parameter names in order. An entry "*" starts the
-	// keyword-only parameters.
+	// Params are the parameter names in order (at most 64). An entry "*"
+	// starts the keyword-only parameters, which come after the required
+	// ones.
 	Params []string
 	// Required is how many leading parameters have no default.
 	Required int
@@ -43,54 +44,52 @@ type Func struct {
 // Bind stores the arguments in dst, one pointer per parameter (the "*"
 // entry has none); parameters without an argument keep their value.
 func (f *Func) Bind(args starlark.Tuple, kwargs []starlark.Tuple, dst ...*starlark.Value) error {
-	names := make([]string, 0, len(f.Params))
-	npos := -1 // number of parameters that can be given by position
-	for _, p := range f.Params {
+	npos := len(f.Params) // number of parameters that can be given by position
+	for i, p := range f.Params {
 		if p == "*" {
-			npos = len(names)
-			continue
+			npos = i
+			break
 		}
-		names = append(names, p)
 	}
-	if npos < 0 {
-		npos = len(names)
+	nparams := len(f.Params)
+	if npos < nparams {
+		nparams--
 	}
-	if len(dst) != len(names) {
-		panic(fmt.Sprintf("pyargs: %s has %d parameters but %d destinations", f.Name, len(names), len(dst)))
+	if len(dst) != nparams {
+		panic(fmt.Sprintf("pyargs: %s has %d parameters but %d destinations", f.Name, nparams, len(dst)))
 	}
 	if len(args) > npos {
 		return f.tooMany(npos, len(args)+len(kwargs))
 	}
-	set := make([]bool, len(names))
 	for i, a := range args {
 		*dst[i] = a
-		set[i] = true
 	}
+	var setByName uint64 // bit i: parameter i was given by keyword
 	for _, kv := range kwargs {
 		k := string(kv[0].(starlark.String))
-		i := indexOf(names, k)
+		i := f.index(k)
 		if i < 0 || f.PositionalOnly {
 			if f.C {
 				return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for %s()", k, f.Name)
 			}
 			return builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", f.Name, k)
 		}
-		if set[i] {
+		if i < len(args) || setByName&(1<<i) != 0 {
 			if f.C {
 				return builtins.Errorf(builtins.TypeError, "argument for %s() given by name ('%s') and position (%d)", f.Name, k, i+1)
 			}
 			return builtins.Errorf(builtins.TypeError, "%s() got multiple values for argument '%s'", f.Name, k)
 		}
 		*dst[i] = kv[1]
-		set[i] = true
+		setByName |= 1 << i
 	}
 	var missing []string
-	for i := 0; i < f.Required; i++ {
-		if !set[i] {
+	for i := len(args); i < f.Required; i++ {
+		if setByName&(1<<i) == 0 {
 			if f.C {
-				return builtins.Errorf(builtins.TypeError, "%s() missing required argument '%s' (pos %d)", f.Name, names[i], i+1)
+				return builtins.Errorf(builtins.TypeError, "%s() missing required argument '%s' (pos %d)", f.Name, f.Params[i], i+1)
 			}
-			missing = append(missing, "'"+names[i]+"'")
+			missing = append(missing, "'"+f.Params[i]+"'")
 		}
 	}
 	if len(missing) > 0 {
@@ -101,6 +100,22 @@ func (f *Func) Bind(args starlark.Tuple, kwargs []starlark.Tuple, dst ...*starla
 		return builtins.Errorf(builtins.TypeError, "%s() missing %d required positional %s: %s", f.Name, len(missing), plural, joinNames(missing))
 	}
 	return nil
+}
+
+// index is the position of the parameter called name (not counting
+// "*"), or -1.
+func (f *Func) index(name string) int {
+	i := 0
+	for _, p := range f.Params {
+		if p == "*" {
+			continue
+		}
+		if p == name {
+			return i
+		}
+		i++
+	}
+	return -1
 }
 
 func (f *Func) tooMany(npos, given int) error {
@@ -127,15 +142,6 @@ func (f *Func) tooMany(npos, given int) error {
 		were = "was"
 	}
 	return builtins.Errorf(builtins.TypeError, "%s() takes %s positional %s but %d %s given", f.Name, takes, arguments, given+self, were)
-}
-
-func indexOf(names []string, name string) int {
-	for i, n := range names {
-		if n == name {
-			return i
-		}
-	}
-	return -1
 }
 
 // joinNames lists names as CPython does: 'a', 'a' and 'b', 'a', 'b', and 'c'.
