@@ -338,6 +338,27 @@ func pyIsinstance(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	return starlark.Bool(ok), err
 }
 
+// PyClasser is implemented by values whose class is a host value, such
+// as a standard module's class (datetime.datetime): type(v) returns it.
+type PyClasser interface {
+	PyClass() starlark.Value
+}
+
+// ClassName is Python's type(v).__name__: datetime for a datetime.datetime,
+// whose Type() is the qualified name error messages show.
+func ClassName(v starlark.Value) string {
+	if c, ok := v.(PyClasser); ok {
+		if ha, ok := c.PyClass().(starlark.HasAttrs); ok {
+			if name, err := ha.Attr("__name__"); err == nil {
+				if s, ok := name.(starlark.String); ok {
+					return string(s)
+				}
+			}
+		}
+	}
+	return PyTypeName(v)
+}
+
 // otherTypes caches the classes type() returns for values kstar has no
 // PyType for (functions, modules, host types), so type(a) == type(b).
 var otherTypes sync.Map // name → *PyType
@@ -370,6 +391,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return v.TypeOf()
 	case *Exception:
 		return v.Class
+	case PyClasser:
+		return v.PyClass()
 	}
 	name := PyTypeName(v)
 	switch v.(type) {

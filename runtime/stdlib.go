@@ -7,6 +7,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
+	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -17,6 +18,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"random":  random.New,
 	"hashlib": hashlib.New,
 	"hmac":    hmac.New,
+	"uuid":    uuid.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

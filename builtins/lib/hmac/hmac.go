@@ -176,16 +176,20 @@ type HMAC struct {
 }
 
 var (
-	_ starlark.HasAttrs = (*HMAC)(nil)
-	_ builtins.PyReprer = (*HMAC)(nil)
+	_ starlark.HasAttrs  = (*HMAC)(nil)
+	_ builtins.PyReprer  = (*HMAC)(nil)
+	_ builtins.PyClasser = (*HMAC)(nil)
 )
 
 // PyRepr is CPython's <hmac.HMAC object at 0x...>.
-func (m *HMAC) PyRepr() string       { return fmt.Sprintf("<hmac.HMAC object at %p>", m) }
-func (m *HMAC) String() string       { return m.PyRepr() }
-func (m *HMAC) Type() string         { return "HMAC" }
-func (m *HMAC) Freeze()              {}
-func (m *HMAC) Truth() starlark.Bool { return true }
+func (m *HMAC) PyRepr() string { return fmt.Sprintf("<hmac.HMAC object at %p>", m) }
+func (m *HMAC) String() string { return m.PyRepr() }
+func (m *HMAC) Type() string   { return "HMAC" }
+
+// PyClass is type(m): hmac.HMAC.
+func (m *HMAC) PyClass() starlark.Value { return HMACClass }
+func (m *HMAC) Freeze()                 {}
+func (m *HMAC) Truth() starlark.Bool    { return true }
 
 // Hash hashes by identity, as CPython does.
 func (m *HMAC) Hash() (uint32, error) { return starlark.String(fmt.Sprintf("%p", m)).Hash() }

@@ -64,8 +64,9 @@ type Random struct {
 }
 
 var (
-	_ starlark.HasAttrs = (*Random)(nil)
-	_ builtins.PyReprer = (*Random)(nil)
+	_ starlark.HasAttrs  = (*Random)(nil)
+	_ builtins.PyReprer  = (*Random)(nil)
+	_ builtins.PyClasser = (*Random)(nil)
 )
 
 func newRandom(system bool) *Random {
@@ -85,7 +86,15 @@ func (r *Random) String() string { return r.PyRepr() }
 func (r *Random) PyRepr() string {
 	return fmt.Sprintf("<random.%s object at %p>", r.className(), r)
 }
-func (r *Random) Type() string         { return r.className() }
+func (r *Random) Type() string { return r.className() }
+
+// PyClass is type(r): random.Random or random.SystemRandom.
+func (r *Random) PyClass() starlark.Value {
+	if r.system {
+		return SystemRandomClass
+	}
+	return RandomClass
+}
 func (r *Random) Freeze()              {}
 func (r *Random) Truth() starlark.Bool { return true }
 
