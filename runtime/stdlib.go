@@ -4,6 +4,8 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/lib/base64"
+	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
@@ -15,10 +17,12 @@ import (
 // state (random's generator, a logger) belongs to one execution and is
 // never shared between goroutines.
 var standardModules = map[string]func(env *builtins.Env) starlark.Value{
-	"random":  random.New,
-	"hashlib": hashlib.New,
-	"hmac":    hmac.New,
-	"uuid":    uuid.New,
+	"random":   random.New,
+	"hashlib":  hashlib.New,
+	"hmac":     hmac.New,
+	"uuid":     uuid.New,
+	"base64":   base64.New,
+	"binascii": binascii.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
