@@ -9,6 +9,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
+	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 )
 
@@ -23,6 +24,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"uuid":     uuid.New,
 	"base64":   base64.New,
 	"binascii": binascii.New,
+	"struct":   pystruct.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
