@@ -6,11 +6,13 @@ import (
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
+	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
+	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -25,6 +27,8 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"base64":   base64.New,
 	"binascii": binascii.New,
 	"struct":   pystruct.New,
+	"zlib":     zlib.New,
+	"gzip":     gzip.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

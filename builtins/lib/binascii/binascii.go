@@ -10,7 +10,6 @@ package binascii
 import (
 	"encoding/hex"
 	"hash/crc32"
-	"math/big"
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
@@ -300,48 +299,20 @@ func a2bBase64(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return starlark.Bytes(out), nil
 }
 
-// crcArg converts a CRC start value as C's unsigned int: the low 32 bits
-// of any int, in two's complement.
-func crcArg(v starlark.Value) (uint32, error) {
-	i, err := pyargs.Index(v)
-	if err != nil {
-		return 0, err
-	}
-	if n, ok := i.Int64(); ok {
-		return uint32(n), nil
-	}
-	return uint32(new(big.Int).And(i.BigInt(), big.NewInt(0xffffffff)).Uint64()), nil
-}
-
-// CRC32Args checks the arguments of crc32(data, crc=0) (binascii's and
-// zlib's) with CPython's messages.
-func CRC32Args(args starlark.Tuple, kwargs []starlark.Tuple) (string, uint32, error) {
-	if len(kwargs) > 0 {
-		return "", 0, builtins.Errorf(builtins.TypeError, "crc32() takes no keyword arguments")
-	}
-	if len(args) < 1 {
-		return "", 0, builtins.Errorf(builtins.TypeError, "crc32 expected at least 1 argument, got %d", len(args))
-	}
-	if len(args) > 2 {
-		return "", 0, builtins.Errorf(builtins.TypeError, "crc32 expected at most 2 arguments, got %d", len(args))
+// crc32Func is crc32(data, crc=0, /).
+func crc32Func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := pyargs.CheckPositional("crc32", 1, 2, args, kwargs); err != nil {
+		return nil, err
 	}
 	data, err := pyargs.Bytes(args[0])
 	if err != nil {
-		return "", 0, err
+		return nil, err
 	}
 	var start uint32
 	if len(args) == 2 {
-		if start, err = crcArg(args[1]); err != nil {
-			return "", 0, err
+		if start, err = pyargs.Uint32Mask(args[1]); err != nil {
+			return nil, err
 		}
-	}
-	return data, start, nil
-}
-
-func crc32Func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	data, start, err := CRC32Args(args, kwargs)
-	if err != nil {
-		return nil, err
 	}
 	return starlark.MakeUint64(uint64(crc32.Update(start, crc32.IEEETable, []byte(data)))), nil
 }
@@ -363,17 +334,14 @@ var crcHqxTable = func() (t [256]uint16) {
 }()
 
 func crcHqx(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "crc_hqx() takes no keyword arguments")
-	}
-	if len(args) != 2 {
-		return nil, builtins.Errorf(builtins.TypeError, "crc_hqx expected 2 arguments, got %d", len(args))
+	if err := pyargs.CheckPositional("crc_hqx", 2, 2, args, kwargs); err != nil {
+		return nil, err
 	}
 	data, err := pyargs.Bytes(args[0])
 	if err != nil {
 		return nil, err
 	}
-	start, err := crcArg(args[1])
+	start, err := pyargs.Uint32Mask(args[1])
 	if err != nil {
 		return nil, err
 	}

@@ -422,7 +422,7 @@ func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tu
 		return 0, err
 	}
 	if n < 0 || n > 1<<30 {
-		return 0, builtins.NewException(memoryError, "")
+		return 0, builtins.NewException(builtins.MemoryError, "") // CPython's answer to a negative SHAKE length
 	}
 	return int(n), nil
 }
@@ -436,9 +436,6 @@ func Hex(b []byte) string {
 	hex.Encode(out, b)
 	return unsafe.String(&out[0], len(out)) // out is never written again
 }
-
-// memoryError is what CPython raises for a negative SHAKE length.
-var memoryError = &builtins.ExceptionClass{ClassName: "MemoryError", Module: "builtins", Base: builtins.PyException}
 
 func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)

@@ -428,7 +428,8 @@ func (f *format) unpack(data string) (starlark.Tuple, error) {
 			continue
 		case 'p':
 			if cd.num == 0 {
-				return nil, builtins.NewException(systemError, "Negative size passed to PyBytes_FromStringAndSize")
+				return nil, builtins.NewException(builtins.SystemError, // CPython's answer to the field "0p"
+					"Negative size passed to PyBytes_FromStringAndSize")
 			}
 			n := min(int(data[cd.offset]), cd.num-1)
 			values = append(values, starlark.Bytes(data[cd.offset+1:cd.offset+1+n]))
@@ -440,9 +441,6 @@ func (f *format) unpack(data string) (starlark.Tuple, error) {
 	}
 	return values, nil
 }
-
-// systemError is what CPython raises for the field "0p".
-var systemError = &builtins.ExceptionClass{ClassName: "SystemError", Module: "builtins", Base: builtins.PyException}
 
 func unpackItem(data string, cd code, big bool) starlark.Value {
 	switch cd.c {

@@ -119,21 +119,8 @@ func packValue(f *format, values starlark.Tuple) (starlark.Value, error) {
 	return starlark.Bytes(out), nil
 }
 
-// positional checks the arguments of module functions CPython declares
-// with a fixed number of positional parameters ("unpack expected 2
-// arguments, got 1").
-func positional(name string, n int, args starlark.Tuple, kwargs []starlark.Tuple) error {
-	if len(kwargs) > 0 {
-		return builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", name)
-	}
-	if len(args) != n {
-		return builtins.Errorf(builtins.TypeError, "%s expected %d arguments, got %d", name, n, len(args))
-	}
-	return nil
-}
-
 func (m *module) unpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := positional("unpack", 2, args, kwargs); err != nil {
+	if err := pyargs.CheckPositional("unpack", 2, 2, args, kwargs); err != nil {
 		return nil, err
 	}
 	f, err := m.formatOf(args[0])
@@ -196,7 +183,7 @@ func unpackFromValue(f *format, buffer, offsetArg starlark.Value) (starlark.Valu
 }
 
 func (m *module) iterUnpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := positional("iter_unpack", 2, args, kwargs); err != nil {
+	if err := pyargs.CheckPositional("iter_unpack", 2, 2, args, kwargs); err != nil {
 		return nil, err
 	}
 	f, err := m.formatOf(args[0])
