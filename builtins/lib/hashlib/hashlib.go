@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"hash"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"go.starlark.net/starlark"
@@ -270,6 +271,9 @@ func pbkdf2HMAC(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 // Hash is a hash object: CPython's _hashlib.HASH, or _hashlib.HASHXOF for
 // the SHAKE functions.
 type Hash struct {
+	// mu serialises updates and digests: a hash in a script's frozen
+	// globals is shared by calls running at once (runtime.Script).
+	mu    sync.Mutex
 	alg   *Algorithm
 	h     hash.Hash
 	shake *sha3.SHAKE
@@ -296,18 +300,31 @@ func (h *Hash) write(s string) {
 	}
 }
 
-// sum returns the digest (n bytes of a SHAKE's output) without changing
-// the state.
-func (h *Hash) sum(n int) []byte {
+// digest returns the digest (n bytes of a SHAKE's output), in hex or
+// as is, without changing the state.
+func (h *Hash) digest(n int, inHex bool) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var sum []byte
 	if h.shake == nil {
-		return h.h.Sum(h.sumBuf[:0])
+		sum = h.h.Sum(h.sumBuf[:0])
+	} else {
+		sum = make([]byte, n)
+		h.cloneLocked().shake.Read(sum)
 	}
-	out := make([]byte, n)
-	h.clone().shake.Read(out)
-	return out
+	if inHex {
+		return Hex(sum)
+	}
+	return string(sum)
 }
 
 func (h *Hash) clone() *Hash {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.cloneLocked()
+}
+
+func (h *Hash) cloneLocked() *Hash {
 	c := &Hash{alg: h.alg}
 	if h.shake != nil {
 		state, err := h.shake.MarshalBinary()
@@ -400,7 +417,9 @@ func hashUpdate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
+	h.mu.Lock()
 	h.write(data)
+	h.mu.Unlock()
 	return starlark.None, nil
 }
 
@@ -443,7 +462,7 @@ func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(string(h.sum(n))), nil
+	return starlark.Bytes(h.digest(n, false)), nil
 }
 
 func hashHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -452,7 +471,7 @@ func hashHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	if err != nil {
 		return nil, err
 	}
-	return starlark.String(Hex(h.sum(n))), nil
+	return starlark.String(h.digest(n, true)), nil
 }
 
 func hashCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

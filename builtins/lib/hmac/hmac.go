@@ -13,6 +13,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"hash"
+	"sync"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -171,8 +172,18 @@ func isASCII(s string) bool {
 
 // HMAC is an hmac.HMAC object.
 type HMAC struct {
+	// mu serialises updates and digests: an HMAC in a script's frozen
+	// globals is shared by calls running at once (runtime.Script).
+	mu  sync.Mutex
 	alg *hashlib.Algorithm
 	h   hash.Hash
+}
+
+// sum returns the code so far.
+func (m *HMAC) sum() []byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.h.Sum(nil)
 }
 
 var (
@@ -243,7 +254,10 @@ func hmacUpdate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
-	hashlib.WriteString(b.Receiver().(*HMAC).h, data)
+	m := b.Receiver().(*HMAC)
+	m.mu.Lock()
+	hashlib.WriteString(m.h, data)
+	m.mu.Unlock()
 	return starlark.None, nil
 }
 
@@ -251,14 +265,14 @@ func hmacDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := noArgs("digest", args, kwargs); err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(b.Receiver().(*HMAC).h.Sum(nil)), nil
+	return starlark.Bytes(b.Receiver().(*HMAC).sum()), nil
 }
 
 func hmacHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := noArgs("hexdigest", args, kwargs); err != nil {
 		return nil, err
 	}
-	return starlark.String(hashlib.Hex(b.Receiver().(*HMAC).h.Sum(nil))), nil
+	return starlark.String(hashlib.Hex(b.Receiver().(*HMAC).sum())), nil
 }
 
 func hmacCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -266,7 +280,9 @@ func hmacCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		return nil, err
 	}
 	m := b.Receiver().(*HMAC)
+	m.mu.Lock()
 	c, err := m.h.(hash.Cloner).Clone()
+	m.mu.Unlock()
 	if err != nil {
 		return nil, builtins.Errorf(builtins.ValueError, "%v", err)
 	}

@@ -27,6 +27,7 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -55,6 +56,9 @@ func New(env *builtins.Env) starlark.Value {
 // Random is an instance of random.Random (or random.SystemRandom): a
 // generator with CPython's state and methods.
 type Random struct {
+	// mu serialises draws: a script's frozen globals, and so its random
+	// module, are shared by calls running at once (runtime.Script).
+	mu sync.Mutex
 	mt mt19937
 	// gaussNext is the second value of the last pair gauss() made.
 	gaussNext    float64
@@ -122,7 +126,10 @@ func (r *Random) AttrNames() []string {
 func (r *Random) method(name string) *starlark.Builtin {
 	m := methods[name]
 	return builtins.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return m(b.Receiver().(*Random), args, kwargs)
+		r := b.Receiver().(*Random)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		return m(r, args, kwargs)
 	}).BindReceiver(r)
 }
 
@@ -202,16 +209,32 @@ func spec(name string, required int, params ...string) *pyargs.Func {
 	return &pyargs.Func{Name: "Random." + name, Params: params, Required: required, Method: true}
 }
 
-// Draws from the generator.
+// The parameters of the methods.
+var (
+	seedSpec            = spec("seed", 0, "a", "version")
+	getstateSpec        = spec("getstate", 0)
+	setstateSpec        = spec("setstate", 1, "state")
+	randbytesSpec       = spec("randbytes", 1, "n")
+	randrangeSpec       = spec("randrange", 1, "start", "stop", "step")
+	randintSpec         = spec("randint", 2, "a", "b")
+	choiceSpec          = spec("choice", 1, "seq")
+	shuffleSpec         = spec("shuffle", 1, "x")
+	sampleSpec          = spec("sample", 2, "population", "k", "*", "counts")
+	choicesSpec         = spec("choices", 1, "population", "weights", "*", "cum_weights", "k")
+	uniformSpec         = spec("uniform", 2, "a", "b")
+	triangularSpec      = spec("triangular", 0, "low", "high", "mode")
+	gaussSpec           = spec("gauss", 0, "mu", "sigma")
+	normalvariateSpec   = spec("normalvariate", 0, "mu", "sigma")
+	lognormvariateSpec  = spec("lognormvariate", 2, "mu", "sigma")
+	expovariateSpec     = spec("expovariate", 1, "lambd")
+	gammavariateSpec    = spec("gammavariate", 2, "alpha", "beta")
+	betavariateSpec     = spec("betavariate", 2, "alpha", "beta")
+	paretovariateSpec   = spec("paretovariate", 1, "alpha")
+	weibullvariateSpec  = spec("weibullvariate", 2, "alpha", "beta")
+	vonmisesvariateSpec = spec("vonmisesvariate", 2, "mu", "kappa")
+)
 
-func (r *Random) uint32() uint32 {
-	if r.system {
-		var b [4]byte
-		rand.Read(b[:])
-		return binary.LittleEndian.Uint32(b[:])
-	}
-	return r.mt.uint32()
-}
+// Draws from the generator.
 
 // float draws random(): CPython's 53-bit formula, or for SystemRandom
 // 56 bits of entropy shifted to 53 (as SystemRandom.random does).
@@ -289,7 +312,7 @@ func (r *Random) belowInt(n starlark.Int) starlark.Int {
 
 func (r *Random) pySeed(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var a, version starlark.Value = starlark.None, starlark.MakeInt(2)
-	if err := spec("seed", 0, "a", "version").Bind(args, kwargs, &a, &version); err != nil {
+	if err := seedSpec.Bind(args, kwargs, &a, &version); err != nil {
 		return nil, err
 	}
 	if r.system {
@@ -429,7 +452,7 @@ func (r *Random) noState() error {
 
 // pyGetstate returns (3, (the 624 words..., index), gauss_next).
 func (r *Random) pyGetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := spec("getstate", 0).Bind(args, kwargs); err != nil {
+	if err := getstateSpec.Bind(args, kwargs); err != nil {
 		return nil, err
 	}
 	if r.system {
@@ -451,7 +474,7 @@ func (r *Random) pyGetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starl
 // of Python 2's pickles).
 func (r *Random) pySetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var state starlark.Value
-	if err := spec("setstate", 1, "state").Bind(args, kwargs, &state); err != nil {
+	if err := setstateSpec.Bind(args, kwargs, &state); err != nil {
 		return nil, err
 	}
 	if r.system {
@@ -546,7 +569,7 @@ func (r *Random) pyGetrandbits(args starlark.Tuple, kwargs []starlark.Tuple) (st
 
 func (r *Random) pyRandbytes(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var nv starlark.Value
-	if err := spec("randbytes", 1, "n").Bind(args, kwargs, &nv); err != nil {
+	if err := randbytesSpec.Bind(args, kwargs, &nv); err != nil {
 		return nil, err
 	}
 	n, err := pyargs.Int64(nv)
@@ -602,7 +625,7 @@ func rangeArg(v starlark.Value, which string) (starlark.Int, error) {
 
 func (r *Random) pyRandrange(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var start, stop, step starlark.Value = nil, starlark.None, nil
-	if err := spec("randrange", 1, "start", "stop", "step").Bind(args, kwargs, &start, &stop, &step); err != nil {
+	if err := randrangeSpec.Bind(args, kwargs, &start, &stop, &step); err != nil {
 		return nil, err
 	}
 	return r.randrange(start, stop, step)
@@ -663,7 +686,7 @@ func floorDiv(x, y starlark.Int) starlark.Int {
 
 func (r *Random) pyRandint(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var a, b starlark.Value
-	if err := spec("randint", 2, "a", "b").Bind(args, kwargs, &a, &b); err != nil {
+	if err := randintSpec.Bind(args, kwargs, &a, &b); err != nil {
 		return nil, err
 	}
 	// randint(a, b) is randrange(a, b+1): b+1 is Python's addition.
@@ -753,7 +776,7 @@ func item(seq starlark.Value, i int) (starlark.Value, error) {
 
 func (r *Random) pyChoice(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var seq starlark.Value
-	if err := spec("choice", 1, "seq").Bind(args, kwargs, &seq); err != nil {
+	if err := choiceSpec.Bind(args, kwargs, &seq); err != nil {
 		return nil, err
 	}
 	n, err := length(seq)
@@ -768,7 +791,7 @@ func (r *Random) pyChoice(args starlark.Tuple, kwargs []starlark.Tuple) (starlar
 
 func (r *Random) pyShuffle(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value
-	if err := spec("shuffle", 1, "x").Bind(args, kwargs, &x); err != nil {
+	if err := shuffleSpec.Bind(args, kwargs, &x); err != nil {
 		return nil, err
 	}
 	n, err := length(x)
@@ -817,7 +840,7 @@ func sampleK(v starlark.Value, n int) (int, error) {
 
 func (r *Random) pySample(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var population, kv, counts starlark.Value = nil, nil, starlark.None
-	if err := spec("sample", 2, "population", "k", "*", "counts").Bind(args, kwargs, &population, &kv, &counts); err != nil {
+	if err := sampleSpec.Bind(args, kwargs, &population, &kv, &counts); err != nil {
 		return nil, err
 	}
 	seq, ok := population.(starlark.Indexable)
@@ -963,7 +986,7 @@ func bisectRight(a []starlark.Value, x starlark.Value, hi int) (int, error) {
 
 func (r *Random) pyChoices(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var population, weights, cumWeights, kv starlark.Value = nil, starlark.None, starlark.None, starlark.MakeInt(1)
-	if err := spec("choices", 1, "population", "weights", "*", "cum_weights", "k").Bind(args, kwargs, &population, &weights, &cumWeights, &kv); err != nil {
+	if err := choicesSpec.Bind(args, kwargs, &population, &weights, &cumWeights, &kv); err != nil {
 		return nil, err
 	}
 	n, err := length(population)
@@ -1091,7 +1114,7 @@ func realArgs(f *pyargs.Func, args starlark.Tuple, kwargs []starlark.Tuple, defa
 
 func (r *Random) pyUniform(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var a, b starlark.Value
-	if err := spec("uniform", 2, "a", "b").Bind(args, kwargs, &a, &b); err != nil {
+	if err := uniformSpec.Bind(args, kwargs, &a, &b); err != nil {
 		return nil, err
 	}
 	if !isNumber(a) || !isNumber(b) {
@@ -1120,7 +1143,7 @@ func (r *Random) pyUniform(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 }
 
 func (r *Random) pyTriangular(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, vals, err := realArgs(spec("triangular", 0, "low", "high", "mode"), args, kwargs, starlark.Float(0), starlark.Float(1), starlark.None)
+	x, vals, err := realArgs(triangularSpec, args, kwargs, starlark.Float(0), starlark.Float(1), starlark.None)
 	if err != nil {
 		return nil, err
 	}
@@ -1141,7 +1164,7 @@ func (r *Random) pyTriangular(args starlark.Tuple, kwargs []starlark.Tuple) (sta
 }
 
 func (r *Random) pyGauss(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("gauss", 0, "mu", "sigma"), args, kwargs, starlark.Float(0), starlark.Float(1))
+	x, _, err := realArgs(gaussSpec, args, kwargs, starlark.Float(0), starlark.Float(1))
 	if err != nil {
 		return nil, err
 	}
@@ -1170,7 +1193,7 @@ func (r *Random) normal(mu, sigma float64) float64 {
 }
 
 func (r *Random) pyNormalvariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("normalvariate", 0, "mu", "sigma"), args, kwargs, starlark.Float(0), starlark.Float(1))
+	x, _, err := realArgs(normalvariateSpec, args, kwargs, starlark.Float(0), starlark.Float(1))
 	if err != nil {
 		return nil, err
 	}
@@ -1178,7 +1201,7 @@ func (r *Random) pyNormalvariate(args starlark.Tuple, kwargs []starlark.Tuple) (
 }
 
 func (r *Random) pyLognormvariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("lognormvariate", 2, "mu", "sigma"), args, kwargs, nil, nil)
+	x, _, err := realArgs(lognormvariateSpec, args, kwargs, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1190,7 +1213,7 @@ func divisionByZero() error {
 }
 
 func (r *Random) pyExpovariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("expovariate", 1, "lambd"), args, kwargs, nil)
+	x, _, err := realArgs(expovariateSpec, args, kwargs, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1249,7 +1272,7 @@ func (r *Random) gamma(alpha, beta float64) (float64, error) {
 }
 
 func (r *Random) pyGammavariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("gammavariate", 2, "alpha", "beta"), args, kwargs, nil, nil)
+	x, _, err := realArgs(gammavariateSpec, args, kwargs, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1261,7 +1284,7 @@ func (r *Random) pyGammavariate(args starlark.Tuple, kwargs []starlark.Tuple) (s
 }
 
 func (r *Random) pyBetavariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("betavariate", 2, "alpha", "beta"), args, kwargs, nil, nil)
+	x, _, err := realArgs(betavariateSpec, args, kwargs, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1280,7 +1303,7 @@ func (r *Random) pyBetavariate(args starlark.Tuple, kwargs []starlark.Tuple) (st
 }
 
 func (r *Random) pyParetovariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("paretovariate", 1, "alpha"), args, kwargs, nil)
+	x, _, err := realArgs(paretovariateSpec, args, kwargs, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1292,7 +1315,7 @@ func (r *Random) pyParetovariate(args starlark.Tuple, kwargs []starlark.Tuple) (
 }
 
 func (r *Random) pyWeibullvariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("weibullvariate", 2, "alpha", "beta"), args, kwargs, nil, nil)
+	x, _, err := realArgs(weibullvariateSpec, args, kwargs, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -1304,7 +1327,7 @@ func (r *Random) pyWeibullvariate(args starlark.Tuple, kwargs []starlark.Tuple) 
 }
 
 func (r *Random) pyVonmisesvariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	x, _, err := realArgs(spec("vonmisesvariate", 2, "mu", "kappa"), args, kwargs, nil, nil)
+	x, _, err := realArgs(vonmisesvariateSpec, args, kwargs, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -231,7 +231,10 @@ func (m *module) calcsize(thread *starlark.Thread, b *starlark.Builtin, args sta
 type unpackIterator struct {
 	f    *format
 	data string
-	pos  int
+	// mu guards pos: an iterator in a script's frozen globals is shared by
+	// calls running at once (runtime.Script).
+	mu  sync.Mutex
+	pos int
 }
 
 var (
@@ -254,14 +257,18 @@ func (it *unpackIterator) Hash() (uint32, error) {
 
 // Next unpacks the next record.
 func (it *unpackIterator) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
-	if it.pos >= len(it.data) {
+	it.mu.Lock()
+	pos := it.pos
+	if pos >= len(it.data) {
+		it.mu.Unlock()
 		return nil, false, nil
 	}
-	v, err := it.f.unpack(it.data[it.pos : it.pos+it.f.size])
+	it.pos += it.f.size
+	it.mu.Unlock()
+	v, err := it.f.unpack(it.data[pos : pos+it.f.size])
 	if err != nil {
 		return nil, false, err
 	}
-	it.pos += it.f.size
 	return v, true, nil
 }
 
