@@ -303,6 +303,9 @@ var (
 	OverflowError       = class("OverflowError", "builtins", PyException)
 	RecursionError      = class("RecursionError", "builtins", RuntimeError)
 	SyntaxError         = class("SyntaxError", "builtins", PyException)
+	EOFError            = class("EOFError", "builtins", PyException)
+	MemoryError         = class("MemoryError", "builtins", PyException)
+	SystemError         = class("SystemError", "builtins", PyException)
 	// CancelledError reports an execution stopped by its host's context.
 	CancelledError = class("CancelledError", "builtins", BaseException)
 )

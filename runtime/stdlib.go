@@ -5,9 +5,18 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
+	"github.com/kstar-dev/kstar/builtins/lib/base64"
+	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
+	"github.com/kstar-dev/kstar/builtins/lib/gzip"
+	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
+	"github.com/kstar-dev/kstar/builtins/lib/hmac"
+	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
+	"github.com/kstar-dev/kstar/builtins/lib/uuid"
+	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -19,6 +28,15 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"re":       re.New,
 	"calendar": calendar.New,
 	"datetime": datetime.New,
+	"random":   random.New,
+	"hashlib":  hashlib.New,
+	"hmac":     hmac.New,
+	"uuid":     uuid.New,
+	"base64":   base64.New,
+	"binascii": binascii.New,
+	"struct":   pystruct.New,
+	"zlib":     zlib.New,
+	"gzip":     gzip.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
