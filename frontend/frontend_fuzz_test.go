@@ -5,9 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
-
-	"github.com/kstar-dev/kstar/builtins"
+	"golang.org/x/text/unicode/norm"
 )
 
 // fuzzSeeds are Python-looking sources covering every form of the front
@@ -48,27 +48,37 @@ var fuzzSeeds = []string{
 	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
 }
 
-// tryTemp matches the variables the try rewrite names.
+// tryTemp matches the variables the try lowering names.
 var tryTemp = regexp.MustCompile(`^__(try|v)\d+$`)
 
-// FuzzParse checks that Parse never panics, and that in what it parses
+// FuzzParse checks that Parse never panics, that Starlark compiles what
+// it returns without panicking, and that in what it parses
 // every identifier from the source (not one of the front end's helpers)
-// is where the source has it.
+// is where the source has it (NFKC-normalised, as Python reads names).
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
 	helpers := map[string]bool{
-		builtins.ImportFunc: true, builtins.ImportFromFunc: true, builtins.FStringFunc: true,
-		builtins.FormatFunc: true, builtins.ModFunc: true, builtins.GetAttrFunc: true,
-		builtins.GenExpFunc: true, builtins.IterableFunc: true, builtins.PowFunc: true,
-		tryMarker: true, raiseMarker: true,
+		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
+		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
 		if err != nil {
+			if _, ok := err.(syntax.Error); !ok {
+				t.Fatalf("error %v is a %T, not a syntax.Error", err, err)
+			}
 			return
 		}
+		// The lowered tree must be one Starlark's resolver and compiler
+		// accept or refuse with an error, never a panic.
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("compiling %q: panic %v", src, r)
+			}
+		}()
+		starlark.FileProgram(file, func(string) bool { return true })
 		srcLines := lines(src)
 		generated := map[*syntax.Ident]bool{} // the methods of try statements' state
 		syntax.Walk(file, func(n syntax.Node) bool {
@@ -86,7 +96,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("%s at line %d of %d lines", id.Name, line, len(srcLines))
 			}
 			runes := []rune(srcLines[line-1])
-			if col < 1 || col-1+len([]rune(id.Name)) > len(runes) || !strings.HasPrefix(string(runes[col-1:]), id.Name) {
+			if col < 1 || col > len(runes) || !strings.HasPrefix(norm.NFKC.String(string(runes[col-1:])), id.Name) {
 				t.Fatalf("identifier %s at %d:%d, but the source line is %q", id.Name, line, col, srcLines[line-1])
 			}
 			return true

@@ -203,7 +203,7 @@ KeyError: 'b'
 // TestLoadErrors checks errors of the top level: syntax, names, exceptions.
 func TestLoadErrors(t *testing.T) {
 	for _, tc := range []struct{ src, name, msg string }{
-		{"def f(:\n", "SyntaxError", "got ':'"},
+		{"def f(:\n", "SyntaxError", "invalid syntax"},
 		{"x = undefined_name\n", "NameError", "name 'undefined_name' is not defined"},
 		{"x = 1 // 0\n", "ZeroDivisionError", "integer division or modulo by zero"},
 		{"import nosuchmodule\n", "ModuleNotFoundError", "No module named 'nosuchmodule'"},

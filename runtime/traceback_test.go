@@ -221,7 +221,7 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
 		{"s = f'{a + }'\n", `  File "t.py", line 1
     s = f'{a + }'
                ^
-SyntaxError: f-string: expression ends too early: want primary expression
+SyntaxError: f-string: invalid syntax
 `},
 		{"n = nope + nope\nm = nope\n", `  File "t.py", line 1
     n = nope + nope
@@ -233,7 +233,7 @@ NameError: name 'nope' is not defined
 		{"if True:\n\tx = 1 +\n", `  File "t.py", line 2
     x = 1 +
            ^
-SyntaxError: got newline, want primary expression
+SyntaxError: invalid syntax
 `},
 	} {
 		if got := runForError(t, tc.src); got != tc.want {

@@ -1,0 +1,769 @@
+package frontend
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"unicode/utf8"
+
+	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
+)
+
+// lowerer turns a pysyntax tree into a Starlark syntax tree. Positions
+// come from the tree; the few the tree lacks (an operator's, a call's
+// opening parenthesis) are found in the source between the operands.
+type lowerer struct {
+	filename   string
+	src        []byte // the source as the parser read it (no BOM, \n line ends)
+	lineStarts []int  // byte offset of each line
+	lineASCII  []bool // whether each line is ASCII (byte column = rune column)
+	mod        *pysyntax.Module
+	nameBound  int // whether the script binds __name__ itself: 0 unknown, 1 no, 2 yes
+	tries      int // try statements lowered so far, to name their state
+	temps      int // temporaries named so far (__v1, ...)
+}
+
+// lowerError carries a syntax error up the lowering's recursion.
+type lowerError struct{ err syntax.Error }
+
+// parsePython parses src with pysyntax and lowers the tree.
+func parsePython(filename string, src []byte) (f *syntax.File, err error) {
+	mod, err := pysyntax.Parse(filename, src)
+	if err != nil {
+		var pe *pysyntax.Error
+		if errors.As(err, &pe) {
+			return nil, syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: pe.Msg}
+		}
+		return nil, err
+	}
+	l := newLowerer(filename, src)
+	defer func() {
+		if r := recover(); r != nil {
+			le, ok := r.(*lowerError)
+			if !ok {
+				panic(r)
+			}
+			f, err = nil, le.err
+		}
+	}()
+	l.mod = mod
+	return &syntax.File{Path: filename, Stmts: l.stmts(mod.Body), Options: FileOptions}, nil
+}
+
+func newLowerer(filename string, src []byte) *lowerer {
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	if bytes.IndexByte(src, '\r') >= 0 {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
+	}
+	l := &lowerer{filename: filename, src: src}
+	start, ascii := 0, true
+	for i, b := range src {
+		if b >= utf8.RuneSelf {
+			ascii = false
+		}
+		if b == '\n' {
+			l.lineStarts = append(l.lineStarts, start)
+			l.lineASCII = append(l.lineASCII, ascii)
+			start, ascii = i+1, true
+		}
+	}
+	l.lineStarts = append(l.lineStarts, start)
+	l.lineASCII = append(l.lineASCII, ascii)
+	return l
+}
+
+// at is the Starlark position of line and byte column col (from 0).
+func (l *lowerer) at(line, col int) syntax.Position {
+	if line >= 1 && line <= len(l.lineStarts) && !l.lineASCII[line-1] {
+		start := l.lineStarts[line-1]
+		end := min(start+col, len(l.src))
+		col = utf8.RuneCount(l.src[start:end])
+	}
+	return syntax.MakePosition(&l.filename, int32(line), int32(col+1))
+}
+
+// start is the position where node n starts.
+func (l *lowerer) start(n pysyntax.Located) syntax.Position {
+	p := n.Span()
+	return l.at(p.Lineno, p.ColOffset)
+}
+
+// last is the position of the last character of n (a closing bracket).
+func (l *lowerer) last(n pysyntax.Located) syntax.Position {
+	p := n.Span()
+	return l.at(p.EndLineno, max(p.EndColOffset-1, 0))
+}
+
+// offset is the byte offset of line and col in l.src.
+func (l *lowerer) offset(line, col int) int {
+	if line < 1 || line > len(l.lineStarts) {
+		return len(l.src)
+	}
+	return min(l.lineStarts[line-1]+col, len(l.src))
+}
+
+func (l *lowerer) posOf(off int) syntax.Position {
+	line := 1
+	lo, hi := 0, len(l.lineStarts)
+	for lo < hi { // last line start <= off
+		m := (lo + hi) / 2
+		if l.lineStarts[m] <= off {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	line = lo
+	return l.at(line, off-l.lineStarts[line-1])
+}
+
+// token finds the position of the first character after n that is not
+// blank, a bracket of n's, a comment or a line continuation: the operator,
+// dot, opening parenthesis or bracket that follows an operand.
+func (l *lowerer) token(after pysyntax.Located, skipOpen bool) syntax.Position {
+	p := after.Span()
+	i := l.offset(p.EndLineno, p.EndColOffset)
+	for i < len(l.src) {
+		switch c := l.src[i]; {
+		case c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\\' || c == ')':
+			i++
+		case c == '(' && skipOpen:
+			i++
+		case c == '#':
+			for i < len(l.src) && l.src[i] != '\n' {
+				i++
+			}
+		default:
+			return l.posOf(i)
+		}
+	}
+	return l.posOf(i)
+}
+
+func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
+	panic(&lowerError{syntax.Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}})
+}
+
+// unsupported are the messages of the syntax errors for constructs kstar
+// cannot run, by construct.
+var unsupported = map[string]string{
+	"class":      "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
+	"with":       "kstar does not support 'with' statements: call close() when done",
+	"yield":      "kstar does not support generators ('yield'): build and return a list",
+	"global":     "kstar does not support 'global' statements: keep shared state in a dict or list",
+	"nonlocal":   "kstar does not support 'nonlocal' statements: keep shared state in a dict or list",
+	"del":        "kstar does not support 'del' statements: use dict.pop(key) or list.pop(index)",
+	"assert":     "kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")",
+	"async":      "kstar does not support 'async' functions",
+	"await":      "kstar does not support 'await'",
+	"match":      "kstar does not support 'match' statements: use if/elif",
+	"except*":    "kstar does not support 'except*' (exception groups): use except",
+	"set":        "kstar does not support set literals or set comprehensions: use set([...])",
+	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
+	"for-else":   "kstar does not support 'else' on a 'for' loop: use a flag variable",
+	"while-else": "kstar does not support 'else' on a 'while' loop: use a flag variable",
+	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
+	"complex":    "kstar does not support complex numbers",
+	"ellipsis":   "kstar does not support '...' (Ellipsis): use pass or None",
+	"walrus":     "kstar does not support ':=' (assignment expressions): assign on a line of its own",
+	"chain":      "kstar does not support chained comparisons (a < b < c): use a < b and b < c",
+	"starred":    "kstar does not support '*' unpacking here: build the list with +",
+	"annotation": "kstar does not support an annotation without a value",
+	"matmul":     "kstar does not support the '@' operator",
+}
+
+func (l *lowerer) refuse(pos syntax.Position, construct string) {
+	l.fail(pos, "%s", unsupported[construct])
+}
+
+func (l *lowerer) ident(name string, pos syntax.Position) *syntax.Ident {
+	return &syntax.Ident{NamePos: pos, Name: name}
+}
+
+func (l *lowerer) call(name string, pos, end syntax.Position, args ...syntax.Expr) *syntax.CallExpr {
+	return &syntax.CallExpr{Fn: l.ident(name, pos), Lparen: pos, Args: args, Rparen: end}
+}
+
+func strLiteral(s string, pos syntax.Position) *syntax.Literal {
+	return &syntax.Literal{Token: syntax.STRING, TokenPos: pos, Raw: strconv.Quote(s), Value: s}
+}
+
+// ---- statements ----
+
+func (l *lowerer) stmts(list []pysyntax.Stmt) []syntax.Stmt {
+	if len(list) == 0 {
+		return nil
+	}
+	out := make([]syntax.Stmt, 0, len(list))
+	for _, s := range list {
+		out = l.stmt(out, s)
+	}
+	return out
+}
+
+// stmt appends the lowering of s to out.
+func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
+	pos := l.start(s)
+	switch s := s.(type) {
+	case *pysyntax.ExprStmt:
+		if y, ok := s.Value.(*pysyntax.Yield); ok {
+			l.refuse(l.start(y), "yield")
+		}
+		return append(out, &syntax.ExprStmt{X: l.expr(s.Value)})
+	case *pysyntax.Assign:
+		return l.assign(out, s)
+	case *pysyntax.AugAssign:
+		return append(out, l.augAssign(s))
+	case *pysyntax.AnnAssign:
+		if s.Value == nil {
+			if _, ok := s.Target.(*pysyntax.Name); ok {
+				return out // x: int declares nothing at run time
+			}
+			l.refuse(pos, "annotation")
+		}
+		rhs := l.expr(s.Value)
+		return append(out, &syntax.AssignStmt{OpPos: l.token(s.Annotation, false), Op: syntax.EQ, LHS: l.target(s.Target), RHS: rhs})
+	case *pysyntax.Pass:
+		return append(out, &syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos})
+	case *pysyntax.Break:
+		return append(out, &syntax.BranchStmt{Token: syntax.BREAK, TokenPos: pos})
+	case *pysyntax.Continue:
+		return append(out, &syntax.BranchStmt{Token: syntax.CONTINUE, TokenPos: pos})
+	case *pysyntax.Return:
+		r := &syntax.ReturnStmt{Return: pos}
+		if s.Value != nil {
+			r.Result = l.expr(s.Value)
+		}
+		return append(out, r)
+	case *pysyntax.If:
+		return append(out, l.ifStmt(s))
+	case *pysyntax.While:
+		if len(s.Orelse) > 0 {
+			l.refuse(l.elsePos(s.Orelse[0]), "while-else")
+		}
+		cond := l.expr(s.Test)
+		body := l.stmts(s.Body)
+		return append(out, &syntax.WhileStmt{While: pos, Cond: cond, Body: body})
+	case *pysyntax.For:
+		if s.Async {
+			l.refuse(pos, "async")
+		}
+		if len(s.Orelse) > 0 {
+			l.refuse(l.elsePos(s.Orelse[0]), "for-else")
+		}
+		vars := l.target(s.Target)
+		x := l.iterable(s.Iter)
+		body := l.stmts(s.Body)
+		return append(out, &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: body})
+	case *pysyntax.FunctionDef:
+		return append(out, l.def(s))
+	case *pysyntax.Import:
+		return append(out, l.importStmt(s)...)
+	case *pysyntax.ImportFrom:
+		return append(out, l.importFrom(s)...)
+	case *pysyntax.Try:
+		return append(out, l.try(s)...)
+	case *pysyntax.Raise:
+		return append(out, l.raise(s))
+	case *pysyntax.ClassDef:
+		l.refuse(pos, "class")
+	case *pysyntax.With:
+		if s.Async {
+			l.refuse(pos, "async")
+		}
+		l.refuse(pos, "with")
+	case *pysyntax.Match:
+		l.refuse(pos, "match")
+	case *pysyntax.Global:
+		l.refuse(pos, "global")
+	case *pysyntax.Nonlocal:
+		l.refuse(pos, "nonlocal")
+	case *pysyntax.Delete:
+		l.refuse(pos, "del")
+	case *pysyntax.Assert:
+		l.refuse(pos, "assert")
+	}
+	l.fail(pos, "kstar does not support this statement")
+	return nil
+}
+
+// elsePos is the position of the else keyword before the block that
+// starts with s.
+func (l *lowerer) elsePos(s pysyntax.Stmt) syntax.Position {
+	p := s.Span()
+	i := l.offset(p.Lineno, p.ColOffset)
+	j := bytes.LastIndex(l.src[:i], []byte("else"))
+	if j < 0 {
+		return l.start(s)
+	}
+	return l.posOf(j)
+}
+
+func (l *lowerer) ifStmt(s *pysyntax.If) *syntax.IfStmt {
+	out := &syntax.IfStmt{If: l.start(s), Cond: l.expr(s.Test), True: l.stmts(s.Body)}
+	if len(s.Orelse) > 0 {
+		out.ElsePos = l.elsePos(s.Orelse[0])
+		if elif, ok := s.Orelse[0].(*pysyntax.If); ok && len(s.Orelse) == 1 && l.isElif(elif) {
+			out.ElsePos = l.start(elif)
+			out.False = []syntax.Stmt{l.ifStmt(elif)}
+		} else {
+			out.False = l.stmts(s.Orelse)
+		}
+	}
+	return out
+}
+
+// isElif reports whether the if statement s was written elif.
+func (l *lowerer) isElif(s *pysyntax.If) bool {
+	p := s.Span()
+	i := l.offset(p.Lineno, p.ColOffset)
+	return bytes.HasPrefix(l.src[i:], []byte("elif"))
+}
+
+// assign lowers x = y and a = b = y (y evaluated once).
+func (l *lowerer) assign(out []syntax.Stmt, s *pysyntax.Assign) []syntax.Stmt {
+	rhs := l.expr(s.Value)
+	if len(s.Targets) == 1 {
+		return append(out, &syntax.AssignStmt{OpPos: l.token(s.Targets[0], false), Op: syntax.EQ, LHS: l.target(s.Targets[0]), RHS: rhs})
+	}
+	l.temps++
+	tmp := fmt.Sprintf("__v%d", l.temps)
+	first := l.token(s.Targets[0], false)
+	out = append(out, &syntax.AssignStmt{OpPos: first, Op: syntax.EQ, LHS: l.ident(tmp, l.start(s.Targets[0])), RHS: rhs})
+	for _, t := range s.Targets {
+		out = append(out, &syntax.AssignStmt{OpPos: l.token(t, false), Op: syntax.EQ, LHS: l.target(t), RHS: l.ident(tmp, l.start(s.Value))})
+	}
+	return out
+}
+
+var augmentedTokens = map[pysyntax.Operator]syntax.Token{
+	pysyntax.Add: syntax.PLUS_EQ, pysyntax.Sub: syntax.MINUS_EQ, pysyntax.Mult: syntax.STAR_EQ,
+	pysyntax.Div: syntax.SLASH_EQ, pysyntax.FloorDiv: syntax.SLASHSLASH_EQ,
+	pysyntax.BitAnd: syntax.AMP_EQ, pysyntax.BitOr: syntax.PIPE_EQ, pysyntax.BitXor: syntax.CIRCUMFLEX_EQ,
+	pysyntax.LShift: syntax.LTLT_EQ, pysyntax.RShift: syntax.GTGT_EQ,
+}
+
+// augAssign lowers x OP= y; %= and **= become x = __mod__(x, y) and
+// x = __pow__(x, y).
+func (l *lowerer) augAssign(s *pysyntax.AugAssign) syntax.Stmt {
+	opPos := l.token(s.Target, false)
+	lhs := l.target(s.Target)
+	rhs := l.expr(s.Value)
+	switch s.Op {
+	case pysyntax.Mod, pysyntax.Pow:
+		helper := modFunc
+		if s.Op == pysyntax.Pow {
+			helper = powFunc
+		}
+		load := cloneTarget(lhs)
+		return &syntax.AssignStmt{OpPos: opPos, Op: syntax.EQ, LHS: lhs, RHS: l.call(helper, opPos, syntax.End(rhs), load, rhs)}
+	case pysyntax.MatMult:
+		l.refuse(opPos, "matmul")
+	}
+	return &syntax.AssignStmt{OpPos: opPos, Op: augmentedTokens[s.Op], LHS: lhs, RHS: rhs}
+}
+
+// cloneTarget copies the top node of an augmented assignment's target,
+// which %= and **= also read.
+func cloneTarget(e syntax.Expr) syntax.Expr {
+	switch e := e.(type) {
+	case *syntax.Ident:
+		c := *e
+		return &c
+	case *syntax.IndexExpr:
+		c := *e
+		return &c
+	case *syntax.DotExpr:
+		c := *e
+		name := *e.Name
+		c.Name = &name
+		return &c
+	}
+	return e
+}
+
+func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
+	pos := l.start(s)
+	if len(s.DecoratorList) > 0 {
+		l.refuse(l.start(s.DecoratorList[0]), "decorator")
+	}
+	if s.Async {
+		l.refuse(pos, "async")
+	}
+	name := l.defName(s)
+	params := l.params(s.Args)
+	body := l.stmts(s.Body)
+	return &syntax.DefStmt{Def: pos, Name: name, Params: params, Body: body}
+}
+
+// defName is the name of a def, at its position after the keyword.
+func (l *lowerer) defName(s *pysyntax.FunctionDef) *syntax.Ident {
+	p := s.Span()
+	i := l.offset(p.Lineno, p.ColOffset)
+	if j := bytes.Index(l.src[i:], []byte(s.Name)); j >= 0 {
+		return l.ident(s.Name, l.posOf(i+j))
+	}
+	return l.ident(s.Name, l.start(s))
+}
+
+// params lowers a parameter list: names, name=default, *args, *,
+// keyword-only names, **kwargs.
+func (l *lowerer) params(a *pysyntax.Arguments) []syntax.Expr {
+	if len(a.PosOnlyArgs) > 0 {
+		l.refuse(l.start(a.PosOnlyArgs[0]), "posonly")
+	}
+	var out []syntax.Expr
+	nodefault := len(a.Args) - len(a.Defaults)
+	for i, p := range a.Args {
+		id := l.ident(p.Arg, l.start(p))
+		if i < nodefault {
+			out = append(out, id)
+			continue
+		}
+		d := a.Defaults[i-nodefault]
+		out = append(out, &syntax.BinaryExpr{X: id, OpPos: l.token(p, false), Op: syntax.EQ, Y: l.expr(d)})
+	}
+	if a.Vararg != nil {
+		star := l.start(a.Vararg)
+		out = append(out, &syntax.UnaryExpr{OpPos: star, Op: syntax.STAR, X: l.ident(a.Vararg.Arg, star)})
+	} else if len(a.KwOnlyArgs) > 0 {
+		out = append(out, &syntax.UnaryExpr{OpPos: l.start(a.KwOnlyArgs[0]), Op: syntax.STAR})
+	}
+	for i, p := range a.KwOnlyArgs {
+		id := l.ident(p.Arg, l.start(p))
+		if d := a.KwDefaults[i]; d != nil {
+			out = append(out, &syntax.BinaryExpr{X: id, OpPos: l.token(p, false), Op: syntax.EQ, Y: l.expr(d)})
+		} else {
+			out = append(out, id)
+		}
+	}
+	if a.Kwarg != nil {
+		pos := l.start(a.Kwarg)
+		out = append(out, &syntax.UnaryExpr{OpPos: pos, Op: syntax.STARSTAR, X: l.ident(a.Kwarg.Arg, pos)})
+	}
+	return out
+}
+
+// target lowers an assignment target.
+func (l *lowerer) target(e pysyntax.Expr) syntax.Expr {
+	switch e := e.(type) {
+	case *pysyntax.Name:
+		return l.ident(e.ID, l.start(e))
+	case *pysyntax.Tuple:
+		list := make([]syntax.Expr, len(e.Elts))
+		for i, x := range e.Elts {
+			list[i] = l.target(x)
+		}
+		t := &syntax.TupleExpr{List: list}
+		if l.parenthesized(e) {
+			t.Lparen, t.Rparen = l.start(e), l.last(e)
+			return &syntax.ParenExpr{Lparen: t.Lparen, X: t, Rparen: t.Rparen}
+		}
+		return t
+	case *pysyntax.List:
+		list := make([]syntax.Expr, len(e.Elts))
+		for i, x := range e.Elts {
+			list[i] = l.target(x)
+		}
+		return &syntax.ListExpr{Lbrack: l.start(e), List: list, Rbrack: l.last(e)}
+	case *pysyntax.Attribute:
+		return l.attribute(e, false)
+	case *pysyntax.Subscript:
+		return l.subscript(e)
+	case *pysyntax.Starred:
+		l.refuse(l.start(e), "starred")
+	}
+	l.fail(l.start(e), "kstar cannot assign to this")
+	return nil
+}
+
+// parenthesized reports whether a tuple is written in parentheses.
+func (l *lowerer) parenthesized(e *pysyntax.Tuple) bool {
+	p := e.Span()
+	i := l.offset(p.Lineno, p.ColOffset)
+	return i < len(l.src) && l.src[i] == '('
+}
+
+// ---- expressions ----
+
+func (l *lowerer) exprs(list []pysyntax.Expr) []syntax.Expr {
+	out := make([]syntax.Expr, len(list))
+	for i, x := range list {
+		out[i] = l.expr(x)
+	}
+	return out
+}
+
+func (l *lowerer) expr(e pysyntax.Expr) syntax.Expr {
+	pos := l.start(e)
+	switch e := e.(type) {
+	case *pysyntax.Name:
+		if e.ID == "__name__" && !l.bindsDunderName() {
+			return &syntax.Literal{Token: syntax.STRING, TokenPos: pos, Raw: "__name__", Value: "__main__"}
+		}
+		return l.ident(e.ID, pos)
+	case *pysyntax.Constant:
+		return l.constant(e, pos)
+	case *pysyntax.JoinedStr:
+		return l.fstring(e)
+	case *pysyntax.BinOp:
+		return l.binOp(e)
+	case *pysyntax.UnaryOp:
+		op := map[pysyntax.UnaryOperator]syntax.Token{pysyntax.Invert: syntax.TILDE, pysyntax.Not: syntax.NOT, pysyntax.UAdd: syntax.PLUS, pysyntax.USub: syntax.MINUS}[e.Op]
+		return &syntax.UnaryExpr{OpPos: pos, Op: op, X: l.expr(e.Operand)}
+	case *pysyntax.BoolOp:
+		op := syntax.AND
+		if e.Op == pysyntax.Or {
+			op = syntax.OR
+		}
+		x := l.expr(e.Values[0])
+		for i, v := range e.Values[1:] {
+			x = &syntax.BinaryExpr{X: x, OpPos: l.token(e.Values[i], false), Op: op, Y: l.expr(v)}
+		}
+		return x
+	case *pysyntax.Compare:
+		return l.compare(e)
+	case *pysyntax.IfExp:
+		return &syntax.CondExpr{If: l.token(e.Body, false), Cond: l.expr(e.Test), True: l.expr(e.Body), ElsePos: l.token(e.Test, false), False: l.expr(e.Orelse)}
+	case *pysyntax.Call:
+		return l.callExpr(e)
+	case *pysyntax.Attribute:
+		return l.attribute(e, true)
+	case *pysyntax.Subscript:
+		return l.subscript(e)
+	case *pysyntax.List:
+		l.noStars(e.Elts)
+		return &syntax.ListExpr{Lbrack: pos, List: l.exprs(e.Elts), Rbrack: l.last(e)}
+	case *pysyntax.Tuple:
+		l.noStars(e.Elts)
+		t := &syntax.TupleExpr{List: l.exprs(e.Elts)}
+		if l.parenthesized(e) {
+			t.Lparen, t.Rparen = pos, l.last(e)
+			if len(e.Elts) > 0 {
+				return &syntax.ParenExpr{Lparen: pos, X: t, Rparen: t.Rparen}
+			}
+		}
+		return t
+	case *pysyntax.Dict:
+		d := &syntax.DictExpr{Lbrace: pos, Rbrace: l.last(e)}
+		for i, k := range e.Keys {
+			if k == nil {
+				l.refuse(l.start(e.Values[i]), "starred")
+			}
+			key := l.expr(k)
+			d.List = append(d.List, &syntax.DictEntry{Key: key, Colon: l.token(k, false), Value: l.expr(e.Values[i])})
+		}
+		return d
+	case *pysyntax.Set:
+		l.refuse(pos, "set")
+	case *pysyntax.SetComp:
+		l.refuse(pos, "set")
+	case *pysyntax.ListComp, *pysyntax.DictComp, *pysyntax.GeneratorExp:
+		return l.comprehension(e)
+	case *pysyntax.Lambda:
+		params := l.params(e.Args)
+		return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: l.expr(e.Body)}
+	case *pysyntax.Starred:
+		l.refuse(pos, "starred")
+	case *pysyntax.NamedExpr:
+		l.refuse(l.token(e.Target, false), "walrus")
+	case *pysyntax.Yield, *pysyntax.YieldFrom:
+		l.refuse(pos, "yield")
+	case *pysyntax.Await:
+		l.refuse(pos, "await")
+	case *pysyntax.Slice:
+		l.fail(pos, "invalid syntax")
+	}
+	l.fail(pos, "kstar does not support this expression")
+	return nil
+}
+
+func (l *lowerer) noStars(elts []pysyntax.Expr) {
+	for _, x := range elts {
+		if s, ok := x.(*pysyntax.Starred); ok {
+			l.refuse(l.start(s), "starred")
+		}
+	}
+}
+
+func (l *lowerer) constant(e *pysyntax.Constant, pos syntax.Position) syntax.Expr {
+	switch v := e.Value.(type) {
+	case nil:
+		return l.ident("None", pos)
+	case bool:
+		if v {
+			return l.ident("True", pos)
+		}
+		return l.ident("False", pos)
+	case int64:
+		return &syntax.Literal{Token: syntax.INT, TokenPos: pos, Raw: strconv.FormatInt(v, 10), Value: v}
+	case *big.Int:
+		return &syntax.Literal{Token: syntax.INT, TokenPos: pos, Raw: v.String(), Value: v}
+	case float64:
+		return &syntax.Literal{Token: syntax.FLOAT, TokenPos: pos, Raw: strconv.FormatFloat(v, 'g', -1, 64), Value: v}
+	case string:
+		return &syntax.Literal{Token: syntax.STRING, TokenPos: pos, Raw: strconv.Quote(v), Value: v}
+	case pysyntax.Bytes:
+		return &syntax.Literal{Token: syntax.BYTES, TokenPos: pos, Raw: "b" + strconv.Quote(string(v)), Value: string(v)}
+	case complex128:
+		l.refuse(pos, "complex")
+	case pysyntax.EllipsisType:
+		l.refuse(pos, "ellipsis")
+	}
+	l.fail(pos, "kstar does not support this literal")
+	return nil
+}
+
+// attribute lowers x.NAME; for the Python methods Starlark's types lack
+// (PyOnlyMethods) it is __getattr__(x, "NAME"), unless it is assigned.
+func (l *lowerer) attribute(e *pysyntax.Attribute, load bool) syntax.Expr {
+	x := l.expr(e.Value)
+	dot := l.token(e.Value, false)
+	p := e.Span()
+	namePos := l.at(p.EndLineno, p.EndColOffset-len(e.Attr))
+	if load && pyOnlyMethods[e.Attr] {
+		return l.call(getAttrFunc, namePos, l.at(p.EndLineno, p.EndColOffset), x, strLiteral(e.Attr, namePos))
+	}
+	return &syntax.DotExpr{X: x, Dot: dot, Name: l.ident(e.Attr, namePos)}
+}
+
+func (l *lowerer) subscript(e *pysyntax.Subscript) syntax.Expr {
+	x := l.expr(e.Value)
+	lbrack := l.token(e.Value, false)
+	rbrack := l.last(e)
+	if s, ok := e.Slice.(*pysyntax.Slice); ok {
+		out := &syntax.SliceExpr{X: x, Lbrack: lbrack, Rbrack: rbrack}
+		if s.Lower != nil {
+			out.Lo = l.expr(s.Lower)
+		}
+		if s.Upper != nil {
+			out.Hi = l.expr(s.Upper)
+		}
+		if s.Step != nil {
+			out.Step = l.expr(s.Step)
+		}
+		return out
+	}
+	if t, ok := e.Slice.(*pysyntax.Tuple); ok {
+		for _, x := range t.Elts {
+			if _, ok := x.(*pysyntax.Slice); ok {
+				l.fail(l.start(x), "kstar does not support multi-dimensional slices")
+			}
+		}
+	}
+	return &syntax.IndexExpr{X: x, Lbrack: lbrack, Y: l.expr(e.Slice), Rbrack: rbrack}
+}
+
+// callExpr lowers a call: positional arguments, then keyword arguments,
+// then *args and **kwargs, as Starlark orders them.
+func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
+	fn := l.expr(e.Func)
+	c := &syntax.CallExpr{Fn: fn, Lparen: l.token(e.Func, false), Rparen: l.last(e)}
+	var star, starstar syntax.Expr
+	for _, a := range e.Args {
+		if s, ok := a.(*pysyntax.Starred); ok {
+			if star != nil {
+				l.refuse(l.start(s), "starred")
+			}
+			star = &syntax.UnaryExpr{OpPos: l.start(s), Op: syntax.STAR, X: l.expr(s.Value)}
+			continue
+		}
+		if star != nil {
+			l.refuse(l.start(a), "starred")
+		}
+		c.Args = append(c.Args, l.expr(a))
+	}
+	for _, k := range e.Keywords {
+		if k.Arg == "" {
+			if starstar != nil {
+				l.refuse(l.start(k), "starred")
+			}
+			starstar = &syntax.UnaryExpr{OpPos: l.start(k), Op: syntax.STARSTAR, X: l.expr(k.Value)}
+			continue
+		}
+		pos := l.start(k)
+		c.Args = append(c.Args, &syntax.BinaryExpr{X: l.ident(k.Arg, pos), OpPos: l.at(k.Lineno, k.ColOffset+len(k.Arg)), Op: syntax.EQ, Y: l.expr(k.Value)})
+	}
+	if star != nil {
+		c.Args = append(c.Args, star)
+	}
+	if starstar != nil {
+		c.Args = append(c.Args, starstar)
+	}
+	return c
+}
+
+// bindsName reports whether the module binds name itself (assignment,
+// loop variable, function or parameter, import).
+func bindsName(mod *pysyntax.Module, name string) bool {
+	found := false
+	var target func(e pysyntax.Expr)
+	target = func(e pysyntax.Expr) {
+		switch e := e.(type) {
+		case *pysyntax.Name:
+			found = found || e.ID == name
+		case *pysyntax.Tuple:
+			for _, x := range e.Elts {
+				target(x)
+			}
+		case *pysyntax.List:
+			for _, x := range e.Elts {
+				target(x)
+			}
+		case *pysyntax.Starred:
+			target(e.Value)
+		}
+	}
+	args := func(a *pysyntax.Arguments) {
+		for _, list := range [][]*pysyntax.Arg{a.PosOnlyArgs, a.Args, a.KwOnlyArgs, {a.Vararg, a.Kwarg}} {
+			for _, p := range list {
+				found = found || p != nil && p.Arg == name
+			}
+		}
+	}
+	inspect(mod, func(n pysyntax.Node) bool {
+		switch n := n.(type) {
+		case *pysyntax.Assign:
+			for _, t := range n.Targets {
+				target(t)
+			}
+		case *pysyntax.AugAssign:
+			target(n.Target)
+		case *pysyntax.AnnAssign:
+			target(n.Target)
+		case *pysyntax.For:
+			target(n.Target)
+		case *pysyntax.Comprehension:
+			target(n.Target)
+		case *pysyntax.FunctionDef:
+			found = found || n.Name == name
+			args(n.Args)
+		case *pysyntax.Lambda:
+			args(n.Args)
+		case *pysyntax.Alias:
+			bound, _, _ := cutDot(n.Name)
+			found = found || n.Asname == name || n.Asname == "" && bound == name
+		case *pysyntax.ExceptHandler:
+			found = found || n.Name == name
+		}
+		return !found
+	})
+	return found
+}
+
+// bindsDunderName reports whether the script binds __name__ itself, in
+// which case __name__ is not the constant "__main__".
+func (l *lowerer) bindsDunderName() bool {
+	if l.nameBound == 0 {
+		l.nameBound = 1
+		if bindsName(l.mod, "__name__") {
+			l.nameBound = 2
+		}
+	}
+	return l.nameBound == 2
+}
