@@ -163,7 +163,6 @@ var unsupported = map[string]string{
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
-	"set":        "kstar does not support set literals or set comprehensions: use set([...])",
 	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
 	"for-else":   "kstar does not support 'else' on a 'for' loop: use a flag variable",
 	"while-else": "kstar does not support 'else' on a 'while' loop: use a flag variable",
@@ -171,7 +170,6 @@ var unsupported = map[string]string{
 	"complex":    "kstar does not support complex numbers",
 	"ellipsis":   "kstar does not support '...' (Ellipsis): use pass or None",
 	"walrus":     "kstar does not support ':=' (assignment expressions): assign on a line of its own",
-	"chain":      "kstar does not support chained comparisons (a < b < c): use a < b and b < c",
 	"starred":    "kstar does not support '*' unpacking here: build the list with +",
 	"annotation": "kstar does not support an annotation without a value",
 	"matmul":     "kstar does not support the '@' operator",
@@ -286,7 +284,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Delete:
 		l.refuse(pos, "del")
 	case *pysyntax.Assert:
-		l.refuse(pos, "assert")
+		return append(out, l.assert(s))
 	}
 	l.fail(pos, "kstar does not support this statement")
 	return nil
@@ -397,18 +395,38 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	}
 	name := l.defName(s)
 	params := l.params(s.Args)
+	lparen, rparen := l.defParens(s)
 	body := l.stmts(s.Body)
-	return &syntax.DefStmt{Def: pos, Name: name, Params: params, Body: body}
+	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
 }
 
 // defName is the name of a def, at its position after the keyword.
 func (l *lowerer) defName(s *pysyntax.FunctionDef) *syntax.Ident {
 	p := s.Span()
+	i := l.offset(p.Lineno, p.ColOffset) + len("def")
+	return l.ident(s.Name, l.posOf(l.blankAfter(i)))
+}
+
+// defParens are the positions of the parentheses of a def's parameters:
+// the first '(' after its name, and the last ')' before its body's ':'
+// (or its return annotation's "->").
+func (l *lowerer) defParens(s *pysyntax.FunctionDef) (lparen, rparen syntax.Position) {
+	p := s.Span()
 	i := l.offset(p.Lineno, p.ColOffset)
-	if j := bytes.Index(l.src[i:], []byte(s.Name)); j >= 0 {
-		return l.ident(s.Name, l.posOf(i+j))
+	open := i + bytes.IndexByte(l.src[i:], '(')
+	end := len(l.src)
+	if s.Returns != nil {
+		r := s.Returns.Span()
+		end = l.offset(r.Lineno, r.ColOffset)
+	} else if len(s.Body) > 0 {
+		b := s.Body[0].Span()
+		end = l.offset(b.Lineno, b.ColOffset)
 	}
-	return l.ident(s.Name, l.start(s))
+	closing := open
+	if j := bytes.LastIndexByte(l.src[open:end], ')'); j >= 0 {
+		closing = open + j
+	}
+	return l.posOf(open), l.posOf(closing)
 }
 
 // params lowers a parameter list: names, name=default, *args, *,
@@ -429,10 +447,11 @@ func (l *lowerer) params(a *pysyntax.Arguments) []syntax.Expr {
 		out = append(out, &syntax.BinaryExpr{X: id, OpPos: l.token(p, false), Op: syntax.EQ, Y: l.expr(d)})
 	}
 	if a.Vararg != nil {
-		star := l.start(a.Vararg)
-		out = append(out, &syntax.UnaryExpr{OpPos: star, Op: syntax.STAR, X: l.ident(a.Vararg.Arg, star)})
-	} else if len(a.KwOnlyArgs) > 0 {
-		out = append(out, &syntax.UnaryExpr{OpPos: l.start(a.KwOnlyArgs[0]), Op: syntax.STAR})
+		star := l.posOf(l.blankBefore(l.offset(a.Vararg.Lineno, a.Vararg.ColOffset)))
+		out = append(out, &syntax.UnaryExpr{OpPos: star, Op: syntax.STAR, X: l.ident(a.Vararg.Arg, l.start(a.Vararg))})
+	} else if len(a.KwOnlyArgs) > 0 { // a bare *, before the comma before the first keyword-only parameter
+		comma := l.blankBefore(l.offset(a.KwOnlyArgs[0].Lineno, a.KwOnlyArgs[0].ColOffset))
+		out = append(out, &syntax.UnaryExpr{OpPos: l.posOf(l.blankBefore(comma)), Op: syntax.STAR})
 	}
 	for i, p := range a.KwOnlyArgs {
 		id := l.ident(p.Arg, l.start(p))
@@ -443,8 +462,8 @@ func (l *lowerer) params(a *pysyntax.Arguments) []syntax.Expr {
 		}
 	}
 	if a.Kwarg != nil {
-		pos := l.start(a.Kwarg)
-		out = append(out, &syntax.UnaryExpr{OpPos: pos, Op: syntax.STARSTAR, X: l.ident(a.Kwarg.Arg, pos)})
+		stars := l.posOf(l.blankBefore(l.offset(a.Kwarg.Lineno, a.Kwarg.ColOffset)) - 1)
+		out = append(out, &syntax.UnaryExpr{OpPos: stars, Op: syntax.STARSTAR, X: l.ident(a.Kwarg.Arg, l.start(a.Kwarg))})
 	}
 	return out
 }
@@ -461,8 +480,7 @@ func (l *lowerer) target(e pysyntax.Expr) syntax.Expr {
 		}
 		t := &syntax.TupleExpr{List: list}
 		if l.parenthesized(e) {
-			t.Lparen, t.Rparen = l.start(e), l.last(e)
-			return &syntax.ParenExpr{Lparen: t.Lparen, X: t, Rparen: t.Rparen}
+			return &syntax.ParenExpr{Lparen: l.start(e), X: t, Rparen: l.last(e)}
 		}
 		return t
 	case *pysyntax.List:
@@ -499,7 +517,90 @@ func (l *lowerer) exprs(list []pysyntax.Expr) []syntax.Expr {
 	return out
 }
 
+// expr lowers an expression; one written in parentheses (other than a
+// tuple's or a generator expression's own) is a ParenExpr, as Starlark's
+// parser makes it.
 func (l *lowerer) expr(e pysyntax.Expr) syntax.Expr {
+	x := l.bareExpr(e)
+	switch e.(type) {
+	case *pysyntax.Tuple, *pysyntax.GeneratorExp:
+		return x
+	}
+	p := e.Span()
+	start, end := l.offset(p.Lineno, p.ColOffset), l.offset(p.EndLineno, p.EndColOffset)
+	for {
+		open, closing := l.blankBefore(start), l.blankAfter(end)
+		if open < 0 || closing >= len(l.src) || l.src[open] != '(' || l.src[closing] != ')' || l.callParen(open) {
+			return x
+		}
+		x = &syntax.ParenExpr{Lparen: l.posOf(open), X: x, Rparen: l.posOf(closing)}
+		start, end = open, closing+1
+	}
+}
+
+// blankBefore is the offset of the last character before i that is not
+// blank, or -1.
+func (l *lowerer) blankBefore(i int) int {
+	for i--; i >= 0; i-- {
+		if c := l.src[i]; c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\\' {
+			return i
+		}
+	}
+	return -1
+}
+
+// blankAfter is the offset of the first character from i on that is not
+// blank or a comment.
+func (l *lowerer) blankAfter(i int) int {
+	for ; i < len(l.src); i++ {
+		switch l.src[i] {
+		case ' ', '\t', '\n', '\f', '\\':
+		case '#':
+			for i < len(l.src) && l.src[i] != '\n' {
+				i++
+			}
+			i--
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// callParen reports whether the '(' at open opens a call's arguments: it
+// follows a name that is not a keyword, a closing bracket or a string.
+func (l *lowerer) callParen(open int) bool {
+	i := l.blankBefore(open)
+	if i < 0 {
+		return false
+	}
+	switch c := l.src[i]; {
+	case c == ')' || c == ']' || c == '}' || c == '\'' || c == '"':
+		return true
+	case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf:
+		j := i
+		for j > 0 && isWordByte(l.src[j-1]) {
+			j--
+		}
+		return !pythonKeywords[string(l.src[j:i+1])]
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
+}
+
+// pythonKeywords are the keywords after which '(' opens a parenthesised
+// expression, not a call.
+var pythonKeywords = map[string]bool{
+	"and": true, "as": true, "assert": true, "await": true, "del": true, "elif": true, "else": true,
+	"for": true, "from": true, "if": true, "import": true, "in": true, "is": true, "lambda": true,
+	"not": true, "or": true, "raise": true, "return": true, "while": true, "with": true, "yield": true,
+	"except": true, "case": true, "match": true,
+}
+
+func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	pos := l.start(e)
 	switch e := e.(type) {
 	case *pysyntax.Name:
@@ -537,33 +638,35 @@ func (l *lowerer) expr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.Subscript:
 		return l.subscript(e)
 	case *pysyntax.List:
-		l.noStars(e.Elts)
+		if hasStar(e.Elts) {
+			return l.unpacked(e.Elts, pos, l.last(e))
+		}
 		return &syntax.ListExpr{Lbrack: pos, List: l.exprs(e.Elts), Rbrack: l.last(e)}
 	case *pysyntax.Tuple:
-		l.noStars(e.Elts)
+		if hasStar(e.Elts) {
+			return l.call("tuple", pos, l.last(e), l.unpacked(e.Elts, pos, l.last(e)))
+		}
 		t := &syntax.TupleExpr{List: l.exprs(e.Elts)}
 		if l.parenthesized(e) {
-			t.Lparen, t.Rparen = pos, l.last(e)
 			if len(e.Elts) > 0 {
-				return &syntax.ParenExpr{Lparen: pos, X: t, Rparen: t.Rparen}
+				return &syntax.ParenExpr{Lparen: pos, X: t, Rparen: l.last(e)}
 			}
+			t.Lparen, t.Rparen = pos, l.last(e)
 		}
 		return t
 	case *pysyntax.Dict:
+		if hasNil(e.Keys) {
+			return l.mergedDicts(e)
+		}
 		d := &syntax.DictExpr{Lbrace: pos, Rbrace: l.last(e)}
 		for i, k := range e.Keys {
-			if k == nil {
-				l.refuse(l.start(e.Values[i]), "starred")
-			}
 			key := l.expr(k)
 			d.List = append(d.List, &syntax.DictEntry{Key: key, Colon: l.token(k, false), Value: l.expr(e.Values[i])})
 		}
 		return d
 	case *pysyntax.Set:
-		l.refuse(pos, "set")
-	case *pysyntax.SetComp:
-		l.refuse(pos, "set")
-	case *pysyntax.ListComp, *pysyntax.DictComp, *pysyntax.GeneratorExp:
+		return l.set(e)
+	case *pysyntax.ListComp, *pysyntax.DictComp, *pysyntax.GeneratorExp, *pysyntax.SetComp:
 		return l.comprehension(e)
 	case *pysyntax.Lambda:
 		params := l.params(e.Args)
@@ -581,14 +684,6 @@ func (l *lowerer) expr(e pysyntax.Expr) syntax.Expr {
 	}
 	l.fail(pos, "kstar does not support this expression")
 	return nil
-}
-
-func (l *lowerer) noStars(elts []pysyntax.Expr) {
-	for _, x := range elts {
-		if s, ok := x.(*pysyntax.Starred); ok {
-			l.refuse(l.start(s), "starred")
-		}
-	}
 }
 
 func (l *lowerer) constant(e *pysyntax.Constant, pos syntax.Position) syntax.Expr {
@@ -657,45 +752,6 @@ func (l *lowerer) subscript(e *pysyntax.Subscript) syntax.Expr {
 		}
 	}
 	return &syntax.IndexExpr{X: x, Lbrack: lbrack, Y: l.expr(e.Slice), Rbrack: rbrack}
-}
-
-// callExpr lowers a call: positional arguments, then keyword arguments,
-// then *args and **kwargs, as Starlark orders them.
-func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
-	fn := l.expr(e.Func)
-	c := &syntax.CallExpr{Fn: fn, Lparen: l.token(e.Func, false), Rparen: l.last(e)}
-	var star, starstar syntax.Expr
-	for _, a := range e.Args {
-		if s, ok := a.(*pysyntax.Starred); ok {
-			if star != nil {
-				l.refuse(l.start(s), "starred")
-			}
-			star = &syntax.UnaryExpr{OpPos: l.start(s), Op: syntax.STAR, X: l.expr(s.Value)}
-			continue
-		}
-		if star != nil {
-			l.refuse(l.start(a), "starred")
-		}
-		c.Args = append(c.Args, l.expr(a))
-	}
-	for _, k := range e.Keywords {
-		if k.Arg == "" {
-			if starstar != nil {
-				l.refuse(l.start(k), "starred")
-			}
-			starstar = &syntax.UnaryExpr{OpPos: l.start(k), Op: syntax.STARSTAR, X: l.expr(k.Value)}
-			continue
-		}
-		pos := l.start(k)
-		c.Args = append(c.Args, &syntax.BinaryExpr{X: l.ident(k.Arg, pos), OpPos: l.at(k.Lineno, k.ColOffset+len(k.Arg)), Op: syntax.EQ, Y: l.expr(k.Value)})
-	}
-	if star != nil {
-		c.Args = append(c.Args, star)
-	}
-	if starstar != nil {
-		c.Args = append(c.Args, starstar)
-	}
-	return c
 }
 
 // bindsName reports whether the module binds name itself (assignment,

@@ -6,7 +6,8 @@ import (
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
 
-// List and dict comprehensions are Starlark's own. A generator expression
+// List and dict comprehensions are Starlark's own; a set comprehension is
+// set([...]) of a list comprehension. A generator expression
 // becomes __genexp__([...]), an iterator over the list comprehension: it
 // is evaluated eagerly, when it is created, but otherwise behaves like
 // Python's (next() takes from it, one pass exhausts it). The iterable of
@@ -15,16 +16,17 @@ import (
 
 func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
 	c := &syntax.Comprehension{Lbrack: l.start(e), Rbrack: l.last(e)}
-	var gens []*pysyntax.Comprehension
 	switch e := e.(type) {
 	case *pysyntax.ListComp:
-		gens = e.Generators
-		c.Clauses = l.clauses(gens)
+		c.Clauses = l.clauses(e.Generators)
 		c.Body = l.expr(e.Elt)
+	case *pysyntax.SetComp:
+		c.Clauses = l.clauses(e.Generators)
+		c.Body = l.expr(e.Elt)
+		return l.call("set", c.Lbrack, c.Rbrack, c)
 	case *pysyntax.DictComp:
-		gens = e.Generators
 		c.Curly = true
-		c.Clauses = l.clauses(gens)
+		c.Clauses = l.clauses(e.Generators)
 		key := l.expr(e.Key)
 		c.Body = &syntax.DictEntry{Key: key, Colon: l.token(e.Key, false), Value: l.expr(e.Value)}
 	case *pysyntax.GeneratorExp:

@@ -38,11 +38,36 @@ var compareTokens = map[pysyntax.CmpOperator]syntax.Token{
 	pysyntax.In: syntax.IN, pysyntax.NotIn: syntax.NOT_IN,
 }
 
+// compare lowers a comparison; a chain a < b < c evaluates b once, as
+// "a < b and b < c" when b is a name or a literal and otherwise as
+// (lambda __l, __r: __l < __r and __r < c)(a, b).
 func (l *lowerer) compare(e *pysyntax.Compare) syntax.Expr {
-	if len(e.Ops) > 1 {
-		l.refuse(l.token(e.Comparators[0], false), "chain")
+	return l.chain(l.expr(e.Left), e.Left, e.Ops, e.Comparators)
+}
+
+func (l *lowerer) chain(x syntax.Expr, left pysyntax.Expr, ops []pysyntax.CmpOperator, rest []pysyntax.Expr) syntax.Expr {
+	opPos := l.token(left, false)
+	if ops[0] == pysyntax.NotIn { // Starlark's position of "not in" is the "in"'s
+		p := left.Span()
+		i := l.blankAfter(l.offset(p.EndLineno, p.EndColOffset))
+		for i < len(l.src) && l.src[i] == ')' {
+			i = l.blankAfter(i + 1)
+		}
+		opPos = l.posOf(l.blankAfter(i + len("not")))
 	}
-	x := l.expr(e.Left)
-	opPos := l.token(e.Left, false)
-	return &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[e.Ops[0]], Y: l.expr(e.Comparators[0])}
+	next := rest[0]
+	if len(ops) == 1 {
+		return &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[ops[0]], Y: l.expr(next)}
+	}
+	switch next.(type) {
+	case *pysyntax.Name, *pysyntax.Constant:
+		first := &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[ops[0]], Y: l.expr(next)}
+		return &syntax.BinaryExpr{X: first, OpPos: opPos, Op: syntax.AND, Y: l.chain(l.expr(next), next, ops[1:], rest[1:])}
+	}
+	pos := l.start(next)
+	lp, rp := l.ident("__l", pos), l.ident("__r", pos)
+	first := &syntax.BinaryExpr{X: l.ident("__l", pos), OpPos: opPos, Op: compareTokens[ops[0]], Y: l.ident("__r", pos)}
+	body := &syntax.BinaryExpr{X: first, OpPos: opPos, Op: syntax.AND, Y: l.chain(l.ident("__r", pos), next, ops[1:], rest[1:])}
+	fn := &syntax.ParenExpr{Lparen: pos, X: &syntax.LambdaExpr{Lambda: pos, Params: []syntax.Expr{lp, rp}, Body: body}, Rparen: pos}
+	return &syntax.CallExpr{Fn: fn, Lparen: pos, Args: []syntax.Expr{x, l.expr(next)}, Rparen: pos}
 }
