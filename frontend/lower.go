@@ -509,6 +509,8 @@ func (l *lowerer) parenthesized(e *pysyntax.Tuple) bool {
 
 // ---- expressions ----
 
+var unaryTokens = [...]syntax.Token{pysyntax.Invert: syntax.TILDE, pysyntax.Not: syntax.NOT, pysyntax.UAdd: syntax.PLUS, pysyntax.USub: syntax.MINUS}
+
 func (l *lowerer) exprs(list []pysyntax.Expr) []syntax.Expr {
 	out := make([]syntax.Expr, len(list))
 	for i, x := range list {
@@ -615,8 +617,7 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.BinOp:
 		return l.binOp(e)
 	case *pysyntax.UnaryOp:
-		op := map[pysyntax.UnaryOperator]syntax.Token{pysyntax.Invert: syntax.TILDE, pysyntax.Not: syntax.NOT, pysyntax.UAdd: syntax.PLUS, pysyntax.USub: syntax.MINUS}[e.Op]
-		return &syntax.UnaryExpr{OpPos: pos, Op: op, X: l.expr(e.Operand)}
+		return &syntax.UnaryExpr{OpPos: pos, Op: unaryTokens[e.Op], X: l.expr(e.Operand)}
 	case *pysyntax.BoolOp:
 		op := syntax.AND
 		if e.Op == pysyntax.Or {
