@@ -513,3 +513,15 @@ func countRecords(t *testing.T, boot, topic string, want int) int {
 	}
 	return n
 }
+
+// TestLoadUndefinedNameInFunction checks that a function reading a name
+// nothing defines loads, and raises NameError (with CPython's "Did you
+// mean") only when called, as in CPython.
+func TestLoadUndefinedNameInFunction(t *testing.T) {
+	s := load(t, "limit = 3\ndef check(n):\n    return n < limt\n")
+	_, err := s.Call(context.Background(), "check", starlark.MakeInt(1))
+	var se *runtime.ScriptError
+	if !errors.As(err, &se) || se.Name() != "NameError" || se.Message() != "name 'limt' is not defined. Did you mean: 'limit'?" || se.Position().Line != 3 {
+		t.Errorf("got %v", err)
+	}
+}

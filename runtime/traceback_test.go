@@ -223,11 +223,9 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
                ^
 SyntaxError: f-string: invalid syntax
 `},
-		{"n = nope + nope\nm = nope\n", `  File "t.py", line 1
+		{"n = nope + nope\nm = nope\n", `Traceback (most recent call last):
+  File "t.py", line 1, in <module>
     n = nope + nope
-NameError: name 'nope' is not defined
-  File "t.py", line 2
-    m = nope
 NameError: name 'nope' is not defined
 `},
 		{"if True:\n\tx = 1 +\n", `  File "t.py", line 2
