@@ -157,7 +157,7 @@ var unsupported = map[string]string{
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
 	"global":     "kstar does not support 'global' statements: keep shared state in a dict or list",
 	"nonlocal":   "kstar does not support 'nonlocal' statements: keep shared state in a dict or list",
-	"del":        "kstar does not support 'del' statements: use dict.pop(key) or list.pop(index)",
+	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
 	"assert":     "kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
@@ -282,7 +282,10 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Nonlocal:
 		l.refuse(pos, "nonlocal")
 	case *pysyntax.Delete:
-		l.refuse(pos, "del")
+		for _, t := range s.Targets {
+			out = append(out, l.del(t))
+		}
+		return out
 	case *pysyntax.Assert:
 		return append(out, l.assert(s))
 	}
@@ -327,16 +330,52 @@ func (l *lowerer) isElif(s *pysyntax.If) bool {
 func (l *lowerer) assign(out []syntax.Stmt, s *pysyntax.Assign) []syntax.Stmt {
 	rhs := l.expr(s.Value)
 	if len(s.Targets) == 1 {
-		return append(out, &syntax.AssignStmt{OpPos: l.token(s.Targets[0], false), Op: syntax.EQ, LHS: l.target(s.Targets[0]), RHS: rhs})
+		lhs, rhs := l.assignment(s.Targets[0], rhs)
+		return append(out, &syntax.AssignStmt{OpPos: l.token(s.Targets[0], false), Op: syntax.EQ, LHS: lhs, RHS: rhs})
 	}
 	l.temps++
 	tmp := fmt.Sprintf("__v%d", l.temps)
 	first := l.token(s.Targets[0], false)
 	out = append(out, &syntax.AssignStmt{OpPos: first, Op: syntax.EQ, LHS: l.ident(tmp, l.start(s.Targets[0])), RHS: rhs})
 	for _, t := range s.Targets {
-		out = append(out, &syntax.AssignStmt{OpPos: l.token(t, false), Op: syntax.EQ, LHS: l.target(t), RHS: l.ident(tmp, l.start(s.Value))})
+		lhs, rhs := l.assignment(t, l.ident(tmp, l.start(s.Value)))
+		out = append(out, &syntax.AssignStmt{OpPos: l.token(t, false), Op: syntax.EQ, LHS: lhs, RHS: rhs})
 	}
 	return out
+}
+
+// assignment lowers target = rhs; a target with a starred name, such as
+// "a, *rest = xs", becomes "a, rest = __unpack__(__iterable__(xs), 1, 0)".
+func (l *lowerer) assignment(target pysyntax.Expr, rhs syntax.Expr) (syntax.Expr, syntax.Expr) {
+	var elts []pysyntax.Expr
+	switch t := target.(type) {
+	case *pysyntax.Tuple:
+		elts = t.Elts
+	case *pysyntax.List:
+		elts = t.Elts
+	}
+	star := -1
+	for i, e := range elts {
+		if _, ok := e.(*pysyntax.Starred); ok {
+			star = i
+		}
+	}
+	if star < 0 {
+		return l.target(target), rhs
+	}
+	list := make([]syntax.Expr, len(elts))
+	for i, e := range elts {
+		if s, ok := e.(*pysyntax.Starred); ok {
+			e = s.Value
+		}
+		list[i] = l.target(e)
+	}
+	pos := l.start(target)
+	start, end := rhs.Span()
+	count := func(n int) syntax.Expr {
+		return &syntax.Literal{Token: syntax.INT, TokenPos: pos, Raw: strconv.Itoa(n), Value: int64(n)}
+	}
+	return &syntax.TupleExpr{List: list}, l.call(UnpackFunc, start, end, l.call(iterableFunc, start, end, rhs), count(star), count(len(elts)-star-1))
 }
 
 var augmentedTokens = map[pysyntax.Operator]syntax.Token{
@@ -823,4 +862,17 @@ func (l *lowerer) bindsDunderName() bool {
 		}
 	}
 	return l.nameBound == 2
+}
+
+// del lowers del x[key] to __delitem__(x, key).
+func (l *lowerer) del(t pysyntax.Expr) syntax.Stmt {
+	sub, ok := t.(*pysyntax.Subscript)
+	if !ok {
+		l.refuse(l.start(t), "del")
+	}
+	if _, slice := sub.Slice.(*pysyntax.Slice); slice {
+		l.refuse(l.start(t), "del")
+	}
+	x := l.expr(sub.Value)
+	return &syntax.ExprStmt{X: l.call(DelItemFunc, l.token(sub.Value, false), l.last(sub), x, l.expr(sub.Slice))}
 }

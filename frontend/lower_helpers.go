@@ -21,6 +21,18 @@ const (
 	powFunc        = builtins.PowFunc
 )
 
+// The predeclared helpers of other lowered constructs, which the runtime
+// provides.
+const (
+	// UnpackFunc: a, *rest, z = xs is a, rest, z = __unpack__(xs, 1, 1).
+	UnpackFunc = "__unpack__"
+	// IsFunc: x is y is __is__(x, y) unless one side is None, True or
+	// False (then ==).
+	IsFunc = "__is__"
+	// DelItemFunc: del x[k] is __delitem__(x, k).
+	DelItemFunc = "__delitem__"
+)
+
 // pyOnlyMethods are the attribute names lowered to __getattr__ calls.
 var pyOnlyMethods = builtins.PyOnlyMethods
 

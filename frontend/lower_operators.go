@@ -57,17 +57,44 @@ func (l *lowerer) chain(x syntax.Expr, left pysyntax.Expr, ops []pysyntax.CmpOpe
 	}
 	next := rest[0]
 	if len(ops) == 1 {
-		return &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[ops[0]], Y: l.expr(next)}
+		return l.comparison(x, left, opPos, ops[0], l.expr(next), next)
 	}
 	switch next.(type) {
 	case *pysyntax.Name, *pysyntax.Constant:
-		first := &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[ops[0]], Y: l.expr(next)}
+		first := l.comparison(x, left, opPos, ops[0], l.expr(next), next)
 		return &syntax.BinaryExpr{X: first, OpPos: opPos, Op: syntax.AND, Y: l.chain(l.expr(next), next, ops[1:], rest[1:])}
 	}
 	pos := l.start(next)
 	lp, rp := l.ident("__l", pos), l.ident("__r", pos)
-	first := &syntax.BinaryExpr{X: l.ident("__l", pos), OpPos: opPos, Op: compareTokens[ops[0]], Y: l.ident("__r", pos)}
+	first := l.comparison(l.ident("__l", pos), left, opPos, ops[0], l.ident("__r", pos), next)
 	body := &syntax.BinaryExpr{X: first, OpPos: opPos, Op: syntax.AND, Y: l.chain(l.ident("__r", pos), next, ops[1:], rest[1:])}
 	fn := &syntax.ParenExpr{Lparen: pos, X: &syntax.LambdaExpr{Lambda: pos, Params: []syntax.Expr{lp, rp}, Body: body}, Rparen: pos}
 	return &syntax.CallExpr{Fn: fn, Lparen: pos, Args: []syntax.Expr{x, l.expr(next)}, Rparen: pos}
+}
+
+// comparison is x OP y; "is" and "is not" compare with == and != when
+// one side is None, True or False (the same thing there, and no call on
+// the common "x is not None"), and call __is__ otherwise.
+func (l *lowerer) comparison(x syntax.Expr, xNode pysyntax.Expr, opPos syntax.Position, op pysyntax.CmpOperator, y syntax.Expr, yNode pysyntax.Expr) syntax.Expr {
+	if (op == pysyntax.Is || op == pysyntax.IsNot) && !isSingleton(xNode) && !isSingleton(yNode) {
+		var out syntax.Expr = l.call(IsFunc, opPos, syntax.End(y), x, y)
+		if op == pysyntax.IsNot {
+			out = &syntax.UnaryExpr{OpPos: opPos, Op: syntax.NOT, X: out}
+		}
+		return out
+	}
+	return &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[op], Y: y}
+}
+
+// isSingleton reports whether e is the literal None, True or False.
+func isSingleton(e pysyntax.Expr) bool {
+	c, ok := e.(*pysyntax.Constant)
+	if !ok {
+		return false
+	}
+	switch c.Value.(type) {
+	case nil, bool:
+		return true
+	}
+	return false
 }

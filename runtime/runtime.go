@@ -239,6 +239,9 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 	for name, fn := range tryHelpers {
 		g[name] = fn
 	}
+	for name, fn := range loweredHelpers {
+		g[name] = fn
+	}
 	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
 	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
 	if loader != nil {
