@@ -130,7 +130,7 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 		{"async def f():\n    pass", "t.py:1:1: kstar does not support 'async' functions"},
 		{"def f():\n    await g()", "t.py:2:5: kstar does not support 'await'"},
 		{"try:\n    pass\nexcept* E:\n    pass", "t.py:1:1: kstar does not support 'except*' (exception groups): use except"},
-		{"if (n := 1):\n    pass", "t.py:1:7: kstar does not support ':=' (assignment expressions): assign on a line of its own"},
+		{"if x and (n := 1):\n    pass", "t.py:1:13: kstar supports ':=' only at the start of an if, elif or while condition: assign on a line of its own"},
 		{"for x in y:\n    pass\nelse:\n    pass", "t.py:3:1: kstar does not support 'else' on a 'for' loop: use a flag variable"},
 		{"@d\ndef f():\n    pass", "t.py:1:2: kstar does not support decorators: call the function that decorates explicitly"},
 		{"def f(a, /, b):\n    pass", "t.py:1:7: kstar does not support positional-only parameters ('/'): remove the '/'"},

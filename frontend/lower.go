@@ -169,7 +169,7 @@ var unsupported = map[string]string{
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
 	"ellipsis":   "kstar does not support '...' (Ellipsis): use pass or None",
-	"walrus":     "kstar does not support ':=' (assignment expressions): assign on a line of its own",
+	"walrus":     "kstar supports ':=' only at the start of an if, elif or while condition: assign on a line of its own",
 	"starred":    "kstar does not support '*' unpacking here: build the list with +",
 	"annotation": "kstar does not support an annotation without a value",
 	"matmul":     "kstar does not support the '@' operator",
@@ -239,10 +239,19 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, r)
 	case *pysyntax.If:
+		if assign, cond, ok := hoistWalrus(s.Test); ok {
+			out = l.assign(out, assign)
+			withoutWalrus := *s
+			withoutWalrus.Test = cond
+			return append(out, l.ifStmt(&withoutWalrus))
+		}
 		return append(out, l.ifStmt(s))
 	case *pysyntax.While:
 		if len(s.Orelse) > 0 {
 			l.refuse(l.elsePos(s.Orelse[0]), "while-else")
+		}
+		if assign, cond, ok := hoistWalrus(s.Test); ok {
+			return append(out, l.whileWalrus(s, assign, cond))
 		}
 		cond := l.expr(s.Test)
 		body := l.stmts(s.Body)
@@ -309,7 +318,7 @@ func (l *lowerer) ifStmt(s *pysyntax.If) *syntax.IfStmt {
 	out := &syntax.IfStmt{If: l.start(s), Cond: l.expr(s.Test), True: l.stmts(s.Body)}
 	if len(s.Orelse) > 0 {
 		out.ElsePos = l.elsePos(s.Orelse[0])
-		if elif, ok := s.Orelse[0].(*pysyntax.If); ok && len(s.Orelse) == 1 && l.isElif(elif) {
+		if elif, ok := s.Orelse[0].(*pysyntax.If); ok && len(s.Orelse) == 1 && l.isElif(elif) && !startsWithWalrus(elif.Test) {
 			out.ElsePos = l.start(elif)
 			out.False = []syntax.Stmt{l.ifStmt(elif)}
 		} else {
@@ -875,4 +884,9 @@ func (l *lowerer) del(t pysyntax.Expr) syntax.Stmt {
 	}
 	x := l.expr(sub.Value)
 	return &syntax.ExprStmt{X: l.call(DelItemFunc, l.token(sub.Value, false), l.last(sub), x, l.expr(sub.Slice))}
+}
+
+func startsWithWalrus(cond pysyntax.Expr) bool {
+	_, _, ok := hoistWalrus(cond)
+	return ok
 }
