@@ -14,6 +14,8 @@ import (
 func TestPlainCodeCompilesAsStarlark(t *testing.T) {
 	for _, src := range []string{
 		"x = 1\ny = x + 2 * 3 - 4 // 5\nprint(x, y, sep='-')\n",
+		// pipeline/pipeline_bench_test.go's process
+		"def process(record):\n    return record._replace(headers=record.headers + [(\"seen\", b\"yes\")])\n\ndef noop(record):\n    return None\n",
 		"def produce(p, n, topic='t'):\n    for i in [1, 2]:\n        p.send(topic, value=b'v', key=str(i) if False else None)\n    return p\n",
 		"n = 0\nwhile n < 10:\n    n += 1\n    if n == 3:\n        continue\n    elif n > 8:\n        break\n    else:\n        pass\n",
 		"d = {'a': [1, 2], 'b': (3,)}\nv = d['a'][0:1] + [x * 2 for x in (1, 2) if x]\nf = lambda a, *rest, k=1, **kw: (a, rest, k, kw)\n",
