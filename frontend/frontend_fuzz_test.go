@@ -1,6 +1,7 @@
 package frontend
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -67,7 +68,8 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
 		if err != nil {
-			if _, ok := err.(syntax.Error); !ok {
+			var se syntax.Error
+			if !errors.As(err, &se) {
 				t.Fatalf("error %v is a %T, not a syntax.Error", err, err)
 			}
 			return

@@ -27,6 +27,32 @@ type lowerer struct {
 	temps      int // temporaries named so far (__v1, ...)
 }
 
+// Error is an error of the Python source: its position and message, and
+// the exception CPython raises for it (Kind: SyntaxError,
+// IndentationError, TabError or RecursionError). errors.As finds the
+// syntax.Error in it; the lowering's own refusals are plain syntax.Error
+// values (SyntaxErrors).
+type Error struct {
+	Syntax syntax.Error
+	Kind   string
+}
+
+// Error formats the error as syntax.Error does: FILE:LINE:COL: MESSAGE.
+func (e *Error) Error() string { return e.Syntax.Error() }
+
+// Unwrap returns the syntax.Error.
+func (e *Error) Unwrap() error { return e.Syntax }
+
+// ErrorKind is the exception CPython raises for a syntax error err (one
+// returned by Parse): SyntaxError unless err says otherwise.
+func ErrorKind(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Kind != "" {
+		return e.Kind
+	}
+	return "SyntaxError"
+}
+
 // lowerError carries a syntax error up the lowering's recursion.
 type lowerError struct{ err syntax.Error }
 
@@ -36,7 +62,7 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 	if err != nil {
 		var pe *pysyntax.Error
 		if errors.As(err, &pe) {
-			return nil, syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: pe.Msg}
+			return nil, &Error{Syntax: syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: pe.Msg}, Kind: pe.Kind}
 		}
 		return nil, err
 	}

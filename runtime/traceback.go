@@ -101,7 +101,7 @@ func FormatError(err error) string {
 				fmt.Fprintf(&b, "    %s\n    %s^\n", text, strings.Repeat(" ", caret))
 			}
 		}
-		fmt.Fprintf(&b, "SyntaxError: %s\n", syntaxErr.Msg)
+		fmt.Fprintf(&b, "%s: %s\n", frontend.ErrorKind(err), syntaxErr.Msg)
 		return b.String()
 	}
 	var resolveErrs resolve.ErrorList

@@ -223,6 +223,16 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
                ^
 SyntaxError: f-string: invalid syntax
 `},
+		{"if True:\nprint(1)\n", `  File "t.py", line 2
+    print(1)
+    ^
+IndentationError: expected an indented block after 'if' statement on line 1
+`},
+		{"if True:\n    x = 1\n\ty = 2\n", `  File "t.py", line 3
+    y = 2
+    ^
+TabError: inconsistent use of tabs and spaces in indentation
+`},
 		{"n = nope + nope\nm = nope\n", `Traceback (most recent call last):
   File "t.py", line 1, in <module>
     n = nope + nope
