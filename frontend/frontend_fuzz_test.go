@@ -28,6 +28,7 @@ var fuzzSeeds = []string{
 	"s = f\"{f'{x}'}\" + f'{d[\"k\"]}' + f'{ {\"a\": 1}[\"a\"] }'\n",
 	"s = f'{a != b} {a <= b} {(lambda y: y)(1)}'\n",
 	"s = f'{' f'}' f'{}' f'{x!z}' f'{x#}' f'{a:{b:{c}}}'\n",
+	"n = 0\ndef f(a):\n    global n\n    def g():\n        nonlocal a\n        a += n\n    n, a = 1, 2\n",
 	"s = 'a' 'b' \"c\"\nt = ('a'\n     f'{x}'\n     'c')\nu = 'a' '''b\nc'''\n",
 	"s = u'x' + R'\\n' + B'y' + bR'\\n' + Br'x' + b'\\xff' + '\\xe9\\d\\N{X}\\u00e9\\U0001F600'\n",
 	"s = '%s-%d' % ('a', 1)\nx %= 3\nl[0] %= 4\n",
@@ -49,8 +50,9 @@ var fuzzSeeds = []string{
 	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
 }
 
-// tryTemp matches the variables the try lowering names.
-var tryTemp = regexp.MustCompile(`^__(try|v)\d+$`)
+// tryTemp matches the variables lowerings name: try states and temporaries,
+// cells, and the variables of generated comprehensions and lambdas.
+var tryTemp = regexp.MustCompile(`^__(try|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
 
 // FuzzParse checks that Parse never panics, that Starlark compiles what
 // it returns without panicking, and that in what it parses
@@ -63,7 +65,7 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
-		UnpackFunc: true, IsFunc: true, DelItemFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
@@ -83,10 +85,10 @@ func FuzzParse(f *testing.F) {
 		}()
 		starlark.FileProgram(file, func(string) bool { return true })
 		srcLines := lines(src)
-		generated := map[*syntax.Ident]bool{} // the methods of try statements' state
+		generated := map[*syntax.Ident]bool{} // the methods of try statements' state, the fields of cells
 		syntax.Walk(file, func(n syntax.Node) bool {
 			if dot, ok := n.(*syntax.DotExpr); ok {
-				if x, ok := dot.X.(*syntax.Ident); ok && strings.HasPrefix(x.Name, "__try") {
+				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
 					generated[dot.Name] = true
 				}
 			}

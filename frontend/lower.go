@@ -22,9 +22,12 @@ type lowerer struct {
 	lineStarts []int  // byte offset of each line
 	lineASCII  []bool // whether each line is ASCII (byte column = rune column)
 	mod        *pysyntax.Module
-	nameBound  int // whether the script binds __name__ itself: 0 unknown, 1 no, 2 yes
-	tries      int // try statements lowered so far, to name their state
-	temps      int // temporaries named so far (__v1, ...)
+	nameBound  int                      // whether the script binds __name__ itself: 0 unknown, 1 no, 2 yes
+	tries      int                      // try statements lowered so far, to name their state
+	temps      int                      // temporaries named so far (__v1, ...)
+	scopes     map[pysyntax.Node]*scope // by module and FunctionDef, when names live in cells (lower_scopes.go)
+	cellNames  map[string]bool          // names that live in a cell somewhere
+	scope      *scope                   // the current scope, when scopes is set
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -77,7 +80,14 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		}
 	}()
 	l.mod = mod
-	return &syntax.File{Path: filename, Stmts: l.stmts(mod.Body), Options: FileOptions}, nil
+	l.analyzeScopes(mod)
+	var stmts []syntax.Stmt
+	if l.scopes != nil {
+		l.scope = l.scopes[mod]
+		stmts = l.makeCells(l.scope, l.at(1, 0))
+	}
+	stmts = append(stmts, l.stmts(mod.Body)...)
+	return &syntax.File{Path: filename, Stmts: stmts, Options: FileOptions}, nil
 }
 
 func newLowerer(filename string, src []byte) *lowerer {
@@ -181,8 +191,6 @@ var unsupported = map[string]string{
 	"class":      "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
 	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
-	"global":     "kstar does not support 'global' statements: keep shared state in a dict or list",
-	"nonlocal":   "kstar does not support 'nonlocal' statements: keep shared state in a dict or list",
 	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
 	"assert":     "kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")",
 	"async":      "kstar does not support 'async' functions",
@@ -312,10 +320,8 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		l.refuse(pos, "with")
 	case *pysyntax.Match:
 		l.refuse(pos, "match")
-	case *pysyntax.Global:
-		l.refuse(pos, "global")
-	case *pysyntax.Nonlocal:
-		l.refuse(pos, "nonlocal")
+	case *pysyntax.Global, *pysyntax.Nonlocal:
+		return out // see lower_scopes.go
 	case *pysyntax.Delete:
 		for _, t := range s.Targets {
 			out = append(out, l.del(t))
@@ -470,7 +476,15 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	name := l.defName(s)
 	params := l.params(s.Args)
 	lparen, rparen := l.defParens(s)
-	body := l.stmts(s.Body)
+	var body []syntax.Stmt
+	if fs := l.scopes[s]; fs != nil {
+		saved := l.scope
+		l.scope = fs
+		body = append(l.makeCells(fs, l.start(s.Body[0])), l.stmts(s.Body)...)
+		defer func() { l.scope = saved }()
+	} else {
+		body = l.stmts(s.Body)
+	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
 }
 
@@ -546,7 +560,7 @@ func (l *lowerer) params(a *pysyntax.Arguments) []syntax.Expr {
 func (l *lowerer) target(e pysyntax.Expr) syntax.Expr {
 	switch e := e.(type) {
 	case *pysyntax.Name:
-		return l.ident(e.ID, l.start(e))
+		return l.name(e.ID, l.start(e))
 	case *pysyntax.Tuple:
 		list := make([]syntax.Expr, len(e.Elts))
 		for i, x := range e.Elts {
@@ -683,7 +697,7 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 		if e.ID == "__name__" && !l.bindsDunderName() {
 			return &syntax.Literal{Token: syntax.STRING, TokenPos: pos, Raw: "__name__", Value: "__main__"}
 		}
-		return l.ident(e.ID, pos)
+		return l.name(e.ID, pos)
 	case *pysyntax.Constant:
 		return l.constant(e, pos)
 	case *pysyntax.JoinedStr:

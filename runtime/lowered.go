@@ -12,11 +12,65 @@ import (
 
 // loweredHelpers are the predeclared functions that lowered Python
 // statements and operators call (besides the try helpers): star targets,
-// identity comparison and del of items.
+// identity comparison, del of items, and the cells of global and
+// nonlocal variables.
 var loweredHelpers = starlark.StringDict{
 	frontend.UnpackFunc:  builtins.Func(frontend.UnpackFunc, unpackStarred),
 	frontend.IsFunc:      builtins.Func(frontend.IsFunc, isSame),
 	frontend.DelItemFunc: builtins.Func(frontend.DelItemFunc, delItem),
+	frontend.CellFunc: builtins.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var name string
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {
+			return nil, err
+		}
+		return &cell{name: name}, nil
+	}),
+}
+
+// cell holds a variable that functions rebind with global or nonlocal
+// (frontend/lower_scopes.go): its field v is the variable.
+type cell struct {
+	name   string
+	v      starlark.Value // nil until assigned
+	frozen bool
+}
+
+var (
+	_ starlark.HasSetField = (*cell)(nil)
+)
+
+func (c *cell) String() string        { return "<cell " + c.name + ">" }
+func (c *cell) Type() string          { return "cell" }
+func (c *cell) Freeze()               { c.frozen = true; freezeValue(c.v) }
+func (c *cell) Truth() starlark.Bool  { return true }
+func (c *cell) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: cell") }
+func (c *cell) AttrNames() []string   { return []string{"v"} }
+
+func (c *cell) Attr(name string) (starlark.Value, error) {
+	if name != "v" {
+		return nil, nil
+	}
+	if c.v == nil {
+		return nil, builtins.Errorf(builtins.NameError, "name '%s' is not defined", c.name)
+	}
+	return c.v, nil
+}
+
+func (c *cell) SetField(name string, v starlark.Value) error {
+	if name != "v" {
+		return fmt.Errorf("cell has no .%s field", name)
+	}
+	if c.frozen {
+		return fmt.Errorf("cannot assign to global %s: globals are frozen once the script is loaded", c.name)
+	}
+	c.v = v
+	return nil
+}
+
+func freezeValue(v starlark.Value) {
+	if v != nil {
+		v.Freeze()
+	}
 }
 
 // unpackStarred is __unpack__(iterable, before, after) for a target such
