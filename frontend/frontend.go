@@ -25,11 +25,16 @@ import (
 //     become __getattr__ calls;
 //   - __name__ is "__main__";
 //   - try / except / else / finally, raise, raise X from Y run on the
-//     runtime's try states.
+//     runtime's try states;
+//   - assert, chained comparisons, set displays and comprehensions, * and
+//     ** unpacking in displays and calls, star targets, del x[k], x is y
+//     by identity, := starting a condition, a = b = c, global and
+//     nonlocal (cells), each in its lower_*.go file.
 //
-// Constructs kstar cannot run (class, with, yield, global, del, assert,
-// set literals, ...) are syntax errors that say so. Errors are
-// syntax.Error values.
+// Constructs kstar cannot run (class, with, yield, match, async, ...)
+// are syntax errors that say so. Errors are syntax.Error values, or an
+// *Error holding one when CPython would raise an IndentationError,
+// TabError or RecursionError (see ErrorKind).
 func Parse(filename string, src []byte) (*syntax.File, error) {
 	return parsePython(filename, src)
 }

@@ -192,7 +192,6 @@ var unsupported = map[string]string{
 	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
 	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
-	"assert":     "kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
