@@ -271,21 +271,6 @@ func wantType(want string, nullable bool, got starlark.Value) error {
 	return fmt.Errorf("want %s, got %s (%s)", want, PyTypeName(got), Repr(got))
 }
 
-// PyTypeName is the Python name of v's type (str, int, dict, NoneType...).
-func PyTypeName(v starlark.Value) string {
-	switch v.(type) {
-	case starlark.String:
-		return "str"
-	case starlark.NoneType:
-		return "NoneType"
-	case *starlark.Function:
-		return "function"
-	case *starlark.Builtin:
-		return "builtin_function_or_method"
-	}
-	return v.Type()
-}
-
 // tableDefaults are the defaults every client's docs table shows in words,
 // where the value's repr (None) would not say what happens.
 var tableDefaults = map[string]string{
