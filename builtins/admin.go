@@ -918,7 +918,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 		}
 		code := 0
 		if r.Err != nil {
-			code = int(errorClass(r.Err).Errno)
+			code = errnoOf(errorClass(r.Err))
 			if firstFail == nil {
 				rr := r
 				firstFail = &rr
@@ -1295,7 +1295,7 @@ func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *
 			return nil, Errorf(KafkaError, "DescribeGroupsResponse has no group %s", QuoteString(id))
 		}
 		if g.ErrorCode != 0 {
-			msg := BrokerError(g.ErrorCode).Message
+			msg := errorInfoOf(BrokerError(g.ErrorCode)).Message
 			if g.ErrorMessage != nil {
 				msg = *g.ErrorMessage
 			}

@@ -714,7 +714,7 @@ func (c *KafkaConsumer) metadata(thread *starlark.Thread, topics []string, autoC
 // retriableErr reports whether an error is one kafka-python retries.
 func retriableErr(err error) bool {
 	if e := AsException(err); e != nil {
-		return e.Class.Retriable
+		return isRetriable(e.Class)
 	}
 	return kerr.IsRetriable(err)
 }

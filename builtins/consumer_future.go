@@ -142,7 +142,7 @@ func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args 
 	case "failed":
 		return starlark.Bool(f.isDone && f.exception != nil), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	case "retriable":
-		return starlark.Bool(f.exception != nil && f.exception.Class.Retriable), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+		return starlark.Bool(f.exception != nil && isRetriable(f.exception.Class)), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	}
 	if len(args) == 0 {
 		return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())

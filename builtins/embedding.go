@@ -15,10 +15,6 @@ import (
 // scripts' Kafka clients are opened (host options, a host-owned client),
 // and the records it hands to scripts.
 
-// PermissionError is Python's PermissionError: the host refused a script
-// access to a file (Env.ReadFile).
-var PermissionError = class("PermissionError", "builtins", OSError)
-
 // ClientKind says which kind of script object a franz-go client is for.
 type ClientKind int
 

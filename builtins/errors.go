@@ -12,24 +12,49 @@ import (
 
 // ExceptionClass is a Python exception class: a named node in the class
 // hierarchy that scripts can call (KafkaTimeoutError('x')), compare, and
-// test with isinstance. Its Python module decides how str() renders its
-// instances: kafka.errors classes render as "Name: message" (and broker
-// errors as "[Error N] Name: message"), builtin ones as the bare message.
+// test with isinstance. Python's own classes render their instances' str()
+// as the bare message; a module whose classes behave otherwise (kafka.errors:
+// "Name: message", "[Error N] Name: message", errno, retriable) says so
+// through Ext.
 type ExceptionClass struct {
 	ClassName string
 	Module    string // "builtins", "kafka.errors", "json", ...
 	Base      *ExceptionClass
-	Errno     int  // broker error code; meaningful when Broker is set
-	Broker    bool // a kafka.errors.BrokerResponseError subclass
-	Retriable bool
-	// InvalidMetadata marks errors after which kafka-python refreshes metadata.
-	InvalidMetadata bool
-	// Message is the protocol name of a broker error (e.g. MESSAGE_TOO_LARGE).
-	Message string
 	// LeadingArg, when set, is the argument the class's __init__ puts
 	// before the caller's (kafka-python's CommitFailedError explains
 	// itself first).
 	LeadingArg string
+	// Ext is what the class's module adds to it; nil for Python's own
+	// classes. A class without one uses its nearest base's.
+	Ext ClassExt
+}
+
+// ClassExt is what a module adds to its exception classes (kafka.errors:
+// errno, message, retriable, invalid_metadata, and its str() rules).
+type ClassExt interface {
+	// Attr answers a class attribute beyond __name__ and __module__.
+	Attr(c *ExceptionClass, name string) (starlark.Value, bool)
+	// AttrNames lists the names Attr answers.
+	AttrNames(c *ExceptionClass) []string
+	// Str is str(e); ok is false to use Python's rule (the message).
+	Str(e *Exception) (s string, ok bool)
+}
+
+// NewExceptionClass returns a class named name in module, derived from
+// base (nil for a root). It registers nothing: a module lists its classes
+// in its own table.
+func NewExceptionClass(name, module string, base *ExceptionClass) *ExceptionClass {
+	return &ExceptionClass{ClassName: name, Module: module, Base: base}
+}
+
+// ext is the class's Ext, or its nearest base's.
+func (c *ExceptionClass) ext() ClassExt {
+	for k := c; k != nil; k = k.Base {
+		if k.Ext != nil {
+			return k.Ext
+		}
+	}
+	return nil
 }
 
 var (
@@ -73,34 +98,35 @@ func (c *ExceptionClass) CallInternal(thread *starlark.Thread, args starlark.Tup
 	return e, nil
 }
 
-// Attr exposes __name__, __qualname__, __module__, errno, message,
-// retriable and invalid_metadata.
+// Attr exposes __name__, __qualname__, __module__, then what the class's
+// Ext adds (kafka.errors: errno, message, retriable, invalid_metadata).
 func (c *ExceptionClass) Attr(name string) (starlark.Value, error) {
 	switch name {
 	case "__name__", "__qualname__":
 		return starlark.String(c.ClassName), nil
 	case "__module__":
 		return starlark.String(c.Module), nil
-	case "retriable":
-		return starlark.Bool(c.Retriable), nil
-	case "invalid_metadata":
-		return starlark.Bool(c.InvalidMetadata), nil
-	case "errno":
-		if c.Broker {
-			return starlark.MakeInt(c.Errno), nil
-		}
-	case "message":
-		if c.Broker {
-			return starlark.String(c.Message), nil
-		}
+	}
+	if x := c.ext(); x != nil {
+		v, _ := x.Attr(c, name)
+		return v, nil
+	}
+	switch name {
+	case "retriable", "invalid_metadata":
+		// kafka-python compatibility kept by #15 (Python's classes
+		// answered kafka.errors' attributes when one table held both);
+		// drop in its own commit.
+		return starlark.False, nil
 	}
 	return nil, nil
 }
 
 func (c *ExceptionClass) AttrNames() []string {
-	names := []string{"__module__", "__name__", "__qualname__", "invalid_metadata", "retriable"}
-	if c.Broker {
-		names = append(names, "errno", "message")
+	names := []string{"__module__", "__name__", "__qualname__"}
+	if x := c.ext(); x != nil {
+		names = append(names, x.AttrNames(c)...)
+	} else {
+		names = append(names, "invalid_metadata", "retriable")
 	}
 	sort.Strings(names)
 	return names
@@ -182,33 +208,18 @@ func (e *Exception) TracebackLine() string {
 
 func (e *Exception) Unwrap() error { return e.Cause }
 
-// String is Python's str(e): kafka.errors classes prefix their name
-// (broker errors also "[Error N] "), builtin exceptions show the message.
+// String is Python's str(e): what the class's Ext says (kafka.errors
+// classes prefix their name), else the message (a KeyError's key repr).
 func (e *Exception) String() string {
-	switch {
-	case e.Class.IsSubclass(BrokerResponseError):
-		errno := "None" // BrokerResponseError itself has no code
-		if e.Class.Broker {
-			errno = fmt.Sprint(e.Class.Errno)
+	if x := e.Class.ext(); x != nil {
+		if s, ok := x.Str(e); ok {
+			return s
 		}
-		return fmt.Sprintf("[Error %s] %s", errno, e.kafkaErrorString())
-	case e.Class.Module == "kafka.errors":
-		return e.kafkaErrorString()
-	case e.Class == KeyError && len(e.Args) == 1:
+	}
+	if e.Class == KeyError && len(e.Args) == 1 {
 		return Repr(e.Args[0])
-	default:
-		return e.Msg
 	}
-}
-
-// kafkaErrorString is kafka.errors.KafkaError.__str__: the class name
-// alone without args, else "Name: " and the builtin str() (which is empty
-// for KafkaError("")).
-func (e *Exception) kafkaErrorString() string {
-	if len(e.Args) == 0 {
-		return e.Class.ClassName
-	}
-	return e.Class.ClassName + ": " + e.Msg
+	return e.Msg
 }
 
 // PyRepr is Python's repr(e): KafkaTimeoutError('msg').
@@ -255,64 +266,57 @@ func AsException(err error) *Exception {
 	return nil
 }
 
-// exceptionClasses indexes every class by name for the kafka.errors
-// module and for isinstance.
-var exceptionClasses = map[string]*ExceptionClass{}
-
-func class(name, module string, base *ExceptionClass) *ExceptionClass {
-	c := &ExceptionClass{ClassName: name, Module: module, Base: base}
-	if base != nil {
-		c.Retriable = base.Retriable
-		c.InvalidMetadata = base.InvalidMetadata
-	}
-	exceptionClasses[name] = c
-	return c
-}
-
-func retriable(c *ExceptionClass) *ExceptionClass { c.Retriable = true; return c }
-func invalidMetadata(c *ExceptionClass) *ExceptionClass {
-	c.Retriable, c.InvalidMetadata = true, true
-	return c
-}
-
 // Python's builtin exceptions that kstar raises.
 var (
-	BaseException       = class("BaseException", "builtins", nil)
-	KeyboardInterrupt   = class("KeyboardInterrupt", "builtins", BaseException)
-	SystemExitClass     = class("SystemExit", "builtins", BaseException)
-	PyException         = class("Exception", "builtins", BaseException)
-	ValueError          = class("ValueError", "builtins", PyException)
-	TypeError           = class("TypeError", "builtins", PyException)
-	KeyError            = class("KeyError", "builtins", PyException)
-	IndexError          = class("IndexError", "builtins", PyException)
-	AttributeError      = class("AttributeError", "builtins", PyException)
-	NameError           = class("NameError", "builtins", PyException)
-	ZeroDivisionError   = class("ZeroDivisionError", "builtins", PyException)
-	RuntimeError        = class("RuntimeError", "builtins", PyException)
-	NotImplementedError = class("NotImplementedError", "builtins", RuntimeError)
-	AssertionError      = class("AssertionError", "builtins", PyException)
-	StopIteration       = class("StopIteration", "builtins", PyException)
-	ImportError         = class("ImportError", "builtins", PyException)
-	ModuleNotFoundError = class("ModuleNotFoundError", "builtins", ImportError)
-	UnicodeError        = class("UnicodeError", "builtins", ValueError)
-	UnicodeEncodeError  = class("UnicodeEncodeError", "builtins", UnicodeError)
-	UnicodeDecodeError  = class("UnicodeDecodeError", "builtins", UnicodeError)
-	LookupError         = class("LookupError", "builtins", PyException)
-	OSError             = class("OSError", "builtins", PyException)
-	TimeoutError        = class("TimeoutError", "builtins", OSError)
-	OverflowError       = class("OverflowError", "builtins", PyException)
-	RecursionError      = class("RecursionError", "builtins", RuntimeError)
-	SyntaxError         = class("SyntaxError", "builtins", PyException)
+	BaseException       = NewExceptionClass("BaseException", "builtins", nil)
+	KeyboardInterrupt   = NewExceptionClass("KeyboardInterrupt", "builtins", BaseException)
+	SystemExitClass     = NewExceptionClass("SystemExit", "builtins", BaseException)
+	PyException         = NewExceptionClass("Exception", "builtins", BaseException)
+	ValueError          = NewExceptionClass("ValueError", "builtins", PyException)
+	TypeError           = NewExceptionClass("TypeError", "builtins", PyException)
+	KeyError            = NewExceptionClass("KeyError", "builtins", PyException)
+	IndexError          = NewExceptionClass("IndexError", "builtins", PyException)
+	AttributeError      = NewExceptionClass("AttributeError", "builtins", PyException)
+	NameError           = NewExceptionClass("NameError", "builtins", PyException)
+	ZeroDivisionError   = NewExceptionClass("ZeroDivisionError", "builtins", PyException)
+	RuntimeError        = NewExceptionClass("RuntimeError", "builtins", PyException)
+	NotImplementedError = NewExceptionClass("NotImplementedError", "builtins", RuntimeError)
+	AssertionError      = NewExceptionClass("AssertionError", "builtins", PyException)
+	StopIteration       = NewExceptionClass("StopIteration", "builtins", PyException)
+	ImportError         = NewExceptionClass("ImportError", "builtins", PyException)
+	ModuleNotFoundError = NewExceptionClass("ModuleNotFoundError", "builtins", ImportError)
+	UnicodeError        = NewExceptionClass("UnicodeError", "builtins", ValueError)
+	UnicodeEncodeError  = NewExceptionClass("UnicodeEncodeError", "builtins", UnicodeError)
+	UnicodeDecodeError  = NewExceptionClass("UnicodeDecodeError", "builtins", UnicodeError)
+	LookupError         = NewExceptionClass("LookupError", "builtins", PyException)
+	OSError             = NewExceptionClass("OSError", "builtins", PyException)
+	TimeoutError        = NewExceptionClass("TimeoutError", "builtins", OSError)
+	OverflowError       = NewExceptionClass("OverflowError", "builtins", PyException)
+	RecursionError      = NewExceptionClass("RecursionError", "builtins", RuntimeError)
+	SyntaxError         = NewExceptionClass("SyntaxError", "builtins", PyException)
+	// PermissionError: the host refused a script access to a file
+	// (Env.ReadFile).
+	PermissionError = NewExceptionClass("PermissionError", "builtins", OSError)
 	// CancelledError reports an execution stopped by its host's context.
-	CancelledError = class("CancelledError", "builtins", BaseException)
+	CancelledError = NewExceptionClass("CancelledError", "builtins", BaseException)
 )
+
+// builtinClasses are Python's exception classes that kstar has.
+var builtinClasses = []*ExceptionClass{
+	BaseException, KeyboardInterrupt, SystemExitClass, PyException, ValueError,
+	TypeError, KeyError, IndexError, AttributeError, NameError, ZeroDivisionError,
+	RuntimeError, NotImplementedError, AssertionError, StopIteration, ImportError,
+	ModuleNotFoundError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
+	LookupError, OSError, TimeoutError, OverflowError, RecursionError, SyntaxError,
+	PermissionError, CancelledError,
+}
 
 // Python's builtin exception classes are globals, for except clauses and
 // raise.
 func init() {
-	for name, c := range exceptionClasses {
-		if c.Module == "builtins" && c != CancelledError {
-			registerGlobal(name, c)
+	for _, c := range builtinClasses {
+		if c != CancelledError {
+			registerGlobal(c.ClassName, c)
 		}
 	}
 }
@@ -335,17 +339,14 @@ func compareIdentity(op syntax.Token, x, y starlark.Value) (bool, error) {
 	return false, fmt.Errorf("%s %s %s not supported", x.Type(), op, y.Type())
 }
 
-// ExceptionClassNames lists every exception class name, sorted.
-func ExceptionClassNames() []string {
-	names := make([]string, 0, len(exceptionClasses))
-	for n := range exceptionClasses {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// LookupExceptionClass returns the class with the given name, or nil.
+// LookupExceptionClass returns Python's exception class with the given
+// name, or nil.
 func LookupExceptionClass(name string) *ExceptionClass {
-	return exceptionClasses[strings.TrimSpace(name)]
+	name = strings.TrimSpace(name)
+	for _, c := range builtinClasses {
+		if c.ClassName == name {
+			return c
+		}
+	}
+	return nil
 }

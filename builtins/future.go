@@ -211,7 +211,7 @@ func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
 				return starlark.Bool(st.done && st.exception != nil), nil
 			}
 			if e, ok := st.exception.(*Exception); ok {
-				return starlark.Bool(e.Class.Retriable), nil
+				return starlark.Bool(isRetriable(e.Class)), nil
 			}
 			return starlark.False, nil
 		}

@@ -50,7 +50,7 @@ func init() {
 
 // JSONDecodeError is Python's json.JSONDecodeError (a ValueError): its
 // message ends with the position, "Expecting value: line 1 column 1 (char 0)".
-var JSONDecodeError = class("JSONDecodeError", "json.decoder", ValueError)
+var JSONDecodeError = NewExceptionClass("JSONDecodeError", "json.decoder", ValueError)
 
 // jsonMaxDepth bounds the nesting that dumps and loads follow, as CPython's
 // recursion limit does.

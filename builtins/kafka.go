@@ -78,11 +78,6 @@ func init() {
 	for _, t := range []*NamedTupleType{TopicPartitionType, OffsetAndMetadataType, OffsetAndTimestampType, BrokerMetadataType} {
 		registerKafka("kafka.structs", t.TypeName, t)
 	}
-	for name, c := range exceptionClasses {
-		if c.Module == "kafka.errors" {
-			registerKafka("kafka.errors", name, c)
-		}
-	}
 	for module := range kafkaMembers {
 		registerModule(module, func(env *Env) starlark.Value { return kafkaModules()[module] })
 	}

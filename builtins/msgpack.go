@@ -51,11 +51,11 @@ func init() {
 // msgpack-python's exceptions.
 var (
 	// ExtraData: unpackb's input has bytes after the first object.
-	ExtraData = class("ExtraData", "msgpack.exceptions", ValueError)
+	ExtraData = NewExceptionClass("ExtraData", "msgpack.exceptions", ValueError)
 	// FormatError: the input uses the reserved type code 0xc1.
-	FormatError = class("FormatError", "msgpack.exceptions", ValueError)
+	FormatError = NewExceptionClass("FormatError", "msgpack.exceptions", ValueError)
 	// StackError: the input nests containers deeper than 1024.
-	StackError = class("StackError", "msgpack.exceptions", ValueError)
+	StackError = NewExceptionClass("StackError", "msgpack.exceptions", ValueError)
 )
 
 var (

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.starlark.net/starlark"
 
@@ -150,7 +151,7 @@ func pyException(err error) *builtins.Exception {
 		return exc
 	}
 	name, msg, _ := describe(err)
-	class := builtins.LookupExceptionClass(name)
+	class := lookupClass(name)
 	if class == nil {
 		class = builtins.RuntimeError
 	}
@@ -163,6 +164,27 @@ func pyException(err error) *builtins.Exception {
 		}
 	}
 	return e
+}
+
+// libClasses are the exception classes of kstar's Python modules.
+var libClasses = []*builtins.ExceptionClass{builtins.JSONDecodeError, builtins.ExtraData, builtins.FormatError, builtins.StackError}
+
+// lookupClass finds an exception class by name: Python's, kafka.errors',
+// then those of kstar's Python modules.
+func lookupClass(name string) *builtins.ExceptionClass {
+	name = strings.TrimSpace(name)
+	if c := builtins.LookupExceptionClass(name); c != nil {
+		return c
+	}
+	if c := builtins.LookupErrorClass(name); c != nil {
+		return c
+	}
+	for _, c := range libClasses {
+		if c.ClassName == name {
+			return c
+		}
+	}
+	return nil
 }
 
 // exceptionMatches is Python's matching of except CLASSES: None (a bare
