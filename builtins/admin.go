@@ -59,10 +59,10 @@ func init() {
 // and kadm. It lives on the script's thread; no franz-go goroutine touches
 // Starlark values.
 type KafkaAdminClient struct {
-	env            *Env
+	env            *KafkaEnv
 	config         *starlark.Dict
 	cl             *kgo.Client
-	shared         bool // cl is the host's (Env.HostClient): never closed here
+	shared         bool // cl is the host's (KafkaEnv.HostClient): never closed here
 	adm            *kadm.Client
 	requestTimeout time.Duration
 	closed         bool
@@ -85,7 +85,7 @@ func newKafkaAdminClient(thread *starlark.Thread, kwargs []starlark.Tuple) (*Kaf
 	if err != nil {
 		return nil, err
 	}
-	env := EnvOf(thread)
+	env := KafkaEnvOf(thread)
 	opts, err := clientOpts(thread, env, cfg)
 	if err != nil {
 		return nil, err

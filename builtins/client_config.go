@@ -263,7 +263,7 @@ func cfgDuration(cfg *Config, key string) time.Duration {
 
 // seedBrokers returns bootstrap_servers as host:port addresses (port 9092
 // when omitted, as kafka-python does); None means env.BootstrapServers.
-func seedBrokers(env *Env, cfg *Config) ([]string, error) {
+func seedBrokers(env *KafkaEnv, cfg *Config) ([]string, error) {
 	var raw []string
 	switch v := cfg.Get("bootstrap_servers").(type) {
 	case starlark.String:
@@ -321,7 +321,7 @@ func hostPort(s string) (string, error) {
 }
 
 // allowedBroker reports whether addr may be dialled under env.AllowedBrokers.
-func allowedBroker(env *Env, addr string) bool {
+func allowedBroker(env *KafkaEnv, addr string) bool {
 	if env.AllowedBrokers == nil {
 		return true
 	}
@@ -342,7 +342,7 @@ func allowedBroker(env *Env, addr string) bool {
 // It runs on the script's thread and calls Starlark only here (the
 // OAUTHBEARER token provider); nothing it installs calls back into
 // Starlark from franz-go's goroutines.
-func clientOpts(thread *starlark.Thread, env *Env, cfg *Config) ([]kgo.Opt, error) {
+func clientOpts(thread *starlark.Thread, env *KafkaEnv, cfg *Config) ([]kgo.Opt, error) {
 	seeds, err := seedBrokers(env, cfg)
 	if err != nil {
 		return nil, err
@@ -405,7 +405,7 @@ func clientOpts(thread *starlark.Thread, env *Env, cfg *Config) ([]kgo.Opt, erro
 // newDialer dials brokers with the dial timeout, socket buffer sizes and
 // TLS of the config, refusing addresses outside env.AllowedBrokers (the
 // cluster may advertise brokers the script did not name).
-func newDialer(env *Env, cfg *Config, tlsCfg *tls.Config) func(ctx context.Context, network, host string) (net.Conn, error) {
+func newDialer(env *KafkaEnv, cfg *Config, tlsCfg *tls.Config) func(ctx context.Context, network, host string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: cfgDuration(cfg, "socket_connection_setup_timeout_ms"), KeepAlive: 30 * time.Second}
 	rcv := cfg.Int("receive_buffer_bytes", 0)
 	snd := cfg.Int("send_buffer_bytes", 0)
@@ -457,7 +457,7 @@ func securityProtocol(cfg *Config) (string, error) {
 // clientTLS builds the TLS config for SSL and SASL_SSL (nil otherwise),
 // following kafka-python's defaults: the system roots unless ssl_cafile
 // is given, host names checked unless ssl_check_hostname=False.
-func clientTLS(env *Env, cfg *Config) (*tls.Config, error) {
+func clientTLS(env *KafkaEnv, cfg *Config) (*tls.Config, error) {
 	proto, err := securityProtocol(cfg)
 	if err != nil {
 		return nil, err
@@ -547,7 +547,7 @@ func passwordOf(v starlark.Value) string {
 
 // readConfigFile reads a file named by a config key (through
 // env.ReadFile when the host set one), failing as Python's open() does.
-func readConfigFile(env *Env, name string) ([]byte, error) {
+func readConfigFile(env *KafkaEnv, name string) ([]byte, error) {
 	read := os.ReadFile
 	if env.ReadFile != nil {
 		read = env.ReadFile
@@ -568,7 +568,7 @@ func readConfigFile(env *Env, name string) ([]byte, error) {
 // loadClientCert loads ssl_certfile and ssl_keyfile (the key may be in the
 // certificate file, as ssl.load_cert_chain allows), decrypting a legacy
 // encrypted PEM key with ssl_password.
-func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certificate, error) {
+func loadClientCert(env *KafkaEnv, certFile, keyFile, password string) (tls.Certificate, error) {
 	certPEM, err := readConfigFile(env, certFile)
 	if err != nil {
 		return tls.Certificate{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -102,7 +103,8 @@ type clientGen struct {
 // goroutines reach it only through the call queue.
 type KafkaConsumer struct {
 	thread  *starlark.Thread
-	env     *Env
+	env     *KafkaEnv
+	stderr  io.Writer // the script's, for kafka-python's log lines
 	cfg     *Config
 	set     *consumerSettings
 	base    []kgo.Opt // client options shared by every client generation
@@ -168,7 +170,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	if err != nil {
 		return nil, err
 	}
-	env := EnvOf(thread)
+	env := KafkaEnvOf(thread)
 	base, err := clientOpts(thread, env, cfg)
 	if err != nil {
 		return nil, err
@@ -176,6 +178,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	c := &KafkaConsumer{
 		thread:  thread,
 		env:     env,
+		stderr:  EnvOf(thread).Stderr,
 		cfg:     cfg,
 		set:     set,
 		queue:   newCallQueue(),
@@ -1079,5 +1082,5 @@ func (c *KafkaConsumer) warn(format string, args ...any) {
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n"
 	}
-	fmt.Fprint(c.env.Stderr, msg)
+	fmt.Fprint(c.stderr, msg)
 }

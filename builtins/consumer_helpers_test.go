@@ -40,7 +40,7 @@ func (r *consScript) exec(ctx context.Context, src string, extra starlark.String
 	}
 	r.env.SetContext(context.Background())
 	r.thread.Uncancel()
-	if serr := r.env.Shutdown(r.thread, 10*time.Second); err == nil {
+	if serr := r.kafka.Shutdown(r.thread, 10*time.Second); err == nil {
 		err = serr
 	}
 	return err

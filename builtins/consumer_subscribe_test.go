@@ -141,7 +141,7 @@ func TestConsumerAllowedTopics(t *testing.T) {
 	produceValues(t, boot, "open-2", 0, 1, "x")
 	run := func(src string) string {
 		r := newConsScript(boot)
-		r.env.AllowedTopics = []string{"open-1"}
+		r.kafka.AllowedTopics = []string{"open-1"}
 		err := r.exec(context.Background(), src, nil)
 		out := r.out.String()
 		if err != nil {

@@ -4,8 +4,10 @@
 // Python rendering of values (repr, str, %-formatting) that print uses.
 //
 // Every builtin reaches the host through the Env stored in its thread
-// (see EnvOf): output writers, argv, the default bootstrap servers, the
-// execution's context, and the registry of open Kafka clients.
+// (see EnvOf): output writers, argv, the environment and the execution's
+// context; the Kafka clients through the KafkaEnv (see KafkaEnvOf): the
+// default bootstrap servers, the host's allow-lists and options, and the
+// registry of open clients.
 package builtins
 
 import (
@@ -14,72 +16,33 @@ import (
 	"io"
 	"os"
 	"sync"
-	"time"
 
-	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 )
-
-// DefaultBootstrapServers is kafka-python's default broker address,
-// used when neither the script nor the host names one.
-const DefaultBootstrapServers = "localhost:9092"
 
 // envKey is the thread-local key under which the Env is stored.
 const envKey = "kstar.env"
 
-// Client is a Kafka client opened by a script. The runtime shuts every
-// client down when the script ends (or the REPL exits), on the script's
-// thread, so pending callbacks still run and buffered records are flushed.
-type Client interface {
-	// Shutdown flushes and closes the client, waiting at most timeout.
-	Shutdown(thread *starlark.Thread, timeout time.Duration) error
-}
-
-// Env is the host side of a running script.
+// Env is the host side of a running script that Python's builtins and
+// standard modules see: output, argv, the environment, and the context of
+// the execution. What Kafka clients may do is a KafkaEnv.
 type Env struct {
 	// Stdout and Stderr receive print output and sys.stdout/sys.stderr
 	// writes. Default: os.Stdout and os.Stderr.
 	Stdout, Stderr io.Writer
 	// Argv is sys.argv. Default: empty.
 	Argv []string
-	// BootstrapServers is used by clients that pass no bootstrap_servers.
-	// Default: DefaultBootstrapServers.
-	BootstrapServers string
 	// Getenv serves os.getenv and os.environ; nil means the script sees
 	// an empty environment.
 	Getenv func() map[string]string
-	// AllowedBrokers, when non-nil, is the only set of broker addresses a
-	// script's clients may connect to.
-	AllowedBrokers []string
-	// AllowedTopics, when non-nil, is the only set of topics a script's
-	// clients may produce to or consume from.
-	AllowedTopics []string
-	// ClientOptions are appended to the franz-go options of every client
-	// a script's KafkaProducer, KafkaConsumer or KafkaAdminClient opens,
-	// so they win over the script's config (credentials, TLS, a dialer,
-	// seed brokers). Default: none.
-	ClientOptions []kgo.Opt
-	// HostClient, when set, is a franz-go client the host owns: a script's
-	// KafkaProducer and KafkaAdminClient send through it instead of
-	// connecting (their close() flushes it but never closes it), and a
-	// KafkaConsumer opens its own client with its brokers, dialer, TLS and
-	// SASL (a consumer's group membership and positions cannot be shared).
-	// Default: nil, every client connects on its own.
-	HostClient *kgo.Client
-	// ReadFile reads the files config keys name (ssl_cafile, ssl_certfile,
-	// ssl_keyfile, ssl_crlfile); it returns an error wrapping
-	// fs.ErrPermission to refuse one. Default: nil, os.ReadFile.
-	ReadFile func(name string) ([]byte, error)
 
-	mu      sync.Mutex
-	ctx     context.Context
-	clients []Client
-	checks  []func() error // see CheckAtEnd
+	mu  sync.Mutex
+	ctx context.Context
 }
 
 // NewEnv returns an Env with the defaults documented on its fields.
 func NewEnv() *Env {
-	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, BootstrapServers: DefaultBootstrapServers, ctx: context.Background()}
+	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, ctx: context.Background()}
 }
 
 // Attach stores env in thread so builtins can find it with EnvOf.
@@ -117,77 +80,6 @@ func (env *Env) Context() context.Context {
 // blocking builtins must select on its Done channel and return
 // Interrupted(ctx) when it fires.
 func ContextOf(thread *starlark.Thread) context.Context { return EnvOf(thread).Context() }
-
-// Track registers a client to be shut down when the script ends.
-func (env *Env) Track(c Client) {
-	env.mu.Lock()
-	env.clients = append(env.clients, c)
-	env.mu.Unlock()
-}
-
-// HasClients reports whether clients are tracked (opened and not closed).
-func (env *Env) HasClients() bool {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	return len(env.clients) > 0
-}
-
-// Untrack forgets a client that the script closed itself.
-func (env *Env) Untrack(c Client) {
-	env.mu.Lock()
-	defer env.mu.Unlock()
-	for i, x := range env.clients {
-		if x == c {
-			env.clients = append(env.clients[:i], env.clients[i+1:]...)
-			return
-		}
-	}
-}
-
-// CheckAtEnd registers check to run when Shutdown has shut the clients
-// down, closed or not (a producer's check that its records were
-// delivered).
-func (env *Env) CheckAtEnd(check func() error) {
-	env.mu.Lock()
-	env.checks = append(env.checks, check)
-	env.mu.Unlock()
-}
-
-// Shutdown shuts down every tracked client in reverse order of creation,
-// each bounded by timeout, then runs the checks of CheckAtEnd, and
-// returns the first error. The consumers close together, when the last
-// one created comes: one at a time, a consumer could wait for a rebalance
-// that another one, not yet closed, holds up (see closeConsumers).
-func (env *Env) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
-	env.mu.Lock()
-	clients, checks := env.clients, env.checks
-	env.clients, env.checks = nil, nil
-	env.mu.Unlock()
-	var consumers []*KafkaConsumer
-	for i := len(clients) - 1; i >= 0; i-- {
-		if c, ok := clients[i].(*KafkaConsumer); ok {
-			consumers = append(consumers, c)
-		}
-	}
-	var first error
-	for i := len(clients) - 1; i >= 0; i-- {
-		var err error
-		if c, ok := clients[i].(*KafkaConsumer); !ok {
-			err = clients[i].Shutdown(thread, timeout)
-		} else if c == consumers[0] {
-			err = closeConsumers(thread, consumers, true, timeout)
-		}
-		if err != nil && first == nil {
-			first = err
-		}
-	}
-	for _, check := range checks {
-		if err := check(); err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
 
 // Interrupted returns the exception a blocking builtin reports when ctx is
 // done: the cause itself when it is an exception (ErrKeyboardInterrupt for

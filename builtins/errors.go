@@ -295,7 +295,7 @@ var (
 	RecursionError      = NewExceptionClass("RecursionError", "builtins", RuntimeError)
 	SyntaxError         = NewExceptionClass("SyntaxError", "builtins", PyException)
 	// PermissionError: the host refused a script access to a file
-	// (Env.ReadFile).
+	// (KafkaEnv.ReadFile).
 	PermissionError = NewExceptionClass("PermissionError", "builtins", OSError)
 	// CancelledError reports an execution stopped by its host's context.
 	CancelledError = NewExceptionClass("CancelledError", "builtins", BaseException)

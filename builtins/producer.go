@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -97,10 +98,11 @@ type serializer struct {
 // Its fields are owned by the script's thread except the atomics, which
 // franz-go's promise goroutine updates.
 type KafkaProducer struct {
-	env      *Env
+	env      *KafkaEnv
+	stderr   io.Writer // the script's, for the undelivered-records line
 	cfg      *Config
 	cl       *kgo.Client
-	shared   bool // cl is the host's (Env.HostClient): flushed, never closed
+	shared   bool // cl is the host's (KafkaEnv.HostClient): flushed, never closed
 	queue    *callQueue
 	hooks    *producerHooks
 	clientID string
@@ -188,13 +190,14 @@ var producerSpecOnce = sync.OnceValue(producerSpec)
 const producerCountKey = "kstar.producer.count"
 
 func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaProducer, error) {
-	env := EnvOf(thread)
+	env := KafkaEnvOf(thread)
 	cfg, err := producerSpecOnce().Parse(kwargs)
 	if err != nil {
 		return nil, err
 	}
 	p := &KafkaProducer{
 		env:             env,
+		stderr:          EnvOf(thread).Stderr,
 		cfg:             cfg,
 		queue:           newCallQueue(),
 		topics:          map[string]*topicMeta{},
@@ -789,7 +792,7 @@ func validTopic(topic string) error {
 }
 
 // topicAllowed checks the host's topic restriction.
-func topicAllowed(env *Env, topic string) error {
+func topicAllowed(env *KafkaEnv, topic string) error {
 	if env.AllowedTopics == nil {
 		return nil
 	}
@@ -1197,7 +1200,7 @@ func (p *KafkaProducer) Shutdown(thread *starlark.Thread, timeout time.Duration)
 	dropped, err := p.close(thread, timeout, true)
 	if dropped > 0 {
 		lost := &UndeliveredError{Client: p.clientID, Records: dropped, Reason: fmt.Sprintf("not delivered within %s when the script ended; they were dropped", timeout)}
-		fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
+		fmt.Fprintf(p.stderr, "kstar: %v\n", lost)
 		if err == nil {
 			err = lost
 		}
@@ -1239,7 +1242,7 @@ func (p *KafkaProducer) checkDelivered() error {
 	r, cause := p.lastFailed, p.lastFailedErr
 	p.lastFailedMu.Unlock()
 	lost := &UndeliveredError{Client: p.clientID, Records: n, Reason: fmt.Sprintf("could not be delivered, and the script did not check their futures (the last error: %s)", lossReason(p.exceptionFor(r, cause)))}
-	fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
+	fmt.Fprintf(p.stderr, "kstar: %v\n", lost)
 	return lost
 }
 

@@ -108,7 +108,7 @@ func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Reco
 
 // converter turns what a process function returned into franz-go records.
 type converter struct {
-	env         *builtins.Env
+	env         execEnv
 	fn          starlark.Callable
 	source      *kgo.Record     // the record received (Process)
 	inputTopics map[string]bool // the batch's topics (ProcessBatch)
@@ -191,8 +191,8 @@ func (c *converter) one(v starlark.Value) (*outRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.TopicAllowed(r.Topic) {
-		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", builtins.QuoteString(r.Topic), allowedTopics(c.env.AllowedTopics))
+	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.kafka.TopicAllowed(r.Topic) {
+		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", builtins.QuoteString(r.Topic), allowedTopics(c.env.kafka.AllowedTopics))
 	}
 	return r, nil
 }

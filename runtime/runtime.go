@@ -193,23 +193,23 @@ func (r *Runtime) withCallTimeout(ctx context.Context) (context.Context, context
 }
 
 // newEnv returns the host side of one execution.
-func (r *Runtime) newEnv(argv []string) *builtins.Env {
-	env := builtins.NewEnv()
+func (r *Runtime) newEnv(argv []string) execEnv {
+	env := execEnv{builtins.NewEnv(), builtins.NewKafkaEnv()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
-	env.BootstrapServers = r.bootstrap
 	env.Getenv = r.environ
-	env.AllowedBrokers = r.allowedBrokers
-	env.AllowedTopics = r.allowedTopics
-	env.ClientOptions = r.clientOpts
-	env.HostClient = r.client
-	env.ReadFile = r.readFile
+	env.kafka.BootstrapServers = r.bootstrap
+	env.kafka.AllowedBrokers = r.allowedBrokers
+	env.kafka.AllowedTopics = r.allowedTopics
+	env.kafka.ClientOptions = r.clientOpts
+	env.kafka.HostClient = r.client
+	env.kafka.ReadFile = r.readFile
 	return env
 }
 
 // predeclared returns the globals every script starts with: Python's
 // builtins as kstar renders them, the front end's helpers, and the host's.
-func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
+func (r *Runtime) predeclared(env execEnv) starlark.StringDict {
 	var loader *moduleLoader
 	if r.loadFS != nil {
 		loader = &moduleLoader{rt: r, fsys: r.loadFS, modules: map[string]*loadedModule{}}
@@ -219,9 +219,9 @@ func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
 
 // predeclaredWith is predeclared with the loader of the execution (nil
 // without WithLoadDir): modules it loads see the same loader.
-func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starlark.StringDict {
-	modules := builtins.Modules(env)
-	addStandardModules(modules, env)
+func (r *Runtime) predeclaredWith(env execEnv, loader *moduleLoader) starlark.StringDict {
+	modules := builtins.Modules(env.Env)
+	addStandardModules(modules, env.Env)
 	for name, m := range r.extraModules {
 		modules[name] = m
 	}
@@ -250,7 +250,7 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 }
 
 // newThread returns a thread for one execution with env attached.
-func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
+func (r *Runtime) newThread(name string, env execEnv) *starlark.Thread {
 	thread := &starlark.Thread{
 		Name: name,
 		Print: func(_ *starlark.Thread, msg string) {
@@ -261,7 +261,7 @@ func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
 		thread.SetMaxExecutionSteps(r.maxSteps)
 		thread.OnMaxSteps = func(thread *starlark.Thread) { stop(thread, "too many steps") }
 	}
-	env.Attach(thread)
+	env.attach(thread)
 	thread.SetLocal(stoppedKey, new(stopped))
 	return thread
 }
@@ -304,7 +304,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
 	shutdownErr := run(context.WithoutCancel(ctx), thread, env, func() error {
-		return env.Shutdown(thread, ShutdownTimeout)
+		return env.kafka.Shutdown(thread, ShutdownTimeout)
 	})
 	// Records that could not be delivered fail a script that would
 	// otherwise succeed (sys.exit(0) included).
@@ -318,7 +318,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 // ctx cancels the thread (stopping Starlark loops) and blocking builtins.
 // A panic in a builtin becomes an error; cancellation becomes the
 // context's cause (KeyboardInterrupt for Ctrl-C).
-func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn func() error) (err error) {
+func run(ctx context.Context, thread *starlark.Thread, env execEnv, fn func() error) (err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	env.SetContext(ctx)
@@ -460,7 +460,7 @@ func memberOf(m starlark.Value, name string) (starlark.Value, error) {
 
 // ModuleNames lists the modules scripts can import, sorted.
 func (r *Runtime) ModuleNames() []string {
-	modules := builtins.Modules(r.newEnv(nil))
+	modules := builtins.Modules(r.newEnv(nil).Env)
 	for name := range standardModules {
 		modules[name] = nil
 	}

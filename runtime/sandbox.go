@@ -236,7 +236,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 		}
 		return nil, builtins.Errorf(builtins.OSError, "%s: %v", builtins.QuoteString(p), err)
 	}
-	env := builtins.EnvOf(parent)
+	env := envOf(parent)
 	thread := l.rt.newThread(p, env)
 	thread.SetLocal(loadingKey, chain)
 	thread.SetLocal(stoppedKey, stoppedOf(parent)) // part of the importer's execution

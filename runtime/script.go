@@ -40,7 +40,7 @@ type Script struct {
 	filename string
 	src      []byte
 	globals  starlark.StringDict
-	env      *builtins.Env // the top level's: clients it opened
+	env      execEnv // the top level's: clients it opened
 	thread   *starlark.Thread
 	stdout   io.Writer
 	stderr   io.Writer
@@ -54,7 +54,7 @@ type Script struct {
 // callState is a thread and its Env, reused by one call at a time.
 type callState struct {
 	thread *starlark.Thread
-	env    *builtins.Env
+	env    execEnv
 	ctx    context.Context // the call's
 	limit  uint64          // the runtime's step limit per call; 0: none
 }
@@ -166,7 +166,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
 	s.globals.Freeze()
-	if s.env.HasClients() {
+	if s.env.kafka.HasClients() {
 		s.serial = &sync.Mutex{}
 	}
 	return s, nil
@@ -201,7 +201,7 @@ func setModuleName(f *syntax.File, name string) {
 
 // newEnv is the Env of the script's top level or of one call: the
 // runtime's, with output writers safe for concurrent calls.
-func (s *Script) newEnv() *builtins.Env {
+func (s *Script) newEnv() execEnv {
 	env := s.rt.newEnv([]string{s.filename})
 	env.Stdout, env.Stderr = s.stdout, s.stderr
 	return env
@@ -282,7 +282,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
 		return err
 	})
-	if c.env.HasClients() {
+	if c.env.kafka.HasClients() {
 		if shutdownErr := s.shutdown(ctx, c.thread, c.env); err == nil {
 			err = shutdownErr
 		}
@@ -296,9 +296,9 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 }
 
 // shutdown flushes and closes the clients tracked by env.
-func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env *builtins.Env) error {
+func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env execEnv) error {
 	return run(context.WithoutCancel(ctx), thread, env, func() error {
-		return env.Shutdown(thread, ShutdownTimeout)
+		return env.kafka.Shutdown(thread, ShutdownTimeout)
 	})
 }
 

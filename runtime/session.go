@@ -25,7 +25,7 @@ const echoFunc = "__echo__"
 // A Session is used from one goroutine at a time.
 type Session struct {
 	rt       *Runtime
-	env      *builtins.Env
+	env      execEnv
 	thread   *starlark.Thread
 	globals  starlark.StringDict
 	builtin  map[string]bool // names the session predeclares (hidden from Globals)
@@ -171,6 +171,6 @@ func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 // at most timeout.
 func (s *Session) Close(timeout time.Duration) error {
 	return run(context.Background(), s.thread, s.env, func() error {
-		return s.env.Shutdown(s.thread, timeout)
+		return s.env.kafka.Shutdown(s.thread, timeout)
 	})
 }
