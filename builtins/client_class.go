@@ -91,3 +91,7 @@ func (c *clientClass) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 	}
 	return c.construct(thread, args, kwargs)
 }
+
+// MethodsOf is the type name of the class's instances, whose methods it
+// offers unbound.
+func (c *clientClass) MethodsOf() string { return c.name }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -29,22 +30,42 @@ help(obj) describes a type, function or module; dir(obj) lists its attributes.
 The language is Starlark with Python's imports, f-strings, %, **, "is",
 generator expressions and try/except/raise: no class or with.`
 
+// helpTables are the help tables of every layer.
+var helpTables = []HelpTable{pyHelp, jsonHelp, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
+
+// kstarHelp is the index of kstar's globals and modules, built when help
+// is first used (every global and module has registered itself by then).
+var kstarHelp = sync.OnceValue(func() *HelpIndex {
+	modules := make([]string, 0, len(moduleMakers))
+	for name := range moduleMakers {
+		modules = append(modules, name)
+	}
+	sort.Strings(modules)
+	return &HelpIndex{Globals: globals, Modules: modules, Tables: helpTables}
+})
+
 func init() {
-	registerGlobal("help", Func("help", help))
+	registerGlobal("help", Func("help", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return kstarHelp().Help(thread, b, args, kwargs)
+	}))
 }
 
-// help prints usage for kstar's types, functions and modules.
-func help(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+// Help is the help builtin: it prints usage for kstar's types, functions
+// and modules.
+func (h *HelpIndex) Help(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var obj starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &obj); err != nil {
 		return nil, err
 	}
-	fmt.Fprintln(EnvOf(thread).Stdout, HelpText(obj))
+	fmt.Fprintln(EnvOf(thread).Stdout, h.Text(obj))
 	return starlark.None, nil
 }
 
 // HelpText returns what help(obj) prints (help() for a nil obj).
-func HelpText(obj starlark.Value) string {
+func HelpText(obj starlark.Value) string { return kstarHelp().Text(obj) }
+
+// Text returns what help(obj) prints (help() for a nil obj).
+func (h *HelpIndex) Text(obj starlark.Value) string {
 	switch obj := obj.(type) {
 	case nil:
 		return helpText
@@ -53,7 +74,7 @@ func HelpText(obj starlark.Value) string {
 	case Documented:
 		return obj.Doc()
 	case *starlark.Builtin:
-		return builtinHelpText(obj)
+		return h.builtinText(obj)
 	case *starlarkstruct.Module:
 		names := make([]string, 0, len(obj.Members))
 		for n := range obj.Members {
@@ -67,8 +88,8 @@ func HelpText(obj starlark.Value) string {
 			case Documented:
 				line += ": " + firstLine(m.Doc())
 			case *starlark.Builtin:
-				if h, ok := builtinHelps[builtinHelpKey(m)]; ok {
-					line += ": " + h.doc
+				if e, ok := h.Entry(h.Key(m)); ok {
+					line += ": " + e.Doc
 				}
 			}
 			lines = append(lines, line)

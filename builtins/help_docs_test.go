@@ -27,22 +27,22 @@ func methodsOf(t *testing.T, obj starlark.HasAttrs) map[string]*starlark.Builtin
 }
 
 // checkMethodHelps fails for a method of typeName that help() does not
-// document, and for a builtinHelps entry of typeName that is no method.
+// document, and for a help entry of typeName that is no method.
 func checkMethodHelps(t *testing.T, typeName string, methods map[string]*starlark.Builtin) {
 	t.Helper()
 	if len(methods) == 0 {
 		t.Fatalf("%s: no methods found", typeName)
 	}
 	for name, b := range methods {
-		if key := builtinHelpKey(b); key != typeName+"."+name {
+		if key := kstarHelp().Key(b); key != typeName+"."+name {
 			t.Errorf("%s.%s: help key %q", typeName, name, key)
-		} else if _, ok := builtinHelps[key]; !ok {
-			t.Errorf("%s.%s: no entry in builtinHelps", typeName, name)
+		} else if _, ok := kstarHelp().Entry(key); !ok {
+			t.Errorf("%s.%s: no help entry", typeName, name)
 		}
 	}
-	for key := range builtinHelps {
+	for _, key := range kstarHelp().Keys() {
 		if name, ok := strings.CutPrefix(key, typeName+"."); ok && methods[name] == nil {
-			t.Errorf("builtinHelps[%q]: %s has no such method", key, typeName)
+			t.Errorf("help entry %q: %s has no such method", key, typeName)
 		}
 	}
 }
@@ -155,10 +155,10 @@ func TestBuiltinHelpModuleFunctions(t *testing.T) {
 			}
 			want := modName + "." + b.Name() // msgpack.dumps is packb
 			funcs[want] = true
-			if key := builtinHelpKey(b); key != want {
+			if key := kstarHelp().Key(b); key != want {
 				t.Errorf("%s.%s: help key %q, want %q", modName, member, key, want)
-			} else if _, ok := builtinHelps[key]; !ok {
-				t.Errorf("%s.%s: no entry in builtinHelps", modName, member)
+			} else if _, ok := kstarHelp().Entry(key); !ok {
+				t.Errorf("%s.%s: no help entry", modName, member)
 			}
 		}
 	}
@@ -169,10 +169,10 @@ func TestBuiltinHelpModuleFunctions(t *testing.T) {
 			t.Errorf("%s: not found among the modules' functions", key)
 		}
 	}
-	for key := range builtinHelps {
+	for _, key := range kstarHelp().Keys() {
 		i := strings.LastIndexByte(key, '.')
 		if _, isModule := moduleMakers[key[:max(i, 0)]]; i > 0 && isModule && !funcs[key] {
-			t.Errorf("builtinHelps[%q]: the module has no such function", key)
+			t.Errorf("help entry %q: the module has no such function", key)
 		}
 	}
 }
@@ -189,10 +189,10 @@ func TestBuiltinHelpGlobals(t *testing.T) {
 			return // a type (int, str...) or a front-end helper
 		}
 		seen[name] = true
-		if key := builtinHelpKey(b); key != name {
+		if key := kstarHelp().Key(b); key != name {
 			t.Errorf("%s: help key %q", name, key)
-		} else if _, ok := builtinHelps[key]; !ok {
-			t.Errorf("%s: no entry in builtinHelps", name)
+		} else if _, ok := kstarHelp().Entry(key); !ok {
+			t.Errorf("%s: no help entry", name)
 		}
 	}
 	g := Globals()
@@ -205,14 +205,14 @@ func TestBuiltinHelpGlobals(t *testing.T) {
 		}
 	}
 	var stale []string
-	for key := range builtinHelps {
+	for _, key := range kstarHelp().Keys() {
 		if !strings.Contains(key, ".") && !seen[key] {
 			stale = append(stale, key)
 		}
 	}
 	sort.Strings(stale)
 	if len(stale) > 0 {
-		t.Errorf("builtinHelps entries that are no builtin function: %v", stale)
+		t.Errorf("help entries that are no builtin function: %v", stale)
 	}
 }
 
@@ -269,5 +269,20 @@ func TestBuiltinHelpModuleListing(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("help(time) lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestHelpTablesDisjoint: the index answers a key from the first table
+// that has it, so no key may be in two tables.
+func TestHelpTablesDisjoint(t *testing.T) {
+	seen := map[string]bool{}
+	for _, key := range kstarHelp().Keys() {
+		if seen[key] {
+			t.Errorf("%q is in two help tables", key)
+		}
+		seen[key] = true
+	}
+	if len(seen) < 150 {
+		t.Errorf("the help tables have %d keys", len(seen))
 	}
 }

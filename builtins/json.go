@@ -1105,3 +1105,14 @@ func pyWriteRune(b *strings.Builder, r rune) {
 		b.WriteRune(r)
 	}
 }
+
+// jsonHelp documents the json module's functions for help(obj).
+var jsonHelp = HelpTable{
+	// json: CPython's functions and Starlark's own.
+	"json.dumps":  {"obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", "Serialize obj to a JSON formatted str."},
+	"json.dump":   {"obj, fp, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", "Serialize obj as JSON to fp, a value with a write method (sys.stdout)."},
+	"json.loads":  {"s, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", "Deserialize s, a str or bytes holding a JSON document, to a Python object."},
+	"json.encode": {"x", "Starlark's json.encode: the compact JSON text of x."},
+	"json.decode": {"x[, default]", "Starlark's json.decode: the value of JSON text x; default, if given, when x is not valid JSON."},
+	"json.indent": {"str, *, prefix='', indent='\\t'", "Starlark's json.indent: JSON text str reformatted with one element per line."},
+}

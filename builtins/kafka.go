@@ -129,3 +129,94 @@ func KafkaMemberNames(module string) []string {
 	sort.Strings(names)
 	return names
 }
+
+// kafkaHelp documents the methods of kstar's Kafka classes and the kafka
+// modules' functions for help(obj).
+var kafkaHelp = HelpTable{
+	// kafka.admin
+	"kafka.admin.OffsetTimestamp": {"ms", "A timestamp in milliseconds for reset_group_offsets: the first offset at or after it."},
+
+	// KafkaProducer (kafka-python 2.0.2, transactions as in 2.2)
+	"KafkaProducer.send":                        {"topic, value=None, key=None, headers=None, partition=None, timestamp_ms=None", "Publish a message to a topic; returns a FutureRecordMetadata."},
+	"KafkaProducer.flush":                       {"timeout=None", "Send all buffered records and wait until they complete, at most timeout seconds."},
+	"KafkaProducer.close":                       {"timeout=None, null_logger=False", "Close the producer, waiting at most timeout seconds for buffered records to be sent."},
+	"KafkaProducer.partitions_for":              {"topic", "Return the set of partition ids of a topic."},
+	"KafkaProducer.metrics":                     {"raw=False", "Return the producer's metrics, a dict of metric groups."},
+	"KafkaProducer.bootstrap_connected":         {"", "Return True if the bootstrap servers are connected."},
+	"KafkaProducer.init_transactions":           {"", "Register the transactional_id with the cluster; call once before the first transaction."},
+	"KafkaProducer.begin_transaction":           {"", "Start a transaction: records sent until it ends belong to it."},
+	"KafkaProducer.commit_transaction":          {"", "Flush and commit the current transaction."},
+	"KafkaProducer.abort_transaction":           {"", "Abort the current transaction: read_committed consumers never see its records."},
+	"KafkaProducer.send_offsets_to_transaction": {"offsets, consumer_group_id", "Commit a group's {TopicPartition: OffsetAndMetadata} offsets as part of the current transaction."},
+
+	// FutureRecordMetadata, what KafkaProducer.send returns
+	"FutureRecordMetadata.get":          {"timeout=None", "Wait at most timeout seconds for the send and return its RecordMetadata, or raise its error."},
+	"FutureRecordMetadata.add_callback": {"f, *args, **kwargs", "Call f(*args, record_metadata, **kwargs) when the send succeeds; returns the future."},
+	"FutureRecordMetadata.add_errback":  {"f, *args, **kwargs", "Call f(*args, exception, **kwargs) when the send fails; returns the future."},
+	"FutureRecordMetadata.add_both":     {"f, *args, **kwargs", "Add f as both callback and errback; returns the future."},
+	"FutureRecordMetadata.chain":        {"future", "Complete future with this future's value or exception when it is done."},
+	"FutureRecordMetadata.succeeded":    {"", "Return True if the send is done and succeeded."},
+	"FutureRecordMetadata.failed":       {"", "Return True if the send is done and failed."},
+	"FutureRecordMetadata.retriable":    {"", "Return True if the send failed with a retriable error."},
+	"FutureRecordMetadata.success":      {"value", "Complete the future with value and run its callbacks."},
+	"FutureRecordMetadata.failure":      {"e", "Fail the future with exception e and run its errbacks."},
+
+	// Future, what KafkaConsumer.commit_async returns
+	"Future.get":          {"timeout=None", "Wait at most timeout seconds for the result and return it, or raise its error."},
+	"Future.add_callback": {"f, *args, **kwargs", "Call f(*args, value, **kwargs) when the future succeeds."},
+	"Future.add_errback":  {"f, *args, **kwargs", "Call f(*args, exception, **kwargs) when the future fails."},
+	"Future.add_both":     {"f, *args, **kwargs", "Add f as both callback and errback."},
+	"Future.succeeded":    {"", "Return True if the future is done and succeeded."},
+	"Future.failed":       {"", "Return True if the future is done and failed."},
+	"Future.retriable":    {"", "Return True if the future failed with a retriable error."},
+
+	// KafkaConsumer (kafka-python 2.0.2, timeout_ms as in 2.1)
+	"KafkaConsumer.subscribe":            {"topics=(), pattern=None, listener=None", "Subscribe to a list of topics, or to the topics matching a regex pattern."},
+	"KafkaConsumer.unsubscribe":          {"", "Unsubscribe from all topics and clear all assigned partitions."},
+	"KafkaConsumer.subscription":         {"", "Return the set of subscribed topics, or None."},
+	"KafkaConsumer.assign":               {"partitions", "Manually assign a list of TopicPartitions to this consumer."},
+	"KafkaConsumer.assignment":           {"", "Return the set of TopicPartitions assigned to this consumer."},
+	"KafkaConsumer.poll":                 {"timeout_ms=0, max_records=None, update_offsets=True", "Fetch records, waiting at most timeout_ms: {TopicPartition: [ConsumerRecord, ...]}."},
+	"KafkaConsumer.commit":               {"offsets=None, timeout_ms=None", "Commit offsets (the consumed positions by default), blocking until done."},
+	"KafkaConsumer.commit_async":         {"offsets=None, callback=None", "Commit offsets asynchronously; callback(offsets, response) runs when done; returns a Future."},
+	"KafkaConsumer.committed":            {"partition, metadata=False, timeout_ms=None", "Return the last committed offset of a partition (an OffsetAndMetadata with metadata=True), or None."},
+	"KafkaConsumer.position":             {"partition, timeout_ms=None", "Return the offset of the next record that will be fetched from a partition."},
+	"KafkaConsumer.seek":                 {"partition, offset", "Set the offset the next poll() fetches a partition from."},
+	"KafkaConsumer.seek_to_beginning":    {"*partitions", "Seek to the oldest available offset of the partitions (all assigned ones by default)."},
+	"KafkaConsumer.seek_to_end":          {"*partitions", "Seek to the end offset of the partitions (all assigned ones by default)."},
+	"KafkaConsumer.beginning_offsets":    {"partitions, timeout_ms=None", "Return the first offset of each partition: {TopicPartition: int}."},
+	"KafkaConsumer.end_offsets":          {"partitions, timeout_ms=None", "Return the end offset (the last offset + 1) of each partition: {TopicPartition: int}."},
+	"KafkaConsumer.offsets_for_times":    {"timestamps, timeout_ms=None", "Return the first offset at or after each {TopicPartition: timestamp_ms}, as OffsetAndTimestamp or None."},
+	"KafkaConsumer.highwater":            {"partition", "Return the last known high watermark of an assigned partition, or None before a fetch."},
+	"KafkaConsumer.pause":                {"*partitions", "Suspend fetching from the given partitions."},
+	"KafkaConsumer.resume":               {"*partitions", "Resume fetching from the given paused partitions."},
+	"KafkaConsumer.paused":               {"", "Return the set of partitions paused by pause()."},
+	"KafkaConsumer.topics":               {"", "Return the set of topics the consumer is authorized to view."},
+	"KafkaConsumer.partitions_for_topic": {"topic", "Return the set of partition ids of a topic, or None if it is unknown."},
+	"KafkaConsumer.metrics":              {"raw=False", "Return the consumer's metrics, a dict of metric groups."},
+	"KafkaConsumer.bootstrap_connected":  {"", "Return True if the bootstrap servers are connected."},
+	"KafkaConsumer.close":                {"autocommit=True, timeout_ms=None", "Close the consumer, first committing its offsets if enable_auto_commit and autocommit."},
+
+	// KafkaAdminClient (kafka-python 2.0.2, later additions, 3.0's group names)
+	"KafkaAdminClient.create_topics":               {"new_topics, timeout_ms=None, validate_only=False", "Create the topics of a list of NewTopic."},
+	"KafkaAdminClient.delete_topics":               {"topics, timeout_ms=None", "Delete the named topics."},
+	"KafkaAdminClient.list_topics":                 {"", "Return the names of all topics, internal ones included, sorted."},
+	"KafkaAdminClient.describe_topics":             {"topics=None", "Return the metadata of the named topics (all topics for None)."},
+	"KafkaAdminClient.describe_cluster":            {"", "Return the cluster's brokers, cluster_id and controller_id."},
+	"KafkaAdminClient.create_partitions":           {"topic_partitions, timeout_ms=None, validate_only=False", "Grow topics to the partition counts of a {topic: NewPartitions} dict."},
+	"KafkaAdminClient.delete_records":              {"records_to_delete, timeout_ms=None, partition_leader_id=None", "Delete the records before {TopicPartition: offset} (-1: all of them)."},
+	"KafkaAdminClient.describe_configs":            {"config_resources, include_synonyms=False", "Return the configs of a list of ConfigResource."},
+	"KafkaAdminClient.alter_configs":               {"config_resources", "Set the configs of a list of ConfigResource."},
+	"KafkaAdminClient.list_consumer_groups":        {"broker_ids=None", "Return the consumer groups as (group_id, protocol_type) pairs."},
+	"KafkaAdminClient.describe_consumer_groups":    {"group_ids, group_coordinator_id=None, include_authorized_operations=False", "Return a GroupInformation for each group id."},
+	"KafkaAdminClient.list_consumer_group_offsets": {"group_id, group_coordinator_id=None, partitions=None", "Return a group's committed offsets: {TopicPartition: OffsetAndMetadata}."},
+	"KafkaAdminClient.delete_consumer_groups":      {"group_ids, group_coordinator_id=None", "Delete the groups; returns (group_id, ErrorClass) pairs."},
+	"KafkaAdminClient.alter_group_offsets":         {"group_id, offsets, group_coordinator_id=None", "Commit {TopicPartition: OffsetAndMetadata or offset} for a group; returns {TopicPartition: ErrorClass}."},
+	"KafkaAdminClient.reset_group_offsets":         {"group_id, offset_specs, group_coordinator_id=None", "Move a stopped group to OffsetSpec.EARLIEST/LATEST, an OffsetTimestamp or an offset per partition."},
+	"KafkaAdminClient.list_consumer_group_lag":     {"group_id", "kstar's own: {TopicPartition: PartitionLag(committed, end_offset, lag)} for a group."},
+	"KafkaAdminClient.close":                       {"", "Close the admin client."},
+	"KafkaAdminClient.list_groups":                 {"broker_ids=None", "kafka-python 3.0's name of list_consumer_groups."},
+	"KafkaAdminClient.describe_groups":             {"group_ids, group_coordinator_id=None, include_authorized_operations=False", "kafka-python 3.0's name of describe_consumer_groups."},
+	"KafkaAdminClient.delete_groups":               {"group_ids, group_coordinator_id=None", "kafka-python 3.0's name of delete_consumer_groups."},
+	"KafkaAdminClient.list_group_offsets":          {"group_id, group_coordinator_id=None, partitions=None", "kafka-python 3.0's name of list_consumer_group_offsets."},
+}

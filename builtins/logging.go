@@ -398,3 +398,35 @@ func getLevelName(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	return starlark.String("Level " + Str(level)), nil
 }
+
+// loggingHelp documents the logging module's functions and a Logger's
+// methods for help(obj).
+var loggingHelp = HelpTable{
+	// logging: the module's functions log through the root logger.
+	"logging.basicConfig":  {"**kwargs", "Configure the root logger once: level, format, datefmt, stream, force (style '%' only)."},
+	"logging.getLogger":    {"name=None", "Return the logger of a dotted name, or the root logger."},
+	"logging.getLevelName": {"level", "Return the name of a level number, or the number of a level name."},
+	"logging.debug":        {"msg, *args, **kwargs", "Log msg % args with severity 'DEBUG'."},
+	"logging.info":         {"msg, *args, **kwargs", "Log msg % args with severity 'INFO'."},
+	"logging.warning":      {"msg, *args, **kwargs", "Log msg % args with severity 'WARNING'."},
+	"logging.warn":         {"msg, *args, **kwargs", "Log msg % args with severity 'WARNING' (a deprecated alias of warning)."},
+	"logging.error":        {"msg, *args, **kwargs", "Log msg % args with severity 'ERROR'."},
+	"logging.exception":    {"msg, *args, exc_info=True, **kwargs", "Log msg % args with severity 'ERROR' and the exception information."},
+	"logging.critical":     {"msg, *args, **kwargs", "Log msg % args with severity 'CRITICAL'."},
+	"logging.fatal":        {"msg, *args, **kwargs", "Log msg % args with severity 'CRITICAL' (an alias of critical)."},
+	"logging.log":          {"level, msg, *args, **kwargs", "Log msg % args with the integer severity level."},
+
+	// A Logger's methods (logging.getLogger(name)).
+	"Logger.debug":             {"msg, *args, **kwargs", "Log msg % args with severity 'DEBUG'."},
+	"Logger.info":              {"msg, *args, **kwargs", "Log msg % args with severity 'INFO'."},
+	"Logger.warning":           {"msg, *args, **kwargs", "Log msg % args with severity 'WARNING'."},
+	"Logger.warn":              {"msg, *args, **kwargs", "Log msg % args with severity 'WARNING' (a deprecated alias of warning)."},
+	"Logger.error":             {"msg, *args, **kwargs", "Log msg % args with severity 'ERROR'."},
+	"Logger.exception":         {"msg, *args, exc_info=True, **kwargs", "Log msg % args with severity 'ERROR' and the exception information."},
+	"Logger.critical":          {"msg, *args, **kwargs", "Log msg % args with severity 'CRITICAL'."},
+	"Logger.fatal":             {"msg, *args, **kwargs", "Log msg % args with severity 'CRITICAL' (an alias of critical)."},
+	"Logger.log":               {"level, msg, *args, **kwargs", "Log msg % args with the integer severity level."},
+	"Logger.setLevel":          {"level", "Set the logging level of this logger (a number or a level name)."},
+	"Logger.getEffectiveLevel": {"", "Return this logger's level, or its nearest ancestor's when it has none."},
+	"Logger.isEnabledFor":      {"level", "Return whether this logger handles records of severity level."},
+}

@@ -543,3 +543,10 @@ func unpackTimestamp(data []byte) (starlark.Value, error) {
 	}
 	return TimestampType.Make(starlark.MakeInt64(sec), starlark.MakeUint64(uint64(nsec))), nil
 }
+
+// msgpackHelp documents the msgpack module's functions for help(obj).
+var msgpackHelp = HelpTable{
+	// msgpack: dumps and loads are packb and unpackb, as in msgpack-python.
+	"msgpack.packb":   {"o, *, default=None, use_single_float=False, use_bin_type=True", "Pack o into msgpack bytes (msgpack.dumps is the same function)."},
+	"msgpack.unpackb": {"packed, *, use_list=True, raw=False, strict_map_key=True", "Unpack one object from msgpack bytes (msgpack.loads is the same function)."},
+}

@@ -190,3 +190,17 @@ func (e *Environ) listMethod(f func(k string) starlark.Value) BuiltinFunc {
 }
 
 func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items", "keys", "values"} }
+
+// osHelp documents the os module's functions and os.environ's methods
+// for help(obj).
+var osHelp = HelpTable{
+	// os
+	"os.getenv": {"key, default=None", "Return the environment variable key if it exists, else default."},
+
+	// os.environ
+	"_Environ.get":    {"key, default=None", "Return the environment variable key if it exists, else default."},
+	"_Environ.keys":   {"", "Return the names of the environment variables, sorted."},
+	"_Environ.values": {"", "Return the values of the environment variables, in the order of keys()."},
+	"_Environ.items":  {"", "Return (name, value) pairs of the environment variables, sorted."},
+	"_Environ.copy":   {"", "Return the environment as a dict."},
+}

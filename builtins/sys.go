@@ -202,3 +202,14 @@ func (s *StdStream) Attr(name string) (starlark.Value, error) {
 func (s *StdStream) AttrNames() []string {
 	return []string{"encoding", "flush", "mode", "name", "write"}
 }
+
+// sysHelp documents the sys module's functions and sys.stdout's methods
+// for help(obj).
+var sysHelp = HelpTable{
+	// sys
+	"sys.exit": {"status=None", "Exit the script: None is status 0, an int is the status, anything else is printed to stderr (status 1)."},
+
+	// sys.stdout and sys.stderr
+	"TextIOWrapper.write": {"s", "Write the string s to the stream; returns the number of characters written."},
+	"TextIOWrapper.flush": {"", "Flush the stream's buffered output."},
+}

@@ -363,3 +363,19 @@ func pyStrftime(format string, t time.Time) string {
 	}
 	return b.String()
 }
+
+// timeHelp documents the time module's functions for help(obj).
+var timeHelp = HelpTable{
+	// time
+	"time.time":            {"", "Return the current time in seconds since the Epoch, as a float."},
+	"time.time_ns":         {"", "Return the current time in nanoseconds since the Epoch, as an int."},
+	"time.monotonic":       {"", "Return the value of a monotonic clock in seconds, as a float."},
+	"time.monotonic_ns":    {"", "Return the value of a monotonic clock in nanoseconds, as an int."},
+	"time.perf_counter":    {"", "Return the value of a performance counter in seconds, as a float."},
+	"time.perf_counter_ns": {"", "Return the value of a performance counter in nanoseconds, as an int."},
+	"time.sleep":           {"seconds", "Delay execution for a number of seconds (a float for subsecond precision)."},
+	"time.localtime":       {"[seconds]", "Convert seconds since the Epoch (now by default) to a struct_time in local time."},
+	"time.gmtime":          {"[seconds]", "Convert seconds since the Epoch (now by default) to a struct_time in UTC."},
+	"time.mktime":          {"t", "Convert a struct_time or 9-tuple in local time to seconds since the Epoch."},
+	"time.strftime":        {"format[, t]", "Format a struct_time (the current local time by default) by format's % directives."},
+}
