@@ -50,11 +50,6 @@ var KafkaAdminClientClass = &clientClass{
     list_group_offsets. Also describe_cluster(), close().`,
 }
 
-func init() {
-	registerKafka("kafka", "KafkaAdminClient", KafkaAdminClientClass)
-	registerKafka("kafka.admin", "KafkaAdminClient", KafkaAdminClientClass)
-}
-
 // KafkaAdminClient is kafka-python's KafkaAdminClient on a franz-go client
 // and kadm. It lives on the script's thread; no franz-go goroutine touches
 // Starlark values.

@@ -17,18 +17,6 @@ import (
 // structs (CreateTopicsResponse_v3(...)), which kafka-python 2.0.2 returns
 // from its topic and config methods.
 
-func init() {
-	for _, t := range []*adminClass{NewTopicClass, NewPartitionsClass, ConfigResourceClass} {
-		registerKafka("kafka.admin", t.name, t)
-	}
-	registerKafka("kafka.admin", "ConfigResourceType", ConfigResourceTypeEnum)
-	registerKafka("kafka.admin", "OffsetSpec", OffsetSpecEnum)
-	registerKafka("kafka.admin", "OffsetTimestamp", OffsetTimestampClass)
-	for _, t := range []*NamedTupleType{GroupInformationType, MemberInformationType} {
-		registerKafka("kafka.structs", t.TypeName, t)
-	}
-}
-
 // ---- plain kafka.admin objects ----
 
 // adminClass is a kafka.admin class whose instances are plain Python

@@ -42,10 +42,6 @@ var KafkaConsumerClass = &clientClass{
     metrics, bootstrap_connected, close.`,
 }
 
-func init() {
-	registerKafka("kafka", "KafkaConsumer", KafkaConsumerClass)
-}
-
 // tp is a topic partition as a map key.
 type tp struct {
 	topic     string

@@ -20,10 +20,6 @@ import (
 // accepts any value with both attributes, such as a struct.
 var ConsumerRebalanceListenerClass = &listenerClass{}
 
-func init() {
-	registerKafka("kafka", "ConsumerRebalanceListener", ConsumerRebalanceListenerClass)
-}
-
 type listenerClass struct{}
 
 var (

@@ -108,5 +108,3 @@ type TextWriter interface {
 	starlark.Value
 	WriteText(thread *starlark.Thread, s string) error
 }
-
-func init() { debugPanics = os.Getenv("KSTAR_DEBUG_PANICS") != "" }

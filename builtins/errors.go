@@ -311,16 +311,6 @@ var builtinClasses = []*ExceptionClass{
 	PermissionError, CancelledError,
 }
 
-// Python's builtin exception classes are globals, for except clauses and
-// raise.
-func init() {
-	for _, c := range builtinClasses {
-		if c != CancelledError {
-			registerGlobal(c.ClassName, c)
-		}
-	}
-}
-
 // SystemExit is returned by sys.exit; the runtime turns it into the
 // process exit code instead of a traceback.
 type SystemExit struct{ Code int }

@@ -14,11 +14,6 @@ import (
 // (through the front end's __fstring__ and __format__ helpers) and
 // str.format all render their fields here, as CPython's
 // Python/formatter_unicode.c does.
-func init() {
-	registerGlobal(FStringFunc, Func(FStringFunc, fstring))
-	registerGlobal(FormatFunc, Func(FormatFunc, formatField))
-	registerGlobal("format", Func("format", pyFormat))
-}
 
 // fstring is __fstring__(*parts): the concatenation of its str parts.
 func fstring(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

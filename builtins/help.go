@@ -34,21 +34,16 @@ generator expressions and try/except/raise: no class or with.`
 var helpTables = []HelpTable{pyHelp, jsonHelp, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
 
 // kstarHelp is the index of kstar's globals and modules, built when help
-// is first used (every global and module has registered itself by then).
+// is first used.
 var kstarHelp = sync.OnceValue(func() *HelpIndex {
-	modules := make([]string, 0, len(moduleMakers))
-	for name := range moduleMakers {
-		modules = append(modules, name)
+	modules := Modules(NewEnv())
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
 	}
-	sort.Strings(modules)
-	return &HelpIndex{Globals: globals, Modules: modules, Tables: helpTables}
+	sort.Strings(names)
+	return &HelpIndex{Globals: globals, Modules: names, Tables: helpTables}
 })
-
-func init() {
-	registerGlobal("help", Func("help", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return kstarHelp().Help(thread, b, args, kwargs)
-	}))
-}
 
 // Help is the help builtin: it prints usage for kstar's types, functions
 // and modules.

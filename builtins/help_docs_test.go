@@ -143,7 +143,8 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 // names a function the module lacks.
 func TestBuiltinHelpModuleFunctions(t *testing.T) {
 	funcs := map[string]bool{}
-	for modName, m := range Modules(NewEnv()) {
+	modules := Modules(NewEnv())
+	for modName, m := range modules {
 		mod, ok := m.(*starlarkstruct.Module)
 		if !ok {
 			continue
@@ -171,7 +172,7 @@ func TestBuiltinHelpModuleFunctions(t *testing.T) {
 	}
 	for _, key := range kstarHelp().Keys() {
 		i := strings.LastIndexByte(key, '.')
-		if _, isModule := moduleMakers[key[:max(i, 0)]]; i > 0 && isModule && !funcs[key] {
+		if _, isModule := modules[key[:max(i, 0)]]; i > 0 && isModule && !funcs[key] {
 			t.Errorf("help entry %q: the module has no such function", key)
 		}
 	}

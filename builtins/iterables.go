@@ -9,13 +9,6 @@ import "go.starlark.net/starlark"
 // `for ... in X` through __iterable__. min and max also take Python's
 // default= keyword; reversed refuses iterators, as Python's does (they
 // have no end to start from). The lazy builtins are in lazy.go.
-func init() {
-	registerGlobal("sorted", Func("sorted", iterating("sorted")))
-	registerGlobal("reversed", Func("reversed", pyReversed))
-	registerGlobal("min", Func("min", minMax("min")))
-	registerGlobal("max", Func("max", minMax("max")))
-	registerGlobal(IterableFunc, Func(IterableFunc, iterable))
-}
 
 // iterating wraps the Starlark universe function name, turning its first
 // argument from str or bytes into a list of its elements.

@@ -33,19 +33,17 @@ import (
 // serializable"). loads accepts str or bytes (UTF-8, UTF-16 or UTF-32, as
 // Python detects them), keeps integers exact however large, and keeps
 // object keys in document order.
-func init() {
-	registerModule("json", func(env *Env) starlark.Value {
-		members := starlark.StringDict{
-			"dumps":           Func("dumps", jsonDumps),
-			"dump":            Func("dump", jsonDump),
-			"loads":           Func("loads", jsonLoads),
-			"JSONDecodeError": JSONDecodeError,
-		}
-		for _, name := range []string{"encode", "decode", "indent"} {
-			members[name] = starlarkJSONFunc(name)
-		}
-		return &starlarkstruct.Module{Name: "json", Members: members}
-	})
+func newJSONModule(env *Env) starlark.Value {
+	members := starlark.StringDict{
+		"dumps":           Func("dumps", jsonDumps),
+		"dump":            Func("dump", jsonDump),
+		"loads":           Func("loads", jsonLoads),
+		"JSONDecodeError": JSONDecodeError,
+	}
+	for _, name := range []string{"encode", "decode", "indent"} {
+		members[name] = starlarkJSONFunc(name)
+	}
+	return &starlarkstruct.Module{Name: "json", Members: members}
 }
 
 // JSONDecodeError is Python's json.JSONDecodeError (a ValueError): its

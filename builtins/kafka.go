@@ -15,76 +15,82 @@ import (
 // The modules of kafka-python's internals (conn, protocol, record, ...)
 // are importable and empty, since franz-go does their work: an import line
 // copied from a kafka-python script does not stop it, and a name kstar
-// lacks fails where it is used. Types register themselves in "kafka",
-// "kafka.errors", "kafka.structs" and "kafka.admin" from their own files
-// with registerKafka; the other modules are filled by this file's init.
-var kafkaMembers = map[string]map[string]starlark.Value{
-	"kafka":                              {},
-	"kafka.admin":                        {},
-	"kafka.client_async":                 {},
-	"kafka.cluster":                      {},
-	"kafka.codec":                        {},
-	"kafka.conn":                         {},
-	"kafka.consumer":                     {},
-	"kafka.consumer.fetcher":             {},
-	"kafka.consumer.group":               {},
-	"kafka.consumer.subscription_state":  {},
-	"kafka.coordinator":                  {},
-	"kafka.coordinator.assignors":        {},
-	"kafka.coordinator.assignors.sticky": {},
-	"kafka.errors":                       {},
-	"kafka.future":                       {},
-	"kafka.metrics":                      {},
-	"kafka.oauth":                        {},
-	"kafka.partitioner":                  {},
-	"kafka.producer":                     {},
-	"kafka.producer.future":              {},
-	"kafka.producer.kafka":               {},
-	"kafka.protocol":                     {},
-	"kafka.record":                       {},
-	"kafka.scram":                        {},
-	"kafka.serializer":                   {},
-	"kafka.structs":                      {},
-	"kafka.util":                         {},
-	"kafka.vendor":                       {},
-	"kafka.version":                      {},
-}
+// lacks fails where it is used.
+var kafkaMembers map[string]starlark.StringDict
 
-// registerKafka adds a member to a kafka module.
-func registerKafka(module, name string, v starlark.Value) {
-	kafkaMembers[module][name] = v
-}
-
+// Set here, not by kafkaMembers' initialiser, because the classes reach
+// Repr, whose rendering of modules asks isKafkaModule, which reads
+// kafkaMembers (an initialisation cycle otherwise).
 func init() {
-	for _, a := range knownAssignors {
-		kafkaMembers[a.Module] = map[string]starlark.Value{a.ClassName: a}
+	kafkaMembers = map[string]starlark.StringDict{
+		"kafka": {
+			"ConsumerRebalanceListener": ConsumerRebalanceListenerClass,
+			"KafkaAdminClient":          KafkaAdminClientClass,
+			"KafkaConsumer":             KafkaConsumerClass,
+			"KafkaProducer":             KafkaProducerClass,
+			"OffsetAndMetadata":         OffsetAndMetadataType,
+			"TopicPartition":            TopicPartitionType,
+		},
+		"kafka.admin": {
+			"ConfigResource":     ConfigResourceClass,
+			"ConfigResourceType": ConfigResourceTypeEnum,
+			"KafkaAdminClient":   KafkaAdminClientClass,
+			"NewPartitions":      NewPartitionsClass,
+			"NewTopic":           NewTopicClass,
+			"OffsetSpec":         OffsetSpecEnum,
+			"OffsetTimestamp":    OffsetTimestampClass,
+		},
+		"kafka.client_async":                 {},
+		"kafka.cluster":                      {},
+		"kafka.codec":                        {},
+		"kafka.conn":                         {},
+		"kafka.consumer":                     {"KafkaConsumer": KafkaConsumerClass},
+		"kafka.consumer.fetcher":             {"ConsumerRecord": ConsumerRecordClass},
+		"kafka.consumer.group":               {"KafkaConsumer": KafkaConsumerClass},
+		"kafka.consumer.subscription_state":  {"ConsumerRebalanceListener": ConsumerRebalanceListenerClass},
+		"kafka.coordinator":                  {},
+		"kafka.coordinator.assignors":        {},
+		RangePartitionAssignor.Module:        {RangePartitionAssignor.ClassName: RangePartitionAssignor},
+		RoundRobinPartitionAssignor.Module:   {RoundRobinPartitionAssignor.ClassName: RoundRobinPartitionAssignor},
+		"kafka.coordinator.assignors.sticky": {},
+		StickyPartitionAssignor.Module:       {StickyPartitionAssignor.ClassName: StickyPartitionAssignor},
+		"kafka.errors":                       errorClassMembers(),
+		"kafka.future":                       {},
+		"kafka.metrics":                      {},
+		"kafka.oauth":                        {},
+		"kafka.partitioner":                  {},
+		"kafka.producer":                     {"KafkaProducer": KafkaProducerClass},
+		"kafka.producer.future":              {"RecordMetadata": RecordMetadataType},
+		"kafka.producer.kafka":               {"KafkaProducer": KafkaProducerClass},
+		"kafka.protocol":                     {},
+		"kafka.record":                       {},
+		"kafka.scram":                        {},
+		"kafka.serializer":                   {},
+		"kafka.structs": {
+			BrokerMetadataType.TypeName:     BrokerMetadataType,
+			GroupInformationType.TypeName:   GroupInformationType,
+			MemberInformationType.TypeName:  MemberInformationType,
+			OffsetAndMetadataType.TypeName:  OffsetAndMetadataType,
+			OffsetAndTimestampType.TypeName: OffsetAndTimestampType,
+			TopicPartitionType.TypeName:     TopicPartitionType,
+		},
+		"kafka.util":    {},
+		"kafka.vendor":  {},
+		"kafka.version": {},
 	}
-	for _, m := range []struct {
-		module, name string
-		v            starlark.Value
-	}{
-		{"kafka.consumer", "KafkaConsumer", KafkaConsumerClass},
-		{"kafka.consumer.group", "KafkaConsumer", KafkaConsumerClass},
-		{"kafka.consumer.fetcher", "ConsumerRecord", ConsumerRecordClass},
-		{"kafka.consumer.subscription_state", "ConsumerRebalanceListener", ConsumerRebalanceListenerClass},
-		{"kafka.producer", "KafkaProducer", KafkaProducerClass},
-		{"kafka.producer.kafka", "KafkaProducer", KafkaProducerClass},
-		{"kafka.producer.future", "RecordMetadata", RecordMetadataType},
-	} {
-		registerKafka(m.module, m.name, m.v)
+}
+
+// errorClassMembers is kafka.errors' members: its classes by name.
+func errorClassMembers() starlark.StringDict {
+	members := make(starlark.StringDict, len(errorClasses))
+	for name, c := range errorClasses {
+		members[name] = c
 	}
-	registerKafka("kafka", "TopicPartition", TopicPartitionType)
-	registerKafka("kafka", "OffsetAndMetadata", OffsetAndMetadataType)
-	for _, t := range []*NamedTupleType{TopicPartitionType, OffsetAndMetadataType, OffsetAndTimestampType, BrokerMetadataType} {
-		registerKafka("kafka.structs", t.TypeName, t)
-	}
-	for module := range kafkaMembers {
-		registerModule(module, func(env *Env) starlark.Value { return kafkaModules()[module] })
-	}
+	return members
 }
 
 // kafkaModules builds the kafka modules once, when the first script
-// imports one (every file's init has registered its members by then).
+// imports one.
 // Each module also has its submodules as attributes, as Python binds them
 // on import (kafka.errors.KafkaError, kafka.consumer.fetcher). The values
 // are shared by every execution: a module cannot be assigned to and its

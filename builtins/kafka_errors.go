@@ -253,12 +253,6 @@ func LookupErrorClass(name string) *ExceptionClass {
 	return errorClasses[name]
 }
 
-func init() {
-	for name, c := range errorClasses {
-		registerKafka("kafka.errors", name, c)
-	}
-}
-
 func camelCase(protocolName string) string {
 	var b strings.Builder
 	for _, part := range strings.Split(strings.ToLower(protocolName), "_") {

@@ -11,15 +11,6 @@ import (
 // iterators take elements from their iterables only as they are advanced,
 // so they work over an endless KafkaConsumer: a for loop that breaks
 // leaves the consumer's position right after the last record it saw.
-func init() {
-	registerGlobal("map", Func("map", pyMap))
-	registerGlobal("filter", Func("filter", pyFilter))
-	registerGlobal("zip", Func("zip", pyZip))
-	registerGlobal("enumerate", Func("enumerate", pyEnumerate))
-	registerGlobal("any", Func("any", anyAll(true)))
-	registerGlobal("all", Func("all", anyAll(false)))
-	registerGlobal(GenExpFunc, Func(GenExpFunc, genexp))
-}
 
 // genexp is what a generator expression evaluates to: the front end
 // makes it a list comprehension and passes the list here.

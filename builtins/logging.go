@@ -32,26 +32,24 @@ import (
 // of e's traceback (kstar has no traceback objects); exc_info=True, and
 // exception(), append "NoneType: None", as Python does outside an except.
 // Each execution has its own loggers and configuration.
-func init() {
-	registerModule("logging", func(env *Env) starlark.Value {
-		st := &logState{loggers: map[string]*Logger{}}
-		st.root = &Logger{name: "root", level: logWarning, state: st}
-		members := starlark.StringDict{
-			"basicConfig":  Func("basicConfig", st.basicConfig),
-			"getLogger":    Func("getLogger", st.getLogger),
-			"getLevelName": Func("getLevelName", getLevelName),
+func newLoggingModule(env *Env) starlark.Value {
+	st := &logState{loggers: map[string]*Logger{}}
+	st.root = &Logger{name: "root", level: logWarning, state: st}
+	members := starlark.StringDict{
+		"basicConfig":  Func("basicConfig", st.basicConfig),
+		"getLogger":    Func("getLogger", st.getLogger),
+		"getLevelName": Func("getLevelName", getLevelName),
+	}
+	for name, level := range logLevels {
+		members[name] = starlark.MakeInt(level)
+	}
+	members["WARN"] = starlark.MakeInt(logWarning)
+	for name, method := range loggerMethods {
+		if _, ok := logMethodLevels[name]; ok || name == "log" {
+			members[name] = Func(name, st.moduleLog(method))
 		}
-		for name, level := range logLevels {
-			members[name] = starlark.MakeInt(level)
-		}
-		members["WARN"] = starlark.MakeInt(logWarning)
-		for name, method := range loggerMethods {
-			if _, ok := logMethodLevels[name]; ok || name == "log" {
-				members[name] = Func(name, st.moduleLog(method))
-			}
-		}
-		return &starlarkstruct.Module{Name: "logging", Members: members}
-	})
+	}
+	return &starlarkstruct.Module{Name: "logging", Members: members}
 }
 
 const (

@@ -30,22 +30,20 @@ import (
 // strict_map_key=False. Like msgpack-python, unpackb bounds every declared
 // length by the size of its input, so a corrupt header cannot make it
 // allocate more than the input justifies.
-func init() {
-	registerModule("msgpack", func(env *Env) starlark.Value {
-		pack := Func("packb", msgpackPackb)
-		unpack := Func("unpackb", msgpackUnpackb)
-		return &starlarkstruct.Module{Name: "msgpack", Members: starlark.StringDict{
-			"packb":       pack,
-			"dumps":       pack,
-			"unpackb":     unpack,
-			"loads":       unpack,
-			"ExtType":     ExtTypeType,
-			"Timestamp":   TimestampType,
-			"ExtraData":   ExtraData,
-			"FormatError": FormatError,
-			"StackError":  StackError,
-		}}
-	})
+func newMsgpackModule(env *Env) starlark.Value {
+	pack := Func("packb", msgpackPackb)
+	unpack := Func("unpackb", msgpackUnpackb)
+	return &starlarkstruct.Module{Name: "msgpack", Members: starlark.StringDict{
+		"packb":       pack,
+		"dumps":       pack,
+		"unpackb":     unpack,
+		"loads":       unpack,
+		"ExtType":     ExtTypeType,
+		"Timestamp":   TimestampType,
+		"ExtraData":   ExtraData,
+		"FormatError": FormatError,
+		"StackError":  StackError,
+	}}
 }
 
 // msgpack-python's exceptions.

@@ -16,30 +16,28 @@ import (
 //	                            if unset), environ.get(k, d), 'X' in environ,
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
-func init() {
-	registerModule("os", func(env *Env) starlark.Value {
-		environ := NewEnviron(env.Getenv)
-		return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
-			"environ": environ,
-			"getenv": Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-				var key, dflt starlark.Value = nil, starlark.None
-				if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
-					return nil, err
-				}
-				k, err := environKey(key)
-				if err != nil {
-					return nil, err
-				}
-				if v, ok := environ.vars[k]; ok {
-					return starlark.String(v), nil
-				}
-				return dflt, nil
-			}),
-			"name":    starlark.String("posix"),
-			"sep":     starlark.String("/"),
-			"linesep": starlark.String("\n"),
-		}}
-	})
+func newOSModule(env *Env) starlark.Value {
+	environ := NewEnviron(env.Getenv)
+	return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
+		"environ": environ,
+		"getenv": Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var key, dflt starlark.Value = nil, starlark.None
+			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
+				return nil, err
+			}
+			k, err := environKey(key)
+			if err != nil {
+				return nil, err
+			}
+			if v, ok := environ.vars[k]; ok {
+				return starlark.String(v), nil
+			}
+			return dflt, nil
+		}),
+		"name":    starlark.String("posix"),
+		"sep":     starlark.String("/"),
+		"linesep": starlark.String("\n"),
+	}}
 }
 
 // Environ is os.environ: a read-only snapshot of the environment taken

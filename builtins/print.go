@@ -23,39 +23,6 @@ import (
 // (print's keywords, str(b, 'utf-8'), int('12', 16) errors, type(x)
 // returning a class, ...) and add the ones Starlark lacks (isinstance,
 // callable, round, divmod, sum, hex, next, iter, ...).
-func init() {
-	for name, fn := range map[string]BuiltinFunc{
-		"print":      pyPrint,
-		"repr":       pyRepr,
-		"ascii":      pyASCII,
-		"hasattr":    pyHasattr,
-		"getattr":    pyGetattr,
-		"dir":        pyDir,
-		"callable":   pyCallable,
-		"abs":        pyAbs,
-		"round":      pyRound,
-		"divmod":     pyDivmod,
-		"pow":        pyPow,
-		"hash":       pyHash,
-		PowFunc:      pyPow,
-		"sum":        pySum,
-		"chr":        pyChr,
-		"ord":        pyOrd,
-		"hex":        pyBase("hex", 16, "0x"),
-		"oct":        pyBase("oct", 8, "0o"),
-		"bin":        pyBase("bin", 2, "0b"),
-		"isinstance": pyIsinstance,
-		"next":       pyNext,
-		"iter":       pyIter,
-	} {
-		registerGlobal(name, Func(name, fn))
-	}
-	TypeType.call = pyType // set here: pyType refers to TypeType
-	for _, t := range []*PyType{TypeType, IntType, FloatType, BoolType, ListType, DictType, TupleType, SetType} {
-		registerGlobal(t.name, t)
-	}
-}
-
 // Nexter is implemented by iterator values (a KafkaConsumer, the result
 // of iter(x)) that next() advances. Next returns the next element and
 // true, or false when the iterator is exhausted (next() then raises

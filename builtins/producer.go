@@ -52,10 +52,6 @@ var KafkaProducerClass = &clientClass{
     send_offsets_to_transaction, commit_transaction, abort_transaction.`,
 }
 
-func init() {
-	registerKafka("kafka", "KafkaProducer", KafkaProducerClass)
-}
-
 // txnState is kafka-python's TransactionState, for the messages of its
 // errors.
 type txnState int

@@ -14,9 +14,6 @@ import (
 // %s %r %a %d %i %u %o %x %X %e %E %f %F %g %G %c %% (and %b for
 // bytes), flags "-+ #0", width and precision (or *), %(key)s with a
 // mapping, and CPython's error messages.
-func init() {
-	registerGlobal(ModFunc, Func(ModFunc, mod))
-}
 
 // mod is __mod__(x, y): x % y. Strings and bytes on the left use
 // Python's %-formatting; every other pair Starlark's % operator.

@@ -2,39 +2,32 @@ package builtins
 
 import (
 	"fmt"
+	"os"
 	"runtime/debug"
 
 	"go.starlark.net/starlark"
 )
 
-// Each module and global registers itself from its own file's init, so
-// adding one touches only that file.
-var (
-	moduleMakers = map[string]func(env *Env) starlark.Value{}
-	globals      = starlark.StringDict{}
-)
-
-// registerModule makes a module importable under name; make builds it for
-// one execution (modules such as sys depend on the Env).
-func registerModule(name string, make func(env *Env) starlark.Value) {
-	moduleMakers[name] = make
-}
-
-// registerGlobal predeclares a global every script sees.
-func registerGlobal(name string, v starlark.Value) { globals[name] = v }
-
 // Modules returns the importable modules for one execution, by import
-// name ("json", "kafka", "kafka.errors", ...).
+// name ("json", "kafka", "kafka.errors", ...). Some depend on the Env (sys:
+// argv) or keep state for one execution (logging), so each execution
+// gets its own; the kafka modules are shared.
 func Modules(env *Env) map[string]starlark.Value {
-	m := make(map[string]starlark.Value, len(moduleMakers))
-	for name, make := range moduleMakers {
-		m[name] = make(env)
+	m := map[string]starlark.Value{
+		"json":    newJSONModule(env),
+		"logging": newLoggingModule(env),
+		"msgpack": newMsgpackModule(env),
+		"os":      newOSModule(env),
+		"sys":     newSysModule(env),
+		"time":    newTimeModule(env),
+	}
+	for name, module := range kafkaModules() {
+		m[name] = module
 	}
 	return m
 }
 
-// Globals returns a fresh copy of the predeclared globals: Python's
-// builtins as kstar provides them, overriding Starlark's where they differ.
+// Globals returns a fresh copy of the predeclared globals (globals.go).
 func Globals() starlark.StringDict {
 	g := make(starlark.StringDict, len(globals))
 	for k, v := range globals {
@@ -70,4 +63,4 @@ func Guard(fn BuiltinFunc) BuiltinFunc {
 
 // debugPanics prints the Go stack of recovered panics (for kstar's own
 // debugging; set KSTAR_DEBUG_PANICS=1).
-var debugPanics = false
+var debugPanics = os.Getenv("KSTAR_DEBUG_PANICS") != ""

@@ -19,11 +19,6 @@ import (
 // string and bytes values lack (encode, decode, format, ljust, hex,
 // startswith on bytes, ...), the utf-8, ascii and latin-1 codecs, and
 // the __getattr__ helper through which the front end reaches them.
-func init() {
-	registerGlobal(GetAttrFunc, Func(GetAttrFunc, getattrHelper))
-	registerGlobal("str", StrType)
-	registerGlobal("bytes", BytesType)
-}
 
 var (
 	// StrType is str: str(x) is Python's str(x), str(b, 'utf-8') decodes;

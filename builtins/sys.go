@@ -18,24 +18,22 @@ import (
 //	stdout, stderr    text streams with write(s) and flush(), writing to
 //	                  the Env's Stdout and Stderr
 //	version, version_info, platform, maxsize, byteorder
-func init() {
-	registerModule("sys", func(env *Env) starlark.Value {
-		argv := make([]starlark.Value, len(env.Argv))
-		for i, a := range env.Argv {
-			argv[i] = starlark.String(a)
-		}
-		return &starlarkstruct.Module{Name: "sys", Members: starlark.StringDict{
-			"argv":         starlark.NewList(argv),
-			"exit":         Func("exit", sysExit),
-			"stdout":       SysStdout,
-			"stderr":       SysStderr,
-			"version":      starlark.String(SysVersion),
-			"version_info": sysVersionInfo,
-			"platform":     starlark.String(sysPlatform()),
-			"maxsize":      starlark.MakeInt64(math.MaxInt64),
-			"byteorder":    starlark.String("little"),
-		}}
-	})
+func newSysModule(env *Env) starlark.Value {
+	argv := make([]starlark.Value, len(env.Argv))
+	for i, a := range env.Argv {
+		argv[i] = starlark.String(a)
+	}
+	return &starlarkstruct.Module{Name: "sys", Members: starlark.StringDict{
+		"argv":         starlark.NewList(argv),
+		"exit":         Func("exit", sysExit),
+		"stdout":       SysStdout,
+		"stderr":       SysStderr,
+		"version":      starlark.String(SysVersion),
+		"version_info": sysVersionInfo,
+		"platform":     starlark.String(sysPlatform()),
+		"maxsize":      starlark.MakeInt64(math.MaxInt64),
+		"byteorder":    starlark.String("little"),
+	}}
 }
 
 // SysVersion is sys.version: the Python language level kstar follows, and
@@ -85,11 +83,6 @@ func raiseSystemExit(thread *starlark.Thread, status starlark.Value) error {
 		return err
 	}
 	return &SystemExit{Code: 1}
-}
-
-func init() {
-	registerGlobal("exit", &Quitter{name: "exit"})
-	registerGlobal("quit", &Quitter{name: "quit"})
 }
 
 // Quitter is Python's exit and quit builtins (site's Quitter): named

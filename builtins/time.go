@@ -19,23 +19,21 @@ import (
 //	localtime([secs]), gmtime([secs])       time.struct_time values
 //	mktime(t)                               seconds since the epoch of a local struct_time
 //	strftime(format[, t])                   C's strftime directives (%Y-%m-%d %H:%M:%S ...)
-func init() {
-	registerModule("time", func(env *Env) starlark.Value {
-		return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
-			"time":            Func("time", timeTime),
-			"time_ns":         Func("time_ns", timeTimeNS),
-			"monotonic":       Func("monotonic", timeMonotonic),
-			"monotonic_ns":    Func("monotonic_ns", timeMonotonicNS),
-			"perf_counter":    Func("perf_counter", timeMonotonic),
-			"perf_counter_ns": Func("perf_counter_ns", timeMonotonicNS),
-			"sleep":           Func("sleep", timeSleep),
-			"localtime":       Func("localtime", timeLocaltime),
-			"gmtime":          Func("gmtime", timeGmtime),
-			"mktime":          Func("mktime", timeMktime),
-			"strftime":        Func("strftime", timeStrftime),
-			"struct_time":     StructTimeType,
-		}}
-	})
+func newTimeModule(env *Env) starlark.Value {
+	return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
+		"time":            Func("time", timeTime),
+		"time_ns":         Func("time_ns", timeTimeNS),
+		"monotonic":       Func("monotonic", timeMonotonic),
+		"monotonic_ns":    Func("monotonic_ns", timeMonotonicNS),
+		"perf_counter":    Func("perf_counter", timeMonotonic),
+		"perf_counter_ns": Func("perf_counter_ns", timeMonotonicNS),
+		"sleep":           Func("sleep", timeSleep),
+		"localtime":       Func("localtime", timeLocaltime),
+		"gmtime":          Func("gmtime", timeGmtime),
+		"mktime":          Func("mktime", timeMktime),
+		"strftime":        Func("strftime", timeStrftime),
+		"struct_time":     StructTimeType,
+	}}
 }
 
 // StructTimeType is Python's time.struct_time, as localtime and gmtime
