@@ -26,7 +26,7 @@ var KafkaAdminClientClass = &clientClass{
 	name:    "KafkaAdminClient",
 	pyPath:  "kafka.admin.client.KafkaAdminClient",
 	keys:    adminKeyNames,
-	methods: func() []string { return adminMethods.names() },
+	methods: func() []string { return adminMethods.Names() },
 	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaAdminClient(thread, kwargs)
 	},
@@ -134,7 +134,7 @@ func (a *KafkaAdminClient) Hash() (uint32, error) { return a.id, nil }
 // 2.0.2's, its later additions kstar has (delete_records,
 // alter_group_offsets, reset_group_offsets), kafka-python 3.0's names of
 // the group methods, and list_consumer_group_lag.
-var adminMethods = methodTable[*KafkaAdminClient]{
+var adminMethods = MethodTable[*KafkaAdminClient]{
 	"create_topics":               (*KafkaAdminClient).pyCreateTopics,
 	"delete_topics":               (*KafkaAdminClient).pyDeleteTopics,
 	"list_topics":                 (*KafkaAdminClient).pyListTopics,
@@ -164,11 +164,11 @@ func (a *KafkaAdminClient) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return a.config, nil
 	}
-	return adminMethods.bind(a, name), nil
+	return adminMethods.Bind(a, name), nil
 }
 
 // AttrNames lists the methods and config.
-func (a *KafkaAdminClient) AttrNames() []string { return adminMethods.names("config") }
+func (a *KafkaAdminClient) AttrNames() []string { return adminMethods.Names("config") }
 
 // Shutdown closes the client when the script ends.
 func (a *KafkaAdminClient) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
@@ -309,7 +309,7 @@ func (a *KafkaAdminClient) timeoutArg(v starlark.Value) (time.Duration, error) {
 		}
 		return 0, Errorf(ValueError, "timeout_ms must be between 0 and 2147483647, not %s", Repr(x))
 	}
-	return 0, Errorf(TypeError, "timeout_ms must be int or None, not %s", PyTypeName(v))
+	return 0, Errorf(TypeError, "timeout_ms must be int or None, not %s", TypeName(v))
 }
 
 func millis(d time.Duration) int32 { return int32(d / time.Millisecond) }
@@ -321,7 +321,7 @@ func coordinatorArg(name string, v starlark.Value) error {
 	case starlark.NoneType, starlark.Int:
 		return nil
 	}
-	return Errorf(TypeError, "%s must be int or None, not %s", name, PyTypeName(v))
+	return Errorf(TypeError, "%s must be int or None, not %s", name, TypeName(v))
 }
 
 // stringsArg reads a list of names; a bare str is one name (kafka-python
@@ -335,7 +335,7 @@ func stringsArg(what string, v starlark.Value) ([]string, error) {
 	case *starlark.List, starlark.Tuple, *starlark.Set:
 		iter = v.(starlark.Iterable).Iterate()
 	default:
-		return nil, Errorf(TypeError, "%s must be a list of str, not %s", what, PyTypeName(v))
+		return nil, Errorf(TypeError, "%s must be a list of str, not %s", what, TypeName(v))
 	}
 	defer iter.Done()
 	var out []string
@@ -343,7 +343,7 @@ func stringsArg(what string, v starlark.Value) ([]string, error) {
 	for iter.Next(&x) {
 		s, ok := x.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "%s must be a list of str, not a list of %s", what, PyTypeName(x))
+			return nil, Errorf(TypeError, "%s must be a list of str, not a list of %s", what, TypeName(x))
 		}
 		out = append(out, string(s))
 	}
@@ -355,12 +355,12 @@ func stringsArg(what string, v starlark.Value) ([]string, error) {
 func tpDict(what string, v starlark.Value, each func(t tp, value starlark.Value) error) error {
 	d, ok := v.(*starlark.Dict)
 	if !ok {
-		return Errorf(TypeError, "%s must be a dict keyed by TopicPartition, not %s", what, PyTypeName(v))
+		return Errorf(TypeError, "%s must be a dict keyed by TopicPartition, not %s", what, TypeName(v))
 	}
 	for _, kv := range d.Items() {
 		topic, partition, ok := AsTopicPartition(kv[0])
 		if !ok {
-			return Errorf(TypeError, "%s keys must be TopicPartition, not %s", what, PyTypeName(kv[0]))
+			return Errorf(TypeError, "%s keys must be TopicPartition, not %s", what, TypeName(kv[0]))
 		}
 		if err := each(tp{topic, partition}, kv[1]); err != nil {
 			return err
@@ -378,7 +378,7 @@ func tpList(what string, v starlark.Value) ([]tp, error) {
 		}
 	}
 	if !ok {
-		return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not %s", what, PyTypeName(v))
+		return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not %s", what, TypeName(v))
 	}
 	defer iter.Done()
 	var out []tp
@@ -386,7 +386,7 @@ func tpList(what string, v starlark.Value) ([]tp, error) {
 	for iter.Next(&x) {
 		topic, partition, ok := AsTopicPartition(x)
 		if !ok {
-			return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not a list of %s", what, PyTypeName(x))
+			return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not a list of %s", what, TypeName(x))
 		}
 		out = append(out, tp{topic, partition})
 	}
@@ -413,7 +413,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	}
 	iter, ok := listIter(newTopics)
 	if !ok {
-		return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not %s", PyTypeName(newTopics))
+		return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not %s", TypeName(newTopics))
 	}
 	defer iter.Done()
 	req := kmsg.NewPtrCreateTopicsRequest()
@@ -425,7 +425,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	for iter.Next(&x) {
 		nt, ok := asAdminObject(x, NewTopicClass)
 		if !ok {
-			return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not a list of %s", PyTypeName(x))
+			return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not a list of %s", TypeName(x))
 		}
 		t, item, err := newTopicRequest(nt)
 		if err != nil {
@@ -479,7 +479,7 @@ func newTopicRequest(nt *adminObject) (kmsg.CreateTopicsRequestTopic, starlark.T
 	t := kmsg.NewCreateTopicsRequestTopic()
 	name, ok := nt.get("name").(starlark.String)
 	if !ok {
-		return t, nil, Errorf(TypeError, "NewTopic name must be str, not %s", PyTypeName(nt.get("name")))
+		return t, nil, Errorf(TypeError, "NewTopic name must be str, not %s", TypeName(nt.get("name")))
 	}
 	t.Topic = string(name)
 	np, err1 := adminInt(nt.get("num_partitions"))
@@ -783,7 +783,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 	}
 	d, ok := tps.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions, not %s", PyTypeName(tps))
+		return nil, Errorf(TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions, not %s", TypeName(tps))
 	}
 	req := kmsg.NewPtrCreatePartitionsRequest()
 	req.TimeoutMillis = millis(timeout)
@@ -802,7 +802,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 		}
 		total, err := adminInt(np.get("total_count"))
 		if err != nil {
-			return nil, Errorf(TypeError, "NewPartitions total_count must be int, not %s", PyTypeName(np.get("total_count")))
+			return nil, Errorf(TypeError, "NewPartitions total_count must be int, not %s", TypeName(np.get("total_count")))
 		}
 		t := kmsg.NewCreatePartitionsRequestTopic()
 		t.Topic, t.Count = string(name), int32(total)
@@ -875,7 +875,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 	err = tpDict("delete_records() records_to_delete", recs, func(t tp, v starlark.Value) error {
 		at, ok := offsetValue(v)
 		if !ok {
-			return Errorf(TypeError, "delete_records() offsets must be int, not %s", PyTypeName(v))
+			return Errorf(TypeError, "delete_records() offsets must be int, not %s", TypeName(v))
 		}
 		if err := a.allowedTopic(t.topic); err != nil {
 			return err
@@ -1156,7 +1156,7 @@ type configResource struct {
 func configResources(fn string, v starlark.Value) ([]configResource, error) {
 	iter, ok := listIter(v)
 	if !ok {
-		return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not %s", fn, PyTypeName(v))
+		return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not %s", fn, TypeName(v))
 	}
 	defer iter.Done()
 	var out []configResource
@@ -1164,7 +1164,7 @@ func configResources(fn string, v starlark.Value) ([]configResource, error) {
 	for iter.Next(&x) {
 		o, ok := asAdminObject(x, ConfigResourceClass)
 		if !ok {
-			return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not a list of %s", fn, PyTypeName(x))
+			return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not a list of %s", fn, TypeName(x))
 		}
 		rt, err := configResourceType(o.get("resource_type"))
 		if err != nil {
@@ -1172,7 +1172,7 @@ func configResources(fn string, v starlark.Value) ([]configResource, error) {
 		}
 		name, ok := o.get("name").(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "ConfigResource name must be str, not %s", PyTypeName(o.get("name")))
+			return nil, Errorf(TypeError, "ConfigResource name must be str, not %s", TypeName(o.get("name")))
 		}
 		if rt.name == "BROKER" {
 			if _, err := strconv.Atoi(string(name)); err != nil {
@@ -1195,7 +1195,7 @@ func configNames(v starlark.Value) ([]string, error) {
 		for _, k := range x.Keys() {
 			s, ok := k.(starlark.String)
 			if !ok {
-				return nil, Errorf(TypeError, "ConfigResource configs keys must be str, not %s", PyTypeName(k))
+				return nil, Errorf(TypeError, "ConfigResource configs keys must be str, not %s", TypeName(k))
 			}
 			names = append(names, string(s))
 		}
@@ -1466,7 +1466,7 @@ func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starl
 		}
 		at, ok := offsetValue(v)
 		if !ok {
-			return Errorf(TypeError, "%s() offsets values must be OffsetAndMetadata or int, not %s", b.Name(), PyTypeName(v))
+			return Errorf(TypeError, "%s() offsets values must be OffsetAndMetadata or int, not %s", b.Name(), TypeName(v))
 		}
 		o.At = at
 		if offsets[t.topic] == nil {
@@ -1528,7 +1528,7 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 	}
 	d, ok := specsArg.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "reset_group_offsets() offset_specs must be a dict keyed by TopicPartition, not %s", PyTypeName(specsArg))
+		return nil, Errorf(TypeError, "reset_group_offsets() offset_specs must be a dict keyed by TopicPartition, not %s", TypeName(specsArg))
 	}
 	targets := map[tp]resetTarget{}
 	topicTargets := map[string]resetTarget{}
@@ -1545,7 +1545,7 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 		}
 		topic, partition, ok := AsTopicPartition(kv[0])
 		if !ok {
-			return nil, Errorf(TypeError, "reset_group_offsets() offset_specs keys must be TopicPartition or a topic name, not %s", PyTypeName(kv[0]))
+			return nil, Errorf(TypeError, "reset_group_offsets() offset_specs keys must be TopicPartition or a topic name, not %s", TypeName(kv[0]))
 		}
 		targets[tp{topic, partition}] = t
 		topicSet[topic] = true

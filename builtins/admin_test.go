@@ -423,7 +423,7 @@ func TestAdminDocs(t *testing.T) {
 	if !strings.Contains(string(doc), AdminConfigTable()) {
 		t.Errorf("docs/admin.md lacks the current config table; it is:\n%s", AdminConfigTable())
 	}
-	for _, m := range adminMethods.names() {
+	for _, m := range adminMethods.Names() {
 		if !strings.Contains(string(doc), "`"+m+"(") {
 			t.Errorf("docs/admin.md does not document %s", m)
 		}

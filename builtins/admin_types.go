@@ -85,7 +85,7 @@ var adminObjectIDs atomic.Uint32
 
 var (
 	_ starlark.HasSetField = (*adminObject)(nil)
-	_ PyReprer             = (*adminObject)(nil)
+	_ Reprer               = (*adminObject)(nil)
 )
 
 func (o *adminObject) String() string {
@@ -160,13 +160,13 @@ var NewTopicClass = &adminClass{
 	init: func(a []starlark.Value) (map[string]starlark.Value, error) {
 		name, ok := a[0].(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "NewTopic() name must be str, not %s", PyTypeName(a[0]))
+			return nil, Errorf(TypeError, "NewTopic() name must be str, not %s", TypeName(a[0]))
 		}
 		counts := [2]int{}
 		for i, what := range []string{"num_partitions", "replication_factor"} {
 			n, err := adminInt(a[1+i])
 			if err != nil {
-				return nil, Errorf(TypeError, "NewTopic() %s must be int, not %s", what, PyTypeName(a[1+i]))
+				return nil, Errorf(TypeError, "NewTopic() %s must be int, not %s", what, TypeName(a[1+i]))
 			}
 			counts[i] = n
 		}
@@ -211,7 +211,7 @@ var NewPartitionsClass = &adminClass{
 	attrs:  []string{"total_count", "new_assignments"},
 	init: func(a []starlark.Value) (map[string]starlark.Value, error) {
 		if _, err := adminInt(a[0]); err != nil {
-			return nil, Errorf(TypeError, "NewPartitions() total_count must be int, not %s", PyTypeName(a[0]))
+			return nil, Errorf(TypeError, "NewPartitions() total_count must be int, not %s", TypeName(a[0]))
 		}
 		assign := a[1]
 		if assign == nil {
@@ -251,7 +251,7 @@ var ConfigResourceClass = &adminClass{
 		case starlark.Int:
 			name = starlark.String(n.String()) // a broker id
 		default:
-			return nil, Errorf(TypeError, "ConfigResource() name must be str, not %s", PyTypeName(a[1]))
+			return nil, Errorf(TypeError, "ConfigResource() name must be str, not %s", TypeName(a[1]))
 		}
 		configs := a[2]
 		if configs == nil {
@@ -260,7 +260,7 @@ var ConfigResourceClass = &adminClass{
 		switch configs.(type) {
 		case starlark.NoneType, *starlark.Dict, *starlark.List, starlark.Tuple, *starlark.Set:
 		default:
-			return nil, Errorf(TypeError, "ConfigResource() configs must be a dict or None, not %s", PyTypeName(configs))
+			return nil, Errorf(TypeError, "ConfigResource() configs must be a dict or None, not %s", TypeName(configs))
 		}
 		return map[string]starlark.Value{"resource_type": rt, "name": name, "configs": configs}, nil
 	},
@@ -312,13 +312,13 @@ func adminInt(v starlark.Value) (int, error) {
 func replicaAssignments(v starlark.Value) ([]partitionReplicas, error) {
 	d, ok := v.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "NewTopic() replica_assignments must be a dict of partition to broker ids, not %s", PyTypeName(v))
+		return nil, Errorf(TypeError, "NewTopic() replica_assignments must be a dict of partition to broker ids, not %s", TypeName(v))
 	}
 	var out []partitionReplicas
 	for _, kv := range d.Items() {
 		p, err := adminInt(kv[0])
 		if err != nil {
-			return nil, Errorf(TypeError, "NewTopic() replica_assignments keys must be partition ints, not %s", PyTypeName(kv[0]))
+			return nil, Errorf(TypeError, "NewTopic() replica_assignments keys must be partition ints, not %s", TypeName(kv[0]))
 		}
 		ids, err := intList("NewTopic() replica_assignments values", kv[1])
 		if err != nil {
@@ -341,7 +341,7 @@ func brokerLists(v starlark.Value) ([][]int32, error) {
 	var out [][]int32
 	iter, ok := listIter(v)
 	if !ok {
-		return nil, Errorf(TypeError, "NewPartitions() new_assignments must be a list of broker id lists, not %s", PyTypeName(v))
+		return nil, Errorf(TypeError, "NewPartitions() new_assignments must be a list of broker id lists, not %s", TypeName(v))
 	}
 	defer iter.Done()
 	var x starlark.Value
@@ -368,7 +368,7 @@ func listIter(v starlark.Value) (starlark.Iterator, bool) {
 func intList(what string, v starlark.Value) ([]int32, error) {
 	iter, ok := listIter(v)
 	if !ok {
-		return nil, Errorf(TypeError, "%s must be lists of ints, not %s", what, PyTypeName(v))
+		return nil, Errorf(TypeError, "%s must be lists of ints, not %s", what, TypeName(v))
 	}
 	defer iter.Done()
 	var out []int32
@@ -376,7 +376,7 @@ func intList(what string, v starlark.Value) ([]int32, error) {
 	for iter.Next(&x) {
 		n, err := adminInt(x)
 		if err != nil {
-			return nil, Errorf(TypeError, "%s must be lists of ints, not lists of %s", what, PyTypeName(x))
+			return nil, Errorf(TypeError, "%s must be lists of ints, not lists of %s", what, TypeName(x))
 		}
 		out = append(out, int32(n))
 	}
@@ -395,13 +395,13 @@ type configPair struct {
 func configPairs(what string, v starlark.Value) ([]configPair, error) {
 	d, ok := v.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "%s must be a dict of config name to value, not %s", what, PyTypeName(v))
+		return nil, Errorf(TypeError, "%s must be a dict of config name to value, not %s", what, TypeName(v))
 	}
 	var out []configPair
 	for _, kv := range d.Items() {
 		k, ok := kv[0].(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "%s keys must be str, not %s", what, PyTypeName(kv[0]))
+			return nil, Errorf(TypeError, "%s keys must be str, not %s", what, TypeName(kv[0]))
 		}
 		p := configPair{name: string(k)}
 		switch x := kv[1].(type) {
@@ -419,7 +419,7 @@ func configPairs(what string, v starlark.Value) ([]configPair, error) {
 			p.value = &s
 		case starlark.NoneType:
 		default:
-			return nil, Errorf(TypeError, "%s values must be str, not %s (%s: %s)", what, PyTypeName(kv[1]), QuoteString(string(k)), Repr(kv[1]))
+			return nil, Errorf(TypeError, "%s values must be str, not %s (%s: %s)", what, TypeName(kv[1]), QuoteString(string(k)), Repr(kv[1]))
 		}
 		out = append(out, p)
 	}
@@ -475,7 +475,7 @@ var (
 	_ starlark.Iterable = (*Enum)(nil)
 	_ Documented        = (*Enum)(nil)
 	_ starlark.HasAttrs = (*EnumMember)(nil)
-	_ PyReprer          = (*EnumMember)(nil)
+	_ Reprer            = (*EnumMember)(nil)
 )
 
 func (e *Enum) String() string        { return "<enum '" + e.name + "'>" }
@@ -595,7 +595,7 @@ var OffsetTimestampClass = Func("OffsetTimestamp", func(thread *starlark.Thread,
 	}
 	i, ok := v.(starlark.Int)
 	if !ok {
-		return nil, Errorf(TypeError, "OffsetTimestamp() argument must be an int (milliseconds since the epoch), not %s", PyTypeName(v))
+		return nil, Errorf(TypeError, "OffsetTimestamp() argument must be an int (milliseconds since the epoch), not %s", TypeName(v))
 	}
 	ms, ok := i.Int64()
 	if !ok {
@@ -724,7 +724,7 @@ func newProtoStruct(s *protoSchema, values ...starlark.Value) *protoStruct {
 
 var (
 	_ starlark.HasAttrs = (*protoStruct)(nil)
-	_ PyReprer          = (*protoStruct)(nil)
+	_ Reprer            = (*protoStruct)(nil)
 )
 
 func (s *protoStruct) String() string { return s.PyRepr() }

@@ -55,7 +55,7 @@ func (c *clientClass) Attr(name string) (starlark.Value, error) {
 		}
 		self, ok := args[0].(starlark.HasAttrs)
 		if !ok || args[0].Type() != c.name {
-			return nil, Errorf(TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, c.name, PyTypeName(args[0]))
+			return nil, Errorf(TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, c.name, TypeName(args[0]))
 		}
 		method, err := self.Attr(name)
 		if err != nil {

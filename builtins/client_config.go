@@ -168,7 +168,7 @@ func isBootstrapServers(v starlark.Value) error {
 		var x starlark.Value
 		for iter.Next(&x) {
 			if _, ok := x.(starlark.String); !ok {
-				return fmt.Errorf("want str items, got %s (%s)", PyTypeName(x), Repr(x))
+				return fmt.Errorf("want str items, got %s (%s)", TypeName(x), Repr(x))
 			}
 		}
 		return nil

@@ -268,7 +268,7 @@ func wantType(want string, nullable bool, got starlark.Value) error {
 	if nullable {
 		want += " or None"
 	}
-	return fmt.Errorf("want %s, got %s (%s)", want, PyTypeName(got), Repr(got))
+	return fmt.Errorf("want %s, got %s (%s)", want, TypeName(got), Repr(got))
 }
 
 // tableDefaults are the defaults every client's docs table shows in words,

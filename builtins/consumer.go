@@ -25,7 +25,7 @@ var KafkaConsumerClass = &clientClass{
 	name:       "KafkaConsumer",
 	pyPath:     "kafka.consumer.group.KafkaConsumer",
 	keys:       func() []string { return consumerSpec().KeyNames() },
-	methods:    func() []string { return consumerMethods.names() },
+	methods:    func() []string { return consumerMethods.Names() },
 	positional: true,
 	construct: func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaConsumer(thread, args, kwargs)
@@ -153,7 +153,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "KafkaConsumer() topics must be str, not %s (argument %d)", PyTypeName(a), i+1)
+			return nil, Errorf(TypeError, "KafkaConsumer() topics must be str, not %s (argument %d)", TypeName(a), i+1)
 		}
 		topics = append(topics, string(s))
 	}
@@ -312,7 +312,7 @@ func (c *KafkaConsumer) Truth() starlark.Bool { return true }
 func (c *KafkaConsumer) Hash() (uint32, error) { return c.id, nil }
 
 // consumerMethods are KafkaConsumer's methods, by name.
-var consumerMethods = methodTable[*KafkaConsumer]{
+var consumerMethods = MethodTable[*KafkaConsumer]{
 	"subscribe":            (*KafkaConsumer).pySubscribe,
 	"unsubscribe":          (*KafkaConsumer).pyUnsubscribe,
 	"subscription":         (*KafkaConsumer).pySubscription,
@@ -345,11 +345,11 @@ func (c *KafkaConsumer) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return c.configs, nil
 	}
-	return consumerMethods.bind(c, name), nil
+	return consumerMethods.Bind(c, name), nil
 }
 
 // AttrNames lists the methods and config.
-func (c *KafkaConsumer) AttrNames() []string { return consumerMethods.names("config") }
+func (c *KafkaConsumer) AttrNames() []string { return consumerMethods.Names("config") }
 
 // ---- subscription and assignment ----
 
@@ -421,7 +421,7 @@ func (c *KafkaConsumer) pySubscribe(thread *starlark.Thread, b *starlark.Builtin
 			s, ok := x.(starlark.String)
 			if !ok {
 				iter.Done()
-				return nil, Errorf(TypeError, "Topics must be str, not %s", PyTypeName(x))
+				return nil, Errorf(TypeError, "Topics must be str, not %s", TypeName(x))
 			}
 			names = append(names, string(s))
 		}
@@ -431,7 +431,7 @@ func (c *KafkaConsumer) pySubscribe(thread *starlark.Thread, b *starlark.Builtin
 	if pattern != starlark.None {
 		s, ok := pattern.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "pattern must be a str, not %s", PyTypeName(pattern))
+			return nil, Errorf(TypeError, "pattern must be a str, not %s", TypeName(pattern))
 		}
 		pat = string(s)
 	}
@@ -658,7 +658,7 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 	}
 	iter := starlark.Iterate(partitions)
 	if iter == nil {
-		return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(partitions))
+		return nil, Errorf(TypeError, "'%s' object is not iterable", TypeName(partitions))
 	}
 	var tps []tp
 	for x := range starlark.Elements(partitions.(starlark.Iterable)) {
@@ -702,16 +702,16 @@ func assignedPartition(x starlark.Value) (tp, error) {
 	}
 	switch {
 	case topic == nil: // kafka-python's error, for a tuple
-		return tp{}, Errorf(AttributeError, "'%s' object has no attribute 'topic'", PyTypeName(x))
+		return tp{}, Errorf(AttributeError, "'%s' object has no attribute 'topic'", TypeName(x))
 	case x.Type() != TopicPartitionType.TypeName:
-		return tp{}, Errorf(TypeError, "assign() takes TopicPartitions, not %s", PyTypeName(x))
+		return tp{}, Errorf(TypeError, "assign() takes TopicPartitions, not %s", TypeName(x))
 	case topic.Type() != "string":
-		return tp{}, Errorf(TypeError, "assign(): topic must be str, not %s: %s", PyTypeName(topic), Repr(x))
+		return tp{}, Errorf(TypeError, "assign(): topic must be str, not %s: %s", TypeName(topic), Repr(x))
 	}
 	p, ok := partition.(starlark.Int)
 	switch {
 	case !ok:
-		return tp{}, Errorf(TypeError, "assign(): partition must be int, not %s: %s", PyTypeName(partition), Repr(x))
+		return tp{}, Errorf(TypeError, "assign(): partition must be int, not %s: %s", TypeName(partition), Repr(x))
 	case p.Sign() < 0:
 		return tp{}, Errorf(ValueError, "assign(): partition must not be negative: %s", Repr(x))
 	}

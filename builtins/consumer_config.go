@@ -281,7 +281,7 @@ func isDeserializer(v starlark.Value) error {
 	if deserializeMethod(v) != nil {
 		return nil
 	}
-	return fmt.Errorf("want a callable or an object with deserialize(), got %s (%s)", PyTypeName(v), Repr(v))
+	return fmt.Errorf("want a callable or an object with deserialize(), got %s (%s)", TypeName(v), Repr(v))
 }
 
 // deserializeMethod returns v.deserialize when v is a Deserializer-like
@@ -389,7 +389,7 @@ func assignorByName(v starlark.Value) *Assignor {
 func isAssignorListValue(v starlark.Value) error {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return fmt.Errorf("want a list of partition assignors, got %s (%s)", PyTypeName(v), Repr(v))
+		return fmt.Errorf("want a list of partition assignors, got %s (%s)", TypeName(v), Repr(v))
 	}
 	defer iter.Done()
 	var x starlark.Value

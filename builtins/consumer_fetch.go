@@ -121,7 +121,7 @@ type consumerIterator struct{ c *KafkaConsumer }
 func (it *consumerIterator) Next(p *starlark.Value) bool {
 	v, ok, err := it.c.Next(it.c.thread)
 	if err != nil {
-		Fail(it.c.thread, iterationError(it.c.thread, err))
+		Fail(it.c.thread, IterationError(it.c.thread, err))
 		return false
 	}
 	if !ok {
@@ -133,10 +133,10 @@ func (it *consumerIterator) Next(p *starlark.Value) bool {
 
 func (it *consumerIterator) Done() {}
 
-// iterationError gives an error raised by iteration itself (not by a
+// IterationError gives an error raised by iteration itself (not by a
 // deserializer, whose error has its own) the script's call stack at the
 // for statement, as Python's traceback shows where a loop was interrupted.
-func iterationError(thread *starlark.Thread, err error) error {
+func IterationError(thread *starlark.Thread, err error) error {
 	var ee *starlark.EvalError
 	if errors.As(err, &ee) {
 		return err
@@ -735,7 +735,7 @@ func (c *KafkaConsumer) pyPoll(thread *starlark.Thread, b *starlark.Builtin, arg
 	case starlark.Float:
 		timeout = time.Duration(float64(t) * float64(time.Millisecond))
 	default:
-		return nil, Errorf(TypeError, "timeout_ms must be an int, not %s", PyTypeName(timeoutMs))
+		return nil, Errorf(TypeError, "timeout_ms must be an int, not %s", TypeName(timeoutMs))
 	}
 	if timeout < 0 {
 		return nil, NewException(ValueError, "Timeout must not be negative")

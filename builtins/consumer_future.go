@@ -120,7 +120,7 @@ func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args 
 		if timeout != starlark.None {
 			secs, ok := starlark.AsFloat(timeout)
 			if !ok {
-				return nil, Errorf(TypeError, "timeout must be a number, not %s", PyTypeName(timeout))
+				return nil, Errorf(TypeError, "timeout must be a number, not %s", TypeName(timeout))
 			}
 			wait = time.Duration(secs * float64(time.Second))
 		}
@@ -148,7 +148,7 @@ func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args 
 		return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
 	}
 	if _, ok := args[0].(starlark.Callable); !ok {
-		return nil, Errorf(TypeError, "%s() argument must be callable, not %s", b.Name(), PyTypeName(args[0]))
+		return nil, Errorf(TypeError, "%s() argument must be callable, not %s", b.Name(), TypeName(args[0]))
 	}
 	cb := kafkaFutureCallback{fn: args[0], args: args[1:], kwargs: kwargs}
 	switch b.Name() {

@@ -67,7 +67,7 @@ func (*listenerClass) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 			continue
 		}
 		if _, ok := (*f.v).(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "ConsumerRebalanceListener: %s must be callable, not %s", f.name, PyTypeName(*f.v))
+			return nil, Errorf(TypeError, "ConsumerRebalanceListener: %s must be callable, not %s", f.name, TypeName(*f.v))
 		}
 	}
 	return l, nil

@@ -332,7 +332,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	}
 	if callback != starlark.None {
 		if _, ok := callback.(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "callback must be callable, not %s", PyTypeName(callback))
+			return nil, Errorf(TypeError, "callback must be callable, not %s", TypeName(callback))
 		}
 	}
 	if err := c.runQueue(thread); err != nil {
@@ -808,7 +808,7 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 	}
 	d, ok := timestamps.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "timestamps must be a dict of TopicPartition to int, not %s", PyTypeName(timestamps))
+		return nil, Errorf(TypeError, "timestamps must be a dict of TopicPartition to int, not %s", TypeName(timestamps))
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
@@ -827,7 +827,7 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 		case starlark.Float:
 			ms = int64(x)
 		default:
-			return nil, Errorf(TypeError, "timestamp for %s must be an int, not %s", t, PyTypeName(item[1]))
+			return nil, Errorf(TypeError, "timestamp for %s must be an int, not %s", t, TypeName(item[1]))
 		}
 		if ms < 0 {
 			return nil, Errorf(ValueError, "The target time for partition %s is %d. The target time cannot be negative.", t, ms)

@@ -72,7 +72,7 @@ var (
 	_ starlark.Comparable = (*ConsumerRecord)(nil)
 	_ starlark.Container  = (*ConsumerRecord)(nil)
 	_ starlark.HasBinary  = (*ConsumerRecord)(nil)
-	_ PyReprer            = (*ConsumerRecord)(nil)
+	_ Reprer              = (*ConsumerRecord)(nil)
 )
 
 // newConsumerRecord wraps a fetched record; key and value are the

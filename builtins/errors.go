@@ -238,7 +238,7 @@ func (e *Exception) Hash() (uint32, error) {
 }
 
 func (e *Exception) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return compareIdentity(op, e, y)
+	return CompareIdentity(op, e, y)
 }
 
 // Attr exposes args, the class attributes, and __class__.
@@ -317,9 +317,9 @@ type SystemExit struct{ Code int }
 
 func (e *SystemExit) Error() string { return fmt.Sprintf("SystemExit: %d", e.Code) }
 
-// compareIdentity implements == and != by identity, for types that
+// CompareIdentity implements == and != by identity, for types that
 // Python compares by identity.
-func compareIdentity(op syntax.Token, x, y starlark.Value) (bool, error) {
+func CompareIdentity(op syntax.Token, x, y starlark.Value) (bool, error) {
 	switch op {
 	case syntax.EQL:
 		return x == y, nil

@@ -24,7 +24,7 @@ func fstring(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	for i, a := range args {
 		part, ok := a.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "%s() argument %d must be str, not %s", b.Name(), i+1, PyTypeName(a))
+			return nil, Errorf(TypeError, "%s() argument %d must be str, not %s", b.Name(), i+1, TypeName(a))
 		}
 		s.WriteString(string(part))
 	}
@@ -59,7 +59,7 @@ func pyFormat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	}
 	str, ok := spec.(starlark.String)
 	if !ok {
-		return nil, Errorf(TypeError, "format() argument 2 must be str, not %s", PyTypeName(spec))
+		return nil, Errorf(TypeError, "format() argument 2 must be str, not %s", TypeName(spec))
 	}
 	s, err := Format(v, string(str))
 	if err != nil {
@@ -111,7 +111,7 @@ func Format(v starlark.Value, spec string) (string, error) {
 		return formatFloatSpec(x, float64(x), spec)
 	}
 	if spec != "" {
-		return "", Errorf(TypeError, "unsupported format string passed to %s.__format__", PyTypeName(v))
+		return "", Errorf(TypeError, "unsupported format string passed to %s.__format__", TypeName(v))
 	}
 	return Str(v), nil
 }
@@ -304,7 +304,7 @@ func pad(s string, width int, align byte, fill rune) string {
 
 // formatInt formats an int (v is the original value, for messages).
 func formatInt(v starlark.Value, x starlark.Int, spec string) (string, error) {
-	typeName := PyTypeName(v)
+	typeName := TypeName(v)
 	f, err := parseFormatSpec(spec, typeName, '>', 'd')
 	if err != nil {
 		return "", err
@@ -367,7 +367,7 @@ func formatInt(v starlark.Value, x starlark.Int, spec string) (string, error) {
 
 // formatFloatSpec formats a float with a format spec.
 func formatFloatSpec(v starlark.Value, x float64, spec string) (string, error) {
-	f, err := parseFormatSpec(spec, PyTypeName(v), '>', 0)
+	f, err := parseFormatSpec(spec, TypeName(v), '>', 0)
 	if err != nil {
 		return "", err
 	}
@@ -375,7 +375,7 @@ func formatFloatSpec(v starlark.Value, x float64, spec string) (string, error) {
 	case 'e', 'E', 'f', 'F', 'g', 'G', 'n', '%', 0:
 		return renderFloat(f, x)
 	}
-	return "", unknownCode(f.typ, PyTypeName(v))
+	return "", unknownCode(f.typ, TypeName(v))
 }
 
 // renderFloat is CPython's format_float_internal.

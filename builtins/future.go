@@ -112,7 +112,7 @@ type futureBack struct {
 var (
 	_ starlark.HasAttrs   = (*FutureRecordMetadata)(nil)
 	_ starlark.Comparable = (*FutureRecordMetadata)(nil)
-	_ PyReprer            = (*FutureRecordMetadata)(nil)
+	_ Reprer              = (*FutureRecordMetadata)(nil)
 )
 
 // String is the default Python object repr kafka-python's future has,
@@ -131,7 +131,7 @@ func (f *FutureRecordMetadata) Hash() (uint32, error) { return hashPointer(f), n
 
 // CompareSameType compares futures by identity, as Python objects.
 func (f *FutureRecordMetadata) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return compareIdentity(op, f, y)
+	return CompareIdentity(op, f, y)
 }
 
 // hashPointer hashes an object by identity.
@@ -385,7 +385,7 @@ func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Buil
 	}
 	fn, ok := args[0].(starlark.Callable)
 	if !ok {
-		return nil, Errorf(TypeError, "%s(): f must be callable, not %s", b.Name(), PyTypeName(args[0]))
+		return nil, Errorf(TypeError, "%s(): f must be callable, not %s", b.Name(), TypeName(args[0]))
 	}
 	cb := futureBack{fn: fn, args: args[1:], kwargs: kwargs}
 	if st := f.state(); !st.done {
@@ -551,5 +551,5 @@ func secondsArg(name string, v starlark.Value) (time.Duration, bool, error) {
 		}
 		return max(time.Duration(float64(v)*float64(time.Second)), 0), true, nil
 	}
-	return 0, false, Errorf(TypeError, "%s must be a number of seconds or None, not %s", name, PyTypeName(v))
+	return 0, false, Errorf(TypeError, "%s must be a number of seconds or None, not %s", name, TypeName(v))
 }

@@ -91,7 +91,7 @@ func (h *HelpIndex) Text(obj starlark.Value) string {
 		}
 		return "module " + obj.Name + ":\n" + strings.Join(lines, "\n")
 	}
-	text := "object of type " + PyTypeName(obj)
+	text := "object of type " + TypeName(obj)
 	if ha, ok := obj.(starlark.HasAttrs); ok {
 		names := ha.AttrNames()
 		sort.Strings(names)

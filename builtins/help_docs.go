@@ -126,7 +126,7 @@ func (h *HelpIndex) Key(b *starlark.Builtin) string {
 		case namedTuple, *NamedTupleType: // documented once for all
 			return "namedtuple." + name
 		}
-		return PyTypeName(recv) + "." + name
+		return TypeName(recv) + "." + name
 	}
 	if v, ok := h.Globals[name]; ok && v == starlark.Value(b) {
 		return name
@@ -172,7 +172,7 @@ func (h *HelpIndex) moduleFuncKeys() map[string]string {
 func (h *HelpIndex) builtinText(b *starlark.Builtin) string {
 	suffix := ""
 	if recv := b.Receiver(); recv != nil {
-		suffix = " method of " + PyTypeName(recv) + " instance"
+		suffix = " method of " + TypeName(recv) + " instance"
 	}
 	e, ok := h.Entry(h.Key(b))
 	if _, unbound := b.Receiver().(MethodsClass); unbound && ok {

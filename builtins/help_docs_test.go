@@ -17,7 +17,7 @@ func methodsOf(t *testing.T, obj starlark.HasAttrs) map[string]*starlark.Builtin
 	for _, name := range obj.AttrNames() {
 		v, err := obj.Attr(name)
 		if err != nil {
-			t.Fatalf("%s.%s: %v", PyTypeName(obj), name, err)
+			t.Fatalf("%s.%s: %v", TypeName(obj), name, err)
 		}
 		if b, ok := v.(*starlark.Builtin); ok {
 			methods[name] = b
@@ -59,7 +59,7 @@ func TestBuiltinHelpClientMethods(t *testing.T) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &obj); err != nil {
 				return nil, err
 			}
-			bound[PyTypeName(obj)] = methodsOf(t, obj)
+			bound[TypeName(obj)] = methodsOf(t, obj)
 			return starlark.None, nil
 		}),
 	}
@@ -117,7 +117,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, NewEnviron(nil)} {
-		checkMethodHelps(t, PyTypeName(obj), methodsOf(t, obj))
+		checkMethodHelps(t, TypeName(obj), methodsOf(t, obj))
 	}
 	// Every namedtuple's methods, and its class's, are documented once.
 	namedTupleMethods := methodsOf(t, record.(*ConsumerRecord))

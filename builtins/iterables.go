@@ -34,7 +34,7 @@ func iterating(name string) BuiltinFunc {
 func pyReversed(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) == 1 {
 		if _, ok := args[0].(Nexter); ok {
-			return nil, Errorf(TypeError, "'%s' object is not reversible", PyTypeName(args[0]))
+			return nil, Errorf(TypeError, "'%s' object is not reversible", TypeName(args[0]))
 		}
 	}
 	return starlarkReversed(thread, b, args, kwargs)
@@ -90,5 +90,5 @@ func iterable(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		elems, err := elements(thread, x)
 		return starlark.NewList(elems), err
 	}
-	return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(x))
+	return nil, Errorf(TypeError, "'%s' object is not iterable", TypeName(x))
 }

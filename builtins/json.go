@@ -128,7 +128,7 @@ func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tup
 		s := strings.Repeat(" ", max(n, 0))
 		e.indent = &s
 	default:
-		return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", PyTypeName(indent))
+		return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", TypeName(indent))
 	}
 	if e.indent != nil {
 		e.itemSep = ","
@@ -142,7 +142,7 @@ func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tup
 	}
 	if dflt != starlark.None {
 		if _, ok := dflt.(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "'%s' object is not callable", PyTypeName(dflt))
+			return nil, Errorf(TypeError, "'%s' object is not callable", TypeName(dflt))
 		}
 	}
 	return e, nil
@@ -153,7 +153,7 @@ func jsonUnpack2(v starlark.Value) ([2]string, error) {
 	var out [2]string
 	iterable, ok := v.(starlark.Iterable)
 	if !ok {
-		return out, Errorf(TypeError, "cannot unpack non-iterable %s object", PyTypeName(v))
+		return out, Errorf(TypeError, "cannot unpack non-iterable %s object", TypeName(v))
 	}
 	var items []starlark.Value
 	iter := iterable.Iterate()
@@ -171,7 +171,7 @@ func jsonUnpack2(v starlark.Value) ([2]string, error) {
 	for i, item := range items {
 		s, ok := item.(starlark.String)
 		if !ok {
-			return out, Errorf(TypeError, "separators must be str, not %s", PyTypeName(item))
+			return out, Errorf(TypeError, "separators must be str, not %s", TypeName(item))
 		}
 		out[i] = string(s)
 	}
@@ -181,7 +181,7 @@ func jsonUnpack2(v starlark.Value) ([2]string, error) {
 // jsonDumps is json.dumps(obj, **options).
 func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, jsonPositionalError("dumps", []string{"obj"}, len(args))
+		return nil, PositionalArgsError("dumps", []string{"obj"}, len(args))
 	}
 	e, err := newJSONEncoder(thread, b.Name(), kwargs)
 	if err != nil {
@@ -197,7 +197,7 @@ func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 // or any value with a write method.
 func jsonDump(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) > 2 {
-		return nil, jsonPositionalError("dump", []string{"obj", "fp"}, len(args))
+		return nil, PositionalArgsError("dump", []string{"obj", "fp"}, len(args))
 	}
 	var obj, fp starlark.Value
 	var rest []starlark.Tuple
@@ -253,12 +253,12 @@ func jsonWriteMethod(v starlark.Value, name string) (starlark.Value, error) {
 			return x, nil
 		}
 	}
-	return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", PyTypeName(v), name)
+	return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(v), name)
 }
 
-// jsonPositionalError is Python's error for a keyword-only function called
+// PositionalArgsError is Python's error for a keyword-only function called
 // with too many positional arguments.
-func jsonPositionalError(fname string, params []string, got int) error {
+func PositionalArgsError(fname string, params []string, got int) error {
 	if got < len(params) {
 		return Errorf(TypeError, "%s() missing %d required positional argument: '%s'", fname, len(params)-got, params[got])
 	}
@@ -304,7 +304,7 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 		return e.encodeObject(v, level)
 	default:
 		if e.dflt == starlark.None {
-			return Errorf(TypeError, "Object of type %s is not JSON serializable", PyTypeName(v))
+			return Errorf(TypeError, "Object of type %s is not JSON serializable", TypeName(v))
 		}
 		if err := e.enter(v); err != nil {
 			return err
@@ -443,7 +443,7 @@ func (e *jsonEncoder) encodeObject(d *starlark.Dict, level int) error {
 			if e.skipKeys {
 				continue
 			}
-			return Errorf(TypeError, "keys must be str, int, float, bool or None, not %s", PyTypeName(k))
+			return Errorf(TypeError, "keys must be str, int, float, bool or None, not %s", TypeName(k))
 		}
 		if first {
 			first = false
@@ -478,7 +478,7 @@ func sortByKey(items []starlark.Tuple) error {
 		a, b := items[i][0], items[j][0]
 		less, err := starlark.Compare(syntax.LT, a, b)
 		if err != nil {
-			cmpErr = Errorf(TypeError, "'<' not supported between instances of '%s' and '%s'", PyTypeName(a), PyTypeName(b))
+			cmpErr = Errorf(TypeError, "'<' not supported between instances of '%s' and '%s'", TypeName(a), TypeName(b))
 		}
 		return less
 	})
@@ -546,10 +546,10 @@ func (e *jsonEncoder) writeString(s string) {
 		default:
 			switch {
 			case r < 0x20, e.ensureASCII && r > 0x7e && r <= 0xffff:
-				b.WriteString(`\u` + hexN(int(r), 4))
+				b.WriteString(`\u` + HexN(int(r), 4))
 			case e.ensureASCII && r > 0xffff:
 				r1, r2 := utf16.EncodeRune(r)
-				b.WriteString(`\u` + hexN(int(r1), 4) + `\u` + hexN(int(r2), 4))
+				b.WriteString(`\u` + HexN(int(r1), 4) + `\u` + HexN(int(r2), 4))
 			case r >= 0xd800 && r <= 0xdfff:
 				b.WriteString(wtf8Encode(r))
 			default:
@@ -574,7 +574,7 @@ type jsonDecoder struct {
 // jsonLoads is json.loads(s, **options).
 func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, jsonPositionalError("loads", []string{"s"}, len(args))
+		return nil, PositionalArgsError("loads", []string{"s"}, len(args))
 	}
 	d := &jsonDecoder{thread: thread, objectHook: starlark.None, pairsHook: starlark.None, parseFloat: starlark.None, parseInt: starlark.None, parseConstant: starlark.None}
 	var strict starlark.Value = starlark.True
@@ -598,7 +598,7 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		}
 		d.s = text
 	default:
-		return nil, Errorf(TypeError, "the JSON object must be str, bytes or bytearray, not %s", PyTypeName(args[0]))
+		return nil, Errorf(TypeError, "the JSON object must be str, bytes or bytearray, not %s", TypeName(args[0]))
 	}
 	v, end, err := d.scan(d.skipSpace(0))
 	if err != nil {
@@ -964,7 +964,7 @@ func jsonDecodeBytes(b string) (string, error) {
 	case strings.HasPrefix(b, "\xff\xfe"):
 		return pyDecodeUTF16(b[2:], "utf-16-le", false, 2)
 	case strings.HasPrefix(b, "\xef\xbb\xbf"):
-		return pyDecodeUTF8(b[3:], "utf-8", true, 3)
+		return DecodeUTF8(b[3:], "utf-8", true, 3)
 	}
 	if len(b) >= 4 {
 		switch {
@@ -985,23 +985,23 @@ func jsonDecodeBytes(b string) (string, error) {
 			return pyDecodeUTF16(b, "utf-16-le", false, 0)
 		}
 	}
-	return pyDecodeUTF8(b, "utf-8", true, 0)
+	return DecodeUTF8(b, "utf-8", true, 0)
 }
 
-// pyUnicodeDecodeError is Python's UnicodeDecodeError for bytes [start, end)
+// NewUnicodeDecodeError is Python's UnicodeDecodeError for bytes [start, end)
 // of the input (offset by base, the length of a dropped BOM).
-func pyUnicodeDecodeError(codec, b string, start, end, base int, reason string) *Exception {
+func NewUnicodeDecodeError(codec, b string, start, end, base int, reason string) *Exception {
 	if end-start <= 1 {
 		return Errorf(UnicodeDecodeError, "'%s' codec can't decode byte 0x%02x in position %d: %s", codec, b[start], start+base, reason)
 	}
 	return Errorf(UnicodeDecodeError, "'%s' codec can't decode bytes in position %d-%d: %s", codec, start+base, end-1+base, reason)
 }
 
-// pyDecodeUTF8 validates b as Python's strict UTF-8 decoder does, with its
+// DecodeUTF8 validates b as Python's strict UTF-8 decoder does, with its
 // error messages. With surrogatePass (Python's "surrogatepass" handler)
 // encoded surrogates are accepted and kept (see wtf8Encode); otherwise
 // they are invalid, as in Python.
-func pyDecodeUTF8(b, codec string, surrogatePass bool, base int) (string, error) {
+func DecodeUTF8(b, codec string, surrogatePass bool, base int) (string, error) {
 	if utf8.ValidString(b) {
 		return b, nil
 	}
@@ -1030,14 +1030,14 @@ func pyDecodeUTF8(b, codec string, surrogatePass bool, base int) (string, error)
 		case c == 0xf4:
 			n, hi = 4, 0x8f
 		default:
-			return "", pyUnicodeDecodeError(codec, b, i, i+1, base, "invalid start byte")
+			return "", NewUnicodeDecodeError(codec, b, i, i+1, base, "invalid start byte")
 		}
 		for k := 1; k < n; k++ {
 			if i+k >= len(b) {
-				return "", pyUnicodeDecodeError(codec, b, i, len(b), base, "unexpected end of data")
+				return "", NewUnicodeDecodeError(codec, b, i, len(b), base, "unexpected end of data")
 			}
 			if x := b[i+k]; x < lo || x > hi {
-				return "", pyUnicodeDecodeError(codec, b, i, i+k, base, "invalid continuation byte")
+				return "", NewUnicodeDecodeError(codec, b, i, i+k, base, "invalid continuation byte")
 			}
 			lo, hi = 0x80, 0xbf
 		}
@@ -1069,7 +1069,7 @@ func pyDecodeUTF16(b, codec string, bigEndian bool, base int) (string, error) {
 		pyWriteRune(&out, r)
 	}
 	if len(b)%2 != 0 {
-		return "", pyUnicodeDecodeError(codec, b, len(b)-1, len(b), base, "truncated data")
+		return "", NewUnicodeDecodeError(codec, b, len(b)-1, len(b), base, "truncated data")
 	}
 	return out.String(), nil
 }
@@ -1079,7 +1079,7 @@ func pyDecodeUTF32(b, codec string, bigEndian bool, base int) (string, error) {
 	var out strings.Builder
 	for i := 0; i < len(b); i += 4 {
 		if i+4 > len(b) {
-			return "", pyUnicodeDecodeError(codec, b, i, len(b), base, "truncated data")
+			return "", NewUnicodeDecodeError(codec, b, i, len(b), base, "truncated data")
 		}
 		var r uint32
 		if bigEndian {
@@ -1088,7 +1088,7 @@ func pyDecodeUTF32(b, codec string, bigEndian bool, base int) (string, error) {
 			r = uint32(b[i+3])<<24 | uint32(b[i+2])<<16 | uint32(b[i+1])<<8 | uint32(b[i])
 		}
 		if r > utf8.MaxRune {
-			return "", pyUnicodeDecodeError(codec, b, i, i+4, base, "code point not in range(0x110000)")
+			return "", NewUnicodeDecodeError(codec, b, i, i+4, base, "code point not in range(0x110000)")
 		}
 		pyWriteRune(&out, rune(r))
 	}

@@ -34,7 +34,7 @@ func pyMap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		return nil, Errorf(TypeError, "map() must have at least two arguments.")
 	}
 	if !isCallable(args[0]) {
-		return nil, Errorf(TypeError, "'%s' object is not callable", PyTypeName(args[0]))
+		return nil, Errorf(TypeError, "'%s' object is not callable", TypeName(args[0]))
 	}
 	sources, err := newSources(thread, args[1:])
 	if err != nil {
@@ -49,7 +49,7 @@ func pyFilter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		return nil, err
 	}
 	if fn != starlark.None && !isCallable(fn) {
-		return nil, Errorf(TypeError, "'%s' object is not callable", PyTypeName(fn))
+		return nil, Errorf(TypeError, "'%s' object is not callable", TypeName(fn))
 	}
 	sources, err := newSources(thread, starlark.Tuple{iterable})
 	if err != nil {
@@ -363,7 +363,7 @@ type lazyIteration lazyIterator
 func (it *lazyIteration) Next(p *starlark.Value) bool {
 	v, ok, err := (*lazyIterator)(it).Next(it.thread)
 	if err != nil {
-		Fail(it.thread, iterationError(it.thread, err))
+		Fail(it.thread, IterationError(it.thread, err))
 		return false
 	}
 	if ok {

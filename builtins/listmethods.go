@@ -5,7 +5,7 @@ import "go.starlark.net/starlark"
 // Python's list and dict methods that Starlark's lack: list.sort(key=None,
 // reverse=False), list.reverse(), list.copy(), list.count(x) and
 // dict.copy(). The front end reaches them through __getattr__ (they are
-// in PyOnlyMethods).
+// in RewrittenMethods).
 
 // listMethods are Python's list methods that Starlark's list lacks.
 var listMethods = map[string]*starlark.Builtin{

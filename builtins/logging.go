@@ -209,7 +209,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 				arg = d // Python: a single non-empty mapping is used for %(key)s
 			}
 		}
-		formatted, err := percentFormat(text, arg, false)
+		formatted, err := PercentFormat(text, arg, false)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +222,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 		if err != nil {
 			return nil, err
 		}
-		if line, err = percentFormat(st.format, record, false); err != nil {
+		if line, err = PercentFormat(st.format, record, false); err != nil {
 			return nil, err
 		}
 	} else if level >= logWarning {
@@ -312,7 +312,7 @@ func (st *logState) basicConfig(thread *starlark.Thread, b *starlark.Builtin, ar
 	if stream != starlark.None {
 		w, ok := stream.(TextWriter)
 		if !ok {
-			return nil, Errorf(TypeError, "basicConfig() stream must be sys.stdout, sys.stderr or another text stream, not %s", PyTypeName(stream))
+			return nil, Errorf(TypeError, "basicConfig() stream must be sys.stdout, sys.stderr or another text stream, not %s", TypeName(stream))
 		}
 		st.stream = w
 	}

@@ -6,13 +6,13 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// methodTable maps the Python names of a client's methods to their Go
+// MethodTable maps the Python names of a client's methods to their Go
 // implementations, method expressions such as (*KafkaConsumer).pyPoll.
-type methodTable[T starlark.Value] map[string]func(recv T, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
+type MethodTable[T starlark.Value] map[string]func(recv T, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
 
-// bind returns recv's method name as a panic-safe builtin (Func) bound to
+// Bind returns recv's method name as a panic-safe builtin (Func) bound to
 // recv, or nil when there is no such method.
-func (t methodTable[T]) bind(recv T, name string) starlark.Value {
+func (t MethodTable[T]) Bind(recv T, name string) starlark.Value {
 	m, ok := t[name]
 	if !ok {
 		return nil
@@ -22,8 +22,8 @@ func (t methodTable[T]) bind(recv T, name string) starlark.Value {
 	}).BindReceiver(recv)
 }
 
-// names lists the method names and extra, sorted.
-func (t methodTable[T]) names(extra ...string) []string {
+// Names lists the method names and extra, sorted.
+func (t MethodTable[T]) Names(extra ...string) []string {
 	names := append(make([]string, 0, len(t)+len(extra)), extra...)
 	for n := range t {
 		names = append(names, n)

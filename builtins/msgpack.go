@@ -90,7 +90,7 @@ type msgpackPacker struct {
 // msgpackPackb is msgpack.packb(o, **options).
 func msgpackPackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, jsonPositionalError("packb", []string{"o"}, len(args))
+		return nil, PositionalArgsError("packb", []string{"o"}, len(args))
 	}
 	p := &msgpackPacker{thread: thread, dflt: starlark.None}
 	var useBinType, useSingleFloat starlark.Value = starlark.True, starlark.False
@@ -213,7 +213,7 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 		if willDefault {
 			return false, nil
 		}
-		return false, Errorf(TypeError, "can not serialize '%s' object", PyTypeName(v))
+		return false, Errorf(TypeError, "can not serialize '%s' object", TypeName(v))
 	}
 	return true, err
 }
@@ -341,7 +341,7 @@ func msgpackUnpackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 	}
 	packed, ok := args[0].(starlark.Bytes)
 	if !ok {
-		return nil, Errorf(TypeError, "a bytes-like object is required, not '%s'", PyTypeName(args[0]))
+		return nil, Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(args[0]))
 	}
 	var useList, raw, strictMapKey starlark.Value = starlark.True, starlark.False, starlark.True
 	if err := starlark.UnpackArgs(b.Name(), nil, kwargs,
@@ -410,7 +410,7 @@ func (u *msgpackUnpacker) unpack() (starlark.Value, error) {
 		if msgpcode.IsBin(c) || u.raw {
 			return starlark.Bytes(data), nil
 		}
-		s, err := pyDecodeUTF8(string(data), "utf-8", false, 0)
+		s, err := DecodeUTF8(string(data), "utf-8", false, 0)
 		return starlark.String(s), err
 	case msgpcode.IsFixedArray(c), c == msgpcode.Array16, c == msgpcode.Array32:
 		n, err := u.dec.DecodeArrayLen()
@@ -498,7 +498,7 @@ func (u *msgpackUnpacker) unpackMap(n int) (starlark.Value, error) {
 		case starlark.String, starlark.Bytes:
 		default:
 			if u.strictMapKeys {
-				return nil, Errorf(ValueError, "%s is not allowed for map key when strict_map_key=True", PyTypeName(k))
+				return nil, Errorf(ValueError, "%s is not allowed for map key when strict_map_key=True", TypeName(k))
 			}
 		}
 		if err := d.SetKey(k, v); err != nil {
@@ -518,7 +518,7 @@ func unhashablePart(k starlark.Value) string {
 			}
 		}
 	}
-	return PyTypeName(k)
+	return TypeName(k)
 }
 
 // unpackTimestamp decodes the data of extension type -1.

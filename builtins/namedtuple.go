@@ -277,7 +277,7 @@ func ntRepr(nt namedTuple) string {
 		}
 		b.WriteString(f)
 		b.WriteByte('=')
-		writeRepr(&b, nt.Index(i), nil)
+		WriteRepr(&b, nt.Index(i), nil)
 	}
 	b.WriteByte(')')
 	return b.String()
@@ -325,7 +325,7 @@ func ntBinary(op syntax.Token, nt namedTuple, y starlark.Value, side starlark.Si
 			other = ntValues(y)
 		default:
 			if side == starlark.Left {
-				return nil, Errorf(TypeError, "can only concatenate tuple (not \"%s\") to tuple", PyTypeName(y))
+				return nil, Errorf(TypeError, "can only concatenate tuple (not \"%s\") to tuple", TypeName(y))
 			}
 			return nil, nil
 		}
@@ -338,7 +338,7 @@ func ntBinary(op syntax.Token, nt namedTuple, y starlark.Value, side starlark.Si
 			return starlark.Binary(op, ntValues(nt), y)
 		}
 		if side == starlark.Left {
-			return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", PyTypeName(y))
+			return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", TypeName(y))
 		}
 	}
 	return nil, nil

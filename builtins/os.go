@@ -72,7 +72,7 @@ var (
 func environKey(k starlark.Value) (string, error) {
 	s, ok := k.(starlark.String)
 	if !ok {
-		return "", Errorf(TypeError, "str expected, not %s", PyTypeName(k))
+		return "", Errorf(TypeError, "str expected, not %s", TypeName(k))
 	}
 	return string(s), nil
 }

@@ -32,20 +32,20 @@ type Nexter interface {
 }
 
 // InstanceChecker is implemented by class values that isinstance(x, C)
-// accepts as C: kstar's PyType (str, int, ...) and any host type that
+// accepts as C: kstar's Type (str, int, ...) and any host type that
 // wants isinstance to recognise its instances.
 type InstanceChecker interface {
 	starlark.Value
 	IsInstance(v starlark.Value) bool
 }
 
-// PyType is one of Python's builtin classes: str, bytes, int, float,
+// Type is one of Python's builtin classes: str, bytes, int, float,
 // bool, list, dict, tuple, set, type (and, for type(x), NoneType,
 // function, ...). Calling it converts a value (str(x), int('12', 16));
 // its attributes are the class's unbound methods, so str.encode and
 // bytes.decode work as functions (key_serializer=str.encode); and
 // isinstance(x, C) tests against it.
-type PyType struct {
+type Type struct {
 	name     string
 	qualname string                      // module.Name when the class lives in a module
 	call     BuiltinFunc                 // nil: the class cannot be called
@@ -55,18 +55,18 @@ type PyType struct {
 }
 
 var (
-	_ starlark.Callable  = (*PyType)(nil)
-	_ starlark.HasAttrs  = (*PyType)(nil)
-	_ starlark.HasBinary = (*PyType)(nil)
-	_ InstanceChecker    = (*PyType)(nil)
+	_ starlark.Callable  = (*Type)(nil)
+	_ starlark.HasAttrs  = (*Type)(nil)
+	_ starlark.HasBinary = (*Type)(nil)
+	_ InstanceChecker    = (*Type)(nil)
 )
 
 // Python's classes for Starlark's value types.
 var (
 	// TypeType is type: type(x) returns x's class.
-	TypeType = &PyType{name: "type", contains: func(v starlark.Value) bool { return PyTypeName(v) == "type" }}
+	TypeType = &Type{name: "type", contains: func(v starlark.Value) bool { return TypeName(v) == "type" }}
 	// IntType is int: int(x), int(s, base); bools are ints too.
-	IntType = &PyType{name: "int", call: pyInt, sample: starlark.MakeInt(0), contains: func(v starlark.Value) bool {
+	IntType = &Type{name: "int", call: pyInt, sample: starlark.MakeInt(0), contains: func(v starlark.Value) bool {
 		switch v.(type) {
 		case starlark.Int, starlark.Bool:
 			return true
@@ -74,16 +74,16 @@ var (
 		return false
 	}}
 	// FloatType is float: float(x) parses Python's float literals.
-	FloatType = &PyType{name: "float", call: pyFloat, sample: starlark.Float(0), contains: isA[starlark.Float]}
+	FloatType = &Type{name: "float", call: pyFloat, sample: starlark.Float(0), contains: isA[starlark.Float]}
 	// BoolType is bool.
-	BoolType = &PyType{name: "bool", call: universe("bool"), sample: starlark.False, contains: isA[starlark.Bool]}
+	BoolType = &Type{name: "bool", call: universe("bool"), sample: starlark.False, contains: isA[starlark.Bool]}
 	// ListType is list: list(x) also takes a str (its characters), bytes
 	// (their ints) and iterators such as a KafkaConsumer.
-	ListType = &PyType{name: "list", call: fromElements("list"), sample: starlark.NewList(nil), contains: isA[*starlark.List]}
+	ListType = &Type{name: "list", call: fromElements("list"), sample: starlark.NewList(nil), contains: isA[*starlark.List]}
 	// DictType is dict.
-	DictType = &PyType{name: "dict", call: universe("dict"), sample: starlark.NewDict(0), contains: isA[*starlark.Dict]}
+	DictType = &Type{name: "dict", call: universe("dict"), sample: starlark.NewDict(0), contains: isA[*starlark.Dict]}
 	// TupleType is tuple; namedtuples are tuples too.
-	TupleType = &PyType{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
+	TupleType = &Type{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
 		switch v.(type) {
 		case starlark.Tuple, namedTuple:
 			return true
@@ -91,9 +91,9 @@ var (
 		return false
 	}}
 	// SetType is set.
-	SetType = &PyType{name: "set", call: fromElements("set"), sample: starlark.NewSet(0), contains: isA[*starlark.Set]}
+	SetType = &Type{name: "set", call: fromElements("set"), sample: starlark.NewSet(0), contains: isA[*starlark.Set]}
 	// NoneTypeType is type(None).
-	NoneTypeType = &PyType{name: "NoneType", contains: isA[starlark.NoneType]}
+	NoneTypeType = &Type{name: "NoneType", contains: isA[starlark.NoneType]}
 )
 
 func isA[T starlark.Value](v starlark.Value) bool { _, ok := v.(T); return ok }
@@ -140,25 +140,25 @@ func fromElements(name string) BuiltinFunc {
 	}
 }
 
-func (t *PyType) String() string {
+func (t *Type) String() string {
 	if t.qualname != "" {
 		return "<class '" + t.qualname + "'>"
 	}
 	return "<class '" + t.name + "'>"
 }
-func (t *PyType) Type() string          { return "type" }
-func (t *PyType) Freeze()               {}
-func (t *PyType) Truth() starlark.Bool  { return true }
-func (t *PyType) Hash() (uint32, error) { return starlark.String(t.name).Hash() }
+func (t *Type) Type() string          { return "type" }
+func (t *Type) Freeze()               {}
+func (t *Type) Truth() starlark.Bool  { return true }
+func (t *Type) Hash() (uint32, error) { return starlark.String(t.name).Hash() }
 
 // Name is the class name, as Python's __name__.
-func (t *PyType) Name() string { return t.name }
+func (t *Type) Name() string { return t.name }
 
 // IsInstance reports whether v is an instance of the class.
-func (t *PyType) IsInstance(v starlark.Value) bool { return t.contains(v) }
+func (t *Type) IsInstance(v starlark.Value) bool { return t.contains(v) }
 
 // CallInternal converts its arguments to an instance: str(x), int(s, 16).
-func (t *PyType) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (t *Type) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if t.call == nil {
 		return nil, Errorf(TypeError, "cannot create '%s' instances", t.name)
 	}
@@ -167,7 +167,7 @@ func (t *PyType) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwar
 
 // Attr returns __name__, a class attribute, or an unbound method:
 // str.upper('a') is 'a'.upper(). Other names raise AttributeError.
-func (t *PyType) Attr(name string) (starlark.Value, error) {
+func (t *Type) Attr(name string) (starlark.Value, error) {
 	if name == "__name__" {
 		return starlark.String(t.name), nil
 	}
@@ -182,9 +182,9 @@ func (t *PyType) Attr(name string) (starlark.Value, error) {
 			return nil, Errorf(TypeError, "unbound method %s.%s() needs an argument", t.name, name)
 		}
 		if !t.contains(args[0]) {
-			return nil, Errorf(TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, t.name, PyTypeName(args[0]))
+			return nil, Errorf(TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, t.name, TypeName(args[0]))
 		}
-		m, err := PyGetAttr(args[0], name)
+		m, err := GetAttr(args[0], name)
 		if err != nil {
 			return nil, err
 		}
@@ -193,7 +193,7 @@ func (t *PyType) Attr(name string) (starlark.Value, error) {
 }
 
 // methodNames lists the methods of the class's instances.
-func (t *PyType) methodNames() []string {
+func (t *Type) methodNames() []string {
 	if t.sample == nil {
 		return nil
 	}
@@ -201,7 +201,7 @@ func (t *PyType) methodNames() []string {
 }
 
 // AttrNames lists __name__, the class attributes and the methods.
-func (t *PyType) AttrNames() []string {
+func (t *Type) AttrNames() []string {
 	names := append([]string{"__name__"}, t.methodNames()...)
 	for n := range t.attrs {
 		names = append(names, n)
@@ -211,7 +211,7 @@ func (t *PyType) AttrNames() []string {
 }
 
 // Binary implements str | bytes, the union isinstance accepts.
-func (t *PyType) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
+func (t *Type) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	return unionOf(op, t, y, side)
 }
 
@@ -243,7 +243,7 @@ func (u *typeUnion) String() string {
 	names := make([]string, len(u.types))
 	for i, t := range u.types {
 		switch t := t.(type) {
-		case *PyType:
+		case *Type:
 			names[i] = t.name
 		case starlark.NoneType:
 			names[i] = "None"
@@ -262,7 +262,7 @@ func (u *typeUnion) Binary(op syntax.Token, y starlark.Value, side starlark.Side
 }
 
 // IsInstance is Python's isinstance(x, classes): classes is a class (a
-// PyType such as str, an ExceptionClass such as KafkaError, a
+// Type such as str, an ExceptionClass such as KafkaError, a
 // NamedTupleType such as TopicPartition, any InstanceChecker), a tuple
 // of classes, or a union (str | bytes).
 func IsInstance(x, classes starlark.Value) (bool, error) {
@@ -306,8 +306,8 @@ func pyIsinstance(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 }
 
 // otherTypes caches the classes type() returns for values kstar has no
-// PyType for (functions, modules, host types), so type(a) == type(b).
-var otherTypes sync.Map // name → *PyType
+// Type for (functions, modules, host types), so type(a) == type(b).
+var otherTypes sync.Map // name → *Type
 
 // TypeOf returns Python's type(v): str, int, ..., a namedtuple's class,
 // an exception's class, or a class named after v's type.
@@ -338,7 +338,7 @@ func TypeOf(v starlark.Value) starlark.Value {
 	case *Exception:
 		return v.Class
 	}
-	name := PyTypeName(v)
+	name := TypeName(v)
 	switch v.(type) {
 	case *starlark.Builtin:
 		name = "builtin_function_or_method"
@@ -356,8 +356,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 			qualname = r[1:i]
 		}
 	}
-	t, _ := otherTypes.LoadOrStore(name+" "+qualname, &PyType{name: name, qualname: qualname, contains: func(x starlark.Value) bool { return PyTypeName(x) == name }})
-	return t.(*PyType)
+	t, _ := otherTypes.LoadOrStore(name+" "+qualname, &Type{name: name, qualname: qualname, contains: func(x starlark.Value) bool { return TypeName(x) == name }})
+	return t.(*Type)
 }
 
 func pyType(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -386,7 +386,7 @@ func pyPrint(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			case starlark.String:
 				s = string(v)
 			default:
-				return nil, Errorf(TypeError, "%s must be None or a string, not %s", name, PyTypeName(v))
+				return nil, Errorf(TypeError, "%s must be None or a string, not %s", name, TypeName(v))
 			}
 			if name == "sep" {
 				sep = s
@@ -422,7 +422,7 @@ func writeText(thread *starlark.Thread, file starlark.Value, s string) error {
 	case TextWriter:
 		return f.WriteText(thread, s)
 	}
-	write, err := PyGetAttr(file, "write")
+	write, err := GetAttr(file, "write")
 	if err != nil {
 		return err
 	}
@@ -463,11 +463,11 @@ func ASCII(s string) string {
 		case r < 0x80:
 			b.WriteRune(r)
 		case r <= 0xff:
-			b.WriteString(`\x` + hexN(int(r), 2))
+			b.WriteString(`\x` + HexN(int(r), 2))
 		case r <= 0xffff:
-			b.WriteString(`\u` + hexN(int(r), 4))
+			b.WriteString(`\u` + HexN(int(r), 4))
 		default:
-			b.WriteString(`\U` + hexN(int(r), 8))
+			b.WriteString(`\U` + HexN(int(r), 8))
 		}
 	}
 	return b.String()
@@ -479,7 +479,7 @@ func pyHasattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name); err != nil {
 		return nil, err
 	}
-	_, err := PyGetAttr(x, name)
+	_, err := GetAttr(x, name)
 	if e := AsException(err); e != nil && e.Class == AttributeError {
 		return starlark.False, nil
 	}
@@ -492,7 +492,7 @@ func pyGetattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name, &dflt); err != nil {
 		return nil, err
 	}
-	v, err := PyGetAttr(x, name)
+	v, err := GetAttr(x, name)
 	if e := AsException(err); e != nil && e.Class == AttributeError && dflt != nil {
 		return dflt, nil
 	}
@@ -538,7 +538,7 @@ func pyAbs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	case starlark.Float:
 		return starlark.Float(math.Abs(float64(x))), nil
 	}
-	return nil, Errorf(TypeError, "bad operand type for abs(): '%s'", PyTypeName(x))
+	return nil, Errorf(TypeError, "bad operand type for abs(): '%s'", TypeName(x))
 }
 
 func b2i(b starlark.Bool) int {
@@ -556,7 +556,7 @@ func asIndex(v starlark.Value) (starlark.Int, error) {
 	case starlark.Bool:
 		return starlark.MakeInt(b2i(v)), nil
 	}
-	return starlark.Int{}, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(v))
+	return starlark.Int{}, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", TypeName(v))
 }
 
 // round(number, ndigits=None) rounds half to even, exactly as CPython:
@@ -624,7 +624,7 @@ func pyRound(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		}
 		return starlark.Float(math.Copysign(r, f)), nil
 	}
-	return nil, Errorf(TypeError, "type %s doesn't define __round__ method", PyTypeName(x))
+	return nil, Errorf(TypeError, "type %s doesn't define __round__ method", TypeName(x))
 }
 
 // roundHalfEven rounds x to a multiple of unit, ties to the even multiple.
@@ -653,7 +653,7 @@ func pyDivmod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	xi, xok := numberArg(x)
 	yi, yok := numberArg(y)
 	if !xok || !yok {
-		return nil, Errorf(TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'", PyTypeName(x), PyTypeName(y))
+		return nil, Errorf(TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'", TypeName(x), TypeName(y))
 	}
 	xInt, xIsInt := xi.(starlark.Int)
 	yInt, yIsInt := yi.(starlark.Int)
@@ -702,7 +702,7 @@ func pyHash(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		return nil, err // a namedtuple's, naming the unhashable field's type
 	}
 	if err != nil {
-		return nil, Errorf(TypeError, "unhashable type: '%s'", PyTypeName(x))
+		return nil, Errorf(TypeError, "unhashable type: '%s'", TypeName(x))
 	}
 	return starlark.MakeUint(uint(h)), nil
 }
@@ -718,7 +718,7 @@ func pyPow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	x, xok := numberArg(base)
 	y, yok := numberArg(exp)
 	if !xok || !yok {
-		return nil, Errorf(TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'", PyTypeName(base), PyTypeName(exp))
+		return nil, Errorf(TypeError, "unsupported operand type(s) for ** or pow(): '%s' and '%s'", TypeName(base), TypeName(exp))
 	}
 	xi, xIsInt := x.(starlark.Int)
 	yi, yIsInt := y.(starlark.Int)
@@ -833,7 +833,7 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	}
 	iter := starlark.Iterate(iterable)
 	if iter == nil {
-		return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(iterable))
+		return nil, Errorf(TypeError, "'%s' object is not iterable", TypeName(iterable))
 	}
 	defer iter.Done()
 	acc := start
@@ -868,7 +868,7 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		}
 		v, err := starlark.Binary(syntax.PLUS, acc, x)
 		if err != nil {
-			return nil, Errorf(TypeError, "unsupported operand type(s) for +: '%s' and '%s'", PyTypeName(acc), PyTypeName(x))
+			return nil, Errorf(TypeError, "unsupported operand type(s) for +: '%s' and '%s'", TypeName(acc), TypeName(x))
 		}
 		acc = v
 	}
@@ -915,7 +915,7 @@ func pyOrd(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		}
 		return starlark.MakeInt(int(x[0])), nil
 	}
-	return nil, Errorf(TypeError, "ord() expected string of length 1, but %s found", PyTypeName(x))
+	return nil, Errorf(TypeError, "ord() expected string of length 1, but %s found", TypeName(x))
 }
 
 // pyBase returns hex, oct or bin: hex(255) == '0xff', bin(-5) == '-0b101'.
@@ -972,7 +972,7 @@ func pyInt(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		case starlark.String, starlark.Bytes:
 			return parseIntLiteral(x, 10)
 		}
-		return nil, Errorf(TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", PyTypeName(x))
+		return nil, Errorf(TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", TypeName(x))
 	}
 	bi, err := asIndex(base)
 	if err != nil {
@@ -1101,7 +1101,7 @@ func pyFloat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		}
 		return starlark.Float(f), nil
 	}
-	return nil, Errorf(TypeError, "float() argument must be a string or a real number, not '%s'", PyTypeName(x))
+	return nil, Errorf(TypeError, "float() argument must be a string or a real number, not '%s'", TypeName(x))
 }
 
 // intToFloat converts an int as Python does, failing for huge values.
@@ -1182,7 +1182,7 @@ func pyNext(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	}
 	n, ok := it.(Nexter)
 	if !ok {
-		return nil, Errorf(TypeError, "'%s' object is not an iterator", PyTypeName(it))
+		return nil, Errorf(TypeError, "'%s' object is not an iterator", TypeName(it))
 	}
 	v, ok, err := n.Next(thread)
 	if err != nil {
@@ -1212,7 +1212,7 @@ func pyIter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if err != nil {
 		return nil, err
 	}
-	return &listIterator{typeName: PyTypeName(x) + "_iterator", elems: elems}, nil
+	return &listIterator{typeName: TypeName(x) + "_iterator", elems: elems}, nil
 }
 
 // elements returns the elements Python's iteration of x gives: a str's
@@ -1247,7 +1247,7 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			elems = append(elems, v)
 		}
 	default:
-		return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(x))
+		return nil, Errorf(TypeError, "'%s' object is not iterable", TypeName(x))
 	}
 	return elems, nil
 }

@@ -236,7 +236,7 @@ func TestTypeOfHostValue(t *testing.T) {
 	if ok, _ := IsInstance(hostValue{}, typ); !ok {
 		t.Errorf("isinstance(v, type(v)) is false")
 	}
-	if name, _ := typ.(*PyType).Attr("__name__"); name != starlark.String("FutureRecordMetadata") {
+	if name, _ := typ.(*Type).Attr("__name__"); name != starlark.String("FutureRecordMetadata") {
 		t.Errorf("__name__ = %v", name)
 	}
 }

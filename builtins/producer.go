@@ -382,12 +382,12 @@ func toSerializer(v starlark.Value) (serializer, error) {
 			return serializer{fn: fn, withTopic: true, obj: v}, nil
 		}
 	}
-	return serializer{}, Errorf(KafkaConfigurationError, "serializer: want a callable, got %s", PyTypeName(v))
+	return serializer{}, Errorf(KafkaConfigurationError, "serializer: want a callable, got %s", TypeName(v))
 }
 
 var (
 	_ starlark.HasAttrs = (*KafkaProducer)(nil)
-	_ PyReprer          = (*KafkaProducer)(nil)
+	_ Reprer            = (*KafkaProducer)(nil)
 	_ Client            = (*KafkaProducer)(nil)
 )
 
@@ -579,7 +579,7 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 	if partition != starlark.None {
 		n, err := starlark.AsInt32(partition)
 		if err != nil {
-			return nil, Errorf(TypeError, "partition must be an int, not %s", PyTypeName(partition))
+			return nil, Errorf(TypeError, "partition must be an int, not %s", TypeName(partition))
 		}
 		if n < 0 {
 			return nil, NewException(ValueError, "partition must be >= 0")
@@ -702,7 +702,7 @@ func (p *KafkaProducer) serialize(thread *starlark.Thread, s serializer, topic s
 	case starlark.NoneType:
 		return nil, true, nil
 	}
-	return nil, false, Errorf(TypeError, "Unsupported type for serialized %s: <class '%s'>", what, PyTypeName(v))
+	return nil, false, Errorf(TypeError, "Unsupported type for serialized %s: <class '%s'>", what, TypeName(v))
 }
 
 // parseHeaders checks headers as kafka-python 3.0 does: a list of
@@ -743,7 +743,7 @@ func timestampArg(v starlark.Value) (int64, error) {
 	case starlark.Float:
 		return int64(x), nil
 	}
-	return 0, Errorf(TypeError, "timestamp_ms must be an int, not %s", PyTypeName(v))
+	return 0, Errorf(TypeError, "timestamp_ms must be an int, not %s", TypeName(v))
 }
 
 // waitForSpace makes send wait until buffer_memory has room for size
@@ -917,7 +917,7 @@ func (p *KafkaProducer) customPartition(thread *starlark.Thread, topic string, m
 	}
 	n, err := starlark.AsInt32(out)
 	if err != nil {
-		return 0, Errorf(TypeError, "partitioner must return an int, not %s", PyTypeName(out))
+		return 0, Errorf(TypeError, "partitioner must return an int, not %s", TypeName(out))
 	}
 	if err := p.checkPartition(thread, topic, meta, int32(n)); err != nil {
 		return 0, err
@@ -1519,7 +1519,7 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 	for _, kv := range offsets.Items() {
 		topic, part, ok := AsTopicPartition(kv[0])
 		if !ok {
-			return nil, Errorf(TypeError, "offsets keys must be TopicPartition, not %s", PyTypeName(kv[0]))
+			return nil, Errorf(TypeError, "offsets keys must be TopicPartition, not %s", TypeName(kv[0]))
 		}
 		rp := kmsg.NewTxnOffsetCommitRequestTopicPartition()
 		rp.Partition = part
@@ -1542,7 +1542,7 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 				rp.LeaderEpoch = int32(e)
 			}
 		default:
-			return nil, Errorf(TypeError, "offsets values must be OffsetAndMetadata, not %s", PyTypeName(kv[1]))
+			return nil, Errorf(TypeError, "offsets values must be OffsetAndMetadata, not %s", TypeName(kv[1]))
 		}
 		if _, seen := topics[topic]; !seen {
 			order = append(order, topic)
@@ -1635,7 +1635,7 @@ func groupMetadataArg(v starlark.Value) (group string, generation int32, member 
 		}
 		return string(gs), generation, member, instance, nil
 	}
-	return "", 0, "", nil, Errorf(TypeError, "consumer_group_id must be a str (or a consumer's group metadata), not %s", PyTypeName(v))
+	return "", 0, "", nil, Errorf(TypeError, "consumer_group_id must be a str (or a consumer's group metadata), not %s", TypeName(v))
 }
 
 // txnRetryBackoff is the first pause before a transactional request that

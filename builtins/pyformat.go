@@ -29,13 +29,13 @@ func mod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 func Mod(x, y starlark.Value) (starlark.Value, error) {
 	switch x := x.(type) {
 	case starlark.String:
-		s, err := percentFormat(string(x), y, false)
+		s, err := PercentFormat(string(x), y, false)
 		if err != nil {
 			return nil, err
 		}
 		return starlark.String(s), nil
 	case starlark.Bytes:
-		s, err := percentFormat(string(x), y, true)
+		s, err := PercentFormat(string(x), y, true)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +47,7 @@ func Mod(x, y starlark.Value) (starlark.Value, error) {
 		yn, yok := numberArg(y)
 		switch {
 		case (!xok || !yok) && strings.HasPrefix(err.Error(), "unknown binary op"):
-			return nil, Errorf(TypeError, "unsupported operand type(s) for %%: '%s' and '%s'", PyTypeName(x), PyTypeName(y))
+			return nil, Errorf(TypeError, "unsupported operand type(s) for %%: '%s' and '%s'", TypeName(x), TypeName(y))
 		case toFloat(yn) == 0:
 			if _, ok := xn.(starlark.Float); ok {
 				return nil, Errorf(ZeroDivisionError, "float modulo")
@@ -124,7 +124,7 @@ func getItem(m starlark.Value, key string) (starlark.Value, error) {
 	case starlark.Bytes:
 		return nil, Errorf(TypeError, "byte indices must be integers or slices, not str")
 	}
-	return nil, Errorf(TypeError, "%s indices must be integers or slices, not str", PyTypeName(m))
+	return nil, Errorf(TypeError, "%s indices must be integers or slices, not str", TypeName(m))
 }
 
 // percentConv is one parsed %-conversion.
@@ -134,9 +134,9 @@ type percentConv struct {
 	ch                            rune
 }
 
-// percentFormat formats fmt % y; isBytes selects bytes semantics (fmt
+// PercentFormat formats fmt % y; isBytes selects bytes semantics (fmt
 // and the result are bytes, %s takes bytes).
-func percentFormat(format string, y starlark.Value, isBytes bool) (string, error) {
+func PercentFormat(format string, y starlark.Value, isBytes bool) (string, error) {
 	args := newPercentArgs(y, isBytes)
 	var out strings.Builder
 	src := format // syntax characters are ASCII: scan bytes
@@ -297,7 +297,7 @@ func getBytesItem(m starlark.Value, k starlark.Bytes) (starlark.Value, error) {
 		}
 		return v, nil
 	}
-	return nil, Errorf(TypeError, "%s indices must be integers or slices, not bytes", PyTypeName(m))
+	return nil, Errorf(TypeError, "%s indices must be integers or slices, not bytes", TypeName(m))
 }
 
 // starArg is the int a '*' width or precision takes.
@@ -333,7 +333,7 @@ func convertPercent(c *percentConv, v starlark.Value, isBytes bool, index int) (
 		case isBytes:
 			bv, ok := v.(starlark.Bytes)
 			if !ok {
-				return "", false, Errorf(TypeError, "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'", PyTypeName(v))
+				return "", false, Errorf(TypeError, "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'", TypeName(v))
 			}
 			s = string(bv)
 		case c.ch == 'b':
@@ -372,9 +372,9 @@ func convertPercent(c *percentConv, v starlark.Value, isBytes bool, index int) (
 			i, _ = starlark.NumberToInt(x)
 		default:
 			if c.ch == 'd' || c.ch == 'i' || c.ch == 'u' {
-				return "", false, Errorf(TypeError, "%%%c format: a real number is required, not %s", c.ch, PyTypeName(v))
+				return "", false, Errorf(TypeError, "%%%c format: a real number is required, not %s", c.ch, TypeName(v))
 			}
-			return "", false, Errorf(TypeError, "%%%c format: an integer is required, not %s", c.ch, PyTypeName(v))
+			return "", false, Errorf(TypeError, "%%%c format: an integer is required, not %s", c.ch, TypeName(v))
 		}
 		return formatPercentInt(c, i), true, nil
 	case 'e', 'E', 'f', 'F', 'g', 'G':
@@ -391,7 +391,7 @@ func convertPercent(c *percentConv, v starlark.Value, isBytes bool, index int) (
 		case starlark.Bool:
 			f = float64(b2i(x))
 		default:
-			return "", false, Errorf(TypeError, "must be real number, not %s", PyTypeName(v))
+			return "", false, Errorf(TypeError, "must be real number, not %s", TypeName(v))
 		}
 		prec := c.prec
 		if prec < 0 {

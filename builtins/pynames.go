@@ -1,11 +1,11 @@
 package builtins
 
-// PyOnlyMethods are the methods of Python's str, bytes, list and dict
+// RewrittenMethods are the methods of Python's str, bytes, list and dict
 // that Starlark's own types lack. The front end rewrites x.NAME (for
 // these names only) to __getattr__(x, "NAME"), whose implementation adds
 // them to str and bytes values and falls back to ordinary attribute
 // lookup for every other value.
-var PyOnlyMethods = map[string]bool{
+var RewrittenMethods = map[string]bool{
 	"encode":     true, // str
 	"decode":     true, // bytes
 	"format":     true, // str: Python's format-spec mini-language
@@ -42,7 +42,7 @@ const (
 	// ModFunc: x % y = __mod__(x, y), Python's %-formatting for str and
 	// bytes, Starlark's % for everything else.
 	ModFunc = "__mod__"
-	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in PyOnlyMethods.
+	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in RewrittenMethods.
 	GetAttrFunc = "__getattr__"
 	// GenExpFunc: (x for x in y) = __genexp__([x for x in y]), an
 	// iterator over the list (generator expressions are evaluated eagerly).

@@ -11,9 +11,9 @@ import (
 	"go.starlark.net/starlarkstruct"
 )
 
-// PyReprer is implemented by values whose Python repr differs from their
+// Reprer is implemented by values whose Python repr differs from their
 // String method (String is used for str()).
-type PyReprer interface {
+type Reprer interface {
 	PyRepr() string
 }
 
@@ -22,7 +22,7 @@ type PyReprer interface {
 // Python's shortest form. kstar's own types render their kafka-python repr.
 func Repr(v starlark.Value) string {
 	var b strings.Builder
-	writeRepr(&b, v, nil)
+	WriteRepr(&b, v, nil)
 	return b.String()
 }
 
@@ -38,9 +38,9 @@ func Str(v starlark.Value) string {
 	return Repr(v)
 }
 
-// writeRepr appends the repr of v; path guards against cycles ([...] as
+// WriteRepr appends the repr of v; path guards against cycles ([...] as
 // CPython prints a list that contains itself).
-func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
+func WriteRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 	for _, p := range path {
 		if isContainer(v) && p == v {
 			switch v.(type) {
@@ -77,7 +77,7 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, v.Index(i), append(path, v))
+			WriteRepr(b, v.Index(i), append(path, v))
 		}
 		b.WriteByte(']')
 	case starlark.Tuple:
@@ -86,7 +86,7 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, x, append(path, v))
+			WriteRepr(b, x, append(path, v))
 		}
 		if len(v) == 1 {
 			b.WriteByte(',')
@@ -98,9 +98,9 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, item[0], append(path, v))
+			WriteRepr(b, item[0], append(path, v))
 			b.WriteString(": ")
-			writeRepr(b, item[1], append(path, v))
+			WriteRepr(b, item[1], append(path, v))
 		}
 		b.WriteByte('}')
 	case *starlark.Set:
@@ -116,10 +116,10 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeRepr(b, x, append(path, v))
+			WriteRepr(b, x, append(path, v))
 		}
 		b.WriteByte('}')
-	case PyReprer:
+	case Reprer:
 		b.WriteString(v.PyRepr())
 	case *starlark.Function:
 		name := v.Name()
@@ -129,7 +129,7 @@ func writeRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 		fmt.Fprintf(b, "<function %s at %p>", name, v)
 	case *starlark.Builtin:
 		if recv := v.Receiver(); recv != nil {
-			fmt.Fprintf(b, "<built-in method %s of %s object at %p>", v.Name(), PyTypeName(recv), v)
+			fmt.Fprintf(b, "<built-in method %s of %s object at %p>", v.Name(), TypeName(recv), v)
 		} else {
 			b.WriteString("<built-in function " + v.Name() + ">")
 		}
@@ -202,9 +202,9 @@ func QuoteString(s string) string {
 		case r <= 0xff:
 			b.WriteString(`\x` + hex2(int(r)))
 		case r <= 0xffff:
-			b.WriteString(`\u` + hexN(int(r), 4))
+			b.WriteString(`\u` + HexN(int(r), 4))
 		default:
-			b.WriteString(`\U` + hexN(int(r), 8))
+			b.WriteString(`\U` + HexN(int(r), 8))
 		}
 	}
 	b.WriteByte(quote)
@@ -252,9 +252,10 @@ func QuoteBytes(s string) string {
 	return b.String()
 }
 
-func hex2(n int) string { return hexN(n, 2) }
+func hex2(n int) string { return HexN(n, 2) }
 
-func hexN(n, width int) string {
+// HexN is n in lower-case hexadecimal, zero-padded to width digits.
+func HexN(n, width int) string {
 	s := strconv.FormatInt(int64(n), 16)
 	return strings.Repeat("0", width-len(s)) + s
 }

@@ -23,28 +23,28 @@ import (
 var (
 	// StrType is str: str(x) is Python's str(x), str(b, 'utf-8') decodes;
 	// str.encode, str.upper, ... are its unbound methods.
-	StrType = &PyType{name: "str", call: pyStr, sample: starlark.String(""), contains: isA[starlark.String]}
+	StrType = &Type{name: "str", call: pyStr, sample: starlark.String(""), contains: isA[starlark.String]}
 	// BytesType is bytes: bytes('abc', 'utf-8'), bytes([1, 2]), bytes(3),
 	// bytes(b); bytes.decode, bytes.hex, ... are its unbound methods.
-	BytesType = &PyType{name: "bytes", call: pyBytes, sample: starlark.Bytes(""), contains: isA[starlark.Bytes]}
+	BytesType = &Type{name: "bytes", call: pyBytes, sample: starlark.Bytes(""), contains: isA[starlark.Bytes]}
 )
 
 // getattrHelper is __getattr__(x, name): x.name for the names the front
-// end rewrites (PyOnlyMethods).
+// end rewrites (RewrittenMethods).
 func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value
 	var name string
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name); err != nil {
 		return nil, err
 	}
-	return PyGetAttr(x, name)
+	return GetAttr(x, name)
 }
 
-// PyGetAttr is Python's getattr(x, name): the Python-only methods of str,
+// GetAttr is Python's getattr(x, name): the Python-only methods of str,
 // bytes, list and dict values, then x's own attributes; a missing attribute raises
 // AttributeError with Python's message ('int' object has no attribute
 // 'foo').
-func PyGetAttr(x starlark.Value, name string) (starlark.Value, error) {
+func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 	switch x.(type) {
 	case starlark.String:
 		if m, ok := strMethods[name]; ok {
@@ -80,14 +80,14 @@ func attributeError(x starlark.Value, name string) *Exception {
 	switch x := x.(type) {
 	case *starlarkstruct.Module:
 		return Errorf(AttributeError, "module '%s' has no attribute '%s'", x.Name, name)
-	case *PyType:
+	case *Type:
 		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", x.name, name)
 	case *ExceptionClass:
 		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", x.ClassName, name)
 	case *NamedTupleType:
 		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", x.TypeName, name)
 	}
-	return Errorf(AttributeError, "'%s' object has no attribute '%s'", PyTypeName(x), name)
+	return Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
 }
 
 // pyAttrNames lists x's attributes, Python-only methods included, sorted.
@@ -168,8 +168,8 @@ func init() {
 	} {
 		bytesMethods[name] = Func(name, fn)
 		// x.NAME for a bytes method Starlark lacks must reach __getattr__
-		// too (b.startswith(b'x')), so its name joins PyOnlyMethods.
-		PyOnlyMethods[name] = true
+		// too (b.startswith(b'x')), so its name joins RewrittenMethods.
+		RewrittenMethods[name] = true
 	}
 	IntType.attrs = map[string]starlark.Value{"from_bytes": Func("from_bytes", intFromBytes)}
 }
@@ -201,7 +201,7 @@ func strParam(fn, param string, v starlark.Value, dflt string) (string, error) {
 	case starlark.String:
 		return string(v), nil
 	}
-	return "", Errorf(TypeError, "%s() argument '%s' must be str, not %s", fn, param, PyTypeName(v))
+	return "", Errorf(TypeError, "%s() argument '%s' must be str, not %s", fn, param, TypeName(v))
 }
 
 // encodingArgs unpacks (encoding='utf-8', errors='strict').
@@ -280,7 +280,7 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	case starlark.String:
 		return nil, Errorf(TypeError, "decoding str is not supported")
 	}
-	return nil, Errorf(TypeError, "decoding to str: need a bytes-like object, %s found", PyTypeName(obj))
+	return nil, Errorf(TypeError, "decoding to str: need a bytes-like object, %s found", TypeName(obj))
 }
 
 // bytes(), bytes(str, encoding, errors='strict'), bytes(n), bytes(b),
@@ -343,7 +343,7 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		}
 		return starlark.Bytes(out), nil
 	}
-	return nil, Errorf(TypeError, "cannot convert '%s' object to bytes", PyTypeName(src))
+	return nil, Errorf(TypeError, "cannot convert '%s' object to bytes", TypeName(src))
 }
 
 // int.from_bytes(bytes, byteorder='big', *, signed=False)
@@ -389,11 +389,11 @@ func fillArg(b *starlark.Builtin, v starlark.Value) (string, error) {
 		if f, ok := v.(starlark.Bytes); ok && len(f) == 1 {
 			return string(f), nil
 		}
-		return "", Errorf(TypeError, "%s() argument 2 must be a byte string of length 1, not %s", b.Name(), PyTypeName(v))
+		return "", Errorf(TypeError, "%s() argument 2 must be a byte string of length 1, not %s", b.Name(), TypeName(v))
 	}
 	f, ok := v.(starlark.String)
 	if !ok {
-		return "", Errorf(TypeError, "%s() argument 2 must be str, not %s", b.Name(), PyTypeName(v))
+		return "", Errorf(TypeError, "%s() argument 2 must be str, not %s", b.Name(), TypeName(v))
 	}
 	if utf8.RuneCountInString(string(f)) != 1 {
 		return "", Errorf(TypeError, "The fill character must be exactly one character long")
@@ -607,7 +607,7 @@ func bytesArg(v starlark.Value) (string, error) {
 	if b, ok := v.(starlark.Bytes); ok {
 		return string(b), nil
 	}
-	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", PyTypeName(v))
+	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
 }
 
 // sliceBounds applies optional start/end arguments as Python slicing.
@@ -668,7 +668,7 @@ func bytesAffix(test func(s, affix string) bool) BuiltinFunc {
 		for _, a := range affixes {
 			ab, ok := a.(starlark.Bytes)
 			if !ok {
-				return nil, Errorf(TypeError, "%s first arg must be bytes or a tuple of bytes, not %s", b.Name(), PyTypeName(a))
+				return nil, Errorf(TypeError, "%s first arg must be bytes or a tuple of bytes, not %s", b.Name(), TypeName(a))
 			}
 			if test(s, string(ab)) {
 				return starlark.True, nil
@@ -785,7 +785,7 @@ func subArg(v starlark.Value) (string, error) {
 		}
 		return string([]byte{byte(k)}), nil
 	}
-	return "", Errorf(TypeError, "argument should be integer or bytes-like object, not '%s'", PyTypeName(v))
+	return "", Errorf(TypeError, "argument should be integer or bytes-like object, not '%s'", TypeName(v))
 }
 
 // bytesFind returns find (-1 when absent) or index (ValueError).
@@ -849,7 +849,7 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	for i := 0; it.Next(&x); i++ {
 		xb, ok := x.(starlark.Bytes)
 		if !ok {
-			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, PyTypeName(x))
+			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, TypeName(x))
 		}
 		parts = append(parts, string(xb))
 	}
@@ -973,7 +973,7 @@ func bytesHex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 				out.WriteString(sep)
 			}
 		}
-		out.WriteString(hexN(int(s[i]), 2))
+		out.WriteString(HexN(int(s[i]), 2))
 	}
 	return starlark.String(out.String()), nil
 }
@@ -1033,11 +1033,11 @@ var knownErrorHandlers = map[string]bool{"strict": true, "ignore": true, "replac
 func charRepr(r rune) string {
 	switch {
 	case r <= 0xff:
-		return `\x` + hexN(int(r), 2)
+		return `\x` + HexN(int(r), 2)
 	case r <= 0xffff:
-		return `\u` + hexN(int(r), 4)
+		return `\u` + HexN(int(r), 4)
 	}
-	return `\U` + hexN(int(r), 8)
+	return `\U` + HexN(int(r), 8)
 }
 
 // Encode is Python's s.encode(encoding, errors): utf-8, ascii and
@@ -1133,7 +1133,7 @@ func Decode(b, encoding, errors string) (string, error) {
 			out.WriteRune(utf8.RuneError)
 		case "backslashreplace":
 			for k := i; k < i+n; k++ {
-				out.WriteString(`\x` + hexN(int(b[k]), 2))
+				out.WriteString(`\x` + HexN(int(b[k]), 2))
 			}
 		default:
 			if !knownErrorHandlers[errors] {
@@ -1439,7 +1439,7 @@ func getFieldObject(field string, args starlark.Tuple, kwargs *starlark.Dict, au
 			return nil, Errorf(ValueError, "Empty attribute in format string")
 		}
 		if isAttr {
-			obj, err = PyGetAttr(obj, name)
+			obj, err = GetAttr(obj, name)
 		} else {
 			k, err2 := formatIndex(name)
 			if err2 != nil {
@@ -1473,16 +1473,16 @@ func getIndex(obj, key starlark.Value) (starlark.Value, error) {
 	case starlark.Indexable:
 		i, ok := key.(starlark.Int)
 		if !ok {
-			return nil, Errorf(TypeError, "%s indices must be integers or slices, not %s", PyTypeName(obj), PyTypeName(key))
+			return nil, Errorf(TypeError, "%s indices must be integers or slices, not %s", TypeName(obj), TypeName(key))
 		}
 		k, _ := i.Int64()
 		if k < 0 {
 			k += int64(o.Len())
 		}
 		if k < 0 || k >= int64(o.Len()) {
-			return nil, Errorf(IndexError, "%s index out of range", PyTypeName(obj))
+			return nil, Errorf(IndexError, "%s index out of range", TypeName(obj))
 		}
 		return o.Index(int(k)), nil
 	}
-	return nil, Errorf(TypeError, "'%s' object is not subscriptable", PyTypeName(obj))
+	return nil, Errorf(TypeError, "'%s' object is not subscriptable", TypeName(obj))
 }

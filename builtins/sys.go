@@ -158,7 +158,7 @@ func (s *StdStream) Attr(name string) (starlark.Value, error) {
 			}
 			text, ok := v.(starlark.String)
 			if !ok {
-				return nil, Errorf(TypeError, "write() argument must be str, not %s", PyTypeName(v))
+				return nil, Errorf(TypeError, "write() argument must be str, not %s", TypeName(v))
 			}
 			if err := s.WriteText(thread, string(text)); err != nil {
 				return nil, Errorf(OSError, "%v", err)

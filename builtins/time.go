@@ -89,7 +89,7 @@ func timeSeconds(v starlark.Value) (float64, error) {
 		}
 		return float64(v), nil
 	}
-	return 0, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(v))
+	return 0, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", TypeName(v))
 }
 
 // timeSleep is time.sleep(secs): it returns early with the script's
@@ -188,7 +188,7 @@ func fromStructTime(fname string, v starlark.Value) (time.Time, []int, error) {
 	for i, f := range fields {
 		x, ok := f.(starlark.Int)
 		if !ok {
-			return time.Time{}, nil, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(f))
+			return time.Time{}, nil, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", TypeName(f))
 		}
 		i64, ok := x.Int64()
 		if !ok || i64 > math.MaxInt32 || i64 < math.MinInt32 {
@@ -220,7 +220,7 @@ func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	f, ok := format.(starlark.String)
 	if !ok {
-		return nil, Errorf(TypeError, "strftime() argument 1 must be str, not %s", PyTypeName(format))
+		return nil, Errorf(TypeError, "strftime() argument 1 must be str, not %s", TypeName(format))
 	}
 	t := time.Now()
 	if tv != starlark.None {

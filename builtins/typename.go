@@ -2,8 +2,8 @@ package builtins
 
 import "go.starlark.net/starlark"
 
-// PyTypeName is the Python name of v's type (str, int, dict, NoneType...).
-func PyTypeName(v starlark.Value) string {
+// TypeName is the Python name of v's type (str, int, dict, NoneType...).
+func TypeName(v starlark.Value) string {
 	switch v.(type) {
 	case starlark.String:
 		return "str"

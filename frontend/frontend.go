@@ -35,7 +35,7 @@ import (
 //   - for loops over str and bytes;
 //   - keyword arguments after *args;
 //   - str, bytes, list and dict methods Starlark lacks (s.encode(),
-//     b.decode(), "{}".format(x), l.sort(), ...; see builtins.PyOnlyMethods);
+//     b.decode(), "{}".format(x), l.sort(), ...; see builtins.RewrittenMethods);
 //   - __name__, which is "__main__";
 //   - try / except / else / finally, raise, raise X from Y, see try.go.
 //
@@ -1467,7 +1467,7 @@ func (fe *frontend) expr(e syntax.Expr) syntax.Expr {
 		fe.exprs(e.List)
 	case *syntax.DotExpr:
 		e.X = fe.expr(e.X)
-		if builtins.PyOnlyMethods[e.Name.Name] {
+		if builtins.RewrittenMethods[e.Name.Name] {
 			return fe.call(builtins.GetAttrFunc, e.Name.NamePos, syntax.End(e.Name), e.X, strLiteral(e.Name.Name, e.Name.NamePos))
 		}
 	case *syntax.IndexExpr:

@@ -147,7 +147,7 @@ func (c *converter) records(v starlark.Value, out []*kgo.Record) ([]*kgo.Record,
 	for i, e := range elems {
 		switch e.(type) {
 		case *starlark.List, starlark.Tuple:
-			return nil, c.fail(builtins.TypeError, "a nested %s at index %d: want a flat list of records", builtins.PyTypeName(e), i)
+			return nil, c.fail(builtins.TypeError, "a nested %s at index %d: want a flat list of records", builtins.TypeName(e), i)
 		}
 		r, err := c.one(e)
 		if err != nil {
@@ -186,7 +186,7 @@ func (c *converter) one(v starlark.Value) (*outRecord, error) {
 	case *starlark.Dict:
 		r, err = c.fromDict(v)
 	default:
-		return nil, c.fail(builtins.TypeError, "%s: want None, a ConsumerRecord, a dict or a list of them", builtins.PyTypeName(v))
+		return nil, c.fail(builtins.TypeError, "%s: want None, a ConsumerRecord, a dict or a list of them", builtins.TypeName(v))
 	}
 	if err != nil {
 		return nil, err
@@ -227,7 +227,7 @@ func (c *converter) fromConsumerRecord(cr *builtins.ConsumerRecord) (*outRecord,
 	} else {
 		topic, ok := cr.Index(fieldTopic).(starlark.String)
 		if !ok {
-			return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(cr.Index(fieldTopic)))
+			return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.TypeName(cr.Index(fieldTopic)))
 		}
 		r.Topic = string(topic)
 	}
@@ -285,7 +285,7 @@ func (c *converter) fromDict(d *starlark.Dict) (*outRecord, error) {
 		case "topic":
 			t, ok := v.(starlark.String)
 			if !ok && v != starlark.None {
-				return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(v))
+				return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.TypeName(v))
 			}
 			r.Topic = string(t)
 		case "partition":
@@ -311,7 +311,7 @@ func (c *converter) fromDict(d *starlark.Dict) (*outRecord, error) {
 func (c *converter) partition(v starlark.Value) (int32, error) {
 	i, ok := v.(starlark.Int)
 	if !ok {
-		return 0, c.fail(builtins.TypeError, "a record whose partition is %s: want int", builtins.PyTypeName(v))
+		return 0, c.fail(builtins.TypeError, "a record whose partition is %s: want int", builtins.TypeName(v))
 	}
 	n, ok := i.Int64()
 	if !ok || n < -1 || n > 1<<31-1 {
@@ -334,7 +334,7 @@ func (c *converter) timestamp(v starlark.Value) (time.Time, error) {
 		}
 		return time.UnixMilli(ms), nil
 	}
-	return time.Time{}, c.fail(builtins.TypeError, "a record whose timestamp is %s: want int (milliseconds) or None", builtins.PyTypeName(v))
+	return time.Time{}, c.fail(builtins.TypeError, "a record whose timestamp is %s: want int (milliseconds) or None", builtins.TypeName(v))
 }
 
 // bytes converts a key, value or header value; ref is the fetched bytes,
@@ -350,7 +350,7 @@ func (c *converter) bytes(what string, v starlark.Value, ref []byte) ([]byte, er
 	case starlark.String:
 		s = string(v)
 	default:
-		return nil, c.fail(builtins.TypeError, "a record whose %s is %s: want bytes, str or None", what, builtins.PyTypeName(v))
+		return nil, c.fail(builtins.TypeError, "a record whose %s is %s: want bytes, str or None", what, builtins.TypeName(v))
 	}
 	if len(s) == 0 {
 		return []byte{}, nil
@@ -383,7 +383,7 @@ func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
 	case starlark.Tuple:
 		seq = v
 	default:
-		return nil, c.fail(builtins.TypeError, "headers of type %s: want a list of (str, bytes) pairs", builtins.PyTypeName(v))
+		return nil, c.fail(builtins.TypeError, "headers of type %s: want a list of (str, bytes) pairs", builtins.TypeName(v))
 	}
 	n := seq.Len()
 	if n == 0 {
@@ -415,11 +415,11 @@ func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
 func (c *converter) header(k, v starlark.Value) (kgo.RecordHeader, error) {
 	key, ok := k.(starlark.String)
 	if !ok {
-		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header key of type %s: want str", builtins.PyTypeName(k))
+		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header key of type %s: want str", builtins.TypeName(k))
 	}
 	value, err := c.bytes("header", v, nil)
 	if err != nil {
-		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header %s whose value is %s: want bytes, str or None", builtins.QuoteString(string(key)), builtins.PyTypeName(v))
+		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header %s whose value is %s: want bytes, str or None", builtins.QuoteString(string(key)), builtins.TypeName(v))
 	}
 	return kgo.RecordHeader{Key: string(key), Value: value}, nil
 }

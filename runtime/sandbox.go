@@ -172,7 +172,7 @@ func (l *moduleLoader) loadBuiltin(thread *starlark.Thread, b *starlark.Builtin,
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "load() argument %d must be str, not %s", i+1, builtins.PyTypeName(a))
+			return nil, builtins.Errorf(builtins.TypeError, "load() argument %d must be str, not %s", i+1, builtins.TypeName(a))
 		}
 		names = append(names, string(s))
 	}

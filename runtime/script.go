@@ -253,7 +253,7 @@ func (s *Script) function(name string) (starlark.Callable, error) {
 	}
 	fn, ok := v.(starlark.Callable)
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.TypeError, "'%s' object is not callable (%s in %s)", builtins.PyTypeName(v), name, s.filename)
+		return nil, errorAt(syntax.Position{}, builtins.TypeError, "'%s' object is not callable (%s in %s)", builtins.TypeName(v), name, s.filename)
 	}
 	return fn, nil
 }

@@ -229,7 +229,7 @@ func (it *tryIterable) Iterate() starlark.Iterator {
 	} else if x, ok := it.x.(starlark.Iterable); ok {
 		t.inner = x.Iterate()
 	} else {
-		it.record(builtins.Errorf(builtins.TypeError, "'%s' object is not iterable", builtins.PyTypeName(it.x)))
+		it.record(builtins.Errorf(builtins.TypeError, "'%s' object is not iterable", builtins.TypeName(it.x)))
 	}
 	return t
 }

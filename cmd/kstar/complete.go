@@ -89,7 +89,7 @@ func (c *completer) attrs(path string) []string {
 	}
 	switch v.(type) {
 	case starlark.String, starlark.Bytes:
-		for m := range builtins.PyOnlyMethods {
+		for m := range builtins.RewrittenMethods {
 			names = append(names, m)
 		}
 	}
