@@ -133,20 +133,11 @@ func (it *consumerIterator) Next(p *starlark.Value) bool {
 
 func (it *consumerIterator) Done() {}
 
-// IterationError gives an error raised by iteration itself (not by a
-// deserializer, whose error has its own) the script's call stack at the
-// for statement, as Python's traceback shows where a loop was interrupted.
-func IterationError(thread *starlark.Thread, err error) error {
-	var ee *starlark.EvalError
-	if errors.As(err, &ee) {
-		return err
-	}
-	raise := starlark.NewBuiltin("next", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-		return nil, err
-	})
-	_, wrapped := starlark.Call(thread, raise, nil, nil)
-	return wrapped
-}
+var _ starlark.Container = (*KafkaConsumer)(nil)
+
+// Has is `x in consumer`: it reads records until one equals x, or until
+// consumer_timeout_ms passes without one.
+func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) { return IteratorHas(c.thread, c, x) }
 
 // Next returns the consumer's next record, waiting up to
 // consumer_timeout_ms for one; ok is false when the wait ended without a

@@ -5,7 +5,7 @@ import "go.starlark.net/starlark"
 // globals are the predeclared globals every script sees: Python's builtins
 // as kstar provides them, overriding Starlark's where they differ, the
 // helpers the front end's rewritten code calls, and Python's exception
-// classes (for except clauses and raise). Globals hands out copies.
+// classes (for except clauses and raise). coreGlobals hands out copies.
 var globals = makeGlobals()
 
 func makeGlobals() starlark.StringDict {
@@ -74,12 +74,20 @@ func makeGlobals() starlark.StringDict {
 	return g
 }
 
-// Set here, not in the tables above, because each refers back to what
+// Set here, not in the table above, because each refers back to what
 // holds it (an initialisation cycle otherwise): pyType makes types, such
-// as TypeType; help documents the globals.
+// as TypeType; help documents the globals (Python's builtins only: a
+// program that offers more modules makes its own index).
 func init() {
 	TypeType.call = pyType
-	globals["help"] = Func("help", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return kstarHelp().Help(thread, b, args, kwargs)
-	})
+	globals["help"] = Func("help", (&HelpIndex{Globals: globals, Tables: []HelpTable{pyHelp}}).Help)
+}
+
+// coreGlobals returns a fresh copy of the predeclared globals.
+func coreGlobals() starlark.StringDict {
+	g := make(starlark.StringDict, len(globals))
+	for k, v := range globals {
+		g[k] = v
+	}
+	return g
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -30,21 +29,6 @@ help(obj) describes a type, function or module; dir(obj) lists its attributes.
 The language is Starlark with Python's imports, f-strings, %, **, "is",
 generator expressions and try/except/raise: no class or with.`
 
-// helpTables are the help tables of every layer.
-var helpTables = []HelpTable{pyHelp, jsonHelp, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
-
-// kstarHelp is the index of kstar's globals and modules, built when help
-// is first used.
-var kstarHelp = sync.OnceValue(func() *HelpIndex {
-	modules := Modules(NewEnv())
-	names := make([]string, 0, len(modules))
-	for name := range modules {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return &HelpIndex{Globals: globals, Modules: names, Tables: helpTables}
-})
-
 // Help is the help builtin: it prints usage for kstar's types, functions
 // and modules.
 func (h *HelpIndex) Help(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -55,9 +39,6 @@ func (h *HelpIndex) Help(thread *starlark.Thread, b *starlark.Builtin, args star
 	fmt.Fprintln(EnvOf(thread).Stdout, h.Text(obj))
 	return starlark.None, nil
 }
-
-// HelpText returns what help(obj) prints (help() for a nil obj).
-func HelpText(obj starlark.Value) string { return kstarHelp().Text(obj) }
 
 // Text returns what help(obj) prints (help() for a nil obj).
 func (h *HelpIndex) Text(obj starlark.Value) string {

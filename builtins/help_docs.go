@@ -123,7 +123,7 @@ func (h *HelpIndex) Key(b *starlark.Builtin) string {
 		switch recv := recv.(type) {
 		case MethodsClass: // an unbound method: KafkaProducer.send
 			return recv.MethodsOf() + "." + name
-		case namedTuple, *NamedTupleType: // documented once for all
+		case NamedTupleValue, *NamedTupleType: // documented once for all
 			return "namedtuple." + name
 		}
 		return TypeName(recv) + "." + name

@@ -16,68 +16,61 @@ import (
 // are importable and empty, since franz-go does their work: an import line
 // copied from a kafka-python script does not stop it, and a name kstar
 // lacks fails where it is used.
-var kafkaMembers map[string]starlark.StringDict
-
-// Set here, not by kafkaMembers' initialiser, because the classes reach
-// Repr, whose rendering of modules asks isKafkaModule, which reads
-// kafkaMembers (an initialisation cycle otherwise).
-func init() {
-	kafkaMembers = map[string]starlark.StringDict{
-		"kafka": {
-			"ConsumerRebalanceListener": ConsumerRebalanceListenerClass,
-			"KafkaAdminClient":          KafkaAdminClientClass,
-			"KafkaConsumer":             KafkaConsumerClass,
-			"KafkaProducer":             KafkaProducerClass,
-			"OffsetAndMetadata":         OffsetAndMetadataType,
-			"TopicPartition":            TopicPartitionType,
-		},
-		"kafka.admin": {
-			"ConfigResource":     ConfigResourceClass,
-			"ConfigResourceType": ConfigResourceTypeEnum,
-			"KafkaAdminClient":   KafkaAdminClientClass,
-			"NewPartitions":      NewPartitionsClass,
-			"NewTopic":           NewTopicClass,
-			"OffsetSpec":         OffsetSpecEnum,
-			"OffsetTimestamp":    OffsetTimestampClass,
-		},
-		"kafka.client_async":                 {},
-		"kafka.cluster":                      {},
-		"kafka.codec":                        {},
-		"kafka.conn":                         {},
-		"kafka.consumer":                     {"KafkaConsumer": KafkaConsumerClass},
-		"kafka.consumer.fetcher":             {"ConsumerRecord": ConsumerRecordClass},
-		"kafka.consumer.group":               {"KafkaConsumer": KafkaConsumerClass},
-		"kafka.consumer.subscription_state":  {"ConsumerRebalanceListener": ConsumerRebalanceListenerClass},
-		"kafka.coordinator":                  {},
-		"kafka.coordinator.assignors":        {},
-		RangePartitionAssignor.Module:        {RangePartitionAssignor.ClassName: RangePartitionAssignor},
-		RoundRobinPartitionAssignor.Module:   {RoundRobinPartitionAssignor.ClassName: RoundRobinPartitionAssignor},
-		"kafka.coordinator.assignors.sticky": {},
-		StickyPartitionAssignor.Module:       {StickyPartitionAssignor.ClassName: StickyPartitionAssignor},
-		"kafka.errors":                       errorClassMembers(),
-		"kafka.future":                       {},
-		"kafka.metrics":                      {},
-		"kafka.oauth":                        {},
-		"kafka.partitioner":                  {},
-		"kafka.producer":                     {"KafkaProducer": KafkaProducerClass},
-		"kafka.producer.future":              {"RecordMetadata": RecordMetadataType},
-		"kafka.producer.kafka":               {"KafkaProducer": KafkaProducerClass},
-		"kafka.protocol":                     {},
-		"kafka.record":                       {},
-		"kafka.scram":                        {},
-		"kafka.serializer":                   {},
-		"kafka.structs": {
-			BrokerMetadataType.TypeName:     BrokerMetadataType,
-			GroupInformationType.TypeName:   GroupInformationType,
-			MemberInformationType.TypeName:  MemberInformationType,
-			OffsetAndMetadataType.TypeName:  OffsetAndMetadataType,
-			OffsetAndTimestampType.TypeName: OffsetAndTimestampType,
-			TopicPartitionType.TypeName:     TopicPartitionType,
-		},
-		"kafka.util":    {},
-		"kafka.vendor":  {},
-		"kafka.version": {},
-	}
+var kafkaMembers = map[string]starlark.StringDict{
+	"kafka": {
+		"ConsumerRebalanceListener": ConsumerRebalanceListenerClass,
+		"KafkaAdminClient":          KafkaAdminClientClass,
+		"KafkaConsumer":             KafkaConsumerClass,
+		"KafkaProducer":             KafkaProducerClass,
+		"OffsetAndMetadata":         OffsetAndMetadataType,
+		"TopicPartition":            TopicPartitionType,
+	},
+	"kafka.admin": {
+		"ConfigResource":     ConfigResourceClass,
+		"ConfigResourceType": ConfigResourceTypeEnum,
+		"KafkaAdminClient":   KafkaAdminClientClass,
+		"NewPartitions":      NewPartitionsClass,
+		"NewTopic":           NewTopicClass,
+		"OffsetSpec":         OffsetSpecEnum,
+		"OffsetTimestamp":    OffsetTimestampClass,
+	},
+	"kafka.client_async":                 {},
+	"kafka.cluster":                      {},
+	"kafka.codec":                        {},
+	"kafka.conn":                         {},
+	"kafka.consumer":                     {"KafkaConsumer": KafkaConsumerClass},
+	"kafka.consumer.fetcher":             {"ConsumerRecord": ConsumerRecordClass},
+	"kafka.consumer.group":               {"KafkaConsumer": KafkaConsumerClass},
+	"kafka.consumer.subscription_state":  {"ConsumerRebalanceListener": ConsumerRebalanceListenerClass},
+	"kafka.coordinator":                  {},
+	"kafka.coordinator.assignors":        {},
+	RangePartitionAssignor.Module:        {RangePartitionAssignor.ClassName: RangePartitionAssignor},
+	RoundRobinPartitionAssignor.Module:   {RoundRobinPartitionAssignor.ClassName: RoundRobinPartitionAssignor},
+	"kafka.coordinator.assignors.sticky": {},
+	StickyPartitionAssignor.Module:       {StickyPartitionAssignor.ClassName: StickyPartitionAssignor},
+	"kafka.errors":                       errorClassMembers(),
+	"kafka.future":                       {},
+	"kafka.metrics":                      {},
+	"kafka.oauth":                        {},
+	"kafka.partitioner":                  {},
+	"kafka.producer":                     {"KafkaProducer": KafkaProducerClass},
+	"kafka.producer.future":              {"RecordMetadata": RecordMetadataType},
+	"kafka.producer.kafka":               {"KafkaProducer": KafkaProducerClass},
+	"kafka.protocol":                     {},
+	"kafka.record":                       {},
+	"kafka.scram":                        {},
+	"kafka.serializer":                   {},
+	"kafka.structs": {
+		BrokerMetadataType.TypeName:     BrokerMetadataType,
+		GroupInformationType.TypeName:   GroupInformationType,
+		MemberInformationType.TypeName:  MemberInformationType,
+		OffsetAndMetadataType.TypeName:  OffsetAndMetadataType,
+		OffsetAndTimestampType.TypeName: OffsetAndTimestampType,
+		TopicPartitionType.TypeName:     TopicPartitionType,
+	},
+	"kafka.util":    {},
+	"kafka.vendor":  {},
+	"kafka.version": {},
 }
 
 // errorClassMembers is kafka.errors' members: its classes by name.
@@ -98,7 +91,7 @@ func errorClassMembers() starlark.StringDict {
 var kafkaModules = sync.OnceValue(func() map[string]*starlarkstruct.Module {
 	modules := make(map[string]*starlarkstruct.Module, len(kafkaMembers))
 	for name, members := range kafkaMembers {
-		m := &starlarkstruct.Module{Name: name, Members: make(starlark.StringDict, len(members))}
+		m := NewBuiltinModule(name, make(starlark.StringDict, len(members)))
 		for k, v := range members {
 			m.Members[k] = v
 		}
@@ -118,11 +111,6 @@ func cutLast(s, sep string) (before, after string, found bool) {
 		return s[:i], s[i+len(sep):], true
 	}
 	return s, "", false
-}
-
-// isKafkaModule reports whether m is one of the kafka modules.
-func isKafkaModule(m *starlarkstruct.Module) bool {
-	return kafkaModules()[m.Name] == m
 }
 
 // KafkaMemberNames lists the members of a kafka module, sorted (for

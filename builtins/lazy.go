@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"errors"
 	"fmt"
 
 	"go.starlark.net/starlark"
@@ -148,20 +149,17 @@ func anyAll(want bool) BuiltinFunc {
 var (
 	_ starlark.Container = (*lazyIterator)(nil)
 	_ starlark.Container = (*listIterator)(nil)
-	_ starlark.Container = (*KafkaConsumer)(nil)
 )
 
 // Has is `x in it`: map(...), zip(...) and the others.
-func (it *lazyIterator) Has(x starlark.Value) (bool, error) { return iteratorHas(it.thread, it, x) }
+func (it *lazyIterator) Has(x starlark.Value) (bool, error) { return IteratorHas(it.thread, it, x) }
 
 // Has is `x in it` for iter(x) and generator expressions.
-func (it *listIterator) Has(x starlark.Value) (bool, error) { return iteratorHas(nil, it, x) }
+func (it *listIterator) Has(x starlark.Value) (bool, error) { return IteratorHas(nil, it, x) }
 
-// Has is `x in consumer`: it reads records until one equals x, or until
-// consumer_timeout_ms passes without one.
-func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) { return iteratorHas(c.thread, c, x) }
-
-func iteratorHas(thread *starlark.Thread, it Nexter, x starlark.Value) (bool, error) {
+// IteratorHas is `x in it` for an iterator: it advances it until an
+// element equals x or it is exhausted.
+func IteratorHas(thread *starlark.Thread, it Nexter, x starlark.Value) (bool, error) {
 	for {
 		v, ok, err := it.Next(thread)
 		if !ok || err != nil {
@@ -373,3 +371,18 @@ func (it *lazyIteration) Next(p *starlark.Value) bool {
 }
 
 func (it *lazyIteration) Done() {}
+
+// IterationError gives an error raised by iteration itself (not by a
+// deserializer, whose error has its own) the script's call stack at the
+// for statement, as Python's traceback shows where a loop was interrupted.
+func IterationError(thread *starlark.Thread, err error) error {
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) {
+		return err
+	}
+	raise := starlark.NewBuiltin("next", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		return nil, err
+	})
+	_, wrapped := starlark.Call(thread, raise, nil, nil)
+	return wrapped
+}

@@ -193,14 +193,14 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 				return false, err
 			}
 		}
-	case namedTuple:
+	case NamedTupleValue:
 		switch v.TypeOf() {
 		case ExtTypeType:
 			return true, p.packExt(v.(*NamedTuple))
 		case TimestampType:
 			return true, p.packTimestamp(v.(*NamedTuple))
 		}
-		return true, p.packArray(ntValues(v), nestLimit)
+		return true, p.packArray(NamedTupleValues(v), nestLimit)
 	case starlark.Tuple:
 		return true, p.packArray(v, nestLimit)
 	case *starlark.List:

@@ -20,9 +20,15 @@ type NamedTupleType struct {
 	Fields   []string
 	Defaults starlark.Tuple // defaults for the last len(Defaults) fields
 	index    map[string]int
-	// make builds an instance from all of its field values; nil makes a
+	// MakeInstance builds an instance from all of its field values; nil makes a
 	// *NamedTuple.
-	make func(values starlark.Tuple) starlark.Value
+	MakeInstance func(values starlark.Tuple) starlark.Value
+}
+
+// FieldIndex returns the position of the field name.
+func (t *NamedTupleType) FieldIndex(name string) (int, bool) {
+	i, ok := t.index[name]
+	return i, ok
 }
 
 // NewNamedTupleType declares a namedtuple class.
@@ -50,8 +56,7 @@ func IsNamedTuple(typeName string) bool {
 var (
 	_ starlark.Callable = (*NamedTupleType)(nil)
 	_ starlark.HasAttrs = (*NamedTupleType)(nil)
-	_ namedTuple        = (*NamedTuple)(nil)
-	_ namedTuple        = (*ConsumerRecord)(nil)
+	_ NamedTupleValue   = (*NamedTuple)(nil)
 )
 
 func (t *NamedTupleType) String() string {
@@ -76,8 +81,8 @@ func (t *NamedTupleType) Make(values ...starlark.Value) *NamedTuple {
 
 // instance builds an instance from all of its field values.
 func (t *NamedTupleType) instance(values starlark.Tuple) starlark.Value {
-	if t.make != nil {
-		return t.make(values)
+	if t.MakeInstance != nil {
+		return t.MakeInstance(values)
 	}
 	return &NamedTuple{typ: t, values: values}
 }
@@ -172,25 +177,25 @@ func joinPython(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// namedTuple is an instance of a NamedTupleType. *NamedTuple holds its
+// NamedTupleValue is an instance of a NamedTupleType. *NamedTuple holds its
 // values; a ConsumerRecord makes them from the fetched record as they are
 // read. What makes either behave as Python's namedtuple (a tuple whose
-// elements are also attributes) is implemented once, by the nt* functions
+// elements are also attributes) is implemented once, by the NamedTuple* functions
 // below, on top of these methods: _fields, _asdict, _replace and _make,
 // indexing, slicing, iteration, len, in, + and *, comparison and hashing
 // as tuples, and the repr. Only the field attributes are each type's own,
 // for speed.
-type namedTuple interface {
+type NamedTupleValue interface {
 	starlark.Indexable
 	// TypeOf returns the instance's class.
 	TypeOf() *NamedTupleType
-	// replace returns a copy with the non-nil values in place of the
+	// Replace returns a copy with the non-nil values in place of the
 	// fields (len(Fields) values).
-	replace(values starlark.Tuple) starlark.Value
+	Replace(values starlark.Tuple) starlark.Value
 }
 
-// ntValues returns the field values of nt as a tuple.
-func ntValues(nt namedTuple) starlark.Tuple {
+// NamedTupleValues returns the field values of nt as a tuple.
+func NamedTupleValues(nt NamedTupleValue) starlark.Tuple {
 	if v, ok := nt.(*NamedTuple); ok {
 		return v.values
 	}
@@ -201,10 +206,10 @@ func ntValues(nt namedTuple) starlark.Tuple {
 	return t
 }
 
-// ntMethod returns one of the namedtuple attributes that are not fields:
+// NamedTupleMethod returns one of the namedtuple attributes that are not fields:
 // _fields, _asdict, _replace and the class's _make; nil for any other
 // name. Each type looks its fields up itself first: the hot path.
-func ntMethod(nt namedTuple, name string) starlark.Value {
+func NamedTupleMethod(nt NamedTupleValue, name string) starlark.Value {
 	typ := nt.TypeOf()
 	switch name {
 	case "_fields":
@@ -219,14 +224,14 @@ func ntMethod(nt namedTuple, name string) starlark.Value {
 	return nil
 }
 
-// ntAttrNames lists the fields and methods of t's instances.
-func ntAttrNames(t *NamedTupleType) []string {
+// NamedTupleAttrNames lists the fields and methods of t's instances.
+func NamedTupleAttrNames(t *NamedTupleType) []string {
 	return append(append(make([]string, 0, len(t.Fields)+4), t.Fields...), "_asdict", "_fields", "_make", "_replace")
 }
 
 // asdictBuiltin is _asdict(): a dict of field name to value, in order.
 var asdictBuiltin = starlark.NewBuiltin("_asdict", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	nt := b.Receiver().(namedTuple)
+	nt := b.Receiver().(NamedTupleValue)
 	typ := nt.TypeOf()
 	if len(args) > 0 {
 		return nil, Errorf(TypeError, "%s._asdict() takes 1 positional argument but %d were given", typ.TypeName, len(args)+1)
@@ -243,7 +248,7 @@ var asdictBuiltin = starlark.NewBuiltin("_asdict", Guard(func(thread *starlark.T
 
 // replaceBuiltin is _replace(**fields): a copy with some fields changed.
 var replaceBuiltin = starlark.NewBuiltin("_replace", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	nt := b.Receiver().(namedTuple)
+	nt := b.Receiver().(NamedTupleValue)
 	typ := nt.TypeOf()
 	if len(args) > 0 {
 		return nil, Errorf(TypeError, "%s._replace() takes 1 positional argument but %d were given", typ.TypeName, len(args)+1)
@@ -261,11 +266,11 @@ var replaceBuiltin = starlark.NewBuiltin("_replace", Guard(func(thread *starlark
 	if len(unexpected) > 0 {
 		return nil, Errorf(ValueError, "Got unexpected field names: [%s]", strings.Join(unexpected, ", "))
 	}
-	return nt.replace(values), nil
+	return nt.Replace(values), nil
 }))
 
-// ntRepr renders Name(field=value, ...).
-func ntRepr(nt namedTuple) string {
+// NamedTupleRepr renders Name(field=value, ...).
+func NamedTupleRepr(nt NamedTupleValue) string {
 	typ := nt.TypeOf()
 	var b strings.Builder
 	b.Grow(16 * len(typ.Fields))
@@ -283,10 +288,10 @@ func ntRepr(nt namedTuple) string {
 	return b.String()
 }
 
-// ntHash hashes nt as the tuple of its values, so a namedtuple and a
+// NamedTupleHash hashes nt as the tuple of its values, so a namedtuple and a
 // tuple with the same values hash alike, as in Python.
-func ntHash(nt namedTuple) (uint32, error) {
-	h, err := ntValues(nt).Hash()
+func NamedTupleHash(nt NamedTupleValue) (uint32, error) {
+	h, err := NamedTupleValues(nt).Hash()
 	if err != nil && AsException(err) == nil {
 		// Starlark's "unhashable type: list" in Python's words.
 		if name, ok := strings.CutPrefix(err.Error(), "unhashable type: "); ok && !strings.HasPrefix(name, "'") {
@@ -296,33 +301,33 @@ func ntHash(nt namedTuple) (uint32, error) {
 	return h, err
 }
 
-// ntCompare compares two namedtuples as tuples: their classes do not
+// NamedTupleCompare compares two namedtuples as tuples: their classes do not
 // matter (Python compares any two tuples by their elements).
-func ntCompare(op syntax.Token, x, y namedTuple, depth int) (bool, error) {
-	return starlark.CompareDepth(op, ntValues(x), ntValues(y), depth)
+func NamedTupleCompare(op syntax.Token, x, y NamedTupleValue, depth int) (bool, error) {
+	return starlark.CompareDepth(op, NamedTupleValues(x), NamedTupleValues(y), depth)
 }
 
-// ntSlice is nt[start:end:step], a plain tuple.
-func ntSlice(nt namedTuple, start, end, step int) starlark.Value {
-	return ntValues(nt).Slice(start, end, step)
+// NamedTupleSlice is nt[start:end:step], a plain tuple.
+func NamedTupleSlice(nt NamedTupleValue, start, end, step int) starlark.Value {
+	return NamedTupleValues(nt).Slice(start, end, step)
 }
 
-// ntHas is `x in nt`.
-func ntHas(nt namedTuple, x starlark.Value) (bool, error) {
-	return ntValues(nt).Has(x)
+// NamedTupleHas is `x in nt`.
+func NamedTupleHas(nt NamedTupleValue, x starlark.Value) (bool, error) {
+	return NamedTupleValues(nt).Has(x)
 }
 
-// ntBinary is + with a tuple or namedtuple and * with an int: both give a
+// NamedTupleBinary is + with a tuple or namedtuple and * with an int: both give a
 // plain tuple, as in Python.
-func ntBinary(op syntax.Token, nt namedTuple, y starlark.Value, side starlark.Side) (starlark.Value, error) {
+func NamedTupleBinary(op syntax.Token, nt NamedTupleValue, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	switch op {
 	case syntax.PLUS:
 		var other starlark.Tuple
 		switch y := y.(type) {
 		case starlark.Tuple:
 			other = y
-		case namedTuple:
-			other = ntValues(y)
+		case NamedTupleValue:
+			other = NamedTupleValues(y)
 		default:
 			if side == starlark.Left {
 				return nil, Errorf(TypeError, "can only concatenate tuple (not \"%s\") to tuple", TypeName(y))
@@ -330,12 +335,12 @@ func ntBinary(op syntax.Token, nt namedTuple, y starlark.Value, side starlark.Si
 			return nil, nil
 		}
 		if side == starlark.Left {
-			return append(append(starlark.Tuple{}, ntValues(nt)...), other...), nil
+			return append(append(starlark.Tuple{}, NamedTupleValues(nt)...), other...), nil
 		}
-		return append(append(starlark.Tuple{}, other...), ntValues(nt)...), nil
+		return append(append(starlark.Tuple{}, other...), NamedTupleValues(nt)...), nil
 	case syntax.STAR:
 		if _, ok := y.(starlark.Int); ok {
-			return starlark.Binary(op, ntValues(nt), y)
+			return starlark.Binary(op, NamedTupleValues(nt), y)
 		}
 		if side == starlark.Left {
 			return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", TypeName(y))
@@ -375,7 +380,7 @@ func (nt *NamedTuple) Field(name string) starlark.Value {
 	return nil
 }
 
-func (nt *NamedTuple) replace(values starlark.Tuple) starlark.Value {
+func (nt *NamedTuple) Replace(values starlark.Tuple) starlark.Value {
 	for i, v := range values {
 		if v == nil {
 			values[i] = nt.values[i]
@@ -384,31 +389,31 @@ func (nt *NamedTuple) replace(values starlark.Tuple) starlark.Value {
 	return nt.typ.instance(values)
 }
 
-func (nt *NamedTuple) String() string                     { return ntRepr(nt) }
+func (nt *NamedTuple) String() string                     { return NamedTupleRepr(nt) }
 func (nt *NamedTuple) Type() string                       { return nt.typ.TypeName }
 func (nt *NamedTuple) Freeze()                            { nt.values.Freeze() }
 func (nt *NamedTuple) Truth() starlark.Bool               { return len(nt.values) > 0 }
-func (nt *NamedTuple) Hash() (uint32, error)              { return ntHash(nt) }
+func (nt *NamedTuple) Hash() (uint32, error)              { return NamedTupleHash(nt) }
 func (nt *NamedTuple) Len() int                           { return len(nt.values) }
 func (nt *NamedTuple) Index(i int) starlark.Value         { return nt.values[i] }
 func (nt *NamedTuple) Iterate() starlark.Iterator         { return nt.values.Iterate() }
-func (nt *NamedTuple) AttrNames() []string                { return ntAttrNames(nt.typ) }
-func (nt *NamedTuple) Has(x starlark.Value) (bool, error) { return ntHas(nt, x) }
+func (nt *NamedTuple) AttrNames() []string                { return NamedTupleAttrNames(nt.typ) }
+func (nt *NamedTuple) Has(x starlark.Value) (bool, error) { return NamedTupleHas(nt, x) }
 func (nt *NamedTuple) Slice(start, end, step int) starlark.Value {
-	return ntSlice(nt, start, end, step)
+	return NamedTupleSlice(nt, start, end, step)
 }
 func (nt *NamedTuple) Attr(name string) (starlark.Value, error) {
 	if i, ok := nt.typ.index[name]; ok {
 		return nt.values[i], nil
 	}
-	return ntMethod(nt, name), nil
+	return NamedTupleMethod(nt, name), nil
 }
 func (nt *NamedTuple) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
-	return ntBinary(op, nt, y, side)
+	return NamedTupleBinary(op, nt, y, side)
 }
 
 // CompareSameType compares two namedtuples as tuples, whatever their
 // classes.
 func (nt *NamedTuple) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return ntCompare(op, nt, y.(*NamedTuple), depth)
+	return NamedTupleCompare(op, nt, y.(*NamedTuple), depth)
 }

@@ -85,7 +85,7 @@ var (
 	// TupleType is tuple; namedtuples are tuples too.
 	TupleType = &Type{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
 		switch v.(type) {
-		case starlark.Tuple, namedTuple:
+		case starlark.Tuple, NamedTupleValue:
 			return true
 		}
 		return false
@@ -287,7 +287,7 @@ func IsInstance(x, classes starlark.Value) (bool, error) {
 		e, ok := x.(*Exception)
 		return ok && e.Class.IsSubclass(c), nil
 	case *NamedTupleType:
-		nt, ok := x.(namedTuple)
+		nt, ok := x.(NamedTupleValue)
 		return ok && nt.TypeOf() == c, nil
 	case InstanceChecker:
 		return c.IsInstance(x), nil
@@ -333,7 +333,7 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return SetType
 	case starlark.NoneType:
 		return NoneTypeType
-	case namedTuple:
+	case NamedTupleValue:
 		return v.TypeOf()
 	case *Exception:
 		return v.Class

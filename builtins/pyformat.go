@@ -78,8 +78,8 @@ func newPercentArgs(y starlark.Value, isBytes bool) *percentArgs {
 	switch t := y.(type) {
 	case starlark.Tuple:
 		a.tuple, a.arglen = t, len(t)
-	case namedTuple:
-		a.tuple = ntValues(t)
+	case NamedTupleValue:
+		a.tuple = NamedTupleValues(t)
 		a.arglen = len(a.tuple)
 	default:
 		a.arglen, a.argidx = -1, -2

@@ -8,34 +8,6 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// Modules returns the importable modules for one execution, by import
-// name ("json", "kafka", "kafka.errors", ...). Some depend on the Env (sys:
-// argv) or keep state for one execution (logging), so each execution
-// gets its own; the kafka modules are shared.
-func Modules(env *Env) map[string]starlark.Value {
-	m := map[string]starlark.Value{
-		"json":    newJSONModule(env),
-		"logging": newLoggingModule(env),
-		"msgpack": newMsgpackModule(env),
-		"os":      newOSModule(env),
-		"sys":     newSysModule(env),
-		"time":    newTimeModule(env),
-	}
-	for name, module := range kafkaModules() {
-		m[name] = module
-	}
-	return m
-}
-
-// Globals returns a fresh copy of the predeclared globals (globals.go).
-func Globals() starlark.StringDict {
-	g := make(starlark.StringDict, len(globals))
-	for k, v := range globals {
-		g[k] = v
-	}
-	return g
-}
-
 // BuiltinFunc is the signature of a Starlark builtin's implementation.
 type BuiltinFunc = func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -134,7 +135,7 @@ func WriteRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
 			b.WriteString("<built-in function " + v.Name() + ">")
 		}
 	case *starlarkstruct.Module:
-		if isKafkaModule(v) {
+		if _, builtin := builtinModules.Load(v); builtin {
 			// As CPython shows a module compiled into the interpreter.
 			b.WriteString("<module '" + v.Name + "' (built-in)>")
 		} else {
@@ -258,4 +259,15 @@ func hex2(n int) string { return HexN(n, 2) }
 func HexN(n, width int) string {
 	s := strconv.FormatInt(int64(n), 16)
 	return strings.Repeat("0", width-len(s)) + s
+}
+
+// builtinModules holds the modules NewBuiltinModule made.
+var builtinModules sync.Map // *starlarkstruct.Module → struct{}
+
+// NewBuiltinModule returns a module that repr shows as CPython shows a
+// module compiled into the interpreter: <module 'kafka' (built-in)>.
+func NewBuiltinModule(name string, members starlark.StringDict) *starlarkstruct.Module {
+	m := &starlarkstruct.Module{Name: name, Members: members}
+	builtinModules.Store(m, struct{}{})
+	return m
 }

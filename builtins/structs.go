@@ -31,11 +31,12 @@ func NewTopicPartition(topic string, partition int32) *NamedTuple {
 // AsTopicPartition unpacks a TopicPartition; ok is false for any other value.
 func AsTopicPartition(v starlark.Value) (topic string, partition int32, ok bool) {
 	nt, isNT := v.(*NamedTuple)
-	if !isNT || nt.typ != TopicPartitionType {
+	if !isNT || nt.TypeOf() != TopicPartitionType {
 		return "", 0, false
 	}
-	t, ok1 := nt.values[0].(starlark.String)
-	p, err := starlark.AsInt32(nt.values[1])
+	values := nt.Values()
+	t, ok1 := values[0].(starlark.String)
+	p, err := starlark.AsInt32(values[1])
 	if !ok1 || err != nil {
 		return "", 0, false
 	}

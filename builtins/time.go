@@ -174,8 +174,8 @@ func timeGmtime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 func fromStructTime(fname string, v starlark.Value) (time.Time, []int, error) {
 	var fields []starlark.Value
 	switch v := v.(type) {
-	case namedTuple:
-		fields = ntValues(v)
+	case NamedTupleValue:
+		fields = NamedTupleValues(v)
 	case starlark.Tuple:
 		fields = v
 	default:
