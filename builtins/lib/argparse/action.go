@@ -248,7 +248,7 @@ func (a *action) addParser(thread *starlark.Thread, b *starlark.Builtin, args st
 	}
 	name, ok := args[0].(starlark.String)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "add_parser() argument 'name' must be str, not %s", builtins.PyTypeName(args[0]))
+		return nil, builtins.Errorf(builtins.TypeError, "add_parser() argument 'name' must be str, not %s", builtins.TypeName(args[0]))
 	}
 	var aliases []string
 	var help starlark.Value

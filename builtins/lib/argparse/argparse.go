@@ -390,7 +390,7 @@ func (p *Parser) printTo(thread *starlark.Thread, text string, file starlark.Val
 		if w, ok := file.(builtins.TextWriter); ok {
 			return w.WriteText(thread, text)
 		}
-		write, err := builtins.PyGetAttr(file, "write")
+		write, err := builtins.GetAttr(file, "write")
 		if err != nil {
 			return err
 		}
@@ -602,7 +602,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(a))
+			return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.TypeName(a))
 		}
 		if s == "" {
 			return nil, builtins.Errorf(builtins.IndexError, "string index out of range")

@@ -21,7 +21,7 @@ type Namespace struct {
 var (
 	_ starlark.HasSetField = (*Namespace)(nil)
 	_ starlark.Comparable  = (*Namespace)(nil)
-	_ builtins.PyReprer    = (*Namespace)(nil)
+	_ builtins.Reprer      = (*Namespace)(nil)
 )
 
 func newNamespace() *Namespace { return &Namespace{values: map[string]starlark.Value{}} }

@@ -39,7 +39,7 @@ func (p *Parser) parseArgs(thread *starlark.Thread, argv, namespace starlark.Val
 		for _, v := range iterate(argv) {
 			s, ok := v.(starlark.String)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(v))
+				return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.TypeName(v))
 			}
 			args = append(args, string(s))
 		}
@@ -51,7 +51,7 @@ func (p *Parser) parseArgs(thread *starlark.Thread, argv, namespace starlark.Val
 	case starlark.NoneType:
 		ns = newNamespace()
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "namespace must be an argparse.Namespace, not %s", builtins.PyTypeName(namespace))
+		return nil, builtins.Errorf(builtins.TypeError, "namespace must be an argparse.Namespace, not %s", builtins.TypeName(namespace))
 	}
 	extras, err := p.parseKnownArgs(thread, args, ns)
 	if err != nil {

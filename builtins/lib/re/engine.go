@@ -114,7 +114,7 @@ func newSubject(p *Pattern, v starlark.Value) (subject, error) {
 		}
 		sub.s, sub.isBytes = string(v), true
 	default:
-		return sub, builtins.Errorf(builtins.TypeError, "expected string or bytes-like object, got '%s'", builtins.PyTypeName(v))
+		return sub, builtins.Errorf(builtins.TypeError, "expected string or bytes-like object, got '%s'", builtins.TypeName(v))
 	}
 	sub.buf = runePool.Get().(*[]rune)
 	runes := (*sub.buf)[:0]

@@ -303,7 +303,7 @@ func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
 			t.wrongType = "bytes"
 		}
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.PyTypeName(repl))
+		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.TypeName(repl))
 	}
 	if !strings.Contains(text, `\`) {
 		t.literals = []string{text}

@@ -34,7 +34,7 @@ type Pattern struct {
 var (
 	_ starlark.HasAttrs   = (*Pattern)(nil)
 	_ starlark.Comparable = (*Pattern)(nil)
-	_ builtins.PyReprer   = (*Pattern)(nil)
+	_ builtins.Reprer     = (*Pattern)(nil)
 )
 
 // kindNonEmpty is the engine that matches at its start only, and only a
@@ -250,7 +250,7 @@ func indexArg(v starlark.Value) (int, error) {
 		if b, isBool := v.(starlark.Bool); isBool {
 			return map[starlark.Bool]int{false: 0, true: 1}[b], nil
 		}
-		return 0, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.PyTypeName(v))
+		return 0, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.TypeName(v))
 	}
 	if n, ok := i.Int64(); ok && n >= math.MinInt && n <= math.MaxInt {
 		return int(n), nil
@@ -464,9 +464,9 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 				case starlark.NoneType:
 				default:
 					if p.isBytes {
-						return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected a bytes-like object, %s found", items, builtins.PyTypeName(v))
+						return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected a bytes-like object, %s found", items, builtins.TypeName(v))
 					}
-					return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected str instance, %s found", items, builtins.PyTypeName(v))
+					return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected str instance, %s found", items, builtins.TypeName(v))
 				}
 			}
 			n++

@@ -160,7 +160,7 @@ func flagArg(v starlark.Value) (int, error) {
 		}
 		return 0, nil
 	}
-	return 0, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for &: '%s' and 'RegexFlag'", builtins.PyTypeName(v))
+	return 0, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for &: '%s' and 'RegexFlag'", builtins.TypeName(v))
 }
 
 func (m *module) compileFunc(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -254,7 +254,7 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	case starlark.Bytes:
 		s = string(v)
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.PyTypeName(pattern))
+		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.TypeName(pattern))
 	}
 	var out strings.Builder
 	for i := 0; i < len(s); i++ {
