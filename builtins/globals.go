@@ -57,7 +57,7 @@ func makeGlobals() starlark.StringDict {
 		"tuple": TupleType,
 		"type":  TypeType,
 
-		// The front end's helpers (pynames.go).
+		// The front end's helpers (helpers.go).
 		FormatFunc:   Func(FormatFunc, formatField),
 		FStringFunc:  Func(FStringFunc, fstring),
 		GenExpFunc:   Func(GenExpFunc, genexp),

@@ -45,7 +45,7 @@ import (
 // expressions and the keywords of try and raise insert text, and their
 // shifts are undone in the syntax tree); after Starlark has parsed the
 // result, the syntax tree is rewritten into calls of the helpers named in
-// builtins/pynames.go. Constructs kstar does not support (class, with,
+// builtins/helpers.go. Constructs kstar does not support (class, with,
 // yield, global, del, assert, set literals, ...) are syntax errors that
 // say so.
 func Parse(filename string, src []byte) (*syntax.File, error) {
