@@ -57,13 +57,9 @@ func TestFStringHelpers(t *testing.T) {
 		{`__format__(1, "x", "")`, `ValueError: Unknown conversion specifier x`},
 		{`__format__(None, "", ">5")`, `TypeError: unsupported format string passed to NoneType.__format__`},
 		{`__fstring__("a", 1)`, `TypeError: __fstring__() argument 2 must be str, not int`},
-		{`format(TopicPartition("t", 0), "")`, `"TopicPartition(topic='t', partition=0)"`},
-		{`format(TopicPartition("t", 0), "s")`, `TypeError: unsupported format string passed to TopicPartition.__format__`},
 	} {
 		thread := &starlark.Thread{}
-		g := Globals()
-		g["TopicPartition"] = TopicPartitionType
-		v, err := starlark.EvalOptions(scriptFileOptions, thread, "<expr>", c.expr, g)
+		v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", c.expr, coreGlobals())
 		if got := pyOutcome(v, err); got != c.want {
 			t.Errorf("%s = %s, want %s", c.expr, got, c.want)
 		}

@@ -100,7 +100,7 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 // TestRoundHugeNdigits rounds with ndigits far beyond any digit count
 // (CPython computes 10**ndigits there, too slow to compare with).
 func TestRoundHugeNdigits(t *testing.T) {
-	v, err := starlark.EvalOptions(scriptFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", Globals())
+	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", coreGlobals())
 	if got := pyOutcome(v, err); got != "0" {
 		t.Errorf("got %s, want 0", got)
 	}
@@ -121,15 +121,14 @@ print('x', sep=None, end=None)
 print('no newline', end='')
 print(' then', {'k': (1,)}, KeyError('missing'))
 class_ = str
-print(class_, type(1), TopicPartition('t', 0))
+print(class_, type(1))
 `
-	g := Globals()
+	g := coreGlobals()
 	g["KeyError"] = KeyError
-	g["TopicPartition"] = TopicPartitionType
-	if _, err := starlark.ExecFileOptions(scriptFileOptions, thread, "print.star", src, g); err != nil {
+	if _, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", src, g); err != nil {
 		t.Fatal(err)
 	}
-	want := "a 1 2.0 None b'x' [1, 'b']\na-b!\n\nx\nno newline then {'k': (1,)} 'missing'\n<class 'str'> <class 'int'> TopicPartition(topic='t', partition=0)\n"
+	want := "a 1 2.0 None b'x' [1, 'b']\na-b!\n\nx\nno newline then {'k': (1,)} 'missing'\n<class 'str'> <class 'int'>\n"
 	if got := out.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -139,7 +138,7 @@ print(class_, type(1), TopicPartition('t', 0))
 		{"print(1, foo=1)", "TypeError: 'foo' is an invalid keyword argument for print()"},
 		{"print(1, file=1)", "AttributeError: 'int' object has no attribute 'write'"},
 	} {
-		_, err := starlark.ExecFileOptions(scriptFileOptions, thread, "print.star", c.src, Globals())
+		_, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", c.src, coreGlobals())
 		if got := pyOutcome(starlark.None, err); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
 		}
@@ -163,9 +162,9 @@ func (w *textWriter) Hash() (uint32, error) { return 0, nil }
 // TestPrintFile sends print's output to a TextWriter (sys.stderr).
 func TestPrintFile(t *testing.T) {
 	w := &textWriter{}
-	g := Globals()
+	g := coreGlobals()
 	g["stderr"] = w
-	if _, err := starlark.ExecFileOptions(scriptFileOptions, &starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
+	if _, err := starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.String(); got != "oops 42\n" {
@@ -191,7 +190,7 @@ func (c *counter) Hash() (uint32, error) { return 0, nil }
 
 // TestNextIter drives a Nexter and iter() results with next().
 func TestNextIter(t *testing.T) {
-	g := Globals()
+	g := coreGlobals()
 	g["c"] = &counter{n: 2}
 	src := `
 out = [next(c), next(c), next(c, 'done'), iter(c) == c]
@@ -200,14 +199,14 @@ out.append(next(it))
 out.append([x for x in it])
 out.append(next(it, None))
 `
-	g2, err := starlark.ExecFileOptions(scriptFileOptions, &starlark.Thread{}, "next.star", src, g)
+	g2, err := starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "next.star", src, g)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := Repr(g2["out"]), "[1, 2, 'done', True, 10, [20, 30], None]"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	_, err = starlark.ExecFileOptions(scriptFileOptions, &starlark.Thread{}, "next.star", "next(c)", g)
+	_, err = starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "next.star", "next(c)", g)
 	if got := pyOutcome(nil, err); got != "StopIteration: " {
 		t.Errorf("exhausted: %s", got)
 	}
@@ -241,35 +240,9 @@ func TestTypeOfHostValue(t *testing.T) {
 	}
 }
 
-// TestIsInstanceKafkaTypes checks isinstance with kstar's classes.
-func TestIsInstanceKafkaTypes(t *testing.T) {
-	tp := TopicPartitionType.Make(starlark.String("t"), starlark.MakeInt(0))
-	timeout := NewException(KafkaTimeoutError, "x")
-	for _, c := range []struct {
-		x, cls starlark.Value
-		want   bool
-	}{
-		{timeout, KafkaError, true},
-		{timeout, KafkaTimeoutError, true},
-		{timeout, NoBrokersAvailable, false},
-		{timeout, PyException, true},
-		{NewException(ValueError, "x"), KafkaError, false},
-		{tp, TopicPartitionType, true},
-		{tp, OffsetAndMetadataType, false},
-		{tp, TupleType, true},
-		{tp, starlark.Tuple{StrType, TopicPartitionType}, true},
-		{starlark.String("x"), KafkaError, false},
-	} {
-		got, err := IsInstance(c.x, c.cls)
-		if err != nil || got != c.want {
-			t.Errorf("isinstance(%s, %s) = %v, %v; want %v", Repr(c.x), Repr(c.cls), got, err, c.want)
-		}
-	}
-}
-
 // TestDir lists Python-only methods with Starlark's.
 func TestDir(t *testing.T) {
-	v, err := starlark.EvalOptions(scriptFileOptions, &starlark.Thread{}, "dir.star", "dir('')", Globals())
+	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir('')", coreGlobals())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -279,7 +252,7 @@ func TestDir(t *testing.T) {
 			t.Errorf("dir('') lacks %s: %s", name, got)
 		}
 	}
-	if v, _ := starlark.EvalOptions(scriptFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", Globals()); v != starlark.True {
+	if v, _ := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", coreGlobals()); v != starlark.True {
 		t.Errorf("dir(b'') is not sorted")
 	}
 }
