@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 func TestSeedBrokers(t *testing.T) {
@@ -37,7 +39,7 @@ func TestSeedBrokers(t *testing.T) {
 			got = errorLine(err)
 		}
 		if got != c.want {
-			t.Errorf("bootstrap_servers=%s: got %q, want %q", Repr(c.value), got, c.want)
+			t.Errorf("bootstrap_servers=%s: got %q, want %q", py.Repr(c.value), got, c.want)
 		}
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerRecordFields are kafka-python 2.0.2's ConsumerRecord fields, in
@@ -65,7 +67,7 @@ type recordValues struct {
 }
 
 var (
-	_ NamedTupleValue     = (*ConsumerRecord)(nil)
+	_ py.NamedTupleValue  = (*ConsumerRecord)(nil)
 	_ starlark.HasAttrs   = (*ConsumerRecord)(nil)
 	_ starlark.Indexable  = (*ConsumerRecord)(nil)
 	_ starlark.Sliceable  = (*ConsumerRecord)(nil)
@@ -73,7 +75,7 @@ var (
 	_ starlark.Comparable = (*ConsumerRecord)(nil)
 	_ starlark.Container  = (*ConsumerRecord)(nil)
 	_ starlark.HasBinary  = (*ConsumerRecord)(nil)
-	_ Reprer              = (*ConsumerRecord)(nil)
+	_ py.Reprer           = (*ConsumerRecord)(nil)
 )
 
 // newConsumerRecord wraps a fetched record; key and value are the
@@ -186,16 +188,16 @@ func serializedHeaderSize(headers []kgo.RecordHeader) starlark.Value {
 }
 
 // Values returns the 12 field values as a tuple.
-func (cr *ConsumerRecord) Values() starlark.Tuple { return NamedTupleValues(cr) }
+func (cr *ConsumerRecord) Values() starlark.Tuple { return py.NamedTupleValues(cr) }
 
 // TypeOf returns ConsumerRecordClass.
-func (cr *ConsumerRecord) TypeOf() *NamedTupleType { return ConsumerRecordClass }
+func (cr *ConsumerRecord) TypeOf() *py.NamedTupleType { return ConsumerRecordClass }
 
 // String is the record's repr (as str() of a namedtuple).
-func (cr *ConsumerRecord) String() string { return NamedTupleRepr(cr) }
+func (cr *ConsumerRecord) String() string { return py.NamedTupleRepr(cr) }
 
 // PyRepr renders kafka-python 2.0.2's repr.
-func (cr *ConsumerRecord) PyRepr() string { return NamedTupleRepr(cr) }
+func (cr *ConsumerRecord) PyRepr() string { return py.NamedTupleRepr(cr) }
 
 func (cr *ConsumerRecord) Type() string         { return "ConsumerRecord" }
 func (cr *ConsumerRecord) Freeze()              {}
@@ -203,16 +205,16 @@ func (cr *ConsumerRecord) Truth() starlark.Bool { return true }
 
 // Hash hashes the fields as a tuple; like Python's, it fails while the
 // headers field is a list.
-func (cr *ConsumerRecord) Hash() (uint32, error)              { return NamedTupleHash(cr) }
+func (cr *ConsumerRecord) Hash() (uint32, error)              { return py.NamedTupleHash(cr) }
 func (cr *ConsumerRecord) Len() int                           { return len(consumerRecordFields) }
 func (cr *ConsumerRecord) Index(i int) starlark.Value         { return cr.field(i) }
 func (cr *ConsumerRecord) Iterate() starlark.Iterator         { return cr.Values().Iterate() }
-func (cr *ConsumerRecord) Has(x starlark.Value) (bool, error) { return NamedTupleHas(cr, x) }
+func (cr *ConsumerRecord) Has(x starlark.Value) (bool, error) { return py.NamedTupleHas(cr, x) }
 func (cr *ConsumerRecord) Slice(start, end, step int) starlark.Value {
-	return NamedTupleSlice(cr, start, end, step)
+	return py.NamedTupleSlice(cr, start, end, step)
 }
 func (cr *ConsumerRecord) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
-	return NamedTupleBinary(op, cr, y, side)
+	return py.NamedTupleBinary(op, cr, y, side)
 }
 
 // Attr returns a field, or one of the namedtuple methods.
@@ -232,11 +234,11 @@ func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
 	if i, ok := ConsumerRecordClass.FieldIndex(name); ok {
 		return cr.field(i), nil
 	}
-	return NamedTupleMethod(cr, name), nil
+	return py.NamedTupleMethod(cr, name), nil
 }
 
 // AttrNames lists the fields and the namedtuple methods.
-func (cr *ConsumerRecord) AttrNames() []string { return NamedTupleAttrNames(ConsumerRecordClass) }
+func (cr *ConsumerRecord) AttrNames() []string { return py.NamedTupleAttrNames(ConsumerRecordClass) }
 
 // replace makes a _replace copy. Only the fields kept are made from the
 // fetched record, when read (a pipeline's record._replace(headers=...)
@@ -259,8 +261,8 @@ func (cr *ConsumerRecord) Replace(values starlark.Tuple) starlark.Value {
 // ConsumerRecordClass is kafka.consumer.fetcher.ConsumerRecord: calling it
 // with the 12 fields (positionally or by name) makes a record, equal to a
 // fetched one with the same values.
-var ConsumerRecordClass = func() *NamedTupleType {
-	t := NewNamedTupleType("ConsumerRecord", consumerRecordFields)
+var ConsumerRecordClass = func() *py.NamedTupleType {
+	t := py.NewNamedTupleType("ConsumerRecord", consumerRecordFields)
 	t.Module = "kafka.consumer.fetcher"
 	t.MakeInstance = func(values starlark.Tuple) starlark.Value {
 		return &ConsumerRecord{more: &recordValues{fixed: values}}
@@ -270,5 +272,5 @@ var ConsumerRecordClass = func() *NamedTupleType {
 
 // CompareSameType compares two records field by field, as tuples.
 func (cr *ConsumerRecord) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return NamedTupleCompare(op, cr, y.(*ConsumerRecord), depth)
+	return py.NamedTupleCompare(op, cr, y.(*ConsumerRecord), depth)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // subscribe/assign errors and states, as kafka-python (3.0's exception
@@ -85,7 +87,7 @@ func TestConsumerGroupRebalance(t *testing.T) {
 			other.Close()
 		}
 	}()
-	joined := Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	joined := py.Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumerGroup("rb-g"),
 			kgo.ConsumeTopics("rb"), kgo.Balancers(kgo.RangeBalancer()), kgo.SessionTimeout(time.Second),
 			kgo.HeartbeatInterval(100*time.Millisecond))

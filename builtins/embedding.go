@@ -11,6 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // What a host embedding kstar controls of scripts' Kafka clients: which
@@ -190,7 +192,7 @@ func (env *KafkaEnv) OpenClient(kind ClientKind, opts []kgo.Opt) (cl *kgo.Client
 		cl, err = kgo.NewClient(append(opts, kgo.Dialer(nil))...)
 	}
 	if err != nil {
-		return nil, false, Errorf(KafkaConfigurationError, "%v", err)
+		return nil, false, py.Errorf(KafkaConfigurationError, "%v", err)
 	}
 	return cl, false, nil
 }

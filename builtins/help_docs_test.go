@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // methodsOf returns obj's bound methods by name, as dir(obj) lists them.
@@ -17,7 +19,7 @@ func methodsOf(t *testing.T, obj starlark.HasAttrs) map[string]*starlark.Builtin
 	for _, name := range obj.AttrNames() {
 		v, err := obj.Attr(name)
 		if err != nil {
-			t.Fatalf("%s.%s: %v", TypeName(obj), name, err)
+			t.Fatalf("%s.%s: %v", py.TypeName(obj), name, err)
 		}
 		if b, ok := v.(*starlark.Builtin); ok {
 			methods[name] = b
@@ -54,12 +56,12 @@ func TestBuiltinHelpClientMethods(t *testing.T) {
 	bound := map[string]map[string]*starlark.Builtin{}
 	r := newScriptRun(testBootstrap(t))
 	r.extra = starlark.StringDict{
-		"record": Func("record", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"record": py.Func("record", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var obj starlark.HasAttrs
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &obj); err != nil {
 				return nil, err
 			}
-			bound[TypeName(obj)] = methodsOf(t, obj)
+			bound[py.TypeName(obj)] = methodsOf(t, obj)
 			return starlark.None, nil
 		}),
 	}
@@ -117,7 +119,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, NewEnviron(nil)} {
-		checkMethodHelps(t, TypeName(obj), methodsOf(t, obj))
+		checkMethodHelps(t, py.TypeName(obj), methodsOf(t, obj))
 	}
 	// Every namedtuple's methods, and its class's, are documented once.
 	namedTupleMethods := methodsOf(t, record.(*ConsumerRecord))
@@ -133,7 +135,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 	// its entry.
 	loggerMethodBuiltins := map[string]*starlark.Builtin{}
 	for name := range loggerMethods {
-		loggerMethodBuiltins[name] = Func(name, nil).BindReceiver(&Logger{})
+		loggerMethodBuiltins[name] = py.Func(name, nil).BindReceiver(&Logger{})
 	}
 	checkMethodHelps(t, "Logger", loggerMethodBuiltins)
 }
@@ -143,7 +145,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 // names a function the module lacks.
 func TestBuiltinHelpModuleFunctions(t *testing.T) {
 	funcs := map[string]bool{}
-	modules := Modules(NewEnv())
+	modules := Modules(py.NewEnv())
 	for modName, m := range modules {
 		mod, ok := m.(*starlarkstruct.Module)
 		if !ok {
@@ -218,7 +220,7 @@ func TestBuiltinHelpGlobals(t *testing.T) {
 }
 
 func TestBuiltinHelpText(t *testing.T) {
-	modules := Modules(NewEnv())
+	modules := Modules(py.NewEnv())
 	member := func(module, name string) starlark.Value {
 		return modules[module].(*starlarkstruct.Module).Members[name]
 	}
@@ -243,11 +245,11 @@ func TestBuiltinHelpText(t *testing.T) {
 			"len(obj)\n    Return the number of items in a container."},
 		{"sys.stdout.write", methodsOf(t, SysStdout)["write"],
 			"write(s) method of TextIOWrapper instance\n    Write the string s to the stream; returns the number of characters written."},
-		{"a function kstar does not document", Func("frobnicate", nil),
+		{"a function kstar does not document", py.Func("frobnicate", nil),
 			"frobnicate(...)\n    built-in function"},
-		{"a host's print is not Python's", Func("print", nil),
+		{"a host's print is not Python's", py.Func("print", nil),
 			"print(...)\n    built-in function"},
-		{"a method kstar does not document", Func("frobnicate", nil).BindReceiver(NewEnviron(nil)),
+		{"a method kstar does not document", py.Func("frobnicate", nil).BindReceiver(NewEnviron(nil)),
 			"frobnicate(...) method of _Environ instance\n    built-in method"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -261,7 +263,7 @@ func TestBuiltinHelpText(t *testing.T) {
 // TestBuiltinHelpModuleListing checks that help(module) gives each
 // function's one-line doc.
 func TestBuiltinHelpModuleListing(t *testing.T) {
-	got := HelpText(Modules(NewEnv())["time"])
+	got := HelpText(Modules(py.NewEnv())["time"])
 	for _, want := range []string{
 		"module time:\n",
 		"\n  sleep: Delay execution for a number of seconds (a float for subsecond precision).\n",

@@ -13,6 +13,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The json module offers Python's json functions with CPython 3.11's exact
@@ -33,11 +35,11 @@ import (
 // serializable"). loads accepts str or bytes (UTF-8, UTF-16 or UTF-32, as
 // Python detects them), keeps integers exact however large, and keeps
 // object keys in document order.
-func newJSONModule(env *Env) starlark.Value {
+func newJSONModule(env *py.Env) starlark.Value {
 	members := starlark.StringDict{
-		"dumps":           Func("dumps", jsonDumps),
-		"dump":            Func("dump", jsonDump),
-		"loads":           Func("loads", jsonLoads),
+		"dumps":           py.Func("dumps", jsonDumps),
+		"dump":            py.Func("dump", jsonDump),
+		"loads":           py.Func("loads", jsonLoads),
 		"JSONDecodeError": JSONDecodeError,
 	}
 	for _, name := range []string{"encode", "decode", "indent"} {
@@ -48,7 +50,7 @@ func newJSONModule(env *Env) starlark.Value {
 
 // JSONDecodeError is Python's json.JSONDecodeError (a ValueError): its
 // message ends with the position, "Expecting value: line 1 column 1 (char 0)".
-var JSONDecodeError = NewExceptionClass("JSONDecodeError", "json.decoder", ValueError)
+var JSONDecodeError = py.NewExceptionClass("JSONDecodeError", "json.decoder", py.ValueError)
 
 // jsonMaxDepth bounds the nesting that dumps and loads follow, as CPython's
 // recursion limit does.
@@ -63,14 +65,14 @@ const pyIntMaxStrDigits = 4300
 // TypeError (encode).
 func starlarkJSONFunc(name string) *starlark.Builtin {
 	orig := starjson.Module.Members[name].(*starlark.Builtin)
-	excClass := ValueError
+	excClass := py.ValueError
 	if name == "encode" {
-		excClass = TypeError
+		excClass = py.TypeError
 	}
-	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		v, err := orig.CallInternal(thread, args, kwargs)
-		if err != nil && AsException(err) == nil {
-			return nil, &Exception{Class: excClass, Msg: err.Error(), Args: starlark.Tuple{starlark.String(err.Error())}, Cause: err}
+		if err != nil && py.AsException(err) == nil {
+			return nil, &py.Exception{Class: excClass, Msg: err.Error(), Args: starlark.Tuple{starlark.String(err.Error())}, Cause: err}
 		}
 		return v, err
 	})
@@ -123,12 +125,12 @@ func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tup
 	case starlark.Int:
 		n, err := starlark.AsInt32(x)
 		if err != nil {
-			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
+			return nil, py.Errorf(py.OverflowError, "cannot fit 'int' into an index-sized integer")
 		}
 		s := strings.Repeat(" ", max(n, 0))
 		e.indent = &s
 	default:
-		return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", TypeName(indent))
+		return nil, py.Errorf(py.TypeError, "can't multiply sequence by non-int of type '%s'", py.TypeName(indent))
 	}
 	if e.indent != nil {
 		e.itemSep = ","
@@ -142,7 +144,7 @@ func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tup
 	}
 	if dflt != starlark.None {
 		if _, ok := dflt.(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "'%s' object is not callable", TypeName(dflt))
+			return nil, py.Errorf(py.TypeError, "'%s' object is not callable", py.TypeName(dflt))
 		}
 	}
 	return e, nil
@@ -153,7 +155,7 @@ func jsonUnpack2(v starlark.Value) ([2]string, error) {
 	var out [2]string
 	iterable, ok := v.(starlark.Iterable)
 	if !ok {
-		return out, Errorf(TypeError, "cannot unpack non-iterable %s object", TypeName(v))
+		return out, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", py.TypeName(v))
 	}
 	var items []starlark.Value
 	iter := iterable.Iterate()
@@ -161,17 +163,17 @@ func jsonUnpack2(v starlark.Value) ([2]string, error) {
 	var x starlark.Value
 	for iter.Next(&x) {
 		if len(items) == 2 {
-			return out, Errorf(ValueError, "too many values to unpack (expected 2)")
+			return out, py.Errorf(py.ValueError, "too many values to unpack (expected 2)")
 		}
 		items = append(items, x)
 	}
 	if len(items) < 2 {
-		return out, Errorf(ValueError, "not enough values to unpack (expected 2, got %d)", len(items))
+		return out, py.Errorf(py.ValueError, "not enough values to unpack (expected 2, got %d)", len(items))
 	}
 	for i, item := range items {
 		s, ok := item.(starlark.String)
 		if !ok {
-			return out, Errorf(TypeError, "separators must be str, not %s", TypeName(item))
+			return out, py.Errorf(py.TypeError, "separators must be str, not %s", py.TypeName(item))
 		}
 		out[i] = string(s)
 	}
@@ -181,7 +183,7 @@ func jsonUnpack2(v starlark.Value) ([2]string, error) {
 // jsonDumps is json.dumps(obj, **options).
 func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, PositionalArgsError("dumps", []string{"obj"}, len(args))
+		return nil, py.PositionalArgsError("dumps", []string{"obj"}, len(args))
 	}
 	e, err := newJSONEncoder(thread, b.Name(), kwargs)
 	if err != nil {
@@ -197,7 +199,7 @@ func jsonDumps(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 // or any value with a write method.
 func jsonDump(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) > 2 {
-		return nil, PositionalArgsError("dump", []string{"obj", "fp"}, len(args))
+		return nil, py.PositionalArgsError("dump", []string{"obj", "fp"}, len(args))
 	}
 	var obj, fp starlark.Value
 	var rest []starlark.Tuple
@@ -218,10 +220,10 @@ func jsonDump(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		fp = args[1]
 	}
 	if obj == nil {
-		return nil, Errorf(TypeError, "dump() missing required argument: 'obj'")
+		return nil, py.Errorf(py.TypeError, "dump() missing required argument: 'obj'")
 	}
 	if fp == nil {
-		return nil, Errorf(TypeError, "dump() missing required argument: 'fp'")
+		return nil, py.Errorf(py.TypeError, "dump() missing required argument: 'fp'")
 	}
 	e, err := newJSONEncoder(thread, b.Name(), rest)
 	if err != nil {
@@ -231,7 +233,7 @@ func jsonDump(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		return nil, err
 	}
 	s := e.b.String()
-	if w, ok := fp.(TextWriter); ok {
+	if w, ok := fp.(py.TextWriter); ok {
 		return starlark.None, w.WriteText(thread, s)
 	}
 	write, err := jsonWriteMethod(fp, "write")
@@ -253,7 +255,7 @@ func jsonWriteMethod(v starlark.Value, name string) (starlark.Value, error) {
 			return x, nil
 		}
 	}
-	return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(v), name)
+	return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute '%s'", py.TypeName(v), name)
 }
 
 // encode appends the JSON form of v, as CPython's _iterencode does.
@@ -285,13 +287,13 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 		return e.encodeArray(v, v.Len(), v.Index, level)
 	case starlark.Tuple:
 		return e.encodeArray(v, len(v), func(i int) starlark.Value { return v[i] }, level)
-	case NamedTupleValue:
+	case py.NamedTupleValue:
 		return e.encodeArray(v, v.Len(), v.Index, level)
 	case *starlark.Dict:
 		return e.encodeObject(v, level)
 	default:
 		if e.dflt == starlark.None {
-			return Errorf(TypeError, "Object of type %s is not JSON serializable", TypeName(v))
+			return py.Errorf(py.TypeError, "Object of type %s is not JSON serializable", py.TypeName(v))
 		}
 		if err := e.enter(v); err != nil {
 			return err
@@ -313,12 +315,12 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 func (e *jsonEncoder) enter(v starlark.Value) error {
 	e.depth++
 	if e.depth > jsonMaxDepth {
-		return Errorf(RecursionError, "maximum recursion depth exceeded while encoding a JSON object")
+		return py.Errorf(py.RecursionError, "maximum recursion depth exceeded while encoding a JSON object")
 	}
 	if e.checkCircular && isIdentityComparable(v) {
 		for _, m := range e.markers {
 			if m == v {
-				return Errorf(ValueError, "Circular reference detected")
+				return py.Errorf(py.ValueError, "Circular reference detected")
 			}
 		}
 		e.markers = append(e.markers, v)
@@ -339,7 +341,7 @@ func isIdentityComparable(v starlark.Value) bool {
 	switch v.(type) {
 	case starlark.Tuple:
 		return false
-	case *starlark.List, *starlark.Dict, *starlark.Set, *NamedTuple, *starlark.Function, *starlark.Builtin:
+	case *starlark.List, *starlark.Dict, *starlark.Set, *py.NamedTuple, *starlark.Function, *starlark.Builtin:
 		return true
 	}
 	defer func() { recover() }()
@@ -430,7 +432,7 @@ func (e *jsonEncoder) encodeObject(d *starlark.Dict, level int) error {
 			if e.skipKeys {
 				continue
 			}
-			return Errorf(TypeError, "keys must be str, int, float, bool or None, not %s", TypeName(k))
+			return py.Errorf(py.TypeError, "keys must be str, int, float, bool or None, not %s", py.TypeName(k))
 		}
 		if first {
 			first = false
@@ -465,7 +467,7 @@ func sortByKey(items []starlark.Tuple) error {
 		a, b := items[i][0], items[j][0]
 		less, err := starlark.Compare(syntax.LT, a, b)
 		if err != nil {
-			cmpErr = Errorf(TypeError, "'<' not supported between instances of '%s' and '%s'", TypeName(a), TypeName(b))
+			cmpErr = py.Errorf(py.TypeError, "'<' not supported between instances of '%s' and '%s'", py.TypeName(a), py.TypeName(b))
 		}
 		return less
 	})
@@ -483,10 +485,10 @@ func (e *jsonEncoder) floatString(f float64) (string, error) {
 	case math.IsInf(f, -1):
 		s = "-Infinity"
 	default:
-		return FloatRepr(f), nil
+		return py.FloatRepr(f), nil
 	}
 	if !e.allowNaN {
-		return "", Errorf(ValueError, "Out of range float values are not JSON compliant")
+		return "", py.Errorf(py.ValueError, "Out of range float values are not JSON compliant")
 	}
 	return s, nil
 }
@@ -495,7 +497,7 @@ func (e *jsonEncoder) floatString(f float64) (string, error) {
 func pyIntString(i starlark.Int) (string, error) {
 	s := i.String()
 	if len(strings.TrimPrefix(s, "-")) > pyIntMaxStrDigits {
-		return "", Errorf(ValueError, "Exceeds the limit (%d digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit", pyIntMaxStrDigits)
+		return "", py.Errorf(py.ValueError, "Exceeds the limit (%d digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit", pyIntMaxStrDigits)
 	}
 	return s, nil
 }
@@ -533,10 +535,10 @@ func (e *jsonEncoder) writeString(s string) {
 		default:
 			switch {
 			case r < 0x20, e.ensureASCII && r > 0x7e && r <= 0xffff:
-				b.WriteString(`\u` + HexN(int(r), 4))
+				b.WriteString(`\u` + py.HexN(int(r), 4))
 			case e.ensureASCII && r > 0xffff:
 				r1, r2 := utf16.EncodeRune(r)
-				b.WriteString(`\u` + HexN(int(r1), 4) + `\u` + HexN(int(r2), 4))
+				b.WriteString(`\u` + py.HexN(int(r1), 4) + `\u` + py.HexN(int(r2), 4))
 			case r >= 0xd800 && r <= 0xdfff:
 				b.WriteString(wtf8Encode(r))
 			default:
@@ -561,7 +563,7 @@ type jsonDecoder struct {
 // jsonLoads is json.loads(s, **options).
 func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, PositionalArgsError("loads", []string{"s"}, len(args))
+		return nil, py.PositionalArgsError("loads", []string{"s"}, len(args))
 	}
 	d := &jsonDecoder{thread: thread, objectHook: starlark.None, pairsHook: starlark.None, parseFloat: starlark.None, parseInt: starlark.None, parseConstant: starlark.None}
 	var strict starlark.Value = starlark.True
@@ -585,7 +587,7 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		}
 		d.s = text
 	default:
-		return nil, Errorf(TypeError, "the JSON object must be str, bytes or bytearray, not %s", TypeName(args[0]))
+		return nil, py.Errorf(py.TypeError, "the JSON object must be str, bytes or bytearray, not %s", py.TypeName(args[0]))
 	}
 	v, end, err := d.scan(d.skipSpace(0))
 	if err != nil {
@@ -599,7 +601,7 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 
 // errorAt returns a JSONDecodeError for the byte offset pos, reported as
 // Python does with a character offset: "msg: line L column C (char P)".
-func (d *jsonDecoder) errorAt(msg string, pos int) *Exception {
+func (d *jsonDecoder) errorAt(msg string, pos int) *py.Exception {
 	before := d.s[:pos]
 	char := utf8.RuneCountInString(before)
 	line := strings.Count(before, "\n") + 1
@@ -607,7 +609,7 @@ func (d *jsonDecoder) errorAt(msg string, pos int) *Exception {
 	if nl := strings.LastIndexByte(before, '\n'); nl >= 0 {
 		col = char - utf8.RuneCountInString(before[:nl])
 	}
-	return Errorf(JSONDecodeError, "%s: line %d column %d (char %d)", msg, line, col, char)
+	return py.Errorf(JSONDecodeError, "%s: line %d column %d (char %d)", msg, line, col, char)
 }
 
 func (d *jsonDecoder) skipSpace(i int) int {
@@ -663,7 +665,7 @@ func (d *jsonDecoder) nested(what string, fn func() (starlark.Value, int, error)
 	d.depth++
 	defer func() { d.depth-- }()
 	if d.depth > jsonMaxDepth {
-		return nil, 0, Errorf(RecursionError, "maximum recursion depth exceeded%s", what)
+		return nil, 0, py.Errorf(py.RecursionError, "maximum recursion depth exceeded%s", what)
 	}
 	return fn()
 }
@@ -736,11 +738,11 @@ func parsePyInt(text string) (starlark.Value, error) {
 		return starlark.MakeInt64(n), nil
 	}
 	if digits := len(strings.TrimPrefix(text, "-")); digits > pyIntMaxStrDigits {
-		return nil, Errorf(ValueError, "Exceeds the limit (%d digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", pyIntMaxStrDigits, digits)
+		return nil, py.Errorf(py.ValueError, "Exceeds the limit (%d digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", pyIntMaxStrDigits, digits)
 	}
 	n, ok := new(big.Int).SetString(text, 10)
 	if !ok {
-		return nil, Errorf(ValueError, "invalid literal for int() with base 10: %s", QuoteString(text))
+		return nil, py.Errorf(py.ValueError, "invalid literal for int() with base 10: %s", py.QuoteString(text))
 	}
 	return starlark.MakeBigInt(n), nil
 }
@@ -951,7 +953,7 @@ func jsonDecodeBytes(b string) (string, error) {
 	case strings.HasPrefix(b, "\xff\xfe"):
 		return pyDecodeUTF16(b[2:], "utf-16-le", false, 2)
 	case strings.HasPrefix(b, "\xef\xbb\xbf"):
-		return DecodeUTF8(b[3:], "utf-8", true, 3)
+		return py.DecodeUTF8(b[3:], "utf-8", true, 3)
 	}
 	if len(b) >= 4 {
 		switch {
@@ -972,7 +974,7 @@ func jsonDecodeBytes(b string) (string, error) {
 			return pyDecodeUTF16(b, "utf-16-le", false, 0)
 		}
 	}
-	return DecodeUTF8(b, "utf-8", true, 0)
+	return py.DecodeUTF8(b, "utf-8", true, 0)
 }
 
 // pyDecodeUTF16 decodes UTF-16 with Python's surrogatepass handler (lone
@@ -997,7 +999,7 @@ func pyDecodeUTF16(b, codec string, bigEndian bool, base int) (string, error) {
 		pyWriteRune(&out, r)
 	}
 	if len(b)%2 != 0 {
-		return "", NewUnicodeDecodeError(codec, b, len(b)-1, len(b), base, "truncated data")
+		return "", py.NewUnicodeDecodeError(codec, b, len(b)-1, len(b), base, "truncated data")
 	}
 	return out.String(), nil
 }
@@ -1007,7 +1009,7 @@ func pyDecodeUTF32(b, codec string, bigEndian bool, base int) (string, error) {
 	var out strings.Builder
 	for i := 0; i < len(b); i += 4 {
 		if i+4 > len(b) {
-			return "", NewUnicodeDecodeError(codec, b, i, len(b), base, "truncated data")
+			return "", py.NewUnicodeDecodeError(codec, b, i, len(b), base, "truncated data")
 		}
 		var r uint32
 		if bigEndian {
@@ -1016,7 +1018,7 @@ func pyDecodeUTF32(b, codec string, bigEndian bool, base int) (string, error) {
 			r = uint32(b[i+3])<<24 | uint32(b[i+2])<<16 | uint32(b[i+1])<<8 | uint32(b[i])
 		}
 		if r > utf8.MaxRune {
-			return "", NewUnicodeDecodeError(codec, b, i, i+4, base, "code point not in range(0x110000)")
+			return "", py.NewUnicodeDecodeError(codec, b, i, i+4, base, "code point not in range(0x110000)")
 		}
 		pyWriteRune(&out, rune(r))
 	}
@@ -1033,12 +1035,12 @@ func pyWriteRune(b *strings.Builder, r rune) {
 }
 
 // jsonHelp documents the json module's functions for help(obj).
-var jsonHelp = HelpTable{
+var jsonHelp = py.HelpTable{
 	// json: CPython's functions and Starlark's own.
-	"json.dumps":  {"obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", "Serialize obj to a JSON formatted str."},
-	"json.dump":   {"obj, fp, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", "Serialize obj as JSON to fp, a value with a write method (sys.stdout)."},
-	"json.loads":  {"s, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", "Deserialize s, a str or bytes holding a JSON document, to a Python object."},
-	"json.encode": {"x", "Starlark's json.encode: the compact JSON text of x."},
-	"json.decode": {"x[, default]", "Starlark's json.decode: the value of JSON text x; default, if given, when x is not valid JSON."},
-	"json.indent": {"str, *, prefix='', indent='\\t'", "Starlark's json.indent: JSON text str reformatted with one element per line."},
+	"json.dumps":  {Params: "obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj to a JSON formatted str."},
+	"json.dump":   {Params: "obj, fp, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj as JSON to fp, a value with a write method (sys.stdout)."},
+	"json.loads":  {Params: "s, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", Doc: "Deserialize s, a str or bytes holding a JSON document, to a Python object."},
+	"json.encode": {Params: "x", Doc: "Starlark's json.encode: the compact JSON text of x."},
+	"json.decode": {Params: "x[, default]", Doc: "Starlark's json.decode: the value of JSON text x; default, if given, when x is not valid JSON."},
+	"json.indent": {Params: "str, *, prefix='', indent='\\t'", Doc: "Starlark's json.indent: JSON text str reformatted with one element per line."},
 }

@@ -9,6 +9,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
@@ -18,7 +19,7 @@ var testFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelContro
 // evalModules evaluates a Starlark expression with kstar's globals and its
 // top-level modules (json, msgpack, time, sys, os) predeclared.
 // Extra globals (extras) may be given too.
-func evalModules(env *Env, expr string, extras ...starlark.StringDict) (starlark.Value, error) {
+func evalModules(env *py.Env, expr string, extras ...starlark.StringDict) (starlark.Value, error) {
 	thread := &starlark.Thread{Name: "test"}
 	env.Attach(thread)
 	predeclared := Globals()
@@ -39,7 +40,7 @@ func evalModules(env *Env, expr string, extras ...starlark.StringDict) (starlark
 // for an exception (Starlark's own errors keep their text).
 func outcome(v starlark.Value, err error) string {
 	if err != nil {
-		if e := AsException(err); e != nil {
+		if e := py.AsException(err); e != nil {
 			return e.Error()
 		}
 		var evalErr *starlark.EvalError
@@ -48,7 +49,7 @@ func outcome(v starlark.Value, err error) string {
 		}
 		return err.Error()
 	}
-	return Repr(v)
+	return py.Repr(v)
 }
 
 func asEvalError(err error, target **starlark.EvalError) bool {
@@ -61,7 +62,7 @@ func asEvalError(err error, target **starlark.EvalError) bool {
 
 type evalCase struct{ expr, want string }
 
-func runEvalCases(t *testing.T, env *Env, cases []evalCase) {
+func runEvalCases(t *testing.T, env *py.Env, cases []evalCase) {
 	t.Helper()
 	for _, c := range cases {
 		if got := outcome(evalModules(env, c.expr)); got != c.want {
@@ -73,7 +74,7 @@ func runEvalCases(t *testing.T, env *Env, cases []evalCase) {
 // The expected values below are what CPython 3.11 prints for the same
 // expressions.
 func TestJSONDumps(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`json.dumps({'a': [1, None]})`, `'{"a": [1, null]}'`},
 		{`json.dumps([[]] * 3)`, `'[[], [], []]'`},
 		{`json.dumps(1.0)`, `'1.0'`},
@@ -116,7 +117,7 @@ func TestJSONDumps(t *testing.T) {
 }
 
 func TestJSONDumpsCycles(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`[json.dumps(l) for l in [[]] for _ in [l.append(l)]][0]`, `ValueError: Circular reference detected`},
 		{`[json.dumps(d) for d in [{}] for _ in [d.update(a=d)]][0]`, `ValueError: Circular reference detected`},
 		{`[json.dumps([l, l]) for l in [[1]]][0]`, `'[[1], [1]]'`},
@@ -124,7 +125,7 @@ func TestJSONDumpsCycles(t *testing.T) {
 }
 
 func TestJSONLoads(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`json.loads('{"a": [1, null, true, false, 1.5, "x"]}')`, `{'a': [1, None, True, False, 1.5, 'x']}`},
 		{`json.loads('123456789012345678901234567890')`, `123456789012345678901234567890`},
 		{`json.loads('{"b": 1, "a": 2, "b": 3}')`, `{'b': 3, 'a': 2}`},
@@ -190,16 +191,16 @@ func TestJSONLoads(t *testing.T) {
 }
 
 func TestJSONDecodeErrorClass(t *testing.T) {
-	if !JSONDecodeError.IsSubclass(ValueError) {
+	if !JSONDecodeError.IsSubclass(py.ValueError) {
 		t.Fatal("JSONDecodeError must be a ValueError")
 	}
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`json.JSONDecodeError`, `<class 'json.decoder.JSONDecodeError'>`},
 	})
 }
 
 func TestStarlarkJSONFunctions(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`json.encode({'a': [1, 2.5, None]})`, `'{"a":[1,2.5,null]}'`},
 		{`json.decode('{"a": [1, 2]}')`, `{'a': [1, 2]}`},
 		{`json.indent('{"a":1}')`, `'{\n\t"a": 1\n}'`},
@@ -240,7 +241,7 @@ for doc in sys.stdin.read().split('\x1e'):
 	if len(want) != len(docs) {
 		t.Fatalf("python3 printed %d lines for %d documents:\n%s", len(want), len(docs), out)
 	}
-	env := NewEnv()
+	env := py.NewEnv()
 	for i, doc := range docs {
 		thread := &starlark.Thread{}
 		env.Attach(thread)
@@ -285,19 +286,19 @@ func FuzzJSONLoads(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		thread := &starlark.Thread{}
-		NewEnv().Attach(thread)
+		py.NewEnv().Attach(thread)
 		loads := starlark.NewBuiltin("loads", nil)
 		for _, arg := range []starlark.Value{starlark.Bytes(data), starlark.String(data)} {
-			v, err := Guard(jsonLoads)(thread, loads, starlark.Tuple{arg}, nil)
+			v, err := py.Guard(jsonLoads)(thread, loads, starlark.Tuple{arg}, nil)
 			if err != nil {
-				if e := AsException(err); e == nil || e.Class == RuntimeError {
+				if e := py.AsException(err); e == nil || e.Class == py.RuntimeError {
 					t.Fatalf("loads(%q): unexpected error %v", data, err)
 				}
 				continue
 			}
 			s, err := jsonDumps(thread, starlark.NewBuiltin("dumps", nil), starlark.Tuple{v}, nil)
 			if err != nil {
-				if e := AsException(err); e == nil || e.Class != ValueError {
+				if e := py.AsException(err); e == nil || e.Class != py.ValueError {
 					t.Fatalf("dumps(loads(%q)): %v", data, err)
 				}
 				continue // integers beyond CPython's 4300 digits
@@ -307,8 +308,8 @@ func FuzzJSONLoads(f *testing.F) {
 				t.Fatalf("loads(dumps(loads(%q))) = %v", data, err)
 			}
 			// A str holding invalid UTF-8 (impossible in Python) comes back with U+FFFD.
-			if Repr(again) != Repr(v) && (arg.Type() == "bytes" || utf8.Valid(data)) {
-				t.Fatalf("round trip of %q: %s != %s", data, Repr(again), Repr(v))
+			if py.Repr(again) != py.Repr(v) && (arg.Type() == "bytes" || utf8.Valid(data)) {
+				t.Fatalf("round trip of %q: %s != %s", data, py.Repr(again), py.Repr(v))
 			}
 		}
 	})

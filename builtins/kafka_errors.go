@@ -9,11 +9,13 @@ import (
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // kafka-python's client-side error classes (kafka.errors, 2.0.2 names).
 var (
-	KafkaError                = newErrorClass("KafkaError", RuntimeError)
+	KafkaError                = newErrorClass("KafkaError", py.RuntimeError)
 	KafkaTimeoutError         = newErrorClass("KafkaTimeoutError", KafkaError)
 	NoBrokersAvailable        = invalidMetadata(newErrorClass("NoBrokersAvailable", KafkaError))
 	NodeNotReadyError         = retriable(newErrorClass("NodeNotReadyError", KafkaError))
@@ -31,7 +33,7 @@ var (
 )
 
 // clientErrors are the client-side classes above, for errorClasses.
-var clientErrors = []*ExceptionClass{
+var clientErrors = []*py.ExceptionClass{
 	KafkaError, KafkaTimeoutError, NoBrokersAvailable, NodeNotReadyError,
 	KafkaConnectionError, CommitFailedError, IllegalStateError, IllegalArgumentError,
 	KafkaConfigurationError, IncompatibleBrokerVersion, UnsupportedCodecError,
@@ -53,8 +55,8 @@ type errorInfo struct {
 
 // newErrorClass returns a kafka.errors class derived from base, retriable
 // and invalid_metadata as base is.
-func newErrorClass(name string, base *ExceptionClass) *ExceptionClass {
-	c := NewExceptionClass(name, "kafka.errors", base)
+func newErrorClass(name string, base *py.ExceptionClass) *py.ExceptionClass {
+	c := py.NewExceptionClass(name, "kafka.errors", base)
 	info := &errorInfo{}
 	if b := errorInfoOf(base); b != nil {
 		info.Retriable, info.InvalidMetadata = b.Retriable, b.InvalidMetadata
@@ -64,7 +66,7 @@ func newErrorClass(name string, base *ExceptionClass) *ExceptionClass {
 }
 
 // errorInfoOf is c's kafka.errors information, nil for other classes.
-func errorInfoOf(c *ExceptionClass) *errorInfo {
+func errorInfoOf(c *py.ExceptionClass) *errorInfo {
 	if c == nil {
 		return nil
 	}
@@ -72,8 +74,8 @@ func errorInfoOf(c *ExceptionClass) *errorInfo {
 	return info
 }
 
-func retriable(c *ExceptionClass) *ExceptionClass { errorInfoOf(c).Retriable = true; return c }
-func invalidMetadata(c *ExceptionClass) *ExceptionClass {
+func retriable(c *py.ExceptionClass) *py.ExceptionClass { errorInfoOf(c).Retriable = true; return c }
+func invalidMetadata(c *py.ExceptionClass) *py.ExceptionClass {
 	info := errorInfoOf(c)
 	info.Retriable, info.InvalidMetadata = true, true
 	return c
@@ -81,13 +83,13 @@ func invalidMetadata(c *ExceptionClass) *ExceptionClass {
 
 // isRetriable reports whether kafka-python retries after an error of
 // class c (only kafka.errors classes can be).
-func isRetriable(c *ExceptionClass) bool {
+func isRetriable(c *py.ExceptionClass) bool {
 	info := errorInfoOf(c)
 	return info != nil && info.Retriable
 }
 
 // errnoOf is the broker error code of class c, 0 for other classes.
-func errnoOf(c *ExceptionClass) int {
+func errnoOf(c *py.ExceptionClass) int {
 	if info := errorInfoOf(c); info != nil {
 		return info.Errno
 	}
@@ -96,7 +98,7 @@ func errnoOf(c *ExceptionClass) int {
 
 // Attr answers errno and message (broker errors), retriable and
 // invalid_metadata.
-func (info *errorInfo) Attr(c *ExceptionClass, name string) (starlark.Value, bool) {
+func (info *errorInfo) Attr(c *py.ExceptionClass, name string) (starlark.Value, bool) {
 	switch name {
 	case "retriable":
 		return starlark.Bool(info.Retriable), true
@@ -115,7 +117,7 @@ func (info *errorInfo) Attr(c *ExceptionClass, name string) (starlark.Value, boo
 }
 
 // AttrNames lists the names Attr answers.
-func (info *errorInfo) AttrNames(c *ExceptionClass) []string {
+func (info *errorInfo) AttrNames(c *py.ExceptionClass) []string {
 	if info.Broker {
 		return []string{"errno", "invalid_metadata", "message", "retriable"}
 	}
@@ -124,7 +126,7 @@ func (info *errorInfo) AttrNames(c *ExceptionClass) []string {
 
 // Str is kafka.errors' str(e): "[Error N] Name: msg" for broker errors
 // (N is None for BrokerResponseError itself), else "Name: msg".
-func (info *errorInfo) Str(e *Exception) (string, bool) {
+func (info *errorInfo) Str(e *py.Exception) (string, bool) {
 	if e.Class.IsSubclass(BrokerResponseError) {
 		errno := "None" // BrokerResponseError itself has no code
 		if info.Broker {
@@ -138,7 +140,7 @@ func (info *errorInfo) Str(e *Exception) (string, bool) {
 // kafkaErrorString is kafka.errors.KafkaError.__str__: the class name
 // alone without args, else "Name: " and the builtin str() (which is empty
 // for KafkaError("")).
-func kafkaErrorString(e *Exception) string {
+func kafkaErrorString(e *py.Exception) string {
 	if len(e.Args) == 0 {
 		return e.Class.ClassName
 	}
@@ -206,8 +208,8 @@ var kafkaPython202Errors = map[int16]struct {
 // brokerErrors maps a Kafka error code to its kafka.errors class.
 var brokerErrors = makeBrokerErrors()
 
-func makeBrokerErrors() map[int16]*ExceptionClass {
-	classes := map[int16]*ExceptionClass{}
+func makeBrokerErrors() map[int16]*py.ExceptionClass {
+	classes := map[int16]*py.ExceptionClass{}
 	for code := int16(-1); code < 200; code++ {
 		c := newErrorClass("", BrokerResponseError)
 		info := errorInfoOf(c)
@@ -233,8 +235,8 @@ func makeBrokerErrors() map[int16]*ExceptionClass {
 // classes.
 var errorClasses = makeErrorClasses()
 
-func makeErrorClasses() map[string]*ExceptionClass {
-	classes := map[string]*ExceptionClass{}
+func makeErrorClasses() map[string]*py.ExceptionClass {
+	classes := map[string]*py.ExceptionClass{}
 	for _, c := range clientErrors {
 		classes[c.ClassName] = c
 	}
@@ -249,7 +251,7 @@ func makeErrorClasses() map[string]*ExceptionClass {
 
 // LookupErrorClass returns the kafka.errors class with the given name
 // (aliases included), or nil.
-func LookupErrorClass(name string) *ExceptionClass {
+func LookupErrorClass(name string) *py.ExceptionClass {
 	return errorClasses[name]
 }
 
@@ -264,7 +266,7 @@ func camelCase(protocolName string) string {
 }
 
 // BrokerError returns the kafka.errors class for a Kafka error code.
-func BrokerError(code int16) *ExceptionClass {
+func BrokerError(code int16) *py.ExceptionClass {
 	if c, ok := brokerErrors[code]; ok {
 		return c
 	}
@@ -277,20 +279,20 @@ func BrokerError(code int16) *ExceptionClass {
 // args, as kafka-python mostly raises them (error_type()), so str(e) is
 // "[Error 10] MessageSizeTooLargeError"; timeouts become
 // KafkaTimeoutError; an unreachable cluster is NoBrokersAvailable.
-func KafkaException(err error) *Exception {
+func KafkaException(err error) *py.Exception {
 	if err == nil {
 		return nil
 	}
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		return e
 	}
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
-		e := NewException(BrokerError(ke.Code), "")
+		e := py.NewException(BrokerError(ke.Code), "")
 		e.Cause = err
 		return e
 	}
-	var class *ExceptionClass
+	var class *py.ExceptionClass
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kgo.ErrRecordTimeout):
 		class = KafkaTimeoutError
@@ -301,7 +303,7 @@ func KafkaException(err error) *Exception {
 	default:
 		class = KafkaError
 	}
-	e := NewException(class, err.Error())
+	e := py.NewException(class, err.Error())
 	e.Cause = err
 	return e
 }
@@ -310,9 +312,9 @@ func KafkaException(err error) *Exception {
 // kafka-python raises it. Why no broker answered (reason, in Go's words)
 // is its Reason, a KafkaConnectionError that tracebacks show as the direct
 // cause; err is the Go error behind it.
-func noBrokersAvailable(reason string, err error) *Exception {
-	e := NewException(NoBrokersAvailable, "")
-	e.Reason = NewException(KafkaConnectionError, reason)
+func noBrokersAvailable(reason string, err error) *py.Exception {
+	e := py.NewException(NoBrokersAvailable, "")
+	e.Reason = py.NewException(KafkaConnectionError, reason)
 	e.Cause = err
 	return e
 }

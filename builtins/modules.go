@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // What a script sees, assembled from every layer: the modules, the
@@ -14,7 +16,7 @@ import (
 // name ("json", "kafka", "kafka.errors", ...). Some depend on the Env (sys:
 // argv) or keep state for one execution (logging), so each execution
 // gets its own; the kafka modules are shared.
-func Modules(env *Env) map[string]starlark.Value {
+func Modules(env *py.Env) map[string]starlark.Value {
 	m := map[string]starlark.Value{
 		"json":    newJSONModule(env),
 		"logging": newLoggingModule(env),
@@ -31,12 +33,12 @@ func Modules(env *Env) map[string]starlark.Value {
 
 // kstarGlobals are the Python core's globals with a help that documents
 // every layer.
-var kstarGlobals = coreGlobals()
+var kstarGlobals = py.Globals()
 
 // Set here, not by kstarGlobals' initialiser: help's index refers back to
 // the globals (an initialisation cycle otherwise).
 func init() {
-	kstarGlobals["help"] = Func("help", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	kstarGlobals["help"] = py.Func("help", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return kstarHelp().Help(thread, b, args, kwargs)
 	})
 }
@@ -52,18 +54,18 @@ func Globals() starlark.StringDict {
 }
 
 // helpTables are the help tables of every layer.
-var helpTables = []HelpTable{pyHelp, jsonHelp, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
+var helpTables = []py.HelpTable{py.Help, jsonHelp, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
 
 // kstarHelp is the index of kstar's globals and modules, built when help
 // is first used.
-var kstarHelp = sync.OnceValue(func() *HelpIndex {
-	modules := Modules(NewEnv())
+var kstarHelp = sync.OnceValue(func() *py.HelpIndex {
+	modules := Modules(py.NewEnv())
 	names := make([]string, 0, len(modules))
 	for name := range modules {
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	return &HelpIndex{Globals: kstarGlobals, Modules: names, Tables: helpTables}
+	return &py.HelpIndex{Globals: kstarGlobals, Modules: names, Tables: helpTables}
 })
 
 // HelpText returns what help(obj) prints (help() for a nil obj).

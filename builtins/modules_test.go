@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // TestGlobalsAndModulesUnchanged: the predeclared globals, the importable
@@ -17,7 +19,7 @@ import (
 func TestGlobalsAndModulesUnchanged(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "globals %q\n", sortedKeys(Globals()))
-	modules := Modules(NewEnv())
+	modules := Modules(py.NewEnv())
 	for _, name := range sortedKeys(modules) {
 		names := modules[name].(starlark.HasAttrs).AttrNames()
 		sort.Strings(names)

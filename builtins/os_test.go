@@ -1,9 +1,13 @@
 package builtins
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+)
 
 func TestOSEnviron(t *testing.T) {
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Getenv = func() map[string]string { return map[string]string{"HOME": "/home/k", "BROKER": "b:9092"} }
 	runEvalCases(t, env, []evalCase{
 		{`os.getenv('HOME')`, `'/home/k'`},
@@ -27,7 +31,7 @@ func TestOSEnviron(t *testing.T) {
 }
 
 func TestOSEnvironEmptyByDefault(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`os.environ`, `environ({})`},
 		{`os.getenv('PATH')`, `None`},
 		{`bool(os.environ)`, `False`},

@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -23,7 +24,7 @@ var scriptFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelCont
 // runtime's business), BOOT bound to the broker, clients shut down at the
 // end.
 type scriptRun struct {
-	env    *Env
+	env    *py.Env
 	kafka  *KafkaEnv
 	out    bytes.Buffer
 	thread *starlark.Thread
@@ -32,7 +33,7 @@ type scriptRun struct {
 }
 
 func newScriptRun(bootstrap string) *scriptRun {
-	r := &scriptRun{env: NewEnv(), kafka: NewKafkaEnv()}
+	r := &scriptRun{env: py.NewEnv(), kafka: NewKafkaEnv()}
 	r.env.Stdout, r.env.Stderr = &r.out, &r.out
 	r.kafka.BootstrapServers = bootstrap
 	r.thread = &starlark.Thread{Name: "test", Print: func(_ *starlark.Thread, msg string) {
@@ -100,7 +101,7 @@ func prodRun(t *testing.T, bootstrap, src string) string {
 
 // errorLine is "Class: message" for an exception, Starlark's text otherwise.
 func errorLine(err error) string {
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		return e.Error()
 	}
 	var ee *starlark.EvalError

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The Python core's tests over Kafka values: the rows of the core's
@@ -22,7 +24,13 @@ func TestFStringHelpersKafkaValues(t *testing.T) {
 		g := Globals()
 		g["TopicPartition"] = TopicPartitionType
 		v, err := starlark.EvalOptions(scriptFileOptions, thread, "<expr>", c.expr, g)
-		if got := pyOutcome(v, err); got != c.want {
+		var got string
+		if err != nil {
+			got = errorLine(err)
+		} else {
+			got = py.Repr(v)
+		}
+		if got != c.want {
 			t.Errorf("%s = %s, want %s", c.expr, got, c.want)
 		}
 	}
@@ -32,7 +40,7 @@ func TestFStringHelpersKafkaValues(t *testing.T) {
 // (TestPrint's line with a kafka class).
 func TestPrintKafkaValues(t *testing.T) {
 	var out bytes.Buffer
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Stdout = &out
 	thread := &starlark.Thread{}
 	env.Attach(thread)
@@ -54,7 +62,7 @@ print(class_, type(1), TopicPartition('t', 0))
 // TestIsInstanceKafkaTypes checks isinstance with kstar's classes.
 func TestIsInstanceKafkaTypes(t *testing.T) {
 	tp := TopicPartitionType.Make(starlark.String("t"), starlark.MakeInt(0))
-	timeout := NewException(KafkaTimeoutError, "x")
+	timeout := py.NewException(KafkaTimeoutError, "x")
 	for _, c := range []struct {
 		x, cls starlark.Value
 		want   bool
@@ -62,17 +70,17 @@ func TestIsInstanceKafkaTypes(t *testing.T) {
 		{timeout, KafkaError, true},
 		{timeout, KafkaTimeoutError, true},
 		{timeout, NoBrokersAvailable, false},
-		{timeout, PyException, true},
-		{NewException(ValueError, "x"), KafkaError, false},
+		{timeout, py.PyException, true},
+		{py.NewException(py.ValueError, "x"), KafkaError, false},
 		{tp, TopicPartitionType, true},
 		{tp, OffsetAndMetadataType, false},
-		{tp, TupleType, true},
-		{tp, starlark.Tuple{StrType, TopicPartitionType}, true},
+		{tp, py.TupleType, true},
+		{tp, starlark.Tuple{py.StrType, TopicPartitionType}, true},
 		{starlark.String("x"), KafkaError, false},
 	} {
-		got, err := IsInstance(c.x, c.cls)
+		got, err := py.IsInstance(c.x, c.cls)
 		if err != nil || got != c.want {
-			t.Errorf("isinstance(%s, %s) = %v, %v; want %v", Repr(c.x), Repr(c.cls), got, err, c.want)
+			t.Errorf("isinstance(%s, %s) = %v, %v; want %v", py.Repr(c.x), py.Repr(c.cls), got, err, c.want)
 		}
 	}
 }
@@ -86,7 +94,7 @@ func TestReprKafkaValues(t *testing.T) {
 	}{
 		{TopicPartitionType.Make(starlark.String("t"), starlark.MakeInt(0)), "TopicPartition(topic='t', partition=0)"},
 	} {
-		if got := Repr(c.v); got != c.want {
+		if got := py.Repr(c.v); got != c.want {
 			t.Errorf("Repr(%v) = %s, want %s", c.v, got, c.want)
 		}
 	}

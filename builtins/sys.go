@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The sys module offers the parts of Python's sys a script needs:
@@ -18,14 +20,14 @@ import (
 //	stdout, stderr    text streams with write(s) and flush(), writing to
 //	                  the Env's Stdout and Stderr
 //	version, version_info, platform, maxsize, byteorder
-func newSysModule(env *Env) starlark.Value {
+func newSysModule(env *py.Env) starlark.Value {
 	argv := make([]starlark.Value, len(env.Argv))
 	for i, a := range env.Argv {
 		argv[i] = starlark.String(a)
 	}
 	return &starlarkstruct.Module{Name: "sys", Members: starlark.StringDict{
 		"argv":         starlark.NewList(argv),
-		"exit":         Func("exit", sysExit),
+		"exit":         py.Func("exit", sysExit),
 		"stdout":       SysStdout,
 		"stderr":       SysStderr,
 		"version":      starlark.String(SysVersion),
@@ -40,7 +42,7 @@ func newSysModule(env *Env) starlark.Value {
 // what runs it.
 const SysVersion = "3.11.0 (kstar: kafka-python 2.0.2 API on franz-go) [Starlark on Go]"
 
-var sysVersionInfo = NewNamedTupleType("sys.version_info", []string{"major", "minor", "micro", "releaselevel", "serial"}).Make(
+var sysVersionInfo = py.NewNamedTupleType("sys.version_info", []string{"major", "minor", "micro", "releaselevel", "serial"}).Make(
 	starlark.MakeInt(3), starlark.MakeInt(11), starlark.MakeInt(0), starlark.String("final"), starlark.MakeInt(0))
 
 // sysPlatform is sys.platform: "linux", "darwin", "win32", ...
@@ -54,13 +56,13 @@ func sysPlatform() string {
 // sysExit is sys.exit(status=None).
 func sysExit(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "sys.exit() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "sys.exit() takes no keyword arguments")
 	}
 	var status starlark.Value = starlark.None
 	if err := starlark.UnpackPositionalArgs("sys.exit", args, nil, 0, &status); err != nil {
 		return nil, err
 	}
-	return nil, RaiseSystemExit(thread, status)
+	return nil, py.RaiseSystemExit(thread, status)
 }
 
 // StdStream is sys.stdout or sys.stderr: a text stream whose writes go to
@@ -77,7 +79,7 @@ var (
 )
 
 var (
-	_ TextWriter        = (*StdStream)(nil)
+	_ py.TextWriter     = (*StdStream)(nil)
 	_ starlark.HasAttrs = (*StdStream)(nil)
 )
 
@@ -91,7 +93,7 @@ func (s *StdStream) Hash() (uint32, error) { return starlark.String(s.name).Hash
 
 // WriteText writes text to the thread's Env output.
 func (s *StdStream) WriteText(thread *starlark.Thread, text string) error {
-	env := EnvOf(thread)
+	env := py.EnvOf(thread)
 	w := env.Stdout
 	if s.stderr {
 		w = env.Stderr
@@ -105,33 +107,33 @@ func (s *StdStream) WriteText(thread *starlark.Thread, text string) error {
 func (s *StdStream) Attr(name string) (starlark.Value, error) {
 	switch name {
 	case "write":
-		return Func("write", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func("write", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var v starlark.Value
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
 				return nil, err
 			}
 			text, ok := v.(starlark.String)
 			if !ok {
-				return nil, Errorf(TypeError, "write() argument must be str, not %s", TypeName(v))
+				return nil, py.Errorf(py.TypeError, "write() argument must be str, not %s", py.TypeName(v))
 			}
 			if err := s.WriteText(thread, string(text)); err != nil {
-				return nil, Errorf(OSError, "%v", err)
+				return nil, py.Errorf(py.OSError, "%v", err)
 			}
 			return starlark.MakeInt(utf8.RuneCountInString(string(text))), nil
 		}).BindReceiver(s), nil
 	case "flush":
-		return Func("flush", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func("flush", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 				return nil, err
 			}
-			env := EnvOf(thread)
+			env := py.EnvOf(thread)
 			w := env.Stdout
 			if s.stderr {
 				w = env.Stderr
 			}
 			if f, ok := w.(interface{ Flush() error }); ok {
 				if err := f.Flush(); err != nil {
-					return nil, Errorf(OSError, "%v", err)
+					return nil, py.Errorf(py.OSError, "%v", err)
 				}
 			}
 			return starlark.None, nil
@@ -152,11 +154,11 @@ func (s *StdStream) AttrNames() []string {
 
 // sysHelp documents the sys module's functions and sys.stdout's methods
 // for help(obj).
-var sysHelp = HelpTable{
+var sysHelp = py.HelpTable{
 	// sys
-	"sys.exit": {"status=None", "Exit the script: None is status 0, an int is the status, anything else is printed to stderr (status 1)."},
+	"sys.exit": {Params: "status=None", Doc: "Exit the script: None is status 0, an int is the status, anything else is printed to stderr (status 1)."},
 
 	// sys.stdout and sys.stderr
-	"TextIOWrapper.write": {"s", "Write the string s to the stream; returns the number of characters written."},
-	"TextIOWrapper.flush": {"", "Flush the stream's buffered output."},
+	"TextIOWrapper.write": {Params: "s", Doc: "Write the string s to the stream; returns the number of characters written."},
+	"TextIOWrapper.flush": {Params: "", Doc: "Flush the stream's buffered output."},
 }

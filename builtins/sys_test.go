@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 func TestSysModule(t *testing.T) {
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Argv = []string{"script.star", "-v", "x"}
 	runEvalCases(t, env, []evalCase{
 		{`sys.argv`, `['script.star', '-v', 'x']`},
@@ -23,7 +25,7 @@ func TestSysModule(t *testing.T) {
 
 func TestSysStreams(t *testing.T) {
 	var out, errOut bytes.Buffer
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Stdout, env.Stderr = &out, &errOut
 	runEvalCases(t, env, []evalCase{
 		{`sys.stdout.write('héllo\n')`, `6`},
@@ -49,10 +51,10 @@ func TestSysExit(t *testing.T) {
 		{`sys.exit(['x', 1])`, 1, "['x', 1]\n"},
 	} {
 		var errOut bytes.Buffer
-		env := NewEnv()
+		env := py.NewEnv()
 		env.Stderr = &errOut
 		_, err := evalModules(env, c.expr)
-		var exit *SystemExit
+		var exit *py.SystemExit
 		if !errors.As(err, &exit) || exit.Code != c.code || errOut.String() != c.stderr {
 			t.Errorf("%s: error %v, stderr %q; want exit %d, stderr %q", c.expr, err, errOut.String(), c.code, c.stderr)
 		}

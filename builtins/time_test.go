@@ -6,11 +6,13 @@ import (
 	"time"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The expected values are CPython 3.11's.
 func TestTimeModule(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	runEvalCases(t, py.NewEnv(), []evalCase{
 		{`time.gmtime(0)`, `time.struct_time(tm_year=1970, tm_mon=1, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=0, tm_wday=3, tm_yday=1, tm_isdst=0)`},
 		{`time.gmtime(86400 * 45 + 3600 * 13 + 0.5).tm_hour`, `13`},
 		{`time.strftime('%Y-%m-%d %H:%M:%S %a %A %b %B %j %p %I %y %e %Q %%', time.gmtime(86400 * 45 + 3600 * 13))`,
@@ -35,7 +37,7 @@ func TestTimeModule(t *testing.T) {
 }
 
 func TestTimeClocks(t *testing.T) {
-	env := NewEnv()
+	env := py.NewEnv()
 	now, err := evalModules(env, `time.time()`)
 	if f, ok := now.(starlark.Float); err != nil || !ok || f < 1.6e9 {
 		t.Errorf("time.time() = %v, %v; want a float of seconds since the epoch", now, err)
@@ -60,12 +62,12 @@ func TestTimeSleepInterrupted(t *testing.T) {
 		cause error
 		want  string
 	}{
-		{"ctrl-c", ErrKeyboardInterrupt, "KeyboardInterrupt"},
+		{"ctrl-c", py.ErrKeyboardInterrupt, "KeyboardInterrupt"},
 		{"deadline", context.DeadlineExceeded, "TimeoutError: execution deadline exceeded"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancelCause(context.Background())
-			env := NewEnv()
+			env := py.NewEnv()
 			env.SetContext(ctx)
 			time.AfterFunc(20*time.Millisecond, func() { cancel(c.cause) })
 			start := time.Now()

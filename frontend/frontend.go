@@ -14,7 +14,7 @@ import (
 
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Parse applies the Python front end to src and parses the result as a
@@ -35,7 +35,7 @@ import (
 //   - for loops over str and bytes;
 //   - keyword arguments after *args;
 //   - str, bytes, list and dict methods Starlark lacks (s.encode(),
-//     b.decode(), "{}".format(x), l.sort(), ...; see builtins.RewrittenMethods);
+//     b.decode(), "{}".format(x), l.sort(), ...; see py.RewrittenMethods);
 //   - __name__, which is "__main__";
 //   - try / except / else / finally, raise, raise X from Y, see try.go.
 //
@@ -826,18 +826,18 @@ func (fe *frontend) importStmts(imp *importStmt) []syntax.Stmt {
 		if len(targets) > 1 {
 			lhs = &syntax.TupleExpr{List: targets}
 		}
-		return []syntax.Stmt{assign(lhs, fe.call(builtins.ImportFromFunc, imp.fromPos, imp.fromPos, args...), imp.fromPos)}
+		return []syntax.Stmt{assign(lhs, fe.call(py.ImportFromFunc, imp.fromPos, imp.fromPos, args...), imp.fromPos)}
 	}
 	var stmts []syntax.Stmt
 	for _, n := range imp.names {
-		module := fe.call(builtins.ImportFunc, n.pos, n.pos, str(n.name, n.pos))
+		module := fe.call(py.ImportFunc, n.pos, n.pos, str(n.name, n.pos))
 		switch top, _, dotted := strings.Cut(n.name, "."); {
 		case n.as != "":
 			stmts = append(stmts, assign(&syntax.Ident{NamePos: n.asPos, Name: n.as}, module, n.pos))
 		case dotted:
 			stmts = append(stmts,
 				&syntax.ExprStmt{X: module},
-				assign(&syntax.Ident{NamePos: n.pos, Name: top}, fe.call(builtins.ImportFunc, n.pos, n.pos, str(top, n.pos)), n.pos))
+				assign(&syntax.Ident{NamePos: n.pos, Name: top}, fe.call(py.ImportFunc, n.pos, n.pos, str(top, n.pos)), n.pos))
 		default:
 			stmts = append(stmts, assign(&syntax.Ident{NamePos: n.pos, Name: n.name}, module, n.pos))
 		}
@@ -1349,9 +1349,9 @@ func (fe *frontend) stmt(s syntax.Stmt) {
 func (fe *frontend) augmentedHelper(s *syntax.AssignStmt) string {
 	switch {
 	case s.Op == syntax.PERCENT_EQ:
-		return builtins.ModFunc
+		return py.ModFunc
 	case s.Op == syntax.SLASHSLASH_EQ && fe.pows[keyOf(s.OpPos)]:
-		return builtins.PowFunc
+		return py.PowFunc
 	}
 	return ""
 }
@@ -1432,7 +1432,7 @@ func (fe *frontend) expr(e syntax.Expr) syntax.Expr {
 		e.X = fe.expr(e.X)
 		e.Y = fe.expr(e.Y)
 		if e.Op == syntax.PERCENT {
-			return fe.call(builtins.ModFunc, e.OpPos, syntax.End(e.Y), e.X, e.Y)
+			return fe.call(py.ModFunc, e.OpPos, syntax.End(e.Y), e.X, e.Y)
 		}
 	case *syntax.CallExpr:
 		e.Fn = fe.expr(e.Fn)
@@ -1467,8 +1467,8 @@ func (fe *frontend) expr(e syntax.Expr) syntax.Expr {
 		fe.exprs(e.List)
 	case *syntax.DotExpr:
 		e.X = fe.expr(e.X)
-		if builtins.RewrittenMethods[e.Name.Name] {
-			return fe.call(builtins.GetAttrFunc, e.Name.NamePos, syntax.End(e.Name), e.X, strLiteral(e.Name.Name, e.Name.NamePos))
+		if py.RewrittenMethods[e.Name.Name] {
+			return fe.call(py.GetAttrFunc, e.Name.NamePos, syntax.End(e.Name), e.X, strLiteral(e.Name.Name, e.Name.NamePos))
 		}
 	case *syntax.IndexExpr:
 		e.X = fe.expr(e.X)
@@ -1501,7 +1501,7 @@ func (fe *frontend) iterable(x syntax.Expr) syntax.Expr {
 		return x
 	}
 	start, end := x.Span()
-	return fe.call(builtins.IterableFunc, start, end, x)
+	return fe.call(py.IterableFunc, start, end, x)
 }
 
 // keywordsBeforeStars moves keyword arguments written after *args or
@@ -1553,7 +1553,7 @@ func (fe *frontend) fstringCall(parts []strPart, pos, end syntax.Position) synta
 		}
 		args = append(args, fe.fieldExprs(p.field)...)
 	}
-	return fe.call(builtins.FStringFunc, pos, end, args...)
+	return fe.call(py.FStringFunc, pos, end, args...)
 }
 
 // fieldExprs are the arguments of __fstring__ for one field:
@@ -1572,7 +1572,7 @@ func (fe *frontend) fieldExprs(f *fieldInfo) []syntax.Expr {
 	default:
 		spec = fe.fstringCall(f.spec, f.specPos, f.close)
 	}
-	return append(out, fe.call(builtins.FormatFunc, f.open, f.close, fe.expr(f.expr), strLiteral(f.conv, f.open), spec))
+	return append(out, fe.call(py.FormatFunc, f.open, f.close, fe.expr(f.expr), strLiteral(f.conv, f.open), spec))
 }
 
 // binds reports whether the file binds name itself (assignment, loop

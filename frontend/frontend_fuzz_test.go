@@ -7,7 +7,7 @@ import (
 
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // fuzzSeeds are Python-looking sources covering every form of the front
@@ -59,9 +59,9 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	helpers := map[string]bool{
-		builtins.ImportFunc: true, builtins.ImportFromFunc: true, builtins.FStringFunc: true,
-		builtins.FormatFunc: true, builtins.ModFunc: true, builtins.GetAttrFunc: true,
-		builtins.GenExpFunc: true, builtins.IterableFunc: true, builtins.PowFunc: true,
+		py.ImportFunc: true, py.ImportFromFunc: true, py.FStringFunc: true,
+		py.FormatFunc: true, py.ModFunc: true, py.GetAttrFunc: true,
+		py.GenExpFunc: true, py.IterableFunc: true, py.PowFunc: true,
 		tryMarker: true, raiseMarker: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {

@@ -6,7 +6,7 @@ import (
 
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Generator expressions, sum(len(v) for v in batches) or
@@ -148,5 +148,5 @@ func (fe *frontend) genexpCall(e *syntax.Comprehension) syntax.Expr {
 	if !fe.genexps[keyOf(e.Lbrack)] {
 		return e
 	}
-	return fe.call(builtins.GenExpFunc, e.Lbrack, e.Rbrack, e)
+	return fe.call(py.GenExpFunc, e.Lbrack, e.Rbrack, e)
 }

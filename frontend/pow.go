@@ -3,7 +3,7 @@ package frontend
 import (
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The ** operator, which Starlark's grammar lacks. The scanner writes "//"
@@ -71,5 +71,5 @@ func (fe *frontend) pow(base, exp syntax.Expr, opPos syntax.Position) syntax.Exp
 		u.X = fe.pow(u.X, exp, opPos)
 		return u
 	}
-	return fe.call(builtins.PowFunc, opPos, syntax.End(exp), base, exp)
+	return fe.call(py.PowFunc, opPos, syntax.End(exp), base, exp)
 }

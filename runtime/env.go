@@ -4,13 +4,14 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // execEnv is the host side of one execution: what Python's builtins and
 // modules see (output, argv, environment, context) and what its Kafka
 // clients see (brokers, topics, host options, the clients open).
 type execEnv struct {
-	*builtins.Env
+	*py.Env
 	kafka *builtins.KafkaEnv
 }
 
@@ -22,5 +23,5 @@ func (env execEnv) attach(thread *starlark.Thread) {
 
 // envOf is the execEnv attached to thread.
 func envOf(thread *starlark.Thread) execEnv {
-	return execEnv{builtins.EnvOf(thread), builtins.KafkaEnvOf(thread)}
+	return execEnv{py.EnvOf(thread), builtins.KafkaEnvOf(thread)}
 }

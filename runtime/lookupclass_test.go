@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // TestExceptionClassTablesDisjoint: lookupClass searches Python's classes,
@@ -19,7 +20,7 @@ func TestExceptionClassTablesDisjoint(t *testing.T) {
 		if c == nil {
 			t.Errorf("kafka.errors.%s is not found by LookupErrorClass", name)
 		}
-		if builtins.LookupExceptionClass(name) != nil {
+		if py.LookupExceptionClass(name) != nil {
 			t.Errorf("%s is both Python's and kafka.errors'", name)
 		}
 		if lookupClass(name) != c {
@@ -27,7 +28,7 @@ func TestExceptionClassTablesDisjoint(t *testing.T) {
 		}
 	}
 	for _, c := range libClasses {
-		if builtins.LookupExceptionClass(c.ClassName) != nil || builtins.LookupErrorClass(c.ClassName) != nil {
+		if py.LookupExceptionClass(c.ClassName) != nil || builtins.LookupErrorClass(c.ClassName) != nil {
 			t.Errorf("%s.%s has a namesake in another table", c.Module, c.ClassName)
 		}
 		if lookupClass(c.ClassName) != c {

@@ -33,6 +33,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -189,12 +190,12 @@ func (r *Runtime) withCallTimeout(ctx context.Context) (context.Context, context
 		return ctx, func() {}
 	}
 	return context.WithTimeoutCause(ctx, r.callTimeout,
-		builtins.Errorf(builtins.TimeoutError, "the call took longer than its limit of %s", r.callTimeout))
+		py.Errorf(py.TimeoutError, "the call took longer than its limit of %s", r.callTimeout))
 }
 
 // newEnv returns the host side of one execution.
 func (r *Runtime) newEnv(argv []string) execEnv {
-	env := execEnv{builtins.NewEnv(), builtins.NewKafkaEnv()}
+	env := execEnv{py.NewEnv(), builtins.NewKafkaEnv()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
 	env.Getenv = r.environ
@@ -238,10 +239,10 @@ func (r *Runtime) predeclaredWith(env execEnv, loader *moduleLoader) starlark.St
 	for name, fn := range tryHelpers {
 		g[name] = fn
 	}
-	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
-	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
+	g["__import__"] = py.Func("__import__", importModuleWith(find))
+	g["__import_from__"] = py.Func("__import_from__", importFromWith(find))
 	if loader != nil {
-		g["load"] = builtins.Func("load", loader.loadBuiltin)
+		g["load"] = py.Func("load", loader.loadBuiltin)
 	}
 	for name, v := range r.extraGlobals {
 		g[name] = v
@@ -327,11 +328,11 @@ func run(ctx context.Context, thread *starlark.Thread, env execEnv, fn func() er
 	defer stopThread()
 	defer func() {
 		if p := recover(); p != nil {
-			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+			err = py.Errorf(py.RuntimeError, "internal error: %v", p)
 		}
 		// A builtin that could not return its error (an iterator's Next)
-		// stopped the thread with builtins.Fail: report that error.
-		if failure := builtins.TakeFailure(thread); failure != nil {
+		// stopped the thread with py.Fail: report that error.
+		if failure := py.TakeFailure(thread); failure != nil {
 			err = failure
 		}
 		if err != nil && ctx.Err() != nil {
@@ -342,21 +343,21 @@ func run(ctx context.Context, thread *starlark.Thread, env execEnv, fn func() er
 }
 
 func cancelReason(ctx context.Context) string {
-	return builtins.Interrupted(ctx).Error()
+	return py.Interrupted(ctx).Error()
 }
 
 // cancellationError replaces the error of a cancelled execution with the
 // cancellation's exception, keeping the call stack of the interruption.
 func cancellationError(ctx context.Context, err error) error {
-	if builtins.AsException(err) != nil && builtins.AsException(err).Class != builtins.RuntimeError {
+	if py.AsException(err) != nil && py.AsException(err).Class != py.RuntimeError {
 		return err
 	}
-	return &interrupted{exc: builtins.Interrupted(ctx), cause: err}
+	return &interrupted{exc: py.Interrupted(ctx), cause: err}
 }
 
 // interrupted is an execution error caused by cancellation.
 type interrupted struct {
-	exc   *builtins.Exception
+	exc   *py.Exception
 	cause error
 }
 
@@ -387,12 +388,12 @@ func mapFinder(modules map[string]starlark.Value) moduleFinder {
 
 // importModule implements `import NAME` (the front end rewrites it to
 // NAME = __import__("NAME")) for the modules of a map.
-func importModule(modules map[string]starlark.Value) builtins.BuiltinFunc {
+func importModule(modules map[string]starlark.Value) py.BuiltinFunc {
 	return importModuleWith(mapFinder(modules))
 }
 
 // importFrom implements `from MODULE import a, b` for the modules of a map.
-func importFrom(modules map[string]starlark.Value) builtins.BuiltinFunc {
+func importFrom(modules map[string]starlark.Value) py.BuiltinFunc {
 	return importFromWith(mapFinder(modules))
 }
 
@@ -408,7 +409,7 @@ func importModuleWith(find moduleFinder) func(*starlark.Thread, *starlark.Builti
 			return nil, err
 		}
 		if m == nil {
-			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", name)
+			return nil, py.Errorf(py.ModuleNotFoundError, "No module named '%s'", name)
 		}
 		return m, nil
 	}
@@ -428,7 +429,7 @@ func importFromWith(find moduleFinder) func(*starlark.Thread, *starlark.Builtin,
 			return nil, err
 		}
 		if m == nil {
-			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", modName)
+			return nil, py.Errorf(py.ModuleNotFoundError, "No module named '%s'", modName)
 		}
 		values := make(starlark.Tuple, 0, len(args)-1)
 		for _, a := range args[1:] {
@@ -439,7 +440,7 @@ func importFromWith(find moduleFinder) func(*starlark.Thread, *starlark.Builtin,
 				if sub, _ := find(thread, modName+"."+name); sub != nil {
 					v = sub
 				} else {
-					return nil, builtins.Errorf(builtins.ImportError, "cannot import name '%s' from '%s'", name, modName)
+					return nil, py.Errorf(py.ImportError, "cannot import name '%s' from '%s'", name, modName)
 				}
 			}
 			values = append(values, v)

@@ -13,7 +13,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -112,14 +112,14 @@ func (c *callState) onMaxSteps(thread *starlark.Thread) {
 }
 
 // exec runs fn on the thread, as run does for other executions: a panic
-// becomes a RuntimeError, a failure recorded with builtins.Fail is
+// becomes a RuntimeError, a failure recorded with py.Fail is
 // reported, and the error of a cancelled call is the cancellation's.
 func (c *callState) exec(fn func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+			err = py.Errorf(py.RuntimeError, "internal error: %v", p)
 		}
-		if failure := builtins.TakeFailure(c.thread); failure != nil {
+		if failure := py.TakeFailure(c.thread); failure != nil {
 			err = failure
 		}
 		if err != nil && c.ctx.Err() != nil {
@@ -249,11 +249,11 @@ func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tupl
 func (s *Script) function(name string) (starlark.Callable, error) {
 	v, ok := s.globals[name]
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.NameError, "name '%s' is not defined in %s", name, s.filename)
+		return nil, errorAt(syntax.Position{}, py.NameError, "name '%s' is not defined in %s", name, s.filename)
 	}
 	fn, ok := v.(starlark.Callable)
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.TypeError, "'%s' object is not callable (%s in %s)", builtins.TypeName(v), name, s.filename)
+		return nil, errorAt(syntax.Position{}, py.TypeError, "'%s' object is not callable (%s in %s)", py.TypeName(v), name, s.filename)
 	}
 	return fn, nil
 }
@@ -263,7 +263,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	s.life.RLock()
 	defer s.life.RUnlock()
 	if s.closed {
-		return nil, errorAt(syntax.Position{}, builtins.RuntimeError, "%s is closed", s.filename)
+		return nil, errorAt(syntax.Position{}, py.RuntimeError, "%s is closed", s.filename)
 	}
 	if s.serial != nil {
 		s.serial.Lock()

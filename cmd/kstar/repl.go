@@ -14,6 +14,7 @@ import (
 	"github.com/chzyer/readline"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -90,7 +91,7 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		}
 		err = execInterruptible(session, src, sigs, stderr)
 		// exit(), quit() and sys.exit() end the session, as in Python.
-		var exit *builtins.SystemExit
+		var exit *py.SystemExit
 		if errors.As(err, &exit) {
 			return closeSession(session, stderr, exit.Code)
 		}
@@ -120,7 +121,7 @@ func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Sign
 	go func() {
 		select {
 		case <-sigs:
-			cancel(builtins.ErrKeyboardInterrupt)
+			cancel(py.ErrKeyboardInterrupt)
 		case <-ctx.Done():
 		}
 	}()

@@ -1,14 +1,14 @@
-// Package builtins holds the Starlark-visible world of kstar: the kafka
-// module and its types (KafkaProducer, KafkaConsumer, ...), the json,
-// msgpack, time, sys and os modules, Python-style exceptions, and the
-// Python rendering of values (repr, str, %-formatting) that print uses.
+// Package py is kstar's Python core: Python's builtins and types as
+// Starlark values (print, repr, str and bytes methods, %-formatting,
+// format specs, exceptions, namedtuples, lazy iterators), the helpers the
+// front end's rewritten code calls (helpers.go), and the help index. It
+// imports nothing else of kstar; the standard modules (builtins/lib/...)
+// and the Kafka classes build on it.
 //
 // Every builtin reaches the host through the Env stored in its thread
 // (see EnvOf): output writers, argv, the environment and the execution's
-// context; the Kafka clients through the KafkaEnv (see KafkaEnvOf): the
-// default bootstrap servers, the host's allow-lists and options, and the
-// registry of open clients.
-package builtins
+// context.
+package py
 
 import (
 	"context"

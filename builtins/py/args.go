@@ -1,4 +1,4 @@
-package builtins
+package py
 
 // PositionalArgsError is Python's error for a keyword-only function called
 // with too many positional arguments.

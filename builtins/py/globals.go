@@ -1,4 +1,4 @@
-package builtins
+package py
 
 import "go.starlark.net/starlark"
 
@@ -80,11 +80,11 @@ func makeGlobals() starlark.StringDict {
 // program that offers more modules makes its own index).
 func init() {
 	TypeType.call = pyType
-	globals["help"] = Func("help", (&HelpIndex{Globals: globals, Tables: []HelpTable{pyHelp}}).Help)
+	globals["help"] = Func("help", (&HelpIndex{Globals: globals, Tables: []HelpTable{Help}}).Help)
 }
 
 // coreGlobals returns a fresh copy of the predeclared globals.
-func coreGlobals() starlark.StringDict {
+func Globals() starlark.StringDict {
 	g := make(starlark.StringDict, len(globals))
 	for k, v := range globals {
 		g[k] = v

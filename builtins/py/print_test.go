@@ -1,4 +1,4 @@
-package builtins
+package py
 
 import (
 	"bytes"
@@ -100,7 +100,7 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 // TestRoundHugeNdigits rounds with ndigits far beyond any digit count
 // (CPython computes 10**ndigits there, too slow to compare with).
 func TestRoundHugeNdigits(t *testing.T) {
-	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", coreGlobals())
+	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", Globals())
 	if got := pyOutcome(v, err); got != "0" {
 		t.Errorf("got %s, want 0", got)
 	}
@@ -123,7 +123,7 @@ print(' then', {'k': (1,)}, KeyError('missing'))
 class_ = str
 print(class_, type(1))
 `
-	g := coreGlobals()
+	g := Globals()
 	g["KeyError"] = KeyError
 	if _, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", src, g); err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ print(class_, type(1))
 		{"print(1, foo=1)", "TypeError: 'foo' is an invalid keyword argument for print()"},
 		{"print(1, file=1)", "AttributeError: 'int' object has no attribute 'write'"},
 	} {
-		_, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", c.src, coreGlobals())
+		_, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", c.src, Globals())
 		if got := pyOutcome(starlark.None, err); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
 		}
@@ -162,7 +162,7 @@ func (w *textWriter) Hash() (uint32, error) { return 0, nil }
 // TestPrintFile sends print's output to a TextWriter (sys.stderr).
 func TestPrintFile(t *testing.T) {
 	w := &textWriter{}
-	g := coreGlobals()
+	g := Globals()
 	g["stderr"] = w
 	if _, err := starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
 		t.Fatal(err)
@@ -190,7 +190,7 @@ func (c *counter) Hash() (uint32, error) { return 0, nil }
 
 // TestNextIter drives a Nexter and iter() results with next().
 func TestNextIter(t *testing.T) {
-	g := coreGlobals()
+	g := Globals()
 	g["c"] = &counter{n: 2}
 	src := `
 out = [next(c), next(c), next(c, 'done'), iter(c) == c]
@@ -242,7 +242,7 @@ func TestTypeOfHostValue(t *testing.T) {
 
 // TestDir lists Python-only methods with Starlark's.
 func TestDir(t *testing.T) {
-	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir('')", coreGlobals())
+	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir('')", Globals())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestDir(t *testing.T) {
 			t.Errorf("dir('') lacks %s: %s", name, got)
 		}
 	}
-	if v, _ := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", coreGlobals()); v != starlark.True {
+	if v, _ := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", Globals()); v != starlark.True {
 		t.Errorf("dir(b'') is not sorted")
 	}
 }
@@ -280,7 +280,7 @@ OffsetAndTimestamp = namedtuple('OffsetAndTimestamp', ['offset', 'timestamp'])
 			t.Fatal(err)
 		}
 	}
-	scripts, _ := filepath.Glob("../testdata/python/*.star")
+	scripts, _ := filepath.Glob("../../testdata/python/*.star")
 	if len(scripts) == 0 {
 		t.Fatal("no scripts in testdata/python")
 	}

@@ -1,4 +1,4 @@
-package builtins
+package py
 
 import (
 	"strings"
@@ -59,7 +59,7 @@ func TestFStringHelpers(t *testing.T) {
 		{`__fstring__("a", 1)`, `TypeError: __fstring__() argument 2 must be str, not int`},
 	} {
 		thread := &starlark.Thread{}
-		v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", c.expr, coreGlobals())
+		v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", c.expr, Globals())
 		if got := pyOutcome(v, err); got != c.want {
 			t.Errorf("%s = %s, want %s", c.expr, got, c.want)
 		}

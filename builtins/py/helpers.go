@@ -1,4 +1,4 @@
-package builtins
+package py
 
 // RewrittenMethods are the methods of Python's str, bytes, list and dict
 // that Starlark's own types lack. The front end rewrites x.NAME (for

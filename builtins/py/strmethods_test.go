@@ -1,4 +1,4 @@
-package builtins
+package py
 
 import (
 	"testing"
@@ -123,7 +123,7 @@ value_deserializer = bytes.decode
 out = [key_serializer('ping'), value_deserializer(b'caf\xc3\xa9'), str.upper('x'), str.__name__]
 `
 	thread := &starlark.Thread{}
-	g, err := starlark.ExecFileOptions(coreFileOptions, thread, "serializers.star", src, coreGlobals())
+	g, err := starlark.ExecFileOptions(coreFileOptions, thread, "serializers.star", src, Globals())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package builtins
+package py
 
 import (
 	"strings"
@@ -64,7 +64,7 @@ func (h *HelpIndex) Keys() []string {
 
 // pyHelp documents Python's builtin functions and the namedtuple methods
 // for help(obj).
-var pyHelp = HelpTable{
+var Help = HelpTable{
 	// Python's builtin functions, kstar's and Starlark's.
 	"abs":        {"x", "Return the absolute value of the argument."},
 	"all":        {"iterable", "Return True if bool(x) is True for all values x in the iterable; stops at the first false one."},

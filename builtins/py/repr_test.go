@@ -1,4 +1,4 @@
-package builtins
+package py
 
 import (
 	"context"
@@ -52,7 +52,7 @@ var coreFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelContro
 // evalKstar evaluates a kstar expression with the core's globals.
 func evalKstar(expr string) string {
 	thread := &starlark.Thread{Name: "test"}
-	v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", expr, coreGlobals())
+	v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", expr, Globals())
 	return pyOutcome(v, err)
 }
 
