@@ -7,74 +7,16 @@ import (
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
-
-// testFileOptions is the dialect kstar scripts get.
-var testFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelControl: true, GlobalReassign: true, Recursion: true}
-
-// evalModules evaluates a Starlark expression with kstar's globals and its
-// top-level modules (json, msgpack, time, sys, os) predeclared.
-// Extra globals (extras) may be given too.
-func evalModules(env *py.Env, expr string, extras ...starlark.StringDict) (starlark.Value, error) {
-	thread := &starlark.Thread{Name: "test"}
-	env.Attach(thread)
-	predeclared := Globals()
-	for _, extra := range extras {
-		for k, v := range extra {
-			predeclared[k] = v
-		}
-	}
-	for name, m := range Modules(env) {
-		if !strings.Contains(name, ".") {
-			predeclared[name] = m
-		}
-	}
-	return starlark.EvalOptions(testFileOptions, thread, "test.star", expr, predeclared)
-}
-
-// outcome renders an evaluation as its Python repr, or "Class: message"
-// for an exception (Starlark's own errors keep their text).
-func outcome(v starlark.Value, err error) string {
-	if err != nil {
-		if e := py.AsException(err); e != nil {
-			return e.Error()
-		}
-		var evalErr *starlark.EvalError
-		if ok := asEvalError(err, &evalErr); ok {
-			return evalErr.Msg
-		}
-		return err.Error()
-	}
-	return py.Repr(v)
-}
-
-func asEvalError(err error, target **starlark.EvalError) bool {
-	e, ok := err.(*starlark.EvalError)
-	if ok {
-		*target = e
-	}
-	return ok
-}
-
-type evalCase struct{ expr, want string }
-
-func runEvalCases(t *testing.T, env *py.Env, cases []evalCase) {
-	t.Helper()
-	for _, c := range cases {
-		if got := outcome(evalModules(env, c.expr)); got != c.want {
-			t.Errorf("%s\n got: %s\nwant: %s", c.expr, got, c.want)
-		}
-	}
-}
 
 // The expected values below are what CPython 3.11 prints for the same
 // expressions.
 func TestJSONDumps(t *testing.T) {
-	runEvalCases(t, py.NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`json.dumps({'a': [1, None]})`, `'{"a": [1, null]}'`},
 		{`json.dumps([[]] * 3)`, `'[[], [], []]'`},
 		{`json.dumps(1.0)`, `'1.0'`},
@@ -117,7 +59,7 @@ func TestJSONDumps(t *testing.T) {
 }
 
 func TestJSONDumpsCycles(t *testing.T) {
-	runEvalCases(t, py.NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`[json.dumps(l) for l in [[]] for _ in [l.append(l)]][0]`, `ValueError: Circular reference detected`},
 		{`[json.dumps(d) for d in [{}] for _ in [d.update(a=d)]][0]`, `ValueError: Circular reference detected`},
 		{`[json.dumps([l, l]) for l in [[1]]][0]`, `'[[1], [1]]'`},
@@ -125,7 +67,7 @@ func TestJSONDumpsCycles(t *testing.T) {
 }
 
 func TestJSONLoads(t *testing.T) {
-	runEvalCases(t, py.NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`json.loads('{"a": [1, null, true, false, 1.5, "x"]}')`, `{'a': [1, None, True, False, 1.5, 'x']}`},
 		{`json.loads('123456789012345678901234567890')`, `123456789012345678901234567890`},
 		{`json.loads('{"b": 1, "a": 2, "b": 3}')`, `{'b': 3, 'a': 2}`},
@@ -194,13 +136,13 @@ func TestJSONDecodeErrorClass(t *testing.T) {
 	if !JSONDecodeError.IsSubclass(py.ValueError) {
 		t.Fatal("JSONDecodeError must be a ValueError")
 	}
-	runEvalCases(t, py.NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`json.JSONDecodeError`, `<class 'json.decoder.JSONDecodeError'>`},
 	})
 }
 
 func TestStarlarkJSONFunctions(t *testing.T) {
-	runEvalCases(t, py.NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`json.encode({'a': [1, 2.5, None]})`, `'{"a":[1,2.5,null]}'`},
 		{`json.decode('{"a": [1, 2]}')`, `{'a': [1, 2]}`},
 		{`json.indent('{"a":1}')`, `'{\n\t"a": 1\n}'`},
@@ -248,11 +190,11 @@ for doc in sys.stdin.read().split('\x1e'):
 		got := func() string {
 			v, err := jsonLoads(thread, starlark.NewBuiltin("loads", nil), starlark.Tuple{starlark.String(doc)}, nil)
 			if err != nil {
-				return outcome(nil, err)
+				return pytest.Outcome(nil, err)
 			}
 			compact, err := jsonDumps(thread, starlark.NewBuiltin("dumps", nil), starlark.Tuple{v}, nil)
 			if err != nil {
-				return outcome(nil, err)
+				return pytest.Outcome(nil, err)
 			}
 			pretty, err := jsonDumps(thread, starlark.NewBuiltin("dumps", nil), starlark.Tuple{v}, []starlark.Tuple{
 				{starlark.String("indent"), starlark.MakeInt(1)},
@@ -260,11 +202,11 @@ for doc in sys.stdin.read().split('\x1e'):
 				{starlark.String("ensure_ascii"), starlark.False},
 			})
 			if err != nil {
-				return outcome(nil, err)
+				return pytest.Outcome(nil, err)
 			}
 			line, err := jsonDumps(thread, starlark.NewBuiltin("dumps", nil), starlark.Tuple{starlark.Tuple{compact, pretty}}, nil)
 			if err != nil {
-				return outcome(nil, err)
+				return pytest.Outcome(nil, err)
 			}
 			return string(line.(starlark.String))
 		}()

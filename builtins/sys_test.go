@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 )
 
 func TestSysModule(t *testing.T) {
 	env := py.NewEnv()
 	env.Argv = []string{"script.star", "-v", "x"}
-	runEvalCases(t, env, []evalCase{
+	pytest.RunCases(t, env, Modules(env), []pytest.Case{
 		{`sys.argv`, `['script.star', '-v', 'x']`},
 		{`sys.stdout`, `<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>`},
 		{`sys.stderr.name`, `'<stderr>'`},
@@ -27,7 +28,7 @@ func TestSysStreams(t *testing.T) {
 	var out, errOut bytes.Buffer
 	env := py.NewEnv()
 	env.Stdout, env.Stderr = &out, &errOut
-	runEvalCases(t, env, []evalCase{
+	pytest.RunCases(t, env, Modules(env), []pytest.Case{
 		{`sys.stdout.write('héllo\n')`, `6`},
 		{`sys.stderr.write('oops')`, `4`},
 		{`sys.stdout.flush()`, `None`},
@@ -53,7 +54,7 @@ func TestSysExit(t *testing.T) {
 		var errOut bytes.Buffer
 		env := py.NewEnv()
 		env.Stderr = &errOut
-		_, err := evalModules(env, c.expr)
+		_, err := pytest.Eval(env, Modules(env), c.expr)
 		var exit *py.SystemExit
 		if !errors.As(err, &exit) || exit.Code != c.code || errOut.String() != c.stderr {
 			t.Errorf("%s: error %v, stderr %q; want exit %d, stderr %q", c.expr, err, errOut.String(), c.code, c.stderr)
