@@ -293,7 +293,7 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 		return e.encodeObject(v, level)
 	default:
 		if e.dflt == starlark.None {
-			return py.Errorf(py.TypeError, "Object of type %s is not JSON serializable", py.TypeName(v))
+			return py.Errorf(py.TypeError, "Object of type %s is not JSON serializable", py.ClassName(v))
 		}
 		if err := e.enter(v); err != nil {
 			return err

@@ -255,7 +255,7 @@ func (st *logState) record(thread *starlark.Thread, name string, level int, mess
 	now := time.Now()
 	asctime := now.Format(defaultDateFmt) + fmt.Sprintf(",%03d", now.Nanosecond()/1e6)
 	if st.datefmt != "" {
-		asctime = pyStrftime(st.datefmt, now)
+		asctime = Strftime(st.datefmt, now)
 	}
 	pathname, lineno, funcName := "<unknown>", 0, "<module>"
 	if thread.CallStackDepth() > 1 {

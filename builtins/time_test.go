@@ -86,10 +86,10 @@ func TestTimeSleepInterrupted(t *testing.T) {
 func TestStrftimeWeeks(t *testing.T) {
 	// 2021-01-03 is a Sunday: week 01 for %U, 00 for %W; ISO week 53 of 2020.
 	d := time.Date(2021, 1, 3, 0, 0, 0, 0, time.UTC)
-	if got := pyStrftime("%U %W %V %G %g %u %w %s", d); got != "01 00 53 2020 20 7 0 1609632000" {
+	if got := Strftime("%U %W %V %G %g %u %w %s", d); got != "01 00 53 2020 20 7 0 1609632000" {
 		t.Errorf("got %q", got)
 	}
-	if got := pyStrftime("100%", d); got != "100%" {
+	if got := Strftime("100%", d); got != "100%" {
 		t.Errorf("a trailing %% must stay: got %q", got)
 	}
 }

@@ -4,7 +4,18 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
+	"github.com/kstar-dev/kstar/builtins/lib/base64"
+	"github.com/kstar-dev/kstar/builtins/lib/binascii"
+	"github.com/kstar-dev/kstar/builtins/lib/calendar"
+	"github.com/kstar-dev/kstar/builtins/lib/datetime"
+	"github.com/kstar-dev/kstar/builtins/lib/gzip"
+	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
+	"github.com/kstar-dev/kstar/builtins/lib/hmac"
+	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
+	"github.com/kstar-dev/kstar/builtins/lib/uuid"
+	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -15,6 +26,17 @@ import (
 var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"argparse": argparse.New,
 	"re":       re.New,
+	"calendar": calendar.New,
+	"datetime": datetime.New,
+	"random":   random.New,
+	"hashlib":  hashlib.New,
+	"hmac":     hmac.New,
+	"uuid":     uuid.New,
+	"base64":   base64.New,
+	"binascii": binascii.New,
+	"struct":   pystruct.New,
+	"zlib":     zlib.New,
+	"gzip":     gzip.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

@@ -297,6 +297,9 @@ var (
 	// PermissionError: the host refused a script access to a file
 	// (KafkaEnv.ReadFile).
 	PermissionError = NewExceptionClass("PermissionError", "builtins", OSError)
+	EOFError        = NewExceptionClass("EOFError", "builtins", PyException)
+	MemoryError     = NewExceptionClass("MemoryError", "builtins", PyException)
+	SystemError     = NewExceptionClass("SystemError", "builtins", PyException)
 	// CancelledError reports an execution stopped by its host's context.
 	CancelledError = NewExceptionClass("CancelledError", "builtins", BaseException)
 )
@@ -308,7 +311,7 @@ var builtinClasses = []*ExceptionClass{
 	RuntimeError, NotImplementedError, AssertionError, StopIteration, ImportError,
 	ModuleNotFoundError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
 	LookupError, OSError, TimeoutError, OverflowError, RecursionError, SyntaxError,
-	PermissionError, CancelledError,
+	PermissionError, EOFError, MemoryError, SystemError, CancelledError,
 }
 
 // SystemExit is returned by sys.exit; the runtime turns it into the

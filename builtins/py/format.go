@@ -84,11 +84,21 @@ func Convert(v starlark.Value, conversion string) (starlark.Value, error) {
 	return nil, Errorf(ValueError, "Unknown conversion specifier %s", conversion)
 }
 
+// PyFormatter is implemented by values with a format-spec language of
+// their own, as Python's __format__: a datetime's is strftime's
+// (f'{d:%Y-%m-%d}').
+type PyFormatter interface {
+	PyFormat(spec string) (string, error)
+}
+
 // Format is Python's format(v, spec): the format-spec mini-language for
-// int, bool, float and str, and str(v) for other values when spec is
-// empty (a TypeError otherwise, as object.__format__ raises).
+// int, bool, float and str, a PyFormatter's own, and str(v) for other
+// values when spec is empty (a TypeError otherwise, as object.__format__
+// raises).
 func Format(v starlark.Value, spec string) (string, error) {
 	switch x := v.(type) {
+	case PyFormatter:
+		return x.PyFormat(spec)
 	case starlark.String:
 		if spec == "" {
 			return string(x), nil

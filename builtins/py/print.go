@@ -305,6 +305,27 @@ func pyIsinstance(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	return starlark.Bool(ok), err
 }
 
+// PyClasser is implemented by values whose class is a host value, such
+// as a standard module's class (datetime.datetime): type(v) returns it.
+type PyClasser interface {
+	PyClass() starlark.Value
+}
+
+// ClassName is Python's type(v).__name__: datetime for a datetime.datetime,
+// whose Type() is the qualified name error messages show.
+func ClassName(v starlark.Value) string {
+	if c, ok := v.(PyClasser); ok {
+		if ha, ok := c.PyClass().(starlark.HasAttrs); ok {
+			if name, err := ha.Attr("__name__"); err == nil {
+				if s, ok := name.(starlark.String); ok {
+					return string(s)
+				}
+			}
+		}
+	}
+	return TypeName(v)
+}
+
 // otherTypes caches the classes type() returns for values kstar has no
 // Type for (functions, modules, host types), so type(a) == type(b).
 var otherTypes sync.Map // name → *Type
@@ -337,6 +358,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return v.TypeOf()
 	case *Exception:
 		return v.Class
+	case PyClasser:
+		return v.PyClass()
 	}
 	name := TypeName(v)
 	switch v.(type) {
@@ -522,6 +545,12 @@ func pyCallable(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	return starlark.Bool(ok), nil
 }
 
+// PyAbser is implemented by values abs() accepts besides numbers, as
+// Python's __abs__ (a timedelta).
+type PyAbser interface {
+	PyAbs() (starlark.Value, error)
+}
+
 func pyAbs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	x, err := oneArg(b, args, kwargs)
 	if err != nil {
@@ -537,6 +566,8 @@ func pyAbs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		return x, nil
 	case starlark.Float:
 		return starlark.Float(math.Abs(float64(x))), nil
+	case PyAbser:
+		return x.PyAbs()
 	}
 	return nil, Errorf(TypeError, "bad operand type for abs(): '%s'", TypeName(x))
 }
@@ -645,6 +676,13 @@ func roundHalfEven(x *big.Rat, unit *big.Int) *big.Int {
 }
 
 // divmod(a, b) is (a // b, a % b) with Python's floor semantics.
+// PyDivmoder is implemented by values divmod() accepts besides numbers,
+// as Python's __divmod__ (a timedelta by a timedelta). PyDivmod returns
+// nil, nil when it does not take y.
+type PyDivmoder interface {
+	PyDivmod(y starlark.Value) (starlark.Value, error)
+}
+
 func pyDivmod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x, y starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &y); err != nil {
@@ -653,6 +691,11 @@ func pyDivmod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	xi, xok := numberArg(x)
 	yi, yok := numberArg(y)
 	if !xok || !yok {
+		if d, ok := x.(PyDivmoder); ok {
+			if qr, err := d.PyDivmod(y); qr != nil || err != nil {
+				return qr, err
+			}
+		}
 		return nil, Errorf(TypeError, "unsupported operand type(s) for divmod(): '%s' and '%s'", TypeName(x), TypeName(y))
 	}
 	xInt, xIsInt := xi.(starlark.Int)

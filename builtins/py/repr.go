@@ -18,6 +18,13 @@ type Reprer interface {
 	PyRepr() string
 }
 
+// PyStrer is implemented by values whose Python str() differs from
+// their repr: str() of a datetime is 2024-01-02 03:04:05, its repr
+// datetime.datetime(2024, 1, 2, 3, 4, 5). print, f-strings and %s use it.
+type PyStrer interface {
+	PyStr() string
+}
+
 // Repr renders v as CPython's repr() would: 'single quoted' strings,
 // b'..' bytes, {'a': 1} dicts, (1,) tuples, True/False/None, floats in
 // Python's shortest form. kstar's own types render their kafka-python repr.
@@ -27,14 +34,17 @@ func Repr(v starlark.Value) string {
 	return b.String()
 }
 
-// Str renders v as CPython's str() would: strings as themselves, every
-// other value as its repr (exceptions as their message).
+// Str renders v as CPython's str() would: strings as themselves,
+// exceptions as their message, a PyStrer as its PyStr, every other value
+// as its repr.
 func Str(v starlark.Value) string {
 	switch v := v.(type) {
 	case starlark.String:
 		return string(v)
 	case *Exception:
 		return v.String()
+	case PyStrer:
+		return v.PyStr()
 	}
 	return Repr(v)
 }
