@@ -6,6 +6,7 @@ import (
 
 	"go.starlark.net/starlark"
 
+	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -18,7 +19,7 @@ import (
 // gets its own; the kafka modules are shared.
 func Modules(env *py.Env) map[string]starlark.Value {
 	m := map[string]starlark.Value{
-		"json":    newJSONModule(env),
+		"json":    libjson.New(env),
 		"logging": newLoggingModule(env),
 		"msgpack": newMsgpackModule(env),
 		"os":      newOSModule(env),
@@ -54,7 +55,7 @@ func Globals() starlark.StringDict {
 }
 
 // helpTables are the help tables of every layer.
-var helpTables = []py.HelpTable{py.Help, jsonHelp, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
+var helpTables = []py.HelpTable{py.Help, libjson.Help, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
 
 // kstarHelp is the index of kstar's globals and modules, built when help
 // is first used.

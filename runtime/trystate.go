@@ -9,6 +9,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
@@ -168,7 +169,7 @@ func pyException(err error) *py.Exception {
 }
 
 // libClasses are the exception classes of kstar's Python modules.
-var libClasses = []*py.ExceptionClass{builtins.JSONDecodeError, builtins.ExtraData, builtins.FormatError, builtins.StackError}
+var libClasses = []*py.ExceptionClass{libjson.JSONDecodeError, builtins.ExtraData, builtins.FormatError, builtins.StackError}
 
 // lookupClass finds an exception class by name: Python's, kafka.errors',
 // then those of kstar's Python modules.

@@ -1,4 +1,4 @@
-package builtins
+package json
 
 import (
 	"os/exec"
@@ -13,10 +13,15 @@ import (
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
+// jsonModules is the module the tests' expressions use.
+func jsonModules() map[string]starlark.Value {
+	return map[string]starlark.Value{"json": New(py.NewEnv())}
+}
+
 // The expected values below are what CPython 3.11 prints for the same
 // expressions.
 func TestJSONDumps(t *testing.T) {
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), jsonModules(), []pytest.Case{
 		{`json.dumps({'a': [1, None]})`, `'{"a": [1, null]}'`},
 		{`json.dumps([[]] * 3)`, `'[[], [], []]'`},
 		{`json.dumps(1.0)`, `'1.0'`},
@@ -59,7 +64,7 @@ func TestJSONDumps(t *testing.T) {
 }
 
 func TestJSONDumpsCycles(t *testing.T) {
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), jsonModules(), []pytest.Case{
 		{`[json.dumps(l) for l in [[]] for _ in [l.append(l)]][0]`, `ValueError: Circular reference detected`},
 		{`[json.dumps(d) for d in [{}] for _ in [d.update(a=d)]][0]`, `ValueError: Circular reference detected`},
 		{`[json.dumps([l, l]) for l in [[1]]][0]`, `'[[1], [1]]'`},
@@ -67,7 +72,7 @@ func TestJSONDumpsCycles(t *testing.T) {
 }
 
 func TestJSONLoads(t *testing.T) {
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), jsonModules(), []pytest.Case{
 		{`json.loads('{"a": [1, null, true, false, 1.5, "x"]}')`, `{'a': [1, None, True, False, 1.5, 'x']}`},
 		{`json.loads('123456789012345678901234567890')`, `123456789012345678901234567890`},
 		{`json.loads('{"b": 1, "a": 2, "b": 3}')`, `{'b': 3, 'a': 2}`},
@@ -136,13 +141,13 @@ func TestJSONDecodeErrorClass(t *testing.T) {
 	if !JSONDecodeError.IsSubclass(py.ValueError) {
 		t.Fatal("JSONDecodeError must be a ValueError")
 	}
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), jsonModules(), []pytest.Case{
 		{`json.JSONDecodeError`, `<class 'json.decoder.JSONDecodeError'>`},
 	})
 }
 
 func TestStarlarkJSONFunctions(t *testing.T) {
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), jsonModules(), []pytest.Case{
 		{`json.encode({'a': [1, 2.5, None]})`, `'{"a":[1,2.5,null]}'`},
 		{`json.decode('{"a": [1, 2]}')`, `{'a': [1, 2]}`},
 		{`json.indent('{"a":1}')`, `'{\n\t"a": 1\n}'`},

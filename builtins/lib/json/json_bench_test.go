@@ -1,4 +1,4 @@
-package builtins
+package json
 
 import (
 	"testing"
@@ -6,6 +6,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 )
 
 // BenchmarkJSONRoundTrip is the script-level cost of a small JSON round
@@ -23,7 +24,7 @@ def run(n):
 	env := py.NewEnv()
 	thread := &starlark.Thread{}
 	env.Attach(thread)
-	globals, err := starlark.ExecFileOptions(scriptFileOptions, thread, "bench.star", src, starlark.StringDict{"json": Modules(env)["json"]})
+	globals, err := starlark.ExecFileOptions(pytest.FileOptions, thread, "bench.star", src, starlark.StringDict{"json": New(env)})
 	if err != nil {
 		b.Fatal(err)
 	}

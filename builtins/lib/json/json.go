@@ -1,4 +1,22 @@
-package builtins
+// Package json is kstar's json module: Python's json functions with
+// CPython 3.11's exact output and error messages:
+//
+//	dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True,
+//	      allow_nan=True, indent=None, separators=None, default=None,
+//	      sort_keys=False)
+//	dump(obj, fp, **same keywords)   writes dumps(obj) with fp.write
+//	loads(s, *, object_hook=None, parse_float=None, parse_int=None,
+//	      parse_constant=None, object_pairs_hook=None, strict=True)
+//	JSONDecodeError                   raised by loads, a ValueError
+//
+// and Starlark's own encode, decode and indent (go.starlark.net/lib/json).
+//
+// dumps writes floats as Python's repr does, tuples and namedtuples as
+// arrays, and refuses bytes ("Object of type bytes is not JSON
+// serializable"). loads accepts str or bytes (UTF-8, UTF-16 or UTF-32, as
+// Python detects them), keeps integers exact however large, and keeps
+// object keys in document order.
+package json
 
 import (
 	"math"
@@ -17,25 +35,8 @@ import (
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// The json module offers Python's json functions with CPython 3.11's exact
-// output and error messages:
-//
-//	dumps(obj, *, skipkeys=False, ensure_ascii=True, check_circular=True,
-//	      allow_nan=True, indent=None, separators=None, default=None,
-//	      sort_keys=False)
-//	dump(obj, fp, **same keywords)   writes dumps(obj) with fp.write
-//	loads(s, *, object_hook=None, parse_float=None, parse_int=None,
-//	      parse_constant=None, object_pairs_hook=None, strict=True)
-//	JSONDecodeError                   raised by loads, a ValueError
-//
-// and Starlark's own encode, decode and indent (go.starlark.net/lib/json).
-//
-// dumps writes floats as Python's repr does, tuples and namedtuples as
-// arrays, and refuses bytes ("Object of type bytes is not JSON
-// serializable"). loads accepts str or bytes (UTF-8, UTF-16 or UTF-32, as
-// Python detects them), keeps integers exact however large, and keeps
-// object keys in document order.
-func newJSONModule(env *py.Env) starlark.Value {
+// New returns the json module (one per execution; it keeps no state).
+func New(env *py.Env) starlark.Value {
 	members := starlark.StringDict{
 		"dumps":           py.Func("dumps", jsonDumps),
 		"dump":            py.Func("dump", jsonDump),
@@ -1035,7 +1036,7 @@ func pyWriteRune(b *strings.Builder, r rune) {
 }
 
 // jsonHelp documents the json module's functions for help(obj).
-var jsonHelp = py.HelpTable{
+var Help = py.HelpTable{
 	// json: CPython's functions and Starlark's own.
 	"json.dumps":  {Params: "obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj to a JSON formatted str."},
 	"json.dump":   {Params: "obj, fp, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj as JSON to fp, a value with a write method (sys.stdout)."},
