@@ -114,7 +114,13 @@ var (
 	// (their ints) and iterators such as a KafkaConsumer.
 	ListType = &PyType{name: "list", call: fromElements("list"), sample: starlark.NewList(nil), contains: isA[*starlark.List]}
 	// DictType is dict.
-	DictType = &PyType{name: "dict", call: universe("dict"), sample: starlark.NewDict(0), contains: isA[*starlark.Dict]}
+	DictType = &PyType{name: "dict", call: universe("dict"), sample: starlark.NewDict(0), contains: func(v starlark.Value) bool {
+		switch v.(type) {
+		case *starlark.Dict, DictSubclass:
+			return true
+		}
+		return false
+	}}
 	// TupleType is tuple; namedtuples are tuples too.
 	TupleType = &PyType{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
 		switch v.(type) {
@@ -370,6 +376,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return v.TypeOf()
 	case *Exception:
 		return v.Class
+	case Instance:
+		return v.PyClass()
 	}
 	name := PyTypeName(v)
 	switch v.(type) {

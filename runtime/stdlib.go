@@ -4,13 +4,16 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/lib/collections"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
 // import name. Each is made anew for every execution, so that module
 // state (random's generator, a logger) belongs to one execution and is
 // never shared between goroutines.
-var standardModules = map[string]func(env *builtins.Env) starlark.Value{}
+var standardModules = map[string]func(env *builtins.Env) starlark.Value{
+	"collections": collections.New,
+}
 
 // addStandardModules adds the modules of standardModules to modules.
 func addStandardModules(modules map[string]starlark.Value, env *builtins.Env) {
