@@ -1,6 +1,11 @@
 package builtins
 
-import "go.starlark.net/starlark"
+import (
+	"slices"
+	"strings"
+
+	"go.starlark.net/starlark"
+)
 
 // CheckPositional checks the arguments of a builtin whose parameters are
 // all positional-only, raising CPython's TypeError when there are
@@ -46,4 +51,68 @@ func OneArg(name string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark
 // KeyErrorOf returns Python's KeyError(key): its str() is repr(key).
 func KeyErrorOf(key starlark.Value) *Exception {
 	return &Exception{Class: KeyError, Msg: Str(key), Args: starlark.Tuple{key}}
+}
+
+// UnpackArgs binds the arguments of a builtin to values (one per
+// parameter, left as they are when not passed), raising the TypeErrors
+// CPython gives for its C functions: "groupby() missing required argument
+// 'iterable' (pos 1)", "'foo' is an invalid keyword argument for
+// groupby()", "argument for groupby() given by name ('iterable') and
+// position (1)", "groupby() takes at most 2 arguments (3 given)". params
+// are the parameter names in order: a "?" suffix marks an optional one,
+// and the parameters after a "*" entry are keyword-only (with them, the
+// count error says "positional arguments", as CPython's does).
+func UnpackArgs(fname string, args starlark.Tuple, kwargs []starlark.Tuple, params []string, values ...*starlark.Value) error {
+	names := make([]string, 0, len(params))
+	optional := make([]bool, 0, len(params))
+	positional, required := -1, 0
+	for _, p := range params {
+		if p == "*" {
+			positional = len(names)
+			continue
+		}
+		name, opt := strings.CutSuffix(p, "?")
+		names = append(names, name)
+		optional = append(optional, opt)
+		if !opt && positional < 0 {
+			required = len(names)
+		}
+	}
+	what := "positional arguments"
+	if positional < 0 {
+		positional, what = len(names), "arguments"
+	}
+	if len(args) > positional {
+		bound := "at most"
+		if required == positional {
+			bound = "exactly"
+		}
+		if positional == 1 {
+			what = strings.TrimSuffix(what, "s")
+		}
+		return Errorf(TypeError, "%s() takes %s %d %s (%d given)", fname, bound, positional, what, len(args))
+	}
+	given := make([]bool, len(names))
+	for i, v := range args {
+		*values[i] = v
+		given[i] = true
+	}
+	for _, kv := range kwargs {
+		name := string(kv[0].(starlark.String))
+		i := slices.Index(names, name)
+		if i < 0 {
+			return Errorf(TypeError, "'%s' is an invalid keyword argument for %s()", name, fname)
+		}
+		if given[i] {
+			return Errorf(TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, name, i+1)
+		}
+		*values[i] = kv[1]
+		given[i] = true
+	}
+	for i, name := range names {
+		if !given[i] && !optional[i] {
+			return Errorf(TypeError, "%s() missing required argument '%s' (pos %d)", fname, name, i+1)
+		}
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
+	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -13,6 +14,7 @@ import (
 // never shared between goroutines.
 var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"collections": collections.New,
+	"itertools":   itertools.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
