@@ -5,7 +5,9 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
+	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
+	"github.com/kstar-dev/kstar/builtins/lib/operator"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -14,7 +16,9 @@ import (
 // never shared between goroutines.
 var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"collections": collections.New,
+	"functools":   functools.New,
 	"itertools":   itertools.New,
+	"operator":    operator.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
