@@ -7,6 +7,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
+	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
 )
 
@@ -18,6 +19,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"collections": collections.New,
 	"functools":   functools.New,
 	"itertools":   itertools.New,
+	"math":        pymath.New,
 	"operator":    operator.New,
 }
 
