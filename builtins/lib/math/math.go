@@ -28,6 +28,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/lib/internal/libm"
 )
 
 // New returns the math module for one execution.
@@ -165,31 +166,31 @@ func predicate(name string, f func(float64) bool) builtins.BuiltinFunc {
 
 var functions = map[string]builtins.BuiltinFunc{
 	"sqrt":      fn1("sqrt", gomath.Sqrt, false),
-	"exp":       fn1("exp", exp, true),
-	"exp2":      fn1("exp2", exp2, true),
+	"exp":       fn1("exp", libm.Exp, true),
+	"exp2":      fn1("exp2", libm.Exp2, true),
 	"expm1":     fn1("expm1", gomath.Expm1, true),
 	"log1p":     fn1("log1p", gomath.Log1p, false),
-	"sin":       fn1("sin", sin, false),
-	"cos":       fn1("cos", cos, false),
-	"tan":       fn1("tan", tan, false),
-	"asin":      fn1("asin", asin, false),
-	"acos":      fn1("acos", acos, false),
-	"atan":      fn1("atan", atan, false),
-	"sinh":      fn1("sinh", sinh, true),
-	"cosh":      fn1("cosh", cosh, true),
-	"tanh":      fn1("tanh", tanh, false),
-	"asinh":     fn1("asinh", asinh, false),
-	"acosh":     fn1("acosh", acosh, false),
-	"atanh":     fn1("atanh", atanh, false),
+	"sin":       fn1("sin", libm.Sin, false),
+	"cos":       fn1("cos", libm.Cos, false),
+	"tan":       fn1("tan", libm.Tan, false),
+	"asin":      fn1("asin", libm.Asin, false),
+	"acos":      fn1("acos", libm.Acos, false),
+	"atan":      fn1("atan", libm.Atan, false),
+	"sinh":      fn1("sinh", libm.Sinh, true),
+	"cosh":      fn1("cosh", libm.Cosh, true),
+	"tanh":      fn1("tanh", libm.Tanh, false),
+	"asinh":     fn1("asinh", libm.Asinh, false),
+	"acosh":     fn1("acosh", libm.Acosh, false),
+	"atanh":     fn1("atanh", libm.Atanh, false),
 	"erf":       fn1("erf", gomath.Erf, false),
 	"erfc":      fn1("erfc", gomath.Erfc, false),
 	"gamma":     fn1("gamma", gamma, true),
 	"lgamma":    fn1("lgamma", lgamma, true),
-	"cbrt":      fn1("cbrt", cbrt, false),
+	"cbrt":      fn1("cbrt", libm.Cbrt, false),
 	"fabs":      fn1("fabs", gomath.Abs, false),
 	"degrees":   fn1("degrees", func(x float64) float64 { return x * (180 / gomath.Pi) }, true),
 	"radians":   fn1("radians", func(x float64) float64 { return x * (gomath.Pi / 180) }, true),
-	"atan2":     fn2("atan2", atan2, false),
+	"atan2":     fn2("atan2", libm.Atan2, false),
 	"copysign":  fn2("copysign", gomath.Copysign, false),
 	"fmod":      fn2("fmod", fmod, false),
 	"remainder": fn2("remainder", remainder, false),
@@ -203,8 +204,8 @@ var functions = map[string]builtins.BuiltinFunc{
 	"ceil":      rounding("ceil", gomath.Ceil),
 	"trunc":     rounding("trunc", gomath.Trunc),
 	"log":       mathLog,
-	"log2":      logFunc("log2", log2),
-	"log10":     logFunc("log10", log10),
+	"log2":      logFunc("log2", libm.Log2),
+	"log10":     logFunc("log10", libm.Log10),
 	"isclose":   isclose,
 	"hypot":     hypot,
 	"dist":      dist,
@@ -243,7 +244,7 @@ func mathPow(x, y float64) float64 {
 	if x == 0 && y < 0 && !gomath.IsInf(y, 0) {
 		return gomath.NaN()
 	}
-	return pow(x, y)
+	return libm.Pow(x, y)
 }
 
 // gamma is Go's Gamma, with C's NaN for the poles (0 and the negative
@@ -364,14 +365,14 @@ func mathLog(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if len(args) < 1 || len(args) > 2 {
 		return nil, builtins.Errorf(builtins.TypeError, "math.log requires 1 to 2 arguments")
 	}
-	num, err := logOf(args[0], log)
+	num, err := logOf(args[0], libm.Log)
 	if err != nil {
 		return nil, err
 	}
 	if len(args) == 1 {
 		return starlark.Float(num), nil
 	}
-	den, err := logOf(args[1], log)
+	den, err := logOf(args[1], libm.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -422,7 +423,7 @@ func hypot(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		}
 		coords[i] = x
 	}
-	return starlark.Float(norm(coords)), nil
+	return starlark.Float(libm.Norm(coords)), nil
 }
 
 // dist(p, q) is the Euclidean distance between two points.
@@ -453,7 +454,7 @@ func dist(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 		}
 		diffs[i] = x - y
 	}
-	return starlark.Float(norm(diffs)), nil
+	return starlark.Float(libm.Norm(diffs)), nil
 }
 
 // modf(x) is (fractional part, integral part), both floats.

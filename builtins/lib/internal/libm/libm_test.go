@@ -1,4 +1,4 @@
-package math
+package libm
 
 import (
 	"bufio"
@@ -50,14 +50,14 @@ func TestFloatsMatchCPython(t *testing.T) {
 	python := testenv.Python(t)
 	xs := inputs(1000)
 	one := map[string]func(float64) float64{
-		"exp": exp, "exp2": exp2, "log": log, "log2": log2, "log10": log10,
-		"sin": sin, "cos": cos, "tan": tan, "asin": asin, "acos": acos, "atan": atan,
-		"sinh": sinh, "cosh": cosh, "tanh": tanh, "asinh": asinh, "acosh": acosh, "atanh": atanh,
-		"sqrt": gomath.Sqrt, "expm1": gomath.Expm1, "log1p": gomath.Log1p, "cbrt": cbrt,
+		"exp": Exp, "exp2": Exp2, "log": Log, "log2": Log2, "log10": Log10,
+		"sin": Sin, "cos": Cos, "tan": Tan, "asin": Asin, "acos": Acos, "atan": Atan,
+		"sinh": Sinh, "cosh": Cosh, "tanh": Tanh, "asinh": Asinh, "acosh": Acosh, "atanh": Atanh,
+		"sqrt": gomath.Sqrt, "expm1": gomath.Expm1, "log1p": gomath.Log1p, "cbrt": Cbrt,
 	}
 	two := map[string]func(x, y float64) float64{
-		"pow": pow, "atan2": atan2, "fmod": fmod, "remainder": remainder,
-		"hypot": func(x, y float64) float64 { return norm([]float64{x, y}) },
+		"pow": Pow, "atan2": Atan2, "fmod": gomath.Mod, "remainder": gomath.Remainder,
+		"hypot": func(x, y float64) float64 { return Norm([]float64{x, y}) },
 	}
 	exact := map[string]bool{"sqrt": true, "cbrt": true, "fmod": true, "remainder": true, "hypot": true}
 
@@ -126,24 +126,24 @@ func TestFloatsMatchCPython(t *testing.T) {
 
 func BenchmarkExp(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		exp(1.2345)
+		Exp(1.2345)
 	}
 }
 
 func BenchmarkLog(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		log(1.2345)
+		Log(1.2345)
 	}
 }
 
 func BenchmarkSin(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		sin(1.2345)
+		Sin(1.2345)
 	}
 }
 
 func BenchmarkPow(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		pow(1.2345, 6.789)
+		Pow(1.2345, 6.789)
 	}
 }

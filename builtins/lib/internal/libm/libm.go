@@ -1,18 +1,20 @@
-package math
+// Package libm computes floats as CPython's math module does on glibc,
+// for the standard modules that print them (math, statistics). glibc's
+// exp, log, log2, exp2, pow, sin, cos, tan, asin, acos, atan and atan2
+// give the float nearest to the exact result (all but a handful of
+// inputs in a million), where Go's math package may be one unit in the
+// last place off (for a third of the inputs of some functions), which
+// shows in repr(). Those functions here compute the exact result to 160
+// bits with math/big and round it once. log10, cbrt and the hyperbolic
+// functions follow glibc's algorithms over them; Fsum and Norm follow
+// CPython's.
+package libm
 
 import (
 	gomath "math"
 	"math/big"
 	"sync"
 )
-
-// CPython's math functions are the C library's. glibc's exp, log, log2,
-// exp2, pow, sin, cos, tan, asin, acos, atan and atan2 give the float
-// nearest to the exact result (all but a handful of inputs in a
-// million), where Go's math package may be one unit in the last place
-// off (for a third of the inputs of some functions), which shows in
-// repr(). These functions compute the exact result to 160 bits with
-// math/big and round it once, so kstar prints what CPython prints.
 
 // prec is the working precision, in bits: far beyond float64's 53, so
 // that rounding the result to 53 bits is wrong only for inputs within
@@ -42,7 +44,7 @@ const piPrec = 1024 + 53 + prec + 64
 
 func initConstants() {
 	constants.once.Do(func() {
-		// pi = 16 atan(1/5) - 4 atan(1/239) (Machin).
+		// pi = 16 Atan(1/5) - 4 Atan(1/239) (Machin).
 		p := atanInverse(5, piPrec)
 		p.Mul(p, new(big.Float).SetPrec(piPrec).SetInt64(16))
 		q := atanInverse(239, piPrec)
@@ -50,13 +52,13 @@ func initConstants() {
 		constants.pi = p.Sub(p, q)
 		constants.halfPi = new(big.Float).SetPrec(piPrec).Quo(constants.pi, new(big.Float).SetPrec(piPrec).SetInt64(2))
 		constants.twoOverP = new(big.Float).SetPrec(piPrec).Quo(new(big.Float).SetPrec(piPrec).SetInt64(2), constants.pi)
-		// ln 2 = 2 atanh(1/3).
+		// ln 2 = 2 Atanh(1/3).
 		constants.ln2 = atanhSeries(new(big.Float).SetPrec(piPrec).Quo(big.NewFloat(1).SetPrec(piPrec), new(big.Float).SetPrec(piPrec).SetInt64(3)), piPrec)
 		constants.ln2.Mul(constants.ln2, new(big.Float).SetPrec(piPrec).SetInt64(2))
 	})
 }
 
-// atanInverse is atan(1/n) to p bits: the sum of (-1)**k / ((2k+1) n**(2k+1)).
+// atanInverse is Atan(1/n) to p bits: the sum of (-1)**k / ((2k+1) n**(2k+1)).
 func atanInverse(n int64, p uint) *big.Float {
 	sum := new(big.Float).SetPrec(p)
 	power := new(big.Float).SetPrec(p).Quo(big.NewFloat(1).SetPrec(p), new(big.Float).SetPrec(p).SetInt64(n))
@@ -77,7 +79,7 @@ func atanInverse(n int64, p uint) *big.Float {
 	}
 }
 
-// atanhSeries is atanh(z) for small |z|: the sum of z**(2k+1) / (2k+1).
+// atanhSeries is Atanh(z) for small |z|: the sum of z**(2k+1) / (2k+1).
 func atanhSeries(z *big.Float, p uint) *big.Float {
 	sum := new(big.Float).SetPrec(p).Set(z)
 	z2 := new(big.Float).SetPrec(p).Mul(z, z)
@@ -121,7 +123,7 @@ func bigExp(x *big.Float) *big.Float {
 }
 
 // bigLog is the natural log of x > 0: with x = m 2**e, m in
-// [sqrt(1/2), sqrt(2)), log x = e ln2 + 2 atanh((m-1)/(m+1)).
+// [sqrt(1/2), sqrt(2)), log x = e ln2 + 2 Atanh((m-1)/(m+1)).
 func bigLog(x *big.Float) *big.Float {
 	initConstants()
 	m := newFloat()
@@ -144,8 +146,8 @@ const (
 	expUnderflow = -745.2
 )
 
-// exp is e**x, correctly rounded.
-func exp(x float64) float64 {
+// Exp is e**x, correctly rounded.
+func Exp(x float64) float64 {
 	switch {
 	case gomath.IsNaN(x) || x == 0:
 		return gomath.Exp(x)
@@ -157,8 +159,8 @@ func exp(x float64) float64 {
 	return toFloat64(bigExp(bigOf(x)))
 }
 
-// exp2 is 2**x, correctly rounded.
-func exp2(x float64) float64 {
+// Exp2 is 2**x, correctly rounded.
+func Exp2(x float64) float64 {
 	switch {
 	case gomath.IsNaN(x) || gomath.IsInf(x, 0):
 		return gomath.Exp2(x)
@@ -173,18 +175,18 @@ func exp2(x float64) float64 {
 	return toFloat64(bigExp(newFloat().Mul(bigOf(x), constants.ln2)))
 }
 
-// log is the natural logarithm, correctly rounded; NaN or -Inf (for 0)
+// Log is the natural logarithm, correctly rounded; NaN or -Inf (for 0)
 // outside its domain.
-func log(x float64) float64 {
+func Log(x float64) float64 {
 	if x <= 0 || gomath.IsNaN(x) || gomath.IsInf(x, 1) || x == 1 {
 		return gomath.Log(x)
 	}
 	return toFloat64(bigLog(bigOf(x)))
 }
 
-// log2 is the base-2 logarithm, correctly rounded (exact for powers of
+// Log2 is the base-2 logarithm, correctly rounded (exact for powers of
 // two).
-func log2(x float64) float64 {
+func Log2(x float64) float64 {
 	if x <= 0 || gomath.IsNaN(x) || gomath.IsInf(x, 1) {
 		return gomath.Log2(x)
 	}
@@ -195,9 +197,9 @@ func log2(x float64) float64 {
 	return toFloat64(l.Quo(l, constants.ln2))
 }
 
-// log10 is glibc's log10 (from fdlibm): n log10(2) split in two parts,
-// plus log(m)/ln(10), over the correctly rounded log.
-func log10(x float64) float64 {
+// Log10 is glibc's log10 (from fdlibm): n Log10(2) split in two parts,
+// plus Log(m)/ln(10), over the correctly rounded log.
+func Log10(x float64) float64 {
 	if x <= 0 || gomath.IsNaN(x) || gomath.IsInf(x, 1) {
 		return gomath.Log10(x)
 	}
@@ -222,13 +224,13 @@ func log10(x float64) float64 {
 	hx = hx&0x000fffff | int32(0x3ff-i)<<20
 	y := float64(k + i)
 	x = gomath.Float64frombits(uint64(uint32(hx))<<32 | bits&0xffffffff)
-	z := float64(y*log102lo) + float64(ivln10*log(x))
+	z := float64(y*log102lo) + float64(ivln10*Log(x))
 	return z + float64(y*log102hi)
 }
 
-// pow is x**y as C's pow: special cases by C99 (which Go's math.Pow
+// Pow is x**y as C's pow: special cases by C99 (which Go's math.Pow
 // follows), the rest correctly rounded.
-func pow(x, y float64) float64 {
+func Pow(x, y float64) float64 {
 	switch {
 	case y == 0 || x == 1:
 		return 1
@@ -321,7 +323,8 @@ func trig(x float64) (sin, cos *big.Float) {
 	return s, c
 }
 
-func sin(x float64) float64 {
+// Sin is C's sin as glibc computes it (see the package comment).
+func Sin(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Sin(x)
 	}
@@ -329,7 +332,8 @@ func sin(x float64) float64 {
 	return toFloat64(s)
 }
 
-func cos(x float64) float64 {
+// Cos is C's cos as glibc computes it (see the package comment).
+func Cos(x float64) float64 {
 	if gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Cos(x)
 	}
@@ -337,7 +341,8 @@ func cos(x float64) float64 {
 	return toFloat64(c)
 }
 
-func tan(x float64) float64 {
+// Tan is C's tan as glibc computes it (see the package comment).
+func Tan(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Tan(x)
 	}
@@ -345,8 +350,8 @@ func tan(x float64) float64 {
 	return toFloat64(s.Quo(s, c))
 }
 
-// bigAtan is atan x: atan(x) = pi/2 - atan(1/x) for |x| > 1, then
-// atan(x) = 2 atan(x / (1 + sqrt(1 + x**2))) three times, then its
+// bigAtan is atan x: Atan(x) = pi/2 - Atan(1/x) for |x| > 1, then
+// Atan(x) = 2 Atan(x / (1 + sqrt(1 + x**2))) three times, then its
 // Taylor series.
 func bigAtan(x *big.Float) *big.Float {
 	initConstants()
@@ -386,16 +391,17 @@ func bigAtan(x *big.Float) *big.Float {
 	return sum
 }
 
-func atan(x float64) float64 {
+// Atan is C's atan as glibc computes it (see the package comment).
+func Atan(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Atan(x)
 	}
 	return toFloat64(bigAtan(bigOf(x)))
 }
 
-// atan2 is the angle of (x, y): C99's special cases (zeros, infinities,
+// Atan2 is the angle of (x, y): C99's special cases (zeros, infinities,
 // NaNs) as Go's math.Atan2 gives them, the rest correctly rounded.
-func atan2(y, x float64) float64 {
+func Atan2(y, x float64) float64 {
 	if y == 0 || x == 0 || gomath.IsNaN(x) || gomath.IsNaN(y) || gomath.IsInf(x, 0) || gomath.IsInf(y, 0) {
 		return gomath.Atan2(y, x)
 	}
@@ -410,8 +416,8 @@ func atan2(y, x float64) float64 {
 	return toFloat64(a)
 }
 
-// asin is atan(x / sqrt(1 - x**2)); NaN outside [-1, 1].
-func asin(x float64) float64 {
+// Asin is Atan(x / sqrt(1 - x**2)); NaN outside [-1, 1].
+func Asin(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.Abs(x) > 1 {
 		return gomath.Asin(x)
 	}
@@ -426,8 +432,8 @@ func asin(x float64) float64 {
 	return toFloat64(bigAtan(bx.Quo(bx, d)))
 }
 
-// acos is 2 atan(sqrt((1 - x) / (1 + x))); NaN outside [-1, 1].
-func acos(x float64) float64 {
+// Acos is 2 Atan(sqrt((1 - x) / (1 + x))); NaN outside [-1, 1].
+func Acos(x float64) float64 {
 	if gomath.IsNaN(x) || gomath.Abs(x) > 1 {
 		return gomath.Acos(x)
 	}
@@ -454,7 +460,8 @@ func highWord(x float64) uint32 { return uint32(gomath.Float64bits(x) >> 32) }
 // overflowThreshold is the largest x whose cosh and sinh are finite.
 const overflowThreshold = 710.4758600739439
 
-func sinh(x float64) float64 {
+// Sinh is C's sinh as glibc computes it (see the package comment).
+func Sinh(x float64) float64 {
 	if gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return x
 	}
@@ -473,17 +480,18 @@ func sinh(x float64) float64 {
 			return h * (2*t - float64(t*t)/(t+1))
 		}
 		return h * (t + t/(t+1))
-	case ix < 0x40862e42: // log(MaxFloat64)
-		return h * exp(a)
+	case ix < 0x40862e42: // Log(MaxFloat64)
+		return h * Exp(a)
 	case a <= overflowThreshold:
-		w := exp(0.5 * a)
+		w := Exp(0.5 * a)
 		t := h * w
 		return t * w
 	}
 	return gomath.Copysign(gomath.Inf(1), x)
 }
 
-func cosh(x float64) float64 {
+// Cosh is C's cosh as glibc computes it (see the package comment).
+func Cosh(x float64) float64 {
 	if gomath.IsNaN(x) {
 		return x
 	}
@@ -496,19 +504,20 @@ func cosh(x float64) float64 {
 		w := 1 + t
 		return 1 + float64(t*t)/(w+w)
 	case ix < 0x40360000: // |x| < 22
-		t := exp(a)
+		t := Exp(a)
 		return 0.5*t + 0.5/t
 	case ix < 0x40862e42:
-		return 0.5 * exp(a)
+		return 0.5 * Exp(a)
 	case a <= overflowThreshold:
-		w := exp(0.5 * a)
+		w := Exp(0.5 * a)
 		t := 0.5 * w
 		return t * w
 	}
 	return gomath.Inf(1)
 }
 
-func tanh(x float64) float64 {
+// Tanh is C's tanh as glibc computes it (see the package comment).
+func Tanh(x float64) float64 {
 	if gomath.IsNaN(x) {
 		return x
 	}
@@ -534,7 +543,8 @@ func tanh(x float64) float64 {
 	return z
 }
 
-func asinh(x float64) float64 {
+// Asinh is C's asinh as glibc computes it (see the package comment).
+func Asinh(x float64) float64 {
 	if gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return x
 	}
@@ -544,9 +554,9 @@ func asinh(x float64) float64 {
 	case ix < 0x3e300000: // |x| < 2**-28
 		return x
 	case ix > 0x41b00000: // |x| > 2**28
-		w = log(a) + gomath.Ln2
+		w = Log(a) + gomath.Ln2
 	case ix > 0x40000000: // |x| > 2
-		w = log(2*a + 1/(gomath.Sqrt(float64(x*x)+1)+a))
+		w = Log(2*a + 1/(gomath.Sqrt(float64(x*x)+1)+a))
 	default:
 		t := float64(x * x)
 		w = gomath.Log1p(a + t/(1+gomath.Sqrt(1+t)))
@@ -557,7 +567,8 @@ func asinh(x float64) float64 {
 	return w
 }
 
-func acosh(x float64) float64 {
+// Acosh is C's acosh as glibc computes it (see the package comment).
+func Acosh(x float64) float64 {
 	switch hx := highWord(x); {
 	case gomath.IsNaN(x) || x < 1:
 		return gomath.NaN()
@@ -565,18 +576,19 @@ func acosh(x float64) float64 {
 		if gomath.IsInf(x, 1) {
 			return x
 		}
-		return log(x) + gomath.Ln2
+		return Log(x) + gomath.Ln2
 	case x == 1:
 		return 0
 	case hx > 0x40000000: // x > 2
 		t := float64(x * x)
-		return log(2*x - 1/(x+gomath.Sqrt(t-1)))
+		return Log(2*x - 1/(x+gomath.Sqrt(t-1)))
 	}
 	t := x - 1
 	return gomath.Log1p(t + gomath.Sqrt(2*t+float64(t*t)))
 }
 
-func atanh(x float64) float64 {
+// Atanh is C's atanh as glibc computes it (see the package comment).
+func Atanh(x float64) float64 {
 	a := gomath.Abs(x)
 	switch {
 	case gomath.IsNaN(x) || a > 1:
@@ -599,10 +611,10 @@ func atanh(x float64) float64 {
 	return t
 }
 
-// cbrt is glibc's cube root, which is not always correctly rounded
-// (cbrt(27) is 3.0000000000000004): a polynomial first guess for the
+// Cbrt is glibc's cube root, which is not always correctly rounded
+// (Cbrt(27) is 3.0000000000000004): a polynomial first guess for the
 // mantissa, one rational correction, and the exponent divided by 3.
-func cbrt(x float64) float64 {
+func Cbrt(x float64) float64 {
 	xm, xe := gomath.Frexp(gomath.Abs(x))
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return x + x
