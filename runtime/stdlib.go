@@ -9,6 +9,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
+	"github.com/kstar-dev/kstar/builtins/lib/statistics"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -21,6 +22,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"itertools":   itertools.New,
 	"math":        pymath.New,
 	"operator":    operator.New,
+	"statistics":  statistics.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

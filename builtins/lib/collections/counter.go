@@ -198,7 +198,7 @@ func (d *Dict) mostCommon(limit int) ([]starlark.Tuple, error) {
 // only self, with Python's errors.
 func selfOnly(fname string, args starlark.Tuple, kwargs []starlark.Tuple) error {
 	if len(kwargs) > 0 {
-		return builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", fname, kwargs[0][0].(starlark.String))
+		return builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", fname, string(kwargs[0][0].(starlark.String)))
 	}
 	if len(args) > 0 {
 		return builtins.Errorf(builtins.TypeError, "%s() takes 1 positional argument but %d were given", fname, len(args)+1)

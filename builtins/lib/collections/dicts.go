@@ -481,7 +481,7 @@ func lastArg(fname string, args starlark.Tuple, kwargs []starlark.Tuple) (bool, 
 	}
 	for _, kv := range kwargs {
 		if kv[0] != starlark.String("last") || len(args) == 1 {
-			return false, builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", fname, kv[0].(starlark.String))
+			return false, builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", fname, string(kv[0].(starlark.String)))
 		}
 		last = kv[1]
 	}

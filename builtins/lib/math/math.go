@@ -643,7 +643,7 @@ func prod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	var acc starlark.Value = starlark.MakeInt(1)
 	for _, kv := range kwargs {
 		if kv[0] != starlark.String("start") {
-			return nil, builtins.Errorf(builtins.TypeError, "prod() got an unexpected keyword argument '%s'", kv[0].(starlark.String))
+			return nil, builtins.Errorf(builtins.TypeError, "prod() got an unexpected keyword argument '%s'", string(kv[0].(starlark.String)))
 		}
 		acc = kv[1]
 	}
