@@ -10,6 +10,7 @@ import (
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
 	"github.com/kstar-dev/kstar/builtins/lib/statistics"
+	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -23,6 +24,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"math":        pymath.New,
 	"operator":    operator.New,
 	"statistics":  statistics.New,
+	"string":      pystring.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
