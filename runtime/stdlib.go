@@ -11,6 +11,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
 	"github.com/kstar-dev/kstar/builtins/lib/statistics"
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
+	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
@@ -25,6 +26,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"operator":    operator.New,
 	"statistics":  statistics.New,
 	"string":      pystring.New,
+	"textwrap":    textwrap.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
