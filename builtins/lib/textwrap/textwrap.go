@@ -514,6 +514,12 @@ func (o *options) handleLongWord(reversed [][]rune, line [][]rune, lineLen int, 
 		end = max(min(end, len(chunk)), 0)
 		line = append(line, chunk[:end])
 		reversed[len(reversed)-1] = chunk[end:]
+		if end == len(chunk) {
+			// Only when the indent leaves no room (width < 1): CPython
+			// keeps the empty rest and, without drop_whitespace, adds
+			// empty lines for ever; kstar drops it.
+			reversed = reversed[:len(reversed)-1]
+		}
 	} else if len(line) == 0 {
 		line = append(line, reversed[len(reversed)-1])
 		reversed = reversed[:len(reversed)-1]
