@@ -21,6 +21,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/lib/internal/pystr"
 )
 
 // New returns the textwrap module for one execution.
@@ -318,12 +319,7 @@ func shorten(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if !ok {
 		return nil, builtins.Errorf(builtins.AttributeError, "'%s' object has no attribute 'strip'", builtins.PyTypeName(text[0]))
 	}
-	return w.run(starlark.String(strings.Join(strings.FieldsFunc(string(s), isSpace), " ")), true)
-}
-
-// isSpace is Python's str.isspace for one character.
-func isSpace(r rune) bool {
-	return unicode.IsSpace(r) || r >= 0x1c && r <= 0x1f
+	return w.run(starlark.String(strings.Join(strings.FieldsFunc(string(s), pystr.IsSpace), " ")), true)
 }
 
 // isWrapSpace reports whether r is one of the whitespace characters
@@ -456,7 +452,7 @@ func (o *options) split(text []rune) [][]rune {
 // blank is chunk.strip() == ”.
 func blank(chunk []rune) bool {
 	for _, r := range chunk {
-		if !isSpace(r) {
+		if !pystr.IsSpace(r) {
 			return false
 		}
 	}
@@ -537,7 +533,7 @@ func (o *options) wrapChunks(chunks [][]rune) ([]string, error) {
 		if o.maxLines > 1 {
 			indent = o.subsequentIndent
 		}
-		if float64(len(indent)+len([]rune(strings.TrimLeftFunc(string(o.placeholder), isSpace)))) > o.width {
+		if float64(len(indent)+len([]rune(strings.TrimLeftFunc(string(o.placeholder), pystr.IsSpace)))) > o.width {
 			return nil, builtins.Errorf(builtins.ValueError, "placeholder too large for max width")
 		}
 	}
@@ -595,13 +591,13 @@ func (o *options) wrapChunks(chunks [][]rune) ([]string, error) {
 			line = line[:len(line)-1]
 		}
 		if len(lines) > 0 {
-			prev := strings.TrimRightFunc(lines[len(lines)-1], isSpace)
+			prev := strings.TrimRightFunc(lines[len(lines)-1], pystr.IsSpace)
 			if float64(len([]rune(prev))+len(o.placeholder)) <= o.width {
 				lines[len(lines)-1] = prev + string(o.placeholder)
 				return lines, nil
 			}
 		}
-		lines = append(lines, string(indent)+strings.TrimLeftFunc(string(o.placeholder), isSpace))
+		lines = append(lines, string(indent)+strings.TrimLeftFunc(string(o.placeholder), pystr.IsSpace))
 		return lines, nil
 	}
 	return lines, nil
@@ -666,34 +662,6 @@ func dedent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	return starlark.String(strings.Join(lines, "\n")), nil
 }
 
-// splitLines is Python's str.splitlines(keepends=True).
-func splitLines(s string) []string {
-	var lines []string
-	start := 0
-	rs := []rune(s)
-	offset := 0 // byte offset of rs[i]
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		size := len(string(r))
-		switch r {
-		case '\r':
-			if i+1 < len(rs) && rs[i+1] == '\n' {
-				i++
-				size++
-			}
-			fallthrough
-		case '\n', '\v', '\f', 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029:
-			lines = append(lines, s[start:offset+size])
-			start = offset + size
-		}
-		offset += size
-	}
-	if start < len(s) {
-		lines = append(lines, s[start:])
-	}
-	return lines
-}
-
 // indent(text, prefix, predicate=None): prefix added to each line for
 // which predicate(line) is true (by default, to each line not blank).
 func indent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -713,10 +681,10 @@ func indent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		predicate = values[2]
 	}
 	var out strings.Builder
-	for _, line := range splitLines(string(s)) {
+	for _, line := range pystr.SplitLines(string(s)) {
 		add := false
 		if predicate == starlark.None {
-			add = strings.TrimFunc(line, isSpace) != ""
+			add = strings.TrimFunc(line, pystr.IsSpace) != ""
 		} else {
 			v, err := starlark.Call(thread, predicate, starlark.Tuple{starlark.String(line)}, nil)
 			if err != nil {
