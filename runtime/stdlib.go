@@ -9,6 +9,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
+	"github.com/kstar-dev/kstar/builtins/lib/pprint"
 	"github.com/kstar-dev/kstar/builtins/lib/statistics"
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
@@ -24,6 +25,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"itertools":   itertools.New,
 	"math":        pymath.New,
 	"operator":    operator.New,
+	"pprint":      pprint.New,
 	"statistics":  statistics.New,
 	"string":      pystring.New,
 	"textwrap":    textwrap.New,
