@@ -130,7 +130,7 @@ func anyAll(want bool) BuiltinFunc {
 			return nil, err
 		}
 		for {
-			v, ok, err := src.next(thread)
+			v, ok, err := src.Next(thread)
 			if err != nil {
 				return nil, err
 			}
@@ -211,7 +211,8 @@ func newSource(thread *starlark.Thread, x starlark.Value) (*source, error) {
 	return &source{elems: elems}, err
 }
 
-func (s *source) next(thread *starlark.Thread) (starlark.Value, bool, error) {
+// Next returns the source's next element.
+func (s *source) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
 	switch {
 	case s.nexter != nil:
 		return s.nexter.Next(thread)
@@ -279,7 +280,7 @@ var one = starlark.MakeInt(1)
 func (it *lazyIterator) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
 	switch it.kind {
 	case lazyEnumerate:
-		v, ok, err := it.sources[0].next(thread)
+		v, ok, err := it.sources[0].Next(thread)
 		if !ok || err != nil {
 			return nil, false, err
 		}
@@ -288,7 +289,7 @@ func (it *lazyIterator) Next(thread *starlark.Thread) (starlark.Value, bool, err
 		return pair, true, nil
 	case lazyFilter:
 		for {
-			v, ok, err := it.sources[0].next(thread)
+			v, ok, err := it.sources[0].Next(thread)
 			if !ok || err != nil {
 				return nil, false, err
 			}
@@ -308,7 +309,7 @@ func (it *lazyIterator) Next(thread *starlark.Thread) (starlark.Value, bool, err
 	}
 	elems := make(starlark.Tuple, len(it.sources))
 	for i, src := range it.sources {
-		v, ok, err := src.next(thread)
+		v, ok, err := src.Next(thread)
 		if err != nil {
 			return nil, false, err
 		}
@@ -340,7 +341,7 @@ func (it *lazyIterator) checkStrict(thread *starlark.Thread, i int) error {
 		return Errorf(ValueError, "zip() argument %d is shorter than argument%s", i+1, plural(i))
 	}
 	for j := 1; j < len(it.sources); j++ {
-		_, ok, err := it.sources[j].next(thread)
+		_, ok, err := it.sources[j].Next(thread)
 		if err != nil {
 			return err
 		}
@@ -351,15 +352,21 @@ func (it *lazyIterator) checkStrict(thread *starlark.Thread, i int) error {
 	return nil
 }
 
-// Iterate lets a for loop take the remaining elements; an error from the
-// function or a source stops the script (Starlark iterators cannot return
-// one).
-func (it *lazyIterator) Iterate() starlark.Iterator { return (*lazyIteration)(it) }
+// Iterate lets a for loop take the remaining elements.
+func (it *lazyIterator) Iterate() starlark.Iterator {
+	return &nexterIteration{thread: it.thread, it: it}
+}
 
-type lazyIteration lazyIterator
+// nexterIteration is a for loop over a Nexter (an iterator made by a
+// builtin, on the script's thread): an error from it stops the script,
+// since Starlark iterators cannot return one.
+type nexterIteration struct {
+	thread *starlark.Thread
+	it     Nexter
+}
 
-func (it *lazyIteration) Next(p *starlark.Value) bool {
-	v, ok, err := (*lazyIterator)(it).Next(it.thread)
+func (it *nexterIteration) Next(p *starlark.Value) bool {
+	v, ok, err := it.it.Next(it.thread)
 	if err != nil {
 		Fail(it.thread, IterationError(it.thread, err))
 		return false
@@ -370,7 +377,79 @@ func (it *lazyIteration) Next(p *starlark.Value) bool {
 	return ok
 }
 
-func (it *lazyIteration) Done() {}
+func (it *nexterIteration) Done() {}
+
+// Iterate is Python's iter(x) for Go code: a Nexter that takes the
+// elements of x one at a time, as they are asked for. It is x itself when
+// x is an iterator (a KafkaConsumer, map(...)), so that what is not taken
+// stays in x, as in Python; a sequence is read by index, a str by
+// character. When x is not iterable it raises Python's TypeError.
+func Iterate(thread *starlark.Thread, x starlark.Value) (Nexter, error) {
+	if n, ok := x.(Nexter); ok {
+		return n, nil
+	}
+	src, err := newSource(thread, x)
+	if err != nil {
+		return nil, err
+	}
+	return src, nil
+}
+
+// Iterator is a Python iterator object made in Go, such as the standard
+// modules' itertools.islice: next() and for loops advance it, `x in it`
+// takes elements until one equals x, and it renders as
+// <TypeName object at 0x...> unless Repr says otherwise.
+type Iterator struct {
+	// TypeName is its class as type() and error messages name it
+	// ("itertools.islice").
+	TypeName string
+	// NextFunc returns the next element, or false once there is none
+	// (as Nexter.Next).
+	NextFunc func(thread *starlark.Thread) (starlark.Value, bool, error)
+	// ReprFunc, when set, renders the iterator (itertools.count(5)).
+	ReprFunc func() string
+	thread   *starlark.Thread
+}
+
+// NewIterator returns an iterator whose elements next makes; thread is
+// the script's, on which for loops call next.
+func NewIterator(thread *starlark.Thread, typeName string, next func(thread *starlark.Thread) (starlark.Value, bool, error)) *Iterator {
+	return &Iterator{TypeName: typeName, NextFunc: next, thread: thread}
+}
+
+var (
+	_ Nexter             = (*Iterator)(nil)
+	_ starlark.Iterable  = (*Iterator)(nil)
+	_ starlark.Container = (*Iterator)(nil)
+)
+
+func (it *Iterator) String() string {
+	if it.ReprFunc != nil {
+		return it.ReprFunc()
+	}
+	return fmt.Sprintf("<%s object at %p>", it.TypeName, it)
+}
+func (it *Iterator) Type() string         { return it.TypeName }
+func (it *Iterator) Freeze()              {}
+func (it *Iterator) Truth() starlark.Bool { return true }
+
+// Hash is by identity, as for Python's iterators.
+func (it *Iterator) Hash() (uint32, error) {
+	return starlark.String(fmt.Sprintf("%p", it)).Hash()
+}
+
+// Next returns the next element.
+func (it *Iterator) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
+	return it.NextFunc(thread)
+}
+
+// Iterate lets a for loop take the remaining elements.
+func (it *Iterator) Iterate() starlark.Iterator {
+	return &nexterIteration{thread: it.thread, it: it}
+}
+
+// Has is `x in it`.
+func (it *Iterator) Has(x starlark.Value) (bool, error) { return IteratorHas(it.thread, it, x) }
 
 // IterationError gives an error raised by iteration itself (not by a
 // deserializer, whose error has its own) the script's call stack at the

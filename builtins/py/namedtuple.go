@@ -91,7 +91,11 @@ func (t *NamedTupleType) instance(values starlark.Tuple) starlark.Value {
 func (t *NamedTupleType) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	n := len(t.Fields)
 	if len(args) > n {
-		return nil, Errorf(TypeError, "%s() takes %d positional arguments but %d were given", t.TypeName, n, len(args))
+		s := "s"
+		if n == 0 {
+			s = ""
+		}
+		return nil, Errorf(TypeError, "%s.__new__() takes %d positional argument%s but %d were given", t.TypeName, n+1, s, len(args)+1)
 	}
 	values := make(starlark.Tuple, n)
 	copy(values, args)
@@ -99,10 +103,10 @@ func (t *NamedTupleType) CallInternal(thread *starlark.Thread, args starlark.Tup
 		name := string(kv[0].(starlark.String))
 		i, ok := t.index[name]
 		if !ok {
-			return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", t.TypeName, name)
+			return nil, Errorf(TypeError, "%s.__new__() got an unexpected keyword argument '%s'", t.TypeName, name)
 		}
 		if values[i] != nil {
-			return nil, Errorf(TypeError, "%s() got multiple values for argument '%s'", t.TypeName, name)
+			return nil, Errorf(TypeError, "%s.__new__() got multiple values for argument '%s'", t.TypeName, name)
 		}
 		values[i] = kv[1]
 	}
@@ -127,11 +131,14 @@ func (t *NamedTupleType) CallInternal(thread *starlark.Thread, args starlark.Tup
 	return t.instance(values), nil
 }
 
-// Attr returns the class attributes: _fields, _make and __name__.
+// Attr returns the class attributes: _fields, _field_defaults, _make and
+// __name__.
 func (t *NamedTupleType) Attr(name string) (starlark.Value, error) {
 	switch name {
 	case "_fields":
 		return t.fieldNames(), nil
+	case "_field_defaults":
+		return t.fieldDefaults(), nil
 	case "_make":
 		return makeBuiltin.BindReceiver(t), nil
 	case "__name__":
@@ -141,7 +148,9 @@ func (t *NamedTupleType) Attr(name string) (starlark.Value, error) {
 }
 
 // AttrNames lists the class attributes.
-func (t *NamedTupleType) AttrNames() []string { return []string{"__name__", "_fields", "_make"} }
+func (t *NamedTupleType) AttrNames() []string {
+	return []string{"__name__", "_field_defaults", "_fields", "_make"}
+}
 
 // fieldNames is _fields: the field names as a tuple of str.
 func (t *NamedTupleType) fieldNames() starlark.Tuple {
@@ -150,6 +159,17 @@ func (t *NamedTupleType) fieldNames() starlark.Tuple {
 		names[i] = starlark.String(f)
 	}
 	return names
+}
+
+// fieldDefaults is _field_defaults: a dict of the fields that have a
+// default to their default.
+func (t *NamedTupleType) fieldDefaults() *starlark.Dict {
+	d := starlark.NewDict(len(t.Defaults))
+	first := len(t.Fields) - len(t.Defaults)
+	for i, v := range t.Defaults {
+		_ = d.SetKey(starlark.String(t.Fields[first+i]), v)
+	}
+	return d
 }
 
 // makeBuiltin is the classmethod _make(iterable), bound to its class.
@@ -207,13 +227,15 @@ func NamedTupleValues(nt NamedTupleValue) starlark.Tuple {
 }
 
 // NamedTupleMethod returns one of the namedtuple attributes that are not fields:
-// _fields, _asdict, _replace and the class's _make; nil for any other
-// name. Each type looks its fields up itself first: the hot path.
+// _fields, _field_defaults, _asdict, _replace and the class's _make; nil
+// for any other name. Each type looks its fields up itself first: the hot path.
 func NamedTupleMethod(nt NamedTupleValue, name string) starlark.Value {
 	typ := nt.TypeOf()
 	switch name {
 	case "_fields":
 		return typ.fieldNames()
+	case "_field_defaults":
+		return typ.fieldDefaults()
 	case "_make":
 		return makeBuiltin.BindReceiver(typ)
 	case "_asdict":
@@ -226,7 +248,7 @@ func NamedTupleMethod(nt NamedTupleValue, name string) starlark.Value {
 
 // NamedTupleAttrNames lists the fields and methods of t's instances.
 func NamedTupleAttrNames(t *NamedTupleType) []string {
-	return append(append(make([]string, 0, len(t.Fields)+4), t.Fields...), "_asdict", "_fields", "_make", "_replace")
+	return append(append(make([]string, 0, len(t.Fields)+4), t.Fields...), "_asdict", "_field_defaults", "_fields", "_make", "_replace")
 }
 
 // asdictBuiltin is _asdict(): a dict of field name to value, in order.

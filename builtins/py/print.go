@@ -81,7 +81,13 @@ var (
 	// (their ints) and iterators such as a KafkaConsumer.
 	ListType = &Type{name: "list", call: fromElements("list"), sample: starlark.NewList(nil), contains: isA[*starlark.List]}
 	// DictType is dict.
-	DictType = &Type{name: "dict", call: universe("dict"), sample: starlark.NewDict(0), contains: isA[*starlark.Dict]}
+	DictType = &Type{name: "dict", call: universe("dict"), sample: starlark.NewDict(0), contains: func(v starlark.Value) bool {
+		switch v.(type) {
+		case *starlark.Dict, DictSubclass:
+			return true
+		}
+		return false
+	}}
 	// TupleType is tuple; namedtuples are tuples too.
 	TupleType = &Type{name: "tuple", call: fromElements("tuple"), sample: starlark.Tuple{}, contains: func(v starlark.Value) bool {
 		switch v.(type) {
@@ -359,6 +365,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 	case *Exception:
 		return v.Class
 	case PyClasser:
+		return v.PyClass()
+	case Instance:
 		return v.PyClass()
 	}
 	name := TypeName(v)

@@ -292,6 +292,8 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 		return e.encodeArray(v, v.Len(), v.Index, level)
 	case *starlark.Dict:
 		return e.encodeObject(v, level)
+	case py.DictSubclass:
+		return e.encodeObject(v.Dict(), level)
 	default:
 		if e.dflt == starlark.None {
 			return py.Errorf(py.TypeError, "Object of type %s is not JSON serializable", py.ClassName(v))
