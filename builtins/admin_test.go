@@ -72,7 +72,7 @@ func runAdmin(t *testing.T, boot, src string, allowed []string, ctx context.Cont
 		r.extra[n] = kafkaMembers["kafka.admin"][n]
 	}
 	for _, a := range allowed {
-		r.env.AllowedTopics = append(r.env.AllowedTopics, strings.Replace(a, "T", topic, 1))
+		r.kafka.AllowedTopics = append(r.kafka.AllowedTopics, strings.Replace(a, "T", topic, 1))
 	}
 	err := r.exec(ctx, src)
 	out := r.out.String()
@@ -99,7 +99,7 @@ func TestAdminConstructor(t *testing.T) {
 		{"positional arguments", `KafkaAdminClient(BOOT)`,
 			`ERROR TypeError: KafkaAdminClient() takes 0 positional arguments but 1 were given (pass configs as keywords)`},
 		{"no broker", `KafkaAdminClient(bootstrap_servers='127.0.0.1:1', api_version_auto_timeout_ms=500)`,
-			`ERROR NoBrokersAvailable: ...`},
+			`ERROR NoBrokersAvailable (caused by KafkaConnectionError: ...`},
 		{"config, repr, dir, help", `
 a = KafkaAdminClient(bootstrap_servers=BOOT)
 print(a)
@@ -423,7 +423,7 @@ func TestAdminDocs(t *testing.T) {
 	if !strings.Contains(string(doc), AdminConfigTable()) {
 		t.Errorf("docs/admin.md lacks the current config table; it is:\n%s", AdminConfigTable())
 	}
-	for _, m := range adminMethods.names() {
+	for _, m := range adminMethods.Names() {
 		if !strings.Contains(string(doc), "`"+m+"(") {
 			t.Errorf("docs/admin.md does not document %s", m)
 		}

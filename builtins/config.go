@@ -3,10 +3,13 @@ package builtins
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // ConfigKey describes one kafka-python configuration key of a client.
@@ -97,7 +100,7 @@ func (s *ConfigSpec) Parse(kwargs []starlark.Tuple) (*Config, error) {
 		}
 		if k.Check != nil {
 			if err := k.Check(kv[1]); err != nil {
-				return nil, Errorf(KafkaConfigurationError, "%s: %v", name, err)
+				return nil, py.Errorf(KafkaConfigurationError, "%s: %v", name, err)
 			}
 		}
 		cfg.values[name] = kv[1]
@@ -114,9 +117,9 @@ func (s *ConfigSpec) unknownError(unknown []starlark.Tuple) error {
 	for _, kv := range unknown {
 		name := string(kv[0].(starlark.String))
 		if s.UnknownAsDict {
-			parts = append(parts, QuoteString(name)+": "+Repr(kv[1]))
+			parts = append(parts, py.QuoteString(name)+": "+py.Repr(kv[1]))
 		} else {
-			parts = append(parts, QuoteString(name))
+			parts = append(parts, py.QuoteString(name))
 		}
 		if guess := s.closest(name); guess != "" {
 			hints = append(hints, fmt.Sprintf("did you mean '%s' for '%s'?", guess, name))
@@ -128,7 +131,7 @@ func (s *ConfigSpec) unknownError(unknown []starlark.Tuple) error {
 	} else if len(hints) > 0 {
 		msg += " (" + strings.Join(hints, " ") + ")"
 	}
-	return NewException(KafkaConfigurationError, msg)
+	return py.NewException(KafkaConfigurationError, msg)
 }
 
 // closest returns the key nearest to name by edit distance, if near enough
@@ -180,14 +183,29 @@ func editDistance(a, b string) int {
 
 // Checks for ConfigKey.Check.
 
-// IsInt accepts an int (or None when nullable).
+// IsInt accepts an int that fits in 64 bits (or None when nullable).
 func IsInt(nullable bool) func(starlark.Value) error {
 	return func(v starlark.Value) error {
-		if _, ok := v.(starlark.Int); ok || (nullable && v == starlark.None) {
+		if i, ok := v.(starlark.Int); ok {
+			return fitsInt64(i)
+		}
+		if nullable && v == starlark.None {
 			return nil
 		}
 		return wantType("int", nullable, v)
 	}
+}
+
+// fitsInt64 refuses an int beyond 64 bits, which no setting can use
+// (Config.Int would read the default instead): max_poll_records=2**70.
+func fitsInt64(i starlark.Int) error {
+	if _, ok := i.Int64(); ok {
+		return nil
+	}
+	if i.Sign() < 0 {
+		return fmt.Errorf("must be at least %d, not %s", int64(math.MinInt64), i)
+	}
+	return fmt.Errorf("must be at most %d, not %s", int64(math.MaxInt64), i)
 }
 
 // IsNumber accepts an int or a float (or None when nullable).
@@ -242,9 +260,9 @@ func OneOf(choices ...starlark.Value) func(starlark.Value) error {
 		}
 		reprs := make([]string, len(choices))
 		for i, c := range choices {
-			reprs[i] = Repr(c)
+			reprs[i] = py.Repr(c)
 		}
-		return fmt.Errorf("must be one of %s, not %s", strings.Join(reprs, ", "), Repr(v))
+		return fmt.Errorf("must be one of %s, not %s", strings.Join(reprs, ", "), py.Repr(v))
 	}
 }
 
@@ -252,22 +270,7 @@ func wantType(want string, nullable bool, got starlark.Value) error {
 	if nullable {
 		want += " or None"
 	}
-	return fmt.Errorf("want %s, got %s (%s)", want, PyTypeName(got), Repr(got))
-}
-
-// PyTypeName is the Python name of v's type (str, int, dict, NoneType...).
-func PyTypeName(v starlark.Value) string {
-	switch v.(type) {
-	case starlark.String:
-		return "str"
-	case starlark.NoneType:
-		return "NoneType"
-	case *starlark.Function:
-		return "function"
-	case *starlark.Builtin:
-		return "builtin_function_or_method"
-	}
-	return v.Type()
+	return fmt.Errorf("want %s, got %s (%s)", want, py.TypeName(got), py.Repr(got))
 }
 
 // tableDefaults are the defaults every client's docs table shows in words,
@@ -291,7 +294,7 @@ func (s *ConfigSpec) Table(docs, defaults map[string]string) string {
 		if k.Ignored != "" {
 			what = "accepted, ignored: " + k.Ignored
 		}
-		def := cmp.Or(defaults[k.Name], tableDefaults[k.Name], Repr(k.Default))
+		def := cmp.Or(defaults[k.Name], tableDefaults[k.Name], py.Repr(k.Default))
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
 	}
 	return b.String()

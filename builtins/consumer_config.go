@@ -7,7 +7,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerDefaults are the consumer's values for keys every client
@@ -32,7 +33,7 @@ var consumerKeys = []ConfigKey{
 	{Name: "fetch_max_bytes", Default: starlark.MakeInt(52428800), Check: isPositiveIntValue},
 	{Name: "max_partition_fetch_bytes", Default: starlark.MakeInt(1048576), Check: isPositiveIntValue},
 	{Name: "auto_offset_reset", Default: starlark.String("latest"),
-		Check: OneOf(starlark.String("earliest"), starlark.String("latest"), starlark.String("smallest"), starlark.String("largest"), starlark.String("none"))},
+		Check: OneOf(starlark.String("earliest"), starlark.String("latest"), starlark.String("smallest"), starlark.String("largest"), starlark.String("none"), starlark.None)},
 	{Name: "enable_auto_commit", Default: starlark.True, Check: IsBool},
 	{Name: "auto_commit_interval_ms", Default: starlark.MakeInt(5000), Check: isPositiveIntValue},
 	{Name: "default_offset_commit_callback", Default: starlark.None, Check: IsCallable(true)},
@@ -66,9 +67,9 @@ var consumerKeyDocs = map[string]string{
 	"fetch_max_wait_ms":                 "`kgo.FetchMaxWait`",
 	"fetch_max_bytes":                   "`kgo.FetchMaxBytes`",
 	"max_partition_fetch_bytes":         "`kgo.FetchMaxPartitionBytes`",
-	"request_timeout_ms":                "`kgo.RequestTimeoutOverhead`; also bounds commits at close, offset look-ups (`KafkaTimeoutError: Failed to get offsets by timestamps in N ms`) and leaving the group",
-	"auto_offset_reset":                 "where a partition without a committed offset starts, and where an out-of-range one restarts (`kgo.ConsumeResetOffset`): 'earliest' (alias 'smallest'), 'latest' (alias 'largest') or 'none' (NoOffsetForPartitionError); anything else is a KafkaConfigurationError",
-	"enable_auto_commit":                "with a group_id, commits the positions of the records iteration and poll() returned: every auto_commit_interval_ms (checked during iteration and poll, as kafka-python does), before a rebalance, and at close() / the end of the script",
+	"request_timeout_ms":                "`kgo.RequestTimeoutOverhead`; also bounds commits at close and offset look-ups (`KafkaTimeoutError: Failed to get offsets by timestamps in N ms`); leaving the group waits at most 5 s",
+	"auto_offset_reset":                 "where a partition without a committed offset starts, and where one whose fetch answers OFFSET_OUT_OF_RANGE (a seek past the end, or before the log start) restarts: 'earliest' (alias 'smallest'), 'latest' (alias 'largest'), or 'none' / None (NoOffsetForPartitionError, and OffsetOutOfRangeError({tp: offset}) from poll and iteration); anything else is a KafkaConfigurationError",
+	"enable_auto_commit":                "with a group_id, commits the positions of the records iteration and poll() returned: every auto_commit_interval_ms (checked during iteration and poll, as kafka-python does), before a rebalance, and at close() / the end of the script (where a failed commit is a warning, as kafka-python logs it)",
 	"auto_commit_interval_ms":           "interval of the auto-commit",
 	"default_offset_commit_callback":    "called as `callback(offsets, None_or_exception)` on the script's thread after a commit_async() that passed no callback",
 	"check_crcs":                        "False: `kgo.DisableFetchCRCValidation`",
@@ -207,20 +208,20 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 	reqTimeout := cfgIntOr(cfg, "request_timeout_ms", 305000)
 	idle := cfgIntOr(cfg, "connections_max_idle_ms", 540000)
 	if !(fetchWait < reqTimeout && reqTimeout < idle) {
-		return nil, Errorf(KafkaConfigurationError,
+		return nil, py.Errorf(KafkaConfigurationError,
 			"connections_max_idle_ms (%d) must be larger than request_timeout_ms (%d) which must be larger than fetch_max_wait_ms (%d).",
 			idle, reqTimeout, fetchWait)
 	}
 	if s.groupID != "" {
 		session := cfg.Int("session_timeout_ms", 10000)
 		if reqTimeout <= session {
-			return nil, Errorf(KafkaConfigurationError, "Request timeout (%d) must be larger than session timeout (%d)", reqTimeout, session)
+			return nil, py.Errorf(KafkaConfigurationError, "Request timeout (%d) must be larger than session timeout (%d)", reqTimeout, session)
 		}
 		if cfg.Int("heartbeat_interval_ms", 3000) > session {
-			return nil, NewException(AssertionError, "Heartbeat interval must be lower than the session timeout")
+			return nil, py.NewException(py.AssertionError, "Heartbeat interval must be lower than the session timeout")
 		}
 	} else if s.instanceID != "" {
-		return nil, NewException(KafkaConfigurationError, "group_instance_id requires group_id")
+		return nil, py.NewException(KafkaConfigurationError, "group_instance_id requires group_id")
 	}
 	return s, nil
 }
@@ -229,7 +230,7 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 // every client shares are mapped by clientOpts).
 func consumerOpts(cfg *Config) []kgo.Opt {
 	opts := []kgo.Opt{
-		kgo.FetchMinBytes(int32(cfg.Int("fetch_min_bytes", 1))),
+		kgo.FetchMinBytes(int32(min(cfg.Int("fetch_min_bytes", 1), math.MaxInt32))),
 		kgo.FetchMaxWait(cfgMillis(cfg, "fetch_max_wait_ms", 500)),
 		kgo.FetchMaxBytes(int32(min(cfg.Int("fetch_max_bytes", 52428800), math.MaxInt32))),
 		kgo.FetchMaxPartitionBytes(int32(min(cfg.Int("max_partition_fetch_bytes", 1048576), math.MaxInt32))),
@@ -282,7 +283,7 @@ func isDeserializer(v starlark.Value) error {
 	if deserializeMethod(v) != nil {
 		return nil
 	}
-	return fmt.Errorf("want a callable or an object with deserialize(), got %s (%s)", PyTypeName(v), Repr(v))
+	return fmt.Errorf("want a callable or an object with deserialize(), got %s (%s)", py.TypeName(v), py.Repr(v))
 }
 
 // deserializeMethod returns v.deserialize when v is a Deserializer-like
@@ -306,9 +307,9 @@ func isPositiveIntValue(v starlark.Value) error {
 		return wantType("int", false, v)
 	}
 	if i.Sign() <= 0 {
-		return fmt.Errorf("must be positive, not %s", Repr(v))
+		return fmt.Errorf("must be positive, not %s", py.Repr(v))
 	}
-	return nil
+	return fitsInt64(i)
 }
 
 func isNonNegativeIntValue(v starlark.Value) error {
@@ -317,9 +318,9 @@ func isNonNegativeIntValue(v starlark.Value) error {
 		return wantType("int", false, v)
 	}
 	if i.Sign() < 0 {
-		return fmt.Errorf("must not be negative, not %s", Repr(v))
+		return fmt.Errorf("must not be negative, not %s", py.Repr(v))
 	}
-	return nil
+	return fitsInt64(i)
 }
 
 // Assignor is one of kafka-python's partition assignor classes, as
@@ -343,16 +344,6 @@ var (
 	knownAssignors          = []*Assignor{RangePartitionAssignor, RoundRobinPartitionAssignor, StickyPartitionAssignor}
 )
 
-// Each assignor is importable from its kafka-python module:
-// from kafka.coordinator.assignors.range import RangePartitionAssignor.
-func init() {
-	for _, a := range knownAssignors {
-		registerModule(a.Module, func(env *Env) starlark.Value {
-			return &starlarkstruct.Module{Name: a.Module, Members: starlark.StringDict{a.ClassName: a}}
-		})
-	}
-}
-
 var _ starlark.Callable = (*Assignor)(nil)
 
 func (a *Assignor) String() string        { return "<class '" + a.Module + "." + a.ClassName + "'>" }
@@ -366,7 +357,7 @@ func (a *Assignor) Name() string          { return a.ClassName }
 // instances where 2.0.2 wanted classes, and both mean the same here.
 func (a *Assignor) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) > 0 || len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "%s() takes no arguments", a.ClassName)
+		return nil, py.Errorf(py.TypeError, "%s() takes no arguments", a.ClassName)
 	}
 	return a, nil
 }
@@ -400,7 +391,7 @@ func assignorByName(v starlark.Value) *Assignor {
 func isAssignorListValue(v starlark.Value) error {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return fmt.Errorf("want a list of partition assignors, got %s (%s)", PyTypeName(v), Repr(v))
+		return fmt.Errorf("want a list of partition assignors, got %s (%s)", py.TypeName(v), py.Repr(v))
 	}
 	defer iter.Done()
 	var x starlark.Value
@@ -408,7 +399,7 @@ func isAssignorListValue(v starlark.Value) error {
 	for iter.Next(&x) {
 		n++
 		if assignorByName(x) == nil {
-			return fmt.Errorf("unknown partition assignor %s (want RangePartitionAssignor, RoundRobinPartitionAssignor or StickyPartitionAssignor)", Repr(x))
+			return fmt.Errorf("unknown partition assignor %s (want RangePartitionAssignor, RoundRobinPartitionAssignor or StickyPartitionAssignor)", py.Repr(x))
 		}
 	}
 	if n == 0 {
@@ -423,13 +414,4 @@ func assignorBalancers(v starlark.Value) []kgo.GroupBalancer {
 		out = append(out, assignorByName(x).balancer())
 	}
 	return out
-}
-
-func init() {
-	for _, a := range knownAssignors {
-		a := a
-		registerModule(a.Module, func(env *Env) starlark.Value {
-			return &starlarkstruct.Module{Name: a.Module, Members: starlark.StringDict{a.ClassName: a}}
-		})
-	}
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // fetchBatch is the records of one partition from one poll of franz-go.
@@ -120,7 +123,7 @@ type consumerIterator struct{ c *KafkaConsumer }
 func (it *consumerIterator) Next(p *starlark.Value) bool {
 	v, ok, err := it.c.Next(it.c.thread)
 	if err != nil {
-		Fail(it.c.thread, iterationError(it.c.thread, err))
+		py.Fail(it.c.thread, py.IterationError(it.c.thread, err))
 		return false
 	}
 	if !ok {
@@ -132,20 +135,11 @@ func (it *consumerIterator) Next(p *starlark.Value) bool {
 
 func (it *consumerIterator) Done() {}
 
-// iterationError gives an error raised by iteration itself (not by a
-// deserializer, whose error has its own) the script's call stack at the
-// for statement, as Python's traceback shows where a loop was interrupted.
-func iterationError(thread *starlark.Thread, err error) error {
-	var ee *starlark.EvalError
-	if errors.As(err, &ee) {
-		return err
-	}
-	raise := starlark.NewBuiltin("next", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-		return nil, err
-	})
-	_, wrapped := starlark.Call(thread, raise, nil, nil)
-	return wrapped
-}
+var _ starlark.Container = (*KafkaConsumer)(nil)
+
+// Has is `x in consumer`: it reads records until one equals x, or until
+// consumer_timeout_ms passes without one.
+func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) { return py.IteratorHas(c.thread, c, x) }
 
 // Next returns the consumer's next record, waiting up to
 // consumer_timeout_ms for one; ok is false when the wait ended without a
@@ -249,20 +243,20 @@ func (c *KafkaConsumer) deserialize(thread *starlark.Thread, d starlark.Value, r
 // exception naming the record whose deserialization failed. The error
 // keeps its call stack, so the traceback shows the deserializer's line.
 func (c *KafkaConsumer) recordNote(thread *starlark.Thread, err error, what string, r *kgo.Record) error {
-	if ContextOf(thread).Err() != nil {
+	if py.ContextOf(thread).Err() != nil {
 		return err
 	}
 	note := fmt.Sprintf("while deserializing the %s of the record at topic %s, partition %d, offset %d",
-		what, QuoteString(r.Topic), r.Partition, r.Offset)
+		what, py.QuoteString(r.Topic), r.Partition, r.Offset)
 	var ee *starlark.EvalError
 	if !errors.As(err, &ee) {
-		if e := AsException(err); e != nil {
+		if e := py.AsException(err); e != nil {
 			e.Msg += "\n" + note
 			return e
 		}
 		return fmt.Errorf("%w\n%s", err, note)
 	}
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		e.Msg += "\n" + note
 		return ee
 	}
@@ -284,7 +278,7 @@ func (c *KafkaConsumer) safePoint(thread *starlark.Thread) error {
 		if offsets := c.consumedOffsets(); len(offsets) > 0 {
 			c.commitAsync(thread, offsets, func(thread *starlark.Thread, err error) error {
 				if err != nil {
-					c.warn("Auto offset commit failed for group %s: %s", c.set.groupID, Str(KafkaException(err)))
+					c.warn("Auto offset commit failed for group %s: %s", c.set.groupID, py.Str(KafkaException(err)))
 				}
 				return nil
 			})
@@ -322,7 +316,7 @@ func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error 
 			wait = d
 		}
 	}
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	pollCtx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := make(chan kgo.Fetches, 1)
@@ -353,7 +347,7 @@ func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error 
 		case <-ctx.Done():
 			cancel()
 			_ = c.absorb(<-ch, gen)
-			return Interrupted(ctx)
+			return py.Interrupted(ctx)
 		}
 	}
 }
@@ -417,7 +411,13 @@ func (c *KafkaConsumer) absorb(fs kgo.Fetches, gen uint64) error {
 			t := &fs[i].Topics[j]
 			for k := range t.Partitions {
 				p := &t.Partitions[k]
-				if p.Err != nil {
+				switch {
+				case p.Err == nil:
+				case errors.Is(p.Err, kerr.OffsetOutOfRange):
+					if ps := c.parts[tp{t.Topic, p.Partition}]; ps != nil && ps.gen <= gen {
+						ps.outOfRange = true
+					}
+				default:
 					if err := fetchException(p.Err); err != nil && first == nil && !c.closed {
 						first = err
 					}
@@ -470,6 +470,9 @@ func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
 		if err := c.refreshDirect(thread, false); err != nil {
 			return err
 		}
+	}
+	if err := c.resetOutOfRange(); err != nil {
+		return err
 	}
 	if c.cur != nil && c.cur.group {
 		var unresolved []*partState
@@ -543,6 +546,41 @@ func (c *KafkaConsumer) prepareFetch(thread *starlark.Thread) error {
 	return nil
 }
 
+// resetOutOfRange does what kafka-python's fetcher does when a fetch
+// answers OFFSET_OUT_OF_RANGE (a position past the end of the log, or
+// before its start): 'earliest' and 'latest' move the position to that
+// end, resolved with the other unknown positions; without a policy the
+// first such partition raises OffsetOutOfRangeError({tp: position}) and
+// the others raise at the next polls. fill runs only once the buffer is
+// drained, so every record fetched before the error has been yielded.
+func (c *KafkaConsumer) resetOutOfRange() error {
+	var stuck []tp
+	for t, ps := range c.parts {
+		if !ps.outOfRange {
+			continue
+		}
+		switch c.set.reset {
+		case "earliest":
+			c.seekTo(ps, -1, -2)
+		case "latest":
+			c.seekTo(ps, -1, -1)
+		default:
+			stuck = append(stuck, t)
+			continue
+		}
+		ps.outOfRange = false
+	}
+	if len(stuck) == 0 {
+		return nil
+	}
+	sortTPs(stuck)
+	ps := c.parts[stuck[0]]
+	ps.outOfRange = false
+	offsets := starlark.NewDict(1)
+	_ = offsets.SetKey(ps.tp.value(), starlark.MakeInt64(ps.position))
+	return &py.Exception{Class: BrokerError(1), Msg: py.Repr(offsets), Args: starlark.Tuple{offsets}}
+}
+
 // startOffsets returns where partitions start: the group's committed
 // offset when there is one, else the auto_offset_reset end.
 func (c *KafkaConsumer) startOffsets(thread *starlark.Thread, tps []tp, useCommitted bool) (map[tp]int64, error) {
@@ -555,7 +593,11 @@ func (c *KafkaConsumer) startOffsets(thread *starlark.Thread, tps []tp, useCommi
 		}
 		rest = nil
 		for _, t := range tps {
-			if o, ok := committed[t]; ok && o.offset >= 0 {
+			o, ok := committed[t]
+			if ps := c.parts[t]; ps != nil && ok {
+				ps.committed = o.value() // kafka-python refreshes its cache here
+			}
+			if ok && o.offset >= 0 {
 				out[t] = o.offset
 			} else {
 				rest = append(rest, t)
@@ -566,7 +608,7 @@ func (c *KafkaConsumer) startOffsets(thread *starlark.Thread, tps []tp, useCommi
 		return out, nil
 	}
 	if c.set.reset == "none" {
-		return out, NewException(NoOffsetForPartitionError, rest[0].String())
+		return out, py.NewException(NoOffsetForPartitionError, rest[0].String())
 	}
 	ts := int64(-1)
 	if c.set.reset == "earliest" {
@@ -664,8 +706,8 @@ func (c *KafkaConsumer) metadata(thread *starlark.Thread, topics []string, autoC
 
 // retriableErr reports whether an error is one kafka-python retries.
 func retriableErr(err error) bool {
-	if e := AsException(err); e != nil {
-		return e.Class.Retriable
+	if e := py.AsException(err); e != nil {
+		return isRetriable(e.Class)
 	}
 	return kerr.IsRetriable(err)
 }
@@ -686,20 +728,23 @@ func (c *KafkaConsumer) pyPoll(thread *starlark.Thread, b *starlark.Builtin, arg
 	case starlark.Float:
 		timeout = time.Duration(float64(t) * float64(time.Millisecond))
 	default:
-		return nil, Errorf(TypeError, "timeout_ms must be an int, not %s", PyTypeName(timeoutMs))
+		return nil, py.Errorf(py.TypeError, "timeout_ms must be an int, not %s", py.TypeName(timeoutMs))
 	}
 	if timeout < 0 {
-		return nil, NewException(ValueError, "Timeout must not be negative")
+		return nil, py.NewException(py.ValueError, "Timeout must not be negative")
 	}
 	max := c.set.maxPollRecords
 	if maxRecords != starlark.None {
 		n, ok := maxRecords.(starlark.Int)
 		if !ok {
-			return nil, NewException(TypeError, "max_records must be an integer")
+			return nil, py.NewException(py.TypeError, "max_records must be an integer")
 		}
-		m, _ := n.Int64()
+		m, fits := n.Int64()
+		if !fits && n.Sign() > 0 {
+			return nil, py.Errorf(py.ValueError, "max_records must be at most %d", int64(math.MaxInt64))
+		}
 		if m <= 0 {
-			return nil, NewException(ValueError, "max_records must be positive")
+			return nil, py.NewException(py.ValueError, "max_records must be positive")
 		}
 		max = int(min(m, 1<<30))
 	}

@@ -11,16 +11,66 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // offsetToCommit is an offset to commit, with its metadata string.
 type offsetToCommit struct {
 	offset   int64
 	metadata string
+	// null: the metadata is None, sent as a null string as kafka-python
+	// sends it (Apache Kafka stores it as '', kfake keeps it null).
+	null bool
+	// given is the OffsetAndMetadata the script passed, kept as it is for
+	// kafka-python's committed() cache; nil for a plain offset.
+	given starlark.Value
 }
 
-// commitFailedMessage is kafka-python's CommitFailedError message.
-const commitFailedMessage = "Commit cannot be completed since the group has already rebalanced and assigned the partitions to another member. This means that the time between subsequent calls to poll() was longer than the configured max_poll_interval_ms, which typically implies that the poll loop is spending too much time message processing. You can address this either by increasing the rebalance timeout with max_poll_interval_ms, or by reducing the maximum size of batches returned in poll() with max_poll_records."
+// value is the OffsetAndMetadata kafka-python remembers for a successful
+// commit: the one the script passed, else one made of the offset.
+func (om offsetToCommit) value() starlark.Value {
+	if om.given != nil {
+		return om.given
+	}
+	return OffsetAndMetadataType.Make(starlark.MakeInt64(om.offset), om.metadataValue())
+}
+
+// metadataValue is the metadata as kafka-python decodes it: a str, or
+// None for a null string.
+func (om offsetToCommit) metadataValue() starlark.Value {
+	if om.null {
+		return starlark.None
+	}
+	return starlark.String(om.metadata)
+}
+
+// commitMetadata converts an OffsetAndMetadata's metadata as kafka-python's
+// encoder does: str() of anything but None (12345 is sent as '12345'),
+// and null for None.
+func commitMetadata(v starlark.Value) (metadata string, null bool) {
+	switch v := v.(type) {
+	case starlark.NoneType:
+		return "", true
+	case starlark.String:
+		return string(v), false
+	}
+	return py.Str(v), false
+}
+
+// commitFailedMessage is the explanation kafka-python's CommitFailedError
+// puts first in its args, with the line breaks and indentation of its
+// source, so that str(e) is the same.
+const commitFailedMessage = `Commit cannot be completed since the group has already
+            rebalanced and assigned the partitions to another member.
+            This means that the time between subsequent calls to poll()
+            was longer than the configured max_poll_interval_ms, which
+            typically implies that the poll loop is spending too much
+            time message processing. You can address this either by
+            increasing the rebalance timeout with max_poll_interval_ms,
+            or by reducing the maximum size of batches returned in poll()
+            with max_poll_records.
+            `
 
 // consumedOffsets is what commit() commits by default: the position of
 // every assigned partition whose position is known.
@@ -34,9 +84,11 @@ func (c *KafkaConsumer) consumedOffsets() map[tp]offsetToCommit {
 	return out
 }
 
+func init() { CommitFailedError.LeadingArg = commitFailedMessage }
+
 func (c *KafkaConsumer) requireGroup() error {
 	if c.set.groupID == "" {
-		return NewException(IllegalStateError, "Requires group_id")
+		return py.NewException(IllegalStateError, "Requires group_id")
 	}
 	return nil
 }
@@ -44,7 +96,7 @@ func (c *KafkaConsumer) requireGroup() error {
 // offsetsArg unpacks commit's offsets: a dict of TopicPartition to
 // OffsetAndMetadata (kstar also accepts a plain int offset).
 func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
-	bad := NewException(TypeError, "offsets must be dict[TopicPartition, OffsetAndMetadata]")
+	bad := py.NewException(py.TypeError, "offsets must be dict[TopicPartition, OffsetAndMetadata]")
 	d, ok := v.(*starlark.Dict)
 	if !ok {
 		return nil, bad
@@ -57,7 +109,7 @@ func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 		}
 		var om offsetToCommit
 		switch x := item[1].(type) {
-		case *NamedTuple:
+		case *py.NamedTuple:
 			if x.TypeOf() != OffsetAndMetadataType {
 				return nil, bad
 			}
@@ -71,13 +123,8 @@ func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 				off = int(i64)
 			}
 			om.offset = int64(off)
-			switch m := x.Field("metadata").(type) {
-			case starlark.String:
-				om.metadata = string(m)
-			case starlark.NoneType:
-			default:
-				return nil, bad
-			}
+			om.metadata, om.null = commitMetadata(x.Field("metadata"))
+			om.given = x
 		case starlark.Int:
 			om.offset, _ = x.Int64()
 		default:
@@ -98,8 +145,7 @@ func offsetsValue(offsets map[tp]offsetToCommit) *starlark.Dict {
 	sortTPs(tps)
 	d := starlark.NewDict(len(tps))
 	for _, t := range tps {
-		om := offsets[t]
-		_ = d.SetKey(t.value(), OffsetAndMetadataType.Make(starlark.MakeInt64(om.offset), starlark.String(om.metadata)))
+		_ = d.SetKey(t.value(), offsets[t].value())
 	}
 	return d
 }
@@ -131,7 +177,7 @@ func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, a
 	if timeoutMs != starlark.None {
 		ms, err := starlark.AsInt32(timeoutMs)
 		if err != nil {
-			return nil, NewException(TypeError, "timeout_ms must be an int")
+			return nil, py.NewException(py.TypeError, "timeout_ms must be an int")
 		}
 		timeout = time.Duration(ms) * time.Millisecond
 	}
@@ -154,10 +200,25 @@ func (c *KafkaConsumer) commitSync(thread *starlark.Thread, offsets map[tp]offse
 		return c.sendCommit(ctx, cl, g != nil && g.group, offsets)
 	})
 	c.metrics.commitDone(time.Since(start), err == nil)
-	if e := AsException(err); e != nil && e.Class == KafkaTimeoutError && timeout >= 0 {
-		return Errorf(KafkaTimeoutError, "Failed to commit offsets within %d ms", timeout.Milliseconds())
+	if e := py.AsException(err); e != nil && e.Class == KafkaTimeoutError && timeout >= 0 {
+		return py.Errorf(KafkaTimeoutError, "Failed to commit offsets within %d ms", timeout.Milliseconds())
+	}
+	if err == nil {
+		c.rememberCommitted(offsets)
 	}
 	return err
+}
+
+// rememberCommitted records committed offsets of assigned partitions as
+// kafka-python's committed() cache holds them: the OffsetAndMetadata as
+// committed (its metadata as given, 12345 rather than '12345'), until the
+// partition is assigned again or its committed offset is fetched.
+func (c *KafkaConsumer) rememberCommitted(offsets map[tp]offsetToCommit) {
+	for t, om := range offsets {
+		if ps := c.parts[t]; ps != nil {
+			ps.committed = om.value()
+		}
+	}
 }
 
 // commitAsync sends a commit in the background; done runs on the
@@ -175,7 +236,12 @@ func (c *KafkaConsumer) commitAsync(thread *starlark.Thread, offsets map[tp]offs
 		defer cancel()
 		err := c.sendCommit(ctx, cl, group, offsets)
 		c.metrics.commitDone(time.Since(start), err == nil)
-		c.queue.push(func(thread *starlark.Thread) error { return done(thread, err) })
+		c.queue.push(func(thread *starlark.Thread) error {
+			if err == nil {
+				c.rememberCommitted(offsets)
+			}
+			return done(thread, err)
+		})
 	}()
 }
 
@@ -190,7 +256,9 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 	for t, om := range offsets {
 		p := kmsg.NewOffsetCommitRequestTopicPartition()
 		p.Partition, p.Offset, p.LeaderEpoch = t.partition, om.offset, -1
-		p.Metadata = kmsg.StringPtr(om.metadata)
+		if !om.null {
+			p.Metadata = kmsg.StringPtr(om.metadata)
+		}
 		byTopic[t.topic] = append(byTopic[t.topic], p)
 	}
 	topics := make([]string, 0, len(byTopic))
@@ -223,13 +291,13 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		if errors.As(err, &ke) {
 			switch ke {
 			case kerr.IllegalGeneration, kerr.UnknownMemberID, kerr.RebalanceInProgress, kerr.FencedInstanceID:
-				e := NewException(CommitFailedError, commitFailedMessage)
+				e := py.NewException(CommitFailedError, commitFailedMessage)
 				e.Cause = err
 				return e
 			}
 		}
 		if ctx.Err() != nil {
-			return Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
+			return py.Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
 		}
 		if !kerr.IsRetriable(err) {
 			return KafkaException(err)
@@ -237,7 +305,7 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		select {
 		case <-time.After(max(c.set.retryBackoff, 10*time.Millisecond)):
 		case <-ctx.Done():
-			return Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
+			return py.Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
 		}
 	}
 }
@@ -266,7 +334,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	}
 	if callback != starlark.None {
 		if _, ok := callback.(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "callback must be callable, not %s", PyTypeName(callback))
+			return nil, py.Errorf(py.TypeError, "callback must be callable, not %s", py.TypeName(callback))
 		}
 	}
 	if err := c.runQueue(thread); err != nil {
@@ -275,6 +343,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	var om map[tp]offsetToCommit
 	if offsets == starlark.None {
 		om = c.consumedOffsets()
+		offsets = offsetsValue(om)
 	} else {
 		var err error
 		if om, err = offsetsArg(offsets); err != nil {
@@ -288,7 +357,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	}
 	if len(om) == 0 {
 		if cb != starlark.None {
-			if _, err := starlark.Call(thread, cb, starlark.Tuple{offsetsValue(om), starlark.None}, nil); err != nil {
+			if _, err := starlark.Call(thread, cb, starlark.Tuple{offsets, starlark.None}, nil); err != nil {
 				return nil, err
 			}
 		}
@@ -301,7 +370,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 			res = KafkaException(err)
 		}
 		if cb != starlark.None {
-			if _, cerr := starlark.Call(thread, cb, starlark.Tuple{offsetsValue(om), res}, nil); cerr != nil {
+			if _, cerr := starlark.Call(thread, cb, starlark.Tuple{offsets, res}, nil); cerr != nil {
 				c.warn("Error processing offset commit callback: %v", cerr)
 			}
 		}
@@ -318,7 +387,12 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 // groupCommit is a committed offset as the group coordinator holds it.
 type groupCommit struct {
 	offset   int64
-	metadata string
+	metadata starlark.Value // a str, or None for a null string
+}
+
+// value is the committed offset as an OffsetAndMetadata.
+func (co groupCommit) value() starlark.Value {
+	return OffsetAndMetadataType.Make(starlark.MakeInt64(co.offset), co.metadata)
 }
 
 // fetchCommitted asks the group coordinator for committed offsets; a
@@ -369,9 +443,9 @@ func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[t
 				return nil, KafkaException(err)
 			}
 			if p.Offset >= 0 {
-				md := ""
+				var md starlark.Value = starlark.None
 				if p.Metadata != nil {
-					md = *p.Metadata
+					md = starlark.String(*p.Metadata)
 				}
 				out[tp{t.Topic, p.Partition}] = groupCommit{p.Offset, md}
 			}
@@ -396,23 +470,34 @@ func (c *KafkaConsumer) pyCommitted(thread *starlark.Thread, b *starlark.Builtin
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
-	committed, err := c.fetchCommitted(thread, []tp{t})
-	if err != nil {
+	if err := c.runQueue(thread); err != nil { // commit_async outcomes first
 		return nil, err
 	}
-	co, ok := committed[t]
-	if !ok {
-		return starlark.None, nil
+	// kafka-python answers for an assigned partition from its cache.
+	committed := starlark.Value(nil)
+	if ps := c.parts[t]; ps != nil {
+		committed = ps.committed
+	}
+	if committed == nil {
+		fetched, err := c.fetchCommitted(thread, []tp{t})
+		if err != nil {
+			return nil, err
+		}
+		co, ok := fetched[t]
+		if !ok {
+			return starlark.None, nil
+		}
+		committed = co.value()
 	}
 	if metadata {
-		return OffsetAndMetadataType.Make(starlark.MakeInt64(co.offset), starlark.String(co.metadata)), nil
+		return committed, nil
 	}
-	return starlark.MakeInt64(co.offset), nil
+	return committed.(*py.NamedTuple).Field("offset"), nil
 }
 
 // assignedPart returns an assigned partition's state (finding a group-less
 // subscription's partitions first), or IllegalStateError.
-func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, class *ExceptionClass) (*partState, error) {
+func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, class *py.ExceptionClass) (*partState, error) {
 	if err := c.runQueue(thread); err != nil {
 		return nil, err
 	}
@@ -423,7 +508,7 @@ func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, 
 	}
 	ps := c.parts[t]
 	if ps == nil {
-		return nil, NewException(class, msg)
+		return nil, py.NewException(class, msg)
 	}
 	return ps, nil
 }
@@ -513,12 +598,12 @@ func (c *KafkaConsumer) pySeek(thread *starlark.Thread, b *starlark.Builtin, arg
 	off, ok := offset.(starlark.Int)
 	o, exact := off.Int64()
 	if !ok || !exact || o < 0 {
-		return nil, NewException(ValueError, "Offset must be int >= 0")
+		return nil, py.NewException(py.ValueError, "Offset must be int >= 0")
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
-	ps, err := c.assignedPart(thread, t, "Unassigned partition", ValueError)
+	ps, err := c.assignedPart(thread, t, "Unassigned partition", py.ValueError)
 	if err != nil {
 		return nil, err
 	}
@@ -557,12 +642,12 @@ func (c *KafkaConsumer) seekToEnd(thread *starlark.Thread, args starlark.Tuple, 
 		}
 		tps = c.assigned()
 		if len(tps) == 0 {
-			return nil, NewException(ValueError, "No partitions are currently assigned")
+			return nil, py.NewException(py.ValueError, "No partitions are currently assigned")
 		}
 	}
 	var pss []*partState
 	for _, t := range tps {
-		ps, err := c.assignedPart(thread, t, "Unassigned partition: "+t.String(), ValueError)
+		ps, err := c.assignedPart(thread, t, "Unassigned partition: "+t.String(), py.ValueError)
 		if err != nil {
 			return nil, err
 		}
@@ -633,7 +718,7 @@ func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64
 		}
 	}
 	if first == nil && len(out) < len(stamps) {
-		first = NewException(BrokerError(3), "This server does not host this topic-partition.")
+		first = py.NewException(BrokerError(3), "This server does not host this topic-partition.")
 	}
 	return out, first
 }
@@ -656,7 +741,7 @@ func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[
 			return nil, err
 		}
 		if time.Now().Add(c.set.retryBackoff).After(deadline) {
-			return nil, Errorf(KafkaTimeoutError, "Failed to get offsets by timestamps in %d ms", c.set.requestTimeout.Milliseconds())
+			return nil, py.Errorf(KafkaTimeoutError, "Failed to get offsets by timestamps in %d ms", c.set.requestTimeout.Milliseconds())
 		}
 		if _, err := c.await(thread, nil, max(c.set.retryBackoff, 10*time.Millisecond)); err != nil {
 			return nil, err
@@ -668,7 +753,7 @@ func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[
 func topicPartListArg(v starlark.Value) ([]tp, error) {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return nil, Errorf(TypeError, "partitions must be a list of TopicPartition namedtuples")
+		return nil, py.Errorf(py.TypeError, "partitions must be a list of TopicPartition namedtuples")
 	}
 	defer iter.Done()
 	var tps []tp
@@ -725,7 +810,7 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 	}
 	d, ok := timestamps.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "timestamps must be a dict of TopicPartition to int, not %s", PyTypeName(timestamps))
+		return nil, py.Errorf(py.TypeError, "timestamps must be a dict of TopicPartition to int, not %s", py.TypeName(timestamps))
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
@@ -744,10 +829,10 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 		case starlark.Float:
 			ms = int64(x)
 		default:
-			return nil, Errorf(TypeError, "timestamp for %s must be an int, not %s", t, PyTypeName(item[1]))
+			return nil, py.Errorf(py.TypeError, "timestamp for %s must be an int, not %s", t, py.TypeName(item[1]))
 		}
 		if ms < 0 {
-			return nil, Errorf(ValueError, "The target time for partition %s is %d. The target time cannot be negative.", t, ms)
+			return nil, py.Errorf(py.ValueError, "The target time for partition %s is %d. The target time cannot be negative.", t, ms)
 		}
 		stamps[t] = ms
 		order = append(order, t)
@@ -781,7 +866,7 @@ func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin
 	}
 	ps := c.parts[t]
 	if ps == nil {
-		return nil, NewException(IllegalStateError, "Partition is not assigned")
+		return nil, py.NewException(IllegalStateError, "Partition is not assigned")
 	}
 	if ps.highwater < 0 {
 		return starlark.None, nil
@@ -790,9 +875,9 @@ func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin
 }
 
 // partitionKeyError is kafka-python's bare KeyError(TopicPartition(...)).
-func partitionKeyError(t tp) *Exception {
+func partitionKeyError(t tp) *py.Exception {
 	v := t.value()
-	return &Exception{Class: KeyError, Msg: Repr(v), Args: starlark.Tuple{v}}
+	return &py.Exception{Class: py.KeyError, Msg: py.Repr(v), Args: starlark.Tuple{v}}
 }
 
 func (c *KafkaConsumer) pausing(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple, name string, pause bool) (starlark.Value, error) {

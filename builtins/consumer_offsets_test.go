@@ -3,11 +3,13 @@ package builtins
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
@@ -171,6 +173,62 @@ c.commit_async({tp: 1}).get()
 print(got)
 `, "[None]"},
 	})
+}
+
+// Metadata that is not a str is committed as kafka-python's encoder sends
+// it: str() of the value, and a null string for None. committed() answers
+// as kafka-python's does: for an assigned partition, the OffsetAndMetadata
+// this consumer committed, as it was given; from the broker, the str (and
+// for None what the broker kept: kfake keeps the null, Apache Kafka stores
+// an empty string).
+func TestConsumerCommitMetadata(t *testing.T) {
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "md", 0, 1, "m")
+	stored := "None"
+	if os.Getenv(testbroker.EnvVar) != "" {
+		stored = "''"
+	}
+	runConsumerCases(t, boot, []consumerCase{{"any metadata", `
+tp = TopicPartition('md', 0)
+c = KafkaConsumer(group_id='md-g', enable_auto_commit=False)
+c.assign([tp])
+for md in [12345, None, 1.5, True, b'x', ['l', 1], 'str']:
+    c.commit({tp: OffsetAndMetadata(1, md)})
+    fresh = KafkaConsumer(group_id='md-g', enable_auto_commit=False)
+    print(repr(md), c.committed(tp), c.committed(tp, metadata=True), fresh.committed(tp, metadata=True))
+    fresh.close()
+done = []
+c.commit_async({tp: OffsetAndMetadata(2, 7)}, callback=lambda offsets, res: done.append((offsets, res))).get(timeout=10)
+print(done, c.committed(tp, metadata=True))
+c.unsubscribe()
+print(c.committed(tp, metadata=True))
+`, `
+12345 1 OffsetAndMetadata(offset=1, metadata=12345) OffsetAndMetadata(offset=1, metadata='12345')
+None 1 OffsetAndMetadata(offset=1, metadata=None) OffsetAndMetadata(offset=1, metadata=` + stored + `)
+1.5 1 OffsetAndMetadata(offset=1, metadata=1.5) OffsetAndMetadata(offset=1, metadata='1.5')
+True 1 OffsetAndMetadata(offset=1, metadata=True) OffsetAndMetadata(offset=1, metadata='True')
+b'x' 1 OffsetAndMetadata(offset=1, metadata=b'x') OffsetAndMetadata(offset=1, metadata="b'x'")
+['l', 1] 1 OffsetAndMetadata(offset=1, metadata=['l', 1]) OffsetAndMetadata(offset=1, metadata="['l', 1]")
+'str' 1 OffsetAndMetadata(offset=1, metadata='str') OffsetAndMetadata(offset=1, metadata='str')
+[({TopicPartition(topic='md', partition=0): OffsetAndMetadata(offset=2, metadata=7)}, None)] OffsetAndMetadata(offset=2, metadata=7)
+OffsetAndMetadata(offset=2, metadata='7')
+`}})
+	// What the broker holds, read with franz-go.
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	offsets, err := kadm.NewClient(cl).FetchOffsets(ctx, "md-g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, _ := offsets.Lookup("md", 0); o.At != 2 || o.Metadata != "7" {
+		t.Errorf("the broker holds offset %d, metadata %q; want 2, \"7\"", o.At, o.Metadata)
+	}
 }
 
 // A commit the coordinator rejects because the group moved on is

@@ -7,8 +7,9 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerRecordFields are kafka-python 2.0.2's ConsumerRecord fields, in
@@ -35,18 +36,12 @@ const (
 	crHeaderSize
 )
 
-var consumerRecordIndex = func() map[string]int {
-	m := make(map[string]int, len(consumerRecordFields))
-	for i, f := range consumerRecordFields {
-		m[f] = i
-	}
-	return m
-}()
-
 // ConsumerRecord is kafka-python's ConsumerRecord namedtuple, what a
-// consumer's iteration and poll() yield: attributes, indexing, slicing,
-// unpacking and equality behave as a tuple of its 12 fields, and its repr
-// is kafka-python 2.0.2's:
+// consumer's iteration and poll() yield: an instance of
+// ConsumerRecordClass that behaves as every namedtuple does (see
+// NamedTupleValue: attributes, _fields, _asdict, _replace, indexing, slicing,
+// unpacking, comparison as a tuple of its 12 fields), with kafka-python
+// 2.0.2's repr:
 //
 //	ConsumerRecord(topic='t', partition=0, offset=10, timestamp=1563437749438, timestamp_type=0, key=None, value=b'message0', headers=[], checksum=None, serialized_key_size=-1, serialized_value_size=8, serialized_header_size=-1)
 //
@@ -72,12 +67,15 @@ type recordValues struct {
 }
 
 var (
+	_ py.NamedTupleValue  = (*ConsumerRecord)(nil)
 	_ starlark.HasAttrs   = (*ConsumerRecord)(nil)
 	_ starlark.Indexable  = (*ConsumerRecord)(nil)
 	_ starlark.Sliceable  = (*ConsumerRecord)(nil)
 	_ starlark.Iterable   = (*ConsumerRecord)(nil)
 	_ starlark.Comparable = (*ConsumerRecord)(nil)
-	_ PyReprer            = (*ConsumerRecord)(nil)
+	_ starlark.Container  = (*ConsumerRecord)(nil)
+	_ starlark.HasBinary  = (*ConsumerRecord)(nil)
+	_ py.Reprer           = (*ConsumerRecord)(nil)
 )
 
 // newConsumerRecord wraps a fetched record; key and value are the
@@ -190,59 +188,36 @@ func serializedHeaderSize(headers []kgo.RecordHeader) starlark.Value {
 }
 
 // Values returns the 12 field values as a tuple.
-func (cr *ConsumerRecord) Values() starlark.Tuple {
-	t := make(starlark.Tuple, len(consumerRecordFields))
-	for i := range t {
-		t[i] = cr.field(i)
-	}
-	return t
-}
+func (cr *ConsumerRecord) Values() starlark.Tuple { return py.NamedTupleValues(cr) }
+
+// TypeOf returns ConsumerRecordClass.
+func (cr *ConsumerRecord) TypeOf() *py.NamedTupleType { return ConsumerRecordClass }
 
 // String is the record's repr (as str() of a namedtuple).
-func (cr *ConsumerRecord) String() string { return cr.PyRepr() }
+func (cr *ConsumerRecord) String() string { return py.NamedTupleRepr(cr) }
 
 // PyRepr renders kafka-python 2.0.2's repr.
-func (cr *ConsumerRecord) PyRepr() string {
-	var b strings.Builder
-	b.Grow(256)
-	b.WriteString("ConsumerRecord(")
-	for i, f := range consumerRecordFields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(f)
-		b.WriteByte('=')
-		writeRepr(&b, cr.field(i), nil)
-	}
-	b.WriteByte(')')
-	return b.String()
-}
+func (cr *ConsumerRecord) PyRepr() string { return py.NamedTupleRepr(cr) }
 
 func (cr *ConsumerRecord) Type() string         { return "ConsumerRecord" }
 func (cr *ConsumerRecord) Freeze()              {}
 func (cr *ConsumerRecord) Truth() starlark.Bool { return true }
 
-// Hash hashes the fields as a tuple; like Python's, it fails because the
+// Hash hashes the fields as a tuple; like Python's, it fails while the
 // headers field is a list.
-func (cr *ConsumerRecord) Hash() (uint32, error) {
-	_, err := cr.Values().Hash()
-	if err != nil {
-		return 0, Errorf(TypeError, "unhashable type: 'list'")
-	}
-	return 0, nil
-}
-
-func (cr *ConsumerRecord) Len() int                   { return len(consumerRecordFields) }
-func (cr *ConsumerRecord) Index(i int) starlark.Value { return cr.field(i) }
-func (cr *ConsumerRecord) Iterate() starlark.Iterator { return cr.Values().Iterate() }
-
-// Slice returns a tuple of the selected fields, as slicing a namedtuple does.
+func (cr *ConsumerRecord) Hash() (uint32, error)              { return py.NamedTupleHash(cr) }
+func (cr *ConsumerRecord) Len() int                           { return len(consumerRecordFields) }
+func (cr *ConsumerRecord) Index(i int) starlark.Value         { return cr.field(i) }
+func (cr *ConsumerRecord) Iterate() starlark.Iterator         { return cr.Values().Iterate() }
+func (cr *ConsumerRecord) Has(x starlark.Value) (bool, error) { return py.NamedTupleHas(cr, x) }
 func (cr *ConsumerRecord) Slice(start, end, step int) starlark.Value {
-	return cr.Values().Slice(start, end, step)
+	return py.NamedTupleSlice(cr, start, end, step)
+}
+func (cr *ConsumerRecord) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
+	return py.NamedTupleBinary(op, cr, y, side)
 }
 
-// Attr returns a field, or one of the namedtuple helpers _fields,
-// _asdict and _replace.
+// Attr returns a field, or one of the namedtuple methods.
 func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
 	switch name { // the hot fields first, without a map lookup
 	case "value":
@@ -256,108 +231,46 @@ func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
 	case "topic":
 		return cr.field(crTopic), nil
 	}
-	if i, ok := consumerRecordIndex[name]; ok {
+	if i, ok := ConsumerRecordClass.FieldIndex(name); ok {
 		return cr.field(i), nil
 	}
-	switch name {
-	case "_fields":
-		t := make(starlark.Tuple, len(consumerRecordFields))
-		for i, f := range consumerRecordFields {
-			t[i] = starlark.String(f)
-		}
-		return t, nil
-	case "_asdict":
-		return starlark.NewBuiltin("_asdict", cr.asdict).BindReceiver(cr), nil
-	case "_replace":
-		return replaceBuiltin.BindReceiver(cr), nil
-	}
-	return nil, nil
+	return py.NamedTupleMethod(cr, name), nil
 }
 
-// AttrNames lists the fields and helpers.
-func (cr *ConsumerRecord) AttrNames() []string {
-	return append(append([]string{}, consumerRecordFields...), "_asdict", "_fields", "_replace")
-}
+// AttrNames lists the fields and the namedtuple methods.
+func (cr *ConsumerRecord) AttrNames() []string { return py.NamedTupleAttrNames(ConsumerRecordClass) }
 
-// asdict implements _asdict(): a dict of field name to value, in order.
-func (cr *ConsumerRecord) asdict(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-		return nil, err
-	}
-	d := starlark.NewDict(len(consumerRecordFields))
-	for i, f := range consumerRecordFields {
-		_ = d.SetKey(starlark.String(f), cr.field(i))
-	}
-	return d, nil
-}
-
-// replaceBuiltin is _replace, bound to each record it is asked of.
-var replaceBuiltin = starlark.NewBuiltin("_replace", Guard(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	return b.Receiver().(*ConsumerRecord).replace(thread, b, args, kwargs)
-}))
-
-// replace implements _replace(**fields): a copy with some fields changed.
-// Only the fields kept are made from the record (a pipeline's
-// record._replace(headers=...) need not build the old headers).
-func (cr *ConsumerRecord) replace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) > 0 {
-		return nil, Errorf(TypeError, "_replace() takes 1 positional argument but %d were given", len(args)+1)
-	}
-	values := make(starlark.Tuple, len(consumerRecordFields))
+// replace makes a _replace copy. Only the fields kept are made from the
+// fetched record, when read (a pipeline's record._replace(headers=...)
+// need not build the old headers).
+func (cr *ConsumerRecord) Replace(values starlark.Tuple) starlark.Value {
 	if cr.more != nil && cr.more.fixed != nil {
-		copy(values, cr.more.fixed)
-	}
-	for _, kv := range kwargs {
-		name := string(kv[0].(starlark.String))
-		i, ok := consumerRecordIndex[name]
-		if !ok {
-			return nil, Errorf(ValueError, "Got unexpected field names: ['%s']", name)
+		for i, v := range values {
+			if v == nil {
+				values[i] = cr.more.fixed[i]
+			}
 		}
-		values[i] = kv[1]
 	}
-	// The fields kept stay the fetched record's, made when read.
 	more := &recordValues{fixed: values}
 	if cr.more != nil {
 		more.key, more.value = cr.more.key, cr.more.value
 	}
-	return &ConsumerRecord{rec: cr.rec, more: more}, nil
+	return &ConsumerRecord{rec: cr.rec, more: more}
 }
 
 // ConsumerRecordClass is kafka.consumer.fetcher.ConsumerRecord: calling it
 // with the 12 fields (positionally or by name) makes a record, equal to a
 // fetched one with the same values.
-var ConsumerRecordClass = &consumerRecordClass{}
-
-type consumerRecordClass struct{}
-
-var _ starlark.Callable = (*consumerRecordClass)(nil)
-
-func (*consumerRecordClass) String() string        { return "<class 'kafka.consumer.fetcher.ConsumerRecord'>" }
-func (*consumerRecordClass) Type() string          { return "type" }
-func (*consumerRecordClass) Freeze()               {}
-func (*consumerRecordClass) Truth() starlark.Bool  { return true }
-func (*consumerRecordClass) Hash() (uint32, error) { return starlark.String("ConsumerRecord").Hash() }
-func (*consumerRecordClass) Name() string          { return "ConsumerRecord" }
-
-// CallInternal builds a record as namedtuple.__new__ does.
-func (*consumerRecordClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	nt, err := consumerRecordTuple.CallInternal(thread, args, kwargs)
-	if err != nil {
-		return nil, err
+var ConsumerRecordClass = func() *py.NamedTupleType {
+	t := py.NewNamedTupleType("ConsumerRecord", consumerRecordFields)
+	t.Module = "kafka.consumer.fetcher"
+	t.MakeInstance = func(values starlark.Tuple) starlark.Value {
+		return &ConsumerRecord{more: &recordValues{fixed: values}}
 	}
-	return &ConsumerRecord{more: &recordValues{fixed: nt.(*NamedTuple).Values()}}, nil
-}
-
-// consumerRecordTuple parses ConsumerRecord(...) arguments.
-var consumerRecordTuple = NewNamedTupleType("ConsumerRecord", consumerRecordFields)
-
-func init() {
-	registerModule("kafka.consumer.fetcher", func(env *Env) starlark.Value {
-		return &starlarkstruct.Module{Name: "kafka.consumer.fetcher", Members: starlark.StringDict{"ConsumerRecord": ConsumerRecordClass}}
-	})
-}
+	return t
+}()
 
 // CompareSameType compares two records field by field, as tuples.
 func (cr *ConsumerRecord) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return starlark.CompareDepth(op, cr.Values(), y.(*ConsumerRecord).Values(), depth)
+	return py.NamedTupleCompare(op, cr, y.(*ConsumerRecord), depth)
 }

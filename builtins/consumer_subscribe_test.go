@@ -8,6 +8,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // subscribe/assign errors and states, as kafka-python (3.0's exception
@@ -34,6 +36,14 @@ c = KafkaConsumer()
 c.subscribe(['a'], listener=5)`, "ERROR TypeError: listener must be a ConsumerRebalanceListener"},
 		{"assign takes TopicPartitions", `KafkaConsumer().assign([('a', 0)])`,
 			"ERROR AttributeError: 'tuple' object has no attribute 'topic'"},
+		{"assign a negative partition", `KafkaConsumer().assign([TopicPartition('a', 0), TopicPartition('t', -3)])`,
+			"ERROR ValueError: assign(): partition must not be negative: TopicPartition(topic='t', partition=-3)"},
+		{"assign a partition beyond int32", `KafkaConsumer().assign([TopicPartition('t', 2147483648)])`,
+			"ERROR ValueError: assign(): partition must be at most 2147483647: TopicPartition(topic='t', partition=2147483648)"},
+		{"assign a str partition", `KafkaConsumer().assign([TopicPartition('t', '0')])`,
+			"ERROR TypeError: assign(): partition must be int, not str: TopicPartition(topic='t', partition='0')"},
+		{"assign a bytes topic", `KafkaConsumer().assign([TopicPartition(b't', 0)])`,
+			"ERROR TypeError: assign(): topic must be str, not bytes: TopicPartition(topic=b't', partition=0)"},
 		{"states", `
 c = KafkaConsumer()
 c.subscribe('one')
@@ -77,7 +87,7 @@ func TestConsumerGroupRebalance(t *testing.T) {
 			other.Close()
 		}
 	}()
-	joined := Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	joined := py.Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumerGroup("rb-g"),
 			kgo.ConsumeTopics("rb"), kgo.Balancers(kgo.RangeBalancer()), kgo.SessionTimeout(time.Second),
 			kgo.HeartbeatInterval(100*time.Millisecond))
@@ -133,7 +143,7 @@ func TestConsumerAllowedTopics(t *testing.T) {
 	produceValues(t, boot, "open-2", 0, 1, "x")
 	run := func(src string) string {
 		r := newConsScript(boot)
-		r.env.AllowedTopics = []string{"open-1"}
+		r.kafka.AllowedTopics = []string{"open-1"}
 		err := r.exec(context.Background(), src, nil)
 		out := r.out.String()
 		if err != nil {

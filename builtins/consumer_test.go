@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerCase is a consumer script and what it prints (normalised),
@@ -39,13 +41,19 @@ func TestConsumerConfigErrors(t *testing.T) {
 		{"unknown key far from any", `KafkaConsumer(foo=1)`,
 			"ERROR KafkaConfigurationError: Unrecognized configs: {'foo'}"},
 		{"bad auto_offset_reset", `KafkaConsumer(auto_offset_reset='middle')`,
-			"ERROR KafkaConfigurationError: auto_offset_reset: must be one of 'earliest', 'latest', 'smallest', 'largest', 'none', not 'middle'"},
+			"ERROR KafkaConfigurationError: auto_offset_reset: must be one of 'earliest', 'latest', 'smallest', 'largest', 'none', None, not 'middle'"},
 		{"wrong type", `KafkaConsumer(group_id=5)`,
 			"ERROR KafkaConfigurationError: group_id: want str or None, got int (5)"},
 		{"bool key", `KafkaConsumer(enable_auto_commit='yes')`,
 			"ERROR KafkaConfigurationError: enable_auto_commit: want bool, got str ('yes')"},
 		{"max_poll_records positive", `KafkaConsumer(max_poll_records=0)`,
 			"ERROR KafkaConfigurationError: max_poll_records: must be positive, not 0"},
+		{"max_poll_records beyond 64 bits", `KafkaConsumer(max_poll_records=1180591620717411303424)`,
+			"ERROR KafkaConfigurationError: max_poll_records: must be at most 9223372036854775807, not 1180591620717411303424"},
+		{"a timeout beyond 64 bits", `KafkaConsumer(session_timeout_ms=18446744073709551616)`,
+			"ERROR KafkaConfigurationError: session_timeout_ms: must be at most 9223372036854775807, not 18446744073709551616"},
+		{"fetch_max_wait_ms beyond 64 bits", `KafkaConsumer(fetch_max_wait_ms=-1180591620717411303424)`,
+			"ERROR KafkaConfigurationError: fetch_max_wait_ms: must not be negative, not -1180591620717411303424"},
 		{"isolation level", `KafkaConsumer(isolation_level='serializable')`,
 			"ERROR KafkaConfigurationError: isolation_level: must be one of 'read_uncommitted', 'read_committed', not 'serializable'"},
 		{"deserializer", `KafkaConsumer(value_deserializer='json')`,
@@ -67,7 +75,7 @@ func TestConsumerConfigErrors(t *testing.T) {
 		{"topics are str", `KafkaConsumer(5)`,
 			"ERROR TypeError: KafkaConsumer() topics must be str, not int (argument 1)"},
 		{"no broker", `KafkaConsumer(api_version_auto_timeout_ms=500)`,
-			"ERROR NoBrokersAvailable: unable to dial: dial tcp 127.0.0.1:<PORT>: connect: connection refused"},
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: dial tcp 127.0.0.1:<PORT>: connect: connection refused)"},
 	})
 }
 
@@ -125,7 +133,7 @@ func TestConsumerEveryKey(t *testing.T) {
 	for _, k := range consumerSpec().Keys {
 		v, ok := chosen[k.Name]
 		if !ok {
-			v = Repr(k.Default)
+			v = py.Repr(k.Default)
 		}
 		args = append(args, k.Name+"="+v)
 	}
@@ -267,7 +275,7 @@ func TestConsumerIterationCancel(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	go func() {
 		time.Sleep(500 * time.Millisecond)
-		cancel(ErrKeyboardInterrupt)
+		cancel(py.ErrKeyboardInterrupt)
 	}()
 	start := time.Now()
 	err := r.exec(ctx, `
@@ -276,7 +284,7 @@ for msg in c:
     print(msg)
 print('not reached')
 `, nil)
-	if e := AsException(err); e == nil || e.Class != KeyboardInterrupt {
+	if e := py.AsException(err); e == nil || e.Class != py.KeyboardInterrupt {
 		t.Fatalf("got %v, want KeyboardInterrupt", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {
@@ -314,7 +322,7 @@ print(total, type(list(batch.keys())[0]))
 print(c.position(TopicPartition('pl', 0)), c.position(TopicPartition('pl', 1)))
 `, `
 {}
-10 <class 'TopicPartition'>
+10 <class 'kafka.structs.TopicPartition'>
 5 5
 `},
 		{"bad arguments", `
@@ -327,6 +335,8 @@ for args in [{'timeout_ms': -1}, {'max_records': 0}, {'max_records': 'x'}]:
 ERROR ValueError: Timeout must not be negative
 `},
 		{"max_records", `KafkaConsumer().poll(max_records=0)`, "ERROR ValueError: max_records must be positive"},
+		{"sys.maxsize is a max_poll_records", `print(KafkaConsumer(max_poll_records=9223372036854775807).poll(timeout_ms=0))`, "{}"},
+		{"max_records beyond 64 bits", `KafkaConsumer().poll(max_records=1180591620717411303424)`, "ERROR ValueError: max_records must be at most 9223372036854775807"},
 		{"max_records type", `KafkaConsumer().poll(max_records='x')`, "ERROR TypeError: max_records must be an integer"},
 		{"after close", `
 c = KafkaConsumer()

@@ -10,6 +10,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // FutureRecordMetadata is kafka.producer.future.FutureRecordMetadata: what
@@ -59,6 +61,7 @@ func (f *FutureRecordMetadata) goDone() bool { return f.flags.Load()&futureDone 
 // futureState is kafka-python's Future fields, owned by the script's thread.
 type futureState struct {
 	done      bool
+	seen      bool           // the script learnt of franz-go's failure (see sawFailure)
 	value     starlark.Value // RecordMetadata or whatever success() got
 	exception starlark.Value // an exception, or nil
 	callbacks []futureBack
@@ -111,7 +114,7 @@ type futureBack struct {
 var (
 	_ starlark.HasAttrs   = (*FutureRecordMetadata)(nil)
 	_ starlark.Comparable = (*FutureRecordMetadata)(nil)
-	_ PyReprer            = (*FutureRecordMetadata)(nil)
+	_ py.Reprer           = (*FutureRecordMetadata)(nil)
 )
 
 // String is the default Python object repr kafka-python's future has,
@@ -130,7 +133,7 @@ func (f *FutureRecordMetadata) Hash() (uint32, error) { return hashPointer(f), n
 
 // CompareSameType compares futures by identity, as Python objects.
 func (f *FutureRecordMetadata) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return compareIdentity(op, f, y)
+	return py.CompareIdentity(op, f, y)
 }
 
 // hashPointer hashes an object by identity.
@@ -163,6 +166,7 @@ func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 		return starlark.None, nil
 	case "exception":
 		if st := f.settle(nil); st.exception != nil {
+			f.sawFailure(st)
 			return st.exception, nil
 		}
 		return starlark.None, nil
@@ -171,13 +175,13 @@ func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 	}
 	for _, m := range futureMethods {
 		if m == name {
-			return starlark.NewBuiltin(name, Guard(f.method(name))).BindReceiver(f), nil
+			return starlark.NewBuiltin(name, py.Guard(f.method(name))).BindReceiver(f), nil
 		}
 	}
 	return nil, nil
 }
 
-func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
+func (f *FutureRecordMetadata) method(name string) py.BuiltinFunc {
 	switch name {
 	case "get":
 		return f.get
@@ -201,14 +205,15 @@ func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
 				return nil, err
 			}
 			st := f.settle(thread)
+			f.sawFailure(st)
 			switch b.Name() {
 			case "succeeded":
 				return starlark.Bool(st.done && st.exception == nil), nil
 			case "failed":
 				return starlark.Bool(st.done && st.exception != nil), nil
 			}
-			if e, ok := st.exception.(*Exception); ok {
-				return starlark.Bool(e.Class.Retriable), nil
+			if e, ok := st.exception.(*py.Exception); ok {
+				return starlark.Bool(isRetriable(e.Class)), nil
 			}
 			return starlark.False, nil
 		}
@@ -245,6 +250,7 @@ func (f *FutureRecordMetadata) promiseDone(err error) {
 // failNow completes a future that never reached franz-go (an oversized
 // record) with err; it runs on the script's thread.
 func (f *FutureRecordMetadata) failNow(err error) {
+	f.p.noteFailure(&f.rec, err)
 	f.goErr = err
 	f.flags.Or(futureDone)
 }
@@ -267,6 +273,17 @@ func (f *FutureRecordMetadata) settle(thread *starlark.Thread) *futureState {
 	return st
 }
 
+// sawFailure notes that the script learnt of franz-go's failure of the
+// record, if it failed: it raised from get(), reached an errback, or was
+// read from exception, failed(), succeeded() or retriable(). The
+// producer reports failures the script never learnt of when it ends.
+func (f *FutureRecordMetadata) sawFailure(st *futureState) {
+	if st.exception != nil && !st.seen && f.goErr != nil && unseenFailure(f.goErr) {
+		st.seen = true
+		f.p.unseen.Add(-1)
+	}
+}
+
 // fire runs the callbacks of a settled future; the producer's queue
 // calls it on the script's thread.
 func (f *FutureRecordMetadata) fire(thread *starlark.Thread) error {
@@ -286,11 +303,14 @@ func (f *FutureRecordMetadata) runBacks(thread *starlark.Thread) error {
 	backs, arg, kind := st.callbacks, st.value, "callback"
 	if st.exception != nil {
 		backs, arg, kind = st.errbacks, st.exception, "errback"
+		if len(backs) > 0 {
+			f.sawFailure(st)
+		}
 	}
 	st.callbacks, st.errbacks = nil, nil
 	for _, cb := range backs {
 		if err := callBack(thread, cb, arg); err != nil {
-			if ctx := ContextOf(thread); ctx.Err() != nil {
+			if ctx := py.ContextOf(thread); ctx.Err() != nil {
 				return err
 			}
 			reportCallbackError(thread, kind, err)
@@ -347,15 +367,15 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, name)
 		}
 	}
-	if e := AsException(err); e != nil {
-		b.WriteString(e.Error())
+	if e := py.AsException(err); e != nil {
+		b.WriteString(e.TracebackLine())
 	} else if ee, ok := err.(*starlark.EvalError); ok {
 		b.WriteString(ee.Msg)
 	} else {
 		b.WriteString(err.Error())
 	}
 	b.WriteByte('\n')
-	fmt.Fprint(EnvOf(thread).Stderr, b.String())
+	fmt.Fprint(py.EnvOf(thread).Stderr, b.String())
 }
 
 // addBack implements add_callback, add_errback and add_both: it returns
@@ -363,11 +383,11 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 // the callbacks of futures completed before it, so delivery order holds).
 func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, onSuccess, onError bool) (starlark.Value, error) {
 	if len(args) == 0 {
-		return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
+		return nil, py.Errorf(py.TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
 	}
 	fn, ok := args[0].(starlark.Callable)
 	if !ok {
-		return nil, Errorf(TypeError, "%s(): f must be callable, not %s", b.Name(), PyTypeName(args[0]))
+		return nil, py.Errorf(py.TypeError, "%s(): f must be callable, not %s", b.Name(), py.TypeName(args[0]))
 	}
 	cb := futureBack{fn: fn, args: args[1:], kwargs: kwargs}
 	if st := f.state(); !st.done {
@@ -380,9 +400,12 @@ func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Buil
 		if err := f.p.runQueue(thread); err != nil {
 			return nil, err
 		}
+		if st.exception != nil && onError {
+			f.sawFailure(st)
+		}
 		if (st.exception == nil && onSuccess) || (st.exception != nil && onError) {
 			if err := callBack(thread, cb, callbackArg(st)); err != nil {
-				if ContextOf(thread).Err() != nil {
+				if py.ContextOf(thread).Err() != nil {
 					return nil, err
 				}
 				kind := "callback"
@@ -414,15 +437,15 @@ func callbackArg(st *futureState) starlark.Value {
 func (f *FutureRecordMetadata) complete(thread *starlark.Thread, ok bool, v starlark.Value) error {
 	st := f.settle(thread)
 	if st.done {
-		return NewException(AssertionError, "Future is already complete")
+		return py.NewException(py.AssertionError, "Future is already complete")
 	}
 	if !ok {
 		switch e := v.(type) {
-		case *Exception:
-		case *ExceptionClass:
-			v = &Exception{Class: e}
+		case *py.Exception:
+		case *py.ExceptionClass:
+			v = &py.Exception{Class: e}
 		default:
-			return NewException(AssertionError, "future failed without an exception")
+			return py.NewException(py.AssertionError, "future failed without an exception")
 		}
 		st.exception = v
 	} else {
@@ -469,7 +492,7 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 			timer = t.C
 		}
 		ch := f.wait()
-		ctx := ContextOf(thread)
+		ctx := py.ContextOf(thread)
 		for waiting := true; waiting; {
 			select {
 			case <-ch:
@@ -479,9 +502,9 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 					return nil, err
 				}
 			case <-ctx.Done():
-				return nil, Interrupted(ctx)
+				return nil, py.Interrupted(ctx)
 			case <-timer:
-				return nil, Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", Str(timeout))
+				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
 			}
 		}
 		if err := f.p.runQueue(thread); err != nil {
@@ -490,7 +513,8 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 		st = f.settle(thread)
 	}
 	if st.exception != nil {
-		if e, ok := st.exception.(*Exception); ok {
+		f.sawFailure(st)
+		if e, ok := st.exception.(*py.Exception); ok {
 			return nil, e
 		}
 	}
@@ -529,5 +553,5 @@ func secondsArg(name string, v starlark.Value) (time.Duration, bool, error) {
 		}
 		return max(time.Duration(float64(v)*float64(time.Second)), 0), true, nil
 	}
-	return 0, false, Errorf(TypeError, "%s must be a number of seconds or None, not %s", name, PyTypeName(v))
+	return 0, false, py.Errorf(py.TypeError, "%s must be a number of seconds or None, not %s", name, py.TypeName(v))
 }

@@ -113,7 +113,7 @@ print(pm['compression-rate-avg'] < 0.5, m['producer-topic-metrics.m']['record-se
 print(sorted(m['producer-node-metrics.node-0'].keys()))
 print(KafkaProducer(bootstrap_servers=BOOT, metrics_enabled=False).metrics())
 `, `
-[Error 10] MessageSizeTooLargeError: The request included a message larger than the max message size the server will accept True True
+[Error 10] MessageSizeTooLargeError True True
 ['kafka-metrics-count', 'producer-metrics', 'producer-node-metrics.node-0', 'producer-node-metrics.node-bootstrap-0', 'producer-topic-metrics.m']
 record-send-rate <class 'float'> True
 record-error-rate <class 'float'> False

@@ -28,10 +28,10 @@ func TestProducerTLS(t *testing.T) {
 	prodRunCases(t, pki.broker(t, false), []prodCase{
 		prodSecurityCase("SSL with the CA", "security_protocol='SSL', "+ca, "0"),
 		prodSecurityCase("SSL without the CA", "security_protocol='SSL', api_version_auto_timeout_ms=1000",
-			"ERROR NoBrokersAvailable: unable to dial: tls: failed to verify certificate: x509: certificate signed by unknown authority"),
-		prodSecurityCase("plaintext against TLS", "api_version_auto_timeout_ms=500", "ERROR NoBrokersAvailable: <any>"),
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: tls: failed to verify certificate: x509: certificate signed by unknown authority)"),
+		prodSecurityCase("plaintext against TLS", "api_version_auto_timeout_ms=500", "ERROR NoBrokersAvailable (caused by KafkaConnectionError: <any>"),
 		prodSecurityCase("a revoked broker certificate", "security_protocol='SSL', "+ca+", ssl_crlfile='"+pki.crl(t, pki.serverSerial)+"'",
-			"ERROR NoBrokersAvailable: unable to dial: tls: broker certificate (serial 2) is revoked by ssl_crlfile"),
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: tls: broker certificate (serial 2) is revoked by ssl_crlfile)"),
 		prodSecurityCase("a CRL that revokes another certificate", "security_protocol='SSL', "+ca+", ssl_crlfile='"+pki.crl(t, big.NewInt(99))+"'", "1"),
 		prodSecurityCase("cipher names", "security_protocol='SSL', "+ca+", ssl_ciphers='ECDHE-ECDSA-AES128-GCM-SHA256:HIGH:!aNULL'", "2"),
 	})
@@ -42,10 +42,10 @@ func TestProducerTLS(t *testing.T) {
 	oca := "ssl_cafile='" + other.caFile + "'"
 	prodRunCases(t, other.broker(t, false), []prodCase{
 		prodSecurityCase("host name checked", "security_protocol='SSL', "+oca,
-			"ERROR NoBrokersAvailable: unable to dial: tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs"),
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: tls: failed to verify certificate: x509: cannot validate certificate for 127.0.0.1 because it doesn't contain any IP SANs)"),
 		prodSecurityCase("host name not checked", "security_protocol='SSL', ssl_check_hostname=False, "+oca, "0"),
 		prodSecurityCase("host name not checked, chain still verified", "security_protocol='SSL', ssl_check_hostname=False, ssl_cafile='"+pki.caFile+"'",
-			"ERROR NoBrokersAvailable: unable to dial: x509: certificate signed by unknown authority<any>"),
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: x509: certificate signed by unknown authority<any>"),
 	})
 
 	// Client certificates.
@@ -57,7 +57,7 @@ func TestProducerTLS(t *testing.T) {
 			"ERROR KafkaConfigurationError: ssl_password: cannot decrypt the key: x509: decryption password incorrect"),
 		prodSecurityCase("encrypted key, no password", "security_protocol='SSL', "+ca+", ssl_certfile='"+pki.clientCert+"', ssl_keyfile='"+pki.path("client-encrypted.key")+"'",
 			"ERROR KafkaConfigurationError: ssl_keyfile: the key is encrypted; set ssl_password"),
-		prodSecurityCase("no client certificate", "security_protocol='SSL', api_version_auto_timeout_ms=1000, "+ca, "ERROR NoBrokersAvailable: <any>"),
+		prodSecurityCase("no client certificate", "security_protocol='SSL', api_version_auto_timeout_ms=1000, "+ca, "ERROR NoBrokersAvailable (caused by KafkaConnectionError: <any>"),
 	})
 }
 
@@ -78,8 +78,8 @@ func TestProducerSASL(t *testing.T) {
 		prodSecurityCase("SCRAM-SHA-256", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='bob', sasl_plain_password='bpw'", "1"),
 		prodSecurityCase("SCRAM-SHA-512", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-512', sasl_plain_username='dave', sasl_plain_password='dpw'", "2"),
 		prodSecurityCase("wrong password", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='SCRAM-SHA-256', sasl_plain_username='bob', sasl_plain_password='nope', api_version_auto_timeout_ms=1000",
-			"ERROR NoBrokersAvailable: <any>"),
-		prodSecurityCase("no SASL", "api_version_auto_timeout_ms=1000", "ERROR NoBrokersAvailable: <any>"),
+			"ERROR NoBrokersAvailable (caused by KafkaConnectionError: <any>"),
+		prodSecurityCase("no SASL", "api_version_auto_timeout_ms=1000", "ERROR NoBrokersAvailable (caused by KafkaConnectionError: <any>"),
 		prodSecurityCase("a user allowed to write the topic", "security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='carol', sasl_plain_password='cpw'", "3"),
 		{"a topic the user may not write", `p = KafkaProducer(bootstrap_servers=BOOT, security_protocol='SASL_PLAINTEXT', sasl_mechanism='PLAIN', sasl_plain_username='carol', sasl_plain_password='cpw')
 p.send('secret', b'x')`, "ERROR TopicAuthorizationFailedError: {'secret'}"},

@@ -171,6 +171,10 @@ func TestProducerConfigErrors(t *testing.T) {
 			`ERROR KafkaConfigurationError: Unrecognized configs: {'acks_x': 1, 'zzzzzzzzzzz': 2} (did you mean 'acks' for 'acks_x'?)`},
 		{"wrong type names the key", `KafkaProducer(bootstrap_servers=BOOT, linger_ms='5')`,
 			`ERROR KafkaConfigurationError: linger_ms: want int or float, got str ('5')`},
+		{"an int beyond 64 bits names the key", `KafkaProducer(bootstrap_servers=BOOT, batch_size=1180591620717411303424)`,
+			`ERROR KafkaConfigurationError: batch_size: must be at most 9223372036854775807, not 1180591620717411303424`},
+		{"a count beyond 64 bits is not 'not positive'", `KafkaProducer(bootstrap_servers=BOOT, buffer_memory=1180591620717411303424)`,
+			`ERROR KafkaConfigurationError: buffer_memory: must be at most 9223372036854775807, not 1180591620717411303424`},
 		{"bad acks", `KafkaProducer(bootstrap_servers=BOOT, acks=2)`,
 			`ERROR KafkaConfigurationError: acks: must be one of 0, 1, -1, 'all', not 2`},
 		{"positional argument", `KafkaProducer(BOOT)`,
@@ -274,6 +278,19 @@ Traceback (most recent call last):
 key "x" not in dict
 after
 `},
+		{"a callback's kafka error ends its report as CPython's traceback ends", `
+p = KafkaProducer(bootstrap_servers=BOOT)
+def boom(md):
+    return KafkaProducer(linger_msx=1)
+p.send('cb', b'x').add_callback(boom).get()
+print('after')
+`, `
+Error processing callback
+Traceback (most recent call last):
+  File "test.star", line 4, in boom
+kafka.errors.KafkaConfigurationError: KafkaConfigurationError: Unrecognized configs: {'linger_msx': 1} (did you mean 'linger_ms'?)
+after
+`},
 		{"callbacks of an unflushed producer run when the script ends", `
 p = KafkaProducer(bootstrap_servers=BOOT, linger_ms=50)
 def ok(md):
@@ -288,7 +305,9 @@ delivered end 0
 p = KafkaProducer(bootstrap_servers=BOOT)
 f = p.send('cb', b'x' * 2000000)
 f.success(1)
-`, `ERROR AssertionError: Future is already complete`},
+`, `
+kstar: KafkaProducer kafka-python-producer-1: 1 record(s) could not be delivered, and the script did not check their futures (the last error: MessageSizeTooLargeError: The message is 2000088 bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration)
+ERROR AssertionError: Future is already complete`},
 	})
 }
 
@@ -358,7 +377,7 @@ p.send('slow', b'x', partition=1).get()
 func TestProducerUnreachable(t *testing.T) {
 	start := time.Now()
 	got := prodRun(t, "", `KafkaProducer(bootstrap_servers='127.0.0.1:1')`)
-	if !strings.HasPrefix(got, "ERROR NoBrokersAvailable: ") || time.Since(start) > 2*time.Second {
+	if !strings.HasPrefix(got, "ERROR NoBrokersAvailable (caused by KafkaConnectionError: ") || time.Since(start) > 2*time.Second {
 		t.Errorf("got %q after %s, want NoBrokersAvailable at once", got, time.Since(start))
 	}
 
@@ -377,7 +396,7 @@ print(p.send('gone', b'x').get().offset)
 stop_broker()
 p.send('gone', b'y').get()
 `)
-	if got := r.out.String(); got != "0\n" || err == nil || !strings.HasPrefix(errorLine(err), "NoBrokersAvailable: unable to dial") || time.Since(start) > 5*time.Second {
+	if got := r.out.String(); got != "0\n" || err == nil || !strings.HasPrefix(errorLine(err), "NoBrokersAvailable (caused by KafkaConnectionError: unable to dial") || time.Since(start) > 5*time.Second {
 		t.Errorf("printed %q, error %v after %s; want offset 0 then NoBrokersAvailable within delivery_timeout_ms", got, err, time.Since(start))
 	}
 }

@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The time module offers Python's time functions:
@@ -19,28 +21,45 @@ import (
 //	localtime([secs]), gmtime([secs])       time.struct_time values
 //	mktime(t)                               seconds since the epoch of a local struct_time
 //	strftime(format[, t])                   C's strftime directives (%Y-%m-%d %H:%M:%S ...)
-func init() {
-	registerModule("time", func(env *Env) starlark.Value {
-		return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
-			"time":            Func("time", timeTime),
-			"time_ns":         Func("time_ns", timeTimeNS),
-			"monotonic":       Func("monotonic", timeMonotonic),
-			"monotonic_ns":    Func("monotonic_ns", timeMonotonicNS),
-			"perf_counter":    Func("perf_counter", timeMonotonic),
-			"perf_counter_ns": Func("perf_counter_ns", timeMonotonicNS),
-			"sleep":           Func("sleep", timeSleep),
-			"localtime":       Func("localtime", timeLocaltime),
-			"gmtime":          Func("gmtime", timeGmtime),
-			"mktime":          Func("mktime", timeMktime),
-			"strftime":        Func("strftime", timeStrftime),
-			"struct_time":     StructTimeType,
-		}}
-	})
+//	strptime(string[, format])              a struct_time, parsed as CPython's _strptime does
+//	asctime([t]), ctime([secs])             'Thu Jan  1 00:00:00 1970'
+//	timezone, altzone, daylight, tzname     the host's local time zone
+//
+// Unlike CPython's, struct_time values lack tm_zone and tm_gmtoff (so
+// strftime's %Z and %z show the local zone even for gmtime's values),
+// and time.struct_time(sequence) does not make one.
+func newTimeModule(env *py.Env) starlark.Value {
+	zone := LocalZone()
+	daylight := 0
+	if zone.Daylight {
+		daylight = 1
+	}
+	return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
+		"time":            py.Func("time", timeTime),
+		"time_ns":         py.Func("time_ns", timeTimeNS),
+		"monotonic":       py.Func("monotonic", timeMonotonic),
+		"monotonic_ns":    py.Func("monotonic_ns", timeMonotonicNS),
+		"perf_counter":    py.Func("perf_counter", timeMonotonic),
+		"perf_counter_ns": py.Func("perf_counter_ns", timeMonotonicNS),
+		"sleep":           py.Func("sleep", timeSleep),
+		"localtime":       py.Func("localtime", timeLocaltime),
+		"gmtime":          py.Func("gmtime", timeGmtime),
+		"mktime":          py.Func("mktime", timeMktime),
+		"strftime":        py.Func("strftime", timeStrftime),
+		"strptime":        py.Func("strptime", timeStrptime),
+		"asctime":         py.Func("asctime", timeAsctime),
+		"ctime":           py.Func("ctime", timeCtime),
+		"struct_time":     StructTimeType,
+		"timezone":        starlark.MakeInt(zone.Offset),
+		"altzone":         starlark.MakeInt(zone.AltOffset),
+		"daylight":        starlark.MakeInt(daylight),
+		"tzname":          starlark.Tuple{starlark.String(zone.Names[0]), starlark.String(zone.Names[1])},
+	}}
 }
 
 // StructTimeType is Python's time.struct_time, as localtime and gmtime
 // return it: tm_wday counts from Monday = 0, tm_yday from 1.
-var StructTimeType = NewNamedTupleType("time.struct_time", []string{
+var StructTimeType = py.NewNamedTupleType("time.struct_time", []string{
 	"tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst",
 })
 
@@ -87,11 +106,11 @@ func timeSeconds(v starlark.Value) (float64, error) {
 		return f, nil
 	case starlark.Float:
 		if math.IsNaN(float64(v)) {
-			return 0, Errorf(ValueError, "Invalid value NaN (not a number)")
+			return 0, py.Errorf(py.ValueError, "Invalid value NaN (not a number)")
 		}
 		return float64(v), nil
 	}
-	return 0, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 }
 
 // timeSleep is time.sleep(secs): it returns early with the script's
@@ -106,19 +125,19 @@ func timeSleep(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, err
 	}
 	if secs < 0 {
-		return nil, Errorf(ValueError, "sleep length must be non-negative")
+		return nil, py.Errorf(py.ValueError, "sleep length must be non-negative")
 	}
 	if secs > float64(math.MaxInt64)/1e9 {
-		return nil, Errorf(OverflowError, "timestamp too large to convert to C _PyTime_t")
+		return nil, py.Errorf(py.OverflowError, "timestamp too large to convert to C _PyTime_t")
 	}
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	timer := time.NewTimer(time.Duration(secs * 1e9))
 	defer timer.Stop()
 	select {
 	case <-timer.C:
 		return starlark.None, nil
 	case <-ctx.Done():
-		return nil, Interrupted(ctx)
+		return nil, py.Interrupted(ctx)
 	}
 }
 
@@ -136,14 +155,14 @@ func timeAt(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (
 		return time.Time{}, err
 	}
 	if math.IsInf(secs, 0) || math.Abs(secs) > 1e17 {
-		return time.Time{}, Errorf(OverflowError, "timestamp out of range for platform time_t")
+		return time.Time{}, py.Errorf(py.OverflowError, "timestamp out of range for platform time_t")
 	}
 	whole := math.Floor(secs)
 	return time.Unix(int64(whole), int64((secs-whole)*1e9)), nil
 }
 
 // toStructTime converts t to a struct_time.
-func toStructTime(t time.Time) *NamedTuple {
+func toStructTime(t time.Time) *py.NamedTuple {
 	isDST := 0
 	if t.IsDST() {
 		isDST = 1
@@ -176,25 +195,25 @@ func timeGmtime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 func fromStructTime(fname string, v starlark.Value) (time.Time, []int, error) {
 	var fields []starlark.Value
 	switch v := v.(type) {
-	case *NamedTuple:
-		fields = v.Values()
+	case py.NamedTupleValue:
+		fields = py.NamedTupleValues(v)
 	case starlark.Tuple:
 		fields = v
 	default:
-		return time.Time{}, nil, Errorf(TypeError, "Tuple or struct_time argument required")
+		return time.Time{}, nil, py.Errorf(py.TypeError, "Tuple or struct_time argument required")
 	}
 	if len(fields) != 9 {
-		return time.Time{}, nil, Errorf(TypeError, "%s(): illegal time tuple argument", fname)
+		return time.Time{}, nil, py.Errorf(py.TypeError, "%s(): illegal time tuple argument", fname)
 	}
 	n := make([]int, 9)
 	for i, f := range fields {
 		x, ok := f.(starlark.Int)
 		if !ok {
-			return time.Time{}, nil, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(f))
+			return time.Time{}, nil, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(f))
 		}
 		i64, ok := x.Int64()
 		if !ok || i64 > math.MaxInt32 || i64 < math.MinInt32 {
-			return time.Time{}, nil, Errorf(OverflowError, "Python int too large to convert to C int")
+			return time.Time{}, nil, py.Errorf(py.OverflowError, "Python int too large to convert to C int")
 		}
 		n[i] = int(i64)
 	}
@@ -222,7 +241,7 @@ func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	f, ok := format.(starlark.String)
 	if !ok {
-		return nil, Errorf(TypeError, "strftime() argument 1 must be str, not %s", PyTypeName(format))
+		return nil, py.Errorf(py.TypeError, "strftime() argument 1 must be str, not %s", py.TypeName(format))
 	}
 	t := time.Now()
 	if tv != starlark.None {
@@ -231,20 +250,28 @@ func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if t, n, err = fromStructTime(b.Name(), tv); err != nil {
 			return nil, err
 		}
-		// CPython checks the fields (0 for month and day means 1).
-		for _, c := range []struct {
-			v, lo, hi int
-			what      string
-		}{{n[1], 0, 12, "month"}, {n[2], 0, 31, "day of month"}, {n[3], 0, 23, "hour"}, {n[4], 0, 59, "minute"}, {n[5], 0, 61, "seconds"}, {n[7], 0, 366, "day of year"}} {
-			if c.v < c.lo || c.v > c.hi {
-				return nil, Errorf(ValueError, "%s out of range", c.what)
-			}
+		if err := checkStructTime(n); err != nil {
+			return nil, err
 		}
 		if n[1] == 0 || n[2] == 0 {
 			t = time.Date(n[0], time.Month(max(n[1], 1)), max(n[2], 1), n[3], n[4], n[5], 0, time.Local)
 		}
 	}
-	return starlark.String(pyStrftime(string(f), t)), nil
+	return starlark.String(Strftime(string(f), t)), nil
+}
+
+// checkStructTime checks the fields of a time tuple as CPython's
+// strftime and asctime do (0 for month and day means 1).
+func checkStructTime(n []int) error {
+	for _, c := range []struct {
+		v, lo, hi int
+		what      string
+	}{{n[1], 0, 12, "month"}, {n[2], 0, 31, "day of month"}, {n[3], 0, 23, "hour"}, {n[4], 0, 59, "minute"}, {n[5], 0, 61, "seconds"}, {n[7], 0, 366, "day of year"}} {
+		if c.v < c.lo || c.v > c.hi {
+			return py.Errorf(py.ValueError, "%s out of range", c.what)
+		}
+	}
+	return nil
 }
 
 var (
@@ -252,16 +279,117 @@ var (
 	timeShortMonths = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 )
 
-// pyStrftime formats t with C's strftime directives (glibc, POSIX locale).
-func pyStrftime(format string, t time.Time) string {
+// Strftime formats t as C's strftime does in the POSIX locale: glibc's
+// directives with its flags (- no padding, _ spaces, 0 zeros, ^ upper
+// case, # swapped case) and field widths (%-d, %_H, %10Y); a directive
+// glibc does not know is kept as written. It is time.strftime, and
+// datetime's strftime once that has replaced %z, %Z and %f.
+func Strftime(format string, t time.Time) string {
 	var b strings.Builder
-	pad := func(n, width int, fill byte) {
-		s := strconv.Itoa(n)
-		for i := len(s); i < width; i++ {
-			b.WriteByte(fill)
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' || i+1 == len(format) {
+			b.WriteByte(c)
+			continue
 		}
-		b.WriteString(s)
+		// %[flags][width][E|O]conversion
+		j := i + 1
+		for j < len(format) && strings.IndexByte("-_0^#", format[j]) >= 0 {
+			j++
+		}
+		flags := format[i+1 : j]
+		width := 0
+		for j < len(format) && '0' <= format[j] && format[j] <= '9' {
+			width = width*10 + int(format[j]-'0')
+			j++
+		}
+		if j < len(format) && (format[j] == 'E' || format[j] == 'O') {
+			j++
+		}
+		if j == len(format) {
+			b.WriteString(strftimeValue{text: format[i:]}.render("", width))
+			break
+		}
+		f, ok := strftimeField(format[j], t)
+		if !ok {
+			f = strftimeValue{text: format[i : j+1]} // glibc pads it to the width too
+			flags = ""
+		}
+		f.conv = format[j]
+		i = j
+		b.WriteString(f.render(flags, width))
 	}
+	return b.String()
+}
+
+// strftimeValue is what one directive formats: a number with its
+// default width and padding, or text.
+type strftimeValue struct {
+	text    string
+	number  int
+	numeric bool
+	width   int
+	pad     byte
+	conv    byte // the directive's letter
+}
+
+// render applies a directive's flags and width. Of -, _ and 0 the last
+// one counts; ^ upper-cases text (not %P's), # upper-cases it too but
+// lower-cases %p and %Z; a width pads with spaces, or with zeros where a
+// number would be (unless - or _ says otherwise).
+func (v strftimeValue) render(flags string, width int) string {
+	s, pad, w := v.text, byte(' '), v.width
+	if v.numeric {
+		s, pad = strconv.Itoa(v.number), v.pad
+	}
+	noPad := false
+	for _, f := range []byte(flags) {
+		switch f {
+		case '-':
+			noPad = true
+		case '_':
+			noPad, pad = false, ' '
+		case '0':
+			noPad, pad = false, '0'
+		case '^':
+			if v.conv != 'P' {
+				s = strings.ToUpper(s)
+			}
+		case '#':
+			switch v.conv {
+			case 'p', 'Z':
+				s = strings.ToLower(s)
+			case 'P':
+			default:
+				s = strings.ToUpper(s)
+			}
+		}
+	}
+	switch {
+	case width > 0:
+		w = width
+		if noPad {
+			pad = ' '
+		}
+	case noPad:
+		w = 0
+	}
+	if len(s) >= w {
+		return s
+	}
+	return strings.Repeat(string(pad), w-len(s)) + s
+}
+
+// strftimeField is the value of directive c for t; false for a directive
+// glibc does not know.
+func strftimeField(c byte, t time.Time) (strftimeValue, bool) {
+	num := func(n, width int) strftimeValue {
+		return strftimeValue{number: n, numeric: true, width: width, pad: '0'}
+	}
+	spaced := func(n, width int) strftimeValue {
+		return strftimeValue{number: n, numeric: true, width: width, pad: ' '}
+	}
+	text := func(s string) strftimeValue { return strftimeValue{text: s} }
 	hour12 := t.Hour() % 12
 	if hour12 == 0 {
 		hour12 = 12
@@ -270,96 +398,112 @@ func pyStrftime(format string, t time.Time) string {
 		wday := (int(t.Weekday()) - int(firstDay) + 7) % 7
 		return (t.YearDay() - 1 - wday + 7) / 7
 	}
-	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' || i+1 == len(format) {
-			b.WriteByte(c)
-			continue
+	switch c {
+	case 'a':
+		return text(timeShortDays[t.Weekday()]), true
+	case 'A':
+		return text(t.Weekday().String()), true
+	case 'b', 'h':
+		return text(timeShortMonths[t.Month()-1]), true
+	case 'B':
+		return text(t.Month().String()), true
+	case 'c':
+		return text(Strftime("%a %b %e %H:%M:%S %Y", t)), true
+	case 'C':
+		return num(t.Year()/100, 2), true
+	case 'd':
+		return num(t.Day(), 2), true
+	case 'D', 'x':
+		return text(Strftime("%m/%d/%y", t)), true
+	case 'e':
+		return spaced(t.Day(), 2), true
+	case 'F':
+		return text(Strftime("%Y-%m-%d", t)), true
+	case 'G':
+		year, _ := t.ISOWeek()
+		return num(year, 1), true
+	case 'g':
+		year, _ := t.ISOWeek()
+		return num(year%100, 2), true
+	case 'H':
+		return num(t.Hour(), 2), true
+	case 'I':
+		return num(hour12, 2), true
+	case 'j':
+		return num(t.YearDay(), 3), true
+	case 'k':
+		return spaced(t.Hour(), 2), true
+	case 'l':
+		return spaced(hour12, 2), true
+	case 'm':
+		return num(int(t.Month()), 2), true
+	case 'M':
+		return num(t.Minute(), 2), true
+	case 'n':
+		return text("\n"), true
+	case 'p':
+		if t.Hour() < 12 {
+			return text("AM"), true
 		}
-		i++
-		switch format[i] {
-		case 'a':
-			b.WriteString(timeShortDays[t.Weekday()])
-		case 'A':
-			b.WriteString(t.Weekday().String())
-		case 'b', 'h':
-			b.WriteString(timeShortMonths[t.Month()-1])
-		case 'B':
-			b.WriteString(t.Month().String())
-		case 'c':
-			b.WriteString(pyStrftime("%a %b %e %H:%M:%S %Y", t))
-		case 'C':
-			pad(t.Year()/100, 2, '0')
-		case 'd':
-			pad(t.Day(), 2, '0')
-		case 'D', 'x':
-			b.WriteString(pyStrftime("%m/%d/%y", t))
-		case 'e':
-			pad(t.Day(), 2, ' ')
-		case 'F':
-			b.WriteString(pyStrftime("%Y-%m-%d", t))
-		case 'G':
-			year, _ := t.ISOWeek()
-			pad(year, 1, '0')
-		case 'g':
-			year, _ := t.ISOWeek()
-			pad(year%100, 2, '0')
-		case 'H':
-			pad(t.Hour(), 2, '0')
-		case 'I':
-			pad(hour12, 2, '0')
-		case 'j':
-			pad(t.YearDay(), 3, '0')
-		case 'k':
-			pad(t.Hour(), 2, ' ')
-		case 'l':
-			pad(hour12, 2, ' ')
-		case 'm':
-			pad(int(t.Month()), 2, '0')
-		case 'M':
-			pad(t.Minute(), 2, '0')
-		case 'n':
-			b.WriteByte('\n')
-		case 'p':
-			b.WriteString(map[bool]string{true: "AM", false: "PM"}[t.Hour() < 12])
-		case 'P':
-			b.WriteString(map[bool]string{true: "am", false: "pm"}[t.Hour() < 12])
-		case 'R':
-			b.WriteString(pyStrftime("%H:%M", t))
-		case 's':
-			b.WriteString(strconv.FormatInt(t.Unix(), 10))
-		case 'S':
-			pad(t.Second(), 2, '0')
-		case 't':
-			b.WriteByte('\t')
-		case 'T', 'X':
-			b.WriteString(pyStrftime("%H:%M:%S", t))
-		case 'u':
-			pad((int(t.Weekday())+6)%7+1, 1, '0')
-		case 'U':
-			pad(week(time.Sunday), 2, '0')
-		case 'V':
-			_, w := t.ISOWeek()
-			pad(w, 2, '0')
-		case 'w':
-			pad(int(t.Weekday()), 1, '0')
-		case 'W':
-			pad(week(time.Monday), 2, '0')
-		case 'y':
-			pad(t.Year()%100, 2, '0')
-		case 'Y':
-			pad(t.Year(), 1, '0')
-		case 'z':
-			b.WriteString(t.Format("-0700"))
-		case 'Z':
-			name, _ := t.Zone()
-			b.WriteString(name)
-		case '%':
-			b.WriteByte('%')
-		default:
-			b.WriteByte('%')
-			b.WriteByte(format[i])
+		return text("PM"), true
+	case 'P':
+		if t.Hour() < 12 {
+			return text("am"), true
 		}
+		return text("pm"), true
+	case 'r':
+		return text(Strftime("%I:%M:%S %p", t)), true
+	case 'R':
+		return text(Strftime("%H:%M", t)), true
+	case 's':
+		return num(int(t.Unix()), 1), true
+	case 'S':
+		return num(t.Second(), 2), true
+	case 't':
+		return text("\t"), true
+	case 'T', 'X':
+		return text(Strftime("%H:%M:%S", t)), true
+	case 'u':
+		return num((int(t.Weekday())+6)%7+1, 1), true
+	case 'U':
+		return num(week(time.Sunday), 2), true
+	case 'V':
+		_, w := t.ISOWeek()
+		return num(w, 2), true
+	case 'w':
+		return num(int(t.Weekday()), 1), true
+	case 'W':
+		return num(week(time.Monday), 2), true
+	case 'y':
+		return num(t.Year()%100, 2), true
+	case 'Y':
+		return num(t.Year(), 1), true
+	case 'z':
+		return text(t.Format("-0700")), true
+	case 'Z':
+		name, _ := t.Zone()
+		return text(name), true
+	case '%':
+		return text("%"), true
 	}
-	return b.String()
+	return strftimeValue{}, false
+}
+
+// timeHelp documents the time module's functions for help(obj).
+var timeHelp = py.HelpTable{
+	// time
+	"time.time":            {Params: "", Doc: "Return the current time in seconds since the Epoch, as a float."},
+	"time.time_ns":         {Params: "", Doc: "Return the current time in nanoseconds since the Epoch, as an int."},
+	"time.monotonic":       {Params: "", Doc: "Return the value of a monotonic clock in seconds, as a float."},
+	"time.monotonic_ns":    {Params: "", Doc: "Return the value of a monotonic clock in nanoseconds, as an int."},
+	"time.perf_counter":    {Params: "", Doc: "Return the value of a performance counter in seconds, as a float."},
+	"time.perf_counter_ns": {Params: "", Doc: "Return the value of a performance counter in nanoseconds, as an int."},
+	"time.sleep":           {Params: "seconds", Doc: "Delay execution for a number of seconds (a float for subsecond precision)."},
+	"time.localtime":       {Params: "[seconds]", Doc: "Convert seconds since the Epoch (now by default) to a struct_time in local time."},
+	"time.gmtime":          {Params: "[seconds]", Doc: "Convert seconds since the Epoch (now by default) to a struct_time in UTC."},
+	"time.mktime":          {Params: "t", Doc: "Convert a struct_time or 9-tuple in local time to seconds since the Epoch."},
+	"time.strftime":        {Params: "format[, t]", Doc: "Format a struct_time (the current local time by default) by format's % directives."},
+	"time.strptime":        {Params: "string[, format]", Doc: "Parse a string by format's % directives ('%a %b %d %H:%M:%S %Y' by default) into a struct_time."},
+	"time.asctime":         {Params: "[t]", Doc: "Format a struct_time (the current local time by default) as 'Thu Jan  1 00:00:00 1970'."},
+	"time.ctime":           {Params: "[seconds]", Doc: "Format seconds since the Epoch (now by default), in local time, as 'Thu Jan  1 00:00:00 1970'."},
 }

@@ -38,11 +38,17 @@ const scriptTimeout = 90 * time.Second
 // topics and group ids from sys.argv[2] (the two runs get different
 // prefixes, which the normaliser maps back to "T"). Lines of the form
 //
-//	# topic: NAME PARTITIONS
+//	# topic: NAME PARTITIONS [CONFIG=VALUE ...]
 //
-// make the harness create the topic PREFIX-NAME before the runs (kafka-
-// python 2.0.2 only auto-creates topics on brokers that allow it over
-// Metadata v1).
+// make the harness create the topic PREFIX-NAME, with those topic configs,
+// before the runs (kafka-python 2.0.2 only auto-creates topics on brokers
+// that allow it over Metadata v1). A script that ends with an uncaught
+// exception says so with
+//
+//	# exit: STATUS
+//
+// and then both runs must exit with STATUS and print the same last line
+// of stderr, the traceback's "kafka.errors.Name: message".
 //
 // Run one script with `go test ./compat -run TestCompat/NAME`.
 func TestCompat(t *testing.T) {
@@ -68,7 +74,7 @@ func TestCompat(t *testing.T) {
 					passed.Add(1)
 				}
 			}()
-			topics, err := topicDirectives(script)
+			d, err := readDirectives(script)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -85,12 +91,14 @@ func TestCompat(t *testing.T) {
 				sides[1] = &side{who: "kafka-python (2nd run)", prefix: runPrefix + name + "-py2", cmd: []string{python, "-u", script}}
 			}
 			create := map[string]int32{}
+			configs := map[string]map[string]string{}
 			for _, s := range sides {
-				for topic, parts := range topics {
+				for topic, parts := range d.topics {
 					create[s.prefix+"-"+topic] = parts
+					configs[s.prefix+"-"+topic] = d.configs[topic]
 				}
 			}
-			createTopics(t, bootstrap, create)
+			createTopicsWithConfigs(t, bootstrap, create, configs)
 			var wg sync.WaitGroup
 			for _, s := range sides {
 				wg.Add(1)
@@ -103,8 +111,15 @@ func TestCompat(t *testing.T) {
 			wg.Wait()
 			ref, got := sides[0], sides[1]
 			for _, s := range sides {
-				if s.res.exit != 0 {
-					t.Errorf("%s\n%s stdout:\n%s", s.res.describe(s.who), s.who, indent(s.res.stdout))
+				if s.res.exit != d.exit || s.res.err != nil {
+					t.Errorf("want exit %d; %s\n%s stdout:\n%s", d.exit, s.res.describe(s.who), s.who, indent(s.res.stdout))
+				}
+			}
+			if d.exit != 0 {
+				want := normalise(lastLine(ref.res.stderr), ref.prefix)
+				have := normalise(lastLine(got.res.stderr), got.prefix)
+				if want != have {
+					t.Errorf("the last line of %s's stderr differs from %s's:\n%s", got.who, ref.who, golden.Diff(want, have))
 				}
 			}
 			want := normalise(ref.res.stdout, ref.prefix)
@@ -127,29 +142,60 @@ func normalise(out, prefix string) string {
 	return golden.Normalise(strings.ReplaceAll(out, prefix, "T"))
 }
 
-// topicDirectives reads the "# topic: NAME PARTITIONS" lines of a script.
-func topicDirectives(script string) (map[string]int32, error) {
+// lastLine is the last line of a program's output.
+func lastLine(out string) string {
+	out = strings.TrimSuffix(out, "\n")
+	return out[strings.LastIndex(out, "\n")+1:]
+}
+
+// directives are what a corpus script's comment lines ask of the harness.
+type directives struct {
+	topics  map[string]int32             // topic name -> partitions
+	configs map[string]map[string]string // topic name -> its configs
+	exit    int                          // the exit status both runs must have
+}
+
+// readDirectives reads the "# topic: NAME PARTITIONS [CONFIG=VALUE ...]"
+// and "# exit: STATUS" lines of a script.
+func readDirectives(script string) (directives, error) {
+	d := directives{topics: map[string]int32{}, configs: map[string]map[string]string{}}
 	f, err := os.Open(script)
 	if err != nil {
-		return nil, err
+		return d, err
 	}
 	defer f.Close()
-	topics := map[string]int32{}
 	sc := bufio.NewScanner(f)
 	for line := 1; sc.Scan(); line++ {
-		rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "# topic:")
+		text := strings.TrimSpace(sc.Text())
+		if rest, ok := strings.CutPrefix(text, "# exit:"); ok {
+			if d.exit, err = strconv.Atoi(strings.TrimSpace(rest)); err != nil || d.exit <= 0 {
+				return d, fmt.Errorf("%s:%d: want \"# exit: STATUS\" with a status above 0", script, line)
+			}
+			continue
+		}
+		rest, ok := strings.CutPrefix(text, "# topic:")
 		if !ok {
 			continue
 		}
 		fields := strings.Fields(rest)
-		if len(fields) != 2 {
-			return nil, fmt.Errorf("%s:%d: want \"# topic: NAME PARTITIONS\"", script, line)
+		if len(fields) < 2 {
+			return d, fmt.Errorf("%s:%d: want \"# topic: NAME PARTITIONS [CONFIG=VALUE ...]\"", script, line)
 		}
 		n, err := strconv.Atoi(fields[1])
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%s:%d: bad partition count %q", script, line, fields[1])
+			return d, fmt.Errorf("%s:%d: bad partition count %q", script, line, fields[1])
 		}
-		topics[fields[0]] = int32(n)
+		d.topics[fields[0]] = int32(n)
+		for _, kv := range fields[2:] {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				return d, fmt.Errorf("%s:%d: bad topic config %q: want CONFIG=VALUE", script, line, kv)
+			}
+			if d.configs[fields[0]] == nil {
+				d.configs[fields[0]] = map[string]string{}
+			}
+			d.configs[fields[0]][k] = v
+		}
 	}
-	return topics, sc.Err()
+	return d, sc.Err()
 }

@@ -5,7 +5,9 @@
 //     in testdata/compat/*.py is written in the common subset of Python 3
 //     and kstar, and runs twice against the same standalone `kstar broker`,
 //     once with CPython + kafka-python 2.0.2 and once with kstar, on fresh
-//     topics; the normalised outputs must be identical. It prints
+//     topics; the normalised outputs must be identical, and so must the
+//     exit status and the traceback's last line of a script that declares
+//     it ends with an uncaught exception ("# exit: 1"). It prints
 //     "compat: N passed, M failed" and a diff for each failure.
 //   - TestTutorialScripts (scripts_test.go): every scripts/*.star (the
 //     founding tutorial, runnable) against an embedded broker, compared

@@ -173,6 +173,13 @@ func stopBrokers() {
 // rely on broker-side auto-creation, which only some brokers give it.
 func createTopics(t testing.TB, bootstrap string, topics map[string]int32) {
 	t.Helper()
+	createTopicsWithConfigs(t, bootstrap, topics, nil)
+}
+
+// createTopicsWithConfigs is createTopics with topic configs (topic ->
+// config -> value) for some of the topics.
+func createTopicsWithConfigs(t testing.TB, bootstrap string, topics map[string]int32, configs map[string]map[string]string) {
+	t.Helper()
 	if len(topics) == 0 {
 		return
 	}
@@ -188,6 +195,11 @@ func createTopics(t testing.TB, bootstrap string, topics map[string]int32) {
 		rt.Topic = name
 		rt.NumPartitions = parts
 		rt.ReplicationFactor = 1
+		for k, v := range configs[name] {
+			c := kmsg.NewCreateTopicsRequestTopicConfig()
+			c.Name, c.Value = k, kmsg.StringPtr(v)
+			rt.Configs = append(rt.Configs, c)
+		}
 		req.Topics = append(req.Topics, rt)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

@@ -9,10 +9,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/kstar-dev/kstar/internal/testbroker"
@@ -57,17 +59,22 @@ def process(record):
 	t.Fatal(p.Run(context.Background())) // runs until killed
 }
 
-// output collects what the pipeline writes: for each value, the source
+// output collects what a pipeline writes: for each value, the source
 // partition/offset of every copy.
 type output struct {
 	mu     sync.Mutex
 	copies map[string][]string
 	total  int
+	last   map[int32]int64 // per partition, the offset of the last record read (control records included)
 }
 
 func (o *output) add(r *kgo.Record) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.last[r.Partition] = r.Offset
+	if r.Attrs.IsControl() {
+		return
+	}
 	src := ""
 	for _, h := range r.Headers {
 		if h.Key == "src" {
@@ -84,6 +91,133 @@ func (o *output) counts() (total, distinct int) {
 	return o.total, len(o.copies)
 }
 
+// readOutput reads topic's committed records (read_committed) into an
+// output until the test ends.
+func readOutput(t *testing.T, brokers []string, topic string) *output {
+	t.Helper()
+	out := &output{copies: map[string][]string{}, last: map[int32]int64{}}
+	reader, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.AllowAutoTopicCreation(), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// Transaction markers too, so that caughtUp knows where the
+		// reader is.
+		kgo.KeepControlRecords())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			reader.PollFetches(ctx).EachRecord(out.add)
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		reader.Close()
+	})
+	return out
+}
+
+// waitFor waits until cond holds for the output's counts, failing the
+// test after timeout or once it failed (from another goroutine).
+func (o *output) waitFor(t *testing.T, what string, timeout time.Duration, cond func(total, distinct int) bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond(o.counts()) {
+		if t.Failed() {
+			t.FailNow()
+		}
+		if time.Now().After(deadline) {
+			total, distinct := o.counts()
+			t.Fatalf("waiting for %s: %d records out, %d distinct", what, total, distinct)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// caughtUp waits until the output has read topic to its end, as of now:
+// once no process writes to it, nothing more will come.
+func (o *output) caughtUp(t *testing.T, brokers []string, topic string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ends, err := kadm.NewClient(cl).ListEndOffsets(ctx, topic)
+	if err == nil {
+		err = ends.Error()
+	}
+	if err != nil {
+		t.Fatalf("end offsets of %s: %v", topic, err)
+	}
+	ends.Each(func(e kadm.ListedOffset) {
+		if e.Offset == 0 {
+			return
+		}
+		o.waitFor(t, fmt.Sprintf("the reader to reach the end of %s/%d (%d)", topic, e.Partition, e.Offset), 30*time.Second, func(int, int) bool {
+			o.mu.Lock()
+			defer o.mu.Unlock()
+			last, ok := o.last[e.Partition]
+			return ok && last >= e.Offset-1
+		})
+	})
+}
+
+// process is a child process of a test.
+type process struct {
+	cmd    *exec.Cmd
+	killed atomic.Bool
+	done   chan struct{} // closed when it has exited
+}
+
+// startProcess starts name with args (and env added to the test's), its
+// stderr going to the test's. If it exits before kill or stop, the test
+// fails.
+func startProcess(t *testing.T, env []string, name string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(name, args...), done: make(chan struct{})}
+	p.cmd.Env = append(os.Environ(), env...)
+	p.cmd.Stderr = os.Stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(p.done)
+		err := p.cmd.Wait()
+		if !p.killed.Load() {
+			t.Errorf("%s %s exited by itself: %v", name, strings.Join(args, " "), err)
+		}
+	}()
+	t.Cleanup(p.kill)
+	return p
+}
+
+// kill kills p with SIGKILL and waits for it to exit.
+func (p *process) kill() {
+	p.killed.Store(true)
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.done
+}
+
+// stop asks p to stop with SIGTERM and waits for it to exit (killing it
+// after timeout).
+func (p *process) stop(t *testing.T, timeout time.Duration) {
+	t.Helper()
+	p.killed.Store(true)
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(timeout):
+		p.kill()
+		t.Errorf("%s did not stop within %v of SIGTERM", p.cmd.Path, timeout)
+	}
+}
+
 // TestKillAndRestart kills a pipeline process with SIGKILL in the middle
 // of a stream, restarts it, and checks that no record is lost and that
 // only records whose offsets were not committed at the kill were
@@ -98,50 +232,17 @@ func TestKillAndRestart(t *testing.T) {
 	const n = 1500
 	fill(t, brokers, src, n)
 
-	out := &output{copies: map[string][]string{}}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	reader, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(dst), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.AllowAutoTopicCreation())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer reader.Close()
-	go func() {
-		for ctx.Err() == nil {
-			reader.PollFetches(ctx).EachRecord(out.add)
-		}
-	}()
-	waitFor := func(what string, timeout time.Duration, cond func(total, distinct int) bool) {
-		t.Helper()
-		deadline := time.Now().Add(timeout)
-		for !cond(out.counts()) {
-			if time.Now().After(deadline) {
-				total, distinct := out.counts()
-				t.Fatalf("waiting for %s: %d records out, %d distinct", what, total, distinct)
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	start := func() *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestPipelineChild$")
-		cmd.Env = append(os.Environ(), childEnv+"="+strings.Join([]string{boot, src, dst, group}, "|"))
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
-	kill := func(cmd *exec.Cmd) {
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		_ = cmd.Wait()
+	out := readOutput(t, brokers, dst)
+	start := func() *process {
+		return startProcess(t, []string{childEnv + "=" + strings.Join([]string{boot, src, dst, group}, "|")}, os.Args[0], "-test.run=^TestPipelineChild$")
 	}
 
 	first := start()
-	waitFor("a third of the stream", 60*time.Second, func(total, _ int) bool { return total >= n/3 })
+	out.waitFor(t, "a third of the stream", 60*time.Second, func(total, _ int) bool { return total >= n/3 })
 	// Kill at any point of a round (one takes about 50 × childDelay):
 	// transforming, producing, or between acknowledgement and commit.
 	time.Sleep(time.Duration(rand.IntN(150)) * time.Millisecond)
-	kill(first)
+	first.kill()
 	atKill := committed(t, brokers, group, src)
 	totalAtKill, _ := out.counts()
 	t.Logf("killed after %d records out; committed offsets %v", totalAtKill, atKill)
@@ -150,9 +251,9 @@ func TestKillAndRestart(t *testing.T) {
 	}
 
 	second := start()
-	waitFor("every record", 120*time.Second, func(_, distinct int) bool { return distinct == n })
-	kill(second)
-	time.Sleep(200 * time.Millisecond) // let the reader see any straggler
+	out.waitFor(t, "every record", 120*time.Second, func(_, distinct int) bool { return distinct == n })
+	second.kill()
+	out.caughtUp(t, brokers, dst)
 
 	out.mu.Lock()
 	defer out.mu.Unlock()

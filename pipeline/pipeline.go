@@ -25,13 +25,22 @@
 // commits the consumed offsets. Rounds overlap: the next is polled and
 // transformed while the previous is produced and committed. The group may
 // rebalance only when no round is under way, so no partition moves while
-// its records are transformed but not committed.
+// its records are transformed but not committed. Records are consumed
+// read_committed: those of aborted transactions are skipped.
+//
+// With Config.ExactlyOnce, each round is one Kafka transaction instead:
+// its results and its consumed offsets are committed together or not at
+// all, and a round whose transaction is aborted (by a rebalance, a crash, an error) is processed
+// again, so a read_committed consumer of the output sees each result
+// once. Records the transform sends by other means (a script's own
+// KafkaProducer) are outside the transaction.
 package pipeline
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,10 +111,51 @@ type Config struct {
 	// produce, commit). Default: 10000.
 	MaxPollRecords int
 	// OnError decides about records whose transform failed (one record,
-	// or a Batch call's records): return nil to skip them (after sending
-	// them to a dead-letter topic, say), or an error to stop the pipeline
-	// without committing. Default: nil, stop with the transform's error.
+	// or a Batch call's records) once Retries are used up: return nil to
+	// skip them, or an error to stop the pipeline without committing.
+	// Records it sends anywhere itself are outside the pipeline's
+	// transaction in ExactlyOnce mode (DeadLetter's are inside). At most
+	// one of OnError and DeadLetter may be set. Default: nil, stop with
+	// the transform's error.
 	OnError func(ctx context.Context, recs []*kgo.Record, err error) error
+	// DeadLetter is the topic where records whose transform failed go
+	// once Retries are used up, instead of stopping the pipeline: each
+	// as consumed (key, value, timestamp, headers) plus headers naming
+	// the error and the source (see DeadLetterRecord). They are produced
+	// with the other results of their round, and so in ExactlyOnce mode
+	// inside its transaction. Default: "", none.
+	DeadLetter string
+	// Retries is how many more times a failed transform call is tried
+	// (after RetryBackoff, doubled at each retry up to 10 s) before
+	// DeadLetter, OnError or the default stop decide; -1 retries until
+	// it succeeds or Run's context ends. Nothing of the round is
+	// produced or committed meanwhile. Default: 0.
+	Retries int
+	// RetryBackoff is the wait before the first retry. Default: 100 ms.
+	RetryBackoff time.Duration
+	// ExactlyOnce commits each round's results and its consumed offsets
+	// in one Kafka transaction: a round whose transaction is aborted (a rebalance took partitions away
+	// meanwhile, the member crashed, an error) leaves no visible result
+	// and is processed again, by whichever member then owns its
+	// partitions. Rounds do not overlap in this mode. Default: false,
+	// at least once (see the package documentation).
+	ExactlyOnce bool
+	// InstanceID names this member of the group for good, across
+	// restarts: it is the member's static group membership
+	// (group.instance.id, so a restarted member takes its partitions
+	// back at once) and part of its transactional id. Members of one
+	// group must have different ones. Default: "" (dynamic membership),
+	// or in ExactlyOnce mode the host name.
+	InstanceID string
+	// Name tells apart pipelines that share a group (kstar pipe passes
+	// the script's name); it is part of the transactional id. Default: "".
+	Name string
+	// TransactionalID is the ExactlyOnce transactional id. It must be
+	// stable across a member's restarts, so that the restarted member
+	// fences the one it replaces (whose unfinished transaction Kafka
+	// then aborts), and different for each member. Default:
+	// "Group.Name.InstanceID" ("Group.InstanceID" without a Name).
+	TransactionalID string
 	// FromEnd starts a group that has no committed offsets at the end of
 	// the topics instead of their beginning. Default: false, the
 	// beginning, so no record written before the first run is skipped.
@@ -126,6 +176,9 @@ type Config struct {
 // DefaultCloseTimeout is Config.CloseTimeout's default.
 const DefaultCloseTimeout = 10 * time.Second
 
+// DefaultRetryBackoff is Config.RetryBackoff's default.
+const DefaultRetryBackoff = 100 * time.Millisecond
+
 // closeAbortWait bounds how long Close waits for the client to close once
 // it has aborted its requests; then it returns anyway.
 const closeAbortWait = 2 * time.Second
@@ -135,15 +188,24 @@ var errClosed = errors.New("pipeline: closed")
 
 // Stats counts what a pipeline did since it was created.
 type Stats struct {
-	// Consumed is the number of records transformed.
+	// Consumed is the number of records transformed (in ExactlyOnce
+	// mode, a record whose transaction was aborted counts again when it
+	// is transformed again; so do Dropped and Skipped).
 	Consumed int64
-	// Produced is the number of records produced and acknowledged.
+	// Produced is the number of records produced and acknowledged (in
+	// ExactlyOnce mode: produced in committed transactions).
 	Produced int64
 	// Dropped is the number of consumed records the transform returned
 	// nothing for.
 	Dropped int64
-	// Skipped is the number of records OnError let the pipeline skip.
+	// Skipped is the number of records OnError let the pipeline skip or
+	// that went to the DeadLetter topic.
 	Skipped int64
+	// Retried is the number of transform calls tried again (Retries).
+	Retried int64
+	// Aborted is the number of consumed records whose transaction was
+	// aborted, to be processed again (ExactlyOnce mode).
+	Aborted int64
 	// Committed is the number of consumed records whose offsets are
 	// committed.
 	Committed int64
@@ -163,10 +225,11 @@ type Stats struct {
 type Pipeline struct {
 	cfg        Config
 	cl         *kgo.Client
-	stopClient context.CancelFunc // aborts the client's requests (its context)
+	txn        *kgo.GroupTransactSession // ExactlyOnce mode's session around cl; nil otherwise
+	stopClient context.CancelFunc        // aborts the client's requests (its context)
 	from       map[string]bool
 	stats      struct {
-		consumed, produced, dropped, skipped, committed, lag, rounds, last, assigned atomic.Int64
+		consumed, produced, dropped, skipped, retried, aborted, committed, lag, rounds, last, assigned atomic.Int64
 	}
 	lagMu sync.Mutex
 	lag   map[string]map[int32]int64
@@ -188,6 +251,13 @@ func New(cfg Config) (*Pipeline, error) {
 		return nil, errors.New("pipeline: Config.Group is required")
 	case (cfg.Transform == nil) == (cfg.Batch == nil):
 		return nil, errors.New("pipeline: set exactly one of Config.Transform and Config.Batch")
+	case cfg.OnError != nil && cfg.DeadLetter != "":
+		return nil, errors.New("pipeline: set at most one of Config.OnError and Config.DeadLetter")
+	case cfg.Retries < -1:
+		return nil, fmt.Errorf("pipeline: Config.Retries is %d; want -1 (until it succeeds), 0 or more", cfg.Retries)
+	}
+	if cfg.RetryBackoff <= 0 {
+		cfg.RetryBackoff = DefaultRetryBackoff
 	}
 	if cfg.Parallelism <= 0 {
 		cfg.Parallelism = 1
@@ -205,6 +275,9 @@ func New(cfg Config) (*Pipeline, error) {
 	if p.from[cfg.To] {
 		return nil, fmt.Errorf("pipeline: Config.To %q is also consumed (From)", cfg.To)
 	}
+	if p.from[cfg.DeadLetter] {
+		return nil, fmt.Errorf("pipeline: Config.DeadLetter %q is also consumed (From)", cfg.DeadLetter)
+	}
 	p.stats.lag.Store(-1)
 	start := kgo.NewOffset().AtStart()
 	if cfg.FromEnd {
@@ -221,8 +294,14 @@ func New(cfg Config) (*Pipeline, error) {
 		kgo.ConsumeTopics(cfg.From...),
 		kgo.ConsumerGroup(cfg.Group),
 		kgo.DisableAutoCommit(),
-		kgo.BlockRebalanceOnPoll(),
 		kgo.ConsumeResetOffset(start),
+		// Records of aborted transactions are no input.
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		// Transaction markers too (withoutControl drops them before the
+		// transform), so that the lag and the committed offsets count
+		// them: otherwise a caught-up pipeline reading a transactional
+		// topic has a lag of one marker per partition, for good.
+		kgo.KeepControlRecords(),
 		kgo.RecordPartitioner(partitioner{kgo.StickyKeyPartitioner(nil)}),
 		kgo.ProducerLinger(0),
 		kgo.AllowAutoTopicCreation(),
@@ -233,7 +312,33 @@ func New(cfg Config) (*Pipeline, error) {
 	if len(cfg.Brokers) > 0 {
 		opts = append(opts, kgo.SeedBrokers(cfg.Brokers...))
 	}
-	cl, err := kgo.NewClient(append(opts, cfg.ClientOptions...)...)
+	if cfg.ExactlyOnce {
+		// A rebalance aborts the round's transaction (the session sees
+		// to it), rather than waiting for the round.
+		if err := p.cfg.setTransactionalID(); err != nil {
+			stopClient()
+			return nil, err
+		}
+		opts = append(opts, kgo.TransactionalID(p.cfg.TransactionalID), kgo.ProducerLinger(roundLinger))
+	} else {
+		// The group rebalances between rounds, when nothing polled is
+		// uncommitted.
+		opts = append(opts, kgo.BlockRebalanceOnPoll())
+	}
+	if p.cfg.InstanceID != "" {
+		opts = append(opts, kgo.InstanceID(p.cfg.InstanceID))
+	}
+	opts = append(opts, cfg.ClientOptions...)
+	var cl *kgo.Client
+	var err error
+	if cfg.ExactlyOnce {
+		p.txn, err = kgo.NewGroupTransactSession(opts...)
+		if err == nil {
+			cl = p.txn.Client()
+		}
+	} else {
+		cl, err = kgo.NewClient(opts...)
+	}
 	if err != nil {
 		stopClient()
 		return nil, fmt.Errorf("pipeline: %w", err)
@@ -248,6 +353,8 @@ func New(cfg Config) (*Pipeline, error) {
 // then (its coordinator is unreachable or holds the pipeline in a
 // rebalance), Close aborts the client's requests and returns, and the
 // group notices after its session timeout that the member is gone. A
+// member with an InstanceID (a static member) leaves too, although
+// Kafka clients usually keep a static member's partitions for it. A
 // transform that ignores its context may still be running then. Records
 // transformed but not committed are transformed again by the next run.
 // Close may be called more than once, and from any goroutine.
@@ -273,6 +380,9 @@ func (p *Pipeline) close() {
 	// included, until AllowRebalance: Run allows it when it returns, but
 	// a Run stuck in a transform has not.
 	p.cl.AllowRebalance()
+	if p.cfg.InstanceID != "" {
+		p.leaveStatic(ctx)
+	}
 	closed := make(chan struct{})
 	go func() {
 		defer close(closed)
@@ -298,6 +408,8 @@ func (p *Pipeline) Stats() Stats {
 		Produced:  p.stats.produced.Load(),
 		Dropped:   p.stats.dropped.Load(),
 		Skipped:   p.stats.skipped.Load(),
+		Retried:   p.stats.retried.Load(),
+		Aborted:   p.stats.aborted.Load(),
 		Committed: p.stats.committed.Load(),
 		Lag:       p.stats.lag.Load(),
 		Rounds:    p.stats.rounds.Load(),
@@ -313,13 +425,18 @@ func (p *Pipeline) Stats() Stats {
 
 // Run runs rounds until ctx ends (it returns ctx's error) or something
 // fails: a transform error OnError does not skip, a record that cannot be
-// produced, a commit the group refuses. Records of rounds under way are
-// not committed then; the next run transforms them again.
+// produced, a commit the group refuses. When ctx ends, Run stops polling
+// and transforming, and commits the rounds whose results the brokers
+// acknowledge within Config.CloseTimeout; the records of other rounds
+// under way are not committed, and the next run transforms them again.
 //
-// Rounds overlap: while a round's records are being acknowledged and its
-// offsets committed, the next round is polled, transformed and produced
-// (in order after it). The group may rebalance only when no round is
-// under way. Run may be called again after it returns, but not while it
+// At least once, rounds overlap: while a round's records are being
+// acknowledged and its offsets committed, the next round is polled,
+// transformed and produced (in order after it), and the group may
+// rebalance only when no round is under way. Exactly once, each round's
+// transaction ends before the next round is polled; a rebalance aborts
+// it, and a round under way when ctx ends is still committed (or
+// aborted). Run may be called again after it returns, but not while it
 // runs; after Close it returns an error at once.
 func (p *Pipeline) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -342,6 +459,9 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		p.runMu.Unlock()
 		close(finished)
 	}()
+	if p.txn != nil {
+		return runError(ctx, p.runTransactions(ctx))
+	}
 	c := &committer{p: p, rounds: make(chan *round, 2)}
 	c.cond = sync.NewCond(&c.mu)
 	toProduce := make(chan *round, 1)
@@ -350,12 +470,17 @@ func (p *Pipeline) Run(ctx context.Context) error {
 		defer close(done)
 		c.run(ctx, cancel)
 	}()
+	// Results handed to the client are produced even after ctx ends, so
+	// that their rounds can still be committed (see committer.run); a
+	// record whose context ends may instead stay in limbo (an idempotent
+	// producer may not fail a batch it has sent) until the client closes.
+	produceCtx := context.WithoutCancel(ctx)
 	go func() {
 		defer close(c.rounds)
 		for rd := range toProduce {
 			c.rounds <- rd
 			for _, r := range rd.outs {
-				p.cl.Produce(ctx, r, rd.promise(p))
+				p.cl.Produce(produceCtx, r, rd.promise(p))
 			}
 			rd.outs = nil
 			rd.finish(nil) // the +1: every result is handed to the client
@@ -364,8 +489,17 @@ func (p *Pipeline) Run(ctx context.Context) error {
 	err := p.transformRounds(ctx, c, toProduce)
 	close(toProduce)
 	<-done
+	// The records of rounds that were polled but not committed are
+	// consumed again by the next Run.
+	p.cl.SetOffsets(p.cl.CommittedOffsets())
 	// A round that failed did not allow the rebalance it may be blocking.
 	p.cl.AllowRebalance()
+	return runError(ctx, err)
+}
+
+// runError is what Run returns when it stopped with err: the cause of
+// ctx's end (Close's, say) rather than the bare context.Canceled it led to.
+func runError(ctx context.Context, err error) error {
 	if cause := context.Cause(ctx); err == nil || errors.Is(err, context.Canceled) && cause != nil && !errors.Is(cause, context.Canceled) {
 		err = cause
 	}
@@ -409,14 +543,8 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 		if err := context.Cause(ctx); err != nil {
 			return err
 		}
-		var fetchErr error
-		fetches.EachError(func(topic string, partition int32, err error) {
-			if fetchErr == nil && !errors.Is(err, context.Canceled) {
-				fetchErr = fmt.Errorf("pipeline: fetching %s/%d: %w", topic, partition, err)
-			}
-		})
-		if fetchErr != nil {
-			return fetchErr
+		if err := fetchError(fetches); err != nil {
+			return err
 		}
 		p.noteLag(fetches)
 		recs := fetches.Records()
@@ -424,19 +552,15 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 			continue
 		}
 		p.stats.last.Store(time.Now().UnixNano())
-		outs, err := p.transformAll(ctx, recs)
+		data := withoutControl(recs)
+		outs, err := p.transformAll(ctx, data)
 		if err != nil {
 			return err
 		}
-		for _, r := range outs {
-			if r.Topic == "" || p.from[r.Topic] {
-				if p.cfg.To == "" {
-					return fmt.Errorf("pipeline: the transform returned a record for %q, and Config.To names no output topic", r.Topic)
-				}
-				r.Topic = p.cfg.To
-			}
+		if err := p.route(outs); err != nil {
+			return err
 		}
-		rd := &round{recs: recs, outs: outs, acked: make(chan struct{})}
+		rd := &round{recs: recs, data: len(data), outs: outs, acked: make(chan struct{})}
 		rd.pending.Store(int64(len(outs)) + 1)
 		c.add()
 		select {
@@ -450,7 +574,8 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 
 // round is one poll's records and the acknowledgement of their results.
 type round struct {
-	recs    []*kgo.Record
+	recs    []*kgo.Record // transaction markers included
+	data    int           // records that are not markers
 	outs    []*kgo.Record // the results, until produced
 	pending atomic.Int64  // results not yet acknowledged, +1 until all are produced
 	errMu   sync.Mutex
@@ -552,24 +677,30 @@ func (c *committer) idle(wait bool) bool {
 }
 
 // run commits each round after its results are acknowledged; on the first
-// failure it cancels the run with it and commits nothing more.
+// failure it cancels the run with it and commits nothing more. Once ctx
+// ends (the pipeline is stopping), the rounds whose results the brokers
+// acknowledge within CloseTimeout are still committed, so that a stopped
+// pipeline repeats as little as possible when it runs again.
 func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
+	commitCtx, stop := afterGrace(ctx, c.p.cfg.CloseTimeout)
+	defer stop()
 	for rd := range c.rounds {
 		var err error
-		select {
-		case <-rd.acked:
-			err = rd.err
-			if err != nil {
-				err = fmt.Errorf("pipeline: producing: %w", err)
+		if !c.failed {
+			select {
+			case <-rd.acked:
+				if rd.err != nil {
+					err = fmt.Errorf("pipeline: producing: %w", rd.err)
+				}
+			case <-commitCtx.Done():
+				err = context.Cause(ctx)
 			}
-		case <-ctx.Done():
-			err = context.Cause(ctx)
 		}
 		if err == nil && !c.failed {
-			if err = c.p.cl.CommitRecords(ctx, rd.recs...); err != nil {
+			if err = c.p.cl.CommitRecords(commitCtx, rd.recs...); err != nil {
 				err = fmt.Errorf("pipeline: committing: %w", err)
 			} else {
-				c.p.stats.committed.Add(int64(len(rd.recs)))
+				c.p.stats.committed.Add(int64(rd.data))
 				c.p.stats.rounds.Add(1)
 			}
 		}
@@ -584,9 +715,33 @@ func (c *committer) run(ctx context.Context, cancel context.CancelCauseFunc) {
 	}
 }
 
+// afterGrace returns a context that ends grace after ctx ends, and the
+// function that ends it at once.
+func afterGrace(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-gctx.Done():
+			return
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-gctx.Done():
+		}
+	}()
+	return gctx, cancel
+}
+
 // transformAll transforms recs with Parallelism workers and returns the
 // results in the records' order.
 func (p *Pipeline) transformAll(ctx context.Context, recs []*kgo.Record) ([]*kgo.Record, error) {
+	if len(recs) == 0 { // a poll of transaction markers only
+		return nil, nil
+	}
 	// Units of work: single records, or slices for Batch.
 	size := 1
 	if p.cfg.Batch != nil {
@@ -610,27 +765,10 @@ func (p *Pipeline) transformAll(ctx context.Context, recs []*kgo.Record) ([]*kgo
 				if u >= units || ctx.Err() != nil {
 					return
 				}
-				part := recs[u*size : min((u+1)*size, len(recs))]
-				var out []*kgo.Record
-				var err error
-				if p.cfg.Batch != nil {
-					out, err = p.cfg.Batch(ctx, part)
-				} else {
-					out, err = p.cfg.Transform(ctx, part[0])
-				}
+				out, err := p.transformUnit(ctx, recs[u*size:min((u+1)*size, len(recs))])
 				if err != nil {
-					if p.cfg.OnError == nil || ctx.Err() != nil {
-						cancel(err)
-						return
-					}
-					if err := p.cfg.OnError(ctx, part, err); err != nil {
-						cancel(err)
-						return
-					}
-					p.stats.skipped.Add(int64(len(part)))
-					out = nil
-				} else if len(out) == 0 && p.cfg.Batch == nil {
-					p.stats.dropped.Add(1)
+					cancel(err)
+					return
 				}
 				results[u] = out
 			}
@@ -650,6 +788,36 @@ func (p *Pipeline) transformAll(ctx context.Context, recs []*kgo.Record) ([]*kgo
 		outs = append(outs, r...)
 	}
 	return outs, nil
+}
+
+// withoutControl returns recs without the transaction markers among
+// them.
+func withoutControl(recs []*kgo.Record) []*kgo.Record {
+	for i, r := range recs {
+		if r.Attrs.IsControl() {
+			data := slices.Clip(recs[:i])
+			for _, r := range recs[i+1:] {
+				if !r.Attrs.IsControl() {
+					data = append(data, r)
+				}
+			}
+			return data
+		}
+	}
+	return recs
+}
+
+// route sends the results that name no topic, or an input topic, to To.
+func (p *Pipeline) route(outs []*kgo.Record) error {
+	for _, r := range outs {
+		if r.Topic == "" || p.from[r.Topic] {
+			if p.cfg.To == "" {
+				return fmt.Errorf("pipeline: the transform returned a record for %q, and Config.To names no output topic", r.Topic)
+			}
+			r.Topic = p.cfg.To
+		}
+	}
+	return nil
 }
 
 // noteLag records each fetched partition's lag behind its high watermark.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,10 +46,12 @@ func fill(t testing.TB, brokers []string, topic string, n int) {
 	}
 }
 
-// drain reads topic from the start until it has n records or timeout.
+// drain reads topic's committed records (read_committed) from the start
+// until it has n records or timeout.
 func drain(t testing.TB, brokers []string, topic string, n int, timeout time.Duration) []*kgo.Record {
 	t.Helper()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,16 +139,20 @@ func newScript(t testing.TB, src string, opts ...runtime.Option) *runtime.Script
 }
 
 // TestScriptPipeline runs a script that drops, routes and fans out, per
-// record and per batch, with one and several workers.
+// record and per batch, with one and several workers, at least once and
+// exactly once.
 func TestScriptPipeline(t *testing.T) {
 	for _, tc := range []struct {
 		name        string
 		batch       bool
 		parallelism int
+		exactlyOnce bool
 	}{
-		{"per record", false, 1},
-		{"per record, 4 workers", false, 4},
-		{"per batch, 3 workers", true, 3},
+		{"per record", false, 1, false},
+		{"per record, 4 workers", false, 4, false},
+		{"per batch, 3 workers", true, 3, false},
+		{"per record, 2 workers, exactly once", false, 2, true},
+		{"per batch, exactly once", true, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			brokers := strings.Split(testbroker.Bootstrap(t), ",")
@@ -169,7 +176,7 @@ def process_batch(records):
 `)
 			const n = 100
 			fill(t, brokers, src, n)
-			cfg := pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Parallelism: tc.parallelism, MaxPollRecords: 17}
+			cfg := pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: group, Parallelism: tc.parallelism, MaxPollRecords: 17, ExactlyOnce: tc.exactlyOnce}
 			if tc.batch {
 				cfg.Batch = pipeline.ScriptBatch(s, "process_batch")
 				cfg.BatchSize = 5
@@ -330,6 +337,10 @@ func TestConfigErrors(t *testing.T) {
 		{pipeline.Config{From: []string{"a"}, Transform: tr}, "pipeline: Config.Group is required"},
 		{pipeline.Config{From: []string{"a"}, Group: "g"}, "pipeline: set exactly one of Config.Transform and Config.Batch"},
 		{pipeline.Config{From: []string{"a"}, To: "a", Group: "g", Transform: tr}, `pipeline: Config.To "a" is also consumed (From)`},
+		{pipeline.Config{From: []string{"a"}, Group: "g", Transform: tr, DeadLetter: "a"}, `pipeline: Config.DeadLetter "a" is also consumed (From)`},
+		{pipeline.Config{From: []string{"a"}, Group: "g", Transform: tr, DeadLetter: "d", OnError: func(context.Context, []*kgo.Record, error) error { return nil }},
+			"pipeline: set at most one of Config.OnError and Config.DeadLetter"},
+		{pipeline.Config{From: []string{"a"}, Group: "g", Transform: tr, Retries: -2}, "pipeline: Config.Retries is -2; want -1 (until it succeeds), 0 or more"},
 	} {
 		if _, err := pipeline.New(tc.cfg); err == nil || err.Error() != tc.want {
 			t.Errorf("got %v, want %s", err, tc.want)
@@ -446,4 +457,46 @@ func TestCloseBounded(t *testing.T) {
 		t.Errorf("Run after Close returned %v, want pipeline: closed", err)
 	}
 	p.Close() // again: no effect
+}
+
+// TestRunAgain stops Run in the middle of a round (the transform of
+// record 7 ends Run's context) and calls Run again: the records of that
+// round, which were polled but not committed, must be consumed again.
+func TestRunAgain(t *testing.T) {
+	for _, exactlyOnce := range []bool{false, true} {
+		t.Run(map[bool]string{false: "at least once", true: "exactly once"}[exactlyOnce], func(t *testing.T) {
+			brokers := strings.Split(testbroker.Bootstrap(t), ",")
+			src, dst := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out")
+			const n = 30
+			fill(t, brokers, src, n)
+			var stop atomic.Pointer[context.CancelFunc]
+			var stopped atomic.Bool
+			p, err := pipeline.New(pipeline.Config{Brokers: brokers, From: []string{src}, To: dst, Group: testbroker.UniqueName(t, "g"), ExactlyOnce: exactlyOnce, MaxPollRecords: 5,
+				Transform: func(ctx context.Context, r *kgo.Record) ([]*kgo.Record, error) {
+					if string(r.Value) == "7" && !stopped.Swap(true) {
+						(*stop.Load())()
+					}
+					return copyRecord(ctx, r)
+				}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			stop.Store(&cancel)
+			if err := p.Run(ctx); !errors.Is(err, context.Canceled) {
+				t.Fatalf("first Run: %v", err)
+			}
+			if err := runUntil(t, p, 30*time.Second, func(s pipeline.Stats) bool { return s.Committed >= n }); err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{}
+			for _, r := range drain(t, brokers, dst, n, 10*time.Second) {
+				seen[string(r.Value)] = true
+			}
+			if len(seen) != n {
+				t.Errorf("%d of %d records out", len(seen), n)
+			}
+		})
+	}
 }

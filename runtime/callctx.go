@@ -6,7 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // callContext is the context of a Script's call under WithCallTimeout:
@@ -19,7 +19,7 @@ import (
 type callContext struct {
 	context.Context           // the caller's
 	deadline        time.Time // the call's; zero: none
-	cause           *builtins.Exception
+	cause           *py.Exception
 
 	mu    sync.Mutex
 	timed atomic.Pointer[timerContext] // made by the first Done of a call
@@ -33,7 +33,7 @@ type timerContext struct {
 
 // begin starts a call under parent with a timeout (0: none) whose
 // expiry is reported as cause.
-func (c *callContext) begin(parent context.Context, timeout time.Duration, cause *builtins.Exception) {
+func (c *callContext) begin(parent context.Context, timeout time.Duration, cause *py.Exception) {
 	c.Context = parent
 	if c.cause != cause { // a pointer store costs a write barrier
 		c.cause = cause

@@ -6,7 +6,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // Starlark's * repeats a str, bytes, list or tuple in one allocation of
@@ -37,9 +38,9 @@ const (
 
 // growthHelpers are the predeclared helpers of guarded operators.
 var growthHelpers = map[string]*starlark.Builtin{
-	mulFunc:  builtins.Func(mulFunc, binaryGuarded(syntax.STAR)),
-	addFunc:  builtins.Func(addFunc, binaryGuarded(syntax.PLUS)),
-	growFunc: builtins.Func(growFunc, grow),
+	mulFunc:  py.Func(mulFunc, binaryGuarded(syntax.STAR)),
+	addFunc:  py.Func(addFunc, binaryGuarded(syntax.PLUS)),
+	growFunc: py.Func(growFunc, grow),
 }
 
 // parse parses src with the front end and, when executions have a memory
@@ -52,7 +53,7 @@ func (r *Runtime) parse(filename string, src []byte) (*syntax.File, error) {
 		col := int32(i - bytes.LastIndexByte(src[:i], '\n'))
 		return nil, syntax.Error{Pos: syntax.MakePosition(&filename, line, col), Msg: "source code cannot contain null bytes"}
 	}
-	f, err := Parse(filename, src)
+	f, err := frontend.Parse(filename, src)
 	if err == nil && r.maxMemory > 0 {
 		guardGrowth(f)
 	}
@@ -198,10 +199,10 @@ func copyTarget(e syntax.Expr) syntax.Expr {
 
 // binaryGuarded is the helper of operator op: x op y, refused with
 // MemoryError when it would take the execution past its memory limit.
-func binaryGuarded(op syntax.Token) builtins.BuiltinFunc {
+func binaryGuarded(op syntax.Token) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) != 2 || len(kwargs) != 0 {
-			return nil, builtins.Errorf(builtins.TypeError, "%s() takes 2 arguments", b.Name())
+			return nil, py.Errorf(py.TypeError, "%s() takes 2 arguments", b.Name())
 		}
 		if err := reserveGrowth(thread, op, args[0], args[1]); err != nil {
 			return nil, err
@@ -214,7 +215,7 @@ func binaryGuarded(op syntax.Token) builtins.BuiltinFunc {
 // the memory for x op y is granted.
 func grow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 3 || len(kwargs) != 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s() takes 3 arguments", b.Name())
+		return nil, py.Errorf(py.TypeError, "%s() takes 3 arguments", b.Name())
 	}
 	op := syntax.PLUS
 	if args[2] == starlark.String("*") {
@@ -241,7 +242,7 @@ func reserveGrowth(thread *starlark.Thread, op syntax.Token, x, y starlark.Value
 	if n < minReserve {
 		return nil
 	}
-	return builtins.Reserve(thread, n)
+	return py.Reserve(thread, n)
 }
 
 // MaxProductBits bounds the size of an int product in an execution with
@@ -263,7 +264,7 @@ func checkProduct(x, y starlark.Value) error {
 		}
 	}
 	if bits := xi.BigInt().BitLen() + yi.BigInt().BitLen(); bits > MaxProductBits {
-		return builtins.Errorf(builtins.OverflowError, "int too large: the product would have %d bits, more than the limit of %d", bits, MaxProductBits)
+		return py.Errorf(py.OverflowError, "int too large: the product would have %d bits, more than the limit of %d", bits, MaxProductBits)
 	}
 	return nil
 }

@@ -16,7 +16,6 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -40,10 +39,6 @@ const hostileHostEnv = "KSTAR_HOSTILE_HOST"
 // line, "Name: message").
 type hostileScript struct {
 	name, src, want string
-	// mayKillHost marks a script that ends today's host: it runs in a
-	// host of its own, and the test expects that host to die. When it no
-	// longer does, the test fails, so that the mark is removed.
-	mayKillHost string
 }
 
 // doubling is what a doubling loop ends with: MemoryError before the
@@ -85,12 +80,11 @@ var hostileScripts = []hostileScript{
 	{name: "msgpack length bomb", src: "import msgpack\nx = msgpack.unpackb(b'\\xdd\\xff\\xff\\xff\\xff')\n", want: `^ValueError: `},
 	{name: "NUL bytes", src: "x = 1\x00\nwhile True:\n    pass\n", want: `^SyntaxError: source code cannot contain null bytes`},
 	{name: "file", src: "print(open('/etc/passwd').read())\n", want: `^NameError: name 'open' is not defined`},
-	{name: "file through ssl_cafile", src: "from kafka import KafkaProducer\nKafkaProducer(security_protocol='SSL', ssl_cafile='/etc/passwd')\n", want: `^(PermissionError|KafkaConfigurationError): `},
+	{name: "file through ssl_cafile", src: "from kafka import KafkaProducer\nKafkaProducer(security_protocol='SSL', ssl_cafile='/etc/passwd')\n", want: `^(PermissionError|kafka\.errors\.KafkaConfigurationError): `},
 	{name: "environment", src: "import os\nprint(os.environ['HOME'])\n", want: `^KeyError: 'HOME'`},
-	{name: "broker", src: "from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='127.0.0.1:9092')\n", want: `^KafkaConfigurationError: bootstrap_servers: broker 127.0.0.1:9092 is not allowed here`},
+	{name: "broker", src: "from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='127.0.0.1:9092')\n", want: `^kafka\.errors\.KafkaConfigurationError: KafkaConfigurationError: bootstrap_servers: broker 127\.0\.0\.1:9092 is not allowed here`},
 	{name: "modules", src: "import subprocess\n", want: `^ModuleNotFoundError: No module named 'subprocess'`},
-	{name: "parse bomb", src: "", want: `^(SyntaxError|RecursionError|MemoryError): `,
-		mayKillHost: "parsing x = 1+1+... takes more than the host's 2 GiB, or overflows the goroutine stack, until the parser limits nesting"},
+	{name: "parse bomb", src: "", want: `^RecursionError: maximum recursion depth exceeded during ast construction`},
 }
 
 // parseBomb is the source of the parse bomb: a 5,000,000-term sum.
@@ -110,36 +104,19 @@ func TestHostileScripts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs scripts that take the sandbox to its limits")
 	}
-	var shared, alone []string
+	if raceDetector {
+		t.Skip("ThreadSanitizer cannot allocate its shadow memory under the host's 2 GiB address-space cap")
+	}
+	var names []string
 	for _, s := range hostileScripts {
-		if s.mayKillHost != "" {
-			alone = append(alone, s.name)
-		} else {
-			shared = append(shared, s.name)
-		}
+		names = append(names, s.name)
 	}
 	// Every script in one host, one after the other: it must live on.
-	// Those that end today's host run at the same time, each in its own.
 	results := map[string]hostileResult{}
-	died := map[string]string{}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, names := range append([][]string{shared}, splitNames(alone)...) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rs, why := runHost(names)
-			mu.Lock()
-			defer mu.Unlock()
-			for _, r := range rs {
-				results[r.Script] = r
-			}
-			for name, w := range why {
-				died[name] = w
-			}
-		}()
+	rs, died := runHost(names)
+	for _, r := range rs {
+		results[r.Script] = r
 	}
-	wg.Wait()
 	if w, ok := died[""]; ok {
 		t.Errorf("a host failed outside a script: %s", w)
 	}
@@ -148,19 +125,12 @@ func TestHostileScripts(t *testing.T) {
 	fmt.Fprintf(&table, "%-24s %-7s %-9s %s\n", "script", "stopped", "peak RSS", "error")
 	for _, s := range hostileScripts {
 		r, ok := results[s.name]
-		switch {
-		case !ok && s.mayKillHost != "" && died[s.name] != "":
-			fmt.Fprintf(&table, "%-24s %-7s %-9s host died, as expected today (%s): %s\n", s.name, "-", "-", s.mayKillHost, died[s.name])
-			continue
-		case !ok:
+		if !ok {
 			t.Errorf("%s: the host died: %s", s.name, died[s.name])
 			fmt.Fprintf(&table, "%-24s %-7s %-9s HOST DIED: %s\n", s.name, "-", "-", died[s.name])
 			continue
 		}
 		fmt.Fprintf(&table, "%-24s %6.2fs %6.0f MB %s\n", s.name, r.Seconds, r.PeakMB, r.Error)
-		if s.mayKillHost != "" {
-			t.Errorf("%s: the host survived it: drop its mayKillHost mark", s.name)
-		}
 		if !regexp.MustCompile(s.want).MatchString(r.Error) {
 			t.Errorf("%s: ended with %q, want %s", s.name, r.Error, s.want)
 		}
@@ -169,15 +139,6 @@ func TestHostileScripts(t *testing.T) {
 		}
 	}
 	t.Logf("hostile scripts against the default sandbox:\n%s", table.String())
-}
-
-// splitNames puts each name in a list of its own.
-func splitNames(names []string) [][]string {
-	var lists [][]string
-	for _, n := range names {
-		lists = append(lists, []string{n})
-	}
-	return lists
 }
 
 // runHost runs the named scripts in a host process and returns its

@@ -9,7 +9,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The bounds of each execution: a script's run (ExecFile), its top level
@@ -101,30 +101,31 @@ type governor struct {
 	cancel   atomic.Pointer[canceler] // stops the execution's blocking calls; nil for calls
 	maxSteps uint64                   // the execution's; 0: none
 	thread   atomic.Pointer[starlark.Thread]
+	flag     *stopped     // the stopped flag of the execution's threads
 	maxMem   atomic.Int64 // 0: none
 	baseline atomic.Int64 // the heap when the execution began
 	// state counts executions (state>>1), so that the watcher stops the
 	// one it measured, and says whether one with a memory limit runs
 	// (state&1): one atomic word, since each atomic write costs.
 	state   atomic.Uint64
-	near    bool                               // past half its memory limit at the last look (the thread's goroutine's)
-	stopped atomic.Pointer[builtins.Exception] // why the governor stopped it
+	near    bool                         // past half its memory limit at the last look (the thread's goroutine's)
+	stopped atomic.Pointer[py.Exception] // why the governor stopped it
 }
 
 // newGovernor returns the governor of the executions a Runtime runs on
 // thread, registered with the memory watcher.
 func (r *Runtime) newGovernor(thread *starlark.Thread) *governor {
-	g := &governor{}
+	g := &governor{flag: stoppedOf(thread)}
 	g.thread.Store(thread)
 	thread.OnMaxSteps = g.onMaxSteps
-	builtins.SetLimiter(thread, g)
+	py.SetLimiter(thread, g)
 	watcher.register(g)
 	return g
 }
 
 // governorOf returns the governor of a thread the Runtime made.
 func governorOf(thread *starlark.Thread) *governor {
-	return builtins.LimiterOf(thread).(*governor)
+	return py.LimiterOf(thread).(*governor)
 }
 
 // adopt makes the governor of parent's execution govern thread, a module
@@ -132,7 +133,7 @@ func governorOf(thread *starlark.Thread) *governor {
 // module's steps count for the execution, and its limits stop it.
 func (g *governor) adopt(parent, thread *starlark.Thread) func() {
 	thread.OnMaxSteps = g.onMaxSteps
-	builtins.SetLimiter(thread, g)
+	py.SetLimiter(thread, g)
 	thread.Steps = parent.Steps
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
 	g.thread.Store(thread)
@@ -140,7 +141,7 @@ func (g *governor) adopt(parent, thread *starlark.Thread) func() {
 		parent.Steps = thread.Steps
 		g.thread.Store(parent)
 		if exc := g.stopped.Load(); exc != nil {
-			parent.Cancel(exc.Error()) // the import's error must not be caught
+			stop(parent, exc.Error()) // the import's error must not be caught
 		}
 	}
 }
@@ -177,7 +178,7 @@ func (g *governor) begin(ctx context.Context, cancel *canceler, lim limits) {
 		g.maxMem.Store(maxMem)
 	}
 	thread := g.thread.Load()
-	thread.Uncancel()
+	resume(thread)
 	thread.Steps = 0
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
 	if maxMem > 0 {
@@ -223,7 +224,7 @@ func (g *governor) nextCheck(thread *starlark.Thread) uint64 {
 // of its limits is reached, and otherwise sets the next look.
 func (g *governor) onMaxSteps(thread *starlark.Thread) {
 	if exc := g.check(thread); exc != nil {
-		thread.Cancel(exc.Error())
+		stop(thread, exc.Error())
 		return
 	}
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
@@ -231,7 +232,7 @@ func (g *governor) onMaxSteps(thread *starlark.Thread) {
 
 // check returns the exception that must stop the execution, if any, and
 // records it (except a done context's, which is the context's to report).
-func (g *governor) check(thread *starlark.Thread) *builtins.Exception {
+func (g *governor) check(thread *starlark.Thread) *py.Exception {
 	if exc := g.stopped.Load(); exc != nil {
 		return exc
 	}
@@ -239,13 +240,13 @@ func (g *governor) check(thread *starlark.Thread) *builtins.Exception {
 		if cc, ok := g.ctx.(*callContext); ok && cc.Context.Err() == nil {
 			return g.stop(cc.cause) // the call's own deadline
 		}
-		return builtins.Interrupted(g.ctx)
+		return py.Interrupted(g.ctx)
 	}
 	if g.maxSteps > 0 && thread.Steps >= g.maxSteps {
-		return g.stop(builtins.Errorf(builtins.RuntimeError, "too many steps: the script ran past its limit of %d steps", g.maxSteps))
+		return g.stop(py.Errorf(py.RuntimeError, "too many steps: the script ran past its limit of %d steps", g.maxSteps))
 	}
 	if thread.CallStackDepth() > MaxCallDepth {
-		return g.stop(builtins.Errorf(builtins.RecursionError, "maximum recursion depth exceeded"))
+		return g.stop(py.Errorf(py.RecursionError, "maximum recursion depth exceeded"))
 	}
 	if limit := g.maxMem.Load(); limit > 0 {
 		// A new sample (a fraction of a microsecond), not the watcher's:
@@ -260,22 +261,22 @@ func (g *governor) check(thread *starlark.Thread) *builtins.Exception {
 }
 
 // memoryError is the exception of an execution past its memory limit.
-func (g *governor) memoryError() *builtins.Exception {
-	return builtins.Errorf(builtins.MemoryError, "the script used more than its memory limit of %s", formatBytes(g.maxMem.Load()))
+func (g *governor) memoryError() *py.Exception {
+	return py.Errorf(py.MemoryError, "the script used more than its memory limit of %s", formatBytes(g.maxMem.Load()))
 }
 
-// Check implements builtins.Limiter: a builtin that must stop returns
+// Check implements py.Limiter: a builtin that must stop returns
 // the exception, and the thread is cancelled so that the script cannot
 // catch it and go on.
 func (g *governor) Check(thread *starlark.Thread) error {
 	if exc := g.check(thread); exc != nil {
-		thread.Cancel(exc.Error())
+		stop(thread, exc.Error())
 		return exc
 	}
 	return nil
 }
 
-// Reserve implements builtins.Limiter: it refuses an allocation of n
+// Reserve implements py.Limiter: it refuses an allocation of n
 // bytes that would take the execution past its memory limit (measured
 // after a garbage collection, so that garbage does not count).
 func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
@@ -287,8 +288,8 @@ func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
 		// No limit: still refuse what the machine cannot hold, which Go
 		// would answer by ending the process.
 		if ram := physicalMemory(); ram > 0 && n > ram {
-			exc := g.stop(builtins.Errorf(builtins.MemoryError, "allocating %s is more than the machine's memory (%s)", formatBytes(n), formatBytes(ram)))
-			thread.Cancel(exc.Error())
+			exc := g.stop(py.Errorf(py.MemoryError, "allocating %s is more than the machine's memory (%s)", formatBytes(n), formatBytes(ram)))
+			stop(thread, exc.Error())
 			return exc
 		}
 		return nil
@@ -303,8 +304,8 @@ func (g *governor) Reserve(thread *starlark.Thread, n int64) error {
 	if n <= limit && watcher.live(slackOf(limit))-g.baseline.Load()+n <= limit {
 		return nil
 	}
-	exc := g.stop(builtins.Errorf(builtins.MemoryError, "allocating %s would take the script past its memory limit of %s", formatBytes(n), formatBytes(limit)))
-	thread.Cancel(exc.Error())
+	exc := g.stop(py.Errorf(py.MemoryError, "allocating %s would take the script past its memory limit of %s", formatBytes(n), formatBytes(limit)))
+	stop(thread, exc.Error())
 	return exc
 }
 
@@ -324,7 +325,7 @@ func (g *governor) stopForMemory(seq uint64) {
 		return
 	}
 	exc := g.stop(g.memoryError())
-	g.thread.Load().Cancel(exc.Error())
+	g.flag.stop(g.thread.Load(), exc.Error())
 	if c := g.cancel.Load(); c != nil {
 		c.cancel(exc)
 	}
@@ -332,7 +333,7 @@ func (g *governor) stopForMemory(seq uint64) {
 
 // stop records exc as the reason the execution stops (the first reason
 // wins) and returns the reason recorded.
-func (g *governor) stop(exc *builtins.Exception) *builtins.Exception {
+func (g *governor) stop(exc *py.Exception) *py.Exception {
 	if g.stopped.CompareAndSwap(nil, exc) {
 		return exc
 	}

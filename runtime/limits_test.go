@@ -184,7 +184,9 @@ func TestBuiltinsStop(t *testing.T) {
 		{"max", "", "max(range(50000000))"},
 		{"sum", "", "sum(range(1 << 40))"},
 		{"set", "", "set(range(10000000))"},
-		{"enumerate", "", "enumerate(range(10000000))"},
+		{"enumerate", "", "list(enumerate(range(10000000)))"},
+		{"all", "", "all(range(1, 1 << 40))"},
+		{"set of an iterator", "", "set(zip(range(1 << 40)))"},
 		{"list.extend", "", "[].extend(range(50000000))"},
 		{"list of a str", `v = "\x01" * (16 << 20)`, "list(v)"},
 	} {

@@ -150,28 +150,28 @@ func TestSandbox(t *testing.T) {
 	}{
 		{"no broker", nil,
 			"from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='127.0.0.1:1')\n",
-			"ERROR KafkaConfigurationError: bootstrap_servers: broker 127.0.0.1:1 is not allowed here (the host allows none)\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: bootstrap_servers: broker 127.0.0.1:1 is not allowed here (the host allows none)\n"},
 		{"default broker is granted, no other", []runtime.Option{runtime.WithBootstrapServers("kafka:9092")},
 			"from kafka import KafkaConsumer\nKafkaConsumer(bootstrap_servers='other:9092')\n",
-			"ERROR KafkaConfigurationError: bootstrap_servers: broker other:9092 is not allowed here (allowed: kafka:9092)\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: bootstrap_servers: broker other:9092 is not allowed here (allowed: kafka:9092)\n"},
 		{"host access: any file", []runtime.Option{runtime.WithHostAccess()},
 			ssl(outside),
-			"ERROR KafkaConfigurationError: ssl_cafile: no PEM certificate found in '" + outside + "'\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: ssl_cafile: no PEM certificate found in '" + outside + "'\n"},
 		{"admin too", nil,
 			"from kafka.admin import KafkaAdminClient\nKafkaAdminClient(bootstrap_servers='localhost')\n",
-			"ERROR KafkaConfigurationError: bootstrap_servers: broker localhost:9092 is not allowed here (the host allows none)\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: bootstrap_servers: broker localhost:9092 is not allowed here (the host allows none)\n"},
 		{"another broker", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1")},
 			"from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='10.1.1.1:9092')\n",
-			"ERROR KafkaConfigurationError: bootstrap_servers: broker 10.1.1.1:9092 is not allowed here (allowed: 127.0.0.1:1)\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: bootstrap_servers: broker 10.1.1.1:9092 is not allowed here (allowed: 127.0.0.1:1)\n"},
 		{"no files", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1")},
 			ssl("/etc/ssl/certs/ca-certificates.crt"),
 			"ERROR PermissionError: [Errno 13] Permission denied: '/etc/ssl/certs/ca-certificates.crt'\n"},
 		{"files granted", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl("ca.pem"),
-			"ERROR KafkaConfigurationError: ssl_cafile: no PEM certificate found in 'ca.pem'\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: ssl_cafile: no PEM certificate found in 'ca.pem'\n"},
 		{"files granted, absolute name inside", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl(filepath.Join(filesDir, "ca.pem")),
-			"ERROR KafkaConfigurationError: ssl_cafile: no PEM certificate found in '" + filepath.Join(filesDir, "ca.pem") + "'\n"},
+			"ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: ssl_cafile: no PEM certificate found in '" + filepath.Join(filesDir, "ca.pem") + "'\n"},
 		{"files granted, outside", []runtime.Option{runtime.WithAllowedBrokers("127.0.0.1:1"), runtime.WithFiles(filesDir)},
 			ssl(outside),
 			"ERROR PermissionError: [Errno 13] Permission denied: '" + outside + "'\n"},
@@ -210,12 +210,12 @@ try_other = producer.send("other", b"x")
 `
 	got := execOut(t, "OK = '"+ok+"'\n"+src, runtime.WithBootstrapServers(boot),
 		runtime.WithAllowedBrokers(strings.Split(boot, ",")...), runtime.WithAllowedTopics(ok))
-	if want := "True\nERROR TopicAuthorizationFailedError: topic 'other' is not allowed here (allowed: " + ok + ")\n"; got != want {
+	if want := "True\nERROR kafka.errors.TopicAuthorizationFailedError: [Error 29] TopicAuthorizationFailedError: topic 'other' is not allowed here (allowed: " + ok + ")\n"; got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 	got = execOut(t, "from kafka import KafkaConsumer\nKafkaConsumer('other')\n", runtime.WithBootstrapServers(boot),
 		runtime.WithAllowedBrokers(strings.Split(boot, ",")...), runtime.WithAllowedTopics(ok))
-	if want := "ERROR TopicAuthorizationFailedError: topic 'other' is not allowed by the host\n"; got != want {
+	if want := "ERROR kafka.errors.TopicAuthorizationFailedError: [Error 29] TopicAuthorizationFailedError: topic 'other' is not allowed by the host\n"; got != want {
 		t.Errorf("consumer: got %q, want %q", got, want)
 	}
 
@@ -277,7 +277,7 @@ consumer.close()
 		t.Errorf("the host client after the script: %v", err)
 	}
 	got = execOut(t, "from kafka import KafkaProducer\nKafkaProducer(transactional_id='t')\n", runtime.WithClient(host))
-	if want := "ERROR KafkaConfigurationError: transactional_id: scripts cannot run transactions on the host's client\n"; got != want {
+	if want := "ERROR kafka.errors.KafkaConfigurationError: KafkaConfigurationError: transactional_id: scripts cannot run transactions on the host's client\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }

@@ -12,7 +12,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // Script is a script whose top level ran once (Runtime.Load) and whose
@@ -38,14 +39,15 @@ type Script struct {
 	filename string
 	src      []byte
 	globals  starlark.StringDict
-	env      *builtins.Env // the top level's: clients it opened
+	hints    nameHints // "Did you mean" of names undefined at compile time
+	env      execEnv   // the top level's: clients it opened
 	thread   *starlark.Thread
 	stdout   io.Writer
 	stderr   io.Writer
 
-	timeout *builtins.Exception // a call's past WithCallTimeout
-	serial  *sync.Mutex         // set when the top level opened Kafka clients
-	life    sync.RWMutex        // calls hold it shared, Close exclusively
+	timeout *py.Exception // a call's past WithCallTimeout
+	serial  *sync.Mutex   // set when the top level opened Kafka clients
+	life    sync.RWMutex  // calls hold it shared, Close exclusively
 	closed  bool
 	calls   sync.Pool // of *callState
 }
@@ -54,7 +56,7 @@ type Script struct {
 // governor polls the call's context (see pollSteps).
 type callState struct {
 	thread *starlark.Thread
-	env    *builtins.Env
+	env    execEnv
 	gov    *governor
 	ctx    callContext // the call's
 }
@@ -75,16 +77,16 @@ func (c *callState) begin(ctx context.Context, s *Script) {
 }
 
 // exec runs fn on the thread, as run does for other executions: a panic
-// becomes a RuntimeError, a failure recorded with builtins.Fail is
+// becomes a RuntimeError, a failure recorded with py.Fail is
 // reported, the error of a call stopped by a limit is the limit's, and
 // that of a cancelled call the cancellation's.
 func (c *callState) exec(fn func() error) (err error) {
 	defer func() {
 		c.gov.end()
 		if p := recover(); p != nil {
-			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+			err = py.Errorf(py.RuntimeError, "internal error: %v", p)
 		}
-		if failure := builtins.TakeFailure(c.thread); failure != nil {
+		if failure := py.TakeFailure(c.thread); failure != nil {
 			err = failure
 		}
 		switch {
@@ -121,21 +123,28 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	}
 	setModuleName(f, moduleName(filename))
 	predeclared := r.predeclared(s.env)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) {
+		f, err := frontend.Parse(filename, src)
+		if err == nil {
+			setModuleName(f, moduleName(filename))
+		}
+		return f, err
+	})
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
+	s.hints = hints
 	err = run(ctx, s.thread, s.env, r.limits(), func() error {
 		var err error
 		s.globals, err = prog.Init(s.thread, predeclared)
-		return err
+		return hints.hint(err)
 	})
 	if err != nil {
 		_ = s.shutdown(ctx, s.thread, s.env)
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
 	s.globals.Freeze()
-	if s.env.HasClients() {
+	if s.env.kafka.HasClients() {
 		s.serial = &sync.Mutex{}
 	}
 	return s, nil
@@ -170,7 +179,7 @@ func setModuleName(f *syntax.File, name string) {
 
 // newEnv is the Env of the script's top level or of one call: the
 // runtime's, with output writers safe for concurrent calls.
-func (s *Script) newEnv() *builtins.Env {
+func (s *Script) newEnv() execEnv {
 	env := s.rt.newEnv([]string{s.filename})
 	env.Stdout, env.Stderr = s.stdout, s.stderr
 	return env
@@ -218,11 +227,11 @@ func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tupl
 func (s *Script) function(name string) (starlark.Callable, error) {
 	v, ok := s.globals[name]
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.NameError, "name '%s' is not defined in %s", name, s.filename)
+		return nil, errorAt(syntax.Position{}, py.NameError, "name '%s' is not defined in %s", name, s.filename)
 	}
 	fn, ok := v.(starlark.Callable)
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.TypeError, "'%s' object is not callable (%s in %s)", builtins.PyTypeName(v), name, s.filename)
+		return nil, errorAt(syntax.Position{}, py.TypeError, "'%s' object is not callable (%s in %s)", py.TypeName(v), name, s.filename)
 	}
 	return fn, nil
 }
@@ -232,7 +241,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	s.life.RLock()
 	defer s.life.RUnlock()
 	if s.closed {
-		return nil, errorAt(syntax.Position{}, builtins.RuntimeError, "%s is closed", s.filename)
+		return nil, errorAt(syntax.Position{}, py.RuntimeError, "%s is closed", s.filename)
 	}
 	if s.serial != nil {
 		s.serial.Lock()
@@ -247,9 +256,9 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	err := c.exec(func() error {
 		var err error
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
-		return err
+		return s.hints.hint(err)
 	})
-	if c.env.HasClients() {
+	if c.env.kafka.HasClients() {
 		if shutdownErr := s.shutdown(ctx, c.thread, c.env); err == nil {
 			err = shutdownErr
 		}
@@ -264,9 +273,9 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 }
 
 // shutdown flushes and closes the clients tracked by env.
-func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env *builtins.Env) error {
+func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env execEnv) error {
 	return run(context.WithoutCancel(ctx), thread, env, unlimited, func() error {
-		return env.Shutdown(thread, ShutdownTimeout)
+		return env.kafka.Shutdown(thread, ShutdownTimeout)
 	})
 }
 

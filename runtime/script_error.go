@@ -10,7 +10,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // ScriptError is how a Script reports a failure to Go: the Python
@@ -47,8 +48,8 @@ func newScriptError(ctx context.Context, err error) error {
 
 // errorAt is a ScriptError the host raises about a value the script
 // returned, placed at pos (the function's definition).
-func errorAt(pos syntax.Position, class *builtins.ExceptionClass, format string, args ...any) *ScriptError {
-	exc := builtins.Errorf(class, format, args...)
+func errorAt(pos syntax.Position, class *py.ExceptionClass, format string, args ...any) *ScriptError {
+	exc := py.Errorf(class, format, args...)
 	return &ScriptError{err: exc, name: class.Name(), msg: exc.Msg, pos: pos}
 }
 
@@ -66,17 +67,20 @@ func (e *ScriptError) Position() syntax.Position { return e.pos }
 
 // Traceback renders the error as CPython prints an uncaught exception
 // (FormatError): "Traceback (most recent call last):", the script's
-// frames with their source lines, and "Name: message".
+// frames with their source lines, and CPython's last line
+// ("kafka.errors.KafkaTimeoutError: KafkaTimeoutError: ...").
 func (e *ScriptError) Traceback() string {
-	if e.pos.IsValid() && builtins.AsException(e.err) != nil && !hasFrames(e.err) {
+	if exc := py.AsException(e.err); exc != nil && e.pos.IsValid() && !hasFrames(e.err) {
 		// A failure the host found in a returned value: one frame, at
 		// the function that returned it.
-		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, e.lastLine())
+		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, exc.TracebackLine())
 	}
 	return FormatError(e.err)
 }
 
-// Error is "file:line: Name: message".
+// Error is "file:line: Name: message", then " (caused by ...)" when the
+// exception has a reason kafka-python's would not state (NoBrokersAvailable
+// and why no broker answered).
 func (e *ScriptError) Error() string {
 	if e.pos.IsValid() {
 		return fmt.Sprintf("%s:%d: %s", e.pos.Filename(), e.pos.Line, e.lastLine())
@@ -85,6 +89,9 @@ func (e *ScriptError) Error() string {
 }
 
 func (e *ScriptError) lastLine() string {
+	if exc := exceptionOf(e.err); exc != nil {
+		return exc.Error() // with the reason behind it, if any
+	}
 	if e.msg == "" {
 		return e.name
 	}
@@ -92,7 +99,7 @@ func (e *ScriptError) lastLine() string {
 }
 
 // Unwrap returns the underlying error (a *starlark.EvalError, a
-// *builtins.Exception, a syntax error...) and, for a call its context
+// *py.Exception, a syntax error...) and, for a call its context
 // ended, the context's error.
 func (e *ScriptError) Unwrap() []error {
 	if e.ctxErr != nil {
@@ -108,13 +115,13 @@ func hasFrames(err error) bool {
 
 // describe finds the exception name, message and position of an error.
 func describe(err error) (name, msg string, pos syntax.Position) {
-	var exit *builtins.SystemExit
+	var exit *py.SystemExit
 	if errors.As(err, &exit) {
 		return "SystemExit", fmt.Sprint(exit.Code), pos
 	}
 	var syntaxErr syntax.Error
 	if errors.As(err, &syntaxErr) {
-		return "SyntaxError", syntaxErr.Msg, syntaxErr.Pos
+		return frontend.ErrorKind(err), syntaxErr.Msg, syntaxErr.Pos
 	}
 	var resolveErrs resolve.ErrorList
 	if errors.As(err, &resolveErrs) && len(resolveErrs) > 0 {
@@ -130,7 +137,10 @@ func describe(err error) (name, msg string, pos syntax.Position) {
 			}
 		}
 	}
-	name, msg = splitExceptionLine(exceptionLine(err))
+	if e := exceptionOf(err); e != nil {
+		return e.Class.ClassName, e.Msg, pos
+	}
+	name, msg = splitExceptionLine(starlarkErrorLine(err))
 	return name, msg, pos
 }
 

@@ -12,6 +12,8 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // sourceError is an execution error with the script's source, so the
@@ -42,11 +44,11 @@ func ExitCode(err error) int {
 	if err == nil {
 		return 0
 	}
-	var exit *builtins.SystemExit
+	var exit *py.SystemExit
 	if errors.As(err, &exit) {
 		return exit.Code
 	}
-	if e := exceptionOf(err); e != nil && e.Class == builtins.KeyboardInterrupt {
+	if e := exceptionOf(err); e != nil && e.Class == py.KeyboardInterrupt {
 		return 130
 	}
 	return 1
@@ -61,14 +63,16 @@ func ExitCode(err error) int {
 //	TypeError: ...
 //
 // Syntax and resolve errors render as Python's SyntaxError/NameError.
-// sys.exit renders as nothing.
+// sys.exit and records left undelivered (builtins.UndeliveredError)
+// render as nothing.
 func FormatError(err error) string {
 	if err == nil {
 		return ""
 	}
-	var exit *builtins.SystemExit
-	if errors.As(err, &exit) {
-		return ""
+	var exit *py.SystemExit
+	var undelivered *builtins.UndeliveredError
+	if errors.As(err, &exit) || errors.As(err, &undelivered) {
+		return "" // sys.exit says nothing; a producer reported its undelivered records itself
 	}
 	var lines []string
 	var se *sourceError
@@ -98,7 +102,7 @@ func FormatError(err error) string {
 				fmt.Fprintf(&b, "    %s\n    %s^\n", text, strings.Repeat(" ", caret))
 			}
 		}
-		fmt.Fprintf(&b, "SyntaxError: %s\n", syntaxErr.Msg)
+		fmt.Fprintf(&b, "%s: %s\n", frontend.ErrorKind(err), syntaxErr.Msg)
 		return b.String()
 	}
 	var resolveErrs resolve.ErrorList
@@ -123,6 +127,9 @@ func FormatError(err error) string {
 		return b.String()
 	}
 
+	if e := exceptionOf(err); e != nil {
+		writeReasons(&b, e.Reason)
+	}
 	b.WriteString("Traceback (most recent call last):\n")
 	var raised *raisedAt
 	if errors.As(err, &raised) {
@@ -148,22 +155,43 @@ func FormatError(err error) string {
 	return b.String()
 }
 
+// writeReasons writes the reasons behind an exception (innermost first)
+// as CPython writes the direct cause of `raise X from reason` when the
+// cause has no traceback of its own.
+func writeReasons(b *strings.Builder, reason *py.Exception) {
+	if reason == nil {
+		return
+	}
+	writeReasons(b, reason.Reason)
+	b.WriteString(reason.TracebackLine())
+	b.WriteString("\n\nThe above exception was the direct cause of the following exception:\n\n")
+}
+
 // exceptionOf finds the exception an error carries, including the
 // cancellation of an interrupted execution.
-func exceptionOf(err error) *builtins.Exception {
+func exceptionOf(err error) *py.Exception {
 	var intr *interrupted
 	if errors.As(err, &intr) {
 		return intr.exc
 	}
-	return builtins.AsException(err)
+	return py.AsException(err)
 }
 
-// exceptionLine is the last line of a traceback: "Name: message". Errors
-// that Starlark itself raises are named and worded as CPython words the
-// same error.
+// exceptionLine is the last line of a traceback, as CPython prints it
+// (py.Exception.TracebackLine). Errors that Starlark itself raises
+// are named and worded as CPython words the same error.
 func exceptionLine(err error) string {
 	if e := exceptionOf(err); e != nil {
-		return e.Error()
+		return e.TracebackLine()
+	}
+	return starlarkErrorLine(err)
+}
+
+// starlarkErrorLine is "Name: message" for an error Starlark raised.
+func starlarkErrorLine(err error) string {
+	var hinted *hintedError
+	if errors.As(err, &hinted) {
+		return hinted.line
 	}
 	msg := err.Error()
 	var evalErr *starlark.EvalError
@@ -176,11 +204,14 @@ func exceptionLine(err error) string {
 }
 
 // pythonError renders a message of Starlark's as CPython's message for
-// the same error, "Name: message".
+// the same error, "Name: message": the first rule of starlarkErrors that
+// matches and does not decline (by returning "").
 func pythonError(msg string) string {
 	for _, e := range starlarkErrors {
 		if m := e.re.FindStringSubmatch(msg); m != nil {
-			return e.py(m)
+			if py := e.py(m); py != "" {
+				return py
+			}
 		}
 	}
 	return pythonErrorName(msg) + ": " + msg
@@ -197,7 +228,7 @@ func pyType(t string) string {
 // pyLiteral renders a value that Starlark printed (a dict key) as Python
 // prints it; what is not a literal stays as it is.
 func pyLiteral(text string) string {
-	e, err := fileOptions.ParseExpr("", text, 0)
+	e, err := frontend.FileOptions.ParseExpr("", text, 0)
 	if err != nil {
 		return text
 	}
@@ -208,11 +239,11 @@ func pyLiteral(text string) string {
 			switch v := e.Value.(type) {
 			case string:
 				if e.Token == syntax.BYTES {
-					return builtins.QuoteBytes(v), true
+					return py.QuoteBytes(v), true
 				}
-				return builtins.QuoteString(v), true
+				return py.QuoteString(v), true
 			case float64:
-				return builtins.FloatRepr(v), true
+				return py.FloatRepr(v), true
 			}
 			return e.Raw, true
 		case *syntax.Ident:
@@ -286,6 +317,21 @@ var starlarkErrors = []struct {
 			return "IndexError: " + t + " index out of range"
 		}
 	}},
+	{regexp.MustCompile(`^(\S+) index -?\d+ out of range \[-?\d+:-?\d+\]$`), func(m []string) string {
+		if !py.IsNamedTuple(m[1]) {
+			return ""
+		}
+		return "IndexError: tuple index out of range"
+	}},
+	{regexp.MustCompile(`^(\S+) index: got (\S+), want int$`), func(m []string) string {
+		t := m[1]
+		if py.IsNamedTuple(t) {
+			t = "tuple"
+		} else if t != "list" && t != "tuple" {
+			return ""
+		}
+		return fmt.Sprintf("TypeError: %s indices must be integers or slices, not %s", t, pyType(m[2]))
+	}},
 	{regexp.MustCompile(`^floating-point division by zero$`), func([]string) string { return "ZeroDivisionError: division by zero" }},
 	{regexp.MustCompile(`^floored division by zero$`), func([]string) string { return "ZeroDivisionError: integer division or modulo by zero" }},
 	{regexp.MustCompile(`^integer modulo by zero$`), func([]string) string { return "ZeroDivisionError: integer modulo by zero" }},
@@ -302,6 +348,9 @@ var starlarkErrors = []struct {
 	}},
 	{regexp.MustCompile(`^global variable (\w+) referenced before assignment$`), func(m []string) string {
 		return fmt.Sprintf("NameError: name '%s' is not defined", m[1])
+	}},
+	{regexp.MustCompile(`^internal error: predeclared variable (\w+) is uninitialized$`), func(m []string) string {
+		return fmt.Sprintf("NameError: name '%s' is not defined", m[1]) // see compileScript
 	}},
 	{regexp.MustCompile(`^unknown binary op: (\S+) (not in|in) (\S+)$`), func(m []string) string {
 		if m[3] == "string" {
@@ -354,14 +403,17 @@ var starlarkErrors = []struct {
 	{regexp.MustCompile(`^too few values to unpack \(got (\d+), want (\d+)\)$`), func(m []string) string {
 		return fmt.Sprintf("ValueError: not enough values to unpack (expected %s, got %s)", m[2], m[1])
 	}},
+	{regexp.MustCompile(`^unhandled index operation (\S+)\[\S+\]$`), func(m []string) string {
+		return fmt.Sprintf("TypeError: '%s' object is not subscriptable", pyType(m[1]))
+	}},
 	{regexp.MustCompile(`^len: value of type (\S+) has no len$`), func(m []string) string {
 		return fmt.Sprintf("TypeError: object of type '%s' has no len()", pyType(m[1]))
 	}},
 	{regexp.MustCompile(`^int: invalid literal with base (\d+): (.*)$`), func(m []string) string {
-		return fmt.Sprintf("ValueError: invalid literal for int() with base %s: %s", m[1], builtins.QuoteString(m[2]))
+		return fmt.Sprintf("ValueError: invalid literal for int() with base %s: %s", m[1], py.QuoteString(m[2]))
 	}},
 	{regexp.MustCompile(`^invalid float literal: (.*)$`), func(m []string) string {
-		return "ValueError: could not convert string to float: " + builtins.QuoteString(m[1])
+		return "ValueError: could not convert string to float: " + py.QuoteString(m[1])
 	}},
 	{regexp.MustCompile(`^index: value not in list$`), func([]string) string { return "ValueError: list.index(x): x not in list" }},
 	{regexp.MustCompile(`^r?index: substring not found$`), func([]string) string { return "ValueError: substring not found" }},
@@ -434,7 +486,7 @@ func nameErrorMessage(msg string) (string, bool) {
 // raisedAt is an exception raised by the top-level statement at pos, with
 // no call below it.
 type raisedAt struct {
-	exc *builtins.Exception
+	exc *py.Exception
 	pos syntax.Position
 }
 

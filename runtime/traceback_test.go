@@ -1,10 +1,16 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io"
+	"net"
+	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
 // runForError runs src as a whole script and returns its traceback.
@@ -61,6 +67,13 @@ func TestStarlarkErrorsReadLikePython(t *testing.T) {
 		{`a, b, c = (1, 2)`, `ValueError: not enough values to unpack (expected 3, got 2)`},
 		{`t = (1,)` + "\n" + `t[0] = 2`, `TypeError: 'tuple' object does not support item assignment`},
 		{`[1][::0]`, `ValueError: slice step cannot be zero`},
+		{`enumerate([1])[0]`, `TypeError: 'enumerate' object is not subscriptable`},
+		{`(1,)[None]`, `TypeError: tuple indices must be integers or slices, not NoneType`},
+		{`[1]['a']`, `TypeError: list indices must be integers or slices, not str`},
+		{"from kafka import TopicPartition\nTopicPartition('t', 0)[2]", `IndexError: tuple index out of range`},
+		{"from kafka import TopicPartition\nTopicPartition('t', 0)[-3]", `IndexError: tuple index out of range`},
+		{"from kafka import TopicPartition\nTopicPartition('t', 0)['topic']", `TypeError: tuple indices must be integers or slices, not str`},
+		{`len(zip([1]))`, `TypeError: object of type 'zip' has no len()`},
 		{"d = {1: 1}\nfor k in d:\n    d[k + 1] = 1", `RuntimeError: dictionary changed size during iteration`},
 		{`fail("boom")`, `Exception: boom`},
 	} {
@@ -69,6 +82,108 @@ func TestStarlarkErrorsReadLikePython(t *testing.T) {
 		if last := lines[len(lines)-1]; last != tc.want {
 			t.Errorf("%q:\n got  %s\n want %s\n(traceback:\n%s)", tc.src, last, tc.want, got)
 		}
+	}
+}
+
+// raisedExceptionLines are scripts, valid Python, that end with an
+// uncaught exception, and the last line CPython with kafka-python 2.0.2
+// prints for each: the class qualified by its module unless it is a
+// builtin, then ": " and str(e) unless str(e) is empty.
+var raisedExceptionLines = []struct{ src, want string }{
+	{`raise ValueError('x')`, `ValueError: x`},
+	{`raise ValueError`, `ValueError`},
+	{`raise ValueError()`, `ValueError`},
+	{`raise Exception('')`, `Exception`},
+	{`raise ValueError('a', 1)`, `ValueError: ('a', 1)`},
+	{`raise KeyError('k')`, `KeyError: 'k'`},
+	{"def f():\n    raise RuntimeError('deep')\nf()", `RuntimeError: deep`},
+	{"from kafka.errors import KafkaTimeoutError\nraise KafkaTimeoutError('x')", `kafka.errors.KafkaTimeoutError: KafkaTimeoutError: x`},
+	{"from kafka.errors import KafkaTimeoutError\nraise KafkaTimeoutError", `kafka.errors.KafkaTimeoutError: KafkaTimeoutError`},
+	{"from kafka.errors import KafkaError\nraise KafkaError('')", `kafka.errors.KafkaError: KafkaError: `},
+	{"from kafka.errors import NoBrokersAvailable\nraise NoBrokersAvailable()", `kafka.errors.NoBrokersAvailable: NoBrokersAvailable`},
+	{"from kafka.errors import KafkaConnectionError\nraise KafkaConnectionError('a', 2)", `kafka.errors.KafkaConnectionError: KafkaConnectionError: ('a', 2)`},
+	{"from kafka.errors import UnknownTopicOrPartitionError\nraise UnknownTopicOrPartitionError", `kafka.errors.UnknownTopicOrPartitionError: [Error 3] UnknownTopicOrPartitionError`},
+	{"from kafka.errors import UnknownTopicOrPartitionError\nraise UnknownTopicOrPartitionError('t', 0)", `kafka.errors.UnknownTopicOrPartitionError: [Error 3] UnknownTopicOrPartitionError: ('t', 0)`},
+	{"from kafka.errors import BrokerResponseError\nraise BrokerResponseError('x')", `kafka.errors.BrokerResponseError: [Error None] BrokerResponseError: x`},
+	{"from kafka.errors import MessageSizeTooLargeError\ntry:\n    raise MessageSizeTooLargeError('big')\nexcept ValueError:\n    pass", `kafka.errors.MessageSizeTooLargeError: [Error 10] MessageSizeTooLargeError: big`},
+	{"import json\njson.loads('{')", `json.decoder.JSONDecodeError: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)`},
+}
+
+// TestRaisedExceptionLines checks the last line of the traceback of
+// uncaught exceptions, builtin and kafka.errors ones.
+func TestRaisedExceptionLines(t *testing.T) {
+	for _, tc := range raisedExceptionLines {
+		got := runForError(t, tc.src)
+		lines := strings.Split(strings.TrimSuffix(got, "\n"), "\n")
+		if last := lines[len(lines)-1]; last != tc.want {
+			t.Errorf("%q:\n got  %q\n want %q\n(traceback:\n%s)", tc.src, last, tc.want, got)
+		}
+	}
+}
+
+// TestRaisedExceptionLinesMatchCPython checks that the lines
+// TestRaisedExceptionLines wants are what CPython with kafka-python prints.
+func TestRaisedExceptionLinesMatchCPython(t *testing.T) {
+	python := testenv.Python(t, "kafka")
+	for _, tc := range raisedExceptionLines {
+		var stderr bytes.Buffer
+		cmd := exec.Command(python, "-c", tc.src)
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err == nil {
+			t.Errorf("%q: CPython raised nothing", tc.src)
+			continue
+		}
+		lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+		if last := lines[len(lines)-1]; last != tc.want {
+			t.Errorf("%q: CPython ends with %q, the table wants %q", tc.src, last, tc.want)
+		}
+	}
+}
+
+// A broker that refuses the connection makes every client constructor
+// raise kafka-python's NoBrokersAvailable(), without args; why no broker
+// answered is left out of the exception's args, str() and repr(), and the
+// traceback shows it as the direct cause, as CPython shows
+// `raise NoBrokersAvailable() from reason`.
+func TestNoBrokersAvailable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := ln.Addr().String()
+	ln.Close() // nothing listens there now: the dial is refused
+	src := `from kafka import KafkaProducer, KafkaConsumer, KafkaAdminClient
+from kafka.errors import NoBrokersAvailable
+for client in [KafkaProducer, KafkaConsumer, KafkaAdminClient]:
+    try:
+        client(bootstrap_servers='` + dead + `')
+    except NoBrokersAvailable as e:
+        print(repr(e), str(e), e.args, isinstance(e, NoBrokersAvailable))
+KafkaProducer(bootstrap_servers='` + dead + `')
+`
+	var out strings.Builder
+	rt := New(WithStdout(&out), WithStderr(io.Discard), WithHostAccess())
+	err = rt.ExecFile(context.Background(), "t.py", []byte(src), []string{"t.py"})
+	if want := strings.Repeat("NoBrokersAvailable() NoBrokersAvailable () True\n", 3); out.String() != want {
+		t.Errorf("printed\n%s\nwant\n%s", out.String(), want)
+	}
+	want := `kafka.errors.KafkaConnectionError: KafkaConnectionError: unable to dial: dial tcp ` + dead + `: connect: connection refused
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File "t.py", line 8, in <module>
+    KafkaProducer(bootstrap_servers='` + dead + `')
+kafka.errors.NoBrokersAvailable: NoBrokersAvailable
+`
+	if got := FormatError(err); got != want {
+		t.Errorf("traceback:\n%s\nwant:\n%s", got, want)
+	}
+	// A Go host reads the reason in the error's text.
+	var se *ScriptError
+	if !errors.As(newScriptError(context.Background(), err), &se) || se.Name() != "NoBrokersAvailable" || se.Message() != "" ||
+		se.Error() != "t.py:8: NoBrokersAvailable (caused by KafkaConnectionError: unable to dial: dial tcp "+dead+": connect: connection refused)" {
+		t.Errorf("ScriptError %v: name %q, message %q", se, se.Name(), se.Message())
 	}
 }
 
@@ -106,19 +221,27 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
 		{"s = f'{a + }'\n", `  File "t.py", line 1
     s = f'{a + }'
                ^
-SyntaxError: f-string: expression ends too early: want primary expression
+SyntaxError: f-string: invalid syntax
 `},
-		{"n = nope + nope\nm = nope\n", `  File "t.py", line 1
+		{"if True:\nprint(1)\n", `  File "t.py", line 2
+    print(1)
+    ^
+IndentationError: expected an indented block after 'if' statement on line 1
+`},
+		{"if True:\n    x = 1\n\ty = 2\n", `  File "t.py", line 3
+    y = 2
+    ^
+TabError: inconsistent use of tabs and spaces in indentation
+`},
+		{"n = nope + nope\nm = nope\n", `Traceback (most recent call last):
+  File "t.py", line 1, in <module>
     n = nope + nope
-NameError: name 'nope' is not defined
-  File "t.py", line 2
-    m = nope
 NameError: name 'nope' is not defined
 `},
 		{"if True:\n\tx = 1 +\n", `  File "t.py", line 2
     x = 1 +
            ^
-SyntaxError: got newline, want primary expression
+SyntaxError: invalid syntax
 `},
 	} {
 		if got := runForError(t, tc.src); got != tc.want {

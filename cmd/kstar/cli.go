@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"strings"
@@ -14,7 +15,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kstar-dev/kstar/broker"
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -30,7 +32,7 @@ const (
 )
 
 const usage = `usage: kstar [flags] [FILE | -c CODE | -] [ARGS...]
-       kstar check FILE...
+       kstar check [--ast] FILE...
        kstar broker [--port 9092] [--brokers N] [--partitions N]
        kstar pipe --from TOPIC --to TOPIC [flags] SCRIPT
        kstar version
@@ -62,8 +64,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	code := fs.String("c", "", "run `CODE` instead of a file")
 	bootstrap := fs.String("bootstrap-servers", os.Getenv("KSTAR_BOOTSTRAP_SERVERS"), "default `HOSTS` for clients that pass no bootstrap_servers (env KSTAR_BOOTSTRAP_SERVERS; default localhost:9092)")
 	embedded := fs.Bool("embedded", false, "start an in-process Kafka broker (kfake) for the script")
-	embeddedPort := fs.Int("embedded-port", 9092, "`PORT` of the embedded broker on 127.0.0.1")
-	embeddedPartitions := fs.Int("embedded-partitions", 3, "partition count of topics the embedded broker auto-creates")
+	embeddedPort := intFlag(fs, "embedded-port", 9092, 0, maxPort, "`PORT` of the embedded broker on 127.0.0.1")
+	embeddedPartitions := intFlag(fs, "embedded-partitions", 3, 1, math.MaxInt32, "`N` partitions per topic the embedded broker auto-creates")
 	version := fs.Bool("version", false, "print the version, as kstar version does, and exit")
 	fs.BoolVar(version, "V", false, "the same as --version")
 	if err := fs.Parse(args); err != nil {
@@ -148,7 +150,7 @@ func interruptContext() (context.Context, func()) {
 	go func() {
 		select {
 		case <-sigs:
-			cancel(builtins.ErrKeyboardInterrupt)
+			cancel(py.ErrKeyboardInterrupt)
 		case <-done:
 		}
 	}()
@@ -169,8 +171,11 @@ func isTerminal(r io.Reader) bool {
 }
 
 func checkCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "--ast" {
+		return checkASTCmd(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: kstar check FILE...")
+		fmt.Fprintln(stderr, "usage: kstar check [--ast] FILE...")
 		return exitUsage
 	}
 	rt := runtime.New()
@@ -190,16 +195,46 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// checkASTCmd prints each file's syntax tree as CPython's
+// ast.dump(ast.parse(source)) does.
+func checkASTCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "usage: kstar check --ast FILE...")
+		return exitUsage
+	}
+	status := exitOK
+	for _, name := range args {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "kstar: can't open file '%s': %v\n", name, unwrapPathError(err))
+			status = exitUsage
+			continue
+		}
+		mod, err := pysyntax.Parse(name, data)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			status = exitScriptError
+			continue
+		}
+		fmt.Fprintln(stdout, pysyntax.Dump(mod))
+	}
+	return status
+}
+
 func brokerCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("kstar broker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	port := fs.Int("port", 9092, "`PORT` of the first broker on 127.0.0.1 (0 picks a free one)")
-	brokers := fs.Int("brokers", 1, "number of brokers")
-	partitions := fs.Int("partitions", 3, "partition count of auto-created topics")
+	port := intFlag(fs, "port", 9092, 0, maxPort, "`PORT` of the first broker on 127.0.0.1 (0 picks a free one)")
+	brokers := intFlag(fs, "brokers", 1, 1, math.MaxInt, "`N` brokers, on consecutive ports")
+	partitions := intFlag(fs, "partitions", 3, 1, math.MaxInt32, "`N` partitions per auto-created topic")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		return exitUsage
+	}
+	if last := *port + *brokers - 1; *port > 0 && last > maxPort {
+		fmt.Fprintf(stderr, "kstar broker: --port %d with --brokers %d needs ports up to %d (at most %d)\n", *port, *brokers, last, maxPort)
 		return exitUsage
 	}
 	b, err := broker.Start(broker.Config{Port: *port, Brokers: *brokers, Partitions: *partitions})

@@ -62,6 +62,8 @@ func TestExitCodesAndModes(t *testing.T) {
 	bad := filepath.Join(dir, "bad.star")
 	os.WriteFile(good, []byte("print('hello', [1, 'a'], {'k': None})\n"), 0o644)
 	os.WriteFile(bad, []byte("x = 1\nprint(x)\nprint(undefined_name)\n"), 0o644)
+	syntaxErr := filepath.Join(dir, "syntax.py")
+	os.WriteFile(syntaxErr, []byte("def f(:\n"), 0o644)
 	argv := filepath.Join(dir, "argv.star")
 	os.WriteFile(argv, []byte("import sys\nprint(sys.argv[1:])\nsys.exit(int(sys.argv[1]))\n"), 0o644)
 	for _, tc := range []struct {
@@ -76,7 +78,7 @@ func TestExitCodesAndModes(t *testing.T) {
 		{"file", "", []string{good}, "hello [1, 'a'] {'k': None}\n", "^$", 0},
 		{"stdin not a terminal runs it", "print(2)\n", nil, "2\n", "^$", 0},
 		{"dash reads stdin", "print(3)\n", []string{"-"}, "3\n", "^$", 0},
-		{"resolve error", "", []string{bad}, "", `File ".*bad.star", line 3\n    print\(undefined_name\)\nNameError: name 'undefined_name' is not defined`, 1},
+		{"undefined name, when its line runs", "", []string{bad}, "1\n", `File ".*bad.star", line 3, in <module>\n    print\(undefined_name\)\nNameError: name 'undefined_name' is not defined`, 1},
 		{"runtime error", "", []string{"-c", "x = {}\nx['k']"}, "", `(?s)Traceback \(most recent call last\):\n  File "<string>", line 2, in <module>\n.*KeyError`, 1},
 		{"syntax error", "", []string{"-c", "def f(:\n"}, "", `SyntaxError`, 1},
 		{"unknown flag", "", []string{"--nope"}, "", `flag provided but not defined`, 2},
@@ -88,6 +90,8 @@ func TestExitCodesAndModes(t *testing.T) {
 		{"version", "", []string{"version"}, "kstar ", "^$", 0},
 		{"check ok", "", []string{"check", good}, "", "^$", 0},
 		{"check bad", "", []string{"check", bad}, "", `NameError: name 'undefined_name' is not defined`, 1},
+		{"check --ast", "", []string{"check", "--ast", good}, "Module(body=[Expr(value=Call(func=Name(id='print', ctx=Load()), args=[Constant(value='hello'), List(elts=[Constant(value=1), Constant(value='a')], ctx=Load()), Dict(keys=[Constant(value='k')], values=[Constant(value=None)])], keywords=[]))], type_ignores=[])\n", "^$", 0},
+		{"check --ast syntax error", "", []string{"check", "--ast", syntaxErr}, "", `syntax.py:1:7: SyntaxError: invalid syntax`, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, errOut, status := runKstar(t, tc.stdin, tc.args...)

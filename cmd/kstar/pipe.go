@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,10 @@ once, so a pipe killed and restarted loses nothing. process returns None
 headers, partition, timestamp) or a list of them. SCRIPT may import modules
 from its own directory. On a terminal a progress line shows records/s and lag.
 
+With --exactly-once, each round's results and consumed offsets are committed
+in one transaction: a read_committed consumer of the output sees each result
+once, across crashes and rebalances.
+
 flags:
 `
 
@@ -42,11 +47,12 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	bootstrap := fs.String("bootstrap-servers", os.Getenv("KSTAR_BOOTSTRAP_SERVERS"), "`HOSTS` of the cluster (env KSTAR_BOOTSTRAP_SERVERS; default localhost:9092)")
 	function := fs.String("function", "process", "`NAME` of the script's function")
 	batch := fs.Bool("batch", false, "call the function once per batch with a list of records, instead of once per record")
-	parallelism := fs.Int("parallelism", 1, "`N` calls at once (the output keeps the input's order)")
-	maxPoll := fs.Int("max-poll-records", 10000, "at most `N` records per round (poll, process, produce, commit)")
+	parallelism := intFlag(fs, "parallelism", 1, 1, math.MaxInt, "`N` calls at once (the output keeps the input's order)")
+	maxPoll := intFlag(fs, "max-poll-records", 10000, 1, math.MaxInt, "at most `N` records per round (poll, process, produce, commit)")
 	fromEnd := fs.Bool("from-end", false, "a new group starts at the end of the topics (default: their beginning)")
 	idleExit := fs.Duration("idle-exit", 0, "exit once caught up (lag 0) and no record came for `DURATION` (default: run until interrupted)")
 	progress := fs.String("progress", "auto", "progress line on stderr: auto (on a terminal), always or never")
+	delivery := addDeliveryFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -65,8 +71,13 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		return usageError("--from is required")
 	case *to == "":
 		return usageError("--to is required")
+	case *idleExit < 0:
+		return usageError("--idle-exit must not be negative, not %v", *idleExit)
 	case *progress != "auto" && *progress != "always" && *progress != "never":
 		return usageError("--progress must be auto, always or never, not %q", *progress)
+	}
+	if err := delivery.check(); err != nil {
+		return usageError("%v", err)
 	}
 	script := fs.Arg(0)
 	if *group == "" {
@@ -108,6 +119,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		MaxPollRecords: *maxPoll,
 		FromEnd:        *fromEnd,
 	}
+	delivery.apply(&cfg, script)
 	if *batch {
 		cfg.Batch = pipeline.ScriptBatch(s, *function)
 	} else {
@@ -120,8 +132,11 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	defer p.Close()
 
-	runCtx, cancel := context.WithCancel(ctx)
+	// Ctrl-C and SIGTERM stop the pipe; for the script they are not a
+	// KeyboardInterrupt (the pipe ends with exit 0, not 130).
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	defer context.AfterFunc(ctx, cancel)()
 	showProgress := *progress == "always" || *progress == "auto" && isTerminalWriter(stderr)
 	done := make(chan struct{})
 	go watch(runCtx, p, stderr, showProgress, *idleExit, cancel, done)

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kstar-dev/kstar/internal/testbroker"
+)
+
+// Ctrl-C and SIGTERM stop `kstar pipe` as docs/embedding.md says: exit 0,
+// the summary line and nothing else on stderr, and the offsets of the
+// records processed so far committed. One record per round; the signal
+// comes while process() blocks on the sixth, so exactly five are done.
+func TestPipeStopsOnSignal(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	script := filepath.Join(t.TempDir(), "block.star")
+	writeFile(t, script, `
+import time
+def process(record):
+    if record.value == b"block":
+        print("blocked at offset", record.offset, flush=True)
+        time.sleep(600)
+    return record
+`)
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			in := onePartitionTopic(t, boot, "0", "1", "2", "3", "4", "block")
+			out, group := testbroker.UniqueName(t, "out"), testbroker.UniqueName(t, "g")
+			cmd, stdout, stderr := startKstar(t, "pipe", "--bootstrap-servers", boot, "--from", in, "--to", out,
+				"--group", group, "--max-poll-records", "1", script)
+			waitForOutput(t, stdout, "blocked at offset 5\n")
+			cmd.Process.Signal(sig)
+			if code := waitExit(t, cmd); code != 0 {
+				t.Errorf("exit %d after %v, want 0; stderr:\n%s", code, sig, stderr)
+			}
+			if got, want := stderr.String(), "kstar pipe: 5 in, 5 out, 0 dropped, 5 committed, lag 0\n"; got != want {
+				t.Errorf("stderr %q, want %q", got, want)
+			}
+			if got := committedOffset(t, boot, group, in); got != 5 {
+				t.Errorf("committed offset %d, want 5 (the records before the blocked one)", got)
+			}
+			if got := readTopic(t, boot, out, 5); strings.Join(got, " ") != "0 1 2 3 4" {
+				t.Errorf("output %v, want 0..4", got)
+			}
+		})
+	}
+}
+
+// onePartitionTopic creates a topic of one partition holding values, in
+// order, and returns its name.
+func onePartitionTopic(t *testing.T, boot string, values ...string) string {
+	t.Helper()
+	name := testbroker.UniqueName(t, "in")
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.DefaultProduceTopic(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := kadm.NewClient(cl).CreateTopic(ctx, 1, -1, nil, name); err != nil {
+		t.Fatalf("creating %s: %v", name, err)
+	}
+	var recs []*kgo.Record
+	for _, v := range values {
+		recs = append(recs, kgo.StringRecord(v))
+	}
+	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// committedOffset is group's committed offset of topic's partition 0 (-1
+// when none).
+func committedOffset(t *testing.T, boot, group, topic string) int64 {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	offsets, err := kadm.NewClient(cl).FetchOffsets(ctx, group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := offsets.Lookup(topic, 0); ok {
+		return o.At
+	}
+	return -1
+}
+
+// waitForOutput waits until a child process has written want to out.
+func waitForOutput(t *testing.T, out *syncBuffer, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(out.String(), want); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30 s for %q; output so far: %q", want, out.String())
+		}
+	}
+}
+
+// Ctrl-C ends a script the same way whenever it comes, as the README
+// says: `except KeyboardInterrupt` does not catch it, finally does not
+// run, the traceback ends in KeyboardInterrupt and the exit status is 130.
+// It used to depend on timing and on how the interrupted call surfaced
+// the interruption (a consumer loop inside a function ran the handler,
+// then finally's close() raised again). Each way of blocking is
+// interrupted ten times, at different moments after the script says it
+// is ready.
+func TestInterruptIsNeverCaught(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	topic := onePartitionTopic(t, boot, "a", "b")
+	script := filepath.Join(t.TempDir(), "interrupted.star")
+	writeFile(t, script, `
+import sys, time
+from kafka import KafkaConsumer
+consumer = KafkaConsumer(sys.argv[2], bootstrap_servers=sys.argv[3], auto_offset_reset='earliest')
+def consume():
+    for msg in consumer:
+        pass
+how = sys.argv[1]
+print('ready', flush=True)
+try:
+    if how == 'iterate':
+        for msg in consumer:
+            pass
+    elif how == 'function':
+        consume()
+    elif how == 'map':
+        for v in map(lambda m: m.value, consumer):
+            pass
+    elif how == 'poll':
+        while True:
+            consumer.poll(timeout_ms=50)
+    else:
+        time.sleep(100)
+except KeyboardInterrupt:
+    print('caught')
+finally:
+    print('finally')
+    consumer.close()
+`)
+	for _, how := range []string{"iterate", "function", "map", "poll", "sleep"} {
+		for i := range 10 {
+			cmd, stdout, stderr := startKstar(t, script, how, topic, boot)
+			waitForOutput(t, stdout, "ready\n")
+			time.Sleep(time.Duration(i) * 3 * time.Millisecond) // not a synchronisation: the outcome must not depend on it
+			cmd.Process.Signal(syscall.SIGINT)
+			code := waitExit(t, cmd)
+			if code != 130 || stdout.String() != "ready\n" || !strings.HasSuffix(stderr.String(), "\nKeyboardInterrupt\n") {
+				t.Fatalf("%s, run %d: exit %d, stdout %q, stderr %q; want 130, only ready, a traceback ending in KeyboardInterrupt",
+					how, i, code, stdout, stderr)
+			}
+		}
+	}
+}
