@@ -140,7 +140,7 @@ func runBoth(t *testing.T, python, bootstrap, name, script string, d directives)
 		go func() {
 			defer wg.Done()
 			args := append(s.cmd[1:len(s.cmd):len(s.cmd)], d.args(bootstrap, s.prefix)...)
-			s.res = run(scriptTimeout, []string{"KSTAR_BOOTSTRAP_SERVERS=", "PYTHONDONTWRITEBYTECODE=1"}, s.cmd[0], args...)
+			s.res = runStdin(scriptTimeout, []string{"KSTAR_BOOTSTRAP_SERVERS=", "PYTHONDONTWRITEBYTECODE=1"}, d.stdin, s.cmd[0], args...)
 		}()
 	}
 	wg.Wait()
@@ -166,6 +166,7 @@ type directives struct {
 	configs map[string]map[string]string // topic name -> its configs
 	exit    int                          // the exit status both runs must have
 	argv    []string                     // the script's arguments, when not BOOTSTRAP PREFIX
+	stdin   string                       // the script's standard input
 }
 
 // args are the arguments a script runs with: its "# argv:" line with
@@ -184,7 +185,8 @@ func (d directives) args(bootstrap, prefix string) []string {
 }
 
 // readDirectives reads the "# topic: NAME PARTITIONS [CONFIG=VALUE ...]",
-// "# exit: STATUS" and "# argv: ARG..." lines of a script.
+// "# exit: STATUS", "# argv: ARG..." and "# stdin: LINE" lines of a
+// script (each stdin line is one line of its standard input).
 func readDirectives(script string) (directives, error) {
 	d := directives{topics: map[string]int32{}, configs: map[string]map[string]string{}}
 	f, err := os.Open(script)
@@ -199,6 +201,10 @@ func readDirectives(script string) (directives, error) {
 			if d.exit, err = strconv.Atoi(strings.TrimSpace(rest)); err != nil || d.exit <= 0 {
 				return d, fmt.Errorf("%s:%d: want \"# exit: STATUS\" with a status above 0", script, line)
 			}
+			continue
+		}
+		if rest, ok := strings.CutPrefix(text, "# stdin: "); ok {
+			d.stdin += rest + "\n"
 			continue
 		}
 		if rest, ok := strings.CutPrefix(text, "# argv:"); ok {
