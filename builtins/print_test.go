@@ -317,7 +317,7 @@ OffsetAndTimestamp = namedtuple('OffsetAndTimestamp', ['offset', 'timestamp'])
 			t.Fatal(err)
 		}
 		wantOut, traceback, _ := strings.Cut(string(golden), "Traceback (most recent call last):\n")
-		cmd := exec.Command(python, "-c", "import sys; sys.path.insert(0, sys.argv[2]); exec(compile(open(sys.argv[1]).read(), sys.argv[1], 'exec'))", script, stub)
+		cmd := exec.Command(python, "-c", "import sys; sys.path.insert(0, sys.argv[2]); exec(compile(open(sys.argv[1], 'rb').read(), sys.argv[1], 'exec'))", script, stub)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		_ = cmd.Run() // the scripts end with an exception on purpose

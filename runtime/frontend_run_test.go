@@ -110,6 +110,9 @@ func fakePredeclared() starlark.StringDict {
 			}), nil
 		}),
 	}
+	for name, fn := range loweredHelpers {
+		g[name] = fn
+	}
 	return g
 }
 

@@ -31,6 +31,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/frontend"
@@ -238,6 +239,9 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 	for name, fn := range tryHelpers {
 		g[name] = fn
 	}
+	for name, fn := range loweredHelpers {
+		g[name] = fn
+	}
 	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
 	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
 	if loader != nil {
@@ -293,13 +297,13 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		return withSource(err, filename, src)
 	}
 	predeclared := r.predeclared(env)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) { return frontend.Parse(filename, src) })
 	if err != nil {
 		return withSource(err, filename, src)
 	}
 	err = run(ctx, thread, env, func() error {
 		_, err := prog.Init(thread, predeclared)
-		return err
+		return hints.hint(err)
 	})
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.

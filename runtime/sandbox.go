@@ -13,6 +13,7 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/frontend"
@@ -246,7 +247,13 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	}
 	setModuleName(f, name)
 	predeclared := l.rt.predeclaredWith(env, l)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) {
+		f, err := frontend.Parse(p, src)
+		if err == nil {
+			setModuleName(f, name)
+		}
+		return f, err
+	})
 	if err != nil {
 		return nil, withSource(err, p, src)
 	}
@@ -263,7 +270,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	}()
 	globals, err := prog.Init(thread, predeclared)
 	if err != nil {
-		return nil, err
+		return nil, hints.hint(err)
 	}
 	globals.Freeze()
 	members := starlark.StringDict{}

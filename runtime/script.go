@@ -40,6 +40,7 @@ type Script struct {
 	filename string
 	src      []byte
 	globals  starlark.StringDict
+	hints    nameHints     // "Did you mean" of names undefined at compile time
 	env      *builtins.Env // the top level's: clients it opened
 	thread   *starlark.Thread
 	stdout   io.Writer
@@ -152,14 +153,21 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	}
 	setModuleName(f, moduleName(filename))
 	predeclared := r.predeclared(s.env)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) {
+		f, err := frontend.Parse(filename, src)
+		if err == nil {
+			setModuleName(f, moduleName(filename))
+		}
+		return f, err
+	})
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
+	s.hints = hints
 	err = run(ctx, s.thread, s.env, func() error {
 		var err error
 		s.globals, err = prog.Init(s.thread, predeclared)
-		return err
+		return hints.hint(err)
 	})
 	if err != nil {
 		_ = s.shutdown(ctx, s.thread, s.env)
@@ -280,7 +288,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	err := c.exec(func() error {
 		var err error
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
-		return err
+		return s.hints.hint(err)
 	})
 	if c.env.HasClients() {
 		if shutdownErr := s.shutdown(ctx, c.thread, c.env); err == nil {

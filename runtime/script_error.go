@@ -11,6 +11,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // ScriptError is how a Script reports a failure to Go: the Python
@@ -120,7 +121,7 @@ func describe(err error) (name, msg string, pos syntax.Position) {
 	}
 	var syntaxErr syntax.Error
 	if errors.As(err, &syntaxErr) {
-		return "SyntaxError", syntaxErr.Msg, syntaxErr.Pos
+		return frontend.ErrorKind(err), syntaxErr.Msg, syntaxErr.Pos
 	}
 	var resolveErrs resolve.ErrorList
 	if errors.As(err, &resolveErrs) && len(resolveErrs) > 0 {

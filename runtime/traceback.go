@@ -101,7 +101,7 @@ func FormatError(err error) string {
 				fmt.Fprintf(&b, "    %s\n    %s^\n", text, strings.Repeat(" ", caret))
 			}
 		}
-		fmt.Fprintf(&b, "SyntaxError: %s\n", syntaxErr.Msg)
+		fmt.Fprintf(&b, "%s: %s\n", frontend.ErrorKind(err), syntaxErr.Msg)
 		return b.String()
 	}
 	var resolveErrs resolve.ErrorList
@@ -188,6 +188,10 @@ func exceptionLine(err error) string {
 
 // starlarkErrorLine is "Name: message" for an error Starlark raised.
 func starlarkErrorLine(err error) string {
+	var hinted *hintedError
+	if errors.As(err, &hinted) {
+		return hinted.line
+	}
 	msg := err.Error()
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
@@ -343,6 +347,9 @@ var starlarkErrors = []struct {
 	}},
 	{regexp.MustCompile(`^global variable (\w+) referenced before assignment$`), func(m []string) string {
 		return fmt.Sprintf("NameError: name '%s' is not defined", m[1])
+	}},
+	{regexp.MustCompile(`^internal error: predeclared variable (\w+) is uninitialized$`), func(m []string) string {
+		return fmt.Sprintf("NameError: name '%s' is not defined", m[1]) // see compileScript
 	}},
 	{regexp.MustCompile(`^unknown binary op: (\S+) (not in|in) (\S+)$`), func(m []string) string {
 		if m[3] == "string" {

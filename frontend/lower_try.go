@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
 
 // try / except / else / finally and raise, which Starlark lacks.
@@ -22,105 +24,14 @@ import (
 // statements are skipped, loops stop, and then the handlers are an if/elif
 // chain on __try1.caught(E). The finally block follows, and __try1.end()
 // raises whatever is still pending (the original error, so its traceback
-// is the original one).
-//
-// The scanner makes the statement parseable Starlark first: try: becomes
-// "if __try__:", except E as e: becomes "elif __except__(E , e):", else and
-// finally become "elif __else__:" and "elif __finally__:", and raise X
-// becomes "__raise__(X)". lowerTries then rewrites that if/elif chain.
+// is the original one). raise X from Y is __raise__(X, Y); a bare raise
+// in a handler re-raises the try's exception.
 //
 // What Python does that this does not: KeyboardInterrupt (Ctrl-C, or the
 // host's cancellation) and SystemExit are never caught, and finally does
 // not run for them; return, break and continue are not allowed in a try
 // that has a finally; x += y in a try body rebinds x (x = x + y) instead
 // of extending a list in place.
-
-// tryClause is a try statement the scanner is inside of.
-type tryClause struct {
-	col       int32
-	sawExcept bool
-}
-
-// tryEdits rewrites the clause keyword toks[k] (try, except, else,
-// finally, raise) at the start of a statement; stack holds the try
-// statements around it. It returns ok=false for an "else" that belongs to
-// something else.
-func (fe *frontend) tryEdits(toks []token, k int, stack *[]tryClause) (edits []edit, ok bool, err error) {
-	t := toks[k]
-	insert := func(at int, line, col int32, text string) {
-		edits = append(edits, edit{at, at, text})
-		fe.inserts = append(fe.inserts, insertion{line, col, int32(len(text))})
-	}
-	wrap := func(prefix string) { // "else" -> "elif __else__"
-		insert(t.start, t.line, t.col, prefix+"__")
-		insert(t.end, t.line, t.col+int32(len(t.text)), "__")
-	}
-	top := func() *tryClause {
-		if n := len(*stack); n > 0 && (*stack)[n-1].col == t.col {
-			return &(*stack)[n-1]
-		}
-		return nil
-	}
-	switch t.text {
-	case "try":
-		if toks[k+1].text != ":" {
-			return nil, false, fe.errorf(t.line, t.col, "invalid syntax: want ':' after try")
-		}
-		*stack = append(*stack, tryClause{col: t.col})
-		wrap("if ")
-	case "except", "finally":
-		tc := top()
-		if tc == nil {
-			return nil, false, fe.errorf(t.line, t.col, "invalid syntax: '%s' without a 'try' at the same indentation", t.text)
-		}
-		if t.text == "finally" {
-			wrap("elif ")
-			return edits, true, nil
-		}
-		tc.sawExcept = true
-		insert(t.start, t.line, t.col, "elif __")
-		insert(t.end, t.line, t.col+int32(len(t.text)), "__(")
-		for j := k + 1; ; j++ {
-			u := toks[j]
-			if u.kind == tEOF || isStmtEnd(u) {
-				return nil, false, fe.errorf(t.line, t.col, "invalid syntax: want ':' after except")
-			}
-			if u.depth != t.depth {
-				continue
-			}
-			if u.kind == tName && u.text == "as" {
-				edits = append(edits, edit{u.start, u.end, ", "})
-				fe.exceptAs[posKey{t.line, t.col}] = true
-			}
-			if u.kind == tOp && u.text == ":" {
-				insert(u.start, u.line, u.col, ")")
-				break
-			}
-		}
-	case "else":
-		tc := top()
-		if tc == nil || !tc.sawExcept {
-			return nil, false, nil
-		}
-		wrap("elif ")
-	case "raise":
-		insert(t.start, t.line, t.col, "__")
-		insert(t.end, t.line, t.col+int32(len(t.text)), "__(")
-		j := k + 1
-		for ; !isStmtEnd(toks[j]); j++ {
-			if u := toks[j]; u.kind == tName && u.text == "from" && u.depth == t.depth {
-				edits = append(edits, edit{u.start, u.end, ",   "})
-			}
-		}
-		last := toks[j-1]
-		endLine, endCol := last.line, last.col+int32(len([]rune(last.text)))
-		if last.kind == tString {
-			endLine, endCol = last.endLine, last.endCol+1
-		}
-		insert(last.end, endLine, endCol, ")")
-	}
-	return edits, true, nil
-}
 
 // The names that lowered try and raise statements use: the interface
 // between this rewrite and the helpers the runtime predeclares.
@@ -142,125 +53,83 @@ const (
 // TryStateMethods are the methods of the state TryFunc returns, sorted.
 var TryStateMethods = []string{"after_ok", "caught", "each", "end", "exception", "ok", "reraise", TryRun, TryRunAfter}
 
-// The markers the scanner writes; tryMarker and raiseMarker are also the
-// helpers the lowered statements call.
-const (
-	tryMarker     = TryFunc
-	exceptMarker  = "__except__"
-	elseMarker    = "__else__"
-	finallyMarker = "__finally__"
-	raiseMarker   = RaiseFunc
-)
-
-func isMarker(e syntax.Expr, name string) bool {
-	switch e := e.(type) {
-	case *syntax.Ident:
-		return e.Name == name
-	case *syntax.CallExpr:
-		return isMarker(e.Fn, name)
+// try lowers a try statement into guarded Starlark.
+func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
+	pos := l.start(s)
+	if s.Star {
+		l.refuse(pos, "except*")
 	}
-	return false
+	ts := tryStmt{pos: pos, body: l.stmts(s.Body), hasElse: len(s.Orelse) > 0, hasFinally: len(s.Finalbody) > 0}
+	for _, h := range s.Handlers {
+		hs := handler{pos: l.start(h), name: h.Name, body: l.stmts(h.Body)}
+		if h.Type != nil {
+			hs.class = l.expr(h.Type)
+		}
+		if h.Name != "" {
+			hs.namePos = l.handlerNamePos(h)
+		}
+		ts.handlers = append(ts.handlers, hs)
+	}
+	ts.orElse = l.stmts(s.Orelse)
+	ts.finally = l.stmts(s.Finalbody)
+	out, err := l.guardedTry(&ts)
+	if err != nil {
+		panic(&lowerError{err.(syntax.Error)})
+	}
+	return out
 }
 
-// lowerTries rewrites the try statements in stmts (and in the blocks
-// inside them) into guarded Starlark.
-func (fe *frontend) lowerTries(stmts []syntax.Stmt) ([]syntax.Stmt, error) {
-	var out []syntax.Stmt
-	for _, s := range stmts {
-		var err error
-		switch s := s.(type) {
-		case *syntax.DefStmt:
-			s.Body, err = fe.lowerTries(s.Body)
-		case *syntax.ForStmt:
-			s.Body, err = fe.lowerTries(s.Body)
-		case *syntax.WhileStmt:
-			s.Body, err = fe.lowerTries(s.Body)
-		case *syntax.IfStmt:
-			if isMarker(s.Cond, tryMarker) {
-				lowered, err := fe.lowerTry(s)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, lowered...)
-				continue
-			}
-			if s.True, err = fe.lowerTries(s.True); err == nil {
-				s.False, err = fe.lowerTries(s.False)
-			}
+// handlerNamePos is the position of NAME in "except E as NAME:".
+func (l *lowerer) handlerNamePos(h *pysyntax.ExceptHandler) syntax.Position {
+	p := h.Type.Span()
+	i := l.offset(p.EndLineno, p.EndColOffset)
+	for i < len(l.src) && l.src[i] != ':' {
+		if l.src[i] == h.Name[0] && i+len(h.Name) <= len(l.src) && string(l.src[i:i+len(h.Name)]) == h.Name && l.src[i-1] != 'a' {
+			return l.posOf(i)
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
+		i++
 	}
-	return out, nil
+	return l.start(h)
 }
 
-// tryStmt is a try statement as the parser saw it.
+// raise lowers raise, raise X and raise X from Y into __raise__ calls.
+func (l *lowerer) raise(s *pysyntax.Raise) syntax.Stmt {
+	pos := l.start(s)
+	c := l.call(RaiseFunc, pos, l.last(s))
+	if s.Exc != nil {
+		c.Args = append(c.Args, l.expr(s.Exc))
+	}
+	if s.Cause != nil {
+		c.Args = append(c.Args, l.expr(s.Cause))
+	}
+	return &syntax.ExprStmt{X: c}
+}
+
+// tryStmt is a try statement with its blocks lowered.
 type tryStmt struct {
 	pos                 syntax.Position
 	body                []syntax.Stmt
-	handlers            []*syntax.IfStmt // Cond: __except__(classes , name)
+	handlers            []handler
 	orElse, finally     []syntax.Stmt
 	hasElse, hasFinally bool
 }
 
-func (fe *frontend) lowerTry(s *syntax.IfStmt) ([]syntax.Stmt, error) {
-	ts := tryStmt{pos: s.If, body: s.True}
-	for rest := s.False; len(rest) > 0; {
-		clause, ok := rest[0].(*syntax.IfStmt)
-		if !ok || len(rest) != 1 {
-			return nil, fe.errorAt(s.If, "invalid syntax: a try statement's clauses must follow its body")
-		}
-		switch {
-		case isMarker(clause.Cond, exceptMarker):
-			if ts.hasElse || ts.hasFinally {
-				return nil, fe.errorAt(clause.If, "invalid syntax: except after else or finally")
-			}
-			ts.handlers = append(ts.handlers, clause)
-		case isMarker(clause.Cond, elseMarker):
-			if ts.hasElse || ts.hasFinally {
-				return nil, fe.errorAt(clause.If, "invalid syntax: else after else or finally")
-			}
-			ts.hasElse, ts.orElse = true, clause.True
-		case isMarker(clause.Cond, finallyMarker):
-			if ts.hasFinally {
-				return nil, fe.errorAt(clause.If, "invalid syntax: a second finally")
-			}
-			ts.hasFinally, ts.finally = true, clause.True
-		default:
-			return nil, fe.errorAt(clause.If, "invalid syntax: elif in a try statement")
-		}
-		rest = clause.False
-	}
-	if len(ts.handlers) == 0 && !ts.hasFinally {
-		return nil, fe.errorAt(s.If, "expected 'except' or 'finally' block")
-	}
-	var err error
-	if ts.body, err = fe.lowerTries(ts.body); err != nil {
-		return nil, err
-	}
-	for _, h := range ts.handlers {
-		if h.True, err = fe.lowerTries(h.True); err != nil {
-			return nil, err
-		}
-	}
-	if ts.orElse, err = fe.lowerTries(ts.orElse); err != nil {
-		return nil, err
-	}
-	if ts.finally, err = fe.lowerTries(ts.finally); err != nil {
-		return nil, err
-	}
-	return fe.guardedTry(&ts)
+// handler is one except clause; class is nil for a bare except.
+type handler struct {
+	pos     syntax.Position
+	class   syntax.Expr
+	name    string
+	namePos syntax.Position
+	body    []syntax.Stmt
 }
 
-func (fe *frontend) errorAt(pos syntax.Position, msg string) error {
+func (l *lowerer) errorAt(pos syntax.Position, msg string) error {
 	return syntax.Error{Pos: pos, Msg: msg}
 }
 
 // gen builds the guarded statements of one try.
 type gen struct {
-	fe      *frontend
+	fe      *lowerer
 	state   string // the try's state variable
 	pos     syntax.Position
 	noJumps bool // a finally follows: return, break, continue are refused
@@ -384,10 +253,10 @@ func (g *gen) guard(stmts []syntax.Stmt, runner, okAttr string) ([]syntax.Stmt, 
 }
 
 // guardedTry is the whole rewritten try statement.
-func (fe *frontend) guardedTry(ts *tryStmt) ([]syntax.Stmt, error) {
-	fe.tries++
-	g := &gen{fe: fe, state: fmt.Sprintf("__try%d", fe.tries), pos: ts.pos, noJumps: ts.hasFinally}
-	out := []syntax.Stmt{g.assign(g.id(g.state), g.call(g.id(tryMarker)))}
+func (l *lowerer) guardedTry(ts *tryStmt) ([]syntax.Stmt, error) {
+	l.tries++
+	g := &gen{fe: l, state: fmt.Sprintf("__try%d", l.tries), pos: ts.pos, noJumps: ts.hasFinally}
+	out := []syntax.Stmt{g.assign(g.id(g.state), g.call(g.id(TryFunc)))}
 	body, err := g.guard(ts.body, TryRun, "ok")
 	if err != nil {
 		return nil, err
@@ -404,25 +273,16 @@ func (fe *frontend) guardedTry(ts *tryStmt) ([]syntax.Stmt, error) {
 	}
 	var chain []*syntax.IfStmt
 	for _, h := range ts.handlers {
-		g.pos = h.If
-		marker := h.Cond.(*syntax.CallExpr)
+		g.pos = h.pos
 		var classes []syntax.Expr // none: a bare except
 		var then []syntax.Stmt
-		switch n := len(marker.Args); {
-		case n == 0:
-		case n == 1 || n == 2 && fe.exceptAs[keyOf(h.If)]:
-			classes = marker.Args[:1]
-			if len(marker.Args) == 2 {
-				name, ok := marker.Args[1].(*syntax.Ident)
-				if !ok {
-					return nil, fe.errorAt(h.If, "invalid syntax: want a name after 'as'")
-				}
-				then = append(then, g.assign(name, g.attr("exception")))
-			}
-		default:
-			return nil, fe.errorAt(h.If, "invalid syntax: several exception classes must be a tuple: except (A, B):")
+		if h.class != nil {
+			classes = []syntax.Expr{h.class}
 		}
-		handler, err := after(h.True)
+		if h.name != "" {
+			then = append(then, g.assign(&syntax.Ident{NamePos: h.namePos, Name: h.name}, g.attr("exception")))
+		}
+		handler, err := after(h.body)
 		if err != nil {
 			return nil, err
 		}
@@ -453,7 +313,7 @@ func (g *gen) reraises(stmts []syntax.Stmt) {
 	for _, s := range stmts {
 		switch s := s.(type) {
 		case *syntax.ExprStmt:
-			if c, ok := s.X.(*syntax.CallExpr); ok && isMarker(c, raiseMarker) && len(c.Args) == 0 {
+			if c, ok := s.X.(*syntax.CallExpr); ok && isIdent(c.Fn, RaiseFunc) && len(c.Args) == 0 {
 				c.Fn = &syntax.DotExpr{X: &syntax.Ident{NamePos: c.Lparen, Name: g.state}, Dot: c.Lparen, Name: &syntax.Ident{NamePos: c.Lparen, Name: "reraise"}}
 			}
 		case *syntax.IfStmt:
@@ -465,4 +325,9 @@ func (g *gen) reraises(stmts []syntax.Stmt) {
 			g.reraises(s.Body)
 		}
 	}
+}
+
+func isIdent(e syntax.Expr, name string) bool {
+	id, ok := e.(*syntax.Ident)
+	return ok && id.Name == name
 }
