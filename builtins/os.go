@@ -6,6 +6,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The os module offers read-only access to the environment the host lets
@@ -16,30 +18,28 @@ import (
 //	                            if unset), environ.get(k, d), 'X' in environ,
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
-func init() {
-	registerModule("os", func(env *Env) starlark.Value {
-		environ := NewEnviron(env.Getenv)
-		return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
-			"environ": environ,
-			"getenv": Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-				var key, dflt starlark.Value = nil, starlark.None
-				if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
-					return nil, err
-				}
-				k, err := environKey(key)
-				if err != nil {
-					return nil, err
-				}
-				if v, ok := environ.vars[k]; ok {
-					return starlark.String(v), nil
-				}
-				return dflt, nil
-			}),
-			"name":    starlark.String("posix"),
-			"sep":     starlark.String("/"),
-			"linesep": starlark.String("\n"),
-		}}
-	})
+func newOSModule(env *py.Env) starlark.Value {
+	environ := NewEnviron(env.Getenv)
+	return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
+		"environ": environ,
+		"getenv": py.Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var key, dflt starlark.Value = nil, starlark.None
+			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
+				return nil, err
+			}
+			k, err := environKey(key)
+			if err != nil {
+				return nil, err
+			}
+			if v, ok := environ.vars[k]; ok {
+				return starlark.String(v), nil
+			}
+			return dflt, nil
+		}),
+		"name":    starlark.String("posix"),
+		"sep":     starlark.String("/"),
+		"linesep": starlark.String("\n"),
+	}}
 }
 
 // Environ is os.environ: a read-only snapshot of the environment taken
@@ -74,7 +74,7 @@ var (
 func environKey(k starlark.Value) (string, error) {
 	s, ok := k.(starlark.String)
 	if !ok {
-		return "", Errorf(TypeError, "str expected, not %s", PyTypeName(k))
+		return "", py.Errorf(py.TypeError, "str expected, not %s", py.TypeName(k))
 	}
 	return string(s), nil
 }
@@ -87,17 +87,19 @@ func (e *Environ) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(QuoteString(k) + ": " + QuoteString(e.vars[k]))
+		b.WriteString(py.QuoteString(k) + ": " + py.QuoteString(e.vars[k]))
 	}
 	b.WriteString("})")
 	return b.String()
 }
 
-func (e *Environ) Type() string          { return "_Environ" }
-func (e *Environ) Freeze()               {}
-func (e *Environ) Truth() starlark.Bool  { return len(e.keys) > 0 }
-func (e *Environ) Hash() (uint32, error) { return 0, Errorf(TypeError, "unhashable type: '_Environ'") }
-func (e *Environ) Len() int              { return len(e.keys) }
+func (e *Environ) Type() string         { return "_Environ" }
+func (e *Environ) Freeze()              {}
+func (e *Environ) Truth() starlark.Bool { return len(e.keys) > 0 }
+func (e *Environ) Hash() (uint32, error) {
+	return 0, py.Errorf(py.TypeError, "unhashable type: '_Environ'")
+}
+func (e *Environ) Len() int { return len(e.keys) }
 
 // Get implements environ[key]: KeyError: 'X' when X is not set.
 func (e *Environ) Get(key starlark.Value) (starlark.Value, bool, error) {
@@ -108,7 +110,7 @@ func (e *Environ) Get(key starlark.Value) (starlark.Value, bool, error) {
 	if v, ok := e.vars[k]; ok {
 		return starlark.String(v), true, nil
 	}
-	return nil, false, &Exception{Class: KeyError, Msg: Repr(key), Args: starlark.Tuple{key}}
+	return nil, false, &py.Exception{Class: py.KeyError, Msg: py.Repr(key), Args: starlark.Tuple{key}}
 }
 
 // Iterate yields the keys.
@@ -133,7 +135,7 @@ func (e *Environ) keyTuple() starlark.Tuple {
 
 // Attr offers get, keys, values, items and copy.
 func (e *Environ) Attr(name string) (starlark.Value, error) {
-	var fn BuiltinFunc
+	var fn py.BuiltinFunc
 	switch name {
 	case "get":
 		fn = func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -172,11 +174,11 @@ func (e *Environ) Attr(name string) (starlark.Value, error) {
 	default:
 		return nil, nil
 	}
-	return Func(name, fn).BindReceiver(e), nil
+	return py.Func(name, fn).BindReceiver(e), nil
 }
 
 // listMethod returns a no-argument method listing f(key) for every key.
-func (e *Environ) listMethod(f func(k string) starlark.Value) BuiltinFunc {
+func (e *Environ) listMethod(f func(k string) starlark.Value) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 			return nil, err
@@ -190,3 +192,17 @@ func (e *Environ) listMethod(f func(k string) starlark.Value) BuiltinFunc {
 }
 
 func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items", "keys", "values"} }
+
+// osHelp documents the os module's functions and os.environ's methods
+// for help(obj).
+var osHelp = py.HelpTable{
+	// os
+	"os.getenv": {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+
+	// os.environ
+	"_Environ.get":    {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+	"_Environ.keys":   {Params: "", Doc: "Return the names of the environment variables, sorted."},
+	"_Environ.values": {Params: "", Doc: "Return the values of the environment variables, in the order of keys()."},
+	"_Environ.items":  {Params: "", Doc: "Return (name, value) pairs of the environment variables, sorted."},
+	"_Environ.copy":   {Params: "", Doc: "Return the environment as a dict."},
+}

@@ -21,7 +21,7 @@ import (
 //   - for loops iterate over str and bytes too (__iterable__);
 //   - keyword arguments may follow *args;
 //   - str, bytes, list and dict methods Starlark lacks (s.encode(),
-//     b.decode(), "{}".format(x), l.sort(), ...; see builtins.PyOnlyMethods)
+//     b.decode(), "{}".format(x), l.sort(), ...; see py.RewrittenMethods)
 //     become __getattr__ calls;
 //   - __name__ is "__main__";
 //   - try / except / else / finally, raise, raise X from Y run on the

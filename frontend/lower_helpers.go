@@ -4,21 +4,21 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
 
 // The predeclared helpers lowered code calls (builtins/pynames.go).
 const (
-	importFunc     = builtins.ImportFunc
-	importFromFunc = builtins.ImportFromFunc
-	fstringFunc    = builtins.FStringFunc
-	formatFunc     = builtins.FormatFunc
-	modFunc        = builtins.ModFunc
-	getAttrFunc    = builtins.GetAttrFunc
-	genExpFunc     = builtins.GenExpFunc
-	iterableFunc   = builtins.IterableFunc
-	powFunc        = builtins.PowFunc
+	importFunc     = py.ImportFunc
+	importFromFunc = py.ImportFromFunc
+	fstringFunc    = py.FStringFunc
+	formatFunc     = py.FormatFunc
+	modFunc        = py.ModFunc
+	getAttrFunc    = py.GetAttrFunc
+	genExpFunc     = py.GenExpFunc
+	iterableFunc   = py.IterableFunc
+	powFunc        = py.PowFunc
 )
 
 // The predeclared helpers of other lowered constructs, which the runtime
@@ -34,7 +34,7 @@ const (
 )
 
 // pyOnlyMethods are the attribute names lowered to __getattr__ calls.
-var pyOnlyMethods = builtins.PyOnlyMethods
+var pyOnlyMethods = py.RewrittenMethods
 
 func cutDot(s string) (before, after string, found bool) { return strings.Cut(s, ".") }
 

@@ -6,7 +6,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -15,10 +15,10 @@ import (
 // identity comparison, del of items, and the cells of global and
 // nonlocal variables.
 var loweredHelpers = starlark.StringDict{
-	frontend.UnpackFunc:  builtins.Func(frontend.UnpackFunc, unpackStarred),
-	frontend.IsFunc:      builtins.Func(frontend.IsFunc, isSame),
-	frontend.DelItemFunc: builtins.Func(frontend.DelItemFunc, delItem),
-	frontend.CellFunc: builtins.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	frontend.UnpackFunc:  py.Func(frontend.UnpackFunc, unpackStarred),
+	frontend.IsFunc:      py.Func(frontend.IsFunc, isSame),
+	frontend.DelItemFunc: py.Func(frontend.DelItemFunc, delItem),
+	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {
 			return nil, err
@@ -51,7 +51,7 @@ func (c *cell) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	if c.v == nil {
-		return nil, builtins.Errorf(builtins.NameError, "name '%s' is not defined", c.name)
+		return nil, py.Errorf(py.NameError, "name '%s' is not defined", c.name)
 	}
 	return c.v, nil
 }
@@ -84,7 +84,7 @@ func unpackStarred(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	}
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return nil, builtins.Errorf(builtins.TypeError, "cannot unpack non-iterable %s object", v.Type())
+		return nil, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", v.Type())
 	}
 	defer iter.Done()
 	var items []starlark.Value
@@ -93,7 +93,7 @@ func unpackStarred(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 		items = append(items, x)
 	}
 	if len(items) < before+after {
-		return nil, builtins.Errorf(builtins.ValueError, "not enough values to unpack (expected at least %d, got %d)", before+after, len(items))
+		return nil, py.Errorf(py.ValueError, "not enough values to unpack (expected at least %d, got %d)", before+after, len(items))
 	}
 	out := make(starlark.Tuple, 0, before+after+1)
 	out = append(out, items[:before]...)
@@ -145,17 +145,17 @@ func delItem(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	case *starlark.List:
 		i, err := starlark.AsInt32(key)
 		if err != nil {
-			return nil, builtins.Errorf(builtins.TypeError, "list indices must be integers or slices, not %s", key.Type())
+			return nil, py.Errorf(py.TypeError, "list indices must be integers or slices, not %s", key.Type())
 		}
 		if i < 0 {
 			i += x.Len()
 		}
 		if i < 0 || i >= x.Len() {
-			return nil, builtins.Errorf(builtins.IndexError, "list assignment index out of range")
+			return nil, py.Errorf(py.IndexError, "list assignment index out of range")
 		}
 		return popItem(thread, x, starlark.MakeInt(i))
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "'%s' object doesn't support item deletion", x.Type())
+	return nil, py.Errorf(py.TypeError, "'%s' object doesn't support item deletion", x.Type())
 }
 
 // popItem calls x.pop(key), which checks that x is not frozen.

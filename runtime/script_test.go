@@ -14,7 +14,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/runtime"
 )
@@ -194,9 +194,9 @@ KeyError: 'b'
 	if !errors.As(err, &se) || se.Name() != "TypeError" {
 		t.Errorf("calling a dict: got %v", err)
 	}
-	var exc *builtins.Exception
+	var exc *py.Exception
 	if !errors.As(err, &exc) {
-		t.Errorf("the builtins.Exception is not reachable with errors.As")
+		t.Errorf("the py.Exception is not reachable with errors.As")
 	}
 }
 

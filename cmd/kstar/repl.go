@@ -15,6 +15,7 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -91,7 +92,7 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		}
 		err = execInterruptible(session, src, sigs, stderr)
 		// exit(), quit() and sys.exit() end the session, as in Python.
-		var exit *builtins.SystemExit
+		var exit *py.SystemExit
 		if errors.As(err, &exit) {
 			return closeSession(session, stderr, exit.Code)
 		}
@@ -121,7 +122,7 @@ func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Sign
 	go func() {
 		select {
 		case <-sigs:
-			cancel(builtins.ErrKeyboardInterrupt)
+			cancel(py.ErrKeyboardInterrupt)
 		case <-ctx.Done():
 		}
 	}()
