@@ -14,8 +14,8 @@ import (
 	"github.com/chzyer/readline"
 
 	"github.com/kstar-dev/kstar/builtins"
-	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
