@@ -3,6 +3,7 @@ package libm
 import (
 	gomath "math"
 	"math/big"
+	"sync"
 )
 
 // The fast path: the functions are first evaluated in double-double
@@ -79,13 +80,20 @@ func rounded(x dd, relErr float64) (float64, bool) {
 	return up, up == down
 }
 
-// Constants of the fast path, from the 160-bit ones.
+// Constants of the fast path, from the 160-bit ones, computed on first
+// use (a few milliseconds, which scripts without math do not pay).
 var (
+	fastOnce                              sync.Once
 	ddLn2, ddInvLn2, ddHalfPi, ddPiHalfLo dd
 	invFactorials                         [28]dd // 1/n!
+	atanTable, inverses                   [30]dd // atan(j/8) for j <= 8; 1/n
 )
 
-func init() {
+func initFast() {
+	fastOnce.Do(computeFast)
+}
+
+func computeFast() {
 	initConstants()
 	ddLn2 = ddOf(constants.ln2)
 	ddInvLn2 = ddOf(newFloat().Quo(big.NewFloat(1), constants.ln2))
@@ -100,6 +108,12 @@ func init() {
 			f.Quo(f, newFloat().SetInt64(int64(n)))
 		}
 		invFactorials[n] = ddOf(f)
+	}
+	for j := 0; j <= 8; j++ {
+		atanTable[j] = ddOf(bigAtan(newFloat().Quo(big.NewFloat(float64(j)), big.NewFloat(8))))
+	}
+	for n := 1; n < len(inverses); n++ {
+		inverses[n] = ddOf(newFloat().Quo(big.NewFloat(1), big.NewFloat(float64(n))))
 	}
 }
 
@@ -149,6 +163,7 @@ const minFastExp = -669
 
 // fastExp is the fast path of Exp.
 func fastExp(x float64) (float64, bool) {
+	initFast()
 	if x < minFastExp {
 		return 0, false
 	}
@@ -157,6 +172,7 @@ func fastExp(x float64) (float64, bool) {
 
 // fastLog is the fast path of Log.
 func fastLog(x float64) (float64, bool) {
+	initFast()
 	l := ddLog(x)
 	if l.hi == 0 {
 		return 0, false
@@ -166,6 +182,7 @@ func fastLog(x float64) (float64, bool) {
 
 // fastLog2 is the fast path of Log2.
 func fastLog2(x float64) (float64, bool) {
+	initFast()
 	l := ddLog(x)
 	if l.hi == 0 {
 		return 0, false
@@ -175,6 +192,7 @@ func fastLog2(x float64) (float64, bool) {
 
 // fastExp2 is the fast path of Exp2.
 func fastExp2(x float64) (float64, bool) {
+	initFast()
 	if x < minFastExp/gomath.Ln2 || x > 1023 {
 		return 0, false
 	}
@@ -183,6 +201,7 @@ func fastExp2(x float64) (float64, bool) {
 
 // fastPow is the fast path of Pow for x > 0.
 func fastPow(x, y float64) (float64, bool) {
+	initFast()
 	l := ddLog(x).mulFloat(y)
 	if !(l.hi > minFastExp && l.hi < 709) {
 		return 0, false
@@ -200,6 +219,7 @@ func fastPow(x, y float64) (float64, bool) {
 // q pi/2 + r with pi/2 to 160 bits, then the Taylor series of sin r and
 // cos r in double-double.
 func fastTrig(x float64, which int) (float64, bool) {
+	initFast()
 	if !(gomath.Abs(x) < 0x1p20) {
 		return 0, false
 	}
@@ -251,19 +271,6 @@ func ddSinCos(r, r2 dd) (sin, cos dd) {
 	return sin.mul(r), cos
 }
 
-// atanTable holds atan(j/8) for j = 0..8, for ddAtan's reduction;
-// inverses holds 1/n.
-var atanTable, inverses [30]dd
-
-func init() {
-	for j := 0; j <= 8; j++ {
-		atanTable[j] = ddOf(bigAtan(newFloat().Quo(big.NewFloat(float64(j)), big.NewFloat(8))))
-	}
-	for n := 1; n < len(inverses); n++ {
-		inverses[n] = ddOf(newFloat().Quo(big.NewFloat(1), big.NewFloat(float64(n))))
-	}
-}
-
 // ddAtan is atan x for 0 <= x <= 1: atan(c) + atan((x - c) / (1 + x c))
 // with c the nearest eighth, then the Taylor series of the rest (|t| <=
 // 1/15, to t**29/29, below 2**-110). Its relative error is below 2**-98.
@@ -299,6 +306,7 @@ func ddAtanAny(x dd) dd {
 
 // fastAtan is the fast path of Atan.
 func fastAtan(x float64) (float64, bool) {
+	initFast()
 	if !(gomath.Abs(x) >= 0x1p-900 && gomath.Abs(x) <= 0x1p900) {
 		return 0, false
 	}
@@ -308,6 +316,7 @@ func fastAtan(x float64) (float64, bool) {
 // fastAtan2 is the fast path of Atan2 for finite nonzero x and y: the
 // angle from atan(|y|/|x|), in its quadrant.
 func fastAtan2(y, x float64) (float64, bool) {
+	initFast()
 	for _, v := range []float64{x, y} { // far from subnormal and overflow
 		if !(gomath.Abs(v) >= 0x1p-900 && gomath.Abs(v) <= 0x1p900) {
 			return 0, false
@@ -337,6 +346,7 @@ func (x dd) sqrt() dd {
 
 // fastAsin is the fast path of Asin for |x| < 1: atan(x / sqrt(1 - x**2)).
 func fastAsin(x float64) (float64, bool) {
+	initFast()
 	if !(gomath.Abs(x) >= 0x1p-900) {
 		return 0, false
 	}
@@ -347,6 +357,7 @@ func fastAsin(x float64) (float64, bool) {
 // fastAcos is the fast path of Acos for |x| < 1: 2 atan(sqrt((1 - x) /
 // (1 + x))).
 func fastAcos(x float64) (float64, bool) {
+	initFast()
 	r := dd{1, 0}.addFloat(-x).div(dd{1, 0}.addFloat(x))
 	if !(r.hi >= 0x1p-900 && r.hi <= 0x1p900) {
 		return 0, false
