@@ -388,13 +388,13 @@ func groupby(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 
 // grouping is the state of a groupby: the element read last and its key.
 type grouping struct {
-	src          builtins.Nexter
-	key          starlark.Value
-	tgtkey       starlark.Value // the current group's key
-	currkey      starlark.Value // the key of currvalue, or of the last element read
-	currvalue    starlark.Value // the element read but not yet yielded, or nil
-	currgrouper  *builtins.Iterator
-	keyed, ended bool
+	src         builtins.Nexter
+	key         starlark.Value
+	tgtkey      starlark.Value // the current group's key
+	currkey     starlark.Value // the key of currvalue, or of the last element read
+	currvalue   starlark.Value // the element read but not yet yielded, or nil
+	currgrouper *builtins.Iterator
+	keyed       bool // an element has been read
 }
 
 // step reads the next element and its key.
