@@ -352,7 +352,12 @@ func repeat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		}
 		return object, true, nil
 	})
+	var guard builtins.ReprGuard
 	it.ReprFunc = func() string {
+		if !guard.Enter() { // object contains the repeat
+			return "..."
+		}
+		defer guard.Leave()
 		if left < 0 {
 			return "repeat(" + builtins.Repr(object) + ")"
 		}
