@@ -70,8 +70,19 @@ type Env struct {
 	// ssl_keyfile, ssl_crlfile); it returns an error wrapping
 	// fs.ErrPermission to refuse one. Default: nil, os.ReadFile.
 	ReadFile func(name string) ([]byte, error)
+	// Stdin is what sys.stdin and input() read; nil refuses them with a
+	// PermissionError. Default: nil.
+	Stdin io.Reader
+	// Files is the file system of open(), os.path's queries, os.getcwd,
+	// os.listdir and os.makedirs; nil refuses them with a PermissionError.
+	// Default: nil.
+	Files HostFiles
+	// Hostname serves socket.gethostname and platform.node; nil refuses
+	// them with a PermissionError. Default: nil.
+	Hostname func() (string, error)
 
 	mu      sync.Mutex
+	stdin   *File // sys.stdin, shared with input()
 	ctx     context.Context
 	clients []Client
 	checks  []func() error // see CheckAtEnd

@@ -16,10 +16,11 @@ import (
 //	                            if unset), environ.get(k, d), 'X' in environ,
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
+//	path, getcwd, listdir, makedirs   see ospath.go
 func init() {
 	registerModule("os", func(env *Env) starlark.Value {
 		environ := NewEnviron(env.Getenv)
-		return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
+		members := starlark.StringDict{
 			"environ": environ,
 			"getenv": Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 				var key, dflt starlark.Value = nil, starlark.None
@@ -38,7 +39,11 @@ func init() {
 			"name":    starlark.String("posix"),
 			"sep":     starlark.String("/"),
 			"linesep": starlark.String("\n"),
-		}}
+		}
+		for name, v := range osHostMembers(env) {
+			members[name] = v
+		}
+		return &starlarkstruct.Module{Name: "os", Members: members}
 	})
 }
 

@@ -143,6 +143,8 @@ type Runtime struct {
 	callTimeout    time.Duration
 	hostAccess     bool
 	readFile       func(name string) ([]byte, error)
+	files          builtins.HostFiles
+	stdin          io.Reader
 	loadFS         fs.FS
 }
 
@@ -170,6 +172,8 @@ func New(opts ...Option) *Runtime {
 		if r.readFile == nil {
 			r.readFile = refuseFiles
 		}
+	} else if r.files == nil {
+		r.files = osFiles{}
 	}
 	if r.client != nil {
 		seeds := builtins.BrokerSeeds(r.client)
@@ -204,6 +208,11 @@ func (r *Runtime) newEnv(argv []string) *builtins.Env {
 	env.ClientOptions = r.clientOpts
 	env.HostClient = r.client
 	env.ReadFile = r.readFile
+	env.Files = r.files
+	env.Stdin = r.stdin
+	if r.hostAccess {
+		env.Hostname = os.Hostname
+	}
 	return env
 }
 

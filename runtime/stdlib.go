@@ -12,8 +12,10 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
+	"github.com/kstar-dev/kstar/builtins/lib/platform"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	"github.com/kstar-dev/kstar/builtins/lib/socket"
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
@@ -37,6 +39,8 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 	"struct":   pystruct.New,
 	"zlib":     zlib.New,
 	"gzip":     gzip.New,
+	"socket":   socket.New,
+	"platform": platform.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
