@@ -60,7 +60,10 @@ func (dir rootFiles) with(name string, f func(root *os.Root, rel string) error) 
 		return err
 	}
 	defer root.Close()
-	return rootError(name, f(root, rel))
+	if err := f(root, rel); err != nil {
+		return rootError(name, err)
+	}
+	return nil
 }
 
 func (dir rootFiles) OpenFile(name string, flag int, perm fs.FileMode) (f *os.File, err error) {
