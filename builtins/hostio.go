@@ -301,10 +301,15 @@ func contains(s string, c rune) bool {
 	return false
 }
 
-// bytesLike returns the bytes of b, which must be bytes (or a bytearray).
+// bytesLike returns the bytes of v, a bytes or a bytearray.
 func bytesLike(v starlark.Value) (string, bool) {
-	b, ok := v.(starlark.Bytes)
-	return string(b), ok
+	switch b := v.(type) {
+	case starlark.Bytes:
+		return string(b), true
+	case *Bytearray:
+		return string(b.data), true
+	}
+	return "", false
 }
 
 // HostnameOf returns the host's name for what (a description of the call,

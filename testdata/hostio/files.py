@@ -86,3 +86,9 @@ try:
     open(3.5)
 except TypeError as e:
     print('TypeError', e)
+f = open('ba.bin', 'wb')
+f.write(bytearray(b'from bytearray\n'))
+f.close()
+f = open('ba.bin', 'rb')
+print(f.read())
+f.close()
