@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -28,8 +29,9 @@ type textOptions struct {
 // keep the position right. The runtime closes (and so flushes) files a
 // script leaves open when it ends, as CPython does at exit.
 type File struct {
-	env     *Env     // tracks the file until it is closed; nil for stdin
-	f       *os.File // nil for stdin
+	mu      sync.Mutex // a file in frozen globals is shared by concurrent calls
+	env     *Env       // tracks the file until it is closed; nil for stdin
+	f       *os.File   // nil for stdin
 	r       *bufio.Reader
 	w       *bufio.Writer
 	name    string
@@ -93,10 +95,9 @@ func (f *File) Hash() (uint32, error) { return starlark.String(f.name).Hash() }
 
 // Shutdown closes a file the script left open when it ends.
 func (f *File) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
-	if err := f.close(); err != nil {
-		return err
-	}
-	return nil
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.close()
 }
 
 func (f *File) check(readOrWrite string) error {
@@ -361,6 +362,8 @@ func (f *File) write(v starlark.Value) (int, error) {
 
 // WriteText is print(..., file=f).
 func (f *File) WriteText(thread *starlark.Thread, s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	_, err := f.write(starlark.String(s))
 	return err
 }
@@ -472,7 +475,9 @@ func (f *File) Iterate() starlark.Iterator { return &fileLines{f: f} }
 type fileLines struct{ f *File }
 
 func (it *fileLines) Next(p *starlark.Value) bool {
+	it.f.mu.Lock()
 	line, err := it.f.readLine(-1)
+	it.f.mu.Unlock()
 	if err != nil || line == "" {
 		return false
 	}
@@ -549,10 +554,18 @@ var fileMethods = map[string]func(f *File, b *starlark.Builtin, args starlark.Tu
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &lines); err != nil {
 			return nil, err
 		}
+		// The lines are gathered before the file is locked: they may come
+		// from iterating the file itself.
+		var all []starlark.Value
 		it := lines.Iterate()
-		defer it.Done()
 		var v starlark.Value
 		for it.Next(&v) {
+			all = append(all, v)
+		}
+		it.Done()
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		for _, v := range all {
 			if _, err := f.write(v); err != nil {
 				return nil, err
 			}
@@ -657,6 +670,10 @@ func (f *File) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if name != "writelines" { // it locks once it has its lines
+			f.mu.Lock()
+			defer f.mu.Unlock()
+		}
 		return method(f, b, args, kwargs)
 	}).BindReceiver(f), nil
 }

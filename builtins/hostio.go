@@ -145,7 +145,9 @@ func pyInput(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if f, ok := EnvOf(thread).Stdout.(interface{ Flush() error }); ok {
 		_ = f.Flush()
 	}
+	in.mu.Lock()
 	line, err := in.readLine(-1)
+	in.mu.Unlock()
 	if err != nil {
 		return nil, err
 	}
