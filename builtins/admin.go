@@ -17,6 +17,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // KafkaAdminClientClass is kafka.KafkaAdminClient (also
@@ -26,7 +28,7 @@ var KafkaAdminClientClass = &clientClass{
 	name:    "KafkaAdminClient",
 	pyPath:  "kafka.admin.client.KafkaAdminClient",
 	keys:    adminKeyNames,
-	methods: func() []string { return adminMethods.names() },
+	methods: func() []string { return adminMethods.Names() },
 	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaAdminClient(thread, kwargs)
 	},
@@ -50,19 +52,14 @@ var KafkaAdminClientClass = &clientClass{
     list_group_offsets. Also describe_cluster(), close().`,
 }
 
-func init() {
-	registerKafka("kafka", "KafkaAdminClient", KafkaAdminClientClass)
-	registerKafka("kafka.admin", "KafkaAdminClient", KafkaAdminClientClass)
-}
-
 // KafkaAdminClient is kafka-python's KafkaAdminClient on a franz-go client
 // and kadm. It lives on the script's thread; no franz-go goroutine touches
 // Starlark values.
 type KafkaAdminClient struct {
-	env            *Env
+	env            *KafkaEnv
 	config         *starlark.Dict
 	cl             *kgo.Client
-	shared         bool // cl is the host's (Env.HostClient): never closed here
+	shared         bool // cl is the host's (KafkaEnv.HostClient): never closed here
 	adm            *kadm.Client
 	requestTimeout time.Duration
 	closed         bool
@@ -85,7 +82,7 @@ func newKafkaAdminClient(thread *starlark.Thread, kwargs []starlark.Tuple) (*Kaf
 	if err != nil {
 		return nil, err
 	}
-	env := EnvOf(thread)
+	env := KafkaEnvOf(thread)
 	opts, err := clientOpts(thread, env, cfg)
 	if err != nil {
 		return nil, err
@@ -139,7 +136,7 @@ func (a *KafkaAdminClient) Hash() (uint32, error) { return a.id, nil }
 // 2.0.2's, its later additions kstar has (delete_records,
 // alter_group_offsets, reset_group_offsets), kafka-python 3.0's names of
 // the group methods, and list_consumer_group_lag.
-var adminMethods = methodTable[*KafkaAdminClient]{
+var adminMethods = py.MethodTable[*KafkaAdminClient]{
 	"create_topics":               (*KafkaAdminClient).pyCreateTopics,
 	"delete_topics":               (*KafkaAdminClient).pyDeleteTopics,
 	"list_topics":                 (*KafkaAdminClient).pyListTopics,
@@ -169,11 +166,11 @@ func (a *KafkaAdminClient) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return a.config, nil
 	}
-	return adminMethods.bind(a, name), nil
+	return adminMethods.Bind(a, name), nil
 }
 
 // AttrNames lists the methods and config.
-func (a *KafkaAdminClient) AttrNames() []string { return adminMethods.names("config") }
+func (a *KafkaAdminClient) AttrNames() []string { return adminMethods.Names("config") }
 
 // Shutdown closes the client when the script ends.
 func (a *KafkaAdminClient) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
@@ -203,7 +200,7 @@ func (a *KafkaAdminClient) close() {
 // close() closes the connections; a second call does nothing.
 func (a *KafkaAdminClient) pyClose(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if !a.closed {
 		a.close()
@@ -220,9 +217,9 @@ func (a *KafkaAdminClient) pyClose(thread *starlark.Thread, b *starlark.Builtin,
 // franz-go errors their kafka.errors class.
 func (a *KafkaAdminClient) do(thread *starlark.Thread, name string, extra time.Duration, fn func(ctx context.Context) error) error {
 	if a.closed {
-		return NewException(IllegalStateError, "KafkaAdminClient is closed")
+		return py.NewException(IllegalStateError, "KafkaAdminClient is closed")
 	}
-	parent := ContextOf(thread)
+	parent := py.ContextOf(thread)
 	limit := a.requestTimeout + extra
 	ctx, cancel := context.WithTimeout(parent, limit)
 	defer cancel()
@@ -231,11 +228,11 @@ func (a *KafkaAdminClient) do(thread *starlark.Thread, name string, extra time.D
 	case err == nil:
 		return nil
 	case parent.Err() != nil:
-		return Interrupted(parent)
-	case AsException(err) != nil:
+		return py.Interrupted(parent)
+	case py.AsException(err) != nil:
 		return err
 	case ctx.Err() != nil && firstKerr(err) == nil:
-		e := Errorf(KafkaTimeoutError, "%s() timed out after %s", name, limit)
+		e := py.Errorf(KafkaTimeoutError, "%s() timed out after %s", name, limit)
 		e.Cause = err
 		return e
 	}
@@ -254,7 +251,7 @@ func firstKerr(err error) *kerr.Error {
 
 // errorClass is the kafka.errors class of a per-item error: NoError for
 // nil.
-func errorClass(err error) *ExceptionClass {
+func errorClass(err error) *py.ExceptionClass {
 	if err == nil {
 		return BrokerError(0)
 	}
@@ -266,8 +263,8 @@ func errorClass(err error) *ExceptionClass {
 
 // failed is kafka-python's error for a request one of whose items failed:
 // "Request '...' failed with response '...'.", raised as the item's class.
-func failed(code int16, req, resp *protoStruct) *Exception {
-	return Errorf(BrokerError(code), "Request '%s' failed with response '%s'.", req.PyRepr(), resp.PyRepr())
+func failed(code int16, req, resp *protoStruct) *py.Exception {
+	return py.Errorf(BrokerError(code), "Request '%s' failed with response '%s'.", req.PyRepr(), resp.PyRepr())
 }
 
 // topicResults is the response kafka-python returns for a per-topic
@@ -294,7 +291,7 @@ func (a *KafkaAdminClient) allowedTopic(topic string) error {
 			return nil
 		}
 	}
-	return Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
+	return py.Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
 }
 
 // timeoutArg reads a timeout_ms argument: None is request_timeout_ms, as
@@ -307,14 +304,14 @@ func (a *KafkaAdminClient) timeoutArg(v starlark.Value) (time.Duration, error) {
 		if n, ok := x.Int64(); ok && n >= 0 && n <= 1<<31-1 {
 			return time.Duration(n) * time.Millisecond, nil
 		}
-		return 0, Errorf(ValueError, "timeout_ms must be between 0 and 2147483647, not %s", x)
+		return 0, py.Errorf(py.ValueError, "timeout_ms must be between 0 and 2147483647, not %s", x)
 	case starlark.Float:
 		if x >= 0 && x <= 1<<31-1 {
 			return time.Duration(float64(x) * float64(time.Millisecond)), nil
 		}
-		return 0, Errorf(ValueError, "timeout_ms must be between 0 and 2147483647, not %s", Repr(x))
+		return 0, py.Errorf(py.ValueError, "timeout_ms must be between 0 and 2147483647, not %s", py.Repr(x))
 	}
-	return 0, Errorf(TypeError, "timeout_ms must be int or None, not %s", PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "timeout_ms must be int or None, not %s", py.TypeName(v))
 }
 
 func millis(d time.Duration) int32 { return int32(d / time.Millisecond) }
@@ -326,7 +323,7 @@ func coordinatorArg(name string, v starlark.Value) error {
 	case starlark.NoneType, starlark.Int:
 		return nil
 	}
-	return Errorf(TypeError, "%s must be int or None, not %s", name, PyTypeName(v))
+	return py.Errorf(py.TypeError, "%s must be int or None, not %s", name, py.TypeName(v))
 }
 
 // stringsArg reads a list of names; a bare str is one name (kafka-python
@@ -340,7 +337,7 @@ func stringsArg(what string, v starlark.Value) ([]string, error) {
 	case *starlark.List, starlark.Tuple, *starlark.Set:
 		iter = v.(starlark.Iterable).Iterate()
 	default:
-		return nil, Errorf(TypeError, "%s must be a list of str, not %s", what, PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "%s must be a list of str, not %s", what, py.TypeName(v))
 	}
 	defer iter.Done()
 	var out []string
@@ -348,7 +345,7 @@ func stringsArg(what string, v starlark.Value) ([]string, error) {
 	for iter.Next(&x) {
 		s, ok := x.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "%s must be a list of str, not a list of %s", what, PyTypeName(x))
+			return nil, py.Errorf(py.TypeError, "%s must be a list of str, not a list of %s", what, py.TypeName(x))
 		}
 		out = append(out, string(s))
 	}
@@ -360,12 +357,12 @@ func stringsArg(what string, v starlark.Value) ([]string, error) {
 func tpDict(what string, v starlark.Value, each func(t tp, value starlark.Value) error) error {
 	d, ok := v.(*starlark.Dict)
 	if !ok {
-		return Errorf(TypeError, "%s must be a dict keyed by TopicPartition, not %s", what, PyTypeName(v))
+		return py.Errorf(py.TypeError, "%s must be a dict keyed by TopicPartition, not %s", what, py.TypeName(v))
 	}
 	for _, kv := range d.Items() {
 		topic, partition, ok := AsTopicPartition(kv[0])
 		if !ok {
-			return Errorf(TypeError, "%s keys must be TopicPartition, not %s", what, PyTypeName(kv[0]))
+			return py.Errorf(py.TypeError, "%s keys must be TopicPartition, not %s", what, py.TypeName(kv[0]))
 		}
 		if err := each(tp{topic, partition}, kv[1]); err != nil {
 			return err
@@ -383,7 +380,7 @@ func tpList(what string, v starlark.Value) ([]tp, error) {
 		}
 	}
 	if !ok {
-		return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not %s", what, PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "%s must be a list of TopicPartition, not %s", what, py.TypeName(v))
 	}
 	defer iter.Done()
 	var out []tp
@@ -391,7 +388,7 @@ func tpList(what string, v starlark.Value) ([]tp, error) {
 	for iter.Next(&x) {
 		topic, partition, ok := AsTopicPartition(x)
 		if !ok {
-			return nil, Errorf(TypeError, "%s must be a list of TopicPartition, not a list of %s", what, PyTypeName(x))
+			return nil, py.Errorf(py.TypeError, "%s must be a list of TopicPartition, not a list of %s", what, py.TypeName(x))
 		}
 		out = append(out, tp{topic, partition})
 	}
@@ -410,7 +407,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	var timeoutMs starlark.Value = starlark.None
 	var validateOnly bool
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "new_topics", &newTopics, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	timeout, err := a.timeoutArg(timeoutMs)
 	if err != nil {
@@ -418,7 +415,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	}
 	iter, ok := listIter(newTopics)
 	if !ok {
-		return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not %s", PyTypeName(newTopics))
+		return nil, py.Errorf(py.TypeError, "create_topics() new_topics must be a list of NewTopic, not %s", py.TypeName(newTopics))
 	}
 	defer iter.Done()
 	req := kmsg.NewPtrCreateTopicsRequest()
@@ -430,7 +427,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	for iter.Next(&x) {
 		nt, ok := asAdminObject(x, NewTopicClass)
 		if !ok {
-			return nil, Errorf(TypeError, "create_topics() new_topics must be a list of NewTopic, not a list of %s", PyTypeName(x))
+			return nil, py.Errorf(py.TypeError, "create_topics() new_topics must be a list of NewTopic, not a list of %s", py.TypeName(x))
 		}
 		t, item, err := newTopicRequest(nt)
 		if err != nil {
@@ -484,13 +481,13 @@ func newTopicRequest(nt *adminObject) (kmsg.CreateTopicsRequestTopic, starlark.T
 	t := kmsg.NewCreateTopicsRequestTopic()
 	name, ok := nt.get("name").(starlark.String)
 	if !ok {
-		return t, nil, Errorf(TypeError, "NewTopic name must be str, not %s", PyTypeName(nt.get("name")))
+		return t, nil, py.Errorf(py.TypeError, "NewTopic name must be str, not %s", py.TypeName(nt.get("name")))
 	}
 	t.Topic = string(name)
 	np, err1 := adminInt(nt.get("num_partitions"))
 	rf, err2 := adminInt(nt.get("replication_factor"))
 	if err1 != nil || err2 != nil {
-		return t, nil, NewException(TypeError, "NewTopic num_partitions and replication_factor must be ints")
+		return t, nil, py.NewException(py.TypeError, "NewTopic num_partitions and replication_factor must be ints")
 	}
 	t.NumPartitions, t.ReplicationFactor = int32(np), int16(rf)
 	assignments, err := replicaAssignments(nt.get("replica_assignments"))
@@ -527,7 +524,7 @@ func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.B
 	var topicsArg starlark.Value
 	var timeoutMs starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics", &topicsArg, "timeout_ms?", &timeoutMs); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	timeout, err := a.timeoutArg(timeoutMs)
 	if err != nil {
@@ -645,7 +642,7 @@ func (a *KafkaAdminClient) metadata(ctx context.Context, topics []string) (*kmsg
 // list_topics() returns every topic's name (internal ones too), sorted.
 func (a *KafkaAdminClient) pyListTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	var m *kmsg.MetadataResponse
 	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
@@ -671,7 +668,7 @@ func (a *KafkaAdminClient) pyListTopics(thread *starlark.Thread, b *starlark.Bui
 func (a *KafkaAdminClient) pyDescribeTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var topicsArg starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics?", &topicsArg); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	var names []string
 	if topicsArg != starlark.None {
@@ -750,7 +747,7 @@ func pyDict(kvs ...any) *starlark.Dict {
 // 'controller_id'}, brokers sorted by id.
 func (a *KafkaAdminClient) pyDescribeCluster(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	var m *kmsg.MetadataResponse
 	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
@@ -780,7 +777,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 	var timeoutMs starlark.Value = starlark.None
 	var validateOnly bool
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topic_partitions", &tps, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	timeout, err := a.timeoutArg(timeoutMs)
 	if err != nil {
@@ -788,7 +785,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 	}
 	d, ok := tps.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions, not %s", PyTypeName(tps))
+		return nil, py.Errorf(py.TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions, not %s", py.TypeName(tps))
 	}
 	req := kmsg.NewPtrCreatePartitionsRequest()
 	req.TimeoutMillis = millis(timeout)
@@ -800,14 +797,14 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 		name, ok := kv[0].(starlark.String)
 		np, ok2 := asAdminObject(kv[1], NewPartitionsClass)
 		if !ok || !ok2 {
-			return nil, NewException(TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions")
+			return nil, py.NewException(py.TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions")
 		}
 		if err := a.allowedTopic(string(name)); err != nil {
 			return nil, err
 		}
 		total, err := adminInt(np.get("total_count"))
 		if err != nil {
-			return nil, Errorf(TypeError, "NewPartitions total_count must be int, not %s", PyTypeName(np.get("total_count")))
+			return nil, py.Errorf(py.TypeError, "NewPartitions total_count must be int, not %s", py.TypeName(np.get("total_count")))
 		}
 		t := kmsg.NewCreatePartitionsRequestTopic()
 		t.Topic, t.Count = string(name), int32(total)
@@ -866,7 +863,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 	var recs starlark.Value
 	var timeoutMs, leader starlark.Value = starlark.None, starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "records_to_delete", &recs, "timeout_ms?", &timeoutMs, "partition_leader_id?", &leader); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	timeout, err := a.timeoutArg(timeoutMs)
 	if err != nil {
@@ -880,7 +877,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 	err = tpDict("delete_records() records_to_delete", recs, func(t tp, v starlark.Value) error {
 		at, ok := offsetValue(v)
 		if !ok {
-			return Errorf(TypeError, "delete_records() offsets must be int, not %s", PyTypeName(v))
+			return py.Errorf(py.TypeError, "delete_records() offsets must be int, not %s", py.TypeName(v))
 		}
 		if err := a.allowedTopic(t.topic); err != nil {
 			return err
@@ -903,7 +900,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 	})
 	if err != nil {
 		if ke := firstKerr(err); ke != nil && len(order) == 1 {
-			return nil, Errorf(BrokerError(ke.Code), "Error deleting records from topic %s partition %d", order[0].topic, order[0].partition)
+			return nil, py.Errorf(BrokerError(ke.Code), "Error deleting records from topic %s partition %d", order[0].topic, order[0].partition)
 		}
 		return nil, err
 	}
@@ -918,7 +915,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 		}
 		code := 0
 		if r.Err != nil {
-			code = int(errorClass(r.Err).Errno)
+			code = errnoOf(errorClass(r.Err))
 			if firstFail == nil {
 				rr := r
 				firstFail = &rr
@@ -930,16 +927,16 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 	}
 	switch {
 	case len(failures) == 1:
-		return nil, Errorf(errorClass(firstFail.Err), "Error deleting records from topic %s partition %d", firstFail.Topic, firstFail.Partition)
+		return nil, py.Errorf(errorClass(firstFail.Err), "Error deleting records from topic %s partition %d", firstFail.Topic, firstFail.Partition)
 	case len(failures) > 1:
-		return nil, Errorf(BrokerResponseError, "The following errors occured when trying to delete records: %s", strings.Join(failures, ", "))
+		return nil, py.Errorf(BrokerResponseError, "The following errors occured when trying to delete records: %s", strings.Join(failures, ", "))
 	}
 	return out, nil
 }
 
 // offsetValue reads an offset: an int, or an OffsetAndMetadata's offset.
 func offsetValue(v starlark.Value) (int64, bool) {
-	if nt, ok := v.(*NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
+	if nt, ok := v.(*py.NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
 		v = nt.Values()[0]
 	}
 	i, ok := v.(starlark.Int)
@@ -961,7 +958,7 @@ func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlar
 	var resources starlark.Value
 	var synonyms bool
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "config_resources", &resources, "include_synonyms?", &synonyms); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	rs, err := configResources("describe_configs()", resources)
 	if err != nil {
@@ -1040,7 +1037,7 @@ func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlar
 func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var resources starlark.Value
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "config_resources", &resources); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	rs, err := configResources("alter_configs()", resources)
 	if err != nil {
@@ -1161,7 +1158,7 @@ type configResource struct {
 func configResources(fn string, v starlark.Value) ([]configResource, error) {
 	iter, ok := listIter(v)
 	if !ok {
-		return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not %s", fn, PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "%s config_resources must be a list of ConfigResource, not %s", fn, py.TypeName(v))
 	}
 	defer iter.Done()
 	var out []configResource
@@ -1169,7 +1166,7 @@ func configResources(fn string, v starlark.Value) ([]configResource, error) {
 	for iter.Next(&x) {
 		o, ok := asAdminObject(x, ConfigResourceClass)
 		if !ok {
-			return nil, Errorf(TypeError, "%s config_resources must be a list of ConfigResource, not a list of %s", fn, PyTypeName(x))
+			return nil, py.Errorf(py.TypeError, "%s config_resources must be a list of ConfigResource, not a list of %s", fn, py.TypeName(x))
 		}
 		rt, err := configResourceType(o.get("resource_type"))
 		if err != nil {
@@ -1177,11 +1174,11 @@ func configResources(fn string, v starlark.Value) ([]configResource, error) {
 		}
 		name, ok := o.get("name").(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "ConfigResource name must be str, not %s", PyTypeName(o.get("name")))
+			return nil, py.Errorf(py.TypeError, "ConfigResource name must be str, not %s", py.TypeName(o.get("name")))
 		}
 		if rt.name == "BROKER" {
 			if _, err := strconv.Atoi(string(name)); err != nil {
-				return nil, NewException(ValueError, "Broker resource names must be an integer or a string represented integer")
+				return nil, py.NewException(py.ValueError, "Broker resource names must be an integer or a string represented integer")
 			}
 		}
 		out = append(out, configResource{rtype: rt, name: string(name), configs: o.get("configs")})
@@ -1200,7 +1197,7 @@ func configNames(v starlark.Value) ([]string, error) {
 		for _, k := range x.Keys() {
 			s, ok := k.(starlark.String)
 			if !ok {
-				return nil, Errorf(TypeError, "ConfigResource configs keys must be str, not %s", PyTypeName(k))
+				return nil, py.Errorf(py.TypeError, "ConfigResource configs keys must be str, not %s", py.TypeName(k))
 			}
 			names = append(names, string(s))
 		}
@@ -1220,7 +1217,7 @@ func configNames(v starlark.Value) ([]string, error) {
 func (a *KafkaAdminClient) pyListConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var brokerIDs starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "broker_ids?", &brokerIDs); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	var only map[int32]bool
 	if brokerIDs != starlark.None {
@@ -1259,7 +1256,7 @@ func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *
 	var coordinator starlark.Value = starlark.None
 	var includeOps bool
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator, "include_authorized_operations?", &includeOps); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -1292,14 +1289,14 @@ func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *
 	for _, id := range ids {
 		g, ok := byName[id]
 		if !ok {
-			return nil, Errorf(KafkaError, "DescribeGroupsResponse has no group %s", QuoteString(id))
+			return nil, py.Errorf(KafkaError, "DescribeGroupsResponse has no group %s", py.QuoteString(id))
 		}
 		if g.ErrorCode != 0 {
-			msg := BrokerError(g.ErrorCode).Message
+			msg := errorInfoOf(BrokerError(g.ErrorCode)).Message
 			if g.ErrorMessage != nil {
 				msg = *g.ErrorMessage
 			}
-			return nil, Errorf(BrokerError(g.ErrorCode), "DescribeGroupsResponse failed for group %s: %s", QuoteString(id), msg)
+			return nil, py.Errorf(BrokerError(g.ErrorCode), "DescribeGroupsResponse failed for group %s: %s", py.QuoteString(id), msg)
 		}
 		consumer := g.ProtocolType == "consumer" || g.ProtocolType == ""
 		members := make([]starlark.Value, len(g.Members))
@@ -1357,7 +1354,7 @@ func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b
 	var group string
 	var coordinator, partsArg starlark.Value = starlark.None, starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "group_coordinator_id?", &coordinator, "partitions?", &partsArg); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -1388,7 +1385,7 @@ func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b
 			continue
 		}
 		if o.Err != nil {
-			return nil, Errorf(errorClass(o.Err), "Unable to fetch consumer group offsets for topic %s, partition %d", t.topic, t.partition)
+			return nil, py.Errorf(errorClass(o.Err), "Unable to fetch consumer group offsets for topic %s, partition %d", t.topic, t.partition)
 		}
 		_ = out.SetKey(t.value(), OffsetAndMetadataType.Make(starlark.MakeInt64(o.At), starlark.String(o.Metadata)))
 	}
@@ -1418,7 +1415,7 @@ func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *st
 	var idsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -1437,7 +1434,7 @@ func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *st
 	out := make([]starlark.Value, len(ids))
 	for i, id := range ids {
 		r, ok := resp[id]
-		var cls *ExceptionClass
+		var cls *py.ExceptionClass
 		if ok {
 			cls = errorClass(r.Err)
 		} else {
@@ -1458,7 +1455,7 @@ func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starl
 	var offsetsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "offsets", &offsetsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -1466,12 +1463,12 @@ func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starl
 	offsets := kadm.Offsets{}
 	err := tpDict(b.Name()+"() offsets", offsetsArg, func(t tp, v starlark.Value) error {
 		o := kadm.Offset{Topic: t.topic, Partition: t.partition, LeaderEpoch: -1}
-		if nt, ok := v.(*NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
+		if nt, ok := v.(*py.NamedTuple); ok && nt.TypeOf() == OffsetAndMetadataType {
 			o.Metadata, _ = commitMetadata(nt.Values()[1]) // None is '' here: kadm sends no null
 		}
 		at, ok := offsetValue(v)
 		if !ok {
-			return Errorf(TypeError, "%s() offsets values must be OffsetAndMetadata or int, not %s", b.Name(), PyTypeName(v))
+			return py.Errorf(py.TypeError, "%s() offsets values must be OffsetAndMetadata or int, not %s", b.Name(), py.TypeName(v))
 		}
 		o.At = at
 		if offsets[t.topic] == nil {
@@ -1526,14 +1523,14 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 	var specsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "offset_specs", &specsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
 	}
 	d, ok := specsArg.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "reset_group_offsets() offset_specs must be a dict keyed by TopicPartition, not %s", PyTypeName(specsArg))
+		return nil, py.Errorf(py.TypeError, "reset_group_offsets() offset_specs must be a dict keyed by TopicPartition, not %s", py.TypeName(specsArg))
 	}
 	targets := map[tp]resetTarget{}
 	topicTargets := map[string]resetTarget{}
@@ -1550,7 +1547,7 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 		}
 		topic, partition, ok := AsTopicPartition(kv[0])
 		if !ok {
-			return nil, Errorf(TypeError, "reset_group_offsets() offset_specs keys must be TopicPartition or a topic name, not %s", PyTypeName(kv[0]))
+			return nil, py.Errorf(py.TypeError, "reset_group_offsets() offset_specs keys must be TopicPartition or a topic name, not %s", py.TypeName(kv[0]))
 		}
 		targets[tp{topic, partition}] = t
 		topicSet[topic] = true
@@ -1579,7 +1576,7 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 		// Expand topic names to their partitions, now that they are known.
 		for name, t := range topicTargets {
 			if o, ok := end.Lookup(name, -1); ok && o.Err != nil {
-				return Errorf(errorClass(o.Err), "Unknown topic %s", QuoteString(name))
+				return py.Errorf(errorClass(o.Err), "Unknown topic %s", py.QuoteString(name))
 			}
 			for p := range end[name] {
 				if _, explicit := targets[tp{name, p}]; !explicit {
@@ -1625,7 +1622,7 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 					cause = ke
 				}
 			}
-			return nil, Errorf(BrokerError(cause.Code), "Unable to list offsets for topic %s, partition %d", t.topic, t.partition)
+			return nil, py.Errorf(BrokerError(cause.Code), "Unable to list offsets for topic %s, partition %d", t.topic, t.partition)
 		}
 		target := targets[t]
 		raw := target.offset
@@ -1661,7 +1658,7 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 	}
 	out := starlark.NewDict(len(order))
 	for _, t := range order {
-		var cls *ExceptionClass
+		var cls *py.ExceptionClass
 		if r, ok := resp.Lookup(t.topic, t.partition); ok {
 			cls = errorClass(r.Err)
 		} else {
@@ -1696,7 +1693,7 @@ func parseResetTarget(key, v starlark.Value) (resetTarget, error) {
 			return resetTarget{offset: n}, nil
 		}
 	}
-	return resetTarget{}, Errorf(TypeError, "Unsupported reset target for %s: %s (expected OffsetSpec, OffsetTimestamp, or int offset)", Repr(key), Repr(v))
+	return resetTarget{}, py.Errorf(py.TypeError, "Unsupported reset target for %s: %s (expected OffsetSpec, OffsetTimestamp, or int offset)", py.Repr(key), py.Repr(v))
 }
 
 // list_consumer_group_lag(group_id) is kstar's (kafka-python has no such
@@ -1707,7 +1704,7 @@ func parseResetTarget(key, v starlark.Value) (resetTarget, error) {
 func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var group string
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	var lags kadm.DescribedGroupLags
 	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
@@ -1729,7 +1726,7 @@ func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *st
 	}
 	for _, m := range l.Lag.Sorted() {
 		if m.Err != nil {
-			return nil, Errorf(errorClass(m.Err), "Unable to compute the lag of topic %s, partition %d: %v", m.Topic, m.Partition, m.Err)
+			return nil, py.Errorf(errorClass(m.Err), "Unable to compute the lag of topic %s, partition %d: %v", m.Topic, m.Partition, m.Err)
 		}
 		var committed starlark.Value = starlark.None
 		if m.Commit.At >= 0 {

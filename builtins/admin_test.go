@@ -72,7 +72,7 @@ func runAdmin(t *testing.T, boot, src string, allowed []string, ctx context.Cont
 		r.extra[n] = kafkaMembers["kafka.admin"][n]
 	}
 	for _, a := range allowed {
-		r.env.AllowedTopics = append(r.env.AllowedTopics, strings.Replace(a, "T", topic, 1))
+		r.kafka.AllowedTopics = append(r.kafka.AllowedTopics, strings.Replace(a, "T", topic, 1))
 	}
 	err := r.exec(ctx, src)
 	out := r.out.String()
@@ -423,7 +423,7 @@ func TestAdminDocs(t *testing.T) {
 	if !strings.Contains(string(doc), AdminConfigTable()) {
 		t.Errorf("docs/admin.md lacks the current config table; it is:\n%s", AdminConfigTable())
 	}
-	for _, m := range adminMethods.names() {
+	for _, m := range adminMethods.Names() {
 		if !strings.Contains(string(doc), "`"+m+"(") {
 			t.Errorf("docs/admin.md does not document %s", m)
 		}

@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // This file holds the values of kafka.admin that are not the client
@@ -16,18 +18,6 @@ import (
 // namedtuples of kafka.structs the group methods return, and protocol
 // structs (CreateTopicsResponse_v3(...)), which kafka-python 2.0.2 returns
 // from its topic and config methods.
-
-func init() {
-	for _, t := range []*adminClass{NewTopicClass, NewPartitionsClass, ConfigResourceClass} {
-		registerKafka("kafka.admin", t.name, t)
-	}
-	registerKafka("kafka.admin", "ConfigResourceType", ConfigResourceTypeEnum)
-	registerKafka("kafka.admin", "OffsetSpec", OffsetSpecEnum)
-	registerKafka("kafka.admin", "OffsetTimestamp", OffsetTimestampClass)
-	for _, t := range []*NamedTupleType{GroupInformationType, MemberInformationType} {
-		registerKafka("kafka.structs", t.TypeName, t)
-	}
-}
 
 // ---- plain kafka.admin objects ----
 
@@ -50,7 +40,7 @@ type adminClass struct {
 
 var (
 	_ starlark.Callable = (*adminClass)(nil)
-	_ Documented        = (*adminClass)(nil)
+	_ py.Documented     = (*adminClass)(nil)
 )
 
 func (c *adminClass) String() string        { return "<class '" + c.module + "." + c.name + "'>" }
@@ -74,7 +64,7 @@ func (c *adminClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, 
 		pairs = append(pairs, p, &vals[i])
 	}
 	if err := starlark.UnpackArgs(c.name, args, kwargs, pairs...); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	attrs, err := c.init(vals)
 	if err != nil {
@@ -97,7 +87,7 @@ var adminObjectIDs atomic.Uint32
 
 var (
 	_ starlark.HasSetField = (*adminObject)(nil)
-	_ PyReprer             = (*adminObject)(nil)
+	_ py.Reprer            = (*adminObject)(nil)
 )
 
 func (o *adminObject) String() string {
@@ -136,10 +126,10 @@ func (o *adminObject) AttrNames() []string {
 // SetField assigns an attribute, as Python allows on plain objects.
 func (o *adminObject) SetField(name string, v starlark.Value) error {
 	if o.frozen {
-		return Errorf(TypeError, "cannot set attribute '%s' of frozen %s", name, o.class.name)
+		return py.Errorf(py.TypeError, "cannot set attribute '%s' of frozen %s", name, o.class.name)
 	}
 	if _, ok := o.attrs[name]; !ok {
-		return Errorf(AttributeError, "'%s' object has no attribute '%s'", o.class.name, name)
+		return py.Errorf(py.AttributeError, "'%s' object has no attribute '%s'", o.class.name, name)
 	}
 	o.attrs[name] = v
 	return nil
@@ -172,13 +162,13 @@ var NewTopicClass = &adminClass{
 	init: func(a []starlark.Value) (map[string]starlark.Value, error) {
 		name, ok := a[0].(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "NewTopic() name must be str, not %s", PyTypeName(a[0]))
+			return nil, py.Errorf(py.TypeError, "NewTopic() name must be str, not %s", py.TypeName(a[0]))
 		}
 		counts := [2]int{}
 		for i, what := range []string{"num_partitions", "replication_factor"} {
 			n, err := adminInt(a[1+i])
 			if err != nil {
-				return nil, Errorf(TypeError, "NewTopic() %s must be int, not %s", what, PyTypeName(a[1+i]))
+				return nil, py.Errorf(py.TypeError, "NewTopic() %s must be int, not %s", what, py.TypeName(a[1+i]))
 			}
 			counts[i] = n
 		}
@@ -188,7 +178,7 @@ var NewTopicClass = &adminClass{
 		}
 		// kafka-python: exactly one of (both counts) and replica_assignments.
 		if !((counts[0] == -1 || counts[1] == -1) != (assignments == starlark.None)) {
-			return nil, NewException(IllegalArgumentError, "either num_partitions/replication_factor or replica_assignment must be specified")
+			return nil, py.NewException(IllegalArgumentError, "either num_partitions/replication_factor or replica_assignment must be specified")
 		}
 		if assignments == starlark.None {
 			assignments = starlark.NewDict(0)
@@ -223,7 +213,7 @@ var NewPartitionsClass = &adminClass{
 	attrs:  []string{"total_count", "new_assignments"},
 	init: func(a []starlark.Value) (map[string]starlark.Value, error) {
 		if _, err := adminInt(a[0]); err != nil {
-			return nil, Errorf(TypeError, "NewPartitions() total_count must be int, not %s", PyTypeName(a[0]))
+			return nil, py.Errorf(py.TypeError, "NewPartitions() total_count must be int, not %s", py.TypeName(a[0]))
 		}
 		assign := a[1]
 		if assign == nil {
@@ -263,7 +253,7 @@ var ConfigResourceClass = &adminClass{
 		case starlark.Int:
 			name = starlark.String(n.String()) // a broker id
 		default:
-			return nil, Errorf(TypeError, "ConfigResource() name must be str, not %s", PyTypeName(a[1]))
+			return nil, py.Errorf(py.TypeError, "ConfigResource() name must be str, not %s", py.TypeName(a[1]))
 		}
 		configs := a[2]
 		if configs == nil {
@@ -272,7 +262,7 @@ var ConfigResourceClass = &adminClass{
 		switch configs.(type) {
 		case starlark.NoneType, *starlark.Dict, *starlark.List, starlark.Tuple, *starlark.Set:
 		default:
-			return nil, Errorf(TypeError, "ConfigResource() configs must be a dict or None, not %s", PyTypeName(configs))
+			return nil, py.Errorf(py.TypeError, "ConfigResource() configs must be a dict or None, not %s", py.TypeName(configs))
 		}
 		return map[string]starlark.Value{"resource_type": rt, "name": name, "configs": configs}, nil
 	},
@@ -298,12 +288,12 @@ func configResourceType(v starlark.Value) (*EnumMember, error) {
 			}
 		}
 	}
-	return nil, keyErrorOf(starlark.String(strings.ToUpper(Str(v))))
+	return nil, keyErrorOf(starlark.String(strings.ToUpper(py.Str(v))))
 }
 
 // keyErrorOf is Python's KeyError(key): its message is the key's repr.
-func keyErrorOf(key starlark.Value) *Exception {
-	return &Exception{Class: KeyError, Msg: Repr(key), Args: starlark.Tuple{key}}
+func keyErrorOf(key starlark.Value) *py.Exception {
+	return &py.Exception{Class: py.KeyError, Msg: py.Repr(key), Args: starlark.Tuple{key}}
 }
 
 // adminInt returns an int argument (not a bool) as a Go int.
@@ -324,13 +314,13 @@ func adminInt(v starlark.Value) (int, error) {
 func replicaAssignments(v starlark.Value) ([]partitionReplicas, error) {
 	d, ok := v.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "NewTopic() replica_assignments must be a dict of partition to broker ids, not %s", PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "NewTopic() replica_assignments must be a dict of partition to broker ids, not %s", py.TypeName(v))
 	}
 	var out []partitionReplicas
 	for _, kv := range d.Items() {
 		p, err := adminInt(kv[0])
 		if err != nil {
-			return nil, Errorf(TypeError, "NewTopic() replica_assignments keys must be partition ints, not %s", PyTypeName(kv[0]))
+			return nil, py.Errorf(py.TypeError, "NewTopic() replica_assignments keys must be partition ints, not %s", py.TypeName(kv[0]))
 		}
 		ids, err := intList("NewTopic() replica_assignments values", kv[1])
 		if err != nil {
@@ -353,7 +343,7 @@ func brokerLists(v starlark.Value) ([][]int32, error) {
 	var out [][]int32
 	iter, ok := listIter(v)
 	if !ok {
-		return nil, Errorf(TypeError, "NewPartitions() new_assignments must be a list of broker id lists, not %s", PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "NewPartitions() new_assignments must be a list of broker id lists, not %s", py.TypeName(v))
 	}
 	defer iter.Done()
 	var x starlark.Value
@@ -380,7 +370,7 @@ func listIter(v starlark.Value) (starlark.Iterator, bool) {
 func intList(what string, v starlark.Value) ([]int32, error) {
 	iter, ok := listIter(v)
 	if !ok {
-		return nil, Errorf(TypeError, "%s must be lists of ints, not %s", what, PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "%s must be lists of ints, not %s", what, py.TypeName(v))
 	}
 	defer iter.Done()
 	var out []int32
@@ -388,7 +378,7 @@ func intList(what string, v starlark.Value) ([]int32, error) {
 	for iter.Next(&x) {
 		n, err := adminInt(x)
 		if err != nil {
-			return nil, Errorf(TypeError, "%s must be lists of ints, not lists of %s", what, PyTypeName(x))
+			return nil, py.Errorf(py.TypeError, "%s must be lists of ints, not lists of %s", what, py.TypeName(x))
 		}
 		out = append(out, int32(n))
 	}
@@ -407,13 +397,13 @@ type configPair struct {
 func configPairs(what string, v starlark.Value) ([]configPair, error) {
 	d, ok := v.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "%s must be a dict of config name to value, not %s", what, PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "%s must be a dict of config name to value, not %s", what, py.TypeName(v))
 	}
 	var out []configPair
 	for _, kv := range d.Items() {
 		k, ok := kv[0].(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "%s keys must be str, not %s", what, PyTypeName(kv[0]))
+			return nil, py.Errorf(py.TypeError, "%s keys must be str, not %s", what, py.TypeName(kv[0]))
 		}
 		p := configPair{name: string(k)}
 		switch x := kv[1].(type) {
@@ -431,7 +421,7 @@ func configPairs(what string, v starlark.Value) ([]configPair, error) {
 			p.value = &s
 		case starlark.NoneType:
 		default:
-			return nil, Errorf(TypeError, "%s values must be str, not %s (%s: %s)", what, PyTypeName(kv[1]), QuoteString(string(k)), Repr(kv[1]))
+			return nil, py.Errorf(py.TypeError, "%s values must be str, not %s (%s: %s)", what, py.TypeName(kv[1]), py.QuoteString(string(k)), py.Repr(kv[1]))
 		}
 		out = append(out, p)
 	}
@@ -485,9 +475,9 @@ var (
 	_ starlark.HasAttrs = (*Enum)(nil)
 	_ starlark.Mapping  = (*Enum)(nil)
 	_ starlark.Iterable = (*Enum)(nil)
-	_ Documented        = (*Enum)(nil)
+	_ py.Documented     = (*Enum)(nil)
 	_ starlark.HasAttrs = (*EnumMember)(nil)
-	_ PyReprer          = (*EnumMember)(nil)
+	_ py.Reprer         = (*EnumMember)(nil)
 )
 
 func (e *Enum) String() string        { return "<enum '" + e.name + "'>" }
@@ -551,7 +541,7 @@ func (e *Enum) Get(k starlark.Value) (starlark.Value, bool, error) {
 func (e *Enum) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var v starlark.Value
 	if err := starlark.UnpackPositionalArgs(e.name, args, kwargs, 1, &v); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	if m, ok := v.(*EnumMember); ok && m.enum == e {
 		return m, nil
@@ -561,7 +551,7 @@ func (e *Enum) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 			return m, nil
 		}
 	}
-	return nil, Errorf(ValueError, "%s is not a valid %s", Repr(v), e.name)
+	return nil, py.Errorf(py.ValueError, "%s is not a valid %s", py.Repr(v), e.name)
 }
 
 // Iterate yields the members in definition order.
@@ -600,18 +590,18 @@ func (m *EnumMember) AttrNames() []string { return []string{"name", "value"} }
 // OffsetTimestampClass is kafka-python 3.0's kafka.admin.OffsetTimestamp:
 // OffsetTimestamp(ms) asks reset_group_offsets for the first offset whose
 // timestamp is at or after ms.
-var OffsetTimestampClass = Func("OffsetTimestamp", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+var OffsetTimestampClass = py.Func("OffsetTimestamp", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var v starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
-		return nil, NewException(TypeError, err.Error())
+		return nil, py.NewException(py.TypeError, err.Error())
 	}
 	i, ok := v.(starlark.Int)
 	if !ok {
-		return nil, Errorf(TypeError, "OffsetTimestamp() argument must be an int (milliseconds since the epoch), not %s", PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "OffsetTimestamp() argument must be an int (milliseconds since the epoch), not %s", py.TypeName(v))
 	}
 	ms, ok := i.Int64()
 	if !ok {
-		return nil, Errorf(OverflowError, "OffsetTimestamp() argument out of range")
+		return nil, py.Errorf(py.OverflowError, "OffsetTimestamp() argument out of range")
 	}
 	return OffsetTimestamp(ms), nil
 })
@@ -643,7 +633,7 @@ var (
 	// PartitionLagType is kstar's PartitionLag(committed, end_offset, lag),
 	// what list_consumer_group_lag returns per partition (not in
 	// kafka-python).
-	PartitionLagType = NewNamedTupleType("PartitionLag", []string{"committed", "end_offset", "lag"})
+	PartitionLagType = py.NewNamedTupleType("PartitionLag", []string{"committed", "end_offset", "lag"})
 )
 
 // ---- protocol structs ----
@@ -736,7 +726,7 @@ func newProtoStruct(s *protoSchema, values ...starlark.Value) *protoStruct {
 
 var (
 	_ starlark.HasAttrs = (*protoStruct)(nil)
-	_ PyReprer          = (*protoStruct)(nil)
+	_ py.Reprer         = (*protoStruct)(nil)
 )
 
 func (s *protoStruct) String() string { return s.PyRepr() }
@@ -780,7 +770,7 @@ func writeProtoValue(b *strings.Builder, f protoField, v starlark.Value) {
 	case f.sub != nil:
 		writeProtoFields(b, f.sub, v.(starlark.Tuple))
 	default:
-		b.WriteString(Repr(v))
+		b.WriteString(py.Repr(v))
 	}
 }
 
@@ -797,17 +787,17 @@ func (s *protoStruct) Attr(name string) (starlark.Value, error) {
 		}
 	}
 	if name == "to_object" {
-		return Func("to_object", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func("to_object", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-				return nil, NewException(TypeError, err.Error())
+				return nil, py.NewException(py.TypeError, err.Error())
 			}
 			return protoObject(s.schema, s.values), nil
 		}).BindReceiver(s), nil
 	}
 	if m, ok := s.schema.methods[name]; ok {
-		return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-				return nil, NewException(TypeError, err.Error())
+				return nil, py.NewException(py.TypeError, err.Error())
 			}
 			return m(s), nil
 		}).BindReceiver(s), nil

@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // clientClass is a kafka-python client class (KafkaProducer,
@@ -30,7 +32,7 @@ type clientClass struct {
 var (
 	_ starlark.Callable = (*clientClass)(nil)
 	_ starlark.HasAttrs = (*clientClass)(nil)
-	_ Documented        = (*clientClass)(nil)
+	_ py.Documented     = (*clientClass)(nil)
 )
 
 func (c *clientClass) String() string        { return "<class '" + c.pyPath + "'>" }
@@ -47,15 +49,15 @@ func (c *clientClass) Attr(name string) (starlark.Value, error) {
 		return starlark.String(c.name), nil
 	}
 	if !slices.Contains(c.methods(), name) {
-		return nil, Errorf(AttributeError, "type object '%s' has no attribute '%s'", c.name, name)
+		return nil, py.Errorf(py.AttributeError, "type object '%s' has no attribute '%s'", c.name, name)
 	}
-	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 0 {
-			return nil, Errorf(TypeError, "%s.%s() missing 1 required positional argument: 'self'", c.name, name)
+			return nil, py.Errorf(py.TypeError, "%s.%s() missing 1 required positional argument: 'self'", c.name, name)
 		}
 		self, ok := args[0].(starlark.HasAttrs)
 		if !ok || args[0].Type() != c.name {
-			return nil, Errorf(TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, c.name, PyTypeName(args[0]))
+			return nil, py.Errorf(py.TypeError, "descriptor '%s' for '%s' objects doesn't apply to a '%s' object", name, c.name, py.TypeName(args[0]))
 		}
 		method, err := self.Attr(name)
 		if err != nil {
@@ -83,11 +85,15 @@ func (c *clientClass) Doc() string { return c.doc }
 func (c *clientClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			v, err = nil, Errorf(RuntimeError, "internal error in %s: %v", c.name, p)
+			v, err = nil, py.Errorf(py.RuntimeError, "internal error in %s: %v", c.name, p)
 		}
 	}()
 	if len(args) > 0 && !c.positional {
-		return nil, Errorf(TypeError, "%s() takes 0 positional arguments but %d were given (pass configs as keywords)", c.name, len(args))
+		return nil, py.Errorf(py.TypeError, "%s() takes 0 positional arguments but %d were given (pass configs as keywords)", c.name, len(args))
 	}
 	return c.construct(thread, args, kwargs)
 }
+
+// MethodsOf is the type name of the class's instances, whose methods it
+// offers unbound.
+func (c *clientClass) MethodsOf() string { return c.name }

@@ -21,6 +21,8 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // This file holds what every kafka-python client (KafkaProducer,
@@ -168,7 +170,7 @@ func isBootstrapServers(v starlark.Value) error {
 		var x starlark.Value
 		for iter.Next(&x) {
 			if _, ok := x.(starlark.String); !ok {
-				return fmt.Errorf("want str items, got %s (%s)", PyTypeName(x), Repr(x))
+				return fmt.Errorf("want str items, got %s (%s)", py.TypeName(x), py.Repr(x))
 			}
 		}
 		return nil
@@ -187,7 +189,7 @@ func isSequence(v starlark.Value) error {
 func isPositiveCount(v starlark.Value) error {
 	if n, ok := v.(starlark.Int); ok {
 		if n.Sign() <= 0 {
-			return fmt.Errorf("must be positive, not %s", Repr(v))
+			return fmt.Errorf("must be positive, not %s", py.Repr(v))
 		}
 		return fitsInt64(n)
 	}
@@ -229,7 +231,7 @@ func isAPIVersion(v starlark.Value) error {
 		}
 		for _, part := range strings.Split(string(v), ".") {
 			if _, err := strconv.Atoi(part); err != nil {
-				return fmt.Errorf("want a version such as (2, 5, 0) or '2.5.0', got %s", Repr(v))
+				return fmt.Errorf("want a version such as (2, 5, 0) or '2.5.0', got %s", py.Repr(v))
 			}
 		}
 		return nil
@@ -239,7 +241,7 @@ func isAPIVersion(v starlark.Value) error {
 		}
 		for _, x := range v {
 			if _, ok := x.(starlark.Int); !ok {
-				return fmt.Errorf("want a tuple of ints such as (2, 5, 0), got %s", Repr(v))
+				return fmt.Errorf("want a tuple of ints such as (2, 5, 0), got %s", py.Repr(v))
 			}
 		}
 		return nil
@@ -263,7 +265,7 @@ func cfgDuration(cfg *Config, key string) time.Duration {
 
 // seedBrokers returns bootstrap_servers as host:port addresses (port 9092
 // when omitted, as kafka-python does); None means env.BootstrapServers.
-func seedBrokers(env *Env, cfg *Config) ([]string, error) {
+func seedBrokers(env *KafkaEnv, cfg *Config) ([]string, error) {
 	var raw []string
 	switch v := cfg.Get("bootstrap_servers").(type) {
 	case starlark.String:
@@ -291,7 +293,7 @@ func seedBrokers(env *Env, cfg *Config) ([]string, error) {
 		seeds = append(seeds, addr)
 	}
 	if len(seeds) == 0 {
-		return nil, NewException(KafkaConfigurationError, "bootstrap_servers: no broker address given")
+		return nil, py.NewException(KafkaConfigurationError, "bootstrap_servers: no broker address given")
 	}
 	return seeds, nil
 }
@@ -302,12 +304,12 @@ func hostPort(s string) (string, error) {
 	if strings.HasPrefix(s, "[") {
 		end := strings.Index(s, "]")
 		if end < 0 {
-			return "", Errorf(KafkaConfigurationError, "bootstrap_servers: bad address %s", QuoteString(s))
+			return "", py.Errorf(KafkaConfigurationError, "bootstrap_servers: bad address %s", py.QuoteString(s))
 		}
 		host = s[1:end]
 		if rest := s[end+1:]; rest != "" {
 			if !strings.HasPrefix(rest, ":") {
-				return "", Errorf(KafkaConfigurationError, "bootstrap_servers: bad address %s", QuoteString(s))
+				return "", py.Errorf(KafkaConfigurationError, "bootstrap_servers: bad address %s", py.QuoteString(s))
 			}
 			port = rest[1:]
 		}
@@ -315,13 +317,13 @@ func hostPort(s string) (string, error) {
 		host, port = s[:i], s[i+1:]
 	}
 	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-		return "", Errorf(KafkaConfigurationError, "bootstrap_servers: bad port in %s", QuoteString(s))
+		return "", py.Errorf(KafkaConfigurationError, "bootstrap_servers: bad port in %s", py.QuoteString(s))
 	}
 	return net.JoinHostPort(host, port), nil
 }
 
 // allowedBroker reports whether addr may be dialled under env.AllowedBrokers.
-func allowedBroker(env *Env, addr string) bool {
+func allowedBroker(env *KafkaEnv, addr string) bool {
 	if env.AllowedBrokers == nil {
 		return true
 	}
@@ -342,14 +344,14 @@ func allowedBroker(env *Env, addr string) bool {
 // It runs on the script's thread and calls Starlark only here (the
 // OAUTHBEARER token provider); nothing it installs calls back into
 // Starlark from franz-go's goroutines.
-func clientOpts(thread *starlark.Thread, env *Env, cfg *Config) ([]kgo.Opt, error) {
+func clientOpts(thread *starlark.Thread, env *KafkaEnv, cfg *Config) ([]kgo.Opt, error) {
 	seeds, err := seedBrokers(env, cfg)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range seeds {
 		if !allowedBroker(env, s) {
-			return nil, Errorf(KafkaConfigurationError, "bootstrap_servers: broker %s is not allowed here (%s)", s, allowedList(env.AllowedBrokers))
+			return nil, py.Errorf(KafkaConfigurationError, "bootstrap_servers: broker %s is not allowed here (%s)", s, allowedList(env.AllowedBrokers))
 		}
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(seeds...)}
@@ -405,7 +407,7 @@ func clientOpts(thread *starlark.Thread, env *Env, cfg *Config) ([]kgo.Opt, erro
 // newDialer dials brokers with the dial timeout, socket buffer sizes and
 // TLS of the config, refusing addresses outside env.AllowedBrokers (the
 // cluster may advertise brokers the script did not name).
-func newDialer(env *Env, cfg *Config, tlsCfg *tls.Config) func(ctx context.Context, network, host string) (net.Conn, error) {
+func newDialer(env *KafkaEnv, cfg *Config, tlsCfg *tls.Config) func(ctx context.Context, network, host string) (net.Conn, error) {
 	d := &net.Dialer{Timeout: cfgDuration(cfg, "socket_connection_setup_timeout_ms"), KeepAlive: 30 * time.Second}
 	rcv := cfg.Int("receive_buffer_bytes", 0)
 	snd := cfg.Int("send_buffer_bytes", 0)
@@ -451,13 +453,13 @@ func securityProtocol(cfg *Config) (string, error) {
 	case "PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL":
 		return p, nil
 	}
-	return "", NewException(AssertionError, "security_protocol must be in PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
+	return "", py.NewException(py.AssertionError, "security_protocol must be in PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL")
 }
 
 // clientTLS builds the TLS config for SSL and SASL_SSL (nil otherwise),
 // following kafka-python's defaults: the system roots unless ssl_cafile
 // is given, host names checked unless ssl_check_hostname=False.
-func clientTLS(env *Env, cfg *Config) (*tls.Config, error) {
+func clientTLS(env *KafkaEnv, cfg *Config) (*tls.Config, error) {
 	proto, err := securityProtocol(cfg)
 	if err != nil {
 		return nil, err
@@ -473,7 +475,7 @@ func clientTLS(env *Env, cfg *Config) (*tls.Config, error) {
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(data) {
-			return nil, Errorf(KafkaConfigurationError, "ssl_cafile: no PEM certificate found in %s", QuoteString(f))
+			return nil, py.Errorf(KafkaConfigurationError, "ssl_cafile: no PEM certificate found in %s", py.QuoteString(f))
 		}
 		c.RootCAs = pool
 	}
@@ -497,7 +499,7 @@ func clientTLS(env *Env, cfg *Config) (*tls.Config, error) {
 			data = b.Bytes
 		}
 		if crl, err = x509.ParseRevocationList(data); err != nil {
-			return nil, Errorf(KafkaConfigurationError, "ssl_crlfile: %v", err)
+			return nil, py.Errorf(KafkaConfigurationError, "ssl_crlfile: %v", err)
 		}
 	}
 	checkHost := cfg.Bool("ssl_check_hostname")
@@ -547,7 +549,7 @@ func passwordOf(v starlark.Value) string {
 
 // readConfigFile reads a file named by a config key (through
 // env.ReadFile when the host set one), failing as Python's open() does.
-func readConfigFile(env *Env, name string) ([]byte, error) {
+func readConfigFile(env *KafkaEnv, name string) ([]byte, error) {
 	read := os.ReadFile
 	if env.ReadFile != nil {
 		read = env.ReadFile
@@ -555,12 +557,12 @@ func readConfigFile(env *Env, name string) ([]byte, error) {
 	data, err := read(name)
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) {
-			return nil, Errorf(PermissionError, "[Errno 13] Permission denied: %s", QuoteString(name))
+			return nil, py.Errorf(py.PermissionError, "[Errno 13] Permission denied: %s", py.QuoteString(name))
 		}
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, Errorf(OSError, "[Errno 2] No such file or directory: %s", QuoteString(name))
+			return nil, py.Errorf(py.OSError, "[Errno 2] No such file or directory: %s", py.QuoteString(name))
 		}
-		return nil, Errorf(OSError, "%s: %v", QuoteString(name), err)
+		return nil, py.Errorf(py.OSError, "%s: %v", py.QuoteString(name), err)
 	}
 	return data, nil
 }
@@ -568,7 +570,7 @@ func readConfigFile(env *Env, name string) ([]byte, error) {
 // loadClientCert loads ssl_certfile and ssl_keyfile (the key may be in the
 // certificate file, as ssl.load_cert_chain allows), decrypting a legacy
 // encrypted PEM key with ssl_password.
-func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certificate, error) {
+func loadClientCert(env *KafkaEnv, certFile, keyFile, password string) (tls.Certificate, error) {
 	certPEM, err := readConfigFile(env, certFile)
 	if err != nil {
 		return tls.Certificate{}, err
@@ -600,17 +602,17 @@ func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certifica
 			continue
 		}
 		if b.Type == "ENCRYPTED PRIVATE KEY" {
-			return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: PKCS#8-encrypted keys are not supported; decrypt the key or use a legacy PEM-encrypted key")
+			return tls.Certificate{}, py.NewException(KafkaConfigurationError, "ssl_keyfile: PKCS#8-encrypted keys are not supported; decrypt the key or use a legacy PEM-encrypted key")
 		}
 		//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
 		if x509.IsEncryptedPEMBlock(b) {
 			if password == "" {
-				return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: the key is encrypted; set ssl_password")
+				return tls.Certificate{}, py.NewException(KafkaConfigurationError, "ssl_keyfile: the key is encrypted; set ssl_password")
 			}
 			//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
 			der, err := x509.DecryptPEMBlock(b, []byte(password))
 			if err != nil {
-				return tls.Certificate{}, Errorf(KafkaConfigurationError, "ssl_password: cannot decrypt the key: %v", err)
+				return tls.Certificate{}, py.Errorf(KafkaConfigurationError, "ssl_password: cannot decrypt the key: %v", err)
 			}
 			b = &pem.Block{Type: b.Type, Bytes: der}
 		}
@@ -618,14 +620,14 @@ func loadClientCert(env *Env, certFile, keyFile, password string) (tls.Certifica
 		break
 	}
 	if len(certBlocks) == 0 {
-		return tls.Certificate{}, Errorf(KafkaConfigurationError, "ssl_certfile: no PEM certificate found in %s", QuoteString(certFile))
+		return tls.Certificate{}, py.Errorf(KafkaConfigurationError, "ssl_certfile: no PEM certificate found in %s", py.QuoteString(certFile))
 	}
 	if keyBlock == nil {
-		return tls.Certificate{}, NewException(KafkaConfigurationError, "ssl_keyfile: no PEM private key found")
+		return tls.Certificate{}, py.NewException(KafkaConfigurationError, "ssl_keyfile: no PEM private key found")
 	}
 	cert, err := tls.X509KeyPair(certBlocks, keyBlock)
 	if err != nil {
-		return tls.Certificate{}, Errorf(KafkaConfigurationError, "ssl_certfile/ssl_keyfile: %v", err)
+		return tls.Certificate{}, py.Errorf(KafkaConfigurationError, "ssl_certfile/ssl_keyfile: %v", err)
 	}
 	return cert, nil
 }
@@ -688,10 +690,10 @@ func clientSASL(thread *starlark.Thread, cfg *Config) (sasl.Mechanism, error) {
 	switch mech {
 	case "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512":
 		if cfg.IsNone("sasl_plain_username") {
-			return nil, NewException(AssertionError, "sasl_plain_username required for PLAIN or SCRAM sasl")
+			return nil, py.NewException(py.AssertionError, "sasl_plain_username required for PLAIN or SCRAM sasl")
 		}
 		if cfg.IsNone("sasl_plain_password") {
-			return nil, NewException(AssertionError, "sasl_plain_password required for PLAIN or SCRAM sasl")
+			return nil, py.NewException(py.AssertionError, "sasl_plain_password required for PLAIN or SCRAM sasl")
 		}
 		switch mech {
 		case "PLAIN":
@@ -704,7 +706,7 @@ func clientSASL(thread *starlark.Thread, cfg *Config) (sasl.Mechanism, error) {
 	case "OAUTHBEARER":
 		provider := cfg.Get("sasl_oauth_token_provider")
 		if provider == starlark.None {
-			return nil, NewException(AssertionError, "sasl_oauth_token_provider required for OAUTHBEARER sasl")
+			return nil, py.NewException(py.AssertionError, "sasl_oauth_token_provider required for OAUTHBEARER sasl")
 		}
 		auth, err := oauthToken(thread, provider)
 		if err != nil {
@@ -712,9 +714,9 @@ func clientSASL(thread *starlark.Thread, cfg *Config) (sasl.Mechanism, error) {
 		}
 		return auth.AsMechanism(), nil
 	case "GSSAPI":
-		return nil, NewException(AssertionError, "GSSAPI lib not available")
+		return nil, py.NewException(py.AssertionError, "GSSAPI lib not available")
 	}
-	return nil, NewException(AssertionError, "sasl_mechanism must be in PLAIN, GSSAPI, OAUTHBEARER, SCRAM-SHA-256, SCRAM-SHA-512")
+	return nil, py.NewException(py.AssertionError, "sasl_mechanism must be in PLAIN, GSSAPI, OAUTHBEARER, SCRAM-SHA-256, SCRAM-SHA-512")
 }
 
 // oauthToken asks a token provider for its token (and extensions): the
@@ -734,7 +736,7 @@ func oauthToken(thread *starlark.Thread, provider starlark.Value) (oauth.Auth, e
 		}
 	}
 	if !ok {
-		return oauth.Auth{}, NewException(AssertionError, "sasl_oauth_token_provider must implement method #token()")
+		return oauth.Auth{}, py.NewException(py.AssertionError, "sasl_oauth_token_provider must implement method #token()")
 	}
 	tok, err := starlark.Call(thread, tokenFn, nil, nil)
 	if err != nil {
@@ -742,7 +744,7 @@ func oauthToken(thread *starlark.Thread, provider starlark.Value) (oauth.Auth, e
 	}
 	s, isStr := tok.(starlark.String)
 	if !isStr || s == "" {
-		return oauth.Auth{}, Errorf(KafkaConfigurationError, "sasl_oauth_token_provider: token() must return a non-empty str, got %s", Repr(tok))
+		return oauth.Auth{}, py.Errorf(KafkaConfigurationError, "sasl_oauth_token_provider: token() must return a non-empty str, got %s", py.Repr(tok))
 	}
 	auth := oauth.Auth{Token: string(s)}
 	if extFn != nil {
@@ -756,7 +758,7 @@ func oauthToken(thread *starlark.Thread, provider starlark.Value) (oauth.Auth, e
 				k, ok1 := kv[0].(starlark.String)
 				v, ok2 := kv[1].(starlark.String)
 				if !ok1 || !ok2 {
-					return oauth.Auth{}, NewException(KafkaConfigurationError, "sasl_oauth_token_provider: extensions() must return a dict of str to str")
+					return oauth.Auth{}, py.NewException(KafkaConfigurationError, "sasl_oauth_token_provider: extensions() must return a dict of str to str")
 				}
 				auth.Extensions[string(k)] = string(v)
 			}
@@ -783,7 +785,7 @@ func connectTimeout(cfg *Config) time.Duration {
 // KafkaProducer(bootstrap_servers='127.0.0.1:1') fails fast instead of
 // failing every send later; a broker error keeps its kafka.errors class.
 func pingCluster(thread *starlark.Thread, cl *kgo.Client, cfg *Config) error {
-	parent := ContextOf(thread)
+	parent := py.ContextOf(thread)
 	ctx, cancel := context.WithTimeout(parent, connectTimeout(cfg))
 	defer cancel()
 	err := cl.Ping(ctx)
@@ -791,7 +793,7 @@ func pingCluster(thread *starlark.Thread, cl *kgo.Client, cfg *Config) error {
 		return nil
 	}
 	if parent.Err() != nil {
-		return Interrupted(parent)
+		return py.Interrupted(parent)
 	}
 	var ke *kerr.Error
 	if errors.As(err, &ke) {

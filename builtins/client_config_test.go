@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 func TestSeedBrokers(t *testing.T) {
@@ -24,7 +26,7 @@ func TestSeedBrokers(t *testing.T) {
 		{starlark.String(" , "), "KafkaConfigurationError: bootstrap_servers: no broker address given"},
 		{starlark.MakeInt(1), "KafkaConfigurationError: bootstrap_servers: want str or list of str or None, got int (1)"},
 	} {
-		env := NewEnv()
+		env := NewKafkaEnv()
 		env.BootstrapServers = "env-host:1234,localhost"
 		var got string
 		cfg, err := spec.Parse([]starlark.Tuple{{starlark.String("bootstrap_servers"), c.value}})
@@ -37,7 +39,7 @@ func TestSeedBrokers(t *testing.T) {
 			got = errorLine(err)
 		}
 		if got != c.want {
-			t.Errorf("bootstrap_servers=%s: got %q, want %q", Repr(c.value), got, c.want)
+			t.Errorf("bootstrap_servers=%s: got %q, want %q", py.Repr(c.value), got, c.want)
 		}
 	}
 }
@@ -47,14 +49,14 @@ func TestSeedBrokers(t *testing.T) {
 func TestAllowedBrokers(t *testing.T) {
 	boot := testBootstrap(t)
 	r := newScriptRun(boot)
-	r.env.AllowedBrokers = []string{"10.0.0.1:9092"}
+	r.kafka.AllowedBrokers = []string{"10.0.0.1:9092"}
 	err := r.exec(t.Context(), `KafkaProducer(bootstrap_servers=BOOT)`)
 	if err == nil || !strings.HasPrefix(errorLine(err), "KafkaConfigurationError: bootstrap_servers: broker 127.0.0.1:") || !strings.HasSuffix(errorLine(err), "is not allowed here (allowed: 10.0.0.1:9092)") {
 		t.Errorf("got %v", err)
 	}
 	r = newScriptRun(boot)
-	r.env.AllowedBrokers = []string{boot}
-	r.env.AllowedTopics = []string{"ok"}
+	r.kafka.AllowedBrokers = []string{boot}
+	r.kafka.AllowedTopics = []string{"ok"}
 	err = r.exec(t.Context(), `
 p = KafkaProducer(bootstrap_servers=BOOT)
 print(p.send('ok', b'x').get().topic)
@@ -62,7 +64,7 @@ p.send('other', b'x')`)
 	if r.out.String() != "ok\n" || err == nil || errorLine(err) != "TopicAuthorizationFailedError: topic 'other' is not allowed here (allowed: ok)" {
 		t.Errorf("printed %q, error %v", r.out.String(), err)
 	}
-	dial := newDialer(r.env, &Config{values: map[string]starlark.Value{
+	dial := newDialer(r.kafka, &Config{values: map[string]starlark.Value{
 		"socket_connection_setup_timeout_ms": starlark.MakeInt(1000), "receive_buffer_bytes": starlark.None, "send_buffer_bytes": starlark.None,
 	}}, nil)
 	if _, err := dial(t.Context(), "tcp", "10.9.9.9:9092"); err == nil || !strings.Contains(err.Error(), "is not allowed here") {

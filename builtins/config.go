@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // ConfigKey describes one kafka-python configuration key of a client.
@@ -98,7 +100,7 @@ func (s *ConfigSpec) Parse(kwargs []starlark.Tuple) (*Config, error) {
 		}
 		if k.Check != nil {
 			if err := k.Check(kv[1]); err != nil {
-				return nil, Errorf(KafkaConfigurationError, "%s: %v", name, err)
+				return nil, py.Errorf(KafkaConfigurationError, "%s: %v", name, err)
 			}
 		}
 		cfg.values[name] = kv[1]
@@ -115,9 +117,9 @@ func (s *ConfigSpec) unknownError(unknown []starlark.Tuple) error {
 	for _, kv := range unknown {
 		name := string(kv[0].(starlark.String))
 		if s.UnknownAsDict {
-			parts = append(parts, QuoteString(name)+": "+Repr(kv[1]))
+			parts = append(parts, py.QuoteString(name)+": "+py.Repr(kv[1]))
 		} else {
-			parts = append(parts, QuoteString(name))
+			parts = append(parts, py.QuoteString(name))
 		}
 		if guess := s.closest(name); guess != "" {
 			hints = append(hints, fmt.Sprintf("did you mean '%s' for '%s'?", guess, name))
@@ -129,7 +131,7 @@ func (s *ConfigSpec) unknownError(unknown []starlark.Tuple) error {
 	} else if len(hints) > 0 {
 		msg += " (" + strings.Join(hints, " ") + ")"
 	}
-	return NewException(KafkaConfigurationError, msg)
+	return py.NewException(KafkaConfigurationError, msg)
 }
 
 // closest returns the key nearest to name by edit distance, if near enough
@@ -258,9 +260,9 @@ func OneOf(choices ...starlark.Value) func(starlark.Value) error {
 		}
 		reprs := make([]string, len(choices))
 		for i, c := range choices {
-			reprs[i] = Repr(c)
+			reprs[i] = py.Repr(c)
 		}
-		return fmt.Errorf("must be one of %s, not %s", strings.Join(reprs, ", "), Repr(v))
+		return fmt.Errorf("must be one of %s, not %s", strings.Join(reprs, ", "), py.Repr(v))
 	}
 }
 
@@ -268,22 +270,7 @@ func wantType(want string, nullable bool, got starlark.Value) error {
 	if nullable {
 		want += " or None"
 	}
-	return fmt.Errorf("want %s, got %s (%s)", want, PyTypeName(got), Repr(got))
-}
-
-// PyTypeName is the Python name of v's type (str, int, dict, NoneType...).
-func PyTypeName(v starlark.Value) string {
-	switch v.(type) {
-	case starlark.String:
-		return "str"
-	case starlark.NoneType:
-		return "NoneType"
-	case *starlark.Function:
-		return "function"
-	case *starlark.Builtin:
-		return "builtin_function_or_method"
-	}
-	return v.Type()
+	return fmt.Errorf("want %s, got %s (%s)", want, py.TypeName(got), py.Repr(got))
 }
 
 // tableDefaults are the defaults every client's docs table shows in words,
@@ -307,7 +294,7 @@ func (s *ConfigSpec) Table(docs, defaults map[string]string) string {
 		if k.Ignored != "" {
 			what = "accepted, ignored: " + k.Ignored
 		}
-		def := cmp.Or(defaults[k.Name], tableDefaults[k.Name], Repr(k.Default))
+		def := cmp.Or(defaults[k.Name], tableDefaults[k.Name], py.Repr(k.Default))
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s |\n", k.Name, strings.ReplaceAll(def, "|", "\\|"), strings.ReplaceAll(what, "|", "\\|"))
 	}
 	return b.String()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -16,6 +17,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // KafkaConsumerClass is kafka.KafkaConsumer: KafkaConsumer(*topics,
@@ -24,7 +27,7 @@ var KafkaConsumerClass = &clientClass{
 	name:       "KafkaConsumer",
 	pyPath:     "kafka.consumer.group.KafkaConsumer",
 	keys:       func() []string { return consumerSpec().KeyNames() },
-	methods:    func() []string { return consumerMethods.names() },
+	methods:    func() []string { return consumerMethods.Names() },
 	positional: true,
 	construct: func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaConsumer(thread, args, kwargs)
@@ -41,10 +44,6 @@ var KafkaConsumerClass = &clientClass{
     metrics, bootstrap_connected, close.`,
 }
 
-func init() {
-	registerKafka("kafka", "KafkaConsumer", KafkaConsumerClass)
-}
-
 // tp is a topic partition as a map key.
 type tp struct {
 	topic     string
@@ -52,7 +51,7 @@ type tp struct {
 }
 
 func (t tp) value() starlark.Value { return NewTopicPartition(t.topic, t.partition) }
-func (t tp) String() string        { return Repr(t.value()) }
+func (t tp) String() string        { return py.Repr(t.value()) }
 
 func sortTPs(tps []tp) {
 	sort.Slice(tps, func(i, j int) bool {
@@ -102,7 +101,8 @@ type clientGen struct {
 // goroutines reach it only through the call queue.
 type KafkaConsumer struct {
 	thread  *starlark.Thread
-	env     *Env
+	env     *KafkaEnv
+	stderr  io.Writer // the script's, for kafka-python's log lines
 	cfg     *Config
 	set     *consumerSettings
 	base    []kgo.Opt // client options shared by every client generation
@@ -155,7 +155,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "KafkaConsumer() topics must be str, not %s (argument %d)", PyTypeName(a), i+1)
+			return nil, py.Errorf(py.TypeError, "KafkaConsumer() topics must be str, not %s (argument %d)", py.TypeName(a), i+1)
 		}
 		topics = append(topics, string(s))
 	}
@@ -168,7 +168,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	if err != nil {
 		return nil, err
 	}
-	env := EnvOf(thread)
+	env := KafkaEnvOf(thread)
 	base, err := clientOpts(thread, env, cfg)
 	if err != nil {
 		return nil, err
@@ -176,6 +176,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 	c := &KafkaConsumer{
 		thread:  thread,
 		env:     env,
+		stderr:  py.EnvOf(thread).Stderr,
 		cfg:     cfg,
 		set:     set,
 		queue:   newCallQueue(),
@@ -313,7 +314,7 @@ func (c *KafkaConsumer) Truth() starlark.Bool { return true }
 func (c *KafkaConsumer) Hash() (uint32, error) { return c.id, nil }
 
 // consumerMethods are KafkaConsumer's methods, by name.
-var consumerMethods = methodTable[*KafkaConsumer]{
+var consumerMethods = py.MethodTable[*KafkaConsumer]{
 	"subscribe":            (*KafkaConsumer).pySubscribe,
 	"unsubscribe":          (*KafkaConsumer).pyUnsubscribe,
 	"subscription":         (*KafkaConsumer).pySubscription,
@@ -346,11 +347,11 @@ func (c *KafkaConsumer) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return c.configs, nil
 	}
-	return consumerMethods.bind(c, name), nil
+	return consumerMethods.Bind(c, name), nil
 }
 
 // AttrNames lists the methods and config.
-func (c *KafkaConsumer) AttrNames() []string { return consumerMethods.names("config") }
+func (c *KafkaConsumer) AttrNames() []string { return consumerMethods.Names("config") }
 
 // ---- subscription and assignment ----
 
@@ -362,13 +363,13 @@ var legalTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 
 func validTopicName(name string) error {
 	if !legalTopicName.MatchString(name) {
-		return Errorf(ValueError, "Topic name \"%s\" is illegal, it contains a character other than ASCII alphanumerics, \".\", \"_\" and \"-\"", name)
+		return py.Errorf(py.ValueError, "Topic name \"%s\" is illegal, it contains a character other than ASCII alphanumerics, \".\", \"_\" and \"-\"", name)
 	}
 	if len(name) > 249 {
-		return Errorf(ValueError, "Topic name is illegal, it can't be longer than 249 characters, topic: \"%s\"", name)
+		return py.Errorf(py.ValueError, "Topic name is illegal, it can't be longer than 249 characters, topic: \"%s\"", name)
 	}
 	if name == "." || name == ".." {
-		return Errorf(ValueError, "Topic name cannot be \".\" or \"..\"")
+		return py.Errorf(py.ValueError, "Topic name cannot be \".\" or \"..\"")
 	}
 	return nil
 }
@@ -383,12 +384,12 @@ func (c *KafkaConsumer) allowedTopic(topic string) error {
 			return nil
 		}
 	}
-	return Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
+	return py.Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
 }
 
 func (c *KafkaConsumer) checkOpen() error {
 	if c.closed {
-		return NewException(IllegalStateError, "KafkaConsumer is closed")
+		return py.NewException(IllegalStateError, "KafkaConsumer is closed")
 	}
 	return nil
 }
@@ -412,17 +413,17 @@ func (c *KafkaConsumer) pySubscribe(thread *starlark.Thread, b *starlark.Builtin
 	default:
 		iter := starlark.Iterate(topics)
 		if iter == nil {
-			return nil, NewException(TypeError, "Topics must be a list (or non-str sequence)")
+			return nil, py.NewException(py.TypeError, "Topics must be a list (or non-str sequence)")
 		}
 		for x := range starlark.Elements(topics.(starlark.Iterable)) {
 			if x == starlark.None {
 				iter.Done()
-				return nil, NewException(TypeError, "All topics must not be None")
+				return nil, py.NewException(py.TypeError, "All topics must not be None")
 			}
 			s, ok := x.(starlark.String)
 			if !ok {
 				iter.Done()
-				return nil, Errorf(TypeError, "Topics must be str, not %s", PyTypeName(x))
+				return nil, py.Errorf(py.TypeError, "Topics must be str, not %s", py.TypeName(x))
 			}
 			names = append(names, string(s))
 		}
@@ -432,15 +433,15 @@ func (c *KafkaConsumer) pySubscribe(thread *starlark.Thread, b *starlark.Builtin
 	if pattern != starlark.None {
 		s, ok := pattern.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "pattern must be a str, not %s", PyTypeName(pattern))
+			return nil, py.Errorf(py.TypeError, "pattern must be a str, not %s", py.TypeName(pattern))
 		}
 		pat = string(s)
 	}
 	if c.userAssign || (len(names) > 0 && pat != "") {
-		return nil, NewException(IllegalStateError, subscriptionError)
+		return nil, py.NewException(IllegalStateError, subscriptionError)
 	}
 	if len(names) == 0 && pat == "" {
-		return nil, NewException(ValueError, "Must provide topics or pattern")
+		return nil, py.NewException(py.ValueError, "Must provide topics or pattern")
 	}
 	var lis starlark.Value
 	if listener != starlark.None {
@@ -458,7 +459,7 @@ func (c *KafkaConsumer) pySubscribe(thread *starlark.Thread, b *starlark.Builtin
 	if lis != nil && !isRebalanceListener(lis) {
 		// kafka-python stores the subscription before checking the listener.
 		c.listener = nil
-		return nil, NewException(TypeError, "listener must be a ConsumerRebalanceListener")
+		return nil, py.NewException(py.TypeError, "listener must be a ConsumerRebalanceListener")
 	}
 	return starlark.None, nil
 }
@@ -505,7 +506,7 @@ func (c *KafkaConsumer) revokeForResubscribe(thread *starlark.Thread) bool {
 func (c *KafkaConsumer) subscribePattern(thread *starlark.Thread, pattern string, listener starlark.Value) error {
 	re, err := regexp.Compile("^(?:" + pattern + ")")
 	if err != nil {
-		return Errorf(ValueError, "invalid pattern %s: %v", QuoteString(pattern), err)
+		return py.Errorf(py.ValueError, "invalid pattern %s: %v", py.QuoteString(pattern), err)
 	}
 	revoked := c.revokeForResubscribe(thread)
 	if err := c.dropSubscription(thread); err != nil {
@@ -655,11 +656,11 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 		return nil, err
 	}
 	if c.subscribed {
-		return nil, NewException(IllegalStateError, subscriptionError)
+		return nil, py.NewException(IllegalStateError, subscriptionError)
 	}
 	iter := starlark.Iterate(partitions)
 	if iter == nil {
-		return nil, Errorf(TypeError, "'%s' object is not iterable", PyTypeName(partitions))
+		return nil, py.Errorf(py.TypeError, "'%s' object is not iterable", py.TypeName(partitions))
 	}
 	var tps []tp
 	for x := range starlark.Elements(partitions.(starlark.Iterable)) {
@@ -703,20 +704,20 @@ func assignedPartition(x starlark.Value) (tp, error) {
 	}
 	switch {
 	case topic == nil: // kafka-python's error, for a tuple
-		return tp{}, Errorf(AttributeError, "'%s' object has no attribute 'topic'", PyTypeName(x))
+		return tp{}, py.Errorf(py.AttributeError, "'%s' object has no attribute 'topic'", py.TypeName(x))
 	case x.Type() != TopicPartitionType.TypeName:
-		return tp{}, Errorf(TypeError, "assign() takes TopicPartitions, not %s", PyTypeName(x))
+		return tp{}, py.Errorf(py.TypeError, "assign() takes TopicPartitions, not %s", py.TypeName(x))
 	case topic.Type() != "string":
-		return tp{}, Errorf(TypeError, "assign(): topic must be str, not %s: %s", PyTypeName(topic), Repr(x))
+		return tp{}, py.Errorf(py.TypeError, "assign(): topic must be str, not %s: %s", py.TypeName(topic), py.Repr(x))
 	}
 	p, ok := partition.(starlark.Int)
 	switch {
 	case !ok:
-		return tp{}, Errorf(TypeError, "assign(): partition must be int, not %s: %s", PyTypeName(partition), Repr(x))
+		return tp{}, py.Errorf(py.TypeError, "assign(): partition must be int, not %s: %s", py.TypeName(partition), py.Repr(x))
 	case p.Sign() < 0:
-		return tp{}, Errorf(ValueError, "assign(): partition must not be negative: %s", Repr(x))
+		return tp{}, py.Errorf(py.ValueError, "assign(): partition must not be negative: %s", py.Repr(x))
 	}
-	return tp{}, Errorf(ValueError, "assign(): partition must be at most %d: %s", math.MaxInt32, Repr(x))
+	return tp{}, py.Errorf(py.ValueError, "assign(): partition must be at most %d: %s", math.MaxInt32, py.Repr(x))
 }
 
 // addPart adds an assigned partition with an unknown position.
@@ -795,7 +796,7 @@ func topicPartSet(tps []tp) *starlark.Set {
 func topicPartArg(v starlark.Value) (tp, error) {
 	topic, p, ok := AsTopicPartition(v)
 	if !ok {
-		return tp{}, NewException(TypeError, "partition must be a TopicPartition namedtuple")
+		return tp{}, py.NewException(py.TypeError, "partition must be a TopicPartition namedtuple")
 	}
 	return tp{topic, p}, nil
 }
@@ -804,13 +805,13 @@ func topicPartArg(v starlark.Value) (tp, error) {
 // (name), which take no keywords.
 func topicPartArgs(name string, args starlark.Tuple, kwargs []starlark.Tuple) ([]tp, error) {
 	if len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
+		return nil, py.Errorf(py.TypeError, "%s() got an unexpected keyword argument '%s'", name, kwargs[0][0])
 	}
 	tps := make([]tp, 0, len(args))
 	for _, a := range args {
 		topic, p, ok := AsTopicPartition(a)
 		if !ok {
-			return nil, NewException(TypeError, "partitions must be TopicPartition namedtuples")
+			return nil, py.NewException(py.TypeError, "partitions must be TopicPartition namedtuples")
 		}
 		tps = append(tps, tp{topic, p})
 	}
@@ -833,7 +834,7 @@ func (c *KafkaConsumer) pyClose(thread *starlark.Thread, b *starlark.Builtin, ar
 	if timeoutMs != starlark.None {
 		ms, err := starlark.AsInt32(timeoutMs)
 		if err != nil {
-			return nil, Errorf(TypeError, "timeout_ms must be an int")
+			return nil, py.Errorf(py.TypeError, "timeout_ms must be an int")
 		}
 		timeout = time.Duration(ms) * time.Millisecond
 	}
@@ -945,7 +946,7 @@ func commitAtClose(thread *starlark.Thread, consumers []*KafkaConsumer, timeout 
 	for i, err := range errs {
 		if err != nil {
 			c := consumers[i]
-			c.warn("Offset commit failed for group %s at close: %s\nThis is likely to cause duplicate message delivery.", c.set.groupID, Str(KafkaException(err)))
+			c.warn("Offset commit failed for group %s at close: %s\nThis is likely to cause duplicate message delivery.", c.set.groupID, py.Str(KafkaException(err)))
 		}
 	}
 	return nil
@@ -954,14 +955,14 @@ func commitAtClose(thread *starlark.Thread, consumers []*KafkaConsumer, timeout 
 // awaitClosed blocks the script's thread until closed is closed, timeout
 // passes, or the execution is cancelled (an error).
 func awaitClosed(thread *starlark.Thread, closed <-chan struct{}, timeout time.Duration) error {
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	t := time.NewTimer(timeout)
 	defer t.Stop()
 	select {
 	case <-closed:
 	case <-t.C:
 	case <-ctx.Done():
-		return Interrupted(ctx)
+		return py.Interrupted(ctx)
 	}
 	return nil
 }
@@ -980,7 +981,7 @@ func (c *KafkaConsumer) runQueue(thread *starlark.Thread) error {
 // (negative: no limit), running queued calls meanwhile. It reports
 // whether done was closed; cancellation of the execution is an error.
 func (c *KafkaConsumer) await(thread *starlark.Thread, done <-chan struct{}, timeout time.Duration) (bool, error) {
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	var timer <-chan time.Time
 	if timeout >= 0 {
 		t := time.NewTimer(timeout)
@@ -998,7 +999,7 @@ func (c *KafkaConsumer) await(thread *starlark.Thread, done <-chan struct{}, tim
 		case <-timer:
 			return false, nil
 		case <-ctx.Done():
-			return false, Interrupted(ctx)
+			return false, py.Interrupted(ctx)
 		}
 	}
 }
@@ -1025,7 +1026,7 @@ func (c *KafkaConsumer) do(thread *starlark.Thread, timeout time.Duration, fn fu
 		return err
 	}
 	if fnErr != nil && errors.Is(fnErr, context.DeadlineExceeded) && ctx.Err() != nil {
-		return Errorf(KafkaTimeoutError, "Timed out after %s", fmtMs(timeout))
+		return py.Errorf(KafkaTimeoutError, "Timed out after %s", fmtMs(timeout))
 	}
 	return fnErr
 }
@@ -1079,5 +1080,5 @@ func (c *KafkaConsumer) warn(format string, args ...any) {
 	if !strings.HasSuffix(msg, "\n") {
 		msg += "\n"
 	}
-	fmt.Fprint(c.env.Stderr, msg)
+	fmt.Fprint(c.stderr, msg)
 }

@@ -128,7 +128,7 @@ def run(n):
 		b.ReportMetric(float64(peak-min(peak, base))/(1<<20), "peak-MB-above-broker")
 		b.ReportMetric(float64(base)/(1<<20), "broker-MB")
 	}
-	if err := r.env.Shutdown(r.thread, 10*time.Second); err != nil {
+	if err := r.kafka.Shutdown(r.thread, 10*time.Second); err != nil {
 		b.Fatal(err)
 	}
 }

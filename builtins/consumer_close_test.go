@@ -69,7 +69,7 @@ print(sum([read(c, 1000) for c in consumers]))
 				t.Fatal(err)
 			}
 			start := time.Now()
-			err = r.env.Shutdown(r.thread, 30*time.Second)
+			err = r.kafka.Shutdown(r.thread, 30*time.Second)
 			elapsed := time.Since(start)
 			if err != nil {
 				t.Errorf("closing at the end: %v", err)

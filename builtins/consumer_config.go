@@ -7,6 +7,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerDefaults are the consumer's values for keys every client
@@ -206,20 +208,20 @@ func parseConsumerSettings(cfg *Config) (*consumerSettings, error) {
 	reqTimeout := cfgIntOr(cfg, "request_timeout_ms", 305000)
 	idle := cfgIntOr(cfg, "connections_max_idle_ms", 540000)
 	if !(fetchWait < reqTimeout && reqTimeout < idle) {
-		return nil, Errorf(KafkaConfigurationError,
+		return nil, py.Errorf(KafkaConfigurationError,
 			"connections_max_idle_ms (%d) must be larger than request_timeout_ms (%d) which must be larger than fetch_max_wait_ms (%d).",
 			idle, reqTimeout, fetchWait)
 	}
 	if s.groupID != "" {
 		session := cfg.Int("session_timeout_ms", 10000)
 		if reqTimeout <= session {
-			return nil, Errorf(KafkaConfigurationError, "Request timeout (%d) must be larger than session timeout (%d)", reqTimeout, session)
+			return nil, py.Errorf(KafkaConfigurationError, "Request timeout (%d) must be larger than session timeout (%d)", reqTimeout, session)
 		}
 		if cfg.Int("heartbeat_interval_ms", 3000) > session {
-			return nil, NewException(AssertionError, "Heartbeat interval must be lower than the session timeout")
+			return nil, py.NewException(py.AssertionError, "Heartbeat interval must be lower than the session timeout")
 		}
 	} else if s.instanceID != "" {
-		return nil, NewException(KafkaConfigurationError, "group_instance_id requires group_id")
+		return nil, py.NewException(KafkaConfigurationError, "group_instance_id requires group_id")
 	}
 	return s, nil
 }
@@ -281,7 +283,7 @@ func isDeserializer(v starlark.Value) error {
 	if deserializeMethod(v) != nil {
 		return nil
 	}
-	return fmt.Errorf("want a callable or an object with deserialize(), got %s (%s)", PyTypeName(v), Repr(v))
+	return fmt.Errorf("want a callable or an object with deserialize(), got %s (%s)", py.TypeName(v), py.Repr(v))
 }
 
 // deserializeMethod returns v.deserialize when v is a Deserializer-like
@@ -305,7 +307,7 @@ func isPositiveIntValue(v starlark.Value) error {
 		return wantType("int", false, v)
 	}
 	if i.Sign() <= 0 {
-		return fmt.Errorf("must be positive, not %s", Repr(v))
+		return fmt.Errorf("must be positive, not %s", py.Repr(v))
 	}
 	return fitsInt64(i)
 }
@@ -316,7 +318,7 @@ func isNonNegativeIntValue(v starlark.Value) error {
 		return wantType("int", false, v)
 	}
 	if i.Sign() < 0 {
-		return fmt.Errorf("must not be negative, not %s", Repr(v))
+		return fmt.Errorf("must not be negative, not %s", py.Repr(v))
 	}
 	return fitsInt64(i)
 }
@@ -355,7 +357,7 @@ func (a *Assignor) Name() string          { return a.ClassName }
 // instances where 2.0.2 wanted classes, and both mean the same here.
 func (a *Assignor) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) > 0 || len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "%s() takes no arguments", a.ClassName)
+		return nil, py.Errorf(py.TypeError, "%s() takes no arguments", a.ClassName)
 	}
 	return a, nil
 }
@@ -389,7 +391,7 @@ func assignorByName(v starlark.Value) *Assignor {
 func isAssignorListValue(v starlark.Value) error {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return fmt.Errorf("want a list of partition assignors, got %s (%s)", PyTypeName(v), Repr(v))
+		return fmt.Errorf("want a list of partition assignors, got %s (%s)", py.TypeName(v), py.Repr(v))
 	}
 	defer iter.Done()
 	var x starlark.Value
@@ -397,7 +399,7 @@ func isAssignorListValue(v starlark.Value) error {
 	for iter.Next(&x) {
 		n++
 		if assignorByName(x) == nil {
-			return fmt.Errorf("unknown partition assignor %s (want RangePartitionAssignor, RoundRobinPartitionAssignor or StickyPartitionAssignor)", Repr(x))
+			return fmt.Errorf("unknown partition assignor %s (want RangePartitionAssignor, RoundRobinPartitionAssignor or StickyPartitionAssignor)", py.Repr(x))
 		}
 	}
 	if n == 0 {

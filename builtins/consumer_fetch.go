@@ -11,6 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // fetchBatch is the records of one partition from one poll of franz-go.
@@ -121,7 +123,7 @@ type consumerIterator struct{ c *KafkaConsumer }
 func (it *consumerIterator) Next(p *starlark.Value) bool {
 	v, ok, err := it.c.Next(it.c.thread)
 	if err != nil {
-		Fail(it.c.thread, iterationError(it.c.thread, err))
+		py.Fail(it.c.thread, py.IterationError(it.c.thread, err))
 		return false
 	}
 	if !ok {
@@ -133,20 +135,11 @@ func (it *consumerIterator) Next(p *starlark.Value) bool {
 
 func (it *consumerIterator) Done() {}
 
-// iterationError gives an error raised by iteration itself (not by a
-// deserializer, whose error has its own) the script's call stack at the
-// for statement, as Python's traceback shows where a loop was interrupted.
-func iterationError(thread *starlark.Thread, err error) error {
-	var ee *starlark.EvalError
-	if errors.As(err, &ee) {
-		return err
-	}
-	raise := starlark.NewBuiltin("next", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-		return nil, err
-	})
-	_, wrapped := starlark.Call(thread, raise, nil, nil)
-	return wrapped
-}
+var _ starlark.Container = (*KafkaConsumer)(nil)
+
+// Has is `x in consumer`: it reads records until one equals x, or until
+// consumer_timeout_ms passes without one.
+func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) { return py.IteratorHas(c.thread, c, x) }
 
 // Next returns the consumer's next record, waiting up to
 // consumer_timeout_ms for one; ok is false when the wait ended without a
@@ -250,20 +243,20 @@ func (c *KafkaConsumer) deserialize(thread *starlark.Thread, d starlark.Value, r
 // exception naming the record whose deserialization failed. The error
 // keeps its call stack, so the traceback shows the deserializer's line.
 func (c *KafkaConsumer) recordNote(thread *starlark.Thread, err error, what string, r *kgo.Record) error {
-	if ContextOf(thread).Err() != nil {
+	if py.ContextOf(thread).Err() != nil {
 		return err
 	}
 	note := fmt.Sprintf("while deserializing the %s of the record at topic %s, partition %d, offset %d",
-		what, QuoteString(r.Topic), r.Partition, r.Offset)
+		what, py.QuoteString(r.Topic), r.Partition, r.Offset)
 	var ee *starlark.EvalError
 	if !errors.As(err, &ee) {
-		if e := AsException(err); e != nil {
+		if e := py.AsException(err); e != nil {
 			e.Msg += "\n" + note
 			return e
 		}
 		return fmt.Errorf("%w\n%s", err, note)
 	}
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		e.Msg += "\n" + note
 		return ee
 	}
@@ -285,7 +278,7 @@ func (c *KafkaConsumer) safePoint(thread *starlark.Thread) error {
 		if offsets := c.consumedOffsets(); len(offsets) > 0 {
 			c.commitAsync(thread, offsets, func(thread *starlark.Thread, err error) error {
 				if err != nil {
-					c.warn("Auto offset commit failed for group %s: %s", c.set.groupID, Str(KafkaException(err)))
+					c.warn("Auto offset commit failed for group %s: %s", c.set.groupID, py.Str(KafkaException(err)))
 				}
 				return nil
 			})
@@ -323,7 +316,7 @@ func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error 
 			wait = d
 		}
 	}
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	pollCtx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ch := make(chan kgo.Fetches, 1)
@@ -354,7 +347,7 @@ func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error 
 		case <-ctx.Done():
 			cancel()
 			_ = c.absorb(<-ch, gen)
-			return Interrupted(ctx)
+			return py.Interrupted(ctx)
 		}
 	}
 }
@@ -585,7 +578,7 @@ func (c *KafkaConsumer) resetOutOfRange() error {
 	ps.outOfRange = false
 	offsets := starlark.NewDict(1)
 	_ = offsets.SetKey(ps.tp.value(), starlark.MakeInt64(ps.position))
-	return &Exception{Class: BrokerError(1), Msg: Repr(offsets), Args: starlark.Tuple{offsets}}
+	return &py.Exception{Class: BrokerError(1), Msg: py.Repr(offsets), Args: starlark.Tuple{offsets}}
 }
 
 // startOffsets returns where partitions start: the group's committed
@@ -615,7 +608,7 @@ func (c *KafkaConsumer) startOffsets(thread *starlark.Thread, tps []tp, useCommi
 		return out, nil
 	}
 	if c.set.reset == "none" {
-		return out, NewException(NoOffsetForPartitionError, rest[0].String())
+		return out, py.NewException(NoOffsetForPartitionError, rest[0].String())
 	}
 	ts := int64(-1)
 	if c.set.reset == "earliest" {
@@ -713,8 +706,8 @@ func (c *KafkaConsumer) metadata(thread *starlark.Thread, topics []string, autoC
 
 // retriableErr reports whether an error is one kafka-python retries.
 func retriableErr(err error) bool {
-	if e := AsException(err); e != nil {
-		return e.Class.Retriable
+	if e := py.AsException(err); e != nil {
+		return isRetriable(e.Class)
 	}
 	return kerr.IsRetriable(err)
 }
@@ -735,23 +728,23 @@ func (c *KafkaConsumer) pyPoll(thread *starlark.Thread, b *starlark.Builtin, arg
 	case starlark.Float:
 		timeout = time.Duration(float64(t) * float64(time.Millisecond))
 	default:
-		return nil, Errorf(TypeError, "timeout_ms must be an int, not %s", PyTypeName(timeoutMs))
+		return nil, py.Errorf(py.TypeError, "timeout_ms must be an int, not %s", py.TypeName(timeoutMs))
 	}
 	if timeout < 0 {
-		return nil, NewException(ValueError, "Timeout must not be negative")
+		return nil, py.NewException(py.ValueError, "Timeout must not be negative")
 	}
 	max := c.set.maxPollRecords
 	if maxRecords != starlark.None {
 		n, ok := maxRecords.(starlark.Int)
 		if !ok {
-			return nil, NewException(TypeError, "max_records must be an integer")
+			return nil, py.NewException(py.TypeError, "max_records must be an integer")
 		}
 		m, fits := n.Int64()
 		if !fits && n.Sign() > 0 {
-			return nil, Errorf(ValueError, "max_records must be at most %d", int64(math.MaxInt64))
+			return nil, py.Errorf(py.ValueError, "max_records must be at most %d", int64(math.MaxInt64))
 		}
 		if m <= 0 {
-			return nil, NewException(ValueError, "max_records must be positive")
+			return nil, py.NewException(py.ValueError, "max_records must be positive")
 		}
 		max = int(min(m, 1<<30))
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // KafkaFuture is kafka-python's kafka.future.Future, what commit_async
@@ -18,7 +20,7 @@ type KafkaFuture struct {
 
 	isDone    bool
 	value     starlark.Value
-	exception *Exception
+	exception *py.Exception
 	callbacks []kafkaFutureCallback
 	id        uint32
 }
@@ -40,7 +42,7 @@ func newKafkaFuture(await func(*starlark.Thread, <-chan struct{}, time.Duration)
 
 // resolve completes the future on the script's thread and runs its
 // callbacks (their failures are logged, as kafka-python does).
-func (f *KafkaFuture) resolve(thread *starlark.Thread, value starlark.Value, exc *Exception) {
+func (f *KafkaFuture) resolve(thread *starlark.Thread, value starlark.Value, exc *py.Exception) {
 	if f.isDone {
 		return
 	}
@@ -72,7 +74,7 @@ func (f *KafkaFuture) call(thread *starlark.Thread, cb kafkaFutureCallback) {
 	}
 	args := append(append(starlark.Tuple{}, cb.args...), arg)
 	if _, err := starlark.Call(thread, cb.fn, args, cb.kwargs); err != nil {
-		fmt.Fprintf(EnvOf(thread).Stderr, "Error processing callback: %s\n", rebalanceErrorText(err))
+		fmt.Fprintf(py.EnvOf(thread).Stderr, "Error processing callback: %s\n", rebalanceErrorText(err))
 	}
 }
 
@@ -99,7 +101,7 @@ func (f *KafkaFuture) Attr(name string) (starlark.Value, error) {
 		}
 		return f.exception, nil
 	case "get", "succeeded", "failed", "retriable", "add_callback", "add_errback", "add_both":
-		return Func(name, f.method).BindReceiver(f), nil
+		return py.Func(name, f.method).BindReceiver(f), nil
 	}
 	return nil, nil
 }
@@ -120,7 +122,7 @@ func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args 
 		if timeout != starlark.None {
 			secs, ok := starlark.AsFloat(timeout)
 			if !ok {
-				return nil, Errorf(TypeError, "timeout must be a number, not %s", PyTypeName(timeout))
+				return nil, py.Errorf(py.TypeError, "timeout must be a number, not %s", py.TypeName(timeout))
 			}
 			wait = time.Duration(secs * float64(time.Second))
 		}
@@ -130,7 +132,7 @@ func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args 
 				return nil, err
 			}
 			if !ok {
-				return nil, Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", Str(timeout))
+				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
 			}
 		}
 		if f.exception != nil {
@@ -142,13 +144,13 @@ func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args 
 	case "failed":
 		return starlark.Bool(f.isDone && f.exception != nil), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	case "retriable":
-		return starlark.Bool(f.exception != nil && f.exception.Class.Retriable), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+		return starlark.Bool(f.exception != nil && isRetriable(f.exception.Class)), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	}
 	if len(args) == 0 {
-		return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
+		return nil, py.Errorf(py.TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
 	}
 	if _, ok := args[0].(starlark.Callable); !ok {
-		return nil, Errorf(TypeError, "%s() argument must be callable, not %s", b.Name(), PyTypeName(args[0]))
+		return nil, py.Errorf(py.TypeError, "%s() argument must be callable, not %s", b.Name(), py.TypeName(args[0]))
 	}
 	cb := kafkaFutureCallback{fn: args[0], args: args[1:], kwargs: kwargs}
 	switch b.Name() {

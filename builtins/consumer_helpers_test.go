@@ -12,6 +12,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -32,15 +33,15 @@ func (r *consScript) exec(ctx context.Context, src string, extra starlark.String
 	r.extra = extra
 	_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
 	stop()
-	if f := TakeFailure(r.thread); f != nil {
+	if f := py.TakeFailure(r.thread); f != nil {
 		err = f
 	}
-	if err != nil && ctx.Err() != nil && AsException(err) == nil {
-		err = Interrupted(ctx)
+	if err != nil && ctx.Err() != nil && py.AsException(err) == nil {
+		err = py.Interrupted(ctx)
 	}
 	r.env.SetContext(context.Background())
 	r.thread.Uncancel()
-	if serr := r.env.Shutdown(r.thread, 10*time.Second); err == nil {
+	if serr := r.kafka.Shutdown(r.thread, 10*time.Second); err == nil {
 		err = serr
 	}
 	return err

@@ -6,6 +6,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // ConsumerRebalanceListenerClass is kafka.ConsumerRebalanceListener.
@@ -20,15 +22,11 @@ import (
 // accepts any value with both attributes, such as a struct.
 var ConsumerRebalanceListenerClass = &listenerClass{}
 
-func init() {
-	registerKafka("kafka", "ConsumerRebalanceListener", ConsumerRebalanceListenerClass)
-}
-
 type listenerClass struct{}
 
 var (
 	_ starlark.Callable = (*listenerClass)(nil)
-	_ Documented        = (*listenerClass)(nil)
+	_ py.Documented     = (*listenerClass)(nil)
 )
 
 func (*listenerClass) String() string {
@@ -71,7 +69,7 @@ func (*listenerClass) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 			continue
 		}
 		if _, ok := (*f.v).(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "ConsumerRebalanceListener: %s must be callable, not %s", f.name, PyTypeName(*f.v))
+			return nil, py.Errorf(py.TypeError, "ConsumerRebalanceListener: %s must be callable, not %s", f.name, py.TypeName(*f.v))
 		}
 	}
 	return l, nil
@@ -142,12 +140,12 @@ func (c *KafkaConsumer) callListener(thread *starlark.Thread, name string, tps [
 		if name == "on_partitions_revoked" {
 			what = "revocation"
 		}
-		c.warn("User provided listener %s for group %s failed on partition %s: %s", Repr(c.listener), c.set.groupID, what, rebalanceErrorText(err))
+		c.warn("User provided listener %s for group %s failed on partition %s: %s", py.Repr(c.listener), c.set.groupID, what, rebalanceErrorText(err))
 	}
 }
 
 func rebalanceErrorText(err error) string {
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		return e.Error()
 	}
 	return err.Error()
@@ -234,7 +232,7 @@ func (c *KafkaConsumer) onRevoked(thread *starlark.Thread, g *clientGen, revoked
 			}
 		}
 		if err := c.commitSync(thread, offsets, c.set.requestTimeout); err != nil {
-			c.warn("Offset commit failed before rebalance for group %s: %s", c.set.groupID, Str(KafkaException(err)))
+			c.warn("Offset commit failed before rebalance for group %s: %s", c.set.groupID, py.Str(KafkaException(err)))
 		}
 	}
 	c.callListener(thread, "on_partitions_revoked", revoked)

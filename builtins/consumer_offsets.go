@@ -11,6 +11,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // offsetToCommit is an offset to commit, with its metadata string.
@@ -53,7 +55,7 @@ func commitMetadata(v starlark.Value) (metadata string, null bool) {
 	case starlark.String:
 		return string(v), false
 	}
-	return Str(v), false
+	return py.Str(v), false
 }
 
 // commitFailedMessage is the explanation kafka-python's CommitFailedError
@@ -86,7 +88,7 @@ func init() { CommitFailedError.LeadingArg = commitFailedMessage }
 
 func (c *KafkaConsumer) requireGroup() error {
 	if c.set.groupID == "" {
-		return NewException(IllegalStateError, "Requires group_id")
+		return py.NewException(IllegalStateError, "Requires group_id")
 	}
 	return nil
 }
@@ -94,7 +96,7 @@ func (c *KafkaConsumer) requireGroup() error {
 // offsetsArg unpacks commit's offsets: a dict of TopicPartition to
 // OffsetAndMetadata (kstar also accepts a plain int offset).
 func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
-	bad := NewException(TypeError, "offsets must be dict[TopicPartition, OffsetAndMetadata]")
+	bad := py.NewException(py.TypeError, "offsets must be dict[TopicPartition, OffsetAndMetadata]")
 	d, ok := v.(*starlark.Dict)
 	if !ok {
 		return nil, bad
@@ -107,7 +109,7 @@ func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 		}
 		var om offsetToCommit
 		switch x := item[1].(type) {
-		case *NamedTuple:
+		case *py.NamedTuple:
 			if x.TypeOf() != OffsetAndMetadataType {
 				return nil, bad
 			}
@@ -175,7 +177,7 @@ func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, a
 	if timeoutMs != starlark.None {
 		ms, err := starlark.AsInt32(timeoutMs)
 		if err != nil {
-			return nil, NewException(TypeError, "timeout_ms must be an int")
+			return nil, py.NewException(py.TypeError, "timeout_ms must be an int")
 		}
 		timeout = time.Duration(ms) * time.Millisecond
 	}
@@ -198,8 +200,8 @@ func (c *KafkaConsumer) commitSync(thread *starlark.Thread, offsets map[tp]offse
 		return c.sendCommit(ctx, cl, g != nil && g.group, offsets)
 	})
 	c.metrics.commitDone(time.Since(start), err == nil)
-	if e := AsException(err); e != nil && e.Class == KafkaTimeoutError && timeout >= 0 {
-		return Errorf(KafkaTimeoutError, "Failed to commit offsets within %d ms", timeout.Milliseconds())
+	if e := py.AsException(err); e != nil && e.Class == KafkaTimeoutError && timeout >= 0 {
+		return py.Errorf(KafkaTimeoutError, "Failed to commit offsets within %d ms", timeout.Milliseconds())
 	}
 	if err == nil {
 		c.rememberCommitted(offsets)
@@ -289,13 +291,13 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		if errors.As(err, &ke) {
 			switch ke {
 			case kerr.IllegalGeneration, kerr.UnknownMemberID, kerr.RebalanceInProgress, kerr.FencedInstanceID:
-				e := NewException(CommitFailedError, commitFailedMessage)
+				e := py.NewException(CommitFailedError, commitFailedMessage)
 				e.Cause = err
 				return e
 			}
 		}
 		if ctx.Err() != nil {
-			return Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
+			return py.Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
 		}
 		if !kerr.IsRetriable(err) {
 			return KafkaException(err)
@@ -303,7 +305,7 @@ func (c *KafkaConsumer) sendCommit(ctx context.Context, cl *kgo.Client, group bo
 		select {
 		case <-time.After(max(c.set.retryBackoff, 10*time.Millisecond)):
 		case <-ctx.Done():
-			return Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
+			return py.Errorf(KafkaTimeoutError, "Failed to commit offsets: %v", err)
 		}
 	}
 }
@@ -332,7 +334,7 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 	}
 	if callback != starlark.None {
 		if _, ok := callback.(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "callback must be callable, not %s", PyTypeName(callback))
+			return nil, py.Errorf(py.TypeError, "callback must be callable, not %s", py.TypeName(callback))
 		}
 	}
 	if err := c.runQueue(thread); err != nil {
@@ -490,12 +492,12 @@ func (c *KafkaConsumer) pyCommitted(thread *starlark.Thread, b *starlark.Builtin
 	if metadata {
 		return committed, nil
 	}
-	return committed.(*NamedTuple).Field("offset"), nil
+	return committed.(*py.NamedTuple).Field("offset"), nil
 }
 
 // assignedPart returns an assigned partition's state (finding a group-less
 // subscription's partitions first), or IllegalStateError.
-func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, class *ExceptionClass) (*partState, error) {
+func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, class *py.ExceptionClass) (*partState, error) {
 	if err := c.runQueue(thread); err != nil {
 		return nil, err
 	}
@@ -506,7 +508,7 @@ func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, 
 	}
 	ps := c.parts[t]
 	if ps == nil {
-		return nil, NewException(class, msg)
+		return nil, py.NewException(class, msg)
 	}
 	return ps, nil
 }
@@ -596,12 +598,12 @@ func (c *KafkaConsumer) pySeek(thread *starlark.Thread, b *starlark.Builtin, arg
 	off, ok := offset.(starlark.Int)
 	o, exact := off.Int64()
 	if !ok || !exact || o < 0 {
-		return nil, NewException(ValueError, "Offset must be int >= 0")
+		return nil, py.NewException(py.ValueError, "Offset must be int >= 0")
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
-	ps, err := c.assignedPart(thread, t, "Unassigned partition", ValueError)
+	ps, err := c.assignedPart(thread, t, "Unassigned partition", py.ValueError)
 	if err != nil {
 		return nil, err
 	}
@@ -640,12 +642,12 @@ func (c *KafkaConsumer) seekToEnd(thread *starlark.Thread, args starlark.Tuple, 
 		}
 		tps = c.assigned()
 		if len(tps) == 0 {
-			return nil, NewException(ValueError, "No partitions are currently assigned")
+			return nil, py.NewException(py.ValueError, "No partitions are currently assigned")
 		}
 	}
 	var pss []*partState
 	for _, t := range tps {
-		ps, err := c.assignedPart(thread, t, "Unassigned partition: "+t.String(), ValueError)
+		ps, err := c.assignedPart(thread, t, "Unassigned partition: "+t.String(), py.ValueError)
 		if err != nil {
 			return nil, err
 		}
@@ -716,7 +718,7 @@ func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64
 		}
 	}
 	if first == nil && len(out) < len(stamps) {
-		first = NewException(BrokerError(3), "This server does not host this topic-partition.")
+		first = py.NewException(BrokerError(3), "This server does not host this topic-partition.")
 	}
 	return out, first
 }
@@ -739,7 +741,7 @@ func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[
 			return nil, err
 		}
 		if time.Now().Add(c.set.retryBackoff).After(deadline) {
-			return nil, Errorf(KafkaTimeoutError, "Failed to get offsets by timestamps in %d ms", c.set.requestTimeout.Milliseconds())
+			return nil, py.Errorf(KafkaTimeoutError, "Failed to get offsets by timestamps in %d ms", c.set.requestTimeout.Milliseconds())
 		}
 		if _, err := c.await(thread, nil, max(c.set.retryBackoff, 10*time.Millisecond)); err != nil {
 			return nil, err
@@ -751,7 +753,7 @@ func (c *KafkaConsumer) listOffsetsRetrying(thread *starlark.Thread, stamps map[
 func topicPartListArg(v starlark.Value) ([]tp, error) {
 	iter := starlark.Iterate(v)
 	if iter == nil {
-		return nil, Errorf(TypeError, "partitions must be a list of TopicPartition namedtuples")
+		return nil, py.Errorf(py.TypeError, "partitions must be a list of TopicPartition namedtuples")
 	}
 	defer iter.Done()
 	var tps []tp
@@ -808,7 +810,7 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 	}
 	d, ok := timestamps.(*starlark.Dict)
 	if !ok {
-		return nil, Errorf(TypeError, "timestamps must be a dict of TopicPartition to int, not %s", PyTypeName(timestamps))
+		return nil, py.Errorf(py.TypeError, "timestamps must be a dict of TopicPartition to int, not %s", py.TypeName(timestamps))
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
@@ -827,10 +829,10 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 		case starlark.Float:
 			ms = int64(x)
 		default:
-			return nil, Errorf(TypeError, "timestamp for %s must be an int, not %s", t, PyTypeName(item[1]))
+			return nil, py.Errorf(py.TypeError, "timestamp for %s must be an int, not %s", t, py.TypeName(item[1]))
 		}
 		if ms < 0 {
-			return nil, Errorf(ValueError, "The target time for partition %s is %d. The target time cannot be negative.", t, ms)
+			return nil, py.Errorf(py.ValueError, "The target time for partition %s is %d. The target time cannot be negative.", t, ms)
 		}
 		stamps[t] = ms
 		order = append(order, t)
@@ -864,7 +866,7 @@ func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin
 	}
 	ps := c.parts[t]
 	if ps == nil {
-		return nil, NewException(IllegalStateError, "Partition is not assigned")
+		return nil, py.NewException(IllegalStateError, "Partition is not assigned")
 	}
 	if ps.highwater < 0 {
 		return starlark.None, nil
@@ -873,9 +875,9 @@ func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin
 }
 
 // partitionKeyError is kafka-python's bare KeyError(TopicPartition(...)).
-func partitionKeyError(t tp) *Exception {
+func partitionKeyError(t tp) *py.Exception {
 	v := t.value()
-	return &Exception{Class: KeyError, Msg: Repr(v), Args: starlark.Tuple{v}}
+	return &py.Exception{Class: py.KeyError, Msg: py.Repr(v), Args: starlark.Tuple{v}}
 }
 
 func (c *KafkaConsumer) pausing(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple, name string, pause bool) (starlark.Value, error) {

@@ -8,6 +8,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerRecordFields are kafka-python 2.0.2's ConsumerRecord fields, in
@@ -37,7 +39,7 @@ const (
 // ConsumerRecord is kafka-python's ConsumerRecord namedtuple, what a
 // consumer's iteration and poll() yield: an instance of
 // ConsumerRecordClass that behaves as every namedtuple does (see
-// namedTuple: attributes, _fields, _asdict, _replace, indexing, slicing,
+// NamedTupleValue: attributes, _fields, _asdict, _replace, indexing, slicing,
 // unpacking, comparison as a tuple of its 12 fields), with kafka-python
 // 2.0.2's repr:
 //
@@ -65,6 +67,7 @@ type recordValues struct {
 }
 
 var (
+	_ py.NamedTupleValue  = (*ConsumerRecord)(nil)
 	_ starlark.HasAttrs   = (*ConsumerRecord)(nil)
 	_ starlark.Indexable  = (*ConsumerRecord)(nil)
 	_ starlark.Sliceable  = (*ConsumerRecord)(nil)
@@ -72,7 +75,7 @@ var (
 	_ starlark.Comparable = (*ConsumerRecord)(nil)
 	_ starlark.Container  = (*ConsumerRecord)(nil)
 	_ starlark.HasBinary  = (*ConsumerRecord)(nil)
-	_ PyReprer            = (*ConsumerRecord)(nil)
+	_ py.Reprer           = (*ConsumerRecord)(nil)
 )
 
 // newConsumerRecord wraps a fetched record; key and value are the
@@ -185,16 +188,16 @@ func serializedHeaderSize(headers []kgo.RecordHeader) starlark.Value {
 }
 
 // Values returns the 12 field values as a tuple.
-func (cr *ConsumerRecord) Values() starlark.Tuple { return ntValues(cr) }
+func (cr *ConsumerRecord) Values() starlark.Tuple { return py.NamedTupleValues(cr) }
 
 // TypeOf returns ConsumerRecordClass.
-func (cr *ConsumerRecord) TypeOf() *NamedTupleType { return ConsumerRecordClass }
+func (cr *ConsumerRecord) TypeOf() *py.NamedTupleType { return ConsumerRecordClass }
 
 // String is the record's repr (as str() of a namedtuple).
-func (cr *ConsumerRecord) String() string { return ntRepr(cr) }
+func (cr *ConsumerRecord) String() string { return py.NamedTupleRepr(cr) }
 
 // PyRepr renders kafka-python 2.0.2's repr.
-func (cr *ConsumerRecord) PyRepr() string { return ntRepr(cr) }
+func (cr *ConsumerRecord) PyRepr() string { return py.NamedTupleRepr(cr) }
 
 func (cr *ConsumerRecord) Type() string         { return "ConsumerRecord" }
 func (cr *ConsumerRecord) Freeze()              {}
@@ -202,16 +205,16 @@ func (cr *ConsumerRecord) Truth() starlark.Bool { return true }
 
 // Hash hashes the fields as a tuple; like Python's, it fails while the
 // headers field is a list.
-func (cr *ConsumerRecord) Hash() (uint32, error)              { return ntHash(cr) }
+func (cr *ConsumerRecord) Hash() (uint32, error)              { return py.NamedTupleHash(cr) }
 func (cr *ConsumerRecord) Len() int                           { return len(consumerRecordFields) }
 func (cr *ConsumerRecord) Index(i int) starlark.Value         { return cr.field(i) }
 func (cr *ConsumerRecord) Iterate() starlark.Iterator         { return cr.Values().Iterate() }
-func (cr *ConsumerRecord) Has(x starlark.Value) (bool, error) { return ntHas(cr, x) }
+func (cr *ConsumerRecord) Has(x starlark.Value) (bool, error) { return py.NamedTupleHas(cr, x) }
 func (cr *ConsumerRecord) Slice(start, end, step int) starlark.Value {
-	return ntSlice(cr, start, end, step)
+	return py.NamedTupleSlice(cr, start, end, step)
 }
 func (cr *ConsumerRecord) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
-	return ntBinary(op, cr, y, side)
+	return py.NamedTupleBinary(op, cr, y, side)
 }
 
 // Attr returns a field, or one of the namedtuple methods.
@@ -228,19 +231,19 @@ func (cr *ConsumerRecord) Attr(name string) (starlark.Value, error) {
 	case "topic":
 		return cr.field(crTopic), nil
 	}
-	if i, ok := ConsumerRecordClass.index[name]; ok {
+	if i, ok := ConsumerRecordClass.FieldIndex(name); ok {
 		return cr.field(i), nil
 	}
-	return ntMethod(cr, name), nil
+	return py.NamedTupleMethod(cr, name), nil
 }
 
 // AttrNames lists the fields and the namedtuple methods.
-func (cr *ConsumerRecord) AttrNames() []string { return ntAttrNames(ConsumerRecordClass) }
+func (cr *ConsumerRecord) AttrNames() []string { return py.NamedTupleAttrNames(ConsumerRecordClass) }
 
 // replace makes a _replace copy. Only the fields kept are made from the
 // fetched record, when read (a pipeline's record._replace(headers=...)
 // need not build the old headers).
-func (cr *ConsumerRecord) replace(values starlark.Tuple) starlark.Value {
+func (cr *ConsumerRecord) Replace(values starlark.Tuple) starlark.Value {
 	if cr.more != nil && cr.more.fixed != nil {
 		for i, v := range values {
 			if v == nil {
@@ -258,10 +261,10 @@ func (cr *ConsumerRecord) replace(values starlark.Tuple) starlark.Value {
 // ConsumerRecordClass is kafka.consumer.fetcher.ConsumerRecord: calling it
 // with the 12 fields (positionally or by name) makes a record, equal to a
 // fetched one with the same values.
-var ConsumerRecordClass = func() *NamedTupleType {
-	t := NewNamedTupleType("ConsumerRecord", consumerRecordFields)
+var ConsumerRecordClass = func() *py.NamedTupleType {
+	t := py.NewNamedTupleType("ConsumerRecord", consumerRecordFields)
 	t.Module = "kafka.consumer.fetcher"
-	t.make = func(values starlark.Tuple) starlark.Value {
+	t.MakeInstance = func(values starlark.Tuple) starlark.Value {
 		return &ConsumerRecord{more: &recordValues{fixed: values}}
 	}
 	return t
@@ -269,5 +272,5 @@ var ConsumerRecordClass = func() *NamedTupleType {
 
 // CompareSameType compares two records field by field, as tuples.
 func (cr *ConsumerRecord) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return ntCompare(op, cr, y.(*ConsumerRecord), depth)
+	return py.NamedTupleCompare(op, cr, y.(*ConsumerRecord), depth)
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // subscribe/assign errors and states, as kafka-python (3.0's exception
@@ -85,7 +87,7 @@ func TestConsumerGroupRebalance(t *testing.T) {
 			other.Close()
 		}
 	}()
-	joined := Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	joined := py.Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumerGroup("rb-g"),
 			kgo.ConsumeTopics("rb"), kgo.Balancers(kgo.RangeBalancer()), kgo.SessionTimeout(time.Second),
 			kgo.HeartbeatInterval(100*time.Millisecond))
@@ -141,7 +143,7 @@ func TestConsumerAllowedTopics(t *testing.T) {
 	produceValues(t, boot, "open-2", 0, 1, "x")
 	run := func(src string) string {
 		r := newConsScript(boot)
-		r.env.AllowedTopics = []string{"open-1"}
+		r.kafka.AllowedTopics = []string{"open-1"}
 		err := r.exec(context.Background(), src, nil)
 		out := r.out.String()
 		if err != nil {

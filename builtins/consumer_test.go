@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // consumerCase is a consumer script and what it prints (normalised),
@@ -131,7 +133,7 @@ func TestConsumerEveryKey(t *testing.T) {
 	for _, k := range consumerSpec().Keys {
 		v, ok := chosen[k.Name]
 		if !ok {
-			v = Repr(k.Default)
+			v = py.Repr(k.Default)
 		}
 		args = append(args, k.Name+"="+v)
 	}
@@ -273,7 +275,7 @@ func TestConsumerIterationCancel(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	go func() {
 		time.Sleep(500 * time.Millisecond)
-		cancel(ErrKeyboardInterrupt)
+		cancel(py.ErrKeyboardInterrupt)
 	}()
 	start := time.Now()
 	err := r.exec(ctx, `
@@ -282,7 +284,7 @@ for msg in c:
     print(msg)
 print('not reached')
 `, nil)
-	if e := AsException(err); e == nil || e.Class != KeyboardInterrupt {
+	if e := py.AsException(err); e == nil || e.Class != py.KeyboardInterrupt {
 		t.Fatalf("got %v, want KeyboardInterrupt", err)
 	}
 	if d := time.Since(start); d > 2*time.Second {

@@ -5,19 +5,161 @@ import (
 	"crypto/tls"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// What a host embedding kstar controls beyond the Env's plain fields: how
-// scripts' Kafka clients are opened (host options, a host-owned client),
-// and the records it hands to scripts.
+// What a host embedding kstar controls of scripts' Kafka clients: which
+// brokers and topics they may use, how they are opened (host options, a
+// host-owned client), when they are shut down, and the records it hands to
+// scripts.
 
-// PermissionError is Python's PermissionError: the host refused a script
-// access to a file (Env.ReadFile).
-var PermissionError = class("PermissionError", "builtins", OSError)
+// DefaultBootstrapServers is kafka-python's default broker address,
+// used when neither the script nor the host names one.
+const DefaultBootstrapServers = "localhost:9092"
+
+// Client is a Kafka client opened by a script. The runtime shuts every
+// client down when the script ends (or the REPL exits), on the script's
+// thread, so pending callbacks still run and buffered records are flushed.
+type Client interface {
+	// Shutdown flushes and closes the client, waiting at most timeout.
+	Shutdown(thread *starlark.Thread, timeout time.Duration) error
+}
+
+// KafkaEnv is the host side of a running script that its Kafka clients
+// see: which brokers and topics they may use, the host's client options,
+// and the clients open, which the runtime shuts down at the end.
+type KafkaEnv struct {
+	// BootstrapServers is used by clients that pass no bootstrap_servers.
+	// Default: DefaultBootstrapServers.
+	BootstrapServers string
+	// AllowedBrokers, when non-nil, is the only set of broker addresses a
+	// script's clients may connect to.
+	AllowedBrokers []string
+	// AllowedTopics, when non-nil, is the only set of topics a script's
+	// clients may produce to or consume from.
+	AllowedTopics []string
+	// ClientOptions are appended to the franz-go options of every client
+	// a script's KafkaProducer, KafkaConsumer or KafkaAdminClient opens,
+	// so they win over the script's config (credentials, TLS, a dialer,
+	// seed brokers). Default: none.
+	ClientOptions []kgo.Opt
+	// HostClient, when set, is a franz-go client the host owns: a script's
+	// KafkaProducer and KafkaAdminClient send through it instead of
+	// connecting (their close() flushes it but never closes it), and a
+	// KafkaConsumer opens its own client with its brokers, dialer, TLS and
+	// SASL (a consumer's group membership and positions cannot be shared).
+	// Default: nil, every client connects on its own.
+	HostClient *kgo.Client
+	// ReadFile reads the files config keys name (ssl_cafile, ssl_certfile,
+	// ssl_keyfile, ssl_crlfile); it returns an error wrapping
+	// fs.ErrPermission to refuse one. Default: nil, os.ReadFile.
+	ReadFile func(name string) ([]byte, error)
+
+	mu      sync.Mutex
+	clients []Client
+	checks  []func() error // see CheckAtEnd
+}
+
+// kafkaEnvKey is the thread-local key under which the KafkaEnv is stored.
+const kafkaEnvKey = "kstar.kafka"
+
+// NewKafkaEnv returns a KafkaEnv with the defaults documented on its fields.
+func NewKafkaEnv() *KafkaEnv {
+	return &KafkaEnv{BootstrapServers: DefaultBootstrapServers}
+}
+
+// Attach stores env in thread so the Kafka classes can find it with
+// KafkaEnvOf.
+func (env *KafkaEnv) Attach(thread *starlark.Thread) { thread.SetLocal(kafkaEnvKey, env) }
+
+// KafkaEnvOf returns the KafkaEnv attached to thread, or a default one if
+// none is.
+func KafkaEnvOf(thread *starlark.Thread) *KafkaEnv {
+	if env, ok := thread.Local(kafkaEnvKey).(*KafkaEnv); ok {
+		return env
+	}
+	env := NewKafkaEnv()
+	env.Attach(thread)
+	return env
+}
+
+// Track registers a client to be shut down when the script ends.
+func (env *KafkaEnv) Track(c Client) {
+	env.mu.Lock()
+	env.clients = append(env.clients, c)
+	env.mu.Unlock()
+}
+
+// HasClients reports whether clients are tracked (opened and not closed).
+func (env *KafkaEnv) HasClients() bool {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	return len(env.clients) > 0
+}
+
+// Untrack forgets a client that the script closed itself.
+func (env *KafkaEnv) Untrack(c Client) {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	for i, x := range env.clients {
+		if x == c {
+			env.clients = append(env.clients[:i], env.clients[i+1:]...)
+			return
+		}
+	}
+}
+
+// CheckAtEnd registers check to run when Shutdown has shut the clients
+// down, closed or not (a producer's check that its records were
+// delivered).
+func (env *KafkaEnv) CheckAtEnd(check func() error) {
+	env.mu.Lock()
+	env.checks = append(env.checks, check)
+	env.mu.Unlock()
+}
+
+// Shutdown shuts down every tracked client in reverse order of creation,
+// each bounded by timeout, then runs the checks of CheckAtEnd, and
+// returns the first error. The consumers close together, when the last
+// one created comes: one at a time, a consumer could wait for a rebalance
+// that another one, not yet closed, holds up (see closeConsumers).
+func (env *KafkaEnv) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
+	env.mu.Lock()
+	clients, checks := env.clients, env.checks
+	env.clients, env.checks = nil, nil
+	env.mu.Unlock()
+	var consumers []*KafkaConsumer
+	for i := len(clients) - 1; i >= 0; i-- {
+		if c, ok := clients[i].(*KafkaConsumer); ok {
+			consumers = append(consumers, c)
+		}
+	}
+	var first error
+	for i := len(clients) - 1; i >= 0; i-- {
+		var err error
+		if c, ok := clients[i].(*KafkaConsumer); !ok {
+			err = clients[i].Shutdown(thread, timeout)
+		} else if c == consumers[0] {
+			err = closeConsumers(thread, consumers, true, timeout)
+		}
+		if err != nil && first == nil {
+			first = err
+		}
+	}
+	for _, check := range checks {
+		if err := check(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
 
 // ClientKind says which kind of script object a franz-go client is for.
 type ClientKind int
@@ -31,12 +173,12 @@ const (
 
 // OpenClient opens the franz-go client behind a script's KafkaProducer,
 // KafkaConsumer or KafkaAdminClient from the options its config produced.
-// With Env.HostClient set, producers and admin clients get the host's
+// With KafkaEnv.HostClient set, producers and admin clients get the host's
 // client itself (shared is true: flush it, never close it) and consumers a
 // new client using the host client's brokers, dialer, TLS and SASL.
-// Env.ClientOptions are applied last, so they win; a DialTLSConfig among
+// KafkaEnv.ClientOptions are applied last, so they win; a DialTLSConfig among
 // them replaces the script's own dialer.
-func (env *Env) OpenClient(kind ClientKind, opts []kgo.Opt) (cl *kgo.Client, shared bool, err error) {
+func (env *KafkaEnv) OpenClient(kind ClientKind, opts []kgo.Opt) (cl *kgo.Client, shared bool, err error) {
 	if env.HostClient != nil {
 		if kind != ConsumerClient {
 			return env.HostClient, true, nil
@@ -50,7 +192,7 @@ func (env *Env) OpenClient(kind ClientKind, opts []kgo.Opt) (cl *kgo.Client, sha
 		cl, err = kgo.NewClient(append(opts, kgo.Dialer(nil))...)
 	}
 	if err != nil {
-		return nil, false, Errorf(KafkaConfigurationError, "%v", err)
+		return nil, false, py.Errorf(KafkaConfigurationError, "%v", err)
 	}
 	return cl, false, nil
 }
@@ -97,7 +239,7 @@ func allowedList(list []string) string {
 
 // TopicAllowed reports whether env's allow-list lets scripts use topic
 // (always, when the host set none).
-func (env *Env) TopicAllowed(topic string) bool {
+func (env *KafkaEnv) TopicAllowed(topic string) bool {
 	if env.AllowedTopics == nil {
 		return true
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // FutureRecordMetadata is kafka.producer.future.FutureRecordMetadata: what
@@ -112,7 +114,7 @@ type futureBack struct {
 var (
 	_ starlark.HasAttrs   = (*FutureRecordMetadata)(nil)
 	_ starlark.Comparable = (*FutureRecordMetadata)(nil)
-	_ PyReprer            = (*FutureRecordMetadata)(nil)
+	_ py.Reprer           = (*FutureRecordMetadata)(nil)
 )
 
 // String is the default Python object repr kafka-python's future has,
@@ -131,7 +133,7 @@ func (f *FutureRecordMetadata) Hash() (uint32, error) { return hashPointer(f), n
 
 // CompareSameType compares futures by identity, as Python objects.
 func (f *FutureRecordMetadata) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return compareIdentity(op, f, y)
+	return py.CompareIdentity(op, f, y)
 }
 
 // hashPointer hashes an object by identity.
@@ -173,13 +175,13 @@ func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 	}
 	for _, m := range futureMethods {
 		if m == name {
-			return starlark.NewBuiltin(name, Guard(f.method(name))).BindReceiver(f), nil
+			return starlark.NewBuiltin(name, py.Guard(f.method(name))).BindReceiver(f), nil
 		}
 	}
 	return nil, nil
 }
 
-func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
+func (f *FutureRecordMetadata) method(name string) py.BuiltinFunc {
 	switch name {
 	case "get":
 		return f.get
@@ -210,8 +212,8 @@ func (f *FutureRecordMetadata) method(name string) BuiltinFunc {
 			case "failed":
 				return starlark.Bool(st.done && st.exception != nil), nil
 			}
-			if e, ok := st.exception.(*Exception); ok {
-				return starlark.Bool(e.Class.Retriable), nil
+			if e, ok := st.exception.(*py.Exception); ok {
+				return starlark.Bool(isRetriable(e.Class)), nil
 			}
 			return starlark.False, nil
 		}
@@ -308,7 +310,7 @@ func (f *FutureRecordMetadata) runBacks(thread *starlark.Thread) error {
 	st.callbacks, st.errbacks = nil, nil
 	for _, cb := range backs {
 		if err := callBack(thread, cb, arg); err != nil {
-			if ctx := ContextOf(thread); ctx.Err() != nil {
+			if ctx := py.ContextOf(thread); ctx.Err() != nil {
 				return err
 			}
 			reportCallbackError(thread, kind, err)
@@ -365,7 +367,7 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, name)
 		}
 	}
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		b.WriteString(e.TracebackLine())
 	} else if ee, ok := err.(*starlark.EvalError); ok {
 		b.WriteString(ee.Msg)
@@ -373,7 +375,7 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 		b.WriteString(err.Error())
 	}
 	b.WriteByte('\n')
-	fmt.Fprint(EnvOf(thread).Stderr, b.String())
+	fmt.Fprint(py.EnvOf(thread).Stderr, b.String())
 }
 
 // addBack implements add_callback, add_errback and add_both: it returns
@@ -381,11 +383,11 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 // the callbacks of futures completed before it, so delivery order holds).
 func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, onSuccess, onError bool) (starlark.Value, error) {
 	if len(args) == 0 {
-		return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
+		return nil, py.Errorf(py.TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
 	}
 	fn, ok := args[0].(starlark.Callable)
 	if !ok {
-		return nil, Errorf(TypeError, "%s(): f must be callable, not %s", b.Name(), PyTypeName(args[0]))
+		return nil, py.Errorf(py.TypeError, "%s(): f must be callable, not %s", b.Name(), py.TypeName(args[0]))
 	}
 	cb := futureBack{fn: fn, args: args[1:], kwargs: kwargs}
 	if st := f.state(); !st.done {
@@ -403,7 +405,7 @@ func (f *FutureRecordMetadata) addBack(thread *starlark.Thread, b *starlark.Buil
 		}
 		if (st.exception == nil && onSuccess) || (st.exception != nil && onError) {
 			if err := callBack(thread, cb, callbackArg(st)); err != nil {
-				if ContextOf(thread).Err() != nil {
+				if py.ContextOf(thread).Err() != nil {
 					return nil, err
 				}
 				kind := "callback"
@@ -435,15 +437,15 @@ func callbackArg(st *futureState) starlark.Value {
 func (f *FutureRecordMetadata) complete(thread *starlark.Thread, ok bool, v starlark.Value) error {
 	st := f.settle(thread)
 	if st.done {
-		return NewException(AssertionError, "Future is already complete")
+		return py.NewException(py.AssertionError, "Future is already complete")
 	}
 	if !ok {
 		switch e := v.(type) {
-		case *Exception:
-		case *ExceptionClass:
-			v = &Exception{Class: e}
+		case *py.Exception:
+		case *py.ExceptionClass:
+			v = &py.Exception{Class: e}
 		default:
-			return NewException(AssertionError, "future failed without an exception")
+			return py.NewException(py.AssertionError, "future failed without an exception")
 		}
 		st.exception = v
 	} else {
@@ -490,7 +492,7 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 			timer = t.C
 		}
 		ch := f.wait()
-		ctx := ContextOf(thread)
+		ctx := py.ContextOf(thread)
 		for waiting := true; waiting; {
 			select {
 			case <-ch:
@@ -500,9 +502,9 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 					return nil, err
 				}
 			case <-ctx.Done():
-				return nil, Interrupted(ctx)
+				return nil, py.Interrupted(ctx)
 			case <-timer:
-				return nil, Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", Str(timeout))
+				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
 			}
 		}
 		if err := f.p.runQueue(thread); err != nil {
@@ -512,7 +514,7 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 	}
 	if st.exception != nil {
 		f.sawFailure(st)
-		if e, ok := st.exception.(*Exception); ok {
+		if e, ok := st.exception.(*py.Exception); ok {
 			return nil, e
 		}
 	}
@@ -551,5 +553,5 @@ func secondsArg(name string, v starlark.Value) (time.Duration, bool, error) {
 		}
 		return max(time.Duration(float64(v)*float64(time.Second)), 0), true, nil
 	}
-	return 0, false, Errorf(TypeError, "%s must be a number of seconds or None, not %s", name, PyTypeName(v))
+	return 0, false, py.Errorf(py.TypeError, "%s must be a number of seconds or None, not %s", name, py.TypeName(v))
 }

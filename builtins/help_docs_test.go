@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // methodsOf returns obj's bound methods by name, as dir(obj) lists them.
@@ -17,7 +19,7 @@ func methodsOf(t *testing.T, obj starlark.HasAttrs) map[string]*starlark.Builtin
 	for _, name := range obj.AttrNames() {
 		v, err := obj.Attr(name)
 		if err != nil {
-			t.Fatalf("%s.%s: %v", PyTypeName(obj), name, err)
+			t.Fatalf("%s.%s: %v", py.TypeName(obj), name, err)
 		}
 		if b, ok := v.(*starlark.Builtin); ok {
 			methods[name] = b
@@ -27,22 +29,22 @@ func methodsOf(t *testing.T, obj starlark.HasAttrs) map[string]*starlark.Builtin
 }
 
 // checkMethodHelps fails for a method of typeName that help() does not
-// document, and for a builtinHelps entry of typeName that is no method.
+// document, and for a help entry of typeName that is no method.
 func checkMethodHelps(t *testing.T, typeName string, methods map[string]*starlark.Builtin) {
 	t.Helper()
 	if len(methods) == 0 {
 		t.Fatalf("%s: no methods found", typeName)
 	}
 	for name, b := range methods {
-		if key := builtinHelpKey(b); key != typeName+"."+name {
+		if key := kstarHelp().Key(b); key != typeName+"."+name {
 			t.Errorf("%s.%s: help key %q", typeName, name, key)
-		} else if _, ok := builtinHelps[key]; !ok {
-			t.Errorf("%s.%s: no entry in builtinHelps", typeName, name)
+		} else if _, ok := kstarHelp().Entry(key); !ok {
+			t.Errorf("%s.%s: no help entry", typeName, name)
 		}
 	}
-	for key := range builtinHelps {
+	for _, key := range kstarHelp().Keys() {
 		if name, ok := strings.CutPrefix(key, typeName+"."); ok && methods[name] == nil {
-			t.Errorf("builtinHelps[%q]: %s has no such method", key, typeName)
+			t.Errorf("help entry %q: %s has no such method", key, typeName)
 		}
 	}
 }
@@ -54,12 +56,12 @@ func TestBuiltinHelpClientMethods(t *testing.T) {
 	bound := map[string]map[string]*starlark.Builtin{}
 	r := newScriptRun(testBootstrap(t))
 	r.extra = starlark.StringDict{
-		"record": Func("record", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"record": py.Func("record", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var obj starlark.HasAttrs
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &obj); err != nil {
 				return nil, err
 			}
-			bound[PyTypeName(obj)] = methodsOf(t, obj)
+			bound[py.TypeName(obj)] = methodsOf(t, obj)
 			return starlark.None, nil
 		}),
 	}
@@ -117,7 +119,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, NewEnviron(nil)} {
-		checkMethodHelps(t, PyTypeName(obj), methodsOf(t, obj))
+		checkMethodHelps(t, py.TypeName(obj), methodsOf(t, obj))
 	}
 	// Every namedtuple's methods, and its class's, are documented once.
 	namedTupleMethods := methodsOf(t, record.(*ConsumerRecord))
@@ -133,7 +135,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 	// its entry.
 	loggerMethodBuiltins := map[string]*starlark.Builtin{}
 	for name := range loggerMethods {
-		loggerMethodBuiltins[name] = Func(name, nil).BindReceiver(&Logger{})
+		loggerMethodBuiltins[name] = py.Func(name, nil).BindReceiver(&Logger{})
 	}
 	checkMethodHelps(t, "Logger", loggerMethodBuiltins)
 }
@@ -143,7 +145,8 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 // names a function the module lacks.
 func TestBuiltinHelpModuleFunctions(t *testing.T) {
 	funcs := map[string]bool{}
-	for modName, m := range Modules(NewEnv()) {
+	modules := Modules(py.NewEnv())
+	for modName, m := range modules {
 		mod, ok := m.(*starlarkstruct.Module)
 		if !ok {
 			continue
@@ -155,10 +158,10 @@ func TestBuiltinHelpModuleFunctions(t *testing.T) {
 			}
 			want := modName + "." + b.Name() // msgpack.dumps is packb
 			funcs[want] = true
-			if key := builtinHelpKey(b); key != want {
+			if key := kstarHelp().Key(b); key != want {
 				t.Errorf("%s.%s: help key %q, want %q", modName, member, key, want)
-			} else if _, ok := builtinHelps[key]; !ok {
-				t.Errorf("%s.%s: no entry in builtinHelps", modName, member)
+			} else if _, ok := kstarHelp().Entry(key); !ok {
+				t.Errorf("%s.%s: no help entry", modName, member)
 			}
 		}
 	}
@@ -169,10 +172,10 @@ func TestBuiltinHelpModuleFunctions(t *testing.T) {
 			t.Errorf("%s: not found among the modules' functions", key)
 		}
 	}
-	for key := range builtinHelps {
+	for _, key := range kstarHelp().Keys() {
 		i := strings.LastIndexByte(key, '.')
-		if _, isModule := moduleMakers[key[:max(i, 0)]]; i > 0 && isModule && !funcs[key] {
-			t.Errorf("builtinHelps[%q]: the module has no such function", key)
+		if _, isModule := modules[key[:max(i, 0)]]; i > 0 && isModule && !funcs[key] {
+			t.Errorf("help entry %q: the module has no such function", key)
 		}
 	}
 }
@@ -189,10 +192,10 @@ func TestBuiltinHelpGlobals(t *testing.T) {
 			return // a type (int, str...) or a front-end helper
 		}
 		seen[name] = true
-		if key := builtinHelpKey(b); key != name {
+		if key := kstarHelp().Key(b); key != name {
 			t.Errorf("%s: help key %q", name, key)
-		} else if _, ok := builtinHelps[key]; !ok {
-			t.Errorf("%s: no entry in builtinHelps", name)
+		} else if _, ok := kstarHelp().Entry(key); !ok {
+			t.Errorf("%s: no help entry", name)
 		}
 	}
 	g := Globals()
@@ -205,19 +208,19 @@ func TestBuiltinHelpGlobals(t *testing.T) {
 		}
 	}
 	var stale []string
-	for key := range builtinHelps {
+	for _, key := range kstarHelp().Keys() {
 		if !strings.Contains(key, ".") && !seen[key] {
 			stale = append(stale, key)
 		}
 	}
 	sort.Strings(stale)
 	if len(stale) > 0 {
-		t.Errorf("builtinHelps entries that are no builtin function: %v", stale)
+		t.Errorf("help entries that are no builtin function: %v", stale)
 	}
 }
 
 func TestBuiltinHelpText(t *testing.T) {
-	modules := Modules(NewEnv())
+	modules := Modules(py.NewEnv())
 	member := func(module, name string) starlark.Value {
 		return modules[module].(*starlarkstruct.Module).Members[name]
 	}
@@ -242,11 +245,11 @@ func TestBuiltinHelpText(t *testing.T) {
 			"len(obj)\n    Return the number of items in a container."},
 		{"sys.stdout.write", methodsOf(t, SysStdout)["write"],
 			"write(s) method of TextIOWrapper instance\n    Write the string s to the stream; returns the number of characters written."},
-		{"a function kstar does not document", Func("frobnicate", nil),
+		{"a function kstar does not document", py.Func("frobnicate", nil),
 			"frobnicate(...)\n    built-in function"},
-		{"a host's print is not Python's", Func("print", nil),
+		{"a host's print is not Python's", py.Func("print", nil),
 			"print(...)\n    built-in function"},
-		{"a method kstar does not document", Func("frobnicate", nil).BindReceiver(NewEnviron(nil)),
+		{"a method kstar does not document", py.Func("frobnicate", nil).BindReceiver(NewEnviron(nil)),
 			"frobnicate(...) method of _Environ instance\n    built-in method"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -260,7 +263,7 @@ func TestBuiltinHelpText(t *testing.T) {
 // TestBuiltinHelpModuleListing checks that help(module) gives each
 // function's one-line doc.
 func TestBuiltinHelpModuleListing(t *testing.T) {
-	got := HelpText(Modules(NewEnv())["time"])
+	got := HelpText(Modules(py.NewEnv())["time"])
 	for _, want := range []string{
 		"module time:\n",
 		"\n  sleep: Delay execution for a number of seconds (a float for subsecond precision).\n",
@@ -269,5 +272,20 @@ func TestBuiltinHelpModuleListing(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("help(time) lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestHelpTablesDisjoint: the index answers a key from the first table
+// that has it, so no key may be in two tables.
+func TestHelpTablesDisjoint(t *testing.T) {
+	seen := map[string]bool{}
+	for _, key := range kstarHelp().Keys() {
+		if seen[key] {
+			t.Errorf("%q is in two help tables", key)
+		}
+		seen[key] = true
+	}
+	if len(seen) < 150 {
+		t.Errorf("the help tables have %d keys", len(seen))
 	}
 }

@@ -3,30 +3,149 @@ package builtins
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // kafka-python's client-side error classes (kafka.errors, 2.0.2 names).
 var (
-	KafkaError                = class("KafkaError", "kafka.errors", RuntimeError)
-	KafkaTimeoutError         = class("KafkaTimeoutError", "kafka.errors", KafkaError)
-	NoBrokersAvailable        = invalidMetadata(class("NoBrokersAvailable", "kafka.errors", KafkaError))
-	NodeNotReadyError         = retriable(class("NodeNotReadyError", "kafka.errors", KafkaError))
-	KafkaConnectionError      = invalidMetadata(class("KafkaConnectionError", "kafka.errors", KafkaError))
-	CommitFailedError         = class("CommitFailedError", "kafka.errors", KafkaError)
-	IllegalStateError         = class("IllegalStateError", "kafka.errors", KafkaError)
-	IllegalArgumentError      = class("IllegalArgumentError", "kafka.errors", KafkaError)
-	KafkaConfigurationError   = class("KafkaConfigurationError", "kafka.errors", KafkaError)
-	IncompatibleBrokerVersion = class("IncompatibleBrokerVersion", "kafka.errors", KafkaError)
-	UnsupportedCodecError     = class("UnsupportedCodecError", "kafka.errors", KafkaError)
-	NoOffsetForPartitionError = class("NoOffsetForPartitionError", "kafka.errors", KafkaError)
-	RecordTooLargeError       = class("RecordTooLargeError", "kafka.errors", KafkaError)
-	AuthenticationFailedError = class("AuthenticationFailedError", "kafka.errors", KafkaError)
-	BrokerResponseError       = class("BrokerResponseError", "kafka.errors", KafkaError)
+	KafkaError                = newErrorClass("KafkaError", py.RuntimeError)
+	KafkaTimeoutError         = newErrorClass("KafkaTimeoutError", KafkaError)
+	NoBrokersAvailable        = invalidMetadata(newErrorClass("NoBrokersAvailable", KafkaError))
+	NodeNotReadyError         = retriable(newErrorClass("NodeNotReadyError", KafkaError))
+	KafkaConnectionError      = invalidMetadata(newErrorClass("KafkaConnectionError", KafkaError))
+	CommitFailedError         = newErrorClass("CommitFailedError", KafkaError)
+	IllegalStateError         = newErrorClass("IllegalStateError", KafkaError)
+	IllegalArgumentError      = newErrorClass("IllegalArgumentError", KafkaError)
+	KafkaConfigurationError   = newErrorClass("KafkaConfigurationError", KafkaError)
+	IncompatibleBrokerVersion = newErrorClass("IncompatibleBrokerVersion", KafkaError)
+	UnsupportedCodecError     = newErrorClass("UnsupportedCodecError", KafkaError)
+	NoOffsetForPartitionError = newErrorClass("NoOffsetForPartitionError", KafkaError)
+	RecordTooLargeError       = newErrorClass("RecordTooLargeError", KafkaError)
+	AuthenticationFailedError = newErrorClass("AuthenticationFailedError", KafkaError)
+	BrokerResponseError       = newErrorClass("BrokerResponseError", KafkaError)
 )
+
+// clientErrors are the client-side classes above, for errorClasses.
+var clientErrors = []*py.ExceptionClass{
+	KafkaError, KafkaTimeoutError, NoBrokersAvailable, NodeNotReadyError,
+	KafkaConnectionError, CommitFailedError, IllegalStateError, IllegalArgumentError,
+	KafkaConfigurationError, IncompatibleBrokerVersion, UnsupportedCodecError,
+	NoOffsetForPartitionError, RecordTooLargeError, AuthenticationFailedError,
+	BrokerResponseError,
+}
+
+// errorInfo is what kafka.errors adds to its exception classes: the
+// attributes kafka-python's classes have and their str() rules.
+type errorInfo struct {
+	Errno     int  // broker error code; meaningful when Broker is set
+	Broker    bool // a kafka.errors.BrokerResponseError subclass with a code
+	Retriable bool
+	// InvalidMetadata marks errors after which kafka-python refreshes metadata.
+	InvalidMetadata bool
+	// Message is the protocol name of a broker error (e.g. MESSAGE_TOO_LARGE).
+	Message string
+}
+
+// newErrorClass returns a kafka.errors class derived from base, retriable
+// and invalid_metadata as base is.
+func newErrorClass(name string, base *py.ExceptionClass) *py.ExceptionClass {
+	c := py.NewExceptionClass(name, "kafka.errors", base)
+	info := &errorInfo{}
+	if b := errorInfoOf(base); b != nil {
+		info.Retriable, info.InvalidMetadata = b.Retriable, b.InvalidMetadata
+	}
+	c.Ext = info
+	return c
+}
+
+// errorInfoOf is c's kafka.errors information, nil for other classes.
+func errorInfoOf(c *py.ExceptionClass) *errorInfo {
+	if c == nil {
+		return nil
+	}
+	info, _ := c.Ext.(*errorInfo)
+	return info
+}
+
+func retriable(c *py.ExceptionClass) *py.ExceptionClass { errorInfoOf(c).Retriable = true; return c }
+func invalidMetadata(c *py.ExceptionClass) *py.ExceptionClass {
+	info := errorInfoOf(c)
+	info.Retriable, info.InvalidMetadata = true, true
+	return c
+}
+
+// isRetriable reports whether kafka-python retries after an error of
+// class c (only kafka.errors classes can be).
+func isRetriable(c *py.ExceptionClass) bool {
+	info := errorInfoOf(c)
+	return info != nil && info.Retriable
+}
+
+// errnoOf is the broker error code of class c, 0 for other classes.
+func errnoOf(c *py.ExceptionClass) int {
+	if info := errorInfoOf(c); info != nil {
+		return info.Errno
+	}
+	return 0
+}
+
+// Attr answers errno and message (broker errors), retriable and
+// invalid_metadata.
+func (info *errorInfo) Attr(c *py.ExceptionClass, name string) (starlark.Value, bool) {
+	switch name {
+	case "retriable":
+		return starlark.Bool(info.Retriable), true
+	case "invalid_metadata":
+		return starlark.Bool(info.InvalidMetadata), true
+	case "errno":
+		if info.Broker {
+			return starlark.MakeInt(info.Errno), true
+		}
+	case "message":
+		if info.Broker {
+			return starlark.String(info.Message), true
+		}
+	}
+	return nil, false
+}
+
+// AttrNames lists the names Attr answers.
+func (info *errorInfo) AttrNames(c *py.ExceptionClass) []string {
+	if info.Broker {
+		return []string{"errno", "invalid_metadata", "message", "retriable"}
+	}
+	return []string{"invalid_metadata", "retriable"}
+}
+
+// Str is kafka.errors' str(e): "[Error N] Name: msg" for broker errors
+// (N is None for BrokerResponseError itself), else "Name: msg".
+func (info *errorInfo) Str(e *py.Exception) (string, bool) {
+	if e.Class.IsSubclass(BrokerResponseError) {
+		errno := "None" // BrokerResponseError itself has no code
+		if info.Broker {
+			errno = fmt.Sprint(info.Errno)
+		}
+		return fmt.Sprintf("[Error %s] %s", errno, kafkaErrorString(e)), true
+	}
+	return kafkaErrorString(e), true
+}
+
+// kafkaErrorString is kafka.errors.KafkaError.__str__: the class name
+// alone without args, else "Name: " and the builtin str() (which is empty
+// for KafkaError("")).
+func kafkaErrorString(e *py.Exception) string {
+	if len(e.Args) == 0 {
+		return e.Class.ClassName
+	}
+	return e.Class.ClassName + ": " + e.Msg
+}
 
 // kafkaPython202Errors is kafka-python 2.0.2's table of broker errors
 // (kafka.errors.kafka_errors): class name, message, retriable,
@@ -87,35 +206,53 @@ var kafkaPython202Errors = map[int16]struct {
 }
 
 // brokerErrors maps a Kafka error code to its kafka.errors class.
-var brokerErrors = map[int16]*ExceptionClass{}
+var brokerErrors = makeBrokerErrors()
 
-func init() {
+func makeBrokerErrors() map[int16]*py.ExceptionClass {
+	classes := map[int16]*py.ExceptionClass{}
 	for code := int16(-1); code < 200; code++ {
-		var c *ExceptionClass
+		c := newErrorClass("", BrokerResponseError)
+		info := errorInfoOf(c)
 		if kp, ok := kafkaPython202Errors[code]; ok {
-			c = class(kp.name, "kafka.errors", BrokerResponseError)
-			c.Message, c.Retriable, c.InvalidMetadata = kp.message, kp.retriable, kp.invalidMetadata
+			c.ClassName = kp.name
+			info.Message, info.Retriable, info.InvalidMetadata = kp.message, kp.retriable, kp.invalidMetadata
 		} else {
 			kerrErr, ok := kerr.ErrorForCode(code).(*kerr.Error)
 			if !ok || kerrErr == kerr.UnknownServerError {
 				continue
 			}
-			c = class(camelCase(kerrErr.Message)+"Error", "kafka.errors", BrokerResponseError)
-			c.Message, c.Retriable = kerrErr.Message, kerrErr.Retriable
+			c.ClassName = camelCase(kerrErr.Message) + "Error"
+			info.Message, info.Retriable, info.InvalidMetadata = kerrErr.Message, kerrErr.Retriable, false
 		}
-		c.Broker, c.Errno = true, int(code)
-		brokerErrors[code] = c
+		info.Broker, info.Errno = true, int(code)
+		classes[code] = c
 	}
-	// kafka-python's aliases for renamed classes.
-	exceptionClasses["InvalidMessageError"] = brokerErrors[2]
-	exceptionClasses["CorruptRecordError"] = brokerErrors[2]
-	exceptionClasses["NotLeaderOrFollowerError"] = brokerErrors[6]
-	// kafka.go's init, which fills kafka.errors, ran before this one.
-	for name, c := range exceptionClasses {
-		if c.Module == "kafka.errors" {
-			registerKafka("kafka.errors", name, c)
-		}
+	return classes
+}
+
+// errorClasses are kafka.errors' classes by name: the client-side ones,
+// one per broker error code, and kafka-python's aliases for renamed
+// classes.
+var errorClasses = makeErrorClasses()
+
+func makeErrorClasses() map[string]*py.ExceptionClass {
+	classes := map[string]*py.ExceptionClass{}
+	for _, c := range clientErrors {
+		classes[c.ClassName] = c
 	}
+	for _, c := range brokerErrors {
+		classes[c.ClassName] = c
+	}
+	classes["InvalidMessageError"] = brokerErrors[2]
+	classes["CorruptRecordError"] = brokerErrors[2]
+	classes["NotLeaderOrFollowerError"] = brokerErrors[6]
+	return classes
+}
+
+// LookupErrorClass returns the kafka.errors class with the given name
+// (aliases included), or nil.
+func LookupErrorClass(name string) *py.ExceptionClass {
+	return errorClasses[name]
 }
 
 func camelCase(protocolName string) string {
@@ -129,7 +266,7 @@ func camelCase(protocolName string) string {
 }
 
 // BrokerError returns the kafka.errors class for a Kafka error code.
-func BrokerError(code int16) *ExceptionClass {
+func BrokerError(code int16) *py.ExceptionClass {
 	if c, ok := brokerErrors[code]; ok {
 		return c
 	}
@@ -142,20 +279,20 @@ func BrokerError(code int16) *ExceptionClass {
 // args, as kafka-python mostly raises them (error_type()), so str(e) is
 // "[Error 10] MessageSizeTooLargeError"; timeouts become
 // KafkaTimeoutError; an unreachable cluster is NoBrokersAvailable.
-func KafkaException(err error) *Exception {
+func KafkaException(err error) *py.Exception {
 	if err == nil {
 		return nil
 	}
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		return e
 	}
 	var ke *kerr.Error
 	if errors.As(err, &ke) {
-		e := NewException(BrokerError(ke.Code), "")
+		e := py.NewException(BrokerError(ke.Code), "")
 		e.Cause = err
 		return e
 	}
-	var class *ExceptionClass
+	var class *py.ExceptionClass
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, kgo.ErrRecordTimeout):
 		class = KafkaTimeoutError
@@ -166,7 +303,7 @@ func KafkaException(err error) *Exception {
 	default:
 		class = KafkaError
 	}
-	e := NewException(class, err.Error())
+	e := py.NewException(class, err.Error())
 	e.Cause = err
 	return e
 }
@@ -175,9 +312,9 @@ func KafkaException(err error) *Exception {
 // kafka-python raises it. Why no broker answered (reason, in Go's words)
 // is its Reason, a KafkaConnectionError that tracebacks show as the direct
 // cause; err is the Go error behind it.
-func noBrokersAvailable(reason string, err error) *Exception {
-	e := NewException(NoBrokersAvailable, "")
-	e.Reason = NewException(KafkaConnectionError, reason)
+func noBrokersAvailable(reason string, err error) *py.Exception {
+	e := py.NewException(NoBrokersAvailable, "")
+	e.Reason = py.NewException(KafkaConnectionError, reason)
 	e.Cause = err
 	return e
 }

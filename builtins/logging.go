@@ -9,6 +9,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The logging module is the part of Python's logging that scripts use:
@@ -32,26 +34,24 @@ import (
 // of e's traceback (kstar has no traceback objects); exc_info=True, and
 // exception(), append "NoneType: None", as Python does outside an except.
 // Each execution has its own loggers and configuration.
-func init() {
-	registerModule("logging", func(env *Env) starlark.Value {
-		st := &logState{loggers: map[string]*Logger{}}
-		st.root = &Logger{name: "root", level: logWarning, state: st}
-		members := starlark.StringDict{
-			"basicConfig":  Func("basicConfig", st.basicConfig),
-			"getLogger":    Func("getLogger", st.getLogger),
-			"getLevelName": Func("getLevelName", getLevelName),
+func newLoggingModule(env *py.Env) starlark.Value {
+	st := &logState{loggers: map[string]*Logger{}}
+	st.root = &Logger{name: "root", level: logWarning, state: st}
+	members := starlark.StringDict{
+		"basicConfig":  py.Func("basicConfig", st.basicConfig),
+		"getLogger":    py.Func("getLogger", st.getLogger),
+		"getLevelName": py.Func("getLevelName", getLevelName),
+	}
+	for name, level := range logLevels {
+		members[name] = starlark.MakeInt(level)
+	}
+	members["WARN"] = starlark.MakeInt(logWarning)
+	for name, method := range loggerMethods {
+		if _, ok := logMethodLevels[name]; ok || name == "log" {
+			members[name] = py.Func(name, st.moduleLog(method))
 		}
-		for name, level := range logLevels {
-			members[name] = starlark.MakeInt(level)
-		}
-		members["WARN"] = starlark.MakeInt(logWarning)
-		for name, method := range loggerMethods {
-			if _, ok := logMethodLevels[name]; ok || name == "log" {
-				members[name] = Func(name, st.moduleLog(method))
-			}
-		}
-		return &starlarkstruct.Module{Name: "logging", Members: members}
-	})
+	}
+	return &starlarkstruct.Module{Name: "logging", Members: members}
 }
 
 const (
@@ -72,7 +72,7 @@ type logState struct {
 	root       *Logger
 	loggers    map[string]*Logger
 	configured bool
-	stream     TextWriter
+	stream     py.TextWriter
 	format     string
 	datefmt    string // a Python strftime format; "" for Python's default
 }
@@ -107,14 +107,14 @@ func init() {
 	for name, level := range logMethodLevels {
 		loggerMethods[name] = func(l *Logger, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if len(args) == 0 {
-				return nil, Errorf(TypeError, "%s() missing 1 required positional argument: 'msg'", b.Name())
+				return nil, py.Errorf(py.TypeError, "%s() missing 1 required positional argument: 'msg'", b.Name())
 			}
 			return l.emit(thread, level, args[0], args[1:], kwargs, b.Name() == "exception")
 		}
 	}
 	loggerMethods["log"] = func(l *Logger, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) < 2 {
-			return nil, Errorf(TypeError, "log() missing required positional arguments: 'level' and 'msg'")
+			return nil, py.Errorf(py.TypeError, "log() missing required positional arguments: 'level' and 'msg'")
 		}
 		level, err := levelArg(args[0])
 		if err != nil {
@@ -157,7 +157,7 @@ func (l *Logger) Attr(name string) (starlark.Value, error) {
 		return starlark.MakeInt(l.level), nil
 	}
 	if m, ok := loggerMethods[name]; ok {
-		return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return m(l, thread, b, args, kwargs)
 		}).BindReceiver(l), nil
 	}
@@ -197,13 +197,13 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 			excInfo = kv[1]
 		case "stack_info", "stacklevel", "extra":
 		default:
-			return nil, Errorf(TypeError, "_log() got an unexpected keyword argument '%s'", k)
+			return nil, py.Errorf(py.TypeError, "_log() got an unexpected keyword argument '%s'", k)
 		}
 	}
 	if level < l.effectiveLevel() {
 		return starlark.None, nil
 	}
-	text := Str(msg)
+	text := py.Str(msg)
 	if len(args) > 0 {
 		var arg starlark.Value = args
 		if len(args) == 1 {
@@ -211,7 +211,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 				arg = d // Python: a single non-empty mapping is used for %(key)s
 			}
 		}
-		formatted, err := percentFormat(text, arg, false)
+		formatted, err := py.PercentFormat(text, arg, false)
 		if err != nil {
 			return nil, err
 		}
@@ -224,7 +224,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 		if err != nil {
 			return nil, err
 		}
-		if line, err = percentFormat(st.format, record, false); err != nil {
+		if line, err = py.PercentFormat(st.format, record, false); err != nil {
 			return nil, err
 		}
 	} else if level >= logWarning {
@@ -233,7 +233,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 		return starlark.None, nil
 	}
 	switch x := excInfo.(type) {
-	case *Exception:
+	case *py.Exception:
 		line += "\n" + x.TracebackLine()
 	default:
 		if excInfo.Truth() {
@@ -245,7 +245,7 @@ func (l *Logger) emit(thread *starlark.Thread, level int, msg starlark.Value, ar
 		stream = SysStderr
 	}
 	if err := stream.WriteText(thread, line+"\n"); err != nil {
-		return nil, Errorf(OSError, "%v", err)
+		return nil, py.Errorf(py.OSError, "%v", err)
 	}
 	return starlark.None, nil
 }
@@ -284,7 +284,7 @@ func (st *logState) record(thread *starlark.Thread, name string, level int, mess
 
 // moduleLog is logging.info(...) and the like: the root logger's method,
 // after basicConfig() if the root has no handler yet.
-func (st *logState) moduleLog(method func(l *Logger, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)) BuiltinFunc {
+func (st *logState) moduleLog(method func(l *Logger, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if !st.configured {
 			st.configured, st.format = true, defaultLogFormat
@@ -303,18 +303,18 @@ func (st *logState) basicConfig(thread *starlark.Thread, b *starlark.Builtin, ar
 		return nil, err
 	}
 	if filename != starlark.None {
-		return nil, Errorf(ValueError, "basicConfig(filename=...) is not supported by kstar: log to a stream (sys.stderr or sys.stdout)")
+		return nil, py.Errorf(py.ValueError, "basicConfig(filename=...) is not supported by kstar: log to a stream (sys.stderr or sys.stdout)")
 	}
 	if style != "%" {
-		return nil, Errorf(ValueError, "basicConfig(style=%s) is not supported by kstar: only '%%' formats", Repr(starlark.String(style)))
+		return nil, py.Errorf(py.ValueError, "basicConfig(style=%s) is not supported by kstar: only '%%' formats", py.Repr(starlark.String(style)))
 	}
 	if st.configured && !force {
 		return starlark.None, nil
 	}
 	if stream != starlark.None {
-		w, ok := stream.(TextWriter)
+		w, ok := stream.(py.TextWriter)
 		if !ok {
-			return nil, Errorf(TypeError, "basicConfig() stream must be sys.stdout, sys.stderr or another text stream, not %s", PyTypeName(stream))
+			return nil, py.Errorf(py.TypeError, "basicConfig() stream must be sys.stdout, sys.stderr or another text stream, not %s", py.TypeName(stream))
 		}
 		st.stream = w
 	}
@@ -339,7 +339,7 @@ func (st *logState) getLogger(thread *starlark.Thread, b *starlark.Builtin, args
 		return st.root, nil
 	}
 	if !ok {
-		return nil, Errorf(TypeError, "A logger name must be a string")
+		return nil, py.Errorf(py.TypeError, "A logger name must be a string")
 	}
 	l := st.loggers[string(s)]
 	if l == nil {
@@ -364,9 +364,9 @@ func levelArg(v starlark.Value) (int, error) {
 		if x == "WARN" {
 			return logWarning, nil
 		}
-		return 0, Errorf(ValueError, "Unknown level: %s", Repr(x))
+		return 0, py.Errorf(py.ValueError, "Unknown level: %s", py.Repr(x))
 	}
-	return 0, Errorf(TypeError, "Level not an integer or a valid string: %s", Repr(v))
+	return 0, py.Errorf(py.TypeError, "Level not an integer or a valid string: %s", py.Repr(v))
 }
 
 func levelName(level int) string {
@@ -396,5 +396,37 @@ func getLevelName(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 			return starlark.String(levelName(int(i))), nil
 		}
 	}
-	return starlark.String("Level " + Str(level)), nil
+	return starlark.String("Level " + py.Str(level)), nil
+}
+
+// loggingHelp documents the logging module's functions and a Logger's
+// methods for help(obj).
+var loggingHelp = py.HelpTable{
+	// logging: the module's functions log through the root logger.
+	"logging.basicConfig":  {Params: "**kwargs", Doc: "Configure the root logger once: level, format, datefmt, stream, force (style '%' only)."},
+	"logging.getLogger":    {Params: "name=None", Doc: "Return the logger of a dotted name, or the root logger."},
+	"logging.getLevelName": {Params: "level", Doc: "Return the name of a level number, or the number of a level name."},
+	"logging.debug":        {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'DEBUG'."},
+	"logging.info":         {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'INFO'."},
+	"logging.warning":      {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'WARNING'."},
+	"logging.warn":         {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'WARNING' (a deprecated alias of warning)."},
+	"logging.error":        {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'ERROR'."},
+	"logging.exception":    {Params: "msg, *args, exc_info=True, **kwargs", Doc: "Log msg % args with severity 'ERROR' and the exception information."},
+	"logging.critical":     {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'CRITICAL'."},
+	"logging.fatal":        {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'CRITICAL' (an alias of critical)."},
+	"logging.log":          {Params: "level, msg, *args, **kwargs", Doc: "Log msg % args with the integer severity level."},
+
+	// A Logger's methods (logging.getLogger(name)).
+	"Logger.debug":             {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'DEBUG'."},
+	"Logger.info":              {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'INFO'."},
+	"Logger.warning":           {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'WARNING'."},
+	"Logger.warn":              {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'WARNING' (a deprecated alias of warning)."},
+	"Logger.error":             {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'ERROR'."},
+	"Logger.exception":         {Params: "msg, *args, exc_info=True, **kwargs", Doc: "Log msg % args with severity 'ERROR' and the exception information."},
+	"Logger.critical":          {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'CRITICAL'."},
+	"Logger.fatal":             {Params: "msg, *args, **kwargs", Doc: "Log msg % args with severity 'CRITICAL' (an alias of critical)."},
+	"Logger.log":               {Params: "level, msg, *args, **kwargs", Doc: "Log msg % args with the integer severity level."},
+	"Logger.setLevel":          {Params: "level", Doc: "Set the logging level of this logger (a number or a level name)."},
+	"Logger.getEffectiveLevel": {Params: "", Doc: "Return this logger's level, or its nearest ancestor's when it has none."},
+	"Logger.isEnabledFor":      {Params: "level", Doc: "Return whether this logger handles records of severity level."},
 }

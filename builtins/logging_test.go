@@ -3,10 +3,13 @@ package builtins
 import (
 	"bytes"
 	"testing"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 )
 
 func TestLoggingErrors(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`logging.getLogger(5)`, `TypeError: A logger name must be a string`},
 		{`logging.getLogger('x').setLevel('LOUD')`, `ValueError: Unknown level: 'LOUD'`},
 		{`logging.getLogger('x').setLevel(1.5)`, `TypeError: Level not an integer or a valid string: 1.5`},
@@ -25,10 +28,10 @@ func TestLoggingErrors(t *testing.T) {
 // basicConfig (Python's last-resort handler), formatted after.
 func TestLoggingStreams(t *testing.T) {
 	var out, errOut bytes.Buffer
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Stdout, env.Stderr = &out, &errOut
 	// One expression, so that one logging module sees every step.
-	runEvalCases(t, env, []evalCase{{`[
+	pytest.RunCases(t, env, Modules(env), []pytest.Case{{`[
 		logging.getLogger('a').warning('early %s', 1),
 		logging.getLogger('a').info('dropped'),
 		logging.basicConfig(format='%(levelname)s|%(name)s|%(levelno)d|%(message)s'),

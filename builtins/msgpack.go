@@ -11,6 +11,8 @@ import (
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The msgpack module offers msgpack-python (1.x) packing, byte for byte:
@@ -30,41 +32,39 @@ import (
 // strict_map_key=False. Like msgpack-python, unpackb bounds every declared
 // length by the size of its input, so a corrupt header cannot make it
 // allocate more than the input justifies.
-func init() {
-	registerModule("msgpack", func(env *Env) starlark.Value {
-		pack := Func("packb", msgpackPackb)
-		unpack := Func("unpackb", msgpackUnpackb)
-		return &starlarkstruct.Module{Name: "msgpack", Members: starlark.StringDict{
-			"packb":       pack,
-			"dumps":       pack,
-			"unpackb":     unpack,
-			"loads":       unpack,
-			"ExtType":     ExtTypeType,
-			"Timestamp":   TimestampType,
-			"ExtraData":   ExtraData,
-			"FormatError": FormatError,
-			"StackError":  StackError,
-		}}
-	})
+func newMsgpackModule(env *py.Env) starlark.Value {
+	pack := py.Func("packb", msgpackPackb)
+	unpack := py.Func("unpackb", msgpackUnpackb)
+	return &starlarkstruct.Module{Name: "msgpack", Members: starlark.StringDict{
+		"packb":       pack,
+		"dumps":       pack,
+		"unpackb":     unpack,
+		"loads":       unpack,
+		"ExtType":     ExtTypeType,
+		"Timestamp":   TimestampType,
+		"ExtraData":   ExtraData,
+		"FormatError": FormatError,
+		"StackError":  StackError,
+	}}
 }
 
 // msgpack-python's exceptions.
 var (
 	// ExtraData: unpackb's input has bytes after the first object.
-	ExtraData = class("ExtraData", "msgpack.exceptions", ValueError)
+	ExtraData = py.NewExceptionClass("ExtraData", "msgpack.exceptions", py.ValueError)
 	// FormatError: the input uses the reserved type code 0xc1.
-	FormatError = class("FormatError", "msgpack.exceptions", ValueError)
+	FormatError = py.NewExceptionClass("FormatError", "msgpack.exceptions", py.ValueError)
 	// StackError: the input nests containers deeper than 1024.
-	StackError = class("StackError", "msgpack.exceptions", ValueError)
+	StackError = py.NewExceptionClass("StackError", "msgpack.exceptions", py.ValueError)
 )
 
 var (
 	// ExtTypeType is msgpack.ExtType(code, data): an extension type value
 	// that packs as ext with the given code (0..127) and data bytes.
-	ExtTypeType = NewNamedTupleType("ExtType", []string{"code", "data"})
+	ExtTypeType = py.NewNamedTupleType("ExtType", []string{"code", "data"})
 	// TimestampType is msgpack.Timestamp(seconds, nanoseconds=0), the
 	// extension type -1.
-	TimestampType = NewNamedTupleType("Timestamp", []string{"seconds", "nanoseconds"}, starlark.MakeInt(0))
+	TimestampType = py.NewNamedTupleType("Timestamp", []string{"seconds", "nanoseconds"}, starlark.MakeInt(0))
 )
 
 // msgpack-python's limits.
@@ -92,7 +92,7 @@ type msgpackPacker struct {
 // msgpackPackb is msgpack.packb(o, **options).
 func msgpackPackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, jsonPositionalError("packb", []string{"o"}, len(args))
+		return nil, py.PositionalArgsError("packb", []string{"o"}, len(args))
 	}
 	p := &msgpackPacker{thread: thread, dflt: starlark.None}
 	var useBinType, useSingleFloat starlark.Value = starlark.True, starlark.False
@@ -102,7 +102,7 @@ func msgpackPackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	if p.dflt != starlark.None {
 		if _, ok := p.dflt.(starlark.Callable); !ok {
-			return nil, Errorf(TypeError, "default must be a callable.")
+			return nil, py.Errorf(py.TypeError, "default must be a callable.")
 		}
 	}
 	p.useBinType, p.useSingleFloat = bool(useBinType.Truth()), bool(useSingleFloat.Truth())
@@ -117,7 +117,7 @@ func msgpackPackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 // when the value itself cannot be packed.
 func (p *msgpackPacker) pack(v starlark.Value, nestLimit int) error {
 	if nestLimit < 0 {
-		return Errorf(ValueError, "recursion limit exceeded.")
+		return py.Errorf(py.ValueError, "recursion limit exceeded.")
 	}
 	nestLimit--
 	if p.dflt != starlark.None {
@@ -150,7 +150,7 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 		} else if willDefault {
 			return false, nil
 		} else {
-			return false, Errorf(OverflowError, "Integer value out of range")
+			return false, py.Errorf(py.OverflowError, "Integer value out of range")
 		}
 	case starlark.Float:
 		f := float64(v)
@@ -165,7 +165,7 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 		}
 	case starlark.Bytes:
 		if len(v) > msgpackItemLimit {
-			return false, Errorf(ValueError, "bytes object is too large")
+			return false, py.Errorf(py.ValueError, "bytes object is too large")
 		}
 		if p.useBinType {
 			err = e.EncodeBytesLen(len(v))
@@ -175,7 +175,7 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 		p.buf.WriteString(string(v))
 	case starlark.String:
 		if len(v) > msgpackItemLimit {
-			return false, Errorf(ValueError, "unicode string is too large")
+			return false, py.Errorf(py.ValueError, "unicode string is too large")
 		}
 		if p.useBinType {
 			err = e.EncodeString(string(v))
@@ -195,14 +195,14 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 				return false, err
 			}
 		}
-	case namedTuple:
+	case py.NamedTupleValue:
 		switch v.TypeOf() {
 		case ExtTypeType:
-			return true, p.packExt(v.(*NamedTuple))
+			return true, p.packExt(v.(*py.NamedTuple))
 		case TimestampType:
-			return true, p.packTimestamp(v.(*NamedTuple))
+			return true, p.packTimestamp(v.(*py.NamedTuple))
 		}
-		return true, p.packArray(ntValues(v), nestLimit)
+		return true, p.packArray(py.NamedTupleValues(v), nestLimit)
 	case starlark.Tuple:
 		return true, p.packArray(v, nestLimit)
 	case *starlark.List:
@@ -215,7 +215,7 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 		if willDefault {
 			return false, nil
 		}
-		return false, Errorf(TypeError, "can not serialize '%s' object", PyTypeName(v))
+		return false, py.Errorf(py.TypeError, "can not serialize '%s' object", py.TypeName(v))
 	}
 	return true, err
 }
@@ -266,21 +266,21 @@ func (p *msgpackPacker) extHeader(code int8, n int) {
 }
 
 // packExt packs ExtType(code, data), checking it as ExtType's constructor does.
-func (p *msgpackPacker) packExt(v *NamedTuple) error {
+func (p *msgpackPacker) packExt(v *py.NamedTuple) error {
 	code, ok := v.Field("code").(starlark.Int)
 	if !ok {
-		return Errorf(TypeError, "code must be int")
+		return py.Errorf(py.TypeError, "code must be int")
 	}
 	data, ok := v.Field("data").(starlark.Bytes)
 	if !ok {
-		return Errorf(TypeError, "data must be bytes")
+		return py.Errorf(py.TypeError, "data must be bytes")
 	}
 	c, ok := code.Int64()
 	if !ok || c < 0 || c > 127 {
-		return Errorf(ValueError, "code must be 0~127")
+		return py.Errorf(py.ValueError, "code must be 0~127")
 	}
 	if len(data) > msgpackItemLimit {
-		return Errorf(ValueError, "EXT data is too large")
+		return py.Errorf(py.ValueError, "EXT data is too large")
 	}
 	p.extHeader(int8(c), len(data))
 	p.buf.WriteString(string(data))
@@ -289,22 +289,22 @@ func (p *msgpackPacker) packExt(v *NamedTuple) error {
 
 // packTimestamp packs Timestamp(seconds, nanoseconds) as timestamp 32, 64
 // or 96, the smallest that holds it.
-func (p *msgpackPacker) packTimestamp(v *NamedTuple) error {
+func (p *msgpackPacker) packTimestamp(v *py.NamedTuple) error {
 	secV, ok := v.Field("seconds").(starlark.Int)
 	if !ok {
-		return Errorf(TypeError, "seconds must be an integer")
+		return py.Errorf(py.TypeError, "seconds must be an integer")
 	}
 	nsecV, ok := v.Field("nanoseconds").(starlark.Int)
 	if !ok {
-		return Errorf(TypeError, "nanoseconds must be an integer")
+		return py.Errorf(py.TypeError, "nanoseconds must be an integer")
 	}
 	nsec, ok := nsecV.Int64()
 	if !ok || nsec < 0 || nsec > 999999999 {
-		return Errorf(ValueError, "nanoseconds must be a non-negative integer less than 999999999.")
+		return py.Errorf(py.ValueError, "nanoseconds must be a non-negative integer less than 999999999.")
 	}
 	sec, ok := secV.Int64()
 	if !ok {
-		return Errorf(OverflowError, "Python int too large to convert to C long")
+		return py.Errorf(py.OverflowError, "Python int too large to convert to C long")
 	}
 	if sec>>34 == 0 {
 		data64 := uint64(nsec)<<34 | uint64(sec)
@@ -334,16 +334,16 @@ type msgpackUnpacker struct {
 }
 
 // errIncomplete is msgpack-python's error for input that ends too soon.
-func errIncomplete() error { return Errorf(ValueError, "Unpack failed: incomplete input") }
+func errIncomplete() error { return py.Errorf(py.ValueError, "Unpack failed: incomplete input") }
 
 // msgpackUnpackb is msgpack.unpackb(packed, **options).
 func msgpackUnpackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, Errorf(TypeError, "unpackb() takes exactly 1 positional argument (%d given)", len(args))
+		return nil, py.Errorf(py.TypeError, "unpackb() takes exactly 1 positional argument (%d given)", len(args))
 	}
 	packed, ok := args[0].(starlark.Bytes)
 	if !ok {
-		return nil, Errorf(TypeError, "a bytes-like object is required, not '%s'", PyTypeName(args[0]))
+		return nil, py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(args[0]))
 	}
 	var useList, raw, strictMapKey starlark.Value = starlark.True, starlark.False, starlark.True
 	if err := starlark.UnpackArgs(b.Name(), nil, kwargs,
@@ -360,13 +360,13 @@ func msgpackUnpackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return nil, errIncomplete()
 		}
-		if AsException(err) == nil {
-			return nil, &Exception{Class: FormatError, Cause: err}
+		if py.AsException(err) == nil {
+			return nil, &py.Exception{Class: FormatError, Cause: err}
 		}
 		return nil, err
 	}
 	if r.Len() > 0 {
-		return nil, NewException(ExtraData, "unpack(b) received extra data.")
+		return nil, py.NewException(ExtraData, "unpack(b) received extra data.")
 	}
 	return v, nil
 }
@@ -412,7 +412,7 @@ func (u *msgpackUnpacker) unpack() (starlark.Value, error) {
 		if msgpcode.IsBin(c) || u.raw {
 			return starlark.Bytes(data), nil
 		}
-		s, err := pyDecodeUTF8(string(data), "utf-8", false, 0)
+		s, err := py.DecodeUTF8(string(data), "utf-8", false, 0)
 		return starlark.String(s), err
 	case msgpcode.IsFixedArray(c), c == msgpcode.Array16, c == msgpcode.Array32:
 		n, err := u.dec.DecodeArrayLen()
@@ -439,17 +439,17 @@ func (u *msgpackUnpacker) unpack() (starlark.Value, error) {
 			return unpackTimestamp(data)
 		}
 		if code < 0 {
-			return nil, Errorf(ValueError, "code must be 0~127") // from ExtType(code, data)
+			return nil, py.Errorf(py.ValueError, "code must be 0~127") // from ExtType(code, data)
 		}
 		return ExtTypeType.Make(starlark.MakeInt(int(code)), starlark.Bytes(data)), nil
 	}
-	return nil, NewException(FormatError, "") // 0xc1, never used
+	return nil, py.NewException(FormatError, "") // 0xc1, never used
 }
 
 // enter opens a container, as msgpack-python's stack does even for empty ones.
 func (u *msgpackUnpacker) enter() error {
 	if u.open >= msgpackStackSize {
-		return NewException(StackError, "")
+		return py.NewException(StackError, "")
 	}
 	return nil
 }
@@ -459,7 +459,7 @@ func (u *msgpackUnpacker) unpackArray(n int) (starlark.Value, error) {
 		return nil, err
 	}
 	if n > u.size {
-		return nil, Errorf(ValueError, "%d exceeds max_array_len(%d)", n, u.size)
+		return nil, py.Errorf(py.ValueError, "%d exceeds max_array_len(%d)", n, u.size)
 	}
 	u.open++
 	defer func() { u.open-- }()
@@ -482,7 +482,7 @@ func (u *msgpackUnpacker) unpackMap(n int) (starlark.Value, error) {
 		return nil, err
 	}
 	if n > u.size/2 {
-		return nil, Errorf(ValueError, "%d exceeds max_map_len(%d)", n, u.size/2)
+		return nil, py.Errorf(py.ValueError, "%d exceeds max_map_len(%d)", n, u.size/2)
 	}
 	u.open++
 	defer func() { u.open-- }()
@@ -500,11 +500,11 @@ func (u *msgpackUnpacker) unpackMap(n int) (starlark.Value, error) {
 		case starlark.String, starlark.Bytes:
 		default:
 			if u.strictMapKeys {
-				return nil, Errorf(ValueError, "%s is not allowed for map key when strict_map_key=True", PyTypeName(k))
+				return nil, py.Errorf(py.ValueError, "%s is not allowed for map key when strict_map_key=True", py.TypeName(k))
 			}
 		}
 		if err := d.SetKey(k, v); err != nil {
-			return nil, Errorf(TypeError, "unhashable type: '%s'", unhashablePart(k))
+			return nil, py.Errorf(py.TypeError, "unhashable type: '%s'", unhashablePart(k))
 		}
 	}
 	return d, nil
@@ -520,7 +520,7 @@ func unhashablePart(k starlark.Value) string {
 			}
 		}
 	}
-	return PyTypeName(k)
+	return py.TypeName(k)
 }
 
 // unpackTimestamp decodes the data of extension type -1.
@@ -536,10 +536,17 @@ func unpackTimestamp(data []byte) (starlark.Value, error) {
 	case 12:
 		nsec, sec = binary.BigEndian.Uint32(data), int64(binary.BigEndian.Uint64(data[4:]))
 	default:
-		return nil, Errorf(ValueError, "invalid timestamp data (length %d)", len(data))
+		return nil, py.Errorf(py.ValueError, "invalid timestamp data (length %d)", len(data))
 	}
 	if nsec > 999999999 {
-		return nil, Errorf(ValueError, "nanoseconds must be a non-negative integer not greater than 999999999.")
+		return nil, py.Errorf(py.ValueError, "nanoseconds must be a non-negative integer not greater than 999999999.")
 	}
 	return TimestampType.Make(starlark.MakeInt64(sec), starlark.MakeUint64(uint64(nsec))), nil
+}
+
+// msgpackHelp documents the msgpack module's functions for help(obj).
+var msgpackHelp = py.HelpTable{
+	// msgpack: dumps and loads are packb and unpackb, as in msgpack-python.
+	"msgpack.packb":   {Params: "o, *, default=None, use_single_float=False, use_bin_type=True", Doc: "Pack o into msgpack bytes (msgpack.dumps is the same function)."},
+	"msgpack.unpackb": {Params: "packed, *, use_list=True, raw=False, strict_map_key=True", Doc: "Unpack one object from msgpack bytes (msgpack.loads is the same function)."},
 }

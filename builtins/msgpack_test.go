@@ -10,6 +10,8 @@ import (
 
 	"go.starlark.net/starlark"
 
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
@@ -117,14 +119,14 @@ for expr in sys.stdin.read().split('\n'):
 	if len(want) != len(exprs) {
 		t.Fatalf("python3 printed %d lines for %d expressions", len(want), len(exprs))
 	}
-	env := NewEnv()
+	env := py.NewEnv()
 	for i, expr := range exprs {
-		v, err := evalModules(env, expr)
+		v, err := pytest.Eval(env, Modules(env), expr)
 		var got string
 		if b, ok := v.(starlark.Bytes); ok && err == nil {
 			got = "hex:" + hex.EncodeToString([]byte(b))
 		} else {
-			got = outcome(v, err)
+			got = pytest.Outcome(v, err)
 		}
 		if got != want[i] {
 			t.Errorf("%s\n got: %.300s\nwant: %.300s", expr, got, want[i])
@@ -133,7 +135,7 @@ for expr in sys.stdin.read().split('\n'):
 }
 
 func TestMsgpackErrors(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`msgpack.packb(1, 2)`, `TypeError: packb() takes 1 positional argument but 2 were given`},
 		{`msgpack.unpackb(b'\x01', True)`, `TypeError: unpackb() takes exactly 1 positional argument (2 given)`},
 		{`msgpack.packb(1, default=3)`, `TypeError: default must be a callable.`},
@@ -159,7 +161,7 @@ func TestMsgpackOfficialVectors(t *testing.T) {
 		{`'a' * 32`, "d920" + strings.Repeat("61", 32)},
 		{`list(range(16))[:2]`, "920001"},
 	} {
-		v, err := evalModules(NewEnv(), "msgpack.packb("+c.expr+")")
+		v, err := pytest.Eval(py.NewEnv(), Modules(py.NewEnv()), "msgpack.packb("+c.expr+")")
 		want := strings.ReplaceAll(c.hex, " ", "")
 		if err != nil || fmt.Sprintf("%x", string(v.(starlark.Bytes))) != want {
 			t.Errorf("packb(%s) = %v, %v; want %s", c.expr, v, err, want)
@@ -180,12 +182,12 @@ func FuzzMsgpackUnpackb(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		thread := &starlark.Thread{}
-		NewEnv().Attach(thread)
+		py.NewEnv().Attach(thread)
 		unpackb := starlark.NewBuiltin("unpackb", nil)
 		relaxed := []starlark.Tuple{{starlark.String("strict_map_key"), starlark.False}}
-		v, err := Guard(msgpackUnpackb)(thread, unpackb, starlark.Tuple{starlark.Bytes(data)}, relaxed)
+		v, err := py.Guard(msgpackUnpackb)(thread, unpackb, starlark.Tuple{starlark.Bytes(data)}, relaxed)
 		if err != nil {
-			if e := AsException(err); e == nil || e.Class == RuntimeError {
+			if e := py.AsException(err); e == nil || e.Class == py.RuntimeError {
 				t.Fatalf("unpackb(%q): unexpected error %v", data, err)
 			}
 			return
@@ -198,8 +200,8 @@ func FuzzMsgpackUnpackb(f *testing.F) {
 		if err != nil {
 			t.Fatalf("unpackb(packb(unpackb(%q))) = %v", data, err)
 		}
-		if Repr(again) != Repr(v) {
-			t.Fatalf("round trip of %q: %s != %s", data, Repr(again), Repr(v))
+		if py.Repr(again) != py.Repr(v) {
+			t.Fatalf("round trip of %q: %s != %s", data, py.Repr(again), py.Repr(v))
 		}
 	})
 }
@@ -214,9 +216,9 @@ func TestMsgpackBoundedMemory(t *testing.T) {
 	data += strings.Repeat("\xc0", n-len(data))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := evalModules(NewEnv(), "msgpack.unpackb(data)", starlark.StringDict{"data": starlark.Bytes(data)})
+	_, err := pytest.Eval(py.NewEnv(), Modules(py.NewEnv()), "msgpack.unpackb(data)", starlark.StringDict{"data": starlark.Bytes(data)})
 	runtime.ReadMemStats(&after)
-	if got := outcome(nil, err); got != "ValueError: Unpack failed: incomplete input" {
+	if got := pytest.Outcome(nil, err); got != "ValueError: Unpack failed: incomplete input" {
 		t.Fatalf("got %s", got)
 	}
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 200<<20 {

@@ -6,6 +6,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The os module offers read-only access to the environment the host lets
@@ -17,34 +19,32 @@ import (
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
 //	path, getcwd, listdir, makedirs   see ospath.go
-func init() {
-	registerModule("os", func(env *Env) starlark.Value {
-		environ := NewEnviron(env.Getenv)
-		members := starlark.StringDict{
-			"environ": environ,
-			"getenv": Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-				var key, dflt starlark.Value = nil, starlark.None
-				if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
-					return nil, err
-				}
-				k, err := environKey(key)
-				if err != nil {
-					return nil, err
-				}
-				if v, ok := environ.vars[k]; ok {
-					return starlark.String(v), nil
-				}
-				return dflt, nil
-			}),
-			"name":    starlark.String("posix"),
-			"sep":     starlark.String("/"),
-			"linesep": starlark.String("\n"),
-		}
-		for name, v := range osHostMembers(env) {
-			members[name] = v
-		}
-		return &starlarkstruct.Module{Name: "os", Members: members}
-	})
+func newOSModule(env *py.Env) starlark.Value {
+	environ := NewEnviron(env.Getenv)
+	members := starlark.StringDict{
+		"environ": environ,
+		"getenv": py.Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var key, dflt starlark.Value = nil, starlark.None
+			if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key", &key, "default?", &dflt); err != nil {
+				return nil, err
+			}
+			k, err := environKey(key)
+			if err != nil {
+				return nil, err
+			}
+			if v, ok := environ.vars[k]; ok {
+				return starlark.String(v), nil
+			}
+			return dflt, nil
+		}),
+		"name":    starlark.String("posix"),
+		"sep":     starlark.String("/"),
+		"linesep": starlark.String("\n"),
+	}
+	for name, v := range osHostMembers(env) {
+		members[name] = v
+	}
+	return &starlarkstruct.Module{Name: "os", Members: members}
 }
 
 // Environ is os.environ: a read-only snapshot of the environment taken
@@ -79,7 +79,7 @@ var (
 func environKey(k starlark.Value) (string, error) {
 	s, ok := k.(starlark.String)
 	if !ok {
-		return "", Errorf(TypeError, "str expected, not %s", PyTypeName(k))
+		return "", py.Errorf(py.TypeError, "str expected, not %s", py.TypeName(k))
 	}
 	return string(s), nil
 }
@@ -92,17 +92,19 @@ func (e *Environ) String() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(QuoteString(k) + ": " + QuoteString(e.vars[k]))
+		b.WriteString(py.QuoteString(k) + ": " + py.QuoteString(e.vars[k]))
 	}
 	b.WriteString("})")
 	return b.String()
 }
 
-func (e *Environ) Type() string          { return "_Environ" }
-func (e *Environ) Freeze()               {}
-func (e *Environ) Truth() starlark.Bool  { return len(e.keys) > 0 }
-func (e *Environ) Hash() (uint32, error) { return 0, Errorf(TypeError, "unhashable type: '_Environ'") }
-func (e *Environ) Len() int              { return len(e.keys) }
+func (e *Environ) Type() string         { return "_Environ" }
+func (e *Environ) Freeze()              {}
+func (e *Environ) Truth() starlark.Bool { return len(e.keys) > 0 }
+func (e *Environ) Hash() (uint32, error) {
+	return 0, py.Errorf(py.TypeError, "unhashable type: '_Environ'")
+}
+func (e *Environ) Len() int { return len(e.keys) }
 
 // Get implements environ[key]: KeyError: 'X' when X is not set.
 func (e *Environ) Get(key starlark.Value) (starlark.Value, bool, error) {
@@ -113,7 +115,7 @@ func (e *Environ) Get(key starlark.Value) (starlark.Value, bool, error) {
 	if v, ok := e.vars[k]; ok {
 		return starlark.String(v), true, nil
 	}
-	return nil, false, &Exception{Class: KeyError, Msg: Repr(key), Args: starlark.Tuple{key}}
+	return nil, false, &py.Exception{Class: py.KeyError, Msg: py.Repr(key), Args: starlark.Tuple{key}}
 }
 
 // Iterate yields the keys.
@@ -138,7 +140,7 @@ func (e *Environ) keyTuple() starlark.Tuple {
 
 // Attr offers get, keys, values, items and copy.
 func (e *Environ) Attr(name string) (starlark.Value, error) {
-	var fn BuiltinFunc
+	var fn py.BuiltinFunc
 	switch name {
 	case "get":
 		fn = func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -177,11 +179,11 @@ func (e *Environ) Attr(name string) (starlark.Value, error) {
 	default:
 		return nil, nil
 	}
-	return Func(name, fn).BindReceiver(e), nil
+	return py.Func(name, fn).BindReceiver(e), nil
 }
 
 // listMethod returns a no-argument method listing f(key) for every key.
-func (e *Environ) listMethod(f func(k string) starlark.Value) BuiltinFunc {
+func (e *Environ) listMethod(f func(k string) starlark.Value) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 			return nil, err
@@ -195,3 +197,33 @@ func (e *Environ) listMethod(f func(k string) starlark.Value) BuiltinFunc {
 }
 
 func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items", "keys", "values"} }
+
+// osHelp documents the os module's functions and os.environ's methods
+// for help(obj).
+var osHelp = py.HelpTable{
+	// os
+	"os.getenv":          {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+	"os.getcwd":          {Params: "", Doc: "Return the current working directory (the granted directory under runtime.WithFiles)."},
+	"os.listdir":         {Params: "path='.'", Doc: "Return the sorted names of the entries in the directory path."},
+	"os.makedirs":        {Params: "name, mode=0o777, exist_ok=False", Doc: "Create the directory name and any missing parents."},
+	"os.path.join":       {Params: "a, *p", Doc: "Join path components, as posixpath.join."},
+	"os.path.split":      {Params: "p", Doc: "Split p into (head, tail): tail is what follows the last slash."},
+	"os.path.basename":   {Params: "p", Doc: "Return the final component of p."},
+	"os.path.dirname":    {Params: "p", Doc: "Return the directory component of p."},
+	"os.path.splitext":   {Params: "p", Doc: "Split p into (root, ext), ext starting at the last dot of the final component."},
+	"os.path.isabs":      {Params: "p", Doc: "Return whether p is absolute."},
+	"os.path.normpath":   {Params: "p", Doc: "Collapse redundant separators and up-level references of p."},
+	"os.path.abspath":    {Params: "p", Doc: "Return the absolute, normalised form of p."},
+	"os.path.expanduser": {Params: "p", Doc: "Replace a leading ~ by the HOME environment variable."},
+	"os.path.exists":     {Params: "p", Doc: "Return whether p names an existing file or directory."},
+	"os.path.isfile":     {Params: "p", Doc: "Return whether p is an existing regular file."},
+	"os.path.isdir":      {Params: "p", Doc: "Return whether p is an existing directory."},
+	"os.path.getsize":    {Params: "p", Doc: "Return the size of the file p in bytes."},
+
+	// os.environ
+	"_Environ.get":    {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+	"_Environ.keys":   {Params: "", Doc: "Return the names of the environment variables, sorted."},
+	"_Environ.values": {Params: "", Doc: "Return the values of the environment variables, in the order of keys()."},
+	"_Environ.items":  {Params: "", Doc: "Return (name, value) pairs of the environment variables, sorted."},
+	"_Environ.copy":   {Params: "", Doc: "Return the environment as a dict."},
+}

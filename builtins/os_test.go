@@ -1,11 +1,16 @@
 package builtins
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
+)
 
 func TestOSEnviron(t *testing.T) {
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Getenv = func() map[string]string { return map[string]string{"HOME": "/home/k", "BROKER": "b:9092"} }
-	runEvalCases(t, env, []evalCase{
+	pytest.RunCases(t, env, Modules(env), []pytest.Case{
 		{`os.getenv('HOME')`, `'/home/k'`},
 		{`os.getenv('NOPE')`, `None`},
 		{`os.getenv('NOPE', 'dflt')`, `'dflt'`},
@@ -27,7 +32,7 @@ func TestOSEnviron(t *testing.T) {
 }
 
 func TestOSEnvironEmptyByDefault(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`os.environ`, `environ({})`},
 		{`os.getenv('PATH')`, `None`},
 		{`bool(os.environ)`, `False`},

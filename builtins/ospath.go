@@ -7,6 +7,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // os.path (CPython's posixpath) and the os functions that reach the file
@@ -17,25 +19,22 @@ import (
 //	os.path.expanduser: ~ is HOME of the environment the host grants
 //	    (os.environ); ~user is left as is
 //	os.path.exists, isfile, isdir, getsize, abspath; os.getcwd,
-//	    os.listdir (sorted), os.makedirs: through Env.Files, refused
+//	    os.listdir (sorted), os.makedirs: through py.Env.Files, refused
 //	    with a PermissionError when the host grants no files
-func init() {
-	registerModule("os.path", newOSPath)
-}
 
 // osHostMembers are the members of the os module that reach the host.
-func osHostMembers(env *Env) starlark.StringDict {
+func osHostMembers(env *py.Env) starlark.StringDict {
 	return starlark.StringDict{
 		"path":     newOSPath(env),
-		"getcwd":   Func("getcwd", osGetcwd),
-		"listdir":  Func("listdir", osListdir),
-		"makedirs": Func("makedirs", osMakedirs),
+		"getcwd":   py.Func("getcwd", osGetcwd),
+		"listdir":  py.Func("listdir", osListdir),
+		"makedirs": py.Func("makedirs", osMakedirs),
 	}
 }
 
-func newOSPath(env *Env) starlark.Value {
+func newOSPath(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "posixpath", Members: starlark.StringDict{
-		"join": Func("join", pathJoin),
+		"join": py.Func("join", pathJoin),
 		"split": pathFunc("split", func(thread *starlark.Thread, p string) (starlark.Value, error) {
 			head, tail := pathSplit(p)
 			return starlark.Tuple{starlark.String(head), starlark.String(tail)}, nil
@@ -59,17 +58,17 @@ func newOSPath(env *Env) starlark.Value {
 			return starlark.String(normpath(p)), nil
 		}),
 		"expanduser": pathFunc("expanduser", func(thread *starlark.Thread, p string) (starlark.Value, error) {
-			return starlark.String(expanduser(EnvOf(thread), p)), nil
+			return starlark.String(expanduser(py.EnvOf(thread), p)), nil
 		}),
 		"abspath": pathFunc("abspath", func(thread *starlark.Thread, p string) (starlark.Value, error) {
 			if !strings.HasPrefix(p, "/") {
-				files, err := filesOf(thread, "os.path.abspath("+QuoteString(p)+")")
+				files, err := py.FilesOf(thread, "os.path.abspath("+py.QuoteString(p)+")")
 				if err != nil {
 					return nil, err
 				}
 				cwd, err := files.Getwd()
 				if err != nil {
-					return nil, OSErrorOf(err, p)
+					return nil, py.OSErrorOf(err, p)
 				}
 				p = joinPaths(cwd, p)
 			}
@@ -79,13 +78,13 @@ func newOSPath(env *Env) starlark.Value {
 		"isfile": statFunc("isfile", func(isDir bool, size int64) starlark.Value { return starlark.Bool(!isDir) }),
 		"isdir":  statFunc("isdir", func(isDir bool, size int64) starlark.Value { return starlark.Bool(isDir) }),
 		"getsize": pathFunc("getsize", func(thread *starlark.Thread, p string) (starlark.Value, error) {
-			files, err := filesOf(thread, "os.path.getsize("+QuoteString(p)+")")
+			files, err := py.FilesOf(thread, "os.path.getsize("+py.QuoteString(p)+")")
 			if err != nil {
 				return nil, err
 			}
 			info, err := files.Stat(p)
 			if err != nil {
-				return nil, OSErrorOf(err, p)
+				return nil, py.OSErrorOf(err, p)
 			}
 			return starlark.MakeInt64(info.Size()), nil
 		}),
@@ -99,21 +98,21 @@ func newOSPath(env *Env) starlark.Value {
 func pathArg(fn string, v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
-		return "", Errorf(TypeError, "%s: path should be string, bytes or os.PathLike, not %s", fn, PyTypeName(v))
+		return "", py.Errorf(py.TypeError, "%s: path should be string, bytes or os.PathLike, not %s", fn, py.TypeName(v))
 	}
 	return string(s), nil
 }
 
 // pathFunc is a one-path-argument function of os.path.
 func pathFunc(name string, f func(thread *starlark.Thread, p string) (starlark.Value, error)) *starlark.Builtin {
-	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var v starlark.Value
 		if err := starlark.UnpackPositionalArgs(name, args, kwargs, 1, &v); err != nil {
 			return nil, err
 		}
 		s, ok := v.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "expected str, bytes or os.PathLike object, not %s", PyTypeName(v))
+			return nil, py.Errorf(py.TypeError, "expected str, bytes or os.PathLike object, not %s", py.TypeName(v))
 		}
 		return f(thread, string(s))
 	})
@@ -123,7 +122,7 @@ func pathFunc(name string, f func(thread *starlark.Thread, p string) (starlark.V
 // stat'ed, as CPython's.
 func statFunc(name string, f func(isDir bool, size int64) starlark.Value) *starlark.Builtin {
 	return pathFunc(name, func(thread *starlark.Thread, p string) (starlark.Value, error) {
-		files, err := filesOf(thread, "os.path."+name+"("+QuoteString(p)+")")
+		files, err := py.FilesOf(thread, "os.path."+name+"("+py.QuoteString(p)+")")
 		if err != nil {
 			return nil, err
 		}
@@ -138,16 +137,16 @@ func statFunc(name string, f func(isDir bool, size int64) starlark.Value) *starl
 // pathJoin is os.path.join(a, *p).
 func pathJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "join() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "join() takes no keyword arguments")
 	}
 	if len(args) == 0 {
-		return nil, Errorf(TypeError, "join() missing 1 required positional argument: 'a'")
+		return nil, py.Errorf(py.TypeError, "join() missing 1 required positional argument: 'a'")
 	}
 	parts := make([]string, len(args))
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, Errorf(TypeError, "join() argument must be str, bytes, or os.PathLike object, not '%s'", PyTypeName(a))
+			return nil, py.Errorf(py.TypeError, "join() argument must be str, bytes, or os.PathLike object, not '%s'", py.TypeName(a))
 		}
 		parts[i] = string(s)
 	}
@@ -224,7 +223,7 @@ func normpath(p string) string {
 }
 
 // expanduser replaces a leading ~ by HOME from the granted environment.
-func expanduser(env *Env, p string) string {
+func expanduser(env *py.Env, p string) string {
 	if !strings.HasPrefix(p, "~") {
 		return p
 	}
@@ -250,13 +249,13 @@ func osGetcwd(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
-	files, err := filesOf(thread, "os.getcwd()")
+	files, err := py.FilesOf(thread, "os.getcwd()")
 	if err != nil {
 		return nil, err
 	}
 	cwd, err := files.Getwd()
 	if err != nil {
-		return nil, OSErrorOf(err, ".")
+		return nil, py.OSErrorOf(err, ".")
 	}
 	return starlark.String(cwd), nil
 }
@@ -271,13 +270,13 @@ func osListdir(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
-	files, err := filesOf(thread, "os.listdir("+QuoteString(p)+")")
+	files, err := py.FilesOf(thread, "os.listdir("+py.QuoteString(p)+")")
 	if err != nil {
 		return nil, err
 	}
 	entries, err := files.ReadDir(p)
 	if err != nil {
-		return nil, OSErrorOf(err, p)
+		return nil, py.OSErrorOf(err, p)
 	}
 	names := make([]starlark.Value, len(entries))
 	for i, e := range entries {
@@ -297,15 +296,15 @@ func osMakedirs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
-	files, err := filesOf(thread, "os.makedirs("+QuoteString(p)+")")
+	files, err := py.FilesOf(thread, "os.makedirs("+py.QuoteString(p)+")")
 	if err != nil {
 		return nil, err
 	}
 	if info, err := files.Stat(p); err == nil && (!existOK || !info.IsDir()) {
-		return nil, OSErrorOf(errExist, p)
+		return nil, py.OSErrorOf(errExist, p)
 	}
 	if err := files.MkdirAll(p, fsMode(mode)); err != nil {
-		return nil, OSErrorOf(err, p)
+		return nil, py.OSErrorOf(err, p)
 	}
 	return starlark.None, nil
 }

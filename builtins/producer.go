@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -19,6 +20,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // KafkaProducerClass is kafka.KafkaProducer: KafkaProducer(**configs)
@@ -49,10 +52,6 @@ var KafkaProducerClass = &clientClass{
     Methods: send, flush, close, partitions_for, metrics,
     bootstrap_connected, init_transactions, begin_transaction,
     send_offsets_to_transaction, commit_transaction, abort_transaction.`,
-}
-
-func init() {
-	registerKafka("kafka", "KafkaProducer", KafkaProducerClass)
 }
 
 // txnState is kafka-python's TransactionState, for the messages of its
@@ -97,10 +96,11 @@ type serializer struct {
 // Its fields are owned by the script's thread except the atomics, which
 // franz-go's promise goroutine updates.
 type KafkaProducer struct {
-	env      *Env
+	env      *KafkaEnv
+	stderr   io.Writer // the script's, for the undelivered-records line
 	cfg      *Config
 	cl       *kgo.Client
-	shared   bool // cl is the host's (Env.HostClient): flushed, never closed
+	shared   bool // cl is the host's (KafkaEnv.HostClient): flushed, never closed
 	queue    *callQueue
 	hooks    *producerHooks
 	clientID string
@@ -188,13 +188,14 @@ var producerSpecOnce = sync.OnceValue(producerSpec)
 const producerCountKey = "kstar.producer.count"
 
 func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaProducer, error) {
-	env := EnvOf(thread)
+	env := KafkaEnvOf(thread)
 	cfg, err := producerSpecOnce().Parse(kwargs)
 	if err != nil {
 		return nil, err
 	}
 	p := &KafkaProducer{
 		env:             env,
+		stderr:          py.EnvOf(thread).Stderr,
 		cfg:             cfg,
 		queue:           newCallQueue(),
 		topics:          map[string]*topicMeta{},
@@ -224,7 +225,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	case starlark.String("zstd"):
 		codec = kgo.ZstdCompression()
 	default:
-		return nil, Errorf(ValueError, "Not supported codec: %s", Str(ct))
+		return nil, py.Errorf(py.ValueError, "Not supported codec: %s", py.Str(ct))
 	}
 
 	// acks and idempotence follow kafka-python 3.0: idempotence is the
@@ -238,7 +239,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	idempotent := cfg.Bool("enable_idempotence")
 	userIdem := cfg.Given["enable_idempotence"]
 	if userIdem && !idempotent && p.txnID != "" {
-		return nil, NewException(KafkaConfigurationError, "Cannot set transactional_id without enable_idempotence.")
+		return nil, py.NewException(KafkaConfigurationError, "Cannot set transactional_id without enable_idempotence.")
 	}
 	if p.txnID != "" {
 		idempotent, userIdem = true, true
@@ -248,7 +249,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	if idempotent {
 		var conflicts []string
 		if cfg.Given["acks"] && p.acks != -1 {
-			conflicts = append(conflicts, "acks="+Repr(cfg.Get("acks")))
+			conflicts = append(conflicts, "acks="+py.Repr(cfg.Get("acks")))
 		}
 		if cfg.Given["retries"] && retries.Truth() == starlark.False {
 			conflicts = append(conflicts, "retries=0")
@@ -258,7 +259,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 		}
 		if len(conflicts) > 0 {
 			if userIdem {
-				return nil, Errorf(KafkaConfigurationError, "enable_idempotence=True is incompatible with user-provided %s", strings.Join(conflicts, ", "))
+				return nil, py.Errorf(KafkaConfigurationError, "enable_idempotence=True is incompatible with user-provided %s", strings.Join(conflicts, ", "))
 			}
 			idempotent = false
 		}
@@ -348,7 +349,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	}
 
 	if p.txnID != "" && env.HostClient != nil {
-		return nil, NewException(KafkaConfigurationError, "transactional_id: scripts cannot run transactions on the host's client")
+		return nil, py.NewException(KafkaConfigurationError, "transactional_id: scripts cannot run transactions on the host's client")
 	}
 	cl, shared, err := env.OpenClient(ProducerClient, opts)
 	if err != nil {
@@ -363,7 +364,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 	}
 	p.methods = map[string]*starlark.Builtin{}
 	for name, fn := range producerMethods(p) {
-		p.methods[name] = starlark.NewBuiltin(name, Guard(fn)).BindReceiver(p)
+		p.methods[name] = starlark.NewBuiltin(name, py.Guard(fn)).BindReceiver(p)
 	}
 	p.sendMethod = p.methods["send"]
 	env.Track(p)
@@ -383,12 +384,12 @@ func toSerializer(v starlark.Value) (serializer, error) {
 			return serializer{fn: fn, withTopic: true, obj: v}, nil
 		}
 	}
-	return serializer{}, Errorf(KafkaConfigurationError, "serializer: want a callable, got %s", PyTypeName(v))
+	return serializer{}, py.Errorf(KafkaConfigurationError, "serializer: want a callable, got %s", py.TypeName(v))
 }
 
 var (
 	_ starlark.HasAttrs = (*KafkaProducer)(nil)
-	_ PyReprer          = (*KafkaProducer)(nil)
+	_ py.Reprer         = (*KafkaProducer)(nil)
 	_ Client            = (*KafkaProducer)(nil)
 )
 
@@ -406,8 +407,8 @@ func (p *KafkaProducer) Hash() (uint32, error) { return hashPointer(p), nil }
 
 // producerMethods are p's methods by their Python names (p may be nil
 // when only the names are wanted).
-func producerMethods(p *KafkaProducer) map[string]BuiltinFunc {
-	return map[string]BuiltinFunc{
+func producerMethods(p *KafkaProducer) map[string]py.BuiltinFunc {
+	return map[string]py.BuiltinFunc{
 		"send":                        p.send,
 		"flush":                       p.flushMethod,
 		"close":                       p.closeMethod,
@@ -531,7 +532,7 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 		topicV, value, key, headers, partition, timestamp = a[0], a[1], a[2], a[3], a[4], a[5]
 	}
 	if p.closed {
-		return nil, NewException(IllegalStateError, "KafkaProducer already closed!")
+		return nil, py.NewException(IllegalStateError, "KafkaProducer already closed!")
 	}
 	if err := p.runQueue(thread); err != nil {
 		return nil, err
@@ -540,14 +541,14 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 	// the same message); kstar keeps 2.x's class since the message, the
 	// part scripts show, is the same in every version.
 	if value == starlark.None && key == starlark.None {
-		return nil, NewException(AssertionError, "Need at least one: key or value")
+		return nil, py.NewException(py.AssertionError, "Need at least one: key or value")
 	}
 	topicS, ok := topicV.(starlark.String)
 	if !ok {
 		if topicV == starlark.None {
-			return nil, NewException(TypeError, "All topics must not be None")
+			return nil, py.NewException(py.TypeError, "All topics must not be None")
 		}
-		return nil, NewException(TypeError, "All topics must be strings")
+		return nil, py.NewException(py.TypeError, "All topics must be strings")
 	}
 	topic := string(topicS)
 	meta := p.lastMeta
@@ -580,10 +581,10 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 	if partition != starlark.None {
 		n, err := starlark.AsInt32(partition)
 		if err != nil {
-			return nil, Errorf(TypeError, "partition must be an int, not %s", PyTypeName(partition))
+			return nil, py.Errorf(py.TypeError, "partition must be an int, not %s", py.TypeName(partition))
 		}
 		if n < 0 {
-			return nil, NewException(ValueError, "partition must be >= 0")
+			return nil, py.NewException(py.ValueError, "partition must be >= 0")
 		}
 		if err := p.checkPartition(thread, topic, meta, int32(n)); err != nil {
 			return nil, err
@@ -625,12 +626,12 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 	// too large (it raises from send only in 3.0).
 	est := estimateRecordSize(r.Key, r.Value, keyNil, valueNil, hdrs)
 	if est > p.maxRequestSize {
-		f.failNow(Errorf(BrokerError(kerr.MessageTooLarge.Code), "The message is %d bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration", est))
+		f.failNow(py.Errorf(BrokerError(kerr.MessageTooLarge.Code), "The message is %d bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration", est))
 		return f, nil
 	}
 	size := bufferedSize(r)
 	if size > p.bufferMemory {
-		f.failNow(Errorf(BrokerError(kerr.MessageTooLarge.Code), "The message is %d bytes when serialized which is larger than the total memory buffer you have configured with the buffer_memory configuration.", est))
+		f.failNow(py.Errorf(BrokerError(kerr.MessageTooLarge.Code), "The message is %d bytes when serialized which is larger than the total memory buffer you have configured with the buffer_memory configuration.", est))
 		return f, nil
 	}
 	if size > p.room {
@@ -703,7 +704,7 @@ func (p *KafkaProducer) serialize(thread *starlark.Thread, s serializer, topic s
 	case starlark.NoneType:
 		return nil, true, nil
 	}
-	return nil, false, Errorf(TypeError, "Unsupported type for serialized %s: <class '%s'>", what, PyTypeName(v))
+	return nil, false, py.Errorf(py.TypeError, "Unsupported type for serialized %s: <class '%s'>", what, py.TypeName(v))
 }
 
 // parseHeaders checks headers as kafka-python 3.0 does: a list of
@@ -711,17 +712,17 @@ func (p *KafkaProducer) serialize(thread *starlark.Thread, s serializer, topic s
 func parseHeaders(v starlark.Value) ([]headerKV, error) {
 	l, ok := v.(*starlark.List)
 	if !ok {
-		return nil, NewException(TypeError, "headers must be list-type")
+		return nil, py.NewException(py.TypeError, "headers must be list-type")
 	}
 	hdrs := make([]headerKV, 0, l.Len())
 	for i := 0; i < l.Len(); i++ {
 		t, ok := l.Index(i).(starlark.Tuple)
 		if !ok || len(t) != 2 {
-			return nil, NewException(TypeError, "All headers items must be (str, bytes) tuples")
+			return nil, py.NewException(py.TypeError, "All headers items must be (str, bytes) tuples")
 		}
 		k, ok := t[0].(starlark.String)
 		if !ok {
-			return nil, NewException(TypeError, "All headers items must be (str, bytes) tuples")
+			return nil, py.NewException(py.TypeError, "All headers items must be (str, bytes) tuples")
 		}
 		switch hv := t[1].(type) {
 		case starlark.Bytes:
@@ -729,7 +730,7 @@ func parseHeaders(v starlark.Value) ([]headerKV, error) {
 		case starlark.NoneType:
 			hdrs = append(hdrs, headerKV{key: string(k)})
 		default:
-			return nil, NewException(TypeError, "All headers items must be (str, bytes) tuples")
+			return nil, py.NewException(py.TypeError, "All headers items must be (str, bytes) tuples")
 		}
 	}
 	return hdrs, nil
@@ -744,13 +745,13 @@ func timestampArg(v starlark.Value) (int64, error) {
 	case starlark.Float:
 		return int64(x), nil
 	}
-	return 0, Errorf(TypeError, "timestamp_ms must be an int, not %s", PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "timestamp_ms must be an int, not %s", py.TypeName(v))
 }
 
 // waitForSpace makes send wait until buffer_memory has room for size
 // bytes, running callbacks meanwhile, for at most max_block_ms.
 func (p *KafkaProducer) waitForSpace(thread *starlark.Thread, size int64) error {
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	timer := time.NewTimer(p.maxBlock)
 	defer timer.Stop()
 	p.waiting.Store(true)
@@ -763,9 +764,9 @@ func (p *KafkaProducer) waitForSpace(thread *starlark.Thread, size int64) error 
 				return err
 			}
 		case <-ctx.Done():
-			return Interrupted(ctx)
+			return py.Interrupted(ctx)
 		case <-timer.C:
-			return NewException(KafkaTimeoutError, "Failed to allocate memory within the configured max blocking time")
+			return py.NewException(KafkaTimeoutError, "Failed to allocate memory within the configured max blocking time")
 		}
 	}
 	return nil
@@ -777,19 +778,19 @@ var topicNameRE = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
 func validTopic(topic string) error {
 	switch {
 	case topic == "":
-		return NewException(ValueError, "All topics must be non-empty strings")
+		return py.NewException(py.ValueError, "All topics must be non-empty strings")
 	case topic == "." || topic == "..":
-		return NewException(ValueError, `Topic name cannot be "." or ".."`)
+		return py.NewException(py.ValueError, `Topic name cannot be "." or ".."`)
 	case len(topic) > 249:
-		return Errorf(ValueError, `Topic name is illegal, it can't be longer than 249 characters, topic: "%s"`, topic)
+		return py.Errorf(py.ValueError, `Topic name is illegal, it can't be longer than 249 characters, topic: "%s"`, topic)
 	case !topicNameRE.MatchString(topic):
-		return Errorf(ValueError, `Topic name "%s" is illegal, it contains a character other than ASCII alphanumerics, ".", "_" and "-"`, topic)
+		return py.Errorf(py.ValueError, `Topic name "%s" is illegal, it contains a character other than ASCII alphanumerics, ".", "_" and "-"`, topic)
 	}
 	return nil
 }
 
 // topicAllowed checks the host's topic restriction.
-func topicAllowed(env *Env, topic string) error {
+func topicAllowed(env *KafkaEnv, topic string) error {
 	if env.AllowedTopics == nil {
 		return nil
 	}
@@ -798,7 +799,7 @@ func topicAllowed(env *Env, topic string) error {
 			return nil
 		}
 	}
-	return Errorf(BrokerError(kerr.TopicAuthorizationFailed.Code), "topic %s is not allowed here (allowed: %s)", QuoteString(topic), strings.Join(env.AllowedTopics, ", "))
+	return py.Errorf(BrokerError(kerr.TopicAuthorizationFailed.Code), "topic %s is not allowed here (allowed: %s)", py.QuoteString(topic), strings.Join(env.AllowedTopics, ", "))
 }
 
 // topicMeta returns a topic's partitions, waiting up to max_block_ms for
@@ -829,7 +830,7 @@ func (p *KafkaProducer) topicMeta(thread *starlark.Thread, topic string) (*topic
 // fetchTopic asks the cluster for a topic's partitions, retrying while it
 // is being created or a broker is unreachable, for at most maxWait.
 func (p *KafkaProducer) fetchTopic(thread *starlark.Thread, topic string, maxWait time.Duration) (*topicMeta, error) {
-	parent := ContextOf(thread)
+	parent := py.ContextOf(thread)
 	ctx, cancel := context.WithTimeout(parent, maxWait)
 	defer cancel()
 	backoff := max(cfgDuration(p.cfg, "retry_backoff_ms"), 10*time.Millisecond)
@@ -861,9 +862,9 @@ func (p *KafkaProducer) fetchTopic(thread *starlark.Thread, topic string, maxWai
 						return m, nil
 					}
 				case kerr.TopicAuthorizationFailed.Code:
-					return nil, Errorf(BrokerError(code), "{%s}", QuoteString(topic))
+					return nil, py.Errorf(BrokerError(code), "{%s}", py.QuoteString(topic))
 				case kerr.InvalidTopicException.Code:
-					return nil, Errorf(BrokerError(code), "%s", QuoteString(topic))
+					return nil, py.Errorf(BrokerError(code), "%s", py.QuoteString(topic))
 				default:
 					if e := kerr.ErrorForCode(code); !kerr.IsRetriable(e) && code != kerr.UnknownTopicOrPartition.Code {
 						return nil, KafkaException(e)
@@ -874,9 +875,9 @@ func (p *KafkaProducer) fetchTopic(thread *starlark.Thread, topic string, maxWai
 		select {
 		case <-ctx.Done():
 			if parent.Err() != nil {
-				return nil, Interrupted(parent)
+				return nil, py.Interrupted(parent)
 			}
-			return nil, Errorf(KafkaTimeoutError, "Failed to update metadata after %s secs.", strconv.FormatFloat(maxWait.Seconds(), 'f', 1, 64))
+			return nil, py.Errorf(KafkaTimeoutError, "Failed to update metadata after %s secs.", strconv.FormatFloat(maxWait.Seconds(), 'f', 1, 64))
 		case <-time.After(backoff):
 		}
 	}
@@ -895,7 +896,7 @@ func (p *KafkaProducer) checkPartition(thread *starlark.Thread, topic string, me
 			return nil
 		}
 	}
-	return Errorf(ValueError, "Unrecognized partition %d for topic %s", n, topic)
+	return py.Errorf(py.ValueError, "Unrecognized partition %d for topic %s", n, topic)
 }
 
 // customPartition calls the partitioner config as kafka-python 2.x does:
@@ -918,7 +919,7 @@ func (p *KafkaProducer) customPartition(thread *starlark.Thread, topic string, m
 	}
 	n, err := starlark.AsInt32(out)
 	if err != nil {
-		return 0, Errorf(TypeError, "partitioner must return an int, not %s", PyTypeName(out))
+		return 0, py.Errorf(py.TypeError, "partitioner must return an int, not %s", py.TypeName(out))
 	}
 	if err := p.checkPartition(thread, topic, meta, int32(n)); err != nil {
 		return 0, err
@@ -930,14 +931,14 @@ func (p *KafkaProducer) customPartition(thread *starlark.Thread, topic string, m
 // future shows.
 func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
 	switch {
-	case AsException(err) != nil:
-		return AsException(err)
+	case py.AsException(err) != nil:
+		return py.AsException(err)
 	case errors.Is(err, kgo.ErrRecordTimeout), errors.Is(err, context.DeadlineExceeded):
-		e := Errorf(KafkaTimeoutError, "Expiring record for %s-%d: %d ms has passed since it was sent (delivery_timeout_ms)", r.Topic, r.Partition, p.deliveryTimeout.Milliseconds())
+		e := py.Errorf(KafkaTimeoutError, "Expiring record for %s-%d: %d ms has passed since it was sent (delivery_timeout_ms)", r.Topic, r.Partition, p.deliveryTimeout.Milliseconds())
 		e.Cause = err
 		return e
 	case errors.Is(err, kgo.ErrClientClosed):
-		e := NewException(IllegalStateError, "Producer is closed forcefully.")
+		e := py.NewException(IllegalStateError, "Producer is closed forcefully.")
 		e.Cause = err
 		return e
 	}
@@ -948,7 +949,7 @@ func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
 // exception, and the broker's or franz-go's words when the exception, as
 // kafka-python raises it, has no message of its own.
 func lossReason(v starlark.Value) string {
-	e, ok := v.(*Exception)
+	e, ok := v.(*py.Exception)
 	if !ok {
 		return v.String()
 	}
@@ -1030,7 +1031,7 @@ func (p *KafkaProducer) logStartOffset(thread *starlark.Thread, topic string, pa
 	}
 	var interrupt <-chan struct{}
 	if thread != nil {
-		interrupt = ContextOf(thread).Done()
+		interrupt = py.ContextOf(thread).Done()
 	}
 	select {
 	case <-e.done:
@@ -1068,7 +1069,7 @@ func (p *KafkaProducer) flushMethod(thread *starlark.Thread, b *starlark.Builtin
 		return nil, err
 	}
 	if !ok {
-		return nil, NewException(KafkaTimeoutError, "Timeout waiting for future")
+		return nil, py.NewException(KafkaTimeoutError, "Timeout waiting for future")
 	}
 	return starlark.None, nil
 }
@@ -1089,7 +1090,7 @@ func (p *KafkaProducer) flush(thread *starlark.Thread, d time.Duration, has bool
 		defer t.Stop()
 		timer = t.C
 	}
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	for {
 		select {
 		case <-done:
@@ -1101,7 +1102,7 @@ func (p *KafkaProducer) flush(thread *starlark.Thread, d time.Duration, has bool
 		case <-ctx.Done():
 			cancel()
 			<-done
-			return false, Interrupted(ctx)
+			return false, py.Interrupted(ctx)
 		case <-timer:
 			cancel()
 			<-done
@@ -1197,7 +1198,7 @@ func (p *KafkaProducer) Shutdown(thread *starlark.Thread, timeout time.Duration)
 	dropped, err := p.close(thread, timeout, true)
 	if dropped > 0 {
 		lost := &UndeliveredError{Client: p.clientID, Records: dropped, Reason: fmt.Sprintf("not delivered within %s when the script ended; they were dropped", timeout)}
-		fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
+		fmt.Fprintf(p.stderr, "kstar: %v\n", lost)
 		if err == nil {
 			err = lost
 		}
@@ -1239,7 +1240,7 @@ func (p *KafkaProducer) checkDelivered() error {
 	r, cause := p.lastFailed, p.lastFailedErr
 	p.lastFailedMu.Unlock()
 	lost := &UndeliveredError{Client: p.clientID, Records: n, Reason: fmt.Sprintf("could not be delivered, and the script did not check their futures (the last error: %s)", lossReason(p.exceptionFor(r, cause)))}
-	fmt.Fprintf(p.env.Stderr, "kstar: %v\n", lost)
+	fmt.Fprintf(p.stderr, "kstar: %v\n", lost)
 	return lost
 }
 
@@ -1264,7 +1265,7 @@ func (p *KafkaProducer) partitionsFor(thread *starlark.Thread, b *starlark.Built
 		return nil, err
 	}
 	if p.closed {
-		return nil, NewException(IllegalStateError, "KafkaProducer already closed!")
+		return nil, py.NewException(IllegalStateError, "KafkaProducer already closed!")
 	}
 	if err := p.runQueue(thread); err != nil {
 		return nil, err
@@ -1315,18 +1316,18 @@ func (p *KafkaProducer) bootstrapConnected(thread *starlark.Thread, b *starlark.
 // Transactions, with kafka-python 2.2's state machine and messages.
 
 func (p *KafkaProducer) invalidTransition(to txnState) error {
-	return Errorf(KafkaError, "TransactionalId %s: Invalid transition attempted from state %s to state %s", p.txnID, p.txn, to)
+	return py.Errorf(KafkaError, "TransactionalId %s: Invalid transition attempted from state %s to state %s", p.txnID, p.txn, to)
 }
 
 func (p *KafkaProducer) checkTxnSend() error {
 	if !p.txnInitDone {
-		return NewException(IllegalStateError, "Cannot perform a 'send' before completing a call to init_transactions when transactions are enabled.")
+		return py.NewException(IllegalStateError, "Cannot perform a 'send' before completing a call to init_transactions when transactions are enabled.")
 	}
 	if p.txn == txnAbortableError {
-		return Errorf(KafkaError, "Cannot perform send because at least one previous transactional or idempotent request has failed with errors.")
+		return py.Errorf(KafkaError, "Cannot perform send because at least one previous transactional or idempotent request has failed with errors.")
 	}
 	if p.txn != txnInTransaction {
-		return Errorf(IllegalStateError, "Cannot call send in state %s", p.txn)
+		return py.Errorf(IllegalStateError, "Cannot call send in state %s", p.txn)
 	}
 	return nil
 }
@@ -1339,23 +1340,23 @@ func (p *KafkaProducer) initTransactions(thread *starlark.Thread, b *starlark.Bu
 		return nil, err
 	}
 	if p.txnID == "" {
-		return nil, NewException(IllegalStateError, "Cannot call init_transactions without setting a transactional_id.")
+		return nil, py.NewException(IllegalStateError, "Cannot call init_transactions without setting a transactional_id.")
 	}
 	if p.closed {
-		return nil, NewException(IllegalStateError, "KafkaProducer already closed!")
+		return nil, py.NewException(IllegalStateError, "KafkaProducer already closed!")
 	}
 	if p.txnInitDone {
 		return starlark.None, nil
 	}
-	parent := ContextOf(thread)
+	parent := py.ContextOf(thread)
 	ctx, cancel := context.WithTimeout(parent, p.maxBlock)
 	defer cancel()
 	if _, _, err := p.cl.ProducerID(ctx); err != nil {
 		if parent.Err() != nil {
-			return nil, Interrupted(parent)
+			return nil, py.Interrupted(parent)
 		}
 		if ctx.Err() != nil {
-			return nil, Errorf(KafkaTimeoutError, "Timeout expired while initializing transactional state in %d ms.", p.maxBlock.Milliseconds())
+			return nil, py.Errorf(KafkaTimeoutError, "Timeout expired while initializing transactional state in %d ms.", p.maxBlock.Milliseconds())
 		}
 		return nil, KafkaException(err)
 	}
@@ -1369,7 +1370,7 @@ func (p *KafkaProducer) beginTransaction(thread *starlark.Thread, b *starlark.Bu
 		return nil, err
 	}
 	if p.txnID == "" {
-		return nil, NewException(IllegalStateError, "Cannot use transactional methods without enabling transactions")
+		return nil, py.NewException(IllegalStateError, "Cannot use transactional methods without enabling transactions")
 	}
 	if p.txn != txnReady {
 		return nil, p.invalidTransition(txnInTransaction)
@@ -1393,10 +1394,10 @@ func (p *KafkaProducer) commitTransaction(thread *starlark.Thread, b *starlark.B
 		return nil, err
 	}
 	if p.txnID == "" {
-		return nil, NewException(IllegalStateError, "Cannot commit transaction since transactions are not enabled")
+		return nil, py.NewException(IllegalStateError, "Cannot commit transaction since transactions are not enabled")
 	}
 	if p.txn == txnAbortableError {
-		return nil, Errorf(KafkaError, "Cannot execute transactional method because we are in an error state: %s", p.txnErrorText())
+		return nil, py.Errorf(KafkaError, "Cannot execute transactional method because we are in an error state: %s", p.txnErrorText())
 	}
 	if p.txn != txnInTransaction {
 		return nil, p.invalidTransition(txnCommitting)
@@ -1409,7 +1410,7 @@ func (p *KafkaProducer) commitTransaction(thread *starlark.Thread, b *starlark.B
 	p.txnErrMu.Unlock()
 	if failed != nil {
 		p.txn = txnAbortableError
-		return nil, Errorf(KafkaError, "Cannot execute transactional method because we are in an error state: %s", p.txnErrorText())
+		return nil, py.Errorf(KafkaError, "Cannot execute transactional method because we are in an error state: %s", p.txnErrorText())
 	}
 	return starlark.None, p.endTransaction(thread, kgo.TryCommit)
 }
@@ -1422,12 +1423,12 @@ func (p *KafkaProducer) abortTransaction(thread *starlark.Thread, b *starlark.Bu
 		return nil, err
 	}
 	if p.txnID == "" {
-		return nil, NewException(IllegalStateError, "Cannot abort transaction since transactions are not enabled.")
+		return nil, py.NewException(IllegalStateError, "Cannot abort transaction since transactions are not enabled.")
 	}
 	if p.txn != txnInTransaction && p.txn != txnAbortableError {
 		return nil, p.invalidTransition(txnAborting)
 	}
-	ctx, cancel := context.WithTimeout(ContextOf(thread), p.requestTimeout+p.deliveryTimeout)
+	ctx, cancel := context.WithTimeout(py.ContextOf(thread), p.requestTimeout+p.deliveryTimeout)
 	err := p.cl.AbortBufferedRecords(ctx)
 	cancel()
 	if err != nil {
@@ -1445,19 +1446,19 @@ func (p *KafkaProducer) txnErrorText() string {
 	if p.txnErr == nil {
 		return "None"
 	}
-	return Str(p.exceptionFor(&kgo.Record{}, p.txnErr))
+	return py.Str(p.exceptionFor(&kgo.Record{}, p.txnErr))
 }
 
 // endTransaction ends the transaction with franz-go and, for a
 // transaction that only holds offsets (franz-go sends EndTxn only for
 // transactions it produced to), ends it with an EndTxn request.
 func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.TransactionEndTry) error {
-	parent := ContextOf(thread)
+	parent := py.ContextOf(thread)
 	ctx, cancel := context.WithTimeout(parent, p.maxBlock)
 	defer cancel()
 	if err := p.cl.EndTransaction(ctx, how); err != nil {
 		if parent.Err() != nil {
-			return Interrupted(parent)
+			return py.Interrupted(parent)
 		}
 		p.txn = txnAbortableError
 		return KafkaException(err)
@@ -1480,7 +1481,7 @@ func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.Transact
 		})
 		if err != nil {
 			if parent.Err() != nil {
-				return Interrupted(parent)
+				return py.Interrupted(parent)
 			}
 			p.txn = txnAbortableError
 			return KafkaException(err)
@@ -1503,13 +1504,13 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 		return nil, err
 	}
 	if p.txnID == "" {
-		return nil, NewException(IllegalStateError, "Cannot use transactional methods without enabling transactions")
+		return nil, py.NewException(IllegalStateError, "Cannot use transactional methods without enabling transactions")
 	}
 	if p.txn == txnAbortableError {
-		return nil, Errorf(KafkaError, "Cannot execute transactional method because we are in an error state: %s", p.txnErrorText())
+		return nil, py.Errorf(KafkaError, "Cannot execute transactional method because we are in an error state: %s", p.txnErrorText())
 	}
 	if p.txn != txnInTransaction {
-		return nil, NewException(KafkaError, "Cannot send offsets to transaction because the producer is not in an active transaction")
+		return nil, py.NewException(KafkaError, "Cannot send offsets to transaction because the producer is not in an active transaction")
 	}
 	groupID, generation, memberID, instanceID, err := groupMetadataArg(group)
 	if err != nil {
@@ -1520,17 +1521,17 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 	for _, kv := range offsets.Items() {
 		topic, part, ok := AsTopicPartition(kv[0])
 		if !ok {
-			return nil, Errorf(TypeError, "offsets keys must be TopicPartition, not %s", PyTypeName(kv[0]))
+			return nil, py.Errorf(py.TypeError, "offsets keys must be TopicPartition, not %s", py.TypeName(kv[0]))
 		}
 		rp := kmsg.NewTxnOffsetCommitRequestTopicPartition()
 		rp.Partition = part
 		switch om := kv[1].(type) {
 		case starlark.Int:
 			rp.Offset, _ = om.Int64()
-		case *NamedTuple:
+		case *py.NamedTuple:
 			o, ok1 := om.Field("offset").(starlark.Int)
 			if !ok1 {
-				return nil, Errorf(TypeError, "offsets values must be OffsetAndMetadata, not %s", Repr(kv[1]))
+				return nil, py.Errorf(py.TypeError, "offsets values must be OffsetAndMetadata, not %s", py.Repr(kv[1]))
 			}
 			rp.Offset, _ = o.Int64()
 			if m := om.Field("metadata"); m != nil {
@@ -1543,19 +1544,19 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 				rp.LeaderEpoch = int32(e)
 			}
 		default:
-			return nil, Errorf(TypeError, "offsets values must be OffsetAndMetadata, not %s", PyTypeName(kv[1]))
+			return nil, py.Errorf(py.TypeError, "offsets values must be OffsetAndMetadata, not %s", py.TypeName(kv[1]))
 		}
 		if _, seen := topics[topic]; !seen {
 			order = append(order, topic)
 		}
 		topics[topic] = append(topics[topic], rp)
 	}
-	parent := ContextOf(thread)
+	parent := py.ContextOf(thread)
 	ctx, cancel := context.WithTimeout(parent, p.maxBlock)
 	defer cancel()
 	fail := func(err error) (starlark.Value, error) {
 		if parent.Err() != nil {
-			return nil, Interrupted(parent)
+			return nil, py.Interrupted(parent)
 		}
 		p.txn = txnAbortableError
 		p.txnErrMu.Lock()
@@ -1636,7 +1637,7 @@ func groupMetadataArg(v starlark.Value) (group string, generation int32, member 
 		}
 		return string(gs), generation, member, instance, nil
 	}
-	return "", 0, "", nil, Errorf(TypeError, "consumer_group_id must be a str (or a consumer's group metadata), not %s", PyTypeName(v))
+	return "", 0, "", nil, py.Errorf(py.TypeError, "consumer_group_id must be a str (or a consumer's group metadata), not %s", py.TypeName(v))
 }
 
 // txnRetryBackoff is the first pause before a transactional request that

@@ -74,7 +74,7 @@ def run(n):
 	elapsed := time.Since(start)
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
-	if err := r.env.Shutdown(r.thread, 10*time.Second); err != nil {
+	if err := r.kafka.Shutdown(r.thread, 10*time.Second); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -98,7 +98,7 @@ func prodBenchNative(b *testing.B, blackhole bool) {
 		b.Fatal(err)
 	}
 	opts := p.cl.Opts()
-	_ = r.env.Shutdown(r.thread, time.Second)
+	_ = r.kafka.Shutdown(r.thread, time.Second)
 	cl, err := kgo.NewClient(opts...)
 	if err != nil {
 		b.Fatal(err)

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // producerKeys are the keys only KafkaProducer accepts. Defaults are
@@ -80,12 +82,12 @@ func isNonNegativeNumber(v starlark.Value) error {
 		if x.Sign() >= 0 {
 			return nil
 		}
-		return fmt.Errorf("must be >= 0, not %s", Repr(v))
+		return fmt.Errorf("must be >= 0, not %s", py.Repr(v))
 	case starlark.Float:
 		if x >= 0 {
 			return nil
 		}
-		return fmt.Errorf("must be >= 0, not %s", Repr(v))
+		return fmt.Errorf("must be >= 0, not %s", py.Repr(v))
 	}
 	return wantType("int or float", false, v)
 }

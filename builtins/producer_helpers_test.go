@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -23,7 +24,8 @@ var scriptFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelCont
 // runtime's business), BOOT bound to the broker, clients shut down at the
 // end.
 type scriptRun struct {
-	env    *Env
+	env    *py.Env
+	kafka  *KafkaEnv
 	out    bytes.Buffer
 	thread *starlark.Thread
 	// extra are more predeclared names (test hooks).
@@ -31,13 +33,14 @@ type scriptRun struct {
 }
 
 func newScriptRun(bootstrap string) *scriptRun {
-	r := &scriptRun{env: NewEnv()}
+	r := &scriptRun{env: py.NewEnv(), kafka: NewKafkaEnv()}
 	r.env.Stdout, r.env.Stderr = &r.out, &r.out
-	r.env.BootstrapServers = bootstrap
+	r.kafka.BootstrapServers = bootstrap
 	r.thread = &starlark.Thread{Name: "test", Print: func(_ *starlark.Thread, msg string) {
 		r.out.WriteString(msg + "\n")
 	}}
 	r.env.Attach(r.thread)
+	r.kafka.Attach(r.thread)
 	return r
 }
 
@@ -56,7 +59,7 @@ func (r *scriptRun) predeclared() starlark.StringDict {
 		predeclared[name], _ = modules["kafka"].(starlark.HasAttrs).Attr(name)
 	}
 	predeclared["errors"] = modules["kafka.errors"]
-	predeclared["BOOT"] = starlark.String(r.env.BootstrapServers)
+	predeclared["BOOT"] = starlark.String(r.kafka.BootstrapServers)
 	for k, v := range r.extra {
 		predeclared[k] = v
 	}
@@ -73,7 +76,7 @@ func (r *scriptRun) exec(ctx context.Context, src string) error {
 	_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
 	stop()
 	r.env.SetContext(context.Background())
-	if serr := r.env.Shutdown(r.thread, prodShutdownTimeout); err == nil {
+	if serr := r.kafka.Shutdown(r.thread, prodShutdownTimeout); err == nil {
 		err = serr
 	}
 	return err
@@ -98,7 +101,7 @@ func prodRun(t *testing.T, bootstrap, src string) string {
 
 // errorLine is "Class: message" for an exception, Starlark's text otherwise.
 func errorLine(err error) string {
-	if e := AsException(err); e != nil {
+	if e := py.AsException(err); e != nil {
 		return e.Error()
 	}
 	var ee *starlark.EvalError

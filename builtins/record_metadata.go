@@ -1,14 +1,18 @@
 package builtins
 
-import "go.starlark.net/starlark"
+import (
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+)
 
 // RecordMetadataType is kafka.producer.future.RecordMetadata as
 // kafka-python 2.0.2 defines it: what FutureRecordMetadata.get() returns
 // and what add_callback callbacks receive. Its repr is
 //
 //	RecordMetadata(topic='t', partition=1, topic_partition=TopicPartition(topic='t', partition=1), offset=17, timestamp=1563439001362, log_start_offset=0, checksum=None, serialized_key_size=-1, serialized_value_size=8, serialized_header_size=-1)
-var RecordMetadataType = func() *NamedTupleType {
-	t := NewNamedTupleType("RecordMetadata", []string{
+var RecordMetadataType = func() *py.NamedTupleType {
+	t := py.NewNamedTupleType("RecordMetadata", []string{
 		"topic", "partition", "topic_partition", "offset", "timestamp", "log_start_offset",
 		"checksum", "serialized_key_size", "serialized_value_size", "serialized_header_size",
 	})
@@ -26,7 +30,7 @@ type recordSizes struct {
 
 // newRecordMetadata builds a RecordMetadata. logStartOffset < 0 is shown
 // as None (kafka-python's value when the broker did not say, e.g. acks=0).
-func newRecordMetadata(topic string, partition int32, offset, timestampMs, logStartOffset int64, sizes recordSizes) *NamedTuple {
+func newRecordMetadata(topic string, partition int32, offset, timestampMs, logStartOffset int64, sizes recordSizes) *py.NamedTuple {
 	t := starlark.String(topic)
 	p := starlark.MakeInt(int(partition))
 	var lso starlark.Value = starlark.None

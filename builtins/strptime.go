@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Parsed is a date and time Strptime read: time.struct_time's fields,
@@ -116,7 +118,7 @@ func strptimeRegexp(format string) (*regexp.Regexp, error) {
 	}
 	re, err := regexp.Compile(b.String())
 	if err != nil {
-		return nil, Errorf(ValueError, "bad format '%s': %v", format, err)
+		return nil, py.Errorf(py.ValueError, "bad format '%s': %v", format, err)
 	}
 	if len(strptimeCache.m) >= strptimeCacheMax {
 		clear(strptimeCache.m)
@@ -134,7 +136,7 @@ func strptimePattern(b *strings.Builder, format, whole string) error {
 		switch {
 		case c == '%':
 			if i+1 == len(format) {
-				return Errorf(ValueError, "stray %% in format '%s'", whole)
+				return py.Errorf(py.ValueError, "stray %% in format '%s'", whole)
 			}
 			i++
 			d := format[i]
@@ -155,7 +157,7 @@ func strptimePattern(b *strings.Builder, format, whole string) error {
 				if isSpace(d) || strings.IndexByte(`\.^$*+?(){}[]|`, d) >= 0 {
 					bad = "%" // _strptime escaped it, and reports the escape
 				}
-				return Errorf(ValueError, "'%s' is a bad directive in format '%s'", bad, whole)
+				return py.Errorf(py.ValueError, "'%s' is a bad directive in format '%s'", bad, whole)
 			}
 			b.WriteString(re)
 		case isSpace(c):
@@ -185,10 +187,10 @@ func Strptime(data, format string) (*Parsed, error) {
 	}
 	m := re.FindStringSubmatchIndex(data)
 	if m == nil {
-		return nil, Errorf(ValueError, "time data %s does not match format %s", QuoteString(data), QuoteString(format))
+		return nil, py.Errorf(py.ValueError, "time data %s does not match format %s", py.QuoteString(data), py.QuoteString(format))
 	}
 	if m[1] != len(data) {
-		return nil, Errorf(ValueError, "unconverted data remains: %s", data[m[1]:])
+		return nil, py.Errorf(py.ValueError, "unconverted data remains: %s", data[m[1]:])
 	}
 	p := &Parsed{Month: 1, Day: 1, IsDST: -1}
 	year, isoYear, isoWeek, weekOfYear, weekday, julian := -1, -1, -1, -1, -1, -1
@@ -285,16 +287,16 @@ func Strptime(data, format string) (*Parsed, error) {
 	switch {
 	case year < 0 && isoYear >= 0:
 		if isoWeek < 0 || weekday < 0 {
-			return nil, Errorf(ValueError, "ISO year directive '%%G' must be used with the ISO week directive '%%V' and a weekday directive ('%%A', '%%a', '%%w', or '%%u').")
+			return nil, py.Errorf(py.ValueError, "ISO year directive '%%G' must be used with the ISO week directive '%%V' and a weekday directive ('%%A', '%%a', '%%w', or '%%u').")
 		}
 		if julian >= 0 {
-			return nil, Errorf(ValueError, "Day of the year directive '%%j' is not compatible with ISO year directive '%%G'. Use '%%Y' instead.")
+			return nil, py.Errorf(py.ValueError, "Day of the year directive '%%j' is not compatible with ISO year directive '%%G'. Use '%%Y' instead.")
 		}
 	case weekOfYear < 0 && isoWeek >= 0:
 		if weekday < 0 {
-			return nil, Errorf(ValueError, "ISO week directive '%%V' must be used with the ISO year directive '%%G' and a weekday directive ('%%A', '%%a', '%%w', or '%%u').")
+			return nil, py.Errorf(py.ValueError, "ISO week directive '%%V' must be used with the ISO year directive '%%G' and a weekday directive ('%%A', '%%a', '%%w', or '%%u').")
 		}
-		return nil, Errorf(ValueError, "ISO week directive '%%V' is incompatible with the year directive '%%Y'. Use the ISO year '%%G' instead.")
+		return nil, py.Errorf(py.ValueError, "ISO week directive '%%V' is incompatible with the year directive '%%Y'. Use the ISO year '%%G' instead.")
 	}
 	leapYearFix := false
 	if year < 0 {
@@ -353,7 +355,7 @@ func (p *Parsed) parseOffset(z string) error {
 		digits = z[:3] + z[4:]
 		if len(digits) > 5 {
 			if digits[5] != ':' {
-				return Errorf(ValueError, "Inconsistent use of : in %s", z)
+				return py.Errorf(py.ValueError, "Inconsistent use of : in %s", z)
 			}
 			digits = digits[:5] + digits[6:]
 		}
@@ -411,13 +413,13 @@ func isLeap(year int) bool { return year%4 == 0 && (year%100 != 0 || year%400 ==
 // checkDate raises datetime.date's ValueErrors for an impossible date.
 func checkDate(year, month, day int) error {
 	if year < 1 || year > 9999 {
-		return Errorf(ValueError, "year %d is out of range", year)
+		return py.Errorf(py.ValueError, "year %d is out of range", year)
 	}
 	if month < 1 || month > 12 {
-		return Errorf(ValueError, "month must be in 1..12")
+		return py.Errorf(py.ValueError, "month must be in 1..12")
 	}
 	if day < 1 || day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
-		return Errorf(ValueError, "day is out of range for month")
+		return py.Errorf(py.ValueError, "day is out of range for month")
 	}
 	return nil
 }

@@ -1,6 +1,10 @@
 package builtins
 
-import "go.starlark.net/starlark"
+import (
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+)
 
 // kafka.structs: the namedtuples shared by the producer, the consumer and
 // the admin client, with kafka-python 2.0.2's fields and reprs.
@@ -17,25 +21,26 @@ var (
 )
 
 // kafkaStruct declares a namedtuple class of kafka.structs.
-func kafkaStruct(name string, fields []string, defaults ...starlark.Value) *NamedTupleType {
-	t := NewNamedTupleType(name, fields, defaults...)
+func kafkaStruct(name string, fields []string, defaults ...starlark.Value) *py.NamedTupleType {
+	t := py.NewNamedTupleType(name, fields, defaults...)
 	t.Module = "kafka.structs"
 	return t
 }
 
 // NewTopicPartition returns TopicPartition(topic=topic, partition=partition).
-func NewTopicPartition(topic string, partition int32) *NamedTuple {
+func NewTopicPartition(topic string, partition int32) *py.NamedTuple {
 	return TopicPartitionType.Make(starlark.String(topic), starlark.MakeInt(int(partition)))
 }
 
 // AsTopicPartition unpacks a TopicPartition; ok is false for any other value.
 func AsTopicPartition(v starlark.Value) (topic string, partition int32, ok bool) {
-	nt, isNT := v.(*NamedTuple)
-	if !isNT || nt.typ != TopicPartitionType {
+	nt, isNT := v.(*py.NamedTuple)
+	if !isNT || nt.TypeOf() != TopicPartitionType {
 		return "", 0, false
 	}
-	t, ok1 := nt.values[0].(starlark.String)
-	p, err := starlark.AsInt32(nt.values[1])
+	values := nt.Values()
+	t, ok1 := values[0].(starlark.String)
+	p, err := starlark.AsInt32(values[1])
 	if !ok1 || err != nil {
 		return "", 0, false
 	}

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 )
 
 func TestSysModule(t *testing.T) {
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Argv = []string{"script.star", "-v", "x"}
-	runEvalCases(t, env, []evalCase{
+	pytest.RunCases(t, env, Modules(env), []pytest.Case{
 		{`sys.argv`, `['script.star', '-v', 'x']`},
 		{`sys.stdout`, `<_io.TextIOWrapper name='<stdout>' mode='w' encoding='utf-8'>`},
 		{`sys.stderr.name`, `'<stderr>'`},
@@ -23,9 +26,9 @@ func TestSysModule(t *testing.T) {
 
 func TestSysStreams(t *testing.T) {
 	var out, errOut bytes.Buffer
-	env := NewEnv()
+	env := py.NewEnv()
 	env.Stdout, env.Stderr = &out, &errOut
-	runEvalCases(t, env, []evalCase{
+	pytest.RunCases(t, env, Modules(env), []pytest.Case{
 		{`sys.stdout.write('héllo\n')`, `6`},
 		{`sys.stderr.write('oops')`, `4`},
 		{`sys.stdout.flush()`, `None`},
@@ -49,10 +52,10 @@ func TestSysExit(t *testing.T) {
 		{`sys.exit(['x', 1])`, 1, "['x', 1]\n"},
 	} {
 		var errOut bytes.Buffer
-		env := NewEnv()
+		env := py.NewEnv()
 		env.Stderr = &errOut
-		_, err := evalModules(env, c.expr)
-		var exit *SystemExit
+		_, err := pytest.Eval(env, Modules(env), c.expr)
+		var exit *py.SystemExit
 		if !errors.As(err, &exit) || exit.Code != c.code || errOut.String() != c.stderr {
 			t.Errorf("%s: error %v, stderr %q; want exit %d, stderr %q", c.expr, err, errOut.String(), c.code, c.stderr)
 		}

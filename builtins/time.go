@@ -8,6 +8,8 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The time module offers Python's time functions:
@@ -26,36 +28,38 @@ import (
 // Unlike CPython's, struct_time values lack tm_zone and tm_gmtoff (so
 // strftime's %Z and %z show the local zone even for gmtime's values),
 // and time.struct_time(sequence) does not make one.
-func init() {
-	registerModule("time", func(env *Env) starlark.Value {
-		zone := LocalZone()
-		return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
-			"time":            Func("time", timeTime),
-			"time_ns":         Func("time_ns", timeTimeNS),
-			"monotonic":       Func("monotonic", timeMonotonic),
-			"monotonic_ns":    Func("monotonic_ns", timeMonotonicNS),
-			"perf_counter":    Func("perf_counter", timeMonotonic),
-			"perf_counter_ns": Func("perf_counter_ns", timeMonotonicNS),
-			"sleep":           Func("sleep", timeSleep),
-			"localtime":       Func("localtime", timeLocaltime),
-			"gmtime":          Func("gmtime", timeGmtime),
-			"mktime":          Func("mktime", timeMktime),
-			"strftime":        Func("strftime", timeStrftime),
-			"strptime":        Func("strptime", timeStrptime),
-			"asctime":         Func("asctime", timeAsctime),
-			"ctime":           Func("ctime", timeCtime),
-			"struct_time":     StructTimeType,
-			"timezone":        starlark.MakeInt(zone.Offset),
-			"altzone":         starlark.MakeInt(zone.AltOffset),
-			"daylight":        starlark.MakeInt(b2i(starlark.Bool(zone.Daylight))),
-			"tzname":          starlark.Tuple{starlark.String(zone.Names[0]), starlark.String(zone.Names[1])},
-		}}
-	})
+func newTimeModule(env *py.Env) starlark.Value {
+	zone := LocalZone()
+	daylight := 0
+	if zone.Daylight {
+		daylight = 1
+	}
+	return &starlarkstruct.Module{Name: "time", Members: starlark.StringDict{
+		"time":            py.Func("time", timeTime),
+		"time_ns":         py.Func("time_ns", timeTimeNS),
+		"monotonic":       py.Func("monotonic", timeMonotonic),
+		"monotonic_ns":    py.Func("monotonic_ns", timeMonotonicNS),
+		"perf_counter":    py.Func("perf_counter", timeMonotonic),
+		"perf_counter_ns": py.Func("perf_counter_ns", timeMonotonicNS),
+		"sleep":           py.Func("sleep", timeSleep),
+		"localtime":       py.Func("localtime", timeLocaltime),
+		"gmtime":          py.Func("gmtime", timeGmtime),
+		"mktime":          py.Func("mktime", timeMktime),
+		"strftime":        py.Func("strftime", timeStrftime),
+		"strptime":        py.Func("strptime", timeStrptime),
+		"asctime":         py.Func("asctime", timeAsctime),
+		"ctime":           py.Func("ctime", timeCtime),
+		"struct_time":     StructTimeType,
+		"timezone":        starlark.MakeInt(zone.Offset),
+		"altzone":         starlark.MakeInt(zone.AltOffset),
+		"daylight":        starlark.MakeInt(daylight),
+		"tzname":          starlark.Tuple{starlark.String(zone.Names[0]), starlark.String(zone.Names[1])},
+	}}
 }
 
 // StructTimeType is Python's time.struct_time, as localtime and gmtime
 // return it: tm_wday counts from Monday = 0, tm_yday from 1.
-var StructTimeType = NewNamedTupleType("time.struct_time", []string{
+var StructTimeType = py.NewNamedTupleType("time.struct_time", []string{
 	"tm_year", "tm_mon", "tm_mday", "tm_hour", "tm_min", "tm_sec", "tm_wday", "tm_yday", "tm_isdst",
 })
 
@@ -102,11 +106,11 @@ func timeSeconds(v starlark.Value) (float64, error) {
 		return f, nil
 	case starlark.Float:
 		if math.IsNaN(float64(v)) {
-			return 0, Errorf(ValueError, "Invalid value NaN (not a number)")
+			return 0, py.Errorf(py.ValueError, "Invalid value NaN (not a number)")
 		}
 		return float64(v), nil
 	}
-	return 0, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 }
 
 // timeSleep is time.sleep(secs): it returns early with the script's
@@ -121,19 +125,19 @@ func timeSleep(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, err
 	}
 	if secs < 0 {
-		return nil, Errorf(ValueError, "sleep length must be non-negative")
+		return nil, py.Errorf(py.ValueError, "sleep length must be non-negative")
 	}
 	if secs > float64(math.MaxInt64)/1e9 {
-		return nil, Errorf(OverflowError, "timestamp too large to convert to C _PyTime_t")
+		return nil, py.Errorf(py.OverflowError, "timestamp too large to convert to C _PyTime_t")
 	}
-	ctx := ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	timer := time.NewTimer(time.Duration(secs * 1e9))
 	defer timer.Stop()
 	select {
 	case <-timer.C:
 		return starlark.None, nil
 	case <-ctx.Done():
-		return nil, Interrupted(ctx)
+		return nil, py.Interrupted(ctx)
 	}
 }
 
@@ -151,14 +155,14 @@ func timeAt(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (
 		return time.Time{}, err
 	}
 	if math.IsInf(secs, 0) || math.Abs(secs) > 1e17 {
-		return time.Time{}, Errorf(OverflowError, "timestamp out of range for platform time_t")
+		return time.Time{}, py.Errorf(py.OverflowError, "timestamp out of range for platform time_t")
 	}
 	whole := math.Floor(secs)
 	return time.Unix(int64(whole), int64((secs-whole)*1e9)), nil
 }
 
 // toStructTime converts t to a struct_time.
-func toStructTime(t time.Time) *NamedTuple {
+func toStructTime(t time.Time) *py.NamedTuple {
 	isDST := 0
 	if t.IsDST() {
 		isDST = 1
@@ -191,25 +195,25 @@ func timeGmtime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 func fromStructTime(fname string, v starlark.Value) (time.Time, []int, error) {
 	var fields []starlark.Value
 	switch v := v.(type) {
-	case namedTuple:
-		fields = ntValues(v)
+	case py.NamedTupleValue:
+		fields = py.NamedTupleValues(v)
 	case starlark.Tuple:
 		fields = v
 	default:
-		return time.Time{}, nil, Errorf(TypeError, "Tuple or struct_time argument required")
+		return time.Time{}, nil, py.Errorf(py.TypeError, "Tuple or struct_time argument required")
 	}
 	if len(fields) != 9 {
-		return time.Time{}, nil, Errorf(TypeError, "%s(): illegal time tuple argument", fname)
+		return time.Time{}, nil, py.Errorf(py.TypeError, "%s(): illegal time tuple argument", fname)
 	}
 	n := make([]int, 9)
 	for i, f := range fields {
 		x, ok := f.(starlark.Int)
 		if !ok {
-			return time.Time{}, nil, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", PyTypeName(f))
+			return time.Time{}, nil, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(f))
 		}
 		i64, ok := x.Int64()
 		if !ok || i64 > math.MaxInt32 || i64 < math.MinInt32 {
-			return time.Time{}, nil, Errorf(OverflowError, "Python int too large to convert to C int")
+			return time.Time{}, nil, py.Errorf(py.OverflowError, "Python int too large to convert to C int")
 		}
 		n[i] = int(i64)
 	}
@@ -237,7 +241,7 @@ func timeStrftime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	f, ok := format.(starlark.String)
 	if !ok {
-		return nil, Errorf(TypeError, "strftime() argument 1 must be str, not %s", PyTypeName(format))
+		return nil, py.Errorf(py.TypeError, "strftime() argument 1 must be str, not %s", py.TypeName(format))
 	}
 	t := time.Now()
 	if tv != starlark.None {
@@ -264,7 +268,7 @@ func checkStructTime(n []int) error {
 		what      string
 	}{{n[1], 0, 12, "month"}, {n[2], 0, 31, "day of month"}, {n[3], 0, 23, "hour"}, {n[4], 0, 59, "minute"}, {n[5], 0, 61, "seconds"}, {n[7], 0, 366, "day of year"}} {
 		if c.v < c.lo || c.v > c.hi {
-			return Errorf(ValueError, "%s out of range", c.what)
+			return py.Errorf(py.ValueError, "%s out of range", c.what)
 		}
 	}
 	return nil
@@ -483,4 +487,23 @@ func strftimeField(c byte, t time.Time) (strftimeValue, bool) {
 		return text("%"), true
 	}
 	return strftimeValue{}, false
+}
+
+// timeHelp documents the time module's functions for help(obj).
+var timeHelp = py.HelpTable{
+	// time
+	"time.time":            {Params: "", Doc: "Return the current time in seconds since the Epoch, as a float."},
+	"time.time_ns":         {Params: "", Doc: "Return the current time in nanoseconds since the Epoch, as an int."},
+	"time.monotonic":       {Params: "", Doc: "Return the value of a monotonic clock in seconds, as a float."},
+	"time.monotonic_ns":    {Params: "", Doc: "Return the value of a monotonic clock in nanoseconds, as an int."},
+	"time.perf_counter":    {Params: "", Doc: "Return the value of a performance counter in seconds, as a float."},
+	"time.perf_counter_ns": {Params: "", Doc: "Return the value of a performance counter in nanoseconds, as an int."},
+	"time.sleep":           {Params: "seconds", Doc: "Delay execution for a number of seconds (a float for subsecond precision)."},
+	"time.localtime":       {Params: "[seconds]", Doc: "Convert seconds since the Epoch (now by default) to a struct_time in local time."},
+	"time.gmtime":          {Params: "[seconds]", Doc: "Convert seconds since the Epoch (now by default) to a struct_time in UTC."},
+	"time.mktime":          {Params: "t", Doc: "Convert a struct_time or 9-tuple in local time to seconds since the Epoch."},
+	"time.strftime":        {Params: "format[, t]", Doc: "Format a struct_time (the current local time by default) by format's % directives."},
+	"time.strptime":        {Params: "string[, format]", Doc: "Parse a string by format's % directives ('%a %b %d %H:%M:%S %Y' by default) into a struct_time."},
+	"time.asctime":         {Params: "[t]", Doc: "Format a struct_time (the current local time by default) as 'Thu Jan  1 00:00:00 1970'."},
+	"time.ctime":           {Params: "[seconds]", Doc: "Format seconds since the Epoch (now by default), in local time, as 'Thu Jan  1 00:00:00 1970'."},
 }

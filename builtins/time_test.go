@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/pytest"
 )
 
 // The expected values are CPython 3.11's.
 func TestTimeModule(t *testing.T) {
-	runEvalCases(t, NewEnv(), []evalCase{
+	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
 		{`time.gmtime(0)`, `time.struct_time(tm_year=1970, tm_mon=1, tm_mday=1, tm_hour=0, tm_min=0, tm_sec=0, tm_wday=3, tm_yday=1, tm_isdst=0)`},
 		{`time.gmtime(86400 * 45 + 3600 * 13 + 0.5).tm_hour`, `13`},
 		{`time.strftime('%Y-%m-%d %H:%M:%S %a %A %b %B %j %p %I %y %e %Q %%', time.gmtime(86400 * 45 + 3600 * 13))`,
@@ -35,18 +38,18 @@ func TestTimeModule(t *testing.T) {
 }
 
 func TestTimeClocks(t *testing.T) {
-	env := NewEnv()
-	now, err := evalModules(env, `time.time()`)
+	env := py.NewEnv()
+	now, err := pytest.Eval(env, Modules(env), `time.time()`)
 	if f, ok := now.(starlark.Float); err != nil || !ok || f < 1.6e9 {
 		t.Errorf("time.time() = %v, %v; want a float of seconds since the epoch", now, err)
 	}
-	ns, err := evalModules(env, `time.time_ns()`)
+	ns, err := pytest.Eval(env, Modules(env), `time.time_ns()`)
 	if i, ok := ns.(starlark.Int); err != nil || !ok || i.Sign() <= 0 {
 		t.Errorf("time.time_ns() = %v, %v; want a positive int", ns, err)
 	} else if n, _ := i.Int64(); time.Duration(n-time.Now().UnixNano()).Abs() > time.Minute {
 		t.Errorf("time.time_ns() = %d is not now", n)
 	}
-	mono, err := evalModules(env, `time.monotonic()`)
+	mono, err := pytest.Eval(env, Modules(env), `time.monotonic()`)
 	if _, ok := mono.(starlark.Float); err != nil || !ok {
 		t.Errorf("time.monotonic() = %v, %v; want a float", mono, err)
 	}
@@ -60,20 +63,20 @@ func TestTimeSleepInterrupted(t *testing.T) {
 		cause error
 		want  string
 	}{
-		{"ctrl-c", ErrKeyboardInterrupt, "KeyboardInterrupt"},
+		{"ctrl-c", py.ErrKeyboardInterrupt, "KeyboardInterrupt"},
 		{"deadline", context.DeadlineExceeded, "TimeoutError: execution deadline exceeded"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancelCause(context.Background())
-			env := NewEnv()
+			env := py.NewEnv()
 			env.SetContext(ctx)
 			time.AfterFunc(20*time.Millisecond, func() { cancel(c.cause) })
 			start := time.Now()
-			_, err := evalModules(env, `time.sleep(30)`)
+			_, err := pytest.Eval(env, Modules(env), `time.sleep(30)`)
 			if elapsed := time.Since(start); elapsed > 2*time.Second {
 				t.Errorf("sleep took %v after cancellation", elapsed)
 			}
-			if got := outcome(nil, err); got != c.want {
+			if got := pytest.Outcome(nil, err); got != c.want {
 				t.Errorf("got %s, want %s", got, c.want)
 			}
 		})

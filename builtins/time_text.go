@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // timeStrptime is time.strptime(string, format='%a %b %d %H:%M:%S %Y').
@@ -12,11 +14,11 @@ func timeStrptime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	// words the arity errors are.
 	switch {
 	case len(kwargs) > 0:
-		return nil, Errorf(TypeError, "strptime() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "strptime() takes no keyword arguments")
 	case len(args) == 0:
-		return nil, Errorf(TypeError, "_strptime_time() missing 1 required positional argument: 'data_string'")
+		return nil, py.Errorf(py.TypeError, "_strptime_time() missing 1 required positional argument: 'data_string'")
 	case len(args) > 2:
-		return nil, Errorf(TypeError, "_strptime_time() takes from 1 to 2 positional arguments but %d were given", len(args))
+		return nil, py.Errorf(py.TypeError, "_strptime_time() takes from 1 to 2 positional arguments but %d were given", len(args))
 	}
 	data, format := args[0], starlark.Value(starlark.String("%a %b %d %H:%M:%S %Y"))
 	if len(args) == 2 {
@@ -25,7 +27,7 @@ func timeStrptime(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	for i, v := range []starlark.Value{data, format} {
 		if _, ok := v.(starlark.String); !ok {
 			// _strptime's words: arguments count from 0, the type is a class.
-			return nil, Errorf(TypeError, "strptime() argument %d must be str, not <class '%s'>", i, PyTypeName(v))
+			return nil, py.Errorf(py.TypeError, "strptime() argument %d must be str, not <class '%s'>", i, py.TypeName(v))
 		}
 	}
 	p, err := Strptime(string(data.(starlark.String)), string(format.(starlark.String)))

@@ -1,13 +1,14 @@
 package frontend
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
 
+	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
-
-	"github.com/kstar-dev/kstar/builtins"
+	"golang.org/x/text/unicode/norm"
 )
 
 // fuzzSeeds are Python-looking sources covering every form of the front
@@ -27,6 +28,7 @@ var fuzzSeeds = []string{
 	"s = f\"{f'{x}'}\" + f'{d[\"k\"]}' + f'{ {\"a\": 1}[\"a\"] }'\n",
 	"s = f'{a != b} {a <= b} {(lambda y: y)(1)}'\n",
 	"s = f'{' f'}' f'{}' f'{x!z}' f'{x#}' f'{a:{b:{c}}}'\n",
+	"n = 0\ndef f(a):\n    global n\n    def g():\n        nonlocal a\n        a += n\n    n, a = 1, 2\n",
 	"s = 'a' 'b' \"c\"\nt = ('a'\n     f'{x}'\n     'c')\nu = 'a' '''b\nc'''\n",
 	"s = u'x' + R'\\n' + B'y' + bR'\\n' + Br'x' + b'\\xff' + '\\xe9\\d\\N{X}\\u00e9\\U0001F600'\n",
 	"s = '%s-%d' % ('a', 1)\nx %= 3\nl[0] %= 4\n",
@@ -48,32 +50,45 @@ var fuzzSeeds = []string{
 	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
 }
 
-// tryTemp matches the variables the try rewrite names.
-var tryTemp = regexp.MustCompile(`^__(try|v)\d+$`)
+// tryTemp matches the variables lowerings name: try states and temporaries,
+// cells, and the variables of generated comprehensions and lambdas.
+var tryTemp = regexp.MustCompile(`^__(try|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
 
-// FuzzParse checks that Parse never panics, and that in what it parses
+// FuzzParse checks that Parse never panics, that Starlark compiles what
+// it returns without panicking, and that in what it parses
 // every identifier from the source (not one of the front end's helpers)
-// is where the source has it.
+// is where the source has it (NFKC-normalised, as Python reads names).
 func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
 	helpers := map[string]bool{
-		builtins.ImportFunc: true, builtins.ImportFromFunc: true, builtins.FStringFunc: true,
-		builtins.FormatFunc: true, builtins.ModFunc: true, builtins.GetAttrFunc: true,
-		builtins.GenExpFunc: true, builtins.IterableFunc: true, builtins.PowFunc: true,
-		tryMarker: true, raiseMarker: true,
+		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
+		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
 		if err != nil {
+			var se syntax.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is a %T, not a syntax.Error", err, err)
+			}
 			return
 		}
+		// The lowered tree must be one Starlark's resolver and compiler
+		// accept or refuse with an error, never a panic.
+		defer func() {
+			if r := recover(); r != nil {
+				t.Fatalf("compiling %q: panic %v", src, r)
+			}
+		}()
+		starlark.FileProgram(file, func(string) bool { return true })
 		srcLines := lines(src)
-		generated := map[*syntax.Ident]bool{} // the methods of try statements' state
+		generated := map[*syntax.Ident]bool{} // the methods of try statements' state, the fields of cells
 		syntax.Walk(file, func(n syntax.Node) bool {
 			if dot, ok := n.(*syntax.DotExpr); ok {
-				if x, ok := dot.X.(*syntax.Ident); ok && strings.HasPrefix(x.Name, "__try") {
+				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
 					generated[dot.Name] = true
 				}
 			}
@@ -86,7 +101,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("%s at line %d of %d lines", id.Name, line, len(srcLines))
 			}
 			runes := []rune(srcLines[line-1])
-			if col < 1 || col-1+len([]rune(id.Name)) > len(runes) || !strings.HasPrefix(string(runes[col-1:]), id.Name) {
+			if col < 1 || col > len(runes) || !strings.HasPrefix(norm.NFKC.String(string(runes[col-1:])), id.Name) {
 				t.Fatalf("identifier %s at %d:%d, but the source line is %q", id.Name, line, col, srcLines[line-1])
 			}
 			return true

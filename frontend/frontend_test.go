@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"go.starlark.net/syntax"
 )
@@ -66,7 +65,17 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`import kafka.errors`, `__import__("kafka.errors"); kafka = __import__("kafka")`},
 		{`from kafka import KafkaProducer`, `KafkaProducer = __import_from__("kafka", "KafkaProducer")`},
 		{"from kafka import (\n A,\n B as C)", `A, C = __import_from__("kafka", "A", "B")`},
-		{`from __future__ import annotations`, `pass`},
+		{"from __future__ import annotations\nx = 1", `x = 1`},
+		{"s = 'a' '''\n\n'''", `s = "a\n\n"`},
+		{"from kafka import (\n\n    B); x = 1", `B = __import_from__("kafka", "B"); x = 1`},
+		{`x = y = f()`, `__v1 = f(); x = __v1; y = __v1`},
+		{`a, *b = c`, `a, b = __unpack__(__iterable__(c), 1, 0)`},
+		{`del d[k]`, `__delitem__(d, k)`},
+		{"n = 0\ndef f():\n    global n\n    n = 1", `__global_n = __cell__("n"); __global_n.v = 0; <*syntax.DefStmt>`},
+		{`t = a is b, a is not None`, `t = __is__(a, b), a != None`},
+		{`x = 2 ** -y ** 2`, `x = __pow__(2, <*syntax.UnaryExpr>)`},
+		{`n = sum(v for k, v in d)`, `n = sum(__genexp__(<*syntax.Comprehension>))`},
+		{`print(*a, sep=s)`, `print(sep = s, <*syntax.UnaryExpr>)`},
 		{`x is None`, `x == None`},
 		{`x is not None`, `x != None`},
 		{`f"{msg.offset:>8} {rate:.1f} {name!r} {x:{width}}"`,
@@ -104,68 +113,71 @@ func TestFrontEndRewrites(t *testing.T) {
 
 func TestFrontEndSyntaxErrors(t *testing.T) {
 	for _, tc := range []struct{ src, want string }{
-		// unsupported Python
-		{"try:\n    x = 1\n", "t.py:1:1: expected 'except' or 'finally' block"},
-		{"try x = 1\n", "t.py:1:1: invalid syntax: want ':' after try"},
-		{"x = 1\nexcept ValueError:\n    pass", "t.py:2:1: invalid syntax: 'except' without a 'try' at the same indentation"},
-		{"try:\n    x = 1\nfinally:\n    pass\nexcept E:\n    pass", "t.py:5:1: invalid syntax: except after else or finally"},
+		// unsupported Python, and try statements
+		{"try:\n    x = 1\n", "t.py:2:10: expected 'except' or 'finally' block"},
+		{"try x = 1\n", "t.py:1:5: expected ':'"},
+		{"x = 1\nexcept ValueError:\n    pass", "t.py:2:1: invalid syntax"},
+		{"try:\n    x = 1\nfinally:\n    pass\nexcept E:\n    pass", "t.py:5:1: invalid syntax"},
 		{"def f():\n    try:\n        return 1\n    finally:\n        pass", "t.py:3:9: kstar does not support return inside a try that has a finally block"},
 		{"for x in y:\n    try:\n        break\n    finally:\n        pass", "t.py:3:9: kstar does not support break inside a try that has a finally block"},
-		{"try:\n    x = 1\nexcept A, B:\n    pass", "t.py:3:1: invalid syntax: several exception classes must be a tuple: except (A, B):"},
+		{"try:\n    x = 1\nexcept A, B:\n    pass", "t.py:3:8: multiple exception types must be parenthesized"},
 		{"class A:\n    pass", "t.py:1:1: kstar does not support 'class' definitions: use functions, dicts and namedtuple"},
 		{"with open('f') as f:\n    pass", "t.py:1:1: kstar does not support 'with' statements: call close() when done"},
 		{"def f():\n    x = yield 1", "t.py:2:9: kstar does not support generators ('yield'): build and return a list"},
-		{"def f():\n    global x", "t.py:2:5: kstar does not support 'global' statements: keep shared state in a dict or list"},
-		{"del d['k']", "t.py:1:1: kstar does not support 'del' statements: use dict.pop(key) or list.pop(index)"},
-		{"x = 1\nassert x == 1", "t.py:2:1: kstar does not support 'assert' statements: use if not CONDITION: fail(\"message\")"},
+		{"x = 1\ndel x", "t.py:2:5: kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name"},
+		{"del l[1:2]", "t.py:1:5: kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name"},
+		{"match x:\n    case 1:\n        pass", "t.py:1:1: kstar does not support 'match' statements: use if/elif"},
+		{"async def f():\n    pass", "t.py:1:1: kstar does not support 'async' functions"},
+		{"def f():\n    await g()", "t.py:2:5: kstar does not support 'await'"},
+		{"try:\n    pass\nexcept* E:\n    pass", "t.py:1:1: kstar does not support 'except*' (exception groups): use except"},
+		{"if x and (n := 1):\n    pass", "t.py:1:13: kstar supports ':=' only at the start of an if, elif or while condition: assign on a line of its own"},
+		{"for x in y:\n    pass\nelse:\n    pass", "t.py:3:1: kstar does not support 'else' on a 'for' loop: use a flag variable"},
+		{"@d\ndef f():\n    pass", "t.py:1:2: kstar does not support decorators: call the function that decorates explicitly"},
+		{"def f(a, /, b):\n    pass", "t.py:1:7: kstar does not support positional-only parameters ('/'): remove the '/'"},
+		{"for a, *rest in xs:\n    pass", "t.py:1:8: kstar does not support '*' unpacking here: build the list with +"},
+		{"x = 1j", "t.py:1:5: kstar does not support complex numbers"},
+		{"x = ...", "t.py:1:5: kstar does not support '...' (Ellipsis): use pass or None"},
+		{"x = a @ b", "t.py:1:7: kstar does not support the '@' operator"},
 		{"print 'hello'", "t.py:1:1: Missing parentheses in call to 'print'. Did you mean print(...)?"},
 		{"for m in c:\n    print m", "t.py:2:5: Missing parentheses in call to 'print'. Did you mean print(...)?"},
-		{"s = {1, 2}", "t.py:1:8: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"s = {'a'}", "t.py:1:10: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"s = {x for x in y}", "t.py:1:11: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"n = sum(x for x in {1, 2})", "t.py:1:23: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"f = {lambda: 1}", "t.py:1:16: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"s = {(1, 2), 3} if x else {}", "t.py:1:13: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"d = {1: {2, 3}}", "t.py:1:12: kstar does not support set literals or set comprehensions: use set([...])"},
-		{"d = {1: 2, 3}", "t.py:1:14: got '}', want ':'"},
-		{"s = {1 +, 2}", "t.py:1:9: got ',', want primary expression"},
+		{"d = {1: 2, 3}", "t.py:1:12: ':' expected after dictionary key"},
+		{"s = {1 +, 2}", "t.py:1:9: invalid syntax"},
 		// imports
 		{"from kafka import *", "t.py:1:19: kstar does not support 'from kafka import *': import the names you use, e.g. from kafka import NAME"},
 		{"from . import x", "t.py:1:6: kstar does not support relative imports"},
-		{"from kafka import (\n    KafkaProducer,\n    1Bad)", "t.py:3:5: invalid syntax"},
+		{"from kafka import (\n    KafkaProducer,\n    1Bad)", "t.py:3:5: invalid decimal literal"},
 		{"from kafka import (\n    KafkaProducer\n    KafkaConsumer)", "t.py:3:5: invalid syntax"},
-		{"from kafka import A,", "t.py:1:20: trailing comma not allowed without surrounding parentheses"},
+		{"from kafka import A,", "t.py:1:21: trailing comma not allowed without surrounding parentheses"},
 		{"import", "t.py:1:7: invalid syntax"},
 		{"import json as", "t.py:1:15: invalid syntax"},
 		{"x = import json", "t.py:1:5: invalid syntax"},
 		{"from kafka imprt X", "t.py:1:12: invalid syntax"},
 		// strings
 		{"s = 'abc", "t.py:1:5: unterminated string literal (detected at line 1)"},
-		{"s = '''abc\n", "t.py:1:5: unterminated triple-quoted string literal (detected at line 2)"},
-		{"s = b'a' 'b'", "t.py:1:10: cannot mix bytes and nonbytes literals"},
-		{`s = "\x4"`, `t.py:1:6: (unicode error) truncated \xXX escape`},
-		{`s = "\N{DASH}"`, `t.py:1:6: kstar does not support \N{...} escapes: use \u or the character itself`},
-		{"s = 'a' '''\n\n'''", "t.py:1:9: kstar cannot join a multi-line string to the string before it outside brackets: put them in parentheses"},
+		{"s = '''abc\n", "t.py:1:5: unterminated triple-quoted string literal (detected at line 1)"},
+		{"s = b'a' 'b'", "t.py:1:13: cannot mix bytes and nonbytes literals"},
+		{`s = "\x4"`, `t.py:1:5: (unicode error) 'unicodeescape' codec can't decode bytes in position 0-2: truncated \xXX escape`},
+		{`s = "\N{DASH}"`, "t.py:1:5: (unicode error) 'unicodeescape' codec can't decode bytes in position 0-7: unknown Unicode character name"},
 		// f-strings
-		{"s = f'{}'", "t.py:1:7: f-string: empty expression not allowed"},
-		{"s = f'{x'", "t.py:1:7: f-string: expecting '}'"},
-		{"s = f'x}'", "t.py:1:8: f-string: single '}' is not allowed"},
-		{"s = f'{x!z}'", "t.py:1:10: f-string: invalid conversion character 'z': expected 's', 'r', or 'a'"},
-		{"s = f'{x!}'", "t.py:1:10: f-string: missing conversion character"},
-		{"s = f'{x#}'", "t.py:1:9: f-string expression part cannot include '#'"},
-		{"s = f'{x)}'", "t.py:1:9: f-string: unmatched ')'"},
-		{"s = f'{a:{b:{c}}}'", "t.py:1:13: f-string: expressions nested too deeply"},
-		{"s = f'{\"a}'", "t.py:1:8: f-string: unterminated string"},
-		{"s = f'{x!r x}'", "t.py:1:7: f-string: expecting '}'"},
-		// Starlark's errors keep the original columns after the rewrites
-		{"s = f'{a + }' + )", "t.py:1:12: f-string: expression ends too early: want primary expression"},
-		{"s = f'{a}' + )", "t.py:1:14: unexpected ')'"},
-		{"s = f'''\n\n  {a +* 2}'''", "t.py:3:7: got '*', want primary expression"},
-		{"s = f'{a}' f'{b}'; x = 1 +\n", "t.py:1:27: got newline, want primary expression"},
-		{"import json; x = )", "t.py:1:18: unexpected ')'"},
-		{"from kafka import (\n    A,\n    B); x = )", "t.py:3:13: unexpected ')'"},
-		{"from kafka import (\n\n    B); x = 1", "t.py:3:7: kstar cannot continue a multi-line import with blank lines: put this statement on a line of its own"},
-		{"x = u'é' is not None +", "t.py:1:23: got end of file, want primary expression"},
+		{"s = f'{}'", "t.py:1:10: f-string: empty expression not allowed"},
+		{"s = f'{x'", "t.py:1:10: f-string: expecting '}'"},
+		{"s = f'x}'", "t.py:1:10: f-string: single '}' is not allowed"},
+		{"s = f'{x!z}'", "t.py:1:13: f-string: invalid conversion character: expected 's', 'r', or 'a'"},
+		{"s = f'{x!}'", "t.py:1:12: f-string: invalid conversion character: expected 's', 'r', or 'a'"},
+		{"s = f'{x#}'", "t.py:1:12: f-string expression part cannot include '#'"},
+		{"s = f'{x)}'", "t.py:1:12: f-string: unmatched ')'"},
+		{"s = f'{a:{b:{c}}}'", "t.py:1:19: f-string: expressions nested too deeply"},
+		{"s = f'{\"a}'", "t.py:1:12: f-string: unterminated string"},
+		{"s = f'{x!r x}'", "t.py:1:15: f-string: expecting '}'"},
+		// errors of the parser are CPython's (package pysyntax checks its
+		// messages and positions against CPython's)
+		{"s = f'{a + }' + )", "t.py:1:17: unmatched ')'"},
+		{"s = f'{a}' + )", "t.py:1:14: unmatched ')'"},
+		{"s = f'''\n\n  {a +* 2}'''", "t.py:3:7: f-string: invalid syntax"},
+		{"s = f'{a}' f'{b}'; x = 1 +\n", "t.py:1:27: invalid syntax"},
+		{"import json; x = )", "t.py:1:18: unmatched ')'"},
+		{"from kafka import (\n    A,\n    B); x = )", "t.py:3:13: unmatched ')'"},
+		{"x = u'é' is not None +", "t.py:1:23: invalid syntax"},
 	} {
 		_, err := Parse("t.py", []byte(tc.src))
 		if err == nil {
@@ -178,33 +190,7 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 	}
 }
 
-// TestPrescanKeepsColumns checks that the text rewrite keeps every line
-// and the number of characters of each line.
-func TestPrescanKeepsColumns(t *testing.T) {
-	for _, src := range fuzzSeeds {
-		fe := newFrontend("t.py")
-		out, err := fe.prescan([]byte(src), 1, 1)
-		if err != nil || len(fe.inserts) > 0 {
-			continue // generator expressions insert brackets: FuzzParse checks the positions they shift
-		}
-		checkSameShape(t, src, string(out))
-	}
-}
-
 func lines(s string) []string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	return strings.Split(strings.ReplaceAll(s, "\r", "\n"), "\n")
-}
-
-func checkSameShape(t *testing.T, src, out string) {
-	t.Helper()
-	a, b := lines(src), lines(out)
-	if len(a) != len(b) {
-		t.Fatalf("%q: %d lines became %d: %q", src, len(a), len(b), out)
-	}
-	for i := range a {
-		if utf8.RuneCountInString(a[i]) != utf8.RuneCountInString(b[i]) {
-			t.Fatalf("%q: line %d %q became %q", src, i+1, a[i], b[i])
-		}
-	}
 }

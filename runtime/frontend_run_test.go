@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -49,9 +50,9 @@ func fakePredeclared() starlark.StringDict {
 		return v.String()
 	}
 	g := starlark.StringDict{
-		builtins.ImportFunc:     builtins.Func(builtins.ImportFunc, importModule(modules)),
-		builtins.ImportFromFunc: builtins.Func(builtins.ImportFromFunc, importFrom(modules)),
-		builtins.FStringFunc: starlark.NewBuiltin(builtins.FStringFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.ImportFunc:     py.Func(py.ImportFunc, importModule(modules)),
+		py.ImportFromFunc: py.Func(py.ImportFromFunc, importFrom(modules)),
+		py.FStringFunc: starlark.NewBuiltin(py.FStringFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			var b strings.Builder
 			for _, a := range args {
 				s, ok := starlark.AsString(a)
@@ -62,7 +63,7 @@ func fakePredeclared() starlark.StringDict {
 			}
 			return starlark.String(b.String()), nil
 		}),
-		builtins.FormatFunc: starlark.NewBuiltin(builtins.FormatFunc, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		py.FormatFunc: starlark.NewBuiltin(py.FormatFunc, func(_ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var v starlark.Value
 			var conv, spec string
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &conv, &spec); err != nil {
@@ -77,7 +78,7 @@ func fakePredeclared() starlark.StringDict {
 			}
 			return starlark.String(s), nil
 		}),
-		builtins.ModFunc: starlark.NewBuiltin(builtins.ModFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.ModFunc: starlark.NewBuiltin(py.ModFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			v, err := starlark.Binary(syntax.PERCENT, args[0], args[1])
 			if err != nil {
 				return nil, err
@@ -87,16 +88,16 @@ func fakePredeclared() starlark.StringDict {
 			}
 			return v, nil
 		}),
-		builtins.PowFunc: builtins.Func(builtins.PowFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		py.PowFunc: py.Func(py.PowFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return starlark.Call(thread, builtins.Globals()["pow"], args, kwargs)
 		}),
-		builtins.IterableFunc: starlark.NewBuiltin(builtins.IterableFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.IterableFunc: starlark.NewBuiltin(py.IterableFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			return args[0], nil
 		}),
-		builtins.GenExpFunc: starlark.NewBuiltin(builtins.GenExpFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.GenExpFunc: starlark.NewBuiltin(py.GenExpFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			return starlark.String("GEN" + args[0].String()), nil
 		}),
-		builtins.GetAttrFunc: starlark.NewBuiltin(builtins.GetAttrFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.GetAttrFunc: starlark.NewBuiltin(py.GetAttrFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			recv, name := args[0], str(args[1])
 			if _, ok := recv.(starlark.String); !ok {
 				return starlark.Call(thread, starlark.Universe["getattr"], starlark.Tuple{recv, args[1]}, nil)
@@ -109,6 +110,9 @@ func fakePredeclared() starlark.StringDict {
 				return starlark.String(name + "(" + strings.Join(parts, ", ") + ")"), nil
 			}), nil
 		}),
+	}
+	for name, fn := range loweredHelpers {
+		g[name] = fn
 	}
 	return g
 }
@@ -285,7 +289,7 @@ func TestFrontEndErrorPositions(t *testing.T) {
 					break
 				}
 			}
-			if exc := builtins.AsException(err); exc != nil {
+			if exc := py.AsException(err); exc != nil {
 				msg = exc.Error()
 			}
 		case errors.As(err, &resolveErrs):

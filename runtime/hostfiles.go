@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // WithStdin lets scripts read r through sys.stdin and input() (the kstar
@@ -30,7 +30,7 @@ func (osFiles) Getwd() (string, error)                       { return os.Getwd()
 // cannot leave, not even through symbolic links (os.Root), for WithFiles.
 type rootFiles string
 
-var _ builtins.HostFiles = rootFiles("")
+var _ py.HostFiles = rootFiles("")
 
 // rel returns name relative to the directory, refusing names outside it.
 func (dir rootFiles) rel(name string) (string, error) {

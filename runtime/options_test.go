@@ -50,7 +50,7 @@ func TestWithLoadFS(t *testing.T) {
 		{"missing name", "load('helpers.star', 'nope')\n",
 			"helpers loaded as helpers\nERROR ImportError: cannot import name 'nope' from 'helpers.star'\n"},
 		{"syntax error in a module", "import broken\n",
-			"ERROR SyntaxError: got ':', want ')'\n"},
+			"ERROR SyntaxError: invalid syntax\n"},
 		{"working directory is not searched", "import local\n",
 			"ERROR ModuleNotFoundError: No module named 'local'\n"},
 		{"parent of the root", "load('../local.star')\n",

@@ -8,14 +8,14 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
 // TestBuiltinPanicIsReported checks that a panic inside a builtin becomes
 // a Python-style error at the script's line, never a Go stack trace.
 func TestBuiltinPanicIsReported(t *testing.T) {
-	boom := builtins.Func("boom", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+	boom := py.Func("boom", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 		var m map[string]int
 		//lint:ignore SA5000 the test needs a Go runtime panic inside a builtin
 		m["x"] = 1 // assignment to entry in nil map

@@ -13,6 +13,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // AnyPartition is the Partition of a record Process returns when the
@@ -108,14 +109,14 @@ func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Reco
 
 // converter turns what a process function returned into franz-go records.
 type converter struct {
-	env         *builtins.Env
+	env         execEnv
 	fn          starlark.Callable
 	source      *kgo.Record     // the record received (Process)
 	inputTopics map[string]bool // the batch's topics (ProcessBatch)
 }
 
 // fail is a TypeError, ValueError... at the function's definition.
-func (c *converter) fail(class *builtins.ExceptionClass, format string, args ...any) error {
+func (c *converter) fail(class *py.ExceptionClass, format string, args ...any) error {
 	var pos syntax.Position
 	if f, ok := c.fn.(*starlark.Function); ok {
 		pos = f.Position()
@@ -147,7 +148,7 @@ func (c *converter) records(v starlark.Value, out []*kgo.Record) ([]*kgo.Record,
 	for i, e := range elems {
 		switch e.(type) {
 		case *starlark.List, starlark.Tuple:
-			return nil, c.fail(builtins.TypeError, "a nested %s at index %d: want a flat list of records", builtins.PyTypeName(e), i)
+			return nil, c.fail(py.TypeError, "a nested %s at index %d: want a flat list of records", py.TypeName(e), i)
 		}
 		r, err := c.one(e)
 		if err != nil {
@@ -186,13 +187,13 @@ func (c *converter) one(v starlark.Value) (*outRecord, error) {
 	case *starlark.Dict:
 		r, err = c.fromDict(v)
 	default:
-		return nil, c.fail(builtins.TypeError, "%s: want None, a ConsumerRecord, a dict or a list of them", builtins.PyTypeName(v))
+		return nil, c.fail(py.TypeError, "%s: want None, a ConsumerRecord, a dict or a list of them", py.TypeName(v))
 	}
 	if err != nil {
 		return nil, err
 	}
-	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.TopicAllowed(r.Topic) {
-		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", builtins.QuoteString(r.Topic), allowedTopics(c.env.AllowedTopics))
+	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.kafka.TopicAllowed(r.Topic) {
+		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", py.QuoteString(r.Topic), allowedTopics(c.env.kafka.AllowedTopics))
 	}
 	return r, nil
 }
@@ -227,7 +228,7 @@ func (c *converter) fromConsumerRecord(cr *builtins.ConsumerRecord) (*outRecord,
 	} else {
 		topic, ok := cr.Index(fieldTopic).(starlark.String)
 		if !ok {
-			return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(cr.Index(fieldTopic)))
+			return nil, c.fail(py.TypeError, "a record whose topic is %s: want str", py.TypeName(cr.Index(fieldTopic)))
 		}
 		r.Topic = string(topic)
 	}
@@ -277,7 +278,7 @@ func (c *converter) fromDict(d *starlark.Dict) (*outRecord, error) {
 	for _, item := range d.Items() {
 		k, ok := item[0].(starlark.String)
 		if !ok || !dictFields[string(k)] {
-			return nil, c.fail(builtins.ValueError, "a dict with the key %s: want topic, key, value, headers, partition or timestamp", builtins.Repr(item[0]))
+			return nil, c.fail(py.ValueError, "a dict with the key %s: want topic, key, value, headers, partition or timestamp", py.Repr(item[0]))
 		}
 		v := item[1]
 		var err error
@@ -285,7 +286,7 @@ func (c *converter) fromDict(d *starlark.Dict) (*outRecord, error) {
 		case "topic":
 			t, ok := v.(starlark.String)
 			if !ok && v != starlark.None {
-				return nil, c.fail(builtins.TypeError, "a record whose topic is %s: want str", builtins.PyTypeName(v))
+				return nil, c.fail(py.TypeError, "a record whose topic is %s: want str", py.TypeName(v))
 			}
 			r.Topic = string(t)
 		case "partition":
@@ -311,11 +312,11 @@ func (c *converter) fromDict(d *starlark.Dict) (*outRecord, error) {
 func (c *converter) partition(v starlark.Value) (int32, error) {
 	i, ok := v.(starlark.Int)
 	if !ok {
-		return 0, c.fail(builtins.TypeError, "a record whose partition is %s: want int", builtins.PyTypeName(v))
+		return 0, c.fail(py.TypeError, "a record whose partition is %s: want int", py.TypeName(v))
 	}
 	n, ok := i.Int64()
 	if !ok || n < -1 || n > 1<<31-1 {
-		return 0, c.fail(builtins.ValueError, "a record whose partition is %s", i)
+		return 0, c.fail(py.ValueError, "a record whose partition is %s", i)
 	}
 	return int32(n), nil
 }
@@ -327,14 +328,14 @@ func (c *converter) timestamp(v starlark.Value) (time.Time, error) {
 	case starlark.Int:
 		ms, ok := v.Int64()
 		if !ok {
-			return time.Time{}, c.fail(builtins.ValueError, "a record whose timestamp %s is out of range", v)
+			return time.Time{}, c.fail(py.ValueError, "a record whose timestamp %s is out of range", v)
 		}
 		if ms < 0 {
 			return time.Time{}, nil
 		}
 		return time.UnixMilli(ms), nil
 	}
-	return time.Time{}, c.fail(builtins.TypeError, "a record whose timestamp is %s: want int (milliseconds) or None", builtins.PyTypeName(v))
+	return time.Time{}, c.fail(py.TypeError, "a record whose timestamp is %s: want int (milliseconds) or None", py.TypeName(v))
 }
 
 // bytes converts a key, value or header value; ref is the fetched bytes,
@@ -350,7 +351,7 @@ func (c *converter) bytes(what string, v starlark.Value, ref []byte) ([]byte, er
 	case starlark.String:
 		s = string(v)
 	default:
-		return nil, c.fail(builtins.TypeError, "a record whose %s is %s: want bytes, str or None", what, builtins.PyTypeName(v))
+		return nil, c.fail(py.TypeError, "a record whose %s is %s: want bytes, str or None", what, py.TypeName(v))
 	}
 	if len(s) == 0 {
 		return []byte{}, nil
@@ -383,7 +384,7 @@ func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
 	case starlark.Tuple:
 		seq = v
 	default:
-		return nil, c.fail(builtins.TypeError, "headers of type %s: want a list of (str, bytes) pairs", builtins.PyTypeName(v))
+		return nil, c.fail(py.TypeError, "headers of type %s: want a list of (str, bytes) pairs", py.TypeName(v))
 	}
 	n := seq.Len()
 	if n == 0 {
@@ -400,7 +401,7 @@ func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
 			kv = x
 		}
 		if kv == nil || kv.Len() != 2 {
-			return nil, c.fail(builtins.TypeError, "a header %s: want a (str, bytes) pair", builtins.Repr(x))
+			return nil, c.fail(py.TypeError, "a header %s: want a (str, bytes) pair", py.Repr(x))
 		}
 		h, err := c.header(kv.Index(0), kv.Index(1))
 		if err != nil {
@@ -415,11 +416,11 @@ func (c *converter) headers(v starlark.Value) ([]kgo.RecordHeader, error) {
 func (c *converter) header(k, v starlark.Value) (kgo.RecordHeader, error) {
 	key, ok := k.(starlark.String)
 	if !ok {
-		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header key of type %s: want str", builtins.PyTypeName(k))
+		return kgo.RecordHeader{}, c.fail(py.TypeError, "a header key of type %s: want str", py.TypeName(k))
 	}
 	value, err := c.bytes("header", v, nil)
 	if err != nil {
-		return kgo.RecordHeader{}, c.fail(builtins.TypeError, "a header %s whose value is %s: want bytes, str or None", builtins.QuoteString(string(key)), builtins.PyTypeName(v))
+		return kgo.RecordHeader{}, c.fail(py.TypeError, "a header %s whose value is %s: want bytes, str or None", py.QuoteString(string(key)), py.TypeName(v))
 	}
 	return kgo.RecordHeader{Key: string(key), Value: value}, nil
 }

@@ -31,8 +31,10 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -143,7 +145,7 @@ type Runtime struct {
 	callTimeout    time.Duration
 	hostAccess     bool
 	readFile       func(name string) ([]byte, error)
-	files          builtins.HostFiles
+	files          py.HostFiles
 	stdin          io.Reader
 	loadFS         fs.FS
 }
@@ -193,21 +195,21 @@ func (r *Runtime) withCallTimeout(ctx context.Context) (context.Context, context
 		return ctx, func() {}
 	}
 	return context.WithTimeoutCause(ctx, r.callTimeout,
-		builtins.Errorf(builtins.TimeoutError, "the call took longer than its limit of %s", r.callTimeout))
+		py.Errorf(py.TimeoutError, "the call took longer than its limit of %s", r.callTimeout))
 }
 
 // newEnv returns the host side of one execution.
-func (r *Runtime) newEnv(argv []string) *builtins.Env {
-	env := builtins.NewEnv()
+func (r *Runtime) newEnv(argv []string) execEnv {
+	env := execEnv{py.NewEnv(), builtins.NewKafkaEnv()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
-	env.BootstrapServers = r.bootstrap
 	env.Getenv = r.environ
-	env.AllowedBrokers = r.allowedBrokers
-	env.AllowedTopics = r.allowedTopics
-	env.ClientOptions = r.clientOpts
-	env.HostClient = r.client
-	env.ReadFile = r.readFile
+	env.kafka.BootstrapServers = r.bootstrap
+	env.kafka.AllowedBrokers = r.allowedBrokers
+	env.kafka.AllowedTopics = r.allowedTopics
+	env.kafka.ClientOptions = r.clientOpts
+	env.kafka.HostClient = r.client
+	env.kafka.ReadFile = r.readFile
 	env.Files = r.files
 	env.Stdin = r.stdin
 	if r.hostAccess {
@@ -218,7 +220,7 @@ func (r *Runtime) newEnv(argv []string) *builtins.Env {
 
 // predeclared returns the globals every script starts with: Python's
 // builtins as kstar renders them, the front end's helpers, and the host's.
-func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
+func (r *Runtime) predeclared(env execEnv) starlark.StringDict {
 	var loader *moduleLoader
 	if r.loadFS != nil {
 		loader = &moduleLoader{rt: r, fsys: r.loadFS, modules: map[string]*loadedModule{}}
@@ -228,9 +230,9 @@ func (r *Runtime) predeclared(env *builtins.Env) starlark.StringDict {
 
 // predeclaredWith is predeclared with the loader of the execution (nil
 // without WithLoadDir): modules it loads see the same loader.
-func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starlark.StringDict {
-	modules := builtins.Modules(env)
-	addStandardModules(modules, env)
+func (r *Runtime) predeclaredWith(env execEnv, loader *moduleLoader) starlark.StringDict {
+	modules := builtins.Modules(env.Env)
+	addStandardModules(modules, env.Env)
 	for name, m := range r.extraModules {
 		modules[name] = m
 	}
@@ -247,10 +249,13 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 	for name, fn := range tryHelpers {
 		g[name] = fn
 	}
-	g["__import__"] = builtins.Func("__import__", importModuleWith(find))
-	g["__import_from__"] = builtins.Func("__import_from__", importFromWith(find))
+	for name, fn := range loweredHelpers {
+		g[name] = fn
+	}
+	g["__import__"] = py.Func("__import__", importModuleWith(find))
+	g["__import_from__"] = py.Func("__import_from__", importFromWith(find))
 	if loader != nil {
-		g["load"] = builtins.Func("load", loader.loadBuiltin)
+		g["load"] = py.Func("load", loader.loadBuiltin)
 	}
 	for name, v := range r.extraGlobals {
 		g[name] = v
@@ -259,7 +264,7 @@ func (r *Runtime) predeclaredWith(env *builtins.Env, loader *moduleLoader) starl
 }
 
 // newThread returns a thread for one execution with env attached.
-func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
+func (r *Runtime) newThread(name string, env execEnv) *starlark.Thread {
 	thread := &starlark.Thread{
 		Name: name,
 		Print: func(_ *starlark.Thread, msg string) {
@@ -270,7 +275,7 @@ func (r *Runtime) newThread(name string, env *builtins.Env) *starlark.Thread {
 		thread.SetMaxExecutionSteps(r.maxSteps)
 		thread.OnMaxSteps = func(thread *starlark.Thread) { stop(thread, "too many steps") }
 	}
-	env.Attach(thread)
+	env.attach(thread)
 	thread.SetLocal(stoppedKey, new(stopped))
 	return thread
 }
@@ -302,18 +307,18 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		return withSource(err, filename, src)
 	}
 	predeclared := r.predeclared(env)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) { return frontend.Parse(filename, src) })
 	if err != nil {
 		return withSource(err, filename, src)
 	}
 	err = run(ctx, thread, env, func() error {
 		_, err := prog.Init(thread, predeclared)
-		return err
+		return hints.hint(err)
 	})
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
 	shutdownErr := run(context.WithoutCancel(ctx), thread, env, func() error {
-		return env.Shutdown(thread, ShutdownTimeout)
+		return env.shutdown(thread, ShutdownTimeout)
 	})
 	// Records that could not be delivered fail a script that would
 	// otherwise succeed (sys.exit(0) included).
@@ -327,7 +332,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 // ctx cancels the thread (stopping Starlark loops) and blocking builtins.
 // A panic in a builtin becomes an error; cancellation becomes the
 // context's cause (KeyboardInterrupt for Ctrl-C).
-func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn func() error) (err error) {
+func run(ctx context.Context, thread *starlark.Thread, env execEnv, fn func() error) (err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	env.SetContext(ctx)
@@ -336,11 +341,11 @@ func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn fun
 	defer stopThread()
 	defer func() {
 		if p := recover(); p != nil {
-			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+			err = py.Errorf(py.RuntimeError, "internal error: %v", p)
 		}
 		// A builtin that could not return its error (an iterator's Next)
-		// stopped the thread with builtins.Fail: report that error.
-		if failure := builtins.TakeFailure(thread); failure != nil {
+		// stopped the thread with py.Fail: report that error.
+		if failure := py.TakeFailure(thread); failure != nil {
 			err = failure
 		}
 		if err != nil && ctx.Err() != nil {
@@ -351,21 +356,21 @@ func run(ctx context.Context, thread *starlark.Thread, env *builtins.Env, fn fun
 }
 
 func cancelReason(ctx context.Context) string {
-	return builtins.Interrupted(ctx).Error()
+	return py.Interrupted(ctx).Error()
 }
 
 // cancellationError replaces the error of a cancelled execution with the
 // cancellation's exception, keeping the call stack of the interruption.
 func cancellationError(ctx context.Context, err error) error {
-	if builtins.AsException(err) != nil && builtins.AsException(err).Class != builtins.RuntimeError {
+	if py.AsException(err) != nil && py.AsException(err).Class != py.RuntimeError {
 		return err
 	}
-	return &interrupted{exc: builtins.Interrupted(ctx), cause: err}
+	return &interrupted{exc: py.Interrupted(ctx), cause: err}
 }
 
 // interrupted is an execution error caused by cancellation.
 type interrupted struct {
-	exc   *builtins.Exception
+	exc   *py.Exception
 	cause error
 }
 
@@ -396,12 +401,12 @@ func mapFinder(modules map[string]starlark.Value) moduleFinder {
 
 // importModule implements `import NAME` (the front end rewrites it to
 // NAME = __import__("NAME")) for the modules of a map.
-func importModule(modules map[string]starlark.Value) builtins.BuiltinFunc {
+func importModule(modules map[string]starlark.Value) py.BuiltinFunc {
 	return importModuleWith(mapFinder(modules))
 }
 
 // importFrom implements `from MODULE import a, b` for the modules of a map.
-func importFrom(modules map[string]starlark.Value) builtins.BuiltinFunc {
+func importFrom(modules map[string]starlark.Value) py.BuiltinFunc {
 	return importFromWith(mapFinder(modules))
 }
 
@@ -417,7 +422,7 @@ func importModuleWith(find moduleFinder) func(*starlark.Thread, *starlark.Builti
 			return nil, err
 		}
 		if m == nil {
-			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", name)
+			return nil, py.Errorf(py.ModuleNotFoundError, "No module named '%s'", name)
 		}
 		return m, nil
 	}
@@ -437,7 +442,7 @@ func importFromWith(find moduleFinder) func(*starlark.Thread, *starlark.Builtin,
 			return nil, err
 		}
 		if m == nil {
-			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named '%s'", modName)
+			return nil, py.Errorf(py.ModuleNotFoundError, "No module named '%s'", modName)
 		}
 		values := make(starlark.Tuple, 0, len(args)-1)
 		for _, a := range args[1:] {
@@ -448,7 +453,7 @@ func importFromWith(find moduleFinder) func(*starlark.Thread, *starlark.Builtin,
 				if sub, _ := find(thread, modName+"."+name); sub != nil {
 					v = sub
 				} else {
-					return nil, builtins.Errorf(builtins.ImportError, "cannot import name '%s' from '%s'", name, modName)
+					return nil, py.Errorf(py.ImportError, "cannot import name '%s' from '%s'", name, modName)
 				}
 			}
 			values = append(values, v)
@@ -469,7 +474,7 @@ func memberOf(m starlark.Value, name string) (starlark.Value, error) {
 
 // ModuleNames lists the modules scripts can import, sorted.
 func (r *Runtime) ModuleNames() []string {
-	modules := builtins.Modules(r.newEnv(nil))
+	modules := builtins.Modules(r.newEnv(nil).Env)
 	for name := range standardModules {
 		modules[name] = nil
 	}

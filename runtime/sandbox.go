@@ -13,8 +13,9 @@ import (
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
+	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -170,22 +171,22 @@ func (l *moduleLoader) importModule(thread *starlark.Thread, name string) (starl
 // one name given, or a tuple of the values of several.
 func (l *moduleLoader) loadBuiltin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "load() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "load() takes no keyword arguments")
 	}
 	if len(args) == 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "load() missing 1 required positional argument: 'path'")
+		return nil, py.Errorf(py.TypeError, "load() missing 1 required positional argument: 'path'")
 	}
 	var names []string
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "load() argument %d must be str, not %s", i+1, builtins.PyTypeName(a))
+			return nil, py.Errorf(py.TypeError, "load() argument %d must be str, not %s", i+1, py.TypeName(a))
 		}
 		names = append(names, string(s))
 	}
 	p := strings.TrimPrefix(names[0], "./")
 	if !fs.ValidPath(p) || p == "." {
-		return nil, builtins.Errorf(builtins.PermissionError, "load(): %s is outside the load directory", builtins.QuoteString(names[0]))
+		return nil, py.Errorf(py.PermissionError, "load(): %s is outside the load directory", py.QuoteString(names[0]))
 	}
 	m, err := l.load(thread, p, strings.TrimSuffix(path.Base(p), path.Ext(p)))
 	if err != nil {
@@ -198,7 +199,7 @@ func (l *moduleLoader) loadBuiltin(thread *starlark.Thread, b *starlark.Builtin,
 	for _, n := range names[1:] {
 		v, _ := m.(*starlarkstruct.Module).Attr(n)
 		if v == nil {
-			return nil, builtins.Errorf(builtins.ImportError, "cannot import name '%s' from '%s'", n, p)
+			return nil, py.Errorf(py.ImportError, "cannot import name '%s' from '%s'", n, p)
 		}
 		values = append(values, v)
 	}
@@ -213,7 +214,7 @@ func (l *moduleLoader) load(thread *starlark.Thread, p, name string) (starlark.V
 	chain, _ := thread.Local(loadingKey).([]string)
 	for _, c := range chain {
 		if c == p {
-			return nil, builtins.Errorf(builtins.ImportError, "cannot import %s: circular import (%s -> %s)", builtins.QuoteString(name), strings.Join(chain, " -> "), p)
+			return nil, py.Errorf(py.ImportError, "cannot import %s: circular import (%s -> %s)", py.QuoteString(name), strings.Join(chain, " -> "), p)
 		}
 	}
 	if len(chain) == 0 {
@@ -237,13 +238,13 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, builtins.Errorf(builtins.ModuleNotFoundError, "No module named %s", builtins.QuoteString(p))
+			return nil, py.Errorf(py.ModuleNotFoundError, "No module named %s", py.QuoteString(p))
 		case errors.Is(err, fs.ErrPermission):
-			return nil, builtins.Errorf(builtins.PermissionError, "load(): %s is outside the load directory", builtins.QuoteString(p))
+			return nil, py.Errorf(py.PermissionError, "load(): %s is outside the load directory", py.QuoteString(p))
 		}
-		return nil, builtins.Errorf(builtins.OSError, "%s: %v", builtins.QuoteString(p), err)
+		return nil, py.Errorf(py.OSError, "%s: %v", py.QuoteString(p), err)
 	}
-	env := builtins.EnvOf(parent)
+	env := envOf(parent)
 	thread := l.rt.newThread(p, env)
 	thread.SetLocal(loadingKey, chain)
 	thread.SetLocal(stoppedKey, stoppedOf(parent)) // part of the importer's execution
@@ -253,7 +254,13 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	}
 	setModuleName(f, name)
 	predeclared := l.rt.predeclaredWith(env, l)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) {
+		f, err := frontend.Parse(p, src)
+		if err == nil {
+			setModuleName(f, name)
+		}
+		return f, err
+	})
 	if err != nil {
 		return nil, withSource(err, p, src)
 	}
@@ -262,15 +269,15 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	defer stopThread()
 	defer func() {
 		if r := recover(); r != nil {
-			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", r)
+			err = py.Errorf(py.RuntimeError, "internal error: %v", r)
 		}
-		if failure := builtins.TakeFailure(thread); failure != nil {
+		if failure := py.TakeFailure(thread); failure != nil {
 			err = failure
 		}
 	}()
 	globals, err := prog.Init(thread, predeclared)
 	if err != nil {
-		return nil, err
+		return nil, hints.hint(err)
 	}
 	globals.Freeze()
 	members := starlark.StringDict{}
@@ -282,7 +289,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	return &starlarkstruct.Module{Name: name, Members: members}, nil
 }
 
-// guardValue makes a host's builtin panic-safe (builtins.Guard), and the
+// guardValue makes a host's builtin panic-safe (py.Guard), and the
 // builtins among a module's members; other values are returned as they are.
 func guardValue(v starlark.Value) starlark.Value {
 	switch v := v.(type) {
@@ -301,7 +308,7 @@ func guardValue(v starlark.Value) starlark.Value {
 // guardBuiltin returns a builtin with b's name and receiver that calls b
 // and turns a panic into a RuntimeError.
 func guardBuiltin(b *starlark.Builtin) *starlark.Builtin {
-	g := builtins.Func(b.Name(), func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	g := py.Func(b.Name(), func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return b.CallInternal(thread, args, kwargs)
 	})
 	if recv := b.Receiver(); recv != nil {

@@ -13,7 +13,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -40,7 +40,8 @@ type Script struct {
 	filename string
 	src      []byte
 	globals  starlark.StringDict
-	env      *builtins.Env // the top level's: clients it opened
+	hints    nameHints // "Did you mean" of names undefined at compile time
+	env      execEnv   // the top level's: clients it opened
 	thread   *starlark.Thread
 	stdout   io.Writer
 	stderr   io.Writer
@@ -54,7 +55,7 @@ type Script struct {
 // callState is a thread and its Env, reused by one call at a time.
 type callState struct {
 	thread *starlark.Thread
-	env    *builtins.Env
+	env    execEnv
 	ctx    context.Context // the call's
 	limit  uint64          // the runtime's step limit per call; 0: none
 }
@@ -112,14 +113,14 @@ func (c *callState) onMaxSteps(thread *starlark.Thread) {
 }
 
 // exec runs fn on the thread, as run does for other executions: a panic
-// becomes a RuntimeError, a failure recorded with builtins.Fail is
+// becomes a RuntimeError, a failure recorded with py.Fail is
 // reported, and the error of a cancelled call is the cancellation's.
 func (c *callState) exec(fn func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = builtins.Errorf(builtins.RuntimeError, "internal error: %v", p)
+			err = py.Errorf(py.RuntimeError, "internal error: %v", p)
 		}
-		if failure := builtins.TakeFailure(c.thread); failure != nil {
+		if failure := py.TakeFailure(c.thread); failure != nil {
 			err = failure
 		}
 		if err != nil && c.ctx.Err() != nil {
@@ -152,21 +153,28 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 	}
 	setModuleName(f, moduleName(filename))
 	predeclared := r.predeclared(s.env)
-	prog, err := starlark.FileProgram(f, predeclared.Has)
+	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) {
+		f, err := frontend.Parse(filename, src)
+		if err == nil {
+			setModuleName(f, moduleName(filename))
+		}
+		return f, err
+	})
 	if err != nil {
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
+	s.hints = hints
 	err = run(ctx, s.thread, s.env, func() error {
 		var err error
 		s.globals, err = prog.Init(s.thread, predeclared)
-		return err
+		return hints.hint(err)
 	})
 	if err != nil {
 		_ = s.shutdown(ctx, s.thread, s.env)
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
 	s.globals.Freeze()
-	if s.env.HasClients() {
+	if s.env.hasOpen() {
 		s.serial = &sync.Mutex{}
 	}
 	return s, nil
@@ -201,7 +209,7 @@ func setModuleName(f *syntax.File, name string) {
 
 // newEnv is the Env of the script's top level or of one call: the
 // runtime's, with output writers safe for concurrent calls.
-func (s *Script) newEnv() *builtins.Env {
+func (s *Script) newEnv() execEnv {
 	env := s.rt.newEnv([]string{s.filename})
 	env.Stdout, env.Stderr = s.stdout, s.stderr
 	return env
@@ -249,11 +257,11 @@ func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tupl
 func (s *Script) function(name string) (starlark.Callable, error) {
 	v, ok := s.globals[name]
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.NameError, "name '%s' is not defined in %s", name, s.filename)
+		return nil, errorAt(syntax.Position{}, py.NameError, "name '%s' is not defined in %s", name, s.filename)
 	}
 	fn, ok := v.(starlark.Callable)
 	if !ok {
-		return nil, errorAt(syntax.Position{}, builtins.TypeError, "'%s' object is not callable (%s in %s)", builtins.PyTypeName(v), name, s.filename)
+		return nil, errorAt(syntax.Position{}, py.TypeError, "'%s' object is not callable (%s in %s)", py.TypeName(v), name, s.filename)
 	}
 	return fn, nil
 }
@@ -263,7 +271,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	s.life.RLock()
 	defer s.life.RUnlock()
 	if s.closed {
-		return nil, errorAt(syntax.Position{}, builtins.RuntimeError, "%s is closed", s.filename)
+		return nil, errorAt(syntax.Position{}, py.RuntimeError, "%s is closed", s.filename)
 	}
 	if s.serial != nil {
 		s.serial.Lock()
@@ -280,9 +288,9 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	err := c.exec(func() error {
 		var err error
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
-		return err
+		return s.hints.hint(err)
 	})
-	if c.env.HasClients() {
+	if c.env.hasOpen() {
 		if shutdownErr := s.shutdown(ctx, c.thread, c.env); err == nil {
 			err = shutdownErr
 		}
@@ -295,10 +303,10 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	return result, nil
 }
 
-// shutdown flushes and closes the clients tracked by env.
-func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env *builtins.Env) error {
+// shutdown flushes and closes the clients and files env tracks.
+func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env execEnv) error {
 	return run(context.WithoutCancel(ctx), thread, env, func() error {
-		return env.Shutdown(thread, ShutdownTimeout)
+		return env.shutdown(thread, ShutdownTimeout)
 	})
 }
 

@@ -10,7 +10,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // ScriptError is how a Script reports a failure to Go: the Python
@@ -47,8 +48,8 @@ func newScriptError(ctx context.Context, err error) error {
 
 // errorAt is a ScriptError the host raises about a value the script
 // returned, placed at pos (the function's definition).
-func errorAt(pos syntax.Position, class *builtins.ExceptionClass, format string, args ...any) *ScriptError {
-	exc := builtins.Errorf(class, format, args...)
+func errorAt(pos syntax.Position, class *py.ExceptionClass, format string, args ...any) *ScriptError {
+	exc := py.Errorf(class, format, args...)
 	return &ScriptError{err: exc, name: class.Name(), msg: exc.Msg, pos: pos}
 }
 
@@ -69,7 +70,7 @@ func (e *ScriptError) Position() syntax.Position { return e.pos }
 // frames with their source lines, and CPython's last line
 // ("kafka.errors.KafkaTimeoutError: KafkaTimeoutError: ...").
 func (e *ScriptError) Traceback() string {
-	if exc := builtins.AsException(e.err); exc != nil && e.pos.IsValid() && !hasFrames(e.err) {
+	if exc := py.AsException(e.err); exc != nil && e.pos.IsValid() && !hasFrames(e.err) {
 		// A failure the host found in a returned value: one frame, at
 		// the function that returned it.
 		return fmt.Sprintf("Traceback (most recent call last):\n  File \"%s\", line %d\n%s\n", e.pos.Filename(), e.pos.Line, exc.TracebackLine())
@@ -98,7 +99,7 @@ func (e *ScriptError) lastLine() string {
 }
 
 // Unwrap returns the underlying error (a *starlark.EvalError, a
-// *builtins.Exception, a syntax error...) and, for a call its context
+// *py.Exception, a syntax error...) and, for a call its context
 // ended, the context's error.
 func (e *ScriptError) Unwrap() []error {
 	if e.ctxErr != nil {
@@ -114,13 +115,13 @@ func hasFrames(err error) bool {
 
 // describe finds the exception name, message and position of an error.
 func describe(err error) (name, msg string, pos syntax.Position) {
-	var exit *builtins.SystemExit
+	var exit *py.SystemExit
 	if errors.As(err, &exit) {
 		return "SystemExit", fmt.Sprint(exit.Code), pos
 	}
 	var syntaxErr syntax.Error
 	if errors.As(err, &syntaxErr) {
-		return "SyntaxError", syntaxErr.Msg, syntaxErr.Pos
+		return frontend.ErrorKind(err), syntaxErr.Msg, syntaxErr.Pos
 	}
 	var resolveErrs resolve.ErrorList
 	if errors.As(err, &resolveErrs) && len(resolveErrs) > 0 {

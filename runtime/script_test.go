@@ -14,7 +14,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/runtime"
 )
@@ -194,16 +194,16 @@ KeyError: 'b'
 	if !errors.As(err, &se) || se.Name() != "TypeError" {
 		t.Errorf("calling a dict: got %v", err)
 	}
-	var exc *builtins.Exception
+	var exc *py.Exception
 	if !errors.As(err, &exc) {
-		t.Errorf("the builtins.Exception is not reachable with errors.As")
+		t.Errorf("the py.Exception is not reachable with errors.As")
 	}
 }
 
 // TestLoadErrors checks errors of the top level: syntax, names, exceptions.
 func TestLoadErrors(t *testing.T) {
 	for _, tc := range []struct{ src, name, msg string }{
-		{"def f(:\n", "SyntaxError", "got ':'"},
+		{"def f(:\n", "SyntaxError", "invalid syntax"},
 		{"x = undefined_name\n", "NameError", "name 'undefined_name' is not defined"},
 		{"x = 1 // 0\n", "ZeroDivisionError", "integer division or modulo by zero"},
 		{"import nosuchmodule\n", "ModuleNotFoundError", "No module named 'nosuchmodule'"},
@@ -512,4 +512,16 @@ func countRecords(t *testing.T, boot, topic string, want int) int {
 		n += len(cl.PollFetches(ctx).Records())
 	}
 	return n
+}
+
+// TestLoadUndefinedNameInFunction checks that a function reading a name
+// nothing defines loads, and raises NameError (with CPython's "Did you
+// mean") only when called, as in CPython.
+func TestLoadUndefinedNameInFunction(t *testing.T) {
+	s := load(t, "limit = 3\ndef check(n):\n    return n < limt\n")
+	_, err := s.Call(context.Background(), "check", starlark.MakeInt(1))
+	var se *runtime.ScriptError
+	if !errors.As(err, &se) || se.Name() != "NameError" || se.Message() != "name 'limt' is not defined. Did you mean: 'limit'?" || se.Position().Line != 3 {
+		t.Errorf("got %v", err)
+	}
 }

@@ -11,7 +11,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -25,7 +25,7 @@ const echoFunc = "__echo__"
 // A Session is used from one goroutine at a time.
 type Session struct {
 	rt       *Runtime
-	env      *builtins.Env
+	env      execEnv
 	thread   *starlark.Thread
 	globals  starlark.StringDict
 	builtin  map[string]bool // names the session predeclares (hidden from Globals)
@@ -39,7 +39,7 @@ func (r *Runtime) NewSession(argv []string) *Session {
 	env := r.newEnv(argv)
 	s := &Session{rt: r, env: env, thread: r.newThread("repl", env), builtin: map[string]bool{}}
 	s.globals = r.predeclared(env)
-	s.globals[echoFunc] = builtins.Func(echoFunc, s.echo)
+	s.globals[echoFunc] = py.Func(echoFunc, s.echo)
 	for name := range s.globals {
 		s.builtin[name] = true
 	}
@@ -54,7 +54,7 @@ func (s *Session) echo(thread *starlark.Thread, b *starlark.Builtin, args starla
 	}
 	v := args[0]
 	if v != starlark.None {
-		s.env.Stdout.Write([]byte(builtins.Repr(v) + "\n"))
+		s.env.Stdout.Write([]byte(py.Repr(v) + "\n"))
 		s.lastEcho, s.echoed = v, true
 	}
 	return starlark.None, nil
@@ -99,7 +99,7 @@ func undefinedNameRaised(err error) error {
 		}
 	}
 	msg, _ := nameErrorMessage(errs[0].Msg)
-	return &raisedAt{exc: builtins.NewException(builtins.NameError, msg), pos: errs[0].Pos}
+	return &raisedAt{exc: py.NewException(py.NameError, msg), pos: errs[0].Pos}
 }
 
 // wrapExprStmts rewrites each expression statement outside function bodies
@@ -168,9 +168,9 @@ func (s *Session) Lookup(name string) starlark.Value {
 func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 
 // Close flushes and closes the Kafka clients the session opened, waiting
-// at most timeout.
+// at most timeout, and the files it left open.
 func (s *Session) Close(timeout time.Duration) error {
 	return run(context.Background(), s.thread, s.env, func() error {
-		return s.env.Shutdown(s.thread, timeout)
+		return s.env.shutdown(s.thread, timeout)
 	})
 }

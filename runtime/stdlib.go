@@ -3,7 +3,6 @@ package runtime
 import (
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
@@ -19,13 +18,14 @@ import (
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // standardModules are the standard library modules of builtins/lib, by
 // import name. Each is made anew for every execution, so that module
 // state (random's generator, a logger) belongs to one execution and is
 // never shared between goroutines.
-var standardModules = map[string]func(env *builtins.Env) starlark.Value{
+var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"argparse": argparse.New,
 	"re":       re.New,
 	"calendar": calendar.New,
@@ -44,7 +44,7 @@ var standardModules = map[string]func(env *builtins.Env) starlark.Value{
 }
 
 // addStandardModules adds the modules of standardModules to modules.
-func addStandardModules(modules map[string]starlark.Value, env *builtins.Env) {
+func addStandardModules(modules map[string]starlark.Value, env *py.Env) {
 	for name, make := range standardModules {
 		modules[name] = make(env)
 	}

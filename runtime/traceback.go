@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -43,11 +44,11 @@ func ExitCode(err error) int {
 	if err == nil {
 		return 0
 	}
-	var exit *builtins.SystemExit
+	var exit *py.SystemExit
 	if errors.As(err, &exit) {
 		return exit.Code
 	}
-	if e := exceptionOf(err); e != nil && e.Class == builtins.KeyboardInterrupt {
+	if e := exceptionOf(err); e != nil && e.Class == py.KeyboardInterrupt {
 		return 130
 	}
 	return 1
@@ -68,7 +69,7 @@ func FormatError(err error) string {
 	if err == nil {
 		return ""
 	}
-	var exit *builtins.SystemExit
+	var exit *py.SystemExit
 	var undelivered *builtins.UndeliveredError
 	if errors.As(err, &exit) || errors.As(err, &undelivered) {
 		return "" // sys.exit says nothing; a producer reported its undelivered records itself
@@ -101,7 +102,7 @@ func FormatError(err error) string {
 				fmt.Fprintf(&b, "    %s\n    %s^\n", text, strings.Repeat(" ", caret))
 			}
 		}
-		fmt.Fprintf(&b, "SyntaxError: %s\n", syntaxErr.Msg)
+		fmt.Fprintf(&b, "%s: %s\n", frontend.ErrorKind(err), syntaxErr.Msg)
 		return b.String()
 	}
 	var resolveErrs resolve.ErrorList
@@ -157,7 +158,7 @@ func FormatError(err error) string {
 // writeReasons writes the reasons behind an exception (innermost first)
 // as CPython writes the direct cause of `raise X from reason` when the
 // cause has no traceback of its own.
-func writeReasons(b *strings.Builder, reason *builtins.Exception) {
+func writeReasons(b *strings.Builder, reason *py.Exception) {
 	if reason == nil {
 		return
 	}
@@ -168,16 +169,16 @@ func writeReasons(b *strings.Builder, reason *builtins.Exception) {
 
 // exceptionOf finds the exception an error carries, including the
 // cancellation of an interrupted execution.
-func exceptionOf(err error) *builtins.Exception {
+func exceptionOf(err error) *py.Exception {
 	var intr *interrupted
 	if errors.As(err, &intr) {
 		return intr.exc
 	}
-	return builtins.AsException(err)
+	return py.AsException(err)
 }
 
 // exceptionLine is the last line of a traceback, as CPython prints it
-// (builtins.Exception.TracebackLine). Errors that Starlark itself raises
+// (py.Exception.TracebackLine). Errors that Starlark itself raises
 // are named and worded as CPython words the same error.
 func exceptionLine(err error) string {
 	if e := exceptionOf(err); e != nil {
@@ -188,6 +189,10 @@ func exceptionLine(err error) string {
 
 // starlarkErrorLine is "Name: message" for an error Starlark raised.
 func starlarkErrorLine(err error) string {
+	var hinted *hintedError
+	if errors.As(err, &hinted) {
+		return hinted.line
+	}
 	msg := err.Error()
 	var evalErr *starlark.EvalError
 	if errors.As(err, &evalErr) {
@@ -234,11 +239,11 @@ func pyLiteral(text string) string {
 			switch v := e.Value.(type) {
 			case string:
 				if e.Token == syntax.BYTES {
-					return builtins.QuoteBytes(v), true
+					return py.QuoteBytes(v), true
 				}
-				return builtins.QuoteString(v), true
+				return py.QuoteString(v), true
 			case float64:
-				return builtins.FloatRepr(v), true
+				return py.FloatRepr(v), true
 			}
 			return e.Raw, true
 		case *syntax.Ident:
@@ -313,14 +318,14 @@ var starlarkErrors = []struct {
 		}
 	}},
 	{regexp.MustCompile(`^(\S+) index -?\d+ out of range \[-?\d+:-?\d+\]$`), func(m []string) string {
-		if !builtins.IsNamedTuple(m[1]) {
+		if !py.IsNamedTuple(m[1]) {
 			return ""
 		}
 		return "IndexError: tuple index out of range"
 	}},
 	{regexp.MustCompile(`^(\S+) index: got (\S+), want int$`), func(m []string) string {
 		t := m[1]
-		if builtins.IsNamedTuple(t) {
+		if py.IsNamedTuple(t) {
 			t = "tuple"
 		} else if t != "list" && t != "tuple" {
 			return ""
@@ -343,6 +348,9 @@ var starlarkErrors = []struct {
 	}},
 	{regexp.MustCompile(`^global variable (\w+) referenced before assignment$`), func(m []string) string {
 		return fmt.Sprintf("NameError: name '%s' is not defined", m[1])
+	}},
+	{regexp.MustCompile(`^internal error: predeclared variable (\w+) is uninitialized$`), func(m []string) string {
+		return fmt.Sprintf("NameError: name '%s' is not defined", m[1]) // see compileScript
 	}},
 	{regexp.MustCompile(`^unknown binary op: (\S+) (not in|in) (\S+)$`), func(m []string) string {
 		if m[3] == "string" {
@@ -402,10 +410,10 @@ var starlarkErrors = []struct {
 		return fmt.Sprintf("TypeError: object of type '%s' has no len()", pyType(m[1]))
 	}},
 	{regexp.MustCompile(`^int: invalid literal with base (\d+): (.*)$`), func(m []string) string {
-		return fmt.Sprintf("ValueError: invalid literal for int() with base %s: %s", m[1], builtins.QuoteString(m[2]))
+		return fmt.Sprintf("ValueError: invalid literal for int() with base %s: %s", m[1], py.QuoteString(m[2]))
 	}},
 	{regexp.MustCompile(`^invalid float literal: (.*)$`), func(m []string) string {
-		return "ValueError: could not convert string to float: " + builtins.QuoteString(m[1])
+		return "ValueError: could not convert string to float: " + py.QuoteString(m[1])
 	}},
 	{regexp.MustCompile(`^index: value not in list$`), func([]string) string { return "ValueError: list.index(x): x not in list" }},
 	{regexp.MustCompile(`^r?index: substring not found$`), func([]string) string { return "ValueError: substring not found" }},
@@ -478,7 +486,7 @@ func nameErrorMessage(msg string) (string, bool) {
 // raisedAt is an exception raised by the top-level statement at pos, with
 // no call below it.
 type raisedAt struct {
-	exc *builtins.Exception
+	exc *py.Exception
 	pos syntax.Position
 }
 

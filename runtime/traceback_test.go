@@ -221,19 +221,27 @@ SyntaxError: Missing parentheses in call to 'print'. Did you mean print(...)?
 		{"s = f'{a + }'\n", `  File "t.py", line 1
     s = f'{a + }'
                ^
-SyntaxError: f-string: expression ends too early: want primary expression
+SyntaxError: f-string: invalid syntax
 `},
-		{"n = nope + nope\nm = nope\n", `  File "t.py", line 1
+		{"if True:\nprint(1)\n", `  File "t.py", line 2
+    print(1)
+    ^
+IndentationError: expected an indented block after 'if' statement on line 1
+`},
+		{"if True:\n    x = 1\n\ty = 2\n", `  File "t.py", line 3
+    y = 2
+    ^
+TabError: inconsistent use of tabs and spaces in indentation
+`},
+		{"n = nope + nope\nm = nope\n", `Traceback (most recent call last):
+  File "t.py", line 1, in <module>
     n = nope + nope
-NameError: name 'nope' is not defined
-  File "t.py", line 2
-    m = nope
 NameError: name 'nope' is not defined
 `},
 		{"if True:\n\tx = 1 +\n", `  File "t.py", line 2
     x = 1 +
            ^
-SyntaxError: got newline, want primary expression
+SyntaxError: invalid syntax
 `},
 	} {
 		if got := runForError(t, tc.src); got != tc.want {

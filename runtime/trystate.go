@@ -4,10 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
@@ -15,8 +18,8 @@ import (
 
 // tryState is what __try__() returns: one execution of one try statement.
 type tryState struct {
-	exc      *builtins.Exception // the body's exception, as Python sees it
-	excErr   error               // and the error itself, re-raised as is
+	exc      *py.Exception // the body's exception, as Python sees it
+	excErr   error         // and the error itself, re-raised as is
 	handled  bool
 	afterErr error // an error in a handler or else, raised after finally
 }
@@ -31,8 +34,8 @@ func (s *tryState) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable typ
 func (s *tryState) AttrNames() []string   { return slices.Clone(frontend.TryStateMethods) }
 
 func (s *tryState) Attr(name string) (starlark.Value, error) {
-	method := func(fn builtins.BuiltinFunc) (starlark.Value, error) {
-		return builtins.Func(name, fn), nil
+	method := func(fn py.BuiltinFunc) (starlark.Value, error) {
+		return py.Func(name, fn), nil
 	}
 	switch name {
 	case "ok":
@@ -67,7 +70,7 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 			switch x.(type) {
 			case starlark.String, starlark.Bytes:
 				var err error
-				if x, err = starlark.Call(thread, builtins.Globals()[builtins.IterableFunc], starlark.Tuple{x}, nil); err != nil {
+				if x, err = starlark.Call(thread, builtins.Globals()[py.IterableFunc], starlark.Tuple{x}, nil); err != nil {
 					return nil, err
 				}
 			}
@@ -125,18 +128,18 @@ func isGuardFrame(stack starlark.CallStack, i int) bool {
 // execution (Ctrl-C, the host's cancellation, the step limit) or its
 // context is done, however it surfaced: a builtin's KeyboardInterrupt, an
 // iterator's Fail or the thread's cancellation, which arrive in any
-// order. An iterator's error ended by builtins.Fail (which cancels the
+// order. An iterator's error ended by py.Fail (which cancels the
 // thread) is turned back into that error, and the thread uncancelled,
 // only when catchable.
 func catchable(thread *starlark.Thread, err error) (error, bool) {
-	if builtins.ContextOf(thread).Err() != nil || isStopped(thread) {
+	if py.ContextOf(thread).Err() != nil || isStopped(thread) {
 		return err, false
 	}
-	if failure := builtins.TakeFailure(thread); failure != nil {
+	if failure := py.TakeFailure(thread); failure != nil {
 		thread.Uncancel()
 		err = failure
 	}
-	var exit *builtins.SystemExit
+	var exit *py.SystemExit
 	if errors.As(err, &exit) {
 		return err, false
 	}
@@ -144,19 +147,19 @@ func catchable(thread *starlark.Thread, err error) (error, bool) {
 }
 
 // pyException is the Python exception an error stands for.
-func pyException(err error) *builtins.Exception {
-	var exc *builtins.Exception
+func pyException(err error) *py.Exception {
+	var exc *py.Exception
 	if errors.As(err, &exc) {
 		return exc
 	}
 	name, msg, _ := describe(err)
-	class := builtins.LookupExceptionClass(name)
+	class := lookupClass(name)
 	if class == nil {
-		class = builtins.RuntimeError
+		class = py.RuntimeError
 	}
-	e := builtins.NewException(class, msg)
+	e := py.NewException(class, msg)
 	e.Cause = err
-	if class == builtins.KeyError {
+	if class == py.KeyError {
 		// The message is the key's repr; Python's exception holds the key.
 		if key, err := starlark.EvalOptions(frontend.FileOptions, &starlark.Thread{}, "", msg, nil); err == nil {
 			e.Args = starlark.Tuple{key}
@@ -165,13 +168,34 @@ func pyException(err error) *builtins.Exception {
 	return e
 }
 
+// libClasses are the exception classes of kstar's Python modules.
+var libClasses = []*py.ExceptionClass{libjson.JSONDecodeError, builtins.ExtraData, builtins.FormatError, builtins.StackError}
+
+// lookupClass finds an exception class by name: Python's, kafka.errors',
+// then those of kstar's Python modules.
+func lookupClass(name string) *py.ExceptionClass {
+	name = strings.TrimSpace(name)
+	if c := py.LookupExceptionClass(name); c != nil {
+		return c
+	}
+	if c := builtins.LookupErrorClass(name); c != nil {
+		return c
+	}
+	for _, c := range libClasses {
+		if c.ClassName == name {
+			return c
+		}
+	}
+	return nil
+}
+
 // exceptionMatches is Python's matching of except CLASSES: None (a bare
 // except) matches anything, else a class or a tuple of classes.
-func exceptionMatches(exc *builtins.Exception, classes starlark.Value) (bool, error) {
+func exceptionMatches(exc *py.Exception, classes starlark.Value) (bool, error) {
 	switch c := classes.(type) {
 	case starlark.NoneType:
 		return true, nil
-	case *builtins.ExceptionClass:
+	case *py.ExceptionClass:
 		return exc.Class.IsSubclass(c), nil
 	case starlark.Tuple:
 		for _, x := range c {
@@ -181,7 +205,7 @@ func exceptionMatches(exc *builtins.Exception, classes starlark.Value) (bool, er
 		}
 		return false, nil
 	}
-	return false, builtins.Errorf(builtins.TypeError, "catching classes that do not inherit from BaseException is not allowed")
+	return false, py.Errorf(py.TypeError, "catching classes that do not inherit from BaseException is not allowed")
 }
 
 // tryIterable is the iterable of a for loop in a try body: it stops when
@@ -202,12 +226,12 @@ func (it *tryIterable) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable
 
 func (it *tryIterable) Iterate() starlark.Iterator {
 	t := &tryIterator{it: it}
-	if n, ok := it.x.(builtins.Nexter); ok {
+	if n, ok := it.x.(py.Nexter); ok {
 		t.next = n
 	} else if x, ok := it.x.(starlark.Iterable); ok {
 		t.inner = x.Iterate()
 	} else {
-		it.record(builtins.Errorf(builtins.TypeError, "'%s' object is not iterable", builtins.PyTypeName(it.x)))
+		it.record(py.Errorf(py.TypeError, "'%s' object is not iterable", py.TypeName(it.x)))
 	}
 	return t
 }
@@ -229,7 +253,7 @@ func (it *tryIterable) record(err error) {
 
 type tryIterator struct {
 	it    *tryIterable
-	next  builtins.Nexter
+	next  py.Nexter
 	inner starlark.Iterator
 }
 
@@ -248,7 +272,7 @@ func (t *tryIterator) Next(p *starlark.Value) bool {
 		if err, ok := catchable(t.it.thread, err); ok {
 			t.it.record(err)
 		} else {
-			builtins.Fail(t.it.thread, err)
+			py.Fail(t.it.thread, err)
 		}
 		return false
 	}
@@ -267,10 +291,10 @@ func (t *tryIterator) Done() {
 // tryHelpers are the predeclared functions rewritten try and raise
 // statements call.
 var tryHelpers = starlark.StringDict{
-	frontend.TryFunc: builtins.Func(frontend.TryFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	frontend.TryFunc: py.Func(frontend.TryFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return &tryState{}, nil
 	}),
-	frontend.RaiseFunc: builtins.Func("raise", raise),
+	frontend.RaiseFunc: py.Func("raise", raise),
 }
 
 // raise is __raise__(exc=None, cause=None): raise X, raise X from Y. A
@@ -282,15 +306,15 @@ func raise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	}
 	switch e := exc.(type) {
 	case starlark.NoneType:
-		return nil, builtins.Errorf(builtins.RuntimeError, "No active exception to reraise")
-	case *builtins.Exception:
+		return nil, py.Errorf(py.RuntimeError, "No active exception to reraise")
+	case *py.Exception:
 		return nil, e
-	case *builtins.ExceptionClass:
+	case *py.ExceptionClass:
 		v, err := starlark.Call(thread, e, nil, nil)
 		if err != nil {
 			return nil, err
 		}
-		return nil, v.(*builtins.Exception)
+		return nil, v.(*py.Exception)
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "exceptions must derive from BaseException")
+	return nil, py.Errorf(py.TypeError, "exceptions must derive from BaseException")
 }

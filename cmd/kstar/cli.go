@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/kstar-dev/kstar/broker"
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/runtime"
 )
@@ -150,7 +150,7 @@ func interruptContext() (context.Context, func()) {
 	go func() {
 		select {
 		case <-sigs:
-			cancel(builtins.ErrKeyboardInterrupt)
+			cancel(py.ErrKeyboardInterrupt)
 		case <-done:
 		}
 	}()

@@ -7,7 +7,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -89,7 +89,7 @@ func (c *completer) attrs(path string) []string {
 	}
 	switch v.(type) {
 	case starlark.String, starlark.Bytes:
-		for m := range builtins.PyOnlyMethods {
+		for m := range py.RewrittenMethods {
 			names = append(names, m)
 		}
 	}

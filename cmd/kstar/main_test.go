@@ -78,7 +78,7 @@ func TestExitCodesAndModes(t *testing.T) {
 		{"file", "", []string{good}, "hello [1, 'a'] {'k': None}\n", "^$", 0},
 		{"stdin not a terminal runs it", "print(2)\n", nil, "2\n", "^$", 0},
 		{"dash reads stdin", "print(3)\n", []string{"-"}, "3\n", "^$", 0},
-		{"resolve error", "", []string{bad}, "", `File ".*bad.star", line 3\n    print\(undefined_name\)\nNameError: name 'undefined_name' is not defined`, 1},
+		{"undefined name, when its line runs", "", []string{bad}, "1\n", `File ".*bad.star", line 3, in <module>\n    print\(undefined_name\)\nNameError: name 'undefined_name' is not defined`, 1},
 		{"runtime error", "", []string{"-c", "x = {}\nx['k']"}, "", `(?s)Traceback \(most recent call last\):\n  File "<string>", line 2, in <module>\n.*KeyError`, 1},
 		{"syntax error", "", []string{"-c", "def f(:\n"}, "", `SyntaxError`, 1},
 		{"unknown flag", "", []string{"--nope"}, "", `flag provided but not defined`, 2},

@@ -14,6 +14,8 @@ import (
 	"github.com/chzyer/readline"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -90,7 +92,7 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		}
 		err = execInterruptible(session, src, sigs, stderr)
 		// exit(), quit() and sys.exit() end the session, as in Python.
-		var exit *builtins.SystemExit
+		var exit *py.SystemExit
 		if errors.As(err, &exit) {
 			return closeSession(session, stderr, exit.Code)
 		}
@@ -120,7 +122,7 @@ func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Sign
 	go func() {
 		select {
 		case <-sigs:
-			cancel(builtins.ErrKeyboardInterrupt)
+			cancel(py.ErrKeyboardInterrupt)
 		case <-ctx.Done():
 		}
 	}()
@@ -146,75 +148,34 @@ func historyFile() string {
 }
 
 // needsMoreInput reports whether the lines typed so far are an incomplete
-// statement, by Python's interactive rules: open brackets, an unfinished
-// triple-quoted string or a trailing backslash continue the statement; a
-// compound statement (first line ends with ':') continues until a blank
-// line.
+// statement, decided by the parser with Python's interactive rules: an
+// open bracket or triple-quoted string, a trailing backslash, or a block
+// still expected at the end of the input continue it; a compound
+// statement (if, for, def, try, ...) continues until a blank line. Any
+// other syntax error ends it, to be reported.
 func needsMoreInput(lines []string) bool {
-	src := strings.Join(lines, "\n")
-	depth, inTriple := scanOpen(src)
-	if depth > 0 || inTriple || strings.HasSuffix(strings.TrimRight(lines[len(lines)-1], " \t"), "\\") {
-		return true
+	src := strings.Join(lines, "\n") + "\n"
+	lastBlank := strings.TrimSpace(lines[len(lines)-1]) == ""
+	mod, err := pysyntax.Parse("<stdin>", []byte(src))
+	var perr *pysyntax.Error
+	if errors.As(err, &perr) {
+		switch {
+		case strings.HasSuffix(perr.Msg, "was never closed"),
+			strings.HasPrefix(perr.Msg, "unterminated triple-quoted string"),
+			perr.Msg == "unexpected EOF while parsing":
+			return true
+		case perr.Line > len(lines), perr.Msg == "expected 'except' or 'finally' block":
+			return !lastBlank // a block or clause may still come
+		}
+		return false
 	}
-	first := strings.TrimSpace(stripComment(lines[0]))
-	if strings.HasSuffix(first, ":") {
-		return strings.TrimSpace(lines[len(lines)-1]) != "" || len(lines) == 1
+	if err != nil || len(mod.Body) == 0 {
+		return false
+	}
+	switch mod.Body[0].(type) {
+	case *pysyntax.If, *pysyntax.For, *pysyntax.While, *pysyntax.Try, *pysyntax.With,
+		*pysyntax.FunctionDef, *pysyntax.ClassDef, *pysyntax.Match:
+		return !lastBlank
 	}
 	return false
-}
-
-// scanOpen returns the bracket depth at the end of src and whether a
-// triple-quoted string is still open, skipping strings and comments.
-func scanOpen(src string) (depth int, inTriple bool) {
-	for i := 0; i < len(src); i++ {
-		c := src[i]
-		switch c {
-		case '#':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case '(', '[', '{':
-			depth++
-		case ')', ']', '}':
-			if depth > 0 {
-				depth--
-			}
-		case '\'', '"':
-			if strings.HasPrefix(src[i:], strings.Repeat(string(c), 3)) {
-				end := strings.Index(src[i+3:], strings.Repeat(string(c), 3))
-				if end < 0 {
-					return depth, true
-				}
-				i += 3 + end + 2
-				continue
-			}
-			for i++; i < len(src) && src[i] != c && src[i] != '\n'; i++ {
-				if src[i] == '\\' {
-					i++
-				}
-			}
-		}
-	}
-	return depth, false
-}
-
-func stripComment(line string) string {
-	if _, inTriple := scanOpen(line); inTriple {
-		return line
-	}
-	quote := byte(0)
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case quote != 0 && c == '\\':
-			i++
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote == 0 && (c == '\'' || c == '"'):
-			quote = c
-		case quote == 0 && c == '#':
-			return line[:i]
-		}
-	}
-	return line
 }

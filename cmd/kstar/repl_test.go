@@ -432,3 +432,37 @@ func TestREPLTracebacksAndExit(t *testing.T) {
 		t.Errorf("exit status %d after exit(3), want 3", status)
 	}
 }
+
+// TestNeedsMoreInput checks when the REPL asks for another line ("... "),
+// as CPython's interactive prompt does.
+func TestNeedsMoreInput(t *testing.T) {
+	for _, tc := range []struct {
+		lines []string
+		more  bool
+	}{
+		{[]string{"x = 1"}, false},
+		{[]string{""}, false},
+		{[]string{"x = (1,"}, true},
+		{[]string{"x = [", "", "1,"}, true},
+		{[]string{"x = [", "1]"}, false},
+		{[]string{"s = '''abc"}, true},
+		{[]string{"s = '''abc", "def'''"}, false},
+		{[]string{"x = 1 + \\"}, true},
+		{[]string{"if x:"}, true},
+		{[]string{"if x:", "    pass"}, true},
+		{[]string{"if x:", "    pass", "else:"}, true},
+		{[]string{"if x:", "    pass", ""}, false},
+		{[]string{"if x:", ""}, false}, // reported: expected an indented block
+		{[]string{"try:", "    pass"}, true},
+		{[]string{"@decorator"}, true},
+		{[]string{"def f():", "    x = )"}, false}, // reported at once, as CPython does
+		{[]string{"x = 1 +"}, false},
+		{[]string{"s = 'abc"}, false},
+		{[]string{"print(\"if x:\")  # a colon at the end:"}, false},
+		{[]string{"d = {'a': '('}"}, false},
+	} {
+		if got := needsMoreInput(tc.lines); got != tc.more {
+			t.Errorf("%q: needs more %v, want %v", tc.lines, got, tc.more)
+		}
+	}
+}

@@ -6,7 +6,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // suppress is argparse.SUPPRESS.
@@ -149,14 +149,14 @@ func (a *action) name() string {
 		return ""
 	case len(a.optionStrings) > 0:
 		return strings.Join(a.optionStrings, "/")
-	case a.metavar != nil && a.metavar != starlark.None && builtins.Str(a.metavar) != suppress:
-		return builtins.Str(a.metavar)
+	case a.metavar != nil && a.metavar != starlark.None && py.Str(a.metavar) != suppress:
+		return py.Str(a.metavar)
 	case a.dest != "" && a.dest != suppress:
 		return a.dest
 	case a.hasChoices():
 		var names []string
 		for _, c := range a.choiceList() {
-			names = append(names, builtins.Str(c))
+			names = append(names, py.Str(c))
 		}
 		return "{" + strings.Join(names, ",") + "}"
 	}
@@ -184,9 +184,9 @@ func (a *action) String() string {
 		help = starlark.String(*a.help)
 	}
 	return fmt.Sprintf("%s(option_strings=%s, dest=%s, nargs=%s, const=%s, default=%s, type=%s, choices=%s, required=%s, help=%s, metavar=%s)",
-		a.className, builtins.Repr(starlark.NewList(opts)), builtins.Repr(starlark.String(a.dest)), builtins.Repr(a.nargs.value()),
-		builtins.Repr(orNone(a.constant)), builtins.Repr(orNone(a.defaultValue)), builtins.Repr(orNone(a.typ)), builtins.Repr(choices),
-		builtins.Repr(starlark.Bool(a.required)), builtins.Repr(help), builtins.Repr(orNone(a.metavar)))
+		a.className, py.Repr(starlark.NewList(opts)), py.Repr(starlark.String(a.dest)), py.Repr(a.nargs.value()),
+		py.Repr(orNone(a.constant)), py.Repr(orNone(a.defaultValue)), py.Repr(orNone(a.typ)), py.Repr(choices),
+		py.Repr(starlark.Bool(a.required)), py.Repr(help), py.Repr(orNone(a.metavar)))
 }
 func (a *action) Type() string          { return a.className }
 func (a *action) Freeze()               {}
@@ -234,7 +234,7 @@ func (a *action) Attr(name string) (starlark.Value, error) {
 		return orNone(a.metavar), nil
 	case "add_parser":
 		if a.kind == "parsers" {
-			return builtins.Func("add_parser", a.addParser).BindReceiver(a), nil
+			return py.Func("add_parser", a.addParser).BindReceiver(a), nil
 		}
 	}
 	return nil, nil
@@ -244,11 +244,11 @@ func (a *action) Attr(name string) (starlark.Value, error) {
 // arguments) of a subparsers action.
 func (a *action) addParser(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "_SubParsersAction.add_parser() takes 2 positional arguments but %d were given", len(args)+1)
+		return nil, py.Errorf(py.TypeError, "_SubParsersAction.add_parser() takes 2 positional arguments but %d were given", len(args)+1)
 	}
 	name, ok := args[0].(starlark.String)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "add_parser() argument 'name' must be str, not %s", builtins.PyTypeName(args[0]))
+		return nil, py.Errorf(py.TypeError, "add_parser() argument 'name' must be str, not %s", py.TypeName(args[0]))
 	}
 	var aliases []string
 	var help starlark.Value
@@ -258,7 +258,7 @@ func (a *action) addParser(thread *starlark.Thread, b *starlark.Builtin, args st
 		switch string(kv[0].(starlark.String)) {
 		case "aliases":
 			for _, v := range iterate(kv[1]) {
-				aliases = append(aliases, builtins.Str(v))
+				aliases = append(aliases, py.Str(v))
 			}
 		case "help":
 			help = kv[1]
@@ -270,11 +270,11 @@ func (a *action) addParser(thread *starlark.Thread, b *starlark.Builtin, args st
 		}
 	}
 	if _, dup := a.parsers[string(name)]; dup {
-		return nil, builtins.Errorf(ArgumentError, "argument %s: conflicting subparser: %s", a.name(), name)
+		return nil, py.Errorf(ArgumentError, "argument %s: conflicting subparser: %s", a.name(), name)
 	}
 	for _, alias := range aliases {
 		if _, dup := a.parsers[alias]; dup {
-			return nil, builtins.Errorf(ArgumentError, "argument %s: conflicting subparser alias: %s", a.name(), alias)
+			return nil, py.Errorf(ArgumentError, "argument %s: conflicting subparser alias: %s", a.name(), alias)
 		}
 	}
 	if !hasProg {
@@ -287,7 +287,7 @@ func (a *action) addParser(thread *starlark.Thread, b *starlark.Builtin, args st
 		}
 		pseudo := &action{kind: "choice", className: "_ChoicesPseudoAction", dest: string(name), metavar: starlark.String(metavar), nargs: nargs{kind: nargsNone}}
 		if help != starlark.None {
-			h := builtins.Str(help)
+			h := py.Str(help)
 			pseudo.help = &h
 		}
 		a.choicesActions = append(a.choicesActions, pseudo)

@@ -46,15 +46,15 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // ArgumentError is argparse.ArgumentError.
-var ArgumentError = &builtins.ExceptionClass{ClassName: "ArgumentError", Module: "argparse", Base: builtins.PyException}
+var ArgumentError = &py.ExceptionClass{ClassName: "ArgumentError", Module: "argparse", Base: py.PyException}
 
 // ArgumentTypeError is argparse.ArgumentTypeError: a type= function
 // raises it to give its own message.
-var ArgumentTypeError = &builtins.ExceptionClass{ClassName: "ArgumentTypeError", Module: "argparse", Base: builtins.PyException}
+var ArgumentTypeError = &py.ExceptionClass{ClassName: "ArgumentTypeError", Module: "argparse", Base: py.PyException}
 
 // formatterClass is one of the HelpFormatter classes, as a value for
 // formatter_class=.
@@ -73,12 +73,12 @@ var (
 )
 
 // New returns the argparse module for one execution.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	members := starlark.StringDict{
-		"ArgumentParser": builtins.Func("ArgumentParser", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"ArgumentParser": py.Func("ArgumentParser", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return newParserArgs(thread, args, kwargs)
 		}),
-		"Namespace":         builtins.Func("Namespace", newNamespaceFunc),
+		"Namespace":         py.Func("Namespace", newNamespaceFunc),
 		"SUPPRESS":          starlark.String(suppress),
 		"OPTIONAL":          starlark.String("?"),
 		"ZERO_OR_MORE":      starlark.String("*"),
@@ -135,7 +135,7 @@ func strOrNil(v starlark.Value) *string {
 	if v == nil || v == starlark.None {
 		return nil
 	}
-	s := builtins.Str(v)
+	s := py.Str(v)
 	return &s
 }
 
@@ -143,7 +143,7 @@ func newParserArgs(thread *starlark.Thread, args starlark.Tuple, kwargs []starla
 	names := []string{"prog", "usage", "description", "epilog", "parents", "formatter_class", "prefix_chars",
 		"fromfile_prefix_chars", "argument_default", "conflict_handler", "add_help", "allow_abbrev", "exit_on_error"}
 	if len(args) > len(names) {
-		return nil, builtins.Errorf(builtins.TypeError, "ArgumentParser.__init__() takes from 1 to %d positional arguments but %d were given", len(names)+1, len(args)+1)
+		return nil, py.Errorf(py.TypeError, "ArgumentParser.__init__() takes from 1 to %d positional arguments but %d were given", len(names)+1, len(args)+1)
 	}
 	all := make([]starlark.Tuple, 0, len(args)+len(kwargs))
 	for i, a := range args {
@@ -173,7 +173,7 @@ func newParser(thread *starlark.Thread, kwargs []starlark.Tuple) (*Parser, error
 				p.formatterClass, p.formatterKind = c, c.kind
 			}
 		case "prefix_chars":
-			p.prefixChars = builtins.Str(v)
+			p.prefixChars = py.Str(v)
 		case "argument_default":
 			if v != starlark.None {
 				p.argumentDefault = v
@@ -186,28 +186,28 @@ func newParser(thread *starlark.Thread, kwargs []starlark.Tuple) (*Parser, error
 			p.exitOnError = bool(v.Truth())
 		case "parents":
 			if len(iterate(v)) > 0 {
-				return nil, builtins.Errorf(builtins.NotImplementedError, "ArgumentParser(parents=...) is not supported by kstar")
+				return nil, py.Errorf(py.NotImplementedError, "ArgumentParser(parents=...) is not supported by kstar")
 			}
 		case "fromfile_prefix_chars":
 			if v != starlark.None {
-				return nil, builtins.Errorf(builtins.NotImplementedError, "ArgumentParser(fromfile_prefix_chars=...) is not supported by kstar")
+				return nil, py.Errorf(py.NotImplementedError, "ArgumentParser(fromfile_prefix_chars=...) is not supported by kstar")
 			}
 		case "conflict_handler":
-			if builtins.Str(v) != "error" {
-				return nil, builtins.Errorf(builtins.NotImplementedError, "ArgumentParser(conflict_handler=%s) is not supported by kstar", builtins.Repr(v))
+			if py.Str(v) != "error" {
+				return nil, py.Errorf(py.NotImplementedError, "ArgumentParser(conflict_handler=%s) is not supported by kstar", py.Repr(v))
 			}
 		default:
-			return nil, builtins.Errorf(builtins.TypeError, "ArgumentParser.__init__() got an unexpected keyword argument '%s'", k)
+			return nil, py.Errorf(py.TypeError, "ArgumentParser.__init__() got an unexpected keyword argument '%s'", k)
 		}
 	}
 	if prog == nil || prog == starlark.None {
-		argv := builtins.EnvOf(thread).Argv
+		argv := py.EnvOf(thread).Argv
 		p.prog = ""
 		if len(argv) > 0 {
 			p.prog = path.Base(argv[0])
 		}
 	} else {
-		p.prog = builtins.Str(prog)
+		p.prog = py.Str(prog)
 	}
 	positional, options := "positional arguments", "options"
 	p.positionals = &group{parser: p, title: &positional}
@@ -236,10 +236,10 @@ func (p *Parser) String() string {
 		if s == nil {
 			return "None"
 		}
-		return builtins.Repr(starlark.String(*s))
+		return py.Repr(starlark.String(*s))
 	}
-	return "ArgumentParser(prog=" + builtins.Repr(starlark.String(p.prog)) + ", usage=" + opt(p.usage) + ", description=" + opt(p.description) +
-		", formatter_class=" + p.formatterClass.String() + ", conflict_handler='error', add_help=" + builtins.Repr(starlark.Bool(p.addHelp)) + ")"
+	return "ArgumentParser(prog=" + py.Repr(starlark.String(p.prog)) + ", usage=" + opt(p.usage) + ", description=" + opt(p.description) +
+		", formatter_class=" + p.formatterClass.String() + ", conflict_handler='error', add_help=" + py.Repr(starlark.Bool(p.addHelp)) + ")"
 }
 func (p *Parser) Type() string          { return "ArgumentParser" }
 func (p *Parser) Freeze()               {}
@@ -254,8 +254,8 @@ func (p *Parser) AttrNames() []string {
 
 // Attr returns the parser's attributes and bound methods.
 func (p *Parser) Attr(name string) (starlark.Value, error) {
-	bind := func(fn builtins.BuiltinFunc) (starlark.Value, error) {
-		return builtins.Func(name, fn).BindReceiver(p), nil
+	bind := func(fn py.BuiltinFunc) (starlark.Value, error) {
+		return py.Func(name, fn).BindReceiver(p), nil
 	}
 	opt := func(s *string) starlark.Value {
 		if s == nil {
@@ -303,7 +303,7 @@ func (p *Parser) Attr(name string) (starlark.Value, error) {
 	case "set_defaults":
 		return bind(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if len(args) > 0 {
-				return nil, builtins.Errorf(builtins.TypeError, "set_defaults() takes 1 positional argument but %d were given", len(args)+1)
+				return nil, py.Errorf(py.TypeError, "set_defaults() takes 1 positional argument but %d were given", len(args)+1)
 			}
 			for _, kv := range kwargs {
 				k := string(kv[0].(starlark.String))
@@ -369,12 +369,12 @@ func (p *Parser) Attr(name string) (starlark.Value, error) {
 				return nil, err
 			}
 			if message != starlark.None {
-				if err := p.printTo(thread, builtins.Str(message), starlark.None, true); err != nil {
+				if err := p.printTo(thread, py.Str(message), starlark.None, true); err != nil {
 					return nil, err
 				}
 			}
 			code, _ := starlark.AsInt32(status)
-			return nil, &builtins.SystemExit{Code: code}
+			return nil, &py.SystemExit{Code: code}
 		})
 	}
 	return nil, nil
@@ -387,17 +387,17 @@ func (p *Parser) printTo(thread *starlark.Thread, text string, file starlark.Val
 		return nil
 	}
 	if file != nil && file != starlark.None {
-		if w, ok := file.(builtins.TextWriter); ok {
+		if w, ok := file.(py.TextWriter); ok {
 			return w.WriteText(thread, text)
 		}
-		write, err := builtins.PyGetAttr(file, "write")
+		write, err := py.GetAttr(file, "write")
 		if err != nil {
 			return err
 		}
 		_, err = starlark.Call(thread, write, starlark.Tuple{starlark.String(text)}, nil)
 		return err
 	}
-	env := builtins.EnvOf(thread)
+	env := py.EnvOf(thread)
 	out := env.Stdout
 	if toStderr {
 		out = env.Stderr
@@ -415,12 +415,12 @@ func (p *Parser) fail(thread *starlark.Thread, message string) error {
 	if err := p.printTo(thread, p.prog+": error: "+message+"\n", starlark.None, true); err != nil {
 		return err
 	}
-	return &builtins.SystemExit{Code: 2}
+	return &py.SystemExit{Code: 2}
 }
 
 // width is the help's width: $COLUMNS less 2, else 78.
 func width(thread *starlark.Thread) int {
-	if getenv := builtins.EnvOf(thread).Getenv; getenv != nil {
+	if getenv := py.EnvOf(thread).Getenv; getenv != nil {
 		if n, err := strconv.Atoi(getenv()["COLUMNS"]); err == nil && n > 0 {
 			return n - 2
 		}
@@ -485,7 +485,7 @@ func (p *Parser) addSubparsers(thread *starlark.Thread, b *starlark.Builtin, arg
 			prog = v
 		case "dest":
 			if v != starlark.None {
-				a.dest = builtins.Str(v)
+				a.dest = py.Str(v)
 			}
 		case "required":
 			a.required = bool(v.Truth())
@@ -497,7 +497,7 @@ func (p *Parser) addSubparsers(thread *starlark.Thread, b *starlark.Builtin, arg
 			}
 		case "parser_class", "action":
 		default:
-			return nil, builtins.Errorf(builtins.TypeError, "_SubParsersAction.__init__() got an unexpected keyword argument '%s'", k)
+			return nil, py.Errorf(py.TypeError, "_SubParsersAction.__init__() got an unexpected keyword argument '%s'", k)
 		}
 	}
 	if p.formatterClass != helpFormatter {
@@ -507,7 +507,7 @@ func (p *Parser) addSubparsers(thread *starlark.Thread, b *starlark.Builtin, arg
 	if title != nil || description != nil {
 		t := "subcommands"
 		if title != nil {
-			t = builtins.Str(title)
+			t = py.Str(title)
 		}
 		target = &group{parser: p, title: &t, description: strOrNil(description)}
 		p.groups = append(p.groups, target)
@@ -524,7 +524,7 @@ func (p *Parser) addSubparsers(thread *starlark.Thread, b *starlark.Builtin, arg
 		f.addUsage(p.usage, positionals, p.mutexGroups, &empty)
 		a.progPrefix = strings.TrimSpace(f.help())
 	} else {
-		a.progPrefix = builtins.Str(prog)
+		a.progPrefix = py.Str(prog)
 	}
 	p.subparsers = a
 	p.addAction(a, target)
@@ -578,11 +578,11 @@ func (g *group) Attr(name string) (starlark.Value, error) {
 	case "description":
 		return orNone(strValue(g.description)), nil
 	case "add_argument":
-		return builtins.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return g.parser.addArgument(thread, g, args, kwargs)
 		}).BindReceiver(g), nil
 	case "add_mutually_exclusive_group":
-		return builtins.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return g.parser.addMutex(g, args, kwargs)
 		}).BindReceiver(g), nil
 	}
@@ -602,10 +602,10 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	for i, a := range args {
 		s, ok := a.(starlark.String)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(a))
+			return nil, py.Errorf(py.TypeError, "'%s' object is not subscriptable", py.TypeName(a))
 		}
 		if s == "" {
-			return nil, builtins.Errorf(builtins.IndexError, "string index out of range")
+			return nil, py.Errorf(py.IndexError, "string index out of range")
 		}
 		names[i] = string(s)
 	}
@@ -618,24 +618,24 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	if isPositional {
 		if len(names) == 1 {
 			if _, ok := kw["dest"]; ok {
-				return nil, builtins.Errorf(builtins.ValueError, "dest supplied twice for positional argument")
+				return nil, py.Errorf(py.ValueError, "dest supplied twice for positional argument")
 			}
 			a.dest = names[0]
 		} else if d, ok := kw["dest"]; ok {
-			a.dest = builtins.Str(d)
+			a.dest = py.Str(d)
 		} else {
-			return nil, builtins.Errorf(builtins.TypeError, "_get_positional_kwargs() missing 1 required positional argument: 'dest'")
+			return nil, py.Errorf(py.TypeError, "_get_positional_kwargs() missing 1 required positional argument: 'dest'")
 		}
 		delete(kw, "dest")
 		if _, ok := kw["required"]; ok {
-			return nil, builtins.Errorf(builtins.TypeError, "'required' is an invalid argument for positionals")
+			return nil, py.Errorf(py.TypeError, "'required' is an invalid argument for positionals")
 		}
 	} else {
 		var long []string
 		for _, o := range names {
 			if !strings.ContainsRune(p.prefixChars, rune(o[0])) {
-				return nil, builtins.Errorf(builtins.ValueError, "invalid option string %s: must start with a character %s",
-					builtins.Repr(starlark.String(o)), builtins.Repr(starlark.String(p.prefixChars)))
+				return nil, py.Errorf(py.ValueError, "invalid option string %s: must start with a character %s",
+					py.Repr(starlark.String(o)), py.Repr(starlark.String(p.prefixChars)))
 			}
 			if len(o) > 1 && strings.ContainsRune(p.prefixChars, rune(o[1])) {
 				long = append(long, o)
@@ -643,7 +643,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 		}
 		a.optionStrings = names
 		if d, ok := kw["dest"]; ok && d != starlark.None {
-			a.dest = builtins.Str(d)
+			a.dest = py.Str(d)
 		} else {
 			src := names[0]
 			if len(long) > 0 {
@@ -651,7 +651,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 			}
 			dest := strings.TrimLeft(src, p.prefixChars)
 			if dest == "" {
-				return nil, builtins.Errorf(builtins.ValueError, "dest= is required for options like %s", builtins.Repr(starlark.String(names[len(names)-1])))
+				return nil, py.Errorf(py.ValueError, "dest= is required for options like %s", py.Repr(starlark.String(names[len(names)-1])))
 			}
 			a.dest = strings.ReplaceAll(dest, "-", "_")
 		}
@@ -661,7 +661,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	if v, ok := kw["action"]; ok {
 		s, isStr := v.(starlark.String)
 		if !isStr || actionClasses[string(s)] == "" || s == "parsers" {
-			return nil, builtins.Errorf(builtins.ValueError, "unknown action \"%s\"", builtins.Str(v))
+			return nil, py.Errorf(py.ValueError, "unknown action \"%s\"", py.Str(v))
 		}
 		kind = string(s)
 		delete(kw, "action")
@@ -689,7 +689,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	}[kind]
 	for k := range kw {
 		if !contains(allowed, k) {
-			return nil, builtins.Errorf(builtins.TypeError, "%s.__init__() got an unexpected keyword argument '%s'", a.className, k)
+			return nil, py.Errorf(py.TypeError, "%s.__init__() got an unexpected keyword argument '%s'", a.className, k)
 		}
 	}
 	a.nargs = nargs{kind: nargsNone}
@@ -729,7 +729,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	}
 	if v, ok := kw["type"]; ok && v != starlark.None {
 		if _, callable := v.(starlark.Callable); !callable {
-			return nil, builtins.Errorf(builtins.ValueError, "%s is not callable", builtins.Repr(v))
+			return nil, py.Errorf(py.ValueError, "%s is not callable", py.Repr(v))
 		}
 		a.typ = v
 	}
@@ -759,12 +759,12 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 	case "store", "append", "extend":
 		if a.nargs.zero() {
 			if kind == "store" {
-				return nil, builtins.Errorf(builtins.ValueError, "nargs for store actions must be != 0; if you have nothing to store, actions such as store true or store const may be more appropriate")
+				return nil, py.Errorf(py.ValueError, "nargs for store actions must be != 0; if you have nothing to store, actions such as store true or store const may be more appropriate")
 			}
-			return nil, builtins.Errorf(builtins.ValueError, "nargs for append actions must be != 0; if arg strings are not supplying the value to append, the append const action may be more appropriate")
+			return nil, py.Errorf(py.ValueError, "nargs for append actions must be != 0; if arg strings are not supplying the value to append, the append const action may be more appropriate")
 		}
 		if a.constant != nil && a.nargs.kind != nargsOptional {
-			return nil, builtins.Errorf(builtins.ValueError, "nargs must be '?' to supply const")
+			return nil, py.Errorf(py.ValueError, "nargs must be '?' to supply const")
 		}
 	}
 	if t, ok := a.metavar.(starlark.Tuple); ok {
@@ -773,7 +773,7 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 			want = a.nargs.n
 		}
 		if want == -2 && len(t) != 1 && len(t) != 2 || want >= 0 && len(t) != want {
-			return nil, builtins.Errorf(builtins.ValueError, "length of metavar tuple does not match nargs")
+			return nil, py.Errorf(py.ValueError, "length of metavar tuple does not match nargs")
 		}
 	}
 	for _, o := range a.optionStrings {
@@ -784,13 +784,13 @@ func (p *Parser) addArgument(thread *starlark.Thread, g *group, args starlark.Tu
 					conflicts = append(conflicts, o2)
 				}
 			}
-			return nil, builtins.Errorf(ArgumentError, "argument %s: conflicting option string%s: %s", a.name(), plural(len(conflicts)), strings.Join(conflicts, ", "))
+			return nil, py.Errorf(ArgumentError, "argument %s: conflicting option string%s: %s", a.name(), plural(len(conflicts)), strings.Join(conflicts, ", "))
 		}
 	}
 	target := g
 	if g != nil && g.mutex {
 		if a.required {
-			return nil, builtins.Errorf(builtins.ValueError, "mutually exclusive arguments must be optional")
+			return nil, py.Errorf(py.ValueError, "mutually exclusive arguments must be optional")
 		}
 		g.actions = append(g.actions, a)
 		target = g.within
@@ -839,7 +839,7 @@ func parseNargs(v starlark.Value) (nargs, error) {
 			return nargs{kind: nargsCount, n: int(n)}, nil
 		}
 	}
-	return nargs{}, builtins.Errorf(builtins.ValueError, "invalid nargs value")
+	return nargs{}, py.Errorf(py.ValueError, "invalid nargs value")
 }
 
 func isIdentifier(s string) bool {

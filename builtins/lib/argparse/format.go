@@ -10,7 +10,7 @@ import (
 	"github.com/dlclark/regexp2/v2"
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // formatter is argparse.HelpFormatter: it lays out usage, text and
@@ -439,21 +439,21 @@ func (f *formatter) metavars(a *action, def string, n int) []string {
 	case starlark.Tuple:
 		out := make([]string, len(m))
 		for i, v := range m {
-			out[i] = builtins.Str(v)
+			out[i] = py.Str(v)
 		}
 		return out
 	case nil, starlark.NoneType:
 		if a.hasChoices() {
 			strs := []string{}
 			for _, c := range a.choiceList() {
-				strs = append(strs, builtins.Str(c))
+				strs = append(strs, py.Str(c))
 			}
 			result = "{" + strings.Join(strs, ",") + "}"
 		} else {
 			result = def
 		}
 	default:
-		result = builtins.Str(m)
+		result = py.Str(m)
 	}
 	out := make([]string, n)
 	for i := range out {
@@ -530,7 +530,7 @@ func (f *formatter) expandHelp(a *action) string {
 	if a.hasChoices() {
 		strs := []string{}
 		for _, c := range a.choiceList() {
-			strs = append(strs, builtins.Str(c))
+			strs = append(strs, py.Str(c))
 		}
 		set("choices", starlark.String(strings.Join(strs, ", ")))
 	} else {
@@ -543,11 +543,11 @@ func (f *formatter) expandHelp(a *action) string {
 		set("version", orNone(a.version))
 	}
 	set("prog", starlark.String(f.prog))
-	v, err := builtins.Mod(starlark.String(text), params)
+	v, err := py.Mod(starlark.String(text), params)
 	if err != nil {
 		return text
 	}
-	return builtins.Str(v)
+	return py.Str(v)
 }
 
 func orNone(v starlark.Value) starlark.Value {

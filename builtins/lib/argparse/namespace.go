@@ -7,7 +7,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Namespace is argparse.Namespace: attributes in the order they were
@@ -21,7 +21,7 @@ type Namespace struct {
 var (
 	_ starlark.HasSetField = (*Namespace)(nil)
 	_ starlark.Comparable  = (*Namespace)(nil)
-	_ builtins.PyReprer    = (*Namespace)(nil)
+	_ py.Reprer            = (*Namespace)(nil)
 )
 
 func newNamespace() *Namespace { return &Namespace{values: map[string]starlark.Value{}} }
@@ -57,13 +57,13 @@ func (ns *Namespace) PyRepr() string {
 	star := starlark.NewDict(0)
 	for _, n := range ns.names {
 		if isIdentifier(n) {
-			parts = append(parts, n+"="+builtins.Repr(ns.values[n]))
+			parts = append(parts, n+"="+py.Repr(ns.values[n]))
 		} else {
 			_ = star.SetKey(starlark.String(n), ns.values[n])
 		}
 	}
 	if star.Len() > 0 {
-		parts = append(parts, "**"+builtins.Repr(star))
+		parts = append(parts, "**"+py.Repr(star))
 	}
 	return "Namespace(" + strings.Join(parts, ", ") + ")"
 }
@@ -86,7 +86,7 @@ func (ns *Namespace) Attr(name string) (starlark.Value, error) {
 		}
 		return d, nil
 	}
-	return nil, builtins.Errorf(builtins.AttributeError, "'Namespace' object has no attribute '%s'", name)
+	return nil, py.Errorf(py.AttributeError, "'Namespace' object has no attribute '%s'", name)
 }
 
 func (ns *Namespace) AttrNames() []string { return append([]string(nil), ns.names...) }
@@ -125,7 +125,7 @@ func (ns *Namespace) CompareSameType(op syntax.Token, y starlark.Value, depth in
 	case syntax.NEQ:
 		return !eq, nil
 	}
-	return false, builtins.Errorf(builtins.TypeError, "'%s' not supported between instances of 'Namespace' and 'Namespace'", op)
+	return false, py.Errorf(py.TypeError, "'%s' not supported between instances of 'Namespace' and 'Namespace'", op)
 }
 
 // Has is `name in ns`.
@@ -137,7 +137,7 @@ func (ns *Namespace) Has(v starlark.Value) (bool, error) {
 // newNamespaceFunc is argparse.Namespace(**kwargs).
 func newNamespaceFunc(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "Namespace.__init__() takes 1 positional argument but %d were given", len(args)+1)
+		return nil, py.Errorf(py.TypeError, "Namespace.__init__() takes 1 positional argument but %d were given", len(args)+1)
 	}
 	ns := newNamespace()
 	for _, kv := range kwargs {

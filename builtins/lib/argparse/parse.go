@@ -10,7 +10,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // argumentError is argparse's ArgumentError while parsing: the parser
@@ -31,7 +31,7 @@ func (e *argumentError) Error() string {
 func (p *Parser) parseArgs(thread *starlark.Thread, argv, namespace starlark.Value, known bool) (starlark.Value, error) {
 	var args []string
 	if argv == starlark.None {
-		env := builtins.EnvOf(thread)
+		env := py.EnvOf(thread)
 		if len(env.Argv) > 1 {
 			args = append(args, env.Argv[1:]...)
 		}
@@ -39,7 +39,7 @@ func (p *Parser) parseArgs(thread *starlark.Thread, argv, namespace starlark.Val
 		for _, v := range iterate(argv) {
 			s, ok := v.(starlark.String)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(v))
+				return nil, py.Errorf(py.TypeError, "'%s' object is not subscriptable", py.TypeName(v))
 			}
 			args = append(args, string(s))
 		}
@@ -51,7 +51,7 @@ func (p *Parser) parseArgs(thread *starlark.Thread, argv, namespace starlark.Val
 	case starlark.NoneType:
 		ns = newNamespace()
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "namespace must be an argparse.Namespace, not %s", builtins.PyTypeName(namespace))
+		return nil, py.Errorf(py.TypeError, "namespace must be an argparse.Namespace, not %s", py.TypeName(namespace))
 	}
 	extras, err := p.parseKnownArgs(thread, args, ns)
 	if err != nil {
@@ -91,7 +91,7 @@ func (p *Parser) parseKnownArgs(thread *starlark.Thread, args []string, ns *Name
 	var ae *argumentError
 	if errors.As(err, &ae) {
 		if !p.exitOnError {
-			return nil, builtins.NewException(ArgumentError, ae.Error())
+			return nil, py.NewException(ArgumentError, ae.Error())
 		}
 		return nil, p.fail(thread, ae.Error())
 	}
@@ -100,7 +100,7 @@ func (p *Parser) parseKnownArgs(thread *starlark.Thread, args []string, ns *Name
 	}
 	if ns.has(unrecognized) {
 		for _, v := range iterate(ns.get(unrecognized)) {
-			extras = append(extras, builtins.Str(v))
+			extras = append(extras, py.Str(v))
 		}
 		ns.del(unrecognized)
 	}
@@ -302,14 +302,14 @@ func (p *Parser) parse(thread *starlark.Thread, args []string, ns *Namespace) ([
 							explicit = &rest
 						}
 					} else {
-						return 0, &argumentError{a, "ignored explicit argument " + builtins.Repr(starlark.String(*explicit))}
+						return 0, &argumentError{a, "ignored explicit argument " + py.Repr(starlark.String(*explicit))}
 					}
 				case count == 1:
 					stop = start + 1
 					steps = append(steps, step{a, []string{*explicit}, option})
 					break match
 				default:
-					return 0, &argumentError{a, "ignored explicit argument " + builtins.Repr(starlark.String(*explicit))}
+					return 0, &argumentError{a, "ignored explicit argument " + py.Repr(starlark.String(*explicit))}
 				}
 			} else {
 				from := start + 1
@@ -459,7 +459,7 @@ func nargsError(n nargs) string {
 		}
 		return fmt.Sprintf("expected %d arguments", n.n)
 	}
-	return fmt.Sprintf("expected %s argument", builtins.Str(n.value()))
+	return fmt.Sprintf("expected %s argument", py.Str(n.value()))
 }
 
 // values is _get_values: the command-line strings of an action
@@ -552,16 +552,16 @@ func (p *Parser) convert(thread *starlark.Thread, a *action, s string) (starlark
 	if err == nil {
 		return v, nil
 	}
-	e := builtins.AsException(err)
+	e := py.AsException(err)
 	switch {
 	case e != nil && e.Class.IsSubclass(ArgumentTypeError):
 		return nil, &argumentError{a, e.String()}
-	case e != nil && (e.Class.IsSubclass(builtins.TypeError) || e.Class.IsSubclass(builtins.ValueError)):
+	case e != nil && (e.Class.IsSubclass(py.TypeError) || e.Class.IsSubclass(py.ValueError)):
 		name := nameOf(a.typ)
 		if name == "" {
-			name = builtins.Repr(a.typ)
+			name = py.Repr(a.typ)
 		}
-		return nil, &argumentError{a, fmt.Sprintf("invalid %s value: %s", name, builtins.Repr(starlark.String(s)))}
+		return nil, &argumentError{a, fmt.Sprintf("invalid %s value: %s", name, py.Repr(starlark.String(s)))}
 	}
 	return nil, err
 }
@@ -586,9 +586,9 @@ func (p *Parser) check(a *action, v starlark.Value) error {
 	}
 	reprs := make([]string, len(choices))
 	for i, c := range choices {
-		reprs[i] = builtins.Repr(c)
+		reprs[i] = py.Repr(c)
 	}
-	return &argumentError{a, fmt.Sprintf("invalid choice: %s (choose from %s)", builtins.Repr(v), strings.Join(reprs, ", "))}
+	return &argumentError{a, fmt.Sprintf("invalid choice: %s (choose from %s)", py.Repr(v), strings.Join(reprs, ", "))}
 }
 
 // call is the action's __call__: store the values in the namespace, or
@@ -623,31 +623,31 @@ func (p *Parser) call(thread *starlark.Thread, a *action, ns *Namespace, values 
 		if err := p.printTo(thread, p.formatHelp(thread), starlark.None, false); err != nil {
 			return err
 		}
-		return &builtins.SystemExit{Code: 0}
+		return &py.SystemExit{Code: 0}
 	case "version":
 		f := p.formatter(thread)
 		version := ""
 		if a.version != nil && a.version != starlark.None {
-			version = builtins.Str(a.version)
+			version = py.Str(a.version)
 		}
 		f.addText(&version)
 		if err := p.printTo(thread, f.help(), starlark.None, false); err != nil {
 			return err
 		}
-		return &builtins.SystemExit{Code: 0}
+		return &py.SystemExit{Code: 0}
 	case "parsers":
 		list := iterate(values)
-		name := builtins.Str(list[0])
+		name := py.Str(list[0])
 		if a.dest != suppress {
 			ns.set(a.dest, list[0])
 		}
 		sub, ok := a.parsers[name]
 		if !ok {
-			return &argumentError{a, fmt.Sprintf("unknown parser %s (choices: %s)", builtins.Repr(list[0]), strings.Join(a.parserNames, ", "))}
+			return &argumentError{a, fmt.Sprintf("unknown parser %s (choices: %s)", py.Repr(list[0]), strings.Join(a.parserNames, ", "))}
 		}
 		rest := make([]string, len(list)-1)
 		for i, v := range list[1:] {
-			rest[i] = builtins.Str(v)
+			rest[i] = py.Str(v)
 		}
 		subns := newNamespace()
 		extras, err := sub.parseKnownArgs(thread, rest, subns)

@@ -17,33 +17,33 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // New returns the base64 module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "base64", Members: starlark.StringDict{
-		"b64encode":          builtins.Func("b64encode", b64encode),
-		"b64decode":          builtins.Func("b64decode", b64decode),
-		"standard_b64encode": builtins.Func("standard_b64encode", oneArg("standard_b64encode", encodeStandard)),
-		"standard_b64decode": builtins.Func("standard_b64decode", oneArg("standard_b64decode", decodeStandard)),
-		"urlsafe_b64encode":  builtins.Func("urlsafe_b64encode", oneArg("urlsafe_b64encode", encodeURLSafe)),
-		"urlsafe_b64decode":  builtins.Func("urlsafe_b64decode", oneArg("urlsafe_b64decode", decodeURLSafe)),
-		"b32encode":          builtins.Func("b32encode", oneArg("b32encode", b32Encoder(base32Alphabet))),
-		"b32decode":          builtins.Func("b32decode", b32decode("b32decode", base32Alphabet)),
-		"b32hexencode":       builtins.Func("b32hexencode", oneArg("b32hexencode", b32Encoder(base32HexAlphabet))),
-		"b32hexdecode":       builtins.Func("b32hexdecode", b32decode("b32hexdecode", base32HexAlphabet)),
-		"b16encode":          builtins.Func("b16encode", oneArg("b16encode", b16encode)),
-		"b16decode":          builtins.Func("b16decode", b16decode),
-		"encodebytes":        builtins.Func("encodebytes", oneArg("encodebytes", encodebytes)),
-		"decodebytes":        builtins.Func("decodebytes", oneArg("decodebytes", decodebytes)),
+		"b64encode":          py.Func("b64encode", b64encode),
+		"b64decode":          py.Func("b64decode", b64decode),
+		"standard_b64encode": py.Func("standard_b64encode", oneArg("standard_b64encode", encodeStandard)),
+		"standard_b64decode": py.Func("standard_b64decode", oneArg("standard_b64decode", decodeStandard)),
+		"urlsafe_b64encode":  py.Func("urlsafe_b64encode", oneArg("urlsafe_b64encode", encodeURLSafe)),
+		"urlsafe_b64decode":  py.Func("urlsafe_b64decode", oneArg("urlsafe_b64decode", decodeURLSafe)),
+		"b32encode":          py.Func("b32encode", oneArg("b32encode", b32Encoder(base32Alphabet))),
+		"b32decode":          py.Func("b32decode", b32decode("b32decode", base32Alphabet)),
+		"b32hexencode":       py.Func("b32hexencode", oneArg("b32hexencode", b32Encoder(base32HexAlphabet))),
+		"b32hexdecode":       py.Func("b32hexdecode", b32decode("b32hexdecode", base32HexAlphabet)),
+		"b16encode":          py.Func("b16encode", oneArg("b16encode", b16encode)),
+		"b16decode":          py.Func("b16decode", b16decode),
+		"encodebytes":        py.Func("encodebytes", oneArg("encodebytes", encodebytes)),
+		"decodebytes":        py.Func("decodebytes", oneArg("decodebytes", decodebytes)),
 	}}
 }
 
 // oneArg makes a function of one argument s.
-func oneArg(name string, f func(s starlark.Value) (starlark.Value, error)) builtins.BuiltinFunc {
+func oneArg(name string, f func(s starlark.Value) (starlark.Value, error)) py.BuiltinFunc {
 	spec := &pyargs.Func{Name: name, Params: []string{"s"}, Required: 1}
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var s starlark.Value
@@ -75,7 +75,7 @@ func altchars(v starlark.Value, decoding bool) (string, error) {
 		s, err = pyargs.BytesOrASCII(v)
 	} else {
 		if n := starlark.Len(v); n >= 0 && n != 2 {
-			return "", builtins.Errorf(builtins.AssertionError, "%s", builtins.Repr(v))
+			return "", py.Errorf(py.AssertionError, "%s", py.Repr(v))
 		}
 		s, err = pyargs.Bytes(v)
 	}
@@ -83,7 +83,7 @@ func altchars(v starlark.Value, decoding bool) (string, error) {
 		return "", err
 	}
 	if len(s) != 2 {
-		return "", builtins.Errorf(builtins.AssertionError, "%s", builtins.Repr(starlark.Bytes(s)))
+		return "", py.Errorf(py.AssertionError, "%s", py.Repr(starlark.Bytes(s)))
 	}
 	return s, nil
 }
@@ -182,7 +182,7 @@ func b32Encoder(alphabet string) func(s starlark.Value) (starlark.Value, error) 
 	return func(s starlark.Value) (starlark.Value, error) {
 		b, ok := s.(starlark.Bytes)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "memoryview: a bytes-like object is required, not '%s'", builtins.PyTypeName(s))
+			return nil, py.Errorf(py.TypeError, "memoryview: a bytes-like object is required, not '%s'", py.TypeName(s))
 		}
 		data := string(b)
 		out := make([]byte, 0, (len(data)+4)/5*8)
@@ -208,7 +208,7 @@ func b32Encoder(alphabet string) func(s starlark.Value) (starlark.Value, error) 
 // b32decode is b32decode(s, casefold=False, map01=None) and
 // b32hexdecode(s, casefold=False), as CPython's _b32decode checks and
 // decodes.
-func b32decode(name, alphabet string) builtins.BuiltinFunc {
+func b32decode(name, alphabet string) py.BuiltinFunc {
 	params := []string{"s", "casefold", "map01"}
 	if alphabet == base32HexAlphabet {
 		params = params[:2]
@@ -225,7 +225,7 @@ func b32decode(name, alphabet string) builtins.BuiltinFunc {
 			return nil, err
 		}
 		if len(data)%8 != 0 {
-			return nil, builtins.NewException(binascii.Error, "Incorrect padding")
+			return nil, py.NewException(binascii.Error, "Incorrect padding")
 		}
 		if map01 != starlark.None {
 			m, err := pyargs.BytesOrASCII(map01)
@@ -233,7 +233,7 @@ func b32decode(name, alphabet string) builtins.BuiltinFunc {
 				return nil, err
 			}
 			if len(m) != 1 {
-				return nil, builtins.Errorf(builtins.AssertionError, "%s", builtins.Repr(starlark.Bytes(m)))
+				return nil, py.Errorf(py.AssertionError, "%s", py.Repr(starlark.Bytes(m)))
 			}
 			data = translate(data, "01", "O"+m)
 		}
@@ -250,7 +250,7 @@ func b32decode(name, alphabet string) builtins.BuiltinFunc {
 			for _, c := range []byte(data[i:min(i+8, len(data))]) {
 				v := strings.IndexByte(alphabet, c)
 				if v < 0 {
-					return nil, builtins.NewException(binascii.Error, "Non-base32 digit found")
+					return nil, py.NewException(binascii.Error, "Non-base32 digit found")
 				}
 				acc = acc<<5 + uint64(v)
 			}
@@ -259,7 +259,7 @@ func b32decode(name, alphabet string) builtins.BuiltinFunc {
 		switch padchars {
 		case 0, 1, 3, 4, 6:
 		default:
-			return nil, builtins.NewException(binascii.Error, "Incorrect padding")
+			return nil, py.NewException(binascii.Error, "Incorrect padding")
 		}
 		if padchars > 0 && len(decoded) > 0 {
 			acc <<= 5 * uint(padchars)
@@ -294,7 +294,7 @@ func b16decode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		data = strings.ToUpper(data)
 	}
 	if strings.IndexFunc(data, func(r rune) bool { return !('0' <= r && r <= '9' || 'A' <= r && r <= 'F') }) >= 0 {
-		return nil, builtins.NewException(binascii.Error, "Non-base16 digit found")
+		return nil, py.NewException(binascii.Error, "Non-base16 digit found")
 	}
 	out, err := binascii.Unhexlify(data)
 	if err != nil {
@@ -310,7 +310,7 @@ func bytesLike(s starlark.Value) (string, error) {
 	if b, ok := s.(starlark.Bytes); ok {
 		return string(b), nil
 	}
-	return "", builtins.Errorf(builtins.TypeError, "expected bytes-like object, not %s", builtins.PyTypeName(s))
+	return "", py.Errorf(py.TypeError, "expected bytes-like object, not %s", py.TypeName(s))
 }
 
 func encodebytes(s starlark.Value) (starlark.Value, error) {

@@ -15,28 +15,28 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Error is binascii.Error, a ValueError: what malformed input raises
 // (base64 raises it too).
-var Error = &builtins.ExceptionClass{ClassName: "Error", Module: "binascii", Base: builtins.ValueError}
+var Error = &py.ExceptionClass{ClassName: "Error", Module: "binascii", Base: py.ValueError}
 
 // Incomplete is binascii.Incomplete.
-var Incomplete = &builtins.ExceptionClass{ClassName: "Incomplete", Module: "binascii", Base: builtins.PyException}
+var Incomplete = &py.ExceptionClass{ClassName: "Incomplete", Module: "binascii", Base: py.PyException}
 
 // New returns the binascii module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "binascii", Members: starlark.StringDict{
-		"hexlify":    builtins.Func("hexlify", hexlify("hexlify")),
-		"b2a_hex":    builtins.Func("b2a_hex", hexlify("b2a_hex")),
-		"unhexlify":  builtins.Func("unhexlify", unhexlify("unhexlify")),
-		"a2b_hex":    builtins.Func("a2b_hex", unhexlify("a2b_hex")),
-		"b2a_base64": builtins.Func("b2a_base64", b2aBase64),
-		"a2b_base64": builtins.Func("a2b_base64", a2bBase64),
-		"crc32":      builtins.Func("crc32", crc32Func),
-		"crc_hqx":    builtins.Func("crc_hqx", crcHqx),
+		"hexlify":    py.Func("hexlify", hexlify("hexlify")),
+		"b2a_hex":    py.Func("b2a_hex", hexlify("b2a_hex")),
+		"unhexlify":  py.Func("unhexlify", unhexlify("unhexlify")),
+		"a2b_hex":    py.Func("a2b_hex", unhexlify("a2b_hex")),
+		"b2a_base64": py.Func("b2a_base64", b2aBase64),
+		"a2b_base64": py.Func("a2b_base64", a2bBase64),
+		"crc32":      py.Func("crc32", crc32Func),
+		"crc_hqx":    py.Func("crc_hqx", crcHqx),
 		"Error":      Error,
 		"Incomplete": Incomplete,
 	}}
@@ -51,12 +51,12 @@ func ASCIIData(v starlark.Value) (string, error) {
 	case starlark.String:
 		for i := 0; i < len(v); i++ {
 			if v[i] >= 0x80 {
-				return "", builtins.Errorf(builtins.ValueError, "string argument should contain only ASCII characters")
+				return "", py.Errorf(py.ValueError, "string argument should contain only ASCII characters")
 			}
 		}
 		return string(v), nil
 	}
-	return "", builtins.Errorf(builtins.TypeError, "argument should be bytes, buffer or ASCII string, not '%s'", builtins.PyTypeName(v))
+	return "", py.Errorf(py.TypeError, "argument should be bytes, buffer or ASCII string, not '%s'", py.TypeName(v))
 }
 
 // Hexlify is hexlify(data, sep, bytes_per_sep): two hex digits a byte,
@@ -90,7 +90,7 @@ func Hexlify(data string, sep byte, bytesPerSep int) []byte {
 }
 
 // hexlify is hexlify(data, sep=<unrepresentable>, bytes_per_sep=1).
-func hexlify(name string) builtins.BuiltinFunc {
+func hexlify(name string) py.BuiltinFunc {
 	spec := &pyargs.Func{Name: name, Params: []string{"data", "sep", "bytes_per_sep"}, Required: 1, C: true}
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var data, sepArg, perSep starlark.Value = nil, starlark.None, starlark.MakeInt(1)
@@ -128,12 +128,12 @@ func separator(v starlark.Value) (byte, error) {
 		s = string(v)
 	default:
 		if starlark.Len(v) < 0 {
-			return 0, builtins.Errorf(builtins.TypeError, "object of type '%s' has no len()", builtins.PyTypeName(v))
+			return 0, py.Errorf(py.TypeError, "object of type '%s' has no len()", py.TypeName(v))
 		}
-		return 0, builtins.Errorf(builtins.TypeError, "a bytes-like object is required, not '%s'", builtins.PyTypeName(v))
+		return 0, py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(v))
 	}
 	if len(s) != 1 {
-		return 0, builtins.Errorf(builtins.ValueError, "sep must be length 1.")
+		return 0, py.Errorf(py.ValueError, "sep must be length 1.")
 	}
 	return s[0], nil
 }
@@ -141,16 +141,16 @@ func separator(v starlark.Value) (byte, error) {
 // Unhexlify decodes pairs of hex digits, with binascii's errors.
 func Unhexlify(s string) ([]byte, error) {
 	if len(s)%2 != 0 {
-		return nil, builtins.NewException(Error, "Odd-length string")
+		return nil, py.NewException(Error, "Odd-length string")
 	}
 	out := make([]byte, len(s)/2)
 	if _, err := hex.Decode(out, []byte(s)); err != nil {
-		return nil, builtins.NewException(Error, "Non-hexadecimal digit found")
+		return nil, py.NewException(Error, "Non-hexadecimal digit found")
 	}
 	return out, nil
 }
 
-func unhexlify(name string) builtins.BuiltinFunc {
+func unhexlify(name string) py.BuiltinFunc {
 	spec := &pyargs.Func{Name: name, Params: []string{"hexstr"}, Required: 1, C: true}
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var hexstr starlark.Value
@@ -224,7 +224,7 @@ func b2aBase64(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 // the default mode characters outside the alphabet are skipped and a
 // complete pad sequence ends the input; strict mode refuses both.
 func A2BBase64(s string, strict bool) ([]byte, error) {
-	fail := func(msg string) ([]byte, error) { return nil, builtins.NewException(Error, msg) }
+	fail := func(msg string) ([]byte, error) { return nil, py.NewException(Error, msg) }
 	if strict && len(s) > 0 && s[0] == '=' {
 		return fail("Leading padding not allowed")
 	}
@@ -276,7 +276,7 @@ func A2BBase64(s string, strict bool) ([]byte, error) {
 	case 0:
 		return out, nil
 	case 1:
-		return nil, builtins.Errorf(Error, "Invalid base64-encoded string: number of data characters (%d) cannot be 1 more than a multiple of 4", len(out)/3*4+1)
+		return nil, py.Errorf(Error, "Invalid base64-encoded string: number of data characters (%d) cannot be 1 more than a multiple of 4", len(out)/3*4+1)
 	}
 	return fail("Incorrect padding")
 }

@@ -22,22 +22,22 @@ import (
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // New returns the calendar module. Its values are immutable, so
 // executions share them.
-func New(env *builtins.Env) starlark.Value { return module }
+func New(env *py.Env) starlark.Value { return module }
 
 // illegalMonthError is calendar.IllegalMonthError.
-var illegalMonthError = &builtins.ExceptionClass{ClassName: "IllegalMonthError", Module: "calendar", Base: builtins.ValueError}
+var illegalMonthError = &py.ExceptionClass{ClassName: "IllegalMonthError", Module: "calendar", Base: py.ValueError}
 
 var module = &starlarkstruct.Module{Name: "calendar", Members: starlark.StringDict{
-	"timegm":            builtins.Func("timegm", timegm),
-	"monthrange":        builtins.Func("monthrange", monthrange),
-	"weekday":           builtins.Func("weekday", weekday),
-	"isleap":            builtins.Func("isleap", isleap),
-	"leapdays":          builtins.Func("leapdays", leapdays),
+	"timegm":            py.Func("timegm", timegm),
+	"monthrange":        py.Func("monthrange", monthrange),
+	"weekday":           py.Func("weekday", weekday),
+	"isleap":            py.Func("isleap", isleap),
+	"leapdays":          py.Func("leapdays", leapdays),
 	"IllegalMonthError": illegalMonthError,
 	"MONDAY":            starlark.MakeInt(0),
 	"TUESDAY":           starlark.MakeInt(1),
@@ -72,7 +72,7 @@ func args(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, nam
 		if len(names) == 1 {
 			plural = ""
 		}
-		return nil, builtins.Errorf(builtins.TypeError, "%s() takes %d positional argument%s but %d %s given", b.Name(), len(names), plural, len(args), were)
+		return nil, py.Errorf(py.TypeError, "%s() takes %d positional argument%s but %d %s given", b.Name(), len(names), plural, len(args), were)
 	}
 	vals := make([]starlark.Value, len(names))
 	copy(vals, args)
@@ -83,10 +83,10 @@ func args(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, nam
 			i++
 		}
 		if i == len(names) {
-			return nil, builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", b.Name(), k)
+			return nil, py.Errorf(py.TypeError, "%s() got an unexpected keyword argument '%s'", b.Name(), k)
 		}
 		if vals[i] != nil {
-			return nil, builtins.Errorf(builtins.TypeError, "%s() got multiple values for argument '%s'", b.Name(), k)
+			return nil, py.Errorf(py.TypeError, "%s() got multiple values for argument '%s'", b.Name(), k)
 		}
 		vals[i] = kv[1]
 	}
@@ -100,13 +100,13 @@ func args(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, nam
 	case 0:
 		return vals, nil
 	case 1:
-		return nil, builtins.Errorf(builtins.TypeError, "%s() missing 1 required positional argument: %s", b.Name(), missing[0])
+		return nil, py.Errorf(py.TypeError, "%s() missing 1 required positional argument: %s", b.Name(), missing[0])
 	}
 	list := strings.Join(missing[:len(missing)-1], ", ") + " and " + missing[len(missing)-1]
 	if len(missing) > 2 {
 		list = strings.Join(missing[:len(missing)-1], ", ") + ", and " + missing[len(missing)-1]
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "%s() missing %d required positional arguments: %s", b.Name(), len(missing), list)
+	return nil, py.Errorf(py.TypeError, "%s() missing %d required positional arguments: %s", b.Name(), len(missing), list)
 }
 
 // integer converts an argument that CPython passes to datetime.date.
@@ -120,14 +120,14 @@ func integer(v starlark.Value) (int, error) {
 	case starlark.Int:
 		n, ok := x.Int64()
 		if !ok || n > 1<<31-1 {
-			return 0, builtins.Errorf(builtins.OverflowError, "signed integer is greater than maximum")
+			return 0, py.Errorf(py.OverflowError, "signed integer is greater than maximum")
 		}
 		if n < -1<<31 {
-			return 0, builtins.Errorf(builtins.OverflowError, "signed integer is less than minimum")
+			return 0, py.Errorf(py.OverflowError, "signed integer is less than minimum")
 		}
 		return int(n), nil
 	}
-	return 0, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 }
 
 // comparable raises the TypeError of CPython's range check (1 <= v) on
@@ -137,17 +137,17 @@ func comparable(v starlark.Value) error {
 	case starlark.Int, starlark.Bool, starlark.Float:
 		return nil
 	}
-	return builtins.Errorf(builtins.TypeError, "'<=' not supported between instances of 'int' and '%s'", builtins.PyTypeName(v))
+	return py.Errorf(py.TypeError, "'<=' not supported between instances of 'int' and '%s'", py.TypeName(v))
 }
 
 // firstOfMonth is the day, counted from 1970-01-01, of the first of a
 // month, with datetime.date's errors for a year or month out of range.
 func firstOfMonth(year, month int) (int64, error) {
 	if year < 1 || year > 9999 {
-		return 0, builtins.Errorf(builtins.ValueError, "year %d is out of range", year)
+		return 0, py.Errorf(py.ValueError, "year %d is out of range", year)
 	}
 	if month < 1 || month > 12 {
-		return 0, builtins.Errorf(builtins.ValueError, "month must be in 1..12")
+		return 0, py.Errorf(py.ValueError, "month must be in 1..12")
 	}
 	return time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC).Unix() / 86400, nil
 }
@@ -162,10 +162,10 @@ func timegm(thread *starlark.Thread, b *starlark.Builtin, a starlark.Tuple, kwar
 	}
 	seq, ok := vals[0].(starlark.Indexable)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(vals[0]))
+		return nil, py.Errorf(py.TypeError, "'%s' object is not subscriptable", py.TypeName(vals[0]))
 	}
 	if seq.Len() < 6 {
-		return nil, builtins.Errorf(builtins.ValueError, "not enough values to unpack (expected 6, got %d)", seq.Len())
+		return nil, py.Errorf(py.ValueError, "not enough values to unpack (expected 6, got %d)", seq.Len())
 	}
 	year, err := integer(seq.Index(0))
 	if err != nil {
@@ -213,7 +213,7 @@ func weekdayOf(year, month, day int) (int, error) {
 		return 0, err
 	}
 	if day < 1 || day > time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
-		return 0, builtins.Errorf(builtins.ValueError, "day is out of range for month")
+		return 0, py.Errorf(py.ValueError, "day is out of range for month")
 	}
 	days := first + int64(day) - 1 // 1970-01-01 was a Thursday
 	return int(((days+3)%7 + 7) % 7), nil
@@ -255,7 +255,7 @@ func monthrange(thread *starlark.Thread, b *starlark.Builtin, a starlark.Tuple, 
 		return nil, err
 	}
 	if month < 1 || month > 12 {
-		return nil, builtins.Errorf(illegalMonthError, "bad month number %d; must be 1-12", month)
+		return nil, py.Errorf(illegalMonthError, "bad month number %d; must be 1-12", month)
 	}
 	if err := comparable(vals[0]); err != nil {
 		return nil, err
@@ -308,7 +308,7 @@ func leapdays(thread *starlark.Thread, b *starlark.Builtin, a starlark.Tuple, kw
 	for i, v := range vals {
 		n, ok := v.(starlark.Int)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for -=: '%s' and 'int'", builtins.PyTypeName(v))
+			return nil, py.Errorf(py.TypeError, "unsupported operand type(s) for -=: '%s' and 'int'", py.TypeName(v))
 		}
 		y[i] = n.Sub(starlark.MakeInt(1))
 	}

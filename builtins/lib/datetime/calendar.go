@@ -1,6 +1,8 @@
 package datetime
 
-import "github.com/kstar-dev/kstar/builtins"
+import (
+	"github.com/kstar-dev/kstar/builtins/py"
+)
 
 // The proleptic Gregorian calendar, as datetime counts it: ordinal 1 is
 // January 1st of year 1.
@@ -86,13 +88,13 @@ func isoWeek1Monday(year int) int {
 // checkDate raises CPython's ValueErrors for an impossible date.
 func checkDate(year, month, day int) error {
 	if year < minYear || year > maxYear {
-		return builtins.Errorf(builtins.ValueError, "year %d is out of range", year)
+		return py.Errorf(py.ValueError, "year %d is out of range", year)
 	}
 	if month < 1 || month > 12 {
-		return builtins.Errorf(builtins.ValueError, "month must be in 1..12")
+		return py.Errorf(py.ValueError, "month must be in 1..12")
 	}
 	if day < 1 || day > daysInMonth(year, month) {
-		return builtins.Errorf(builtins.ValueError, "day is out of range for month")
+		return py.Errorf(py.ValueError, "day is out of range for month")
 	}
 	return nil
 }
@@ -101,15 +103,15 @@ func checkDate(year, month, day int) error {
 func checkTime(hour, minute, second, micro, fold int) error {
 	switch {
 	case hour < 0 || hour > 23:
-		return builtins.Errorf(builtins.ValueError, "hour must be in 0..23")
+		return py.Errorf(py.ValueError, "hour must be in 0..23")
 	case minute < 0 || minute > 59:
-		return builtins.Errorf(builtins.ValueError, "minute must be in 0..59")
+		return py.Errorf(py.ValueError, "minute must be in 0..59")
 	case second < 0 || second > 59:
-		return builtins.Errorf(builtins.ValueError, "second must be in 0..59")
+		return py.Errorf(py.ValueError, "second must be in 0..59")
 	case micro < 0 || micro > 999999:
-		return builtins.Errorf(builtins.ValueError, "microsecond must be in 0..999999")
+		return py.Errorf(py.ValueError, "microsecond must be in 0..999999")
 	case fold != 0 && fold != 1:
-		return builtins.Errorf(builtins.ValueError, "fold must be either 0 or 1")
+		return py.Errorf(py.ValueError, "fold must be either 0 or 1")
 	}
 	return nil
 }
@@ -121,22 +123,22 @@ var maxOrdinal = toOrdinal(maxYear, 12, 31)
 // CPython's errors.
 func fromISOCalendar(year, week, day int) (int, int, int, error) {
 	if year < minYear || year > maxYear {
-		return 0, 0, 0, builtins.Errorf(builtins.ValueError, "Year is out of range: %d", year)
+		return 0, 0, 0, py.Errorf(py.ValueError, "Year is out of range: %d", year)
 	}
 	if week <= 0 || week >= 53 {
 		// Week 53 exists in years that start on a Thursday, or leap years
 		// that start on a Wednesday.
 		first := weekday(daysBeforeYear(year) + 1)
 		if week != 53 || !(first == 3 || (first == 2 && isLeap(year))) {
-			return 0, 0, 0, builtins.Errorf(builtins.ValueError, "Invalid week: %d", week)
+			return 0, 0, 0, py.Errorf(py.ValueError, "Invalid week: %d", week)
 		}
 	}
 	if day <= 0 || day >= 8 {
-		return 0, 0, 0, builtins.Errorf(builtins.ValueError, "Invalid day: %d (range is [1, 7])", day)
+		return 0, 0, 0, py.Errorf(py.ValueError, "Invalid day: %d (range is [1, 7])", day)
 	}
 	ord := isoWeek1Monday(year) + (week-1)*7 + day - 1
 	if ord < 1 || ord > maxOrdinal {
-		return 0, 0, 0, builtins.Errorf(builtins.OverflowError, "date value out of range")
+		return 0, 0, 0, py.Errorf(py.OverflowError, "date value out of range")
 	}
 	y, m, d := fromOrdinal(ord)
 	return y, m, d, nil

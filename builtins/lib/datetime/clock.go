@@ -7,7 +7,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // clock is Python's datetime.time, a time of day (named so as not to
@@ -19,11 +19,11 @@ type clock struct {
 }
 
 var (
-	_ starlark.HasAttrs    = (*clock)(nil)
-	_ starlark.Comparable  = (*clock)(nil)
-	_ builtins.PyStrer     = (*clock)(nil)
-	_ builtins.PyFormatter = (*clock)(nil)
-	_ builtins.PyClasser   = (*clock)(nil)
+	_ starlark.HasAttrs   = (*clock)(nil)
+	_ starlark.Comparable = (*clock)(nil)
+	_ py.PyStrer          = (*clock)(nil)
+	_ py.PyFormatter      = (*clock)(nil)
+	_ py.PyClasser        = (*clock)(nil)
 )
 
 var timeClass = &class{name: "time", new: newClock}
@@ -34,7 +34,7 @@ func init() {
 		"max":        &clock{hour: 23, minute: 59, second: 59, micro: 999999},
 		"resolution": timedelta{micros: 1},
 	}
-	timeClass.methods = methods(map[string]builtins.BuiltinFunc{
+	timeClass.methods = methods(map[string]py.BuiltinFunc{
 		"isoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [1]starlark.Value
 			if err := clockISOParams.bind(args, kwargs, vals[:]); err != nil {
@@ -74,7 +74,7 @@ func init() {
 		},
 		"replace": clockReplace,
 	})
-	classMethods(timeClass, map[string]builtins.BuiltinFunc{
+	classMethods(timeClass, map[string]py.BuiltinFunc{
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			v, err := oneArg("time", b, args, kwargs)
 			if err != nil {
@@ -82,7 +82,7 @@ func init() {
 			}
 			s, ok := v.(starlark.String)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "fromisoformat: argument must be str")
+				return nil, py.Errorf(py.TypeError, "fromisoformat: argument must be str")
 			}
 			t, err := parseISOTime(strings.TrimPrefix(string(s), "T"))
 			if err != nil {
@@ -96,8 +96,8 @@ func init() {
 // isoError is fromisoformat's ValueError for s: a parse error names s,
 // an impossible value keeps its own message.
 func isoError(err error, s string) error {
-	if e := builtins.AsException(err); e != nil && e.Msg == "Invalid isoformat string" {
-		return builtins.Errorf(builtins.ValueError, "Invalid isoformat string: %s", builtins.QuoteString(s))
+	if e := py.AsException(err); e != nil && e.Msg == "Invalid isoformat string" {
+		return py.Errorf(py.ValueError, "Invalid isoformat string: %s", py.QuoteString(s))
 	}
 	return err
 }
@@ -287,7 +287,7 @@ func (t *clock) CompareSameType(op syntax.Token, y starlark.Value, depth int) (b
 		case syntax.NEQ:
 			return true, nil
 		}
-		return false, builtins.Errorf(builtins.TypeError, "can't compare offset-naive and offset-aware times")
+		return false, py.Errorf(py.TypeError, "can't compare offset-naive and offset-aware times")
 	}
 	if t.tz == o.tz {
 		return compareInts(op, int64(t.hour), int64(o.hour), int64(t.minute), int64(o.minute), int64(t.second), int64(o.second), int64(t.micro), int64(o.micro)), nil

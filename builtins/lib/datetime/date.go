@@ -7,7 +7,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // date is Python's datetime.date.
@@ -16,21 +16,21 @@ type date struct {
 }
 
 var (
-	_ starlark.HasAttrs    = (*date)(nil)
-	_ starlark.HasBinary   = (*date)(nil)
-	_ starlark.Comparable  = (*date)(nil)
-	_ builtins.PyStrer     = (*date)(nil)
-	_ builtins.PyFormatter = (*date)(nil)
-	_ builtins.PyClasser   = (*date)(nil)
+	_ starlark.HasAttrs   = (*date)(nil)
+	_ starlark.HasBinary  = (*date)(nil)
+	_ starlark.Comparable = (*date)(nil)
+	_ py.PyStrer          = (*date)(nil)
+	_ py.PyFormatter      = (*date)(nil)
+	_ py.PyClasser        = (*date)(nil)
 )
 
 // isoCalendarDateType is what isocalendar() returns.
-var isoCalendarDateType = builtins.NewNamedTupleType("datetime.IsoCalendarDate", []string{"year", "week", "weekday"})
+var isoCalendarDateType = py.NewNamedTupleType("datetime.IsoCalendarDate", []string{"year", "week", "weekday"})
 
 var dateClass = &class{name: "date", new: newDate}
 
 // dateMethods are the methods datetime inherits from date.
-var dateMethods = map[string]builtins.BuiltinFunc{
+var dateMethods = map[string]py.BuiltinFunc{
 	"toordinal": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := noArgs("date", b, args, kwargs); err != nil {
 			return nil, err
@@ -73,7 +73,7 @@ var dateMethods = map[string]builtins.BuiltinFunc{
 var strftimeParams = &params{fn: "strftime", names: []string{"format"}, required: 1}
 
 func init() {
-	own := map[string]builtins.BuiltinFunc{
+	own := map[string]py.BuiltinFunc{
 		"ctime": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := noArgs("date", b, args, kwargs); err != nil {
 				return nil, err
@@ -103,7 +103,7 @@ func init() {
 		"max":        &date{maxYear, 12, 31},
 		"resolution": timedelta{days: 1},
 	}
-	classMethods(dateClass, map[string]builtins.BuiltinFunc{
+	classMethods(dateClass, map[string]py.BuiltinFunc{
 		"today": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := noArgs("date", b, args, kwargs); err != nil {
 				return nil, err
@@ -140,7 +140,7 @@ func init() {
 			}
 			s, ok := v.(starlark.String)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "fromisoformat: argument must be str")
+				return nil, py.Errorf(py.TypeError, "fromisoformat: argument must be str")
 			}
 			d, err := parseISODate(string(s))
 			if err != nil {
@@ -212,10 +212,10 @@ func dateFromOrdinal(v starlark.Value) (*date, error) {
 		return nil, err
 	}
 	if n < 1 {
-		return nil, builtins.Errorf(builtins.ValueError, "ordinal must be >= 1")
+		return nil, py.Errorf(py.ValueError, "ordinal must be >= 1")
 	}
 	if n > maxOrdinal {
-		return nil, builtins.Errorf(builtins.ValueError, "year %d is out of range", maxYear+1)
+		return nil, py.Errorf(py.ValueError, "year %d is out of range", maxYear+1)
 	}
 	y, m, d := fromOrdinal(n)
 	return &date{y, m, d}, nil
@@ -307,7 +307,7 @@ func (d *date) AttrNames() []string { return dateClass.methodNames("day", "month
 func (d *date) plusDays(n int64) (*date, error) {
 	ord := int64(d.ordinal()) + n
 	if ord < 1 || ord > int64(maxOrdinal) {
-		return nil, builtins.Errorf(builtins.OverflowError, "date value out of range")
+		return nil, py.Errorf(py.OverflowError, "date value out of range")
 	}
 	y, m, day := fromOrdinal(int(ord))
 	return &date{y, m, day}, nil

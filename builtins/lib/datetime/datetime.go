@@ -36,12 +36,12 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // New returns the datetime module. Its values are immutable, so
 // executions share them.
-func New(env *builtins.Env) starlark.Value { return module }
+func New(env *py.Env) starlark.Value { return module }
 
 // Python's bounds on years.
 const (
@@ -68,16 +68,16 @@ var module = &starlarkstruct.Module{Name: "datetime", Members: starlark.StringDi
 // tests against it.
 type class struct {
 	name    string // __name__: "datetime"
-	new     builtins.BuiltinFunc
+	new     py.BuiltinFunc
 	base    *class // date for datetime: isinstance(datetime, date) is True
 	attrs   starlark.StringDict
 	methods map[string]*starlark.Builtin // the instances' methods
 }
 
 var (
-	_ starlark.Callable        = (*class)(nil)
-	_ starlark.HasAttrs        = (*class)(nil)
-	_ builtins.InstanceChecker = (*class)(nil)
+	_ starlark.Callable  = (*class)(nil)
+	_ starlark.HasAttrs  = (*class)(nil)
+	_ py.InstanceChecker = (*class)(nil)
 )
 
 func (c *class) String() string        { return "<class 'datetime." + c.name + "'>" }
@@ -90,7 +90,7 @@ func (c *class) Name() string          { return c.name }
 // CallInternal makes an instance: datetime(2024, 1, 2).
 func (c *class) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if c.new == nil {
-		return nil, builtins.Errorf(builtins.TypeError, "cannot create 'datetime.%s' instances", c.name)
+		return nil, py.Errorf(py.TypeError, "cannot create 'datetime.%s' instances", c.name)
 	}
 	return c.new(thread, nil, args, kwargs)
 }
@@ -98,7 +98,7 @@ func (c *class) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwarg
 // IsInstance reports whether v is an instance of the class or of one
 // derived from it.
 func (c *class) IsInstance(v starlark.Value) bool {
-	pc, ok := v.(builtins.PyClasser)
+	pc, ok := v.(py.PyClasser)
 	if !ok {
 		return false
 	}
@@ -120,17 +120,17 @@ func (c *class) Attr(name string) (starlark.Value, error) {
 		return v, nil
 	}
 	if m, ok := c.methods[name]; ok {
-		return builtins.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if len(args) == 0 {
-				return nil, builtins.Errorf(builtins.TypeError, "unbound method %s.%s() needs an argument", c.name, name)
+				return nil, py.Errorf(py.TypeError, "unbound method %s.%s() needs an argument", c.name, name)
 			}
 			if !c.IsInstance(args[0]) {
-				return nil, builtins.Errorf(builtins.TypeError, "descriptor '%s' for 'datetime.%s' objects doesn't apply to a '%s' object", name, c.name, builtins.PyTypeName(args[0]))
+				return nil, py.Errorf(py.TypeError, "descriptor '%s' for 'datetime.%s' objects doesn't apply to a '%s' object", name, c.name, py.TypeName(args[0]))
 			}
 			return starlark.Call(thread, m.BindReceiver(args[0]), args[1:], kwargs)
 		}), nil
 	}
-	return nil, builtins.Errorf(builtins.AttributeError, "type object 'datetime.%s' has no attribute '%s'", c.name, name)
+	return nil, py.Errorf(py.AttributeError, "type object 'datetime.%s' has no attribute '%s'", c.name, name)
 }
 
 // AttrNames lists the class's attributes.
@@ -167,22 +167,22 @@ func (c *class) methodNames(fields ...string) []string {
 
 // methods builds a method table: each function is guarded (a Go panic
 // becomes a RuntimeError) once, here.
-func methods(fns map[string]builtins.BuiltinFunc) map[string]*starlark.Builtin {
+func methods(fns map[string]py.BuiltinFunc) map[string]*starlark.Builtin {
 	m := make(map[string]*starlark.Builtin, len(fns))
 	for name, fn := range fns {
-		m[name] = builtins.Func(name, fn)
+		m[name] = py.Func(name, fn)
 	}
 	return m
 }
 
 // classMethods builds class attributes from class methods, bound to the
 // class as CPython shows them (<built-in method now of type object>).
-func classMethods(c *class, fns map[string]builtins.BuiltinFunc) {
+func classMethods(c *class, fns map[string]py.BuiltinFunc) {
 	if c.attrs == nil {
 		c.attrs = starlark.StringDict{}
 	}
 	for name, fn := range fns {
-		c.attrs[name] = builtins.Func(name, fn).BindReceiver(c)
+		c.attrs[name] = py.Func(name, fn).BindReceiver(c)
 	}
 }
 
@@ -226,10 +226,10 @@ func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple, vals []starl
 		if len(args) == 0 {
 			keyword = "keyword "
 		}
-		return builtins.Errorf(builtins.TypeError, "%s takes at most %d %sargument%s (%d given)", p.what(), len(p.names), keyword, plural(len(p.names)), n)
+		return py.Errorf(py.TypeError, "%s takes at most %d %sargument%s (%d given)", p.what(), len(p.names), keyword, plural(len(p.names)), n)
 	}
 	if len(args) > npos {
-		return builtins.Errorf(builtins.TypeError, "%s takes at most %d positional argument%s (%d given)", p.what(), npos, plural(npos), len(args))
+		return py.Errorf(py.TypeError, "%s takes at most %d positional argument%s (%d given)", p.what(), npos, plural(npos), len(args))
 	}
 	copy(vals, args)
 	for _, kv := range kwargs {
@@ -240,18 +240,18 @@ func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple, vals []starl
 		}
 		if i == len(p.names) {
 			if p.fn == "" {
-				return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for this function", k)
+				return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for this function", k)
 			}
-			return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for %s", k, p.what())
+			return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for %s", k, p.what())
 		}
 		if vals[i] != nil {
-			return builtins.Errorf(builtins.TypeError, "argument for %s given by name ('%s') and position (%d)", p.what(), k, i+1)
+			return py.Errorf(py.TypeError, "argument for %s given by name ('%s') and position (%d)", p.what(), k, i+1)
 		}
 		vals[i] = kv[1]
 	}
 	for i := 0; i < p.required; i++ {
 		if vals[i] == nil {
-			return builtins.Errorf(builtins.TypeError, "%s missing required argument '%s' (pos %d)", p.what(), p.names[i], i+1)
+			return py.Errorf(py.TypeError, "%s missing required argument '%s' (pos %d)", p.what(), p.names[i], i+1)
 		}
 	}
 	return nil
@@ -261,10 +261,10 @@ func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple, vals []starl
 // is the class CPython names ("date.weekday() takes no arguments").
 func noArgs(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) error {
 	if len(kwargs) > 0 {
-		return builtins.Errorf(builtins.TypeError, "%s.%s() takes no keyword arguments", owner, b.Name())
+		return py.Errorf(py.TypeError, "%s.%s() takes no keyword arguments", owner, b.Name())
 	}
 	if len(args) > 0 {
-		return builtins.Errorf(builtins.TypeError, "%s.%s() takes no arguments (%d given)", owner, b.Name(), len(args))
+		return py.Errorf(py.TypeError, "%s.%s() takes no arguments (%d given)", owner, b.Name(), len(args))
 	}
 	return nil
 }
@@ -272,10 +272,10 @@ func noArgs(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []sta
 // oneArg returns the single argument of a method that takes exactly one.
 func oneArg(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s.%s() takes no keyword arguments", owner, b.Name())
+		return nil, py.Errorf(py.TypeError, "%s.%s() takes no keyword arguments", owner, b.Name())
 	}
 	if len(args) != 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s.%s() takes exactly one argument (%d given)", owner, b.Name(), len(args))
+		return nil, py.Errorf(py.TypeError, "%s.%s() takes exactly one argument (%d given)", owner, b.Name(), len(args))
 	}
 	return args[0], nil
 }
@@ -293,16 +293,16 @@ func intArg(v starlark.Value) (int, error) {
 		n, ok := x.Int64()
 		if !ok || n > 1<<31-1 {
 			if x.Sign() < 0 {
-				return 0, builtins.Errorf(builtins.OverflowError, "signed integer is less than minimum")
+				return 0, py.Errorf(py.OverflowError, "signed integer is less than minimum")
 			}
-			return 0, builtins.Errorf(builtins.OverflowError, "signed integer is greater than maximum")
+			return 0, py.Errorf(py.OverflowError, "signed integer is greater than maximum")
 		}
 		if n < -1<<31 {
-			return 0, builtins.Errorf(builtins.OverflowError, "signed integer is less than minimum")
+			return 0, py.Errorf(py.OverflowError, "signed integer is less than minimum")
 		}
 		return int(n), nil
 	}
-	return 0, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 }
 
 // ints converts the integer arguments vals (nil: absent) into dst, whose
@@ -326,7 +326,7 @@ func ints(vals []starlark.Value, dst ...*int) error {
 func strArg(fn string, pos int, v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
-		return "", builtins.Errorf(builtins.TypeError, "%s() argument %d must be str, not %s", fn, pos, argTypeName(v))
+		return "", py.Errorf(py.TypeError, "%s() argument %d must be str, not %s", fn, pos, argTypeName(v))
 	}
 	return string(s), nil
 }
@@ -337,7 +337,7 @@ func argTypeName(v starlark.Value) string {
 	if v == starlark.None {
 		return "None"
 	}
-	return builtins.PyTypeName(v)
+	return py.TypeName(v)
 }
 
 // hashInts hashes a value's fields.

@@ -10,6 +10,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // dateTime is Python's datetime.datetime: a date and a time of day,
@@ -21,18 +22,18 @@ type dateTime struct {
 }
 
 var (
-	_ starlark.HasAttrs    = (*dateTime)(nil)
-	_ starlark.HasBinary   = (*dateTime)(nil)
-	_ starlark.Comparable  = (*dateTime)(nil)
-	_ builtins.PyStrer     = (*dateTime)(nil)
-	_ builtins.PyFormatter = (*dateTime)(nil)
-	_ builtins.PyClasser   = (*dateTime)(nil)
+	_ starlark.HasAttrs   = (*dateTime)(nil)
+	_ starlark.HasBinary  = (*dateTime)(nil)
+	_ starlark.Comparable = (*dateTime)(nil)
+	_ py.PyStrer          = (*dateTime)(nil)
+	_ py.PyFormatter      = (*dateTime)(nil)
+	_ py.PyClasser        = (*dateTime)(nil)
 )
 
 var dateTimeClass = &class{name: "datetime", new: newDateTime, base: dateClass}
 
 func init() {
-	own := map[string]builtins.BuiltinFunc{
+	own := map[string]py.BuiltinFunc{
 		"date": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := noArgs("datetime", b, args, kwargs); err != nil {
 				return nil, err
@@ -109,7 +110,7 @@ func init() {
 			if vals[0] != nil {
 				s, ok := vals[0].(starlark.String)
 				if !ok || len([]rune(string(s))) != 1 {
-					return nil, builtins.Errorf(builtins.TypeError, "isoformat() argument 1 must be a unicode character, not %s", builtins.PyTypeName(vals[0]))
+					return nil, py.Errorf(py.TypeError, "isoformat() argument 1 must be a unicode character, not %s", py.TypeName(vals[0]))
 				}
 				sep = string(s)
 			}
@@ -141,7 +142,7 @@ func init() {
 		"max":        &dateTime{year: maxYear, month: 12, day: 31, hour: 23, minute: 59, second: 59, micro: 999999},
 		"resolution": timedelta{micros: 1},
 	}
-	classMethods(dateTimeClass, map[string]builtins.BuiltinFunc{
+	classMethods(dateTimeClass, map[string]py.BuiltinFunc{
 		"now": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [1]starlark.Value
 			if err := nowParams.bind(args, kwargs, vals[:]); err != nil {
@@ -193,7 +194,7 @@ func init() {
 			}
 			s, ok := v.(starlark.String)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "fromisoformat: argument must be str")
+				return nil, py.Errorf(py.TypeError, "fromisoformat: argument must be str")
 			}
 			dt, err := parseISODateTime(string(s))
 			if err != nil {
@@ -203,10 +204,10 @@ func init() {
 		},
 		"strptime": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if len(kwargs) > 0 {
-				return nil, builtins.Errorf(builtins.TypeError, "datetime.strptime() takes no keyword arguments")
+				return nil, py.Errorf(py.TypeError, "datetime.strptime() takes no keyword arguments")
 			}
 			if len(args) != 2 {
-				return nil, builtins.Errorf(builtins.TypeError, "strptime() takes exactly 2 arguments (%d given)", len(args))
+				return nil, py.Errorf(py.TypeError, "strptime() takes exactly 2 arguments (%d given)", len(args))
 			}
 			s, err := strArg("strptime", 1, args[0])
 			if err != nil {
@@ -228,11 +229,11 @@ func init() {
 				d, ok = dt.date(), true
 			}
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "combine() argument 1 must be datetime.date, not %s", builtins.PyTypeName(vals[0]))
+				return nil, py.Errorf(py.TypeError, "combine() argument 1 must be datetime.date, not %s", py.TypeName(vals[0]))
 			}
 			t, ok := vals[1].(*clock)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "combine() argument 2 must be datetime.time, not %s", builtins.PyTypeName(vals[1]))
+				return nil, py.Errorf(py.TypeError, "combine() argument 2 must be datetime.time, not %s", py.TypeName(vals[1]))
 			}
 			tz := t.tz
 			if vals[2] != nil {
@@ -327,7 +328,7 @@ func timestampSeconds(v starlark.Value) (int64, int, error) {
 	case starlark.Int:
 		n, ok := x.Int64()
 		if !ok {
-			return 0, 0, builtins.Errorf(builtins.OverflowError, "timestamp out of range for platform time_t")
+			return 0, 0, py.Errorf(py.OverflowError, "timestamp out of range for platform time_t")
 		}
 		return n, 0, nil
 	case starlark.Bool:
@@ -335,10 +336,10 @@ func timestampSeconds(v starlark.Value) (int64, int, error) {
 	case starlark.Float:
 		f = float64(x)
 	default:
-		return 0, 0, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.PyTypeName(v))
+		return 0, 0, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 	}
 	if math.IsNaN(f) {
-		return 0, 0, builtins.Errorf(builtins.ValueError, "Invalid value NaN (not a number)")
+		return 0, 0, py.Errorf(py.ValueError, "Invalid value NaN (not a number)")
 	}
 	whole, frac := math.Modf(f)
 	us := math.RoundToEven(frac * 1e6)
@@ -350,7 +351,7 @@ func timestampSeconds(v starlark.Value) (int64, int, error) {
 		whole--
 	}
 	if whole < -(1<<63) || whole >= 1<<63 {
-		return 0, 0, builtins.Errorf(builtins.OverflowError, "timestamp out of range for platform time_t")
+		return 0, 0, py.Errorf(py.OverflowError, "timestamp out of range for platform time_t")
 	}
 	return int64(whole), int(us), nil
 }
@@ -369,7 +370,7 @@ func fromTimestamp(v starlark.Value, tz *timezone, loc *time.Location) (*dateTim
 func fromUnix(secs int64, us int, tz *timezone, loc *time.Location) (*dateTime, error) {
 	// Years past 9999 are refused below; this keeps Go's arithmetic exact.
 	if secs > 1<<50 || secs < -(1<<50) {
-		return nil, builtins.Errorf(builtins.ValueError, "year is out of range")
+		return nil, py.Errorf(py.ValueError, "year is out of range")
 	}
 	if tz != nil {
 		loc = time.UTC
@@ -377,7 +378,7 @@ func fromUnix(secs int64, us int, tz *timezone, loc *time.Location) (*dateTime, 
 	t := time.Unix(secs, int64(us)*1000).In(loc)
 	year, month, day := t.Date()
 	if year < minYear || year > maxYear {
-		return nil, builtins.Errorf(builtins.ValueError, "year %d is out of range", year)
+		return nil, py.Errorf(py.ValueError, "year %d is out of range", year)
 	}
 	hour, minute, second := t.Clock()
 	dt := &dateTime{year, int(month), day, hour, minute, second, us, tz, 0}
@@ -434,7 +435,7 @@ func (dt *dateTime) utcMicros() int64 {
 func fromMicros(us int64, tz *timezone) (*dateTime, error) {
 	days := floorDiv(us, microsPerDay)
 	if days < 0 || days >= int64(maxOrdinal) {
-		return nil, builtins.Errorf(builtins.OverflowError, "date value out of range")
+		return nil, py.Errorf(py.OverflowError, "date value out of range")
 	}
 	rest := us - days*microsPerDay
 	y, m, d := fromOrdinal(int(days) + 1)
@@ -446,7 +447,7 @@ func fromMicros(us int64, tz *timezone) (*dateTime, error) {
 func (dt *dateTime) add(td timedelta) (*dateTime, error) {
 	us, ok := td.micros64()
 	if !ok {
-		return nil, builtins.Errorf(builtins.OverflowError, "date value out of range")
+		return nil, py.Errorf(py.OverflowError, "date value out of range")
 	}
 	return fromMicros(dt.micros()+us, dt.tz)
 }
@@ -610,7 +611,7 @@ func (dt *dateTime) Binary(op syntax.Token, y starlark.Value, side starlark.Side
 			a, b = o, dt
 		}
 		if (a.tz == nil) != (b.tz == nil) {
-			return nil, builtins.Errorf(builtins.TypeError, "can't subtract offset-naive and offset-aware datetimes")
+			return nil, py.Errorf(py.TypeError, "can't subtract offset-naive and offset-aware datetimes")
 		}
 		if a.tz == b.tz {
 			return timedelta{}.plusMicros(a.micros() - b.micros()), nil
@@ -631,7 +632,7 @@ func (dt *dateTime) CompareSameType(op syntax.Token, y starlark.Value, depth int
 		case syntax.NEQ:
 			return true, nil
 		}
-		return false, builtins.Errorf(builtins.TypeError, "can't compare offset-naive and offset-aware datetimes")
+		return false, py.Errorf(py.TypeError, "can't compare offset-naive and offset-aware datetimes")
 	}
 	if dt.tz == o.tz {
 		return compareInts(op, dt.micros(), o.micros()), nil

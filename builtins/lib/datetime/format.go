@@ -8,6 +8,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // ctimeFormat is ctime()'s layout: 'Wed Jan  1 00:00:00 2020'.
@@ -147,7 +148,7 @@ func timespecArg(v starlark.Value, pos int) (string, error) {
 		return "", err
 	}
 	if !timespecs[s] {
-		return "", builtins.Errorf(builtins.ValueError, "Unknown timespec value")
+		return "", py.Errorf(py.ValueError, "Unknown timespec value")
 	}
 	return s, nil
 }
@@ -160,7 +161,7 @@ func tzArg(v starlark.Value) (*timezone, error) {
 	case *timezone:
 		return v, nil
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "tzinfo argument must be None or of a tzinfo subclass, not type '%s'", builtins.PyTypeName(v))
+	return nil, py.Errorf(py.TypeError, "tzinfo argument must be None or of a tzinfo subclass, not type '%s'", py.TypeName(v))
 }
 
 // The ISO 8601 forms fromisoformat reads, as CPython 3.11's C code does.
@@ -222,7 +223,7 @@ func dateSeparator(s string) int {
 
 // parseISODate reads YYYY-MM-DD, YYYYMMDD, YYYY-Www[-D] or YYYYWww[D].
 func parseISODate(s string) (*date, error) {
-	bad := builtins.Errorf(builtins.ValueError, "Invalid isoformat string")
+	bad := py.Errorf(py.ValueError, "Invalid isoformat string")
 	if len(s) != 7 && len(s) != 8 && len(s) != 10 {
 		return nil, bad
 	}
@@ -335,7 +336,7 @@ func parseHMS(s string) ([4]int, bool) {
 // parseISOTime reads a time of day with an optional UTC offset (Z or
 // ±HH[:MM[:SS[.ffffff]]]).
 func parseISOTime(s string) (*clock, error) {
-	bad := builtins.Errorf(builtins.ValueError, "Invalid isoformat string")
+	bad := py.Errorf(py.ValueError, "Invalid isoformat string")
 	if len(s) < 2 {
 		return nil, bad
 	}
@@ -385,7 +386,7 @@ func parseISOTime(s string) (*clock, error) {
 // parseISODateTime reads a date, then optionally any one character and
 // a time.
 func parseISODateTime(s string) (*dateTime, error) {
-	bad := builtins.Errorf(builtins.ValueError, "Invalid isoformat string")
+	bad := py.Errorf(py.ValueError, "Invalid isoformat string")
 	if i := nonASCII(s); i >= 0 {
 		// The separator may be any character; nothing else may be
 		// beyond ASCII.

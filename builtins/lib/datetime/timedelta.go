@@ -9,7 +9,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // timedelta is Python's datetime.timedelta, normalised as CPython keeps
@@ -28,7 +28,7 @@ var (
 	_ starlark.HasBinary  = timedelta{}
 	_ starlark.HasUnary   = timedelta{}
 	_ starlark.Comparable = timedelta{}
-	_ builtins.PyAbser    = timedelta{}
+	_ py.PyAbser          = timedelta{}
 )
 
 var timedeltaClass = &class{name: "timedelta", new: newTimedelta}
@@ -39,7 +39,7 @@ func init() {
 		"max":        timedelta{days: maxDeltaDays, seconds: 86399, micros: 999999},
 		"resolution": timedelta{micros: 1},
 	}
-	timedeltaClass.methods = methods(map[string]builtins.BuiltinFunc{
+	timedeltaClass.methods = methods(map[string]py.BuiltinFunc{
 		"total_seconds": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := noArgs("timedelta", b, args, kwargs); err != nil {
 				return nil, err
@@ -92,10 +92,10 @@ func newTimedelta(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tu
 		case starlark.Float:
 			f := float64(x)
 			if math.IsNaN(f) {
-				return nil, builtins.Errorf(builtins.ValueError, "cannot convert float NaN to integer")
+				return nil, py.Errorf(py.ValueError, "cannot convert float NaN to integer")
 			}
 			if math.IsInf(f, 0) {
-				return nil, builtins.Errorf(builtins.OverflowError, "cannot convert float infinity to integer")
+				return nil, py.Errorf(py.OverflowError, "cannot convert float infinity to integer")
 			}
 			whole, frac := math.Modf(f)
 			w, _ := new(big.Float).SetFloat64(whole).Int(nil)
@@ -106,7 +106,7 @@ func newTimedelta(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tu
 				leftover += rest
 			}
 		default:
-			return nil, builtins.Errorf(builtins.TypeError, "unsupported type for timedelta %s component: %s", u.name, builtins.PyTypeName(v))
+			return nil, py.Errorf(py.TypeError, "unsupported type for timedelta %s component: %s", u.name, py.TypeName(v))
 		}
 	}
 	if leftover != 0 {
@@ -126,7 +126,7 @@ func newTimedelta(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tu
 func timedeltaFromMicros(us *big.Int) (timedelta, error) {
 	days, rem := new(big.Int).DivMod(us, big.NewInt(microsPerDay), new(big.Int))
 	if !days.IsInt64() || days.Int64() > math.MaxInt32 || days.Int64() < math.MinInt32 {
-		return timedelta{}, builtins.Errorf(builtins.OverflowError, "Python int too large to convert to C int")
+		return timedelta{}, py.Errorf(py.OverflowError, "Python int too large to convert to C int")
 	}
 	return makeTimedelta(days.Int64(), 0, rem.Int64())
 }
@@ -139,7 +139,7 @@ func makeTimedelta(days, seconds, micros int64) (timedelta, error) {
 	days += floorDiv(seconds, 86400)
 	seconds = floorMod(seconds, 86400)
 	if days > maxDeltaDays || days < -maxDeltaDays {
-		return timedelta{}, builtins.Errorf(builtins.OverflowError, "days=%d; must have magnitude <= %d", days, maxDeltaDays)
+		return timedelta{}, py.Errorf(py.OverflowError, "days=%d; must have magnitude <= %d", days, maxDeltaDays)
 	}
 	return timedelta{days, seconds, micros}, nil
 }
@@ -296,7 +296,7 @@ func (td timedelta) PyDivmod(y starlark.Value) (starlark.Value, error) {
 // divmodMicros is Python's floor division and modulo of a by b.
 func divmodMicros(a, b *big.Int) (*big.Int, *big.Int, error) {
 	if b.Sign() == 0 {
-		return nil, nil, builtins.Errorf(builtins.ZeroDivisionError, "integer division or modulo by zero")
+		return nil, nil, py.Errorf(py.ZeroDivisionError, "integer division or modulo by zero")
 	}
 	q, r := new(big.Int).QuoRem(a, b, new(big.Int))
 	if r.Sign() != 0 && (r.Sign() < 0) != (b.Sign() < 0) {
@@ -310,7 +310,7 @@ func divmodMicros(a, b *big.Int) (*big.Int, *big.Int, error) {
 // products and quotients of timedeltas.
 func divideNearest(a, b *big.Int) (*big.Int, error) {
 	if b.Sign() == 0 {
-		return nil, builtins.Errorf(builtins.ZeroDivisionError, "integer division or modulo by zero")
+		return nil, py.Errorf(py.ZeroDivisionError, "integer division or modulo by zero")
 	}
 	q, r, _ := divmodMicros(a, b)
 	// Compare 2r with b, in b's sign: r has b's sign (or is 0).
@@ -329,10 +329,10 @@ func divideNearest(a, b *big.Int) (*big.Int, error) {
 // infinities and NaN.
 func floatRatio(f float64) (*big.Int, *big.Int, error) {
 	if math.IsNaN(f) {
-		return nil, nil, builtins.Errorf(builtins.ValueError, "cannot convert NaN to integer ratio")
+		return nil, nil, py.Errorf(py.ValueError, "cannot convert NaN to integer ratio")
 	}
 	if math.IsInf(f, 0) {
-		return nil, nil, builtins.Errorf(builtins.OverflowError, "cannot convert Infinity to integer ratio")
+		return nil, nil, py.Errorf(py.OverflowError, "cannot convert Infinity to integer ratio")
 	}
 	r := new(big.Rat).SetFloat64(f)
 	return r.Num(), r.Denom(), nil
@@ -392,7 +392,7 @@ func (td timedelta) divide(op syntax.Token, y starlark.Value) (starlark.Value, e
 		switch op {
 		case syntax.SLASH:
 			if ous.Sign() == 0 {
-				return nil, builtins.Errorf(builtins.ZeroDivisionError, "division by zero")
+				return nil, py.Errorf(py.ZeroDivisionError, "division by zero")
 			}
 			f, _ := new(big.Rat).SetFrac(us, ous).Float64()
 			return starlark.Float(f), nil
@@ -404,7 +404,7 @@ func (td timedelta) divide(op syntax.Token, y starlark.Value) (starlark.Value, e
 			return starlark.MakeBigInt(q), nil
 		default:
 			if ous.Sign() == 0 {
-				return nil, builtins.Errorf(builtins.ZeroDivisionError, "integer modulo by zero")
+				return nil, py.Errorf(py.ZeroDivisionError, "integer modulo by zero")
 			}
 			_, r, _ := divmodMicros(us, ous)
 			return timedeltaFromMicros(r)

@@ -4,7 +4,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // timezone is Python's datetime.timezone: a fixed offset from UTC, with
@@ -34,7 +34,7 @@ func init() {
 		"min": &timezone{offset: timedelta{days: -1, seconds: 60}},
 		"max": &timezone{offset: timedelta{seconds: 86340}},
 	}
-	timezoneClass.methods = methods(map[string]builtins.BuiltinFunc{
+	timezoneClass.methods = methods(map[string]py.BuiltinFunc{
 		"utcoffset": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := tzMethodArg(b, args, kwargs); err != nil {
 				return nil, err
@@ -60,11 +60,11 @@ func init() {
 			}
 			dt, ok := v.(*dateTime)
 			if !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "fromutc: argument must be a datetime")
+				return nil, py.Errorf(py.TypeError, "fromutc: argument must be a datetime")
 			}
 			tz := b.Receiver().(*timezone)
 			if dt.tz != tz {
-				return nil, builtins.Errorf(builtins.ValueError, "fromutc: dt.tzinfo is not self")
+				return nil, py.Errorf(py.ValueError, "fromutc: dt.tzinfo is not self")
 			}
 			return dt.add(tz.offset)
 		},
@@ -78,7 +78,7 @@ func tzMethodArg(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tup
 		return err
 	}
 	if _, ok := v.(*dateTime); !ok && v != starlark.None {
-		return builtins.Errorf(builtins.TypeError, "%s(dt) argument must be a datetime instance or None, not %s", b.Name(), builtins.PyTypeName(v))
+		return py.Errorf(py.TypeError, "%s(dt) argument must be a datetime instance or None, not %s", b.Name(), py.TypeName(v))
 	}
 	return nil
 }
@@ -93,13 +93,13 @@ func newTimezone(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tup
 	}
 	offset, ok := vals[0].(timedelta)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "timezone() argument 1 must be datetime.timedelta, not %s", argTypeName(vals[0]))
+		return nil, py.Errorf(py.TypeError, "timezone() argument 1 must be datetime.timedelta, not %s", argTypeName(vals[0]))
 	}
 	tz := &timezone{offset: offset}
 	if vals[1] != nil {
 		name, ok := vals[1].(starlark.String)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "timezone() argument 2 must be str, not %s", argTypeName(vals[1]))
+			return nil, py.Errorf(py.TypeError, "timezone() argument 2 must be str, not %s", argTypeName(vals[1]))
 		}
 		tz.name, tz.named = string(name), true
 	}
@@ -109,7 +109,7 @@ func newTimezone(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tup
 // makeTimezone checks the offset of tz; an unnamed zero offset is utc.
 func makeTimezone(tz *timezone) (*timezone, error) {
 	if tz.offset.days < -1 || tz.offset.days > 0 || (tz.offset.days == -1 && tz.offset.seconds == 0 && tz.offset.micros == 0) {
-		return nil, builtins.Errorf(builtins.ValueError, "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not %s.", tz.offset.PyRepr())
+		return nil, py.Errorf(py.ValueError, "offset must be a timedelta strictly between -timedelta(hours=24) and timedelta(hours=24), not %s.", tz.offset.PyRepr())
 	}
 	if !tz.named && tz.offset == (timedelta{}) {
 		return utc, nil
@@ -166,7 +166,7 @@ func (tz *timezone) PyRepr() string {
 	}
 	s := "datetime.timezone(" + tz.offset.PyRepr()
 	if tz.named {
-		s += ", " + builtins.QuoteString(tz.name)
+		s += ", " + py.QuoteString(tz.name)
 	}
 	return s + ")"
 }
@@ -190,5 +190,5 @@ func (tz *timezone) CompareSameType(op syntax.Token, y starlark.Value, depth int
 	case syntax.NEQ:
 		return tz.offset != o.offset, nil
 	}
-	return false, builtins.Errorf(builtins.TypeError, "'%s' not supported between instances of 'datetime.timezone' and 'datetime.timezone'", op)
+	return false, py.Errorf(py.TypeError, "'%s' not supported between instances of 'datetime.timezone' and 'datetime.timezone'", op)
 }

@@ -19,20 +19,20 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // BadGzipFile is gzip.BadGzipFile, an OSError.
-var BadGzipFile = &builtins.ExceptionClass{ClassName: "BadGzipFile", Module: "gzip", Base: builtins.OSError}
+var BadGzipFile = &py.ExceptionClass{ClassName: "BadGzipFile", Module: "gzip", Base: py.OSError}
 
 // New returns the gzip module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "gzip", Members: starlark.StringDict{
-		"compress":    builtins.Func("compress", compress),
-		"decompress":  builtins.Func("decompress", decompress),
+		"compress":    py.Func("compress", compress),
+		"decompress":  py.Func("decompress", decompress),
 		"BadGzipFile": BadGzipFile,
 	}}
 }
@@ -75,7 +75,7 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		return nil, err
 	}
 	if l < -1 || l > 9 {
-		return nil, builtins.Errorf(zlib.Error, "Bad compression level")
+		return nil, py.Errorf(zlib.Error, "Bad compression level")
 	}
 	xfl := byte(0) // CPython compares compresslevel with 9 and 1 only
 	switch l {
@@ -92,7 +92,7 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		l = 6
 	}
 	if err := zlib.Deflate(&out, d, int(l), 15); err != nil {
-		return nil, builtins.Errorf(zlib.Error, "Error %v while compressing data", err)
+		return nil, py.Errorf(zlib.Error, "Error %v while compressing data", err)
 	}
 	out.Write(binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte(d))))
 	out.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(d))))
@@ -122,15 +122,15 @@ func mtimeSeconds(v starlark.Value) (uint32, error) {
 	case starlark.Float:
 		switch {
 		case math.IsNaN(float64(v)):
-			return 0, builtins.Errorf(builtins.ValueError, "cannot convert float NaN to integer")
+			return 0, py.Errorf(py.ValueError, "cannot convert float NaN to integer")
 		case math.IsInf(float64(v), 0):
-			return 0, builtins.Errorf(builtins.OverflowError, "cannot convert float infinity to integer")
+			return 0, py.Errorf(py.OverflowError, "cannot convert float infinity to integer")
 		}
 		n = math.Trunc(float64(v))
 	default:
 		i, err := pyargs.Index(v)
 		if err != nil {
-			return 0, builtins.Errorf(builtins.TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", builtins.PyTypeName(v))
+			return 0, py.Errorf(py.TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", py.TypeName(v))
 		}
 		f, _, err := pyargs.Float(i)
 		if err != nil {
@@ -141,9 +141,9 @@ func mtimeSeconds(v starlark.Value) (uint32, error) {
 	}
 	switch {
 	case n < 0 || n >= 1<<64:
-		return 0, builtins.Errorf(pystruct.Error, "argument out of range")
+		return 0, py.Errorf(pystruct.Error, "argument out of range")
 	case n > math.MaxUint32:
-		return 0, builtins.Errorf(pystruct.Error, "'L' format requires 0 <= number <= 4294967295")
+		return 0, py.Errorf(pystruct.Error, "'L' format requires 0 <= number <= 4294967295")
 	}
 	return uint32(n), nil
 }
@@ -151,7 +151,7 @@ func mtimeSeconds(v starlark.Value) (uint32, error) {
 var decompressSpec = &pyargs.Func{Name: "decompress", Params: []string{"data"}, Required: 1}
 
 func errEOF() error {
-	return builtins.Errorf(builtins.EOFError, "Compressed file ended before the end-of-stream marker was reached")
+	return py.Errorf(py.EOFError, "Compressed file ended before the end-of-stream marker was reached")
 }
 
 // decompress is gzip.decompress(data): the members one after another.
@@ -186,10 +186,10 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			return nil, errEOF()
 		}
 		if binary.LittleEndian.Uint32(trailer[:4]) != crc32.ChecksumIEEE(member) {
-			return nil, builtins.NewException(BadGzipFile, "CRC check failed")
+			return nil, py.NewException(BadGzipFile, "CRC check failed")
 		}
 		if binary.LittleEndian.Uint32(trailer[4:]) != uint32(len(member)) {
-			return nil, builtins.NewException(BadGzipFile, "Incorrect length of data produced")
+			return nil, py.NewException(BadGzipFile, "Incorrect length of data produced")
 		}
 		out = append(out, member...)
 		d = d[len(d)-r.Len():]
@@ -215,14 +215,14 @@ func readHeader(r *bytes.Reader) (bool, error) {
 	magic := make([]byte, min(2, r.Len()))
 	r.Read(magic)
 	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		return false, builtins.Errorf(BadGzipFile, "Not a gzipped file (%s)", builtins.Repr(starlark.Bytes(magic)))
+		return false, py.Errorf(BadGzipFile, "Not a gzipped file (%s)", py.Repr(starlark.Bytes(magic)))
 	}
 	h, err := exact(8)
 	if err != nil {
 		return false, err
 	}
 	if h[0] != 8 {
-		return false, builtins.NewException(BadGzipFile, "Unknown compression method")
+		return false, py.NewException(BadGzipFile, "Unknown compression method")
 	}
 	flags := h[1]
 	if flags&4 != 0 { // FEXTRA

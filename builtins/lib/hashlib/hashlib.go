@@ -31,8 +31,8 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Algorithm is a hash function hashlib offers.
@@ -117,13 +117,13 @@ func HashAlgorithm(v starlark.Value) (*Algorithm, bool) {
 
 // UnsupportedDigestmodError is _hashlib.UnsupportedDigestmodError, which
 // pbkdf2_hmac raises for an unknown hash name.
-var UnsupportedDigestmodError = &builtins.ExceptionClass{ClassName: "UnsupportedDigestmodError", Module: "_hashlib", Base: builtins.ValueError}
+var UnsupportedDigestmodError = &py.ExceptionClass{ClassName: "UnsupportedDigestmodError", Module: "_hashlib", Base: py.ValueError}
 
 // New returns the hashlib module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	members := starlark.StringDict{
-		"new":         builtins.Func("new", hashNew),
-		"pbkdf2_hmac": builtins.Func("pbkdf2_hmac", pbkdf2HMAC),
+		"new":         py.Func("new", hashNew),
+		"pbkdf2_hmac": py.Func("pbkdf2_hmac", pbkdf2HMAC),
 	}
 	guaranteed := starlark.NewSet(len(algorithms))
 	available := starlark.NewSet(len(algorithms))
@@ -146,9 +146,9 @@ func Data(v starlark.Value) (string, error) {
 	case starlark.Bytes:
 		return string(v), nil
 	case starlark.String:
-		return "", builtins.Errorf(builtins.TypeError, "Strings must be encoded before hashing")
+		return "", py.Errorf(py.TypeError, "Strings must be encoded before hashing")
 	}
-	return "", builtins.Errorf(builtins.TypeError, "object supporting the buffer API required")
+	return "", py.Errorf(py.TypeError, "object supporting the buffer API required")
 }
 
 // constructor is hashlib.sha256 and its kind: CPython's
@@ -169,7 +169,7 @@ func (c *constructor) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 		return newHash(c.alg, args[0])
 	}
 	if len(args) > 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s() takes at most 1 positional argument (%d given)", c.Name(), len(args))
+		return nil, py.Errorf(py.TypeError, "%s() takes at most 1 positional argument (%d given)", c.Name(), len(args))
 	}
 	var data, usedForSecurity starlark.Value = nil, starlark.True
 	f := &pyargs.Func{Name: c.Name(), Params: []string{"string", "*", "usedforsecurity"}, C: true}
@@ -206,11 +206,11 @@ func hashNew(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	s, ok := name.(starlark.String)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "name must be a string")
+		return nil, py.Errorf(py.TypeError, "name must be a string")
 	}
 	alg, ok := Lookup(string(s))
 	if !ok {
-		return nil, builtins.Errorf(builtins.ValueError, "unsupported hash type %s", string(s))
+		return nil, py.Errorf(py.ValueError, "unsupported hash type %s", string(s))
 	}
 	return newHash(alg, data)
 }
@@ -225,7 +225,7 @@ func pbkdf2HMAC(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	s, ok := name.(starlark.String)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "pbkdf2_hmac() argument 'hash_name' must be str, not %s", builtins.PyTypeName(name))
+		return nil, py.Errorf(py.TypeError, "pbkdf2_hmac() argument 'hash_name' must be str, not %s", py.TypeName(name))
 	}
 	pw, err := pyargs.Bytes(password)
 	if err != nil {
@@ -240,14 +240,14 @@ func pbkdf2HMAC(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		return nil, err
 	}
 	if iter < 1 {
-		return nil, builtins.Errorf(builtins.ValueError, "iteration value must be greater than 0.")
+		return nil, py.Errorf(py.ValueError, "iteration value must be greater than 0.")
 	}
 	if iter > 1<<31-1 {
-		return nil, builtins.Errorf(builtins.OverflowError, "iteration value is too great.")
+		return nil, py.Errorf(py.OverflowError, "iteration value is too great.")
 	}
 	alg, ok := Lookup(string(s))
 	if !ok || alg.New == nil {
-		return nil, builtins.NewException(UnsupportedDigestmodError, "[digital envelope routines] unsupported")
+		return nil, py.NewException(UnsupportedDigestmodError, "[digital envelope routines] unsupported")
 	}
 	n := int64(alg.Size)
 	if dklen != starlark.None {
@@ -255,15 +255,15 @@ func pbkdf2HMAC(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			return nil, err
 		}
 		if n < 1 {
-			return nil, builtins.Errorf(builtins.ValueError, "key length must be greater than 0.")
+			return nil, py.Errorf(py.ValueError, "key length must be greater than 0.")
 		}
 		if n > 1<<31-1 {
-			return nil, builtins.Errorf(builtins.OverflowError, "key length is too great.")
+			return nil, py.Errorf(py.OverflowError, "key length is too great.")
 		}
 	}
 	key, err := pbkdf2.Key(alg.New, pw, []byte(sv), int(iter), int(n))
 	if err != nil {
-		return nil, builtins.Errorf(builtins.ValueError, "%v", err)
+		return nil, py.Errorf(py.ValueError, "%v", err)
 	}
 	return starlark.Bytes(key), nil
 }
@@ -289,7 +289,7 @@ func WriteString(w hash.Hash, s string) {
 
 var (
 	_ starlark.HasAttrs = (*Hash)(nil)
-	_ builtins.PyReprer = (*Hash)(nil)
+	_ py.Reprer         = (*Hash)(nil)
 )
 
 func (h *Hash) write(s string) {
@@ -392,10 +392,10 @@ func (h *Hash) Attr(name string) (starlark.Value, error) {
 
 // The methods of hash objects, bound to one by Attr.
 var (
-	hashUpdateMethod    = builtins.Func("update", hashUpdate)
-	hashDigestMethod    = builtins.Func("digest", hashDigest)
-	hashHexdigestMethod = builtins.Func("hexdigest", hashHexdigest)
-	hashCopyMethod      = builtins.Func("copy", hashCopy)
+	hashUpdateMethod    = py.Func("update", hashUpdate)
+	hashDigestMethod    = py.Func("digest", hashDigest)
+	hashHexdigestMethod = py.Func("hexdigest", hashHexdigest)
+	hashCopyMethod      = py.Func("copy", hashCopy)
 )
 
 func (h *Hash) className() string {
@@ -408,10 +408,10 @@ func (h *Hash) className() string {
 func hashUpdate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)
 	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s.update() takes no keyword arguments", h.className())
+		return nil, py.Errorf(py.TypeError, "%s.update() takes no keyword arguments", h.className())
 	}
 	if len(args) != 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s.update() takes exactly one argument (%d given)", h.className(), len(args))
+		return nil, py.Errorf(py.TypeError, "%s.update() takes exactly one argument (%d given)", h.className(), len(args))
 	}
 	data, err := Data(args[0])
 	if err != nil {
@@ -427,7 +427,7 @@ func hashUpdate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tuple) (int, error) {
 	if h.shake == nil {
 		if len(args)+len(kwargs) > 0 {
-			return 0, builtins.Errorf(builtins.TypeError, "HASH.%s() takes no arguments (%d given)", name, len(args)+len(kwargs))
+			return 0, py.Errorf(py.TypeError, "HASH.%s() takes no arguments (%d given)", name, len(args)+len(kwargs))
 		}
 		return 0, nil
 	}
@@ -441,7 +441,7 @@ func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tu
 		return 0, err
 	}
 	if n < 0 || n > 1<<30 {
-		return 0, builtins.NewException(builtins.MemoryError, "") // CPython's answer to a negative SHAKE length
+		return 0, py.NewException(py.MemoryError, "") // CPython's answer to a negative SHAKE length
 	}
 	return int(n), nil
 }
@@ -477,7 +477,7 @@ func hashHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 func hashCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)
 	if len(args)+len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "%s.copy() takes no arguments (%d given)", h.className(), len(args)+len(kwargs))
+		return nil, py.Errorf(py.TypeError, "%s.copy() takes no arguments (%d given)", h.className(), len(args)+len(kwargs))
 	}
 	return h.clone(), nil
 }

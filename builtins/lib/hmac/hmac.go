@@ -18,10 +18,10 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyclass"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // HMACClass is hmac.HMAC, whose arguments are those of hmac.new.
@@ -30,14 +30,14 @@ var HMACClass = &pyclass.Class{Module: "hmac", ClassName: "HMAC", Make: func(thr
 }, Instance: func(v starlark.Value) bool { _, ok := v.(*HMAC); return ok }}
 
 // New returns the hmac module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "hmac", Members: starlark.StringDict{
-		"new": builtins.Func("new", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"new": py.Func("new", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return newHMAC(thread, "new", args, kwargs)
 		}),
 		"HMAC":           HMACClass,
-		"digest":         builtins.Func("digest", digest),
-		"compare_digest": builtins.Func("compare_digest", compareDigest),
+		"digest":         py.Func("digest", digest),
+		"compare_digest": py.Func("compare_digest", compareDigest),
 	}}
 }
 
@@ -45,12 +45,12 @@ func New(env *builtins.Env) starlark.Value {
 // constructor, or a callable returning a hash object.
 func algorithm(thread *starlark.Thread, digestmod starlark.Value) (*hashlib.Algorithm, error) {
 	if digestmod == starlark.None || digestmod == starlark.String("") {
-		return nil, builtins.Errorf(builtins.TypeError, "Missing required parameter 'digestmod'.")
+		return nil, py.Errorf(py.TypeError, "Missing required parameter 'digestmod'.")
 	}
 	if name, ok := digestmod.(starlark.String); ok {
 		alg, ok := hashlib.Lookup(string(name))
 		if !ok {
-			return nil, builtins.Errorf(builtins.ValueError, "unsupported hash type %s", string(name))
+			return nil, py.Errorf(py.ValueError, "unsupported hash type %s", string(name))
 		}
 		return checkAlgorithm(alg)
 	}
@@ -58,7 +58,7 @@ func algorithm(thread *starlark.Thread, digestmod starlark.Value) (*hashlib.Algo
 		return checkAlgorithm(alg)
 	}
 	if _, ok := digestmod.(starlark.Callable); !ok {
-		return nil, builtins.Errorf(builtins.AttributeError, "'%s' object has no attribute 'new'", builtins.PyTypeName(digestmod))
+		return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'new'", py.TypeName(digestmod))
 	}
 	h, err := starlark.Call(thread, digestmod, nil, nil)
 	if err != nil {
@@ -66,7 +66,7 @@ func algorithm(thread *starlark.Thread, digestmod starlark.Value) (*hashlib.Algo
 	}
 	alg, ok := hashlib.HashAlgorithm(h)
 	if !ok {
-		return nil, builtins.Errorf(builtins.AttributeError, "'%s' object has no attribute 'digest_size'", builtins.PyTypeName(h))
+		return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'digest_size'", py.TypeName(h))
 	}
 	return checkAlgorithm(alg)
 }
@@ -75,7 +75,7 @@ func algorithm(thread *starlark.Thread, digestmod starlark.Value) (*hashlib.Algo
 // size, as OpenSSL does.
 func checkAlgorithm(alg *hashlib.Algorithm) (*hashlib.Algorithm, error) {
 	if alg.New == nil {
-		return nil, builtins.Errorf(builtins.ValueError, "no reason supplied")
+		return nil, py.Errorf(py.ValueError, "no reason supplied")
 	}
 	return alg, nil
 }
@@ -90,7 +90,7 @@ func newHMAC(thread *starlark.Thread, fname string, args starlark.Tuple, kwargs 
 	}
 	k, ok := key.(starlark.Bytes)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "key: expected bytes or bytearray, but got '%s'", builtins.PyTypeName(key))
+		return nil, py.Errorf(py.TypeError, "key: expected bytes or bytearray, but got '%s'", py.TypeName(key))
 	}
 	alg, err := algorithm(thread, digestmod)
 	if err != nil {
@@ -146,7 +146,7 @@ func compareDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	ys, yStr := y.(starlark.String)
 	if xStr && yStr {
 		if !isASCII(string(xs)) || !isASCII(string(ys)) {
-			return nil, builtins.Errorf(builtins.TypeError, "comparing strings with non-ASCII characters is not supported")
+			return nil, py.Errorf(py.TypeError, "comparing strings with non-ASCII characters is not supported")
 		}
 		return starlark.Bool(subtle.ConstantTimeCompare([]byte(xs), []byte(ys)) == 1), nil
 	}
@@ -156,9 +156,9 @@ func compareDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	case xBytes && yBytes:
 		return starlark.Bool(subtle.ConstantTimeCompare([]byte(xb), []byte(yb)) == 1), nil
 	case xBytes || yBytes || xStr || yStr:
-		return nil, builtins.Errorf(builtins.TypeError, "a bytes-like object is required, not 'str'")
+		return nil, py.Errorf(py.TypeError, "a bytes-like object is required, not 'str'")
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "unsupported operand types(s) or combination of types: '%s' and '%s'", builtins.PyTypeName(x), builtins.PyTypeName(y))
+	return nil, py.Errorf(py.TypeError, "unsupported operand types(s) or combination of types: '%s' and '%s'", py.TypeName(x), py.TypeName(y))
 }
 
 func isASCII(s string) bool {
@@ -187,9 +187,9 @@ func (m *HMAC) sum() []byte {
 }
 
 var (
-	_ starlark.HasAttrs  = (*HMAC)(nil)
-	_ builtins.PyReprer  = (*HMAC)(nil)
-	_ builtins.PyClasser = (*HMAC)(nil)
+	_ starlark.HasAttrs = (*HMAC)(nil)
+	_ py.Reprer         = (*HMAC)(nil)
+	_ py.PyClasser      = (*HMAC)(nil)
 )
 
 // PyRepr is CPython's <hmac.HMAC object at 0x...>.
@@ -233,10 +233,10 @@ func (m *HMAC) Attr(name string) (starlark.Value, error) {
 
 // The methods of HMAC objects, bound to one by Attr.
 var (
-	hmacUpdateMethod    = builtins.Func("update", hmacUpdate)
-	hmacDigestMethod    = builtins.Func("digest", hmacDigest)
-	hmacHexdigestMethod = builtins.Func("hexdigest", hmacHexdigest)
-	hmacCopyMethod      = builtins.Func("copy", hmacCopy)
+	hmacUpdateMethod    = py.Func("update", hmacUpdate)
+	hmacDigestMethod    = py.Func("digest", hmacDigest)
+	hmacHexdigestMethod = py.Func("hexdigest", hmacHexdigest)
+	hmacCopyMethod      = py.Func("copy", hmacCopy)
 )
 
 func noArgs(name string, args starlark.Tuple, kwargs []starlark.Tuple) error {
@@ -284,7 +284,7 @@ func hmacCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	c, err := m.h.(hash.Cloner).Clone()
 	m.mu.Unlock()
 	if err != nil {
-		return nil, builtins.Errorf(builtins.ValueError, "%v", err)
+		return nil, py.Errorf(py.ValueError, "%v", err)
 	}
 	return &HMAC{alg: m.alg, h: c}, nil
 }

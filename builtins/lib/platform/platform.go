@@ -17,17 +17,17 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // New returns the platform module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "platform", Members: starlark.StringDict{
-		"node": builtins.Func("node", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		"node": py.Func("node", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 				return nil, err
 			}
-			name, err := builtins.HostnameOf(thread, "platform.node()")
+			name, err := py.HostnameOf(thread, "platform.node()")
 			if err != nil {
 				return nil, err
 			}
@@ -43,7 +43,7 @@ func New(env *builtins.Env) starlark.Value {
 
 // constant is a no-argument function returning v.
 func constant(name string, v starlark.Value) *starlark.Builtin {
-	return builtins.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 			return nil, err
 		}

@@ -33,14 +33,14 @@ import (
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyclass"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // New returns the random module for one execution: its functions are the
 // methods of a generator of its own, seeded from crypto/rand.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	r := newRandom(false)
 	r.mt.seedFromEntropy()
 	members := starlark.StringDict{
@@ -68,9 +68,9 @@ type Random struct {
 }
 
 var (
-	_ starlark.HasAttrs  = (*Random)(nil)
-	_ builtins.PyReprer  = (*Random)(nil)
-	_ builtins.PyClasser = (*Random)(nil)
+	_ starlark.HasAttrs = (*Random)(nil)
+	_ py.Reprer         = (*Random)(nil)
+	_ py.PyClasser      = (*Random)(nil)
 )
 
 func newRandom(system bool) *Random {
@@ -125,7 +125,7 @@ func (r *Random) AttrNames() []string {
 
 func (r *Random) method(name string) *starlark.Builtin {
 	m := methods[name]
-	return builtins.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		r := b.Receiver().(*Random)
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -148,13 +148,13 @@ var SystemRandomClass = &pyclass.Class{Module: "random", ClassName: "SystemRando
 }}
 
 // makeRandom makes a generator: Random(x=None), SystemRandom(x=None).
-func makeRandom(system bool) builtins.BuiltinFunc {
+func makeRandom(system bool) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(kwargs) > 0 {
-			return nil, builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", b.Name())
+			return nil, py.Errorf(py.TypeError, "%s() takes no keyword arguments", b.Name())
 		}
 		if len(args) > 1 {
-			return nil, builtins.Errorf(builtins.TypeError, "%s() expected at most 1 argument, got %d", b.Name(), len(args))
+			return nil, py.Errorf(py.TypeError, "%s() expected at most 1 argument, got %d", b.Name(), len(args))
 		}
 		r := newRandom(system)
 		if system {
@@ -363,7 +363,7 @@ func (r *Random) seed(a starlark.Value, version int64) error {
 			n = new(big.Int).SetBytes(append([]byte(s), sum[:]...))
 		}
 	default:
-		return builtins.Errorf(builtins.TypeError, "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.")
+		return py.Errorf(py.TypeError, "The only supported seed types are: None,\nint, float, str, bytes, and bytearray.")
 	}
 	r.mt.initByArray(seedKey(n))
 	return nil
@@ -447,7 +447,7 @@ func floatHash(x float64) int64 {
 }
 
 func (r *Random) noState() error {
-	return builtins.Errorf(builtins.NotImplementedError, "System entropy source does not have state.")
+	return py.Errorf(py.NotImplementedError, "System entropy source does not have state.")
 }
 
 // pyGetstate returns (3, (the 624 words..., index), gauss_next).
@@ -482,18 +482,18 @@ func (r *Random) pySetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starl
 	}
 	t, ok := state.(starlark.Tuple)
 	if !ok || len(t) != 3 {
-		return nil, builtins.Errorf(builtins.ValueError, "state must be a tuple (version, internalstate, gauss_next)")
+		return nil, py.Errorf(py.ValueError, "state must be a tuple (version, internalstate, gauss_next)")
 	}
 	version, _ := t[0].(starlark.Int).Int64()
 	if version != 3 && version != 2 {
-		return nil, builtins.Errorf(builtins.ValueError, "state with version %s passed to Random.setstate() of version 3", builtins.Str(t[0]))
+		return nil, py.Errorf(py.ValueError, "state with version %s passed to Random.setstate() of version 3", py.Str(t[0]))
 	}
 	words, ok := t[1].(starlark.Tuple)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "state vector must be a tuple")
+		return nil, py.Errorf(py.TypeError, "state vector must be a tuple")
 	}
 	if len(words) != mtN+1 {
-		return nil, builtins.Errorf(builtins.ValueError, "state vector is the wrong size")
+		return nil, py.Errorf(py.ValueError, "state vector is the wrong size")
 	}
 	var next mt19937
 	two32 := big.NewInt(1 << 32)
@@ -507,15 +507,15 @@ func (r *Random) pySetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starl
 			b.Mod(b, two32)
 		}
 		if b.Sign() < 0 {
-			return nil, builtins.Errorf(builtins.OverflowError, "can't convert negative int to unsigned")
+			return nil, py.Errorf(py.OverflowError, "can't convert negative int to unsigned")
 		}
 		if !b.IsUint64() || (i < mtN && b.Uint64() > math.MaxUint32) {
-			return nil, builtins.Errorf(builtins.OverflowError, "Python int too large to convert to C unsigned long")
+			return nil, py.Errorf(py.OverflowError, "Python int too large to convert to C unsigned long")
 		}
 		if i < mtN {
 			next.state[i] = uint32(b.Uint64())
 		} else if b.Uint64() > mtN {
-			return nil, builtins.Errorf(builtins.ValueError, "invalid state")
+			return nil, py.Errorf(py.ValueError, "invalid state")
 		} else {
 			next.index = int(b.Uint64())
 		}
@@ -527,7 +527,7 @@ func (r *Random) pySetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starl
 			return nil, err
 		}
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "gauss_next must be a float or None")
+			return nil, py.Errorf(py.TypeError, "gauss_next must be a float or None")
 		}
 		hasGauss, gauss = true, f
 	}
@@ -540,29 +540,29 @@ func (r *Random) pySetstate(args starlark.Tuple, kwargs []starlark.Tuple) (starl
 func (r *Random) pyRandom(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args)+len(kwargs) > 0 {
 		if len(kwargs) > 0 {
-			return nil, builtins.Errorf(builtins.TypeError, "Random.random() takes no keyword arguments")
+			return nil, py.Errorf(py.TypeError, "Random.random() takes no keyword arguments")
 		}
-		return nil, builtins.Errorf(builtins.TypeError, "Random.random() takes no arguments (%d given)", len(args))
+		return nil, py.Errorf(py.TypeError, "Random.random() takes no arguments (%d given)", len(args))
 	}
 	return starlark.Float(r.float()), nil
 }
 
 func (r *Random) pyGetrandbits(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "Random.getrandbits() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "Random.getrandbits() takes no keyword arguments")
 	}
 	if len(args) != 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "Random.getrandbits() takes exactly one argument (%d given)", len(args))
+		return nil, py.Errorf(py.TypeError, "Random.getrandbits() takes exactly one argument (%d given)", len(args))
 	}
 	k, err := pyargs.Int64(args[0])
 	if err != nil {
 		return nil, err
 	}
 	if k < 0 {
-		return nil, builtins.Errorf(builtins.ValueError, "number of bits must be non-negative")
+		return nil, py.Errorf(py.ValueError, "number of bits must be non-negative")
 	}
 	if k > math.MaxInt32 {
-		return nil, builtins.Errorf(builtins.OverflowError, "getrandbits() argument too large")
+		return nil, py.Errorf(py.OverflowError, "getrandbits() argument too large")
 	}
 	return r.randBits(int(k)), nil
 }
@@ -577,10 +577,10 @@ func (r *Random) pyRandbytes(args starlark.Tuple, kwargs []starlark.Tuple) (star
 		return nil, err
 	}
 	if n < 0 {
-		return nil, builtins.Errorf(builtins.ValueError, "number of bits must be non-negative")
+		return nil, py.Errorf(py.ValueError, "number of bits must be non-negative")
 	}
 	if n > math.MaxInt32/8 {
-		return nil, builtins.Errorf(builtins.OverflowError, "getrandbits() argument too large")
+		return nil, py.Errorf(py.OverflowError, "getrandbits() argument too large")
 	}
 	if n == 0 {
 		return starlark.Bytes(""), nil
@@ -595,15 +595,15 @@ func rangeArg(v starlark.Value, which string) (starlark.Int, error) {
 	if i, err := pyargs.Index(v); err == nil {
 		return i, nil
 	}
-	nonInteger := builtins.Errorf(builtins.ValueError, "non-integer %s for randrange()", which)
+	nonInteger := py.Errorf(py.ValueError, "non-integer %s for randrange()", which)
 	switch v := v.(type) {
 	case starlark.Float:
 		f := float64(v)
 		switch {
 		case math.IsNaN(f):
-			return starlark.Int{}, builtins.Errorf(builtins.ValueError, "cannot convert float NaN to integer")
+			return starlark.Int{}, py.Errorf(py.ValueError, "cannot convert float NaN to integer")
 		case math.IsInf(f, 0):
-			return starlark.Int{}, builtins.Errorf(builtins.OverflowError, "cannot convert float infinity to integer")
+			return starlark.Int{}, py.Errorf(py.OverflowError, "cannot convert float infinity to integer")
 		case f != math.Trunc(f):
 			return starlark.Int{}, nonInteger
 		}
@@ -611,16 +611,16 @@ func rangeArg(v starlark.Value, which string) (starlark.Int, error) {
 		return i, nil
 	case starlark.String, starlark.Bytes:
 		// int(s) succeeds or fails; either way the result is not s.
-		s := builtins.Str(v)
+		s := py.Str(v)
 		if b, ok := v.(starlark.Bytes); ok {
 			s = string(b)
 		}
 		if _, ok := new(big.Int).SetString(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10); ok && !strings.Contains(s, "__") {
 			return starlark.Int{}, nonInteger
 		}
-		return starlark.Int{}, builtins.Errorf(builtins.ValueError, "invalid literal for int() with base 10: %s", builtins.Repr(v))
+		return starlark.Int{}, py.Errorf(py.ValueError, "invalid literal for int() with base 10: %s", py.Repr(v))
 	}
-	return starlark.Int{}, builtins.Errorf(builtins.TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", builtins.PyTypeName(v))
+	return starlark.Int{}, py.Errorf(py.TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", py.TypeName(v))
 }
 
 func (r *Random) pyRandrange(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -640,12 +640,12 @@ func (r *Random) randrange(start, stop, step starlark.Value) (starlark.Value, er
 	}
 	if stop == starlark.None {
 		if step != nil {
-			return nil, builtins.Errorf(builtins.TypeError, "Missing a non-None stop argument")
+			return nil, py.Errorf(py.TypeError, "Missing a non-None stop argument")
 		}
 		if istart.Sign() > 0 {
 			return r.belowInt(istart), nil
 		}
-		return nil, builtins.Errorf(builtins.ValueError, "empty range for randrange()")
+		return nil, py.Errorf(py.ValueError, "empty range for randrange()")
 	}
 	istop, err := rangeArg(stop, "stop")
 	if err != nil {
@@ -662,7 +662,7 @@ func (r *Random) randrange(start, stop, step starlark.Value) (starlark.Value, er
 		if width.Sign() > 0 {
 			return istart.Add(r.belowInt(width)), nil
 		}
-		return nil, builtins.Errorf(builtins.ValueError, "empty range for randrange() (%s, %s, %s)", istart, istop, width)
+		return nil, py.Errorf(py.ValueError, "empty range for randrange() (%s, %s, %s)", istart, istop, width)
 	}
 	var n starlark.Int
 	switch istep.Sign() {
@@ -671,10 +671,10 @@ func (r *Random) randrange(start, stop, step starlark.Value) (starlark.Value, er
 	case -1:
 		n = floorDiv(width.Add(istep).Add(starlark.MakeInt(1)), istep)
 	default:
-		return nil, builtins.Errorf(builtins.ValueError, "zero step for randrange()")
+		return nil, py.Errorf(py.ValueError, "zero step for randrange()")
 	}
 	if n.Sign() <= 0 {
-		return nil, builtins.Errorf(builtins.ValueError, "empty range for randrange()")
+		return nil, py.Errorf(py.ValueError, "empty range for randrange()")
 	}
 	return istart.Add(istep.Mul(r.belowInt(n))), nil
 }
@@ -710,9 +710,9 @@ func add(x, y starlark.Value) (starlark.Value, error) {
 		return starlark.Binary(syntax.PLUS, x, y)
 	}
 	if _, ok := x.(starlark.String); ok {
-		return nil, builtins.Errorf(builtins.TypeError, "can only concatenate str (not \"%s\") to str", builtins.PyTypeName(y))
+		return nil, py.Errorf(py.TypeError, "can only concatenate str (not \"%s\") to str", py.TypeName(y))
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for +: '%s' and '%s'", builtins.PyTypeName(x), builtins.PyTypeName(y))
+	return nil, py.Errorf(py.TypeError, "unsupported operand type(s) for +: '%s' and '%s'", py.TypeName(x), py.TypeName(y))
 }
 
 func boolInt(b starlark.Bool) starlark.Int {
@@ -737,7 +737,7 @@ func length(seq starlark.Value) (int, error) {
 	if n := starlark.Len(seq); n >= 0 {
 		return n, nil
 	}
-	return 0, builtins.Errorf(builtins.TypeError, "object of type '%s' has no len()", builtins.PyTypeName(seq))
+	return 0, py.Errorf(py.TypeError, "object of type '%s' has no len()", py.TypeName(seq))
 }
 
 // item is Python's seq[i].
@@ -745,19 +745,19 @@ func item(seq starlark.Value, i int) (starlark.Value, error) {
 	switch seq := seq.(type) {
 	case starlark.Bytes:
 		if i < 0 || i >= len(seq) {
-			return nil, builtins.Errorf(builtins.IndexError, "index out of range")
+			return nil, py.Errorf(py.IndexError, "index out of range")
 		}
 		return starlark.MakeInt(int(seq[i])), nil
 	case starlark.Indexable:
 		if i < 0 || i >= seq.Len() {
-			what := builtins.PyTypeName(seq)
+			what := py.TypeName(seq)
 			switch what {
 			case "str":
 				what = "string"
 			case "range":
 				what = "range object"
 			}
-			return nil, builtins.Errorf(builtins.IndexError, "%s index out of range", what)
+			return nil, py.Errorf(py.IndexError, "%s index out of range", what)
 		}
 		return seq.Index(i), nil
 	case starlark.Mapping:
@@ -767,11 +767,11 @@ func item(seq starlark.Value, i int) (starlark.Value, error) {
 		}
 		if !found {
 			key := starlark.MakeInt(i)
-			return nil, &builtins.Exception{Class: builtins.KeyError, Msg: key.String(), Args: starlark.Tuple{key}}
+			return nil, &py.Exception{Class: py.KeyError, Msg: key.String(), Args: starlark.Tuple{key}}
 		}
 		return v, nil
 	}
-	return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(seq))
+	return nil, py.Errorf(py.TypeError, "'%s' object is not subscriptable", py.TypeName(seq))
 }
 
 func (r *Random) pyChoice(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -784,7 +784,7 @@ func (r *Random) pyChoice(args starlark.Tuple, kwargs []starlark.Tuple) (starlar
 		return nil, err
 	}
 	if n == 0 {
-		return nil, builtins.Errorf(builtins.IndexError, "Cannot choose from an empty sequence")
+		return nil, py.Errorf(py.IndexError, "Cannot choose from an empty sequence")
 	}
 	return item(seq, r.below(n))
 }
@@ -803,9 +803,9 @@ func (r *Random) pyShuffle(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 		list, ok := x.(starlark.HasSetIndex)
 		if !ok {
 			if _, ok := x.(starlark.Indexable); !ok {
-				return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not subscriptable", builtins.PyTypeName(x))
+				return nil, py.Errorf(py.TypeError, "'%s' object is not subscriptable", py.TypeName(x))
 			}
-			return nil, builtins.Errorf(builtins.TypeError, "'%s' object does not support item assignment", builtins.PyTypeName(x))
+			return nil, py.Errorf(py.TypeError, "'%s' object does not support item assignment", py.TypeName(x))
 		}
 		xi, xj := list.Index(i), list.Index(j)
 		if err := list.SetIndex(i, xj); err != nil {
@@ -823,17 +823,17 @@ func (r *Random) pyShuffle(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 func sampleK(v starlark.Value, n int) (int, error) {
 	if f, ok := v.(starlark.Float); ok {
 		if float64(f) < 0 || float64(f) > float64(n) {
-			return 0, builtins.Errorf(builtins.ValueError, "Sample larger than population or is negative")
+			return 0, py.Errorf(py.ValueError, "Sample larger than population or is negative")
 		}
-		return 0, builtins.Errorf(builtins.TypeError, "can't multiply sequence by non-int of type 'float'")
+		return 0, py.Errorf(py.TypeError, "can't multiply sequence by non-int of type 'float'")
 	}
 	i, err := pyargs.Index(v)
 	if err != nil {
-		return 0, builtins.Errorf(builtins.TypeError, "'<=' not supported between instances of 'int' and '%s'", builtins.PyTypeName(v))
+		return 0, py.Errorf(py.TypeError, "'<=' not supported between instances of 'int' and '%s'", py.TypeName(v))
 	}
 	k, ok := i.Int64()
 	if !ok || k < 0 || k > int64(n) {
-		return 0, builtins.Errorf(builtins.ValueError, "Sample larger than population or is negative")
+		return 0, py.Errorf(py.ValueError, "Sample larger than population or is negative")
 	}
 	return int(k), nil
 }
@@ -845,7 +845,7 @@ func (r *Random) pySample(args starlark.Tuple, kwargs []starlark.Tuple) (starlar
 	}
 	seq, ok := population.(starlark.Indexable)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "Population must be a sequence.  For dicts or sets, use sorted(d).")
+		return nil, py.Errorf(py.TypeError, "Population must be a sequence.  For dicts or sets, use sorted(d).")
 	}
 	n := seq.Len()
 	if counts != starlark.None {
@@ -906,7 +906,7 @@ func (r *Random) sampleCounts(seq starlark.Indexable, kv, counts starlark.Value)
 		return nil, err
 	}
 	if len(cum) != seq.Len() {
-		return nil, builtins.Errorf(builtins.ValueError, "The number of counts does not match the population")
+		return nil, py.Errorf(py.ValueError, "The number of counts does not match the population")
 	}
 	total, ok := cum[len(cum)-1].(starlark.Int)
 	if !ok {
@@ -915,14 +915,14 @@ func (r *Random) sampleCounts(seq starlark.Indexable, kv, counts starlark.Value)
 		}
 	}
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "Counts must be integers")
+		return nil, py.Errorf(py.TypeError, "Counts must be integers")
 	}
 	if total.Sign() <= 0 {
-		return nil, builtins.Errorf(builtins.ValueError, "Total of counts must be greater than zero")
+		return nil, py.Errorf(py.ValueError, "Total of counts must be greater than zero")
 	}
 	t, ok := total.Int64()
 	if !ok || t > math.MaxInt32 {
-		return nil, builtins.Errorf(builtins.OverflowError, "Python int too large to convert to C ssize_t")
+		return nil, py.Errorf(py.OverflowError, "Python int too large to convert to C ssize_t")
 	}
 	k, err := sampleK(kv, int(t))
 	if err != nil {
@@ -946,7 +946,7 @@ func (r *Random) sampleCounts(seq starlark.Indexable, kv, counts starlark.Value)
 func accumulate(weights starlark.Value) ([]starlark.Value, error) {
 	iterable, ok := weights.(starlark.Iterable)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not iterable", builtins.PyTypeName(weights))
+		return nil, py.Errorf(py.TypeError, "'%s' object is not iterable", py.TypeName(weights))
 	}
 	it := iterable.Iterate()
 	defer it.Done()
@@ -1016,22 +1016,22 @@ func (r *Random) pyChoices(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 	if cumWeights == starlark.None {
 		if cum, err = accumulate(weights); err != nil {
 			if i, isInt := weights.(starlark.Int); isInt {
-				return nil, builtins.Errorf(builtins.TypeError, "The number of choices must be a keyword argument: k=%s", i)
+				return nil, py.Errorf(py.TypeError, "The number of choices must be a keyword argument: k=%s", i)
 			}
 			return nil, err
 		}
 	} else if weights != starlark.None {
-		return nil, builtins.Errorf(builtins.TypeError, "Cannot specify both weights and cumulative weights")
+		return nil, py.Errorf(py.TypeError, "Cannot specify both weights and cumulative weights")
 	} else {
 		if cum, err = accumulateless(cumWeights); err != nil {
 			return nil, err
 		}
 	}
 	if len(cum) != n {
-		return nil, builtins.Errorf(builtins.ValueError, "The number of weights does not match the population")
+		return nil, py.Errorf(py.ValueError, "The number of weights does not match the population")
 	}
 	if n == 0 {
-		return nil, builtins.Errorf(builtins.IndexError, "list index out of range")
+		return nil, py.Errorf(py.IndexError, "list index out of range")
 	}
 	totalv, err := add(cum[n-1], starlark.Float(0))
 	if err != nil {
@@ -1039,10 +1039,10 @@ func (r *Random) pyChoices(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 	}
 	total := float64(totalv.(starlark.Float))
 	if total <= 0 {
-		return nil, builtins.Errorf(builtins.ValueError, "Total of weights must be greater than zero")
+		return nil, py.Errorf(py.ValueError, "Total of weights must be greater than zero")
 	}
 	if math.IsInf(total, 0) || math.IsNaN(total) {
-		return nil, builtins.Errorf(builtins.ValueError, "Total of weights must be finite")
+		return nil, py.Errorf(py.ValueError, "Total of weights must be finite")
 	}
 	result = make([]starlark.Value, 0, k)
 	for range k {
@@ -1063,7 +1063,7 @@ func (r *Random) pyChoices(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 func accumulateless(v starlark.Value) ([]starlark.Value, error) {
 	iterable, ok := v.(starlark.Iterable)
 	if !ok {
-		return nil, builtins.Errorf(builtins.TypeError, "'%s' object is not iterable", builtins.PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "'%s' object is not iterable", py.TypeName(v))
 	}
 	var elems []starlark.Value
 	it := iterable.Iterate()
@@ -1105,7 +1105,7 @@ func realArgs(f *pyargs.Func, args starlark.Tuple, kwargs []starlark.Tuple, defa
 			return nil, nil, err
 		}
 		if !ok && v != starlark.None {
-			return nil, nil, builtins.Errorf(builtins.TypeError, "must be real number, not %s", builtins.PyTypeName(v))
+			return nil, nil, py.Errorf(py.TypeError, "must be real number, not %s", py.TypeName(v))
 		}
 		out[i] = x
 	}
@@ -1118,7 +1118,7 @@ func (r *Random) pyUniform(args starlark.Tuple, kwargs []starlark.Tuple) (starla
 		return nil, err
 	}
 	if !isNumber(a) || !isNumber(b) {
-		return nil, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for -: '%s' and '%s'", builtins.PyTypeName(b), builtins.PyTypeName(a))
+		return nil, py.Errorf(py.TypeError, "unsupported operand type(s) for -: '%s' and '%s'", py.TypeName(b), py.TypeName(a))
 	}
 	// a + (b-a) * random(), with b-a exact when both are ints.
 	fa, _, err := pyargs.Float(a)
@@ -1209,7 +1209,7 @@ func (r *Random) pyLognormvariate(args starlark.Tuple, kwargs []starlark.Tuple) 
 }
 
 func divisionByZero() error {
-	return builtins.Errorf(builtins.ZeroDivisionError, "float division by zero")
+	return py.Errorf(py.ZeroDivisionError, "float division by zero")
 }
 
 func (r *Random) pyExpovariate(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -1226,7 +1226,7 @@ func (r *Random) pyExpovariate(args starlark.Tuple, kwargs []starlark.Tuple) (st
 
 func (r *Random) gamma(alpha, beta float64) (float64, error) {
 	if alpha <= 0 || beta <= 0 {
-		return 0, builtins.Errorf(builtins.ValueError, "gammavariate: alpha and beta must be > 0.0")
+		return 0, py.Errorf(py.ValueError, "gammavariate: alpha and beta must be > 0.0")
 	}
 	switch {
 	case alpha > 1:

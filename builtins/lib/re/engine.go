@@ -11,7 +11,7 @@ import (
 	"github.com/dlclark/regexp2/v2"
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // engine is one regexp2 program of a pattern (searching, anchored at the
@@ -70,7 +70,7 @@ func (e *engine) find(ctx context.Context, runes []rune, start int, yield func(r
 	}
 	for attempt := 0; ; attempt++ {
 		if ctx.Err() != nil {
-			return builtins.Interrupted(ctx)
+			return py.Interrupted(ctx)
 		}
 		level := min(attempt, maxSliceLevel)
 		if deadline, ok := ctx.Deadline(); ok {
@@ -105,16 +105,16 @@ func newSubject(p *Pattern, v starlark.Value) (subject, error) {
 	switch v := v.(type) {
 	case starlark.String:
 		if p.isBytes {
-			return sub, builtins.Errorf(builtins.TypeError, "cannot use a bytes pattern on a string-like object")
+			return sub, py.Errorf(py.TypeError, "cannot use a bytes pattern on a string-like object")
 		}
 		sub.s = string(v)
 	case starlark.Bytes:
 		if !p.isBytes {
-			return sub, builtins.Errorf(builtins.TypeError, "cannot use a string pattern on a bytes-like object")
+			return sub, py.Errorf(py.TypeError, "cannot use a string pattern on a bytes-like object")
 		}
 		sub.s, sub.isBytes = string(v), true
 	default:
-		return sub, builtins.Errorf(builtins.TypeError, "expected string or bytes-like object, got '%s'", builtins.PyTypeName(v))
+		return sub, py.Errorf(py.TypeError, "expected string or bytes-like object, got '%s'", py.TypeName(v))
 	}
 	sub.buf = runePool.Get().(*[]rune)
 	runes := (*sub.buf)[:0]
@@ -184,7 +184,7 @@ func (p *Pattern) find(thread *starlark.Thread, kind int, sub *subject, start, e
 	if start > end {
 		return false, nil
 	}
-	ctx := builtins.ContextOf(thread)
+	ctx := py.ContextOf(thread)
 	runes := sub.runes[:end]
 	found := false
 	record := func(v regexp2.MatchView) {

@@ -7,7 +7,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Match is re.Match, the result of a successful match. Its positions are
@@ -41,7 +41,7 @@ var (
 
 // String is CPython's repr: <re.Match object; span=(0, 3), match='abc'>.
 func (m *Match) String() string {
-	return fmt.Sprintf("<re.Match object; span=(%d, %d), match=%s>", m.spans[0], m.spans[1], builtins.Repr(m.groupValue(0, starlark.None)))
+	return fmt.Sprintf("<re.Match object; span=(%d, %d), match=%s>", m.spans[0], m.spans[1], py.Repr(m.groupValue(0, starlark.None)))
 }
 func (m *Match) Type() string          { return "re.Match" }
 func (m *Match) Freeze()               {}
@@ -77,7 +77,7 @@ func (m *Match) groupIndex(v starlark.Value) (int, error) {
 			return g, nil
 		}
 	}
-	return 0, builtins.Errorf(builtins.IndexError, "no such group")
+	return 0, py.Errorf(py.IndexError, "no such group")
 }
 
 // Get is m[g]: the same as m.group(g).
@@ -153,7 +153,7 @@ func (m *Match) Attr(name string) (starlark.Value, error) {
 	case "group":
 		return method(name, m, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if len(kwargs) > 0 {
-				return nil, builtins.Errorf(builtins.TypeError, "group() takes no keyword arguments")
+				return nil, py.Errorf(py.TypeError, "group() takes no keyword arguments")
 			}
 			if len(args) == 0 {
 				return m.groupValue(0, starlark.None), nil
@@ -196,10 +196,10 @@ func (m *Match) Attr(name string) (starlark.Value, error) {
 	case "start", "end", "span":
 		return method(name, m, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			if len(kwargs) > 0 {
-				return nil, builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", name)
+				return nil, py.Errorf(py.TypeError, "%s() takes no keyword arguments", name)
 			}
 			if len(args) > 1 {
-				return nil, builtins.Errorf(builtins.TypeError, "%s expected at most 1 argument, got %d", name, len(args))
+				return nil, py.Errorf(py.TypeError, "%s expected at most 1 argument, got %d", name, len(args))
 			}
 			g := 0
 			if len(args) == 1 {
@@ -268,9 +268,9 @@ func (t *template) joinError(isBytes bool, item int) error {
 		}
 	}
 	if isBytes {
-		return builtins.Errorf(builtins.TypeError, "sequence item %d: expected a bytes-like object, %s found", item, t.wrongType)
+		return py.Errorf(py.TypeError, "sequence item %d: expected a bytes-like object, %s found", item, t.wrongType)
 	}
-	return builtins.Errorf(builtins.TypeError, "sequence item %d: expected str instance, %s found", item, t.wrongType)
+	return py.Errorf(py.TypeError, "sequence item %d: expected str instance, %s found", item, t.wrongType)
 }
 
 // expand appends the template for a match of s with spans.
@@ -303,7 +303,7 @@ func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
 			t.wrongType = "bytes"
 		}
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.PyTypeName(repl))
+		return nil, py.Errorf(py.TypeError, "decoding to str: need a bytes-like object, %s found", py.TypeName(repl))
 	}
 	if !strings.Contains(text, `\`) {
 		t.literals = []string{text}
@@ -359,7 +359,7 @@ func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
 			if isIdentifier(name) {
 				var ok bool
 				if g, ok = p.names[name]; !ok {
-					return nil, builtins.Errorf(builtins.IndexError, "unknown group name %s", pyQuote(name))
+					return nil, py.Errorf(py.IndexError, "unknown group name %s", pyQuote(name))
 				}
 			} else {
 				n, err := strconv.ParseUint(name, 10, 64)

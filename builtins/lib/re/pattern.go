@@ -11,7 +11,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Pattern is re.Pattern, a compiled regular expression.
@@ -34,7 +34,7 @@ type Pattern struct {
 var (
 	_ starlark.HasAttrs   = (*Pattern)(nil)
 	_ starlark.Comparable = (*Pattern)(nil)
-	_ builtins.PyReprer   = (*Pattern)(nil)
+	_ py.Reprer           = (*Pattern)(nil)
 )
 
 // kindNonEmpty is the engine that matches at its start only, and only a
@@ -50,7 +50,7 @@ func compile(pattern starlark.Value, flags int) (*Pattern, error) {
 	case starlark.Bytes:
 		p.text, p.isBytes = string(v), true
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "first argument must be string or compiled pattern")
+		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
 	}
 	tree, err := parsePattern(p.text, !p.isBytes, flags)
 	if err != nil {
@@ -85,7 +85,7 @@ func (p *Pattern) engine(kind int) (*engine, error) {
 	e, err := p.engines[kind]()
 	if err != nil {
 		// The translation is meant to be valid regexp2 syntax always.
-		return nil, builtins.Errorf(Error, "internal error: %s cannot be compiled by regexp2 (%v)", p.expr, err)
+		return nil, py.Errorf(Error, "internal error: %s cannot be compiled by regexp2 (%v)", p.expr, err)
 	}
 	return e, nil
 }
@@ -97,11 +97,11 @@ func patternErr(err error) error {
 	var oe *overflowError
 	switch {
 	case errors.As(err, &pe):
-		return builtins.NewException(Error, pe.Error())
+		return py.NewException(Error, pe.Error())
 	case errors.As(err, &ve):
-		return builtins.NewException(builtins.ValueError, ve.msg)
+		return py.NewException(py.ValueError, ve.msg)
 	case errors.As(err, &oe):
-		return builtins.NewException(builtins.OverflowError, oe.msg)
+		return py.NewException(py.OverflowError, oe.msg)
 	}
 	return err
 }
@@ -112,7 +112,7 @@ func (p *Pattern) String() string { return p.PyRepr() }
 // PyRepr is CPython's repr: re.compile('a+', re.IGNORECASE), the pattern's
 // repr cut at 200 characters.
 func (p *Pattern) PyRepr() string {
-	r := builtins.Repr(p.pattern)
+	r := py.Repr(p.pattern)
 	if n := []rune(r); len(n) > 200 {
 		r = string(n[:200])
 	}
@@ -144,7 +144,7 @@ func (p *Pattern) CompareSameType(op syntax.Token, y starlark.Value, depth int) 
 	case syntax.NEQ:
 		return !eq, nil
 	}
-	return false, builtins.Errorf(builtins.TypeError, "'%s' not supported between instances of 're.Pattern' and 're.Pattern'", op)
+	return false, py.Errorf(py.TypeError, "'%s' not supported between instances of 're.Pattern' and 're.Pattern'", op)
 }
 
 var patternMethods = []string{"findall", "finditer", "fullmatch", "match", "search", "split", "sub", "subn"}
@@ -216,7 +216,7 @@ func (p *Pattern) Attr(name string) (starlark.Value, error) {
 
 // method binds a method of re.Pattern or re.Match to its receiver.
 func method(name string, recv starlark.Value, fn func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)) *starlark.Builtin {
-	return builtins.Func(name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return py.Func(name, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return fn(thread, args, kwargs)
 	}).BindReceiver(recv)
 }
@@ -250,7 +250,7 @@ func indexArg(v starlark.Value) (int, error) {
 		if b, isBool := v.(starlark.Bool); isBool {
 			return map[starlark.Bool]int{false: 0, true: 1}[b], nil
 		}
-		return 0, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.PyTypeName(v))
+		return 0, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 	}
 	if n, ok := i.Int64(); ok && n >= math.MinInt && n <= math.MaxInt {
 		return int(n), nil
@@ -451,22 +451,22 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 				switch v := v.(type) {
 				case starlark.String:
 					if p.isBytes {
-						return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected a bytes-like object, str found", items)
+						return false, py.Errorf(py.TypeError, "sequence item %d: expected a bytes-like object, str found", items)
 					}
 					b.WriteString(string(v))
 					items++
 				case starlark.Bytes:
 					if !p.isBytes {
-						return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected str instance, bytes found", items)
+						return false, py.Errorf(py.TypeError, "sequence item %d: expected str instance, bytes found", items)
 					}
 					b.WriteString(string(v))
 					items++
 				case starlark.NoneType:
 				default:
 					if p.isBytes {
-						return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected a bytes-like object, %s found", items, builtins.PyTypeName(v))
+						return false, py.Errorf(py.TypeError, "sequence item %d: expected a bytes-like object, %s found", items, py.TypeName(v))
 					}
-					return false, builtins.Errorf(builtins.TypeError, "sequence item %d: expected str instance, %s found", items, builtins.PyTypeName(v))
+					return false, py.Errorf(py.TypeError, "sequence item %d: expected str instance, %s found", items, py.TypeName(v))
 				}
 			}
 			n++
@@ -515,7 +515,7 @@ type matchIterator struct {
 
 var (
 	_ starlark.Iterable = (*matchIterator)(nil)
-	_ builtins.Nexter   = (*matchIterator)(nil)
+	_ py.Nexter         = (*matchIterator)(nil)
 )
 
 func (it *matchIterator) String() string       { return fmt.Sprintf("<callable_iterator object at %p>", it) }
@@ -552,7 +552,7 @@ type matchIteration matchIterator
 func (it *matchIteration) Next(p *starlark.Value) bool {
 	v, ok, err := (*matchIterator)(it).Next(it.thread)
 	if err != nil {
-		builtins.Fail(it.thread, err)
+		py.Fail(it.thread, err)
 		return false
 	}
 	if ok {

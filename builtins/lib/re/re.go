@@ -49,11 +49,11 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Error is re.error, raised for a bad pattern or template.
-var Error = &builtins.ExceptionClass{ClassName: "error", Module: "re", Base: builtins.PyException}
+var Error = &py.ExceptionClass{ClassName: "error", Module: "re", Base: py.PyException}
 
 // cacheSize bounds the patterns a module keeps compiled, as CPython's
 // _MAXCACHE does.
@@ -72,20 +72,20 @@ type cacheKey struct {
 }
 
 // New returns the re module for one execution.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	m := &module{cache: map[cacheKey]*Pattern{}}
 	members := starlark.StringDict{
-		"compile":   builtins.Func("compile", m.compileFunc),
-		"match":     builtins.Func("match", m.matchFunc(kindMatch)),
-		"fullmatch": builtins.Func("fullmatch", m.matchFunc(kindFull)),
-		"search":    builtins.Func("search", m.matchFunc(kindSearch)),
-		"findall":   builtins.Func("findall", m.findFunc(false)),
-		"finditer":  builtins.Func("finditer", m.findFunc(true)),
-		"sub":       builtins.Func("sub", m.subFunc(false)),
-		"subn":      builtins.Func("subn", m.subFunc(true)),
-		"split":     builtins.Func("split", m.splitFunc),
-		"escape":    builtins.Func("escape", escape),
-		"purge":     builtins.Func("purge", m.purge),
+		"compile":   py.Func("compile", m.compileFunc),
+		"match":     py.Func("match", m.matchFunc(kindMatch)),
+		"fullmatch": py.Func("fullmatch", m.matchFunc(kindFull)),
+		"search":    py.Func("search", m.matchFunc(kindSearch)),
+		"findall":   py.Func("findall", m.findFunc(false)),
+		"finditer":  py.Func("finditer", m.findFunc(true)),
+		"sub":       py.Func("sub", m.subFunc(false)),
+		"subn":      py.Func("subn", m.subFunc(true)),
+		"split":     py.Func("split", m.splitFunc),
+		"escape":    py.Func("escape", escape),
+		"purge":     py.Func("purge", m.purge),
 		"error":     Error,
 		"Pattern":   patternType,
 		"Match":     matchType,
@@ -110,7 +110,7 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	}
 	if p, ok := pattern.(*Pattern); ok {
 		if f != 0 {
-			return nil, builtins.Errorf(builtins.ValueError, "cannot process flags argument with a compiled pattern")
+			return nil, py.Errorf(py.ValueError, "cannot process flags argument with a compiled pattern")
 		}
 		return p, nil
 	}
@@ -121,7 +121,7 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	case starlark.Bytes:
 		key = cacheKey{string(v), true, f}
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "first argument must be string or compiled pattern")
+		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
 	}
 	m.mu.Lock()
 	p, ok := m.cache[key]
@@ -153,14 +153,14 @@ func flagArg(v starlark.Value) (int, error) {
 		if n, ok := v.Int64(); ok && n >= -1<<31 && n < 1<<31 {
 			return int(n), nil
 		}
-		return 0, builtins.Errorf(builtins.OverflowError, "Python int too large to convert to C int")
+		return 0, py.Errorf(py.OverflowError, "Python int too large to convert to C int")
 	case starlark.Bool:
 		if v {
 			return 1, nil
 		}
 		return 0, nil
 	}
-	return 0, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for &: '%s' and 'RegexFlag'", builtins.PyTypeName(v))
+	return 0, py.Errorf(py.TypeError, "unsupported operand type(s) for &: '%s' and 'RegexFlag'", py.TypeName(v))
 }
 
 func (m *module) compileFunc(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -171,7 +171,7 @@ func (m *module) compileFunc(thread *starlark.Thread, b *starlark.Builtin, args 
 	return m.get(pattern, flags)
 }
 
-func (m *module) matchFunc(kind int) builtins.BuiltinFunc {
+func (m *module) matchFunc(kind int) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var pattern, s, flags starlark.Value
 		if err := unpackFunc(b.Name(), args, kwargs, []string{"pattern", "string", "flags"}, 2, &pattern, &s, &flags); err != nil {
@@ -185,7 +185,7 @@ func (m *module) matchFunc(kind int) builtins.BuiltinFunc {
 	}
 }
 
-func (m *module) findFunc(iter bool) builtins.BuiltinFunc {
+func (m *module) findFunc(iter bool) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var pattern, s, flags starlark.Value
 		if err := unpackFunc(b.Name(), args, kwargs, []string{"pattern", "string", "flags"}, 2, &pattern, &s, &flags); err != nil {
@@ -202,7 +202,7 @@ func (m *module) findFunc(iter bool) builtins.BuiltinFunc {
 	}
 }
 
-func (m *module) subFunc(counted bool) builtins.BuiltinFunc {
+func (m *module) subFunc(counted bool) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var pattern, repl, s, count, flags starlark.Value
 		if err := unpackFunc(b.Name(), args, kwargs, []string{"pattern", "repl", "string", "count", "flags"}, 3, &pattern, &repl, &s, &count, &flags); err != nil {
@@ -254,7 +254,7 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	case starlark.Bytes:
 		s = string(v)
 	default:
-		return nil, builtins.Errorf(builtins.TypeError, "decoding to str: need a bytes-like object, %s found", builtins.PyTypeName(pattern))
+		return nil, py.Errorf(py.TypeError, "decoding to str: need a bytes-like object, %s found", py.TypeName(pattern))
 	}
 	var out strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -275,9 +275,9 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 func unpackFunc(fname string, args starlark.Tuple, kwargs []starlark.Tuple, params []string, required int, out ...*starlark.Value) error {
 	if len(args) > len(params) {
 		if required == len(params) {
-			return builtins.Errorf(builtins.TypeError, "%s() takes %d positional argument%s but %d were given", fname, len(params), plural(len(params)), len(args))
+			return py.Errorf(py.TypeError, "%s() takes %d positional argument%s but %d were given", fname, len(params), plural(len(params)), len(args))
 		}
-		return builtins.Errorf(builtins.TypeError, "%s() takes from %d to %d positional arguments but %d were given", fname, required, len(params), len(args))
+		return py.Errorf(py.TypeError, "%s() takes from %d to %d positional arguments but %d were given", fname, required, len(params), len(args))
 	}
 	for i, a := range args {
 		*out[i] = a
@@ -286,10 +286,10 @@ func unpackFunc(fname string, args starlark.Tuple, kwargs []starlark.Tuple, para
 		k := string(kv[0].(starlark.String))
 		i := indexOf(params, k)
 		if i < 0 {
-			return builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", fname, k)
+			return py.Errorf(py.TypeError, "%s() got an unexpected keyword argument '%s'", fname, k)
 		}
 		if *out[i] != nil {
-			return builtins.Errorf(builtins.TypeError, "%s() got multiple values for argument '%s'", fname, k)
+			return py.Errorf(py.TypeError, "%s() got multiple values for argument '%s'", fname, k)
 		}
 		*out[i] = kv[1]
 	}
@@ -303,9 +303,9 @@ func unpackFunc(fname string, args starlark.Tuple, kwargs []starlark.Tuple, para
 	case 0:
 		return nil
 	case 1:
-		return builtins.Errorf(builtins.TypeError, "%s() missing 1 required positional argument: %s", fname, missing[0])
+		return py.Errorf(py.TypeError, "%s() missing 1 required positional argument: %s", fname, missing[0])
 	}
-	return builtins.Errorf(builtins.TypeError, "%s() missing %d required positional arguments: %s and %s", fname, len(missing),
+	return py.Errorf(py.TypeError, "%s() missing %d required positional arguments: %s and %s", fname, len(missing),
 		strings.Join(missing[:len(missing)-1], ", "), missing[len(missing)-1])
 }
 
@@ -313,7 +313,7 @@ func unpackFunc(fname string, args starlark.Tuple, kwargs []starlark.Tuple, para
 // with the messages of CPython's built-in methods.
 func unpackMethod(fname string, args starlark.Tuple, kwargs []starlark.Tuple, params []string, required int, out ...*starlark.Value) error {
 	if len(args) > len(params) {
-		return builtins.Errorf(builtins.TypeError, "%s() takes at most %d argument%s (%d given)", fname, len(params), plural(len(params)), len(args)+len(kwargs))
+		return py.Errorf(py.TypeError, "%s() takes at most %d argument%s (%d given)", fname, len(params), plural(len(params)), len(args)+len(kwargs))
 	}
 	for i, a := range args {
 		*out[i] = a
@@ -322,16 +322,16 @@ func unpackMethod(fname string, args starlark.Tuple, kwargs []starlark.Tuple, pa
 		k := string(kv[0].(starlark.String))
 		i := indexOf(params, k)
 		if i < 0 {
-			return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for %s()", k, fname)
+			return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for %s()", k, fname)
 		}
 		if *out[i] != nil {
-			return builtins.Errorf(builtins.TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, k, i+1)
+			return py.Errorf(py.TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, k, i+1)
 		}
 		*out[i] = kv[1]
 	}
 	for i := 0; i < required; i++ {
 		if *out[i] == nil {
-			return builtins.Errorf(builtins.TypeError, "%s() missing required argument '%s' (pos %d)", fname, params[i], i+1)
+			return py.Errorf(py.TypeError, "%s() missing required argument '%s' (pos %d)", fname, params[i], i+1)
 		}
 	}
 	return nil
@@ -366,7 +366,7 @@ var (
 	flagType    = &typeValue{"re.RegexFlag", func(v starlark.Value) bool { _, ok := v.(Flag); return ok }}
 )
 
-var _ builtins.InstanceChecker = (*typeValue)(nil)
+var _ py.InstanceChecker = (*typeValue)(nil)
 
 func (t *typeValue) String() string                   { return fmt.Sprintf("<class '%s'>", t.name) }
 func (t *typeValue) Type() string                     { return "type" }

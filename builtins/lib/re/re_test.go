@@ -9,8 +9,8 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -50,7 +50,7 @@ def quick():
 // match that has no deadline.
 func TestCancelledContextStopsAMatch(t *testing.T) {
 	thread := &starlark.Thread{Name: "cancel"}
-	env := builtins.NewEnv()
+	env := py.NewEnv()
 	env.Attach(thread)
 	ctx, cancel := context.WithCancel(context.Background())
 	env.SetContext(ctx)
@@ -61,7 +61,7 @@ func TestCancelledContextStopsAMatch(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("the match ran %v past its cancellation", elapsed)
 	}
-	if e := builtins.AsException(err); e == nil || e.Class != builtins.CancelledError {
+	if e := py.AsException(err); e == nil || e.Class != py.CancelledError {
 		t.Errorf("got %v; want CancelledError", err)
 	}
 	if !errors.Is(ctx.Err(), context.Canceled) {
@@ -72,7 +72,7 @@ func TestCancelledContextStopsAMatch(t *testing.T) {
 // benchmarkCall calls fn(args...) b.N times, as a script's call does.
 func benchmarkCall(b *testing.B, fn starlark.Value, args ...starlark.Value) {
 	thread := &starlark.Thread{Name: "bench"}
-	builtins.NewEnv().Attach(thread)
+	py.NewEnv().Attach(thread)
 	for b.Loop() {
 		m, err := starlark.Call(thread, fn, args, nil)
 		if err != nil || m == starlark.None {
@@ -86,7 +86,7 @@ func benchmarkCall(b *testing.B, fn starlark.Value, args ...starlark.Value) {
 // pattern's method. CPython 3.11 on the same machine: see the report in
 // docs/compatibility.md.
 func BenchmarkMatch(b *testing.B) {
-	module := re.New(builtins.NewEnv()).(starlark.HasAttrs)
+	module := re.New(py.NewEnv()).(starlark.HasAttrs)
 	pattern, topic := starlark.String(`(\w+)-(\d+)`), starlark.String("topic-42")
 	b.Run("module", func(b *testing.B) {
 		match, _ := module.Attr("match")

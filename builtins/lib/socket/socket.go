@@ -9,13 +9,13 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // New returns the socket module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "socket", Members: starlark.StringDict{
-		"gethostname": builtins.Func("gethostname", gethostname),
+		"gethostname": py.Func("gethostname", gethostname),
 	}}
 }
 
@@ -23,7 +23,7 @@ func gethostname(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
-	name, err := builtins.HostnameOf(thread, "socket.gethostname()")
+	name, err := py.HostnameOf(thread, "socket.gethostname()")
 	if err != nil {
 		return nil, err
 	}

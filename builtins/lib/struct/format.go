@@ -7,7 +7,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // order is a format's byte order and size mode, from its first character.
@@ -46,7 +46,7 @@ var (
 	nativeAlign  = map[byte]int{'?': 1, 'h': 2, 'H': 2, 'i': 4, 'I': 4, 'l': 8, 'L': 8, 'q': 8, 'Q': 8, 'n': 8, 'N': 8, 'e': 2, 'f': 4, 'd': 8, 'P': 8}
 )
 
-func structError(msg string) *builtins.Exception { return builtins.NewException(Error, msg) }
+func structError(msg string) *py.Exception { return py.NewException(Error, msg) }
 
 func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'
@@ -59,7 +59,7 @@ func parseFormat(text string) (*format, error) {
 			return nil, structError("embedded null character")
 		}
 		if text[i] >= 0x80 {
-			return nil, builtins.Errorf(builtins.UnicodeEncodeError, "'ascii' codec can't encode character in position %d: ordinal not in range(128)", i)
+			return nil, py.Errorf(py.UnicodeEncodeError, "'ascii' codec can't encode character in position %d: ordinal not in range(128)", i)
 		}
 	}
 	f := &format{text: text, order: native}
@@ -159,7 +159,7 @@ func uintOf(s string, n int, big bool) uint64 {
 // pack packs values, as many as f.nvalues.
 func (f *format) pack(values starlark.Tuple) ([]byte, error) {
 	if len(values) != f.nvalues {
-		return nil, builtins.Errorf(Error, "pack expected %d items for packing (got %d)", f.nvalues, len(values))
+		return nil, py.Errorf(Error, "pack expected %d items for packing (got %d)", f.nvalues, len(values))
 	}
 	out := make([]byte, f.size)
 	order := f.byteOrder()
@@ -188,7 +188,7 @@ func (f *format) pack(values starlark.Tuple) ([]byte, error) {
 func packString(dst []byte, c byte, v starlark.Value) error {
 	b, ok := v.(starlark.Bytes)
 	if !ok {
-		return builtins.Errorf(Error, "argument for '%c' must be a bytes object", c)
+		return py.Errorf(Error, "argument for '%c' must be a bytes object", c)
 	}
 	if c == 's' {
 		copy(dst, b)
@@ -224,7 +224,7 @@ func (f *format) packItem(dst []byte, cd code, v starlark.Value, order binary.By
 		}
 		h, ok := halfFromFloat(x)
 		if !ok {
-			return builtins.Errorf(builtins.OverflowError, "float too large to pack with e format")
+			return py.Errorf(py.OverflowError, "float too large to pack with e format")
 		}
 		order.PutUint16(dst, h)
 	case 'f':
@@ -234,7 +234,7 @@ func (f *format) packItem(dst []byte, cd code, v starlark.Value, order binary.By
 		}
 		y := float32(x)
 		if f.order != native && math.IsInf(float64(y), 0) && !math.IsInf(x, 0) {
-			return builtins.Errorf(builtins.OverflowError, "float too large to pack with f format")
+			return py.Errorf(py.OverflowError, "float too large to pack with f format")
 		}
 		order.PutUint32(dst, math.Float32bits(y))
 	case 'd':
@@ -428,7 +428,7 @@ func (f *format) unpack(data string) (starlark.Tuple, error) {
 			continue
 		case 'p':
 			if cd.num == 0 {
-				return nil, builtins.NewException(builtins.SystemError, // CPython's answer to the field "0p"
+				return nil, py.NewException(py.SystemError, // CPython's answer to the field "0p"
 					"Negative size passed to PyBytes_FromStringAndSize")
 			}
 			n := min(int(data[cd.offset]), cd.num-1)

@@ -23,13 +23,13 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyclass"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Error is struct.error.
-var Error = &builtins.ExceptionClass{ClassName: "error", Module: "struct", Base: builtins.PyException}
+var Error = &py.ExceptionClass{ClassName: "error", Module: "struct", Base: py.PyException}
 
 // StructClass is struct.Struct (CPython's _struct.Struct).
 var StructClass = &pyclass.Class{Module: "_struct", ClassName: "Struct", Make: makeStruct, Instance: func(v starlark.Value) bool {
@@ -38,15 +38,15 @@ var StructClass = &pyclass.Class{Module: "_struct", ClassName: "Struct", Make: m
 }}
 
 // New returns the struct module for one execution.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	m := &module{}
 	m.cache.Store(&map[string]*format{})
 	return &starlarkstruct.Module{Name: "struct", Members: starlark.StringDict{
-		"pack":        builtins.Func("pack", m.pack),
-		"unpack":      builtins.Func("unpack", m.unpack),
-		"unpack_from": builtins.Func("unpack_from", m.unpackFrom),
-		"iter_unpack": builtins.Func("iter_unpack", m.iterUnpack),
-		"calcsize":    builtins.Func("calcsize", m.calcsize),
+		"pack":        py.Func("pack", m.pack),
+		"unpack":      py.Func("unpack", m.unpack),
+		"unpack_from": py.Func("unpack_from", m.unpackFrom),
+		"iter_unpack": py.Func("iter_unpack", m.iterUnpack),
+		"calcsize":    py.Func("calcsize", m.calcsize),
 		"Struct":      StructClass,
 		"error":       Error,
 	}}
@@ -94,15 +94,15 @@ func (m *module) formatOf(v starlark.Value) (*format, error) {
 }
 
 func formatTypeError(v starlark.Value) error {
-	return builtins.Errorf(builtins.TypeError, "Struct() argument 1 must be a str or bytes object, not %s", builtins.PyTypeName(v))
+	return py.Errorf(py.TypeError, "Struct() argument 1 must be a str or bytes object, not %s", py.TypeName(v))
 }
 
 func (m *module) pack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "pack() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "pack() takes no keyword arguments")
 	}
 	if len(args) == 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "missing format argument")
+		return nil, py.Errorf(py.TypeError, "missing format argument")
 	}
 	f, err := m.formatOf(args[0])
 	if err != nil {
@@ -136,7 +136,7 @@ func unpackValue(f *format, buffer starlark.Value) (starlark.Value, error) {
 		return nil, err
 	}
 	if len(data) != f.size {
-		return nil, builtins.Errorf(Error, "unpack requires a buffer of %d bytes", f.size)
+		return nil, py.Errorf(Error, "unpack requires a buffer of %d bytes", f.size)
 	}
 	return f.unpack(data)
 }
@@ -169,15 +169,15 @@ func unpackFromValue(f *format, buffer, offsetArg starlark.Value) (starlark.Valu
 	size, n := int64(f.size), int64(len(data))
 	if offset < 0 {
 		if offset+size > 0 {
-			return nil, builtins.Errorf(Error, "not enough data to unpack %d bytes at offset %d", size, offset)
+			return nil, py.Errorf(Error, "not enough data to unpack %d bytes at offset %d", size, offset)
 		}
 		if offset+n < 0 {
-			return nil, builtins.Errorf(Error, "offset %d out of range for %d-byte buffer", offset, n)
+			return nil, py.Errorf(Error, "offset %d out of range for %d-byte buffer", offset, n)
 		}
 		offset += n
 	}
 	if n-offset < size {
-		return nil, builtins.Errorf(Error, "unpack_from requires a buffer of at least %d bytes for unpacking %d bytes at offset %d (actual buffer size is %d)", size+offset, size, offset, n)
+		return nil, py.Errorf(Error, "unpack_from requires a buffer of at least %d bytes for unpacking %d bytes at offset %d (actual buffer size is %d)", size+offset, size, offset, n)
 	}
 	return f.unpack(data[offset : offset+size])
 }
@@ -199,10 +199,10 @@ func iterUnpackValue(f *format, buffer starlark.Value) (starlark.Value, error) {
 		return nil, err
 	}
 	if f.size == 0 {
-		return nil, builtins.Errorf(Error, "cannot iteratively unpack with a struct of length 0")
+		return nil, py.Errorf(Error, "cannot iteratively unpack with a struct of length 0")
 	}
 	if len(data)%f.size != 0 {
-		return nil, builtins.Errorf(Error, "iterative unpacking requires a buffer of a multiple of %d bytes", f.size)
+		return nil, py.Errorf(Error, "iterative unpacking requires a buffer of a multiple of %d bytes", f.size)
 	}
 	if len(data) > 0 {
 		if _, err := f.unpack(data[:f.size]); err != nil {
@@ -214,10 +214,10 @@ func iterUnpackValue(f *format, buffer starlark.Value) (starlark.Value, error) {
 
 func (m *module) calcsize(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
-		return nil, builtins.Errorf(builtins.TypeError, "_struct.calcsize() takes no keyword arguments")
+		return nil, py.Errorf(py.TypeError, "_struct.calcsize() takes no keyword arguments")
 	}
 	if len(args) != 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "_struct.calcsize() takes exactly one argument (%d given)", len(args))
+		return nil, py.Errorf(py.TypeError, "_struct.calcsize() takes exactly one argument (%d given)", len(args))
 	}
 	f, err := m.formatOf(args[0])
 	if err != nil {
@@ -239,8 +239,8 @@ type unpackIterator struct {
 
 var (
 	_ starlark.Iterable = (*unpackIterator)(nil)
-	_ builtins.Nexter   = (*unpackIterator)(nil)
-	_ builtins.PyReprer = (*unpackIterator)(nil)
+	_ py.Nexter         = (*unpackIterator)(nil)
+	_ py.Reprer         = (*unpackIterator)(nil)
 )
 
 // PyRepr is CPython's <_struct.unpack_iterator object at 0x...>.
@@ -299,9 +299,9 @@ func (r *recordIterator) Err() error { return r.err }
 type Struct struct{ f *format }
 
 var (
-	_ starlark.HasAttrs  = (*Struct)(nil)
-	_ builtins.PyReprer  = (*Struct)(nil)
-	_ builtins.PyClasser = (*Struct)(nil)
+	_ starlark.HasAttrs = (*Struct)(nil)
+	_ py.Reprer         = (*Struct)(nil)
+	_ py.PyClasser      = (*Struct)(nil)
 )
 
 var structSpec = &pyargs.Func{Name: "Struct", Params: []string{"format"}, Required: 1, C: true}
@@ -365,26 +365,26 @@ func (s *Struct) Attr(name string) (starlark.Value, error) {
 
 // The methods of Struct objects, bound to one by Attr.
 var (
-	structPack = builtins.Func("pack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	structPack = py.Func("pack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(kwargs) > 0 {
-			return nil, builtins.Errorf(builtins.TypeError, "pack() takes no keyword arguments")
+			return nil, py.Errorf(py.TypeError, "pack() takes no keyword arguments")
 		}
 		return packValue(b.Receiver().(*Struct).f, args)
 	})
-	structUnpack = builtins.Func("unpack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	structUnpack = py.Func("unpack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := oneArgument("Struct.unpack", args, kwargs); err != nil {
 			return nil, err
 		}
 		return unpackValue(b.Receiver().(*Struct).f, args[0])
 	})
-	structUnpackFrom = builtins.Func("unpack_from", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	structUnpackFrom = py.Func("unpack_from", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var buffer, offset starlark.Value = nil, starlark.MakeInt(0)
 		if err := structUnpackFromSpec.Bind(args, kwargs, &buffer, &offset); err != nil {
 			return nil, err
 		}
 		return unpackFromValue(b.Receiver().(*Struct).f, buffer, offset)
 	})
-	structIterUnpack = builtins.Func("iter_unpack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	structIterUnpack = py.Func("iter_unpack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := oneArgument("Struct.iter_unpack", args, kwargs); err != nil {
 			return nil, err
 		}
@@ -395,10 +395,10 @@ var (
 
 func oneArgument(name string, args starlark.Tuple, kwargs []starlark.Tuple) error {
 	if len(kwargs) > 0 {
-		return builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", name)
+		return py.Errorf(py.TypeError, "%s() takes no keyword arguments", name)
 	}
 	if len(args) != 1 {
-		return builtins.Errorf(builtins.TypeError, "%s() takes exactly one argument (%d given)", name, len(args))
+		return py.Errorf(py.TypeError, "%s() takes exactly one argument (%d given)", name, len(args))
 	}
 	return nil
 }

@@ -32,9 +32,9 @@ import (
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyclass"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // The variants of UUID.variant, as Python names them.
@@ -51,9 +51,9 @@ type UUID [16]byte
 var (
 	_ starlark.HasAttrs   = UUID{}
 	_ starlark.Comparable = UUID{}
-	_ builtins.PyReprer   = UUID{}
-	_ builtins.PyStrer    = UUID{}
-	_ builtins.PyClasser  = UUID{}
+	_ py.Reprer           = UUID{}
+	_ py.PyStrer          = UUID{}
+	_ py.PyClasser        = UUID{}
 )
 
 // UUIDClass is uuid.UUID.
@@ -79,15 +79,15 @@ func mustParse(s string) UUID {
 }
 
 // New returns the uuid module for one execution.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	g := &generator{}
 	return &starlarkstruct.Module{Name: "uuid", Members: starlark.StringDict{
 		"UUID":               UUIDClass,
-		"uuid1":              builtins.Func("uuid1", g.uuid1),
-		"uuid3":              builtins.Func("uuid3", nameBased("uuid3", 3)),
-		"uuid4":              builtins.Func("uuid4", uuid4),
-		"uuid5":              builtins.Func("uuid5", nameBased("uuid5", 5)),
-		"getnode":            builtins.Func("getnode", g.getnode),
+		"uuid1":              py.Func("uuid1", g.uuid1),
+		"uuid3":              py.Func("uuid3", nameBased("uuid3", 3)),
+		"uuid4":              py.Func("uuid4", uuid4),
+		"uuid5":              py.Func("uuid5", nameBased("uuid5", 5)),
+		"getnode":            py.Func("getnode", g.getnode),
 		"NAMESPACE_DNS":      NamespaceDNS,
 		"NAMESPACE_URL":      NamespaceURL,
 		"NAMESPACE_OID":      NamespaceOID,
@@ -162,7 +162,7 @@ func (g *generator) uuid1(thread *starlark.Thread, b *starlark.Builtin, args sta
 	} else {
 		i, err := pyargs.Index(nodeArg)
 		if err != nil {
-			return nil, builtins.Errorf(builtins.TypeError, "'<=' not supported between instances of 'int' and '%s'", builtins.PyTypeName(nodeArg))
+			return nil, py.Errorf(py.TypeError, "'<=' not supported between instances of 'int' and '%s'", py.TypeName(nodeArg))
 		}
 		node = i.BigInt()
 	}
@@ -187,7 +187,7 @@ func (g *generator) uuid1(thread *starlark.Thread, b *starlark.Builtin, args sta
 func intOperand(v starlark.Value, op string) (*big.Int, error) {
 	i, err := pyargs.Index(v)
 	if err != nil {
-		return nil, builtins.Errorf(builtins.TypeError, "unsupported operand type(s) for %s: '%s' and 'int'", op, builtins.PyTypeName(v))
+		return nil, py.Errorf(py.TypeError, "unsupported operand type(s) for %s: '%s' and 'int'", op, py.TypeName(v))
 	}
 	return i.BigInt(), nil
 }
@@ -202,7 +202,7 @@ func uuid4(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 }
 
 // nameBased is uuid3 (MD5) or uuid5 (SHA-1) of a namespace and a name.
-func nameBased(name string, version int) builtins.BuiltinFunc {
+func nameBased(name string, version int) py.BuiltinFunc {
 	spec := &pyargs.Func{Name: name, Params: []string{"namespace", "name"}, Required: 2}
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var namespace, nameArg starlark.Value
@@ -211,11 +211,11 @@ func nameBased(name string, version int) builtins.BuiltinFunc {
 		}
 		ns, ok := namespace.(UUID)
 		if !ok {
-			return nil, builtins.Errorf(builtins.AttributeError, "'%s' object has no attribute 'bytes'", builtins.PyTypeName(namespace))
+			return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'bytes'", py.TypeName(namespace))
 		}
 		s, ok := nameArg.(starlark.String)
 		if !ok {
-			return nil, builtins.Errorf(builtins.TypeError, "encoding without a string argument")
+			return nil, py.Errorf(py.TypeError, "encoding without a string argument")
 		}
 		var sum []byte
 		if version == 3 {
@@ -255,7 +255,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		}
 	}
 	if given != 1 {
-		return nil, builtins.Errorf(builtins.TypeError, "one of the hex, bytes, bytes_le, fields, or int arguments must be given")
+		return nil, py.Errorf(py.TypeError, "one of the hex, bytes, bytes_le, fields, or int arguments must be given")
 	}
 	var n *big.Int
 	switch {
@@ -274,7 +274,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		}
 		be := string([]byte{le[3], le[2], le[1], le[0], le[5], le[4], le[7], le[6]}) + le[8:]
 		if _, ok := bytesLE.(starlark.Bytes); !ok {
-			return nil, builtins.Errorf(builtins.AssertionError, "%s", builtins.QuoteString(be))
+			return nil, py.Errorf(py.AssertionError, "%s", py.QuoteString(be))
 		}
 		n = new(big.Int).SetBytes([]byte(be))
 	case bytesArg != starlark.None:
@@ -283,7 +283,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 			return nil, err
 		}
 		if _, ok := bytesArg.(starlark.Bytes); !ok {
-			return nil, builtins.Errorf(builtins.AssertionError, "%s", builtins.Repr(bytesArg))
+			return nil, py.Errorf(py.AssertionError, "%s", py.Repr(bytesArg))
 		}
 		n = new(big.Int).SetBytes([]byte(s))
 	case fieldsArg != starlark.None:
@@ -300,25 +300,25 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		i, ok := intArg.(starlark.Int)
 		if !ok {
 			if _, isFloat := intArg.(starlark.Float); !isFloat {
-				return nil, builtins.Errorf(builtins.TypeError, "'<=' not supported between instances of 'int' and '%s'", builtins.PyTypeName(intArg))
+				return nil, py.Errorf(py.TypeError, "'<=' not supported between instances of 'int' and '%s'", py.TypeName(intArg))
 			}
-			return nil, builtins.Errorf(builtins.TypeError, "'float' object cannot be interpreted as an integer")
+			return nil, py.Errorf(py.TypeError, "'float' object cannot be interpreted as an integer")
 		}
 		n = i.BigInt()
 	}
 	if n.Sign() < 0 || n.BitLen() > 128 {
-		return nil, builtins.Errorf(builtins.ValueError, "int is out of range (need a 128-bit value)")
+		return nil, py.Errorf(py.ValueError, "int is out of range (need a 128-bit value)")
 	}
 	var u UUID
 	n.FillBytes(u[:])
 	if version != starlark.None {
 		v, err := pyargs.Index(version)
 		if err != nil {
-			return nil, builtins.Errorf(builtins.TypeError, "'<=' not supported between instances of 'int' and '%s'", builtins.PyTypeName(version))
+			return nil, py.Errorf(py.TypeError, "'<=' not supported between instances of 'int' and '%s'", py.TypeName(version))
 		}
 		vi, ok := v.Int64()
 		if !ok || vi < 1 || vi > 5 {
-			return nil, builtins.Errorf(builtins.ValueError, "illegal version number")
+			return nil, py.Errorf(py.ValueError, "illegal version number")
 		}
 		u = u.withVersion(int(vi))
 	}
@@ -331,14 +331,14 @@ func hexString(v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
 		if _, isBytes := v.(starlark.Bytes); isBytes {
-			return "", builtins.Errorf(builtins.TypeError, "a bytes-like object is required, not 'str'")
+			return "", py.Errorf(py.TypeError, "a bytes-like object is required, not 'str'")
 		}
-		return "", builtins.Errorf(builtins.AttributeError, "'%s' object has no attribute 'replace'", builtins.PyTypeName(v))
+		return "", py.Errorf(py.AttributeError, "'%s' object has no attribute 'replace'", py.TypeName(v))
 	}
 	h := strings.ReplaceAll(strings.ReplaceAll(string(s), "urn:", ""), "uuid:", "")
 	h = strings.ReplaceAll(strings.Trim(h, "{}"), "-", "")
 	if len(h) != 32 {
-		return "", builtins.Errorf(builtins.ValueError, "badly formed hexadecimal UUID string")
+		return "", py.Errorf(py.ValueError, "badly formed hexadecimal UUID string")
 	}
 	return h, nil
 }
@@ -346,7 +346,7 @@ func hexString(v starlark.Value) (string, error) {
 // parseHex is int(s, 16) with Python's syntax: surrounding whitespace, a
 // sign, a 0x prefix, single underscores between digits.
 func parseHex(s string) (*big.Int, error) {
-	bad := builtins.Errorf(builtins.ValueError, "invalid literal for int() with base 16: %s", builtins.QuoteString(s))
+	bad := py.Errorf(py.ValueError, "invalid literal for int() with base 16: %s", py.QuoteString(s))
 	t := strings.TrimSpace(s)
 	t = strings.TrimPrefix(t, "+")
 	if strings.HasPrefix(t, "0x") || strings.HasPrefix(t, "0X") {
@@ -373,14 +373,14 @@ func sixteen(v starlark.Value, what string) (string, error) {
 		s = string(v)
 	default:
 		if n := starlark.Len(v); n < 0 {
-			return "", builtins.Errorf(builtins.TypeError, "object of type '%s' has no len()", builtins.PyTypeName(v))
+			return "", py.Errorf(py.TypeError, "object of type '%s' has no len()", py.TypeName(v))
 		} else if n != 16 {
-			return "", builtins.Errorf(builtins.ValueError, "%s is not a 16-char string", what)
+			return "", py.Errorf(py.ValueError, "%s is not a 16-char string", what)
 		}
-		return "", builtins.Errorf(builtins.AssertionError, "%s", builtins.Repr(v))
+		return "", py.Errorf(py.AssertionError, "%s", py.Repr(v))
 	}
 	if len(s) != 16 {
-		return "", builtins.Errorf(builtins.ValueError, "%s is not a 16-char string", what)
+		return "", py.Errorf(py.ValueError, "%s is not a 16-char string", what)
 	}
 	return s, nil
 }
@@ -390,14 +390,14 @@ func fieldsOf(v starlark.Value) ([6]*big.Int, error) {
 	var fields [6]*big.Int
 	n := starlark.Len(v)
 	if n < 0 {
-		return fields, builtins.Errorf(builtins.TypeError, "object of type '%s' has no len()", builtins.PyTypeName(v))
+		return fields, py.Errorf(py.TypeError, "object of type '%s' has no len()", py.TypeName(v))
 	}
 	if n != 6 {
-		return fields, builtins.Errorf(builtins.ValueError, "fields is not a 6-tuple")
+		return fields, py.Errorf(py.ValueError, "fields is not a 6-tuple")
 	}
 	seq, ok := v.(starlark.Indexable)
 	if !ok {
-		return fields, builtins.Errorf(builtins.TypeError, "cannot unpack non-iterable %s object", builtins.PyTypeName(v))
+		return fields, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", py.TypeName(v))
 	}
 	for i := range fields {
 		x, err := intOperand(seq.Index(i), "<<")
@@ -417,7 +417,7 @@ func fromFields(f [6]*big.Int) (UUID, error) {
 	n := new(big.Int)
 	for i, x := range f {
 		if x.Sign() < 0 || x.BitLen() > widths[i] {
-			return UUID{}, builtins.Errorf(builtins.ValueError, "field %d out of range (need %s value)", i+1, names[i])
+			return UUID{}, py.Errorf(py.ValueError, "field %d out of range (need %s value)", i+1, names[i])
 		}
 		n.Lsh(n, uint(widths[i])).Or(n, x)
 	}

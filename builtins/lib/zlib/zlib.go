@@ -30,20 +30,20 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Error is zlib.error.
-var Error = &builtins.ExceptionClass{ClassName: "error", Module: "zlib", Base: builtins.PyException}
+var Error = &py.ExceptionClass{ClassName: "error", Module: "zlib", Base: py.PyException}
 
 // New returns the zlib module.
-func New(env *builtins.Env) starlark.Value {
+func New(env *py.Env) starlark.Value {
 	members := starlark.StringDict{
-		"compress":   builtins.Func("compress", compress),
-		"decompress": builtins.Func("decompress", decompress),
-		"crc32":      builtins.Func("crc32", checksum("crc32", 0, crc32Update)),
-		"adler32":    builtins.Func("adler32", checksum("adler32", 1, Adler32)),
+		"compress":   py.Func("compress", compress),
+		"decompress": py.Func("decompress", decompress),
+		"crc32":      py.Func("crc32", checksum("crc32", 0, crc32Update)),
+		"adler32":    py.Func("adler32", checksum("adler32", 1, Adler32)),
 		"error":      Error,
 
 		"ZLIB_VERSION":         starlark.String("1.2.13"),
@@ -60,7 +60,7 @@ func New(env *builtins.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "zlib", Members: members}
 }
 
-func zlibError(format string, args ...any) error { return builtins.Errorf(Error, format, args...) }
+func zlibError(format string, args ...any) error { return py.Errorf(Error, format, args...) }
 
 // errDecompress is the message of an error while decompressing, in
 // CPython's words for zlib's codes.
@@ -80,7 +80,7 @@ var ErrIncomplete = errors.New("incomplete or truncated stream")
 // decompress.
 func dataArg(name string, args starlark.Tuple) (starlark.Value, starlark.Tuple, error) {
 	if len(args) == 0 {
-		return nil, nil, builtins.Errorf(builtins.TypeError, "%s() takes at least 1 positional argument (0 given)", name)
+		return nil, nil, py.Errorf(py.TypeError, "%s() takes at least 1 positional argument (0 given)", name)
 	}
 	return args[0], args[1:], nil
 }
@@ -220,7 +220,7 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		return nil, err
 	}
 	if size < 0 {
-		return nil, builtins.Errorf(builtins.ValueError, "bufsize must be non-negative")
+		return nil, py.Errorf(py.ValueError, "bufsize must be non-negative")
 	}
 	out, err := Decompress(d, int(w))
 	if err != nil {
@@ -410,7 +410,7 @@ func Inflate(r *bytes.Reader) ([]byte, error) {
 }
 
 // checksum is crc32(data, value=0, /) or adler32(data, value=1, /).
-func checksum(name string, start uint32, update func(uint32, string) uint32) builtins.BuiltinFunc {
+func checksum(name string, start uint32, update func(uint32, string) uint32) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := pyargs.CheckPositional(name, 1, 2, args, kwargs); err != nil {
 			return nil, err

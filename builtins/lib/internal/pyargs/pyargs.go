@@ -17,7 +17,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Func describes the parameters of one function as Python declares it.
@@ -70,15 +70,15 @@ func (f *Func) Bind(args starlark.Tuple, kwargs []starlark.Tuple, dst ...*starla
 		i := f.index(k)
 		if i < 0 || f.PositionalOnly {
 			if f.C {
-				return builtins.Errorf(builtins.TypeError, "'%s' is an invalid keyword argument for %s()", k, f.Name)
+				return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for %s()", k, f.Name)
 			}
-			return builtins.Errorf(builtins.TypeError, "%s() got an unexpected keyword argument '%s'", f.Name, k)
+			return py.Errorf(py.TypeError, "%s() got an unexpected keyword argument '%s'", f.Name, k)
 		}
 		if i < len(args) || setByName&(1<<i) != 0 {
 			if f.C {
-				return builtins.Errorf(builtins.TypeError, "argument for %s() given by name ('%s') and position (%d)", f.Name, k, i+1)
+				return py.Errorf(py.TypeError, "argument for %s() given by name ('%s') and position (%d)", f.Name, k, i+1)
 			}
-			return builtins.Errorf(builtins.TypeError, "%s() got multiple values for argument '%s'", f.Name, k)
+			return py.Errorf(py.TypeError, "%s() got multiple values for argument '%s'", f.Name, k)
 		}
 		*dst[i] = kv[1]
 		setByName |= 1 << i
@@ -87,7 +87,7 @@ func (f *Func) Bind(args starlark.Tuple, kwargs []starlark.Tuple, dst ...*starla
 	for i := len(args); i < f.Required; i++ {
 		if setByName&(1<<i) == 0 {
 			if f.C {
-				return builtins.Errorf(builtins.TypeError, "%s() missing required argument '%s' (pos %d)", f.Name, f.Params[i], i+1)
+				return py.Errorf(py.TypeError, "%s() missing required argument '%s' (pos %d)", f.Name, f.Params[i], i+1)
 			}
 			missing = append(missing, "'"+f.Params[i]+"'")
 		}
@@ -97,7 +97,7 @@ func (f *Func) Bind(args starlark.Tuple, kwargs []starlark.Tuple, dst ...*starla
 		if len(missing) > 1 {
 			plural = "arguments"
 		}
-		return builtins.Errorf(builtins.TypeError, "%s() missing %d required positional %s: %s", f.Name, len(missing), plural, joinNames(missing))
+		return py.Errorf(py.TypeError, "%s() missing %d required positional %s: %s", f.Name, len(missing), plural, joinNames(missing))
 	}
 	return nil
 }
@@ -121,9 +121,9 @@ func (f *Func) index(name string) int {
 func (f *Func) tooMany(npos, given int) error {
 	if f.C {
 		if len(f.Params) == 0 {
-			return builtins.Errorf(builtins.TypeError, "%s() takes no arguments (%d given)", f.Name, given)
+			return py.Errorf(py.TypeError, "%s() takes no arguments (%d given)", f.Name, given)
 		}
-		return builtins.Errorf(builtins.TypeError, "%s() takes at most %d arguments (%d given)", f.Name, npos, given)
+		return py.Errorf(py.TypeError, "%s() takes at most %d arguments (%d given)", f.Name, npos, given)
 	}
 	self := 0
 	if f.Method {
@@ -141,7 +141,7 @@ func (f *Func) tooMany(npos, given int) error {
 	if given+self == 1 {
 		were = "was"
 	}
-	return builtins.Errorf(builtins.TypeError, "%s() takes %s positional %s but %d %s given", f.Name, takes, arguments, given+self, were)
+	return py.Errorf(py.TypeError, "%s() takes %s positional %s but %d %s given", f.Name, takes, arguments, given+self, were)
 }
 
 // joinNames lists names as CPython does: 'a', 'a' and 'b', 'a', 'b', and 'c'.
@@ -161,7 +161,7 @@ func joinNames(names []string) string {
 // arguments, got 3").
 func CheckPositional(name string, min, max int, args starlark.Tuple, kwargs []starlark.Tuple) error {
 	if len(kwargs) > 0 {
-		return builtins.Errorf(builtins.TypeError, "%s() takes no keyword arguments", name)
+		return py.Errorf(py.TypeError, "%s() takes no keyword arguments", name)
 	}
 	n, bound, qualifier := len(args), 0, ""
 	switch {
@@ -182,7 +182,7 @@ func CheckPositional(name string, min, max int, args starlark.Tuple, kwargs []st
 	if bound == 1 {
 		plural = ""
 	}
-	return builtins.Errorf(builtins.TypeError, "%s expected %s%d argument%s, got %d", name, qualifier, bound, plural, n)
+	return py.Errorf(py.TypeError, "%s expected %s%d argument%s, got %d", name, qualifier, bound, plural, n)
 }
 
 // Uint32Mask converts an int as C's unsigned int conversion that masks
@@ -204,7 +204,7 @@ func Bytes(v starlark.Value) (string, error) {
 	if b, ok := v.(starlark.Bytes); ok {
 		return string(b), nil
 	}
-	return "", builtins.Errorf(builtins.TypeError, "a bytes-like object is required, not '%s'", builtins.PyTypeName(v))
+	return "", py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(v))
 }
 
 // BytesOrASCII returns the contents of a bytes-like argument or of a str
@@ -217,12 +217,12 @@ func BytesOrASCII(v starlark.Value) (string, error) {
 	case starlark.String:
 		for i := 0; i < len(v); i++ {
 			if v[i] >= 0x80 {
-				return "", builtins.Errorf(builtins.ValueError, "string argument should contain only ASCII characters")
+				return "", py.Errorf(py.ValueError, "string argument should contain only ASCII characters")
 			}
 		}
 		return string(v), nil
 	}
-	return "", builtins.Errorf(builtins.TypeError, "argument should be a bytes-like object or ASCII string, not '%s'", builtins.PyTypeName(v))
+	return "", py.Errorf(py.TypeError, "argument should be a bytes-like object or ASCII string, not '%s'", py.TypeName(v))
 }
 
 // Index converts an integer argument as Python's operator.index does
@@ -238,7 +238,7 @@ func Index(v starlark.Value) (starlark.Int, error) {
 		}
 		return starlark.MakeInt(0), nil
 	}
-	return starlark.Int{}, builtins.Errorf(builtins.TypeError, "'%s' object cannot be interpreted as an integer", builtins.PyTypeName(v))
+	return starlark.Int{}, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(v))
 }
 
 // Int64 is Index for arguments that must fit in a C long (counts, sizes,
@@ -250,7 +250,7 @@ func Int64(v starlark.Value) (int64, error) {
 	}
 	n, ok := i.Int64()
 	if !ok {
-		return 0, builtins.Errorf(builtins.OverflowError, "Python int too large to convert to C long")
+		return 0, py.Errorf(py.OverflowError, "Python int too large to convert to C long")
 	}
 	return n, nil
 }
@@ -264,7 +264,7 @@ func Float(v starlark.Value) (f float64, ok bool, err error) {
 	case starlark.Int:
 		f, _ := new(big.Float).SetInt(v.BigInt()).Float64()
 		if math.IsInf(f, 0) {
-			return 0, true, builtins.Errorf(builtins.OverflowError, "int too large to convert to float")
+			return 0, true, py.Errorf(py.OverflowError, "int too large to convert to float")
 		}
 		return f, true, nil
 	case starlark.Bool:

@@ -9,7 +9,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/py"
 )
 
 // Class is a Python class implemented in Go.
@@ -17,7 +17,7 @@ type Class struct {
 	// Module and ClassName make its repr, <class 'uuid.UUID'>.
 	Module, ClassName string
 	// Make is called with the arguments of a call to the class.
-	Make builtins.BuiltinFunc
+	Make py.BuiltinFunc
 	// Instance reports whether a value is an instance of the class.
 	Instance func(v starlark.Value) bool
 	// Attrs are the class attributes (constants, static methods).
@@ -25,9 +25,9 @@ type Class struct {
 }
 
 var (
-	_ starlark.Callable        = (*Class)(nil)
-	_ starlark.HasAttrs        = (*Class)(nil)
-	_ builtins.InstanceChecker = (*Class)(nil)
+	_ starlark.Callable  = (*Class)(nil)
+	_ starlark.HasAttrs  = (*Class)(nil)
+	_ py.InstanceChecker = (*Class)(nil)
 )
 
 func (c *Class) String() string        { return "<class '" + c.Module + "." + c.ClassName + "'>" }
@@ -44,7 +44,7 @@ func (c *Class) IsInstance(v starlark.Value) bool { return c.Instance(v) }
 
 // CallInternal makes an instance.
 func (c *Class) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	return builtins.Func(c.ClassName, c.Make).CallInternal(thread, args, kwargs)
+	return py.Func(c.ClassName, c.Make).CallInternal(thread, args, kwargs)
 }
 
 // Attr returns __name__, __qualname__, __module__ and the class attributes.

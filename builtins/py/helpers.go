@@ -1,0 +1,55 @@
+package py
+
+// RewrittenMethods are the methods of Python's str, bytes, list and dict
+// that Starlark's own types lack. The front end rewrites x.NAME (for
+// these names only) to __getattr__(x, "NAME"), whose implementation adds
+// them to str and bytes values and falls back to ordinary attribute
+// lookup for every other value.
+var RewrittenMethods = map[string]bool{
+	"encode":     true, // str
+	"decode":     true, // bytes
+	"format":     true, // str: Python's format-spec mini-language
+	"ljust":      true,
+	"rjust":      true,
+	"center":     true,
+	"zfill":      true,
+	"casefold":   true,
+	"swapcase":   true,
+	"expandtabs": true,
+	"hex":        true, // bytes
+	"isascii":    true,
+	"isdecimal":  true,
+	"isnumeric":  true,
+	"sort":       true, // list
+	"reverse":    true,
+	"copy":       true, // list, dict
+	"count":      true, // list (str has its own)
+}
+
+// Names of the predeclared helpers the front end's rewrites call.
+const (
+	// ImportFunc: NAME = __import__("NAME").
+	ImportFunc = "__import__"
+	// ImportFromFunc: a, b = __import_from__("MODULE", "a", "b"); one name
+	// returns its value, several a tuple.
+	ImportFromFunc = "__import_from__"
+	// FStringFunc: f"a{x}b" = __fstring__("a", __format__(x, "", ""), "b"),
+	// concatenating its str arguments.
+	FStringFunc = "__fstring__"
+	// FormatFunc: __format__(value, conversion, spec) formats one
+	// replacement field; conversion is "", "r", "s" or "a".
+	FormatFunc = "__format__"
+	// ModFunc: x % y = __mod__(x, y), Python's %-formatting for str and
+	// bytes, Starlark's % for everything else.
+	ModFunc = "__mod__"
+	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in RewrittenMethods.
+	GetAttrFunc = "__getattr__"
+	// GenExpFunc: (x for x in y) = __genexp__([x for x in y]), an
+	// iterator over the list (generator expressions are evaluated eagerly).
+	GenExpFunc = "__genexp__"
+	// IterableFunc: for x in y = for x in __iterable__(y), so that str and
+	// bytes iterate as in Python.
+	IterableFunc = "__iterable__"
+	// PowFunc: x ** y = __pow__(x, y), Python's pow().
+	PowFunc = "__pow__"
+)

@@ -1,0 +1,111 @@
+package py
+
+import "go.starlark.net/starlark"
+
+// Python's list and dict methods that Starlark's lack: list.sort(key=None,
+// reverse=False), list.reverse(), list.copy(), list.count(x) and
+// dict.copy(). The front end reaches them through __getattr__ (they are
+// in RewrittenMethods).
+
+// listMethods are Python's list methods that Starlark's list lacks.
+var listMethods = map[string]*starlark.Builtin{
+	"sort":    Func("sort", listSort),
+	"reverse": Func("reverse", listReverse),
+	"copy":    Func("copy", listCopy),
+	"count":   Func("count", listCount),
+}
+
+// dictMethods are Python's dict methods that Starlark's dict lacks.
+var dictMethods = map[string]*starlark.Builtin{
+	"copy": Func("copy", dictCopy),
+}
+
+// listSort sorts the list in place, stably, as sorted() would.
+func listSort(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) > 0 {
+		return nil, Errorf(TypeError, "sort() takes no positional arguments")
+	}
+	var key starlark.Value = starlark.None
+	var reverse bool
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "key?", &key, "reverse?", &reverse); err != nil {
+		return nil, err
+	}
+	list := b.Receiver().(*starlark.List)
+	opts := []starlark.Tuple{{starlark.String("reverse"), starlark.Bool(reverse)}}
+	if key != starlark.None {
+		opts = append(opts, starlark.Tuple{starlark.String("key"), key})
+	}
+	sorted, err := starlark.Call(thread, starlark.Universe["sorted"], starlark.Tuple{list}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.None, setElems(list, sorted.(*starlark.List))
+}
+
+func listReverse(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	list := b.Receiver().(*starlark.List)
+	reversed := make([]starlark.Value, list.Len())
+	for i := range reversed {
+		reversed[i] = list.Index(len(reversed) - 1 - i)
+	}
+	return starlark.None, setElems(list, starlark.NewList(reversed))
+}
+
+// setElems overwrites list's elements with those of src (same length);
+// it fails as Starlark does for a frozen list or one being iterated.
+func setElems(list, src *starlark.List) error {
+	for i := range src.Len() {
+		if err := list.SetIndex(i, src.Index(i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func listCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	list := b.Receiver().(*starlark.List)
+	elems := make([]starlark.Value, list.Len())
+	for i := range elems {
+		elems[i] = list.Index(i)
+	}
+	return starlark.NewList(elems), nil
+}
+
+func listCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+		return nil, err
+	}
+	list := b.Receiver().(*starlark.List)
+	n := 0
+	for i := range list.Len() {
+		eq, err := starlark.Equal(list.Index(i), x)
+		if err != nil {
+			return nil, err
+		}
+		if eq {
+			n++
+		}
+	}
+	return starlark.MakeInt(n), nil
+}
+
+func dictCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	d := b.Receiver().(*starlark.Dict)
+	out := starlark.NewDict(d.Len())
+	for _, item := range d.Items() {
+		if err := out.SetKey(item[0], item[1]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

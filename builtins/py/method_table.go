@@ -1,0 +1,33 @@
+package py
+
+import (
+	"sort"
+
+	"go.starlark.net/starlark"
+)
+
+// MethodTable maps the Python names of a client's methods to their Go
+// implementations, method expressions such as (*KafkaConsumer).pyPoll.
+type MethodTable[T starlark.Value] map[string]func(recv T, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error)
+
+// Bind returns recv's method name as a panic-safe builtin (Func) bound to
+// recv, or nil when there is no such method.
+func (t MethodTable[T]) Bind(recv T, name string) starlark.Value {
+	m, ok := t[name]
+	if !ok {
+		return nil
+	}
+	return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return m(recv, thread, b, args, kwargs)
+	}).BindReceiver(recv)
+}
+
+// Names lists the method names and extra, sorted.
+func (t MethodTable[T]) Names(extra ...string) []string {
+	names := append(make([]string, 0, len(t)+len(extra)), extra...)
+	for n := range t {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

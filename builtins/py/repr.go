@@ -1,0 +1,283 @@
+package py
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// Reprer is implemented by values whose Python repr differs from their
+// String method (String is used for str()).
+type Reprer interface {
+	PyRepr() string
+}
+
+// PyStrer is implemented by values whose Python str() differs from
+// their repr: str() of a datetime is 2024-01-02 03:04:05, its repr
+// datetime.datetime(2024, 1, 2, 3, 4, 5). print, f-strings and %s use it.
+type PyStrer interface {
+	PyStr() string
+}
+
+// Repr renders v as CPython's repr() would: 'single quoted' strings,
+// b'..' bytes, {'a': 1} dicts, (1,) tuples, True/False/None, floats in
+// Python's shortest form. kstar's own types render their kafka-python repr.
+func Repr(v starlark.Value) string {
+	var b strings.Builder
+	WriteRepr(&b, v, nil)
+	return b.String()
+}
+
+// Str renders v as CPython's str() would: strings as themselves,
+// exceptions as their message, a PyStrer as its PyStr, every other value
+// as its repr.
+func Str(v starlark.Value) string {
+	switch v := v.(type) {
+	case starlark.String:
+		return string(v)
+	case *Exception:
+		return v.String()
+	case PyStrer:
+		return v.PyStr()
+	}
+	return Repr(v)
+}
+
+// WriteRepr appends the repr of v; path guards against cycles ([...] as
+// CPython prints a list that contains itself).
+func WriteRepr(b *strings.Builder, v starlark.Value, path []starlark.Value) {
+	for _, p := range path {
+		if isContainer(v) && p == v {
+			switch v.(type) {
+			case *starlark.Dict:
+				b.WriteString("{...}")
+			default:
+				b.WriteString("[...]")
+			}
+			return
+		}
+	}
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("None")
+	case starlark.NoneType:
+		b.WriteString("None")
+	case starlark.Bool:
+		if v {
+			b.WriteString("True")
+		} else {
+			b.WriteString("False")
+		}
+	case starlark.Int:
+		b.WriteString(v.String())
+	case starlark.Float:
+		b.WriteString(FloatRepr(float64(v)))
+	case starlark.String:
+		b.WriteString(QuoteString(string(v)))
+	case starlark.Bytes:
+		b.WriteString(QuoteBytes(string(v)))
+	case *starlark.List:
+		b.WriteByte('[')
+		for i := 0; i < v.Len(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			WriteRepr(b, v.Index(i), append(path, v))
+		}
+		b.WriteByte(']')
+	case starlark.Tuple:
+		b.WriteByte('(')
+		for i, x := range v {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			WriteRepr(b, x, append(path, v))
+		}
+		if len(v) == 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(')')
+	case *starlark.Dict:
+		b.WriteByte('{')
+		for i, item := range v.Items() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			WriteRepr(b, item[0], append(path, v))
+			b.WriteString(": ")
+			WriteRepr(b, item[1], append(path, v))
+		}
+		b.WriteByte('}')
+	case *starlark.Set:
+		if v.Len() == 0 {
+			b.WriteString("set()")
+			return
+		}
+		b.WriteByte('{')
+		iter := v.Iterate()
+		defer iter.Done()
+		var x starlark.Value
+		for i := 0; iter.Next(&x); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			WriteRepr(b, x, append(path, v))
+		}
+		b.WriteByte('}')
+	case Reprer:
+		b.WriteString(v.PyRepr())
+	case *starlark.Function:
+		name := v.Name()
+		if name == "lambda" {
+			name = "<lambda>"
+		}
+		fmt.Fprintf(b, "<function %s at %p>", name, v)
+	case *starlark.Builtin:
+		if recv := v.Receiver(); recv != nil {
+			fmt.Fprintf(b, "<built-in method %s of %s object at %p>", v.Name(), TypeName(recv), v)
+		} else {
+			b.WriteString("<built-in function " + v.Name() + ">")
+		}
+	case *starlarkstruct.Module:
+		if _, builtin := builtinModules.Load(v); builtin {
+			// As CPython shows a module compiled into the interpreter.
+			b.WriteString("<module '" + v.Name + "' (built-in)>")
+		} else {
+			b.WriteString("<module '" + v.Name + "'>")
+		}
+	default:
+		s := v.String()
+		if v.Type() == "range" && strings.Count(s, ",") == 0 {
+			s = "range(0, " + strings.TrimPrefix(s, "range(") // range(0, 10), as Python shows range(10)
+		}
+		b.WriteString(s)
+	}
+}
+
+// isContainer reports whether v is a mutable container that can hold
+// itself (only those are compared for cycles: tuples are not comparable).
+func isContainer(v starlark.Value) bool {
+	switch v.(type) {
+	case *starlark.List, *starlark.Dict, *starlark.Set:
+		return true
+	}
+	return false
+}
+
+// FloatRepr formats f as Python's repr(float): the shortest string that
+// round-trips, in fixed notation when the decimal exponent is in
+// [-4, 16], otherwise scientific ("1e+16", "1.5e-05"); "inf", "nan".
+func FloatRepr(f float64) string {
+	return formatFloat(f, 'r', 0, floatFlags{addDot0: true})
+}
+
+// QuoteString renders s as Python's repr of a str: single quotes unless
+// s contains ' and no ", with \n, \t, \\ and non-printable escapes.
+func QuoteString(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(quote)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			// Not valid UTF-8: Python strs cannot hold this; show the byte.
+			b.WriteString(`\x` + strconv.FormatUint(uint64(s[i]), 16))
+			i++
+			continue
+		}
+		i += size
+		switch {
+		case r == rune(quote) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			b.WriteString(`\x` + hex2(int(r)))
+		case r < 0x80 || isPyPrintable(r):
+			b.WriteRune(r)
+		case r <= 0xff:
+			b.WriteString(`\x` + hex2(int(r)))
+		case r <= 0xffff:
+			b.WriteString(`\u` + HexN(int(r), 4))
+		default:
+			b.WriteString(`\U` + HexN(int(r), 8))
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+// isPyPrintable approximates Python's str.isprintable for non-ASCII runes.
+func isPyPrintable(r rune) bool {
+	if unicode.IsSpace(r) {
+		return r == ' '
+	}
+	return unicode.IsPrint(r)
+}
+
+// QuoteBytes renders s as Python's repr of bytes: b'...' with \x escapes
+// for bytes outside printable ASCII.
+func QuoteBytes(s string) string {
+	quote := byte('\'')
+	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 3)
+	b.WriteByte('b')
+	b.WriteByte(quote)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == quote || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c < 0x20 || c >= 0x7f:
+			b.WriteString(`\x` + hex2(int(c)))
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte(quote)
+	return b.String()
+}
+
+func hex2(n int) string { return HexN(n, 2) }
+
+// HexN is n in lower-case hexadecimal, zero-padded to width digits.
+func HexN(n, width int) string {
+	s := strconv.FormatInt(int64(n), 16)
+	return strings.Repeat("0", width-len(s)) + s
+}
+
+// builtinModules holds the modules NewBuiltinModule made.
+var builtinModules sync.Map // *starlarkstruct.Module → struct{}
+
+// NewBuiltinModule returns a module that repr shows as CPython shows a
+// module compiled into the interpreter: <module 'kafka' (built-in)>.
+func NewBuiltinModule(name string, members starlark.StringDict) *starlarkstruct.Module {
+	m := &starlarkstruct.Module{Name: name, Members: members}
+	builtinModules.Store(m, struct{}{})
+	return m
+}

@@ -1,0 +1,1492 @@
+package py
+
+import (
+	"math"
+	"math/big"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+)
+
+// Python's str and bytes: the str and bytes classes (callable, with
+// unbound methods such as str.encode), the Python methods Starlark's
+// string and bytes values lack (encode, decode, format, ljust, hex,
+// startswith on bytes, ...), the utf-8, ascii and latin-1 codecs, and
+// the __getattr__ helper through which the front end reaches them.
+
+var (
+	// StrType is str: str(x) is Python's str(x), str(b, 'utf-8') decodes;
+	// str.encode, str.upper, ... are its unbound methods.
+	StrType = &Type{name: "str", call: pyStr, sample: starlark.String(""), contains: isA[starlark.String]}
+	// BytesType is bytes: bytes('abc', 'utf-8'), bytes([1, 2]), bytes(3),
+	// bytes(b); bytes.decode, bytes.hex, ... are its unbound methods.
+	BytesType = &Type{name: "bytes", call: pyBytes, sample: starlark.Bytes(""), contains: isA[starlark.Bytes]}
+)
+
+// getattrHelper is __getattr__(x, name): x.name for the names the front
+// end rewrites (RewrittenMethods).
+func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	var name string
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name); err != nil {
+		return nil, err
+	}
+	return GetAttr(x, name)
+}
+
+// GetAttr is Python's getattr(x, name): the Python-only methods of str,
+// bytes, list and dict values, then x's own attributes; a missing attribute raises
+// AttributeError with Python's message ('int' object has no attribute
+// 'foo').
+func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
+	switch x.(type) {
+	case starlark.String:
+		if m, ok := strMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case starlark.Bytes:
+		if m, ok := bytesMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case *starlark.List:
+		if m, ok := listMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case *starlark.Dict:
+		if m, ok := dictMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case starlark.Int:
+		if m, ok := intMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	}
+	if ha, ok := x.(starlark.HasAttrs); ok {
+		v, err := ha.Attr(name)
+		if err != nil {
+			if _, missing := err.(starlark.NoSuchAttrError); !missing {
+				return nil, err
+			}
+		} else if v != nil {
+			return v, nil
+		}
+	}
+	return nil, attributeError(x, name)
+}
+
+func attributeError(x starlark.Value, name string) *Exception {
+	switch x := x.(type) {
+	case *starlarkstruct.Module:
+		return Errorf(AttributeError, "module '%s' has no attribute '%s'", x.Name, name)
+	case *Type:
+		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", x.name, name)
+	case *ExceptionClass:
+		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", x.ClassName, name)
+	case *NamedTupleType:
+		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", x.TypeName, name)
+	}
+	return Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
+}
+
+// pyAttrNames lists x's attributes, Python-only methods included, sorted.
+func pyAttrNames(x starlark.Value) []string {
+	var names []string
+	if ha, ok := x.(starlark.HasAttrs); ok {
+		names = append(names, ha.AttrNames()...)
+	}
+	var extra map[string]*starlark.Builtin
+	switch x.(type) {
+	case starlark.String:
+		extra = strMethods
+	case starlark.Bytes:
+		extra = bytesMethods
+	case *starlark.List:
+		extra = listMethods
+	case *starlark.Dict:
+		extra = dictMethods
+	}
+	for n := range extra {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return slices.Compact(names)
+}
+
+// strMethods are Python's str methods that Starlark's string lacks.
+var strMethods = map[string]*starlark.Builtin{}
+
+// bytesMethods are Python's bytes methods (Starlark's bytes has only elems).
+var bytesMethods = map[string]*starlark.Builtin{}
+
+func init() {
+	for name, fn := range map[string]BuiltinFunc{
+		"encode":     strEncode,
+		"format":     strFormatMethod,
+		"ljust":      justify('<'),
+		"rjust":      justify('>'),
+		"center":     justify('^'),
+		"zfill":      zfill,
+		"casefold":   strCasefold,
+		"swapcase":   strSwapcase,
+		"expandtabs": strExpandtabs,
+		"isascii":    isASCII,
+		"isdecimal":  strIs(func(r rune) bool { return unicode.Is(unicode.Nd, r) }),
+		"isnumeric":  strIs(unicode.IsNumber),
+	} {
+		strMethods[name] = Func(name, fn)
+	}
+	for name, fn := range map[string]BuiltinFunc{
+		"decode":       bytesDecode,
+		"hex":          bytesHex,
+		"isascii":      isASCII,
+		"ljust":        justify('<'),
+		"rjust":        justify('>'),
+		"center":       justify('^'),
+		"zfill":        zfill,
+		"startswith":   bytesAffix(strings.HasPrefix),
+		"endswith":     bytesAffix(strings.HasSuffix),
+		"split":        bytesSplit,
+		"strip":        bytesStrip(true, true),
+		"lstrip":       bytesStrip(true, false),
+		"rstrip":       bytesStrip(false, true),
+		"replace":      bytesReplace,
+		"find":         bytesFind(false),
+		"index":        bytesFind(true),
+		"count":        bytesCount,
+		"join":         bytesJoin,
+		"upper":        bytesMap(asciiUpper),
+		"lower":        bytesMap(asciiLower),
+		"isdigit":      bytesIs(func(c byte) bool { return c >= '0' && c <= '9' }),
+		"isalpha":      bytesIs(isASCIILetter),
+		"isalnum":      bytesIs(func(c byte) bool { return isASCIILetter(c) || c >= '0' && c <= '9' }),
+		"isspace":      bytesIs(func(c byte) bool { return strings.IndexByte(asciiSpace, c) >= 0 }),
+		"splitlines":   bytesSplitlines,
+		"removeprefix": bytesRemoveAffix(strings.TrimPrefix),
+		"removesuffix": bytesRemoveAffix(strings.TrimSuffix),
+	} {
+		bytesMethods[name] = Func(name, fn)
+		// x.NAME for a bytes method Starlark lacks must reach __getattr__
+		// too (b.startswith(b'x')), so its name joins RewrittenMethods.
+		RewrittenMethods[name] = true
+	}
+	IntType.attrs = map[string]starlark.Value{"from_bytes": Func("from_bytes", intFromBytes)}
+}
+
+// recvString returns the receiver of a str or bytes method as a Go string.
+func recvString(b *starlark.Builtin) string {
+	switch r := b.Receiver().(type) {
+	case starlark.String:
+		return string(r)
+	case starlark.Bytes:
+		return string(r)
+	}
+	return ""
+}
+
+// wrap returns s as the receiver's type (str or bytes).
+func wrap(b *starlark.Builtin, s string) starlark.Value {
+	if _, ok := b.Receiver().(starlark.Bytes); ok {
+		return starlark.Bytes(s)
+	}
+	return starlark.String(s)
+}
+
+// strParam checks that an optional str parameter is a str.
+func strParam(fn, param string, v starlark.Value, dflt string) (string, error) {
+	switch v := v.(type) {
+	case nil:
+		return dflt, nil
+	case starlark.String:
+		return string(v), nil
+	}
+	return "", Errorf(TypeError, "%s() argument '%s' must be str, not %s", fn, param, TypeName(v))
+}
+
+// encodingArgs unpacks (encoding='utf-8', errors='strict').
+func encodingArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (string, string, error) {
+	if len(args) > 2 {
+		return "", "", Errorf(TypeError, "%s() takes at most 2 arguments (%d given)", b.Name(), len(args))
+	}
+	var enc, errs starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "encoding?", &enc, "errors?", &errs); err != nil {
+		return "", "", err
+	}
+	return codecParams(b.Name(), enc, errs)
+}
+
+// codecParams checks the optional encoding and errors arguments of fn:
+// strs, 'utf-8' and 'strict' when omitted.
+func codecParams(fn string, enc, errs starlark.Value) (encoding, errors string, err error) {
+	if encoding, err = strParam(fn, "encoding", enc, "utf-8"); err != nil {
+		return "", "", err
+	}
+	errors, err = strParam(fn, "errors", errs, "strict")
+	return encoding, errors, err
+}
+
+// str.encode(encoding='utf-8', errors='strict')
+func strEncode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	encoding, errors, err := encodingArgs(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	out, err := Encode(recvString(b), encoding, errors)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.Bytes(out), nil
+}
+
+// bytes.decode(encoding='utf-8', errors='strict')
+func bytesDecode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	encoding, errors, err := encodingArgs(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	out, err := Decode(recvString(b), encoding, errors)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.String(out), nil
+}
+
+// str(object=”) / str(object=b”, encoding='utf-8', errors='strict').
+func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var obj, enc, errs starlark.Value
+	if err := starlark.UnpackArgs("str", args, kwargs, "object?", &obj, "encoding?", &enc, "errors?", &errs); err != nil {
+		return nil, err
+	}
+	if enc == nil && errs == nil {
+		if obj == nil {
+			return starlark.String(""), nil
+		}
+		return starlark.String(Str(obj)), nil
+	}
+	encoding, errors, err := codecParams("str", enc, errs)
+	if err != nil {
+		return nil, err
+	}
+	switch o := obj.(type) {
+	case nil:
+		return starlark.String(""), nil
+	case starlark.Bytes:
+		s, err := Decode(string(o), encoding, errors)
+		if err != nil {
+			return nil, err
+		}
+		return starlark.String(s), nil
+	case starlark.String:
+		return nil, Errorf(TypeError, "decoding str is not supported")
+	}
+	return nil, Errorf(TypeError, "decoding to str: need a bytes-like object, %s found", TypeName(obj))
+}
+
+// bytes(), bytes(str, encoding, errors='strict'), bytes(n), bytes(b),
+// bytes(iterable of ints).
+func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var src, enc, errs starlark.Value
+	if err := starlark.UnpackArgs("bytes", args, kwargs, "source?", &src, "encoding?", &enc, "errors?", &errs); err != nil {
+		return nil, err
+	}
+	if s, ok := src.(starlark.String); ok {
+		if enc == nil {
+			return nil, Errorf(TypeError, "string argument without an encoding")
+		}
+		encoding, errors, err := codecParams("bytes", enc, errs)
+		if err != nil {
+			return nil, err
+		}
+		out, err := Encode(string(s), encoding, errors)
+		if err != nil {
+			return nil, err
+		}
+		return starlark.Bytes(out), nil
+	}
+	if enc != nil {
+		return nil, Errorf(TypeError, "encoding without a string argument")
+	}
+	if errs != nil {
+		return nil, Errorf(TypeError, "errors without a string argument")
+	}
+	switch s := src.(type) {
+	case nil:
+		return starlark.Bytes(""), nil
+	case starlark.Bytes:
+		return s, nil
+	case starlark.Int, starlark.Bool:
+		n, _ := asIndex(s)
+		count, ok := n.Int64()
+		if n.Sign() < 0 {
+			return nil, Errorf(ValueError, "negative count")
+		}
+		if !ok || count > math.MaxInt32 {
+			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
+		}
+		return starlark.Bytes(make([]byte, count)), nil
+	case starlark.Iterable:
+		it := s.Iterate()
+		defer it.Done()
+		var out []byte
+		var x starlark.Value
+		for it.Next(&x) {
+			i, err := asIndex(x)
+			if err != nil {
+				return nil, err
+			}
+			k, ok := i.Int64()
+			if !ok || k < 0 || k > 255 {
+				return nil, Errorf(ValueError, "bytes must be in range(0, 256)")
+			}
+			out = append(out, byte(k))
+		}
+		return starlark.Bytes(out), nil
+	}
+	return nil, Errorf(TypeError, "cannot convert '%s' object to bytes", TypeName(src))
+}
+
+// int.from_bytes(bytes, byteorder='big', *, signed=False)
+func intFromBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var data starlark.Value
+	order := "big"
+	signed := false
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "bytes", &data, "byteorder?", &order, "signed?", &signed); err != nil {
+		return nil, err
+	}
+	var raw []byte
+	switch d := data.(type) {
+	case starlark.Bytes:
+		raw = []byte(d)
+	default:
+		v, err := pyBytes(thread, b, starlark.Tuple{data}, nil)
+		if err != nil {
+			return nil, err
+		}
+		raw = []byte(v.(starlark.Bytes))
+	}
+	switch order {
+	case "big":
+	case "little":
+		raw = slices.Clone(raw)
+		slices.Reverse(raw)
+	default:
+		return nil, Errorf(ValueError, "byteorder must be either 'little' or 'big'")
+	}
+	bi := new(big.Int).SetBytes(raw)
+	if signed && len(raw) > 0 && raw[0]&0x80 != 0 {
+		bi.Sub(bi, new(big.Int).Lsh(big.NewInt(1), uint(8*len(raw))))
+	}
+	return starlark.MakeBigInt(bi), nil
+}
+
+// fillArg returns the fill character of ljust/rjust/center.
+func fillArg(b *starlark.Builtin, v starlark.Value) (string, error) {
+	if v == nil {
+		return " ", nil
+	}
+	if _, isBytes := b.Receiver().(starlark.Bytes); isBytes {
+		if f, ok := v.(starlark.Bytes); ok && len(f) == 1 {
+			return string(f), nil
+		}
+		return "", Errorf(TypeError, "%s() argument 2 must be a byte string of length 1, not %s", b.Name(), TypeName(v))
+	}
+	f, ok := v.(starlark.String)
+	if !ok {
+		return "", Errorf(TypeError, "%s() argument 2 must be str, not %s", b.Name(), TypeName(v))
+	}
+	if utf8.RuneCountInString(string(f)) != 1 {
+		return "", Errorf(TypeError, "The fill character must be exactly one character long")
+	}
+	return string(f), nil
+}
+
+// widthArg converts a width argument (an int).
+func widthArg(v starlark.Value) (int, error) {
+	i, err := asIndex(v)
+	if err != nil {
+		return 0, err
+	}
+	n, ok := i.Int64()
+	if !ok || n > math.MaxInt32 {
+		return 0, Errorf(OverflowError, "Python int too large to convert to C ssize_t")
+	}
+	return int(n), nil
+}
+
+// length counts characters of a str receiver and bytes of a bytes one.
+func length(b *starlark.Builtin, s string) int {
+	if _, isBytes := b.Receiver().(starlark.Bytes); isBytes {
+		return len(s)
+	}
+	return utf8.RuneCountInString(s)
+}
+
+// justify returns ljust ('<'), rjust ('>') or center ('^').
+func justify(align byte) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var w, f starlark.Value
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &w, &f); err != nil {
+			return nil, err
+		}
+		width, err := widthArg(w)
+		if err != nil {
+			return nil, err
+		}
+		fill, err := fillArg(b, f)
+		if err != nil {
+			return nil, err
+		}
+		s := recvString(b)
+		marg := width - length(b, s)
+		if marg <= 0 {
+			return b.Receiver(), nil
+		}
+		left := 0
+		switch align {
+		case '>':
+			left = marg
+		case '^':
+			left = marg/2 + (marg & width & 1)
+		}
+		return wrap(b, strings.Repeat(fill, left)+s+strings.Repeat(fill, marg-left)), nil
+	}
+}
+
+// zfill(width) pads with zeros after any sign.
+func zfill(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var w starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &w); err != nil {
+		return nil, err
+	}
+	width, err := widthArg(w)
+	if err != nil {
+		return nil, err
+	}
+	s := recvString(b)
+	n := width - length(b, s)
+	if n <= 0 {
+		return b.Receiver(), nil
+	}
+	sign := ""
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		sign, s = s[:1], s[1:]
+	}
+	return wrap(b, sign+strings.Repeat("0", n)+s), nil
+}
+
+func noArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	return starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+}
+
+// fullFold holds the case foldings Go's simple case mapping lacks.
+var fullFold = map[rune]string{'ß': "ss", 'ẞ': "ss", 'ς': "σ", 'ﬀ': "ff", 'ﬁ': "fi", 'ﬂ': "fl", 'ﬃ': "ffi", 'ﬄ': "ffl", 'ﬅ': "st", 'ﬆ': "st"}
+
+func strCasefold(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	var out strings.Builder
+	for _, r := range recvString(b) {
+		if f, ok := fullFold[r]; ok {
+			out.WriteString(f)
+		} else {
+			out.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return starlark.String(out.String()), nil
+}
+
+func strSwapcase(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	var out strings.Builder
+	for _, r := range recvString(b) {
+		switch {
+		case r == 'ß':
+			out.WriteString("SS")
+		case unicode.IsUpper(r):
+			out.WriteRune(unicode.ToLower(r))
+		case unicode.IsLower(r):
+			out.WriteRune(unicode.ToUpper(r))
+		default:
+			out.WriteRune(r)
+		}
+	}
+	return starlark.String(out.String()), nil
+}
+
+func strExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	tabsize := 8
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "tabsize?", &tabsize); err != nil {
+		return nil, err
+	}
+	return starlark.String(expandTabs(recvString(b), tabsize)), nil
+}
+
+// expandTabs is Python's str.expandtabs: each tab becomes the spaces up
+// to the next multiple of tabsize (no spaces when tabsize <= 0).
+func expandTabs(s string, tabsize int) string {
+	var out strings.Builder
+	col := 0
+	for _, r := range s {
+		switch r {
+		case '\t':
+			if tabsize > 0 {
+				n := tabsize - col%tabsize
+				out.WriteString(strings.Repeat(" ", n))
+				col += n
+			}
+		case '\n', '\r':
+			out.WriteRune(r)
+			col = 0
+		default:
+			out.WriteRune(r)
+			col++
+		}
+	}
+	return out.String()
+}
+
+func isASCII(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := noArgs(b, args, kwargs); err != nil {
+		return nil, err
+	}
+	s := recvString(b)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return starlark.False, nil
+		}
+	}
+	return starlark.True, nil
+}
+
+// strIs returns an is* method: true when s is non-empty and every
+// character satisfies pred.
+func strIs(pred func(rune) bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if err := noArgs(b, args, kwargs); err != nil {
+			return nil, err
+		}
+		s := recvString(b)
+		if s == "" {
+			return starlark.False, nil
+		}
+		for _, r := range s {
+			if !pred(r) {
+				return starlark.False, nil
+			}
+		}
+		return starlark.True, nil
+	}
+}
+
+// ---- bytes methods ----
+
+const asciiSpace = " \t\n\r\x0b\x0c"
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func asciiUpper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 32
+	}
+	return c
+}
+
+func asciiLower(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 32
+	}
+	return c
+}
+
+// bytesArg returns a bytes argument, or Python's TypeError.
+func bytesArg(v starlark.Value) (string, error) {
+	if b, ok := v.(starlark.Bytes); ok {
+		return string(b), nil
+	}
+	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
+}
+
+// sliceBounds applies optional start/end arguments as Python slicing.
+func sliceBounds(n int, start, end starlark.Value) (int, int, error) {
+	lo, hi := 0, n
+	conv := func(v starlark.Value, dflt int) (int, error) {
+		if v == nil || v == starlark.None {
+			return dflt, nil
+		}
+		i, err := asIndex(v)
+		if err != nil {
+			return 0, Errorf(TypeError, "slice indices must be integers or None or have an __index__ method")
+		}
+		k, _ := i.Int64()
+		if k < 0 {
+			k += int64(n)
+			if k < 0 {
+				k = 0
+			}
+		}
+		if k > int64(n) {
+			k = int64(n)
+		}
+		return int(k), nil
+	}
+	var err error
+	if lo, err = conv(start, 0); err != nil {
+		return 0, 0, err
+	}
+	if hi, err = conv(end, n); err != nil {
+		return 0, 0, err
+	}
+	return lo, hi, nil
+}
+
+// bytesAffix returns startswith or endswith.
+func bytesAffix(test func(s, affix string) bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var affix, start, end starlark.Value
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &affix, &start, &end); err != nil {
+			return nil, err
+		}
+		s := recvString(b)
+		lo, hi, err := sliceBounds(len(s), start, end)
+		if err != nil {
+			return nil, err
+		}
+		if lo > hi {
+			return starlark.False, nil
+		}
+		s = s[lo:hi]
+		var affixes []starlark.Value
+		if t, ok := affix.(starlark.Tuple); ok {
+			affixes = t
+		} else {
+			affixes = []starlark.Value{affix}
+		}
+		for _, a := range affixes {
+			ab, ok := a.(starlark.Bytes)
+			if !ok {
+				return nil, Errorf(TypeError, "%s first arg must be bytes or a tuple of bytes, not %s", b.Name(), TypeName(a))
+			}
+			if test(s, string(ab)) {
+				return starlark.True, nil
+			}
+		}
+		return starlark.False, nil
+	}
+}
+
+func bytesList(parts []string) *starlark.List {
+	elems := make([]starlark.Value, len(parts))
+	for i, p := range parts {
+		elems[i] = starlark.Bytes(p)
+	}
+	return starlark.NewList(elems)
+}
+
+// bytes.split(sep=None, maxsplit=-1)
+func bytesSplit(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var sep starlark.Value = starlark.None
+	maxsplit := -1
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "sep?", &sep, "maxsplit?", &maxsplit); err != nil {
+		return nil, err
+	}
+	s := recvString(b)
+	if sep == starlark.None {
+		var parts []string
+		rest := strings.TrimLeft(s, asciiSpace)
+		for rest != "" {
+			if maxsplit >= 0 && len(parts) == maxsplit {
+				parts = append(parts, rest)
+				break
+			}
+			i := strings.IndexAny(rest, asciiSpace)
+			if i < 0 {
+				parts = append(parts, rest)
+				break
+			}
+			parts = append(parts, rest[:i])
+			rest = strings.TrimLeft(rest[i:], asciiSpace)
+		}
+		return bytesList(parts), nil
+	}
+	sb, err := bytesArg(sep)
+	if err != nil {
+		return nil, err
+	}
+	if sb == "" {
+		return nil, Errorf(ValueError, "empty separator")
+	}
+	n := -1
+	if maxsplit >= 0 {
+		n = maxsplit + 1
+	}
+	return bytesList(strings.SplitN(s, sb, n)), nil
+}
+
+// bytesStrip returns strip, lstrip or rstrip (chars=None: whitespace).
+func bytesStrip(left, right bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var chars starlark.Value = starlark.None
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &chars); err != nil {
+			return nil, err
+		}
+		cutset := asciiSpace
+		if chars != starlark.None {
+			c, err := bytesArg(chars)
+			if err != nil {
+				return nil, err
+			}
+			cutset = c
+		}
+		s := recvString(b)
+		// strings.Trim works on runes; trim byte by byte instead.
+		cut := func(c byte) bool { return strings.IndexByte(cutset, c) >= 0 }
+		lo, hi := 0, len(s)
+		for right && hi > lo && cut(s[hi-1]) {
+			hi--
+		}
+		for left && lo < hi && cut(s[lo]) {
+			lo++
+		}
+		return starlark.Bytes(s[lo:hi]), nil
+	}
+}
+
+// bytes.replace(old, new, count=-1)
+func bytesReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var old, new starlark.Value
+	count := -1
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &old, &new, &count); err != nil {
+		return nil, err
+	}
+	o, err := bytesArg(old)
+	if err != nil {
+		return nil, err
+	}
+	n, err := bytesArg(new)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.Bytes(strings.Replace(recvString(b), o, n, count)), nil
+}
+
+// subArg is the sub argument of find, index and count: bytes or an int.
+func subArg(v starlark.Value) (string, error) {
+	switch x := v.(type) {
+	case starlark.Bytes:
+		return string(x), nil
+	case starlark.Int:
+		k, ok := x.Int64()
+		if !ok || k < 0 || k > 255 {
+			return "", Errorf(ValueError, "byte must be in range(0, 256)")
+		}
+		return string([]byte{byte(k)}), nil
+	}
+	return "", Errorf(TypeError, "argument should be integer or bytes-like object, not '%s'", TypeName(v))
+}
+
+// bytesFind returns find (-1 when absent) or index (ValueError).
+func bytesFind(raise bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var sub, start, end starlark.Value
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &sub, &start, &end); err != nil {
+			return nil, err
+		}
+		sb, err := subArg(sub)
+		if err != nil {
+			return nil, err
+		}
+		s := recvString(b)
+		lo, hi, err := sliceBounds(len(s), start, end)
+		if err != nil {
+			return nil, err
+		}
+		i := -1
+		if lo <= hi {
+			if i = strings.Index(s[lo:hi], sb); i >= 0 {
+				i += lo
+			}
+		}
+		if i < 0 && raise {
+			return nil, Errorf(ValueError, "subsection not found")
+		}
+		return starlark.MakeInt(i), nil
+	}
+}
+
+func bytesCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var sub, start, end starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &sub, &start, &end); err != nil {
+		return nil, err
+	}
+	sb, err := subArg(sub)
+	if err != nil {
+		return nil, err
+	}
+	s := recvString(b)
+	lo, hi, err := sliceBounds(len(s), start, end)
+	if err != nil {
+		return nil, err
+	}
+	if lo > hi {
+		return starlark.MakeInt(0), nil
+	}
+	return starlark.MakeInt(strings.Count(s[lo:hi], sb)), nil
+}
+
+func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var iterable starlark.Iterable
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &iterable); err != nil {
+		return nil, err
+	}
+	var parts []string
+	it := iterable.Iterate()
+	defer it.Done()
+	var x starlark.Value
+	for i := 0; it.Next(&x); i++ {
+		xb, ok := x.(starlark.Bytes)
+		if !ok {
+			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, TypeName(x))
+		}
+		parts = append(parts, string(xb))
+	}
+	return starlark.Bytes(strings.Join(parts, recvString(b))), nil
+}
+
+// bytesMap returns upper or lower (ASCII only, as Python's bytes).
+func bytesMap(f func(byte) byte) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if err := noArgs(b, args, kwargs); err != nil {
+			return nil, err
+		}
+		s := []byte(recvString(b))
+		for i, c := range s {
+			s[i] = f(c)
+		}
+		return starlark.Bytes(s), nil
+	}
+}
+
+// bytesIs returns an is* method over ASCII bytes.
+func bytesIs(pred func(byte) bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		if err := noArgs(b, args, kwargs); err != nil {
+			return nil, err
+		}
+		s := recvString(b)
+		if s == "" {
+			return starlark.False, nil
+		}
+		for i := 0; i < len(s); i++ {
+			if !pred(s[i]) {
+				return starlark.False, nil
+			}
+		}
+		return starlark.True, nil
+	}
+}
+
+// bytes.splitlines(keepends=False): \n, \r and \r\n end lines.
+func bytesSplitlines(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	keepends := false
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "keepends?", &keepends); err != nil {
+		return nil, err
+	}
+	s := recvString(b)
+	var parts []string
+	for s != "" {
+		i := strings.IndexAny(s, "\r\n")
+		if i < 0 {
+			parts = append(parts, s)
+			break
+		}
+		eol := i + 1
+		if s[i] == '\r' && eol < len(s) && s[eol] == '\n' {
+			eol++
+		}
+		if keepends {
+			parts = append(parts, s[:eol])
+		} else {
+			parts = append(parts, s[:i])
+		}
+		s = s[eol:]
+	}
+	return bytesList(parts), nil
+}
+
+// bytesRemoveAffix returns removeprefix or removesuffix.
+func bytesRemoveAffix(trim func(s, affix string) string) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var affix starlark.Value
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &affix); err != nil {
+			return nil, err
+		}
+		a, err := bytesArg(affix)
+		if err != nil {
+			return nil, err
+		}
+		return starlark.Bytes(trim(recvString(b), a)), nil
+	}
+}
+
+// bytes.hex(sep=None, bytes_per_sep=1)
+func bytesHex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var sepv starlark.Value = starlark.None
+	perSep := 1
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "sep?", &sepv, "bytes_per_sep?", &perSep); err != nil {
+		return nil, err
+	}
+	s := recvString(b)
+	sep := ""
+	switch v := sepv.(type) {
+	case starlark.NoneType:
+	case starlark.String:
+		sep = string(v)
+	case starlark.Bytes:
+		sep = string(v)
+	default:
+		return nil, Errorf(TypeError, "sep must be str or bytes.")
+	}
+	if sepv != starlark.None && utf8.RuneCountInString(sep) != 1 {
+		return nil, Errorf(ValueError, "sep must be length 1.")
+	}
+	if sep != "" && sep[0] >= 0x80 {
+		return nil, Errorf(ValueError, "sep must be ASCII.")
+	}
+	var out strings.Builder
+	group := perSep
+	if group < 0 {
+		group = -group
+	}
+	for i := 0; i < len(s); i++ {
+		if sep != "" && i > 0 && group > 0 {
+			var boundary bool
+			if perSep > 0 {
+				boundary = (len(s)-i)%group == 0 // groups counted from the right
+			} else {
+				boundary = i%group == 0
+			}
+			if boundary {
+				out.WriteString(sep)
+			}
+		}
+		out.WriteString(HexN(int(s[i]), 2))
+	}
+	return starlark.String(out.String()), nil
+}
+
+// ---- codecs ----
+
+// codec is one of the text encodings kstar knows.
+type codec struct {
+	name  string // as Python's messages show it: 'utf-8', 'ascii', 'latin-1'
+	limit rune   // first code point the codec cannot encode (0: none)
+}
+
+var (
+	utf8Codec   = &codec{name: "utf-8"}
+	asciiCodec  = &codec{name: "ascii", limit: 0x80}
+	latin1Codec = &codec{name: "latin-1", limit: 0x100}
+)
+
+// codecAliases maps normalised encoding names (Python's encodings
+// aliases) to codecs.
+var codecAliases = map[string]*codec{
+	"utf_8": utf8Codec, "utf8": utf8Codec, "u8": utf8Codec, "utf": utf8Codec, "cp65001": utf8Codec,
+	"utf8_ucs2": utf8Codec, "utf8_ucs4": utf8Codec,
+	"ascii": asciiCodec, "us_ascii": asciiCodec, "646": asciiCodec, "us": asciiCodec, "cp367": asciiCodec,
+	"csascii": asciiCodec, "ibm367": asciiCodec, "iso646_us": asciiCodec, "iso_ir_6": asciiCodec,
+	"ansi_x3.4_1968": asciiCodec, "ansi_x3_4_1968": asciiCodec, "ansi_x3.4_1986": asciiCodec, "iso_646.irv_1991": asciiCodec,
+	"latin_1": latin1Codec, "latin1": latin1Codec, "latin": latin1Codec, "l1": latin1Codec, "iso8859_1": latin1Codec,
+	"iso_8859_1": latin1Codec, "8859": latin1Codec, "cp819": latin1Codec, "csisolatin1": latin1Codec,
+	"ibm819": latin1Codec, "iso8859": latin1Codec, "iso_8859_1_1987": latin1Codec, "iso_ir_100": latin1Codec,
+}
+
+// lookupCodec finds a codec by any of Python's names for it: case,
+// spaces and hyphens do not matter (UTF-8, utf8, utf_8, Latin-1, ...).
+func lookupCodec(encoding string) (*codec, error) {
+	var norm strings.Builder
+	pendingUnderscore := false
+	for _, r := range strings.ToLower(encoding) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' {
+			if pendingUnderscore && norm.Len() > 0 {
+				norm.WriteByte('_')
+			}
+			pendingUnderscore = false
+			norm.WriteRune(r)
+		} else {
+			pendingUnderscore = true
+		}
+	}
+	if c, ok := codecAliases[norm.String()]; ok {
+		return c, nil
+	}
+	return nil, Errorf(LookupError, "unknown encoding: %s", encoding)
+}
+
+var knownErrorHandlers = map[string]bool{"strict": true, "ignore": true, "replace": true, "backslashreplace": true, "xmlcharrefreplace": true, "surrogateescape": true, "surrogatepass": true}
+
+// charRepr renders a code point as Python's messages do: '\xe9', '\u20ac'.
+func charRepr(r rune) string {
+	switch {
+	case r <= 0xff:
+		return `\x` + HexN(int(r), 2)
+	case r <= 0xffff:
+		return `\u` + HexN(int(r), 4)
+	}
+	return `\U` + HexN(int(r), 8)
+}
+
+// Encode is Python's s.encode(encoding, errors): utf-8, ascii and
+// latin-1 (with their aliases); errors is strict, ignore, replace,
+// backslashreplace or xmlcharrefreplace.
+func Encode(s, encoding, errors string) (string, error) {
+	c, err := lookupCodec(encoding)
+	if err != nil {
+		return "", err
+	}
+	if c.limit == 0 {
+		return s, nil // a Starlark str already holds its UTF-8 encoding
+	}
+	var out strings.Builder
+	runes := []rune(s)
+	for i := 0; i < len(runes); {
+		r := runes[i]
+		if r < c.limit {
+			out.WriteByte(byte(r))
+			i++
+			continue
+		}
+		j := i
+		for j < len(runes) && runes[j] >= c.limit {
+			j++
+		}
+		switch errors {
+		case "ignore":
+		case "replace":
+			out.WriteString(strings.Repeat("?", j-i))
+		case "backslashreplace":
+			for _, r := range runes[i:j] {
+				out.WriteString(charRepr(r))
+			}
+		case "xmlcharrefreplace":
+			for _, r := range runes[i:j] {
+				out.WriteString("&#" + strconv.Itoa(int(r)) + ";")
+			}
+		default:
+			if !knownErrorHandlers[errors] {
+				return "", Errorf(LookupError, "unknown error handler name '%s'", errors)
+			}
+			if j == i+1 {
+				return "", Errorf(UnicodeEncodeError, "'%s' codec can't encode character '%s' in position %d: ordinal not in range(%d)", c.name, charRepr(r), i, c.limit)
+			}
+			return "", Errorf(UnicodeEncodeError, "'%s' codec can't encode characters in position %d-%d: ordinal not in range(%d)", c.name, i, j-1, c.limit)
+		}
+		i = j
+	}
+	return out.String(), nil
+}
+
+// Decode is Python's b.decode(encoding, errors) for utf-8, ascii and
+// latin-1; errors is strict, ignore, replace or backslashreplace.
+func Decode(b, encoding, errors string) (string, error) {
+	c, err := lookupCodec(encoding)
+	if err != nil {
+		return "", err
+	}
+	if c == latin1Codec {
+		var out strings.Builder
+		for i := 0; i < len(b); i++ {
+			out.WriteRune(rune(b[i]))
+		}
+		return out.String(), nil
+	}
+	if c == utf8Codec && utf8.ValidString(b) {
+		return b, nil
+	}
+	var out strings.Builder
+	for i := 0; i < len(b); {
+		var n int
+		var reason string
+		if c == asciiCodec {
+			if b[i] < 0x80 {
+				out.WriteByte(b[i])
+				i++
+				continue
+			}
+			n, reason = 1, "ordinal not in range(128)"
+		} else {
+			r, size := utf8.DecodeRuneInString(b[i:])
+			if r != utf8.RuneError || size > 1 {
+				out.WriteString(b[i : i+size])
+				i += size
+				continue
+			}
+			n, reason = utf8Invalid(b, i)
+		}
+		switch errors {
+		case "ignore":
+		case "replace":
+			out.WriteRune(utf8.RuneError)
+		case "backslashreplace":
+			for k := i; k < i+n; k++ {
+				out.WriteString(`\x` + HexN(int(b[k]), 2))
+			}
+		default:
+			if !knownErrorHandlers[errors] {
+				return "", Errorf(LookupError, "unknown error handler name '%s'", errors)
+			}
+			if n == 1 {
+				return "", Errorf(UnicodeDecodeError, "'%s' codec can't decode byte 0x%02x in position %d: %s", c.name, b[i], i, reason)
+			}
+			return "", Errorf(UnicodeDecodeError, "'%s' codec can't decode bytes in position %d-%d: %s", c.name, i, i+n-1, reason)
+		}
+		i += n
+	}
+	return out.String(), nil
+}
+
+// utf8Invalid measures the invalid UTF-8 sequence at b[i] as CPython's
+// decoder does (the maximal valid prefix) and gives its reason.
+func utf8Invalid(b string, i int) (int, string) {
+	c := b[i]
+	if c < 0xc2 || c > 0xf4 {
+		return 1, "invalid start byte"
+	}
+	need := 1
+	switch {
+	case c >= 0xf0:
+		need = 3
+	case c >= 0xe0:
+		need = 2
+	}
+	lo, hi := byte(0x80), byte(0xbf)
+	switch c {
+	case 0xe0:
+		lo = 0xa0
+	case 0xed:
+		hi = 0x9f
+	case 0xf0:
+		lo = 0x90
+	case 0xf4:
+		hi = 0x8f
+	}
+	j := i + 1
+	if j >= len(b) {
+		return 1, "unexpected end of data"
+	}
+	if b[j] < lo || b[j] > hi {
+		return 1, "invalid continuation byte"
+	}
+	j++
+	for k := 2; k <= need; k++ {
+		if j >= len(b) {
+			return j - i, "unexpected end of data"
+		}
+		if b[j] < 0x80 || b[j] > 0xbf {
+			return j - i, "invalid continuation byte"
+		}
+		j++
+	}
+	return j - i, "invalid continuation byte" // not reached: the sequence is valid
+}
+
+// ---- str.format ----
+
+// str.format(*args, **kwargs)
+func strFormatMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	kw := starlark.NewDict(len(kwargs))
+	for _, kv := range kwargs {
+		kw.SetKey(kv[0], kv[1])
+	}
+	var auto autoNumber
+	s, err := buildFormatString(recvString(b), args, kw, 2, &auto)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.String(s), nil
+}
+
+// autoNumber tracks {} versus {0} numbering in one str.format call.
+type autoNumber struct {
+	state int // 0: not yet, 1: automatic, 2: manual
+	next  int
+}
+
+// buildFormatString is CPython's build_string (Objects/stringlib/unicode_format.h).
+func buildFormatString(format string, args starlark.Tuple, kwargs *starlark.Dict, depth int, auto *autoNumber) (string, error) {
+	if depth <= 0 {
+		return "", Errorf(ValueError, "Max string recursion exceeded")
+	}
+	var out strings.Builder
+	s := []rune(format)
+	pos := 0
+	for pos < len(s) {
+		// Literal text up to a brace.
+		start := pos
+		var c rune
+		markup := false
+		for pos < len(s) {
+			c = s[pos]
+			pos++
+			if c == '{' || c == '}' {
+				markup = true
+				break
+			}
+		}
+		atEnd := pos >= len(s)
+		n := pos - start
+		if markup && c == '}' && (atEnd || s[pos] != '}') {
+			return "", Errorf(ValueError, "Single '}' encountered in format string")
+		}
+		if markup && atEnd && c == '{' {
+			return "", Errorf(ValueError, "Single '{' encountered in format string")
+		}
+		if markup && !atEnd {
+			if s[pos] == c { // escaped {{ or }}
+				pos++
+				markup = false
+			} else {
+				n--
+			}
+		}
+		out.WriteString(string(s[start : start+n]))
+		if !markup {
+			continue
+		}
+		// parse_field
+		nameStart := pos
+		c = 0
+	scan:
+		for pos < len(s) {
+			c = s[pos]
+			pos++
+			switch c {
+			case '{':
+				return "", Errorf(ValueError, "unexpected '{' in field name")
+			case '[':
+				for pos < len(s) && s[pos] != ']' {
+					pos++
+				}
+			case '}', ':', '!':
+				break scan
+			}
+		}
+		fieldName := string(s[nameStart : pos-1])
+		if c != '}' && c != ':' && c != '!' {
+			return "", Errorf(ValueError, "expected '}' before end of string")
+		}
+		var conversion rune
+		spec := ""
+		expand := false
+		if c == '!' || c == ':' {
+			if c == '!' {
+				if pos >= len(s) {
+					return "", Errorf(ValueError, "end of string while looking for conversion specifier")
+				}
+				conversion = s[pos]
+				pos++
+				if pos < len(s) {
+					c = s[pos]
+					pos++
+					if c == '}' {
+						goto field
+					}
+					if c != ':' {
+						return "", Errorf(ValueError, "expected ':' after conversion specifier")
+					}
+				}
+			}
+			specStart := pos
+			count := 1
+			for pos < len(s) {
+				c = s[pos]
+				pos++
+				if c == '{' {
+					expand = true
+					count++
+				} else if c == '}' {
+					count--
+					if count == 0 {
+						spec = string(s[specStart : pos-1])
+						goto field
+					}
+				}
+			}
+			return "", Errorf(ValueError, "unmatched '{' in format spec")
+		}
+	field:
+		v, err := getFieldObject(fieldName, args, kwargs, auto)
+		if err != nil {
+			return "", err
+		}
+		if conversion != 0 {
+			if conversion == 'r' || conversion == 's' || conversion == 'a' {
+				v, _ = Convert(v, string(conversion))
+			} else if conversion > 32 && conversion < 127 {
+				return "", Errorf(ValueError, "Unknown conversion specifier %c", conversion)
+			} else {
+				return "", Errorf(ValueError, "Unknown conversion specifier \\x%x", conversion)
+			}
+		}
+		if expand {
+			spec, err = buildFormatString(spec, args, kwargs, depth-1, auto)
+			if err != nil {
+				return "", err
+			}
+		}
+		text, err := Format(v, spec)
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(text)
+	}
+	return out.String(), nil
+}
+
+// formatIndex is get_integer: a non-negative decimal, or -1.
+func formatIndex(s string) (int, error) {
+	if s == "" {
+		return -1, nil
+	}
+	n := 0
+	for _, r := range s {
+		d := -1
+		if r >= '0' && r <= '9' {
+			d = int(r - '0')
+		} else if r >= utf8.RuneSelf {
+			d = unicodeDigit(r)
+		}
+		if d < 0 {
+			return -1, nil
+		}
+		if n > (math.MaxInt64-d)/10 {
+			return -1, Errorf(ValueError, "Too many decimal digits in format string")
+		}
+		n = n*10 + d
+	}
+	return n, nil
+}
+
+// getFieldObject resolves a field name: an index or keyword, then any
+// number of .attr and [key] lookups.
+func getFieldObject(field string, args starlark.Tuple, kwargs *starlark.Dict, auto *autoNumber) (starlark.Value, error) {
+	i := strings.IndexAny(field, ".[")
+	if i < 0 {
+		i = len(field)
+	}
+	first, rest := field[:i], field[i:]
+	index, err := formatIndex(first)
+	if err != nil {
+		return nil, err
+	}
+	empty := first == ""
+	if empty || index != -1 {
+		if auto.state == 0 {
+			auto.state = 2
+			if empty {
+				auto.state = 1
+			}
+		}
+		if auto.state == 2 && empty {
+			return nil, Errorf(ValueError, "cannot switch from manual field specification to automatic field numbering")
+		}
+		if auto.state == 1 && !empty {
+			return nil, Errorf(ValueError, "cannot switch from automatic field numbering to manual field specification")
+		}
+		if empty {
+			index = auto.next
+			auto.next++
+		}
+	}
+	var obj starlark.Value
+	if index == -1 {
+		v, found, _ := kwargs.Get(starlark.String(first))
+		if !found {
+			return nil, &Exception{Class: KeyError, Msg: Repr(starlark.String(first)), Args: starlark.Tuple{starlark.String(first)}}
+		}
+		obj = v
+	} else {
+		if index >= len(args) {
+			return nil, Errorf(IndexError, "Replacement index %d out of range for positional args tuple", index)
+		}
+		obj = args[index]
+	}
+	for rest != "" {
+		var name string
+		isAttr := rest[0] == '.'
+		switch rest[0] {
+		case '.':
+			rest = rest[1:]
+			j := strings.IndexAny(rest, ".[")
+			if j < 0 {
+				j = len(rest)
+			}
+			name, rest = rest[:j], rest[j:]
+		case '[':
+			j := strings.IndexByte(rest, ']')
+			if j < 0 {
+				return nil, Errorf(ValueError, "Missing ']' in format string")
+			}
+			name, rest = rest[1:j], rest[j+1:]
+		default:
+			return nil, Errorf(ValueError, "Only '.' or '[' may follow ']' in format field specifier")
+		}
+		if name == "" {
+			return nil, Errorf(ValueError, "Empty attribute in format string")
+		}
+		if isAttr {
+			obj, err = GetAttr(obj, name)
+		} else {
+			k, err2 := formatIndex(name)
+			if err2 != nil {
+				return nil, err2
+			}
+			if k >= 0 {
+				obj, err = getIndex(obj, starlark.MakeInt(k))
+			} else {
+				obj, err = getIndex(obj, starlark.String(name))
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return obj, nil
+}
+
+// getIndex is Python's obj[key] with Python's errors.
+func getIndex(obj, key starlark.Value) (starlark.Value, error) {
+	switch o := obj.(type) {
+	case starlark.Mapping:
+		v, found, err := o.Get(key)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return nil, &Exception{Class: KeyError, Msg: Repr(key), Args: starlark.Tuple{key}}
+		}
+		return v, nil
+	case starlark.Indexable:
+		i, ok := key.(starlark.Int)
+		if !ok {
+			return nil, Errorf(TypeError, "%s indices must be integers or slices, not %s", TypeName(obj), TypeName(key))
+		}
+		k, _ := i.Int64()
+		if k < 0 {
+			k += int64(o.Len())
+		}
+		if k < 0 || k >= int64(o.Len()) {
+			return nil, Errorf(IndexError, "%s index out of range", TypeName(obj))
+		}
+		return o.Index(int(k)), nil
+	}
+	return nil, Errorf(TypeError, "'%s' object is not subscriptable", TypeName(obj))
+}

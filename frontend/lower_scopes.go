@@ -1,0 +1,277 @@
+package frontend
+
+import (
+	"slices"
+
+	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
+)
+
+// global and nonlocal. Starlark forbids a function to rebind a variable
+// of the module or of an enclosing function, so such a variable lives in
+// a cell, a predeclared helper's mutable box: every reference to it,
+// wherever Python's scoping rules make it that variable, reads or
+// assigns the cell's v field:
+//
+//	count = 0                  __global_count = __cell__("count")
+//	def inc():                 __global_count.v = 0
+//	    global count     →     def inc():
+//	    count += 1                 __global_count.v += 1
+//
+// A variable of a function that a nested function declares nonlocal gets
+// its cell (__nonlocal_NAME) at the start of that function. Other
+// variables keep plain names, so code without global or nonlocal is
+// lowered as before.
+
+// CellFunc is the predeclared function that makes a cell: __cell__(name)
+// returns a box whose field v holds the variable's value (reading it
+// before it is set is a NameError naming the variable).
+const CellFunc = "__cell__"
+
+// scope is what the lowering knows of a function (or the module) about
+// names that live in cells.
+type scope struct {
+	parent    *scope
+	module    bool
+	locals    map[string]bool          // names a function binds (not declared global or nonlocal)
+	params    map[string]*pysyntax.Arg // a function's parameters
+	global    map[string]bool          // declared global here
+	nonlocal  map[string]bool          // declared nonlocal here
+	cells     map[string]bool          // names of this scope that live in cells
+	cellNames []string                 // cells, sorted, to create at the scope's start
+}
+
+// cellPrefix names a scope's cell variables.
+func (s *scope) cellPrefix() string {
+	if s.module {
+		return "__global_"
+	}
+	return "__nonlocal_"
+}
+
+// analyzeScopes finds the names of mod that live in cells; l.cellNames
+// is empty (and lowering unchanged) when mod has no global or nonlocal.
+func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
+	hasDecl := false
+	inspect(mod, func(n pysyntax.Node) bool {
+		switch n.(type) {
+		case *pysyntax.Global, *pysyntax.Nonlocal:
+			hasDecl = true
+		}
+		return !hasDecl
+	})
+	if !hasDecl {
+		return
+	}
+	l.scopes = map[pysyntax.Node]*scope{}
+	l.cellNames = map[string]bool{}
+	module := &scope{module: true, cells: map[string]bool{}}
+	l.scopes[mod] = module
+	var visit func(parent *scope, fn pysyntax.Node, args *pysyntax.Arguments, body []pysyntax.Stmt)
+	visit = func(parent *scope, fn pysyntax.Node, args *pysyntax.Arguments, body []pysyntax.Stmt) {
+		s := &scope{parent: parent, locals: map[string]bool{}, params: map[string]*pysyntax.Arg{}, global: map[string]bool{}, nonlocal: map[string]bool{}, cells: map[string]bool{}}
+		l.scopes[fn] = s
+		for _, list := range [][]*pysyntax.Arg{args.PosOnlyArgs, args.Args, args.KwOnlyArgs, {args.Vararg, args.Kwarg}} {
+			for _, a := range list {
+				if a != nil {
+					s.locals[a.Arg] = true
+					s.params[a.Arg] = a
+				}
+			}
+		}
+		var nested []*pysyntax.FunctionDef
+		walkBody(body, func(n pysyntax.Node) {
+			switch n := n.(type) {
+			case *pysyntax.Global:
+				for _, name := range n.Names {
+					s.global[name] = true
+				}
+			case *pysyntax.Nonlocal:
+				for _, name := range n.Names {
+					s.nonlocal[name] = true
+				}
+			case *pysyntax.FunctionDef:
+				s.locals[n.Name] = true
+				nested = append(nested, n)
+			default:
+				for _, name := range boundNames(n) {
+					s.locals[name] = true
+				}
+			}
+		})
+		for name := range s.global {
+			delete(s.locals, name)
+			module.cells[name] = true
+		}
+		for name := range s.nonlocal {
+			delete(s.locals, name)
+			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
+				if owner.locals[name] {
+					owner.cells[name] = true
+					break
+				}
+			}
+		}
+		for _, f := range nested {
+			visit(s, f, f.Args, f.Body)
+		}
+	}
+	walkBody(mod.Body, func(n pysyntax.Node) {
+		if f, ok := n.(*pysyntax.FunctionDef); ok {
+			visit(module, f, f.Args, f.Body)
+		}
+	})
+	for _, s := range l.scopes {
+		for name := range s.cells {
+			s.cellNames = append(s.cellNames, name)
+			l.cellNames[name] = true
+		}
+		slices.Sort(s.cellNames)
+	}
+}
+
+// walkBody calls f for each statement of body and of the blocks inside it,
+// and for each node that binds names, without entering nested functions
+// (f sees the FunctionDef itself), classes, lambdas or comprehensions.
+func walkBody(body []pysyntax.Stmt, f func(pysyntax.Node)) {
+	for _, s := range body {
+		f(s)
+		switch s := s.(type) {
+		case *pysyntax.If:
+			walkBody(s.Body, f)
+			walkBody(s.Orelse, f)
+		case *pysyntax.For:
+			walkBody(s.Body, f)
+			walkBody(s.Orelse, f)
+		case *pysyntax.While:
+			walkBody(s.Body, f)
+			walkBody(s.Orelse, f)
+		case *pysyntax.With:
+			walkBody(s.Body, f)
+		case *pysyntax.Try:
+			walkBody(s.Body, f)
+			for _, h := range s.Handlers {
+				f(h)
+				walkBody(h.Body, f)
+			}
+			walkBody(s.Orelse, f)
+			walkBody(s.Finalbody, f)
+		}
+	}
+}
+
+// boundNames are the names statement (or except handler) n binds.
+func boundNames(n pysyntax.Node) []string {
+	var names []string
+	var target func(e pysyntax.Expr)
+	target = func(e pysyntax.Expr) {
+		switch e := e.(type) {
+		case *pysyntax.Name:
+			names = append(names, e.ID)
+		case *pysyntax.Tuple:
+			for _, x := range e.Elts {
+				target(x)
+			}
+		case *pysyntax.List:
+			for _, x := range e.Elts {
+				target(x)
+			}
+		case *pysyntax.Starred:
+			target(e.Value)
+		}
+	}
+	switch n := n.(type) {
+	case *pysyntax.Assign:
+		for _, t := range n.Targets {
+			target(t)
+		}
+	case *pysyntax.AugAssign:
+		target(n.Target)
+	case *pysyntax.AnnAssign:
+		target(n.Target)
+	case *pysyntax.For:
+		target(n.Target)
+	case *pysyntax.ExceptHandler:
+		if n.Name != "" {
+			names = append(names, n.Name)
+		}
+	case *pysyntax.Import:
+		for _, a := range n.Names {
+			if a.Asname != "" {
+				names = append(names, a.Asname)
+			} else {
+				top, _, _ := cutDot(a.Name)
+				names = append(names, top)
+			}
+		}
+	case *pysyntax.ImportFrom:
+		for _, a := range n.Names {
+			if a.Asname != "" {
+				names = append(names, a.Asname)
+			} else {
+				names = append(names, a.Name)
+			}
+		}
+	case *pysyntax.If:
+		if a, _, ok := hoistWalrus(n.Test); ok {
+			target(a.Targets[0])
+		}
+	case *pysyntax.While:
+		if a, _, ok := hoistWalrus(n.Test); ok {
+			target(a.Targets[0])
+		}
+	}
+	return names
+}
+
+// cellOf returns the cell variable that name refers to in the current
+// scope, or "" for a plain name.
+func (l *lowerer) cellOf(name string) string {
+	if !l.cellNames[name] {
+		return ""
+	}
+	for s := l.scope; s != nil; s = s.parent {
+		switch {
+		case s.global[name]:
+			return "__global_" + name
+		case s.nonlocal[name]:
+			continue
+		case s.module:
+			if s.cells[name] {
+				return "__global_" + name
+			}
+			return ""
+		case s.locals[name]:
+			if s.cells[name] {
+				return s.cellPrefix() + name
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// name lowers a reference to a name: a plain identifier, or the v field
+// of its cell.
+func (l *lowerer) name(id string, pos syntax.Position) syntax.Expr {
+	if cell := l.cellOf(id); cell != "" {
+		return &syntax.DotExpr{X: l.ident(cell, pos), Dot: pos, Name: l.ident("v", pos)}
+	}
+	return l.ident(id, pos)
+}
+
+// makeCells are the statements that create the cells of scope s, at its
+// start; a parameter's cell starts with the argument.
+func (l *lowerer) makeCells(s *scope, pos syntax.Position) []syntax.Stmt {
+	var out []syntax.Stmt
+	for _, name := range s.cellNames {
+		cell := s.cellPrefix() + name
+		out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(cell, pos), RHS: l.call(CellFunc, pos, pos, strLiteral(name, pos))})
+		if p := s.params[name]; p != nil {
+			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ,
+				LHS: &syntax.DotExpr{X: l.ident(cell, pos), Dot: pos, Name: l.ident("v", pos)}, RHS: l.ident(name, l.start(p))})
+		}
+	}
+	return out
+}

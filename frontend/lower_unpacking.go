@@ -1,0 +1,180 @@
+package frontend
+
+import (
+	"go.starlark.net/syntax"
+
+	"github.com/kstar-dev/kstar/frontend/pysyntax"
+)
+
+// Star-unpacking in displays and calls, and set displays, which
+// Starlark's grammar lacks:
+//
+//	[a, *xs, *ys]     →  [a] + [__e for __e in __iterable__(xs)] + [...ys]
+//	(a, *xs)          →  tuple([a] + [...xs])
+//	{a, *xs}          →  set([a] + [...xs]); {a, b} → set([a, b])
+//	{**d1, 'k': v, **d2}  →  {__k: __v for __d in [d1, {'k': v}, d2] for __k, __v in __d.items()}
+//	f(a, *xs, b, *ys, k=1, **m1, **m2)  →  f(a, k=1, *([...xs] + [b] + [...ys]), **{...m1, m2 merged})
+//
+// Calls with at most one *args, written after the positional arguments,
+// and at most one **kwargs keep Starlark's own call.
+
+func hasStar(elts []pysyntax.Expr) bool {
+	for _, x := range elts {
+		if _, ok := x.(*pysyntax.Starred); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func hasNil(keys []pysyntax.Expr) bool {
+	for _, k := range keys {
+		if k == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// unpacked is a list expression of elts, with each *x spread.
+func (l *lowerer) unpacked(elts []pysyntax.Expr, pos, end syntax.Position) syntax.Expr {
+	var out syntax.Expr
+	var run *syntax.ListExpr
+	add := func(x syntax.Expr) {
+		if out == nil {
+			out = x
+			return
+		}
+		start, _ := x.Span()
+		out = &syntax.BinaryExpr{X: out, OpPos: start, Op: syntax.PLUS, Y: x}
+	}
+	for _, e := range elts {
+		s, ok := e.(*pysyntax.Starred)
+		if !ok {
+			if run == nil {
+				run = &syntax.ListExpr{Lbrack: pos, Rbrack: end}
+				add(run)
+			}
+			run.List = append(run.List, l.expr(e))
+			continue
+		}
+		run = nil
+		add(l.spread(s))
+	}
+	if out == nil {
+		return &syntax.ListExpr{Lbrack: pos, Rbrack: end}
+	}
+	return out
+}
+
+// spread is [__e for __e in __iterable__(x)] for *x: a list of what x
+// iterates over, str and bytes included.
+func (l *lowerer) spread(s *pysyntax.Starred) syntax.Expr {
+	pos, end := l.start(s), l.last(s)
+	return &syntax.Comprehension{
+		Lbrack: pos,
+		Body:   l.ident("__e", pos),
+		Clauses: []syntax.Node{&syntax.ForClause{For: pos, Vars: l.ident("__e", pos), In: pos,
+			X: l.call(iterableFunc, pos, end, l.expr(s.Value))}},
+		Rbrack: end,
+	}
+}
+
+// merged is {__k: __v for __d in [maps...] for __k, __v in __d.items()}.
+func (l *lowerer) merged(maps []syntax.Expr, pos, end syntax.Position) syntax.Expr {
+	id := func(name string) *syntax.Ident { return l.ident(name, pos) }
+	return &syntax.Comprehension{
+		Curly:  true,
+		Lbrack: pos,
+		Body:   &syntax.DictEntry{Key: id("__k"), Colon: pos, Value: id("__v")},
+		Clauses: []syntax.Node{
+			&syntax.ForClause{For: pos, Vars: id("__d"), In: pos, X: &syntax.ListExpr{Lbrack: pos, List: maps, Rbrack: end}},
+			&syntax.ForClause{For: pos, Vars: &syntax.TupleExpr{List: []syntax.Expr{id("__k"), id("__v")}}, In: pos,
+				X: &syntax.CallExpr{Fn: &syntax.DotExpr{X: id("__d"), Dot: pos, Name: id("items")}, Lparen: pos, Rparen: pos}},
+		},
+		Rbrack: end,
+	}
+}
+
+// mergedDicts lowers a dict display with **mapping entries.
+func (l *lowerer) mergedDicts(e *pysyntax.Dict) syntax.Expr {
+	pos, end := l.start(e), l.last(e)
+	var maps []syntax.Expr
+	var run *syntax.DictExpr
+	for i, k := range e.Keys {
+		if k == nil {
+			run = nil
+			maps = append(maps, l.expr(e.Values[i]))
+			continue
+		}
+		if run == nil {
+			run = &syntax.DictExpr{Lbrace: l.start(k), Rbrace: end}
+			maps = append(maps, run)
+		}
+		key := l.expr(k)
+		run.List = append(run.List, &syntax.DictEntry{Key: key, Colon: l.token(k, false), Value: l.expr(e.Values[i])})
+	}
+	return l.merged(maps, pos, end)
+}
+
+// set lowers a set display to set([...]).
+func (l *lowerer) set(e *pysyntax.Set) syntax.Expr {
+	pos, end := l.start(e), l.last(e)
+	var list syntax.Expr
+	if hasStar(e.Elts) {
+		list = l.unpacked(e.Elts, pos, end)
+	} else {
+		list = &syntax.ListExpr{Lbrack: pos, List: l.exprs(e.Elts), Rbrack: end}
+	}
+	return l.call("set", pos, end, list)
+}
+
+// callExpr lowers a call: positional arguments, then keyword arguments,
+// then *args and **kwargs, as Starlark orders them.
+func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
+	fn := l.expr(e.Func)
+	c := &syntax.CallExpr{Fn: fn, Lparen: l.token(e.Func, false), Rparen: l.last(e)}
+	var star, starstar syntax.Expr
+	firstStar := len(e.Args)
+	for i, a := range e.Args {
+		if _, ok := a.(*pysyntax.Starred); ok {
+			firstStar = i
+			break
+		}
+		c.Args = append(c.Args, l.expr(a))
+	}
+	if rest := e.Args[firstStar:]; len(rest) == 1 {
+		s := rest[0].(*pysyntax.Starred)
+		star = &syntax.UnaryExpr{OpPos: l.start(s), Op: syntax.STAR, X: l.expr(s.Value)}
+	} else if len(rest) > 1 {
+		start := l.start(rest[0])
+		star = &syntax.UnaryExpr{OpPos: start, Op: syntax.STAR, X: l.unpacked(rest, start, l.last(rest[len(rest)-1]))}
+	}
+	var maps []syntax.Expr
+	var mapsPos syntax.Position
+	for _, k := range e.Keywords {
+		if k.Arg == "" {
+			if maps == nil {
+				mapsPos = l.start(k)
+			}
+			maps = append(maps, l.expr(k.Value))
+			continue
+		}
+		pos := l.start(k)
+		c.Args = append(c.Args, &syntax.BinaryExpr{X: l.ident(k.Arg, pos), OpPos: l.at(k.Lineno, k.ColOffset+len(k.Arg)), Op: syntax.EQ, Y: l.expr(k.Value)})
+	}
+	switch len(maps) {
+	case 0:
+	case 1:
+		starstar = &syntax.UnaryExpr{OpPos: mapsPos, Op: syntax.STARSTAR, X: maps[0]}
+	default:
+		starstar = &syntax.UnaryExpr{OpPos: mapsPos, Op: syntax.STARSTAR, X: l.merged(maps, mapsPos, c.Rparen)}
+	}
+	if star != nil {
+		c.Args = append(c.Args, star)
+	}
+	if starstar != nil {
+		c.Args = append(c.Args, starstar)
+	}
+	return c
+}

@@ -1,0 +1,171 @@
+package runtime
+
+import (
+	"fmt"
+	"reflect"
+
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
+)
+
+// loweredHelpers are the predeclared functions that lowered Python
+// statements and operators call (besides the try helpers): star targets,
+// identity comparison, del of items, and the cells of global and
+// nonlocal variables.
+var loweredHelpers = starlark.StringDict{
+	frontend.UnpackFunc:  py.Func(frontend.UnpackFunc, unpackStarred),
+	frontend.IsFunc:      py.Func(frontend.IsFunc, isSame),
+	frontend.DelItemFunc: py.Func(frontend.DelItemFunc, delItem),
+	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var name string
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {
+			return nil, err
+		}
+		return &cell{name: name}, nil
+	}),
+}
+
+// cell holds a variable that functions rebind with global or nonlocal
+// (frontend/lower_scopes.go): its field v is the variable.
+type cell struct {
+	name   string
+	v      starlark.Value // nil until assigned
+	frozen bool
+}
+
+var (
+	_ starlark.HasSetField = (*cell)(nil)
+)
+
+func (c *cell) String() string        { return "<cell " + c.name + ">" }
+func (c *cell) Type() string          { return "cell" }
+func (c *cell) Freeze()               { c.frozen = true; freezeValue(c.v) }
+func (c *cell) Truth() starlark.Bool  { return true }
+func (c *cell) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: cell") }
+func (c *cell) AttrNames() []string   { return []string{"v"} }
+
+func (c *cell) Attr(name string) (starlark.Value, error) {
+	if name != "v" {
+		return nil, nil
+	}
+	if c.v == nil {
+		return nil, py.Errorf(py.NameError, "name '%s' is not defined", c.name)
+	}
+	return c.v, nil
+}
+
+func (c *cell) SetField(name string, v starlark.Value) error {
+	if name != "v" {
+		return fmt.Errorf("cell has no .%s field", name)
+	}
+	if c.frozen {
+		return fmt.Errorf("cannot assign to global %s: globals are frozen once the script is loaded", c.name)
+	}
+	c.v = v
+	return nil
+}
+
+func freezeValue(v starlark.Value) {
+	if v != nil {
+		v.Freeze()
+	}
+}
+
+// unpackStarred is __unpack__(iterable, before, after) for a target such
+// as "a, *rest, z" (before 1, after 1): a tuple of the first before
+// items, a list of the middle ones, and the last after items.
+func unpackStarred(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	var before, after int
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &before, &after); err != nil {
+		return nil, err
+	}
+	iter := starlark.Iterate(v)
+	if iter == nil {
+		return nil, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", v.Type())
+	}
+	defer iter.Done()
+	var items []starlark.Value
+	var x starlark.Value
+	for iter.Next(&x) {
+		items = append(items, x)
+	}
+	if len(items) < before+after {
+		return nil, py.Errorf(py.ValueError, "not enough values to unpack (expected at least %d, got %d)", before+after, len(items))
+	}
+	out := make(starlark.Tuple, 0, before+after+1)
+	out = append(out, items[:before]...)
+	out = append(out, starlark.NewList(append([]starlark.Value(nil), items[before:len(items)-after]...)))
+	return append(out, items[len(items)-after:]...), nil
+}
+
+// isSame is __is__(x, y), Python's "x is y": the same object for lists,
+// dicts, sets, functions and the other values Starlark keeps by
+// reference; equal values of the same type for None, bools, numbers and
+// strings (which CPython shares when they are small or constants).
+func isSame(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x, y starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &y); err != nil {
+		return nil, err
+	}
+	return starlark.Bool(same(x, y)), nil
+}
+
+func same(x, y starlark.Value) bool {
+	vx, vy := reflect.ValueOf(x), reflect.ValueOf(y)
+	if vx.Type() != vy.Type() {
+		return false
+	}
+	switch vx.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return vx.Pointer() == vy.Pointer()
+	case reflect.Slice: // a tuple: the same elements in the same memory
+		return vx.Len() == vy.Len() && (vx.Len() == 0 || vx.Pointer() == vy.Pointer())
+	}
+	eq, err := starlark.Equal(x, y)
+	return err == nil && eq
+}
+
+// delItem is __delitem__(x, key): del x[key] for dicts and lists.
+func delItem(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x, key starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &key); err != nil {
+		return nil, err
+	}
+	switch x := x.(type) {
+	case *starlark.Dict:
+		if _, found, err := x.Get(key); err != nil {
+			return nil, err
+		} else if !found {
+			return nil, fmt.Errorf("key %v not in dict", key)
+		}
+		return popItem(thread, x, key)
+	case *starlark.List:
+		i, err := starlark.AsInt32(key)
+		if err != nil {
+			return nil, py.Errorf(py.TypeError, "list indices must be integers or slices, not %s", key.Type())
+		}
+		if i < 0 {
+			i += x.Len()
+		}
+		if i < 0 || i >= x.Len() {
+			return nil, py.Errorf(py.IndexError, "list assignment index out of range")
+		}
+		return popItem(thread, x, starlark.MakeInt(i))
+	}
+	return nil, py.Errorf(py.TypeError, "'%s' object doesn't support item deletion", x.Type())
+}
+
+// popItem calls x.pop(key), which checks that x is not frozen.
+func popItem(thread *starlark.Thread, x starlark.HasAttrs, key starlark.Value) (starlark.Value, error) {
+	pop, err := x.Attr("pop")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := starlark.Call(thread, pop, starlark.Tuple{key}, nil); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
