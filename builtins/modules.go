@@ -23,6 +23,7 @@ func Modules(env *py.Env) map[string]starlark.Value {
 		"logging": newLoggingModule(env),
 		"msgpack": newMsgpackModule(env),
 		"os":      newOSModule(env),
+		"os.path": newOSPath(env),
 		"sys":     newSysModule(env),
 		"time":    newTimeModule(env),
 	}

@@ -18,9 +18,10 @@ import (
 //	                            if unset), environ.get(k, d), 'X' in environ,
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
+//	path, getcwd, listdir, makedirs   see ospath.go
 func newOSModule(env *py.Env) starlark.Value {
 	environ := NewEnviron(env.Getenv)
-	return &starlarkstruct.Module{Name: "os", Members: starlark.StringDict{
+	members := starlark.StringDict{
 		"environ": environ,
 		"getenv": py.Func("getenv", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var key, dflt starlark.Value = nil, starlark.None
@@ -39,7 +40,11 @@ func newOSModule(env *py.Env) starlark.Value {
 		"name":    starlark.String("posix"),
 		"sep":     starlark.String("/"),
 		"linesep": starlark.String("\n"),
-	}}
+	}
+	for name, v := range osHostMembers(env) {
+		members[name] = v
+	}
+	return &starlarkstruct.Module{Name: "os", Members: members}
 }
 
 // Environ is os.environ: a read-only snapshot of the environment taken
@@ -197,7 +202,23 @@ func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items",
 // for help(obj).
 var osHelp = py.HelpTable{
 	// os
-	"os.getenv": {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+	"os.getenv":          {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+	"os.getcwd":          {Params: "", Doc: "Return the current working directory (the granted directory under runtime.WithFiles)."},
+	"os.listdir":         {Params: "path='.'", Doc: "Return the sorted names of the entries in the directory path."},
+	"os.makedirs":        {Params: "name, mode=0o777, exist_ok=False", Doc: "Create the directory name and any missing parents."},
+	"os.path.join":       {Params: "a, *p", Doc: "Join path components, as posixpath.join."},
+	"os.path.split":      {Params: "p", Doc: "Split p into (head, tail): tail is what follows the last slash."},
+	"os.path.basename":   {Params: "p", Doc: "Return the final component of p."},
+	"os.path.dirname":    {Params: "p", Doc: "Return the directory component of p."},
+	"os.path.splitext":   {Params: "p", Doc: "Split p into (root, ext), ext starting at the last dot of the final component."},
+	"os.path.isabs":      {Params: "p", Doc: "Return whether p is absolute."},
+	"os.path.normpath":   {Params: "p", Doc: "Collapse redundant separators and up-level references of p."},
+	"os.path.abspath":    {Params: "p", Doc: "Return the absolute, normalised form of p."},
+	"os.path.expanduser": {Params: "p", Doc: "Replace a leading ~ by the HOME environment variable."},
+	"os.path.exists":     {Params: "p", Doc: "Return whether p names an existing file or directory."},
+	"os.path.isfile":     {Params: "p", Doc: "Return whether p is an existing regular file."},
+	"os.path.isdir":      {Params: "p", Doc: "Return whether p is an existing directory."},
+	"os.path.getsize":    {Params: "p", Doc: "Return the size of the file p in bytes."},
 
 	// os.environ
 	"_Environ.get":    {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},

@@ -17,6 +17,7 @@ import (
 //	argv              the script's arguments (Env.Argv), a list
 //	exit(status=None) ends the script: None is 0, an int is the exit code,
 //	                  anything else is printed to stderr and exits 1
+//	stdin             the Env's Stdin as a text stream (see py/hostio.go)
 //	stdout, stderr    text streams with write(s) and flush(), writing to
 //	                  the Env's Stdout and Stderr
 //	version, version_info, platform, maxsize, byteorder
@@ -28,6 +29,7 @@ func newSysModule(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "sys", Members: starlark.StringDict{
 		"argv":         starlark.NewList(argv),
 		"exit":         py.Func("exit", sysExit),
+		"stdin":        env.StdinFile(),
 		"stdout":       SysStdout,
 		"stderr":       SysStderr,
 		"version":      starlark.String(SysVersion),

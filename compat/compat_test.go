@@ -78,39 +78,8 @@ func TestCompat(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			type side struct {
-				who, prefix string
-				cmd         []string
-				res         result
-			}
-			sides := []*side{
-				{who: "kafka-python", prefix: runPrefix + name + "-py", cmd: []string{python, "-u", script}},
-				{who: "kstar", prefix: runPrefix + name + "-ks", cmd: []string{kstarBin, script}},
-			}
-			if *selfCheck {
-				sides[1] = &side{who: "kafka-python (2nd run)", prefix: runPrefix + name + "-py2", cmd: []string{python, "-u", script}}
-			}
-			create := map[string]int32{}
-			configs := map[string]map[string]string{}
-			for _, s := range sides {
-				for topic, parts := range d.topics {
-					create[s.prefix+"-"+topic] = parts
-					configs[s.prefix+"-"+topic] = d.configs[topic]
-				}
-			}
-			createTopicsWithConfigs(t, bootstrap, create, configs)
-			var wg sync.WaitGroup
-			for _, s := range sides {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					args := append(s.cmd[1:len(s.cmd):len(s.cmd)], bootstrap, s.prefix)
-					s.res = run(scriptTimeout, []string{"KSTAR_BOOTSTRAP_SERVERS=", "PYTHONDONTWRITEBYTECODE=1"}, s.cmd[0], args...)
-				}()
-			}
-			wg.Wait()
-			ref, got := sides[0], sides[1]
-			for _, s := range sides {
+			ref, got := runBoth(t, python, bootstrap, name, script, d)
+			for _, s := range []*side{ref, got} {
 				if s.res.exit != d.exit || s.res.err != nil {
 					t.Errorf("want exit %d; %s\n%s stdout:\n%s", d.exit, s.res.describe(s.who), s.who, indent(s.res.stdout))
 				}
@@ -135,6 +104,49 @@ func TestCompat(t *testing.T) {
 	}
 }
 
+// side is one run of a script: by whom, with which topic prefix, the
+// command, and what it printed.
+type side struct {
+	who, prefix string
+	cmd         []string
+	res         result
+}
+
+// runBoth creates the topics a script's directives name, for each run,
+// and runs the script at once under kafka-python and kstar (or kafka-python
+// twice, with -compat.self) against bootstrap. It returns the reference
+// run and the one compared with it.
+func runBoth(t *testing.T, python, bootstrap, name, script string, d directives) (ref, got *side) {
+	t.Helper()
+	sides := []*side{
+		{who: "kafka-python", prefix: runPrefix + name + "-py", cmd: []string{python, "-u", script}},
+		{who: "kstar", prefix: runPrefix + name + "-ks", cmd: []string{kstarBin, script}},
+	}
+	if *selfCheck {
+		sides[1] = &side{who: "kafka-python (2nd run)", prefix: runPrefix + name + "-py2", cmd: []string{python, "-u", script}}
+	}
+	create := map[string]int32{}
+	configs := map[string]map[string]string{}
+	for _, s := range sides {
+		for topic, parts := range d.topics {
+			create[s.prefix+"-"+topic] = parts
+			configs[s.prefix+"-"+topic] = d.configs[topic]
+		}
+	}
+	createTopicsWithConfigs(t, bootstrap, create, configs)
+	var wg sync.WaitGroup
+	for _, s := range sides {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			args := append(s.cmd[1:len(s.cmd):len(s.cmd)], d.args(bootstrap, s.prefix)...)
+			s.res = runStdin(scriptTimeout, []string{"KSTAR_BOOTSTRAP_SERVERS=", "PYTHONDONTWRITEBYTECODE=1"}, d.stdin, s.cmd[0], args...)
+		}()
+	}
+	wg.Wait()
+	return sides[0], sides[1]
+}
+
 // normalise maps a run's output to what both runs must agree on: the
 // run's topic prefix becomes T, and timestamps, addresses and ports their
 // placeholders.
@@ -153,10 +165,28 @@ type directives struct {
 	topics  map[string]int32             // topic name -> partitions
 	configs map[string]map[string]string // topic name -> its configs
 	exit    int                          // the exit status both runs must have
+	argv    []string                     // the script's arguments, when not BOOTSTRAP PREFIX
+	stdin   string                       // the script's standard input
 }
 
-// readDirectives reads the "# topic: NAME PARTITIONS [CONFIG=VALUE ...]"
-// and "# exit: STATUS" lines of a script.
+// args are the arguments a script runs with: its "# argv:" line with
+// {BOOT} and {T} replaced by the bootstrap servers and the run's topic
+// prefix, or else those two.
+func (d directives) args(bootstrap, prefix string) []string {
+	if d.argv == nil {
+		return []string{bootstrap, prefix}
+	}
+	r := strings.NewReplacer("{BOOT}", bootstrap, "{T}", prefix)
+	args := make([]string, len(d.argv))
+	for i, a := range d.argv {
+		args[i] = r.Replace(a)
+	}
+	return args
+}
+
+// readDirectives reads the "# topic: NAME PARTITIONS [CONFIG=VALUE ...]",
+// "# exit: STATUS", "# argv: ARG..." and "# stdin: LINE" lines of a
+// script (each stdin line is one line of its standard input).
 func readDirectives(script string) (directives, error) {
 	d := directives{topics: map[string]int32{}, configs: map[string]map[string]string{}}
 	f, err := os.Open(script)
@@ -171,6 +201,14 @@ func readDirectives(script string) (directives, error) {
 			if d.exit, err = strconv.Atoi(strings.TrimSpace(rest)); err != nil || d.exit <= 0 {
 				return d, fmt.Errorf("%s:%d: want \"# exit: STATUS\" with a status above 0", script, line)
 			}
+			continue
+		}
+		if rest, ok := strings.CutPrefix(text, "# stdin: "); ok {
+			d.stdin += rest + "\n"
+			continue
+		}
+		if rest, ok := strings.CutPrefix(text, "# argv:"); ok {
+			d.argv = strings.Fields(rest)
 			continue
 		}
 		rest, ok := strings.CutPrefix(text, "# topic:")

@@ -9,6 +9,10 @@
 //     exit status and the traceback's last line of a script that declares
 //     it ends with an uncaught exception ("# exit: 1"). It prints
 //     "compat: N passed, M failed" and a diff for each failure.
+//   - TestCorpus (corpus_test.go): testdata/corpus/*.py, kafka-python
+//     scripts written by others (each with its source and edits), run
+//     the same way; it prints "corpus: N of M print the same" and fails
+//     only when a script's outcome differs from testdata/corpus/STATUS.
 //   - TestTutorialScripts (scripts_test.go): every scripts/*.star (the
 //     founding tutorial, runnable) against an embedded broker, compared
 //     with testdata/tutorial/NAME.golden.

@@ -261,12 +261,8 @@ type result struct {
 	elapsed        time.Duration
 }
 
-// run runs a program with a deadline and returns what it printed.
-func run(timeout time.Duration, env []string, name string, args ...string) result {
-	return runStdin(timeout, env, "", name, args...)
-}
-
-// runStdin is run with stdin as the program's standard input.
+// runStdin runs a program with a deadline and stdin as its standard
+// input, and returns what it printed.
 func runStdin(timeout time.Duration, env []string, stdin, name string, args ...string) result {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()

@@ -1,6 +1,8 @@
 package runtime
 
 import (
+	"time"
+
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins"
@@ -25,3 +27,17 @@ func (env execEnv) attach(thread *starlark.Thread) {
 func envOf(thread *starlark.Thread) execEnv {
 	return execEnv{py.EnvOf(thread), builtins.KafkaEnvOf(thread)}
 }
+
+// shutdown ends what the execution left open: its Kafka clients (flushed
+// and closed, each within timeout), then the files it opened; it returns
+// the first error.
+func (env execEnv) shutdown(thread *starlark.Thread, timeout time.Duration) error {
+	err := env.kafka.Shutdown(thread, timeout)
+	if closeErr := env.CloseFiles(); err == nil {
+		err = closeErr
+	}
+	return err
+}
+
+// hasOpen reports whether the execution has Kafka clients or files open.
+func (env execEnv) hasOpen() bool { return env.kafka.HasClients() || env.HasOpenFiles() }

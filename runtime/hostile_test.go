@@ -79,7 +79,7 @@ var hostileScripts = []hostileScript{
 	{name: "deep json.loads", src: "import json\nx = json.loads('[' * 1000000)\n", want: `^RecursionError: maximum recursion depth exceeded while decoding a JSON array`},
 	{name: "msgpack length bomb", src: "import msgpack\nx = msgpack.unpackb(b'\\xdd\\xff\\xff\\xff\\xff')\n", want: `^ValueError: `},
 	{name: "NUL bytes", src: "x = 1\x00\nwhile True:\n    pass\n", want: `^SyntaxError: source code cannot contain null bytes`},
-	{name: "file", src: "print(open('/etc/passwd').read())\n", want: `^NameError: name 'open' is not defined`},
+	{name: "file", src: "print(open('/etc/passwd').read())\n", want: `^PermissionError: open\('/etc/passwd'\): the host grants no file access`},
 	{name: "file through ssl_cafile", src: "from kafka import KafkaProducer\nKafkaProducer(security_protocol='SSL', ssl_cafile='/etc/passwd')\n", want: `^(PermissionError|kafka\.errors\.KafkaConfigurationError): `},
 	{name: "environment", src: "import os\nprint(os.environ['HOME'])\n", want: `^KeyError: 'HOME'`},
 	{name: "broker", src: "from kafka import KafkaProducer\nKafkaProducer(bootstrap_servers='127.0.0.1:9092')\n", want: `^kafka\.errors\.KafkaConfigurationError: KafkaConfigurationError: bootstrap_servers: broker 127\.0\.0\.1:9092 is not allowed here`},

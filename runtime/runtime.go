@@ -137,6 +137,8 @@ type Runtime struct {
 	callTimeout    time.Duration
 	hostAccess     bool
 	readFile       func(name string) ([]byte, error)
+	files          py.HostFiles
+	stdin          io.Reader
 	loadFS         fs.FS
 }
 
@@ -167,6 +169,8 @@ func New(opts ...Option) *Runtime {
 		if r.readFile == nil {
 			r.readFile = refuseFiles
 		}
+	} else if r.files == nil {
+		r.files = osFiles{}
 	}
 	if r.client != nil {
 		seeds := builtins.BrokerSeeds(r.client)
@@ -205,6 +209,11 @@ func (r *Runtime) newEnv(argv []string) execEnv {
 	env.kafka.ClientOptions = r.clientOpts
 	env.kafka.HostClient = r.client
 	env.kafka.ReadFile = r.readFile
+	env.Files = r.files
+	env.Stdin = r.stdin
+	if r.hostAccess {
+		env.Hostname = os.Hostname
+	}
 	return env
 }
 
@@ -313,7 +322,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
 	shutdownErr := run(context.WithoutCancel(ctx), thread, env, unlimited, func() error {
-		return env.kafka.Shutdown(thread, ShutdownTimeout)
+		return env.shutdown(thread, ShutdownTimeout)
 	})
 	// Records that could not be delivered fail a script that would
 	// otherwise succeed (sys.exit(0) included).

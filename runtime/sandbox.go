@@ -27,27 +27,34 @@ import (
 //	brokers      WithBootstrapServers (the host's default brokers),
 //	             WithAllowedBrokers, WithClient (the host's client)
 //	topics       WithAllowedTopics restricts them (all by default)
-//	files        WithFiles(dir): config keys may name files under dir
+//	files        WithFiles(dir): config keys, open(), os.path and
+//	             os.listdir reach files under dir only
+//	stdin        WithStdin(r): sys.stdin and input()
 //	environment  WithEnviron / WithOSEnviron
 //	modules      WithLoadDir(dir) / WithLoadFS(fsys): import NAME and
 //	             load("path") read NAME.star (or .py) under it, never outside
 //
 // WithHostAccess grants what the kstar command gives its scripts: any
-// broker and any file their config names.
+// broker, any file, and the host's name (socket.gethostname).
 
-// WithHostAccess lets scripts' clients connect to any broker and read any
-// file their config keys name (ssl_cafile, ...), as the kstar command
-// does; the environment still needs WithEnviron. Default: off, scripts
+// WithHostAccess lets scripts' clients connect to any broker, scripts
+// open any file (config keys such as ssl_cafile, open(), os.path) and
+// learn the host's name (socket.gethostname), as the kstar command does;
+// the environment still needs WithEnviron and stdin WithStdin. Default: off, scripts
 // reach only the brokers and files the host grants.
 func WithHostAccess() Option { return func(r *Runtime) { r.hostAccess = true } }
 
-// WithFiles lets the files that config keys name (ssl_cafile,
-// ssl_certfile, ssl_keyfile, ssl_crlfile) be read from under dir only:
-// relative names are relative to dir, and no name (not even through a
-// symbolic link) reaches outside it; others raise PermissionError.
-// Default: any file with WithHostAccess, none without it.
+// WithFiles lets scripts read and write files under dir only: the files
+// config keys name (ssl_cafile, ...), open(), os.path's queries,
+// os.listdir and os.makedirs. Relative names are relative to dir (which
+// os.getcwd returns), and no name (not even through a symbolic link)
+// reaches outside it; others raise PermissionError. Default: any file
+// with WithHostAccess, none without it.
 func WithFiles(dir string) Option {
-	return func(r *Runtime) { r.readFile = func(name string) ([]byte, error) { return readInRoot(dir, name) } }
+	return func(r *Runtime) {
+		r.readFile = func(name string) ([]byte, error) { return readInRoot(dir, name) }
+		r.files = rootFiles(dir)
+	}
 }
 
 // WithLoadDir lets scripts import modules from dir: `import helpers` and

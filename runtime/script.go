@@ -144,7 +144,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
 	s.globals.Freeze()
-	if s.env.kafka.HasClients() {
+	if s.env.hasOpen() {
 		s.serial = &sync.Mutex{}
 	}
 	return s, nil
@@ -258,7 +258,7 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
 		return s.hints.hint(err)
 	})
-	if c.env.kafka.HasClients() {
+	if c.env.hasOpen() {
 		if shutdownErr := s.shutdown(ctx, c.thread, c.env); err == nil {
 			err = shutdownErr
 		}
@@ -272,10 +272,10 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	return result, nil
 }
 
-// shutdown flushes and closes the clients tracked by env.
+// shutdown flushes and closes the clients and files env tracks.
 func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env execEnv) error {
 	return run(context.WithoutCancel(ctx), thread, env, unlimited, func() error {
-		return env.kafka.Shutdown(thread, ShutdownTimeout)
+		return env.shutdown(thread, ShutdownTimeout)
 	})
 }
 

@@ -167,9 +167,9 @@ func (s *Session) Lookup(name string) starlark.Value {
 func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 
 // Close flushes and closes the Kafka clients the session opened, waiting
-// at most timeout.
+// at most timeout, and the files it left open.
 func (s *Session) Close(timeout time.Duration) error {
 	return run(context.Background(), s.thread, s.env, unlimited, func() error {
-		return s.env.kafka.Shutdown(s.thread, timeout)
+		return s.env.shutdown(s.thread, timeout)
 	})
 }

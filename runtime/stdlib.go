@@ -16,9 +16,11 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
+	"github.com/kstar-dev/kstar/builtins/lib/platform"
 	"github.com/kstar-dev/kstar/builtins/lib/pprint"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	"github.com/kstar-dev/kstar/builtins/lib/socket"
 	"github.com/kstar-dev/kstar/builtins/lib/statistics"
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
@@ -55,6 +57,8 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"statistics":  statistics.New,
 	"string":      pystring.New,
 	"textwrap":    textwrap.New,
+	"socket":      socket.New,
+	"platform":    platform.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

@@ -2,6 +2,7 @@ package py
 
 import (
 	"strings"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 )
@@ -39,3 +40,15 @@ type DictSubclass interface {
 func Elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, error) {
 	return elements(thread, x)
 }
+
+// ReprGuard keeps the repr of a value that contains itself from
+// recursing for ever: Enter reports false while the value's repr is
+// already being made, and the caller then writes CPython's placeholder
+// ("[...]", "..."). Leave ends what Enter began.
+type ReprGuard struct{ busy atomic.Bool }
+
+// Enter marks the repr as under way; false if it already was.
+func (g *ReprGuard) Enter() bool { return g.busy.CompareAndSwap(false, true) }
+
+// Leave marks the repr as done.
+func (g *ReprGuard) Leave() { g.busy.Store(false) }

@@ -35,9 +35,21 @@ type Env struct {
 	// Getenv serves os.getenv and os.environ; nil means the script sees
 	// an empty environment.
 	Getenv func() map[string]string
+	// Stdin is what sys.stdin and input() read; nil refuses them with a
+	// PermissionError. Default: nil.
+	Stdin io.Reader
+	// Files is the file system of open(), os.path's queries, os.getcwd,
+	// os.listdir and os.makedirs; nil refuses them with a PermissionError.
+	// Default: nil.
+	Files HostFiles
+	// Hostname serves socket.gethostname and platform.node; nil refuses
+	// them with a PermissionError. Default: nil.
+	Hostname func() (string, error)
 
-	mu  sync.Mutex
-	ctx context.Context
+	mu    sync.Mutex
+	ctx   context.Context
+	stdin *File   // sys.stdin, shared with input()
+	open  []*File // files open() opened and the script has not closed
 }
 
 // NewEnv returns an Env with the defaults documented on its fields.

@@ -274,8 +274,8 @@ var (
 	PyException         = NewExceptionClass("Exception", "builtins", BaseException)
 	ValueError          = NewExceptionClass("ValueError", "builtins", PyException)
 	TypeError           = NewExceptionClass("TypeError", "builtins", PyException)
-	KeyError            = NewExceptionClass("KeyError", "builtins", PyException)
-	IndexError          = NewExceptionClass("IndexError", "builtins", PyException)
+	KeyError            = NewExceptionClass("KeyError", "builtins", LookupError)
+	IndexError          = NewExceptionClass("IndexError", "builtins", LookupError)
 	AttributeError      = NewExceptionClass("AttributeError", "builtins", PyException)
 	NameError           = NewExceptionClass("NameError", "builtins", PyException)
 	ZeroDivisionError   = NewExceptionClass("ZeroDivisionError", "builtins", PyException)
@@ -312,6 +312,8 @@ var builtinClasses = []*ExceptionClass{
 	ModuleNotFoundError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
 	LookupError, OSError, TimeoutError, OverflowError, RecursionError, SyntaxError,
 	PermissionError, EOFError, MemoryError, SystemError, CancelledError,
+	FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError,
+	UnsupportedOperation,
 }
 
 // SystemExit is returned by sys.exit; the runtime turns it into the

@@ -24,16 +24,22 @@ func makeGlobals() starlark.StringDict {
 		"filter":     Func("filter", pyFilter),
 		"format":     Func("format", pyFormat),
 		"getattr":    Func("getattr", pyGetattr),
+		"globals":    Func("globals", pyGlobals),
 		"hasattr":    Func("hasattr", pyHasattr),
 		"hash":       Func("hash", pyHash),
 		"hex":        Func("hex", pyBase("hex", 16, "0x")),
+		"id":         Func("id", pyID),
+		"input":      Func("input", pyInput),
 		"isinstance": Func("isinstance", pyIsinstance),
+		"issubclass": Func("issubclass", pyIssubclass),
 		"iter":       Func("iter", pyIter),
+		"locals":     Func("locals", pyLocals),
 		"map":        Func("map", pyMap),
 		"max":        Func("max", minMax("max")),
 		"min":        Func("min", minMax("min")),
 		"next":       Func("next", pyNext),
 		"oct":        Func("oct", pyBase("oct", 8, "0o")),
+		"open":       Func("open", pyOpen),
 		"ord":        Func("ord", pyOrd),
 		"pow":        Func("pow", pyPow),
 		"print":      Func("print", pyPrint),
@@ -43,19 +49,21 @@ func makeGlobals() starlark.StringDict {
 		"round":      Func("round", pyRound),
 		"sorted":     sortedBuiltin,
 		"sum":        Func("sum", pySum),
+		"vars":       Func("vars", pyVars),
 		"zip":        Func("zip", pyZip),
 
 		// Python's classes.
-		"bool":  BoolType,
-		"bytes": BytesType,
-		"dict":  DictType,
-		"float": FloatType,
-		"int":   IntType,
-		"list":  ListType,
-		"set":   SetType,
-		"str":   StrType,
-		"tuple": TupleType,
-		"type":  TypeType,
+		"bool":      BoolType,
+		"bytearray": BytearrayType,
+		"bytes":     BytesType,
+		"dict":      DictType,
+		"float":     FloatType,
+		"int":       IntType,
+		"list":      ListType,
+		"set":       SetType,
+		"str":       StrType,
+		"tuple":     TupleType,
+		"type":      TypeType,
 
 		// The front end's helpers (helpers.go).
 		FormatFunc:   Func(FormatFunc, formatField),
@@ -67,7 +75,7 @@ func makeGlobals() starlark.StringDict {
 		PowFunc:      Func(PowFunc, pyPow),
 	}
 	for _, c := range builtinClasses {
-		if c != CancelledError {
+		if c != CancelledError && c.Module == "builtins" {
 			g[c.ClassName] = c
 		}
 	}

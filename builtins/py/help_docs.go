@@ -101,6 +101,15 @@ var Help = HelpTable{
 	"round":      {"number, ndigits=None", "Round a number to ndigits decimal digits; an int when ndigits is None."},
 	"sorted":     {"iterable, /, *, key=None, reverse=False", "Return a new list of the iterable's items in ascending order."},
 	"sum":        {"iterable, /, start=0", "Return start (0) plus the sum of the iterable's numbers."},
+
+	// Host I/O and introspection (hostio.go, introspect.go).
+	"open":       {"file, mode='r', buffering=-1, encoding=None, errors=None, newline=None", "Open a file through the host's grant and return a file object (text or binary by mode)."},
+	"input":      {"prompt=''", "Write prompt to stdout, read a line from stdin and return it without its newline; EOFError at the end."},
+	"id":         {"obj", "Return the identity of an object: an int unique among live objects."},
+	"issubclass": {"cls, class_or_tuple", "Return whether cls is derived from class_or_tuple (a class or a tuple of classes)."},
+	"vars":       {"[object]", "Return the attributes of object as a dict (locals() without an argument)."},
+	"globals":    {"", "Return a dict of the module's global variables (a copy)."},
+	"locals":     {"", "Return a dict of the current scope's local variables (a copy)."},
 	"zip":        {"*iterables, strict=False", "Return an iterator of tuples of the iterables' i-th items, as long as the shortest (strict: all must be as long)."},
 
 	// The methods of every namedtuple (ConsumerRecord, TopicPartition, ...)

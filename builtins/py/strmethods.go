@@ -62,6 +62,10 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 		if m, ok := dictMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
+	case starlark.Int:
+		if m, ok := intMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
 	}
 	if ha, ok := x.(starlark.HasAttrs); ok {
 		v, err := ha.Attr(name)

@@ -93,7 +93,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			*bootstrap = b.Bootstrap()
 		}
 	}
-	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithoutLimits()}
+	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithStdin(stdin), runtime.WithoutLimits()}
 	if *bootstrap != "" {
 		opts = append(opts, runtime.WithBootstrapServers(*bootstrap))
 	}

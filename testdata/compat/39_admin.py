@@ -44,6 +44,9 @@ print(len(admin.describe_topics([T + '-a'])[0]['partitions']))
 topic_b = ConfigResource(ConfigResourceType.TOPIC, T + '-b', {'retention.ms': None})
 print(admin.describe_configs([topic_b], include_synonyms=True))
 print(admin.alter_configs([ConfigResource('topic', T + '-b', {'retention.ms': '7200000'})]))
+# A real broker can answer describe_configs with the old value for a
+# moment after alter_configs.
+settle(lambda: '7200000' in str(admin.describe_configs([topic_b])))
 print(admin.describe_configs([topic_b], include_synonyms=True))
 print(admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, '0', {'message.max.bytes': None})], include_synonyms=True))
 

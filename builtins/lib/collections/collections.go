@@ -12,7 +12,7 @@
 // len, iteration, the dict methods, dict(d), isinstance(d, dict) and
 // json.dumps. Reprs are CPython 3.11's (OrderedDict([('a', 1)])).
 // namedtuple makes classes of the one namedtuple implementation kstar
-// has (builtins.NamedTupleType), which kafka's TopicPartition uses too.
+// has (py.NamedTupleType), which kafka's TopicPartition uses too.
 //
 // Differences from CPython: as for dict, keys(), values() and items()
 // return lists; a Counter, defaultdict or OrderedDict never equals a

@@ -23,6 +23,7 @@ type Deque struct {
 	state  uint64
 	thread *starlark.Thread
 	frozen bool
+	repr   py.ReprGuard
 }
 
 var (
@@ -134,6 +135,10 @@ func (d *Deque) elems() starlark.Tuple {
 
 // String is the repr: deque([1, 2]) or deque([1, 2], maxlen=3).
 func (d *Deque) String() string {
+	if !d.repr.Enter() { // the deque contains itself
+		return "[...]"
+	}
+	defer d.repr.Leave()
 	var b strings.Builder
 	b.WriteString("deque(")
 	b.WriteString(py.Repr(starlark.NewList(d.elems())))

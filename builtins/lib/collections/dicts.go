@@ -34,6 +34,7 @@ type Dict struct {
 	// Mapping's Get has no thread of its own.
 	thread *starlark.Thread
 	frozen bool
+	repr   py.ReprGuard
 }
 
 var (
@@ -114,6 +115,16 @@ func (d *Dict) SetKey(k, v starlark.Value) error { return d.dict.SetKey(k, v) }
 // String is the repr: Counter({'a': 2}), defaultdict(<class 'list'>,
 // {...}), OrderedDict([('a', 1)]) (as Python 3.11 shows it).
 func (d *Dict) String() string {
+	if !d.repr.Enter() { // the dict contains itself: CPython's placeholders
+		switch d.kind {
+		case orderedDictKind:
+			return "..."
+		case defaultDictKind:
+			return "defaultdict(" + py.Repr(d.factory) + ", {...})"
+		}
+		return "Counter({...})"
+	}
+	defer d.repr.Leave()
 	var b strings.Builder
 	b.WriteString(dictClasses[d.kind].Name())
 	b.WriteByte('(')

@@ -89,6 +89,7 @@ type Partial struct {
 	fn       starlark.Value
 	args     starlark.Tuple
 	keywords []starlark.Tuple
+	repr     py.ReprGuard
 }
 
 var (
@@ -145,6 +146,10 @@ func (p *Partial) Hash() (uint32, error) { return identityHash(p) }
 
 // String is the repr: functools.partial(<function f at 0x...>, 1, b=2).
 func (p *Partial) String() string {
+	if !p.repr.Enter() { // an argument contains the partial
+		return "..."
+	}
+	defer p.repr.Leave()
 	var b strings.Builder
 	b.WriteString("functools.partial(")
 	b.WriteString(py.Repr(p.fn))

@@ -352,7 +352,12 @@ func repeat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		}
 		return object, true, nil
 	})
+	var guard py.ReprGuard
 	it.ReprFunc = func() string {
+		if !guard.Enter() { // object contains the repeat
+			return "..."
+		}
+		defer guard.Leave()
 		if left < 0 {
 			return "repeat(" + py.Repr(object) + ")"
 		}
@@ -388,13 +393,13 @@ func groupby(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 
 // grouping is the state of a groupby: the element read last and its key.
 type grouping struct {
-	src          py.Nexter
-	key          starlark.Value
-	tgtkey       starlark.Value // the current group's key
-	currkey      starlark.Value // the key of currvalue, or of the last element read
-	currvalue    starlark.Value // the element read but not yet yielded, or nil
-	currgrouper  *py.Iterator
-	keyed, ended bool
+	src         py.Nexter
+	key         starlark.Value
+	tgtkey      starlark.Value // the current group's key
+	currkey     starlark.Value // the key of currvalue, or of the last element read
+	currvalue   starlark.Value // the element read but not yet yielded, or nil
+	currgrouper *py.Iterator
+	keyed       bool // an element has been read
 }
 
 // step reads the next element and its key.

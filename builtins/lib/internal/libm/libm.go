@@ -4,10 +4,11 @@
 // give the float nearest to the exact result (all but a handful of
 // inputs in a million), where Go's math package may be one unit in the
 // last place off (for a third of the inputs of some functions), which
-// shows in repr(). Those functions here compute the exact result to 160
-// bits with math/big and round it once. log10, cbrt and the hyperbolic
-// functions follow glibc's algorithms over them; Fsum and Norm follow
-// CPython's.
+// shows in repr(). Those functions here round the exact result once:
+// evaluated in double-double arithmetic with an error bound (fast.go),
+// or, when the bound leaves the rounding open, to 160 bits with
+// math/big. log10, cbrt and the hyperbolic functions follow glibc's
+// algorithms over them; Sum and Norm follow CPython's.
 package libm
 
 import (
@@ -156,6 +157,9 @@ func Exp(x float64) float64 {
 	case x < expUnderflow:
 		return 0
 	}
+	if r, ok := fastExp(x); ok {
+		return r
+	}
 	return toFloat64(bigExp(bigOf(x)))
 }
 
@@ -171,6 +175,9 @@ func Exp2(x float64) float64 {
 	case x == gomath.Trunc(x):
 		return gomath.Ldexp(1, int(x))
 	}
+	if r, ok := fastExp2(x); ok {
+		return r
+	}
 	initConstants()
 	return toFloat64(bigExp(newFloat().Mul(bigOf(x), constants.ln2)))
 }
@@ -180,6 +187,9 @@ func Exp2(x float64) float64 {
 func Log(x float64) float64 {
 	if x <= 0 || gomath.IsNaN(x) || gomath.IsInf(x, 1) || x == 1 {
 		return gomath.Log(x)
+	}
+	if r, ok := fastLog(x); ok {
+		return r
 	}
 	return toFloat64(bigLog(bigOf(x)))
 }
@@ -192,6 +202,9 @@ func Log2(x float64) float64 {
 	}
 	if m, e := gomath.Frexp(x); m == 0.5 {
 		return float64(e - 1)
+	}
+	if r, ok := fastLog2(x); ok {
+		return r
 	}
 	l := bigLog(bigOf(x))
 	return toFloat64(l.Quo(l, constants.ln2))
@@ -247,9 +260,15 @@ func Pow(x, y float64) float64 {
 		negative = gomath.Mod(y, 2) != 0
 		x = -x
 	}
+	r, ok := fastPow(x, y)
+	if ok {
+		if negative {
+			return -r
+		}
+		return r
+	}
 	l := bigLog(bigOf(x))
 	l.Mul(l, bigOf(y))
-	var r float64
 	switch lf, _ := l.Float64(); {
 	case lf > expOverflow:
 		r = gomath.Inf(1)
@@ -328,6 +347,9 @@ func Sin(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Sin(x)
 	}
+	if r, ok := fastTrig(x, 0); ok {
+		return r
+	}
 	s, _ := trig(x)
 	return toFloat64(s)
 }
@@ -337,6 +359,9 @@ func Cos(x float64) float64 {
 	if gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Cos(x)
 	}
+	if r, ok := fastTrig(x, 1); ok {
+		return r
+	}
 	_, c := trig(x)
 	return toFloat64(c)
 }
@@ -345,6 +370,9 @@ func Cos(x float64) float64 {
 func Tan(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Tan(x)
+	}
+	if r, ok := fastTrig(x, 2); ok {
+		return r
 	}
 	s, c := trig(x)
 	return toFloat64(s.Quo(s, c))
@@ -396,6 +424,9 @@ func Atan(x float64) float64 {
 	if x == 0 || gomath.IsNaN(x) || gomath.IsInf(x, 0) {
 		return gomath.Atan(x)
 	}
+	if r, ok := fastAtan(x); ok {
+		return r
+	}
 	return toFloat64(bigAtan(bigOf(x)))
 }
 
@@ -404,6 +435,9 @@ func Atan(x float64) float64 {
 func Atan2(y, x float64) float64 {
 	if y == 0 || x == 0 || gomath.IsNaN(x) || gomath.IsNaN(y) || gomath.IsInf(x, 0) || gomath.IsInf(y, 0) {
 		return gomath.Atan2(y, x)
+	}
+	if r, ok := fastAtan2(y, x); ok {
+		return r
 	}
 	initConstants()
 	a := bigAtan(newFloat().Quo(bigOf(gomath.Abs(y)), bigOf(gomath.Abs(x))))
@@ -425,6 +459,9 @@ func Asin(x float64) float64 {
 	if gomath.Abs(x) == 1 {
 		return gomath.Copysign(toFloat64(constants.halfPi), x)
 	}
+	if r, ok := fastAsin(x); ok {
+		return r
+	}
 	bx := bigOf(x)
 	d := newFloat().Mul(bx, bx)
 	d.Sub(big.NewFloat(1), d)
@@ -440,6 +477,9 @@ func Acos(x float64) float64 {
 	initConstants()
 	if x == -1 {
 		return toFloat64(constants.pi)
+	}
+	if r, ok := fastAcos(x); ok {
+		return r
 	}
 	bx := bigOf(x)
 	num := newFloat().Sub(big.NewFloat(1), bx)

@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"fmt"
 	gomath "math"
+	"math/big"
+	"math/rand"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -34,6 +36,30 @@ func inputs(n int) []float64 {
 			xs = append(xs, gomath.Pow(10, -8+16*next()))
 		default:
 			xs = append(xs, -700+1400*next())
+		}
+	}
+	return xs
+}
+
+// edges are arguments where the fast path's error bounds matter: near
+// 1 (log), near multiples of pi/2 (sin, cos, tan), tiny, huge and
+// subnormal ones.
+func edges(n int) []float64 {
+	rng := rand.New(rand.NewSource(1))
+	xs := make([]float64, n)
+	for i := range xs {
+		switch rng.Intn(5) {
+		case 0:
+			xs[i] = 1 + (rng.Float64()-0.5)*gomath.Pow(10, -rng.Float64()*15)
+		case 1:
+			k := float64(rng.Intn(200000) - 100000)
+			xs[i] = gomath.Nextafter(k*gomath.Pi/2, gomath.Inf(int(k)%2*2-1))
+		case 2:
+			xs[i] = (rng.Float64() - 0.5) * gomath.Pow(10, -rng.Float64()*300)
+		case 3:
+			xs[i] = gomath.Float64frombits(rng.Uint64() & 0x7fefffffffffffff)
+		default:
+			xs[i] = (rng.Float64() - 0.5) * gomath.Pow(2, float64(rng.Intn(40)))
 		}
 	}
 	return xs
@@ -145,5 +171,120 @@ func BenchmarkSin(b *testing.B) {
 func BenchmarkPow(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		Pow(1.2345, 6.789)
+	}
+}
+
+// TestFastPathIsCorrectlyRounded checks the double-double fast path
+// against the 160-bit evaluation on arguments over the whole range the
+// fast path takes: wherever Ziv's test accepts a result, it must be the
+// correctly rounded one.
+func TestFastPathIsCorrectlyRounded(t *testing.T) {
+	xs := append(inputs(3000), edges(3000)...)
+	big1 := map[string]func(float64) float64{
+		"exp":  func(x float64) float64 { return toFloat64(bigExp(bigOf(x))) },
+		"log":  func(x float64) float64 { return toFloat64(bigLog(bigOf(x))) },
+		"log2": func(x float64) float64 { l := bigLog(bigOf(x)); return toFloat64(l.Quo(l, constants.ln2)) },
+		"exp2": func(x float64) float64 { return toFloat64(bigExp(newFloat().Mul(bigOf(x), constants.ln2))) },
+		"sin":  func(x float64) float64 { s, _ := trig(x); return toFloat64(s) },
+		"cos":  func(x float64) float64 { _, c := trig(x); return toFloat64(c) },
+		"tan":  func(x float64) float64 { s, c := trig(x); return toFloat64(s.Quo(s, c)) },
+		"atan": func(x float64) float64 { return toFloat64(bigAtan(bigOf(x))) },
+		"asin": func(x float64) float64 {
+			bx := bigOf(x)
+			d := newFloat().Mul(bx, bx)
+			d.Sub(big.NewFloat(1), d)
+			return toFloat64(bigAtan(bx.Quo(bx, d.Sqrt(d))))
+		},
+		"acos": func(x float64) float64 {
+			bx := bigOf(x)
+			r := newFloat().Sub(big.NewFloat(1), bx)
+			r.Quo(r, newFloat().Add(big.NewFloat(1), bx))
+			a := bigAtan(r.Sqrt(r))
+			return toFloat64(a.SetMantExp(a, 1))
+		},
+	}
+	fast1 := map[string]func(float64) (float64, bool){
+		"exp": fastExp, "log": fastLog, "log2": fastLog2, "exp2": fastExp2,
+		"sin":  func(x float64) (float64, bool) { return fastTrig(x, 0) },
+		"cos":  func(x float64) (float64, bool) { return fastTrig(x, 1) },
+		"tan":  func(x float64) (float64, bool) { return fastTrig(x, 2) },
+		"atan": fastAtan,
+		"asin": fastAsin,
+		"acos": fastAcos,
+	}
+	positive := map[string]bool{"log": true, "log2": true}
+	for name, fast := range fast1 {
+		accepted := 0
+		for _, x := range xs {
+			if positive[name] {
+				x = gomath.Abs(x)
+			}
+			if name == "asin" || name == "acos" {
+				if x = gomath.Remainder(x, 2); gomath.Abs(x) >= 1 {
+					continue
+				}
+			}
+			if x == 0 || gomath.IsInf(x, 0) || (name == "exp" && (x > 709 || x < -745)) || (name == "exp2" && (x > 1023 || x < -1074)) {
+				continue
+			}
+			got, ok := fast(x)
+			if !ok {
+				continue
+			}
+			accepted++
+			if want := big1[name](x); got != want {
+				t.Errorf("%s(%x): fast path %x, correctly rounded %x", name, x, got, want)
+			}
+		}
+		if accepted < len(xs)/3 {
+			t.Errorf("%s: the fast path took only %d arguments in %d", name, accepted, len(xs))
+		}
+	}
+	accepted := 0
+	for i, x := range xs {
+		x, y := gomath.Abs(x), xs[(i+7)%len(xs)]/16
+		got, ok := fastPow(x, y)
+		if !ok {
+			continue
+		}
+		accepted++
+		l := bigLog(bigOf(x))
+		if want := toFloat64(bigExp(l.Mul(l, bigOf(y)))); got != want {
+			t.Errorf("pow(%x, %x): fast path %x, correctly rounded %x", x, y, got, want)
+		}
+	}
+	if accepted < len(xs)/3 {
+		t.Errorf("pow: the fast path took only %d arguments in %d", accepted, len(xs))
+	}
+	accepted = 0
+	for i, y := range xs {
+		x := xs[(i+11)%len(xs)]
+		if x == 0 || y == 0 || gomath.IsInf(x, 0) || gomath.IsInf(y, 0) {
+			continue
+		}
+		got, ok := fastAtan2(y, x)
+		if !ok {
+			continue
+		}
+		accepted++
+		a := bigAtan(newFloat().Quo(bigOf(gomath.Abs(y)), bigOf(gomath.Abs(x))))
+		if x < 0 {
+			a.Sub(newFloat().Set(constants.pi), a)
+		}
+		if y < 0 {
+			a.Neg(a)
+		}
+		if want := toFloat64(a); got != want {
+			t.Errorf("atan2(%x, %x): fast path %x, correctly rounded %x", y, x, got, want)
+		}
+	}
+	if accepted < len(xs)/3 {
+		t.Errorf("atan2: the fast path took only %d arguments in %d", accepted, len(xs))
+	}
+}
+
+func BenchmarkAtan2(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		Atan2(1.2345, -6.789)
 	}
 }

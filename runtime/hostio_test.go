@@ -1,0 +1,90 @@
+package runtime_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// TestHostIOSandbox checks that without a grant every way to the host's
+// files, standard input and name is refused with a PermissionError that
+// names the call and the option granting it.
+func TestHostIOSandbox(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{"open('x.txt')", "PermissionError: open('x.txt'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"open('/etc/passwd', 'rb')", "PermissionError: open('/etc/passwd'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.path.exists('/')", "PermissionError: os.path.exists('/'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.path.getsize('/')", "PermissionError: os.path.getsize('/'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.path.abspath('x')", "PermissionError: os.path.abspath('x'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.getcwd()", "PermissionError: os.getcwd(): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.listdir('/')", "PermissionError: os.listdir('/'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.makedirs('d')", "PermissionError: os.makedirs('d'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import sys\nsys.stdin.read()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
+		{"import sys\nfor l in sys.stdin.readlines(): pass", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
+		{"input()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
+		{"import socket\nsocket.gethostname()", "PermissionError: socket.gethostname(): the host does not share its name (runtime.WithHostAccess)"},
+		{"import platform\nplatform.node()", "PermissionError: platform.node(): the host does not share its name (runtime.WithHostAccess)"},
+	}
+	for _, c := range cases {
+		t.Run(c.src, func(t *testing.T) {
+			got := execOut(t, c.src)
+			if want := "ERROR " + c.want + "\n"; got != want {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+	// String operations of os.path need no grant.
+	if got := execOut(t, "import os\nprint(os.path.join('a', 'b.txt'), os.path.splitext('b.txt'))"); got != "a/b.txt ('b', '.txt')\n" {
+		t.Errorf("os.path.join in the sandbox: %q", got)
+	}
+}
+
+// TestHostIOWithFiles checks WithFiles(dir) and WithStdin: scripts read,
+// write and list files under dir (their working directory), reach nothing
+// outside it, not even through a symbolic link, and read the host's input.
+func TestHostIOWithFiles(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "work")
+	writeFiles(t, root, map[string]string{"secret.txt": "hunter2\n", "work/in.txt": "a\nb\n"})
+	if err := os.Symlink(filepath.Join(root, "secret.txt"), filepath.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	src := `
+import os, sys
+f = open('in.txt')
+print(f.readlines())
+f.close()
+os.makedirs('sub')
+out = open('sub/out.txt', 'w')
+print('from the script', file=out)
+out.close()
+print(sorted(os.listdir('.')), os.path.getsize('sub/out.txt'))
+print(os.getcwd() == os.path.abspath('.'), open(os.path.join(os.getcwd(), 'in.txt')).read() == 'a\nb\n')
+print(input('? '), repr(sys.stdin.read()))
+for name in ['../secret.txt', 'link.txt', '` + filepath.Join(root, "secret.txt") + `']:
+    try:
+        open(name)
+    except PermissionError as e:
+        print('PermissionError', e.args[0], e.args[1])
+print(os.path.exists('../secret.txt'))
+`
+	got := execOut(t, src, runtime.WithFiles(dir), runtime.WithStdin(strings.NewReader("line 1\nline 2\n")))
+	want := `['a\n', 'b\n']
+['in.txt', 'link.txt', 'sub'] 16
+True True
+? line 1 'line 2\n'
+PermissionError 13 Permission denied
+PermissionError 13 Permission denied
+PermissionError 13 Permission denied
+False
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "sub", "out.txt")); err != nil || string(b) != "from the script\n" {
+		t.Errorf("sub/out.txt: %q, %v", b, err)
+	}
+}

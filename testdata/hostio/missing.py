@@ -1,0 +1,3 @@
+print('before')
+open('missing.txt')
+print('after')
