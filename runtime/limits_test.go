@@ -51,7 +51,7 @@ func TestLimits(t *testing.T) {
 		{"doubling a list in place", "l = [0]\nwhile True:\n    l += l\n", []runtime.Option{runtime.WithMaxMemory(16 * mib)},
 			"t.star:3: MemoryError: allocating * would take the script past its memory limit of 16 MiB"},
 		{"appending", "l = []\nwhile True:\n    l.append(str(len(l)) * 20)\n", []runtime.Option{runtime.WithMaxMemory(16 * mib), runtime.WithCallTimeout(time.Minute)},
-			"t.star:3: MemoryError: the script used more than its memory limit of 16 MiB"},
+			"t.star:#: MemoryError: the script used more than its memory limit of 16 MiB"}, // the watcher may stop it at the loop's jump
 		{"default steps", "while True:\n    pass\n", []runtime.Option{runtime.WithCallTimeout(time.Minute)},
 			"t.star:1: RuntimeError: too many steps: the script ran past its limit of 20000000 steps"},
 		{"default memory", "x = 'x' * (1 << 29)\n", nil,
