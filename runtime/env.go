@@ -14,18 +14,37 @@ import (
 // clients see (brokers, topics, host options, the clients open).
 type execEnv struct {
 	*py.Env
-	kafka *builtins.KafkaEnv
+	kafka  *builtins.KafkaEnv
+	interp *py.Interp // shared by the executions of one Runtime.Run, Session or Script
 }
 
-// attach stores both halves in thread, where builtins find them.
+// attach stores the execution's host side and interpreter in thread,
+// where builtins find them.
 func (env execEnv) attach(thread *starlark.Thread) {
 	env.Env.Attach(thread)
 	env.kafka.Attach(thread)
+	env.interp.Attach(thread)
+	py.SetSpawn(thread, spawn)
 }
 
 // envOf is the execEnv attached to thread.
 func envOf(thread *starlark.Thread) execEnv {
-	return execEnv{py.EnvOf(thread), builtins.KafkaEnvOf(thread)}
+	return execEnv{py.EnvOf(thread), builtins.KafkaEnvOf(thread), py.InterpOf(thread)}
+}
+
+// spawn is the runtime's py.SpawnFunc: a thread of parent's execution,
+// with its host side, interpreter, stop flag and limits (its steps are
+// counted apart from parent's).
+func spawn(parent *starlark.Thread, name string) *starlark.Thread {
+	thread := &starlark.Thread{Name: name, Print: parent.Print, Load: parent.Load}
+	envOf(parent).attach(thread)
+	thread.SetLocal(stoppedKey, stoppedOf(parent))
+	if g, ok := py.LimiterOf(parent).(*governor); ok {
+		thread.OnMaxSteps = g.onMaxSteps
+		py.SetLimiter(thread, g)
+		thread.SetMaxExecutionSteps(g.nextCheck(thread))
+	}
+	return thread
 }
 
 // shutdown ends what the execution left open: its Kafka clients (flushed

@@ -199,7 +199,7 @@ func (r *Runtime) timeoutError() *py.Exception {
 
 // newEnv returns the host side of one execution.
 func (r *Runtime) newEnv(argv []string) execEnv {
-	env := execEnv{py.NewEnv(), builtins.NewKafkaEnv()}
+	env := execEnv{py.NewEnv(), builtins.NewKafkaEnv(), py.NewInterp()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
 	env.Getenv = r.environ
@@ -368,6 +368,8 @@ func run(ctx context.Context, thread *starlark.Thread, env execEnv, lim limits, 
 	flag := stoppedOf(thread)
 	stopThread := context.AfterFunc(ctx, func() { flag.stop(thread, cancelReason(ctx)) })
 	defer stopThread()
+	env.interp.Acquire(thread)
+	defer env.interp.Release(thread)
 	defer func() {
 		if p := recover(); p != nil {
 			err = py.Errorf(py.RuntimeError, "internal error: %v", p)

@@ -41,6 +41,7 @@ type Script struct {
 	globals  starlark.StringDict
 	hints    nameHints // "Did you mean" of names undefined at compile time
 	env      execEnv   // the top level's: clients it opened
+	interp   *py.Interp
 	thread   *starlark.Thread
 	stdout   io.Writer
 	stderr   io.Writer
@@ -113,6 +114,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		src:      src,
 		stdout:   &lockedWriter{w: r.stdout},
 		stderr:   &lockedWriter{w: r.stderr},
+		interp:   py.NewInterp(),
 	}
 	s.env = s.newEnv()
 	s.thread = r.newThread(filename, s.env)
@@ -182,6 +184,7 @@ func setModuleName(f *syntax.File, name string) {
 func (s *Script) newEnv() execEnv {
 	env := s.rt.newEnv([]string{s.filename})
 	env.Stdout, env.Stderr = s.stdout, s.stderr
+	env.interp = s.interp
 	return env
 }
 
