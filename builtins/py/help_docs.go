@@ -105,7 +105,6 @@ var Help = HelpTable{
 	// Host I/O and introspection (hostio.go, introspect.go).
 	"open":       {"file, mode='r', buffering=-1, encoding=None, errors=None, newline=None", "Open a file through the host's grant and return a file object (text or binary by mode)."},
 	"input":      {"prompt=''", "Write prompt to stdout, read a line from stdin and return it without its newline; EOFError at the end."},
-	"Ellipsis":   {"", "The value of the literal ..., often a placeholder body."},
 	"id":         {"obj", "Return the identity of an object: an int unique among live objects."},
 	"issubclass": {"cls, class_or_tuple", "Return whether cls is derived from class_or_tuple (a class or a tuple of classes)."},
 	"vars":       {"[object]", "Return the attributes of object as a dict (locals() without an argument)."},
