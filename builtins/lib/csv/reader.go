@@ -217,8 +217,7 @@ func (p *parser) char(c rune, raw string) error {
 		case c == d.delimiter:
 			p.state = startField
 			return p.save()
-		default:
-			p.state = inField
+		default: // the state stays: after an escaped \r or \n, the line's end is ignored
 			return p.add(raw)
 		}
 	case inQuotedField:
