@@ -38,6 +38,7 @@ type parser struct {
 	numeric    bool  // field is unquoted under QUOTE_NONNUMERIC
 	fields     []starlark.Value
 	thread     *starlark.Thread       // for float() of numeric fields
+	meter      py.Meter               // counts lines and fields, on thread
 	ordinary   [2][utf8.RuneSelf]bool // per state inField, inQuotedField: bytes that need no decision
 	fieldLimit int64
 }
@@ -75,7 +76,9 @@ func (p *parser) reset(thread *starlark.Thread) {
 	p.fieldLen = 0
 	p.state = startRecord
 	p.numeric = false
-	p.thread = thread
+	if p.thread != thread {
+		p.thread, p.meter = thread, py.NewMeter(thread)
+	}
 	p.fieldLimit = p.module.fieldLimit.Load()
 }
 
@@ -136,6 +139,9 @@ func (p *parser) add(text string) error {
 
 // save ends the field.
 func (p *parser) save() error {
+	if err := p.meter.Tick(); err != nil {
+		return err
+	}
 	var v starlark.Value = starlark.String(p.field)
 	if p.numeric {
 		p.numeric = false
@@ -274,8 +280,6 @@ type Reader struct {
 	dialect *Dialect
 	p       *parser
 	lineNum int
-	meter   py.Meter
-	metered *starlark.Thread // the thread of meter
 }
 
 var (
@@ -291,9 +295,6 @@ func newReader(thread *starlark.Thread, m *module, lines py.Nexter, d *Dialect) 
 
 // next is CPython's Reader_iternext.
 func (r *Reader) next(thread *starlark.Thread) (starlark.Value, bool, error) {
-	if r.metered != thread {
-		r.meter, r.metered = py.NewMeter(thread), thread
-	}
 	p := r.p
 	p.reset(thread)
 	for {
@@ -318,7 +319,7 @@ func (r *Reader) next(thread *starlark.Thread) (starlark.Value, bool, error) {
 			return nil, false, py.Errorf(Error, "iterator should return strings, not %s (the file should be opened in text mode)", py.TypeName(v))
 		}
 		r.lineNum++
-		if err := r.meter.TickN(1 + len(line)/64); err != nil {
+		if err := p.meter.TickN(1 + len(line)/64); err != nil {
 			return nil, false, err
 		}
 		if err := p.line(string(line)); err != nil {
