@@ -29,14 +29,20 @@ const (
 // then match inside a multi-byte character, and a str's bytes are kept
 // as they are), on its runes otherwise.
 type parser struct {
-	d          *Dialect
-	module     *module // field_size_limit, which may change while a reader is used
-	byBytes    bool
-	state      parseState
-	field      []byte
-	fieldLen   int64 // characters in field
+	d       *Dialect
+	module  *module // field_size_limit, which may change while a reader is used
+	byBytes bool
+	state   parseState
+	// text holds the record's text fields one after the other, from
+	// which one string is made when the record ends: the current field
+	// starts at fieldStart, and spans are where each field is (nil in
+	// fields; a numeric field is converted when it ends).
+	text       []byte
+	fieldStart int
+	fieldLen   int64 // characters in the current field
 	numeric    bool  // field is unquoted under QUOTE_NONNUMERIC
 	fields     []starlark.Value
+	spans      [][2]int
 	thread     *starlark.Thread       // for float() of numeric fields
 	meter      py.Meter               // counts lines and fields, on thread
 	ordinary   [2][utf8.RuneSelf]bool // per state inField, inQuotedField: bytes that need no decision
@@ -71,8 +77,10 @@ func newParser(m *module, d *Dialect) *parser {
 
 // reset starts a record.
 func (p *parser) reset(thread *starlark.Thread) {
-	p.fields = nil
-	p.field = p.field[:0]
+	p.fields = make([]starlark.Value, 0, cap(p.spans))
+	p.spans = p.spans[:0]
+	p.text = p.text[:0]
+	p.fieldStart = 0
 	p.fieldLen = 0
 	p.state = startRecord
 	p.numeric = false
@@ -132,7 +140,7 @@ func (p *parser) add(text string) error {
 	if p.fieldLen+n > p.fieldLimit {
 		return py.Errorf(Error, "field larger than field limit (%d)", p.fieldLimit)
 	}
-	p.field = append(p.field, text...)
+	p.text = append(p.text, text...)
 	p.fieldLen += n
 	return nil
 }
@@ -142,19 +150,35 @@ func (p *parser) save() error {
 	if err := p.meter.Tick(); err != nil {
 		return err
 	}
-	var v starlark.Value = starlark.String(p.field)
+	var v starlark.Value // a text field's value is made by record
+	span := [2]int{p.fieldStart, len(p.text)}
 	if p.numeric {
 		p.numeric = false
-		f, err := starlark.Call(p.thread, py.FloatType, starlark.Tuple{v}, nil)
+		f, err := starlark.Call(p.thread, py.FloatType, starlark.Tuple{starlark.String(p.text[p.fieldStart:])}, nil)
 		if err != nil {
 			return err
 		}
 		v = f
+		p.text = p.text[:p.fieldStart]
 	}
 	p.fields = append(p.fields, v)
-	p.field = p.field[:0]
+	p.spans = append(p.spans, span)
+	p.fieldStart = len(p.text)
 	p.fieldLen = 0
 	return nil
+}
+
+// record returns the fields of the record.
+func (p *parser) record() *starlark.List {
+	text := string(p.text)
+	for i, v := range p.fields {
+		if v == nil {
+			p.fields[i] = starlark.String(text[p.spans[i][0]:p.spans[i][1]])
+		}
+	}
+	fields := p.fields
+	p.fields = nil
+	return starlark.NewList(fields)
 }
 
 // endLine saves the field at a line's end: the record ends with the
@@ -303,7 +327,7 @@ func (r *Reader) next(thread *starlark.Thread) (starlark.Value, bool, error) {
 			return nil, false, err
 		}
 		if !ok {
-			if len(p.field) == 0 && p.state != inQuotedField {
+			if len(p.text) == p.fieldStart && p.state != inQuotedField {
 				return nil, false, nil
 			}
 			if p.d.strict {
@@ -329,9 +353,7 @@ func (r *Reader) next(thread *starlark.Thread) (starlark.Value, bool, error) {
 			break
 		}
 	}
-	fields := p.fields
-	p.fields = nil
-	return starlark.NewList(fields), true, nil
+	return p.record(), true, nil
 }
 
 // AttrNames lists a reader's attributes.
