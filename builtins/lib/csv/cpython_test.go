@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,4 +136,59 @@ def write(rows, params):
 		fmt.Fprintf(&b, "write([%s], %s)\n", strings.Join(rows, ", "), dict)
 	}
 	return b.String()
+}
+
+// TestFilesMatchCPython runs a script that writes a file with csv.writer
+// and DictWriter, reads files with reader and DictReader (newline='' and
+// universal newlines, a quoted field over two lines), and reads
+// sys.stdin, under CPython and under kstar with the same files and input.
+func TestFilesMatchCPython(t *testing.T) {
+	python := testenv.Python(t)
+	const src = `import csv, sys
+out = open('out.csv', 'w', newline='')
+w = csv.writer(out)
+print(w.writerow(['id', 'note']), w.writerow([1, 'two\nlines']))
+w.writerows([[2, 'say "hi"'], [3, '']])
+dw = csv.DictWriter(out, ['id', 'note'], restval='none')
+dw.writerow({'id': 4})
+out.close()
+print(repr(open('out.csv', newline='').read()))
+f = open('out.csv', newline='')
+for row in csv.DictReader(f):
+    print(row)
+f.close()
+r = csv.reader(open('in.csv'))
+print([(row, r.line_num) for row in r])
+r = csv.reader(open('in.csv', newline=''), delimiter=';')
+print(list(r))
+print(list(csv.reader(sys.stdin)))
+`
+	files := map[string]string{"in.csv": "a,\"b\r\nc\",d\r\n\"e;f\";g\r\n"}
+	stdin := "x,y\n\"z\n\",w\n"
+	run := func(kstar bool) string {
+		dir := t.TempDir()
+		for name, text := range files {
+			if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out bytes.Buffer
+		if kstar {
+			rt := runtime.New(runtime.WithStdout(&out), runtime.WithFiles(dir), runtime.WithStdin(strings.NewReader(stdin)))
+			if err := rt.ExecFile(context.Background(), "files.py", []byte(src), nil); err != nil {
+				t.Fatal(runtime.FormatError(err))
+			}
+			return out.String()
+		}
+		cmd := exec.Command(python, "-c", src)
+		cmd.Dir, cmd.Stdin, cmd.Stdout, cmd.Stderr = dir, strings.NewReader(stdin), &out, os.Stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	want, got := run(false), run(true)
+	if got != want {
+		t.Errorf("CPython prints\n%s\nkstar prints\n%s", want, got)
+	}
 }
