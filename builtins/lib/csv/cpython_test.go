@@ -139,7 +139,7 @@ def write(rows, params):
 }
 
 // TestFilesMatchCPython runs a script that writes a file with csv.writer
-// and DictWriter, reads files with reader and DictReader (newline=” and
+// and DictWriter, reads files with reader and DictReader (newline="" and
 // universal newlines, a quoted field over two lines), and reads
 // sys.stdin, under CPython and under kstar with the same files and input.
 func TestFilesMatchCPython(t *testing.T) {

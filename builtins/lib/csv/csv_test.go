@@ -43,7 +43,7 @@ func kwargs(params map[string]starlark.Value) []starlark.Tuple {
 }
 
 // splitLines splits text after each \n, as a file opened with
-// newline=” gives its lines.
+// newline="" gives its lines.
 func splitLines(text string) starlark.Tuple {
 	var lines starlark.Tuple
 	for text != "" {
