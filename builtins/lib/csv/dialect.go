@@ -2,6 +2,7 @@ package csv
 
 import (
 	"fmt"
+	"slices"
 	"unicode/utf8"
 
 	"go.starlark.net/starlark"
@@ -39,13 +40,10 @@ var (
 	_ starlark.HasSetField = (*Dialect)(nil)
 )
 
-// dialectAttrs are the attributes of a Dialect, sorted; dialectParams are
-// the same as the keyword arguments of reader, writer and
-// register_dialect, in the order CPython reads them.
-var (
-	dialectAttrs  = []string{"delimiter", "doublequote", "escapechar", "lineterminator", "quotechar", "quoting", "skipinitialspace", "strict"}
-	dialectParams = dialectAttrs
-)
+// dialectParams are the formatting parameters: the attributes of a
+// Dialect and the keyword arguments of reader, writer and
+// register_dialect, sorted, which is the order CPython reads them in.
+var dialectParams = []string{"delimiter", "doublequote", "escapechar", "lineterminator", "quotechar", "quoting", "skipinitialspace", "strict"}
 
 func (d *Dialect) String() string        { return fmt.Sprintf("<_csv.Dialect object at %p>", d) }
 func (d *Dialect) Type() string          { return "_csv.Dialect" }
@@ -54,7 +52,7 @@ func (d *Dialect) Truth() starlark.Bool  { return true }
 func (d *Dialect) Hash() (uint32, error) { return starlark.String(d.String()).Hash() }
 
 // AttrNames lists the formatting parameters.
-func (d *Dialect) AttrNames() []string { return dialectAttrs }
+func (d *Dialect) AttrNames() []string { return slices.Clone(dialectParams) }
 
 // Attr returns a formatting parameter as CPython shows it.
 func (d *Dialect) Attr(name string) (starlark.Value, error) {
@@ -81,7 +79,7 @@ func (d *Dialect) Attr(name string) (starlark.Value, error) {
 
 // SetField refuses, as CPython's Dialect is read-only.
 func (d *Dialect) SetField(name string, v starlark.Value) error {
-	for _, a := range dialectAttrs {
+	for _, a := range dialectParams {
 		if a == name {
 			return py.Errorf(py.AttributeError, "attribute '%s' of '_csv.Dialect' objects is not writable", name)
 		}
@@ -133,13 +131,16 @@ func withDelimiter(d Dialect, c rune) Dialect {
 // d; calling it makes a Dialect, and it can be passed as a dialect.
 func dialectClass(name string, d *Dialect) *pyclass.Class {
 	attrs := starlark.StringDict{}
-	for _, a := range dialectAttrs {
+	for _, a := range dialectParams {
 		attrs[a], _ = d.Attr(a)
 	}
 	return &pyclass.Class{Module: "csv", ClassName: name, Attrs: attrs,
 		Make: func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			if len(args)+len(kwargs) > 0 {
-				return nil, py.Errorf(py.TypeError, "Dialect.__init__() takes 1 positional argument but %d were given", len(args)+len(kwargs)+1)
+			if len(kwargs) > 0 {
+				return nil, py.Errorf(py.TypeError, "Dialect.__init__() got an unexpected keyword argument '%s'", string(kwargs[0][0].(starlark.String)))
+			}
+			if len(args) > 0 {
+				return nil, py.Errorf(py.TypeError, "Dialect.__init__() takes 1 positional argument but %d were given", len(args)+1)
 			}
 			copy := *d
 			return &copy, nil

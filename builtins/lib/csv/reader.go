@@ -77,9 +77,12 @@ func newParser(m *module, d *Dialect) *parser {
 
 // reset starts a record.
 func (p *parser) reset(thread *starlark.Thread) {
-	p.fields = make([]starlark.Value, 0, cap(p.spans))
+	p.fields = make([]starlark.Value, 0, len(p.spans)) // as many as the last record's
 	p.spans = p.spans[:0]
 	p.text = p.text[:0]
+	if cap(p.text) > 1<<20 { // a huge record's buffer is not kept for the next ones
+		p.text = nil
+	}
 	p.fieldStart = 0
 	p.fieldLen = 0
 	p.state = startRecord
