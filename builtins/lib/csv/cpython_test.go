@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -162,6 +163,8 @@ print([(row, r.line_num) for row in r])
 r = csv.reader(open('in.csv', newline=''), delimiter=';')
 print(list(r))
 print(list(csv.reader(sys.stdin)))
+f = open('in.csv', newline='')
+print(repr(next(f)), iter(f) is f, list(csv.reader(f)), next(f, 'end'))
 `
 	files := map[string]string{"in.csv": "a,\"b\r\nc\",d\r\n\"e;f\";g\r\n"}
 	stdin := "x,y\n\"z\n\",w\n"
@@ -191,4 +194,44 @@ print(list(csv.reader(sys.stdin)))
 	if got != want {
 		t.Errorf("CPython prints\n%s\nkstar prints\n%s", want, got)
 	}
+}
+
+// TestReaderTakesLinesAsNeeded: a reader over sys.stdin takes a line only
+// when a record needs it, so a script handles each record as it arrives
+// (here, the input checks that the record before was printed before it
+// serves the next line).
+func TestReaderTakesLinesAsNeeded(t *testing.T) {
+	var out bytes.Buffer
+	stdin := &pacedInput{t: t, out: &out, lines: []string{"a,b\n", "\"c\n", "d\",e\n", "f\n"},
+		printedBefore: []string{"", "['a', 'b']", "", "['c\\nd', 'e']"}}
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithStdin(stdin))
+	src := "import csv, sys\nfor row in csv.reader(sys.stdin):\n    print(row)\n"
+	if err := rt.ExecFile(context.Background(), "paced.py", []byte(src), nil); err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	if want := "['a', 'b']\n['c\\nd', 'e']\n['f']\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}
+
+// pacedInput serves one line per Read, after checking that the script
+// has printed printedBefore[i] before line i.
+type pacedInput struct {
+	t             *testing.T
+	out           *bytes.Buffer
+	lines         []string
+	printedBefore []string
+	served        int
+}
+
+func (in *pacedInput) Read(p []byte) (int, error) {
+	if in.served == len(in.lines) {
+		return 0, io.EOF
+	}
+	if want := in.printedBefore[in.served]; !strings.Contains(in.out.String(), want) {
+		in.t.Errorf("line %d read before %s was printed (printed: %q)", in.served+1, want, in.out.String())
+	}
+	n := copy(p, in.lines[in.served])
+	in.served++
+	return n, nil
 }
