@@ -74,12 +74,13 @@ func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.call(ctx, fn, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil)
-	if err != nil {
-		return nil, err
-	}
 	c := converter{env: s.env, fn: fn, source: rec}
-	return c.records(v, nil)
+	var out []*kgo.Record
+	err = s.call(ctx, fn, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil, func(v starlark.Value) (err error) {
+		out, err = c.records(v, nil)
+		return err
+	})
+	return out, err
 }
 
 // ProcessBatch calls the script's function name once for a batch: with a
@@ -99,12 +100,13 @@ func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Reco
 		list[i] = builtins.NewConsumerRecord(r)
 		topics[r.Topic] = true
 	}
-	v, err := s.call(ctx, fn, starlark.Tuple{starlark.NewList(list)}, nil)
-	if err != nil {
-		return nil, err
-	}
 	c := converter{env: s.env, fn: fn, inputTopics: topics}
-	return c.records(v, nil)
+	var out []*kgo.Record
+	err = s.call(ctx, fn, starlark.Tuple{starlark.NewList(list)}, nil, func(v starlark.Value) (err error) {
+		out, err = c.records(v, nil)
+		return err
+	})
+	return out, err
 }
 
 // converter turns what a process function returned into franz-go records.
