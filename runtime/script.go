@@ -214,7 +214,10 @@ func (s *Script) Name() string { return s.filename }
 // imported modules), sorted.
 func (s *Script) Globals() []string {
 	names := make([]string, 0, len(s.globals))
-	for name := range s.globals {
+	for name, v := range s.globals {
+		if c, ok := v.(*cell); ok {
+			name = c.name
+		}
 		names = append(names, name)
 	}
 	sort.Strings(names)
@@ -224,11 +227,22 @@ func (s *Script) Globals() []string {
 // Global returns the value of a global, or nil. Unless the script was
 // loaded WithParallelCalls (which freezes it), the value is the script's
 // own and calls may change it: read it while no call runs.
-func (s *Script) Global(name string) starlark.Value { return s.globals[name] }
+func (s *Script) Global(name string) starlark.Value {
+	if v, ok := s.globals[name]; ok {
+		return v
+	}
+	// A global that functions rebind (global name) lives in a cell.
+	for _, v := range s.globals {
+		if c, ok := v.(*cell); ok && c.name == name {
+			return c.v
+		}
+	}
+	return nil
+}
 
 // HasFunction reports whether the script defines a callable global name.
 func (s *Script) HasFunction(name string) bool {
-	_, ok := s.globals[name].(starlark.Callable)
+	_, ok := s.Global(name).(starlark.Callable)
 	return ok
 }
 
@@ -256,8 +270,8 @@ func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tupl
 
 // function returns the callable global name.
 func (s *Script) function(name string) (starlark.Callable, error) {
-	v, ok := s.globals[name]
-	if !ok {
+	v := s.Global(name)
+	if v == nil {
 		return nil, errorAt(syntax.Position{}, py.NameError, "name '%s' is not defined in %s", name, s.filename)
 	}
 	fn, ok := v.(starlark.Callable)

@@ -83,6 +83,10 @@ func TestStateAcrossCalls(t *testing.T) {
 	if got, want := v.String(), fmt.Sprintf("(%d, %d, %d, %d)", total, keys, keys, total); got != want {
 		t.Errorf("stats() = %s, want %s (calls, keys in seen, keys in order, sum of counts)", got, want)
 	}
+	// The host sees the global a function rebinds under its own name.
+	if got := fmt.Sprint(s.Globals(), " ", s.Global("calls")); got != fmt.Sprint("[calls first order seen stats] ", total) {
+		t.Errorf("Globals() Global(\"calls\"): %s", got)
+	}
 }
 
 // TestCallHoldsInterpreter checks that a call, in either mode, holds
