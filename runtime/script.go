@@ -25,7 +25,10 @@ import (
 // stay mutable, so a call may count in a global (global n; n += 1) or
 // remember keys in a global dict for the next calls, and the calls run
 // one at a time, each holding the script's interpreter lock (a call
-// blocked in a Kafka wait or time.sleep lets another run meanwhile).
+// blocked in a Kafka wait or time.sleep lets another run meanwhile); a
+// host function a call runs must therefore not call the same Script, which
+// would wait for the call that is waiting for it.
+//
 // With WithParallelCalls, for scripts that keep no state, the globals
 // are frozen when the script is loaded and calls run at once, each on an
 // interpreter of its own; a call that changes a global then fails
