@@ -70,13 +70,9 @@ var dictFields = map[string]bool{"topic": true, "partition": true, "key": true, 
 // the received record's, is an error, as a value of another type is: a
 // *ScriptError whose traceback points at the function.
 func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*kgo.Record, error) {
-	fn, err := s.function(name)
-	if err != nil {
-		return nil, err
-	}
-	c := converter{env: s.env, fn: fn, source: rec}
 	var out []*kgo.Record
-	err = s.call(ctx, fn, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil, func(v starlark.Value) (err error) {
+	err := s.call(ctx, name, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil, func(fn starlark.Callable, v starlark.Value) (err error) {
+		c := converter{env: s.env, fn: fn, source: rec}
 		out, err = c.records(v, nil)
 		return err
 	})
@@ -90,19 +86,15 @@ func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*
 // timestamp gets the producer's clock. Records for any of the batch's
 // topics are exempt from WithAllowedTopics.
 func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Record) ([]*kgo.Record, error) {
-	fn, err := s.function(name)
-	if err != nil {
-		return nil, err
-	}
 	list := make([]starlark.Value, len(recs))
 	topics := map[string]bool{}
 	for i, r := range recs {
 		list[i] = builtins.NewConsumerRecord(r)
 		topics[r.Topic] = true
 	}
-	c := converter{env: s.env, fn: fn, inputTopics: topics}
 	var out []*kgo.Record
-	err = s.call(ctx, fn, starlark.Tuple{starlark.NewList(list)}, nil, func(v starlark.Value) (err error) {
+	err := s.call(ctx, name, starlark.Tuple{starlark.NewList(list)}, nil, func(fn starlark.Callable, v starlark.Value) (err error) {
+		c := converter{env: s.env, fn: fn, inputTopics: topics}
 		out, err = c.records(v, nil)
 		return err
 	})

@@ -259,19 +259,17 @@ func (s *Script) Call(ctx context.Context, name string, args ...starlark.Value) 
 
 // CallKwargs is Call with keyword arguments too (pairs of name, value).
 func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	fn, err := s.function(name)
-	if err != nil {
-		return nil, err
-	}
 	var result starlark.Value
-	err = s.call(ctx, fn, args, kwargs, func(v starlark.Value) error {
+	err := s.call(ctx, name, args, kwargs, func(_ starlark.Callable, v starlark.Value) error {
 		result = v
 		return nil
 	})
 	return result, err
 }
 
-// function returns the callable global name.
+// function returns the callable global name. A global that calls rebind
+// (global name) lives in a cell, which only the holder of the
+// interpreter's lock may read.
 func (s *Script) function(name string) (starlark.Callable, error) {
 	v := s.Global(name)
 	if v == nil {
@@ -284,10 +282,11 @@ func (s *Script) function(name string) (starlark.Callable, error) {
 	return fn, nil
 }
 
-// call runs fn(*args, **kwargs) on a pooled thread under ctx, holding its
-// interpreter's lock, and hands the result to use before it releases the
-// lock: the result may be (or hold) values the next call changes.
-func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.Tuple, kwargs []starlark.Tuple, use func(starlark.Value) error) error {
+// call runs the function name with (*args, **kwargs) on a pooled thread
+// under ctx, holding its interpreter's lock, and hands the function and
+// its result to use before it releases the lock: the result may be (or
+// hold) values the next call changes.
+func (s *Script) call(ctx context.Context, name string, args starlark.Tuple, kwargs []starlark.Tuple, use func(fn starlark.Callable, result starlark.Value) error) error {
 	s.life.RLock()
 	defer s.life.RUnlock()
 	if s.closed {
@@ -298,16 +297,22 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 		c = s.newCallState()
 	}
 	c.env.interp.Acquire(c.thread)
+	fn, err := s.function(name)
+	if err != nil {
+		c.env.interp.Release(c.thread)
+		s.calls.Put(c)
+		return err
+	}
 	c.begin(ctx, s)
 	var result starlark.Value
-	err := c.exec(func() error {
+	err = c.exec(func() error {
 		var err error
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
 		return s.frozenHint(s.hints.hint(err))
 	})
 	var useErr error // a *ScriptError about the result
 	if err == nil {
-		useErr = use(result)
+		useErr = use(fn, result)
 	}
 	c.env.interp.Release(c.thread)
 	if c.env.hasOpen() {

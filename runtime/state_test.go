@@ -170,3 +170,49 @@ def bump():
 		})
 	}
 }
+
+// TestRebindProcess switches the function Process calls by rebinding a
+// global (global process) while other goroutines call it (run with
+// -race): the host finds the function in its cell, under the lock.
+func TestRebindProcess(t *testing.T) {
+	s := load(t, `
+def drop(record):
+    return None
+
+def keep(record):
+    return record
+
+process = drop
+
+def switch():
+    global process
+    process = keep
+`)
+	ctx := context.Background()
+	if out, err := s.Process(ctx, "process", in("t", 0, 0, "", "v")); err != nil || len(out) != 0 {
+		t.Fatalf("before switch(): %s, %v", show(out), err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				if _, err := s.Process(ctx, "process", in("t", 0, 0, "", "v")); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	if _, err := s.Call(ctx, "switch"); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if out, err := s.Process(ctx, "process", in("t", 0, 0, "", "v")); err != nil || show(out) != `t/-1 ""="v" @1700000000000` {
+		t.Errorf("after switch(): %s, %v", show(out), err)
+	}
+	if !s.HasFunction("process") {
+		t.Errorf("HasFunction(%q) = false", "process")
+	}
+}
