@@ -51,12 +51,13 @@ func (s *scope) cellPrefix() string {
 }
 
 // analyzeScopes finds the names of mod that live in cells; l.cellNames
-// is empty (and lowering unchanged) when mod has no global or nonlocal.
+// is empty (and lowering unchanged) when mod has no global, nonlocal or
+// try. The names a try statement binds live in cells (lower_try.go).
 func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 	hasDecl := false
 	inspect(mod, func(n pysyntax.Node) bool {
 		switch n.(type) {
-		case *pysyntax.Global, *pysyntax.Nonlocal:
+		case *pysyntax.Global, *pysyntax.Nonlocal, *pysyntax.Try, *pysyntax.With:
 			hasDecl = true
 		}
 		return !hasDecl
@@ -104,6 +105,13 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			delete(s.locals, name)
 			module.cells[name] = true
 		}
+		inTries := map[string]bool{}
+		boundInTries(body, inTries)
+		for name := range inTries {
+			if s.locals[name] {
+				s.cells[name] = true
+			}
+		}
 		for name := range s.nonlocal {
 			delete(s.locals, name)
 			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
@@ -117,6 +125,7 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			visit(s, f, f.Args, f.Body)
 		}
 	}
+	boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
 		if f, ok := n.(*pysyntax.FunctionDef); ok {
 			visit(module, f, f.Args, f.Body)

@@ -127,32 +127,94 @@ func FormatError(err error) string {
 		return b.String()
 	}
 
-	if e := exceptionOf(err); e != nil {
-		writeReasons(&b, e.Reason)
+	writeTraceback(&b, err, exceptionOf(err), quote, map[*py.Exception]bool{})
+	return b.String()
+}
+
+// writeTraceback writes the traceback of err, which carries exc (nil
+// for an error of Starlark's), after those of the exceptions chained to
+// exc as CPython writes them: its __cause__, else its __context__ unless
+// suppressed, each with its own traceback when it was raised.
+func writeTraceback(b *strings.Builder, err error, exc *py.Exception, quote func(*strings.Builder, syntax.Position), seen map[*py.Exception]bool) {
+	if exc != nil {
+		seen[exc] = true
+		switch {
+		case exc.DirectCause != nil && !seen[exc.DirectCause]:
+			writeChained(b, exc.DirectCause, quote, seen)
+			b.WriteString("\nThe above exception was the direct cause of the following exception:\n\n")
+		case exc.Context != nil && !exc.SuppressContext && !seen[exc.Context]:
+			writeChained(b, exc.Context, quote, seen)
+			b.WriteString("\nDuring handling of the above exception, another exception occurred:\n\n")
+		default:
+			writeReasons(b, exc.Reason)
+		}
 	}
 	b.WriteString("Traceback (most recent call last):\n")
 	var raised *raisedAt
 	if errors.As(err, &raised) {
-		fmt.Fprintf(&b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
-		quote(&b, raised.pos)
+		fmt.Fprintf(b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
+		quote(b, raised.pos)
 	}
+	for _, fr := range pythonFrames(callStack(err, exc)) {
+		fmt.Fprintf(b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, fr.Name)
+		quote(b, fr.Pos)
+	}
+	if exc != nil {
+		b.WriteString(exc.TracebackLine())
+	} else {
+		b.WriteString(starlarkErrorLine(err))
+	}
+	b.WriteByte('\n')
+}
+
+// writeChained writes an exception chained to the one a traceback is
+// for: its traceback, or only its line when it was never raised.
+func writeChained(b *strings.Builder, exc *py.Exception, quote func(*strings.Builder, syntax.Position), seen map[*py.Exception]bool) {
+	if exc.Traceback == nil {
+		seen[exc] = true
+		b.WriteString(exc.TracebackLine())
+		b.WriteByte('\n')
+		return
+	}
+	writeTraceback(b, exc.Traceback, exc, quote, seen)
+}
+
+// callStack is the stack err was raised with: that of the Starlark error
+// exc was made from when there is one (an error raised in a try's
+// handler keeps its own this way), else err's.
+func callStack(err error, exc *py.Exception) starlark.CallStack {
 	var evalErr *starlark.EvalError
+	if exc != nil {
+		if cause, ok := exc.Cause.(*starlark.EvalError); ok {
+			return cause.CallStack
+		}
+	}
 	if errors.As(err, &evalErr) {
-		for i, fr := range evalErr.CallStack {
-			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || isGuardFrame(evalErr.CallStack, i) {
-				continue
-			}
-			name := fr.Name
+		return evalErr.CallStack
+	}
+	return nil
+}
+
+// pythonFrames are the frames of stack that Python's traceback shows,
+// named as Python names them: not the builtins', nor that of a try
+// statement running its blocks, whose frames take the name of the
+// function that holds the try.
+func pythonFrames(stack starlark.CallStack) []starlark.CallFrame {
+	var out []starlark.CallFrame
+	name := "<module>"
+	for i, fr := range stack {
+		if fr.Pos.Filename() != "<builtin>" && !frontend.IsTryBlock(fr.Name) {
+			name = fr.Name
 			if name == "<toplevel>" {
 				name = "<module>"
 			}
-			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, name)
-			quote(&b, fr.Pos)
 		}
+		if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || i+1 < len(stack) && stack[i+1].Name == frontend.TryFunc {
+			continue
+		}
+		out = append(out, starlark.CallFrame{Name: name, Pos: fr.Pos})
 	}
-	b.WriteString(exceptionLine(err))
-	b.WriteByte('\n')
-	return b.String()
+	return out
 }
 
 // writeReasons writes the reasons behind an exception (innermost first)
