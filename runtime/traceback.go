@@ -155,7 +155,11 @@ func writeTraceback(b *strings.Builder, err error, exc *py.Exception, quote func
 		fmt.Fprintf(b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
 		quote(b, raised.pos)
 	}
-	for _, fr := range pythonFrames(callStack(err, exc)) {
+	stack := callStack(err, exc)
+	if c, ok := err.(*caughtAt); ok && c.depth >= 0 && c.depth < len(stack) {
+		stack = stack[c.depth:]
+	}
+	for _, fr := range pythonFrames(stack) {
 		fmt.Fprintf(b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, fr.Name)
 		quote(b, fr.Pos)
 	}

@@ -105,7 +105,7 @@ func tryStatement(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if err, ok = catchable(thread, err); !ok {
 			return nil, err
 		}
-		exc = caught(err)
+		exc = caught(thread, err)
 		if handlers != nil {
 			v, herr := callHandling(thread, handlers, starlark.Tuple{exc}, exc, err)
 			switch {
@@ -130,7 +130,7 @@ func tryStatement(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		if err != nil {
 			pending := py.AsException(err)
 			if pending == nil {
-				pending = caught(err)
+				pending = caught(thread, err)
 			}
 			fjump, ferr = callHandling(thread, final, nil, pending, err)
 		} else {
@@ -155,13 +155,24 @@ func block(x starlark.Value) starlark.Callable {
 	return c
 }
 
-// caught is the exception an except clause sees for err, which becomes
+// caught is the exception an except clause sees for err, caught by the
+// function that called __try__: err, from that function's frame on, is
 // its traceback.
-func caught(err error) *py.Exception {
+func caught(thread *starlark.Thread, err error) *py.Exception {
 	exc := pyException(err)
-	exc.Traceback = err
+	exc.Traceback = &caughtAt{err: err, depth: thread.CallStackDepth() - 2}
 	return exc
 }
+
+// caughtAt is an error caught by the function at depth depth of its
+// call stack, whose traceback starts there, as Python's __traceback__.
+type caughtAt struct {
+	err   error
+	depth int
+}
+
+func (e *caughtAt) Error() string { return e.err.Error() }
+func (e *caughtAt) Unwrap() error { return e.err }
 
 // caughtBy is __caught__(exc, classes): whether the except clause of
 // classes (None for a bare except) catches exc.
