@@ -71,7 +71,7 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`x = y = f()`, `__v1 = f(); x = __v1; y = __v1`},
 		{`a, *b = c`, `a, b = __unpack__(__iterable__(c), 1, 0)`},
 		{`del d[k]`, `__delitem__(d, k)`},
-		{"n = 0\ndef f():\n    global n\n    n = 1", `__global_n = __cell__("n"); __global_n.v = 0; <*syntax.DefStmt>`},
+		{"n = 0\ndef f():\n    global n\n    n = 1", `__global_n = __cell__("n", 1); __global_n.v = 0; <*syntax.DefStmt>`},
 		{`t = a is b, a is not None`, `t = __is__(a, b), a != None`},
 		{`x = 2 ** -y ** 2`, `x = __pow__(2, <*syntax.UnaryExpr>)`},
 		{`n = sum(v for k, v in d)`, `n = sum(__genexp__(<*syntax.Comprehension>))`},

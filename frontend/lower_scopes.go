@@ -26,7 +26,8 @@ import (
 
 // CellFunc is the predeclared function that makes a cell: __cell__(name)
 // returns a box whose field v holds the variable's value (reading it
-// before it is set is a NameError naming the variable).
+// before it is set is a NameError naming the variable);
+// __cell__(name, 1) makes the cell of a global.
 const CellFunc = "__cell__"
 
 // scope is what the lowering knows of a function (or the module) about
@@ -276,7 +277,11 @@ func (l *lowerer) makeCells(s *scope, pos syntax.Position) []syntax.Stmt {
 	var out []syntax.Stmt
 	for _, name := range s.cellNames {
 		cell := s.cellPrefix() + name
-		out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(cell, pos), RHS: l.call(CellFunc, pos, pos, strLiteral(name, pos))})
+		args := []syntax.Expr{strLiteral(name, pos)}
+		if s.module {
+			args = append(args, intLiteral(1, pos))
+		}
+		out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(cell, pos), RHS: l.call(CellFunc, pos, pos, args...)})
 		if p := s.params[name]; p != nil {
 			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ,
 				LHS: &syntax.DotExpr{X: l.ident(cell, pos), Dot: pos, Name: l.ident("v", pos)}, RHS: l.ident(name, l.start(p))})

@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -85,6 +86,14 @@ func IsTryBlock(name string) bool {
 	}
 	return false
 }
+
+// generatedName matches the names of the variables and functions the
+// lowering makes at module level.
+var generatedName = regexp.MustCompile(`^__(try|except|else|finally|c|v)\d+$`)
+
+// IsGenerated reports whether a global named name is one the lowering
+// made (a try's block functions, temporaries), not one of the script's.
+func IsGenerated(name string) bool { return generatedName.MatchString(name) }
 
 // blockContext is what the lowering knows of the code it is in about
 // jumps: whether it is a try block's function, and how many loops of

@@ -281,6 +281,7 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	if err != nil {
 		return nil, hints.hint(err)
 	}
+	exportCells(globals)
 	globals.Freeze()
 	members := starlark.StringDict{}
 	for k, v := range globals {

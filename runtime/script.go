@@ -145,6 +145,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		_ = s.shutdown(ctx, s.thread, s.env)
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
+	exportCells(s.globals)
 	s.globals.Freeze()
 	if s.env.hasOpen() {
 		s.serial = &sync.Mutex{}

@@ -324,6 +324,10 @@ func raise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if current != nil {
 		setContext(exc, current.exc)
 	}
+	if exc.Class.IsSubclass(py.SystemExitClass) { // ends the script with its code, as sys.exit
+		status, _ := exc.Attr("code")
+		return nil, py.RaiseSystemExit(thread, status)
+	}
 	return nil, exc
 }
 
