@@ -14,8 +14,8 @@ import (
 // try / except / else / finally and raise, which Starlark lacks.
 //
 // Starlark cannot catch an error, but a builtin can: each block of a try
-// statement becomes a nested function, and the runtime's __try__ calls
-// them as Python runs the blocks:
+// statement becomes a nested function, and the runner that the
+// runtime's __try__ makes of them calls them as Python runs the blocks:
 //
 //	try:                          def __try1():
 //	    x = f()                       x.v = f()           (x lives in a cell)
@@ -27,13 +27,17 @@ import (
 //	                                      return __e1     (not handled)
 //	                              def __finally1():
 //	                                  done()
-//	                              __c1 = __try__(__try1, __except1, 0, __finally1)
+//	                              __run1 = __try__(__try1, __except1, 0, __finally1)
+//	                              ...
+//	                              __c1 = __run1()
 //	                              if __c1:
 //	                                  return __c1[0]
 //
 // A block's statements run as they are, unguarded. The names the blocks
 // bind live in cells (lower_scopes.go), so the nested functions rebind
-// the variables of the function or module that holds the try. A block
+// the variables of the function or module that holds the try. The
+// functions and the runner are made once, at the start of that function
+// (or module), so a try costs a call of the runner and of its body. A block
 // ends by falling off its end (None), or with a jump that the code after
 // the __try__ call carries out: return v is "return (v,)", break and
 // continue (of a loop around the try) are "return 1" and "return 2".
@@ -48,9 +52,10 @@ import (
 // The names that lowered try and raise statements use: the interface
 // between this rewrite and the helpers the runtime predeclares.
 const (
-	// TryFunc is the predeclared function that runs a try statement:
-	// __try__(body, handlers, orelse, finally), each a function or 0 for
-	// a block the statement lacks.
+	// TryFunc is the predeclared function that makes the runner of a try
+	// statement, __try__(body, handlers, orelse, finally), each a function
+	// or 0 for a block the statement lacks: calling the runner runs the
+	// statement. The runner is named TryFunc too.
 	// handlers(exc) returns exc when no clause matches it.
 	TryFunc = "__try__"
 	// CaughtFunc is __caught__(exc, classes): whether an except clause
@@ -89,7 +94,7 @@ func IsTryBlock(name string) bool {
 
 // generatedName matches the names of the variables and functions the
 // lowering makes at module level.
-var generatedName = regexp.MustCompile(`^__(try|except|else|finally|c|v)\d+$`)
+var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|c|v)\d+$`)
 
 // IsGenerated reports whether a global named name is one the lowering
 // made (a try's block functions, temporaries), not one of the script's.
@@ -161,7 +166,9 @@ func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 	if len(s.Finalbody) > 0 {
 		add(3, block(fmt.Sprintf("__finally%d", n), nil, func() []syntax.Stmt { return l.stmts(s.Finalbody) }))
 	}
-	run := l.call(TryFunc, pos, pos, args...)
+	runner := id(fmt.Sprintf("__run%d", n))
+	*outer.defs = append(*outer.defs, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: runner, RHS: l.call(TryFunc, pos, pos, args...)})
+	run := &syntax.CallExpr{Fn: id(runner.Name), Lparen: pos, Rparen: pos}
 	if len(used) == 0 {
 		return append(out, &syntax.ExprStmt{X: run})
 	}

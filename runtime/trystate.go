@@ -88,17 +88,47 @@ func setContext(exc, context *py.Exception) {
 	exc.Context = context
 }
 
-// tryStatement is __try__(body, handlers, orelse, finally): it runs a try
-// statement's blocks (functions, or 0 for those it lacks) as Python
-// does and returns the jump that ends the statement (None, or what a
-// block returned: a return's 1-tuple, break's 1, continue's 2), or
-// raises the exception left.
-func tryStatement(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) != 4 || len(kwargs) != 0 {
-		return nil, fmt.Errorf("%s: want 4 arguments", b.Name())
+// newTryRunner is __try__(body, handlers, orelse, finally): the runner of
+// a try statement whose blocks are those functions (or 0 for those it
+// lacks).
+func newTryRunner(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) != 4 || len(kwargs) != 0 || block(args[0]) == nil {
+		return nil, fmt.Errorf("%s: want a body and 3 blocks", b.Name())
 	}
-	body, handlers, orElse, final := args[0], block(args[1]), block(args[2]), block(args[3])
-	jump, err := starlark.Call(thread, body, nil, nil)
+	return &tryRunner{body: block(args[0]), handlers: block(args[1]), orElse: block(args[2]), final: block(args[3])}, nil
+}
+
+// tryRunner runs a try statement each time it is called (without
+// arguments, so that the call costs no allocation).
+type tryRunner struct {
+	body, handlers, orElse, final starlark.Callable
+}
+
+var _ starlark.Callable = (*tryRunner)(nil)
+
+func (r *tryRunner) String() string        { return "<try>" }
+func (r *tryRunner) Type() string          { return "try" }
+func (r *tryRunner) Truth() starlark.Bool  { return true }
+func (r *tryRunner) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'try'") }
+
+// Name is the name of the runner's frame, which tracebacks hide.
+func (r *tryRunner) Name() string { return frontend.TryFunc }
+
+func (r *tryRunner) Freeze() {
+	for _, b := range []starlark.Callable{r.body, r.handlers, r.orElse, r.final} {
+		if b != nil {
+			b.Freeze()
+		}
+	}
+}
+
+// CallInternal runs the try statement's blocks as Python does and
+// returns the jump that ends the statement (None, or what a block
+// returned: a return's 1-tuple, break's 1, continue's 2), or raises the
+// exception left.
+func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	handlers, orElse, final := r.handlers, r.orElse, r.final
+	jump, err := starlark.Call(thread, r.body, nil, nil)
 	var exc *py.Exception // the exception pending after the handlers
 	if err != nil {
 		var ok bool
@@ -150,6 +180,7 @@ func tryStatement(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 }
 
 // block is x, a block of a try statement, or nil for one it lacks.
+// Blocks are nested functions the lowering makes.
 func block(x starlark.Value) starlark.Callable {
 	c, _ := x.(starlark.Callable)
 	return c
@@ -284,7 +315,7 @@ func exceptionMatches(exc *py.Exception, classes starlark.Value) (bool, error) {
 // tryHelpers are the predeclared functions rewritten try and raise
 // statements call.
 var tryHelpers = starlark.StringDict{
-	frontend.TryFunc:    py.Func(frontend.TryFunc, tryStatement),
+	frontend.TryFunc:    py.Func(frontend.TryFunc, newTryRunner),
 	frontend.CaughtFunc: py.Func(frontend.CaughtFunc, caughtBy),
 	frontend.RaiseFunc:  py.Func("raise", raise),
 }
