@@ -52,7 +52,7 @@ var fuzzSeeds = []string{
 
 // tryTemp matches the variables lowerings name: try states and temporaries,
 // cells, and the variables of generated comprehensions and lambdas.
-var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|c|e|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
+var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|run|c|e|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
 
 // FuzzParse checks that Parse never panics, that Starlark compiles what
 // it returns without panicking, and that in what it parses
