@@ -69,8 +69,9 @@ const (
 )
 
 // The jumps out of a try block, as a block function returns them; a
-// return is the 1-tuple of its value.
+// return is the 1-tuple of its value (jumpReturn only names it).
 const (
+	jumpReturn   = 0
 	jumpBreak    = 1
 	jumpContinue = 2
 )
@@ -124,7 +125,10 @@ func (l *lowerer) hoist(lower func() []syntax.Stmt) []syntax.Stmt {
 	return append(defs, body...)
 }
 
-// try lowers a try statement into block functions and a __try__ call.
+// try lowers a try statement: its block functions and runner go to the
+// start of the function that holds it, and the statement becomes a call
+// of the runner, then the jump it returns. The with statement's lowering
+// calls it with the try it makes.
 func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 	pos := l.start(s)
 	if s.Star {
@@ -136,7 +140,7 @@ func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 	none := func() syntax.Expr { return intLiteral(0, pos) } // a block the try lacks
 
 	outer := l.block
-	used := map[int]bool{} // jumps the blocks make; 0 stands for return
+	used := map[int]bool{} // the jumps the blocks make
 	block := func(name string, params []syntax.Expr, stmts func() []syntax.Stmt) *syntax.DefStmt {
 		var defs []syntax.Stmt
 		l.block = blockContext{tryBlock: true, jumps: used, defs: &defs}
@@ -147,7 +151,6 @@ func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 		}
 		return &syntax.DefStmt{Def: pos, Name: id(name), Lparen: pos, Params: params, Rparen: pos, Body: append(defs, body...)}
 	}
-	var out []syntax.Stmt
 	args := []syntax.Expr{none(), none(), none(), none()}
 	add := func(i int, def *syntax.DefStmt) {
 		*outer.defs = append(*outer.defs, def)
@@ -170,10 +173,10 @@ func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 	*outer.defs = append(*outer.defs, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: runner, RHS: l.call(TryFunc, pos, pos, args...)})
 	run := &syntax.CallExpr{Fn: id(runner.Name), Lparen: pos, Rparen: pos}
 	if len(used) == 0 {
-		return append(out, &syntax.ExprStmt{X: run})
+		return []syntax.Stmt{&syntax.ExprStmt{X: run}}
 	}
 	code := id(fmt.Sprintf("__c%d", n))
-	out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: code, RHS: run})
+	assign := &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: code, RHS: run}
 	var then []syntax.Stmt
 	for _, j := range []int{jumpBreak, jumpContinue} {
 		if used[j] {
@@ -182,11 +185,11 @@ func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 			then = append(then, &syntax.IfStmt{If: pos, Cond: is, True: []syntax.Stmt{l.branch(tok, pos)}})
 		}
 	}
-	if used[0] {
+	if used[jumpReturn] {
 		value := &syntax.IndexExpr{X: id(code.Name), Lbrack: pos, Y: intLiteral(0, pos), Rbrack: pos}
 		then = append(then, l.ret(pos, value))
 	}
-	return append(out, &syntax.IfStmt{If: pos, Cond: id(code.Name), True: then})
+	return []syntax.Stmt{assign, &syntax.IfStmt{If: pos, Cond: id(code.Name), True: then}}
 }
 
 // handlers is the body of a try's handler function: an if/elif chain of
@@ -251,7 +254,7 @@ func (l *lowerer) ret(pos syntax.Position, value syntax.Expr) syntax.Stmt {
 	if value == nil {
 		value = l.ident("None", pos)
 	}
-	l.block.jumps[0] = true
+	l.block.jumps[jumpReturn] = true
 	start, end := value.Span()
 	return &syntax.ReturnStmt{Return: pos, Result: &syntax.TupleExpr{Lparen: start, List: []syntax.Expr{value}, Rparen: end}}
 }
