@@ -82,6 +82,9 @@ func (c *cell) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	if c.v == nil {
+		if !c.global { // worded as Starlark's, which reads as Python's UnboundLocalError
+			return nil, fmt.Errorf("local variable %s referenced before assignment", c.name)
+		}
 		return nil, py.Errorf(py.NameError, "name '%s' is not defined", c.name)
 	}
 	return c.v, nil

@@ -69,6 +69,16 @@ while True:
     except ZeroDivisionError:
         break
 `,
+	"a variable the try did not bind": `
+def parse(s):
+    try:
+        n = int(s)
+    except ValueError:
+        print('not a number')
+    return n
+
+parse('z')
+`,
 	"context through a function the handler calls": `
 def report(e):
     raise RuntimeError('report failed: %s' % e)
