@@ -63,16 +63,23 @@ func ExitCode(err error) int {
 //	TypeError: ...
 //
 // Syntax and resolve errors render as Python's SyntaxError/NameError.
-// sys.exit and records left undelivered (builtins.UndeliveredError)
-// render as nothing.
+// sys.exit(n) and records left undelivered (builtins.UndeliveredError)
+// render as nothing, sys.exit('message') as the message.
 func FormatError(err error) string {
 	if err == nil {
 		return ""
 	}
 	var exit *py.SystemExit
+	if errors.As(err, &exit) {
+		switch exit.Status.(type) {
+		case nil, starlark.NoneType, starlark.Bool, starlark.Int:
+			return "" // sys.exit(n) says nothing
+		}
+		return py.Str(exit.Status) + "\n" // sys.exit('message')
+	}
 	var undelivered *builtins.UndeliveredError
-	if errors.As(err, &exit) || errors.As(err, &undelivered) {
-		return "" // sys.exit says nothing; a producer reported its undelivered records itself
+	if errors.As(err, &undelivered) {
+		return "" // a producer reported its undelivered records itself
 	}
 	var lines []string
 	var se *sourceError
