@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
@@ -100,6 +101,28 @@ var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|c|v)\d+$
 // IsGenerated reports whether a global named name is one the lowering
 // made (a try's block functions, temporaries), not one of the script's.
 func IsGenerated(name string) bool { return generatedName.MatchString(name) }
+
+// PythonFrames are the frames of stack that Python's traceback shows,
+// named as Python names them: not the builtins', nor that of a try
+// statement running its blocks, whose frames take the name of the
+// function that holds the try.
+func PythonFrames(stack starlark.CallStack) []starlark.CallFrame {
+	var out []starlark.CallFrame
+	name := "<module>"
+	for i, fr := range stack {
+		if fr.Pos.Filename() != "<builtin>" && !IsTryBlock(fr.Name) {
+			name = fr.Name
+			if name == "<toplevel>" {
+				name = "<module>"
+			}
+		}
+		if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || i+1 < len(stack) && stack[i+1].Name == TryFunc {
+			continue
+		}
+		out = append(out, starlark.CallFrame{Name: name, Pos: fr.Pos})
+	}
+	return out
+}
 
 // blockContext is what the lowering knows of the code it is in about
 // jumps: whether it is a try block's function, and how many loops of

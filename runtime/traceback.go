@@ -166,7 +166,7 @@ func writeTraceback(b *strings.Builder, err error, exc *py.Exception, quote func
 	if c, ok := err.(*caughtAt); ok && c.depth >= 0 && c.depth < len(stack) {
 		stack = stack[c.depth:]
 	}
-	for _, fr := range pythonFrames(stack) {
+	for _, fr := range frontend.PythonFrames(stack) {
 		fmt.Fprintf(b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, fr.Name)
 		quote(b, fr.Pos)
 	}
@@ -204,28 +204,6 @@ func callStack(err error, exc *py.Exception) starlark.CallStack {
 		return evalErr.CallStack
 	}
 	return nil
-}
-
-// pythonFrames are the frames of stack that Python's traceback shows,
-// named as Python names them: not the builtins', nor that of a try
-// statement running its blocks, whose frames take the name of the
-// function that holds the try.
-func pythonFrames(stack starlark.CallStack) []starlark.CallFrame {
-	var out []starlark.CallFrame
-	name := "<module>"
-	for i, fr := range stack {
-		if fr.Pos.Filename() != "<builtin>" && !frontend.IsTryBlock(fr.Name) {
-			name = fr.Name
-			if name == "<toplevel>" {
-				name = "<module>"
-			}
-		}
-		if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || i+1 < len(stack) && stack[i+1].Name == frontend.TryFunc {
-			continue
-		}
-		out = append(out, starlark.CallFrame{Name: name, Pos: fr.Pos})
-	}
-	return out
 }
 
 // writeReasons writes the reasons behind an exception (innermost first)
