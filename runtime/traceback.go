@@ -162,11 +162,7 @@ func writeTraceback(b *strings.Builder, err error, exc *py.Exception, quote func
 		fmt.Fprintf(b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
 		quote(b, raised.pos)
 	}
-	stack := callStack(err, exc)
-	if c, ok := err.(*caughtAt); ok && c.depth >= 0 && c.depth < len(stack) {
-		stack = stack[c.depth:]
-	}
-	for _, fr := range frontend.PythonFrames(stack) {
+	for _, fr := range tracebackFrames(err, exc) {
 		fmt.Fprintf(b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, fr.Name)
 		quote(b, fr.Pos)
 	}
@@ -188,6 +184,37 @@ func writeChained(b *strings.Builder, exc *py.Exception, quote func(*strings.Bui
 		return
 	}
 	writeTraceback(b, exc.Traceback, exc, quote, seen)
+}
+
+// tracebackFrames are the frames of the traceback of err, which carries
+// exc: those it was raised through, from the frame that caught it when
+// it is a chained exception's (caughtAt). An exception caught before and
+// raised again by name (raise e, not a bare raise, which raises the
+// error as it was) has the frames of this raise, then those of its
+// traceback when it was caught, as in Python.
+func tracebackFrames(err error, exc *py.Exception) []starlark.CallFrame {
+	if c, ok := err.(*caughtAt); ok {
+		return frontend.PythonFrames(caughtStack(c, exc))
+	}
+	var c *caughtAt
+	if exc != nil {
+		c, _ = exc.Traceback.(*caughtAt)
+	}
+	var now, then *starlark.EvalError
+	if c == nil || !errors.As(err, &now) || !errors.As(c.err, &then) || now == then {
+		return frontend.PythonFrames(callStack(err, exc))
+	}
+	return append(frontend.PythonFrames(now.CallStack), frontend.PythonFrames(caughtStack(c, exc))...)
+}
+
+// caughtStack is the stack of an exception caught as c, from the frame
+// that caught it.
+func caughtStack(c *caughtAt, exc *py.Exception) starlark.CallStack {
+	stack := callStack(c.err, exc)
+	if c.depth >= 0 && c.depth < len(stack) {
+		stack = stack[c.depth:]
+	}
+	return stack
 }
 
 // callStack is the stack err was raised with: that of the Starlark error

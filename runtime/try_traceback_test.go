@@ -79,6 +79,31 @@ def parse(s):
 
 parse('z')
 `,
+	"raised again by name later": `
+def f():
+    return 1 // 0
+
+try:
+    f()
+except ZeroDivisionError as e:
+    err = e
+print('later')
+raise err
+`,
+	"raised again by name in the handler": `
+def check(v):
+    if v < 0:
+        raise ValueError('negative')
+
+def run():
+    try:
+        check(-1)
+    except ValueError as e:
+        print('handling')
+        raise e
+
+run()
+`,
 	"context through a function the handler calls": `
 def report(e):
     raise RuntimeError('report failed: %s' % e)
