@@ -255,16 +255,6 @@ func exceptionOf(err error) *py.Exception {
 	return py.AsException(err)
 }
 
-// exceptionLine is the last line of a traceback, as CPython prints it
-// (py.Exception.TracebackLine). Errors that Starlark itself raises
-// are named and worded as CPython words the same error.
-func exceptionLine(err error) string {
-	if e := exceptionOf(err); e != nil {
-		return e.TracebackLine()
-	}
-	return starlarkErrorLine(err)
-}
-
 // starlarkErrorLine is "Name: message" for an error Starlark raised.
 func starlarkErrorLine(err error) string {
 	var hinted *hintedError
