@@ -49,9 +49,12 @@ func (s *tryState) Attr(name string) (starlark.Value, error) {
 		return s.exc, nil
 	case frontend.TryRun, frontend.TryRunAfter:
 		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := starlark.Call(thread, args[0], nil, nil)
+			err := signalsBeforeStatement(thread)
+			var v starlark.Value
 			if err == nil {
-				return v, nil
+				if v, err = starlark.Call(thread, args[0], nil, nil); err == nil {
+					return v, nil
+				}
 			}
 			err, ok := catchable(thread, err)
 			if !ok {

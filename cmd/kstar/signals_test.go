@@ -109,15 +109,12 @@ func waitForOutput(t *testing.T, out *syncBuffer, want string) {
 	}
 }
 
-// Ctrl-C ends a script the same way whenever it comes, as the README
-// says: `except KeyboardInterrupt` does not catch it, finally does not
-// run, the traceback ends in KeyboardInterrupt and the exit status is 130.
-// It used to depend on timing and on how the interrupted call surfaced
-// the interruption (a consumer loop inside a function ran the handler,
-// then finally's close() raised again). Each way of blocking is
-// interrupted ten times, at different moments after the script says it
-// is ready.
-func TestInterruptIsNeverCaught(t *testing.T) {
+// Ctrl-C raises KeyboardInterrupt in the script wherever it waits or
+// loops, as in Python: `except KeyboardInterrupt` catches it and finally
+// runs (and closes the consumer), whenever it comes. Each way of waiting
+// is interrupted ten times, at different moments after the script says
+// it is ready (inside the try).
+func TestInterruptIsCaught(t *testing.T) {
 	boot := testbroker.Bootstrap(t)
 	topic := onePartitionTopic(t, boot, "a", "b")
 	script := filepath.Join(t.TempDir(), "interrupted.star")
@@ -129,8 +126,8 @@ def consume():
     for msg in consumer:
         pass
 how = sys.argv[1]
-print('ready', flush=True)
 try:
+    print('ready', flush=True)
     if how == 'iterate':
         for msg in consumer:
             pass
@@ -142,6 +139,10 @@ try:
     elif how == 'poll':
         while True:
             consumer.poll(timeout_ms=50)
+    elif how == 'busy':
+        n = 0
+        while True:
+            n += 1
     else:
         time.sleep(100)
 except KeyboardInterrupt:
@@ -149,18 +150,38 @@ except KeyboardInterrupt:
 finally:
     print('finally')
     consumer.close()
+print('end')
 `)
-	for _, how := range []string{"iterate", "function", "map", "poll", "sleep"} {
+	for _, how := range []string{"iterate", "function", "map", "poll", "busy", "sleep"} {
 		for i := range 10 {
 			cmd, stdout, stderr := startKstar(t, script, how, topic, boot)
 			waitForOutput(t, stdout, "ready\n")
 			time.Sleep(time.Duration(i) * 3 * time.Millisecond) // not a synchronisation: the outcome must not depend on it
 			cmd.Process.Signal(syscall.SIGINT)
 			code := waitExit(t, cmd)
-			if code != 130 || stdout.String() != "ready\n" || !strings.HasSuffix(stderr.String(), "\nKeyboardInterrupt\n") {
-				t.Fatalf("%s, run %d: exit %d, stdout %q, stderr %q; want 130, only ready, a traceback ending in KeyboardInterrupt",
+			if code != 0 || stdout.String() != "ready\ncaught\nfinally\nend\n" || stderr.String() != "" {
+				t.Fatalf("%s, run %d: exit %d, stdout %q, stderr %q; want 0, ready caught finally end, nothing on stderr",
 					how, i, code, stdout, stderr)
 			}
 		}
+	}
+}
+
+// Uncaught, the KeyboardInterrupt of Ctrl-C ends the script as in Python:
+// finally blocks run, the traceback names the line it waited at and ends
+// in KeyboardInterrupt, and the exit status is 130.
+func TestInterruptUncaught(t *testing.T) {
+	cmd, stdout, stderr := startKstar(t, "-c", "import time\ntry:\n    print('ready', flush=True)\n    time.sleep(100)\nfinally:\n    print('finally')\n")
+	waitForOutput(t, stdout, "ready\n")
+	cmd.Process.Signal(syscall.SIGINT)
+	if code := waitExit(t, cmd); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	if stdout.String() != "ready\nfinally\n" {
+		t.Errorf("stdout %q, want ready and finally", stdout)
+	}
+	want := "  File \"<string>\", line 4, in <module>\n    time.sleep(100)\nKeyboardInterrupt\n"
+	if !strings.HasSuffix(stderr.String(), want) {
+		t.Errorf("stderr %q, want a traceback ending in\n%s", stderr, want)
 	}
 }
