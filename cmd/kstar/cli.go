@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -174,7 +175,9 @@ func forwardSignals(signals *runtime.Signals) func() {
 func dieBySignal(sig syscall.Signal) {
 	signal.Reset(sig)
 	syscall.Kill(syscall.Getpid(), sig)
-	// Reached only if sig is ignored by whoever started kstar.
+	// The signal arrives asynchronously; the exit below is reached only if
+	// whoever started kstar made it ignore sig.
+	time.Sleep(time.Second)
 	os.Exit(128 + int(sig))
 }
 

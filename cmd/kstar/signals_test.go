@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -183,5 +186,122 @@ func TestInterruptUncaught(t *testing.T) {
 	want := "  File \"<string>\", line 4, in <module>\n    time.sleep(100)\nKeyboardInterrupt\n"
 	if !strings.HasSuffix(stderr.String(), want) {
 		t.Errorf("stderr %q, want a traceback ending in\n%s", stderr, want)
+	}
+}
+
+// The shutdown idiom of kafka-python scripts, sent Ctrl-C once it has
+// printed its first record: the handler and finally run every time, and
+// the offset finally commits is where the next consumer of the group
+// starts. Each run gets one new record, so run k must print offset k:
+// the previous run's commit is visible to it. A hundred runs (four
+// seconds on kfake); KSTAR_INTERRUPT_RUNS=N runs N.
+func TestShutdownIdiomCommitsOnInterrupt(t *testing.T) {
+	runs := 100
+	if n, err := strconv.Atoi(os.Getenv("KSTAR_INTERRUPT_RUNS")); err == nil && n > 0 {
+		runs = n
+	}
+	boot := testbroker.Bootstrap(t)
+	topic := onePartitionTopic(t, boot)
+	group := testbroker.UniqueName(t, "g")
+	script := filepath.Join(t.TempDir(), "idiom.py")
+	writeFile(t, script, `
+import sys
+from kafka import KafkaConsumer
+topic, group, boot = sys.argv[1:]
+consumer = KafkaConsumer(topic, group_id=group, bootstrap_servers=boot,
+                         auto_offset_reset='earliest', enable_auto_commit=False)
+try:
+    for msg in consumer:
+        print('record', msg.offset, msg.value.decode(), flush=True)
+except KeyboardInterrupt:
+    print('interrupted')
+finally:
+    consumer.commit()
+    consumer.close()
+    print('closed')
+`)
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.DefaultProduceTopic(topic))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	for k := range runs {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err := cl.ProduceSync(ctx, kgo.StringRecord(strconv.Itoa(k))).FirstErr()
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd, stdout, stderr := startKstar(t, script, topic, group, boot)
+		first := fmt.Sprintf("record %d %d\n", k, k)
+		waitForOutput(t, stdout, "record ")
+		cmd.Process.Signal(syscall.SIGINT)
+		code := waitExit(t, cmd)
+		if want := first + "interrupted\nclosed\n"; code != 0 || stdout.String() != want || stderr.String() != "" {
+			t.Fatalf("run %d of %d: exit %d, stdout %q, stderr %q; want exit 0 and %q", k+1, runs, code, stdout, stderr, want)
+		}
+		if got := committedOffset(t, boot, group, topic); got != int64(k+1) {
+			t.Fatalf("run %d of %d: committed offset %d, want %d", k+1, runs, got, k+1)
+		}
+	}
+}
+
+// SIGTERM ends kstar as it ends CPython: without a handler the process
+// is killed by the signal at once (a shell's status 143; finally does not
+// run); a handler installed with signal.signal runs at the next safe
+// point (here: the consumer's wait), and what it raises is raised there,
+// so a KeyboardInterrupt it raises is caught and finally runs, and its
+// sys.exit(3) ends the script with status 3.
+func TestSigtermMatchesPython(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	topic := onePartitionTopic(t, boot, "a")
+	script := filepath.Join(t.TempDir(), "term.py")
+	writeFile(t, script, `
+import signal, sys
+from kafka import KafkaConsumer
+consumer = KafkaConsumer(sys.argv[2], bootstrap_servers=sys.argv[3], auto_offset_reset='earliest')
+def interrupt(signum, frame):
+    print('handler', signum, frame)
+    raise KeyboardInterrupt
+def leave(signum, frame):
+    print('handler', signum, frame)
+    sys.exit(3)
+if sys.argv[1] == 'interrupt':
+    signal.signal(signal.SIGTERM, interrupt)
+elif sys.argv[1] == 'exit':
+    signal.signal(signal.SIGTERM, leave)
+try:
+    for msg in consumer:
+        print('record', msg.value.decode(), flush=True)
+except KeyboardInterrupt:
+    print('caught')
+finally:
+    print('finally')
+`)
+	for _, tc := range []struct {
+		handler string
+		stdout  string
+		exit    int // -1: killed by SIGTERM
+	}{
+		{"none", "record a\n", -1},
+		{"interrupt", "record a\nhandler 15 None\ncaught\nfinally\n", 0},
+		// CPython also prints "finally": SystemExit does not run finally
+		// blocks yet (issue 17, the try rewrite).
+		{"exit", "record a\nhandler 15 None\n", 3},
+	} {
+		cmd, stdout, stderr := startKstar(t, script, tc.handler, topic, boot)
+		waitForOutput(t, stdout, "record a\n")
+		cmd.Process.Signal(syscall.SIGTERM)
+		code := waitExit(t, cmd)
+		if tc.exit == -1 {
+			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
+				t.Errorf("%s: %v, want killed by SIGTERM", tc.handler, cmd.ProcessState)
+			}
+		} else if code != tc.exit {
+			t.Errorf("%s: exit %d, want %d", tc.handler, code, tc.exit)
+		}
+		if stdout.String() != tc.stdout || stderr.String() != "" {
+			t.Errorf("%s: stdout %q, stderr %q; want %q and nothing on stderr", tc.handler, stdout, stderr, tc.stdout)
+		}
 	}
 }
