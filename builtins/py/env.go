@@ -56,7 +56,12 @@ type Env struct {
 	ctx   context.Context
 	sig   atomic.Pointer[signalState] // signal handlers and pending signals; nil until used
 	stdin *File                       // sys.stdin, shared with input()
-	open  []*File                     // files open() opened and the script has not closed
+	// inputRead is the line read an input() started and a signal
+	// interrupted: the next input() takes its line (and prints no
+	// prompt when inputResumed: it is the same call made again).
+	inputRead    chan lineRead
+	inputResumed bool
+	open         []*File // files open() opened and the script has not closed
 }
 
 // NewEnv returns an Env with the defaults documented on its fields.

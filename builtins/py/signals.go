@@ -69,6 +69,7 @@ type signalState struct {
 	parent   context.Context
 	wake     context.Context
 	cancel   context.CancelCauseFunc
+	last     *threadContext // the last context contextFor made, reused while it fits
 }
 
 // signalWake is the cancellation cause of a wake context: a signal is
@@ -260,5 +261,8 @@ func (env *Env) contextFor(thread *starlark.Thread) context.Context {
 			st.cancel(&signalWake{env})
 		}
 	}
-	return &threadContext{st.wake, thread}
+	if st.last == nil || st.last.thread != thread || st.last.Context != st.wake {
+		st.last = &threadContext{st.wake, thread}
+	}
+	return st.last
 }

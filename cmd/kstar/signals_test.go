@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -303,5 +305,40 @@ finally:
 		if stdout.String() != tc.stdout || stderr.String() != "" {
 			t.Errorf("%s: stdout %q, stderr %q; want %q and nothing on stderr", tc.handler, stdout, stderr, tc.stdout)
 		}
+	}
+}
+
+// input() waits for a line as a consumer waits for a record: Ctrl-C
+// raises KeyboardInterrupt in it at once, and when a SIGINT handler
+// returns, it goes on waiting; no line is lost to the interrupted read.
+func TestInterruptInput(t *testing.T) {
+	cmd := exec.Command(kstarBin, "-c", `
+import signal
+try:
+    print('ready', flush=True)
+    input()
+except KeyboardInterrupt:
+    print('caught', flush=True)
+signal.signal(signal.SIGINT, lambda signum, frame: print('handler', signum, flush=True))
+print('read', input('again\n'))
+`)
+	var stdout, stderr syncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	waitForOutput(t, &stdout, "ready\n")
+	cmd.Process.Signal(syscall.SIGINT)
+	waitForOutput(t, &stdout, "caught\nagain\n")
+	cmd.Process.Signal(syscall.SIGINT)
+	waitForOutput(t, &stdout, "handler 2\n")
+	io.WriteString(stdin, "hello\n")
+	if code := waitExit(t, cmd); code != 0 || stdout.String() != "ready\ncaught\nagain\nhandler 2\nread hello\n" || stderr.String() != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 0, the line read after the handler, nothing on stderr", code, stdout.String(), stderr.String())
 	}
 }
