@@ -85,6 +85,7 @@ func (s *Signals) receive(env *py.Env, stop context.CancelCauseFunc) func() {
 		s.mu.Lock()
 		delete(s.running, t)
 		s.mu.Unlock()
+		env.DropSignals() // one that came too late is not the next REPL chunk's
 	}
 }
 

@@ -162,3 +162,25 @@ while True:
 		t.Errorf("exit %d, error %q; want 130 and KeyboardInterrupt", code, runtime.FormatError(err))
 	}
 }
+
+// A SIGINT that a REPL chunk did not reach a safe point for before it
+// ended is dropped with the chunk: the next chunk does not start with a
+// KeyboardInterrupt.
+func TestSignalDoesNotOutliveItsExecution(t *testing.T) {
+	signals := runtime.NewSignals()
+	interruptMe := starlark.NewBuiltin("interrupt_me", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		signals.Send(syscall.SIGINT)
+		return starlark.None, nil
+	})
+	var out strings.Builder
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithSignals(signals), runtime.WithPredeclared("interrupt_me", interruptMe))
+	session := rt.NewSession(nil)
+	for _, chunk := range []string{"interrupt_me()\n", "import time\ntime.sleep(0.01)\nprint('slept')\n"} {
+		if err := session.Exec(context.Background(), chunk); err != nil {
+			t.Fatalf("%q: %s", chunk, runtime.FormatError(err))
+		}
+	}
+	if out.String() != "slept\n" {
+		t.Errorf("output %q, want slept", out.String())
+	}
+}

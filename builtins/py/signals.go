@@ -186,6 +186,18 @@ func (env *Env) Signal(sig int) SignalAction {
 	return SignalQueued
 }
 
+// DropSignals forgets the signals waiting for a safe point: the
+// execution they came for has ended.
+func (env *Env) DropSignals() {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	if st := env.sig.Load(); st != nil {
+		st.pending = nil
+		st.waiting.Store(false)
+		st.wake, st.cancel = nil, nil
+	}
+}
+
 // SignalsPending reports whether signals wait for a safe point of the
 // execution on thread. It costs a thread-local lookup and two atomic
 // loads: the runtime asks it from its step hook and try statements.
