@@ -184,3 +184,31 @@ func TestSignalDoesNotOutliveItsExecution(t *testing.T) {
 		t.Errorf("output %q, want slept", out.String())
 	}
 }
+
+// An exception raised while a SIGINT waits for delivery is caught as
+// usual; the KeyboardInterrupt comes at the handler's first statement,
+// as in CPython (which checks for signals between bytecodes).
+func TestExceptionWhileSignalWaits(t *testing.T) {
+	signals := runtime.NewSignals()
+	interruptThenFail := starlark.NewBuiltin("interrupt_then_fail", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		signals.Send(syscall.SIGINT)
+		return nil, fmt.Errorf("ValueError: bad value")
+	})
+	var out strings.Builder
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithSignals(signals), runtime.WithPredeclared("interrupt_then_fail", interruptThenFail))
+	err := rt.ExecFile(context.Background(), "both.py", []byte(`
+try:
+    try:
+        interrupt_then_fail()
+    except ValueError:
+        print("caught ValueError")
+except KeyboardInterrupt:
+    print("then KeyboardInterrupt")
+`), nil)
+	if err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	if got := out.String(); got != "then KeyboardInterrupt\n" {
+		t.Errorf("output %q, want only the KeyboardInterrupt handler's line", got)
+	}
+}

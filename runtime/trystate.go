@@ -135,7 +135,7 @@ func isGuardFrame(stack starlark.CallStack, i int) bool {
 // thread) is turned back into that error, and the thread uncancelled,
 // only when catchable.
 func catchable(thread *starlark.Thread, err error) (error, bool) {
-	if py.ContextOf(thread).Err() != nil || isStopped(thread) {
+	if py.EnvOf(thread).Context().Err() != nil || isStopped(thread) { // the execution's context: a signal waiting for delivery stops nothing
 		return err, false
 	}
 	if failure := py.TakeFailure(thread); failure != nil {
