@@ -28,6 +28,9 @@ type lowerer struct {
 	scopes     map[pysyntax.Node]*scope // by module and FunctionDef, when names live in cells (lower_scopes.go)
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set
+	class      *classBody               // the class body being lowered, if any (lower_class.go)
+	method     *methodCtx               // the function of a class being lowered, if any
+	funcQual   string                   // the qualified name of the function being lowered
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -188,7 +191,6 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // unsupported are the messages of the syntax errors for constructs kstar
 // cannot run, by construct.
 var unsupported = map[string]string{
-	"class":      "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
 	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
 	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
@@ -196,7 +198,6 @@ var unsupported = map[string]string{
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
-	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
 	"for-else":   "kstar does not support 'else' on a 'for' loop: use a flag variable",
 	"while-else": "kstar does not support 'else' on a 'while' loop: use a flag variable",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
@@ -217,7 +218,7 @@ func (l *lowerer) ident(name string, pos syntax.Position) *syntax.Ident {
 }
 
 func (l *lowerer) call(name string, pos, end syntax.Position, args ...syntax.Expr) *syntax.CallExpr {
-	return &syntax.CallExpr{Fn: l.ident(name, pos), Lparen: pos, Args: args, Rparen: end}
+	return &syntax.CallExpr{Fn: l.helperFn(name, pos), Lparen: pos, Args: args, Rparen: end}
 }
 
 func strLiteral(s string, pos syntax.Position) *syntax.Literal {
@@ -301,7 +302,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		body := l.stmts(s.Body)
 		return append(out, &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: body})
 	case *pysyntax.FunctionDef:
-		return append(out, l.def(s))
+		return append(out, l.decoratedDef(s)...)
 	case *pysyntax.Import:
 		return append(out, l.importStmt(s)...)
 	case *pysyntax.ImportFrom:
@@ -311,7 +312,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Raise:
 		return append(out, l.raise(s))
 	case *pysyntax.ClassDef:
-		l.refuse(pos, "class")
+		return append(out, l.classDef(s)...)
 	case *pysyntax.With:
 		if s.Async {
 			l.refuse(pos, "async")
@@ -466,14 +467,14 @@ func cloneTarget(e syntax.Expr) syntax.Expr {
 
 func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	pos := l.start(s)
-	if len(s.DecoratorList) > 0 {
-		l.refuse(l.start(s.DecoratorList[0]), "decorator")
-	}
 	if s.Async {
 		l.refuse(pos, "async")
 	}
 	name := l.defName(s)
 	params := l.params(s.Args)
+	savedClass := l.class // a function's body does not see its class body's names
+	l.class = nil
+	defer func() { l.class = savedClass }()
 	lparen, rparen := l.defParens(s)
 	var body []syntax.Stmt
 	if fs := l.scopes[s]; fs != nil {
@@ -720,6 +721,9 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.IfExp:
 		return &syntax.CondExpr{If: l.token(e.Body, false), Cond: l.expr(e.Test), True: l.expr(e.Body), ElsePos: l.token(e.Test, false), False: l.expr(e.Orelse)}
 	case *pysyntax.Call:
+		if x, ok := l.zeroArgSuper(e); ok {
+			return x
+		}
 		return l.callExpr(e)
 	case *pysyntax.Attribute:
 		return l.attribute(e, true)
