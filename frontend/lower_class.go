@@ -211,8 +211,11 @@ func (l *lowerer) undecoratedDef(s *pysyntax.FunctionDef, m *methodCtx) (*syntax
 	l.class, l.method, l.funcQual = savedClass, savedMethod, savedQual
 	if m != nil && m.aliased && savedMethod == nil && m.aliasFor != nil {
 		pos := l.start(s)
+		l.class = nil // the name outside the class
+		outside := l.name(m.ownName, pos)
+		l.class = savedClass
 		m.aliasFor.aliases = append(m.aliasFor.aliases, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ,
-			LHS: l.ident("__alias_"+m.ownName, pos), RHS: &syntax.LambdaExpr{Lambda: pos, Body: l.name(m.ownName, pos)}})
+			LHS: l.ident("__alias_"+m.ownName, pos), RHS: &syntax.LambdaExpr{Lambda: pos, Body: outside}})
 	} else if m != nil && m.aliased && savedMethod != nil {
 		savedMethod.aliased = true
 	}

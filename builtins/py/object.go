@@ -2,6 +2,8 @@ package py
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"slices"
 	"sort"
 	"strings"
@@ -126,6 +128,8 @@ func init() {
 		f, err := oneArg(b, args, kwargs)
 		return &classMethod{f}, err
 	})
+	globals["setattr"] = Func("setattr", pySetattr)
+	globals["delattr"] = Func("delattr", pyDelattr)
 	globals[BuildClassFunc] = Func(BuildClassFunc, buildClass)
 	globals[SuperFunc] = Func("super", zeroArgSuper)
 }
@@ -382,6 +386,7 @@ func (c *Class) nativeBase() *Class {
 type Object struct {
 	class *Class
 	attrs map[string]starlark.Value
+	keys  []string       // attrs' keys, in the order they were set
 	face  starlark.Value // the value scripts see: the Object, its ContainerObject or its Exception
 	part  starlark.Value // the Go part, for a class derived from a Subclassable
 }
@@ -485,11 +490,7 @@ func (o *Object) getAttr(thread *starlark.Thread, name string) (starlark.Value, 
 	case "__class__":
 		return o.class.face(), nil
 	case "__dict__":
-		d := starlark.NewDict(len(o.attrs))
-		for _, k := range sortedKeys(o.attrs) {
-			_ = d.SetKey(starlark.String(k), o.attrs[k])
-		}
-		return d, nil
+		return o.Vars(), nil
 	}
 	if owner != nil {
 		return bindAttr(o.face, o.class, cv), nil
@@ -538,13 +539,14 @@ func bindAttr(self starlark.Value, c *Class, v starlark.Value) starlark.Value {
 	return v
 }
 
-func sortedKeys(m map[string]starlark.Value) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// Vars is vars(o): the instance's attributes, in the order they were
+// first set (a copy: assigning to it changes no attribute).
+func (o *Object) Vars() *starlark.Dict {
+	d := starlark.NewDict(len(o.keys))
+	for _, k := range o.keys {
+		_ = d.SetKey(starlark.String(k), o.attrs[k])
 	}
-	sort.Strings(keys)
-	return keys
+	return d
 }
 
 // AttrNames lists the instance's and its class's attributes.
@@ -580,6 +582,9 @@ func (o *Object) setAttr(thread *starlark.Thread, name string, v starlark.Value,
 			return p.set(thread, o.face, v)
 		}
 	}
+	if _, ok := o.attrs[name]; !ok {
+		o.keys = append(o.keys, name)
+	}
 	o.attrs[name] = v
 	return nil
 }
@@ -596,11 +601,13 @@ var _ starlark.Callable = (*BoundMethod)(nil)
 func (m *BoundMethod) String() string {
 	return "<bound method " + qualifiedFuncName(m.self, m.fn) + " of " + reprOf(m.self) + ">"
 }
-func (m *BoundMethod) Type() string          { return "method" }
-func (m *BoundMethod) Freeze()               {}
-func (m *BoundMethod) Truth() starlark.Bool  { return true }
-func (m *BoundMethod) Hash() (uint32, error) { return uint32(identity(m.self)) ^ uint32(identity(m.fn)), nil }
-func (m *BoundMethod) Name() string          { return funcName(m.fn) }
+func (m *BoundMethod) Type() string         { return "method" }
+func (m *BoundMethod) Freeze()              {}
+func (m *BoundMethod) Truth() starlark.Bool { return true }
+func (m *BoundMethod) Hash() (uint32, error) {
+	return uint32(identity(m.self)) ^ uint32(identity(m.fn)), nil
+}
+func (m *BoundMethod) Name() string { return funcName(m.fn) }
 
 // funcName is the name of a callable.
 func funcName(fn starlark.Value) string {
@@ -710,19 +717,10 @@ func methodArgError(err error, c *Class, f *starlark.Function) error {
 		return err
 	}
 	rest := msg[len(prefix):]
-	var n int
-	var names string
-	if _, e := fmt.Sscanf(rest, "missing %d argument", &n); e == nil {
-		if i := strings.Index(rest, "("); i >= 0 && strings.HasSuffix(rest, ")") {
-			names = rest[i+1 : len(rest)-1]
-		}
-		list := strings.Split(names, ", ")
+	if m := missingArgs.FindStringSubmatch(rest); m != nil {
+		list := strings.Split(m[2], ", ")
 		for i := range list {
 			list[i] = "'" + list[i] + "'"
-		}
-		what := "required positional argument"
-		if n != 1 {
-			what += "s"
 		}
 		joined := list[0]
 		if len(list) == 2 {
@@ -730,27 +728,54 @@ func methodArgError(err error, c *Class, f *starlark.Function) error {
 		} else if len(list) > 2 {
 			joined = strings.Join(list[:len(list)-1], ", ") + ", and " + list[len(list)-1]
 		}
-		return Errorf(TypeError, "%s missing %d %s: %s", qual, n, what, joined)
+		return Errorf(TypeError, "%s missing %s required positional argument%s: %s", qual, m[1], plural(len(list)), joined)
 	}
-	var accepts, got int
-	if _, e := fmt.Sscanf(rest, "accepts at most %d positional argument", &accepts); e == nil {
-		if i := strings.Index(rest, "("); i >= 0 {
-			fmt.Sscanf(rest[i:], "(%d given)", &got)
+	if m := tooManyArgs.FindStringSubmatch(rest); m != nil {
+		nonkwonly := f.NumParams() - f.NumKwonlyParams()
+		if f.HasVarargs() {
+			nonkwonly--
 		}
-		plural := "s"
-		if accepts == 1 {
-			plural = ""
+		if f.HasKwargs() {
+			nonkwonly--
 		}
+		required := 0
+		for i := 0; i < nonkwonly; i++ {
+			if f.ParamDefault(i) == nil {
+				required++
+			}
+		}
+		given, _ := strconv.Atoi(m[1])
 		verb := "were"
-		if got == 1 {
+		if given == 1 {
 			verb = "was"
 		}
-		return Errorf(TypeError, "%s takes %d positional argument%s but %d %s given", qual, accepts, plural, got, verb)
+		takes := strconv.Itoa(nonkwonly)
+		if required < nonkwonly {
+			takes = "from " + strconv.Itoa(required) + " to " + takes
+		}
+		return Errorf(TypeError, "%s takes %s positional argument%s but %d %s given", qual, takes, plural(nonkwonly), given, verb)
 	}
-	if strings.HasPrefix(rest, "got an unexpected keyword argument") || strings.HasPrefix(rest, "got multiple values for") {
-		return Errorf(TypeError, "%s %s", qual, strings.ReplaceAll(rest, "parameter", "argument"))
+	if m := keywordArg.FindStringSubmatch(rest); m != nil {
+		what := "got an unexpected keyword argument"
+		if m[1] != "got an unexpected keyword argument" {
+			what = "got multiple values for argument"
+		}
+		return Errorf(TypeError, "%s %s '%s'", qual, what, strings.Trim(m[2], `"`))
 	}
 	return err
+}
+
+var (
+	missingArgs = regexp.MustCompile(`^missing (\d+) arguments? \((.*)\)$`)
+	tooManyArgs = regexp.MustCompile(`^accepts (?:at most )?\d+ positional arguments? \((\d+) given\)$`)
+	keywordArg  = regexp.MustCompile(`^(got an unexpected keyword argument|got multiple values for parameter) (.*)$`)
+)
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // thread is the thread that holds the interpreter, for Go code called
@@ -820,4 +845,51 @@ var compareMethods = map[syntax.Token][2]string{
 	syntax.EQL: {"__eq__", "__eq__"}, syntax.NEQ: {"__ne__", "__ne__"},
 	syntax.LT: {"__lt__", "__gt__"}, syntax.LE: {"__le__", "__ge__"},
 	syntax.GT: {"__gt__", "__lt__"}, syntax.GE: {"__ge__", "__le__"},
+}
+
+// setattr(x, name, value) is x.name = value.
+func pySetattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x, v starlark.Value
+	var name string
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &x, &name, &v); err != nil {
+		return nil, err
+	}
+	if o := objectOf(x); o != nil {
+		if _, isExc := x.(*Exception); !isExc {
+			return starlark.None, o.setAttr(thread, name, v, true)
+		}
+	}
+	f, ok := x.(starlark.HasSetField)
+	if !ok {
+		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
+	}
+	return starlark.None, f.SetField(name, v)
+}
+
+// delattr(x, name) deletes an instance attribute.
+func pyDelattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	var name string
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name); err != nil {
+		return nil, err
+	}
+	o := objectOf(x)
+	if o == nil {
+		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
+	}
+	if cv, _ := o.class.lookup(name); cv != nil {
+		if p, ok := cv.(*Property); ok {
+			if p.fdel == starlark.None {
+				return nil, Errorf(AttributeError, "property %s of '%s' object has no deleter", p.nameRepr(), o.class.name)
+			}
+			_, err := callMethod(thread, o.class, "fdel", p.fdel, o.face, nil, nil)
+			return starlark.None, err
+		}
+	}
+	if _, ok := o.attrs[name]; !ok {
+		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", o.class.name, name)
+	}
+	delete(o.attrs, name)
+	o.keys = slices.DeleteFunc(o.keys, func(k string) bool { return k == name })
+	return starlark.None, nil
 }

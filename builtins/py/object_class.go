@@ -145,12 +145,14 @@ func c3(c *Class) ([]*Class, error) {
 				break
 			}
 		}
-		if next == nil {
-			names := make([]string, len(c.bases))
-			for i, b := range c.bases {
-				names[i] = b.name
+		if next == nil { // CPython names the classes left at the heads
+			var names []string
+			for _, s := range seqs {
+				if !slices.Contains(names, s[0].name) {
+					names = append(names, s[0].name)
+				}
 			}
-			return nil, Errorf(TypeError, "Cannot create a consistent method resolution order (MRO) for bases %s", strings.Join(names, ", "))
+			return nil, Errorf(TypeError, "Cannot create a consistent method resolution\norder (MRO) for bases %s", strings.Join(names, ", "))
 		}
 		out = append(out, next)
 		for i, s := range seqs {

@@ -200,7 +200,9 @@ type getitemIterator struct {
 	i int
 }
 
-func (it *getitemIterator) String() string        { return fmt.Sprintf("<iterator object at %#x>", identity(it)) }
+func (it *getitemIterator) String() string {
+	return fmt.Sprintf("<iterator object at %#x>", identity(it))
+}
 func (it *getitemIterator) Type() string          { return "iterator" }
 func (it *getitemIterator) Freeze()               {}
 func (it *getitemIterator) Truth() starlark.Bool  { return true }
