@@ -3,9 +3,9 @@ package py
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.starlark.net/starlark"
