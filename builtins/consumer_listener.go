@@ -11,8 +11,9 @@ import (
 )
 
 // ConsumerRebalanceListenerClass is kafka.ConsumerRebalanceListener.
-// Scripts cannot subclass (there is no class statement), so calling it
-// builds a listener from functions:
+// Scripts subclass it as in kafka-python (the consumer calls the
+// subclass's on_partitions_revoked and on_partitions_assigned; one it does
+// not define does nothing), or call it with the functions:
 //
 //	listener = ConsumerRebalanceListener(
 //	    on_partitions_revoked=lambda revoked: print('revoked', revoked),
@@ -27,7 +28,15 @@ type listenerClass struct{}
 var (
 	_ starlark.Callable = (*listenerClass)(nil)
 	_ py.Documented     = (*listenerClass)(nil)
+	_ py.Subclassable   = (*listenerClass)(nil)
 )
+
+// NewPart is ConsumerRebalanceListener.__init__ for a script's subclass:
+// a listener whose callbacks do nothing, for the methods the subclass
+// does not define.
+func (c *listenerClass) NewPart(thread *starlark.Thread, self *py.Object, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return c.CallInternal(thread, args, kwargs)
+}
 
 func (*listenerClass) String() string {
 	return "<class 'kafka.consumer.subscription_state.ConsumerRebalanceListener'>"

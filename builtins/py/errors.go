@@ -227,9 +227,10 @@ func (e *Exception) Error() string {
 }
 
 // QualifiedName is the class name as CPython's traceback names it:
-// prefixed with its module unless the class is a builtin.
+// prefixed with its module unless the class is a builtin or the script's
+// own (__main__).
 func (c *ExceptionClass) QualifiedName() string {
-	if c.Module == "builtins" {
+	if c.Module == "builtins" || c.Module == "__main__" {
 		return c.ClassName
 	}
 	return c.Module + "." + c.ClassName
