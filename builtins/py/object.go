@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
@@ -54,6 +55,8 @@ type Class struct {
 	order                  []string // dict's keys in definition order
 	native                 starlark.Value
 	exc                    *ExceptionClass // the class's exception class, when it derives from one
+	resolution             atomic.Pointer[resolution]
+	frozen                 bool
 	container              bool            // whether instances are ContainerObjects
 	iterator               bool            // whether instances are IteratorObjects
 	interp                 *Interp
@@ -141,7 +144,14 @@ func (c *Class) String() string {
 	return "<class '" + c.module + "." + c.qualname + "'>"
 }
 func (c *Class) Type() string          { return "type" }
-func (c *Class) Freeze()               {} // classes stay mutable, as in Python
+func (c *Class) Freeze() {
+	if !c.frozen && c.native == nil && c != ObjectType {
+		c.frozen = true
+		for _, v := range c.dict {
+			v.Freeze()
+		}
+	}
+}
 func (c *Class) Truth() starlark.Bool  { return true }
 func (c *Class) Hash() (uint32, error) { return uint32(identity(c)>>3) ^ uint32(identity(c)>>35), nil }
 
@@ -160,29 +170,61 @@ func (c *Class) face() starlark.Value {
 	return c
 }
 
+// resolution is a class's attributes resolved through its method
+// resolution order, so that an attribute costs one map lookup. It is
+// rebuilt when any class's attributes change (classEpoch); once built it
+// is never modified, so threads may share it.
+type resolution struct {
+	epoch      uint64
+	attrs      map[string]resolved
+	script     map[string]starlark.Value // the script's own methods (above object and Go classes)
+	properties bool                      // whether any attribute is a property
+}
+
+type resolved struct {
+	v     starlark.Value
+	owner *Class
+}
+
+// classEpoch counts the changes of class attributes (Foo.x = 1).
+var classEpoch atomic.Uint64
+
+// resolve returns c's current resolution.
+func (c *Class) resolve() *resolution {
+	epoch := classEpoch.Load()
+	if r := c.resolution.Load(); r != nil && r.epoch == epoch {
+		return r
+	}
+	r := &resolution{epoch: epoch, attrs: map[string]resolved{}, script: map[string]starlark.Value{}}
+	for i := len(c.mro) - 1; i >= 0; i-- {
+		k := c.mro[i]
+		for name, v := range k.dict {
+			r.attrs[name] = resolved{v, k}
+			if k.native == nil && k != ObjectType {
+				r.script[name] = v
+			}
+		}
+	}
+	for _, a := range r.attrs {
+		if _, ok := a.v.(*Property); ok {
+			r.properties = true
+		}
+	}
+	c.resolution.Store(r)
+	return r
+}
+
 // lookup finds name in the class's method resolution order: the value and
 // the class that holds it (nil, nil when none does).
 func (c *Class) lookup(name string) (starlark.Value, *Class) {
-	for _, k := range c.mro {
-		if v, ok := k.dict[name]; ok {
-			return v, k
-		}
-	}
-	return nil, nil
+	a := c.resolve().attrs[name]
+	return a.v, a.owner
 }
 
 // scriptMethod finds a method the script defined for name, above the
 // Go-defined classes (whose behaviour the Go value itself implements).
 func (c *Class) scriptMethod(name string) starlark.Value {
-	for _, k := range c.mro {
-		if k.native != nil || k == ObjectType {
-			continue
-		}
-		if v, ok := k.dict[name]; ok {
-			return v
-		}
-	}
-	return nil
+	return c.resolve().script[name]
 }
 
 // IsSubclass reports whether c is base or derives from it.
@@ -312,6 +354,10 @@ func (c *Class) SetField(name string, v starlark.Value) error {
 	if c.native != nil || c == ObjectType {
 		return Errorf(TypeError, "cannot set '%s' attribute of immutable type '%s'", name, c.name)
 	}
+	if c.frozen {
+		return fmt.Errorf("cannot set attribute '%s' of class %s: it is frozen (shared by parallel calls)", name, c.name)
+	}
+	defer classEpoch.Add(1)
 	if _, ok := c.dict[name]; !ok {
 		c.order = append(c.order, name)
 	}
@@ -386,7 +432,8 @@ func (c *Class) nativeBase() *Class {
 type Object struct {
 	class *Class
 	attrs map[string]starlark.Value
-	keys  []string       // attrs' keys, in the order they were set
+	keys   []string       // attrs' keys, in the order they were set
+	frozen bool
 	face  starlark.Value // the value scripts see: the Object, its ContainerObject or its Exception
 	part  starlark.Value // the Go part, for a class derived from a Subclassable
 }
@@ -465,7 +512,15 @@ func initNative(thread *starlark.Thread, self starlark.Value, base *Class, args 
 
 func (o *Object) String() string { return reprOf(o.face) }
 func (o *Object) Type() string   { return o.class.name }
-func (o *Object) Freeze()        {} // instances stay mutable, as in Python
+func (o *Object) Freeze() {
+	if !o.frozen {
+		o.frozen = true
+		for _, v := range o.attrs {
+			v.Freeze()
+		}
+		o.class.Freeze()
+	}
+}
 
 // PyClass is type(o).
 func (o *Object) PyClass() starlark.Value { return o.class.face() }
@@ -479,7 +534,14 @@ func (o *Object) Attr(name string) (starlark.Value, error) {
 }
 
 func (o *Object) getAttr(thread *starlark.Thread, name string) (starlark.Value, error) {
-	cv, owner := o.class.lookup(name)
+	r := o.class.resolve()
+	if !r.properties { // the common case: no property can hide an instance attribute
+		if v, ok := o.attrs[name]; ok {
+			return v, nil
+		}
+	}
+	a := r.attrs[name]
+	cv, owner := a.v, a.owner
 	if p, ok := cv.(*Property); ok {
 		return p.get(thread, o.face)
 	}
@@ -571,16 +633,20 @@ func (o *Object) SetField(name string, v starlark.Value) error {
 }
 
 func (o *Object) setAttr(thread *starlark.Thread, name string, v starlark.Value, hook bool) error {
+	r := o.class.resolve()
 	if hook {
-		if sa := o.class.scriptMethod("__setattr__"); sa != nil {
+		if sa := r.script["__setattr__"]; sa != nil {
 			_, err := callMethod(thread, o.class, "__setattr__", sa, o.face, starlark.Tuple{starlark.String(name), v}, nil)
 			return err
 		}
 	}
-	if cv, _ := o.class.lookup(name); cv != nil {
-		if p, ok := cv.(*Property); ok {
+	if r.properties {
+		if p, ok := r.attrs[name].v.(*Property); ok {
 			return p.set(thread, o.face, v)
 		}
+	}
+	if o.frozen {
+		return fmt.Errorf("cannot set attribute '%s' of a frozen %s object (shared by parallel calls)", name, o.class.name)
 	}
 	if _, ok := o.attrs[name]; !ok {
 		o.keys = append(o.keys, name)
