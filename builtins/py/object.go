@@ -57,8 +57,8 @@ type Class struct {
 	exc                    *ExceptionClass // the class's exception class, when it derives from one
 	resolution             atomic.Pointer[resolution]
 	frozen                 bool
-	container              bool            // whether instances are ContainerObjects
-	iterator               bool            // whether instances are IteratorObjects
+	container              bool // whether instances are ContainerObjects
+	iterator               bool // whether instances are IteratorObjects
 	interp                 *Interp
 }
 
@@ -143,7 +143,7 @@ func (c *Class) String() string {
 	}
 	return "<class '" + c.module + "." + c.qualname + "'>"
 }
-func (c *Class) Type() string          { return "type" }
+func (c *Class) Type() string { return "type" }
 func (c *Class) Freeze() {
 	if !c.frozen && c.native == nil && c != ObjectType {
 		c.frozen = true
@@ -430,12 +430,12 @@ func (c *Class) nativeBase() *Class {
 
 // Object is an instance of a script's class.
 type Object struct {
-	class *Class
-	attrs map[string]starlark.Value
-	keys   []string       // attrs' keys, in the order they were set
+	class  *Class
+	attrs  map[string]starlark.Value
+	keys   []string // attrs' keys, in the order they were set
 	frozen bool
-	face  starlark.Value // the value scripts see: the Object, its ContainerObject or its Exception
-	part  starlark.Value // the Go part, for a class derived from a Subclassable
+	face   starlark.Value // the value scripts see: the Object, its ContainerObject or its Exception
+	part   starlark.Value // the Go part, for a class derived from a Subclassable
 }
 
 // ContainerObject is an instance of a class that defines container
