@@ -6,7 +6,7 @@ import sys
 from kafka import KafkaProducer, KafkaConsumer, ConsumerRebalanceListener
 
 # topic: t 2
-BOOT, T = sys.argv[1], sys.argv[2]
+BOOT, T = sys.argv[1], sys.argv[2] + '-t'
 
 
 class CommitOnRevoke(ConsumerRebalanceListener):
