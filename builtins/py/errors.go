@@ -254,7 +254,7 @@ func (e *Exception) Unwrap() error { return e.Cause }
 func (e *Exception) String() string {
 	if e.Obj != nil {
 		if m := e.Obj.class.scriptMethod("__str__"); m != nil {
-			if s, err := e.Obj.callString(e.Obj.class.interp.thread(), "__str__", m); err == nil {
+			if s, err := e.Obj.callString(nil, "__str__", m); err == nil {
 				return s
 			}
 		}
@@ -300,7 +300,7 @@ func (e *Exception) CompareSameType(op syntax.Token, y starlark.Value, depth int
 // Attr exposes args, the class attributes, and __class__.
 func (e *Exception) Attr(name string) (starlark.Value, error) {
 	if e.Obj != nil {
-		return e.Obj.getAttr(e.Obj.class.interp.thread(), name)
+		return e.Obj.getAttr(nil, name)
 	}
 	return e.nativeAttr(name)
 }

@@ -60,6 +60,7 @@ type Class struct {
 	container              bool // whether instances are ContainerObjects
 	iterator               bool // whether instances are IteratorObjects
 	interp                 *Interp
+	origin                 *starlark.Thread // the thread that made the class, to spawn threads from
 }
 
 var (
@@ -474,6 +475,9 @@ func (o *Object) Class() *Class { return o.class }
 // script's __init__ did not.
 func (o *Object) Part(thread *starlark.Thread) (starlark.Value, error) {
 	if o.part == nil {
+		if thread == nil {
+			thread = o.class.thread()
+		}
 		if err := initNative(thread, o.face, o.class.nativeBase(), nil, nil); err != nil {
 			return nil, err
 		}
@@ -530,7 +534,7 @@ func (o *Object) Name() string { return o.class.name }
 
 // Attr looks name up as Python does (see the file comment).
 func (o *Object) Attr(name string) (starlark.Value, error) {
-	return o.getAttr(o.class.interp.thread(), name)
+	return o.getAttr(nil, name)
 }
 
 func (o *Object) getAttr(thread *starlark.Thread, name string) (starlark.Value, error) {
@@ -569,7 +573,7 @@ func (o *Object) getAttr(thread *starlark.Thread, name string) (starlark.Value, 
 			return v, err
 		}
 	}
-	if ga := o.class.scriptMethod("__getattr__"); ga != nil && thread != nil {
+	if ga := r.script["__getattr__"]; ga != nil {
 		return callMethod(thread, o.class, "__getattr__", ga, o.face, starlark.Tuple{starlark.String(name)}, nil)
 	}
 	return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", o.class.name, name)
@@ -629,7 +633,7 @@ func (o *Object) AttrNames() []string {
 // SetField sets an attribute: a property's setter, __setattr__, or the
 // instance's own attribute.
 func (o *Object) SetField(name string, v starlark.Value) error {
-	return o.setAttr(o.class.interp.thread(), name, v, true)
+	return o.setAttr(nil, name, v, true)
 }
 
 func (o *Object) setAttr(thread *starlark.Thread, name string, v starlark.Value, hook bool) error {
@@ -743,6 +747,9 @@ func isWrapping(v starlark.Value, fn starlark.Value) bool {
 // argument: 'x').
 func callMethod(thread *starlark.Thread, c *Class, name string, fn starlark.Value, self starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if thread == nil {
+		thread = c.thread()
+	}
+	if thread == nil {
 		return nil, Errorf(RuntimeError, "cannot call %s.%s here: no thread of the interpreter is running", ClassName(self), name)
 	}
 	all := make(starlark.Tuple, len(args)+1)
@@ -844,13 +851,18 @@ func plural(n int) string {
 	return "s"
 }
 
-// thread is the thread that holds the interpreter, for Go code called
-// without one; nil when none does.
-func (in *Interp) thread() *starlark.Thread {
-	if in == nil {
+// thread is the thread Go code called without one (String, Hash, Attr...)
+// runs the class's methods on: the one holding the interpreter, or when
+// none does (a parallel call of a loaded script), a new thread of the
+// execution that made the class; nil for Go classes.
+func (c *Class) thread() *starlark.Thread {
+	if c == nil || c.interp == nil {
 		return nil
 	}
-	return in.Current()
+	if t := c.interp.Current(); t != nil {
+		return t
+	}
+	return Spawn(c.origin, "method")
 }
 
 // defaultRepr is object.__repr__: <__main__.Foo object at 0x...>.
@@ -869,7 +881,7 @@ func reprOf(v starlark.Value) string {
 		return Repr(v)
 	}
 	if r := o.class.scriptMethod("__repr__"); r != nil {
-		if s, err := o.callString(o.class.interp.thread(), "__repr__", r); err == nil {
+		if s, err := o.callString(nil, "__repr__", r); err == nil {
 			return s
 		}
 	}
@@ -898,7 +910,7 @@ func (o *Object) PyRepr() string { return reprOf(o.face) }
 // PyStr is str(o): __str__, else repr.
 func (o *Object) PyStr() string {
 	if s := o.class.scriptMethod("__str__"); s != nil {
-		if str, err := o.callString(o.class.interp.thread(), "__str__", s); err == nil {
+		if str, err := o.callString(nil, "__str__", s); err == nil {
 			return str
 		}
 	}

@@ -24,7 +24,7 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
 	}
-	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread)}
+	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread), origin: thread}
 	for _, bv := range bases {
 		base := AsClass(bv)
 		if base == nil {
@@ -305,7 +305,7 @@ func (s *superObject) Attr(name string) (starlark.Value, error) {
 	for _, k := range mro[i+1:] {
 		if v, ok := k.dict[name]; ok {
 			if p, ok := v.(*Property); ok {
-				return p.get(s.class.interp.thread(), s.self)
+				return p.get(nil, s.self)
 			}
 			return bindAttr(s.self, s.class, v), nil
 		}
@@ -317,7 +317,7 @@ func (s *superObject) Attr(name string) (starlark.Value, error) {
 			part := s.self
 			if _, isExc := k.native.(*ExceptionClass); !isExc {
 				var err error
-				if part, err = o.Part(s.class.interp.thread()); err != nil {
+				if part, err = o.Part(nil); err != nil {
 					return nil, err
 				}
 			}

@@ -33,9 +33,6 @@ func (o *Object) call(thread *starlark.Thread, name string, args ...starlark.Val
 	if fn == nil {
 		return nil, false, nil
 	}
-	if thread == nil {
-		thread = o.class.interp.thread()
-	}
 	v, err = callMethod(thread, o.class, name, fn, o.face, args, nil)
 	return v, true, err
 }
@@ -80,7 +77,7 @@ func (o *Object) Hash() (uint32, error) {
 // identity for == and !=.
 func (o *Object) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
 	names := compareMethods[op]
-	thread := o.class.interp.thread()
+	var thread *starlark.Thread // callMethod finds one
 	v, ok, err := o.call(thread, names[0], y)
 	if err != nil {
 		return false, err
@@ -247,7 +244,7 @@ func (emptyIterator) Done()                     {}
 
 // Iterate iterates with __iter__ (or __getitem__).
 func (c *ContainerObject) Iterate() starlark.Iterator {
-	thread := c.class.interp.thread()
+	thread := c.class.thread()
 	if thread == nil {
 		return emptyIterator{}
 	}
@@ -267,7 +264,7 @@ func (c *ContainerObject) Len() int {
 	v, ok, err := c.call(nil, "__len__")
 	if !ok || err != nil {
 		if err != nil {
-			if t := c.class.interp.thread(); t != nil {
+			if t := c.class.thread(); t != nil {
 				Fail(t, err)
 			}
 		}
@@ -282,7 +279,7 @@ func (c *ContainerObject) Len() int {
 
 // Has is `x in c`: __contains__, else a search of the iteration.
 func (c *ContainerObject) Has(y starlark.Value) (bool, error) {
-	thread := c.class.interp.thread()
+	thread := c.class.thread()
 	if v, ok, err := c.call(thread, "__contains__", y); ok {
 		return err == nil && bool(v.Truth()), err
 	}

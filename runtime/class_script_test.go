@@ -1,0 +1,72 @@
+package runtime_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"go.starlark.net/starlark"
+)
+
+// A loaded script's classes work in its calls, also in calls made at
+// once from several goroutines (run with -race): __str__, __eq__ and a
+// property run from Go code (str(), ==) without the caller's thread, and a
+// module-level instance is shared read-only (its attributes are frozen
+// with the other globals).
+func TestScriptCallsUseClasses(t *testing.T) {
+	s := load(t, `
+class Point:
+    def __init__(self, x):
+        self.x = x
+
+    @property
+    def double(self):
+        return self.x * 2
+
+    def __eq__(self, other):
+        return self.x == other.x
+
+    def __hash__(self):
+        return hash(self.x)
+
+    def __str__(self):
+        return "P%d" % self.x
+
+ORIGIN = Point(0)
+
+def process(n):
+    p = Point(n)
+    return "%s %s %s %s %d" % (p, p == Point(n), p == ORIGIN, [str(q) for q in {p: 1}], p.double)
+
+def move_origin():
+    ORIGIN.x = 5
+`)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				got, err := s.Call(context.Background(), "process", starlark.MakeInt(i))
+				if err != nil {
+					errs <- err
+					return
+				}
+				if want := fmt.Sprintf("P%d True %s ['P%d'] %d", i, starlark.Bool(i == 0), i, 2*i); got != starlark.String(want) {
+					errs <- fmt.Errorf("process(%d) = %v, want %q", i, got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if _, err := s.Call(context.Background(), "move_origin"); err == nil {
+		t.Error("a call changed a frozen module-level instance")
+	}
+}
