@@ -907,6 +907,28 @@ func (o *Object) callString(thread *starlark.Thread, name string, fn starlark.Va
 // PyRepr is repr(o).
 func (o *Object) PyRepr() string { return reprOf(o.face) }
 
+// scriptReprer is implemented by instances of script classes, whose str()
+// and repr() run methods that may fail: print, str(), repr() and
+// f-strings raise what they raise.
+type scriptReprer interface {
+	reprOn(thread *starlark.Thread) (string, error)
+	strOn(thread *starlark.Thread) (string, error)
+}
+
+func (o *Object) reprOn(thread *starlark.Thread) (string, error) {
+	if r := o.class.scriptMethod("__repr__"); r != nil {
+		return o.callString(thread, "__repr__", r)
+	}
+	return defaultRepr(o.face), nil
+}
+
+func (o *Object) strOn(thread *starlark.Thread) (string, error) {
+	if s := o.class.scriptMethod("__str__"); s != nil {
+		return o.callString(thread, "__str__", s)
+	}
+	return o.reprOn(thread)
+}
+
 // PyStr is str(o): __str__, else repr.
 func (o *Object) PyStr() string {
 	if s := o.class.scriptMethod("__str__"); s != nil {
