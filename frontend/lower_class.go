@@ -133,6 +133,9 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 	for _, name := range cb.order {
 		ns.List = append(ns.List, &syntax.DictEntry{Key: strLiteral(name, pos), Colon: pos, Value: l.ident("__cls_"+name, pos)})
 	}
+	if doc, ok := docstring(s.Body); ok {
+		ns.List = append(ns.List, &syntax.DictEntry{Key: strLiteral("__doc__", pos), Colon: pos, Value: strLiteral(doc, pos)})
+	}
 	for _, name := range imported {
 		ns.List = append(ns.List, &syntax.DictEntry{Key: strLiteral(name, pos), Colon: pos, Value: l.ident(name, pos)})
 	}
@@ -321,4 +324,21 @@ func (l *lowerer) zeroArgSuper(e *pysyntax.Call) (syntax.Expr, bool) {
 		self = l.name(l.method.self, pos)
 	}
 	return l.call(SuperFunc, pos, l.last(e), l.ident(classCellName, pos), self), true
+}
+
+// docstring is the string a body starts with, its __doc__.
+func docstring(body []pysyntax.Stmt) (string, bool) {
+	if len(body) == 0 {
+		return "", false
+	}
+	e, ok := body[0].(*pysyntax.ExprStmt)
+	if !ok {
+		return "", false
+	}
+	c, ok := e.Value.(*pysyntax.Constant)
+	if !ok {
+		return "", false
+	}
+	doc, ok := c.Value.(string)
+	return doc, ok
 }
