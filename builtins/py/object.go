@@ -559,7 +559,7 @@ func (o *Object) getAttr(thread *starlark.Thread, name string) (starlark.Value, 
 		return o.Vars(), nil
 	}
 	if owner != nil {
-		return bindAttr(o.face, o.class, cv), nil
+		return bindAttr(o.face, o.class, owner, cv), nil
 	}
 	if base := o.class.nativeBase(); base != nil {
 		var part starlark.Value = o.face
@@ -591,12 +591,18 @@ func nativeAttr(v starlark.Value, name string) (starlark.Value, error) {
 	return nil, nil
 }
 
-// bindAttr is a class attribute v seen through an instance self of class
-// c: functions are bound to self, classmethods to the class.
-func bindAttr(self starlark.Value, c *Class, v starlark.Value) starlark.Value {
+// bindAttr is a class attribute v, held by class owner, seen through an
+// instance self of class c: functions are bound to self (Go functions
+// only when they are the methods of object or a Go class: helper = len in
+// a class body stays len, as in Python), classmethods to the class.
+func bindAttr(self starlark.Value, c, owner *Class, v starlark.Value) starlark.Value {
 	switch f := v.(type) {
-	case *starlark.Function, *starlark.Builtin:
+	case *starlark.Function:
 		return &BoundMethod{self: self, fn: v}
+	case *starlark.Builtin:
+		if owner == ObjectType || owner.native != nil {
+			return &BoundMethod{self: self, fn: v}
+		}
 	case *classMethod:
 		return &BoundMethod{self: c.face(), fn: f.fn}
 	case *staticMethod:

@@ -307,7 +307,7 @@ func (s *superObject) Attr(name string) (starlark.Value, error) {
 			if p, ok := v.(*Property); ok {
 				return p.get(nil, s.self)
 			}
-			return bindAttr(s.self, s.class, v), nil
+			return bindAttr(s.self, s.class, k, v), nil
 		}
 		if k.native != nil {
 			o := objectOf(s.self)
