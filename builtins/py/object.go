@@ -597,7 +597,7 @@ func nativeAttr(v starlark.Value, name string) (starlark.Value, error) {
 // a class body stays len, as in Python), classmethods to the class.
 func bindAttr(self starlark.Value, c, owner *Class, v starlark.Value) starlark.Value {
 	switch f := v.(type) {
-	case *starlark.Function:
+	case *starlark.Function, MethodLike:
 		return &BoundMethod{self: self, fn: v}
 	case *starlark.Builtin:
 		if owner == ObjectType || owner.native != nil {
@@ -663,6 +663,14 @@ func (o *Object) setAttr(thread *starlark.Thread, name string, v starlark.Value,
 	}
 	o.attrs[name] = v
 	return nil
+}
+
+// MethodLike is implemented by Go callables that, as class attributes,
+// are bound to the instance as functions are (functools.lru_cache's and
+// wraps' results).
+type MethodLike interface {
+	starlark.Callable
+	BindsAsMethod()
 }
 
 // BoundMethod is a function bound to an instance (obj.method) or, for a

@@ -21,6 +21,7 @@ class Point:
 
 
 p = Point(1)
+d = {"x": 1}
 
 
 def get(a):
@@ -40,6 +41,11 @@ def function_call(n):
 def method_call(n):
     for i in range(n):
         p.get(i)
+
+
+def dict_get(n):
+    for i in range(n):
+        d["x"]
 
 
 def attr_get(n):
@@ -88,3 +94,4 @@ func BenchmarkClassMethodCall(b *testing.B)   { benchClassLoop(b, "method_call")
 func BenchmarkClassAttrGet(b *testing.B)      { benchClassLoop(b, "attr_get") }
 func BenchmarkClassAttrSet(b *testing.B)      { benchClassLoop(b, "attr_set") }
 func BenchmarkClassNewInstance(b *testing.B)  { benchClassLoop(b, "new_instance") }
+func BenchmarkClassDictGet(b *testing.B)      { benchClassLoop(b, "dict_get") }
