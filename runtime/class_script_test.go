@@ -1,12 +1,17 @@
 package runtime_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"regexp"
 	"sync"
 	"testing"
+	"time"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/runtime"
 )
 
 // A loaded script's classes work in its calls, also in calls made at
@@ -68,5 +73,31 @@ def move_origin():
 	}
 	if _, err := s.Call(context.Background(), "move_origin"); err == nil {
 		t.Error("a call changed a frozen module-level instance")
+	}
+}
+
+// The REPL echoes an instance as Python's does: its __repr__, or
+// <__main__.Name object at 0x...>; a class defined in one chunk is used
+// in the next.
+func TestSessionEchoesInstances(t *testing.T) {
+	var out bytes.Buffer
+	s := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
+	defer s.Close(time.Second)
+	for _, chunk := range []string{
+		"class P:\n    def __init__(self, x):\n        self.x = x\n    def __repr__(self):\n        return 'P(%d)' % self.x\n",
+		"class Q:\n    pass\n",
+		"P(1)",
+		"[P(2), P(3)]",
+		"q = Q()\nq.y = 4",
+		"q.y",
+		"Q()",
+	} {
+		if err := s.Exec(context.Background(), chunk); err != nil {
+			t.Fatalf("%q: %v", chunk, err)
+		}
+	}
+	got := regexp.MustCompile(`0x[0-9a-f]+`).ReplaceAllString(out.String(), "0x<ADDR>")
+	if want := "P(1)\n[P(2), P(3)]\n4\n<__main__.Q object at 0x<ADDR>>\n"; got != want {
+		t.Errorf("echoed %q, want %q", got, want)
 	}
 }

@@ -375,13 +375,7 @@ func (c *Class) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwarg
 		return starlark.Call(thread, c.native, args, kwargs)
 	}
 	self := c.newInstance()
-	init, owner := c.lookup("__init__")
-	if owner == nil { // a Go class's: it takes the arguments
-		if err := initNative(thread, self, c.nativeBase(), args, kwargs); err != nil {
-			return nil, err
-		}
-		return self, nil
-	}
+	init, owner := c.lookup("__init__") // object has one, and so has each Go class's wrapper
 	if owner == ObjectType && (len(args) > 0 || len(kwargs) > 0) {
 		return nil, Errorf(TypeError, "%s() takes no arguments", c.name)
 	}
@@ -953,8 +947,8 @@ func (o *Object) PyStr() string {
 	return reprOf(o.face)
 }
 
-// CompareOp is the method Python calls for a comparison, and its
-// reflection.
+// compareMethods are the methods Python calls for a comparison, and
+// their reflections.
 var compareMethods = map[syntax.Token][2]string{
 	syntax.EQL: {"__eq__", "__eq__"}, syntax.NEQ: {"__ne__", "__ne__"},
 	syntax.LT: {"__lt__", "__gt__"}, syntax.LE: {"__le__", "__ge__"},
