@@ -70,6 +70,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	c.dict = make(map[string]starlark.Value, d.Len())
 	for _, item := range d.Items() {
 		k := string(item[0].(starlark.String))
+		if unsupportedMethods[k] {
+			return nil, Errorf(TypeError, "kstar does not support %s (class %s)", k, name)
+		}
 		c.dict[k] = item[1]
 		c.order = append(c.order, k)
 	}
@@ -99,6 +102,10 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	cell.cls = c.face()
 	return c.face(), nil
 }
+
+// unsupportedMethods are the special methods kstar would ignore, so a
+// class that defines one is refused rather than run wrongly.
+var unsupportedMethods = map[string]bool{"__new__": true, "__getattribute__": true, "__init_subclass__": true, "__set_name__": true, "__class_getitem__": true}
 
 // compatibleNatives reports whether one class may derive from both Go
 // classes a and b: exception classes share one layout; other Go classes

@@ -38,6 +38,7 @@ func TestClassStatementErrors(t *testing.T) {
 		{"class O(object, object):\n    pass", "TypeError: duplicate base class object"},
 		{"class A:\n    pass\nclass B(A, object):\n    pass\nclass C(object, B):\n    pass",
 			"TypeError: Cannot create a consistent method resolution\norder (MRO) for bases object, B"},
+		{"class S:\n    def __new__(cls):\n        pass", "TypeError: kstar does not support __new__ (class S)"},
 		{"super()", "RuntimeError: super(): no arguments"},
 		{"class A:\n    pass\nsuper(A, 1)", "TypeError: super(type, obj): obj must be an instance or subtype of type"},
 		{"class A:\n    def __init__(self):\n        return 1\nA()", "TypeError: __init__() should return None, not 'int'"},
