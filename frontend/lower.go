@@ -193,7 +193,7 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 var unsupported = map[string]string{
 	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
-	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
+	"del":        "kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
@@ -916,8 +916,12 @@ func (l *lowerer) bindsDunderName() bool {
 	return l.nameBound == 2
 }
 
-// del lowers del x[key] to __delitem__(x, key).
+// del lowers del x[key] to __delitem__(x, key), del x.attr to
+// __delattr__(x, "attr").
 func (l *lowerer) del(t pysyntax.Expr) syntax.Stmt {
+	if a, ok := t.(*pysyntax.Attribute); ok {
+		return &syntax.ExprStmt{X: l.call(DelAttrFunc, l.token(a.Value, false), l.last(a), l.expr(a.Value), strLiteral(a.Attr, l.start(a)))}
+	}
 	sub, ok := t.(*pysyntax.Subscript)
 	if !ok {
 		l.refuse(l.start(t), "del")

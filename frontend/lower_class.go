@@ -40,6 +40,8 @@ const (
 	BuildClassFunc = py.BuildClassFunc
 	// SuperFunc is __super__(cell, self): zero-argument super().
 	SuperFunc = py.SuperFunc
+	// DelAttrFunc is __delattr__(x, name): del x.name.
+	DelAttrFunc = py.DelAttrFunc
 )
 
 // classCellName is the body function's parameter holding the class cell.

@@ -42,6 +42,8 @@ const (
 	BuildClassFunc = "__build_class__"
 	// SuperFunc is __super__(cell, self), a method's super().
 	SuperFunc = "__super__"
+	// DelAttrFunc is __delattr__(x, name), the statement del x.name.
+	DelAttrFunc = "__delattr__"
 )
 
 // Class is a class made by a class statement, or the wrapper that stands
@@ -136,6 +138,7 @@ func init() {
 	globals["delattr"] = Func("delattr", pyDelattr)
 	globals[BuildClassFunc] = Func(BuildClassFunc, buildClass)
 	globals[SuperFunc] = Func("super", zeroArgSuper)
+	globals[DelAttrFunc] = Func("delattr", pyDelattr)
 }
 
 func (c *Class) String() string {
