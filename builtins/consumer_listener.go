@@ -49,6 +49,25 @@ func (*listenerClass) Hash() (uint32, error) {
 }
 func (*listenerClass) Name() string { return "ConsumerRebalanceListener" }
 
+// Attr gives ConsumerRebalanceListener.__init__, which a subclass's
+// __init__ may call explicitly, and the class's names.
+func (c *listenerClass) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "__init__":
+		return py.SubclassInit(c), nil
+	case "__name__", "__qualname__":
+		return starlark.String("ConsumerRebalanceListener"), nil
+	case "__module__":
+		return starlark.String("kafka.consumer.subscription_state"), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the attributes Attr answers.
+func (c *listenerClass) AttrNames() []string {
+	return []string{"__init__", "__module__", "__name__", "__qualname__"}
+}
+
 // Doc describes the constructor for help().
 func (*listenerClass) Doc() string {
 	return `ConsumerRebalanceListener(on_partitions_revoked=None, on_partitions_assigned=None)

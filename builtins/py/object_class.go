@@ -222,6 +222,12 @@ func nativeClass(v starlark.Value) *Class {
 	return actual.(*Class)
 }
 
+// SubclassInit returns c.__init__ as a script's class derived from c
+// calls it explicitly (Base.__init__(self, *args)): it makes the Go part
+// of the instance self with NewPart. A Subclassable that has attributes
+// returns it from Attr("__init__").
+func SubclassInit(c Subclassable) starlark.Value { return nativeClass(c).dict["__init__"] }
+
 // classCell holds the class a class statement makes, for its methods'
 // super() and __class__; it is set once the class exists.
 type classCell struct{ cls starlark.Value }

@@ -19,6 +19,15 @@ func (tickerClass) Truth() starlark.Bool  { return true }
 func (tickerClass) Hash() (uint32, error) { return 1, nil }
 func (tickerClass) Name() string          { return "Ticker" }
 
+// Attr gives Ticker.__init__, for subclasses that call it explicitly.
+func (c tickerClass) Attr(name string) (starlark.Value, error) {
+	if name == "__init__" {
+		return py.SubclassInit(c), nil
+	}
+	return nil, nil
+}
+func (tickerClass) AttrNames() []string { return []string{"__init__"} }
+
 // NewPart makes the Go part of a script subclass's instance: what
 // Ticker.__init__(self, start=0) sets up. It keeps self to call the
 // methods the subclass overrides.
@@ -84,8 +93,13 @@ class Plain(Ticker):
     pass
 
 
+class Explicit(Ticker):
+    def __init__(self):
+        Ticker.__init__(self, start=5)
+
+
 t = Ticker10()
-print(t.tick(), t.tick(), isinstance(t, Ticker), Plain().tick())
+print(t.tick(), t.tick(), isinstance(t, Ticker), Plain().tick(), Explicit().tick())
 `
 	f, err := frontend.Parse("demo.py", []byte(src))
 	if err != nil {
@@ -104,5 +118,5 @@ print(t.tick(), t.tick(), isinstance(t, Ticker), Plain().tick())
 	if _, err := prog.Init(thread, predeclared); err != nil {
 		fmt.Println(err)
 	}
-	// Output: 110 120 True 1
+	// Output: 110 120 True 1 6
 }

@@ -11,6 +11,7 @@ BOOT, T = sys.argv[1], sys.argv[2] + '-t'
 
 class CommitOnRevoke(ConsumerRebalanceListener):
     def __init__(self, consumer):
+        ConsumerRebalanceListener.__init__(self)
         self.consumer = consumer
         self.calls = []
 
@@ -32,7 +33,7 @@ producer.close()
 consumer = KafkaConsumer(bootstrap_servers=BOOT, group_id=T + '-grp', auto_offset_reset='earliest',
                          enable_auto_commit=False, consumer_timeout_ms=3000)
 listener = CommitOnRevoke(consumer)
-print(isinstance(listener, ConsumerRebalanceListener), type(listener).__mro__[1])
+print(isinstance(listener, ConsumerRebalanceListener), type(listener).__mro__[1], ConsumerRebalanceListener.__name__)
 consumer.subscribe([T], listener=listener)
 values = sorted(m.value for m in consumer)
 print(values)
