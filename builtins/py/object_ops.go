@@ -135,6 +135,27 @@ func (o *Object) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (
 	return v, nil
 }
 
+// objectPow is x ** y (pow(x, y, mod)) with __pow__, or __rpow__ of an
+// instance on the right; ok is false when neither operand's class has
+// the method.
+func objectPow(thread *starlark.Thread, x, y, mod starlark.Value) (starlark.Value, bool, error) {
+	args := []starlark.Value{y}
+	if mod != starlark.None {
+		args = append(args, mod)
+	}
+	if o := objectOf(x); o != nil {
+		if v, ok, err := o.call(thread, "__pow__", args...); ok && (err != nil || v != NotImplemented) {
+			return v, true, err
+		}
+	}
+	if o := objectOf(y); o != nil && mod == starlark.None {
+		if v, ok, err := o.call(thread, "__rpow__", x); ok && (err != nil || v != NotImplemented) {
+			return v, true, err
+		}
+	}
+	return nil, false, nil
+}
+
 // Unary is -x, +x and ~x with __neg__, __pos__ and __invert__.
 func (o *Object) Unary(op syntax.Token) (starlark.Value, error) {
 	name := map[syntax.Token]string{syntax.MINUS: "__neg__", syntax.PLUS: "__pos__", syntax.TILDE: "__invert__"}[op]

@@ -791,6 +791,9 @@ func pyPow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "base", &base, "exp", &exp, "mod?", &mod); err != nil {
 		return nil, err
 	}
+	if v, ok, err := objectPow(thread, base, exp, mod); ok {
+		return v, err
+	}
 	x, xok := numberArg(base)
 	y, yok := numberArg(exp)
 	if !xok || !yok {
