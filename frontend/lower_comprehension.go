@@ -15,6 +15,9 @@ import (
 // bytes iterate as in Python; displays need no wrapping.
 
 func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
+	savedGen := l.inGenerator
+	l.inGenerator = false // Python refuses yield in a comprehension
+	defer func() { l.inGenerator = savedGen }()
 	c := &syntax.Comprehension{Lbrack: l.start(e), Rbrack: l.last(e)}
 	switch e := e.(type) {
 	case *pysyntax.ListComp:

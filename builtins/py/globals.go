@@ -66,13 +66,16 @@ func makeGlobals() starlark.StringDict {
 		"type":      TypeType,
 
 		// The front end's helpers (helpers.go).
-		FormatFunc:   Func(FormatFunc, formatField),
-		FStringFunc:  Func(FStringFunc, fstring),
-		GenExpFunc:   Func(GenExpFunc, genexp),
-		GetAttrFunc:  Func(GetAttrFunc, getattrHelper),
-		IterableFunc: Func(IterableFunc, iterable),
-		ModFunc:      Func(ModFunc, mod),
-		PowFunc:      Func(PowFunc, pyPow),
+		FormatFunc:    Func(FormatFunc, formatField),
+		FStringFunc:   Func(FStringFunc, fstring),
+		GenExpFunc:    Func(GenExpFunc, genexp),
+		GeneratorFunc: Func(GeneratorFunc, generatorHelper),
+		YieldFunc:     Func(YieldFunc, yieldHelper),
+		YieldFromFunc: Func(YieldFromFunc, yieldFromHelper),
+		GetAttrFunc:   Func(GetAttrFunc, getattrHelper),
+		IterableFunc:  Func(IterableFunc, iterable),
+		ModFunc:       Func(ModFunc, mod),
+		PowFunc:       Func(PowFunc, pyPow),
 	}
 	for _, c := range builtinClasses {
 		if c != CancelledError && c.Module == "builtins" {
