@@ -44,8 +44,8 @@ const (
 	ModFunc = "__mod__"
 	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in RewrittenMethods.
 	GetAttrFunc = "__getattr__"
-	// GenExpFunc: (x for x in y) = __genexp__([x for x in y]), an
-	// iterator over the list (generator expressions are evaluated eagerly).
+	// GenExpFunc: (x for x in y) = __genexp__("1", y, lambda x: x), a
+	// lazy generator object (genexp.go).
 	GenExpFunc = "__genexp__"
 	// IterableFunc: for x in y = for x in __iterable__(y), so that str and
 	// bytes iterate as in Python.
