@@ -1,0 +1,121 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	goruntime "runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// waitGoroutines waits until at most want goroutines run, or fails after
+// a deadline: the bodies of ended generators return shortly after they
+// are told to.
+func waitGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for goruntime.NumGoroutine() > want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines still run, want at most %d", goruntime.NumGoroutine(), want)
+		}
+		goruntime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A generator left suspended holds a goroutine: it ends when the
+// execution ends, and when the generator becomes garbage while the
+// execution runs (the script asks the host to wait for that).
+func TestGeneratorGoroutinesEnd(t *testing.T) {
+	// What an execution leaves running without generators (the runtime's
+	// own goroutines, started once) is the baseline.
+	if err := runtime.New().ExecFile(context.Background(), "warm.py", []byte("pass"), nil); err != nil {
+		t.Fatal(err)
+	}
+	before := goruntime.NumGoroutine()
+	waitCollected := starlark.NewBuiltin("wait_collected", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		waitGoroutines(t, before+5) // the suspended generator kept in `kept`, and a margin
+		return starlark.None, nil
+	})
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithPredeclared("wait_collected", waitCollected))
+	src := `
+def gen(i):
+    try:
+        while True:
+            yield i
+    finally:
+        print("not printed: the execution is over")
+
+kept = gen(-1)
+next(kept)
+for i in range(200):
+    g = gen(i)
+    next(g)
+g = None
+wait_collected()
+held = [gen(i) for i in range(100)]
+for g in held:
+    next(g)
+print("done")
+`
+	if err := rt.ExecFile(context.Background(), "gen.py", []byte(src), nil); err != nil {
+		t.Fatalf("%v\n%s", runtime.FormatError(err), out.String())
+	}
+	waitGoroutines(t, before)
+	if out.String() != "done\n" {
+		t.Errorf("output %q", out.String())
+	}
+}
+
+// Cancelling the execution, or running out of steps, while a generator's
+// body runs stops the body too: the script ends instead of hanging.
+func TestGeneratorBodyStops(t *testing.T) {
+	src := `
+def spin():
+    n = 0
+    while True:
+        n += 1
+        if n < 0:
+            yield n
+
+next(spin())
+`
+	for _, tc := range []struct {
+		name string
+		opts []runtime.Option
+		ctx  func() (context.Context, context.CancelFunc)
+		want string
+	}{
+		{"cancelled", []runtime.Option{runtime.WithoutLimits()}, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 200*time.Millisecond)
+		}, "TimeoutError"},
+		{"step limit", []runtime.Option{runtime.WithMaxSteps(100000)}, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Minute)
+		}, "steps"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := runtime.New(tc.opts...).ExecFile(context.Background(), "warm.py", []byte("pass"), nil); err != nil {
+				t.Fatal(err)
+			}
+			before := goruntime.NumGoroutine()
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			rt := runtime.New(tc.opts...)
+			err := rt.ExecFile(ctx, "spin.py", []byte(src), nil)
+			if err == nil {
+				t.Fatal("the script ended without an error")
+			}
+			if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) || !strings.Contains(runtime.FormatError(err), tc.want) {
+				t.Errorf("error:\n%s\nwant it to mention %q", runtime.FormatError(err), tc.want)
+			}
+			waitGoroutines(t, before)
+		})
+	}
+}
