@@ -77,27 +77,28 @@ type Generator struct {
 // the channels of the hand-over. It does not refer to its Generator, so a
 // Generator the script drops becomes garbage while its body waits.
 type coroutine struct {
-	fn        *starlark.Function
-	args      starlark.Tuple
-	kwargs    []starlark.Tuple
-	env       *Env
-	interp    *Interp
-	thread    *starlark.Thread
-	resume    chan resumption // caller → body
-	handback  chan handback   // body → caller
-	abandoned chan struct{}   // closed to end the body from outside
-	ended     chan struct{}   // closed when the body's goroutine returns
-	once      sync.Once
-	locked    bool // the body holds the interpreter lock (its caller held it)
-	starting  bool // the body's call of fn is on its way: __generator__ lets it through
+	fn       *starlark.Function
+	args     starlark.Tuple
+	kwargs   []starlark.Tuple
+	env      *Env
+	interp   *Interp
+	thread   *starlark.Thread
+	resume   chan resumption // caller → body; the body waits on it whenever it does not run
+	handback chan handback   // body → caller; the caller waits on it while the body runs
+	ended    chan struct{}   // closed when the body's goroutine returns
+	once     sync.Once
+	locked   bool // the body holds the interpreter lock (its caller held it)
+	starting bool // the body's call of fn is on its way: __generator__ lets it through
+	gone     bool // the body was abandoned: nobody waits for its end
 }
 
 // resumption is what a step sends the body: a value for its yield, or an
-// exception to raise there.
+// exception to raise there, or the order to end.
 type resumption struct {
-	value  starlark.Value
-	exc    error
-	locked bool // the caller held the interpreter lock, which the body takes
+	value   starlark.Value
+	exc     error
+	locked  bool // the caller held the interpreter lock, which the body takes
+	abandon bool
 }
 
 // handback is what the body sends back: a yielded value, or its end (the
@@ -172,7 +173,7 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 			return nil, false, Errorf(TypeError, "can't send non-None value to a just-started generator")
 		}
 		g.co.start(thread)
-		runtime.AddCleanup(g, (*coroutine).abandon, g.co)
+		runtime.AddCleanup(g, func(co *coroutine) { go co.abandon() }, g.co)
 	}
 	g.state = genRunning
 	h := g.co.transfer(resumption{value: value, exc: exc})
@@ -194,7 +195,6 @@ func (co *coroutine) start(parent *starlark.Thread) {
 	co.interp = InterpOf(parent)
 	co.resume = make(chan resumption)
 	co.handback = make(chan handback)
-	co.abandoned = make(chan struct{})
 	co.ended = make(chan struct{})
 	co.env.generators.add(co)
 	go co.run()
@@ -211,38 +211,28 @@ func (co *coroutine) run() {
 	co.starting = true
 	v, err := starlark.Call(co.thread, co.fn, co.args, co.kwargs)
 	co.release()
-	select {
-	case co.handback <- handback{value: v, done: true, err: err}:
-	case <-co.abandoned:
+	if !co.gone {
+		co.handback <- handback{value: v, done: true, err: err}
 	}
 }
 
 // transfer runs the body until it yields or ends: the caller's goroutine
-// waits meanwhile, with the interpreter lock handed to the body. When
-// the execution is cancelled (Ctrl-C, the step limit, the host) the body
-// is stopped too, and transfer returns its error.
+// waits meanwhile, with the interpreter lock handed to the body. (When
+// the execution is cancelled or reaches a limit, the runtime's step hook
+// stops the body's thread as it stops the others.)
 func (co *coroutine) transfer(r resumption) handback {
+	select {
+	case <-co.ended: // abandoned when its execution shut down
+		return handback{done: true, err: errAbandoned}
+	default:
+	}
 	holder := co.interp.Current()
 	r.locked = holder != nil
 	if r.locked {
 		co.interp.Release(holder)
 	}
-	select {
-	case co.resume <- r:
-	case <-co.ended: // abandoned when its execution shut down
-		if r.locked {
-			co.interp.Acquire(holder)
-		}
-		return handback{done: true, err: errAbandoned}
-	}
-	ctx := co.env.Context()
-	var h handback
-	select {
-	case h = <-co.handback:
-	case <-ctx.Done():
-		co.thread.Cancel(Interrupted(ctx).Error())
-		h = <-co.handback
-	}
+	co.resume <- r
+	h := <-co.handback
 	if r.locked {
 		co.interp.Acquire(holder)
 	}
@@ -253,17 +243,17 @@ func (co *coroutine) transfer(r resumption) handback {
 // errAbandoned (with the body's thread cancelled, so that no more of the
 // script runs on it) when the generator is abandoned.
 func (co *coroutine) await() (resumption, error) {
-	select {
-	case r := <-co.resume:
-		co.locked = r.locked
-		if r.locked {
-			co.interp.Acquire(co.thread)
-		}
-		return r, nil
-	case <-co.abandoned:
+	r := <-co.resume
+	if r.abandon {
+		co.gone = true
 		co.thread.Cancel(errAbandoned.Error())
 		return resumption{}, errAbandoned
 	}
+	co.locked = r.locked
+	if r.locked {
+		co.interp.Acquire(co.thread)
+	}
+	return r, nil
 }
 
 // release gives back the interpreter lock if the body holds it.
@@ -278,12 +268,7 @@ func (co *coroutine) release() {
 // value sent, or raises the exception thrown.
 func (co *coroutine) yield(v starlark.Value) (starlark.Value, error) {
 	co.release()
-	select {
-	case co.handback <- handback{value: v}:
-	case <-co.abandoned:
-		co.thread.Cancel(errAbandoned.Error())
-		return nil, errAbandoned
-	}
+	co.handback <- handback{value: v}
 	r, err := co.await()
 	if err != nil {
 		return nil, err
@@ -294,9 +279,17 @@ func (co *coroutine) yield(v starlark.Value) (starlark.Value, error) {
 	return r.value, nil
 }
 
-// abandon ends a body that waits (or will wait) at a yield, without
-// running more of the script.
-func (co *coroutine) abandon() { co.once.Do(func() { close(co.abandoned) }) }
+// abandon ends a body that waits at a yield (as every started body does
+// while its generator is not being stepped), without running more of the
+// script.
+func (co *coroutine) abandon() {
+	co.once.Do(func() {
+		select {
+		case co.resume <- resumption{abandon: true}:
+		case <-co.ended:
+		}
+	})
+}
 
 // coroutines are the bodies of an execution's generators that have
 // started and not ended.
