@@ -119,3 +119,33 @@ next(spin())
 		})
 	}
 }
+
+// The stacks of unfinished generators count against the memory limit
+// (16 KiB each): a script that keeps suspended generators gets a
+// MemoryError after about 4000 within 64 MiB; counting only the heap, it
+// would make eight times as many, and a million would take gigabytes of
+// stacks.
+func TestGeneratorStacksCountAsMemory(t *testing.T) {
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithMaxMemory(64<<20), runtime.WithStdout(&out))
+	src := `
+def gen():
+    yield 1
+
+held = []
+for i in range(1000000):
+    g = gen()
+    next(g)
+    held.append(g)
+    if i % 1000 == 0:
+        print(i)
+`
+	err := rt.ExecFile(context.Background(), "many.py", []byte(src), nil)
+	if err == nil || !strings.Contains(runtime.FormatError(err), "MemoryError") {
+		t.Fatalf("got %v, want a MemoryError", err)
+	}
+	lines := strings.Fields(out.String())
+	if len(lines) == 0 || len(lines) > 5 {
+		t.Errorf("made %d thousand generators before the MemoryError, want 1 to 5", len(lines))
+	}
+}

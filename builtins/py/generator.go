@@ -172,7 +172,9 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 		if value != starlark.None {
 			return nil, false, Errorf(TypeError, "can't send non-None value to a just-started generator")
 		}
-		g.co.start(thread)
+		if err := g.co.start(thread); err != nil {
+			return nil, false, err
+		}
 		runtime.AddCleanup(g, func(co *coroutine) { go co.abandon() }, g.co)
 	}
 	g.state = genRunning
@@ -186,18 +188,29 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 	return h.value, true, nil
 }
 
+// bodyBytes is about what a suspended body holds outside the heap the
+// memory limit watches: its goroutine's stack.
+const bodyBytes = 16 << 10
+
 // start makes the body's thread and goroutine; the first transfer lets
-// it run.
-func (co *coroutine) start(parent *starlark.Thread) {
+// it run. The stacks of the execution's unfinished bodies count against
+// its memory limit (a MemoryError when they pass it).
+func (co *coroutine) start(parent *starlark.Thread) error {
+	co.env = EnvOf(parent)
+	if l := LimiterOf(parent); l != nil {
+		if err := l.Reserve(parent, int64(co.env.generators.len()+1)*bodyBytes); err != nil {
+			return err
+		}
+	}
 	co.thread = Spawn(parent, "generator "+co.fn.Name())
 	co.thread.SetLocal(coroutineKey, co)
-	co.env = EnvOf(parent)
 	co.interp = InterpOf(parent)
 	co.resume = make(chan resumption)
 	co.handback = make(chan handback)
 	co.ended = make(chan struct{})
 	co.env.generators.add(co)
 	go co.run()
+	return nil
 }
 
 // run is the body's goroutine: it calls the function when first resumed
@@ -305,6 +318,12 @@ func (cs *coroutines) add(co *coroutine) {
 		cs.set = map[*coroutine]struct{}{}
 	}
 	cs.set[co] = struct{}{}
+}
+
+func (cs *coroutines) len() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return len(cs.set)
 }
 
 func (cs *coroutines) remove(co *coroutine) {
