@@ -149,3 +149,36 @@ for i in range(1000000):
 		t.Errorf("made %d thousand generators before the MemoryError, want 1 to 5", len(lines))
 	}
 }
+
+// An error in a generator's body shows, as in CPython's traceback, the
+// frames of the code that stepped the generator, then the body's, through
+// every yield from.
+func TestGeneratorTraceback(t *testing.T) {
+	src := `def inner():
+    yield 1
+    raise KeyError("k")
+
+def outer():
+    yield from inner()
+
+def main():
+    return list(outer())
+
+main()
+`
+	err := runtime.New().ExecFile(context.Background(), "tb.py", []byte(src), nil)
+	want := `Traceback (most recent call last):
+  File "tb.py", line 11, in <module>
+    main()
+  File "tb.py", line 9, in main
+    return list(outer())
+  File "tb.py", line 6, in outer
+    yield from inner()
+  File "tb.py", line 3, in inner
+    raise KeyError("k")
+KeyError: 'k'
+`
+	if got := runtime.FormatError(err); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

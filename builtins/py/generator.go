@@ -1,6 +1,7 @@
 package py
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"runtime"
@@ -187,7 +188,7 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 	if h.done {
 		g.state = genDone
 		g.returned = h.value
-		return nil, false, h.err
+		return nil, false, withCallerFrames(thread, h.err)
 	}
 	g.state = genSuspended
 	return h.value, true, nil
@@ -196,6 +197,17 @@ func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc erro
 // bodyBytes is about what a suspended body holds outside the heap the
 // memory limit watches: its goroutine's stack.
 const bodyBytes = 16 << 10
+
+// withCallerFrames puts the frames of the thread that stepped the
+// generator before those of the body's error, so that its traceback
+// shows the whole way to the error, as Python's does.
+func withCallerFrames(thread *starlark.Thread, err error) error {
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) && thread != nil {
+		ee.CallStack = append(thread.CallStack(), ee.CallStack...)
+	}
+	return err
+}
 
 // start makes the body's thread and coroutine; the first transfer lets
 // it run. The stacks of the execution's unfinished bodies count against
