@@ -132,23 +132,30 @@ func (g *Generator) Truth() starlark.Bool  { return true }
 func (g *Generator) Hash() (uint32, error) { return starlark.String(fmt.Sprintf("%p", g)).Hash() }
 
 // Next is next(g): the body's next yielded value, or false once it has
-// returned (ReturnValue is then what it returned).
+// returned (stopIteration then carries what it returned).
 func (g *Generator) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
 	return g.step(thread, starlark.None, nil)
 }
 
-// Iterate lets a for loop take the remaining values, on the thread that
-// runs the loop (the one holding the interpreter lock).
+// Iterate lets a for loop take the remaining values.
 func (g *Generator) Iterate() starlark.Iterator {
-	thread := g.creator
-	if cur := InterpOf(g.creator).Current(); cur != nil {
-		thread = cur
-	}
-	return &nexterIteration{thread: thread, it: g}
+	return &nexterIteration{thread: runningThread(g.creator), it: g}
 }
 
 // Has is `x in g`: it takes values until one equals x.
-func (g *Generator) Has(x starlark.Value) (bool, error) { return IteratorHas(g.creator, g, x) }
+func (g *Generator) Has(x starlark.Value) (bool, error) {
+	return IteratorHas(runningThread(g.creator), g, x)
+}
+
+// runningThread is the thread that runs Go code called without one (a
+// for loop's Iterate, `in`): the one holding the interpreter lock, or,
+// when no thread holds it (a parallel call), thread, which made the value.
+func runningThread(thread *starlark.Thread) *starlark.Thread {
+	if cur := InterpOf(thread).Current(); cur != nil {
+		return cur
+	}
+	return thread
+}
 
 // stopIteration is the StopIteration that next(g) and g.send raise once
 // g is exhausted: it carries the body's return value.

@@ -165,15 +165,12 @@ func bindTarget(thread *starlark.Thread, vars []starlark.Value, arity byte, x st
 	}
 }
 
-// Iterate lets a for loop take the remaining elements, on the thread
-// that runs the loop (the one holding the interpreter lock).
+// Iterate lets a for loop take the remaining elements.
 func (it *genexpIterator) Iterate() starlark.Iterator {
-	thread := it.thread
-	if cur := InterpOf(thread).Current(); cur != nil {
-		thread = cur
-	}
-	return &nexterIteration{thread: thread, it: it}
+	return &nexterIteration{thread: runningThread(it.thread), it: it}
 }
 
 // Has is `x in g`: it takes elements until one equals x.
-func (it *genexpIterator) Has(x starlark.Value) (bool, error) { return IteratorHas(it.thread, it, x) }
+func (it *genexpIterator) Has(x starlark.Value) (bool, error) {
+	return IteratorHas(runningThread(it.thread), it, x)
+}
