@@ -76,6 +76,7 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`x = 2 ** -y ** 2`, `x = __pow__(2, <*syntax.UnaryExpr>)`},
 		{`n = sum(v for k, v in d)`, `n = sum(__genexp__("2", d, <*syntax.LambdaExpr>))`},
 		{`n = sum(v for k, (v, w) in d)`, `n = sum(__genexp__(<*syntax.Comprehension>))`},
+		{`n = sum(v for v in d if v for w in v if w)`, `n = sum(__genexp__("1i1", d, <*syntax.LambdaExpr>, <*syntax.LambdaExpr>, <*syntax.LambdaExpr>))`},
 		{`print(*a, sep=s)`, `print(sep = s, <*syntax.UnaryExpr>)`},
 		{`x is None`, `x == None`},
 		{`x is not None`, `x != None`},

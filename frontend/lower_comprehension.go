@@ -109,6 +109,7 @@ func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp) syntax.Expr {
 	lambda := func(body pysyntax.Expr, at syntax.Position) syntax.Expr {
 		return &syntax.LambdaExpr{Lambda: at, Params: append([]syntax.Expr(nil), names...), Body: l.expr(body)}
 	}
+	var conds []pysyntax.Expr // the if clauses after the last for, folded into the element's lambda
 	for i, g := range e.Generators {
 		if g.IsAsync != 0 {
 			l.refuse(l.start(g.Target), "async")
@@ -144,11 +145,23 @@ func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp) syntax.Expr {
 			seen[n.ID] = true
 			names = append(names, id)
 		}
+		if i == len(e.Generators)-1 {
+			conds = g.Ifs
+			break
+		}
 		for _, cond := range g.Ifs {
 			spec = append(spec, 'i')
 			args = append(args, lambda(cond, l.ifKeyword(cond)))
 		}
 	}
-	args = append(args, lambda(e.Elt, l.start(e.Elt)))
+	elt := &syntax.LambdaExpr{Lambda: l.start(e.Elt), Params: names, Body: l.expr(e.Elt)}
+	if len(conds) > 0 {
+		cond := l.expr(conds[0])
+		for _, c := range conds[1:] {
+			cond = &syntax.BinaryExpr{X: cond, OpPos: l.ifKeyword(c), Op: syntax.AND, Y: l.expr(c)}
+		}
+		elt.Body = &syntax.CondExpr{If: l.ifKeyword(conds[0]), Cond: cond, True: elt.Body, ElsePos: l.ifKeyword(conds[0]), False: l.ident(genExpSkip, l.ifKeyword(conds[0]))}
+	}
+	args = append(args, elt)
 	return l.call(genExpFunc, pos, end, append([]syntax.Expr{strLiteral(string(spec), pos)}, args...)...)
 }

@@ -105,6 +105,7 @@ func fakePredeclared() starlark.StringDict {
 			}
 			return starlark.String("GEN" + list.String()), nil
 		}),
+		py.GenExpSkip: builtins.Globals()[py.GenExpSkip],
 		py.GetAttrFunc: starlark.NewBuiltin(py.GetAttrFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			recv, name := args[0], str(args[1])
 			if _, ok := recv.(starlark.String); !ok {

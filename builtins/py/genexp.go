@@ -16,7 +16,9 @@ import (
 // later clause and for the element, each taking the loop variables bound
 // so far. The spec string says what each clause is: a digit for a for
 // clause (how many names its target unpacks into; 1 for a plain name),
-// 'i' for an if. Elements are computed one at a time, as they are asked
+// 'i' for an if. The if clauses after the last for are folded into the
+// element's lambda, which returns __genexp_skip__ for an element they
+// reject: one call per element instead of two. Elements are computed one at a time, as they are asked
 // for, so a generator expression over an endless KafkaConsumer works.
 // A target the lambdas cannot bind (nested tuples, a name used twice)
 // keeps the eager form: __genexp__([...]), an iterator over the list
@@ -52,6 +54,19 @@ func genexp(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	}
 	return &genexpIterator{thread: thread, spec: string(spec), fns: fns, levels: []genexpLevel{{src: src}}}, nil
 }
+
+// skipMarker is the type of genexpSkip.
+type skipMarker struct{}
+
+// genexpSkip is __genexp_skip__, what a generator expression's element
+// function returns for an element its if clauses reject.
+var genexpSkip = new(skipMarker)
+
+func (*skipMarker) String() string        { return "<skipped element>" }
+func (*skipMarker) Type() string          { return "skipped element" }
+func (*skipMarker) Freeze()               {}
+func (*skipMarker) Truth() starlark.Bool  { return false }
+func (*skipMarker) Hash() (uint32, error) { return 0, nil }
 
 // genexpIterator is a generator expression's generator object.
 type genexpIterator struct {
@@ -118,6 +133,9 @@ next:
 			}
 			switch {
 			case j == len(it.spec):
+				if r == starlark.Value(genexpSkip) {
+					continue next
+				}
 				return r, true, nil
 			case it.spec[j] == 'i':
 				if !r.Truth() {

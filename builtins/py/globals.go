@@ -69,6 +69,7 @@ func makeGlobals() starlark.StringDict {
 		FormatFunc:    Func(FormatFunc, formatField),
 		FStringFunc:   Func(FStringFunc, fstring),
 		GenExpFunc:    Func(GenExpFunc, genexp),
+		GenExpSkip:    genexpSkip,
 		GeneratorFunc: Func(GeneratorFunc, generatorHelper),
 		YieldFunc:     Func(YieldFunc, yieldHelper),
 		YieldFromFunc: Func(YieldFromFunc, yieldFromHelper),

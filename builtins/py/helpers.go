@@ -47,6 +47,10 @@ const (
 	// GenExpFunc: (x for x in y) = __genexp__("1", y, lambda x: x), a
 	// lazy generator object (genexp.go).
 	GenExpFunc = "__genexp__"
+	// GenExpSkip: the element function of a generator expression returns
+	// __genexp_skip__ for an element its last if clauses reject:
+	// (f(x) for x in y if c(x)) = __genexp__("1", y, lambda x: f(x) if c(x) else __genexp_skip__).
+	GenExpSkip = "__genexp_skip__"
 	// IterableFunc: for x in y = for x in __iterable__(y), so that str and
 	// bytes iterate as in Python.
 	IterableFunc = "__iterable__"
