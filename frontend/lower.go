@@ -28,6 +28,7 @@ type lowerer struct {
 	scopes     map[pysyntax.Node]*scope // by module and FunctionDef, when names live in cells (lower_scopes.go)
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set
+	block      blockContext             // jumps in try blocks (lower_try.go)
 	// inGenerator is set while lowering the body of a generator function
 	// (not a lambda or comprehension in it), where yield is allowed;
 	// funcDepth counts the functions around the code being lowered.
@@ -91,7 +92,7 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		l.scope = l.scopes[mod]
 		stmts = l.makeCells(l.scope, l.at(1, 0))
 	}
-	stmts = append(stmts, l.stmts(mod.Body)...)
+	stmts = append(stmts, l.hoist(func() []syntax.Stmt { return l.stmts(mod.Body) })...)
 	return &syntax.File{Path: filename, Stmts: stmts, Options: FileOptions}, nil
 }
 
@@ -202,11 +203,9 @@ var unsupported = map[string]string{
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
 	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
-	"for-else":   "kstar does not support 'else' on a 'for' loop: use a flag variable",
-	"while-else": "kstar does not support 'else' on a 'while' loop: use a flag variable",
+	"while-else": "kstar does not support 'else' on a 'while' loop whose condition assigns with ':=': use a flag variable",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
-	"ellipsis":   "kstar does not support '...' (Ellipsis): use pass or None",
 	"walrus":     "kstar supports ':=' only at the start of an if, elif or while condition: assign on a line of its own",
 	"starred":    "kstar does not support '*' unpacking here: build the list with +",
 	"annotation": "kstar does not support an annotation without a value",
@@ -264,15 +263,15 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Pass:
 		return append(out, &syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos})
 	case *pysyntax.Break:
-		return append(out, &syntax.BranchStmt{Token: syntax.BREAK, TokenPos: pos})
+		return append(out, l.branch(syntax.BREAK, pos))
 	case *pysyntax.Continue:
-		return append(out, &syntax.BranchStmt{Token: syntax.CONTINUE, TokenPos: pos})
+		return append(out, l.branch(syntax.CONTINUE, pos))
 	case *pysyntax.Return:
-		r := &syntax.ReturnStmt{Return: pos}
+		var value syntax.Expr
 		if s.Value != nil {
-			r.Result = l.expr(s.Value)
+			value = l.expr(s.Value)
 		}
-		return append(out, r)
+		return append(out, l.ret(pos, value))
 	case *pysyntax.If:
 		if assign, cond, ok := hoistWalrus(s.Test); ok {
 			out = l.assign(out, assign)
@@ -282,28 +281,35 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, l.ifStmt(s))
 	case *pysyntax.While:
-		if len(s.Orelse) > 0 {
-			l.refuse(l.elsePos(s.Orelse[0]), "while-else")
-		}
 		if assign, cond, ok := hoistWalrus(s.Test); ok {
+			if len(s.Orelse) > 0 {
+				l.refuse(l.elsePos(s.Orelse[0]), "while-else")
+			}
 			return append(out, l.whileWalrus(s, assign, cond))
 		}
 		cond := l.expr(s.Test)
-		body := l.stmts(s.Body)
-		return append(out, &syntax.WhileStmt{While: pos, Cond: cond, Body: body})
+		loop := &syntax.WhileStmt{While: pos, Cond: cond, Body: l.loop(s.Body)}
+		if len(s.Orelse) > 0 {
+			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
+		}
+		return append(out, loop)
 	case *pysyntax.For:
 		if s.Async {
 			l.refuse(pos, "async")
 		}
-		if len(s.Orelse) > 0 {
-			l.refuse(l.elsePos(s.Orelse[0]), "for-else")
-		}
 		vars := l.target(s.Target)
 		x := l.iterable(s.Iter)
-		body := l.stmts(s.Body)
-		return append(out, &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: body})
+		loop := &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.loop(s.Body)}
+		if len(s.Orelse) > 0 {
+			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
+		}
+		return append(out, loop)
 	case *pysyntax.FunctionDef:
-		return append(out, l.def(s))
+		out = append(out, l.def(s))
+		if cell := l.cellOf(s.Name); cell != "" { // a def in a try block, or of a global
+			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(s.Name, pos), RHS: l.ident(s.Name, pos)})
+		}
+		return out
 	case *pysyntax.Import:
 		return append(out, l.importStmt(s)...)
 	case *pysyntax.ImportFrom:
@@ -489,10 +495,10 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs
-		body = append(append(body, l.makeCells(fs, l.start(s.Body[0]))...), l.stmts(s.Body)...)
+		body = append(append(body, l.makeCells(fs, l.start(s.Body[0]))...), l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 		defer func() { l.scope = saved }()
 	} else {
-		body = append(body, l.stmts(s.Body)...)
+		body = append(body, l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
 }
@@ -810,7 +816,7 @@ func (l *lowerer) constant(e *pysyntax.Constant, pos syntax.Position) syntax.Exp
 	case complex128:
 		l.refuse(pos, "complex")
 	case pysyntax.EllipsisType:
-		l.refuse(pos, "ellipsis")
+		return l.ident("Ellipsis", pos)
 	}
 	l.fail(pos, "kstar does not support this literal")
 	return nil
