@@ -47,11 +47,10 @@ func spawn(parent *starlark.Thread, name string) *starlark.Thread {
 	return thread
 }
 
-// shutdown ends what the execution left open: its unfinished generators'
-// goroutines, its Kafka clients (flushed and closed, each within timeout),
-// then the files it opened; it returns the first error.
+// shutdown ends what the execution left open: its Kafka clients (flushed
+// and closed, each within timeout), then the files it opened; it returns
+// the first error.
 func (env execEnv) shutdown(thread *starlark.Thread, timeout time.Duration) error {
-	env.AbandonGenerators()
 	err := env.kafka.Shutdown(thread, timeout)
 	if closeErr := env.CloseFiles(); err == nil {
 		err = closeErr

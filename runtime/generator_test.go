@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	goruntime "runtime"
 	"strings"
 	"testing"
@@ -29,16 +30,21 @@ func waitGoroutines(t *testing.T, want int) {
 	}
 }
 
+// goroutinesAfterWarmup is how many goroutines run once the runtime's own
+// (started by the first execution) run: the baseline of the tests below.
+func goroutinesAfterWarmup(t *testing.T) int {
+	t.Helper()
+	if err := runtime.New().ExecFile(context.Background(), "warm.py", []byte("pass"), nil); err != nil {
+		t.Fatal(err)
+	}
+	return goruntime.NumGoroutine()
+}
+
 // A generator left suspended holds a goroutine: it ends when the
 // execution ends, and when the generator becomes garbage while the
 // execution runs (the script asks the host to wait for that).
 func TestGeneratorGoroutinesEnd(t *testing.T) {
-	// What an execution leaves running without generators (the runtime's
-	// own goroutines, started once) is the baseline.
-	if err := runtime.New().ExecFile(context.Background(), "warm.py", []byte("pass"), nil); err != nil {
-		t.Fatal(err)
-	}
-	before := goruntime.NumGoroutine()
+	before := goroutinesAfterWarmup(t)
 	waitCollected := starlark.NewBuiltin("wait_collected", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
 		waitGoroutines(t, before+5) // the suspended generator kept in `kept`, and a margin
 		return starlark.None, nil
@@ -181,4 +187,65 @@ KeyError: 'k'
 	if got := runtime.FormatError(err); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// A loaded script's generator, kept in its module state, goes on where it
+// stopped from one call to the next, and ends when the script is closed
+// (the collector cannot end it: its function's module refers to it).
+func TestGeneratorAcrossScriptCalls(t *testing.T) {
+	before := goroutinesAfterWarmup(t)
+	src := `
+def ids():
+    n = 0
+    while True:
+        yield n
+        n += 1
+
+source = ids()
+
+def next_id():
+    return next(source)
+`
+	s, err := runtime.New().Load(context.Background(), "ids.py", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for want := 0; want < 3; want++ {
+		v, err := s.Call(context.Background(), "next_id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.String() != fmt.Sprint(want) {
+			t.Errorf("call %d: got %s", want, v)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitGoroutines(t, before)
+}
+
+// In a Session (the REPL) a generator made by one input is stepped by the
+// next ones, and ends when the session is closed.
+func TestGeneratorAcrossSessionInputs(t *testing.T) {
+	before := goroutinesAfterWarmup(t)
+	var out bytes.Buffer
+	s := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
+	for _, src := range []string{
+		"def ids():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
+		"source = ids()",
+		"print(next(source))",
+		"print(next(source), next(source))",
+	} {
+		if err := s.Exec(context.Background(), src); err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+	}
+	if err := s.Close(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "0\n1 2\n" {
+		t.Errorf("output %q", out.String())
+	}
+	waitGoroutines(t, before)
 }

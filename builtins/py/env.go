@@ -50,8 +50,6 @@ type Env struct {
 	ctx   context.Context
 	stdin *File   // sys.stdin, shared with input()
 	open  []*File // files open() opened and the script has not closed
-
-	generators coroutines // generator bodies started and not ended (generator.go)
 }
 
 // NewEnv returns an Env with the defaults documented on its fields.

@@ -31,8 +31,9 @@ import (
 //
 // A generator left suspended holds a goroutine. It ends (its body unwinds
 // without running more of the script) when the generator becomes garbage
-// (a cleanup) and when the execution that made it shuts down
-// (Env.AbandonGenerators). Unlike CPython, whose collector closes it, the
+// (a cleanup: unless its own function's module refers to it) and when the
+// interpreter that made it ends (Interp.AbandonGenerators: the end of a
+// script, a Session or a loaded Script). Unlike CPython, whose collector closes it, the
 // body's finally blocks do not run then: the execution may be over.
 
 // The predeclared helpers of generator functions (see above).
@@ -86,8 +87,7 @@ type coroutine struct {
 	fn       *starlark.Function
 	args     starlark.Tuple
 	kwargs   []starlark.Tuple
-	env      *Env
-	interp   *Interp
+	interp   *Interp // of the thread that made the generator: it ends the body when it ends
 	thread   *starlark.Thread
 	next     func() (struct{}, bool) // runs the body until it yields (true) or ends
 	stop     func()                  // ends a suspended body: its yield returns false
@@ -115,8 +115,10 @@ type handback struct {
 	err   error
 }
 
-// errAbandoned ends the body of a generator nobody can step any more.
-var errAbandoned = Errorf(GeneratorExit, "generator abandoned")
+// abandoned is the error that ends the body of a generator nobody can
+// step any more; each is new, since an except clause records where it
+// caught it.
+func abandoned() *Exception { return Errorf(GeneratorExit, "generator abandoned") }
 
 var (
 	_ Nexter             = (*Generator)(nil)
@@ -220,24 +222,22 @@ func withCallerFrames(thread *starlark.Thread, err error) error {
 // it run. The stacks of the execution's unfinished bodies count against
 // its memory limit (a MemoryError when they pass it).
 func (co *coroutine) start(parent *starlark.Thread) error {
-	co.env = EnvOf(parent)
 	if l := LimiterOf(parent); l != nil {
-		if err := l.Reserve(parent, int64(co.env.generators.len()+1)*bodyBytes); err != nil {
+		if err := l.Reserve(parent, int64(co.interp.generators.len()+1)*bodyBytes); err != nil {
 			return err
 		}
 	}
 	co.thread = Spawn(parent, "generator "+co.fn.Name())
 	co.thread.SetLocal(coroutineKey, co)
-	co.interp = InterpOf(parent)
 	co.next, co.stop = iter.Pull(co.run)
-	co.env.generators.add(co)
+	co.interp.generators.add(co)
 	return nil
 }
 
 // run is the body's coroutine: it calls the function and hands back its
 // result.
 func (co *coroutine) run(yield func(struct{}) bool) {
-	defer co.env.generators.remove(co)
+	defer co.interp.generators.remove(co)
 	co.yieldFn = yield
 	co.acquire()
 	co.starting = true
@@ -258,7 +258,7 @@ func (co *coroutine) transfer(r resumption) handback {
 	}
 	co.in = r
 	if _, ok := co.next(); !ok && !co.out.done { // abandoned when its execution shut down
-		co.out = handback{done: true, err: errAbandoned}
+		co.out = handback{done: true, err: abandoned()}
 	}
 	if r.locked {
 		co.interp.Acquire(holder)
@@ -285,13 +285,14 @@ func (co *coroutine) release() {
 // yield hands v to the caller and waits to be resumed: it returns the
 // value sent, or raises the exception thrown. When the generator is
 // abandoned it cancels the body's thread, so that no more of the script
-// runs on it, and raises errAbandoned.
+// runs on it, and raises abandoned().
 func (co *coroutine) yield(v starlark.Value) (starlark.Value, error) {
 	co.release()
 	co.out = handback{value: v}
 	if !co.yieldFn(struct{}{}) {
-		co.thread.Cancel(errAbandoned.Error())
-		return nil, errAbandoned
+		err := abandoned()
+		co.thread.Cancel(err.Error())
+		return nil, err
 	}
 	co.acquire()
 	if co.in.exc != nil {
@@ -332,16 +333,16 @@ func (cs *coroutines) remove(co *coroutine) {
 	delete(cs.set, co)
 }
 
-// AbandonGenerators ends the bodies of the execution's unfinished
-// generators and waits for their goroutines to return. The runtime calls
-// it when the execution shuts down.
-func (env *Env) AbandonGenerators() {
-	env.generators.mu.Lock()
-	list := make([]*coroutine, 0, len(env.generators.set))
-	for co := range env.generators.set {
+// AbandonGenerators ends the bodies of the unfinished generators made by
+// the interpreter's threads and waits for them to return. The runtime
+// calls it when the interpreter's script, Session or Script ends.
+func (in *Interp) AbandonGenerators() {
+	in.generators.mu.Lock()
+	list := make([]*coroutine, 0, len(in.generators.set))
+	for co := range in.generators.set {
 		list = append(list, co)
 	}
-	env.generators.mu.Unlock()
+	in.generators.mu.Unlock()
 	for _, co := range list {
 		co.abandon()
 	}
@@ -365,7 +366,7 @@ func generatorHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark
 	if !ok {
 		return nil, Errorf(RuntimeError, "%s must be called by a generator function", b.Name())
 	}
-	return &Generator{name: fn.Name(), creator: thread, co: &coroutine{fn: fn, args: args, kwargs: kwargs}}, nil
+	return &Generator{name: fn.Name(), creator: thread, co: &coroutine{fn: fn, args: args, kwargs: kwargs, interp: InterpOf(thread)}}, nil
 }
 
 // yieldHelper is __yield__(value=None), `yield value`.
