@@ -7,6 +7,7 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -248,4 +249,37 @@ func TestGeneratorAcrossSessionInputs(t *testing.T) {
 		t.Errorf("output %q", out.String())
 	}
 	waitGoroutines(t, before)
+}
+
+// Ctrl-C while a generator's body runs raises KeyboardInterrupt in the
+// body, which the code that stepped the generator can catch, as in
+// CPython.
+func TestGeneratorBodyInterrupted(t *testing.T) {
+	signals := runtime.NewSignals()
+	out := newLineWatcher("spinning\n")
+	rt := runtime.New(runtime.WithStdout(out), runtime.WithSignals(signals))
+	go func() {
+		<-out.seen
+		signals.Send(syscall.SIGINT)
+	}()
+	err := rt.ExecFile(context.Background(), "spin.py", []byte(`
+def spin():
+    print("spinning")
+    n = 0
+    while True:
+        n += 1
+        if n < 0:
+            yield n
+
+try:
+    next(spin())
+except KeyboardInterrupt:
+    print("interrupted")
+`), nil)
+	if err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	if got := out.String(); got != "spinning\ninterrupted\n" {
+		t.Errorf("output %q", got)
+	}
 }

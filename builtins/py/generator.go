@@ -242,6 +242,9 @@ func (co *coroutine) run(yield func(struct{}) bool) {
 	co.acquire()
 	co.starting = true
 	v, err := starlark.Call(co.thread, co.fn, co.args, co.kwargs)
+	if failure := TakeFailure(co.thread); failure != nil {
+		err = failure // raised by the step hook (KeyboardInterrupt) or a for loop's iterator
+	}
 	co.release()
 	co.out = handback{value: v, done: true, err: err}
 }
