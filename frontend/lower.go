@@ -32,6 +32,11 @@ type lowerer struct {
 	class      *classBody               // the class body being lowered, if any (lower_class.go)
 	method     *methodCtx               // the function of a class being lowered, if any
 	funcQual   string                   // the qualified name of the function being lowered
+	// inGenerator is set while lowering the body of a generator function
+	// (not a lambda or comprehension in it), where yield is allowed;
+	// funcDepth counts the functions around the code being lowered.
+	inGenerator bool
+	funcDepth   int
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -193,7 +198,7 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // cannot run, by construct.
 var unsupported = map[string]string{
 	"with":       "kstar does not support 'with' statements: call close() when done",
-	"yield":      "kstar does not support generators ('yield'): build and return a list",
+	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
 	"del":        "kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
@@ -242,9 +247,6 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	pos := l.start(s)
 	switch s := s.(type) {
 	case *pysyntax.ExprStmt:
-		if y, ok := s.Value.(*pysyntax.Yield); ok {
-			l.refuse(l.start(y), "yield")
-		}
 		return append(out, &syntax.ExprStmt{X: l.expr(s.Value)})
 	case *pysyntax.Assign:
 		return l.assign(out, s)
@@ -483,13 +485,21 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	defer func() { l.class = savedClass }()
 	lparen, rparen := l.defParens(s)
 	var body []syntax.Stmt
+	gen := isGenerator(s)
+	if gen {
+		body = l.generatorPrologue(s)
+	}
+	savedGen := l.inGenerator
+	l.inGenerator = gen
+	l.funcDepth++
+	defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs
-		body = append(l.makeCells(fs, l.start(s.Body[0])), l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
+		body = append(append(body, l.makeCells(fs, l.start(s.Body[0]))...), l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 		defer func() { l.scope = saved }()
 	} else {
-		body = l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })
+		body = append(body, l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
 }
@@ -768,13 +778,17 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 		return l.comprehension(e)
 	case *pysyntax.Lambda:
 		params := l.params(e.Args)
+		savedGen := l.inGenerator
+		l.inGenerator = false
+		l.funcDepth++
+		defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
 		return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: l.expr(e.Body)}
 	case *pysyntax.Starred:
 		l.refuse(pos, "starred")
 	case *pysyntax.NamedExpr:
 		l.refuse(l.token(e.Target, false), "walrus")
 	case *pysyntax.Yield, *pysyntax.YieldFrom:
-		l.refuse(pos, "yield")
+		return l.yield(e)
 	case *pysyntax.Await:
 		l.refuse(pos, "await")
 	case *pysyntax.Slice:

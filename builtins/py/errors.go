@@ -345,6 +345,13 @@ func (e *Exception) nativeAttr(name string) (starlark.Value, error) {
 		return e.Args, nil
 	case "__class__":
 		return e.Class, nil
+	case "value":
+		if e.Class == StopIteration { // a generator's return value
+			if len(e.Args) > 0 {
+				return e.Args[0], nil
+			}
+			return starlark.None, nil
+		}
 	case "__context__":
 		return noneIfNil(e.Context), nil
 	case "__cause__":
@@ -440,7 +447,7 @@ var builtinClasses = []*ExceptionClass{
 	LookupError, OSError, TimeoutError, OverflowError, RecursionError, SyntaxError,
 	PermissionError, EOFError, MemoryError, SystemError, CancelledError,
 	FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError,
-	UnsupportedOperation,
+	UnsupportedOperation, GeneratorExit,
 }
 
 // SystemExit is returned by sys.exit; the runtime turns it into the

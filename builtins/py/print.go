@@ -1277,6 +1277,9 @@ func pyNext(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		if dflt != nil {
 			return dflt, nil
 		}
+		if g, ok := n.(*Generator); ok {
+			return nil, g.stopIteration()
+		}
 		return nil, NewException(StopIteration, "")
 	}
 	return v, nil
