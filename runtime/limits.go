@@ -221,13 +221,16 @@ func (g *governor) nextCheck(thread *starlark.Thread) uint64 {
 }
 
 // onMaxSteps is the thread's step hook: it stops the execution when one
-// of its limits is reached, and otherwise sets the next look.
+// of its limits is reached, and otherwise sets the next look. It is also
+// where a thread that runs without blocking lets the interpreter's other
+// threads run (py.Yield: an atomic load when none waits).
 func (g *governor) onMaxSteps(thread *starlark.Thread) {
 	if exc := g.check(thread); exc != nil {
 		stop(thread, exc.Error())
 		return
 	}
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
+	py.Yield(thread)
 }
 
 // check returns the exception that must stop the execution, if any, and

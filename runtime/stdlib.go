@@ -18,6 +18,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
 	"github.com/kstar-dev/kstar/builtins/lib/platform"
 	"github.com/kstar-dev/kstar/builtins/lib/pprint"
+	"github.com/kstar-dev/kstar/builtins/lib/queue"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
 	"github.com/kstar-dev/kstar/builtins/lib/socket"
@@ -25,6 +26,7 @@ import (
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
+	"github.com/kstar-dev/kstar/builtins/lib/threading"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -59,6 +61,8 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"textwrap":    textwrap.New,
 	"socket":      socket.New,
 	"platform":    platform.New,
+	"threading":   threading.New,
+	"queue":       queue.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
