@@ -141,9 +141,13 @@ func pyInput(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if f, ok := env.Stdout.(interface{ Flush() error }); ok {
 		_ = f.Flush()
 	}
-	in.mu.Lock()
-	line, err := in.readLine(-1)
-	in.mu.Unlock()
+	var line string
+	var err error
+	Unlocked(thread, func() { // a terminal's line can take a while: other threads run
+		in.mu.Lock()
+		line, err = in.readLine(-1)
+		in.mu.Unlock()
+	})
 	if err != nil {
 		return nil, err
 	}
