@@ -76,6 +76,8 @@ type Queue struct {
 	// task is done, if a thread waits for that (waiters > 0).
 	changed chan struct{}
 	waiters int
+	// put and get, bound once: a loop calling them allocates nothing.
+	boundPut, boundGet starlark.Value
 }
 
 // newQueue returns the constructor of queues of kind k: Queue(maxsize=0).
@@ -104,8 +106,19 @@ func (q *Queue) PyRepr() string {
 }
 
 func (q *Queue) Attr(name string) (starlark.Value, error) {
-	if name == "maxsize" {
+	switch name {
+	case "maxsize":
 		return starlark.MakeInt(q.maxsize), nil
+	case "put":
+		if q.boundPut == nil {
+			q.boundPut = methods.Bind(q, name)
+		}
+		return q.boundPut, nil
+	case "get":
+		if q.boundGet == nil {
+			q.boundGet = methods.Bind(q, name)
+		}
+		return q.boundGet, nil
 	}
 	return methods.Bind(q, name), nil
 }
@@ -208,6 +221,9 @@ func blockArgs(block bool, tv starlark.Value) (time.Duration, error) {
 
 // pyPut implements put(item, block=True, timeout=None).
 func (q *Queue) pyPut(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 1 && len(kwargs) == 0 { // put(item): no argument parsing
+		return starlark.None, q.put(thread, args[0], py.Forever)
+	}
 	var item starlark.Value
 	block := true
 	var tv starlark.Value = starlark.None

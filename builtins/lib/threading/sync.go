@@ -19,10 +19,34 @@ import (
 // Lock is threading.Lock (_thread.lock): any thread may release it.
 type Lock struct {
 	token chan struct{} // holds one token while unlocked
+	bound boundPair     // acquire and release, bound once
+}
+
+// boundPair keeps a value's bound acquire and release methods, which
+// loops call again and again, so that each use allocates nothing.
+type boundPair struct{ acquire, release starlark.Value }
+
+// get returns the bound method name from pair, binding it with bind the
+// first time; ok is false for other names.
+func (pair *boundPair) get(name string, bind func(string) starlark.Value) (starlark.Value, bool) {
+	var m *starlark.Value
+	switch name {
+	case "acquire":
+		m = &pair.acquire
+	case "release":
+		m = &pair.release
+	default:
+		return nil, false
+	}
+	if *m == nil {
+		*m = bind(name)
+	}
+	return *m, true
 }
 
 // RLock is threading.RLock: a lock its owner may acquire again.
 type RLock struct {
+	bound boundPair
 	mod   *module
 	lock  *Lock
 	owner *starlark.Thread
@@ -185,8 +209,13 @@ func (l *Lock) Hash() (uint32, error) { return uint32(uintptr(unsafe.Pointer(l))
 func (l *Lock) PyRepr() string {
 	return fmt.Sprintf("<%s _thread.lock object at %p>", lockState(l.locked()), l)
 }
-func (l *Lock) Attr(name string) (starlark.Value, error) { return lockMethods.Bind(l, name), nil }
-func (l *Lock) AttrNames() []string                      { return lockMethods.Names() }
+func (l *Lock) Attr(name string) (starlark.Value, error) {
+	if m, ok := l.bound.get(name, func(name string) starlark.Value { return lockMethods.Bind(l, name) }); ok {
+		return m, nil
+	}
+	return lockMethods.Bind(l, name), nil
+}
+func (l *Lock) AttrNames() []string { return lockMethods.Names() }
 
 func lockState(locked bool) string {
 	if locked {
@@ -235,6 +264,10 @@ var rlockMethods = py.MethodTable[*RLock]{
 }
 
 func (r *RLock) pyAcquire(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 0 && len(kwargs) == 0 { // acquire(): no argument parsing
+		got, err := r.acquire(thread, py.Forever)
+		return starlark.Bool(got), err
+	}
 	blocking, d, err := acquireArgs(b, args, kwargs)
 	if err != nil {
 		return nil, err
@@ -258,8 +291,13 @@ func (r *RLock) PyRepr() string {
 	}
 	return fmt.Sprintf("<%s _thread.RLock object owner=%d count=%d at %p>", lockState(r.owner != nil), owner, r.count, r)
 }
-func (r *RLock) Attr(name string) (starlark.Value, error) { return rlockMethods.Bind(r, name), nil }
-func (r *RLock) AttrNames() []string                      { return rlockMethods.Names() }
+func (r *RLock) Attr(name string) (starlark.Value, error) {
+	if m, ok := r.bound.get(name, func(name string) starlark.Value { return rlockMethods.Bind(r, name) }); ok {
+		return m, nil
+	}
+	return rlockMethods.Bind(r, name), nil
+}
+func (r *RLock) AttrNames() []string { return rlockMethods.Names() }
 
 // owned reports whether thread may wait on or notify c: it owns c's
 // RLock, or c's Lock is locked (CPython's test for a plain lock).
