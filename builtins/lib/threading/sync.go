@@ -68,8 +68,8 @@ type Semaphore struct {
 
 // Event is threading.Event: a flag threads wait for.
 type Event struct {
-	flag bool
-	set_ chan struct{} // closed while the flag is set
+	flag    bool
+	flagged chan struct{} // closed while the flag is set
 }
 
 // Local is threading.local: attributes of its own per thread.
@@ -84,7 +84,7 @@ func newLock() *Lock {
 	return l
 }
 
-func newEvent() *Event { return &Event{set_: make(chan struct{})} }
+func newEvent() *Event { return &Event{flagged: make(chan struct{})} }
 
 // syncClasses are the classes of the synchronisation objects of module m.
 func (m *module) syncClasses() starlark.StringDict {
@@ -578,13 +578,13 @@ func (s *Semaphore) AttrNames() []string { return semaphoreMethods.Names() }
 func (e *Event) set() {
 	if !e.flag {
 		e.flag = true
-		close(e.set_)
+		close(e.flagged)
 	}
 }
 
 // wait waits at most d for the flag; the flag.
 func (e *Event) wait(thread *starlark.Thread, d time.Duration) (bool, error) {
-	return py.Wait(thread, e.set_, d)
+	return py.Wait(thread, e.flagged, d)
 }
 
 var eventMethods = py.MethodTable[*Event]{
@@ -595,7 +595,7 @@ var eventMethods = py.MethodTable[*Event]{
 	"clear": func(e *Event, _ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if e.flag {
 			e.flag = false
-			e.set_ = make(chan struct{})
+			e.flagged = make(chan struct{})
 		}
 		return starlark.None, noArgs(b, args, kwargs)
 	},
