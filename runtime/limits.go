@@ -239,7 +239,13 @@ func (g *governor) check(thread *starlark.Thread) *py.Exception {
 	if exc := g.stopped.Load(); exc != nil {
 		return exc
 	}
-	if g.ctx.Err() != nil {
+	if own := py.StartedContext(thread); own != nil {
+		// A threading thread outlives the REPL chunk or call that
+		// started it, until the main thread's end stops it.
+		if own.Err() != nil {
+			return py.Interrupted(own)
+		}
+	} else if g.ctx.Err() != nil {
 		if cc, ok := g.ctx.(*callContext); ok && cc.Context.Err() == nil {
 			return g.stop(cc.cause) // the call's own deadline
 		}

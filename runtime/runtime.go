@@ -320,7 +320,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		_, err := prog.Init(thread, predeclared)
 		// As CPython's, the main thread waits for the threading threads
 		// that are not daemon; daemon threads are stopped.
-		if finishErr := env.interp.Finish(thread); err == nil {
+		if finishErr := env.interp.Finish(thread, py.Forever); err == nil {
 			err = finishErr
 		}
 		return hints.hint(err)

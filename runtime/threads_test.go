@@ -79,3 +79,27 @@ print("main ends")
 		t.Errorf("error %q, stderr %q", errText, stderr)
 	}
 }
+
+// TestSessionThreadOutlivesChunk: a thread started by one REPL chunk
+// keeps running (and waiting) after the chunk ends, as in CPython's REPL;
+// Close waits for a thread that is not daemon, at most its timeout.
+func TestSessionThreadOutlivesChunk(t *testing.T) {
+	var out bytes.Buffer
+	s := runtime.New(runtime.WithStdout(&out), runtime.WithStderr(&out), runtime.WithoutLimits()).NewSession(nil)
+	chunks := []string{
+		"import threading\nev = threading.Event()\ndef w():\n    ev.wait()\n    print('woke')\nt = threading.Thread(target=w)\nt.start()\n",
+		"ev.set()\nt.join()\nprint(t.is_alive())\n",
+		"last = threading.Event()\ndef tail():\n    last.wait()\nthreading.Thread(target=tail).start()\nthreading.Timer(0.001, last.set).start()\n",
+	}
+	for _, chunk := range chunks {
+		if err := s.Exec(context.Background(), chunk); err != nil {
+			t.Fatalf("%s: %v", chunk, runtime.FormatError(err))
+		}
+	}
+	if err := s.Close(time.Minute); err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	if got := out.String(); got != "woke\nFalse\n" {
+		t.Errorf("the session printed %q", got)
+	}
+}

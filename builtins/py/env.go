@@ -90,8 +90,14 @@ func (env *Env) Context() context.Context {
 
 // ContextOf returns the context of the execution running on thread:
 // blocking builtins must select on its Done channel and return
-// Interrupted(ctx) when it fires.
-func ContextOf(thread *starlark.Thread) context.Context { return EnvOf(thread).Context() }
+// Interrupted(ctx) when it fires. A threading thread has its own
+// (StartedContext): it outlives the REPL chunk or call that started it.
+func ContextOf(thread *starlark.Thread) context.Context {
+	if ctx := StartedContext(thread); ctx != nil {
+		return ctx
+	}
+	return EnvOf(thread).Context()
+}
 
 // Interrupted returns the exception a blocking builtin reports when ctx is
 // done: the cause itself when it is an exception (ErrKeyboardInterrupt for

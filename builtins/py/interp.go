@@ -1,6 +1,8 @@
 package py
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -23,6 +25,10 @@ const interpKey = "kstar.interp"
 
 // spawnKey is the thread-local key of the thread's SpawnFunc.
 const spawnKey = "kstar.spawn"
+
+// startedKey is the thread-local key of the context of a thread Start
+// started.
+const startedKey = "kstar.started"
 
 // Interp is one Python interpreter: the lock its threads take turns
 // holding, the thread holding it, and the threads Start started.
@@ -50,6 +56,10 @@ type Interp struct {
 	mu       sync.Mutex
 	started  []*Started // threads Start started that have not ended
 	finished bool       // Finish ran: the execution's main thread ended
+	// threadsCtx is the context of the threads Start starts: they outlive
+	// the REPL chunk or call that started them, until Finish stops them.
+	threadsCtx  context.Context
+	stopThreads context.CancelCauseFunc
 }
 
 // SwitchInterval is how long a thread that runs Starlark without blocking
@@ -61,6 +71,7 @@ const SwitchInterval = 5 * time.Millisecond
 func NewInterp() *Interp {
 	in := &Interp{token: make(chan struct{}, 1)}
 	in.token <- struct{}{}
+	in.threadsCtx, in.stopThreads = context.WithCancelCause(context.Background())
 	return in
 }
 
@@ -193,6 +204,7 @@ func (s *Started) Done() <-chan struct{} { return s.done }
 func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *starlark.Thread)) *Started {
 	in := InterpOf(parent)
 	s := &Started{Thread: Spawn(parent, name), Daemon: daemon, done: make(chan struct{})}
+	s.Thread.SetLocal(startedKey, in.threadsCtx)
 	in.mu.Lock()
 	in.started = append(in.started, s)
 	if in.finished {
@@ -207,6 +219,13 @@ func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *
 		body(s.Thread)
 	}()
 	return s
+}
+
+// StartedContext is the context of a thread Start started (done when
+// the main thread's end or interruption stops it); nil for other threads.
+func StartedContext(thread *starlark.Thread) context.Context {
+	ctx, _ := thread.Local(startedKey).(context.Context)
+	return ctx
 }
 
 // forget removes s from the threads Finish waits for.
@@ -239,10 +258,17 @@ func (in *Interp) Finished() bool {
 // Finish ends the interpreter's threads as CPython's does when its main
 // thread ends: thread, the main thread, waits (with the lock released)
 // for every thread Start started that is not daemon, then the daemon
-// threads are stopped. The wait ends early with the execution's
-// interruption (KeyboardInterrupt, the call timeout).
-func (in *Interp) Finish(thread *starlark.Thread) error {
+// threads are stopped. The wait ends early, stopping every thread, with
+// the execution's interruption (KeyboardInterrupt, the call timeout) or
+// after timeout (Forever: none).
+func (in *Interp) Finish(thread *starlark.Thread, timeout time.Duration) error {
 	ctx := ContextOf(thread)
+	var expired <-chan time.Time
+	if timeout >= 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		expired = t.C
+	}
 	for {
 		var wait *Started
 		for _, s := range in.Running() {
@@ -254,29 +280,39 @@ func (in *Interp) Finish(thread *starlark.Thread) error {
 		if wait == nil {
 			break
 		}
-		interrupted := false
+		var interrupted, late bool
 		Unlocked(thread, func() {
 			select {
 			case <-wait.done:
 			case <-ctx.Done():
 				interrupted = true
+			case <-expired:
+				late = true
 			}
 		})
 		if interrupted {
-			in.stopAll()
+			in.stopAll(Interrupted(ctx))
 			return Interrupted(ctx)
 		}
+		if late {
+			break
+		}
 	}
-	in.stopAll()
+	in.stopAll(errMainEnded)
 	return nil
 }
 
-// stopAll cancels the threads still running and marks the interpreter
-// finished, so that threads started later are cancelled at once.
-func (in *Interp) stopAll() {
+// errMainEnded is why the threads still running when Finish returns stop.
+var errMainEnded = errors.New("the main thread ended")
+
+// stopAll stops the threads still running (their blocking calls end with
+// cause) and marks the interpreter finished, so that threads started
+// later are cancelled at once.
+func (in *Interp) stopAll(cause error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.finished = true
+	in.stopThreads(cause)
 	for _, s := range in.started {
 		s.Thread.Cancel("the main thread ended")
 	}

@@ -33,7 +33,7 @@ func TestFinishWaitsForThreadsNotDaemon(t *testing.T) {
 		Unlocked(thread, func() { <-release })
 	})
 	finished := make(chan error)
-	go func() { finished <- in.Finish(main) }()
+	go func() { finished <- in.Finish(main, Forever) }()
 	select {
 	case <-finished:
 		t.Fatal("Finish returned while a thread that is not daemon ran")
@@ -67,7 +67,7 @@ func TestFinishInterrupted(t *testing.T) {
 	defer close(stuck)
 	Start(main, "stuck", false, func(thread *starlark.Thread) { Unlocked(thread, func() { <-stuck }) })
 	cancel()
-	if err := in.Finish(main); err == nil {
+	if err := in.Finish(main, Forever); err == nil {
 		t.Fatal("Finish of an interrupted execution returned no error")
 	}
 }
