@@ -65,7 +65,7 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
-		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
