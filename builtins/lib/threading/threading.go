@@ -194,15 +194,17 @@ func noArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) e
 	return starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 }
 
-// callableName is the __name__ Python gives fn, for a thread's name.
+// callableName is the __name__ Python gives fn, for a thread's name; ""
+// for none (no target, or one without a __name__).
 func callableName(fn starlark.Value) string {
-	if c, ok := fn.(starlark.Callable); ok {
-		if name := c.Name(); name != "lambda" {
-			return name
-		}
+	c, ok := fn.(starlark.Callable)
+	switch {
+	case !ok:
+		return ""
+	case c.Name() == "lambda":
 		return "<lambda>"
 	}
-	return py.TypeName(fn)
+	return c.Name()
 }
 
 // isKind tells the Thread values of one kind apart for isinstance.
@@ -281,8 +283,8 @@ func (t *Thread) init(thread *starlark.Thread, name, args, kwargs, daemon starla
 		m.counter++
 		t.name = fmt.Sprintf("Thread-%d", m.counter)
 		m.mu.Unlock()
-		if t.target != nil {
-			t.name += " (" + callableName(t.target) + ")"
+		if name := callableName(t.target); name != "" {
+			t.name += " (" + name + ")"
 		}
 	}
 	elems, err := py.Elements(thread, args)
