@@ -88,14 +88,13 @@ func newEvent() *Event { return &Event{flagged: make(chan struct{})} }
 
 // syncClasses are the classes of the synchronisation objects of module m.
 func (m *module) syncClasses() starlark.StringDict {
-	is := func(f func(v starlark.Value) bool) func(v starlark.Value) bool { return f }
 	return starlark.StringDict{
 		"Lock": py.NewClass("_thread.lock", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return newLock(), noArgs(b, args, kwargs)
-		}, is(func(v starlark.Value) bool { _, ok := v.(*Lock); return ok }), nil),
+		}, func(v starlark.Value) bool { _, ok := v.(*Lock); return ok }, nil),
 		"RLock": py.NewClass("_thread.RLock", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return &RLock{mod: m, lock: newLock()}, noArgs(b, args, kwargs)
-		}, is(func(v starlark.Value) bool { _, ok := v.(*RLock); return ok }), nil),
+		}, func(v starlark.Value) bool { _, ok := v.(*RLock); return ok }, nil),
 		"Condition": py.NewClass("threading.Condition", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var lock starlark.Value = starlark.None
 			if err := starlark.UnpackArgs("Condition", args, kwargs, "lock?", &lock); err != nil {
@@ -110,15 +109,15 @@ func (m *module) syncClasses() starlark.StringDict {
 				lock = &RLock{mod: m, lock: newLock()}
 			}
 			return &Condition{lock: lock}, nil
-		}, is(func(v starlark.Value) bool { _, ok := v.(*Condition); return ok }), nil),
-		"Semaphore":        py.NewClass("threading.Semaphore", newSemaphore(false), is(func(v starlark.Value) bool { _, ok := v.(*Semaphore); return ok }), nil),
-		"BoundedSemaphore": py.NewClass("threading.BoundedSemaphore", newSemaphore(true), is(func(v starlark.Value) bool { s, ok := v.(*Semaphore); return ok && s.initial >= 0 }), nil),
+		}, func(v starlark.Value) bool { _, ok := v.(*Condition); return ok }, nil),
+		"Semaphore":        py.NewClass("threading.Semaphore", newSemaphore(false), func(v starlark.Value) bool { _, ok := v.(*Semaphore); return ok }, nil),
+		"BoundedSemaphore": py.NewClass("threading.BoundedSemaphore", newSemaphore(true), func(v starlark.Value) bool { s, ok := v.(*Semaphore); return ok && s.initial >= 0 }, nil),
 		"Event": py.NewClass("threading.Event", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return newEvent(), noArgs(b, args, kwargs)
-		}, is(func(v starlark.Value) bool { _, ok := v.(*Event); return ok }), nil),
+		}, func(v starlark.Value) bool { _, ok := v.(*Event); return ok }, nil),
 		"local": py.NewClass("_thread._local", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			return &Local{in: py.InterpOf(thread), attrs: map[*starlark.Thread]*starlark.Dict{}}, noArgs(b, args, kwargs)
-		}, is(func(v starlark.Value) bool { _, ok := v.(*Local); return ok }), nil),
+		}, func(v starlark.Value) bool { _, ok := v.(*Local); return ok }, nil),
 	}
 }
 
