@@ -123,6 +123,9 @@ type consumerIterator struct{ c *KafkaConsumer }
 func (it *consumerIterator) Next(p *starlark.Value) bool {
 	thread := it.c.running()
 	v, ok, err := it.c.Next(thread)
+	for err == py.ErrSignalHandled { // a signal's handler ran and returned: wait on
+		v, ok, err = it.c.Next(thread)
+	}
 	if err != nil {
 		py.Fail(thread, py.IterationError(thread, err))
 		return false

@@ -110,6 +110,9 @@ type governor struct {
 	state   atomic.Uint64
 	near    bool                         // past half its memory limit at the last look (the thread's goroutine's)
 	stopped atomic.Pointer[py.Exception] // why the governor stopped it
+	// signalMisses counts the looks that found a signal waiting and
+	// did not deliver it (see deliverSignals; the thread's goroutine's).
+	signalMisses int
 }
 
 // newGovernor returns the governor of the executions a Runtime runs on
@@ -230,6 +233,9 @@ func (g *governor) onMaxSteps(thread *starlark.Thread) {
 		return
 	}
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
+	if py.StartedContext(thread) == nil { // signal handlers run on the main thread, as CPython's
+		g.deliverSignals(thread)
+	}
 	py.Yield(thread)
 }
 
@@ -243,13 +249,13 @@ func (g *governor) check(thread *starlark.Thread) *py.Exception {
 		// A threading thread outlives the REPL chunk or call that
 		// started it, until the main thread's end stops it.
 		if own.Err() != nil {
-			return py.Interrupted(own)
+			return py.Cancellation(own)
 		}
 	} else if g.ctx.Err() != nil {
 		if cc, ok := g.ctx.(*callContext); ok && cc.Context.Err() == nil {
 			return g.stop(cc.cause) // the call's own deadline
 		}
-		return py.Interrupted(g.ctx)
+		return py.Cancellation(g.ctx)
 	}
 	if g.maxSteps > 0 && thread.Steps >= g.maxSteps {
 		return g.stop(py.Errorf(py.RuntimeError, "too many steps: the script ran past its limit of %d steps", g.maxSteps))

@@ -22,6 +22,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/queue"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	pysignal "github.com/kstar-dev/kstar/builtins/lib/signal"
 	"github.com/kstar-dev/kstar/builtins/lib/socket"
 	"github.com/kstar-dev/kstar/builtins/lib/statistics"
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
@@ -63,6 +64,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"textwrap":    textwrap.New,
 	"socket":      socket.New,
 	"platform":    platform.New,
+	"signal":      pysignal.New,
 	"threading":   threading.New,
 	"queue":       queue.New,
 }

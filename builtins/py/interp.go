@@ -152,18 +152,21 @@ func Wait(thread *starlark.Thread, ready <-chan struct{}, timeout time.Duration)
 		timer = t.C
 	}
 	ctx := ContextOf(thread)
-	var got bool
-	var err error
+	var got, interrupted bool
 	Unlocked(thread, func() {
 		select {
 		case <-ready:
 			got = true
 		case <-timer:
 		case <-ctx.Done():
-			err = Interrupted(ctx)
+			interrupted = true
 		}
 	})
-	return got, err
+	if interrupted {
+		// With the lock again: a signal's handler may run here.
+		return false, Interrupted(ctx)
+	}
+	return got, nil
 }
 
 // Yield lets the interpreter's other threads run when thread, which
@@ -291,8 +294,12 @@ func (in *Interp) Finish(thread *starlark.Thread, timeout time.Duration) error {
 			}
 		})
 		if interrupted {
-			in.stopAll(Interrupted(ctx))
-			return Interrupted(ctx)
+			err := Interrupted(ctx)
+			if err == ErrSignalHandled {
+				continue // a signal's handler ran and returned: wait on
+			}
+			in.stopAll(err)
+			return err
 		}
 		if late {
 			break
