@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -101,5 +102,40 @@ func TestSessionThreadOutlivesChunk(t *testing.T) {
 	}
 	if got := out.String(); got != "woke\nFalse\n" {
 		t.Errorf("the session printed %q", got)
+	}
+}
+
+// TestSignalHandlerOnMainThread: a signal's handler runs on the main
+// thread (waiting in join), as CPython's, not on a thread that is busy
+// computing; when it returns, join waits on.
+func TestSignalHandlerOnMainThread(t *testing.T) {
+	signals := runtime.NewSignals()
+	out := newLineWatcher("spinning\n")
+	rt := runtime.New(runtime.WithStdout(out), runtime.WithStderr(out), runtime.WithSignals(signals), runtime.WithoutLimits())
+	go func() {
+		<-out.seen
+		signals.Send(syscall.SIGINT)
+	}()
+	err := rt.ExecFile(context.Background(), "t.py", []byte(`import signal, threading
+stop = [False]
+started = threading.Event()
+def handler(signum, frame):
+    print("handler on", threading.current_thread().name)
+    stop[0] = True
+signal.signal(signal.SIGINT, handler)
+def spin():
+    started.set()
+    n = 0
+    while not stop[0]:
+        n += 1
+t = threading.Thread(target=spin)
+t.start()
+started.wait()
+print("spinning")
+t.join()
+print("joined", t.is_alive())
+`), nil)
+	if got, want := out.String()+runtime.FormatError(err), "spinning\nhandler on MainThread\njoined False\n"; got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
