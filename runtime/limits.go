@@ -233,9 +233,7 @@ func (g *governor) onMaxSteps(thread *starlark.Thread) {
 		return
 	}
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
-	if py.StartedContext(thread) == nil { // signal handlers run on the main thread, as CPython's
-		g.deliverSignals(thread)
-	}
+	g.deliverSignals(thread)
 	py.Yield(thread)
 }
 

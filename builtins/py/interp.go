@@ -208,6 +208,7 @@ func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *
 	in := InterpOf(parent)
 	s := &Started{Thread: Spawn(parent, name), Daemon: daemon, done: make(chan struct{})}
 	s.Thread.SetLocal(startedKey, in.threadsCtx)
+	IgnoreSignals(s.Thread) // handlers run on the main thread, as CPython's
 	in.mu.Lock()
 	in.started = append(in.started, s)
 	if in.finished {
