@@ -29,6 +29,9 @@ type lowerer struct {
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set
 	block      blockContext             // jumps in try blocks (lower_try.go)
+	class      *classBody               // the class body being lowered, if any (lower_class.go)
+	method     *methodCtx               // the function of a class being lowered, if any
+	funcQual   string                   // the qualified name of the function being lowered
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -189,15 +192,13 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // unsupported are the messages of the syntax errors for constructs kstar
 // cannot run, by construct.
 var unsupported = map[string]string{
-	"class":      "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
 	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
-	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
+	"del":        "kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
-	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
 	"while-else": "kstar does not support 'else' on a 'while' loop whose condition assigns with ':=': use a flag variable",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
@@ -216,7 +217,7 @@ func (l *lowerer) ident(name string, pos syntax.Position) *syntax.Ident {
 }
 
 func (l *lowerer) call(name string, pos, end syntax.Position, args ...syntax.Expr) *syntax.CallExpr {
-	return &syntax.CallExpr{Fn: l.ident(name, pos), Lparen: pos, Args: args, Rparen: end}
+	return &syntax.CallExpr{Fn: l.helperFn(name, pos), Lparen: pos, Args: args, Rparen: end}
 }
 
 func strLiteral(s string, pos syntax.Position) *syntax.Literal {
@@ -303,7 +304,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, loop)
 	case *pysyntax.FunctionDef:
-		out = append(out, l.def(s))
+		out = append(out, l.decoratedDef(s)...)
 		if cell := l.cellOf(s.Name); cell != "" { // a def in a try block, or of a global
 			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(s.Name, pos), RHS: l.ident(s.Name, pos)})
 		}
@@ -317,7 +318,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Raise:
 		return append(out, l.raise(s))
 	case *pysyntax.ClassDef:
-		l.refuse(pos, "class")
+		return append(out, l.classDef(s)...)
 	case *pysyntax.With:
 		if s.Async {
 			l.refuse(pos, "async")
@@ -472,14 +473,14 @@ func cloneTarget(e syntax.Expr) syntax.Expr {
 
 func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	pos := l.start(s)
-	if len(s.DecoratorList) > 0 {
-		l.refuse(l.start(s.DecoratorList[0]), "decorator")
-	}
 	if s.Async {
 		l.refuse(pos, "async")
 	}
 	name := l.defName(s)
 	params := l.params(s.Args)
+	savedClass := l.class // a function's body does not see its class body's names
+	l.class = nil
+	defer func() { l.class = savedClass }()
 	lparen, rparen := l.defParens(s)
 	var body []syntax.Stmt
 	if fs := l.scopes[s]; fs != nil {
@@ -726,6 +727,9 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.IfExp:
 		return &syntax.CondExpr{If: l.token(e.Body, false), Cond: l.expr(e.Test), True: l.expr(e.Body), ElsePos: l.token(e.Test, false), False: l.expr(e.Orelse)}
 	case *pysyntax.Call:
+		if x, ok := l.zeroArgSuper(e); ok {
+			return x
+		}
 		return l.callExpr(e)
 	case *pysyntax.Attribute:
 		return l.attribute(e, true)
@@ -918,8 +922,12 @@ func (l *lowerer) bindsDunderName() bool {
 	return l.nameBound == 2
 }
 
-// del lowers del x[key] to __delitem__(x, key).
+// del lowers del x[key] to __delitem__(x, key), del x.attr to
+// __delattr__(x, "attr").
 func (l *lowerer) del(t pysyntax.Expr) syntax.Stmt {
+	if a, ok := t.(*pysyntax.Attribute); ok {
+		return &syntax.ExprStmt{X: l.call(DelAttrFunc, l.token(a.Value, false), l.last(a), l.expr(a.Value), strLiteral(a.Attr, l.start(a)))}
+	}
 	sub, ok := t.(*pysyntax.Subscript)
 	if !ok {
 		l.refuse(l.start(t), "del")

@@ -175,7 +175,12 @@ func IteratorHas(thread *starlark.Thread, it Nexter, x starlark.Value) (bool, er
 	}
 }
 
+// isCallable reports whether v can be called: an instance of a script's
+// class only when the class defines __call__.
 func isCallable(v starlark.Value) bool {
+	if o := objectOf(v); o != nil {
+		return o.class.scriptMethod("__call__") != nil
+	}
 	_, ok := v.(starlark.Callable)
 	return ok
 }
