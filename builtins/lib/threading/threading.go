@@ -53,7 +53,7 @@ var idents atomic.Int64
 // module is the state of one execution's threading module: its main
 // thread, the threads it made, and the counter of their default names.
 type module struct {
-	classes map[string]*py.Type // Thread, Timer and _MainThread, by kind
+	classes map[string]starlark.Value // Thread, Timer and _MainThread, by kind
 
 	mu      sync.Mutex
 	main    *Thread
@@ -64,12 +64,13 @@ type module struct {
 // New returns the threading module of one execution.
 func New(env *py.Env) starlark.Value {
 	m := &module{}
-	m.classes = map[string]*py.Type{
-		"Thread":      py.NewClass("threading.Thread", m.newThread, isKind("Thread"), nil),
+	m.classes = map[string]starlark.Value{
+		"Thread":      &threadClass{m},
 		"Timer":       py.NewClass("threading.Timer", m.newTimer, isKind("Timer"), nil),
 		"_MainThread": py.NewClass("threading._MainThread", nil, isKind("_MainThread"), nil),
 	}
 	m.main = &Thread{mod: m, kind: "_MainThread", name: "MainThread", ident: idents.Add(1), started: true, done: make(chan struct{})}
+	m.main.Self = m.main
 	members := starlark.StringDict{
 		"Thread":         m.classes["Thread"],
 		"Timer":          m.classes["Timer"],
@@ -103,7 +104,7 @@ func (m *module) currentThread(thread *starlark.Thread, b *starlark.Builtin, arg
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
-	return m.current(thread), nil
+	return m.current(thread).Self, nil
 }
 
 func (m *module) getIdent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -142,7 +143,7 @@ func (m *module) enumerate(thread *starlark.Thread, b *starlark.Builtin, args st
 	threads := m.alive()
 	list := make([]starlark.Value, len(threads))
 	for i, t := range threads {
-		list[i] = t
+		list[i] = t.Self
 	}
 	return starlark.NewList(list), nil
 }
@@ -244,13 +245,13 @@ type timerState struct {
 }
 
 var (
-	_ py.Instance          = (*Thread)(nil)
+	_ py.PyClasser         = (*Thread)(nil)
 	_ starlark.HasAttrs    = (*Thread)(nil)
 	_ starlark.HasSetField = (*Thread)(nil)
 )
 
 // Thread(group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None)
-func (m *module) newThread(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (m *module) newThread(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (*Thread, error) {
 	var group, target, name, daemon starlark.Value = starlark.None, starlark.None, starlark.None, starlark.None
 	var targs starlark.Value = starlark.Tuple(nil)
 	var tkwargs starlark.Value = starlark.None
@@ -315,7 +316,7 @@ func (t *Thread) init(thread *starlark.Thread, name, args, kwargs, daemon starla
 }
 
 // PyClass is type(t).
-func (t *Thread) PyClass() *py.Type { return t.mod.classes[t.kind] }
+func (t *Thread) PyClass() starlark.Value { return t.mod.classes[t.kind] }
 
 func (t *Thread) Type() string          { return t.kind }
 func (t *Thread) Freeze()               {}
@@ -459,6 +460,7 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 	if t.started {
 		return nil, py.Errorf(py.RuntimeError, "threads can only be started once")
 	}
+	t.adoptSelfAttrs()
 	t.started = true
 	t.ident = idents.Add(1)
 	m := t.mod
@@ -478,6 +480,22 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 		}
 	})
 	return starlark.None, nil
+}
+
+// adoptSelfAttrs takes the name and daemon flag a subclass's instance
+// set as its own attributes (self.daemon = True in its __init__), which
+// its class keeps apart from the Thread it derives from.
+func (t *Thread) adoptSelfAttrs() {
+	o, ok := t.Self.(*py.Object)
+	if !ok {
+		return
+	}
+	if v, err := o.Attr("name"); err == nil && v != nil {
+		t.name = py.Str(v)
+	}
+	if v, err := o.Attr("daemon"); err == nil && v != nil {
+		t.daemon = bool(v.Truth())
+	}
 }
 
 // report prints the exception that ended the thread as CPython's
@@ -583,4 +601,61 @@ func b2f(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// threadClass is threading.Thread: called, it makes a Thread; a script's
+// class may derive from it (class Producer(threading.Thread): def run...),
+// and then start() runs the subclass's run.
+type threadClass struct{ m *module }
+
+var (
+	_ starlark.Callable  = (*threadClass)(nil)
+	_ py.Subclassable    = (*threadClass)(nil)
+	_ py.InstanceChecker = (*threadClass)(nil)
+)
+
+func (c *threadClass) String() string        { return "<class 'threading.Thread'>" }
+func (c *threadClass) Type() string          { return "type" }
+func (c *threadClass) Freeze()               {}
+func (c *threadClass) Truth() starlark.Bool  { return true }
+func (c *threadClass) Hash() (uint32, error) { return uint32(uintptr(unsafe.Pointer(c)) >> 3), nil }
+func (c *threadClass) Name() string          { return "Thread" }
+
+// IsInstance is isinstance(v, threading.Thread) for Go values (a script
+// subclass's instances answer through their class).
+func (c *threadClass) IsInstance(v starlark.Value) bool { return isKind("Thread")(v) }
+
+// CallInternal is Thread(group=None, target=None, name=None, args=(),
+// kwargs=None, *, daemon=None).
+func (c *threadClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return c.m.newThread(thread, args, kwargs)
+}
+
+// NewPart is Thread.__init__(self, ...) for a script's subclass: the
+// Thread whose start() calls the instance's run.
+func (c *threadClass) NewPart(thread *starlark.Thread, self *py.Object, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	t, err := c.m.newThread(thread, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	t.Self = self
+	return t, nil
+}
+
+// Attr gives Thread.__init__, which a subclass's __init__ calls, and the
+// class's names.
+func (c *threadClass) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "__init__":
+		return py.SubclassInit(c), nil
+	case "__name__", "__qualname__":
+		return starlark.String("Thread"), nil
+	case "__module__":
+		return starlark.String("threading"), nil
+	}
+	return nil, nil
+}
+
+func (c *threadClass) AttrNames() []string {
+	return []string{"__init__", "__module__", "__name__", "__qualname__"}
 }
