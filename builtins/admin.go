@@ -211,7 +211,8 @@ func (a *KafkaAdminClient) pyClose(thread *starlark.Thread, b *starlark.Builtin,
 
 // ---- running a call ----
 
-// do runs fn with the call's context: the script's, bounded by
+// do runs fn, with the interpreter lock released (the script's other
+// threads run meanwhile), with the call's context: the script's, bounded by
 // request_timeout_ms plus extra (the call's own timeout_ms). A script
 // interrupt returns Interrupted; the time limit KafkaTimeoutError; other
 // franz-go errors their kafka.errors class.
@@ -223,7 +224,8 @@ func (a *KafkaAdminClient) do(thread *starlark.Thread, name string, extra time.D
 	limit := a.requestTimeout + extra
 	ctx, cancel := context.WithTimeout(parent, limit)
 	defer cancel()
-	err := fn(ctx)
+	var err error
+	py.Unlocked(thread, func() { err = fn(ctx) }) // fn touches no Starlark value
 	switch {
 	case err == nil:
 		return nil

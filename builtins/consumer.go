@@ -931,7 +931,7 @@ func commitAtClose(thread *starlark.Thread, consumers []*KafkaConsumer, timeout 
 	}()
 	err := awaitClosed(thread, done, timeout)
 	cancel()
-	<-done
+	py.Unlocked(thread, func() { <-done })
 	if err != nil {
 		return err
 	}
@@ -950,10 +950,7 @@ func awaitClosed(thread *starlark.Thread, closed <-chan struct{}, timeout time.D
 	ctx := py.ContextOf(thread)
 	t := time.NewTimer(timeout)
 	defer t.Stop()
-	select {
-	case <-closed:
-	case <-t.C:
-	case <-ctx.Done():
+	if _, w := awaitUnlocked(thread, closed, nil, ctx, t.C); w == wakeStop {
 		return py.Interrupted(ctx)
 	}
 	return nil
@@ -984,13 +981,12 @@ func (c *KafkaConsumer) await(thread *starlark.Thread, done <-chan struct{}, tim
 		if err := c.runQueue(thread); err != nil {
 			return false, err
 		}
-		select {
-		case <-done:
+		switch _, w := awaitUnlocked(thread, done, c.queue.Ready(), ctx, timer); w {
+		case wakeDone:
 			return true, nil
-		case <-c.queue.Ready():
-		case <-timer:
+		case wakeTimer:
 			return false, nil
-		case <-ctx.Done():
+		case wakeStop:
 			return false, py.Interrupted(ctx)
 		}
 	}
@@ -1014,7 +1010,7 @@ func (c *KafkaConsumer) do(thread *starlark.Thread, timeout time.Duration, fn fu
 	ok, err := c.await(thread, done, -1)
 	if !ok {
 		cancel()
-		<-done
+		py.Unlocked(thread, func() { <-done })
 		return err
 	}
 	if fnErr != nil && errors.Is(fnErr, context.DeadlineExceeded) && ctx.Err() != nil {

@@ -121,12 +121,13 @@ func (c *KafkaConsumer) Iterate() starlark.Iterator { return &consumerIterator{c
 type consumerIterator struct{ c *KafkaConsumer }
 
 func (it *consumerIterator) Next(p *starlark.Value) bool {
-	v, ok, err := it.c.Next(it.c.thread)
+	thread := it.c.running()
+	v, ok, err := it.c.Next(thread)
 	for err == py.ErrSignalHandled { // a signal's handler ran and returned: wait on
-		v, ok, err = it.c.Next(it.c.thread)
+		v, ok, err = it.c.Next(thread)
 	}
 	if err != nil {
-		py.Fail(it.c.thread, py.IterationError(it.c.thread, err))
+		py.Fail(thread, py.IterationError(thread, err))
 		return false
 	}
 	if !ok {
@@ -142,7 +143,19 @@ var _ starlark.Container = (*KafkaConsumer)(nil)
 
 // Has is `x in consumer`: it reads records until one equals x, or until
 // consumer_timeout_ms passes without one.
-func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) { return py.IteratorHas(c.thread, c, x) }
+func (c *KafkaConsumer) Has(x starlark.Value) (bool, error) {
+	return py.IteratorHas(c.running(), c, x)
+}
+
+// running is the thread that iterates the consumer (Starlark's
+// iteration passes none): the one holding the interpreter's lock, which
+// may be a threading thread, or else the thread that made the consumer.
+func (c *KafkaConsumer) running() *starlark.Thread {
+	if t := py.InterpOf(c.thread).Current(); t != nil {
+		return t
+	}
+	return c.thread
+}
 
 // Next returns the consumer's next record, waiting up to
 // consumer_timeout_ms for one; ok is false when the wait ended without a
@@ -330,29 +343,24 @@ func (c *KafkaConsumer) fill(thread *starlark.Thread, wait time.Duration) error 
 		defer t.Stop()
 		timer = t.C
 	}
-	for {
-		select {
-		case fs := <-ch:
-			return c.absorb(fs, gen)
-		case <-c.queue.Ready():
-			// Queued calls (rebalance, seeks from a listener) change
-			// what is fetched: end this poll first, so no poll spans
-			// them, then let the caller poll again.
-			cancel()
-			err := c.absorb(<-ch, gen)
-			if qerr := c.runQueue(thread); qerr != nil {
-				return qerr
-			}
-			return err
-		case <-timer:
-			cancel()
-			return c.absorb(<-ch, gen)
-		case <-ctx.Done():
-			cancel()
-			_ = c.absorb(<-ch, gen)
-			return py.Interrupted(ctx)
-		}
+	fs, w := awaitUnlocked(thread, ch, c.queue.Ready(), ctx, timer)
+	if w != wakeDone {
+		cancel()
+		fs = receiveUnlocked(thread, ch)
 	}
+	err = c.absorb(fs, gen)
+	switch w {
+	case wakeQueue:
+		// Queued calls (rebalance, seeks from a listener) change what is
+		// fetched: this poll ended first, so no poll spans them; the
+		// caller polls again.
+		if qerr := c.runQueue(thread); qerr != nil {
+			return qerr
+		}
+	case wakeStop:
+		return py.Interrupted(ctx)
+	}
+	return err
 }
 
 // nextDue is when the consumer next has work to do while waiting.

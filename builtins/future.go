@@ -488,16 +488,16 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 		ch := f.wait()
 		ctx := py.ContextOf(thread)
 		for waiting := true; waiting; {
-			select {
-			case <-ch:
+			switch _, w := awaitUnlocked(thread, ch, f.p.queue.Ready(), ctx, timer); w {
+			case wakeDone:
 				waiting = false
-			case <-f.p.queue.Ready():
+			case wakeQueue:
 				if err := f.p.queue.run(thread); err != nil {
 					return nil, err
 				}
-			case <-ctx.Done():
+			case wakeStop:
 				return nil, py.Interrupted(ctx)
-			case <-timer:
+			case wakeTimer:
 				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
 			}
 		}

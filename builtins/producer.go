@@ -757,15 +757,14 @@ func (p *KafkaProducer) waitForSpace(thread *starlark.Thread, size int64) error 
 	p.waiting.Store(true)
 	defer p.waiting.Store(false)
 	for p.sentBytes+size-p.doneBytes.Load() > p.bufferMemory {
-		select {
-		case <-p.space:
-		case <-p.queue.Ready():
+		switch _, w := awaitUnlocked(thread, p.space, p.queue.Ready(), ctx, timer.C); w {
+		case wakeQueue:
 			if err := p.queue.run(thread); err != nil {
 				return err
 			}
-		case <-ctx.Done():
+		case wakeStop:
 			return py.Interrupted(ctx)
-		case <-timer.C:
+		case wakeTimer:
 			return py.NewException(KafkaTimeoutError, "Failed to allocate memory within the configured max blocking time")
 		}
 	}
@@ -816,8 +815,15 @@ func (p *KafkaProducer) topicMeta(thread *starlark.Thread, topic string) (*topic
 
 // fetchTopic asks the cluster for a topic's partitions, retrying while it
 // is being created or a broker is unreachable, for at most maxWait.
-func (p *KafkaProducer) fetchTopic(thread *starlark.Thread, topic string, maxWait time.Duration) (*topicMeta, error) {
+func (p *KafkaProducer) fetchTopic(thread *starlark.Thread, topic string, maxWait time.Duration) (m *topicMeta, err error) {
 	parent := py.ContextOf(thread)
+	py.Unlocked(thread, func() { m, err = p.requestTopic(parent, topic, maxWait) })
+	return m, err
+}
+
+// requestTopic is fetchTopic's wait, under parent; it touches no Starlark
+// value.
+func (p *KafkaProducer) requestTopic(parent context.Context, topic string, maxWait time.Duration) (*topicMeta, error) {
 	ctx, cancel := context.WithTimeout(parent, maxWait)
 	defer cancel()
 	backoff := max(cfgDuration(p.cfg, "retry_backoff_ms"), 10*time.Millisecond)
@@ -1016,13 +1022,9 @@ func (p *KafkaProducer) logStartOffset(thread *starlark.Thread, topic string, pa
 	if e == nil {
 		return -1
 	}
-	var interrupt <-chan struct{}
-	if thread != nil {
-		interrupt = py.ContextOf(thread).Done()
-	}
-	select {
-	case <-e.done:
-	case <-interrupt:
+	if thread == nil {
+		<-e.done
+	} else if _, w := awaitUnlocked(thread, e.done, nil, py.ContextOf(thread), nil); w == wakeStop {
 		return -1
 	}
 	if thread != nil && time.Since(e.fetched) > cfgDuration(p.cfg, "metadata_max_age_ms") {
@@ -1079,20 +1081,20 @@ func (p *KafkaProducer) flush(thread *starlark.Thread, d time.Duration, has bool
 	}
 	ctx := py.ContextOf(thread)
 	for {
-		select {
-		case <-done:
+		switch _, w := awaitUnlocked(thread, done, p.queue.Ready(), ctx, timer); w {
+		case wakeDone:
 			return true, p.drainQueue(thread)
-		case <-p.queue.Ready():
+		case wakeQueue:
 			if err := p.queue.run(thread); err != nil {
 				return false, err
 			}
-		case <-ctx.Done():
+		case wakeStop:
 			cancel()
-			<-done
+			py.Unlocked(thread, func() { <-done })
 			return false, py.Interrupted(ctx)
-		case <-timer:
+		case wakeTimer:
 			cancel()
-			<-done
+			py.Unlocked(thread, func() { <-done })
 			return false, p.queue.run(thread)
 		}
 	}
@@ -1101,9 +1103,14 @@ func (p *KafkaProducer) flush(thread *starlark.Thread, d time.Duration, has bool
 // drainQueue waits for the promises of every record franz-go finished
 // (they run just before Flush returns) and runs their callbacks.
 func (p *KafkaProducer) drainQueue(thread *starlark.Thread) error {
-	deadline := time.Now().Add(time.Second)
-	for p.doneBytes.Load() < p.sentBytes && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
+	sent := p.sentBytes // the script's threads change it while this one waits
+	if p.doneBytes.Load() < sent {
+		py.Unlocked(thread, func() {
+			deadline := time.Now().Add(time.Second)
+			for p.doneBytes.Load() < sent && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+		})
 	}
 	return p.queue.run(thread)
 }
@@ -1137,10 +1144,12 @@ func (p *KafkaProducer) close(thread *starlark.Thread, d time.Duration, has bool
 	if p.txnID != "" && (p.txn == txnInTransaction || p.txn == txnAbortableError) {
 		// An unfinished transaction is aborted, as Kafka would after its
 		// timeout.
-		ctx, cancel := context.WithTimeout(context.Background(), p.requestTimeout)
-		_ = p.cl.AbortBufferedRecords(ctx)
-		_ = p.cl.EndTransaction(ctx, kgo.TryAbort)
-		cancel()
+		py.Unlocked(thread, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), p.requestTimeout)
+			_ = p.cl.AbortBufferedRecords(ctx)
+			_ = p.cl.EndTransaction(ctx, kgo.TryAbort)
+			cancel()
+		})
 		p.txn = txnReady
 	}
 	ok, err := p.flush(thread, d, has)
@@ -1152,7 +1161,7 @@ func (p *KafkaProducer) close(thread *starlark.Thread, d time.Duration, has bool
 	}
 	p.closed = true
 	if !p.shared {
-		p.cl.Close()
+		py.Unlocked(thread, p.cl.Close)
 	}
 	if p.deliveryCancel != nil {
 		p.deliveryCancel()
@@ -1416,7 +1425,8 @@ func (p *KafkaProducer) abortTransaction(thread *starlark.Thread, b *starlark.Bu
 		return nil, p.invalidTransition(txnAborting)
 	}
 	ctx, cancel := context.WithTimeout(py.ContextOf(thread), p.requestTimeout+p.deliveryTimeout)
-	err := p.cl.AbortBufferedRecords(ctx)
+	var err error
+	py.Unlocked(thread, func() { err = p.cl.AbortBufferedRecords(ctx) })
 	cancel()
 	if err != nil {
 		return nil, KafkaException(err)
@@ -1443,7 +1453,9 @@ func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.Transact
 	parent := py.ContextOf(thread)
 	ctx, cancel := context.WithTimeout(parent, p.maxBlock)
 	defer cancel()
-	if err := p.cl.EndTransaction(ctx, how); err != nil {
+	var err error
+	py.Unlocked(thread, func() { err = p.cl.EndTransaction(ctx, how) })
+	if err != nil {
 		if parent.Err() != nil {
 			return py.Interrupted(parent)
 		}
@@ -1451,7 +1463,9 @@ func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.Transact
 		return KafkaException(err)
 	}
 	if p.txnOffsets && p.txnSucceeded.Load() == 0 {
-		id, epoch, err := p.cl.ProducerID(ctx)
+		var id int64
+		var epoch int16
+		py.Unlocked(thread, func() { id, epoch, err = p.cl.ProducerID(ctx) })
 		if err != nil {
 			p.txn = txnAbortableError
 			return KafkaException(err)
@@ -1459,12 +1473,14 @@ func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.Transact
 		req := kmsg.NewPtrEndTxnRequest()
 		req.TransactionalID, req.ProducerID, req.ProducerEpoch = p.txnID, id, epoch
 		req.Commit = bool(how)
-		err = retryConcurrentTransactions(ctx, func() error {
-			resp, err := p.cl.Request(ctx, req)
-			if err != nil {
-				return err
-			}
-			return kerr.ErrorForCode(resp.(*kmsg.EndTxnResponse).ErrorCode)
+		py.Unlocked(thread, func() {
+			err = retryConcurrentTransactions(ctx, func() error {
+				resp, err := p.cl.Request(ctx, req)
+				if err != nil {
+					return err
+				}
+				return kerr.ErrorForCode(resp.(*kmsg.EndTxnResponse).ErrorCode)
+			})
 		})
 		if err != nil {
 			if parent.Err() != nil {
@@ -1553,18 +1569,22 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 		p.txnErrMu.Unlock()
 		return nil, KafkaException(err)
 	}
-	id, epoch, err := p.cl.ProducerID(ctx)
+	var id int64
+	var epoch int16
+	py.Unlocked(thread, func() { id, epoch, err = p.cl.ProducerID(ctx) })
 	if err != nil {
 		return fail(err)
 	}
 	add := kmsg.NewPtrAddOffsetsToTxnRequest()
 	add.TransactionalID, add.ProducerID, add.ProducerEpoch, add.Group = p.txnID, id, epoch, groupID
-	err = retryConcurrentTransactions(ctx, func() error {
-		resp, err := p.cl.Request(ctx, add)
-		if err != nil {
-			return err
-		}
-		return kerr.ErrorForCode(resp.(*kmsg.AddOffsetsToTxnResponse).ErrorCode)
+	py.Unlocked(thread, func() {
+		err = retryConcurrentTransactions(ctx, func() error {
+			resp, err := p.cl.Request(ctx, add)
+			if err != nil {
+				return err
+			}
+			return kerr.ErrorForCode(resp.(*kmsg.AddOffsetsToTxnResponse).ErrorCode)
+		})
 	})
 	if err != nil {
 		return fail(err)
@@ -1578,7 +1598,8 @@ func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *sta
 		rt.Topic, rt.Partitions = t, topics[t]
 		commit.Topics = append(commit.Topics, rt)
 	}
-	resp, err := p.cl.Request(ctx, commit)
+	var resp kmsg.Response
+	py.Unlocked(thread, func() { resp, err = p.cl.Request(ctx, commit) })
 	if err == nil {
 		for _, t := range resp.(*kmsg.TxnOffsetCommitResponse).Topics {
 			for _, pt := range t.Partitions {

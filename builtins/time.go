@@ -130,15 +130,17 @@ func timeSleep(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if secs > float64(math.MaxInt64)/1e9 {
 		return nil, py.Errorf(py.OverflowError, "timestamp too large to convert to C _PyTime_t")
 	}
-	ctx := py.ContextOf(thread)
-	timer := time.NewTimer(time.Duration(secs * 1e9))
-	defer timer.Stop()
-	select {
-	case <-timer.C:
+	// The other threads run while this one sleeps; sleep(0) lets a
+	// waiting thread run first, as CPython's does.
+	d := time.Duration(secs * 1e9)
+	if d == 0 {
+		py.Unlocked(thread, func() {})
 		return starlark.None, nil
-	case <-ctx.Done():
-		return nil, py.Interrupted(ctx)
 	}
+	if _, err := py.Wait(thread, nil, d); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
 }
 
 // timeAt returns the time of the optional seconds argument, now if absent or None.

@@ -224,7 +224,9 @@ func (g *governor) nextCheck(thread *starlark.Thread) uint64 {
 }
 
 // onMaxSteps is the thread's step hook: it stops the execution when one
-// of its limits is reached, and otherwise sets the next look.
+// of its limits is reached, and otherwise sets the next look. It is also
+// where a thread that runs without blocking lets the interpreter's other
+// threads run (py.Yield: an atomic load when none waits).
 func (g *governor) onMaxSteps(thread *starlark.Thread) {
 	if exc := g.check(thread); exc != nil {
 		stop(thread, exc.Error())
@@ -232,6 +234,7 @@ func (g *governor) onMaxSteps(thread *starlark.Thread) {
 	}
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
 	g.deliverSignals(thread)
+	py.Yield(thread)
 }
 
 // check returns the exception that must stop the execution, if any, and
@@ -240,7 +243,13 @@ func (g *governor) check(thread *starlark.Thread) *py.Exception {
 	if exc := g.stopped.Load(); exc != nil {
 		return exc
 	}
-	if g.ctx.Err() != nil {
+	if own := py.StartedContext(thread); own != nil {
+		// A threading thread outlives the REPL chunk or call that
+		// started it, until the main thread's end stops it.
+		if own.Err() != nil {
+			return py.Cancellation(own)
+		}
+	} else if g.ctx.Err() != nil {
 		if cc, ok := g.ctx.(*callContext); ok && cc.Context.Err() == nil {
 			return g.stop(cc.cause) // the call's own deadline
 		}

@@ -327,8 +327,14 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	if err != nil {
 		return withSource(err, filename, src)
 	}
+	env.interp.Traceback = func(err error) string { return FormatError(withSource(err, filename, src)) }
 	err = r.run(ctx, thread, env, func() error {
 		_, err := prog.Init(thread, predeclared)
+		// As CPython's, the main thread waits for the threading threads
+		// that are not daemon; daemon threads are stopped.
+		if finishErr := env.interp.Finish(thread, py.Forever); err == nil {
+			err = finishErr
+		}
 		return hints.hint(err)
 	})
 	// Records sent without flush are still delivered, as the issue of

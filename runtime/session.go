@@ -169,10 +169,16 @@ func (s *Session) Lookup(name string) starlark.Value {
 func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 
 // Close flushes and closes the Kafka clients the session opened, waiting
-// at most timeout, and the files it left open.
+// at most timeout, and the files it left open. Before, as CPython's REPL
+// at exit, it waits (at most timeout) for the threading threads that are
+// not daemon; the rest are stopped.
 func (s *Session) Close(timeout time.Duration) error {
 	s.env.interp.AbandonGenerators()
 	return run(context.Background(), s.thread, s.env, unlimited, func() error {
-		return s.env.shutdown(s.thread, timeout)
+		err := s.env.interp.Finish(s.thread, timeout)
+		if shutdownErr := s.env.shutdown(s.thread, timeout); err == nil {
+			err = shutdownErr
+		}
+		return err
 	})
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
 	"github.com/kstar-dev/kstar/builtins/lib/platform"
 	"github.com/kstar-dev/kstar/builtins/lib/pprint"
+	"github.com/kstar-dev/kstar/builtins/lib/queue"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
 	pysignal "github.com/kstar-dev/kstar/builtins/lib/signal"
@@ -28,6 +29,7 @@ import (
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
+	"github.com/kstar-dev/kstar/builtins/lib/threading"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -65,6 +67,8 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"socket":      socket.New,
 	"platform":    platform.New,
 	"signal":      pysignal.New,
+	"threading":   threading.New,
+	"queue":       queue.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

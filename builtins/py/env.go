@@ -103,8 +103,16 @@ func (env *Env) Context() context.Context {
 // ContextOf returns the context of the execution running on thread:
 // blocking builtins must select on its Done channel and return
 // Interrupted(ctx) when it fires. It is also done when a signal comes
-// (see Env.Signal), so that the signal's handler runs at once.
-func ContextOf(thread *starlark.Thread) context.Context { return EnvOf(thread).contextFor(thread) }
+// (see Env.Signal), so that the signal's handler runs at once. A
+// threading thread has a context of its own (StartedContext), which
+// signals leave alone (their handlers run on the main thread, as in
+// CPython): it outlives the REPL chunk or call that started it.
+func ContextOf(thread *starlark.Thread) context.Context {
+	if ctx := StartedContext(thread); ctx != nil {
+		return ctx
+	}
+	return EnvOf(thread).contextFor(thread)
+}
 
 // Interrupted returns the error a blocking builtin reports when ctx (from
 // ContextOf) is done. When a signal woke it, the signal's handlers run

@@ -180,13 +180,21 @@ func pyInput(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	var line string
 	ctx := ContextOf(thread)
-	select {
-	case r := <-read:
+	var r lineRead
+	got := false
+	Unlocked(thread, func() { // a terminal's line can take a while: other threads run
+		select {
+		case r = <-read:
+			got = true
+		case <-ctx.Done():
+		}
+	})
+	if got {
 		if r.err != nil {
 			return nil, r.err
 		}
 		line = r.line
-	case <-ctx.Done():
+	} else {
 		// The read goes on: its line is the next input()'s.
 		err := Interrupted(ctx)
 		env.keepInputRead(read, err == ErrSignalHandled)
