@@ -36,6 +36,7 @@ var fuzzSeeds = []string{
 	"if __name__ == '__main__':\n    main()\n",
 	"try:\n    pass\nexcept:\n    pass\n",
 	"class A:\n    pass\nwith x as y:\n    pass\n",
+	"with a as (b, c.d), e:\n    with (f as g[0],\n          h()):\n        pass\n",
 	"print 'hello'\nprint x\n",
 	"s = 'abc\ns = '''abc\n",
 	"s = 'a\\\nb'\nt = \"é\" + f'é{é}é'\n",
@@ -65,7 +66,7 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
-		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, WithFunc: true, WithExitFunc: true, WithCatches: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
@@ -88,7 +89,7 @@ func FuzzParse(f *testing.F) {
 		generated := map[*syntax.Ident]bool{} // the methods of try statements' state, the fields of cells
 		syntax.Walk(file, func(n syntax.Node) bool {
 			if dot, ok := n.(*syntax.DotExpr); ok {
-				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
+				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_") || tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue) {
 					generated[dot.Name] = true
 				}
 			}

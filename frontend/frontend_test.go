@@ -122,7 +122,6 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 		{"for x in y:\n    try:\n        break\n    finally:\n        pass", "t.py:3:9: kstar does not support break inside a try that has a finally block"},
 		{"try:\n    x = 1\nexcept A, B:\n    pass", "t.py:3:8: multiple exception types must be parenthesized"},
 		{"class A:\n    pass", "t.py:1:1: kstar does not support 'class' definitions: use functions, dicts and namedtuple"},
-		{"with open('f') as f:\n    pass", "t.py:1:1: kstar does not support 'with' statements: call close() when done"},
 		{"def f():\n    x = yield 1", "t.py:2:9: kstar does not support generators ('yield'): build and return a list"},
 		{"x = 1\ndel x", "t.py:2:5: kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name"},
 		{"del l[1:2]", "t.py:1:5: kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name"},

@@ -189,7 +189,6 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // cannot run, by construct.
 var unsupported = map[string]string{
 	"class":      "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
-	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support generators ('yield'): build and return a list",
 	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
 	"async":      "kstar does not support 'async' functions",
@@ -316,7 +315,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		if s.Async {
 			l.refuse(pos, "async")
 		}
-		l.refuse(pos, "with")
+		return append(out, l.with(s)...)
 	case *pysyntax.Match:
 		l.refuse(pos, "match")
 	case *pysyntax.Global, *pysyntax.Nonlocal:

@@ -192,6 +192,10 @@ func boundNames(n pysyntax.Node) []string {
 		target(n.Target)
 	case *pysyntax.For:
 		target(n.Target)
+	case *pysyntax.With:
+		for _, item := range n.Items {
+			target(item.OptionalVars)
+		}
 	case *pysyntax.ExceptHandler:
 		if n.Name != "" {
 			names = append(names, n.Name)

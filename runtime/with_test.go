@@ -1,0 +1,199 @@
+package runtime_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// manager is a context manager written in Go, as a host's or a
+// library's would be: Manager(name, value=None, suppress=False,
+// enter_error=None, exit_error=None, exit=True) writes what its
+// __enter__ and __exit__ are called with to log.
+type manager struct {
+	log                   io.Writer
+	name                  string
+	value                 starlark.Value // what __enter__ returns; None: the manager itself
+	suppress              bool           // what __exit__ returns
+	enterError, exitError starlark.Value // exceptions __enter__ and __exit__ raise
+	hasExit               bool
+	slot                  starlark.Value // a field scripts may assign, for attribute targets
+}
+
+func newManager(log io.Writer) *starlark.Builtin {
+	return py.Func("Manager", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		m := &manager{log: log, value: starlark.None, enterError: starlark.None, exitError: starlark.None, hasExit: true, slot: starlark.None}
+		err := starlark.UnpackArgs(b.Name(), args, kwargs, "name", &m.name, "value?", &m.value, "suppress?", &m.suppress,
+			"enter_error?", &m.enterError, "exit_error?", &m.exitError, "exit?", &m.hasExit)
+		return m, err
+	})
+}
+
+func (m *manager) String() string        { return "<Manager " + m.name + ">" }
+func (m *manager) Type() string          { return "Manager" }
+func (m *manager) Freeze()               {}
+func (m *manager) Truth() starlark.Bool  { return true }
+func (m *manager) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'Manager'") }
+func (m *manager) AttrNames() []string   { return []string{"__enter__", "__exit__", "slot"} }
+
+func (m *manager) SetField(name string, v starlark.Value) error {
+	if name != "slot" {
+		return starlark.NoSuchAttrError(name)
+	}
+	m.slot = v
+	return nil
+}
+
+func (m *manager) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "slot":
+		return m.slot, nil
+	case "__enter__":
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			fmt.Fprintf(m.log, "%s.__enter__%s\n", m.name, py.Repr(args))
+			if exc, ok := m.enterError.(*py.Exception); ok {
+				return nil, exc
+			}
+			if m.value == starlark.None {
+				return m, nil
+			}
+			return m.value, nil
+		}).BindReceiver(m), nil
+	case "__exit__":
+		if !m.hasExit {
+			return nil, nil
+		}
+		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			fmt.Fprintf(m.log, "%s.__exit__%s\n", m.name, py.Repr(args))
+			if exc, ok := m.exitError.(*py.Exception); ok {
+				return nil, exc
+			}
+			return starlark.Bool(m.suppress), nil
+		}).BindReceiver(m), nil
+	}
+	return nil, nil
+}
+
+// runWith runs src with Manager predeclared (and opts) and returns what it
+// printed and what the managers logged, then the last line of its
+// traceback, if any.
+func runWith(t *testing.T, src string, opts ...runtime.Option) string {
+	t.Helper()
+	var out bytes.Buffer
+	opts = append([]runtime.Option{runtime.WithStdout(&out), runtime.WithStderr(&out), runtime.WithPredeclared("Manager", newManager(&out))}, opts...)
+	if err := runtime.New(opts...).ExecFile(context.Background(), "main.py", []byte(src), []string{"main.py"}); err != nil {
+		tb := strings.TrimRight(runtime.FormatError(err), "\n")
+		out.WriteString(tb[strings.LastIndex(tb, "\n")+1:] + "\n")
+	}
+	return out.String()
+}
+
+// TestWithStatement checks the with statement over context managers
+// written in Go: what __enter__ and __exit__ are called with, in which
+// order, and what happens to an exception of the body, of __enter__ and
+// of __exit__.
+func TestWithStatement(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"as", "with Manager('a', value=7) as x:\n    print('body', x)\nprint('after')",
+			"a.__enter__()\nbody 7\na.__exit__(None, None, None)\nafter\n"},
+		{"without as", "with Manager('a'):\n    print('body')",
+			"a.__enter__()\nbody\na.__exit__(None, None, None)\n"},
+		{"enter returns the manager", "m = Manager('a')\nwith m as x:\n    print(x == m)",
+			"a.__enter__()\nTrue\na.__exit__(None, None, None)\n"},
+		{"exception propagates", "try:\n    with Manager('a'):\n        print('body')\n        1 // 0\n        print('not reached')\nexcept ZeroDivisionError as e:\n    print('caught', e)",
+			"a.__enter__()\nbody\na.__exit__(<class 'ZeroDivisionError'>, ZeroDivisionError('integer division or modulo by zero'), None)\ncaught integer division or modulo by zero\n"},
+		{"exception leaves the script", "with Manager('a'):\n    {}['k']\nprint('not reached')",
+			"a.__enter__()\na.__exit__(<class 'KeyError'>, KeyError('k'), None)\nKeyError: 'k'\n"},
+		{"exit suppresses", "with Manager('a', suppress=True):\n    print('body')\n    raise ValueError('v')\n    print('not reached')\nprint('after')",
+			"a.__enter__()\nbody\na.__exit__(<class 'ValueError'>, ValueError('v'), None)\nafter\n"},
+		{"suppressing exit without exception", "with Manager('a', suppress=True):\n    pass\nprint('after')",
+			"a.__enter__()\na.__exit__(None, None, None)\nafter\n"},
+		{"several items", "with Manager('a', value=1) as x, Manager('b', value=2) as y:\n    print(x, y)",
+			"a.__enter__()\nb.__enter__()\n1 2\nb.__exit__(None, None, None)\na.__exit__(None, None, None)\n"},
+		{"parenthesised items", "with (\n    Manager('a', value=1) as x,\n    Manager('b'),\n):\n    print(x)",
+			"a.__enter__()\nb.__enter__()\n1\nb.__exit__(None, None, None)\na.__exit__(None, None, None)\n"},
+		{"parenthesised manager", "with (Manager('a', value=1)) as x:\n    print(x)",
+			"a.__enter__()\n1\na.__exit__(None, None, None)\n"},
+		{"inner item suppresses", "with Manager('a'), Manager('b', suppress=True):\n    raise KeyError('k')\nprint('after')",
+			"a.__enter__()\nb.__enter__()\nb.__exit__(<class 'KeyError'>, KeyError('k'), None)\na.__exit__(None, None, None)\nafter\n"},
+		{"outer item suppresses", "with Manager('a', suppress=True), Manager('b'):\n    raise KeyError('k')\nprint('after')",
+			"a.__enter__()\nb.__enter__()\nb.__exit__(<class 'KeyError'>, KeyError('k'), None)\na.__exit__(<class 'KeyError'>, KeyError('k'), None)\nafter\n"},
+		{"nested", "with Manager('a'):\n    with Manager('b') as b:\n        print('inner')\n    print('outer')",
+			"a.__enter__()\nb.__enter__()\ninner\nb.__exit__(None, None, None)\nouter\na.__exit__(None, None, None)\n"},
+		{"in a loop", "for i in range(2):\n    with Manager('m%d' % i) as m:\n        print(m)",
+			"m0.__enter__()\n<Manager m0>\nm0.__exit__(None, None, None)\nm1.__enter__()\n<Manager m1>\nm1.__exit__(None, None, None)\n"},
+		{"in a function", "def f(n):\n    with Manager('a', value=n) as x:\n        y = x * 2\n    return y\nprint(f(21))",
+			"a.__enter__()\na.__exit__(None, None, None)\n42\n"},
+		{"in a try", "try:\n    with Manager('a'):\n        raise ValueError('v')\nexcept KeyError:\n    print('wrong')\nexcept ValueError:\n    print('right')\nfinally:\n    print('finally')",
+			"a.__enter__()\na.__exit__(<class 'ValueError'>, ValueError('v'), None)\nright\nfinally\n"},
+		{"tuple target", "with Manager('a', value=(1, [2, 3])) as (x, [y, z]):\n    print(x, y, z)",
+			"a.__enter__()\n1 2 3\na.__exit__(None, None, None)\n"},
+		{"starred target", "with Manager('a', value=(1, 2, 3)) as (x, *rest):\n    print(x, rest)",
+			"a.__enter__()\n1 [2, 3]\na.__exit__(None, None, None)\n"},
+		{"attribute and item targets", "h = Manager('h')\nd = {}\nwith Manager('a', value=1) as h.slot, Manager('b', value=2) as d['k']:\n    print(h.slot, d)",
+			"a.__enter__()\nb.__enter__()\n1 {'k': 2}\nb.__exit__(None, None, None)\na.__exit__(None, None, None)\n"},
+		{"global target", "x = 0\ndef f():\n    global x\n    with Manager('a', value=5) as x:\n        pass\nf()\nprint(x)",
+			"a.__enter__()\na.__exit__(None, None, None)\n5\n"},
+		{"nonlocal target", "def f():\n    x = 0\n    def g():\n        nonlocal x\n        with Manager('a', value=5) as x:\n            pass\n    g()\n    return x\nprint(f())",
+			"a.__enter__()\na.__exit__(None, None, None)\n5\n"},
+		{"enter raises", "with Manager('a', enter_error=KeyError('e')):\n    print('not reached')",
+			"a.__enter__()\nKeyError: 'e'\n"},
+		{"exit raises", "with Manager('a', exit_error=KeyError('x')):\n    print('body')",
+			"a.__enter__()\nbody\na.__exit__(None, None, None)\nKeyError: 'x'\n"},
+		{"exit raises over the body's exception", "with Manager('a', exit_error=KeyError('x')):\n    raise ValueError('v')",
+			"a.__enter__()\na.__exit__(<class 'ValueError'>, ValueError('v'), None)\nKeyError: 'x'\n"},
+		{"second item's enter raises", "with Manager('a'), Manager('b', enter_error=KeyError('e')):\n    print('not reached')",
+			"a.__enter__()\nb.__enter__()\na.__exit__(<class 'KeyError'>, KeyError('e'), None)\nKeyError: 'e'\n"},
+		{"manager expression raises", "with Manager('a'), Manager(1):\n    print('not reached')",
+			"a.__enter__()\na.__exit__(<class 'TypeError'>, TypeError('Manager: for parameter name: got int, want string'), None)\nTypeError: Manager: for parameter name: got int, want string\n"},
+		{"no __enter__", "with 1:\n    pass",
+			"TypeError: 'int' object does not support the context manager protocol\n"},
+		{"no __exit__", "with Manager('a', exit=False):\n    print('not reached')",
+			"TypeError: 'Manager' object does not support the context manager protocol (missed __exit__ method)\n"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := runWith(t, tc.src); got != tc.want {
+				t.Errorf("%s\n got:\n%s\nwant:\n%s", tc.src, got, tc.want)
+			}
+		})
+	}
+}
+
+// TestWithOpenFile checks that a with block closes the file open() returns
+// when the block ends and when it raises.
+func TestWithOpenFile(t *testing.T) {
+	dir := t.TempDir()
+	src := `with open('data.txt', 'w') as f:
+    f.write('line 1\n')
+print(f.closed)
+with open('data.txt') as f:
+    print(repr(f.read()))
+try:
+    with open('data.txt', 'a') as f:
+        f.write('line 2\n')
+        raise ValueError('stop')
+except ValueError as e:
+    print(e, f.closed)
+with open('data.txt') as a, open('data.txt') as b:
+    print(repr(a.readline()), repr(b.read()))
+print(a.closed, b.closed)
+`
+	want := "True\n'line 1\\n'\nstop True\n'line 1\\n' 'line 1\\nline 2\\n'\nTrue True\n"
+	if got := runWith(t, src, runtime.WithFiles(dir)); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "data.txt"))
+	if err != nil || string(data) != "line 1\nline 2\n" {
+		t.Errorf("data.txt holds %q (%v)", data, err)
+	}
+}
