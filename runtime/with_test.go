@@ -13,6 +13,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/testbroker"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -195,5 +196,64 @@ print(a.closed, b.closed)
 	data, err := os.ReadFile(filepath.Join(dir, "data.txt"))
 	if err != nil || string(data) != "line 1\nline 2\n" {
 		t.Errorf("data.txt holds %q (%v)", data, err)
+	}
+}
+
+// TestWithKafkaClients checks the with statement over kstar's Kafka
+// clients, on a broker: a producer's with block ends by flushing and
+// closing it (its records are on the broker for the next statement, its
+// linger notwithstanding), a consumer's ends by closing it (committing
+// what was consumed) when the block raises, and the exception goes on;
+// an admin client's closes it.
+func TestWithKafkaClients(t *testing.T) {
+	boot := testbroker.Isolated(t)
+	src := `from kafka import KafkaProducer, KafkaConsumer, KafkaAdminClient
+from kafka.admin import NewTopic
+from kafka.errors import IllegalStateError
+
+with KafkaAdminClient() as admin:
+    admin.create_topics([NewTopic('with-records', 1, 1)])
+try:
+    admin.list_topics()
+except IllegalStateError as e:
+    print('admin:', e)
+
+with KafkaProducer(linger_ms=60000) as producer:
+    for i in range(5):
+        producer.send('with-records', b'v%d' % i)
+try:
+    producer.send('with-records', b'late')
+except IllegalStateError as e:
+    print('producer:', e)
+
+def group_member():
+    return KafkaConsumer('with-records', group_id='with-group', auto_offset_reset='earliest', consumer_timeout_ms=10000)
+
+try:
+    with group_member() as consumer:
+        for record in consumer:
+            print('read', record.value)
+            if record.offset == 1:
+                raise KeyError('stop')
+except KeyError as e:
+    print('propagated', e)
+try:
+    consumer.poll()
+except IllegalStateError as e:
+    print('consumer:', e)
+
+with group_member() as consumer:
+    print('then', [next(consumer).value for _ in range(3)])
+`
+	want := `admin: IllegalStateError: KafkaAdminClient is closed
+producer: IllegalStateError: KafkaProducer already closed!
+read b'v0'
+read b'v1'
+propagated 'stop'
+consumer: IllegalStateError: KafkaConsumer is closed
+then [b'v2', b'v3', b'v4']
+`
+	if got := runWith(t, src, runtime.WithBootstrapServers(boot), runtime.WithCallTimeout(0)); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
