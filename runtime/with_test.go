@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/internal/testbroker"
@@ -255,5 +256,37 @@ then [b'v2', b'v3', b'v4']
 `
 	if got := runWith(t, src, runtime.WithBootstrapServers(boot), runtime.WithCallTimeout(0)); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// BenchmarkWithStatement is the cost of one empty with block over a
+// manager written in Go whose __enter__ and __exit__ do nothing, the loop
+// around it included (BenchmarkWithStatement/loop is the loop alone).
+func BenchmarkWithStatement(b *testing.B) {
+	noop := py.Func("noop", func(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return starlark.None, nil
+	})
+	trivial := starlarkstruct.FromStringDict(starlark.String("trivial"), starlark.StringDict{"__enter__": noop, "__exit__": noop})
+	src := `
+def with_block(m, n):
+    for _ in range(n):
+        with m:
+            pass
+
+def loop(m, n):
+    for _ in range(n):
+        pass
+`
+	s, err := runtime.New(runtime.WithoutLimits()).Load(context.Background(), "bench.py", []byte(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	for _, name := range []string{"with_block", "loop"} {
+		b.Run(name, func(b *testing.B) {
+			if _, err := s.Call(context.Background(), name, trivial, starlark.MakeInt(b.N)); err != nil {
+				b.Fatal(err)
+			}
+		})
 	}
 }
