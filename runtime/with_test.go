@@ -171,6 +171,44 @@ func TestWithStatement(t *testing.T) {
 	}
 }
 
+// TestWithTracebackLine checks the line a traceback gives for errors of
+// a with statement, as CPython 3.11 gives it: the with statement's line
+// for the protocol, __enter__ and __exit__, the body's own lines for the
+// body.
+func TestWithTracebackLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		line      int
+	}{
+		{"not a manager", "x = 1\nwith (\n    Manager('a'),\n    3 as g,\n):\n    pass", 2},
+		{"enter raises", "x = 1\nwith (\n    Manager('a', enter_error=KeyError('e'))\n):\n    pass", 2},
+		{"exit raises", "x = 1\nwith Manager('a', exit_error=KeyError('e')):\n    x = 2\n    x = 3", 2},
+		{"body raises", "x = 1\nwith Manager('a'):\n    x = 2\n    1 // 0\n    x = 3", 4},
+		{"body raises in a function", "def f():\n    with Manager('a'):\n        y = 1 // 0\nf()", 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			rt := runtime.New(runtime.WithStdout(io.Discard), runtime.WithPredeclared("Manager", newManager(&out)))
+			err := rt.ExecFile(context.Background(), "main.py", []byte(tc.src), []string{"main.py"})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			tb := runtime.FormatError(err)
+			want := fmt.Sprintf("File \"main.py\", line %d,", tc.line)
+			lines := strings.Split(strings.TrimSpace(tb), "\n")
+			last := ""
+			for _, l := range lines {
+				if strings.Contains(l, "File \"") {
+					last = strings.TrimSpace(l)
+				}
+			}
+			if !strings.HasPrefix(last, want) {
+				t.Errorf("%s\nlast frame %q, want %s\n%s", tc.src, last, want, tb)
+			}
+		})
+	}
+}
+
 // TestWithOpenFile checks that a with block closes the file open() returns
 // when the block ends and when it raises.
 func TestWithOpenFile(t *testing.T) {
