@@ -27,8 +27,11 @@ import (
 // __exit__(type(exc), exc, traceback) and tells whether it suppresses the
 // exception; __with_exit__(state) calls __exit__(None, None, None) unless
 // the handler has called __exit__ already, so that leaving BODY by its
-// end, return, break or continue exits the manager once. Several items
-// nest: "with A as a, B as b:" is "with A as a:" around "with B as b:".
+// end, return, break or continue exits the manager once. A BODY that
+// return, break and continue cannot leave (the common case) needs no
+// finally: __with_exit__(__v1) follows the try statement, which is as
+// correct and cheaper. Several items nest: "with A as a, B as b:" is
+// "with A as a:" around "with B as b:".
 
 // The predeclared helpers of lowered with statements, which the runtime
 // provides.
@@ -69,6 +72,7 @@ func (l *lowerer) withItems(s *pysyntax.With, items []*pysyntax.WithItem) []pysy
 	var body []pysyntax.Stmt
 	if item.OptionalVars != nil {
 		t := zeroWidth(item.OptionalVars.Span())
+		// The attribute's name is placed where the target starts.
 		value := &pysyntax.Attribute{Pos: pysyntax.Pos{Lineno: t.Lineno, ColOffset: t.ColOffset, EndLineno: t.Lineno, EndColOffset: t.ColOffset + len(WithValue)},
 			Value: name(state, t), Attr: WithValue}
 		body = append(body, &pysyntax.Assign{Pos: t, Targets: []pysyntax.Expr{item.OptionalVars}, Value: value})
@@ -82,9 +86,54 @@ func (l *lowerer) withItems(s *pysyntax.With, items []*pysyntax.WithItem) []pysy
 		&pysyntax.If{Pos: at, Test: &pysyntax.UnaryOp{Pos: at, Op: pysyntax.Not, Operand: call(WithExitFunc, at, name(state, at), name(exc, at))},
 			Body: []pysyntax.Stmt{&pysyntax.Raise{Pos: at}}},
 	}}
-	try := &pysyntax.Try{Pos: at, Body: body, Handlers: []*pysyntax.ExceptHandler{handler},
-		Finalbody: []pysyntax.Stmt{&pysyntax.ExprStmt{Pos: at, Value: call(WithExitFunc, at, name(state, at))}}}
-	return []pysyntax.Stmt{enter, try}
+	try := &pysyntax.Try{Pos: at, Body: body, Handlers: []*pysyntax.ExceptHandler{handler}}
+	exit := &pysyntax.ExprStmt{Pos: at, Value: call(WithExitFunc, at, name(state, at))}
+	if jumpsOut(s.Body, false) {
+		try.Finalbody = []pysyntax.Stmt{exit}
+		return []pysyntax.Stmt{enter, try}
+	}
+	return []pysyntax.Stmt{enter, try, exit}
+}
+
+// jumpsOut reports whether return, or break or continue outside a loop of
+// body's own (inLoop: body is a loop's), can leave body.
+func jumpsOut(body []pysyntax.Stmt, inLoop bool) bool {
+	for _, s := range body {
+		switch s := s.(type) {
+		case *pysyntax.Return:
+			return true
+		case *pysyntax.Break, *pysyntax.Continue:
+			if !inLoop {
+				return true
+			}
+		case *pysyntax.If:
+			if jumpsOut(s.Body, inLoop) || jumpsOut(s.Orelse, inLoop) {
+				return true
+			}
+		case *pysyntax.For:
+			if jumpsOut(s.Body, true) || jumpsOut(s.Orelse, inLoop) {
+				return true
+			}
+		case *pysyntax.While:
+			if jumpsOut(s.Body, true) || jumpsOut(s.Orelse, inLoop) {
+				return true
+			}
+		case *pysyntax.With:
+			if jumpsOut(s.Body, inLoop) {
+				return true
+			}
+		case *pysyntax.Try:
+			if jumpsOut(s.Body, inLoop) || jumpsOut(s.Orelse, inLoop) || jumpsOut(s.Finalbody, inLoop) {
+				return true
+			}
+			for _, h := range s.Handlers {
+				if jumpsOut(h.Body, inLoop) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // withTemp names a variable of a lowered with statement.

@@ -134,6 +134,8 @@ func TestWithStatement(t *testing.T) {
 			"a.__enter__()\nb.__enter__()\ninner\nb.__exit__(None, None, None)\nouter\na.__exit__(None, None, None)\n"},
 		{"in a loop", "for i in range(2):\n    with Manager('m%d' % i) as m:\n        print(m)",
 			"m0.__enter__()\n<Manager m0>\nm0.__exit__(None, None, None)\nm1.__enter__()\n<Manager m1>\nm1.__exit__(None, None, None)\n"},
+		{"loops with break and continue in the body", "with Manager('a'):\n    for i in range(5):\n        if i == 1:\n            continue\n        if i == 3:\n            break\n        print(i)\n    while True:\n        break\nprint('after', i)",
+			"a.__enter__()\n0\n2\na.__exit__(None, None, None)\nafter 3\n"},
 		{"in a function", "def f(n):\n    with Manager('a', value=n) as x:\n        y = x * 2\n    return y\nprint(f(21))",
 			"a.__enter__()\na.__exit__(None, None, None)\n42\n"},
 		{"in a try", "try:\n    with Manager('a'):\n        raise ValueError('v')\nexcept KeyError:\n    print('wrong')\nexcept ValueError:\n    print('right')\nfinally:\n    print('finally')",
@@ -282,7 +284,12 @@ except IllegalStateError as e:
     print('consumer:', e)
 
 with group_member() as consumer:
-    print('then', [next(consumer).value for _ in range(3)])
+    rest = []
+    for record in consumer:
+        rest.append(record.value)
+        if len(rest) == 3:
+            break
+print('then', rest)
 `
 	want := `admin: IllegalStateError: KafkaAdminClient is closed
 producer: IllegalStateError: KafkaProducer already closed!
