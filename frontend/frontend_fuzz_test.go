@@ -66,7 +66,10 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
-		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, WithFunc: true, WithExitFunc: true, WithCatches: true, "set": true, "tuple": true, assertionErrorName: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+	}
+	for _, name := range []string{WithFunc, WithExitFunc, WithCatches} {
+		helpers[name] = true
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
@@ -89,8 +92,11 @@ func FuzzParse(f *testing.F) {
 		generated := map[*syntax.Ident]bool{} // the methods of try statements' state, the fields of cells
 		syntax.Walk(file, func(n syntax.Node) bool {
 			if dot, ok := n.(*syntax.DotExpr); ok {
-				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_") || tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue) {
+				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
 					generated[dot.Name] = true
+				}
+				if x, ok := dot.X.(*syntax.Ident); ok && tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue {
+					generated[dot.Name] = true // a with statement's state
 				}
 			}
 			id, ok := n.(*syntax.Ident)
