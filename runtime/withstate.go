@@ -47,10 +47,10 @@ func (s *withState) Attr(name string) (starlark.Value, error) {
 // enterWith is __with__(manager): as CPython 3.11, it looks up __enter__,
 // then __exit__, then calls __enter__.
 func enterWith(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var manager starlark.Value
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &manager); err != nil {
-		return nil, err
+	if len(args) != 1 || len(kwargs) != 0 {
+		return nil, py.Errorf(py.TypeError, "%s() takes 1 positional argument", b.Name())
 	}
+	manager := args[0]
 	enter, err := contextMethod(manager, "__enter__")
 	if err != nil {
 		return nil, err
@@ -91,15 +91,14 @@ func contextMethod(manager starlark.Value, name string) (starlark.Value, error) 
 // been called. kstar has no traceback objects: __exit__ gets None for
 // the traceback.
 func exitWith(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var state, exc starlark.Value
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &state, &exc); err != nil {
-		return nil, err
+	var s *withState
+	if len(args) > 0 {
+		s, _ = args[0].(*withState)
 	}
-	s, ok := state.(*withState)
-	if !ok {
-		return nil, py.Errorf(py.TypeError, "%s: want a with statement's state, got %s", b.Name(), py.TypeName(state))
+	if s == nil || len(args) > 2 || len(kwargs) != 0 {
+		return nil, py.Errorf(py.TypeError, "%s() takes a with statement's state and an optional exception", b.Name())
 	}
-	if exc == nil {
+	if len(args) == 1 {
 		if s.exited {
 			return starlark.None, nil
 		}
@@ -108,6 +107,7 @@ func exitWith(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		return starlark.None, err
 	}
 	s.exited = true
+	exc := args[1]
 	suppress, err := starlark.Call(thread, s.exit, starlark.Tuple{py.TypeOf(exc), exc, starlark.None}, nil)
 	if err != nil {
 		return nil, err
