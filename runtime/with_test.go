@@ -21,22 +21,23 @@ import (
 // manager is a context manager written in Go, as a host's or a
 // library's would be: Manager(name, value=None, suppress=False,
 // enter_error=None, exit_error=None, exit=True) writes what its
-// __enter__ and __exit__ are called with to log.
+// __enter__ and __exit__ are called with to log. With exit=False it has
+// no __exit__; with an exception for exit, looking __exit__ up raises it.
 type manager struct {
 	log                   io.Writer
 	name                  string
 	value                 starlark.Value // what __enter__ returns; None: the manager itself
 	suppress              bool           // what __exit__ returns
 	enterError, exitError starlark.Value // exceptions __enter__ and __exit__ raise
-	hasExit               bool
+	exit                  starlark.Value // True, False or the exception looking up __exit__ raises
 	slot                  starlark.Value // a field scripts may assign, for attribute targets
 }
 
 func newManager(log io.Writer) *starlark.Builtin {
 	return py.Func("Manager", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		m := &manager{log: log, value: starlark.None, enterError: starlark.None, exitError: starlark.None, hasExit: true, slot: starlark.None}
+		m := &manager{log: log, value: starlark.None, enterError: starlark.None, exitError: starlark.None, exit: starlark.True, slot: starlark.None}
 		err := starlark.UnpackArgs(b.Name(), args, kwargs, "name", &m.name, "value?", &m.value, "suppress?", &m.suppress,
-			"enter_error?", &m.enterError, "exit_error?", &m.exitError, "exit?", &m.hasExit)
+			"enter_error?", &m.enterError, "exit_error?", &m.exitError, "exit?", &m.exit)
 		return m, err
 	})
 }
@@ -72,7 +73,10 @@ func (m *manager) Attr(name string) (starlark.Value, error) {
 			return m.value, nil
 		}).BindReceiver(m), nil
 	case "__exit__":
-		if !m.hasExit {
+		if exc, ok := m.exit.(*py.Exception); ok {
+			return nil, exc
+		}
+		if m.exit == starlark.False {
 			return nil, nil
 		}
 		return py.Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -164,6 +168,10 @@ func TestWithStatement(t *testing.T) {
 			"TypeError: 'int' object does not support the context manager protocol\n"},
 		{"no __exit__", "with Manager('a', exit=False):\n    print('not reached')",
 			"TypeError: 'Manager' object does not support the context manager protocol (missed __exit__ method)\n"},
+		{"__exit__ lookup raises AttributeError", "with Manager('a', exit=AttributeError('no')):\n    print('not reached')",
+			"TypeError: 'Manager' object does not support the context manager protocol (missed __exit__ method)\n"},
+		{"__exit__ lookup raises", "with Manager('a', exit=KeyError('lookup')):\n    print('not reached')",
+			"KeyError: 'lookup'\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := runWith(t, tc.src); got != tc.want {

@@ -72,7 +72,8 @@ func enterWith(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return &withState{exit: exit, value: value}, nil
 }
 
-// contextMethod is manager's method name, or nil when it has none.
+// contextMethod is manager's method name, or nil when it has none (its
+// Attr returns nil, a NoSuchAttrError or an AttributeError).
 func contextMethod(manager starlark.Value, name string) (starlark.Value, error) {
 	x, ok := manager.(starlark.HasAttrs)
 	if !ok {
@@ -80,6 +81,9 @@ func contextMethod(manager starlark.Value, name string) (starlark.Value, error) 
 	}
 	m, err := x.Attr(name)
 	if _, missing := err.(starlark.NoSuchAttrError); missing {
+		return nil, nil
+	}
+	if exc := py.AsException(err); exc != nil && exc.Class.IsSubclass(py.AttributeError) {
 		return nil, nil
 	}
 	return m, err
