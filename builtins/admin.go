@@ -283,19 +283,6 @@ func topicResults(schema *protoSchema, throttleMillis int32, items []starlark.Tu
 	return out, nil
 }
 
-// allowedTopic checks a topic against the host's allow-list.
-func (a *KafkaAdminClient) allowedTopic(topic string) error {
-	if a.env.AllowedTopics == nil {
-		return nil
-	}
-	for _, t := range a.env.AllowedTopics {
-		if t == topic {
-			return nil
-		}
-	}
-	return py.Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
-}
-
 // timeoutArg reads a timeout_ms argument: None is request_timeout_ms, as
 // in kafka-python.
 func (a *KafkaAdminClient) timeoutArg(v starlark.Value) (time.Duration, error) {
@@ -435,7 +422,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 		if err != nil {
 			return nil, err
 		}
-		if err := a.allowedTopic(t.Topic); err != nil {
+		if err := a.env.CheckTopic(t.Topic); err != nil {
 			return nil, err
 		}
 		req.Topics = append(req.Topics, t)
@@ -537,7 +524,7 @@ func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.B
 		return nil, err
 	}
 	for _, n := range names {
-		if err := a.allowedTopic(n); err != nil {
+		if err := a.env.CheckTopic(n); err != nil {
 			return nil, err
 		}
 	}
@@ -655,7 +642,7 @@ func (a *KafkaAdminClient) pyListTopics(thread *starlark.Thread, b *starlark.Bui
 	}
 	var names []string
 	for _, t := range m.Topics {
-		if t.Topic != nil {
+		if t.Topic != nil && a.env.TopicAllowed(*t.Topic) {
 			names = append(names, *t.Topic)
 		}
 	}
@@ -678,6 +665,11 @@ func (a *KafkaAdminClient) pyDescribeTopics(thread *starlark.Thread, b *starlark
 		if names, err = stringsArg("describe_topics() topics", topicsArg); err != nil {
 			return nil, err
 		}
+		for _, n := range names {
+			if err := a.env.CheckTopic(n); err != nil {
+				return nil, err
+			}
+		}
 		if names == nil {
 			names = []string{}
 		}
@@ -689,7 +681,12 @@ func (a *KafkaAdminClient) pyDescribeTopics(thread *starlark.Thread, b *starlark
 	}); err != nil {
 		return nil, err
 	}
-	topics := append([]kmsg.MetadataResponseTopic(nil), m.Topics...)
+	var topics []kmsg.MetadataResponseTopic
+	for _, t := range m.Topics {
+		if a.env.TopicAllowed(derefStr(t.Topic)) {
+			topics = append(topics, t)
+		}
+	}
 	order := map[string]int{}
 	for i, n := range names {
 		if _, dup := order[n]; !dup {
@@ -801,7 +798,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 		if !ok || !ok2 {
 			return nil, py.NewException(py.TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions")
 		}
-		if err := a.allowedTopic(string(name)); err != nil {
+		if err := a.env.CheckTopic(string(name)); err != nil {
 			return nil, err
 		}
 		total, err := adminInt(np.get("total_count"))
@@ -881,7 +878,7 @@ func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.
 		if !ok {
 			return py.Errorf(py.TypeError, "delete_records() offsets must be int, not %s", py.TypeName(v))
 		}
-		if err := a.allowedTopic(t.topic); err != nil {
+		if err := a.env.CheckTopic(t.topic); err != nil {
 			return err
 		}
 		if offsets[t.topic] == nil {
@@ -983,9 +980,12 @@ func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlar
 			req.IncludeSynonyms = synonyms
 			req.Resources = append(req.Resources, rr)
 			brokerReqs = append(brokerReqs, req)
-		} else {
-			topicReq.Resources = append(topicReq.Resources, rr)
+			continue
 		}
+		if err := a.env.CheckTopic(r.name); err != nil {
+			return nil, err
+		}
+		topicReq.Resources = append(topicReq.Resources, rr)
 	}
 	reqs := brokerReqs
 	if len(topicReq.Resources) > 0 {
@@ -1048,7 +1048,7 @@ func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.B
 	req := kmsg.NewPtrAlterConfigsRequest()
 	for _, r := range rs {
 		if r.rtype.name == "TOPIC" {
-			if err := a.allowedTopic(r.name); err != nil {
+			if err := a.env.CheckTopic(r.name); err != nil {
 				return nil, err
 			}
 		}
@@ -1241,7 +1241,7 @@ func (a *KafkaAdminClient) pyListConsumerGroups(thread *starlark.Thread, b *star
 	}
 	var out []starlark.Value
 	for _, g := range listed.Sorted() {
-		if only == nil || only[g.Coordinator] {
+		if (only == nil || only[g.Coordinator]) && a.env.GroupAllowed(g.Group) {
 			out = append(out, starlark.Tuple{starlark.String(g.Group), starlark.String(g.ProtocolType)})
 		}
 	}
@@ -1266,6 +1266,11 @@ func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *
 	ids, err := stringsArg(b.Name()+"() group_ids", idsArg)
 	if err != nil {
 		return nil, err
+	}
+	for _, id := range ids {
+		if err := a.env.CheckGroup(id); err != nil {
+			return nil, err
+		}
 	}
 	if len(ids) == 0 {
 		return starlark.NewList(nil), nil
@@ -1367,6 +1372,11 @@ func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b
 		if want, err = tpList(b.Name()+"() partitions", partsArg); err != nil {
 			return nil, err
 		}
+		for _, t := range want {
+			if err := a.env.CheckTopic(t.topic); err != nil {
+				return nil, err
+			}
+		}
 	}
 	fetched, err := a.fetchOffsets(thread, b.Name(), group)
 	if err != nil {
@@ -1376,7 +1386,11 @@ func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b
 	if want != nil {
 		order = append(order, want...)
 	} else {
-		fetched.Each(func(o kadm.OffsetResponse) { order = append(order, tp{o.Topic, o.Partition}) })
+		fetched.Each(func(o kadm.OffsetResponse) {
+			if a.env.TopicAllowed(o.Topic) {
+				order = append(order, tp{o.Topic, o.Partition})
+			}
+		})
 	}
 	sortTPs(order)
 	out := starlark.NewDict(len(order))
@@ -1394,9 +1408,13 @@ func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b
 	return out, nil
 }
 
-// fetchOffsets returns a group's committed offsets.
+// fetchOffsets returns a group's committed offsets, all topics'
+// (callers show only the allowed topics').
 func (a *KafkaAdminClient) fetchOffsets(thread *starlark.Thread, name, group string) (kadm.OffsetResponses, error) {
 	var fetched kadm.OffsetResponses
+	if err := a.env.CheckGroup(group); err != nil {
+		return nil, err
+	}
 	err := a.do(thread, name, 0, func(ctx context.Context) (err error) {
 		fetched, err = a.adm.FetchOffsets(ctx, group)
 		if errors.Is(err, kerr.GroupIDNotFound) {
@@ -1425,6 +1443,11 @@ func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *st
 	ids, err := stringsArg(b.Name()+"() group_ids", idsArg)
 	if err != nil {
 		return nil, err
+	}
+	for _, id := range ids {
+		if err := a.env.CheckGroup(id); err != nil {
+			return nil, err
+		}
 	}
 	var resp kadm.DeleteGroupResponses
 	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
@@ -1497,6 +1520,14 @@ func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starl
 // admin does).
 func (a *KafkaAdminClient) commit(thread *starlark.Thread, name, group string, offsets kadm.Offsets) (kadm.OffsetResponses, error) {
 	var resp kadm.OffsetResponses
+	if err := a.env.CheckGroup(group); err != nil {
+		return nil, err
+	}
+	for topic := range offsets {
+		if err := a.env.CheckTopic(topic); err != nil {
+			return nil, err
+		}
+	}
 	err := a.do(thread, name, 0, func(ctx context.Context) (err error) {
 		resp, err = a.adm.CommitOffsets(ctx, group, offsets)
 		return err
@@ -1554,8 +1585,14 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 		targets[tp{topic, partition}] = t
 		topicSet[topic] = true
 	}
+	if err := a.env.CheckGroup(group); err != nil {
+		return nil, err
+	}
 	topics := make([]string, 0, len(topicSet))
 	for t := range topicSet {
+		if err := a.env.CheckTopic(t); err != nil {
+			return nil, err
+		}
 		topics = append(topics, t)
 	}
 	sort.Strings(topics)
@@ -1708,6 +1745,9 @@ func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *st
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group); err != nil {
 		return nil, py.NewException(py.TypeError, err.Error())
 	}
+	if err := a.env.CheckGroup(group); err != nil {
+		return nil, err
+	}
 	var lags kadm.DescribedGroupLags
 	if err := a.do(thread, b.Name(), 0, func(ctx context.Context) (err error) {
 		lags, err = a.adm.Lag(ctx, group)
@@ -1727,6 +1767,9 @@ func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *st
 		return nil, KafkaException(err)
 	}
 	for _, m := range l.Lag.Sorted() {
+		if !a.env.TopicAllowed(m.Topic) {
+			continue
+		}
 		if m.Err != nil {
 			return nil, py.Errorf(errorClass(m.Err), "Unable to compute the lag of topic %s, partition %d: %v", m.Topic, m.Partition, m.Err)
 		}

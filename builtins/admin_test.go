@@ -190,11 +190,11 @@ print(a.create_topics([NewTopic(T + '-allowed', 1, 1)]).topic_errors)
 a.create_topics([NewTopic(T, 1, 1)])
 `, `
 [('T-allowed', 0, None)]
-ERROR TopicAuthorizationFailedError: topic 'T' is not allowed by the host`},
+ERROR TopicAuthorizationFailedError: topic 'T' is not allowed here (allowed: T-allowed)`},
 		{"delete_topics outside the allow-list", `
 a = KafkaAdminClient(bootstrap_servers=BOOT)
 a.delete_topics([T])
-`, `ERROR TopicAuthorizationFailedError: topic 'T' is not allowed by the host`},
+`, `ERROR TopicAuthorizationFailedError: topic 'T' is not allowed here (allowed: T-allowed)`},
 	})
 }
 

@@ -351,7 +351,7 @@ func clientOpts(thread *starlark.Thread, env *KafkaEnv, cfg *Config) ([]kgo.Opt,
 	}
 	for _, s := range seeds {
 		if !allowedBroker(env, s) {
-			return nil, py.Errorf(KafkaConfigurationError, "bootstrap_servers: broker %s is not allowed here (%s)", s, allowedList(env.AllowedBrokers))
+			return nil, py.Errorf(KafkaConfigurationError, "bootstrap_servers: broker %s is not allowed here (%s)", s, AllowedList(env.AllowedBrokers))
 		}
 	}
 	opts := []kgo.Opt{kgo.SeedBrokers(seeds...)}
@@ -413,7 +413,7 @@ func newDialer(env *KafkaEnv, cfg *Config, tlsCfg *tls.Config) func(ctx context.
 	snd := cfg.Int("send_buffer_bytes", 0)
 	return func(ctx context.Context, network, host string) (net.Conn, error) {
 		if !allowedBroker(env, host) {
-			return nil, fmt.Errorf("broker %s is not allowed here (%s)", host, allowedList(env.AllowedBrokers))
+			return nil, fmt.Errorf("broker %s is not allowed here (%s)", host, AllowedList(env.AllowedBrokers))
 		}
 		conn, err := d.DialContext(ctx, network, host)
 		if err != nil {

@@ -169,6 +169,11 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 		return nil, err
 	}
 	env := KafkaEnvOf(thread)
+	if set.groupID != "" {
+		if err := env.CheckGroup(set.groupID); err != nil {
+			return nil, err
+		}
+	}
 	base, err := clientOpts(thread, env, cfg)
 	if err != nil {
 		return nil, err
@@ -376,19 +381,6 @@ func validTopicName(name string) error {
 	return nil
 }
 
-// allowedTopic checks a topic against the host's allow-list.
-func (c *KafkaConsumer) allowedTopic(topic string) error {
-	if c.env.AllowedTopics == nil {
-		return nil
-	}
-	for _, t := range c.env.AllowedTopics {
-		if t == topic {
-			return nil
-		}
-	}
-	return py.Errorf(BrokerError(29), "topic '%s' is not allowed by the host", topic)
-}
-
 func (c *KafkaConsumer) checkOpen() error {
 	if c.closed {
 		return py.NewException(IllegalStateError, "KafkaConsumer is closed")
@@ -474,7 +466,7 @@ func (c *KafkaConsumer) subscribeTopics(thread *starlark.Thread, topics []string
 		if err := validTopicName(t); err != nil {
 			return err
 		}
-		if err := c.allowedTopic(t); err != nil {
+		if err := c.env.CheckTopic(t); err != nil {
 			return err
 		}
 		if !seen[t] {
@@ -668,7 +660,7 @@ func (c *KafkaConsumer) pyAssign(thread *starlark.Thread, b *starlark.Builtin, a
 	for x := range starlark.Elements(partitions.(starlark.Iterable)) {
 		t, err := assignedPartition(x)
 		if err == nil {
-			err = c.allowedTopic(t.topic)
+			err = c.env.CheckTopic(t.topic)
 		}
 		if err != nil {
 			iter.Done()

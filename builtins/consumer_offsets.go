@@ -94,8 +94,9 @@ func (c *KafkaConsumer) requireGroup() error {
 }
 
 // offsetsArg unpacks commit's offsets: a dict of TopicPartition to
-// OffsetAndMetadata (kstar also accepts a plain int offset).
-func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
+// OffsetAndMetadata (kstar also accepts a plain int offset), of topics
+// the host allows.
+func (c *KafkaConsumer) offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 	bad := py.NewException(py.TypeError, "offsets must be dict[TopicPartition, OffsetAndMetadata]")
 	d, ok := v.(*starlark.Dict)
 	if !ok {
@@ -106,6 +107,9 @@ func offsetsArg(v starlark.Value) (map[tp]offsetToCommit, error) {
 		topic, p, ok := AsTopicPartition(item[0])
 		if !ok {
 			return nil, bad
+		}
+		if err := c.env.CheckTopic(topic); err != nil {
+			return nil, err
 		}
 		var om offsetToCommit
 		switch x := item[1].(type) {
@@ -169,7 +173,7 @@ func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, a
 		om = c.consumedOffsets()
 	} else {
 		var err error
-		if om, err = offsetsArg(offsets); err != nil {
+		if om, err = c.offsetsArg(offsets); err != nil {
 			return nil, err
 		}
 	}
@@ -346,8 +350,13 @@ func (c *KafkaConsumer) pyCommitAsync(thread *starlark.Thread, b *starlark.Built
 		offsets = offsetsValue(om)
 	} else {
 		var err error
-		if om, err = offsetsArg(offsets); err != nil {
+		if om, err = c.offsetsArg(offsets); err != nil {
 			return nil, err
+		}
+		for t := range om {
+			if err := c.env.CheckTopic(t.topic); err != nil {
+				return nil, err
+			}
 		}
 	}
 	fut := newKafkaFuture(c.await)
@@ -462,6 +471,9 @@ func (c *KafkaConsumer) pyCommitted(thread *starlark.Thread, b *starlark.Builtin
 	}
 	t, err := topicPartArg(partition)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.env.CheckTopic(t.topic); err != nil {
 		return nil, err
 	}
 	if err := c.requireGroup(); err != nil {
@@ -682,6 +694,9 @@ func (c *KafkaConsumer) listOffsets(thread *starlark.Thread, stamps map[tp]int64
 	}
 	byTopic := map[string][]kmsg.ListOffsetsRequestTopicPartition{}
 	for t, ts := range stamps {
+		if err := c.env.CheckTopic(t.topic); err != nil {
+			return nil, err
+		}
 		p := kmsg.NewListOffsetsRequestTopicPartition()
 		p.Partition, p.Timestamp, p.CurrentLeaderEpoch = t.partition, ts, -1
 		byTopic[t.topic] = append(byTopic[t.topic], p)
@@ -949,7 +964,7 @@ func (c *KafkaConsumer) pyTopics(thread *starlark.Thread, b *starlark.Builtin, a
 		if t.Topic == nil || t.ErrorCode != 0 || (c.set.excludeInternal && t.IsInternal) {
 			continue
 		}
-		if c.allowedTopic(*t.Topic) != nil {
+		if c.env.CheckTopic(*t.Topic) != nil {
 			continue
 		}
 		names = append(names, *t.Topic)
@@ -968,6 +983,9 @@ func (c *KafkaConsumer) pyPartitionsForTopic(thread *starlark.Thread, b *starlar
 		return nil, err
 	}
 	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	if err := c.env.CheckTopic(topic); err != nil {
 		return nil, err
 	}
 	meta, err := c.metadata(thread, nil, false)

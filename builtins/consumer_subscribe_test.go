@@ -151,7 +151,7 @@ func TestConsumerAllowedTopics(t *testing.T) {
 		}
 		return out
 	}
-	if got := run(`KafkaConsumer('open-2')`); got != "ERROR TopicAuthorizationFailedError: topic 'open-2' is not allowed by the host\n" {
+	if got := run(`KafkaConsumer('open-2')`); got != "ERROR TopicAuthorizationFailedError: topic 'open-2' is not allowed here (allowed: open-1)\n" {
 		t.Errorf("subscribe: %q", got)
 	}
 	if got := run(`KafkaConsumer().assign([TopicPartition('open-2', 0)])`); !strings.Contains(got, "TopicAuthorizationFailedError") {

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/sasl"
 	"go.starlark.net/starlark"
@@ -43,8 +45,14 @@ type KafkaEnv struct {
 	// script's clients may connect to.
 	AllowedBrokers []string
 	// AllowedTopics, when non-nil, is the only set of topics a script's
-	// clients may produce to or consume from.
+	// clients may touch: produce to, fetch from, see in metadata and
+	// listings, read or change the configs, offsets, records and
+	// partitions of. Default: nil, every topic.
 	AllowedTopics []string
+	// AllowedGroups, when non-nil, is the only set of consumer group ids
+	// a script's clients may join, commit for, list, describe or
+	// administer. Default: nil, every group.
+	AllowedGroups []string
 	// ClientOptions are appended to the franz-go options of every client
 	// a script's KafkaProducer, KafkaConsumer or KafkaAdminClient opens,
 	// so they win over the script's config (credentials, TLS, a dialer,
@@ -229,8 +237,9 @@ func BrokerSeeds(cl *kgo.Client) string {
 	return strings.Join(seeds, ",")
 }
 
-// allowedList renders an allow-list for an error message.
-func allowedList(list []string) string {
+// AllowedList renders an allow-list for an error message: "allowed: a, b",
+// or "the host allows none".
+func AllowedList(list []string) string {
 	if len(list) == 0 {
 		return "the host allows none"
 	}
@@ -240,15 +249,33 @@ func allowedList(list []string) string {
 // TopicAllowed reports whether env's allow-list lets scripts use topic
 // (always, when the host set none).
 func (env *KafkaEnv) TopicAllowed(topic string) bool {
-	if env.AllowedTopics == nil {
-		return true
+	return env.AllowedTopics == nil || slices.Contains(env.AllowedTopics, topic)
+}
+
+// CheckTopic returns the TopicAuthorizationFailedError a script gets for
+// touching a topic the host does not allow, as a broker's ACL would
+// refuse it, or nil.
+func (env *KafkaEnv) CheckTopic(topic string) error {
+	if env.TopicAllowed(topic) {
+		return nil
 	}
-	for _, t := range env.AllowedTopics {
-		if t == topic {
-			return true
-		}
+	return py.Errorf(BrokerError(kerr.TopicAuthorizationFailed.Code), "topic %s is not allowed here (%s)", py.QuoteString(topic), AllowedList(env.AllowedTopics))
+}
+
+// GroupAllowed reports whether env's allow-list lets scripts use the
+// consumer group (always, when the host set none).
+func (env *KafkaEnv) GroupAllowed(group string) bool {
+	return env.AllowedGroups == nil || slices.Contains(env.AllowedGroups, group)
+}
+
+// CheckGroup returns the GroupAuthorizationFailedError a script gets for
+// joining, committing for or administering a group the host does not
+// allow, or nil.
+func (env *KafkaEnv) CheckGroup(group string) error {
+	if env.GroupAllowed(group) {
+		return nil
 	}
-	return false
+	return py.Errorf(BrokerError(kerr.GroupAuthorizationFailed.Code), "group %s is not allowed here (%s)", py.QuoteString(group), AllowedList(env.AllowedGroups))
 }
 
 // NewConsumerRecord wraps a franz-go record as the ConsumerRecord a

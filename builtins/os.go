@@ -1,6 +1,7 @@
 package builtins
 
 import (
+	"crypto/rand"
 	"sort"
 	"strings"
 
@@ -18,6 +19,7 @@ import (
 //	                            if unset), environ.get(k, d), 'X' in environ,
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
+//	urandom(size)               size random bytes from the operating system
 //	path, getcwd, listdir, makedirs   see ospath.go
 func newOSModule(env *py.Env) starlark.Value {
 	environ := NewEnviron(env.Getenv)
@@ -37,6 +39,7 @@ func newOSModule(env *py.Env) starlark.Value {
 			}
 			return dflt, nil
 		}),
+		"urandom": py.Func("urandom", urandom),
 		"name":    starlark.String("posix"),
 		"sep":     starlark.String("/"),
 		"linesep": starlark.String("\n"),
@@ -226,4 +229,33 @@ var osHelp = py.HelpTable{
 	"_Environ.values": {Params: "", Doc: "Return the values of the environment variables, in the order of keys()."},
 	"_Environ.items":  {Params: "", Doc: "Return (name, value) pairs of the environment variables, sorted."},
 	"_Environ.copy":   {Params: "", Doc: "Return the environment as a dict."},
+}
+
+// urandom is os.urandom(size): size bytes from the operating system's
+// random source, within the execution's memory limit.
+func urandom(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var size starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &size); err != nil {
+		return nil, err
+	}
+	if flag, ok := size.(starlark.Bool); ok {
+		size = starlark.MakeInt(map[starlark.Bool]int{false: 0, true: 1}[flag])
+	}
+	i, ok := size.(starlark.Int)
+	if !ok {
+		return nil, py.Errorf(py.TypeError, "'%s' object cannot be interpreted as an integer", py.TypeName(size))
+	}
+	n, ok := i.Int64()
+	switch {
+	case i.Sign() < 0:
+		return nil, py.Errorf(py.ValueError, "negative argument not allowed")
+	case !ok || n > 1<<40:
+		return nil, py.Errorf(py.OverflowError, "Python int too large to convert to C ssize_t")
+	}
+	if err := py.Reserve(thread, n); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, n)
+	rand.Read(buf)
+	return starlark.Bytes(buf), nil
 }

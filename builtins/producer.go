@@ -795,19 +795,6 @@ func validTopic(topic string) error {
 	return nil
 }
 
-// topicAllowed checks the host's topic restriction.
-func topicAllowed(env *KafkaEnv, topic string) error {
-	if env.AllowedTopics == nil {
-		return nil
-	}
-	for _, t := range env.AllowedTopics {
-		if t == topic {
-			return nil
-		}
-	}
-	return py.Errorf(BrokerError(kerr.TopicAuthorizationFailed.Code), "topic %s is not allowed here (allowed: %s)", py.QuoteString(topic), strings.Join(env.AllowedTopics, ", "))
-}
-
 // topicMeta returns a topic's partitions, waiting up to max_block_ms for
 // them the first time (kafka-python waits for metadata in send; the
 // request asks the broker to create a missing topic when
@@ -820,7 +807,7 @@ func (p *KafkaProducer) topicMeta(thread *starlark.Thread, topic string) (*topic
 	if err := validTopic(topic); err != nil {
 		return nil, err
 	}
-	if err := topicAllowed(p.env, topic); err != nil {
+	if err := p.env.CheckTopic(topic); err != nil {
 		return nil, err
 	}
 	m, err := p.fetchTopic(thread, topic, p.maxBlock)

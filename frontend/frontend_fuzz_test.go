@@ -66,7 +66,7 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
-		UnpackFunc: true, IsFunc: true, DelItemFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
 	for _, name := range []string{WithFunc, WithExitFunc, WithCatches} {
 		helpers[name] = true

@@ -31,6 +31,11 @@ const (
 	IsFunc = "__is__"
 	// DelItemFunc: del x[k] is __delitem__(x, k).
 	DelItemFunc = "__delitem__"
+	// TupleEqFunc: x == (a, b) is __tuple_eq__(x, (a, b)), and x != (a, b)
+	// is not __tuple_eq__(x, (a, b)), so that a namedtuple equals the
+	// tuple of its values as in Python (Starlark's == says values of
+	// different types differ).
+	TupleEqFunc = "__tuple_eq__"
 )
 
 // pyOnlyMethods are the attribute names lowered to __getattr__ calls.

@@ -83,7 +83,21 @@ func (l *lowerer) comparison(x syntax.Expr, xNode pysyntax.Expr, opPos syntax.Po
 		}
 		return out
 	}
+	if (op == pysyntax.Eq || op == pysyntax.NotEq) && (isTupleDisplay(xNode) || isTupleDisplay(yNode)) {
+		var out syntax.Expr = l.call(TupleEqFunc, opPos, syntax.End(y), x, y)
+		if op == pysyntax.NotEq {
+			out = &syntax.UnaryExpr{OpPos: opPos, Op: syntax.NOT, X: out}
+		}
+		return out
+	}
 	return &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[op], Y: y}
+}
+
+// isTupleDisplay reports whether e is a tuple written out, (a, b): the
+// comparisons that may meet a namedtuple on the other side.
+func isTupleDisplay(e pysyntax.Expr) bool {
+	_, ok := e.(*pysyntax.Tuple)
+	return ok
 }
 
 // isSingleton reports whether e is the literal None, True or False.

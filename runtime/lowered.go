@@ -18,6 +18,7 @@ var loweredHelpers = starlark.StringDict{
 	frontend.UnpackFunc:  py.Func(frontend.UnpackFunc, unpackStarred),
 	frontend.IsFunc:      py.Func(frontend.IsFunc, isSame),
 	frontend.DelItemFunc: py.Func(frontend.DelItemFunc, delItem),
+	frontend.TupleEqFunc: py.Func(frontend.TupleEqFunc, tupleEqual),
 	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {

@@ -209,7 +209,7 @@ print(sorted([m.value for m in c]), c.subscription())
 		{"naming the disallowed topic", `
 from kafka import KafkaConsumer
 KafkaConsumer(auto_offset_reset='earliest').subscribe([ALLOWED, DENIED])
-`, sandbox(allowed, unmatched), "ERROR kafka.errors.TopicAuthorizationFailedError: [Error 29] TopicAuthorizationFailedError: topic '" + denied + "' is not allowed by the host\n"},
+`, sandbox(allowed, unmatched), "ERROR kafka.errors.TopicAuthorizationFailedError: [Error 29] TopicAuthorizationFailedError: topic '" + denied + "' is not allowed here (allowed: " + allowed + ", " + unmatched + ")\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := execOut(t, tc.src, tc.opts...); got != tc.want {

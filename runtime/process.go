@@ -3,7 +3,6 @@ package runtime
 import (
 	"context"
 	"slices"
-	"strings"
 	"time"
 	"unsafe"
 
@@ -193,16 +192,9 @@ func (c *converter) one(v starlark.Value) (*outRecord, error) {
 		return nil, err
 	}
 	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.kafka.TopicAllowed(r.Topic) {
-		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", py.QuoteString(r.Topic), allowedTopics(c.env.kafka.AllowedTopics))
+		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", py.QuoteString(r.Topic), builtins.AllowedList(c.env.kafka.AllowedTopics))
 	}
 	return r, nil
-}
-
-func allowedTopics(list []string) string {
-	if len(list) == 0 {
-		return "the host allows none"
-	}
-	return "allowed: " + strings.Join(list, ", ")
 }
 
 // isInput reports whether topic is the received record's (or one of the

@@ -113,10 +113,21 @@ func WithAllowedBrokers(brokers ...string) Option {
 	return func(r *Runtime) { r.allowedBrokers = brokers }
 }
 
-// WithAllowedTopics restricts the topics scripts may produce to or consume
-// from. Default: any.
+// WithAllowedTopics restricts the topics scripts may touch: produce to,
+// consume from, see in metadata and listings, and read or change the
+// configs, group offsets, records and partitions of. Any other topic is
+// refused with TopicAuthorizationFailedError, as a broker's ACL would.
+// Default: any.
 func WithAllowedTopics(topics ...string) Option {
 	return func(r *Runtime) { r.allowedTopics = topics }
+}
+
+// WithAllowedGroups restricts the consumer groups scripts may join
+// (KafkaConsumer's group_id), commit for, see in listings, describe and
+// administer (offsets, deletion). Any other group is refused with
+// GroupAuthorizationFailedError. Default: any.
+func WithAllowedGroups(groups ...string) Option {
+	return func(r *Runtime) { r.allowedGroups = groups }
 }
 
 // Runtime runs kstar scripts. It is safe to run several executions at
@@ -130,6 +141,7 @@ type Runtime struct {
 	environ        func() map[string]string
 	allowedBrokers []string
 	allowedTopics  []string
+	allowedGroups  []string
 	extraModules   map[string]starlark.Value
 	extraGlobals   starlark.StringDict
 	client         *kgo.Client
@@ -206,6 +218,7 @@ func (r *Runtime) newEnv(argv []string) execEnv {
 	env.kafka.BootstrapServers = r.bootstrap
 	env.kafka.AllowedBrokers = r.allowedBrokers
 	env.kafka.AllowedTopics = r.allowedTopics
+	env.kafka.AllowedGroups = r.allowedGroups
 	env.kafka.ClientOptions = r.clientOpts
 	env.kafka.HostClient = r.client
 	env.kafka.ReadFile = r.readFile

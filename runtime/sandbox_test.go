@@ -215,7 +215,7 @@ try_other = producer.send("other", b"x")
 	}
 	got = execOut(t, "from kafka import KafkaConsumer\nKafkaConsumer('other')\n", runtime.WithBootstrapServers(boot),
 		runtime.WithAllowedBrokers(strings.Split(boot, ",")...), runtime.WithAllowedTopics(ok))
-	if want := "ERROR kafka.errors.TopicAuthorizationFailedError: [Error 29] TopicAuthorizationFailedError: topic 'other' is not allowed by the host\n"; got != want {
+	if want := "ERROR kafka.errors.TopicAuthorizationFailedError: [Error 29] TopicAuthorizationFailedError: topic 'other' is not allowed here (allowed: " + ok + ")\n"; got != want {
 		t.Errorf("consumer: got %q, want %q", got, want)
 	}
 

@@ -63,3 +63,8 @@ om = OffsetAndMetadata(5, 'meta')
 show('OffsetAndMetadata', om)
 print('  ', om._replace(metadata='m2'), om == OffsetAndMetadata(5, 'meta'), OffsetAndMetadata(4, 'z') < om)
 consumer.close()
+
+# A namedtuple equals the tuple of its values (kstar: where the tuple is
+# written out; a tuple held in a variable compares unequal, see
+# docs/compatibility.md).
+print('  ', tp == (topic, 0), (topic, 0) == tp, tp != (topic, 0), om == (5, 'meta'), tp == (topic, 1))
