@@ -206,6 +206,7 @@ func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items",
 var osHelp = py.HelpTable{
 	// os
 	"os.getenv":          {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
+	"os.urandom":         {Params: "size", Doc: "Return size random bytes from the operating system, suitable for cryptographic use."},
 	"os.getcwd":          {Params: "", Doc: "Return the current working directory (the granted directory under runtime.WithFiles)."},
 	"os.listdir":         {Params: "path='.'", Doc: "Return the sorted names of the entries in the directory path."},
 	"os.makedirs":        {Params: "name, mode=0o777, exist_ok=False", Doc: "Create the directory name and any missing parents."},

@@ -196,11 +196,9 @@ var unsupported = map[string]string{
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
 	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
-	"for-else":   "kstar does not support 'else' on a 'for' loop: use a flag variable",
-	"while-else": "kstar does not support 'else' on a 'while' loop: use a flag variable",
+	"while-else": "kstar does not support 'else' on a 'while' loop whose condition assigns with ':=': use a flag variable",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
-	"ellipsis":   "kstar does not support '...' (Ellipsis): use pass or None",
 	"walrus":     "kstar supports ':=' only at the start of an if, elif or while condition: assign on a line of its own",
 	"starred":    "kstar does not support '*' unpacking here: build the list with +",
 	"annotation": "kstar does not support an annotation without a value",
@@ -279,26 +277,29 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, l.ifStmt(s))
 	case *pysyntax.While:
-		if len(s.Orelse) > 0 {
-			l.refuse(l.elsePos(s.Orelse[0]), "while-else")
-		}
 		if assign, cond, ok := hoistWalrus(s.Test); ok {
+			if len(s.Orelse) > 0 {
+				l.refuse(l.elsePos(s.Orelse[0]), "while-else")
+			}
 			return append(out, l.whileWalrus(s, assign, cond))
 		}
 		cond := l.expr(s.Test)
-		body := l.stmts(s.Body)
-		return append(out, &syntax.WhileStmt{While: pos, Cond: cond, Body: body})
+		loop := &syntax.WhileStmt{While: pos, Cond: cond, Body: l.stmts(s.Body)}
+		if len(s.Orelse) > 0 {
+			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
+		}
+		return append(out, loop)
 	case *pysyntax.For:
 		if s.Async {
 			l.refuse(pos, "async")
 		}
-		if len(s.Orelse) > 0 {
-			l.refuse(l.elsePos(s.Orelse[0]), "for-else")
-		}
 		vars := l.target(s.Target)
 		x := l.iterable(s.Iter)
-		body := l.stmts(s.Body)
-		return append(out, &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: body})
+		loop := &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.stmts(s.Body)}
+		if len(s.Orelse) > 0 {
+			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
+		}
+		return append(out, loop)
 	case *pysyntax.FunctionDef:
 		return append(out, l.def(s))
 	case *pysyntax.Import:
@@ -795,7 +796,7 @@ func (l *lowerer) constant(e *pysyntax.Constant, pos syntax.Position) syntax.Exp
 	case complex128:
 		l.refuse(pos, "complex")
 	case pysyntax.EllipsisType:
-		l.refuse(pos, "ellipsis")
+		return l.ident("Ellipsis", pos)
 	}
 	l.fail(pos, "kstar does not support this literal")
 	return nil

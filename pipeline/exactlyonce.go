@@ -47,7 +47,7 @@ func (p *Pipeline) runTransactions(ctx context.Context) error {
 		recs := fetches.Records()
 		err := context.Cause(ctx)
 		if err == nil {
-			err = p.fenced(fetchError(fetches))
+			err = p.fenced(p.fetchError(fetches))
 		}
 		if err != nil {
 			if len(recs) > 0 {
@@ -150,12 +150,18 @@ func (p *Pipeline) fenced(err error) error {
 	return err
 }
 
-// fetchError is the first error of a poll, if any.
-func fetchError(fetches kgo.Fetches) error {
+// fetchError is the first error of a poll that must stop the pipeline,
+// if any. A consumer group's error that the broker calls retriable, or
+// that is not the broker's (a join that timed out, a coordinator that
+// could not be reached), is not one: the client keeps trying to join,
+// and the error is counted in Stats.GroupErrors.
+func (p *Pipeline) fetchError(fetches kgo.Fetches) error {
 	var first error
 	fetches.EachError(func(topic string, partition int32, err error) {
 		switch {
 		case first != nil, errors.Is(err, context.Canceled):
+		case topic == "" && groupRetriable(err):
+			p.stats.groupErrors.Add(1)
 		case topic == "":
 			first = fmt.Errorf("pipeline: consumer group: %w", err)
 		default:
@@ -163,4 +169,22 @@ func fetchError(fetches kgo.Fetches) error {
 		}
 	})
 	return first
+}
+
+// groupRetriable reports whether a consumer group error is one that
+// joining again may cure: anything but the errors that say the group
+// cannot be joined as configured (not authorized, an invalid group id,
+// another process with this instance id, a protocol the group or the
+// broker does not take).
+func groupRetriable(err error) bool {
+	for _, fatal := range []error{
+		kerr.GroupAuthorizationFailed, kerr.TopicAuthorizationFailed, kerr.InvalidGroupID,
+		kerr.FencedInstanceID, kerr.InconsistentGroupProtocol, kerr.UnsupportedVersion,
+		kerr.GroupMaxSizeReached, kerr.SaslAuthenticationFailed,
+	} {
+		if errors.Is(err, fatal) {
+			return false
+		}
+	}
+	return true
 }

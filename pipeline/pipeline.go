@@ -214,6 +214,9 @@ type Stats struct {
 	Lag int64
 	// Rounds is the number of rounds completed (committed).
 	Rounds int64
+	// GroupErrors is the number of consumer group errors (a failed join,
+	// an unreachable coordinator) after which the client tried again.
+	GroupErrors int64
 	// LastRecord is when the latest record was consumed (zero before).
 	LastRecord time.Time
 	// Assigned is when the group last assigned partitions to the
@@ -229,7 +232,7 @@ type Pipeline struct {
 	stopClient context.CancelFunc        // aborts the client's requests (its context)
 	from       map[string]bool
 	stats      struct {
-		consumed, produced, dropped, skipped, retried, aborted, committed, lag, rounds, last, assigned atomic.Int64
+		consumed, produced, dropped, skipped, retried, aborted, committed, lag, rounds, last, assigned, groupErrors atomic.Int64
 	}
 	lagMu sync.Mutex
 	lag   map[string]map[int32]int64
@@ -404,15 +407,16 @@ func (p *Pipeline) close() {
 // Stats returns the pipeline's counters (safe while it runs).
 func (p *Pipeline) Stats() Stats {
 	s := Stats{
-		Consumed:  p.stats.consumed.Load(),
-		Produced:  p.stats.produced.Load(),
-		Dropped:   p.stats.dropped.Load(),
-		Skipped:   p.stats.skipped.Load(),
-		Retried:   p.stats.retried.Load(),
-		Aborted:   p.stats.aborted.Load(),
-		Committed: p.stats.committed.Load(),
-		Lag:       p.stats.lag.Load(),
-		Rounds:    p.stats.rounds.Load(),
+		Consumed:    p.stats.consumed.Load(),
+		Produced:    p.stats.produced.Load(),
+		Dropped:     p.stats.dropped.Load(),
+		Skipped:     p.stats.skipped.Load(),
+		Retried:     p.stats.retried.Load(),
+		Aborted:     p.stats.aborted.Load(),
+		Committed:   p.stats.committed.Load(),
+		Lag:         p.stats.lag.Load(),
+		Rounds:      p.stats.rounds.Load(),
+		GroupErrors: p.stats.groupErrors.Load(),
 	}
 	if ns := p.stats.last.Load(); ns != 0 {
 		s.LastRecord = time.Unix(0, ns)
@@ -543,7 +547,7 @@ func (p *Pipeline) transformRounds(ctx context.Context, c *committer, toProduce 
 		if err := context.Cause(ctx); err != nil {
 			return err
 		}
-		if err := fetchError(fetches); err != nil {
+		if err := p.fetchError(fetches); err != nil {
 			return err
 		}
 		p.noteLag(fetches)

@@ -189,6 +189,7 @@ func TestBuiltinsStop(t *testing.T) {
 		{"set of an iterator", "", "set(zip(range(1 << 40)))"},
 		{"list.extend", "", "[].extend(range(50000000))"},
 		{"list of a str", `v = "\x01" * (16 << 20)`, "list(v)"},
+		{"csv.reader", "import csv\nv = ['a,' * (16 << 20)]", "list(csv.reader(v))"}, // one line of 16 million fields
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := load(t, "import json, msgpack\n"+tc.setup+"\ndef f():\n    return "+tc.call+"\n", runtime.WithoutLimits(), runtime.WithMaxMemory(1<<30))

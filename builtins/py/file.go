@@ -45,6 +45,7 @@ var (
 	_ TextWriter        = (*File)(nil)
 	_ starlark.HasAttrs = (*File)(nil)
 	_ starlark.Iterable = (*File)(nil)
+	_ Nexter            = (*File)(nil)
 )
 
 func newFile(f *os.File, name string, m openMode, opts textOptions) *File {
@@ -465,6 +466,19 @@ func (f *File) seek(offset int64, whence int) (int64, error) {
 	}
 	f.pending, f.eof = "", false
 	return pos, nil
+}
+
+// Next reads the next line, as next(f) does. A Python file is its own
+// iterator: iter(f) is f, and what takes lines from it (csv.reader,
+// itertools.islice, next) reads them only as it needs them.
+func (f *File) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
+	f.mu.Lock()
+	line, err := f.readLine(-1)
+	f.mu.Unlock()
+	if err != nil || line == "" {
+		return nil, false, err
+	}
+	return f.value(line), true, nil
 }
 
 // Iterate yields the lines.

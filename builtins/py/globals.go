@@ -65,6 +65,8 @@ func makeGlobals() starlark.StringDict {
 		"tuple":     TupleType,
 		"type":      TypeType,
 
+		"Ellipsis": Ellipsis,
+
 		// The front end's helpers (helpers.go).
 		FormatFunc:   Func(FormatFunc, formatField),
 		FStringFunc:  Func(FStringFunc, fstring),

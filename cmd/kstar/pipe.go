@@ -119,7 +119,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		MaxPollRecords: *maxPoll,
 		FromEnd:        *fromEnd,
 	}
-	delivery.apply(&cfg, script)
+	defer delivery.apply(&cfg, script)()
 	if *batch {
 		cfg.Batch = pipeline.ScriptBatch(s, *function)
 	} else {
@@ -166,7 +166,8 @@ func printScriptError(w io.Writer, err error) {
 
 // watch updates the progress line every second (when show is set) and
 // cancels the run once it has been idle and caught up for idle (when
-// positive). It closes done when ctx ends, after erasing the line.
+// positive): this member has had no record for idle, and the group has
+// committed all records of the --from topics. It closes done when ctx ends, after erasing the line.
 func watch(ctx context.Context, p *pipeline.Pipeline, w io.Writer, show bool, idle time.Duration, cancel func(), done chan<- struct{}) {
 	defer close(done)
 	interval := time.Second
@@ -198,11 +199,22 @@ func watch(ctx context.Context, p *pipeline.Pipeline, w io.Writer, show bool, id
 			if st.Assigned.After(since) {
 				since = st.Assigned
 			}
-			if idle > 0 && !st.Assigned.IsZero() && st.Lag <= 0 && now.Sub(since) >= idle {
+			if idle > 0 && !st.Assigned.IsZero() && st.Lag <= 0 && now.Sub(since) >= idle && groupCaughtUp(ctx, p) {
 				cancel()
 			}
 		}
 	}
+}
+
+// groupCaughtUp reports whether the group has committed every record of
+// the --from topics, on every partition, whichever member holds it: a
+// member caught up on its own partitions must not end the run while
+// others' (a crashed member's, not yet reassigned) still lag.
+func groupCaughtUp(ctx context.Context, p *pipeline.Pipeline) bool {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	lag, err := p.GroupLag(ctx)
+	return err == nil && lag == 0
 }
 
 // progressLine is the terminal's progress line.

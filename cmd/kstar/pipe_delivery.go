@@ -23,7 +23,7 @@ func addDeliveryFlags(fs *flag.FlagSet) *deliveryFlags {
 	return &deliveryFlags{
 		exactlyOnce:     fs.Bool("exactly-once", false, "commit each round's results and consumed offsets in one transaction (default: at least once)"),
 		transactionalID: fs.String("transactional-id", "", "`ID` of the --exactly-once transactions: stable across restarts, one per member (default GROUP.SCRIPTNAME.INSTANCE)"),
-		instanceID:      fs.String("instance-id", "", "`ID` of this member of the group for good (static membership; default none, with --exactly-once the host name)"),
+		instanceID:      fs.String("instance-id", "", "`ID` of this member of the group for good (static membership; default the host name, HOST-2... for more pipes of the group and script on the host)"),
 		deadLetter:      fs.String("dead-letter", "", "`TOPIC` for records process fails on, with the error in their headers (default: stop at the first failure)"),
 		retries:         fs.Int("retries", 0, "call process `N` more times for a record it fails on before giving up; -1: until it succeeds"),
 	}
@@ -40,13 +40,19 @@ func (d *deliveryFlags) check() error {
 	return nil
 }
 
-// apply sets the flags' fields of cfg, for a pipe running script.
-func (d *deliveryFlags) apply(cfg *pipeline.Config, script string) {
+// apply sets the flags' fields of cfg, for a pipe running script; release
+// frees the default instance id it claimed.
+func (d *deliveryFlags) apply(cfg *pipeline.Config, script string) (release func()) {
 	base := filepath.Base(script)
 	cfg.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	cfg.ExactlyOnce = *d.exactlyOnce
 	cfg.TransactionalID = *d.transactionalID
 	cfg.InstanceID = *d.instanceID
+	release = func() {}
+	if cfg.InstanceID == "" {
+		cfg.InstanceID, release = claimInstanceID(cfg.Group, cfg.Name)
+	}
 	cfg.DeadLetter = *d.deadLetter
 	cfg.Retries = *d.retries
+	return release
 }
