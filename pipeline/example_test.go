@@ -33,7 +33,8 @@ func Example() {
 		cl.ProduceSync(ctx, &kgo.Record{Topic: "orders", Value: []byte(v)})
 	}
 
-	script, err := runtime.New().Load(ctx, "tag.star", []byte(`
+	// The script keeps no state: its calls may run at once.
+	script, err := runtime.New(runtime.WithParallelCalls()).Load(ctx, "tag.star", []byte(`
 def process(record):
     if record.value == b"test":
         return None

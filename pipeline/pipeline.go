@@ -34,6 +34,14 @@
 // again, so a read_committed consumer of the output sees each result
 // once. Records the transform sends by other means (a script's own
 // KafkaProducer) are outside the transaction.
+//
+// A script may keep state in its globals across calls (see
+// runtime.Script): with Parallelism 1 the pipeline calls it in the
+// consumed order. That state lives in the process and is never rolled
+// back: a call retried (Retries), or a round processed again after its
+// transaction was aborted or it was left uncommitted, sees the changes
+// the earlier tries made. Keep such state idempotent (remember the offset
+// at which a key was first seen, not just the key) or in Kafka.
 package pipeline
 
 import (
@@ -52,7 +60,8 @@ import (
 
 // Transform turns one consumed record into the records to produce: none
 // to drop it, several to fan it out. It is called from Parallelism
-// goroutines at once. A returned record whose Topic is "" or one of the
+// goroutines at once (a Script not loaded with
+// runtime.WithParallelCalls runs these calls one at a time). A returned record whose Topic is "" or one of the
 // pipeline's From topics goes to Config.To; Partition -1
 // (runtime.AnyPartition) lets the key choose the partition, any other
 // value is the partition. The consumed record must not be returned
@@ -105,7 +114,10 @@ type Config struct {
 	// round, shared among Parallelism calls.
 	BatchSize int
 	// Parallelism is how many Transform (or Batch) calls run at once; the
-	// output keeps the consumed order either way. Default: 1.
+	// output keeps the consumed order either way. Above 1, calls are made
+	// in no particular order, and a Script's calls run at once only if
+	// it was loaded with runtime.WithParallelCalls (otherwise they take
+	// turns, overlapping only where they wait). Default: 1.
 	Parallelism int
 	// MaxPollRecords bounds the records of one round (poll, transform,
 	// produce, commit). Default: 10000.
@@ -129,7 +141,8 @@ type Config struct {
 	// (after RetryBackoff, doubled at each retry up to 10 s) before
 	// DeadLetter, OnError or the default stop decide; -1 retries until
 	// it succeeds or Run's context ends. Nothing of the round is
-	// produced or committed meanwhile. Default: 0.
+	// produced or committed meanwhile; what the failed call changed in
+	// the script's globals stays. Default: 0.
 	Retries int
 	// RetryBackoff is the wait before the first retry. Default: 100 ms.
 	RetryBackoff time.Duration
@@ -137,7 +150,8 @@ type Config struct {
 	// in one Kafka transaction: a round whose transaction is aborted (a rebalance took partitions away
 	// meanwhile, the member crashed, an error) leaves no visible result
 	// and is processed again, by whichever member then owns its
-	// partitions. Rounds do not overlap in this mode. Default: false,
+	// partitions (the changes its calls made to a script's globals are
+	// not undone). Rounds do not overlap in this mode. Default: false,
 	// at least once (see the package documentation).
 	ExactlyOnce bool
 	// InstanceID names this member of the group for good, across

@@ -24,7 +24,11 @@ import (
 // BenchmarkPipeline moves b.N records through the whole pipeline on the
 // in-process broker (consume, transform, produce, commit) and reports
 // records/s; BenchmarkProcess measures one call of the transform alone
-// (ns/op), which is the Starlark overhead per record.
+// (ns/op), which is the Starlark overhead per record. Each runs the
+// script's calls in both modes: "starlark" one at a time, holding the
+// script's interpreter lock (the default: globals may keep state), and
+// "starlark-parallelcalls" at once (runtime.WithParallelCalls: frozen
+// globals).
 
 const benchScript = `
 def process(record):
@@ -40,8 +44,8 @@ func nativeTransform(_ context.Context, r *kgo.Record) ([]*kgo.Record, error) {
 	return []*kgo.Record{{Topic: r.Topic, Key: r.Key, Value: r.Value, Headers: headers, Timestamp: r.Timestamp, Partition: runtime.AnyPartition}}, nil
 }
 
-func benchLoad(b *testing.B) *runtime.Script {
-	s, err := runtime.New().Load(context.Background(), "bench.star", []byte(benchScript))
+func benchLoad(b *testing.B, opts ...runtime.Option) *runtime.Script {
+	s, err := runtime.New(opts...).Load(context.Background(), "bench.star", []byte(benchScript))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -55,9 +59,12 @@ func BenchmarkPipeline(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer br.Close()
-	script := benchLoad(b)
+	scripts := map[string]*runtime.Script{
+		"starlark":               benchLoad(b),
+		"starlark-parallelcalls": benchLoad(b, runtime.WithParallelCalls()),
+	}
 	round := 0
-	for _, impl := range []string{"native", "starlark"} {
+	for _, impl := range []string{"native", "starlark", "starlark-parallelcalls"} {
 		for _, par := range []int{1, goruntime.GOMAXPROCS(0)} {
 			b.Run(fmt.Sprintf("%s/parallel=%d", impl, par), func(b *testing.B) {
 				round++
@@ -67,7 +74,7 @@ func BenchmarkPipeline(b *testing.B) {
 				if impl == "native" {
 					cfg.Transform = nativeTransform
 				} else {
-					cfg.Transform = pipeline.Script(script, "process")
+					cfg.Transform = pipeline.Script(scripts[impl], "process")
 				}
 				p, err := pipeline.New(cfg)
 				if err != nil {
@@ -91,6 +98,7 @@ func BenchmarkPipeline(b *testing.B) {
 
 func BenchmarkProcess(b *testing.B) {
 	script := benchLoad(b)
+	parallelScript := benchLoad(b, runtime.WithParallelCalls())
 	rec := &kgo.Record{Topic: "in", Partition: 3, Offset: 42, Key: []byte("key-1"), Value: []byte("a value of some thirty bytes.."), Timestamp: time.UnixMilli(1700000000000)}
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -100,6 +108,8 @@ func BenchmarkProcess(b *testing.B) {
 		{"native", nativeTransform},
 		{"starlark", pipeline.Script(script, "process")},
 		{"starlark-noop", pipeline.Script(script, "noop")},
+		{"starlark-parallelcalls", pipeline.Script(parallelScript, "process")},
+		{"starlark-parallelcalls-noop", pipeline.Script(parallelScript, "noop")},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()

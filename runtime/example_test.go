@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -286,4 +288,74 @@ def process(record):
 	// settings: ['MIN_AMOUNT', 'OUTPUT_TOPIC'] False
 	// 20 dropped
 	// 250 -> payments-large (currency=EUR)
+}
+
+// A script keeps state in its globals between calls: here a count of its
+// calls and the set of keys it has let through, to drop records whose key
+// it has seen. Calls from several goroutines take turns, as Python
+// threads do, so none of them is lost.
+func ExampleScript_Process_state() {
+	script, err := runtime.New().Load(context.Background(), "dedupe.star", []byte(`
+seen = set()
+calls = 0
+
+def process(record):
+    global calls
+    calls += 1
+    if record.key in seen:
+        return None                  # a key already let through: drop
+    seen.add(record.key)
+    return record
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	var wg sync.WaitGroup
+	var passed atomic.Int64
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 100 {
+				key := fmt.Sprint("user-", (g*100+i)%30)
+				out, err := script.Process(context.Background(), "process", &kgo.Record{Topic: "logins", Key: []byte(key)})
+				if err != nil {
+					fmt.Println(err)
+					return
+				}
+				passed.Add(int64(len(out)))
+			}
+		}()
+	}
+	wg.Wait()
+	fmt.Println(script.Global("calls"), "calls,", passed.Load(), "records let through")
+	// Output:
+	// 400 calls, 30 records let through
+}
+
+// WithParallelCalls runs a Script's calls at once, on all cores, for
+// scripts that keep no state: the globals are frozen when the script is
+// loaded, and a call that changes one fails.
+func ExampleWithParallelCalls() {
+	rt := runtime.New(runtime.WithParallelCalls())
+	script, err := rt.Load(context.Background(), "dedupe.star", []byte(`
+seen = set()
+
+def process(record):
+    if record.key in seen:
+        return None
+    seen.add(record.key)
+    return record
+`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer script.Close()
+	_, err = script.Process(context.Background(), "process", &kgo.Record{Topic: "logins", Key: []byte("user-1")})
+	fmt.Println(err)
+	// Output:
+	// dedupe.star:7: TypeError: add: cannot insert into frozen hash table (the script's calls run in parallel, so its globals are frozen: with kstar pipe --parallelism 1, or without runtime.WithParallelCalls, calls may keep state in globals)
 }

@@ -78,6 +78,10 @@ var hostileScripts = []hostileScript{
 	{name: "deep json.dumps", src: "import json\nx = []\nfor i in range(100000):\n    x = [x]\ns = json.dumps(x)\n", want: `^RecursionError: maximum recursion depth exceeded while encoding a JSON object`},
 	{name: "deep json.loads", src: "import json\nx = json.loads('[' * 1000000)\n", want: `^RecursionError: maximum recursion depth exceeded while decoding a JSON array`},
 	{name: "msgpack length bomb", src: "import msgpack\nx = msgpack.unpackb(b'\\xdd\\xff\\xff\\xff\\xff')\n", want: `^ValueError: `},
+	{name: "zlib bomb", src: "import zlib\nc = zlib.compress(bytes(1 << 20), 9)\n" +
+		"bomb = c[:c.index(bytes(100))] + bytes(1 << 20) + c[c.rfind(bytes(100)) + 100:]\n" + // 1 MiB inflating to 1 GiB
+		"x = zlib.decompress(bomb)\n", want: `^(MemoryError|TimeoutError): `},
+	{name: "factorial", src: "import math\nx = math.factorial(10 ** 7)\n", want: `^(MemoryError|TimeoutError): `},
 	{name: "NUL bytes", src: "x = 1\x00\nwhile True:\n    pass\n", want: `^SyntaxError: source code cannot contain null bytes`},
 	{name: "file", src: "print(open('/etc/passwd').read())\n", want: `^PermissionError: open\('/etc/passwd'\): the host grants no file access`},
 	{name: "file through ssl_cafile", src: "from kafka import KafkaProducer\nKafkaProducer(security_protocol='SSL', ssl_cafile='/etc/passwd')\n", want: `^(PermissionError|kafka\.errors\.KafkaConfigurationError): `},

@@ -190,6 +190,9 @@ func TestBuiltinsStop(t *testing.T) {
 		{"list.extend", "", "[].extend(range(50000000))"},
 		{"list of a str", `v = "\x01" * (16 << 20)`, "list(v)"},
 		{"csv.reader", "import csv\nv = ['a,' * (16 << 20)]", "list(csv.reader(v))"}, // one line of 16 million fields
+		{"math.factorial", "import math", "math.factorial(2000000)"},                 // 20 s in one MulRange
+		{"math.perm", "import math", "math.perm(2000000)"},
+		{"zlib.decompress", "import zlib\nv = zlib.compress(b'\\0' * (128 << 20))", "zlib.decompress(v)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := load(t, "import json, msgpack\n"+tc.setup+"\ndef f():\n    return "+tc.call+"\n", runtime.WithoutLimits(), runtime.WithMaxMemory(1<<30))

@@ -69,16 +69,13 @@ var dictFields = map[string]bool{"topic": true, "partition": true, "key": true, 
 // the received record's, is an error, as a value of another type is: a
 // *ScriptError whose traceback points at the function.
 func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*kgo.Record, error) {
-	fn, err := s.function(name)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.call(ctx, fn, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil)
-	if err != nil {
-		return nil, err
-	}
-	c := converter{env: s.env, fn: fn, source: rec}
-	return c.records(v, nil)
+	var out []*kgo.Record
+	err := s.call(ctx, name, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil, func(fn starlark.Callable, v starlark.Value) (err error) {
+		c := converter{env: s.env, fn: fn, source: rec}
+		out, err = c.records(v, nil)
+		return err
+	})
+	return out, err
 }
 
 // ProcessBatch calls the script's function name once for a batch: with a
@@ -88,22 +85,19 @@ func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*
 // timestamp gets the producer's clock. Records for any of the batch's
 // topics are exempt from WithAllowedTopics.
 func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Record) ([]*kgo.Record, error) {
-	fn, err := s.function(name)
-	if err != nil {
-		return nil, err
-	}
 	list := make([]starlark.Value, len(recs))
 	topics := map[string]bool{}
 	for i, r := range recs {
 		list[i] = builtins.NewConsumerRecord(r)
 		topics[r.Topic] = true
 	}
-	v, err := s.call(ctx, fn, starlark.Tuple{starlark.NewList(list)}, nil)
-	if err != nil {
-		return nil, err
-	}
-	c := converter{env: s.env, fn: fn, inputTopics: topics}
-	return c.records(v, nil)
+	var out []*kgo.Record
+	err := s.call(ctx, name, starlark.Tuple{starlark.NewList(list)}, nil, func(fn starlark.Callable, v starlark.Value) (err error) {
+		c := converter{env: s.env, fn: fn, inputTopics: topics}
+		out, err = c.records(v, nil)
+		return err
+	})
+	return out, err
 }
 
 // converter turns what a process function returned into franz-go records.

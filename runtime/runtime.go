@@ -147,6 +147,7 @@ type Runtime struct {
 	client         *kgo.Client
 	clientOpts     []kgo.Opt
 	callTimeout    time.Duration
+	parallelCalls  bool // WithParallelCalls
 	hostAccess     bool
 	readFile       func(name string) ([]byte, error)
 	files          py.HostFiles
@@ -233,11 +234,7 @@ func (r *Runtime) newEnv(argv []string) execEnv {
 // predeclared returns the globals every script starts with: Python's
 // builtins as kstar renders them, the front end's helpers, and the host's.
 func (r *Runtime) predeclared(env execEnv) starlark.StringDict {
-	var loader *moduleLoader
-	if r.loadFS != nil {
-		loader = &moduleLoader{rt: r, fsys: r.loadFS, modules: map[string]*loadedModule{}}
-	}
-	return r.predeclaredWith(env, loader)
+	return r.predeclaredWith(env, r.newLoader(false))
 }
 
 // predeclaredWith is predeclared with the loader of the execution (nil

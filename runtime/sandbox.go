@@ -61,7 +61,8 @@ func WithFiles(dir string) Option {
 // `from lib.util import f` read helpers.star and lib/util.star (or .py),
 // and load("lib/util.star") returns the module. Nothing outside dir is
 // reachable, not even through symbolic links. Each module runs once per
-// execution (once per Script), then its globals are frozen and shared.
+// execution (once per Script) and its globals are shared by the
+// execution's threads and the Script's calls (frozen WithParallelCalls).
 // Default: none; importing a module kstar does not have fails with
 // ModuleNotFoundError and load is not defined.
 func WithLoadDir(dir string) Option {
@@ -128,15 +129,25 @@ func (dir rootFS) Open(name string) (fs.File, error) {
 }
 
 // moduleLoader runs the modules of a load directory for one execution (a
-// script run, a Script and all its calls): each once, then frozen.
+// script run, a Script and all its calls): each once.
 type moduleLoader struct {
-	rt   *Runtime
-	fsys fs.FS
+	rt     *Runtime
+	fsys   fs.FS
+	freeze bool // the modules' globals, for a Script's parallel calls
 	// mu is held by the goroutine running a chain of loads (a module
 	// importing another runs on the same goroutine), so that concurrent
 	// calls importing the same module wait for the first one.
 	mu      sync.Mutex
 	modules map[string]*loadedModule // by file path
+}
+
+// newLoader returns the loader of one execution (nil without a load
+// directory); freeze freezes the modules it loads.
+func (r *Runtime) newLoader(freeze bool) *moduleLoader {
+	if r.loadFS == nil {
+		return nil
+	}
+	return &moduleLoader{rt: r, fsys: r.loadFS, freeze: freeze, modules: map[string]*loadedModule{}}
 }
 
 // loadedModule is a module that was loaded, or failed to.
@@ -281,7 +292,9 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 	if err != nil {
 		return nil, hints.hint(err)
 	}
-	globals.Freeze()
+	if l.freeze {
+		globals.Freeze()
+	}
 	members := starlark.StringDict{}
 	for k, v := range globals {
 		if !strings.HasPrefix(k, "_") {

@@ -20,20 +20,31 @@ import (
 // functions a host then calls many times: to filter, transform, route or
 // enrich records (Process), or for anything else (Call).
 //
-// Calls are safe from any number of goroutines at once. Each call runs on
-// a Starlark thread of its own (threads are pooled and reused); the
-// script's globals were frozen when it was loaded and are shared, so a
-// call cannot change them (appending to a global list fails with "cannot
-// append to frozen list"). Each call honours its context.Context:
-// cancelling it stops loops and blocking calls (future.get, time.sleep,
-// consumer polls) and the call returns a ScriptError for which
-// errors.Is(err, context.Canceled) holds. WithCallTimeout and
-// WithMaxSteps bound each call, not the script's whole life.
+// Calls are safe from any number of goroutines at once. By default they
+// share the script's module state as Python threads would: its globals
+// stay mutable, so a call may count in a global (global n; n += 1) or
+// remember keys in a global dict for the next calls, and the calls run
+// one at a time, each holding the script's interpreter lock (a call
+// blocked in a Kafka wait or time.sleep lets another run meanwhile); a
+// host function a call runs must therefore not call the same Script, which
+// would wait for the call that is waiting for it.
+//
+// With WithParallelCalls, for scripts that keep no state, the globals
+// are frozen when the script is loaded and calls run at once, each on an
+// interpreter of its own; a call that changes a global then fails
+// ("cannot insert into frozen hash table", with the line).
+//
+// Each call runs on a Starlark thread of its own (threads are pooled and
+// reused). Each call honours its context.Context: cancelling it stops
+// loops and blocking calls (future.get, time.sleep, consumer polls) and
+// the call returns a ScriptError for which errors.Is(err,
+// context.Canceled) holds. WithCallTimeout and WithMaxSteps bound each
+// call (not the time it waits for the calls before it), not the script's
+// whole life.
 //
 // Kafka clients a call opens are flushed and closed when it returns.
-// Clients the top level opened live until Close, and since kstar's
-// clients are not safe for concurrent use, a script whose top level opened
-// one has its calls run one at a time.
+// Clients the top level opened live until Close; a script whose top level
+// opened one has its calls run one at a time even WithParallelCalls.
 type Script struct {
 	rt       *Runtime
 	filename string
@@ -47,10 +58,13 @@ type Script struct {
 	stderr   io.Writer
 
 	timeout *py.Exception // a call's past WithCallTimeout
-	serial  *sync.Mutex   // set when the top level opened Kafka clients
-	life    sync.RWMutex  // calls hold it shared, Close exclusively
-	closed  bool
-	calls   sync.Pool // of *callState
+	// parallel is set when each call runs on an interpreter of its own
+	// (WithParallelCalls, and the top level opened no Kafka client);
+	// otherwise calls take turns holding interp.
+	parallel bool
+	life     sync.RWMutex // calls hold it shared, Close exclusively
+	closed   bool
+	calls    sync.Pool // of *callState
 }
 
 // callState is a thread and its Env, reused by one call at a time. Its
@@ -65,6 +79,11 @@ type callState struct {
 // newCallState makes a thread for calls.
 func (s *Script) newCallState() *callState {
 	c := &callState{env: s.newEnv()}
+	if s.parallel {
+		// An interpreter of the call's own: its thread is Current for
+		// the Go code it runs, and no other call waits for it.
+		c.env.interp = py.NewInterp()
+	}
 	c.thread = s.rt.newThread(s.filename, c.env)
 	c.gov = governorOf(c.thread)
 	return c
@@ -102,6 +121,8 @@ func (c *callState) exec(fn func() error) (err error) {
 
 // Load runs a script's top level once and returns it for calls: its
 // imports, constants, functions, and clients it opens at the top level.
+// The globals it leaves are the state the calls share (frozen
+// WithParallelCalls).
 // __name__ is the file's base name without extension, not "__main__",
 // so an `if __name__ == "__main__":` block does not run. Errors are
 // *ScriptError values.
@@ -124,7 +145,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
 	setModuleName(f, moduleName(filename))
-	predeclared := r.predeclared(s.env)
+	predeclared := r.predeclaredWith(s.env, r.newLoader(r.parallelCalls))
 	prog, hints, err := compileScript(f, predeclared, func() (*syntax.File, error) {
 		f, err := frontend.Parse(filename, src)
 		if err == nil {
@@ -145,9 +166,10 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		_ = s.shutdown(ctx, s.thread, s.env)
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
-	s.globals.Freeze()
-	if s.env.hasOpen() {
-		s.serial = &sync.Mutex{}
+	if r.parallelCalls {
+		s.globals.Freeze()
+		// Calls sharing the top level's clients take turns.
+		s.parallel = !s.env.hasOpen()
 	}
 	return s, nil
 }
@@ -195,41 +217,62 @@ func (s *Script) Name() string { return s.filename }
 // imported modules), sorted.
 func (s *Script) Globals() []string {
 	names := make([]string, 0, len(s.globals))
-	for name := range s.globals {
+	for name, v := range s.globals {
+		if c, ok := v.(*cell); ok {
+			name = c.name
+		}
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	return names
 }
 
-// Global returns the value of a global (frozen), or nil.
-func (s *Script) Global(name string) starlark.Value { return s.globals[name] }
+// Global returns the value of a global, or nil. Unless the script was
+// loaded WithParallelCalls (which freezes it), the value is the script's
+// own and calls may change it: read it while no call runs.
+func (s *Script) Global(name string) starlark.Value {
+	if v, ok := s.globals[name]; ok {
+		return v
+	}
+	// A global that functions rebind (global name) lives in a cell.
+	for _, v := range s.globals {
+		if c, ok := v.(*cell); ok && c.name == name {
+			return c.v
+		}
+	}
+	return nil
+}
 
 // HasFunction reports whether the script defines a callable global name.
 func (s *Script) HasFunction(name string) bool {
-	_, ok := s.globals[name].(starlark.Callable)
+	_, ok := s.Global(name).(starlark.Callable)
 	return ok
 }
 
 // Call calls the script's global function name with positional arguments
-// and returns its result. Errors are *ScriptError values.
+// and returns its result. Errors are *ScriptError values. The result may
+// be one of the script's values (a global list), which later calls may
+// change unless the script was loaded WithParallelCalls.
 func (s *Script) Call(ctx context.Context, name string, args ...starlark.Value) (starlark.Value, error) {
 	return s.CallKwargs(ctx, name, args, nil)
 }
 
 // CallKwargs is Call with keyword arguments too (pairs of name, value).
 func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	fn, err := s.function(name)
-	if err != nil {
-		return nil, err
-	}
-	return s.call(ctx, fn, args, kwargs)
+	var result starlark.Value
+	err := s.call(ctx, name, args, kwargs, func(_ starlark.Callable, v starlark.Value) error {
+		result = v
+		return nil
+	})
+	return result, err
 }
 
-// function returns the callable global name.
+// function returns the callable global name. A global that calls rebind
+// (global name) lives in a cell, which only the holder of the
+// interpreter's lock may read.
 func (s *Script) function(name string) (starlark.Callable, error) {
-	v, ok := s.globals[name]
-	if !ok {
+	v := s.Global(name)
+	if v == nil {
 		return nil, errorAt(syntax.Position{}, py.NameError, "name '%s' is not defined in %s", name, s.filename)
 	}
 	fn, ok := v.(starlark.Callable)
@@ -239,28 +282,39 @@ func (s *Script) function(name string) (starlark.Callable, error) {
 	return fn, nil
 }
 
-// call runs fn(*args, **kwargs) on a pooled thread under ctx.
-func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+// call runs the function name with (*args, **kwargs) on a pooled thread
+// under ctx, holding its interpreter's lock, and hands the function and
+// its result to use before it releases the lock: the result may be (or
+// hold) values the next call changes.
+func (s *Script) call(ctx context.Context, name string, args starlark.Tuple, kwargs []starlark.Tuple, use func(fn starlark.Callable, result starlark.Value) error) error {
 	s.life.RLock()
 	defer s.life.RUnlock()
 	if s.closed {
-		return nil, errorAt(syntax.Position{}, py.RuntimeError, "%s is closed", s.filename)
-	}
-	if s.serial != nil {
-		s.serial.Lock()
-		defer s.serial.Unlock()
+		return errorAt(syntax.Position{}, py.RuntimeError, "%s is closed", s.filename)
 	}
 	c, _ := s.calls.Get().(*callState)
 	if c == nil {
 		c = s.newCallState()
 	}
+	c.env.interp.Acquire(c.thread)
+	fn, err := s.function(name)
+	if err != nil {
+		c.env.interp.Release(c.thread)
+		s.calls.Put(c)
+		return err
+	}
 	c.begin(ctx, s)
 	var result starlark.Value
-	err := c.exec(func() error {
+	err = c.exec(func() error {
 		var err error
 		result, err = starlark.Call(c.thread, fn, args, kwargs)
-		return s.hints.hint(err)
+		return s.frozenHint(s.hints.hint(err))
 	})
+	var useErr error // a *ScriptError about the result
+	if err == nil {
+		useErr = use(fn, result)
+	}
+	c.env.interp.Release(c.thread)
 	if c.env.hasOpen() {
 		if shutdownErr := s.shutdown(ctx, c.thread, c.env); err == nil {
 			err = shutdownErr
@@ -269,10 +323,23 @@ func (s *Script) call(ctx context.Context, fn starlark.Callable, args starlark.T
 	c.ctx.end()
 	if err != nil {
 		// The thread may hold the state of the failure: drop it.
-		return nil, newScriptError(&c.ctx, withSource(err, s.filename, s.src))
+		return newScriptError(&c.ctx, withSource(err, s.filename, s.src))
 	}
 	s.calls.Put(c)
-	return result, nil
+	return useErr
+}
+
+// frozenHint adds to the error of a parallel call that changed a frozen
+// global why it is frozen, and how calls may keep state.
+func (s *Script) frozenHint(err error) error {
+	if err == nil || !s.rt.parallelCalls {
+		return err
+	}
+	line := starlarkErrorLine(err)
+	if !strings.Contains(line, "frozen") {
+		return err
+	}
+	return &hintedError{error: err, line: line + " (the script's calls run in parallel, so its globals are frozen: with kstar pipe --parallelism 1, or without runtime.WithParallelCalls, calls may keep state in globals)"}
 }
 
 // shutdown flushes and closes the clients and files env tracks.
@@ -306,3 +373,12 @@ func (w *lockedWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.w.Write(p)
 }
+
+// WithParallelCalls makes the Scripts the runtime loads run their calls at
+// once, on all cores, for scripts that keep no state between calls: the
+// globals the top level leaves (and those of the modules it imports) are
+// frozen, so a call that changes one fails ("cannot insert into frozen
+// hash table", "cannot assign to global n", with the line), and each
+// call runs on an interpreter of its own. Default: calls share mutable
+// globals and run one at a time (see Script).
+func WithParallelCalls() Option { return func(r *Runtime) { r.parallelCalls = true } }

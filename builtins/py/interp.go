@@ -61,14 +61,14 @@ func (in *Interp) Release(thread *starlark.Thread) {
 }
 
 // Current returns the thread that holds the interpreter's lock, or nil
-// when none does (calls of a Script loaded for parallel calls run
-// without it).
+// when none does. (Each call of a Script loaded for parallel calls runs
+// on an interpreter of its own, which it holds.)
 func (in *Interp) Current() *starlark.Thread { return in.holder.Load() }
 
 // Unlocked runs wait, a call that blocks without touching Starlark
 // values, with thread's interpreter lock released, so that the
 // interpreter's other threads run meanwhile. A thread that does not hold
-// the lock (a parallel call) just runs wait.
+// the lock just runs wait.
 func Unlocked(thread *starlark.Thread, wait func()) {
 	in, ok := thread.Local(interpKey).(*Interp)
 	if !ok || in.holder.Load() != thread {

@@ -156,8 +156,10 @@ func init() {
 		"lstrip":       bytesStrip(true, false),
 		"rstrip":       bytesStrip(false, true),
 		"replace":      bytesReplace,
-		"find":         bytesFind(false),
-		"index":        bytesFind(true),
+		"find":         bytesFind(false, false),
+		"index":        bytesFind(true, false),
+		"rfind":        bytesFind(false, true),
+		"rindex":       bytesFind(true, true),
 		"count":        bytesCount,
 		"join":         bytesJoin,
 		"upper":        bytesMap(asciiUpper),
@@ -816,7 +818,10 @@ func subArg(v starlark.Value) (string, error) {
 }
 
 // bytesFind returns find (-1 when absent) or index (ValueError).
-func bytesFind(raise bool) BuiltinFunc {
+// bytesFind makes find and index (the first occurrence), rfind and
+// rindex (last: the last); index and rindex raise where the others
+// return -1.
+func bytesFind(raise, last bool) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var sub, start, end starlark.Value
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &sub, &start, &end); err != nil {
@@ -833,7 +838,12 @@ func bytesFind(raise bool) BuiltinFunc {
 		}
 		i := -1
 		if lo <= hi {
-			if i = strings.Index(s[lo:hi], sb); i >= 0 {
+			if last {
+				i = strings.LastIndex(s[lo:hi], sb)
+			} else {
+				i = strings.Index(s[lo:hi], sb)
+			}
+			if i >= 0 {
 				i += lo
 			}
 		}

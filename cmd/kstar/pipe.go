@@ -29,6 +29,10 @@ once, so a pipe killed and restarted loses nothing. process returns None
 headers, partition, timestamp) or a list of them. SCRIPT may import modules
 from its own directory. On a terminal a progress line shows records/s and lag.
 
+Calls run one at a time and may keep state in globals (a counter, a set of
+keys seen) for the next calls of this process; with --parallelism N > 1 they
+run at once and the script's globals are frozen.
+
 With --exactly-once, each round's results and consumed offsets are committed
 in one transaction: a read_committed consumer of the output sees each result
 once, across crashes and rebalances.
@@ -47,7 +51,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 	bootstrap := fs.String("bootstrap-servers", os.Getenv("KSTAR_BOOTSTRAP_SERVERS"), "`HOSTS` of the cluster (env KSTAR_BOOTSTRAP_SERVERS; default localhost:9092)")
 	function := fs.String("function", "process", "`NAME` of the script's function")
 	batch := fs.Bool("batch", false, "call the function once per batch with a list of records, instead of once per record")
-	parallelism := intFlag(fs, "parallelism", 1, 1, math.MaxInt, "`N` calls at once (the output keeps the input's order)")
+	parallelism := intFlag(fs, "parallelism", 1, 1, math.MaxInt, "`N` calls at once (the output keeps the input's order); above 1, the script's globals are frozen")
 	maxPoll := intFlag(fs, "max-poll-records", 10000, 1, math.MaxInt, "at most `N` records per round (poll, process, produce, commit)")
 	fromEnd := fs.Bool("from-end", false, "a new group starts at the end of the topics (default: their beginning)")
 	idleExit := fs.Duration("idle-exit", 0, "exit once caught up (lag 0) and no record came for `DURATION` (default: run until interrupted)")
@@ -95,11 +99,17 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 
 	ctx, stop := interruptContext()
 	defer stop()
-	rt := runtime.New(
+	opts := []runtime.Option{
 		runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithoutLimits(),
 		runtime.WithBootstrapServers(*bootstrap),
 		runtime.WithLoadDir(filepath.Dir(script)),
-	)
+	}
+	if *parallelism > 1 {
+		// Calls that share mutable globals would take turns anyway: N of
+		// them at once need frozen globals.
+		opts = append(opts, runtime.WithParallelCalls())
+	}
+	rt := runtime.New(opts...)
 	s, err := rt.Load(ctx, script, src)
 	if err != nil {
 		printScriptError(stderr, err)

@@ -187,3 +187,55 @@ func TestProgressLine(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestPipeKeepsState runs `kstar pipe` with a process function that
+// keeps a set of the keys it has seen in a global, across records: the
+// output has each key once. With --parallelism 2 the globals are frozen,
+// and the first change of one stops the pipe naming its line.
+func TestPipeKeepsState(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	in, out := testbroker.UniqueName(t, "in"), testbroker.UniqueName(t, "out")
+	cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.AllowAutoTopicCreation(), kgo.MetadataMinAge(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var recs []*kgo.Record
+	for i := range 120 {
+		recs = append(recs, &kgo.Record{Topic: in, Key: []byte("k" + strconv.Itoa(i%12)), Value: []byte(strconv.Itoa(i))})
+	}
+	if err := cl.ProduceSync(ctx, recs...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(t.TempDir(), "dedupe.star")
+	writeFile(t, script, `
+seen = set()
+calls = 0
+
+def process(record):
+    global calls
+    calls += 1
+    if record.key in seen:
+        return None
+    seen.add(record.key)
+    return record._replace(value=record.key)
+`)
+	args := []string{"--bootstrap-servers", boot, "--from", in, "--to", out, "--idle-exit", "400ms", script}
+	_, stderr, code := pipe(append([]string{"--group", testbroker.UniqueName(t, "g")}, args...)...)
+	if code != 0 || !strings.HasPrefix(stderr, "kstar pipe: 120 in, 12 out, 108 dropped, 120 committed") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	got := readTopic(t, boot, out, 12)
+	want := []string{"k0", "k1", "k10", "k11", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("output %v, want each key once: %v", got, want)
+	}
+
+	_, stderr, code = pipe(append([]string{"--group", testbroker.UniqueName(t, "g"), "--parallelism", "2"}, args...)...)
+	wantTB := "  File \"" + script + "\", line 7, in process\n    calls += 1\nTypeError: cannot assign to global calls: globals are frozen once the script is loaded (the script's calls run in parallel, so its globals are frozen: with kstar pipe --parallelism 1, or without runtime.WithParallelCalls, calls may keep state in globals)\n"
+	if code != 1 || !strings.HasSuffix(stderr, wantTB) {
+		t.Errorf("--parallelism 2: exit %d\n%s\nwant exit 1 and a traceback ending\n%s", code, stderr, wantTB)
+	}
+}

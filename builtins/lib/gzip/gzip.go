@@ -174,7 +174,7 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		if !more {
 			return starlark.Bytes(out), nil
 		}
-		member, err := zlib.Inflate(r)
+		member, err := zlib.Inflate(thread, r)
 		if err == zlib.ErrIncomplete {
 			return nil, errEOF()
 		}

@@ -588,7 +588,38 @@ func factorial(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if !n.IsInt64() {
 		return nil, py.Errorf(py.OverflowError, "factorial() argument should not exceed %d", int64(gomath.MaxInt64))
 	}
-	return starlark.MakeBigInt(new(big.Int).MulRange(1, n.Int64())), nil
+	f, err := mulRange(thread, 1, n.Int64())
+	if err != nil {
+		return nil, err
+	}
+	return starlark.MakeBigInt(f), nil
+}
+
+// mulRangeLeaf is how many factors mulRange multiplies at once, between
+// two looks at the execution's limits.
+const mulRangeLeaf = 1 << 12
+
+// mulRange is lo * (lo+1) * ... * hi (1 when lo > hi), as
+// big.Int.MulRange, in pieces between which it consults the limits of
+// the execution on thread: factorial(10**6) takes seconds, and must stop
+// at the call's deadline or step budget like any loop.
+func mulRange(thread *starlark.Thread, lo, hi int64) (*big.Int, error) {
+	if hi-lo < mulRangeLeaf {
+		return new(big.Int).MulRange(lo, hi), py.CheckLimits(thread)
+	}
+	mid := lo + (hi-lo)/2
+	a, err := mulRange(thread, lo, mid)
+	if err != nil {
+		return nil, err
+	}
+	b, err := mulRange(thread, mid+1, hi)
+	if err != nil {
+		return nil, err
+	}
+	if err := py.Reserve(thread, int64(a.BitLen()+b.BitLen())/8); err != nil {
+		return nil, err
+	}
+	return a.Mul(a, b), py.CheckLimits(thread)
 }
 
 // combPerm makes comb(n, k) (k-subsets of n) and perm(n, k=None)
@@ -629,7 +660,11 @@ func combPerm(name string) py.BuiltinFunc {
 		}
 		nn, kk := n.Int64(), k.Int64()
 		if name == "perm" {
-			return starlark.MakeBigInt(new(big.Int).MulRange(nn-kk+1, nn)), nil
+			p, err := mulRange(thread, nn-kk+1, nn)
+			if err != nil {
+				return nil, err
+			}
+			return starlark.MakeBigInt(p), nil
 		}
 		return starlark.MakeBigInt(new(big.Int).Binomial(nn, kk)), nil
 	}

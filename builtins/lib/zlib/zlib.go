@@ -222,7 +222,7 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if size < 0 {
 		return nil, py.Errorf(py.ValueError, "bufsize must be non-negative")
 	}
-	out, err := Decompress(d, int(w))
+	out, err := Decompress(thread, d, int(w))
 	if err != nil {
 		return nil, err
 	}
@@ -254,7 +254,7 @@ func containerOf(wbits int) (container, bool) {
 // Decompress decompresses one stream in the container wbits selects;
 // bytes after the end of the stream are ignored, as zlib.decompress
 // ignores them.
-func Decompress(data string, wbits int) ([]byte, error) {
+func Decompress(thread *starlark.Thread, data string, wbits int) ([]byte, error) {
 	c, ok := containerOf(wbits)
 	if !ok {
 		return nil, zlibError("Error -2 while preparing to decompress data: inconsistent stream state")
@@ -262,28 +262,28 @@ func Decompress(data string, wbits int) ([]byte, error) {
 	r := bytes.NewReader([]byte(data))
 	switch {
 	case c.gzip && len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b:
-		return inflateGzip(r)
+		return inflateGzip(thread, r)
 	case c.zlib:
-		return inflateZlib(r, c.window)
+		return inflateZlib(thread, r, c.window)
 	case c.gzip:
 		if len(data) < 2 {
 			return nil, errTruncated()
 		}
 		return nil, errDecompress(-3, "incorrect header check")
 	}
-	return inflate(r)
+	return inflate(thread, r)
 }
 
 // inflate is Inflate with zlib.error for a truncated stream.
-func inflate(r *bytes.Reader) ([]byte, error) {
-	out, err := Inflate(r)
+func inflate(thread *starlark.Thread, r *bytes.Reader) ([]byte, error) {
+	out, err := Inflate(thread, r)
 	if err == ErrIncomplete {
 		return nil, errTruncated()
 	}
 	return out, err
 }
 
-func inflateZlib(r *bytes.Reader, window int) ([]byte, error) {
+func inflateZlib(thread *starlark.Thread, r *bytes.Reader, window int) ([]byte, error) {
 	var h [2]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
 		return nil, errTruncated()
@@ -304,7 +304,7 @@ func inflateZlib(r *bytes.Reader, window int) ([]byte, error) {
 	if h[1]&0x20 != 0 {
 		return nil, zlibError("Error 2 while decompressing data") // a preset dictionary is needed
 	}
-	out, err := inflate(r)
+	out, err := inflate(thread, r)
 	if err != nil {
 		return nil, err
 	}
@@ -320,7 +320,7 @@ func inflateZlib(r *bytes.Reader, window int) ([]byte, error) {
 
 // inflateGzip decompresses one gzip member, checked as zlib's inflate
 // checks it.
-func inflateGzip(r *bytes.Reader) ([]byte, error) {
+func inflateGzip(thread *starlark.Thread, r *bytes.Reader) ([]byte, error) {
 	var h [10]byte
 	if _, err := io.ReadFull(r, h[:]); err != nil {
 		return nil, errTruncated()
@@ -374,7 +374,7 @@ func inflateGzip(r *bytes.Reader) ([]byte, error) {
 			return nil, errDecompress(-3, "header crc mismatch")
 		}
 	}
-	out, err := inflate(r)
+	out, err := inflate(thread, r)
 	if err != nil {
 		return nil, err
 	}
@@ -393,20 +393,52 @@ func inflateGzip(r *bytes.Reader) ([]byte, error) {
 
 // Inflate decompresses the raw deflate stream at r's position and
 // leaves r just after it. It returns ErrIncomplete when the data ends
-// first, and zlib.error for corrupt data.
-func Inflate(r *bytes.Reader) ([]byte, error) {
+// first, and zlib.error for corrupt data. The output grows within the
+// memory limit of the execution on thread (nil: none), and a long
+// decompression stops at its deadline.
+func Inflate(thread *starlark.Thread, r *bytes.Reader) ([]byte, error) {
 	fr := flate.NewReader(r) // r is an io.ByteReader: flate reads no byte past the stream
-	out, err := io.ReadAll(fr)
+	out, err := readAll(thread, fr)
 	var corrupt flate.CorruptInputError
 	switch {
 	case err == nil:
 		return out, nil
+	case py.AsException(err) != nil:
+		return nil, err // a limit of the execution
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return nil, ErrIncomplete
 	case errors.As(err, &corrupt):
 		return nil, errDecompress(-3, "invalid input data")
 	}
 	return nil, errDecompress(-3, err.Error())
+}
+
+// readAll is io.ReadAll under the limits of the execution on thread: it
+// asks the Limiter before each growth of its buffer, so that a
+// decompression bomb raises MemoryError at the limit instead of taking
+// the host's memory, and counts the work with a Meter.
+func readAll(thread *starlark.Thread, r io.Reader) ([]byte, error) {
+	meter := py.NewMeter(thread)
+	b := make([]byte, 0, 512)
+	for {
+		if len(b) == cap(b) {
+			if err := py.Reserve(thread, int64(2*cap(b))); err != nil {
+				return nil, err
+			}
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err := meter.TickN(n >> 10); err != nil {
+			return nil, err
+		}
+		if err != nil {
+			if err == io.EOF {
+				return b, nil
+			}
+			return b, err
+		}
+	}
 }
 
 // checksum is crc32(data, value=0, /) or adler32(data, value=1, /).
