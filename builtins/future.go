@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // FutureRecordMetadata is kafka.producer.future.FutureRecordMetadata: what
@@ -356,15 +357,8 @@ func reportCallbackError(thread *starlark.Thread, kind string, err error) {
 		if skip <= len(stack) {
 			stack = stack[skip:]
 		}
-		for _, fr := range stack {
-			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() {
-				continue
-			}
-			name := fr.Name
-			if name == "<toplevel>" {
-				name = "<module>"
-			}
-			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, name)
+		for _, fr := range frontend.PythonFrames(stack) {
+			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, fr.Name)
 		}
 	}
 	if e := py.AsException(err); e != nil {

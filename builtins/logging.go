@@ -11,6 +11,7 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 )
 
 // The logging module is the part of Python's logging that scripts use:
@@ -262,6 +263,12 @@ func (st *logState) record(thread *starlark.Thread, name string, level int, mess
 	if thread.CallStackDepth() > 1 {
 		fr := thread.CallFrame(1)
 		pathname, lineno, funcName = fr.Pos.Filename(), int(fr.Pos.Line), fr.Name
+		// A try's block runs as part of the function that holds the try.
+		for depth := 2; frontend.IsTryBlock(funcName) && depth < thread.CallStackDepth(); depth++ {
+			if up := thread.CallFrame(depth); up.Pos.Filename() != "<builtin>" {
+				funcName = up.Name
+			}
+		}
 		if funcName == "<toplevel>" {
 			funcName = "<module>"
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,7 +49,12 @@ const scriptTimeout = 90 * time.Second
 //	# exit: STATUS
 //
 // and then both runs must exit with STATUS and print the same last line
-// of stderr, the traceback's "kafka.errors.Name: message".
+// of stderr, the traceback's "kafka.errors.Name: message". With
+//
+//	# stderr: whole
+//
+// their whole stderr must be the same (chained tracebacks), but for the
+// lines of carets CPython prints under parts of a line.
 //
 // Run one script with `go test ./compat -run TestCompat/NAME`.
 func TestCompat(t *testing.T) {
@@ -84,7 +90,15 @@ func TestCompat(t *testing.T) {
 					t.Errorf("want exit %d; %s\n%s stdout:\n%s", d.exit, s.res.describe(s.who), s.who, indent(s.res.stdout))
 				}
 			}
-			if d.exit != 0 {
+			if d.wholeStderr {
+				// CPython names the script by its absolute path.
+				cwd, _ := os.Getwd()
+				want := normalise(withoutCarets(strings.ReplaceAll(ref.res.stderr, cwd+string(filepath.Separator), "")), ref.prefix)
+				have := normalise(withoutCarets(got.res.stderr), got.prefix)
+				if want != have {
+					t.Errorf("%s's stderr differs from %s's:\n%s", got.who, ref.who, golden.Diff(want, have))
+				}
+			} else if d.exit != 0 {
 				want := normalise(lastLine(ref.res.stderr), ref.prefix)
 				have := normalise(lastLine(got.res.stderr), got.prefix)
 				if want != have {
@@ -154,6 +168,13 @@ func normalise(out, prefix string) string {
 	return golden.Normalise(strings.ReplaceAll(out, prefix, "T"))
 }
 
+// caretLine is a line of a CPython traceback that marks part of the line
+// above with ^ and ~.
+var caretLine = regexp.MustCompile(`(?m)^ *[~^]+ *\n`)
+
+// withoutCarets is a traceback without its lines of carets.
+func withoutCarets(stderr string) string { return caretLine.ReplaceAllString(stderr, "") }
+
 // lastLine is the last line of a program's output.
 func lastLine(out string) string {
 	out = strings.TrimSuffix(out, "\n")
@@ -165,8 +186,11 @@ type directives struct {
 	topics  map[string]int32             // topic name -> partitions
 	configs map[string]map[string]string // topic name -> its configs
 	exit    int                          // the exit status both runs must have
-	argv    []string                     // the script's arguments, when not BOOTSTRAP PREFIX
-	stdin   string                       // the script's standard input
+	// wholeStderr: both runs must print the same stderr, not only the
+	// same last line
+	wholeStderr bool
+	argv        []string // the script's arguments, when not BOOTSTRAP PREFIX
+	stdin       string   // the script's standard input
 }
 
 // args are the arguments a script runs with: its "# argv:" line with
@@ -185,7 +209,7 @@ func (d directives) args(bootstrap, prefix string) []string {
 }
 
 // readDirectives reads the "# topic: NAME PARTITIONS [CONFIG=VALUE ...]",
-// "# exit: STATUS", "# argv: ARG..." and "# stdin: LINE" lines of a
+// "# exit: STATUS", "# stderr: whole", "# argv: ARG..." and "# stdin: LINE" lines of a
 // script (each stdin line is one line of its standard input).
 func readDirectives(script string) (directives, error) {
 	d := directives{topics: map[string]int32{}, configs: map[string]map[string]string{}}
@@ -201,6 +225,10 @@ func readDirectives(script string) (directives, error) {
 			if d.exit, err = strconv.Atoi(strings.TrimSpace(rest)); err != nil || d.exit <= 0 {
 				return d, fmt.Errorf("%s:%d: want \"# exit: STATUS\" with a status above 0", script, line)
 			}
+			continue
+		}
+		if text == "# stderr: whole" {
+			d.wholeStderr = true
 			continue
 		}
 		if rest, ok := strings.CutPrefix(text, "# stdin: "); ok {

@@ -24,8 +24,9 @@ import (
 //     b.decode(), "{}".format(x), l.sort(), ...; see py.RewrittenMethods)
 //     become __getattr__ calls;
 //   - __name__ is "__main__";
-//   - try / except / else / finally, raise, raise X from Y run on the
-//     runtime's try states;
+//   - each block of a try / except / else / finally becomes a nested
+//     function that the runtime's __try__ runner calls (the names they
+//     bind live in cells); raise, raise X from Y call __raise__;
 //   - assert, chained comparisons, set displays and comprehensions, * and
 //     ** unpacking in displays and calls, star targets, del x[k], x is y
 //     by identity, := starting a condition, a = b = c, global and

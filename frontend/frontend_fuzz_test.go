@@ -53,7 +53,7 @@ var fuzzSeeds = []string{
 
 // tryTemp matches the variables lowerings name: try states and temporaries,
 // cells, and the variables of generated comprehensions and lambdas.
-var tryTemp = regexp.MustCompile(`^__(try|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
+var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|run|c|e|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
 
 // FuzzParse checks that Parse never panics, that Starlark compiles what
 // it returns without panicking, and that in what it parses
@@ -65,7 +65,7 @@ func FuzzParse(f *testing.F) {
 	}
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
-		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, RaiseFunc: true,
+		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
 	for _, name := range []string{WithFunc, WithExitFunc, WithCatches} {
@@ -89,10 +89,10 @@ func FuzzParse(f *testing.F) {
 		}()
 		starlark.FileProgram(file, func(string) bool { return true })
 		srcLines := lines(src)
-		generated := map[*syntax.Ident]bool{} // the methods of try statements' state, the fields of cells
+		generated := map[*syntax.Ident]bool{} // the fields of cells
 		syntax.Walk(file, func(n syntax.Node) bool {
 			if dot, ok := n.(*syntax.DotExpr); ok {
-				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__try") || strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
+				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
 					generated[dot.Name] = true
 				}
 				if x, ok := dot.X.(*syntax.Ident); ok && tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue {

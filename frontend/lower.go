@@ -28,6 +28,7 @@ type lowerer struct {
 	scopes     map[pysyntax.Node]*scope // by module and FunctionDef, when names live in cells (lower_scopes.go)
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set
+	block      blockContext             // jumps in try blocks (lower_try.go)
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -86,7 +87,7 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		l.scope = l.scopes[mod]
 		stmts = l.makeCells(l.scope, l.at(1, 0))
 	}
-	stmts = append(stmts, l.stmts(mod.Body)...)
+	stmts = append(stmts, l.hoist(func() []syntax.Stmt { return l.stmts(mod.Body) })...)
 	return &syntax.File{Path: filename, Stmts: stmts, Options: FileOptions}, nil
 }
 
@@ -259,15 +260,15 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Pass:
 		return append(out, &syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos})
 	case *pysyntax.Break:
-		return append(out, &syntax.BranchStmt{Token: syntax.BREAK, TokenPos: pos})
+		return append(out, l.branch(syntax.BREAK, pos))
 	case *pysyntax.Continue:
-		return append(out, &syntax.BranchStmt{Token: syntax.CONTINUE, TokenPos: pos})
+		return append(out, l.branch(syntax.CONTINUE, pos))
 	case *pysyntax.Return:
-		r := &syntax.ReturnStmt{Return: pos}
+		var value syntax.Expr
 		if s.Value != nil {
-			r.Result = l.expr(s.Value)
+			value = l.expr(s.Value)
 		}
-		return append(out, r)
+		return append(out, l.ret(pos, value))
 	case *pysyntax.If:
 		if assign, cond, ok := hoistWalrus(s.Test); ok {
 			out = l.assign(out, assign)
@@ -284,7 +285,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 			return append(out, l.whileWalrus(s, assign, cond))
 		}
 		cond := l.expr(s.Test)
-		loop := &syntax.WhileStmt{While: pos, Cond: cond, Body: l.stmts(s.Body)}
+		loop := &syntax.WhileStmt{While: pos, Cond: cond, Body: l.loop(s.Body)}
 		if len(s.Orelse) > 0 {
 			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
 		}
@@ -295,13 +296,17 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		vars := l.target(s.Target)
 		x := l.iterable(s.Iter)
-		loop := &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.stmts(s.Body)}
+		loop := &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.loop(s.Body)}
 		if len(s.Orelse) > 0 {
 			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
 		}
 		return append(out, loop)
 	case *pysyntax.FunctionDef:
-		return append(out, l.def(s))
+		out = append(out, l.def(s))
+		if cell := l.cellOf(s.Name); cell != "" { // a def in a try block, or of a global
+			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(s.Name, pos), RHS: l.ident(s.Name, pos)})
+		}
+		return out
 	case *pysyntax.Import:
 		return append(out, l.importStmt(s)...)
 	case *pysyntax.ImportFrom:
@@ -479,10 +484,10 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs
-		body = append(l.makeCells(fs, l.start(s.Body[0])), l.stmts(s.Body)...)
+		body = append(l.makeCells(fs, l.start(s.Body[0])), l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 		defer func() { l.scope = saved }()
 	} else {
-		body = l.stmts(s.Body)
+		body = l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })
 	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
 }

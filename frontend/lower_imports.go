@@ -23,13 +23,13 @@ func (l *lowerer) importStmt(s *pysyntax.Import) []syntax.Stmt {
 		module := l.call(importFunc, pos, pos, strLiteral(n.Name, pos))
 		switch top, _, dotted := strings.Cut(n.Name, "."); {
 		case n.Asname != "":
-			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(n.Asname, l.asnamePos(n)), RHS: module})
+			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(n.Asname, l.asnamePos(n)), RHS: module})
 		case dotted:
 			out = append(out,
 				&syntax.ExprStmt{X: module},
-				&syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(top, pos), RHS: l.call(importFunc, pos, pos, strLiteral(top, pos))})
+				&syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(top, pos), RHS: l.call(importFunc, pos, pos, strLiteral(top, pos))})
 		default:
-			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(n.Name, pos), RHS: module})
+			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(n.Name, pos), RHS: module})
 		}
 	}
 	return out
@@ -57,9 +57,9 @@ func (l *lowerer) importFrom(s *pysyntax.ImportFrom) []syntax.Stmt {
 		npos := l.start(n)
 		args = append(args, strLiteral(n.Name, npos))
 		if n.Asname != "" {
-			targets = append(targets, l.ident(n.Asname, l.asnamePos(n)))
+			targets = append(targets, l.name(n.Asname, l.asnamePos(n)))
 		} else {
-			targets = append(targets, l.ident(n.Name, npos))
+			targets = append(targets, l.name(n.Name, npos))
 		}
 	}
 	var lhs syntax.Expr = targets[0]

@@ -26,7 +26,8 @@ import (
 
 // CellFunc is the predeclared function that makes a cell: __cell__(name)
 // returns a box whose field v holds the variable's value (reading it
-// before it is set is a NameError naming the variable).
+// before it is set is a NameError naming the variable);
+// __cell__(name, 1) makes the cell of a global.
 const CellFunc = "__cell__"
 
 // scope is what the lowering knows of a function (or the module) about
@@ -51,12 +52,13 @@ func (s *scope) cellPrefix() string {
 }
 
 // analyzeScopes finds the names of mod that live in cells; l.cellNames
-// is empty (and lowering unchanged) when mod has no global or nonlocal.
+// is empty (and lowering unchanged) when mod has no global, nonlocal or
+// try. The names a try statement binds live in cells (lower_try.go).
 func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 	hasDecl := false
 	inspect(mod, func(n pysyntax.Node) bool {
 		switch n.(type) {
-		case *pysyntax.Global, *pysyntax.Nonlocal:
+		case *pysyntax.Global, *pysyntax.Nonlocal, *pysyntax.Try, *pysyntax.With:
 			hasDecl = true
 		}
 		return !hasDecl
@@ -104,6 +106,13 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			delete(s.locals, name)
 			module.cells[name] = true
 		}
+		inTries := map[string]bool{}
+		boundInTries(body, inTries)
+		for name := range inTries {
+			if s.locals[name] {
+				s.cells[name] = true
+			}
+		}
 		for name := range s.nonlocal {
 			delete(s.locals, name)
 			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
@@ -117,6 +126,7 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			visit(s, f, f.Args, f.Body)
 		}
 	}
+	boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
 		if f, ok := n.(*pysyntax.FunctionDef); ok {
 			visit(module, f, f.Args, f.Body)
@@ -271,7 +281,11 @@ func (l *lowerer) makeCells(s *scope, pos syntax.Position) []syntax.Stmt {
 	var out []syntax.Stmt
 	for _, name := range s.cellNames {
 		cell := s.cellPrefix() + name
-		out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(cell, pos), RHS: l.call(CellFunc, pos, pos, strLiteral(name, pos))})
+		args := []syntax.Expr{strLiteral(name, pos)}
+		if s.module {
+			args = append(args, intLiteral(1, pos))
+		}
+		out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident(cell, pos), RHS: l.call(CellFunc, pos, pos, args...)})
 		if p := s.params[name]; p != nil {
 			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ,
 				LHS: &syntax.DotExpr{X: l.ident(cell, pos), Dot: pos, Name: l.ident("v", pos)}, RHS: l.ident(name, l.start(p))})

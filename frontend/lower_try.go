@@ -2,7 +2,11 @@ package frontend
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
+	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
@@ -10,73 +14,283 @@ import (
 
 // try / except / else / finally and raise, which Starlark lacks.
 //
-// Starlark has no way to catch an error, and a nested function cannot
-// rebind its caller's variables, so a try statement cannot become a
-// function call. Instead its body runs inline, one statement at a time,
-// each guarded: "x = f()" becomes
+// Starlark cannot catch an error, but a builtin can: each block of a try
+// statement becomes a nested function, and the runner that the
+// runtime's __try__ makes of them calls them as Python runs the blocks:
 //
-//	if __try1.ok:
-//	    __v1 = __try1.run(lambda: f())
-//	    if __try1.ok:
-//	        x = __v1
+//	try:                          def __try1():
+//	    x = f()                       x.v = f()           (x lives in a cell)
+//	except ValueError as e:   →   def __except1(__e1):
+//	    return 0                      if __caught__(__e1, ValueError):
+//	finally:                              e.v = __e1
+//	    done()                            return (0,)
+//	                                  else:
+//	                                      return __e1     (not handled)
+//	                              def __finally1():
+//	                                  done()
+//	                              __run1 = __try__(__try1, __except1, 0, __finally1)
+//	                              ...
+//	                              __c1 = __run1()
+//	                              if __c1:
+//	                                  return __c1[0]
 //
-// The first error is kept in the try's state (a tryState), later
-// statements are skipped, loops stop, and then the handlers are an if/elif
-// chain on __try1.caught(E). The finally block follows, and __try1.end()
-// raises whatever is still pending (the original error, so its traceback
-// is the original one). raise X from Y is __raise__(X, Y); a bare raise
-// in a handler re-raises the try's exception.
+// A block's statements run as they are, unguarded. The names the blocks
+// bind live in cells (lower_scopes.go), so the nested functions rebind
+// the variables of the function or module that holds the try. The
+// functions and the runner are made once, at the start of that function
+// (or module), so a try costs a call of the runner and of its body. A block
+// ends by falling off its end (None), or with a jump that the code after
+// the __try__ call carries out: return v is "return (v,)", break and
+// continue (of a loop around the try) are "return 1" and "return 2".
+// __try__ returns the jump that wins as Python decides it (a finally's
+// jump overrides the others and a pending exception), or raises the
+// exception left.
 //
-// What Python does that this does not: KeyboardInterrupt (Ctrl-C, or the
-// host's cancellation) and SystemExit are never caught, and finally does
-// not run for them; return, break and continue are not allowed in a try
-// that has a finally; x += y in a try body rebinds x (x = x + y) instead
-// of extending a list in place.
+// Tracebacks show a block's frames under the name of the function that
+// holds the try and hide the frame of the try statement itself
+// (IsTryBlock).
 
 // The names that lowered try and raise statements use: the interface
 // between this rewrite and the helpers the runtime predeclares.
 const (
-	// TryFunc is the predeclared function that returns the state of one
-	// execution of a try statement; the methods of that state are
-	// TryStateMethods.
+	// TryFunc is the predeclared function that makes the runner of a try
+	// statement, __try__(body, handlers, orelse, finally), each a function
+	// or 0 for a block the statement lacks: calling the runner runs the
+	// statement. The runner is named TryFunc too.
+	// handlers(exc) returns exc when no clause matches it.
 	TryFunc = "__try__"
+	// CaughtFunc is __caught__(exc, classes): whether an except clause
+	// naming classes (None for a bare except) matches exc.
+	CaughtFunc = "__caught__"
 	// RaiseFunc is the predeclared function a raise statement calls:
-	// __raise__(exc=None, cause=None) for raise, raise X, raise X from Y.
+	// __raise__() re-raises the exception being handled,
+	// __raise__(exc) raises exc, __raise__(exc, cause) is raise exc from
+	// cause.
 	RaiseFunc = "__raise__"
-	// TryRun and TryRunAfter are the state's methods that call a guarded
-	// statement's lambda: TryRun in the try body, TryRunAfter in handlers
-	// and else when a finally follows. Tracebacks hide the lambdas they call.
-	TryRun      = "run"
-	TryRunAfter = "run_after"
 )
 
-// TryStateMethods are the methods of the state TryFunc returns, sorted.
-var TryStateMethods = []string{"after_ok", "caught", "each", "end", "exception", "ok", "reraise", TryRun, TryRunAfter}
+// The jumps out of a try block, as a block function returns them; a
+// return is the 1-tuple of its value (jumpReturn only names it).
+const (
+	jumpReturn   = 0
+	jumpBreak    = 1
+	jumpContinue = 2
+)
 
-// try lowers a try statement into guarded Starlark.
+// tryBlockPrefixes name the functions the blocks of a try become.
+var tryBlockPrefixes = []string{"__try", "__except", "__else", "__finally"}
+
+// IsTryBlock reports whether a function named name is a block of a
+// lowered try statement, which runs as part of the function that holds
+// the try.
+func IsTryBlock(name string) bool {
+	for _, p := range tryBlockPrefixes {
+		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" {
+			if _, err := strconv.Atoi(rest); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// generatedName matches the names of the variables and functions the
+// lowering makes at module level.
+var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|c|v)\d+$`)
+
+// IsGenerated reports whether a global named name is one the lowering
+// made (a try's block functions, temporaries), not one of the script's.
+func IsGenerated(name string) bool { return generatedName.MatchString(name) }
+
+// PythonFrames are the frames of stack that Python's traceback shows,
+// named as Python names them: not the builtins', nor that of a try
+// statement running its blocks, whose frames take the name of the
+// function that holds the try.
+func PythonFrames(stack starlark.CallStack) []starlark.CallFrame {
+	var out []starlark.CallFrame
+	name := "<module>"
+	for i, fr := range stack {
+		if fr.Pos.Filename() != "<builtin>" && !IsTryBlock(fr.Name) {
+			name = fr.Name
+			if name == "<toplevel>" {
+				name = "<module>"
+			}
+		}
+		if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || i+1 < len(stack) && stack[i+1].Name == TryFunc {
+			continue
+		}
+		out = append(out, starlark.CallFrame{Name: name, Pos: fr.Pos})
+	}
+	return out
+}
+
+// blockContext is what the lowering knows of the code it is in about
+// jumps: whether it is a try block's function, and how many loops of
+// that function (or of the real one) enclose it.
+type blockContext struct {
+	tryBlock bool // a try block's function: return, break, continue become jumps
+	loops    int  // loops around the statement inside the current function
+	jumps    map[int]bool
+	// defs are the block functions of the tries of the current function
+	// (or module), which are defined once at its start (hoist), not at
+	// each execution of the try.
+	defs *[]syntax.Stmt
+}
+
+// hoist lowers a function's (or the module's) body with lower, and puts
+// the block functions of its tries first.
+func (l *lowerer) hoist(lower func() []syntax.Stmt) []syntax.Stmt {
+	saved := l.block
+	var defs []syntax.Stmt
+	l.block = blockContext{defs: &defs}
+	body := lower()
+	l.block = saved
+	return append(defs, body...)
+}
+
+// try lowers a try statement: its block functions and runner go to the
+// start of the function that holds it, and the statement becomes a call
+// of the runner, then the jump it returns. The with statement's lowering
+// calls it with the try it makes.
 func (l *lowerer) try(s *pysyntax.Try) []syntax.Stmt {
 	pos := l.start(s)
 	if s.Star {
 		l.refuse(pos, "except*")
 	}
-	ts := tryStmt{pos: pos, body: l.stmts(s.Body), hasElse: len(s.Orelse) > 0, hasFinally: len(s.Finalbody) > 0}
-	for _, h := range s.Handlers {
-		hs := handler{pos: l.start(h), name: h.Name, body: l.stmts(h.Body)}
-		if h.Type != nil {
-			hs.class = l.expr(h.Type)
+	l.tries++
+	n := l.tries
+	id := func(name string) *syntax.Ident { return l.ident(name, pos) }
+	none := func() syntax.Expr { return intLiteral(0, pos) } // a block the try lacks
+
+	outer := l.block
+	used := map[int]bool{} // the jumps the blocks make
+	block := func(name string, params []syntax.Expr, stmts func() []syntax.Stmt) *syntax.DefStmt {
+		var defs []syntax.Stmt
+		l.block = blockContext{tryBlock: true, jumps: used, defs: &defs}
+		body := stmts()
+		l.block = outer
+		if len(body) == 0 {
+			body = []syntax.Stmt{&syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos}}
 		}
+		return &syntax.DefStmt{Def: pos, Name: id(name), Lparen: pos, Params: params, Rparen: pos, Body: append(defs, body...)}
+	}
+	args := []syntax.Expr{none(), none(), none(), none()}
+	add := func(i int, def *syntax.DefStmt) {
+		*outer.defs = append(*outer.defs, def)
+		args[i] = id(def.Name.Name)
+	}
+	add(0, block(fmt.Sprintf("__try%d", n), nil, func() []syntax.Stmt { return l.stmts(s.Body) }))
+	if len(s.Handlers) > 0 {
+		exc := fmt.Sprintf("__e%d", n)
+		add(1, block(fmt.Sprintf("__except%d", n), []syntax.Expr{id(exc)}, func() []syntax.Stmt {
+			return l.handlers(s.Handlers, exc)
+		}))
+	}
+	if len(s.Orelse) > 0 {
+		add(2, block(fmt.Sprintf("__else%d", n), nil, func() []syntax.Stmt { return l.stmts(s.Orelse) }))
+	}
+	if len(s.Finalbody) > 0 {
+		add(3, block(fmt.Sprintf("__finally%d", n), nil, func() []syntax.Stmt { return l.stmts(s.Finalbody) }))
+	}
+	runner := id(fmt.Sprintf("__run%d", n))
+	*outer.defs = append(*outer.defs, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: runner, RHS: l.call(TryFunc, pos, pos, args...)})
+	run := &syntax.CallExpr{Fn: id(runner.Name), Lparen: pos, Rparen: pos}
+	if len(used) == 0 {
+		return []syntax.Stmt{&syntax.ExprStmt{X: run}}
+	}
+	code := id(fmt.Sprintf("__c%d", n))
+	assign := &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: code, RHS: run}
+	var then []syntax.Stmt
+	for _, j := range []int{jumpBreak, jumpContinue} {
+		if used[j] {
+			tok := map[int]syntax.Token{jumpBreak: syntax.BREAK, jumpContinue: syntax.CONTINUE}[j]
+			is := &syntax.BinaryExpr{X: id(code.Name), OpPos: pos, Op: syntax.EQL, Y: intLiteral(j, pos)}
+			then = append(then, &syntax.IfStmt{If: pos, Cond: is, True: []syntax.Stmt{l.branch(tok, pos)}})
+		}
+	}
+	if used[jumpReturn] {
+		value := &syntax.IndexExpr{X: id(code.Name), Lbrack: pos, Y: intLiteral(0, pos), Rbrack: pos}
+		then = append(then, l.ret(pos, value))
+	}
+	return []syntax.Stmt{assign, &syntax.IfStmt{If: pos, Cond: id(code.Name), True: then}}
+}
+
+// handlers is the body of a try's handler function: an if/elif chain of
+// its except clauses on exc, then a bare except's body or "return exc"
+// (not handled).
+func (l *lowerer) handlers(hs []*pysyntax.ExceptHandler, exc string) []syntax.Stmt {
+	var chain []*syntax.IfStmt
+	var bare []syntax.Stmt // the body of a bare except, which comes last
+	for _, h := range hs {
+		pos := l.start(h)
+		var body []syntax.Stmt
 		if h.Name != "" {
-			hs.namePos = l.handlerNamePos(h)
+			namePos := l.handlerNamePos(h)
+			body = append(body, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(h.Name, namePos), RHS: l.ident(exc, pos)})
 		}
-		ts.handlers = append(ts.handlers, hs)
+		body = append(body, l.stmts(h.Body)...)
+		if h.Type == nil {
+			bare = body
+			if len(bare) == 0 {
+				bare = []syntax.Stmt{&syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos}}
+			}
+			break
+		}
+		chain = append(chain, &syntax.IfStmt{If: pos, Cond: l.call(CaughtFunc, pos, pos, l.ident(exc, pos), l.expr(h.Type)), True: body})
 	}
-	ts.orElse = l.stmts(s.Orelse)
-	ts.finally = l.stmts(s.Finalbody)
-	out, err := l.guardedTry(&ts)
-	if err != nil {
-		panic(&lowerError{err.(syntax.Error)})
+	if len(chain) == 0 {
+		return bare
 	}
-	return out
+	last := chain[len(chain)-1]
+	last.ElsePos = last.If
+	last.False = bare
+	if bare == nil {
+		last.False = []syntax.Stmt{&syntax.ReturnStmt{Return: last.If, Result: l.ident(exc, last.If)}}
+	}
+	for i := len(chain) - 1; i > 0; i-- {
+		chain[i-1].ElsePos = chain[i].If
+		chain[i-1].False = []syntax.Stmt{chain[i]}
+	}
+	return []syntax.Stmt{chain[0]}
+}
+
+// branch lowers break or continue: a jump out of the try block's
+// function when no loop of that function encloses it.
+func (l *lowerer) branch(tok syntax.Token, pos syntax.Position) syntax.Stmt {
+	if !l.block.tryBlock || l.block.loops > 0 {
+		return &syntax.BranchStmt{Token: tok, TokenPos: pos}
+	}
+	j := jumpBreak
+	if tok == syntax.CONTINUE {
+		j = jumpContinue
+	}
+	l.block.jumps[j] = true
+	return &syntax.ReturnStmt{Return: pos, Result: intLiteral(j, pos)}
+}
+
+// ret lowers return (value may be nil): in a try block's function, a
+// jump holding the value.
+func (l *lowerer) ret(pos syntax.Position, value syntax.Expr) syntax.Stmt {
+	if !l.block.tryBlock {
+		return &syntax.ReturnStmt{Return: pos, Result: value}
+	}
+	if value == nil {
+		value = l.ident("None", pos)
+	}
+	l.block.jumps[jumpReturn] = true
+	start, end := value.Span()
+	return &syntax.ReturnStmt{Return: pos, Result: &syntax.TupleExpr{Lparen: start, List: []syntax.Expr{value}, Rparen: end}}
+}
+
+// loop lowers the body of a loop: break and continue in it are its own.
+func (l *lowerer) loop(body []pysyntax.Stmt) []syntax.Stmt {
+	l.block.loops++
+	defer func() { l.block.loops-- }()
+	return l.stmts(body)
+}
+
+func intLiteral(n int, pos syntax.Position) *syntax.Literal {
+	return &syntax.Literal{Token: syntax.INT, TokenPos: pos, Raw: strconv.Itoa(n), Value: int64(n)}
 }
 
 // handlerNamePos is the position of NAME in "except E as NAME:".
@@ -92,7 +306,9 @@ func (l *lowerer) handlerNamePos(h *pysyntax.ExceptHandler) syntax.Position {
 	return l.start(h)
 }
 
-// raise lowers raise, raise X and raise X from Y into __raise__ calls.
+// raise lowers raise, raise X and raise X from Y into __raise__ calls;
+// raise X from None passes None as the cause, which a plain raise X
+// does not pass.
 func (l *lowerer) raise(s *pysyntax.Raise) syntax.Stmt {
 	pos := l.start(s)
 	c := l.call(RaiseFunc, pos, l.last(s))
@@ -105,229 +321,46 @@ func (l *lowerer) raise(s *pysyntax.Raise) syntax.Stmt {
 	return &syntax.ExprStmt{X: c}
 }
 
-// tryStmt is a try statement with its blocks lowered.
-type tryStmt struct {
-	pos                 syntax.Position
-	body                []syntax.Stmt
-	handlers            []handler
-	orElse, finally     []syntax.Stmt
-	hasElse, hasFinally bool
-}
-
-// handler is one except clause; class is nil for a bare except.
-type handler struct {
-	pos     syntax.Position
-	class   syntax.Expr
-	name    string
-	namePos syntax.Position
-	body    []syntax.Stmt
-}
-
-func (l *lowerer) errorAt(pos syntax.Position, msg string) error {
-	return syntax.Error{Pos: pos, Msg: msg}
-}
-
-// gen builds the guarded statements of one try.
-type gen struct {
-	fe      *lowerer
-	state   string // the try's state variable
-	pos     syntax.Position
-	noJumps bool // a finally follows: return, break, continue are refused
-}
-
-func (g *gen) id(name string) *syntax.Ident { return &syntax.Ident{NamePos: g.pos, Name: name} }
-func (g *gen) attr(name string) syntax.Expr {
-	return &syntax.DotExpr{X: g.id(g.state), Dot: g.pos, Name: g.id(name)}
-}
-func (g *gen) call(fn syntax.Expr, args ...syntax.Expr) *syntax.CallExpr {
-	return &syntax.CallExpr{Fn: fn, Lparen: g.pos, Args: args, Rparen: g.pos}
-}
-func (g *gen) assign(lhs, rhs syntax.Expr) *syntax.AssignStmt {
-	return &syntax.AssignStmt{OpPos: g.pos, Op: syntax.EQ, LHS: lhs, RHS: rhs}
-}
-func (g *gen) ifThen(cond syntax.Expr, then []syntax.Stmt) *syntax.IfStmt {
-	return &syntax.IfStmt{If: g.pos, Cond: cond, True: then}
-}
-func (g *gen) temp() string {
-	g.fe.temps++
-	return fmt.Sprintf("__v%d", g.fe.temps)
-}
-
-// run is STATE.run(lambda: x) (or run_after, for handlers and else).
-func (g *gen) run(method string, x syntax.Expr) syntax.Expr {
-	pos, _ := x.Span()
-	return g.call(g.attr(method), &syntax.LambdaExpr{Lambda: pos, Body: x})
-}
-
-var augmentedOps = map[syntax.Token]syntax.Token{
-	syntax.PLUS_EQ: syntax.PLUS, syntax.MINUS_EQ: syntax.MINUS, syntax.STAR_EQ: syntax.STAR,
-	syntax.SLASH_EQ: syntax.SLASH, syntax.SLASHSLASH_EQ: syntax.SLASHSLASH, syntax.PERCENT_EQ: syntax.PERCENT,
-	syntax.AMP_EQ: syntax.AMP, syntax.PIPE_EQ: syntax.PIPE, syntax.CIRCUMFLEX_EQ: syntax.CIRCUMFLEX,
-	syntax.LTLT_EQ: syntax.LTLT, syntax.GTGT_EQ: syntax.GTGT,
-}
-
-// guard returns stmts rewritten so that each runs only while okAttr holds
-// and an error in one is recorded by the runner method instead of raised.
-func (g *gen) guard(stmts []syntax.Stmt, runner, okAttr string) ([]syntax.Stmt, error) {
-	var out []syntax.Stmt
-	ok := func() syntax.Expr { return g.attr(okAttr) }
-	// value runs x guarded, then use(the temp holding its value) if it
-	// did not fail.
-	value := func(x syntax.Expr, use func(v syntax.Expr) []syntax.Stmt) syntax.Stmt {
-		v := g.temp()
-		return g.ifThen(ok(), []syntax.Stmt{
-			g.assign(g.id(v), g.run(runner, x)),
-			g.ifThen(ok(), use(g.id(v))),
-		})
-	}
-	for _, s := range stmts {
-		g.pos, _ = s.Span()
-		switch s := s.(type) {
-		case *syntax.ExprStmt:
-			out = append(out, g.ifThen(ok(), []syntax.Stmt{&syntax.ExprStmt{X: g.run(runner, s.X)}}))
-		case *syntax.AssignStmt:
-			rhs := s.RHS
-			if op, aug := augmentedOps[s.Op]; aug {
-				rhs = &syntax.BinaryExpr{X: cloneTarget(s.LHS), OpPos: s.OpPos, Op: op, Y: s.RHS}
-				s.Op = syntax.EQ
+// boundInTries adds to names the names that the try statements of body
+// bind in its scope (not in nested functions): they live in cells, since
+// the try's blocks are nested functions. The blocks of a with statement
+// count too, as it is lowered through a try.
+func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
+	walkBody(body, func(n pysyntax.Node) {
+		var blocks [][]pysyntax.Stmt
+		switch n := n.(type) {
+		case *pysyntax.Try:
+			blocks = append(blocks, n.Body, n.Orelse, n.Finalbody)
+			for _, h := range n.Handlers {
+				if h.Name != "" {
+					names[h.Name] = true
+				}
+				blocks = append(blocks, h.Body)
 			}
-			out = append(out, value(rhs, func(v syntax.Expr) []syntax.Stmt {
-				s.RHS = v
-				return []syntax.Stmt{s}
-			}))
-		case *syntax.ReturnStmt:
-			if g.noJumps {
-				return nil, g.fe.errorAt(s.Return, "kstar does not support return inside a try that has a finally block")
+		case *pysyntax.With:
+			blocks = append(blocks, n.Body)
+			for _, item := range n.Items {
+				if item.OptionalVars != nil {
+					bindTarget(item.OptionalVars, names)
+				}
 			}
-			if s.Result == nil {
-				out = append(out, g.ifThen(ok(), []syntax.Stmt{s}))
-				continue
-			}
-			out = append(out, value(s.Result, func(v syntax.Expr) []syntax.Stmt {
-				s.Result = v
-				return []syntax.Stmt{s}
-			}))
-		case *syntax.BranchStmt:
-			if g.noJumps && s.Token != syntax.PASS {
-				return nil, g.fe.errorAt(s.TokenPos, fmt.Sprintf("kstar does not support %s inside a try that has a finally block", s.Token))
-			}
-			out = append(out, g.ifThen(ok(), []syntax.Stmt{s}))
-		case *syntax.IfStmt:
-			then, err := g.guard(s.True, runner, okAttr)
-			if err != nil {
-				return nil, err
-			}
-			otherwise, err := g.guard(s.False, runner, okAttr)
-			if err != nil {
-				return nil, err
-			}
-			g.pos = s.If
-			out = append(out, value(s.Cond, func(v syntax.Expr) []syntax.Stmt {
-				s.Cond, s.True, s.False = v, then, otherwise
-				return []syntax.Stmt{s}
-			}))
-		case *syntax.ForStmt:
-			body, err := g.guard(s.Body, runner, okAttr)
-			if err != nil {
-				return nil, err
-			}
-			g.pos = s.For
-			out = append(out, value(s.X, func(v syntax.Expr) []syntax.Stmt {
-				s.X, s.Body = g.call(g.attr("each"), v, strLiteral(okAttr, g.pos)), body
-				return []syntax.Stmt{s}
-			}))
-		case *syntax.WhileStmt:
-			body, err := g.guard(s.Body, runner, okAttr)
-			if err != nil {
-				return nil, err
-			}
-			g.pos = s.While
-			s.Cond = &syntax.BinaryExpr{X: ok(), OpPos: s.While, Op: syntax.AND, Y: g.run(runner, s.Cond)}
-			s.Body = body
-			out = append(out, s)
-		default: // def: defining a function runs nothing that can fail
-			out = append(out, s)
 		}
-	}
-	return out, nil
+		for _, b := range blocks {
+			walkBody(b, func(n pysyntax.Node) {
+				if f, ok := n.(*pysyntax.FunctionDef); ok {
+					names[f.Name] = true
+				}
+				for _, name := range boundNames(n) {
+					names[name] = true
+				}
+			})
+		}
+	})
 }
 
-// guardedTry is the whole rewritten try statement.
-func (l *lowerer) guardedTry(ts *tryStmt) ([]syntax.Stmt, error) {
-	l.tries++
-	g := &gen{fe: l, state: fmt.Sprintf("__try%d", l.tries), pos: ts.pos, noJumps: ts.hasFinally}
-	out := []syntax.Stmt{g.assign(g.id(g.state), g.call(g.id(TryFunc)))}
-	body, err := g.guard(ts.body, TryRun, "ok")
-	if err != nil {
-		return nil, err
+// bindTarget adds the names an assignment target binds to names.
+func bindTarget(t pysyntax.Expr, names map[string]bool) {
+	for _, name := range boundNames(&pysyntax.Assign{Targets: []pysyntax.Expr{t}}) {
+		names[name] = true
 	}
-	out = append(out, body...)
-
-	// Handlers and else: guarded only when a finally must run after them.
-	after := func(stmts []syntax.Stmt) ([]syntax.Stmt, error) {
-		g.reraises(stmts)
-		if !ts.hasFinally {
-			return stmts, nil
-		}
-		return g.guard(stmts, TryRunAfter, "after_ok")
-	}
-	var chain []*syntax.IfStmt
-	for _, h := range ts.handlers {
-		g.pos = h.pos
-		var classes []syntax.Expr // none: a bare except
-		var then []syntax.Stmt
-		if h.class != nil {
-			classes = []syntax.Expr{h.class}
-		}
-		if h.name != "" {
-			then = append(then, g.assign(&syntax.Ident{NamePos: h.namePos, Name: h.name}, g.attr("exception")))
-		}
-		handler, err := after(h.body)
-		if err != nil {
-			return nil, err
-		}
-		chain = append(chain, g.ifThen(g.call(g.attr("caught"), classes...), append(then, handler...)))
-	}
-	if ts.hasElse {
-		orElse, err := after(ts.orElse)
-		if err != nil {
-			return nil, err
-		}
-		g.pos = ts.pos
-		chain = append(chain, g.ifThen(g.attr("ok"), orElse))
-	}
-	for i := len(chain) - 1; i > 0; i-- {
-		chain[i-1].False = []syntax.Stmt{chain[i]}
-	}
-	if len(chain) > 0 {
-		out = append(out, chain[0])
-	}
-	out = append(out, ts.finally...)
-	g.pos = ts.pos
-	return append(out, &syntax.ExprStmt{X: g.call(g.attr("end"))}), nil
-}
-
-// reraises turns each bare "raise" in a handler (not in nested functions)
-// into a re-raise of this try's exception.
-func (g *gen) reraises(stmts []syntax.Stmt) {
-	for _, s := range stmts {
-		switch s := s.(type) {
-		case *syntax.ExprStmt:
-			if c, ok := s.X.(*syntax.CallExpr); ok && isIdent(c.Fn, RaiseFunc) && len(c.Args) == 0 {
-				c.Fn = &syntax.DotExpr{X: &syntax.Ident{NamePos: c.Lparen, Name: g.state}, Dot: c.Lparen, Name: &syntax.Ident{NamePos: c.Lparen, Name: "reraise"}}
-			}
-		case *syntax.IfStmt:
-			g.reraises(s.True)
-			g.reraises(s.False)
-		case *syntax.ForStmt:
-			g.reraises(s.Body)
-		case *syntax.WhileStmt:
-			g.reraises(s.Body)
-		}
-	}
-}
-
-func isIdent(e syntax.Expr, name string) bool {
-	id, ok := e.(*syntax.Ident)
-	return ok && id.Name == name
 }

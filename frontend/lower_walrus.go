@@ -54,6 +54,6 @@ func (l *lowerer) whileWalrus(s *pysyntax.While, assign *pysyntax.Assign, cond p
 	stop := &syntax.IfStmt{If: l.start(cond), Cond: &syntax.UnaryExpr{OpPos: l.start(cond), Op: syntax.NOT, X: &syntax.ParenExpr{Lparen: l.start(cond), X: test, Rparen: syntax.End(test)}},
 		True: []syntax.Stmt{&syntax.BranchStmt{Token: syntax.BREAK, TokenPos: l.start(cond)}}}
 	body = append(body, stop)
-	body = append(body, l.stmts(s.Body)...)
+	body = append(body, l.loop(s.Body)...)
 	return &syntax.WhileStmt{While: pos, Cond: l.ident("True", pos), Body: body}
 }

@@ -21,10 +21,15 @@ var loweredHelpers = starlark.StringDict{
 	frontend.TupleEqFunc: py.Func(frontend.TupleEqFunc, tupleEqual),
 	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
-		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name); err != nil {
+		var global int
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name, &global); err != nil {
 			return nil, err
 		}
-		return &cell{name: name}, nil
+		c := &cell{name: name, global: global == 1}
+		if globals, ok := thread.Local(sessionGlobalsKey).(starlark.StringDict); ok && c.global {
+			c.v = globals[name] // the session's global of an earlier chunk
+		}
+		return c, nil
 	}),
 }
 
@@ -34,6 +39,32 @@ type cell struct {
 	name   string
 	v      starlark.Value // nil until assigned
 	frozen bool
+	global bool
+}
+
+// sessionGlobalsKey is the thread-local key of a Session's globals while
+// it runs a chunk. A chunk keeps a global that a try or a global
+// statement binds in a cell; the cell starts with the global's value
+// from earlier chunks, and the global takes the cell's value after the
+// chunk (exportCells), for the chunks that follow.
+const sessionGlobalsKey = "kstar.session_globals"
+
+// exportCells sets each global that lives in a cell of globals to the
+// cell's value, and drops the cells and the other globals the lowering
+// made (the code of the chunk or module that made them keeps them):
+// after a REPL chunk, and for the globals a loaded script or module
+// shows.
+func exportCells(globals starlark.StringDict) {
+	for name, v := range globals {
+		if c, ok := v.(*cell); ok && c.global {
+			if c.v != nil {
+				globals[c.name] = c.v
+			}
+			delete(globals, name)
+		} else if frontend.IsGenerated(name) {
+			delete(globals, name)
+		}
+	}
 }
 
 var (
@@ -52,6 +83,9 @@ func (c *cell) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	if c.v == nil {
+		if !c.global { // worded as Starlark's, which reads as Python's UnboundLocalError
+			return nil, fmt.Errorf("local variable %s referenced before assignment", c.name)
+		}
 		return nil, py.Errorf(py.NameError, "name '%s' is not defined", c.name)
 	}
 	return c.v, nil

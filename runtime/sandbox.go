@@ -293,8 +293,9 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 		return nil, hints.hint(err)
 	}
 	if l.freeze {
-		globals.Freeze()
+		globals.Freeze() // the cells too: the module's functions keep them
 	}
+	exportCells(globals)
 	members := starlark.StringDict{}
 	for k, v := range globals {
 		if !strings.HasPrefix(k, "_") {

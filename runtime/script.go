@@ -166,6 +166,8 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		_ = s.shutdown(ctx, s.thread, s.env)
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
+	// Names bound in a try or rebound with global live in cells, which
+	// the script's functions keep using: Global looks them up by name.
 	if r.parallelCalls {
 		s.globals.Freeze()
 		// Calls sharing the top level's clients take turns.
@@ -218,8 +220,10 @@ func (s *Script) Name() string { return s.filename }
 func (s *Script) Globals() []string {
 	names := make([]string, 0, len(s.globals))
 	for name, v := range s.globals {
-		if c, ok := v.(*cell); ok {
+		if c, ok := v.(*cell); ok && c.global {
 			name = c.name
+		} else if frontend.IsGenerated(name) {
+			continue // the lowering's own (a try's blocks and state)
 		}
 		names = append(names, name)
 	}

@@ -75,6 +75,8 @@ func (s *Session) Exec(ctx context.Context, src string) error {
 	wrapExprStmts(f.Stmts)
 	s.echoed = false
 	err = s.rt.run(ctx, s.thread, s.env, func() error {
+		s.thread.SetLocal(sessionGlobalsKey, s.globals)
+		defer exportCells(s.globals)
 		return starlark.ExecREPLChunk(f, s.thread, s.globals)
 	})
 	if s.echoed {

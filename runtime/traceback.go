@@ -63,16 +63,23 @@ func ExitCode(err error) int {
 //	TypeError: ...
 //
 // Syntax and resolve errors render as Python's SyntaxError/NameError.
-// sys.exit and records left undelivered (builtins.UndeliveredError)
-// render as nothing.
+// sys.exit(n) and records left undelivered (builtins.UndeliveredError)
+// render as nothing, sys.exit('message') as the message.
 func FormatError(err error) string {
 	if err == nil {
 		return ""
 	}
 	var exit *py.SystemExit
+	if errors.As(err, &exit) {
+		switch exit.Status.(type) {
+		case nil, starlark.NoneType, starlark.Bool, starlark.Int:
+			return "" // sys.exit(n) says nothing
+		}
+		return py.Str(exit.Status) + "\n" // sys.exit('message')
+	}
 	var undelivered *builtins.UndeliveredError
-	if errors.As(err, &exit) || errors.As(err, &undelivered) {
-		return "" // sys.exit says nothing; a producer reported its undelivered records itself
+	if errors.As(err, &undelivered) {
+		return "" // a producer reported its undelivered records itself
 	}
 	var lines []string
 	var se *sourceError
@@ -127,32 +134,103 @@ func FormatError(err error) string {
 		return b.String()
 	}
 
-	if e := exceptionOf(err); e != nil {
-		writeReasons(&b, e.Reason)
+	writeTraceback(&b, err, exceptionOf(err), quote, map[*py.Exception]bool{})
+	return b.String()
+}
+
+// writeTraceback writes the traceback of err, which carries exc (nil
+// for an error of Starlark's), after those of the exceptions chained to
+// exc as CPython writes them: its __cause__, else its __context__ unless
+// suppressed, each with its own traceback when it was raised.
+func writeTraceback(b *strings.Builder, err error, exc *py.Exception, quote func(*strings.Builder, syntax.Position), seen map[*py.Exception]bool) {
+	if exc != nil {
+		seen[exc] = true
+		switch {
+		case exc.DirectCause != nil && !seen[exc.DirectCause]:
+			writeChained(b, exc.DirectCause, quote, seen)
+			b.WriteString("\nThe above exception was the direct cause of the following exception:\n\n")
+		case exc.Context != nil && !exc.SuppressContext && !seen[exc.Context]:
+			writeChained(b, exc.Context, quote, seen)
+			b.WriteString("\nDuring handling of the above exception, another exception occurred:\n\n")
+		default:
+			writeReasons(b, exc.Reason)
+		}
 	}
 	b.WriteString("Traceback (most recent call last):\n")
 	var raised *raisedAt
 	if errors.As(err, &raised) {
-		fmt.Fprintf(&b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
-		quote(&b, raised.pos)
+		fmt.Fprintf(b, "  File \"%s\", line %d, in <module>\n", raised.pos.Filename(), raised.pos.Line)
+		quote(b, raised.pos)
 	}
+	for _, fr := range tracebackFrames(err, exc) {
+		fmt.Fprintf(b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, fr.Name)
+		quote(b, fr.Pos)
+	}
+	if exc != nil {
+		b.WriteString(exc.TracebackLine())
+	} else {
+		b.WriteString(starlarkErrorLine(err))
+	}
+	b.WriteByte('\n')
+}
+
+// writeChained writes an exception chained to the one a traceback is
+// for: its traceback, or only its line when it was never raised.
+func writeChained(b *strings.Builder, exc *py.Exception, quote func(*strings.Builder, syntax.Position), seen map[*py.Exception]bool) {
+	if exc.Traceback == nil {
+		seen[exc] = true
+		b.WriteString(exc.TracebackLine())
+		b.WriteByte('\n')
+		return
+	}
+	writeTraceback(b, exc.Traceback, exc, quote, seen)
+}
+
+// tracebackFrames are the frames of the traceback of err, which carries
+// exc: those it was raised through, from the frame that caught it when
+// it is a chained exception's (caughtAt). An exception caught before and
+// raised again by name (raise e, not a bare raise, which raises the
+// error as it was) has the frames of this raise, then those of its
+// traceback when it was caught, as in Python.
+func tracebackFrames(err error, exc *py.Exception) []starlark.CallFrame {
+	if c, ok := err.(*caughtAt); ok {
+		return frontend.PythonFrames(caughtStack(c, exc))
+	}
+	var c *caughtAt
+	if exc != nil {
+		c, _ = exc.Traceback.(*caughtAt)
+	}
+	var now, then *starlark.EvalError
+	if c == nil || !errors.As(err, &now) || !errors.As(c.err, &then) || now == then {
+		return frontend.PythonFrames(callStack(err, exc))
+	}
+	return append(frontend.PythonFrames(now.CallStack), frontend.PythonFrames(caughtStack(c, exc))...)
+}
+
+// caughtStack is the stack of an exception caught as c, from the frame
+// that caught it.
+func caughtStack(c *caughtAt, exc *py.Exception) starlark.CallStack {
+	stack := callStack(c.err, exc)
+	if c.depth >= 0 && c.depth < len(stack) {
+		stack = stack[c.depth:]
+	}
+	return stack
+}
+
+// callStack is the stack err was raised with: that of the Starlark error
+// exc was made from when there is one (an error raised in a try's
+// handler keeps its own this way), else err's.
+func callStack(err error, exc *py.Exception) starlark.CallStack {
 	var evalErr *starlark.EvalError
-	if errors.As(err, &evalErr) {
-		for i, fr := range evalErr.CallStack {
-			if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || isGuardFrame(evalErr.CallStack, i) {
-				continue
-			}
-			name := fr.Name
-			if name == "<toplevel>" {
-				name = "<module>"
-			}
-			fmt.Fprintf(&b, "  File \"%s\", line %d, in %s\n", fr.Pos.Filename(), fr.Pos.Line, name)
-			quote(&b, fr.Pos)
+	if exc != nil {
+		if cause, ok := exc.Cause.(*starlark.EvalError); ok {
+			return cause.CallStack
 		}
 	}
-	b.WriteString(exceptionLine(err))
-	b.WriteByte('\n')
-	return b.String()
+	if errors.As(err, &evalErr) {
+		return evalErr.CallStack
+	}
+	return nil
 }
 
 // writeReasons writes the reasons behind an exception (innermost first)
@@ -175,16 +253,6 @@ func exceptionOf(err error) *py.Exception {
 		return intr.exc
 	}
 	return py.AsException(err)
-}
-
-// exceptionLine is the last line of a traceback, as CPython prints it
-// (py.Exception.TracebackLine). Errors that Starlark itself raises
-// are named and worded as CPython words the same error.
-func exceptionLine(err error) string {
-	if e := exceptionOf(err); e != nil {
-		return e.TracebackLine()
-	}
-	return starlarkErrorLine(err)
 }
 
 // starlarkErrorLine is "Name: message" for an error Starlark raised.

@@ -3,7 +3,6 @@ package runtime
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -14,117 +13,212 @@ import (
 	"github.com/kstar-dev/kstar/frontend"
 )
 
-// The helpers the code of a lowered try statement (frontend/try.go) calls.
+// The helpers the code of a lowered try statement (frontend/lower_try.go)
+// calls: __try__ runs its blocks, __caught__ matches an except clause,
+// __raise__ raises.
 
-// tryState is what __try__() returns: one execution of one try statement.
-type tryState struct {
-	exc      *py.Exception // the body's exception, as Python sees it
-	excErr   error         // and the error itself, re-raised as is
-	handled  bool
-	afterErr error // an error in a handler or else, raised after finally
+// handlingKey is the thread-local key of the exceptions being handled
+// (*[]handled, innermost last): what a bare raise re-raises, and the
+// __context__ of an exception raised meanwhile.
+const handlingKey = "kstar.handling"
+
+// handled is an exception being handled, with the error it was caught
+// in (re-raised as is, so its traceback stays the original one).
+type handled struct {
+	exc *py.Exception
+	err error
 }
 
-var _ starlark.HasAttrs = (*tryState)(nil)
-
-func (s *tryState) String() string        { return "<try>" }
-func (s *tryState) Type() string          { return "try" }
-func (s *tryState) Freeze()               {}
-func (s *tryState) Truth() starlark.Bool  { return true }
-func (s *tryState) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'try'") }
-func (s *tryState) AttrNames() []string   { return slices.Clone(frontend.TryStateMethods) }
-
-func (s *tryState) Attr(name string) (starlark.Value, error) {
-	method := func(fn py.BuiltinFunc) (starlark.Value, error) {
-		return py.Func(name, fn), nil
+// handling is the stack of exceptions being handled on thread.
+func handling(thread *starlark.Thread) *[]handled {
+	h, _ := thread.Local(handlingKey).(*[]handled)
+	if h == nil {
+		h = new([]handled)
+		thread.SetLocal(handlingKey, h)
 	}
-	switch name {
-	case "ok":
-		return starlark.Bool(s.excErr == nil), nil
-	case "after_ok":
-		return starlark.Bool(s.afterErr == nil), nil
-	case "exception":
-		if s.exc == nil {
-			return starlark.None, nil
+	return h
+}
+
+// callHandling calls fn(args...) with exc (caught in err) as the
+// exception being handled. An error fn raises gets exc as its context.
+func callHandling(thread *starlark.Thread, fn starlark.Value, args starlark.Tuple, exc *py.Exception, err error) (starlark.Value, error) {
+	h := handling(thread)
+	*h = append(*h, handled{exc, err})
+	v, ferr := starlark.Call(thread, fn, args, nil)
+	*h = (*h)[:len(*h)-1]
+	if ferr != nil {
+		ferr = chained(thread, ferr, exc)
+	}
+	return v, ferr
+}
+
+// chained returns err, an error raised while context was being handled,
+// with its exception's __context__ set (unless it has one, or is
+// context). An error that carries no Python exception (one Starlark
+// raised) is returned as the exception made from it, which keeps the
+// error and so its traceback.
+func chained(thread *starlark.Thread, err error, context *py.Exception) error {
+	err, ok := catchable(thread, err)
+	if !ok {
+		return err
+	}
+	exc := py.AsException(err)
+	native := exc == nil
+	if native {
+		exc = pyException(err)
+	}
+	setContext(exc, context)
+	if native {
+		return exc
+	}
+	return err
+}
+
+// setContext makes context the __context__ of exc, unless exc has one or
+// that would make a cycle.
+func setContext(exc, context *py.Exception) {
+	if exc.Context != nil || context == nil {
+		return
+	}
+	for c := context; c != nil; c = c.Context {
+		if c == exc {
+			return
 		}
-		return s.exc, nil
-	case frontend.TryRun, frontend.TryRunAfter:
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := starlark.Call(thread, args[0], nil, nil)
-			if err == nil {
-				return v, nil
-			}
-			err, ok := catchable(thread, err)
-			if !ok {
-				return nil, err
-			}
-			if name == frontend.TryRun {
-				s.excErr, s.exc = err, pyException(err)
-			} else {
-				s.afterErr = err
-			}
-			return starlark.None, nil
-		})
-	case "each":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			x := args[0]
-			switch x.(type) {
-			case starlark.String, starlark.Bytes:
-				var err error
-				if x, err = starlark.Call(thread, builtins.Globals()[py.IterableFunc], starlark.Tuple{x}, nil); err != nil {
-					return nil, err
-				}
-			}
-			after := args[1] == starlark.String("after_ok")
-			return &tryIterable{state: s, thread: thread, x: x, after: after}, nil
-		})
-	case "caught":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			if s.exc == nil || s.handled {
-				return starlark.False, nil
-			}
-			var classes starlark.Value = starlark.None
-			if len(args) > 0 {
-				classes = args[0]
-			}
-			match, err := exceptionMatches(s.exc, classes)
-			if err != nil {
-				return nil, err
-			}
-			s.handled = match
-			return starlark.Bool(match), nil
-		})
-	case "reraise":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return nil, s.excErr
-		})
-	case "end":
-		return method(func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			switch {
-			case s.afterErr != nil:
-				return nil, s.afterErr
-			case s.excErr != nil && !s.handled:
-				return nil, s.excErr
-			}
-			return starlark.None, nil
-		})
 	}
-	return nil, nil
+	exc.Context = context
 }
 
-// isGuardFrame reports whether frame i of a traceback is a lambda the try
-// rewrite made (called by a try state's run method), which Python's
-// traceback would not show.
-func isGuardFrame(stack starlark.CallStack, i int) bool {
-	if i == 0 || stack[i].Name != "lambda" {
-		return false
+// newTryRunner is __try__(body, handlers, orelse, finally): the runner of
+// a try statement whose blocks are those functions (or 0 for those it
+// lacks).
+func newTryRunner(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) != 4 || len(kwargs) != 0 || block(args[0]) == nil {
+		return nil, fmt.Errorf("%s: want a body and 3 blocks", b.Name())
 	}
-	caller := stack[i-1]
-	return caller.Pos.Filename() == "<builtin>" && (caller.Name == frontend.TryRun || caller.Name == frontend.TryRunAfter)
+	return &tryRunner{body: block(args[0]), handlers: block(args[1]), orElse: block(args[2]), final: block(args[3])}, nil
+}
+
+// tryRunner runs a try statement each time it is called (without
+// arguments, so that the call costs no allocation).
+type tryRunner struct {
+	body, handlers, orElse, final starlark.Callable
+}
+
+var _ starlark.Callable = (*tryRunner)(nil)
+
+func (r *tryRunner) String() string        { return "<try>" }
+func (r *tryRunner) Type() string          { return "try" }
+func (r *tryRunner) Truth() starlark.Bool  { return true }
+func (r *tryRunner) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'try'") }
+
+// Name is the name of the runner's frame, which tracebacks hide.
+func (r *tryRunner) Name() string { return frontend.TryFunc }
+
+func (r *tryRunner) Freeze() {
+	for _, b := range []starlark.Callable{r.body, r.handlers, r.orElse, r.final} {
+		if b != nil {
+			b.Freeze()
+		}
+	}
+}
+
+// CallInternal runs the try statement's blocks as Python does and
+// returns the jump that ends the statement (None, or what a block
+// returned: a return's 1-tuple, break's 1, continue's 2), or raises the
+// exception left.
+func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	handlers, orElse, final := r.handlers, r.orElse, r.final
+	jump, err := starlark.Call(thread, r.body, nil, nil)
+	var exc *py.Exception // the exception pending after the handlers
+	if err != nil {
+		var ok bool
+		if err, ok = catchable(thread, err); !ok {
+			return nil, err
+		}
+		exc = caught(thread, err)
+		if handlers != nil {
+			v, herr := callHandling(thread, handlers, starlark.Tuple{exc}, exc, err)
+			switch {
+			case herr != nil:
+				jump, err = nil, herr
+			case v != exc:
+				jump, err, exc = v, nil, nil
+			}
+		}
+	} else if orElse != nil && jump == starlark.None {
+		jump, err = starlark.Call(thread, orElse, nil, nil)
+	}
+	if err != nil {
+		var ok bool
+		if err, ok = catchable(thread, err); !ok {
+			return nil, err
+		}
+	}
+	if final != nil {
+		var fjump starlark.Value
+		var ferr error
+		if err != nil {
+			pending := py.AsException(err)
+			if pending == nil {
+				pending = caught(thread, err)
+			}
+			fjump, ferr = callHandling(thread, final, nil, pending, err)
+		} else {
+			fjump, ferr = starlark.Call(thread, final, nil, nil)
+		}
+		if ferr != nil {
+			return nil, ferr
+		}
+		if fjump != starlark.None { // a jump in finally wins over all
+			return fjump, nil
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return jump, nil
+}
+
+// block is x, a block of a try statement, or nil for one it lacks.
+// Blocks are nested functions the lowering makes.
+func block(x starlark.Value) starlark.Callable {
+	c, _ := x.(starlark.Callable)
+	return c
+}
+
+// caught is the exception an except clause sees for err, caught by the
+// function that called __try__: err, from that function's frame on, is
+// its traceback.
+func caught(thread *starlark.Thread, err error) *py.Exception {
+	exc := pyException(err)
+	exc.Traceback = &caughtAt{err: err, depth: thread.CallStackDepth() - 2}
+	return exc
+}
+
+// caughtAt is an error caught by the function at depth depth of its
+// call stack, whose traceback starts there, as Python's __traceback__.
+type caughtAt struct {
+	err   error
+	depth int
+}
+
+func (e *caughtAt) Error() string { return e.err.Error() }
+func (e *caughtAt) Unwrap() error { return e.err }
+
+// caughtBy is __caught__(exc, classes): whether the except clause of
+// classes (None for a bare except) catches exc.
+func caughtBy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	exc, ok := args[0].(*py.Exception)
+	if len(args) != 2 || !ok {
+		return nil, fmt.Errorf("%s: want an exception and classes", b.Name())
+	}
+	match, err := exceptionMatches(exc, args[1])
+	return starlark.Bool(match), err
 }
 
 // catchable returns the error an except clause may catch in place of
 // err, and true; or err and false when err ends the script whatever the
-// try says: sys.exit(), and any error once kstar is stopping the
+// try says: any error once kstar is stopping the
 // execution (Ctrl-C, the host's cancellation, the step limit) or its
 // context is done, however it surfaced: a builtin's KeyboardInterrupt, an
 // iterator's Fail or the thread's cancellation, which arrive in any
@@ -139,10 +233,6 @@ func catchable(thread *starlark.Thread, err error) (error, bool) {
 		thread.Uncancel()
 		err = failure
 	}
-	var exit *py.SystemExit
-	if errors.As(err, &exit) {
-		return err, false
-	}
 	return err, true
 }
 
@@ -151,6 +241,20 @@ func pyException(err error) *py.Exception {
 	var exc *py.Exception
 	if errors.As(err, &exc) {
 		return exc
+	}
+	var exit *py.SystemExit
+	if errors.As(err, &exit) {
+		status := exit.Status
+		if status == nil {
+			status = starlark.MakeInt(exit.Code)
+		}
+		args := starlark.Tuple{status}
+		if status == starlark.None {
+			args = nil // sys.exit(): SystemExit()
+		}
+		e, _ := py.SystemExitClass.CallInternal(nil, args, nil)
+		e.(*py.Exception).Cause = err
+		return e.(*py.Exception)
 	}
 	name, msg, _ := describe(err)
 	class := lookupClass(name)
@@ -208,113 +312,70 @@ func exceptionMatches(exc *py.Exception, classes starlark.Value) (bool, error) {
 	return false, py.Errorf(py.TypeError, "catching classes that do not inherit from BaseException is not allowed")
 }
 
-// tryIterable is the iterable of a for loop in a try body: it stops when
-// the try has failed, and an error taking the next element is recorded
-// in the try instead of raised.
-type tryIterable struct {
-	state  *tryState
-	thread *starlark.Thread
-	x      starlark.Value
-	after  bool
-}
-
-func (it *tryIterable) String() string        { return "<try iterator>" }
-func (it *tryIterable) Type() string          { return "iterator" }
-func (it *tryIterable) Freeze()               {}
-func (it *tryIterable) Truth() starlark.Bool  { return true }
-func (it *tryIterable) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: 'iterator'") }
-
-func (it *tryIterable) Iterate() starlark.Iterator {
-	t := &tryIterator{it: it}
-	if n, ok := it.x.(py.Nexter); ok {
-		t.next = n
-	} else if x, ok := it.x.(starlark.Iterable); ok {
-		t.inner = x.Iterate()
-	} else {
-		it.record(py.Errorf(py.TypeError, "'%s' object is not iterable", py.TypeName(it.x)))
-	}
-	return t
-}
-
-func (it *tryIterable) ok() bool {
-	if it.after {
-		return it.state.afterErr == nil
-	}
-	return it.state.excErr == nil
-}
-
-func (it *tryIterable) record(err error) {
-	if it.after {
-		it.state.afterErr = err
-	} else {
-		it.state.excErr, it.state.exc = err, pyException(err)
-	}
-}
-
-type tryIterator struct {
-	it    *tryIterable
-	next  py.Nexter
-	inner starlark.Iterator
-}
-
-func (t *tryIterator) Next(p *starlark.Value) bool {
-	if !t.it.ok() {
-		return false
-	}
-	if t.inner != nil {
-		return t.inner.Next(p)
-	}
-	if t.next == nil {
-		return false
-	}
-	v, ok, err := t.next.Next(t.it.thread)
-	if err != nil {
-		if err, ok := catchable(t.it.thread, err); ok {
-			t.it.record(err)
-		} else {
-			py.Fail(t.it.thread, err)
-		}
-		return false
-	}
-	if ok {
-		*p = v
-	}
-	return ok
-}
-
-func (t *tryIterator) Done() {
-	if t.inner != nil {
-		t.inner.Done()
-	}
-}
-
 // tryHelpers are the predeclared functions rewritten try and raise
 // statements call.
 var tryHelpers = starlark.StringDict{
-	frontend.TryFunc: py.Func(frontend.TryFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return &tryState{}, nil
-	}),
-	frontend.RaiseFunc: py.Func("raise", raise),
+	frontend.TryFunc:    py.Func(frontend.TryFunc, newTryRunner),
+	frontend.CaughtFunc: py.Func(frontend.CaughtFunc, caughtBy),
+	frontend.RaiseFunc:  py.Func("raise", raise),
 }
 
-// raise is __raise__(exc=None, cause=None): raise X, raise X from Y. A
-// bare raise outside a handler has nothing to re-raise.
+// raise is __raise__(), __raise__(exc) and __raise__(exc, cause): raise,
+// raise X, raise X from Y. A bare raise re-raises the exception being
+// handled as it was caught (its traceback the original one); with none,
+// it has nothing to re-raise. An exception raised while another is
+// handled gets that one as its __context__.
 func raise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var exc, cause starlark.Value = starlark.None, starlark.None
-	if err := starlark.UnpackPositionalArgs("raise", args, kwargs, 0, &exc, &cause); err != nil {
+	if len(kwargs) > 0 || len(args) > 2 {
+		return nil, fmt.Errorf("raise: want at most 2 arguments")
+	}
+	var current *handled
+	if h := handling(thread); len(*h) > 0 {
+		current = &(*h)[len(*h)-1]
+	}
+	if len(args) == 0 {
+		if current == nil {
+			return nil, py.Errorf(py.RuntimeError, "No active exception to reraise")
+		}
+		return nil, current.err
+	}
+	exc, err := exceptionValue(thread, args[0], "exceptions must derive from BaseException")
+	if err != nil {
 		return nil, err
 	}
-	switch e := exc.(type) {
-	case starlark.NoneType:
-		return nil, py.Errorf(py.RuntimeError, "No active exception to reraise")
+	if len(args) == 2 {
+		exc.SuppressContext = true
+		exc.DirectCause = nil
+		if args[1] != starlark.None {
+			if exc.DirectCause, err = exceptionValue(thread, args[1], "exception causes must derive from BaseException"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if current != nil {
+		setContext(exc, current.exc)
+	}
+	if exc.Class.IsSubclass(py.SystemExitClass) { // ends the script with its code, as sys.exit
+		status, _ := exc.Attr("code")
+		return nil, py.RaiseSystemExit(thread, status)
+	}
+	return nil, exc
+}
+
+// exceptionValue is the exception that raise makes of x: x itself, or an
+// instance of the class x.
+func exceptionValue(thread *starlark.Thread, x starlark.Value, notException string) (*py.Exception, error) {
+	switch e := x.(type) {
 	case *py.Exception:
-		return nil, e
+		return e, nil
 	case *py.ExceptionClass:
 		v, err := starlark.Call(thread, e, nil, nil)
 		if err != nil {
 			return nil, err
 		}
-		return nil, v.(*py.Exception)
+		if exc, ok := v.(*py.Exception); ok {
+			return exc, nil
+		}
 	}
-	return nil, py.Errorf(py.TypeError, "exceptions must derive from BaseException")
+	return nil, py.Errorf(py.TypeError, "%s", notException)
 }

@@ -104,3 +104,44 @@ func TestExceptDoesNotCatchStopsInCalls(t *testing.T) {
 func stoppedInSpin(traceback, end string) bool {
 	return strings.Contains(traceback, ", in spin\n") && strings.HasSuffix(strings.TrimSpace(traceback), end)
 }
+
+// TestSessionKeepsNamesBoundInTry checks that a global a REPL chunk binds
+// in a try (where it lives in a cell) is the session's global for the
+// chunks that follow, and that a later chunk's try starts from its value.
+func TestSessionKeepsNamesBoundInTry(t *testing.T) {
+	var out bytes.Buffer
+	s := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
+	for _, chunk := range []string{
+		"try:\n    x = 1\n    import json\nexcept ImportError:\n    pass\n",
+		"print(x, json.dumps(x))\n",
+		"x = 2\n",
+		"try:\n    print(x)\n    x = x + 1\nfinally:\n    print('finally')\n",
+		"print(x)\n",
+	} {
+		if err := s.Exec(context.Background(), chunk); err != nil {
+			t.Fatalf("%q: %s", chunk, runtime.FormatError(err))
+		}
+	}
+	if want := "1 1\n2\nfinally\n3\n"; out.String() != want {
+		t.Errorf("printed %q, want %q", out.String(), want)
+	}
+	if names := s.Globals(); strings.Join(names, " ") != "_ json x" {
+		t.Errorf("globals %v, want [_ json x]", names)
+	}
+}
+
+// TestScriptGlobalsBoundInTry checks that a loaded script's globals
+// include those its module-level try statements bind, with their values.
+func TestScriptGlobalsBoundInTry(t *testing.T) {
+	s := load(t, "try:\n    limit = int('10')\n    def process(r):\n        return r * limit\nexcept ValueError:\n    limit = 0\n")
+	if got := s.Global("limit"); got == nil || got.String() != "10" {
+		t.Errorf("limit = %v, want 10", got)
+	}
+	v, err := s.Call(context.Background(), "process", starlark.MakeInt(2))
+	if err != nil || v.String() != "20" {
+		t.Errorf("process(2) = %v, %v; want 20", v, err)
+	}
+	if names := strings.Join(s.Globals(), " "); strings.Contains(names, "__") {
+		t.Errorf("globals %s show the lowering's names", names)
+	}
+}

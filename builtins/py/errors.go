@@ -156,6 +156,14 @@ type Exception struct {
 	// has no args). It stays out of args, str() and repr(); a traceback
 	// shows it first, as CPython shows the cause in `raise X from reason`.
 	Reason *Exception
+	// Context is __context__: the exception being handled when this one
+	// was raised. DirectCause is __cause__, set with SuppressContext
+	// (__suppress_context__) by raise ... from.
+	Context, DirectCause *Exception
+	SuppressContext      bool
+	// Traceback is the error this exception was last caught in: its call
+	// stack is the exception's traceback.
+	Traceback error
 }
 
 // NewException returns an exception of class c with message msg.
@@ -248,12 +256,39 @@ func (e *Exception) Attr(name string) (starlark.Value, error) {
 		return e.Args, nil
 	case "__class__":
 		return e.Class, nil
+	case "__context__":
+		return noneIfNil(e.Context), nil
+	case "__cause__":
+		return noneIfNil(e.DirectCause), nil
+	case "__suppress_context__":
+		return starlark.Bool(e.SuppressContext), nil
+	case "code":
+		if e.Class.IsSubclass(SystemExitClass) {
+			switch len(e.Args) {
+			case 0:
+				return starlark.None, nil
+			case 1:
+				return e.Args[0], nil
+			}
+			return e.Args, nil
+		}
 	}
 	return e.Class.Attr(name)
 }
 
+func noneIfNil(e *Exception) starlark.Value {
+	if e == nil {
+		return starlark.None
+	}
+	return e
+}
+
 func (e *Exception) AttrNames() []string {
-	return append([]string{"__class__", "args"}, e.Class.AttrNames()...)
+	names := []string{"__cause__", "__class__", "__context__", "__suppress_context__", "args"}
+	if e.Class.IsSubclass(SystemExitClass) {
+		names = append(names, "code")
+	}
+	return append(names, e.Class.AttrNames()...)
 }
 
 // AsException finds the exception inside err (through starlark.EvalError
@@ -318,7 +353,12 @@ var builtinClasses = []*ExceptionClass{
 
 // SystemExit is returned by sys.exit; the runtime turns it into the
 // process exit code instead of a traceback.
-type SystemExit struct{ Code int }
+type SystemExit struct {
+	Code int
+	// Status is the argument of sys.exit (None when there was none), the
+	// code of the SystemExit exception that except sees.
+	Status starlark.Value
+}
 
 func (e *SystemExit) Error() string { return fmt.Sprintf("SystemExit: %d", e.Code) }
 

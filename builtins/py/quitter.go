@@ -1,32 +1,29 @@
 package py
 
 import (
-	"fmt"
 	"math"
 
 	"go.starlark.net/starlark"
 )
 
 // RaiseSystemExit is the SystemExit(status) that sys.exit, exit and quit
-// raise; a status that is not None, a bool or an int is printed to stderr
-// and the exit code is 1.
+// raise; for a status that is not None, a bool or an int the exit code is
+// 1 (and the status is printed to stderr if the exception is not caught,
+// see runtime.FormatError).
 func RaiseSystemExit(thread *starlark.Thread, status starlark.Value) error {
 	switch s := status.(type) {
 	case starlark.NoneType:
-		return &SystemExit{Code: 0}
+		return &SystemExit{Code: 0, Status: status}
 	case starlark.Bool:
-		return &SystemExit{Code: map[bool]int{false: 0, true: 1}[bool(s)]}
+		return &SystemExit{Code: map[bool]int{false: 0, true: 1}[bool(s)], Status: status}
 	case starlark.Int:
 		code, ok := s.Int64()
 		if !ok || code > math.MaxInt32 || code < math.MinInt32 {
 			code = -1 // CPython: the status does not fit a C long
 		}
-		return &SystemExit{Code: int(code)}
+		return &SystemExit{Code: int(code), Status: status}
 	}
-	if _, err := fmt.Fprintln(EnvOf(thread).Stderr, Str(status)); err != nil {
-		return err
-	}
-	return &SystemExit{Code: 1}
+	return &SystemExit{Code: 1, Status: status}
 }
 
 // Quitter is Python's exit and quit builtins (site's Quitter): named

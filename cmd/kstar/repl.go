@@ -94,6 +94,7 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		// exit(), quit() and sys.exit() end the session, as in Python.
 		var exit *py.SystemExit
 		if errors.As(err, &exit) {
+			fmt.Fprint(stderr, runtime.FormatError(err)) // exit('message') prints it
 			return closeSession(session, stderr, exit.Code)
 		}
 	}
