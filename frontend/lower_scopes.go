@@ -106,13 +106,6 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			delete(s.locals, name)
 			module.cells[name] = true
 		}
-		inTries := map[string]bool{}
-		boundInTries(body, inTries)
-		for name := range inTries {
-			if s.locals[name] {
-				s.cells[name] = true
-			}
-		}
 		for name := range s.nonlocal {
 			delete(s.locals, name)
 			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
@@ -120,6 +113,15 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 					owner.cells[name] = true
 					break
 				}
+			}
+		}
+		// After the nonlocal names have left s.locals: a try that binds
+		// one assigns the enclosing function's cell, not one of its own.
+		inTries := map[string]bool{}
+		boundInTries(body, inTries)
+		for name := range inTries {
+			if s.locals[name] {
+				s.cells[name] = true
 			}
 		}
 		for _, f := range nested {
