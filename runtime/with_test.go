@@ -150,6 +150,18 @@ func TestWithStatement(t *testing.T) {
 			"a.__enter__()\n1 [2, 3]\na.__exit__(None, None, None)\n"},
 		{"attribute and item targets", "h = Manager('h')\nd = {}\nwith Manager('a', value=1) as h.slot, Manager('b', value=2) as d['k']:\n    print(h.slot, d)",
 			"a.__enter__()\nb.__enter__()\n1 {'k': 2}\nb.__exit__(None, None, None)\na.__exit__(None, None, None)\n"},
+		{"target that fails to bind", "with Manager('a', value=(1, 2, 3)) as (x, y):\n    print('not reached')",
+			"a.__enter__()\na.__exit__(<class 'ValueError'>, ValueError('too many values to unpack (expected 2)'), None)\nValueError: too many values to unpack (expected 2)\n"},
+		{"return in the body", "def f():\n    with Manager('a', value=1) as x:\n        return x + 1\n    print('not reached')\nprint(f())",
+			"a.__enter__()\na.__exit__(None, None, None)\n2\n"},
+		{"return from several items", "def f():\n    with Manager('a'), Manager('b'):\n        with Manager('c'):\n            return 'r'\nprint(f())",
+			"a.__enter__()\nb.__enter__()\nc.__enter__()\nc.__exit__(None, None, None)\nb.__exit__(None, None, None)\na.__exit__(None, None, None)\nr\n"},
+		{"break and continue in the body", "for i in range(4):\n    with Manager('m%d' % i):\n        if i == 0:\n            continue\n        if i == 2:\n            break\n        print('body', i)\nprint('after', i)",
+			"m0.__enter__()\nm0.__exit__(None, None, None)\nm1.__enter__()\nbody 1\nm1.__exit__(None, None, None)\nm2.__enter__()\nm2.__exit__(None, None, None)\nafter 2\n"},
+		{"return after a suppressed exception", "def f():\n    with Manager('a', suppress=True):\n        raise KeyError('k')\n        return 'not reached'\n    return 'after'\nprint(f())",
+			"a.__enter__()\na.__exit__(<class 'KeyError'>, KeyError('k'), None)\nafter\n"},
+		{"exit raises on return", "def f():\n    with Manager('a', exit_error=KeyError('x')):\n        return 1\nf()",
+			"a.__enter__()\na.__exit__(None, None, None)\nKeyError: 'x'\n"},
 		{"global target", "x = 0\ndef f():\n    global x\n    with Manager('a', value=5) as x:\n        pass\nf()\nprint(x)",
 			"a.__enter__()\na.__exit__(None, None, None)\n5\n"},
 		{"nonlocal target", "def f():\n    x = 0\n    def g():\n        nonlocal x\n        with Manager('a', value=5) as x:\n            pass\n    g()\n    return x\nprint(f())",
@@ -194,6 +206,7 @@ func TestWithTracebackLine(t *testing.T) {
 		{"enter raises", "x = 1\nwith (\n    Manager('a', enter_error=KeyError('e'))\n):\n    pass", 2},
 		{"exit raises", "x = 1\nwith Manager('a', exit_error=KeyError('e')):\n    x = 2\n    x = 3", 2},
 		{"body raises", "x = 1\nwith Manager('a'):\n    x = 2\n    1 // 0\n    x = 3", 4},
+		{"second item raises", "x = 1\nwith (\n    Manager('a'),\n    Manager(1),\n):\n    pass", 4},
 		{"body raises in a function", "def f():\n    with Manager('a'):\n        y = 1 // 0\nf()", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -214,6 +227,53 @@ func TestWithTracebackLine(t *testing.T) {
 			}
 			if !strings.HasPrefix(last, want) {
 				t.Errorf("%s\nlast frame %q, want %s\n%s", tc.src, last, want, tb)
+			}
+		})
+	}
+}
+
+// TestWithTraceback checks whole tracebacks of exceptions that leave a
+// with block, as CPython 3.11 prints them (less its carets): the body's
+// exception once, however it was raised (a bare raise in a try, as the
+// lowered with has, re-raises it unchained); an exception of __exit__ after
+// the body's, which it was raised while handling.
+func TestWithTraceback(t *testing.T) {
+	for _, tc := range []struct{ name, src, want string }{
+		{"starlark's own error", "with Manager('a'):\n    {}['k']", `Traceback (most recent call last):
+  File "main.py", line 2, in <module>
+    {}['k']
+KeyError: 'k'
+`},
+		{"re-raised by a try", "try:\n    1 / 0\nexcept ZeroDivisionError:\n    raise", `Traceback (most recent call last):
+  File "main.py", line 2, in <module>
+    1 / 0
+ZeroDivisionError: division by zero
+`},
+		{"raised", "def f():\n    raise ValueError('v')\nwith Manager('a'):\n    f()", `Traceback (most recent call last):
+  File "main.py", line 4, in <module>
+    f()
+  File "main.py", line 2, in f
+    raise ValueError('v')
+ValueError: v
+`},
+		{"exit raises while the body's exception is handled", "with Manager('a', exit_error=KeyError('x')):\n    1 // 0", `Traceback (most recent call last):
+  File "main.py", line 2, in <module>
+    1 // 0
+ZeroDivisionError: integer division or modulo by zero
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "main.py", line 1, in <module>
+    with Manager('a', exit_error=KeyError('x')):
+KeyError: 'x'
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rt := runtime.New(runtime.WithStdout(io.Discard), runtime.WithPredeclared("Manager", newManager(io.Discard)))
+			err := rt.ExecFile(context.Background(), "main.py", []byte(tc.src), []string{"main.py"})
+			if got := runtime.FormatError(err); got != tc.want {
+				t.Errorf("%s\n got:\n%s\nwant:\n%s", tc.src, got, tc.want)
 			}
 		})
 	}
