@@ -122,6 +122,9 @@ type consumerIterator struct{ c *KafkaConsumer }
 
 func (it *consumerIterator) Next(p *starlark.Value) bool {
 	v, ok, err := it.c.Next(it.c.thread)
+	for err == py.ErrSignalHandled { // a signal's handler ran and returned: wait on
+		v, ok, err = it.c.Next(it.c.thread)
+	}
 	if err != nil {
 		py.Fail(it.c.thread, py.IterationError(it.c.thread, err))
 		return false

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -358,4 +359,32 @@ def process(record):
 	fmt.Println(err)
 	// Output:
 	// dedupe.star:7: TypeError: add: cannot insert into frozen hash table (the script's calls run in parallel, so its globals are frozen: with kstar pipe --parallelism 1, or without runtime.WithParallelCalls, calls may keep state in globals)
+}
+
+// Stopping a script as Ctrl-C stops a Python program: the host sends
+// SIGINT, the script's blocking call raises KeyboardInterrupt, and its
+// except and finally blocks run.
+func ExampleSignals() {
+	signals := runtime.NewSignals()
+	out := newLineWatcher("waiting\n")
+	rt := runtime.New(runtime.WithStdout(out), runtime.WithSignals(signals))
+	go func() {
+		<-out.seen
+		signals.Send(syscall.SIGINT)
+	}()
+	err := rt.ExecFile(context.Background(), "wait.py", []byte(`
+import time
+try:
+    print("waiting")
+    time.sleep(60)
+except KeyboardInterrupt:
+    print("interrupted")
+finally:
+    print("cleaned up")
+`), nil)
+	fmt.Print(out.String(), runtime.FormatError(err))
+	// Output:
+	// waiting
+	// interrupted
+	// cleaned up
 }

@@ -110,6 +110,9 @@ type governor struct {
 	state   atomic.Uint64
 	near    bool                         // past half its memory limit at the last look (the thread's goroutine's)
 	stopped atomic.Pointer[py.Exception] // why the governor stopped it
+	// signalMisses counts the looks that found a signal waiting and
+	// did not deliver it (see deliverSignals; the thread's goroutine's).
+	signalMisses int
 }
 
 // newGovernor returns the governor of the executions a Runtime runs on
@@ -228,6 +231,7 @@ func (g *governor) onMaxSteps(thread *starlark.Thread) {
 		return
 	}
 	thread.SetMaxExecutionSteps(g.nextCheck(thread))
+	g.deliverSignals(thread)
 }
 
 // check returns the exception that must stop the execution, if any, and
@@ -240,7 +244,7 @@ func (g *governor) check(thread *starlark.Thread) *py.Exception {
 		if cc, ok := g.ctx.(*callContext); ok && cc.Context.Err() == nil {
 			return g.stop(cc.cause) // the call's own deadline
 		}
-		return py.Interrupted(g.ctx)
+		return py.Cancellation(g.ctx)
 	}
 	if g.maxSteps > 0 && thread.Steps >= g.maxSteps {
 		return g.stop(py.Errorf(py.RuntimeError, "too many steps: the script ran past its limit of %d steps", g.maxSteps))

@@ -153,6 +153,7 @@ type Runtime struct {
 	files          py.HostFiles
 	stdin          io.Reader
 	loadFS         fs.FS
+	signals        *Signals
 }
 
 // New returns a Runtime configured by opts.
@@ -225,6 +226,7 @@ func (r *Runtime) newEnv(argv []string) execEnv {
 	env.kafka.ReadFile = r.readFile
 	env.Files = r.files
 	env.Stdin = r.stdin
+	env.UnhandledSignal = r.unhandledSignal
 	if r.hostAccess {
 		env.Hostname = os.Hostname
 	}
@@ -363,6 +365,12 @@ func (r *Runtime) limits() limits { return limits{steps: r.maxSteps, memory: r.m
 func (r *Runtime) run(ctx context.Context, thread *starlark.Thread, env execEnv, fn func() error) error {
 	ctx, cancel := r.withCallTimeout(ctx)
 	defer cancel()
+	if r.signals != nil {
+		var stop context.CancelCauseFunc
+		ctx, stop = context.WithCancelCause(ctx)
+		defer stop(nil)
+		defer r.signals.receive(env.Env, stop)()
+	}
 	return run(ctx, thread, env, r.limits(), fn)
 }
 
@@ -403,7 +411,7 @@ func run(ctx context.Context, thread *starlark.Thread, env execEnv, lim limits, 
 }
 
 func cancelReason(ctx context.Context) string {
-	return py.Interrupted(ctx).Error()
+	return py.Cancellation(ctx).Error()
 }
 
 // cancellationError replaces the error of a cancelled execution with the
@@ -412,7 +420,7 @@ func cancellationError(ctx context.Context, err error) error {
 	if py.AsException(err) != nil && py.AsException(err).Class != py.RuntimeError {
 		return err
 	}
-	return &interrupted{exc: py.Interrupted(ctx), cause: err}
+	return &interrupted{exc: py.Cancellation(ctx), cause: err}
 }
 
 // interrupted is an execution error caused by cancellation.

@@ -21,6 +21,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/pprint"
 	"github.com/kstar-dev/kstar/builtins/lib/random"
 	"github.com/kstar-dev/kstar/builtins/lib/re"
+	pysignal "github.com/kstar-dev/kstar/builtins/lib/signal"
 	"github.com/kstar-dev/kstar/builtins/lib/socket"
 	"github.com/kstar-dev/kstar/builtins/lib/statistics"
 	pystring "github.com/kstar-dev/kstar/builtins/lib/string"
@@ -61,6 +62,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"textwrap":    textwrap.New,
 	"socket":      socket.New,
 	"platform":    platform.New,
+	"signal":      pysignal.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

@@ -134,7 +134,14 @@ func (r *tryRunner) Freeze() {
 // exception left.
 func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	handlers, orElse, final := r.handlers, r.orElse, r.final
-	jump, err := starlark.Call(thread, r.body, nil, nil)
+	// A signal waiting for delivery is raised here, as the body's
+	// exception, rather than at the next step hook, which may be past
+	// the try.
+	var jump starlark.Value
+	err := signalsBeforeStatement(thread)
+	if err == nil {
+		jump, err = starlark.Call(thread, r.body, nil, nil)
+	}
 	var exc *py.Exception // the exception pending after the handlers
 	if err != nil {
 		var ok bool
@@ -142,7 +149,11 @@ func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, k
 			return nil, err
 		}
 		exc = caught(thread, err)
-		if handlers != nil {
+		if serr := signalsBeforeStatement(thread); serr != nil {
+			// A signal that came meanwhile is raised where the handlers
+			// begin, as CPython checks for one between bytecodes.
+			jump, err = nil, chained(thread, serr, exc)
+		} else if handlers != nil {
 			v, herr := callHandling(thread, handlers, starlark.Tuple{exc}, exc, err)
 			switch {
 			case herr != nil:
@@ -232,7 +243,7 @@ func caughtBy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 // thread) is turned back into that error, and the thread uncancelled,
 // only when catchable.
 func catchable(thread *starlark.Thread, err error) (error, bool) {
-	if py.ContextOf(thread).Err() != nil || isStopped(thread) {
+	if py.EnvOf(thread).Context().Err() != nil || isStopped(thread) { // the execution's context: a signal waiting for delivery stops nothing
 		return err, false
 	}
 	if failure := py.TakeFailure(thread); failure != nil {

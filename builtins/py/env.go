@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 )
@@ -45,11 +46,22 @@ type Env struct {
 	// Hostname serves socket.gethostname and platform.node; nil refuses
 	// them with a PermissionError. Default: nil.
 	Hostname func() (string, error)
+	// UnhandledSignal is the host's default action for a signal a script
+	// raises itself (signal.raise_signal) without a handler for it: it
+	// returns the error that ends the execution. Nil: the signal is
+	// ignored.
+	UnhandledSignal func(thread *starlark.Thread, sig int) error
 
 	mu    sync.Mutex
 	ctx   context.Context
-	stdin *File   // sys.stdin, shared with input()
-	open  []*File // files open() opened and the script has not closed
+	sig   atomic.Pointer[signalState] // signal handlers and pending signals; nil until used
+	stdin *File                       // sys.stdin, shared with input()
+	// inputRead is the line read an input() started and a signal
+	// interrupted: the next input() takes its line (and prints no
+	// prompt when inputResumed: it is the same call made again).
+	inputRead    chan lineRead
+	inputResumed bool
+	open         []*File // files open() opened and the script has not closed
 }
 
 // NewEnv returns an Env with the defaults documented on its fields.
@@ -90,13 +102,35 @@ func (env *Env) Context() context.Context {
 
 // ContextOf returns the context of the execution running on thread:
 // blocking builtins must select on its Done channel and return
-// Interrupted(ctx) when it fires.
-func ContextOf(thread *starlark.Thread) context.Context { return EnvOf(thread).Context() }
+// Interrupted(ctx) when it fires. It is also done when a signal comes
+// (see Env.Signal), so that the signal's handler runs at once.
+func ContextOf(thread *starlark.Thread) context.Context { return EnvOf(thread).contextFor(thread) }
 
-// Interrupted returns the exception a blocking builtin reports when ctx is
-// done: the cause itself when it is an exception (ErrKeyboardInterrupt for
-// Ctrl-C), TimeoutError for a host's deadline, CancelledError otherwise.
-func Interrupted(ctx context.Context) *Exception {
+// Interrupted returns the error a blocking builtin reports when ctx (from
+// ContextOf) is done. When a signal woke it, the signal's handlers run
+// on the builtin's thread: the error is the KeyboardInterrupt of
+// Ctrl-C or what the handler raised, or ErrSignalHandled when it
+// returned (the builtin is then called again). Otherwise it is
+// Cancellation(ctx).
+func Interrupted(ctx context.Context) error {
+	if _, ok := context.Cause(ctx).(*signalWake); ok {
+		thread, _ := ctx.Value(threadKey{}).(*starlark.Thread)
+		if thread == nil {
+			return Cancellation(ctx)
+		}
+		if err := DeliverSignals(thread); err != nil {
+			return err
+		}
+		return ErrSignalHandled
+	}
+	return Cancellation(ctx)
+}
+
+// Cancellation is the exception of an execution whose context is done:
+// the cause itself when it is an exception (ErrKeyboardInterrupt for a
+// second Ctrl-C), TimeoutError for a host's deadline, CancelledError
+// otherwise.
+func Cancellation(ctx context.Context) *Exception {
 	cause := context.Cause(ctx)
 	if cause == nil {
 		cause = ctx.Err()

@@ -18,7 +18,9 @@ func Func(name string, fn BuiltinFunc) *starlark.Builtin {
 	return starlark.NewBuiltin(name, Guard(fn))
 }
 
-// Guard wraps fn so that a panic becomes a RuntimeError.
+// Guard wraps fn so that a panic becomes a RuntimeError, and so that a
+// blocking call a signal interrupted is made again once the signal's
+// handler has returned (see ErrSignalHandled).
 func Guard(fn BuiltinFunc) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (v starlark.Value, err error) {
 		defer func() {
@@ -29,7 +31,11 @@ func Guard(fn BuiltinFunc) BuiltinFunc {
 				v, err = nil, Errorf(RuntimeError, "internal error in %s: %v", b.Name(), p)
 			}
 		}()
-		return fn(thread, b, args, kwargs)
+		v, err = fn(thread, b, args, kwargs)
+		for err == ErrSignalHandled {
+			v, err = fn(thread, b, args, kwargs)
+		}
+		return v, err
 	}
 }
 

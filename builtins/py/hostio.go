@@ -117,6 +117,31 @@ func (env *Env) StdinFile() *File {
 	return env.stdin
 }
 
+// lineRead is the result of reading a line of standard input.
+type lineRead struct {
+	line string
+	err  error
+}
+
+// takeInputRead returns the read of a line that an input() a signal
+// interrupted started (nil if none), and whether this input() is that
+// one made again after the signal's handler returned; and forgets them.
+func (env *Env) takeInputRead() (read chan lineRead, resumed bool) {
+	env.mu.Lock()
+	defer env.mu.Unlock()
+	read, resumed = env.inputRead, env.inputResumed
+	env.inputRead, env.inputResumed = nil, false
+	return read, resumed
+}
+
+// keepInputRead keeps the read of an interrupted input() for the next
+// input(), which is the same one made again when resumed.
+func (env *Env) keepInputRead(read chan lineRead, resumed bool) {
+	env.mu.Lock()
+	env.inputRead, env.inputResumed = read, resumed
+	env.mu.Unlock()
+}
+
 // refusedStdin is the standard input of a host that grants none.
 type refusedStdin struct{}
 
@@ -133,18 +158,38 @@ func pyInput(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	env := EnvOf(thread)
 	in := env.StdinFile()
-	if p := Str(prompt); p != "" {
-		if _, err := io.WriteString(env.Stdout, p); err != nil {
-			return nil, Errorf(OSError, "%v", err)
+	read, resumed := env.takeInputRead()
+	if !resumed { // not the same input() again after a signal's handler
+		if p := Str(prompt); p != "" {
+			if _, err := io.WriteString(env.Stdout, p); err != nil {
+				return nil, Errorf(OSError, "%v", err)
+			}
+		}
+		if f, ok := env.Stdout.(interface{ Flush() error }); ok {
+			_ = f.Flush()
 		}
 	}
-	if f, ok := env.Stdout.(interface{ Flush() error }); ok {
-		_ = f.Flush()
+	if read == nil {
+		read = make(chan lineRead, 1)
+		go func() {
+			in.mu.Lock()
+			defer in.mu.Unlock()
+			line, err := in.readLine(-1)
+			read <- lineRead{line, err}
+		}()
 	}
-	in.mu.Lock()
-	line, err := in.readLine(-1)
-	in.mu.Unlock()
-	if err != nil {
+	var line string
+	ctx := ContextOf(thread)
+	select {
+	case r := <-read:
+		if r.err != nil {
+			return nil, r.err
+		}
+		line = r.line
+	case <-ctx.Done():
+		// The read goes on: its line is the next input()'s.
+		err := Interrupted(ctx)
+		env.keepInputRead(read, err == ErrSignalHandled)
 		return nil, err
 	}
 	if line == "" {

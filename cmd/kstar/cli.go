@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"golang.org/x/term"
 
@@ -93,7 +94,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			*bootstrap = b.Bootstrap()
 		}
 	}
-	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithStdin(stdin), runtime.WithoutLimits()}
+	signals := runtime.NewSignals()
+	signals.Unhandled = dieBySignal
+	opts := []runtime.Option{runtime.WithStdout(stdout), runtime.WithStderr(stderr), runtime.WithOSEnviron(), runtime.WithHostAccess(), runtime.WithStdin(stdin), runtime.WithoutLimits(), runtime.WithSignals(signals)}
 	if *bootstrap != "" {
 		opts = append(opts, runtime.WithBootstrapServers(*bootstrap))
 	}
@@ -114,7 +117,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		filename, src, argv = rest[0], data, rest
 	default:
 		if len(rest) == 0 && isTerminal(stdin) {
-			return replCmd(rt, stdin, stdout, stderr, *bootstrap, *embedded)
+			return replCmd(rt, signals, stdin, stdout, stderr, *bootstrap, *embedded)
 		}
 		data, err := io.ReadAll(stdin)
 		if err != nil {
@@ -126,9 +129,9 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			argv = []string{"-"}
 		}
 	}
-	ctx, stop := interruptContext()
+	stop := forwardSignals(signals)
 	defer stop()
-	err := rt.ExecFile(ctx, filename, src, argv)
+	err := rt.ExecFile(context.Background(), filename, src, argv)
 	if err != nil {
 		fmt.Fprint(stderr, runtime.FormatError(err))
 	}
@@ -140,8 +143,46 @@ func printVersion(stdout io.Writer) {
 	fmt.Fprintf(stdout, "kstar %s\n", Version)
 }
 
+// forwardSignals sends the script SIGINT, SIGTERM and SIGHUP, as Python
+// delivers them: Ctrl-C raises KeyboardInterrupt at the script's next
+// safe point (a second one, before the first is delivered, stops it),
+// and a signal the script has a handler for runs the handler. A signal
+// no running script takes ends kstar by the signal, as it ends CPython:
+// SIGTERM and SIGHUP without a handler (no finally block runs, no client
+// is closed), Ctrl-C while kstar closes the clients of a script that
+// has ended. The function returned stops forwarding.
+func forwardSignals(signals *runtime.Signals) func() {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if s := sig.(syscall.Signal); !signals.Send(s) {
+					dieBySignal(s)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { signal.Stop(sigs); close(done) }
+}
+
+// dieBySignal ends the process as sig's default action does, so that its
+// parent sees it killed by sig (a shell's status 128+sig), as CPython's is.
+func dieBySignal(sig syscall.Signal) {
+	signal.Reset(sig)
+	syscall.Kill(syscall.Getpid(), sig)
+	// The signal arrives asynchronously; the exit below is reached only if
+	// whoever started kstar made it ignore sig.
+	time.Sleep(time.Second)
+	os.Exit(128 + int(sig))
+}
+
 // interruptContext returns a context cancelled with KeyboardInterrupt on
-// SIGINT and SIGTERM.
+// SIGINT and SIGTERM: kstar pipe stops between records on either.
 func interruptContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	sigs := make(chan os.Signal, 1)

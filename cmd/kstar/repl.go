@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/chzyer/readline"
@@ -28,7 +29,7 @@ const replCloseTimeout = 10 * time.Second
 // replCmd runs the interactive REPL on a terminal: Python's prompts, echo
 // and tracebacks; Ctrl-C interrupts the running statement; Ctrl-D exits
 // after closing the session's clients.
-func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, bootstrap string, embedded bool) int {
+func replCmd(rt *runtime.Runtime, signals *runtime.Signals, stdin io.Reader, stdout, stderr io.Writer, bootstrap string, embedded bool) int {
 	session := rt.NewSession([]string{""})
 	// SIGINT is caught for the whole session, not only while a statement
 	// runs: a Ctrl-C that lands between two statements must not end the
@@ -90,7 +91,7 @@ func replCmd(rt *runtime.Runtime, stdin io.Reader, stdout, stderr io.Writer, boo
 		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		err = execInterruptible(session, src, sigs, stderr)
+		err = execInterruptible(session, src, sigs, signals, stderr)
 		// exit(), quit() and sys.exit() end the session, as in Python.
 		var exit *py.SystemExit
 		if errors.As(err, &exit) {
@@ -110,24 +111,27 @@ func closeSession(session *runtime.Session, stderr io.Writer, status int) int {
 }
 
 // execInterruptible runs one chunk, printing its error, if any, as a
-// traceback; Ctrl-C (SIGINT on sigs) while it runs cancels it with
-// KeyboardInterrupt and the prompt comes back. A Ctrl-C from before it
-// started is dropped.
-func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Signal, stderr io.Writer) error {
+// traceback; Ctrl-C (SIGINT on sigs) while it runs raises
+// KeyboardInterrupt in it, which the chunk may catch, and the prompt comes
+// back. A Ctrl-C from before it started is dropped.
+func execInterruptible(session *runtime.Session, src string, sigs <-chan os.Signal, signals *runtime.Signals, stderr io.Writer) error {
 	select {
 	case <-sigs:
 	default:
 	}
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
-		select {
-		case <-sigs:
-			cancel(py.ErrKeyboardInterrupt)
-		case <-ctx.Done():
+		for {
+			select {
+			case <-sigs:
+				signals.Send(syscall.SIGINT)
+			case <-done:
+				return
+			}
 		}
 	}()
-	err := session.Exec(ctx, src)
+	err := session.Exec(context.Background(), src)
 	fmt.Fprint(stderr, runtime.FormatError(err))
 	return err
 }
