@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"go.starlark.net/starlark"
@@ -276,6 +277,33 @@ KeyError: 'x'
 				t.Errorf("%s\n got:\n%s\nwant:\n%s", tc.src, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestWithInterrupted checks that a Ctrl-C in a with block reaches
+// __exit__ as KeyboardInterrupt, which goes on to the script's except.
+func TestWithInterrupted(t *testing.T) {
+	signals := runtime.NewSignals()
+	out := newLineWatcher("sleeping\n")
+	rt := runtime.New(runtime.WithStdout(out), runtime.WithSignals(signals), runtime.WithPredeclared("Manager", newManager(out)))
+	go func() {
+		<-out.seen
+		signals.Send(syscall.SIGINT)
+	}()
+	err := rt.ExecFile(context.Background(), "main.py", []byte(`import time
+try:
+    with Manager('a'):
+        print('sleeping')
+        time.sleep(60)
+except KeyboardInterrupt as e:
+    print('caught', repr(e))
+`), nil)
+	if err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	want := "a.__enter__()\nsleeping\na.__exit__(<class 'KeyboardInterrupt'>, KeyboardInterrupt(), None)\ncaught KeyboardInterrupt()\n"
+	if got := out.String(); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
 
