@@ -13,15 +13,36 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/frontend"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
 // consScript is one consumer test script executed as the runtime would
 // (see scriptRun), the error an iteration reports through Fail taken as
 // the script's.
-type consScript struct{ *scriptRun }
+type consScript struct {
+	*scriptRun
+	python bool // src is Python for the front end (class statements), not Starlark
+}
 
-func newConsScript(bootstrap string) *consScript { return &consScript{newScriptRun(bootstrap)} }
+// execPython runs Python source as the runtime does: lowered by the front
+// end, then executed with predeclared.
+func execPython(thread *starlark.Thread, src string, predeclared starlark.StringDict) error {
+	f, err := frontend.Parse("test.py", []byte(src))
+	if err != nil {
+		return err
+	}
+	prog, err := starlark.FileProgram(f, predeclared.Has)
+	if err != nil {
+		return err
+	}
+	_, err = prog.Init(thread, predeclared)
+	return err
+}
+
+func newConsScript(bootstrap string) *consScript {
+	return &consScript{scriptRun: newScriptRun(bootstrap)}
+}
 
 // exec runs src with ctx as the execution context (extra: more
 // predeclared names) and returns the script's error, or the shutdown's.
@@ -31,7 +52,12 @@ func (r *consScript) exec(ctx context.Context, src string, extra starlark.String
 	r.env.SetContext(ctx)
 	stop := context.AfterFunc(ctx, func() { r.thread.Cancel("cancelled") })
 	r.extra = extra
-	_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
+	var err error
+	if r.python {
+		err = execPython(r.thread, src, r.predeclared())
+	} else {
+		_, err = starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
+	}
 	stop()
 	if f := py.TakeFailure(r.thread); f != nil {
 		err = f

@@ -11,8 +11,9 @@ import (
 )
 
 // ConsumerRebalanceListenerClass is kafka.ConsumerRebalanceListener.
-// Scripts cannot subclass (there is no class statement), so calling it
-// builds a listener from functions:
+// Scripts subclass it as in kafka-python (the consumer calls the
+// subclass's on_partitions_revoked and on_partitions_assigned; one it does
+// not define does nothing), or call it with the functions:
 //
 //	listener = ConsumerRebalanceListener(
 //	    on_partitions_revoked=lambda revoked: print('revoked', revoked),
@@ -27,7 +28,15 @@ type listenerClass struct{}
 var (
 	_ starlark.Callable = (*listenerClass)(nil)
 	_ py.Documented     = (*listenerClass)(nil)
+	_ py.Subclassable   = (*listenerClass)(nil)
 )
+
+// NewPart is ConsumerRebalanceListener.__init__ for a script's subclass:
+// a listener whose callbacks do nothing, for the methods the subclass
+// does not define.
+func (c *listenerClass) NewPart(thread *starlark.Thread, self *py.Object, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	return c.CallInternal(thread, args, kwargs)
+}
 
 func (*listenerClass) String() string {
 	return "<class 'kafka.consumer.subscription_state.ConsumerRebalanceListener'>"
@@ -39,6 +48,25 @@ func (*listenerClass) Hash() (uint32, error) {
 	return starlark.String("ConsumerRebalanceListener").Hash()
 }
 func (*listenerClass) Name() string { return "ConsumerRebalanceListener" }
+
+// Attr gives ConsumerRebalanceListener.__init__, which a subclass's
+// __init__ may call explicitly, and the class's names.
+func (c *listenerClass) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "__init__":
+		return py.SubclassInit(c), nil
+	case "__name__", "__qualname__":
+		return starlark.String("ConsumerRebalanceListener"), nil
+	case "__module__":
+		return starlark.String("kafka.consumer.subscription_state"), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the attributes Attr answers.
+func (c *listenerClass) AttrNames() []string {
+	return []string{"__init__", "__module__", "__name__", "__qualname__"}
+}
 
 // Doc describes the constructor for help().
 func (*listenerClass) Doc() string {

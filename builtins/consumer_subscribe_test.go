@@ -81,29 +81,7 @@ func TestConsumerGroupRebalance(t *testing.T) {
 	t.Parallel()
 	boot := consBroker(t)
 	produceValues(t, boot, "rb", -1, 30, "m")
-	var other *kgo.Client
-	defer func() {
-		if other != nil {
-			other.Close()
-		}
-	}()
-	joined := py.Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumerGroup("rb-g"),
-			kgo.ConsumeTopics("rb"), kgo.Balancers(kgo.RangeBalancer()), kgo.SessionTimeout(time.Second),
-			kgo.HeartbeatInterval(100*time.Millisecond))
-		if err != nil {
-			return nil, err
-		}
-		other = cl
-		go func() {
-			for {
-				if fs := cl.PollFetches(context.Background()); fs.IsClientClosed() {
-					return
-				}
-			}
-		}()
-		return starlark.None, nil
-	})
+	joined := joinSecondMember(t, boot, "rb-g", "rb")
 	got := runConsumerWith(t, boot, starlark.StringDict{"joined": joined}, `
 events = []
 def revoked(tps):
@@ -130,6 +108,88 @@ True
 30
 `
 	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// joinSecondMember returns joined(), which starts a franz-go member of
+// group consuming topic, for the script's member to rebalance with; it
+// leaves when the test ends.
+func joinSecondMember(t *testing.T, boot, group, topic string) *starlark.Builtin {
+	t.Helper()
+	var other *kgo.Client
+	t.Cleanup(func() {
+		if other != nil {
+			other.Close()
+		}
+	})
+	return py.Func("joined", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		cl, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(boot, ",")...), kgo.ConsumerGroup(group),
+			kgo.ConsumeTopics(topic), kgo.Balancers(kgo.RangeBalancer()), kgo.SessionTimeout(time.Second),
+			kgo.HeartbeatInterval(100*time.Millisecond))
+		if err != nil {
+			return nil, err
+		}
+		other = cl
+		go func() {
+			for {
+				if fs := cl.PollFetches(context.Background()); fs.IsClientClosed() {
+					return
+				}
+			}
+		}()
+		return starlark.None, nil
+	})
+}
+
+// A script's subclass of ConsumerRebalanceListener (a class statement, as
+// kafka-python's users write it) is called as the functions above are:
+// it records the calls and commits on revocation with auto-commit off, so
+// the commit made in on_partitions_revoked is what the group holds.
+func TestConsumerRebalanceListenerSubclass(t *testing.T) {
+	t.Parallel()
+	boot := consBroker(t)
+	produceValues(t, boot, "rbs", -1, 30, "m")
+	r := newConsScript(boot)
+	r.python = true
+	err := r.exec(context.Background(), `
+class CommitOnRevoke(ConsumerRebalanceListener):
+    def __init__(self, consumer):
+        self.consumer = consumer
+        self.events = []
+
+    def on_partitions_revoked(self, revoked):
+        self.events.append(('revoked', sorted([tp.partition for tp in revoked])))
+        if revoked:
+            self.consumer.commit()
+
+
+    def on_partitions_assigned(self, assigned):
+        self.events.append(('assigned', sorted([tp.partition for tp in assigned])))
+
+
+c = KafkaConsumer(group_id='rbs-g', auto_offset_reset='earliest', session_timeout_ms=1000,
+                  heartbeat_interval_ms=100, consumer_timeout_ms=1500, enable_auto_commit=False)
+listener = CommitOnRevoke(c)
+c.subscribe(['rbs'], listener=listener)
+n = len(list(c))
+print(n, listener.events, isinstance(listener, ConsumerRebalanceListener))
+joined()
+for i in range(20):
+    c.poll(timeout_ms=200)
+    if len(listener.events) == 4:
+        break
+print(listener.events[2:])
+print(c.committed(TopicPartition('rbs', 0)) + c.committed(TopicPartition('rbs', 1)) + c.committed(TopicPartition('rbs', 2)))
+`, starlark.StringDict{"joined": joinSecondMember(t, boot, "rbs-g", "rbs")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `30 [('revoked', []), ('assigned', [0, 1, 2])] True
+[('revoked', [0, 1, 2]), ('assigned', [0, 1])]
+30
+`
+	if got := r.out.String(); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }

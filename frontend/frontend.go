@@ -30,9 +30,11 @@ import (
 //   - assert, chained comparisons, set displays and comprehensions, * and
 //     ** unpacking in displays and calls, star targets, del x[k], x is y
 //     by identity, := starting a condition, a = b = c, global and
-//     nonlocal (cells), each in its lower_*.go file.
+//     nonlocal (cells), each in its lower_*.go file;
+//   - class statements become a body function and a __build_class__
+//     call; decorators become calls (lower_class.go).
 //
-// Constructs kstar cannot run (class, with, yield, match, async, ...)
+// Constructs kstar cannot run (with, yield, match, async, ...)
 // are syntax errors that say so. Errors are syntax.Error values, or an
 // *Error holding one when CPython would raise an IndentationError,
 // TabError or RecursionError (see ErrorKind).

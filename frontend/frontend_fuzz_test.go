@@ -68,7 +68,7 @@ func FuzzParse(f *testing.F) {
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
-	for _, name := range []string{WithFunc, WithExitFunc, WithCatches} {
+	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc} {
 		helpers[name] = true
 	}
 	f.Fuzz(func(t *testing.T, src string) {

@@ -29,6 +29,14 @@ type lowerer struct {
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set
 	block      blockContext             // jumps in try blocks (lower_try.go)
+	class      *classBody               // the class body being lowered, if any (lower_class.go)
+	method     *methodCtx               // the function of a class being lowered, if any
+	funcQual   string                   // the qualified name of the function being lowered
+	// inGenerator is set while lowering the body of a generator function
+	// (not a lambda or comprehension in it), where yield is allowed;
+	// funcDepth counts the functions around the code being lowered.
+	inGenerator bool
+	funcDepth   int
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -189,14 +197,12 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // unsupported are the messages of the syntax errors for constructs kstar
 // cannot run, by construct.
 var unsupported = map[string]string{
-	"class":      "kstar does not support 'class' definitions: use functions, dicts and namedtuple",
-	"yield":      "kstar does not support generators ('yield'): build and return a list",
-	"del":        "kstar does not support 'del' of names, attributes or slices: del x[key] works, or rebind the name",
+	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
+	"del":        "kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
-	"decorator":  "kstar does not support decorators: call the function that decorates explicitly",
 	"while-else": "kstar does not support 'else' on a 'while' loop whose condition assigns with ':=': use a flag variable",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
@@ -215,7 +221,7 @@ func (l *lowerer) ident(name string, pos syntax.Position) *syntax.Ident {
 }
 
 func (l *lowerer) call(name string, pos, end syntax.Position, args ...syntax.Expr) *syntax.CallExpr {
-	return &syntax.CallExpr{Fn: l.ident(name, pos), Lparen: pos, Args: args, Rparen: end}
+	return &syntax.CallExpr{Fn: l.helperFn(name, pos), Lparen: pos, Args: args, Rparen: end}
 }
 
 func strLiteral(s string, pos syntax.Position) *syntax.Literal {
@@ -240,9 +246,6 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	pos := l.start(s)
 	switch s := s.(type) {
 	case *pysyntax.ExprStmt:
-		if y, ok := s.Value.(*pysyntax.Yield); ok {
-			l.refuse(l.start(y), "yield")
-		}
 		return append(out, &syntax.ExprStmt{X: l.expr(s.Value)})
 	case *pysyntax.Assign:
 		return l.assign(out, s)
@@ -302,7 +305,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, loop)
 	case *pysyntax.FunctionDef:
-		out = append(out, l.def(s))
+		out = append(out, l.decoratedDef(s)...)
 		if cell := l.cellOf(s.Name); cell != "" { // a def in a try block, or of a global
 			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(s.Name, pos), RHS: l.ident(s.Name, pos)})
 		}
@@ -316,7 +319,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Raise:
 		return append(out, l.raise(s))
 	case *pysyntax.ClassDef:
-		l.refuse(pos, "class")
+		return append(out, l.classDef(s)...)
 	case *pysyntax.With:
 		if s.Async {
 			l.refuse(pos, "async")
@@ -471,23 +474,31 @@ func cloneTarget(e syntax.Expr) syntax.Expr {
 
 func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	pos := l.start(s)
-	if len(s.DecoratorList) > 0 {
-		l.refuse(l.start(s.DecoratorList[0]), "decorator")
-	}
 	if s.Async {
 		l.refuse(pos, "async")
 	}
 	name := l.defName(s)
 	params := l.params(s.Args)
+	savedClass := l.class // a function's body does not see its class body's names
+	l.class = nil
+	defer func() { l.class = savedClass }()
 	lparen, rparen := l.defParens(s)
 	var body []syntax.Stmt
+	gen := isGenerator(s)
+	if gen {
+		body = l.generatorPrologue(s)
+	}
+	savedGen := l.inGenerator
+	l.inGenerator = gen
+	l.funcDepth++
+	defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs
-		body = append(l.makeCells(fs, l.start(s.Body[0])), l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
+		body = append(append(body, l.makeCells(fs, l.start(s.Body[0]))...), l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 		defer func() { l.scope = saved }()
 	} else {
-		body = l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })
+		body = append(body, l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
 }
@@ -725,6 +736,9 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.IfExp:
 		return &syntax.CondExpr{If: l.token(e.Body, false), Cond: l.expr(e.Test), True: l.expr(e.Body), ElsePos: l.token(e.Test, false), False: l.expr(e.Orelse)}
 	case *pysyntax.Call:
+		if x, ok := l.zeroArgSuper(e); ok {
+			return x
+		}
 		return l.callExpr(e)
 	case *pysyntax.Attribute:
 		return l.attribute(e, true)
@@ -763,13 +777,17 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 		return l.comprehension(e)
 	case *pysyntax.Lambda:
 		params := l.params(e.Args)
+		savedGen := l.inGenerator
+		l.inGenerator = false
+		l.funcDepth++
+		defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
 		return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: l.expr(e.Body)}
 	case *pysyntax.Starred:
 		l.refuse(pos, "starred")
 	case *pysyntax.NamedExpr:
 		l.refuse(l.token(e.Target, false), "walrus")
 	case *pysyntax.Yield, *pysyntax.YieldFrom:
-		l.refuse(pos, "yield")
+		return l.yield(e)
 	case *pysyntax.Await:
 		l.refuse(pos, "await")
 	case *pysyntax.Slice:
@@ -917,8 +935,12 @@ func (l *lowerer) bindsDunderName() bool {
 	return l.nameBound == 2
 }
 
-// del lowers del x[key] to __delitem__(x, key).
+// del lowers del x[key] to __delitem__(x, key), del x.attr to
+// __delattr__(x, "attr").
 func (l *lowerer) del(t pysyntax.Expr) syntax.Stmt {
+	if a, ok := t.(*pysyntax.Attribute); ok {
+		return &syntax.ExprStmt{X: l.call(DelAttrFunc, l.token(a.Value, false), l.last(a), l.expr(a.Value), strLiteral(a.Attr, l.start(a)))}
+	}
 	sub, ok := t.(*pysyntax.Subscript)
 	if !ok {
 		l.refuse(l.start(t), "del")

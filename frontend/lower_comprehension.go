@@ -7,14 +7,18 @@ import (
 )
 
 // List and dict comprehensions are Starlark's own; a set comprehension is
-// set([...]) of a list comprehension. A generator expression
-// becomes __genexp__([...]), an iterator over the list comprehension: it
-// is evaluated eagerly, when it is created, but otherwise behaves like
-// Python's (next() takes from it, one pass exhausts it). The iterable of
+// set([...]) of a list comprehension. A generator expression is lazy:
+// __genexp__(spec, first iterable, lambdas...) (builtins/py/genexp.go),
+// unless a target is one its lambdas cannot bind (a nested tuple, a name
+// bound twice): then it is __genexp__([...]), an iterator over the list
+// comprehension, evaluated when it is created. The iterable of
 // every for (loop or clause) is wrapped in __iterable__ so that str and
 // bytes iterate as in Python; displays need no wrapping.
 
 func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
+	savedGen := l.inGenerator
+	l.inGenerator = false // Python refuses yield in a comprehension
+	defer func() { l.inGenerator = savedGen }()
 	c := &syntax.Comprehension{Lbrack: l.start(e), Rbrack: l.last(e)}
 	switch e := e.(type) {
 	case *pysyntax.ListComp:
@@ -30,6 +34,9 @@ func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
 		key := l.expr(e.Key)
 		c.Body = &syntax.DictEntry{Key: key, Colon: l.token(e.Key, false), Value: l.expr(e.Value)}
 	case *pysyntax.GeneratorExp:
+		if lazy := l.lazyGenexp(e); lazy != nil {
+			return lazy
+		}
 		c.Lbrack = l.at(e.Lineno, e.ColOffset+1)
 		c.Clauses = l.clauses(e.Generators)
 		c.Body = l.expr(e.Elt)
@@ -88,4 +95,73 @@ func (l *lowerer) iterable(e pysyntax.Expr) syntax.Expr {
 	}
 	start, end := x.Span()
 	return l.call(iterableFunc, start, end, x)
+}
+
+// lazyGenexp lowers a generator expression to its lazy form, or returns
+// nil when a target is not a name or a flat tuple of 2 to 9 distinct
+// names.
+func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp) syntax.Expr {
+	pos, end := l.at(e.Lineno, e.ColOffset+1), l.last(e)
+	var spec []byte
+	var names []syntax.Expr // the loop variables bound so far: each lambda's parameters
+	seen := map[string]bool{}
+	var args []syntax.Expr
+	lambda := func(body pysyntax.Expr, at syntax.Position) syntax.Expr {
+		return &syntax.LambdaExpr{Lambda: at, Params: append([]syntax.Expr(nil), names...), Body: l.expr(body)}
+	}
+	var conds []pysyntax.Expr // the if clauses after the last for, folded into the element's lambda
+	for i, g := range e.Generators {
+		if g.IsAsync != 0 {
+			l.refuse(l.start(g.Target), "async")
+		}
+		if i == 0 {
+			args = append(args, l.expr(g.Iter)) // evaluated here; the generator iterates str and bytes as Python does
+		} else {
+			args = append(args, lambda(g.Iter, l.start(g.Iter)))
+		}
+		var targets []pysyntax.Expr
+		switch t := g.Target.(type) {
+		case *pysyntax.Name:
+			targets = []pysyntax.Expr{t}
+			spec = append(spec, '1')
+		case *pysyntax.Tuple:
+			if len(t.Elts) < 2 || len(t.Elts) > 9 {
+				return nil
+			}
+			targets = t.Elts
+			spec = append(spec, byte('0'+len(t.Elts)))
+		default:
+			return nil
+		}
+		for _, t := range targets {
+			n, ok := t.(*pysyntax.Name)
+			if !ok || seen[n.ID] {
+				return nil
+			}
+			id, ok := l.target(n).(*syntax.Ident)
+			if !ok { // a name that lives in a cell
+				return nil
+			}
+			seen[n.ID] = true
+			names = append(names, id)
+		}
+		if i == len(e.Generators)-1 {
+			conds = g.Ifs
+			break
+		}
+		for _, cond := range g.Ifs {
+			spec = append(spec, 'i')
+			args = append(args, lambda(cond, l.ifKeyword(cond)))
+		}
+	}
+	elt := &syntax.LambdaExpr{Lambda: l.start(e.Elt), Params: names, Body: l.expr(e.Elt)}
+	if len(conds) > 0 {
+		cond := l.expr(conds[0])
+		for _, c := range conds[1:] {
+			cond = &syntax.BinaryExpr{X: cond, OpPos: l.ifKeyword(c), Op: syntax.AND, Y: l.expr(c)}
+		}
+		elt.Body = &syntax.CondExpr{If: l.ifKeyword(conds[0]), Cond: cond, True: elt.Body, ElsePos: l.ifKeyword(conds[0]), False: l.ident(genExpSkip, l.ifKeyword(conds[0]))}
+	}
+	args = append(args, elt)
+	return l.call(genExpFunc, pos, end, append([]syntax.Expr{strLiteral(string(spec), pos)}, args...)...)
 }

@@ -17,6 +17,7 @@ const (
 	modFunc        = py.ModFunc
 	getAttrFunc    = py.GetAttrFunc
 	genExpFunc     = py.GenExpFunc
+	genExpSkip     = py.GenExpSkip
 	iterableFunc   = py.IterableFunc
 	powFunc        = py.PowFunc
 )

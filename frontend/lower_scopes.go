@@ -96,6 +96,9 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			case *pysyntax.FunctionDef:
 				s.locals[n.Name] = true
 				nested = append(nested, n)
+			case *pysyntax.ClassDef:
+				s.locals[n.Name] = true
+				nested = append(nested, classFunctions(n)...)
 			default:
 				for _, name := range boundNames(n) {
 					s.locals[name] = true
@@ -130,8 +133,13 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 	}
 	boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
-		if f, ok := n.(*pysyntax.FunctionDef); ok {
-			visit(module, f, f.Args, f.Body)
+		switch n := n.(type) {
+		case *pysyntax.FunctionDef:
+			visit(module, n, n.Args, n.Body)
+		case *pysyntax.ClassDef:
+			for _, f := range classFunctions(n) {
+				visit(module, f, f.Args, f.Body)
+			}
 		}
 	})
 	for _, s := range l.scopes {
@@ -173,6 +181,22 @@ func walkBody(body []pysyntax.Stmt, f func(pysyntax.Node)) {
 	}
 }
 
+// classFunctions are the functions a class body defines, with those of
+// the classes nested in it: their enclosing scope is the class's, as a
+// class body is not a scope its functions see.
+func classFunctions(c *pysyntax.ClassDef) []*pysyntax.FunctionDef {
+	var out []*pysyntax.FunctionDef
+	walkBody(c.Body, func(n pysyntax.Node) {
+		switch n := n.(type) {
+		case *pysyntax.FunctionDef:
+			out = append(out, n)
+		case *pysyntax.ClassDef:
+			out = append(out, classFunctions(n)...)
+		}
+	})
+	return out
+}
+
 // boundNames are the names statement (or except handler) n binds.
 func boundNames(n pysyntax.Node) []string {
 	var names []string
@@ -208,6 +232,8 @@ func boundNames(n pysyntax.Node) []string {
 		for _, item := range n.Items {
 			target(item.OptionalVars)
 		}
+	case *pysyntax.ClassDef:
+		names = append(names, n.Name)
 	case *pysyntax.ExceptHandler:
 		if n.Name != "" {
 			names = append(names, n.Name)
@@ -271,6 +297,9 @@ func (l *lowerer) cellOf(name string) string {
 // name lowers a reference to a name: a plain identifier, or the v field
 // of its cell.
 func (l *lowerer) name(id string, pos syntax.Position) syntax.Expr {
+	if x, ok := l.className(id, pos); ok {
+		return x
+	}
 	if cell := l.cellOf(id); cell != "" {
 		return &syntax.DotExpr{X: l.ident(cell, pos), Dot: pos, Name: l.ident("v", pos)}
 	}

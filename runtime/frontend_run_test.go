@@ -94,9 +94,18 @@ func fakePredeclared() starlark.StringDict {
 		py.IterableFunc: starlark.NewBuiltin(py.IterableFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			return args[0], nil
 		}),
-		py.GenExpFunc: starlark.NewBuiltin(py.GenExpFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
-			return starlark.String("GEN" + args[0].String()), nil
+		py.GenExpFunc: starlark.NewBuiltin(py.GenExpFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			gen, err := starlark.Call(thread, builtins.Globals()[py.GenExpFunc], args, kwargs)
+			if err != nil {
+				return nil, err
+			}
+			list, err := starlark.Call(thread, builtins.Globals()["list"], starlark.Tuple{gen}, nil)
+			if err != nil {
+				return nil, err
+			}
+			return starlark.String("GEN" + list.String()), nil
 		}),
+		py.GenExpSkip: builtins.Globals()[py.GenExpSkip],
 		py.GetAttrFunc: starlark.NewBuiltin(py.GetAttrFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			recv, name := args[0], str(args[1])
 			if _, ok := recv.(starlark.String); !ok {

@@ -189,6 +189,8 @@ func delItem(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			return nil, py.Errorf(py.IndexError, "list assignment index out of range")
 		}
 		return popItem(thread, x, starlark.MakeInt(i))
+	case py.ItemDeleter:
+		return starlark.None, x.DelItem(thread, key)
 	}
 	return nil, py.Errorf(py.TypeError, "'%s' object doesn't support item deletion", x.Type())
 }

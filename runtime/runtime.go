@@ -336,6 +336,7 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	})
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
+	env.interp.AbandonGenerators()
 	shutdownErr := run(context.WithoutCancel(ctx), thread, env, unlimited, func() error {
 		return env.shutdown(thread, ShutdownTimeout)
 	})

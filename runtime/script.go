@@ -163,6 +163,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		return hints.hint(err)
 	})
 	if err != nil {
+		s.env.interp.AbandonGenerators()
 		_ = s.shutdown(ctx, s.thread, s.env)
 		return nil, newScriptError(ctx, withSource(err, filename, src))
 	}
@@ -363,6 +364,7 @@ func (s *Script) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.env.interp.AbandonGenerators()
 	return newScriptError(context.Background(), s.shutdown(context.Background(), s.thread, s.env))
 }
 

@@ -171,6 +171,7 @@ func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 // Close flushes and closes the Kafka clients the session opened, waiting
 // at most timeout, and the files it left open.
 func (s *Session) Close(timeout time.Duration) error {
+	s.env.interp.AbandonGenerators()
 	return run(context.Background(), s.thread, s.env, unlimited, func() error {
 		return s.env.shutdown(s.thread, timeout)
 	})

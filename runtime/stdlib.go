@@ -8,6 +8,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
+	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
@@ -51,6 +52,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"zlib":        zlib.New,
 	"gzip":        gzip.New,
 	"collections": collections.New,
+	"contextlib":  contextlib.New,
 	"csv":         csv.New,
 	"functools":   functools.New,
 	"itertools":   itertools.New,

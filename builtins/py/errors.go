@@ -27,6 +27,9 @@ type ExceptionClass struct {
 	// Ext is what the class's module adds to it; nil for Python's own
 	// classes. A class without one uses its nearest base's.
 	Ext ClassExt
+	// User is the script's class when a class statement made this one
+	// (class MyError(KafkaError): ...): its methods and attributes.
+	User *Class
 }
 
 // ClassExt is what a module adds to its exception classes (kafka.errors:
@@ -83,25 +86,45 @@ func (c *ExceptionClass) Hash() (uint32, error) {
 
 // CallInternal makes a new instance: KafkaTimeoutError('msg').
 func (c *ExceptionClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if c.User != nil {
+		return c.User.CallInternal(thread, args, kwargs)
+	}
 	if len(kwargs) > 0 {
 		return nil, NewException(TypeError, fmt.Sprintf("%s() takes no keyword arguments", c.ClassName))
 	}
 	if c.LeadingArg != "" {
 		args = append(starlark.Tuple{starlark.String(c.LeadingArg)}, args...)
 	}
-	e := &Exception{Class: c, Args: args}
-	if len(args) == 1 {
+	e := &Exception{Class: c}
+	e.setArgs(args)
+	return e, nil
+}
+
+// setArgs sets e.args and the message made of them, as
+// BaseException.__init__ does.
+func (e *Exception) setArgs(args starlark.Tuple) {
+	e.Args = args
+	switch len(args) {
+	case 0:
+		e.Msg = ""
+	case 1:
 		e.Msg = Str(args[0])
-	} else if len(args) > 1 {
+	default:
 		e.Msg = Repr(args)
 	}
-	return e, nil
 }
 
 // Attr exposes __name__, __qualname__, __module__, then what the class's
 // Ext adds (kafka.errors: errno, message, retriable, invalid_metadata).
 func (c *ExceptionClass) Attr(name string) (starlark.Value, error) {
+	if c.User != nil {
+		return c.User.Attr(name)
+	}
 	switch name {
+	case "__init__":
+		return nativeClass(c).dict["__init__"], nil
+	case "__mro__", "__bases__", "__base__":
+		return nativeClass(c).Attr(name)
 	case "__name__", "__qualname__":
 		return starlark.String(c.ClassName), nil
 	case "__module__":
@@ -122,6 +145,9 @@ func (c *ExceptionClass) Attr(name string) (starlark.Value, error) {
 }
 
 func (c *ExceptionClass) AttrNames() []string {
+	if c.User != nil {
+		return c.User.AttrNames()
+	}
 	names := []string{"__module__", "__name__", "__qualname__"}
 	if x := c.ext(); x != nil {
 		names = append(names, x.AttrNames(c)...)
@@ -138,8 +164,19 @@ func (c *ExceptionClass) IsSubclass(base *ExceptionClass) bool {
 		if k == base {
 			return true
 		}
+		if k.User != nil && len(k.User.bases) > 1 { // class E(ValueError, KafkaError)
+			return k.User.IsSubclass(AsClass(base))
+		}
 	}
 	return false
+}
+
+// SetField sets an attribute of a script's exception class.
+func (c *ExceptionClass) SetField(name string, v starlark.Value) error {
+	if c.User == nil {
+		return Errorf(TypeError, "cannot set '%s' attribute of immutable type '%s'", name, c.ClassName)
+	}
+	return c.User.SetField(name, v)
 }
 
 // Exception is an instance of an ExceptionClass. It is both a Starlark
@@ -164,6 +201,9 @@ type Exception struct {
 	// Traceback is the error this exception was last caught in: its call
 	// stack is the exception's traceback.
 	Traceback error
+	// Obj holds the attributes set on the exception (self.code = code),
+	// and for an instance of a script's class, that class.
+	Obj *Object
 }
 
 // NewException returns an exception of class c with message msg.
@@ -195,9 +235,10 @@ func (e *Exception) Error() string {
 }
 
 // QualifiedName is the class name as CPython's traceback names it:
-// prefixed with its module unless the class is a builtin.
+// prefixed with its module unless the class is a builtin or the script's
+// own (__main__).
 func (c *ExceptionClass) QualifiedName() string {
-	if c.Module == "builtins" {
+	if c.Module == "builtins" || c.Module == "__main__" {
 		return c.ClassName
 	}
 	return c.Module + "." + c.ClassName
@@ -219,6 +260,13 @@ func (e *Exception) Unwrap() error { return e.Cause }
 // String is Python's str(e): what the class's Ext says (kafka.errors
 // classes prefix their name), else the message (a KeyError's key repr).
 func (e *Exception) String() string {
+	if e.Obj != nil {
+		if m := e.Obj.class.scriptMethod("__str__"); m != nil {
+			if s, err := e.Obj.callString(nil, "__str__", m); err == nil {
+				return s
+			}
+		}
+	}
 	if x := e.Class.ext(); x != nil {
 		if s, ok := x.Str(e); ok {
 			return s
@@ -232,6 +280,14 @@ func (e *Exception) String() string {
 
 // PyRepr is Python's repr(e): KafkaTimeoutError('msg').
 func (e *Exception) PyRepr() string {
+	if e.Obj != nil {
+		return reprOf(e)
+	}
+	return e.nativeRepr()
+}
+
+// nativeRepr is BaseException.__repr__.
+func (e *Exception) nativeRepr() string {
 	if len(e.Args) == 1 {
 		return e.Class.ClassName + "(" + Repr(e.Args[0]) + ")"
 	}
@@ -251,11 +307,51 @@ func (e *Exception) CompareSameType(op syntax.Token, y starlark.Value, depth int
 
 // Attr exposes args, the class attributes, and __class__.
 func (e *Exception) Attr(name string) (starlark.Value, error) {
+	if e.Obj != nil {
+		return e.Obj.getAttr(nil, name)
+	}
+	return e.nativeAttr(name)
+}
+
+// SetField sets an attribute of the exception (e.code = 3).
+func (e *Exception) SetField(name string, v starlark.Value) error {
+	if e.Obj == nil {
+		e.Obj = &Object{class: nativeClass(e.Class), attrs: map[string]starlark.Value{}, face: e}
+	}
+	if name == "args" {
+		t, err := tupleOf(v)
+		if err != nil {
+			return err
+		}
+		e.setArgs(t)
+		return nil
+	}
+	return e.Obj.SetField(name, v)
+}
+
+func tupleOf(v starlark.Value) (starlark.Tuple, error) {
+	switch v := v.(type) {
+	case starlark.Tuple:
+		return v, nil
+	}
+	return nil, Errorf(TypeError, "args must be a tuple, not %s", TypeName(v))
+}
+
+// nativeAttr is BaseException's attribute: args, the class attributes,
+// and __class__.
+func (e *Exception) nativeAttr(name string) (starlark.Value, error) {
 	switch name {
 	case "args":
 		return e.Args, nil
 	case "__class__":
 		return e.Class, nil
+	case "value":
+		if e.Class == StopIteration { // a generator's return value
+			if len(e.Args) > 0 {
+				return e.Args[0], nil
+			}
+			return starlark.None, nil
+		}
 	case "__context__":
 		return noneIfNil(e.Context), nil
 	case "__cause__":
@@ -284,11 +380,14 @@ func noneIfNil(e *Exception) starlark.Value {
 }
 
 func (e *Exception) AttrNames() []string {
-	names := []string{"__cause__", "__class__", "__context__", "__suppress_context__", "args"}
+	names := []string{"__cause__", "__context__", "__suppress_context__", "args"}
 	if e.Class.IsSubclass(SystemExitClass) {
 		names = append(names, "code")
 	}
-	return append(names, e.Class.AttrNames()...)
+	if e.Obj != nil {
+		return append(names, e.Obj.AttrNames()...)
+	}
+	return append(append(names, "__class__"), e.Class.AttrNames()...)
 }
 
 // AsException finds the exception inside err (through starlark.EvalError
@@ -348,7 +447,7 @@ var builtinClasses = []*ExceptionClass{
 	LookupError, OSError, TimeoutError, OverflowError, RecursionError, SyntaxError,
 	PermissionError, EOFError, MemoryError, SystemError, CancelledError,
 	FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError,
-	UnsupportedOperation,
+	UnsupportedOperation, GeneratorExit,
 }
 
 // SystemExit is returned by sys.exit; the runtime turns it into the

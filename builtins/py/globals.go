@@ -68,13 +68,17 @@ func makeGlobals() starlark.StringDict {
 		"Ellipsis": Ellipsis,
 
 		// The front end's helpers (helpers.go).
-		FormatFunc:   Func(FormatFunc, formatField),
-		FStringFunc:  Func(FStringFunc, fstring),
-		GenExpFunc:   Func(GenExpFunc, genexp),
-		GetAttrFunc:  Func(GetAttrFunc, getattrHelper),
-		IterableFunc: Func(IterableFunc, iterable),
-		ModFunc:      Func(ModFunc, mod),
-		PowFunc:      Func(PowFunc, pyPow),
+		FormatFunc:    Func(FormatFunc, formatField),
+		FStringFunc:   Func(FStringFunc, fstring),
+		GenExpFunc:    Func(GenExpFunc, genexp),
+		GenExpSkip:    genexpSkip,
+		GeneratorFunc: Func(GeneratorFunc, generatorHelper),
+		YieldFunc:     Func(YieldFunc, yieldHelper),
+		YieldFromFunc: Func(YieldFromFunc, yieldFromHelper),
+		GetAttrFunc:   Func(GetAttrFunc, getattrHelper),
+		IterableFunc:  Func(IterableFunc, iterable),
+		ModFunc:       Func(ModFunc, mod),
+		PowFunc:       Func(PowFunc, pyPow),
 	}
 	for _, c := range builtinClasses {
 		if c != CancelledError && c.Module == "builtins" {

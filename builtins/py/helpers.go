@@ -44,9 +44,13 @@ const (
 	ModFunc = "__mod__"
 	// GetAttrFunc: x.NAME = __getattr__(x, "NAME") for NAME in RewrittenMethods.
 	GetAttrFunc = "__getattr__"
-	// GenExpFunc: (x for x in y) = __genexp__([x for x in y]), an
-	// iterator over the list (generator expressions are evaluated eagerly).
+	// GenExpFunc: (x for x in y) = __genexp__("1", y, lambda x: x), a
+	// lazy generator object (genexp.go).
 	GenExpFunc = "__genexp__"
+	// GenExpSkip: the element function of a generator expression returns
+	// __genexp_skip__ for an element its last if clauses reject:
+	// (f(x) for x in y if c(x)) = __genexp__("1", y, lambda x: f(x) if c(x) else __genexp_skip__).
+	GenExpSkip = "__genexp_skip__"
 	// IterableFunc: for x in y = for x in __iterable__(y), so that str and
 	// bytes iterate as in Python.
 	IterableFunc = "__iterable__"

@@ -26,8 +26,9 @@ const spawnKey = "kstar.spawn"
 // Interp is one Python interpreter: the lock its threads take turns
 // holding, and the thread holding it.
 type Interp struct {
-	mu     sync.Mutex
-	holder atomic.Pointer[starlark.Thread]
+	mu         sync.Mutex
+	holder     atomic.Pointer[starlark.Thread]
+	generators coroutines // generator bodies started and not ended (generator.go)
 }
 
 // NewInterp returns an interpreter no thread holds.

@@ -31,7 +31,7 @@ import (
 // isClass reports whether v is a class for issubclass.
 func isClass(v starlark.Value) bool {
 	switch v.(type) {
-	case *ExceptionClass, *Type, *NamedTupleType, InstanceChecker:
+	case *ExceptionClass, *Type, *NamedTupleType, InstanceChecker, Subclassable:
 		return true
 	}
 	return false
@@ -50,6 +50,12 @@ func pyIssubclass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 }
 
 func isSubclass(cls, classinfo starlark.Value) (bool, error) {
+	if classinfo == ObjectType && isClass(cls) {
+		return true, nil
+	}
+	if a, b := AsClass(cls), AsClass(classinfo); a != nil && b != nil {
+		return a.IsSubclass(b), nil
+	}
 	switch c := classinfo.(type) {
 	case starlark.Tuple:
 		for _, t := range c {

@@ -13,20 +13,6 @@ import (
 // so they work over an endless KafkaConsumer: a for loop that breaks
 // leaves the consumer's position right after the last record it saw.
 
-// genexp is what a generator expression evaluates to: the front end
-// makes it a list comprehension and passes the list here.
-func genexp(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var list *starlark.List
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &list); err != nil {
-		return nil, err
-	}
-	elems := make([]starlark.Value, list.Len())
-	for i := range elems {
-		elems[i] = list.Index(i)
-	}
-	return &listIterator{typeName: "generator", elems: elems}, nil
-}
-
 func pyMap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(kwargs) > 0 {
 		return nil, Errorf(TypeError, "map() takes no keyword arguments")
@@ -175,7 +161,12 @@ func IteratorHas(thread *starlark.Thread, it Nexter, x starlark.Value) (bool, er
 	}
 }
 
+// isCallable reports whether v can be called: an instance of a script's
+// class only when the class defines __call__.
 func isCallable(v starlark.Value) bool {
+	if o := objectOf(v); o != nil {
+		return o.class.scriptMethod("__call__") != nil
+	}
 	_, ok := v.(starlark.Callable)
 	return ok
 }

@@ -280,6 +280,11 @@ func (u *typeUnion) Binary(op syntax.Token, y starlark.Value, side starlark.Side
 // NamedTupleType such as TopicPartition, any InstanceChecker), a tuple
 // of classes, or a union (str | bytes).
 func IsInstance(x, classes starlark.Value) (bool, error) {
+	if k := classOf(x); k != nil {
+		if c := AsClass(classes); c != nil && k.IsSubclass(c) {
+			return true, nil
+		}
+	}
 	switch c := classes.(type) {
 	case starlark.Tuple:
 		for _, t := range c {
@@ -570,8 +575,7 @@ func pyCallable(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
-	_, ok := x.(starlark.Callable)
-	return starlark.Bool(ok), nil
+	return starlark.Bool(isCallable(x)), nil
 }
 
 // PyAbser is implemented by values abs() accepts besides numbers, as
@@ -786,6 +790,9 @@ func pyPow(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	var base, exp, mod starlark.Value = nil, nil, starlark.None
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "base", &base, "exp", &exp, "mod?", &mod); err != nil {
 		return nil, err
+	}
+	if v, ok, err := objectPow(thread, base, exp, mod); ok {
+		return v, err
 	}
 	x, xok := numberArg(base)
 	y, yok := numberArg(exp)
@@ -1270,6 +1277,9 @@ func pyNext(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		if dflt != nil {
 			return dflt, nil
 		}
+		if g, ok := n.(*Generator); ok {
+			return nil, g.stopIteration()
+		}
 		return nil, NewException(StopIteration, "")
 	}
 	return v, nil
@@ -1282,6 +1292,11 @@ func pyIter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	x, err := oneArg(b, args, kwargs)
 	if err != nil {
 		return nil, err
+	}
+	if c, ok := x.(*ContainerObject); ok {
+		if x, err = c.iterator(thread); err != nil {
+			return nil, err
+		}
 	}
 	if _, ok := x.(Nexter); ok {
 		return x, nil
@@ -1319,6 +1334,12 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			}
 			elems = append(elems, starlark.MakeInt(int(x[i])))
 		}
+	case *ContainerObject:
+		it, err := x.iterator(thread)
+		if err != nil {
+			return nil, err
+		}
+		return elements(thread, it)
 	case Nexter: // before Iterable: Next returns errors, Iterate cannot
 		for {
 			if err := m.Tick(); err != nil {

@@ -84,6 +84,12 @@ func strWith(m *Meter, v starlark.Value) (string, error) {
 	switch v := v.(type) {
 	case starlark.String:
 		return string(v), nil
+	case scriptReprer:
+		var thread *starlark.Thread
+		if m != nil {
+			thread = m.thread
+		}
+		return v.strOn(thread)
 	case *Exception:
 		return v.String(), nil
 	case PyStrer:
@@ -220,6 +226,15 @@ func (w *reprWriter) write(v starlark.Value) {
 			w.write(v.Index(i))
 		}
 		b.WriteByte(')')
+	case scriptReprer:
+		r, err := v.reprOn(w.meter.thread)
+		if err != nil && w.strict {
+			w.err = err
+			return
+		} else if err != nil { // Repr has no error: object's repr
+			r = defaultRepr(v.(starlark.Value))
+		}
+		b.WriteString(r)
 	case Reprer:
 		b.WriteString(v.PyRepr())
 	case *starlark.Function:

@@ -7,14 +7,13 @@
 //	wraps(wrapped), update_wrapper(wrapper, wrapped)
 //	cmp_to_key(mycmp)
 //
-// Reprs and errors are CPython 3.11's. Starlark has no decorator syntax
-// (until kstar's front end adds it), so lru_cache and wraps are applied
-// by call: fib = lru_cache(maxsize=None)(fib). Starlark functions cannot
-// be given attributes, so wraps(wrapped)(wrapper) and update_wrapper
-// return a new function object that calls wrapper and carries wrapped's
-// __name__, __qualname__, __doc__, __module__ and __wrapped__ (Python
-// returns wrapper itself, changed). total_ordering, singledispatch and
-// cached_property need classes, which kstar does not have yet.
+// Reprs and errors are CPython 3.11's. lru_cache and wraps work as
+// decorators, on methods too (their results bind to the instance as
+// functions do). Starlark functions cannot be given attributes, so
+// wraps(wrapped)(wrapper) and update_wrapper return a new function object
+// that calls wrapper and carries wrapped's __name__, __qualname__,
+// __doc__, __module__ and __wrapped__ (Python returns wrapper itself,
+// changed). No total_ordering, singledispatch or cached_property yet.
 package functools
 
 import (

@@ -103,6 +103,12 @@ type lruWrapper struct {
 	hits, misses int
 }
 
+var _ py.MethodLike = (*lruWrapper)(nil)
+
+// BindsAsMethod: an lru_cache'd method is bound to the instance, as
+// CPython's cache wrapper is (the instance is part of the cache key).
+func (w *lruWrapper) BindsAsMethod() {}
+
 // cacheEntry is one remembered call.
 type cacheEntry struct {
 	key   starlark.Value

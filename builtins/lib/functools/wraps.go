@@ -91,7 +91,12 @@ type wrappedFunction struct {
 var (
 	_ starlark.Callable = (*wrappedFunction)(nil)
 	_ starlark.HasAttrs = (*wrappedFunction)(nil)
+	_ py.MethodLike     = (*wrappedFunction)(nil)
 )
+
+// BindsAsMethod: a decorated method is bound to the instance, as the
+// function wraps returns is in Python.
+func (f *wrappedFunction) BindsAsMethod() {}
 
 // String is the repr of a function named as the wrapped one.
 func (f *wrappedFunction) String() string {

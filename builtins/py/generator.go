@@ -1,0 +1,551 @@
+package py
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"sync"
+
+	"go.starlark.net/starlark"
+)
+
+// Python's generators on Starlark. The front end lowers a def whose body
+// yields (frontend/lower_generator.go) so that it starts with
+//
+//	__gen = __generator__(a, b, *args, k=k, **kw)
+//	if __gen:
+//	    return __gen
+//
+// Called by the script, __generator__ returns a Generator that holds the
+// function and its arguments; the function returns it at once. The
+// generator's first step calls the function again, on a thread of its own
+// (Spawn) and a goroutine of its own (a Go coroutine, iter.Pull), where
+// __generator__ returns None and the body runs: each `yield v`
+// (__yield__(v)) hands v to the goroutine that asked for it and waits for
+// the next request, whose value (send) or exception (throw, close)
+// __yield__ returns or raises. Only one side runs at a time: the
+// interpreter lock, when the caller holds it, passes to the body and back
+// with each hand-over. A coroutine switch costs about half as much CPU as
+// a hand-over by channels (measured: 0.55 against 1.1 µs a step).
+//
+// A generator left suspended holds a goroutine. It ends (its body unwinds
+// without running more of the script) when the generator becomes garbage
+// (a cleanup: unless its own function's module refers to it) and when the
+// interpreter that made it ends (Interp.AbandonGenerators: the end of a
+// script, a Session or a loaded Script). Unlike CPython, whose collector closes it, the
+// body's finally blocks do not run then: the execution may be over.
+
+// The predeclared helpers of generator functions (see above).
+const (
+	// GeneratorFunc: __generator__(ARGS) at the start of a generator
+	// function returns the generator of this call, or None in the
+	// generator's own call, where the body runs.
+	GeneratorFunc = "__generator__"
+	// YieldFunc: `yield v` is __yield__(v): it returns what send() gave.
+	YieldFunc = "__yield__"
+	// YieldFromFunc: `yield from x` is __yield_from__(x): it returns the
+	// return value of x when x is a generator.
+	YieldFromFunc = "__yield_from__"
+)
+
+// GeneratorExit is raised inside a generator at the yield where it waits
+// when the generator is closed.
+var GeneratorExit = NewExceptionClass("GeneratorExit", "builtins", BaseException)
+
+// coroutineKey is the thread-local key of the coroutine a generator's
+// thread runs.
+const coroutineKey = "kstar.coroutine"
+
+// genState is where a generator is in its life.
+type genState uint8
+
+const (
+	genCreated   genState = iota // its body has not started
+	genSuspended                 // its body waits at a yield
+	genRunning                   // its body runs
+	genDone                      // its body has returned or raised, or it was closed
+)
+
+// Generator is a Python generator object: what calling a generator
+// function returns. next(), for loops, send, throw and close step its
+// body.
+type Generator struct {
+	name     string // the function's, for repr
+	co       *coroutine
+	state    genState
+	returned starlark.Value   // the body's return value, once done: StopIteration.value
+	creator  *starlark.Thread // the thread that called the function, for for-loops made without one
+}
+
+// coroutine is a generator's body: the goroutine and thread it runs on and
+// what the two sides hand each other. The goroutine is a Go coroutine
+// (iter.Pull): a step switches straight to it and a yield straight back,
+// without the scheduler. It does not refer to its Generator, so a
+// Generator the script drops becomes garbage while its body waits.
+type coroutine struct {
+	fn       *starlark.Function
+	args     starlark.Tuple
+	kwargs   []starlark.Tuple
+	interp   *Interp // of the thread that made the generator: it ends the body when it ends
+	thread   *starlark.Thread
+	next     func() (struct{}, bool) // runs the body until it yields (true) or ends
+	stop     func()                  // ends a suspended body: its yield returns false
+	yieldFn  func(struct{}) bool     // the body's side of next
+	in       resumption              // what the caller hands the body
+	out      handback                // what the body hands back
+	once     sync.Once
+	locked   bool // the body holds the interpreter lock (its caller held it)
+	starting bool // the body's call of fn is on its way: __generator__ lets it through
+}
+
+// resumption is what a step hands the body: a value for its yield, or an
+// exception to raise there.
+type resumption struct {
+	value  starlark.Value
+	exc    error
+	locked bool // the caller held the interpreter lock, which the body takes
+}
+
+// handback is what the body hands back: a yielded value, or its end (the
+// function's return value or error).
+type handback struct {
+	value starlark.Value
+	done  bool
+	err   error
+}
+
+// abandoned is the error that ends the body of a generator nobody can
+// step any more; each is new, since an except clause records where it
+// caught it.
+func abandoned() *Exception { return Errorf(GeneratorExit, "generator abandoned") }
+
+var (
+	_ Nexter             = (*Generator)(nil)
+	_ starlark.Iterable  = (*Generator)(nil)
+	_ starlark.HasAttrs  = (*Generator)(nil)
+	_ starlark.Container = (*Generator)(nil)
+)
+
+func (g *Generator) String() string        { return fmt.Sprintf("<generator object %s at %p>", g.name, g) }
+func (g *Generator) Type() string          { return "generator" }
+func (g *Generator) Freeze()               {}
+func (g *Generator) Truth() starlark.Bool  { return true }
+func (g *Generator) Hash() (uint32, error) { return starlark.String(fmt.Sprintf("%p", g)).Hash() }
+
+// Next is next(g): the body's next yielded value, or false once it has
+// returned (stopIteration then carries what it returned).
+func (g *Generator) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
+	return g.step(thread, starlark.None, nil)
+}
+
+// Iterate lets a for loop take the remaining values.
+func (g *Generator) Iterate() starlark.Iterator {
+	return &nexterIteration{thread: runningThread(g.creator), it: g}
+}
+
+// Has is `x in g`: it takes values until one equals x.
+func (g *Generator) Has(x starlark.Value) (bool, error) {
+	return IteratorHas(runningThread(g.creator), g, x)
+}
+
+// runningThread is the thread that runs Go code called without one (a
+// for loop's Iterate, `in`): the one holding the interpreter lock, or,
+// when no thread holds it (a parallel call), thread, which made the value.
+func runningThread(thread *starlark.Thread) *starlark.Thread {
+	if cur := InterpOf(thread).Current(); cur != nil {
+		return cur
+	}
+	return thread
+}
+
+// stopIteration is the StopIteration that next(g) and g.send raise once
+// g is exhausted: it carries the body's return value.
+func (g *Generator) stopIteration() *Exception {
+	if g.returned == nil || g.returned == starlark.None {
+		return NewException(StopIteration, "")
+	}
+	return &Exception{Class: StopIteration, Msg: Str(g.returned), Args: starlark.Tuple{g.returned}}
+}
+
+// step resumes the body with value (or exc raised at its yield) and
+// returns what it yields next, or false when it ends.
+func (g *Generator) step(thread *starlark.Thread, value starlark.Value, exc error) (starlark.Value, bool, error) {
+	if value == nil {
+		value = starlark.None
+	}
+	switch g.state {
+	case genRunning:
+		return nil, false, Errorf(ValueError, "generator already executing")
+	case genDone:
+		return nil, false, exc
+	case genCreated:
+		if exc != nil { // thrown before the body started: the body never runs
+			g.state = genDone
+			return nil, false, exc
+		}
+		if value != starlark.None {
+			return nil, false, Errorf(TypeError, "can't send non-None value to a just-started generator")
+		}
+		if err := g.co.start(thread); err != nil {
+			return nil, false, err
+		}
+		runtime.AddCleanup(g, func(co *coroutine) { go co.abandon() }, g.co) // not on the cleanup goroutine: the body unwinds meanwhile
+	}
+	g.state = genRunning
+	h := g.co.transfer(resumption{value: value, exc: exc})
+	if h.done {
+		g.state = genDone
+		g.returned = h.value
+		return nil, false, withCallerFrames(thread, h.err)
+	}
+	g.state = genSuspended
+	return h.value, true, nil
+}
+
+// bodyBytes is about what a suspended body holds outside the heap the
+// memory limit watches: its goroutine's stack.
+const bodyBytes = 16 << 10
+
+// withCallerFrames puts the frames of the thread that stepped the
+// generator before those of the body's error, so that its traceback
+// shows the whole way to the error, as Python's does.
+func withCallerFrames(thread *starlark.Thread, err error) error {
+	var ee *starlark.EvalError
+	if errors.As(err, &ee) && thread != nil {
+		ee.CallStack = append(thread.CallStack(), ee.CallStack...)
+	}
+	return err
+}
+
+// start makes the body's thread and coroutine; the first transfer lets
+// it run. The stacks of the execution's unfinished bodies count against
+// its memory limit (a MemoryError when they pass it).
+func (co *coroutine) start(parent *starlark.Thread) error {
+	if l := LimiterOf(parent); l != nil {
+		if err := l.Reserve(parent, int64(co.interp.generators.len()+1)*bodyBytes); err != nil {
+			return err
+		}
+	}
+	co.thread = Spawn(parent, "generator "+co.fn.Name())
+	co.thread.SetLocal(coroutineKey, co)
+	co.next, co.stop = iter.Pull(co.run)
+	co.interp.generators.add(co)
+	return nil
+}
+
+// run is the body's coroutine: it calls the function and hands back its
+// result.
+func (co *coroutine) run(yield func(struct{}) bool) {
+	defer co.interp.generators.remove(co)
+	co.yieldFn = yield
+	co.acquire()
+	co.starting = true
+	v, err := starlark.Call(co.thread, co.fn, co.args, co.kwargs)
+	if failure := TakeFailure(co.thread); failure != nil {
+		err = failure // raised by the step hook (KeyboardInterrupt) or a for loop's iterator
+	}
+	co.release()
+	co.out = handback{value: v, done: true, err: err}
+}
+
+// transfer runs the body until it yields or ends, with the interpreter
+// lock handed to it. (When the execution is cancelled or reaches a
+// limit, the runtime's step hook stops the body's thread as it stops the
+// others.)
+func (co *coroutine) transfer(r resumption) handback {
+	holder := co.interp.Current()
+	r.locked = holder != nil
+	if r.locked {
+		co.interp.Release(holder)
+	}
+	co.in = r
+	if _, ok := co.next(); !ok && !co.out.done { // abandoned when its execution shut down
+		co.out = handback{done: true, err: abandoned()}
+	}
+	if r.locked {
+		co.interp.Acquire(holder)
+	}
+	return co.out
+}
+
+// acquire takes the interpreter lock for the body if its caller held it.
+func (co *coroutine) acquire() {
+	co.locked = co.in.locked
+	if co.locked {
+		co.interp.Acquire(co.thread)
+	}
+}
+
+// release gives back the interpreter lock if the body holds it.
+func (co *coroutine) release() {
+	if co.locked {
+		co.locked = false
+		co.interp.Release(co.thread)
+	}
+}
+
+// yield hands v to the caller and waits to be resumed: it returns the
+// value sent, or raises the exception thrown. When the generator is
+// abandoned it cancels the body's thread, so that no more of the script
+// runs on it, and raises abandoned().
+func (co *coroutine) yield(v starlark.Value) (starlark.Value, error) {
+	co.release()
+	co.out = handback{value: v}
+	if !co.yieldFn(struct{}{}) {
+		err := abandoned()
+		co.thread.Cancel(err.Error())
+		return nil, err
+	}
+	co.acquire()
+	if co.in.exc != nil {
+		return nil, co.in.exc
+	}
+	return co.in.value, nil
+}
+
+// abandon ends a body suspended at a yield (or not started) without
+// running more of the script, and waits for it to return.
+func (co *coroutine) abandon() { co.once.Do(co.stop) }
+
+// coroutines are the bodies of an execution's generators that have
+// started and not ended.
+type coroutines struct {
+	mu  sync.Mutex
+	set map[*coroutine]struct{}
+}
+
+func (cs *coroutines) add(co *coroutine) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.set == nil {
+		cs.set = map[*coroutine]struct{}{}
+	}
+	cs.set[co] = struct{}{}
+}
+
+func (cs *coroutines) len() int {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	return len(cs.set)
+}
+
+func (cs *coroutines) remove(co *coroutine) {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	delete(cs.set, co)
+}
+
+// AbandonGenerators ends the bodies of the unfinished generators made by
+// the interpreter's threads and waits for them to return. The runtime
+// calls it when the interpreter's script, Session or Script ends.
+func (in *Interp) AbandonGenerators() {
+	in.generators.mu.Lock()
+	list := make([]*coroutine, 0, len(in.generators.set))
+	for co := range in.generators.set {
+		list = append(list, co)
+	}
+	in.generators.mu.Unlock()
+	for _, co := range list {
+		co.abandon()
+	}
+}
+
+// coroutineOf is the coroutine whose body thread runs, or nil.
+func coroutineOf(thread *starlark.Thread) *coroutine {
+	co, _ := thread.Local(coroutineKey).(*coroutine)
+	return co
+}
+
+// generatorHelper is __generator__(ARGS), called first thing by a
+// generator function: None when the call is the generator's own (its body
+// runs), else a new generator of the calling function with ARGS.
+func generatorHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if co := coroutineOf(thread); co != nil && co.starting {
+		co.starting = false
+		return starlark.None, nil
+	}
+	fn, ok := thread.DebugFrame(1).Callable().(*starlark.Function)
+	if !ok {
+		return nil, Errorf(RuntimeError, "%s must be called by a generator function", b.Name())
+	}
+	return &Generator{name: fn.Name(), creator: thread, co: &coroutine{fn: fn, args: args, kwargs: kwargs, interp: InterpOf(thread)}}, nil
+}
+
+// yieldHelper is __yield__(value=None), `yield value`.
+func yieldHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value = starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0, &v); err != nil {
+		return nil, err
+	}
+	co := coroutineOf(thread)
+	if co == nil {
+		return nil, Errorf(SyntaxError, "'yield' outside function")
+	}
+	return co.yield(v)
+}
+
+// yieldFromHelper is __yield_from__(x), `yield from x`: it yields what x
+// yields. A generator x gets what is sent and thrown in and its return
+// value is the result; another iterable's values are yielded in turn.
+func yieldFromHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
+		return nil, err
+	}
+	co := coroutineOf(thread)
+	if co == nil {
+		return nil, Errorf(SyntaxError, "'yield' outside function")
+	}
+	if sub, ok := x.(*Generator); ok {
+		var sent starlark.Value = starlark.None
+		var exc error
+		for {
+			if AsException(exc) != nil && AsException(exc).Class == GeneratorExit {
+				if err := sub.close(thread); err != nil {
+					return nil, err
+				}
+				return nil, exc
+			}
+			v, ok, err := sub.step(thread, sent, exc)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				if sub.returned == nil {
+					return starlark.None, nil
+				}
+				return sub.returned, nil
+			}
+			sent, exc = co.yield(v)
+			if sent == nil {
+				sent = starlark.None
+			}
+		}
+	}
+	it, err := Iterate(thread, x)
+	if err != nil {
+		return nil, err
+	}
+	m := NewMeter(thread)
+	for {
+		if err := m.Tick(); err != nil {
+			return nil, err
+		}
+		v, ok, err := it.Next(thread)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return starlark.None, nil
+		}
+		if _, err := co.yield(v); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// close is g.close(): GeneratorExit raised at the body's yield, which must
+// end the body (a RuntimeError if it yields again).
+func (g *Generator) close(thread *starlark.Thread) error {
+	switch g.state {
+	case genCreated:
+		g.state = genDone
+		return nil
+	case genDone:
+		return nil
+	}
+	_, ok, err := g.step(thread, nil, NewException(GeneratorExit, ""))
+	if ok {
+		return Errorf(RuntimeError, "generator ignored GeneratorExit")
+	}
+	if e := AsException(err); e != nil && (e.Class == GeneratorExit || e.Class == StopIteration) {
+		return nil
+	}
+	return err
+}
+
+// Attr is the generator's methods: send, throw, close.
+func (g *Generator) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "send":
+		return starlark.NewBuiltin("send", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var v starlark.Value
+			if err := starlark.UnpackPositionalArgs("send", args, kwargs, 1, &v); err != nil {
+				return nil, err
+			}
+			return g.resumeWith(thread, v, nil)
+		}).BindReceiver(g), nil
+	case "throw":
+		return starlark.NewBuiltin("throw", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var typ, val, tb starlark.Value
+			if err := starlark.UnpackPositionalArgs("throw", args, kwargs, 1, &typ, &val, &tb); err != nil {
+				return nil, err
+			}
+			exc, err := exceptionOf(thread, typ, val)
+			if err != nil {
+				return nil, err
+			}
+			return g.resumeWith(thread, nil, exc)
+		}).BindReceiver(g), nil
+	case "close":
+		return starlark.NewBuiltin("close", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if err := starlark.UnpackPositionalArgs("close", args, kwargs, 0); err != nil {
+				return nil, err
+			}
+			return starlark.None, g.close(thread)
+		}).BindReceiver(g), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the generator's methods.
+func (g *Generator) AttrNames() []string { return []string{"close", "send", "throw"} }
+
+// resumeWith is send and throw: the next yielded value, or StopIteration
+// when the body returns.
+func (g *Generator) resumeWith(thread *starlark.Thread, v starlark.Value, exc error) (starlark.Value, error) {
+	if v == nil {
+		v = starlark.None
+	}
+	y, ok, err := g.step(thread, v, exc)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, g.stopIteration()
+	}
+	return y, nil
+}
+
+// Throw raises exc inside g at the yield where it waits, as g.throw(exc):
+// it returns the next value g yields, or ok false when g ends (having
+// swallowed exc) — err is the error g ended with. contextlib uses it.
+func (g *Generator) Throw(thread *starlark.Thread, exc error) (v starlark.Value, ok bool, err error) {
+	return g.step(thread, starlark.None, exc)
+}
+
+// Close is g.close().
+func (g *Generator) Close(thread *starlark.Thread) error { return g.close(thread) }
+
+// exceptionOf is the exception of g.throw(typ[, val]): an exception
+// value, or a class called with val.
+func exceptionOf(thread *starlark.Thread, typ, val starlark.Value) (error, error) {
+	if e, ok := typ.(error); ok {
+		return e, nil
+	}
+	if c, ok := typ.(starlark.Callable); ok {
+		var args starlark.Tuple
+		if val != nil && val != starlark.None {
+			args = starlark.Tuple{val}
+		}
+		v, err := starlark.Call(thread, c, args, nil)
+		if err != nil {
+			return nil, err
+		}
+		if e, ok := v.(error); ok {
+			return e, nil
+		}
+	}
+	return nil, Errorf(TypeError, "exceptions must be classes or instances deriving from BaseException, not %s", TypeName(typ))
+}

@@ -1,0 +1,444 @@
+package py
+
+import (
+	"slices"
+	"strings"
+	"sync"
+
+	"go.starlark.net/starlark"
+)
+
+// buildClass is __build_class__(body, name, qualname, bases, keywords).
+func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var body starlark.Callable
+	var name, qualname string
+	var bases starlark.Tuple
+	var keywords *starlark.Dict
+	if err := starlark.UnpackPositionalArgs(BuildClassFunc, args, kwargs, 5, &body, &name, &qualname, &bases, &keywords); err != nil {
+		return nil, err
+	}
+	if keywords.Len() > 0 {
+		k := keywords.Keys()[0]
+		if k == starlark.String("metaclass") {
+			return nil, Errorf(TypeError, "kstar does not support metaclasses (class %s)", name)
+		}
+		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
+	}
+	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread), origin: thread}
+	for _, bv := range bases {
+		base := AsClass(bv)
+		if base == nil {
+			if t, ok := bv.(*Type); ok {
+				return nil, Errorf(TypeError, "kstar cannot subclass '%s' yet: wrap a %s in an attribute instead", t.name, t.name)
+			}
+			return nil, Errorf(TypeError, "bases must be classes, not %s", TypeName(bv))
+		}
+		if slices.Contains(c.bases, base) {
+			return nil, Errorf(TypeError, "duplicate base class %s", base.name)
+		}
+		c.bases = append(c.bases, base)
+	}
+	if len(c.bases) == 0 {
+		c.bases = []*Class{ObjectType}
+	}
+	mro, err := c3(c)
+	if err != nil {
+		return nil, err
+	}
+	c.mro = mro
+	var native *Class
+	for _, k := range mro[1:] {
+		if k.native == nil {
+			continue
+		}
+		if native != nil && !compatibleNatives(native, k) {
+			return nil, Errorf(TypeError, "multiple bases have instance lay-out conflict")
+		}
+		if native == nil {
+			native = k
+		}
+	}
+	cell := &classCell{}
+	ns, err := starlark.Call(thread, body, starlark.Tuple{cell}, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := ns.(*starlark.Dict)
+	if !ok {
+		return nil, Errorf(SystemError, "class body returned %s", TypeName(ns))
+	}
+	c.dict = make(map[string]starlark.Value, d.Len())
+	for _, item := range d.Items() {
+		k := string(item[0].(starlark.String))
+		if unsupportedMethods[k] {
+			return nil, Errorf(TypeError, "kstar does not support %s (class %s)", k, name)
+		}
+		c.dict[k] = item[1]
+		c.order = append(c.order, k)
+	}
+	for _, k := range mro {
+		if k.native != nil || k == ObjectType {
+			continue
+		}
+		for n := range k.dict {
+			c.container = c.container || containerMethods[n] || n == "__next__"
+			c.iterator = c.iterator || n == "__next__"
+		}
+	}
+	for _, k := range mro[1:] {
+		var base *ExceptionClass
+		switch {
+		case k.exc != nil:
+			base = k.exc
+		case k.native != nil:
+			base, _ = k.native.(*ExceptionClass)
+		}
+		if base != nil {
+			c.exc = &ExceptionClass{ClassName: name, Module: "__main__", Base: base, User: c}
+			c.container, c.iterator = false, false
+			break
+		}
+	}
+	cell.cls = c.face()
+	return c.face(), nil
+}
+
+// unsupportedMethods are the special methods kstar would ignore, so a
+// class that defines one is refused rather than run wrongly.
+var unsupportedMethods = map[string]bool{"__new__": true, "__getattribute__": true, "__init_subclass__": true, "__set_name__": true, "__class_getitem__": true}
+
+// compatibleNatives reports whether one class may derive from both Go
+// classes a and b: exception classes share one layout; other Go classes
+// stand alone.
+func compatibleNatives(a, b *Class) bool {
+	_, ok1 := a.native.(*ExceptionClass)
+	_, ok2 := b.native.(*ExceptionClass)
+	return ok1 && ok2
+}
+
+// c3 is the C3 linearisation of c's bases: Python's method resolution
+// order.
+func c3(c *Class) ([]*Class, error) {
+	var seqs [][]*Class
+	for _, b := range c.bases {
+		seqs = append(seqs, append([]*Class(nil), b.mro...))
+	}
+	seqs = append(seqs, append([]*Class(nil), c.bases...))
+	out := []*Class{c}
+	for {
+		var nonEmpty [][]*Class
+		for _, s := range seqs {
+			if len(s) > 0 {
+				nonEmpty = append(nonEmpty, s)
+			}
+		}
+		if len(nonEmpty) == 0 {
+			return out, nil
+		}
+		seqs = nonEmpty
+		var next *Class
+		for _, s := range seqs {
+			cand := s[0]
+			inTail := false
+			for _, t := range seqs {
+				for _, x := range t[1:] {
+					if x == cand {
+						inTail = true
+					}
+				}
+			}
+			if !inTail {
+				next = cand
+				break
+			}
+		}
+		if next == nil { // CPython names the classes left at the heads
+			var names []string
+			for _, s := range seqs {
+				if !slices.Contains(names, s[0].name) {
+					names = append(names, s[0].name)
+				}
+			}
+			return nil, Errorf(TypeError, "Cannot create a consistent method resolution\norder (MRO) for bases %s", strings.Join(names, ", "))
+		}
+		out = append(out, next)
+		for i, s := range seqs {
+			if s[0] == next {
+				seqs[i] = s[1:]
+			}
+		}
+	}
+}
+
+// nativeClasses are the wrappers of Go-defined classes, one per class so
+// that method resolution orders compare them by identity.
+var nativeClasses sync.Map // starlark.Value → *Class
+
+// nativeClass returns the Class standing for a Go-defined class: an
+// exception class (its bases from its Base chain) or a Subclassable.
+func nativeClass(v starlark.Value) *Class {
+	if c, ok := nativeClasses.Load(v); ok {
+		return c.(*Class)
+	}
+	c := &Class{native: v, dict: map[string]starlark.Value{}}
+	switch n := v.(type) {
+	case *ExceptionClass:
+		c.name, c.qualname, c.module = n.ClassName, n.ClassName, n.Module
+		c.dict["__init__"] = Func("__init__", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if len(args) == 0 {
+				return nil, Errorf(TypeError, "descriptor '__init__' of '%s' object needs an argument", n.ClassName)
+			}
+			return starlark.None, initNative(thread, args[0], c, args[1:], kwargs)
+		})
+		c.mro = []*Class{c}
+		if n.Base != nil {
+			c.bases = []*Class{nativeClass(n.Base)}
+			c.mro = append(c.mro, c.bases[0].mro...)
+		} else {
+			c.bases = []*Class{ObjectType}
+			c.mro = append(c.mro, ObjectType)
+		}
+	case Subclassable:
+		c.name, c.qualname = n.Name(), n.Name()
+		if r := n.String(); strings.HasPrefix(r, "<class '") {
+			q := strings.TrimSuffix(strings.TrimPrefix(r, "<class '"), "'>")
+			if i := strings.LastIndexByte(q, '.'); i > 0 {
+				c.module = q[:i]
+			}
+		}
+		c.dict["__init__"] = Func("__init__", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if len(args) == 0 || objectOf(args[0]) == nil {
+				return nil, Errorf(TypeError, "descriptor '__init__' of '%s' object needs an argument", n.Name())
+			}
+			return starlark.None, initNative(thread, args[0], c, args[1:], kwargs)
+		})
+		c.bases = []*Class{ObjectType}
+		c.mro = []*Class{c, ObjectType}
+	default:
+		return nil
+	}
+	c.order = []string{"__init__"}
+	actual, _ := nativeClasses.LoadOrStore(v, c)
+	return actual.(*Class)
+}
+
+// SubclassInit returns c.__init__ as a script's class derived from c
+// calls it explicitly (Base.__init__(self, *args)): it makes the Go part
+// of the instance self with NewPart. A Subclassable that has attributes
+// returns it from Attr("__init__").
+func SubclassInit(c Subclassable) starlark.Value { return nativeClass(c).dict["__init__"] }
+
+// classCell holds the class a class statement makes, for its methods'
+// super() and __class__; it is set once the class exists.
+type classCell struct{ cls starlark.Value }
+
+func (c *classCell) String() string        { return "<cell>" }
+func (c *classCell) Type() string          { return "cell" }
+func (c *classCell) Freeze()               {}
+func (c *classCell) Truth() starlark.Bool  { return true }
+func (c *classCell) Hash() (uint32, error) { return uint32(identity(c)), nil }
+
+// Attr is the class (cls), once made.
+func (c *classCell) Attr(name string) (starlark.Value, error) {
+	if name != "cls" {
+		return nil, nil
+	}
+	if c.cls == nil {
+		return nil, Errorf(NameError, "__class__ not set defining the class")
+	}
+	return c.cls, nil
+}
+func (c *classCell) AttrNames() []string { return []string{"cls"} }
+
+// zeroArgSuper is __super__(cell, self): super() in a method.
+func zeroArgSuper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	cell, ok := args[0].(*classCell)
+	if !ok || len(args) != 2 {
+		return nil, Errorf(RuntimeError, "super(): __class__ cell not found")
+	}
+	if cell.cls == nil {
+		return nil, Errorf(RuntimeError, "super(): empty __class__ cell")
+	}
+	if args[1] == starlark.None {
+		return nil, Errorf(RuntimeError, "super(): no arguments")
+	}
+	return newSuper(cell.cls, args[1])
+}
+
+// pySuper is super(type, obj).
+func pySuper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 0 {
+		return nil, Errorf(RuntimeError, "super(): no arguments")
+	}
+	if len(args) != 2 || len(kwargs) > 0 {
+		return nil, Errorf(TypeError, "kstar supports super() and super(type, obj)")
+	}
+	return newSuper(args[0], args[1])
+}
+
+func newSuper(typ, obj starlark.Value) (starlark.Value, error) {
+	start := AsClass(typ)
+	if start == nil {
+		return nil, Errorf(TypeError, "super() argument 1 must be a type, not %s", TypeName(typ))
+	}
+	objClass := classOf(obj)
+	if k := AsClass(obj); k != nil && objClass == nil {
+		objClass = k // super(cls, cls) in a classmethod
+	}
+	if objClass == nil || !objClass.IsSubclass(start) {
+		return nil, Errorf(TypeError, "super(type, obj): obj must be an instance or subtype of type")
+	}
+	return &superObject{start: start, self: obj, class: objClass}, nil
+}
+
+// superObject is super(): attribute lookup from the class after start in
+// the instance's method resolution order.
+type superObject struct {
+	start *Class
+	self  starlark.Value
+	class *Class
+}
+
+func (s *superObject) String() string {
+	return "<super: <class '" + s.start.name + "'>, <" + s.class.name + " object>>"
+}
+func (s *superObject) Type() string          { return "super" }
+func (s *superObject) Freeze()               {}
+func (s *superObject) Truth() starlark.Bool  { return true }
+func (s *superObject) Hash() (uint32, error) { return uint32(identity(s)), nil }
+func (s *superObject) AttrNames() []string   { return nil }
+
+// Attr finds name in the classes after start, bound to the instance.
+func (s *superObject) Attr(name string) (starlark.Value, error) {
+	mro := s.class.mro
+	i := 0
+	for i < len(mro) && mro[i] != s.start {
+		i++
+	}
+	for _, k := range mro[i+1:] {
+		if v, ok := k.dict[name]; ok {
+			if p, ok := v.(*Property); ok {
+				return p.get(nil, s.self)
+			}
+			return bindAttr(s.self, s.class, k, v), nil
+		}
+		if k.native != nil {
+			o := objectOf(s.self)
+			if o == nil {
+				continue
+			}
+			part := s.self
+			if _, isExc := k.native.(*ExceptionClass); !isExc {
+				var err error
+				if part, err = o.Part(nil); err != nil {
+					return nil, err
+				}
+			}
+			if v, err := nativeAttr(part, name); err != nil || v != nil {
+				return v, err
+			}
+		}
+	}
+	return nil, Errorf(AttributeError, "'super' object has no attribute '%s'", name)
+}
+
+// staticMethod is staticmethod(f): the function, unbound, from a class or
+// an instance.
+type staticMethod struct{ fn starlark.Value }
+
+func (m *staticMethod) String() string        { return "<staticmethod(" + Repr(m.fn) + ")>" }
+func (m *staticMethod) Type() string          { return "staticmethod" }
+func (m *staticMethod) Freeze()               {}
+func (m *staticMethod) Truth() starlark.Bool  { return true }
+func (m *staticMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
+
+// classMethod is classmethod(f): f bound to the class.
+type classMethod struct{ fn starlark.Value }
+
+func (m *classMethod) String() string        { return "<classmethod(" + Repr(m.fn) + ")>" }
+func (m *classMethod) Type() string          { return "classmethod" }
+func (m *classMethod) Freeze()               {}
+func (m *classMethod) Truth() starlark.Bool  { return true }
+func (m *classMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
+
+// Property is property(fget, fset, fdel, doc): a computed attribute.
+type Property struct {
+	fget, fset, fdel, doc starlark.Value
+}
+
+func newProperty(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	p := &Property{fget: starlark.None, fset: starlark.None, fdel: starlark.None, doc: starlark.None}
+	if err := starlark.UnpackArgs("property", args, kwargs, "fget?", &p.fget, "fset?", &p.fset, "fdel?", &p.fdel, "doc?", &p.doc); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Property) String() string        { return "<property object at " + hexID(p) + ">" }
+func (p *Property) Type() string          { return "property" }
+func (p *Property) Freeze()               {}
+func (p *Property) Truth() starlark.Bool  { return true }
+func (p *Property) Hash() (uint32, error) { return uint32(identity(p)), nil }
+
+// Attr exposes setter, getter, deleter, fget, fset, fdel and __doc__.
+func (p *Property) Attr(name string) (starlark.Value, error) {
+	with := func(set func(q *Property, f starlark.Value)) starlark.Value {
+		return Func(name, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			f, err := oneArg(b, args, kwargs)
+			if err != nil {
+				return nil, err
+			}
+			q := *p
+			set(&q, f)
+			return &q, nil
+		})
+	}
+	switch name {
+	case "setter":
+		return with(func(q *Property, f starlark.Value) { q.fset = f }), nil
+	case "getter":
+		return with(func(q *Property, f starlark.Value) { q.fget = f }), nil
+	case "deleter":
+		return with(func(q *Property, f starlark.Value) { q.fdel = f }), nil
+	case "fget":
+		return p.fget, nil
+	case "fset":
+		return p.fset, nil
+	case "fdel":
+		return p.fdel, nil
+	case "__doc__":
+		return p.doc, nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the attributes Attr answers.
+func (p *Property) AttrNames() []string {
+	return []string{"__doc__", "deleter", "fdel", "fget", "fset", "getter", "setter"}
+}
+
+func (p *Property) get(thread *starlark.Thread, self starlark.Value) (starlark.Value, error) {
+	if p.fget == starlark.None {
+		return nil, Errorf(AttributeError, "property %s of '%s' object has no getter", p.nameRepr(), ClassName(self))
+	}
+	return callMethod(thread, classOf(self), "fget", p.fget, self, nil, nil)
+}
+
+func (p *Property) set(thread *starlark.Thread, self, v starlark.Value) error {
+	if p.fset == starlark.None {
+		return Errorf(AttributeError, "property %s of '%s' object has no setter", p.nameRepr(), ClassName(self))
+	}
+	_, err := callMethod(thread, classOf(self), "fset", p.fset, self, starlark.Tuple{v}, nil)
+	return err
+}
+
+// nameRepr is the quoted name of the property's getter, as CPython names
+// the property in its errors.
+func (p *Property) nameRepr() string {
+	if f, ok := p.fget.(starlark.Callable); ok {
+		return "'" + f.Name() + "'"
+	}
+	return "'?'"
+}
+
+func hexID(v starlark.Value) string { return "0x" + strings.TrimLeft(HexN(int(identity(v)), 12), "0") }
