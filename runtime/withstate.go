@@ -72,14 +72,11 @@ func enterWith(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return &withState{exit: exit, value: value}, nil
 }
 
-// contextMethod is manager's method name, or nil when it has none (its
-// Attr returns nil, a NoSuchAttrError or an AttributeError).
+// contextMethod is manager's method name as Python looks it up (on its
+// class), or nil when it has none (the lookup returns nil, a
+// NoSuchAttrError or an AttributeError).
 func contextMethod(manager starlark.Value, name string) (starlark.Value, error) {
-	x, ok := manager.(starlark.HasAttrs)
-	if !ok {
-		return nil, nil
-	}
-	m, err := x.Attr(name)
+	m, err := py.LookupSpecial(manager, name)
 	if _, missing := err.(starlark.NoSuchAttrError); missing {
 		return nil, nil
 	}
