@@ -154,6 +154,8 @@ var adminMethods = py.MethodTable[*KafkaAdminClient]{
 	"reset_group_offsets":         (*KafkaAdminClient).pyResetGroupOffsets,
 	"list_consumer_group_lag":     (*KafkaAdminClient).pyListConsumerGroupLag,
 	"close":                       (*KafkaAdminClient).pyClose,
+	"__enter__":                   clientEnter[*KafkaAdminClient],
+	"__exit__":                    clientExit((*KafkaAdminClient).pyClose),
 	// kafka-python 3.0's names; they return the 2.0.2 shapes.
 	"list_groups":        (*KafkaAdminClient).pyListConsumerGroups,
 	"describe_groups":    (*KafkaAdminClient).pyDescribeConsumerGroups,

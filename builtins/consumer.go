@@ -345,6 +345,8 @@ var consumerMethods = py.MethodTable[*KafkaConsumer]{
 	"metrics":              (*KafkaConsumer).pyMetrics,
 	"bootstrap_connected":  (*KafkaConsumer).pyBootstrapConnected,
 	"close":                (*KafkaConsumer).pyClose,
+	"__enter__":            clientEnter[*KafkaConsumer],
+	"__exit__":             clientExit((*KafkaConsumer).pyClose),
 }
 
 // Attr returns a bound method, or the config dict.

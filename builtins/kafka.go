@@ -136,6 +136,8 @@ var kafkaHelp = py.HelpTable{
 	"KafkaProducer.send":                        {Params: "topic, value=None, key=None, headers=None, partition=None, timestamp_ms=None", Doc: "Publish a message to a topic; returns a FutureRecordMetadata."},
 	"KafkaProducer.flush":                       {Params: "timeout=None", Doc: "Send all buffered records and wait until they complete, at most timeout seconds."},
 	"KafkaProducer.close":                       {Params: "timeout=None, null_logger=False", Doc: "Close the producer, waiting at most timeout seconds for buffered records to be sent."},
+	"KafkaProducer.__enter__":                   {Params: "", Doc: "Return the client, for with blocks (kafka-python after 2.0.2)."},
+	"KafkaProducer.__exit__":                    {Params: "exc_type, exc_value, traceback", Doc: "Call close() when a with block ends; exceptions propagate."},
 	"KafkaProducer.partitions_for":              {Params: "topic", Doc: "Return the set of partition ids of a topic."},
 	"KafkaProducer.metrics":                     {Params: "raw=False", Doc: "Return the producer's metrics, a dict of metric groups."},
 	"KafkaProducer.bootstrap_connected":         {Params: "", Doc: "Return True if the bootstrap servers are connected."},
@@ -192,6 +194,8 @@ var kafkaHelp = py.HelpTable{
 	"KafkaConsumer.metrics":              {Params: "raw=False", Doc: "Return the consumer's metrics, a dict of metric groups."},
 	"KafkaConsumer.bootstrap_connected":  {Params: "", Doc: "Return True if the bootstrap servers are connected."},
 	"KafkaConsumer.close":                {Params: "autocommit=True, timeout_ms=None", Doc: "Close the consumer, first committing its offsets if enable_auto_commit and autocommit."},
+	"KafkaConsumer.__enter__":            {Params: "", Doc: "Return the client, for with blocks (kafka-python after 2.0.2)."},
+	"KafkaConsumer.__exit__":             {Params: "exc_type, exc_value, traceback", Doc: "Call close() when a with block ends; exceptions propagate."},
 
 	// KafkaAdminClient (kafka-python 2.0.2, later additions, 3.0's group names)
 	"KafkaAdminClient.create_topics":               {Params: "new_topics, timeout_ms=None, validate_only=False", Doc: "Create the topics of a list of NewTopic."},
@@ -211,6 +215,8 @@ var kafkaHelp = py.HelpTable{
 	"KafkaAdminClient.reset_group_offsets":         {Params: "group_id, offset_specs, group_coordinator_id=None", Doc: "Move a stopped group to OffsetSpec.EARLIEST/LATEST, an OffsetTimestamp or an offset per partition."},
 	"KafkaAdminClient.list_consumer_group_lag":     {Params: "group_id", Doc: "kstar's own: {TopicPartition: PartitionLag(committed, end_offset, lag)} for a group."},
 	"KafkaAdminClient.close":                       {Params: "", Doc: "Close the admin client."},
+	"KafkaAdminClient.__enter__":                   {Params: "", Doc: "Return the client, for with blocks (kafka-python after 2.0.2)."},
+	"KafkaAdminClient.__exit__":                    {Params: "exc_type, exc_value, traceback", Doc: "Call close() when a with block ends; exceptions propagate."},
 	"KafkaAdminClient.list_groups":                 {Params: "broker_ids=None", Doc: "kafka-python 3.0's name of list_consumer_groups."},
 	"KafkaAdminClient.describe_groups":             {Params: "group_ids, group_coordinator_id=None, include_authorized_operations=False", Doc: "kafka-python 3.0's name of describe_consumer_groups."},
 	"KafkaAdminClient.delete_groups":               {Params: "group_ids, group_coordinator_id=None", Doc: "kafka-python 3.0's name of delete_consumer_groups."},

@@ -420,6 +420,12 @@ func producerMethods(p *KafkaProducer) map[string]py.BuiltinFunc {
 		"commit_transaction":          p.commitTransaction,
 		"abort_transaction":           p.abortTransaction,
 		"send_offsets_to_transaction": p.sendOffsetsToTransaction,
+		"__enter__": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return clientEnter(p, thread, b, args, kwargs)
+		},
+		"__exit__": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return clientExit((*KafkaProducer).closeMethod)(p, thread, b, args, kwargs)
+		},
 	}
 }
 

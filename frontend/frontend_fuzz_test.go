@@ -36,6 +36,7 @@ var fuzzSeeds = []string{
 	"if __name__ == '__main__':\n    main()\n",
 	"try:\n    pass\nexcept:\n    pass\n",
 	"class A:\n    pass\nwith x as y:\n    pass\n",
+	"with a as (b, c.d), e:\n    with (f as g[0],\n          h()):\n        pass\n",
 	"print 'hello'\nprint x\n",
 	"s = 'abc\ns = '''abc\n",
 	"s = 'a\\\nb'\nt = \"é\" + f'é{é}é'\n",
@@ -67,6 +68,9 @@ func FuzzParse(f *testing.F) {
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 	}
+	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc} {
+		helpers[name] = true
+	}
 	f.Fuzz(func(t *testing.T, src string) {
 		file, err := Parse("f.py", []byte(src))
 		if err != nil {
@@ -90,6 +94,9 @@ func FuzzParse(f *testing.F) {
 			if dot, ok := n.(*syntax.DotExpr); ok {
 				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
 					generated[dot.Name] = true
+				}
+				if x, ok := dot.X.(*syntax.Ident); ok && tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue {
+					generated[dot.Name] = true // a with statement's state
 				}
 			}
 			id, ok := n.(*syntax.Ident)

@@ -122,7 +122,6 @@ func TestFrontEndSyntaxErrors(t *testing.T) {
 		{"try:\n    x = 1\nfinally:\n    pass\nexcept E:\n    pass", "t.py:5:1: invalid syntax"},
 		{"try:\n    x = 1\nexcept A, B:\n    pass", "t.py:3:8: multiple exception types must be parenthesized"},
 		{"class A(**kw):\n    pass", "t.py:1:9: kstar does not support ** in a class statement's bases"},
-		{"with open('f') as f:\n    pass", "t.py:1:1: kstar does not support 'with' statements: call close() when done"},
 		{"x = yield 1", "t.py:1:5: 'yield' outside function"},
 		{"def f():\n    g = lambda: (yield 1)", "t.py:2:18: kstar does not support 'yield' in a lambda or a comprehension: use a def"},
 		{"x = 1\ndel x", "t.py:2:5: kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name"},

@@ -197,7 +197,6 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // unsupported are the messages of the syntax errors for constructs kstar
 // cannot run, by construct.
 var unsupported = map[string]string{
-	"with":       "kstar does not support 'with' statements: call close() when done",
 	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
 	"del":        "kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name",
 	"async":      "kstar does not support 'async' functions",
@@ -325,7 +324,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		if s.Async {
 			l.refuse(pos, "async")
 		}
-		l.refuse(pos, "with")
+		return append(out, l.with(s)...)
 	case *pysyntax.Match:
 		l.refuse(pos, "match")
 	case *pysyntax.Global, *pysyntax.Nonlocal:

@@ -145,7 +145,7 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 	def := &syntax.DefStmt{Def: pos, Name: l.ident(fnName, namePos), Lparen: pos, Params: []syntax.Expr{l.ident(classCellName, pos)}, Rparen: pos, Body: stmts}
 
 	var build syntax.Expr = l.call(BuildClassFunc, pos, l.last(s),
-		l.ident(fnName, pos), strLiteral(s.Name, namePos), strLiteral(qualname, namePos), bases, kw)
+		l.ident(fnName, namePos), strLiteral(s.Name, namePos), strLiteral(qualname, namePos), bases, kw)
 	for i := len(decorators) - 1; i >= 0; i-- {
 		build = &syntax.CallExpr{Fn: decorators[i], Lparen: pos, Args: []syntax.Expr{build}, Rparen: pos}
 	}

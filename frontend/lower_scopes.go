@@ -109,13 +109,6 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			delete(s.locals, name)
 			module.cells[name] = true
 		}
-		inTries := map[string]bool{}
-		boundInTries(body, inTries)
-		for name := range inTries {
-			if s.locals[name] {
-				s.cells[name] = true
-			}
-		}
 		for name := range s.nonlocal {
 			delete(s.locals, name)
 			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
@@ -123,6 +116,15 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 					owner.cells[name] = true
 					break
 				}
+			}
+		}
+		// After the nonlocal names have left s.locals: a try that binds
+		// one assigns the enclosing function's cell, not one of its own.
+		inTries := map[string]bool{}
+		boundInTries(body, inTries)
+		for name := range inTries {
+			if s.locals[name] {
+				s.cells[name] = true
 			}
 		}
 		for _, f := range nested {
@@ -226,6 +228,10 @@ func boundNames(n pysyntax.Node) []string {
 		target(n.Target)
 	case *pysyntax.For:
 		target(n.Target)
+	case *pysyntax.With:
+		for _, item := range n.Items {
+			target(item.OptionalVars)
+		}
 	case *pysyntax.ClassDef:
 		names = append(names, n.Name)
 	case *pysyntax.ExceptHandler:

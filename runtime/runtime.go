@@ -263,6 +263,9 @@ func (r *Runtime) predeclaredWith(env execEnv, loader *moduleLoader) starlark.St
 	for name, fn := range loweredHelpers {
 		g[name] = fn
 	}
+	for name, fn := range withHelpers {
+		g[name] = fn
+	}
 	for name, fn := range growthHelpers {
 		g[name] = fn
 	}

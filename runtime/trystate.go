@@ -3,6 +3,7 @@ package runtime
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -46,10 +47,15 @@ func callHandling(thread *starlark.Thread, fn starlark.Value, args starlark.Tupl
 	*h = append(*h, handled{exc, err})
 	v, ferr := starlark.Call(thread, fn, args, nil)
 	*h = (*h)[:len(*h)-1]
-	if ferr != nil {
+	if ferr != nil && !sameError(ferr, err) { // a bare raise re-raises err as it is
 		ferr = chained(thread, ferr, exc)
 	}
 	return v, ferr
+}
+
+// sameError reports whether a and b are the same error value.
+func sameError(a, b error) bool {
+	return reflect.TypeOf(a) == reflect.TypeOf(b) && reflect.TypeOf(a).Comparable() && a == b
 }
 
 // chained returns err, an error raised while context was being handled,

@@ -34,6 +34,7 @@ func TestHostIOMatchesPython(t *testing.T) {
 		{"host.py", false},
 		{"missing.py", true},
 		{"unclosed.py", false},
+		{"with_files.py", true},
 	}
 	src, err := filepath.Abs("../../testdata/hostio")
 	if err != nil {
