@@ -56,6 +56,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"collections": collections.New,
 	"contextlib":  contextlib.New,
 	"csv":         csv.New,
+	"traceback":   newTracebackModule,
 	"functools":   functools.New,
 	"itertools":   itertools.New,
 	"math":        pymath.New,

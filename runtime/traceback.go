@@ -193,6 +193,9 @@ func writeChained(b *strings.Builder, exc *py.Exception, quote func(*strings.Bui
 // error as it was) has the frames of this raise, then those of its
 // traceback when it was caught, as in Python.
 func tracebackFrames(err error, exc *py.Exception) []starlark.CallFrame {
+	if se, ok := err.(*sourceError); ok {
+		err = se.err // the traceback module's render of a caught exception
+	}
 	if c, ok := err.(*caughtAt); ok {
 		return frontend.PythonFrames(caughtStack(c, exc))
 	}
