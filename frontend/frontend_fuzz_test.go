@@ -14,6 +14,9 @@ import (
 // fuzzSeeds are Python-looking sources covering every form of the front
 // end; FuzzParse starts from them (go test runs them as plain tests).
 var fuzzSeeds = []string{
+	"def A(a):\n    def A():\n        nonlocal a\n", // blocks of declarations only
+	"x = 1\nif x:\n    global y\nwhile x:\n    global z\n",
+	"def todo(): ...\nx = [..., 1]\n",
 	"import json\nimport json, time\nimport msgpack as mp\n",
 	"import kafka.errors\nfrom kafka import KafkaProducer, KafkaConsumer\n",
 	"from kafka import (\n    KafkaProducer,  # p\n    KafkaConsumer,\n)\n",
@@ -67,6 +70,7 @@ func FuzzParse(f *testing.F) {
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+		"Ellipsis": true, // ... is read as Ellipsis
 	}
 	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc} {
 		helpers[name] = true

@@ -96,7 +96,34 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		stmts = l.makeCells(l.scope, l.at(1, 0))
 	}
 	stmts = append(stmts, l.hoist(func() []syntax.Stmt { return l.stmts(mod.Body) })...)
+	fillEmptyBlocks(stmts)
 	return &syntax.File{Path: filename, Stmts: stmts, Options: FileOptions}, nil
+}
+
+// fillEmptyBlocks puts a pass in each block of stmts that lowered to no
+// statement (a body of only global or nonlocal declarations): Starlark
+// wants at least one, and its Span of an empty block panics.
+func fillEmptyBlocks(stmts []syntax.Stmt) {
+	fill := func(block *[]syntax.Stmt, pos syntax.Position) {
+		if len(*block) == 0 {
+			*block = []syntax.Stmt{&syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos}}
+			return
+		}
+		fillEmptyBlocks(*block)
+	}
+	for _, s := range stmts {
+		switch s := s.(type) {
+		case *syntax.DefStmt:
+			fill(&s.Body, s.Def)
+		case *syntax.IfStmt:
+			fill(&s.True, s.If)
+			fillEmptyBlocks(s.False)
+		case *syntax.ForStmt:
+			fill(&s.Body, s.For)
+		case *syntax.WhileStmt:
+			fill(&s.Body, s.While)
+		}
+	}
 }
 
 func newLowerer(filename string, src []byte) *lowerer {
