@@ -324,9 +324,14 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		if s.Async {
 			l.refuse(pos, "async")
 		}
-		vars := l.target(s.Target)
-		x := l.iterable(s.Iter)
-		loop := &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.loop(s.Body)}
+		var loop *syntax.ForStmt
+		if hasStarred(s.Target) {
+			loop = l.forStarred(s, pos)
+		} else {
+			vars := l.target(s.Target)
+			x := l.iterable(s.Iter)
+			loop = &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.loop(s.Body)}
+		}
 		if len(s.Orelse) > 0 {
 			return append(out, l.loopElse(loop, &loop.Body, l.stmts(s.Orelse), l.elsePos(s.Orelse[0]))...)
 		}
@@ -450,7 +455,7 @@ func (l *lowerer) assignment(target pysyntax.Expr, rhs syntax.Expr) (syntax.Expr
 	count := func(n int) syntax.Expr {
 		return &syntax.Literal{Token: syntax.INT, TokenPos: pos, Raw: strconv.Itoa(n), Value: int64(n)}
 	}
-	return &syntax.TupleExpr{List: list}, l.call(UnpackFunc, start, end, l.call(iterableFunc, start, end, rhs), count(star), count(len(elts)-star-1))
+	return &syntax.TupleExpr{List: list}, l.call(UnpackFunc, start, end, rhs, count(star), count(len(elts)-star-1))
 }
 
 var augmentedTokens = map[pysyntax.Operator]syntax.Token{

@@ -1,6 +1,9 @@
 package frontend
 
 import (
+	"fmt"
+	"slices"
+
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
@@ -177,4 +180,30 @@ func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
 		c.Args = append(c.Args, starstar)
 	}
 	return c
+}
+
+// hasStarred reports whether the target of a for statement unpacks
+// with a starred name, for first, *rest in rows (not in a nested target,
+// which assignments do not take either).
+func hasStarred(target pysyntax.Expr) bool {
+	isStarred := func(e pysyntax.Expr) bool { _, ok := e.(*pysyntax.Starred); return ok }
+	switch t := target.(type) {
+	case *pysyntax.Tuple:
+		return slices.ContainsFunc(t.Elts, isStarred)
+	case *pysyntax.List:
+		return slices.ContainsFunc(t.Elts, isStarred)
+	}
+	return false
+}
+
+// forStarred lowers a for statement whose target has a starred name,
+// which Starlark's for cannot bind: each element goes to a temporary,
+// and the body starts with the unpacking assignment target = temporary.
+func (l *lowerer) forStarred(s *pysyntax.For, pos syntax.Position) *syntax.ForStmt {
+	l.temps++
+	tmp := fmt.Sprintf("__v%d", l.temps)
+	at := *s.Target.Span()
+	unpack := l.assign(nil, &pysyntax.Assign{Pos: at, Targets: []pysyntax.Expr{s.Target}, Value: &pysyntax.Name{Pos: at, ID: tmp, Ctx: pysyntax.Load}})
+	x := l.iterable(s.Iter)
+	return &syntax.ForStmt{For: pos, Vars: l.ident(tmp, l.start(s.Target)), X: x, Body: append(unpack, l.loop(s.Body)...)}
 }

@@ -117,15 +117,14 @@ func unpackStarred(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 3, &v, &before, &after); err != nil {
 		return nil, err
 	}
-	iter := starlark.Iterate(v)
-	if iter == nil {
-		return nil, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", v.Type())
+	switch v.(type) {
+	case starlark.Iterable, starlark.String, starlark.Bytes:
+	default:
+		return nil, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", py.TypeName(v))
 	}
-	defer iter.Done()
-	var items []starlark.Value
-	var x starlark.Value
-	for iter.Next(&x) {
-		items = append(items, x)
+	items, err := py.Elements(thread, v) // a str's characters, a bytes' ints
+	if err != nil {
+		return nil, err
 	}
 	if len(items) < before+after {
 		return nil, py.Errorf(py.ValueError, "not enough values to unpack (expected at least %d, got %d)", before+after, len(items))
