@@ -364,6 +364,9 @@ func (s *Script) Close() error {
 		return nil
 	}
 	s.closed = true
+	// Threads the top level or calls started end with the script: a
+	// thread that never ends would otherwise outlive it in the host.
+	_ = s.env.interp.Finish(s.thread, 0)
 	s.env.interp.AbandonGenerators()
 	return newScriptError(context.Background(), s.shutdown(context.Background(), s.thread, s.env))
 }
