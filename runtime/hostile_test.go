@@ -82,6 +82,8 @@ var hostileScripts = []hostileScript{
 		"bomb = c[:c.index(bytes(100))] + bytes(1 << 20) + c[c.rfind(bytes(100)) + 100:]\n" + // 1 MiB inflating to 1 GiB
 		"x = zlib.decompress(bomb)\n", want: `^(MemoryError|TimeoutError): `},
 	{name: "factorial", src: "import math\nx = math.factorial(10 ** 7)\n", want: `^(MemoryError|TimeoutError): `},
+	{name: "spinning thread", src: "import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin).start()\n", want: `^$`}, // Load returns; Close stops the thread
+	{name: "thread bomb", src: "import threading\ndef spawn():\n    while True:\n        threading.Thread(target=spawn).start()\nspawn()\n", want: `^(TimeoutError|RuntimeError|MemoryError): `},
 	{name: "NUL bytes", src: "x = 1\x00\nwhile True:\n    pass\n", want: `^SyntaxError: source code cannot contain null bytes`},
 	{name: "file", src: "print(open('/etc/passwd').read())\n", want: `^PermissionError: open\('/etc/passwd'\): the host grants no file access`},
 	{name: "file through ssl_cafile", src: "from kafka import KafkaProducer\nKafkaProducer(security_protocol='SSL', ssl_cafile='/etc/passwd')\n", want: `^(PermissionError|kafka\.errors\.KafkaConfigurationError): `},

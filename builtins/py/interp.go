@@ -206,8 +206,21 @@ func (s *Started) Done() <-chan struct{} { return s.done }
 // its own goroutine, holding the interpreter's lock (body releases it
 // with Unlocked while it blocks). Finish waits for a thread that is not
 // daemon; a daemon thread is stopped when the main thread ends.
-func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *starlark.Thread)) *Started {
+//
+// An interpreter runs at most MaxThreads threads at once, and their
+// stacks count against the execution's memory limit (threadBytes each):
+// past either, Start returns CPython's RuntimeError "can't start new
+// thread", so a script that starts threads in a loop cannot take the
+// host's memory.
+func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *starlark.Thread)) (*Started, error) {
 	in := InterpOf(parent)
+	running := len(in.Running())
+	if running >= MaxThreads {
+		return nil, Errorf(RuntimeError, "can't start new thread")
+	}
+	if err := Reserve(parent, int64(running+1)*threadBytes); err != nil {
+		return nil, err
+	}
 	s := &Started{Thread: Spawn(parent, name), Daemon: daemon, done: make(chan struct{})}
 	s.Thread.SetLocal(startedKey, in.threadsCtx)
 	IgnoreSignals(s.Thread) // handlers run on the main thread, as CPython's
@@ -224,8 +237,15 @@ func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *
 		defer in.Release(s.Thread)
 		body(s.Thread)
 	}()
-	return s
+	return s, nil
 }
+
+// MaxThreads is how many threads Start runs at once for one interpreter.
+const MaxThreads = 1000
+
+// threadBytes is about what a running thread holds outside the heap the
+// memory limit watches: its goroutine's stack.
+const threadBytes = 64 << 10
 
 // StartedContext is the context of a thread Start started (done when
 // the main thread's end or interruption stops it); nil for other threads.

@@ -26,10 +26,10 @@ func heldThread(ctx context.Context) (*starlark.Thread, *Interp) {
 func TestFinishWaitsForThreadsNotDaemon(t *testing.T) {
 	main, in := heldThread(context.Background())
 	release := make(chan struct{})
-	worker := Start(main, "worker", false, func(thread *starlark.Thread) {
+	worker, _ := Start(main, "worker", false, func(thread *starlark.Thread) {
 		Unlocked(thread, func() { <-release })
 	})
-	daemon := Start(main, "daemon", true, func(thread *starlark.Thread) {
+	daemon, _ := Start(main, "daemon", true, func(thread *starlark.Thread) {
 		Unlocked(thread, func() { <-release })
 	})
 	finished := make(chan error)
@@ -77,7 +77,7 @@ func TestFinishInterrupted(t *testing.T) {
 func TestYieldHandsOver(t *testing.T) {
 	main, in := heldThread(context.Background())
 	ran := make(chan struct{})
-	other := Start(main, "other", false, func(*starlark.Thread) { close(ran) })
+	other, _ := Start(main, "other", false, func(*starlark.Thread) { close(ran) })
 	for in.waiting.Load() == 0 { // until the other thread waits in Acquire
 		runtime.Gosched()
 	}

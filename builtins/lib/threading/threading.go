@@ -29,6 +29,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -468,7 +469,7 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 	m.threads = append(m.threads, t)
 	m.mu.Unlock()
 	done := t.done
-	py.Start(thread, t.name, t.daemon, func(th *starlark.Thread) {
+	_, err := py.Start(thread, t.name, t.daemon, func(th *starlark.Thread) {
 		defer close(done)
 		th.SetLocal(threadKey, t)
 		run, err := py.GetAttr(t.Self, "run")
@@ -479,6 +480,13 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 			t.report(th, err)
 		}
 	})
+	if err != nil { // too many threads: this one never started
+		t.started = false
+		m.mu.Lock()
+		m.threads = slices.DeleteFunc(m.threads, func(x *Thread) bool { return x == t })
+		m.mu.Unlock()
+		return nil, err
+	}
 	return starlark.None, nil
 }
 
