@@ -7,6 +7,7 @@ import (
 	"go.starlark.net/starlark"
 
 	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
+	"github.com/kstar-dev/kstar/builtins/lib/msgpack"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -21,7 +22,7 @@ func Modules(env *py.Env) map[string]starlark.Value {
 	m := map[string]starlark.Value{
 		"json":    libjson.New(env),
 		"logging": newLoggingModule(env),
-		"msgpack": newMsgpackModule(env),
+		"msgpack": msgpack.New(env),
 		"os":      newOSModule(env),
 		"os.path": newOSPath(env),
 		"sys":     newSysModule(env),
@@ -56,7 +57,7 @@ func Globals() starlark.StringDict {
 }
 
 // helpTables are the help tables of every layer.
-var helpTables = []py.HelpTable{py.Help, libjson.Help, msgpackHelp, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
+var helpTables = []py.HelpTable{py.Help, libjson.Help, msgpack.Help, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
 
 // kstarHelp is the index of kstar's globals and modules, built when help
 // is first used.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins"
 	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
+	"github.com/kstar-dev/kstar/builtins/lib/msgpack"
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
@@ -290,7 +291,7 @@ func pyException(err error) *py.Exception {
 }
 
 // libClasses are the exception classes of kstar's Python modules.
-var libClasses = []*py.ExceptionClass{libjson.JSONDecodeError, builtins.ExtraData, builtins.FormatError, builtins.StackError}
+var libClasses = []*py.ExceptionClass{libjson.JSONDecodeError, msgpack.ExtraData, msgpack.FormatError, msgpack.StackError}
 
 // lookupClass finds an exception class by name: Python's, kafka.errors',
 // then those of kstar's Python modules.

@@ -1,4 +1,4 @@
-package builtins
+package msgpack
 
 import (
 	"encoding/hex"
@@ -121,7 +121,7 @@ for expr in sys.stdin.read().split('\n'):
 	}
 	env := py.NewEnv()
 	for i, expr := range exprs {
-		v, err := pytest.Eval(env, Modules(env), expr)
+		v, err := pytest.Eval(env, modules(env), expr)
 		var got string
 		if b, ok := v.(starlark.Bytes); ok && err == nil {
 			got = "hex:" + hex.EncodeToString([]byte(b))
@@ -135,7 +135,7 @@ for expr in sys.stdin.read().split('\n'):
 }
 
 func TestMsgpackErrors(t *testing.T) {
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), modules(py.NewEnv()), []pytest.Case{
 		{`msgpack.packb(1, 2)`, `TypeError: packb() takes 1 positional argument but 2 were given`},
 		{`msgpack.unpackb(b'\x01', True)`, `TypeError: unpackb() takes exactly 1 positional argument (2 given)`},
 		{`msgpack.packb(1, default=3)`, `TypeError: default must be a callable.`},
@@ -161,7 +161,7 @@ func TestMsgpackOfficialVectors(t *testing.T) {
 		{`'a' * 32`, "d920" + strings.Repeat("61", 32)},
 		{`list(range(16))[:2]`, "920001"},
 	} {
-		v, err := pytest.Eval(py.NewEnv(), Modules(py.NewEnv()), "msgpack.packb("+c.expr+")")
+		v, err := pytest.Eval(py.NewEnv(), modules(py.NewEnv()), "msgpack.packb("+c.expr+")")
 		want := strings.ReplaceAll(c.hex, " ", "")
 		if err != nil || fmt.Sprintf("%x", string(v.(starlark.Bytes))) != want {
 			t.Errorf("packb(%s) = %v, %v; want %s", c.expr, v, err, want)
@@ -216,7 +216,7 @@ func TestMsgpackBoundedMemory(t *testing.T) {
 	data += strings.Repeat("\xc0", n-len(data))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := pytest.Eval(py.NewEnv(), Modules(py.NewEnv()), "msgpack.unpackb(data)", starlark.StringDict{"data": starlark.Bytes(data)})
+	_, err := pytest.Eval(py.NewEnv(), modules(py.NewEnv()), "msgpack.unpackb(data)", starlark.StringDict{"data": starlark.Bytes(data)})
 	runtime.ReadMemStats(&after)
 	if got := pytest.Outcome(nil, err); got != "ValueError: Unpack failed: incomplete input" {
 		t.Fatalf("got %s", got)
@@ -224,4 +224,9 @@ func TestMsgpackBoundedMemory(t *testing.T) {
 	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 200<<20 {
 		t.Errorf("unpackb allocated %d MiB for a 1 MB input", alloc>>20)
 	}
+}
+
+// modules are what the tests' expressions import: this module.
+func modules(env *py.Env) map[string]starlark.Value {
+	return map[string]starlark.Value{"msgpack": New(env)}
 }

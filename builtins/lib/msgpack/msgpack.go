@@ -1,21 +1,4 @@
-package builtins
-
-import (
-	"bytes"
-	"encoding/binary"
-	"errors"
-	"io"
-	"math"
-
-	"github.com/vmihailenco/msgpack/v5"
-	"github.com/vmihailenco/msgpack/v5/msgpcode"
-	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
-
-	"github.com/kstar-dev/kstar/builtins/py"
-)
-
-// The msgpack module offers msgpack-python (1.x) packing, byte for byte:
+// Package msgpack is kstar's msgpack module: it offers msgpack-python (1.x) packing, byte for byte:
 //
 //	packb(o, *, default=None, use_single_float=False, use_bin_type=True)
 //	unpackb(packed, *, use_list=True, raw=False, strict_map_key=True)
@@ -32,7 +15,25 @@ import (
 // strict_map_key=False. Like msgpack-python, unpackb bounds every declared
 // length by the size of its input, so a corrupt header cannot make it
 // allocate more than the input justifies.
-func newMsgpackModule(env *py.Env) starlark.Value {
+package msgpack
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math"
+
+	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
+	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
+
+	"github.com/kstar-dev/kstar/builtins/py"
+)
+
+// New returns the msgpack module for an execution.
+func New(env *py.Env) starlark.Value {
 	pack := py.Func("packb", msgpackPackb)
 	unpack := py.Func("unpackb", msgpackUnpackb)
 	return &starlarkstruct.Module{Name: "msgpack", Members: starlark.StringDict{
@@ -552,8 +553,8 @@ func unpackTimestamp(data []byte) (starlark.Value, error) {
 	return TimestampType.Make(starlark.MakeInt64(sec), starlark.MakeUint64(uint64(nsec))), nil
 }
 
-// msgpackHelp documents the msgpack module's functions for help(obj).
-var msgpackHelp = py.HelpTable{
+// Help documents the msgpack module's functions for help(obj).
+var Help = py.HelpTable{
 	// msgpack: dumps and loads are packb and unpackb, as in msgpack-python.
 	"msgpack.packb":   {Params: "o, *, default=None, use_single_float=False, use_bin_type=True", Doc: "Pack o into msgpack bytes (msgpack.dumps is the same function)."},
 	"msgpack.unpackb": {Params: "packed, *, use_list=True, raw=False, strict_map_key=True", Doc: "Unpack one object from msgpack bytes (msgpack.loads is the same function)."},
