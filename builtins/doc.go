@@ -1,6 +1,6 @@
 // Package builtins holds the Kafka side of kstar's Starlark-visible world:
 // the kafka modules and their types (KafkaProducer, KafkaConsumer, ...),
-// the time, sys, os and logging modules, and the assembly
+// the time, sys and logging modules, and the assembly
 // of modules, globals and help over every layer (modules.go). The Python
 // core they build on is package builtins/py.
 //

@@ -9,6 +9,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
+	pyos "github.com/kstar-dev/kstar/builtins/lib/os"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -118,7 +119,7 @@ func TestBuiltinHelpOtherMethods(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, NewEnviron(nil)} {
+	for _, obj := range []starlark.HasAttrs{&KafkaFuture{}, SysStdout, pyos.NewEnviron(nil)} {
 		checkMethodHelps(t, py.TypeName(obj), methodsOf(t, obj))
 	}
 	// Every namedtuple's methods, and its class's, are documented once.
@@ -249,7 +250,7 @@ func TestBuiltinHelpText(t *testing.T) {
 			"frobnicate(...)\n    built-in function"},
 		{"a host's print is not Python's", py.Func("print", nil),
 			"print(...)\n    built-in function"},
-		{"a method kstar does not document", py.Func("frobnicate", nil).BindReceiver(NewEnviron(nil)),
+		{"a method kstar does not document", py.Func("frobnicate", nil).BindReceiver(pyos.NewEnviron(nil)),
 			"frobnicate(...) method of _Environ instance\n    built-in method"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

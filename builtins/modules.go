@@ -8,6 +8,7 @@ import (
 
 	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
 	"github.com/kstar-dev/kstar/builtins/lib/msgpack"
+	pyos "github.com/kstar-dev/kstar/builtins/lib/os"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -23,8 +24,8 @@ func Modules(env *py.Env) map[string]starlark.Value {
 		"json":    libjson.New(env),
 		"logging": newLoggingModule(env),
 		"msgpack": msgpack.New(env),
-		"os":      newOSModule(env),
-		"os.path": newOSPath(env),
+		"os":      pyos.New(env),
+		"os.path": pyos.NewPath(env),
 		"sys":     newSysModule(env),
 		"time":    newTimeModule(env),
 	}
@@ -57,7 +58,7 @@ func Globals() starlark.StringDict {
 }
 
 // helpTables are the help tables of every layer.
-var helpTables = []py.HelpTable{py.Help, libjson.Help, msgpack.Help, timeHelp, sysHelp, osHelp, loggingHelp, kafkaHelp}
+var helpTables = []py.HelpTable{py.Help, libjson.Help, msgpack.Help, timeHelp, sysHelp, pyos.Help, loggingHelp, kafkaHelp}
 
 // kstarHelp is the index of kstar's globals and modules, built when help
 // is first used.

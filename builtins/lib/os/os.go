@@ -1,4 +1,14 @@
-package builtins
+// Package os is kstar's os module. It offers read-only access to the environment the host lets
+// the script see (Env.Getenv; none by default):
+//
+//	getenv(key, default=None)   the variable's value, or default
+//	environ                     a read-only mapping: environ['X'] (KeyError
+//	                            if unset), environ.get(k, d), 'X' in environ,
+//	                            iteration, len, keys(), values(), items(), copy()
+//	name, sep, linesep          "posix", "/", "\n"
+//	urandom(size)               size random bytes from the operating system
+//	path, getcwd, listdir, makedirs   see ospath.go
+package os
 
 import (
 	"crypto/rand"
@@ -11,17 +21,8 @@ import (
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// The os module offers read-only access to the environment the host lets
-// the script see (Env.Getenv; none by default):
-//
-//	getenv(key, default=None)   the variable's value, or default
-//	environ                     a read-only mapping: environ['X'] (KeyError
-//	                            if unset), environ.get(k, d), 'X' in environ,
-//	                            iteration, len, keys(), values(), items(), copy()
-//	name, sep, linesep          "posix", "/", "\n"
-//	urandom(size)               size random bytes from the operating system
-//	path, getcwd, listdir, makedirs   see ospath.go
-func newOSModule(env *py.Env) starlark.Value {
+// New returns the os module for an execution.
+func New(env *py.Env) starlark.Value {
 	environ := NewEnviron(env.Getenv)
 	members := starlark.StringDict{
 		"environ": environ,
@@ -201,9 +202,9 @@ func (e *Environ) listMethod(f func(k string) starlark.Value) py.BuiltinFunc {
 
 func (e *Environ) AttrNames() []string { return []string{"copy", "get", "items", "keys", "values"} }
 
-// osHelp documents the os module's functions and os.environ's methods
-// for help(obj).
-var osHelp = py.HelpTable{
+// Help documents the os module's functions and os.environ's methods for
+// help(obj).
+var Help = py.HelpTable{
 	// os
 	"os.getenv":          {Params: "key, default=None", Doc: "Return the environment variable key if it exists, else default."},
 	"os.urandom":         {Params: "size", Doc: "Return size random bytes from the operating system, suitable for cryptographic use."},

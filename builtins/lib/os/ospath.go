@@ -1,4 +1,4 @@
-package builtins
+package os
 
 import (
 	"io/fs"
@@ -25,14 +25,15 @@ import (
 // osHostMembers are the members of the os module that reach the host.
 func osHostMembers(env *py.Env) starlark.StringDict {
 	return starlark.StringDict{
-		"path":     newOSPath(env),
+		"path":     NewPath(env),
 		"getcwd":   py.Func("getcwd", osGetcwd),
 		"listdir":  py.Func("listdir", osListdir),
 		"makedirs": py.Func("makedirs", osMakedirs),
 	}
 }
 
-func newOSPath(env *py.Env) starlark.Value {
+// NewPath returns the os.path module for an execution.
+func NewPath(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "posixpath", Members: starlark.StringDict{
 		"join": py.Func("join", pathJoin),
 		"split": pathFunc("split", func(thread *starlark.Thread, p string) (starlark.Value, error) {

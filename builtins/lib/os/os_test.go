@@ -1,6 +1,8 @@
-package builtins
+package os
 
 import (
+	"go.starlark.net/starlark"
+
 	"testing"
 
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -10,7 +12,7 @@ import (
 func TestOSEnviron(t *testing.T) {
 	env := py.NewEnv()
 	env.Getenv = func() map[string]string { return map[string]string{"HOME": "/home/k", "BROKER": "b:9092"} }
-	pytest.RunCases(t, env, Modules(env), []pytest.Case{
+	pytest.RunCases(t, env, modules(env), []pytest.Case{
 		{`os.getenv('HOME')`, `'/home/k'`},
 		{`os.getenv('NOPE')`, `None`},
 		{`os.getenv('NOPE', 'dflt')`, `'dflt'`},
@@ -32,9 +34,14 @@ func TestOSEnviron(t *testing.T) {
 }
 
 func TestOSEnvironEmptyByDefault(t *testing.T) {
-	pytest.RunCases(t, py.NewEnv(), Modules(py.NewEnv()), []pytest.Case{
+	pytest.RunCases(t, py.NewEnv(), modules(py.NewEnv()), []pytest.Case{
 		{`os.environ`, `environ({})`},
 		{`os.getenv('PATH')`, `None`},
 		{`bool(os.environ)`, `False`},
 	})
+}
+
+// modules are what the tests' expressions import: os and os.path.
+func modules(env *py.Env) map[string]starlark.Value {
+	return map[string]starlark.Value{"os": New(env), "os.path": NewPath(env)}
 }
