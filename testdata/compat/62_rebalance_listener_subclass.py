@@ -43,7 +43,10 @@ consumer.close()
 
 class Partial(ConsumerRebalanceListener):
     def on_partitions_assigned(self, assigned):
-        print('assigned', sorted(p.partition for p in assigned))
+        # kafka-python sometimes joins first with an empty assignment
+        # (before it has the topic's metadata): print the real one only.
+        if assigned:
+            print('assigned', sorted(p.partition for p in assigned))
 
 
 consumer = KafkaConsumer(bootstrap_servers=BOOT, group_id=T + '-grp2', auto_offset_reset='earliest',
