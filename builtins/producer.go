@@ -356,6 +356,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 		return nil, err
 	}
 	p.cl, p.shared = cl, shared
+	p.hooks.detached = shared // the host's client has hooks of its own, not these
 	if err := pingCluster(thread, cl, cfg); err != nil {
 		if !shared {
 			cl.Close()
@@ -502,8 +503,11 @@ func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
 			}
 			p.txnErrMu.Unlock()
 		}
-	} else if p.txnID != "" {
-		p.txnSucceeded.Add(1)
+	} else {
+		p.hooks.delivered.Add(1)
+		if p.txnID != "" {
+			p.txnSucceeded.Add(1)
+		}
 	}
 	size := bufferedSize(r)
 	f.promiseDone(err)
@@ -1303,6 +1307,7 @@ func (p *KafkaProducer) metricsMethod(thread *starlark.Thread, b *starlark.Built
 	if p.hooks.registry == nil {
 		return starlark.None, nil
 	}
+	py.Unlocked(thread, p.hooks.settle)
 	return p.hooks.registry.Dict(), nil
 }
 

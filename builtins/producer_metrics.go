@@ -20,6 +20,15 @@ type producerHooks struct {
 	net          *netMetrics
 	seedConns    atomic.Int64
 	lastMetadata atomic.Int64 // unix ms of the last metadata response
+	// delivered counts the records whose promise succeeded, written those
+	// OnProduceBatchWritten recorded: franz-go runs that hook on a
+	// goroutine of its own, after the promises, so metrics() waits for
+	// written to catch up (kafka-python records a batch before it
+	// completes its futures).
+	delivered, written atomic.Int64
+	// detached is set when the hooks are not installed (the producer
+	// sends through the host's client): nothing to wait for.
+	detached bool
 
 	batchSize, compression, records, bytes, errors, throttle *metricSensor
 }
@@ -115,6 +124,19 @@ func (h *producerHooks) OnProduceBatchWritten(_ kgo.BrokerMetadata, topic string
 	r.record(compression, ratio, now)
 	r.record(h.batchSize, size, now)
 	r.record(h.compression, ratio, now)
+	h.written.Add(int64(m.NumRecords))
+}
+
+// settle waits, a second at most, until the hooks have recorded every
+// batch whose records were delivered, so that metrics() after flush()
+// counts them.
+func (h *producerHooks) settle() {
+	if h.detached {
+		return
+	}
+	for deadline := time.Now().Add(time.Second); h.written.Load() < h.delivered.Load() && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // recordError counts a failed record (called from the promise).
