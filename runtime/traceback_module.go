@@ -6,6 +6,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
+	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -119,23 +120,12 @@ func formatExceptionOnly(thread *starlark.Thread, b *starlark.Builtin, args star
 	return starlark.NewList([]starlark.Value{starlark.String(exc.TracebackLine() + "\n")}), nil
 }
 
-// writeText writes s to file, a file-like value with a write method, or
-// to the execution's stderr for None.
+// writeText writes s to file, as print(file=) does, or to the
+// execution's stderr for None (traceback's default, where print's is
+// stdout).
 func writeText(thread *starlark.Thread, file starlark.Value, s string) error {
 	if file == starlark.None {
-		_, err := py.EnvOf(thread).Stderr.Write([]byte(s))
-		return err
+		file = builtins.SysStderr
 	}
-	if w, ok := file.(py.TextWriter); ok {
-		return w.WriteText(thread, s)
-	}
-	var write starlark.Value
-	if obj, ok := file.(starlark.HasAttrs); ok {
-		write, _ = obj.Attr("write")
-	}
-	if write == nil {
-		return py.Errorf(py.AttributeError, "'%s' object has no attribute 'write'", py.TypeName(file))
-	}
-	_, err := starlark.Call(thread, write, starlark.Tuple{starlark.String(s)}, nil)
-	return err
+	return py.WriteText(thread, file, s)
 }

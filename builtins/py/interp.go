@@ -214,7 +214,9 @@ func (s *Started) Done() <-chan struct{} { return s.done }
 // host's memory.
 func Start(parent *starlark.Thread, name string, daemon bool, body func(thread *starlark.Thread)) (*Started, error) {
 	in := InterpOf(parent)
-	running := len(in.Running())
+	in.mu.Lock()
+	running := len(in.started)
+	in.mu.Unlock()
 	if running >= MaxThreads {
 		return nil, Errorf(RuntimeError, "can't start new thread")
 	}

@@ -457,11 +457,12 @@ func pyPrint(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		buf.WriteString(s)
 	}
 	buf.WriteString(end)
-	return starlark.None, writeText(thread, file, buf.String())
+	return starlark.None, WriteText(thread, file, buf.String())
 }
 
-// writeText writes s to a file-like value: None is the Env's stdout.
-func writeText(thread *starlark.Thread, file starlark.Value, s string) error {
+// WriteText writes s to a file-like value (sys.stdout, a file, anything
+// with a write method), as print's file= does: None is the Env's stdout.
+func WriteText(thread *starlark.Thread, file starlark.Value, s string) error {
 	switch f := file.(type) {
 	case starlark.NoneType:
 		if _, err := io.WriteString(EnvOf(thread).Stdout, s); err != nil {

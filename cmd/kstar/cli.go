@@ -174,7 +174,9 @@ func forwardSignals(signals *runtime.Signals) func() {
 // parent sees it killed by sig (a shell's status 128+sig), as CPython's is.
 func dieBySignal(sig syscall.Signal) {
 	signal.Reset(sig)
-	syscall.Kill(syscall.Getpid(), sig)
+	if self, err := os.FindProcess(os.Getpid()); err == nil {
+		_ = self.Signal(sig) // os, not syscall.Kill: this builds where Kill does not exist
+	}
 	// The signal arrives asynchronously; the exit below is reached only if
 	// whoever started kstar made it ignore sig.
 	time.Sleep(time.Second)

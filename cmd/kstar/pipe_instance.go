@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kstar-dev/kstar/internal/flock"
 )
 
 // maxInstanceSlots bounds how many pipes of one group and script a host
@@ -35,7 +37,7 @@ func claimInstanceID(group, script string) (id string, release func()) {
 		if err != nil {
 			return "", func() {}
 		}
-		if held, err := lockFile(f); err != nil || !held {
+		if held, err := flock.TryLock(f, true); err != nil || !held {
 			f.Close()
 			if err != nil {
 				return "", func() {}

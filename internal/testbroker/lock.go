@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/kstar-dev/kstar/internal/flock"
 )
 
 // LockDeadlockTimeout bounds how long a test waits for the cluster lock
@@ -57,10 +59,10 @@ func lock(t testing.TB, bootstrap string, exclusive bool) {
 		pause   = 10 * time.Millisecond
 	)
 	for {
-		ok, err := tryFlock(f, exclusive)
+		ok, err := flock.TryLock(f, exclusive)
 		if err != nil {
 			f.Close()
-			t.Fatalf("testbroker: locking %s: %v", path, err)
+			t.Fatalf("testbroker: locking %s (tests against KSTAR_TEST_BROKERS need flock, on a Unix system): %v", path, err)
 		}
 		if ok {
 			break

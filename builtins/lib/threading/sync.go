@@ -121,30 +121,31 @@ func (m *module) syncClasses() starlark.StringDict {
 	}
 }
 
-// acquireArgs parses acquire(blocking=True, timeout=-1) of the locks.
-func acquireArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (blocking bool, d time.Duration, err error) {
-	blocking = true
+// acquireArgs parses acquire(blocking=True, timeout=-1) of the locks into
+// how long to wait: 0 for a non-blocking call, py.Forever for no timeout.
+func acquireArgs(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (time.Duration, error) {
+	blocking := true
 	var tv starlark.Value = starlark.MakeInt(-1)
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "blocking?", &blocking, "timeout?", &tv); err != nil {
-		return false, 0, err
+		return 0, err
 	}
 	secs, err := seconds(tv)
 	if err != nil {
-		return false, 0, err
+		return 0, err
 	}
 	switch {
 	case !blocking && secs != -1:
-		return false, 0, py.Errorf(py.ValueError, "can't specify a timeout for a non-blocking call")
+		return 0, py.Errorf(py.ValueError, "can't specify a timeout for a non-blocking call")
 	case secs < 0 && secs != -1:
-		return false, 0, py.Errorf(py.ValueError, "timeout value must be positive")
+		return 0, py.Errorf(py.ValueError, "timeout value must be positive")
 	case secs > timeoutMax:
-		return false, 0, py.Errorf(py.OverflowError, "timeout value is too large")
+		return 0, py.Errorf(py.OverflowError, "timeout value is too large")
 	case !blocking:
-		return false, 0, nil
+		return 0, nil
 	case secs == -1:
-		return true, py.Forever, nil
+		return py.Forever, nil
 	}
-	return true, duration(secs), nil
+	return duration(secs), nil
 }
 
 // acquire takes the lock, waiting at most d; false when d passed.
@@ -189,12 +190,9 @@ func (l *Lock) pyAcquire(thread *starlark.Thread, b *starlark.Builtin, args star
 		default:
 		}
 	}
-	blocking, d, err := acquireArgs(b, args, kwargs)
+	d, err := acquireArgs(b, args, kwargs)
 	if err != nil {
 		return nil, err
-	}
-	if !blocking {
-		d = 0
 	}
 	got, err := l.acquire(thread, d)
 	return starlark.Bool(got), err
@@ -267,12 +265,9 @@ func (r *RLock) pyAcquire(thread *starlark.Thread, b *starlark.Builtin, args sta
 		got, err := r.acquire(thread, py.Forever)
 		return starlark.Bool(got), err
 	}
-	blocking, d, err := acquireArgs(b, args, kwargs)
+	d, err := acquireArgs(b, args, kwargs)
 	if err != nil {
 		return nil, err
-	}
-	if !blocking {
-		d = 0
 	}
 	got, err := r.acquire(thread, d)
 	return starlark.Bool(got), err
