@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 
-	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
 
@@ -48,7 +47,7 @@ import (
 //
 // Tracebacks show a block's frames under the name of the function that
 // holds the try and hide the frame of the try statement itself
-// (IsTryBlock).
+// (py.PythonFrames).
 
 // The names that lowered try and raise statements use: the interface
 // between this rewrite and the helpers the runtime predeclares.
@@ -58,7 +57,7 @@ const (
 	// or 0 for a block the statement lacks: calling the runner runs the
 	// statement. The runner is named TryFunc too.
 	// handlers(exc) returns exc when no clause matches it.
-	TryFunc = "__try__"
+	TryFunc = py.TryFunc
 	// CaughtFunc is __caught__(exc, classes): whether an except clause
 	// naming classes (None for a bare except) matches exc.
 	CaughtFunc = "__caught__"
@@ -77,23 +76,6 @@ const (
 	jumpContinue = 2
 )
 
-// tryBlockPrefixes name the functions the blocks of a try become.
-var tryBlockPrefixes = []string{"__try", "__except", "__else", "__finally"}
-
-// IsTryBlock reports whether a function named name is a block of a
-// lowered try statement, which runs as part of the function that holds
-// the try.
-func IsTryBlock(name string) bool {
-	for _, p := range tryBlockPrefixes {
-		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" {
-			if _, err := strconv.Atoi(rest); err == nil {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // generatedName matches the names of the variables and functions the
 // lowering makes at module level.
 var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|c|v)\d+$`)
@@ -101,28 +83,6 @@ var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|c|v)\d+$
 // IsGenerated reports whether a global named name is one the lowering
 // made (a try's block functions, temporaries), not one of the script's.
 func IsGenerated(name string) bool { return generatedName.MatchString(name) }
-
-// PythonFrames are the frames of stack that Python's traceback shows,
-// named as Python names them: not the builtins', nor that of a try
-// statement running its blocks, whose frames take the name of the
-// function that holds the try.
-func PythonFrames(stack starlark.CallStack) []starlark.CallFrame {
-	var out []starlark.CallFrame
-	name := "<module>"
-	for i, fr := range stack {
-		if fr.Pos.Filename() != "<builtin>" && !IsTryBlock(fr.Name) {
-			name = fr.Name
-			if name == "<toplevel>" {
-				name = "<module>"
-			}
-		}
-		if fr.Pos.Filename() == "<builtin>" || !fr.Pos.IsValid() || i+1 < len(stack) && stack[i+1].Name == TryFunc {
-			continue
-		}
-		out = append(out, starlark.CallFrame{Name: name, Pos: fr.Pos})
-	}
-	return out
-}
 
 // blockContext is what the lowering knows of the code it is in about
 // jumps: whether it is a try block's function, and how many loops of

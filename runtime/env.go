@@ -5,7 +5,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -14,7 +14,7 @@ import (
 // clients see (brokers, topics, host options, the clients open).
 type execEnv struct {
 	*py.Env
-	kafka  *builtins.KafkaEnv
+	kafka  *kafka.KafkaEnv
 	interp *py.Interp // shared by the executions of one Runtime.Run, Session or Script
 }
 
@@ -29,7 +29,7 @@ func (env execEnv) attach(thread *starlark.Thread) {
 
 // envOf is the execEnv attached to thread.
 func envOf(thread *starlark.Thread) execEnv {
-	return execEnv{py.EnvOf(thread), builtins.KafkaEnvOf(thread), py.InterpOf(thread)}
+	return execEnv{py.EnvOf(thread), kafka.KafkaEnvOf(thread), py.InterpOf(thread)}
 }
 
 // spawn is the runtime's py.SpawnFunc: a thread of parent's execution,

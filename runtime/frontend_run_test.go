@@ -11,14 +11,13 @@ import (
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
 
 // These tests run the front end's output with simple stand-ins for the
-// helpers it calls (the real ones live in package builtins and are
-// exercised by the golden scripts in testdata/frontend). The stand-ins
+// helpers it calls (the real ones live in builtins/py and runtime, and
+// are exercised by the golden scripts in testdata/frontend). The stand-ins
 // make the shape of each rewrite visible: __format__ renders a spec as
 // <value|spec>, __mod__ on a str as MOD(...), __getattr__ methods as
 // NAME(receiver, args...).
@@ -89,23 +88,23 @@ func fakePredeclared() starlark.StringDict {
 			return v, nil
 		}),
 		py.PowFunc: py.Func(py.PowFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return starlark.Call(thread, builtins.Globals()["pow"], args, kwargs)
+			return starlark.Call(thread, globals()["pow"], args, kwargs)
 		}),
 		py.IterableFunc: starlark.NewBuiltin(py.IterableFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			return args[0], nil
 		}),
 		py.GenExpFunc: starlark.NewBuiltin(py.GenExpFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			gen, err := starlark.Call(thread, builtins.Globals()[py.GenExpFunc], args, kwargs)
+			gen, err := starlark.Call(thread, globals()[py.GenExpFunc], args, kwargs)
 			if err != nil {
 				return nil, err
 			}
-			list, err := starlark.Call(thread, builtins.Globals()["list"], starlark.Tuple{gen}, nil)
+			list, err := starlark.Call(thread, globals()["list"], starlark.Tuple{gen}, nil)
 			if err != nil {
 				return nil, err
 			}
 			return starlark.String("GEN" + list.String()), nil
 		}),
-		py.GenExpSkip: builtins.Globals()[py.GenExpSkip],
+		py.GenExpSkip: globals()[py.GenExpSkip],
 		py.GetAttrFunc: starlark.NewBuiltin(py.GetAttrFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			recv, name := args[0], str(args[1])
 			if _, ok := recv.(starlark.String); !ok {

@@ -3,7 +3,7 @@ package runtime
 import (
 	"testing"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -11,12 +11,12 @@ import (
 // kafka.errors' and the modules' in turn, which finds what one shared table
 // found only while no name is in two of them.
 func TestExceptionClassTablesDisjoint(t *testing.T) {
-	kafkaNames := builtins.KafkaMemberNames("kafka.errors")
+	kafkaNames := kafka.KafkaMemberNames("kafka.errors")
 	if len(kafkaNames) < 100 {
 		t.Fatalf("kafka.errors has %d members", len(kafkaNames))
 	}
 	for _, name := range kafkaNames {
-		c := builtins.LookupErrorClass(name)
+		c := kafka.LookupErrorClass(name)
 		if c == nil {
 			t.Errorf("kafka.errors.%s is not found by LookupErrorClass", name)
 		}
@@ -28,7 +28,7 @@ func TestExceptionClassTablesDisjoint(t *testing.T) {
 		}
 	}
 	for _, c := range libClasses {
-		if py.LookupExceptionClass(c.ClassName) != nil || builtins.LookupErrorClass(c.ClassName) != nil {
+		if py.LookupExceptionClass(c.ClassName) != nil || kafka.LookupErrorClass(c.ClassName) != nil {
 			t.Errorf("%s.%s has a namesake in another table", c.Module, c.ClassName)
 		}
 		if lookupClass(c.ClassName) != c {

@@ -11,7 +11,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -70,7 +70,7 @@ var dictFields = map[string]bool{"topic": true, "partition": true, "key": true, 
 // *ScriptError whose traceback points at the function.
 func (s *Script) Process(ctx context.Context, name string, rec *kgo.Record) ([]*kgo.Record, error) {
 	var out []*kgo.Record
-	err := s.call(ctx, name, starlark.Tuple{builtins.NewConsumerRecord(rec)}, nil, func(fn starlark.Callable, v starlark.Value) (err error) {
+	err := s.call(ctx, name, starlark.Tuple{kafka.NewConsumerRecord(rec)}, nil, func(fn starlark.Callable, v starlark.Value) (err error) {
 		c := converter{env: s.env, fn: fn, source: rec}
 		out, err = c.records(v, nil)
 		return err
@@ -88,7 +88,7 @@ func (s *Script) ProcessBatch(ctx context.Context, name string, recs []*kgo.Reco
 	list := make([]starlark.Value, len(recs))
 	topics := map[string]bool{}
 	for i, r := range recs {
-		list[i] = builtins.NewConsumerRecord(r)
+		list[i] = kafka.NewConsumerRecord(r)
 		topics[r.Topic] = true
 	}
 	var out []*kgo.Record
@@ -175,7 +175,7 @@ func (c *converter) one(v starlark.Value) (*outRecord, error) {
 	switch v := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
-	case *builtins.ConsumerRecord:
+	case *kafka.ConsumerRecord:
 		r, err = c.fromConsumerRecord(v)
 	case *starlark.Dict:
 		r, err = c.fromDict(v)
@@ -186,7 +186,7 @@ func (c *converter) one(v starlark.Value) (*outRecord, error) {
 		return nil, err
 	}
 	if r.Topic != "" && !c.isInput(r.Topic) && !c.env.kafka.TopicAllowed(r.Topic) {
-		return nil, c.fail(builtins.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", py.QuoteString(r.Topic), builtins.AllowedList(c.env.kafka.AllowedTopics))
+		return nil, c.fail(kafka.BrokerError(kerr.TopicAuthorizationFailed.Code), "a record for topic %s, which is not allowed here (%s)", py.QuoteString(r.Topic), kafka.AllowedList(c.env.kafka.AllowedTopics))
 	}
 	return r, nil
 }
@@ -202,7 +202,7 @@ func (c *converter) isInput(topic string) bool {
 
 // fromConsumerRecord converts a ConsumerRecord. The fields still the
 // fetched record's are copied from it, without making Starlark values.
-func (c *converter) fromConsumerRecord(cr *builtins.ConsumerRecord) (*outRecord, error) {
+func (c *converter) fromConsumerRecord(cr *kafka.ConsumerRecord) (*outRecord, error) {
 	src := cr.Record() // the fetched record, unless the script made this one
 	ref := src
 	if ref == nil {

@@ -34,7 +34,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
@@ -159,7 +159,7 @@ type Runtime struct {
 // New returns a Runtime configured by opts.
 func New(opts ...Option) *Runtime {
 	r := &Runtime{
-		bootstrap:    builtins.DefaultBootstrapServers,
+		bootstrap:    kafka.DefaultBootstrapServers,
 		stdout:       os.Stdout,
 		stderr:       os.Stderr,
 		extraModules: map[string]starlark.Value{},
@@ -187,7 +187,7 @@ func New(opts ...Option) *Runtime {
 		r.files = osFiles{}
 	}
 	if r.client != nil {
-		seeds := builtins.BrokerSeeds(r.client)
+		seeds := kafka.BrokerSeeds(r.client)
 		if !r.bootstrapSet && seeds != "" {
 			r.bootstrap = seeds
 		}
@@ -213,7 +213,7 @@ func (r *Runtime) timeoutError() *py.Exception {
 
 // newEnv returns the host side of one execution.
 func (r *Runtime) newEnv(argv []string) execEnv {
-	env := execEnv{py.NewEnv(), builtins.NewKafkaEnv(), py.NewInterp()}
+	env := execEnv{py.NewEnv(), kafka.NewKafkaEnv(), py.NewInterp()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
 	env.Getenv = r.environ
@@ -242,7 +242,7 @@ func (r *Runtime) predeclared(env execEnv) starlark.StringDict {
 // predeclaredWith is predeclared with the loader of the execution (nil
 // without WithLoadDir): modules it loads see the same loader.
 func (r *Runtime) predeclaredWith(env execEnv, loader *moduleLoader) starlark.StringDict {
-	modules := builtins.Modules(env.Env)
+	modules := documentedModules(env.Env)
 	addStandardModules(modules, env.Env)
 	for name, m := range r.extraModules {
 		modules[name] = m
@@ -256,7 +256,7 @@ func (r *Runtime) predeclaredWith(env execEnv, loader *moduleLoader) starlark.St
 		}
 		return nil, nil
 	}
-	g := builtins.Globals()
+	g := globals()
 	for name, fn := range tryHelpers {
 		g[name] = fn
 	}
@@ -536,7 +536,7 @@ func memberOf(m starlark.Value, name string) (starlark.Value, error) {
 
 // ModuleNames lists the modules scripts can import, sorted.
 func (r *Runtime) ModuleNames() []string {
-	modules := builtins.Modules(r.newEnv(nil).Env)
+	modules := documentedModules(r.newEnv(nil).Env)
 	for name := range standardModules {
 		modules[name] = nil
 	}

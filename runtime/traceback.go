@@ -11,7 +11,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
 )
@@ -63,7 +63,7 @@ func ExitCode(err error) int {
 //	TypeError: ...
 //
 // Syntax and resolve errors render as Python's SyntaxError/NameError.
-// sys.exit(n) and records left undelivered (builtins.UndeliveredError)
+// sys.exit(n) and records left undelivered (kafka.UndeliveredError)
 // render as nothing, sys.exit('message') as the message.
 func FormatError(err error) string {
 	if err == nil {
@@ -77,7 +77,7 @@ func FormatError(err error) string {
 		}
 		return py.Str(exit.Status) + "\n" // sys.exit('message')
 	}
-	var undelivered *builtins.UndeliveredError
+	var undelivered *kafka.UndeliveredError
 	if errors.As(err, &undelivered) {
 		return "" // a producer reported its undelivered records itself
 	}
@@ -197,7 +197,7 @@ func tracebackFrames(err error, exc *py.Exception) []starlark.CallFrame {
 		err = se.err // the traceback module's render of a caught exception
 	}
 	if c, ok := err.(*caughtAt); ok {
-		return frontend.PythonFrames(caughtStack(c, exc))
+		return py.PythonFrames(caughtStack(c, exc))
 	}
 	var c *caughtAt
 	if exc != nil {
@@ -205,9 +205,9 @@ func tracebackFrames(err error, exc *py.Exception) []starlark.CallFrame {
 	}
 	var now, then *starlark.EvalError
 	if c == nil || !errors.As(err, &now) || !errors.As(c.err, &then) || now == then {
-		return frontend.PythonFrames(callStack(err, exc))
+		return py.PythonFrames(callStack(err, exc))
 	}
-	return append(frontend.PythonFrames(now.CallStack), frontend.PythonFrames(caughtStack(c, exc))...)
+	return append(py.PythonFrames(now.CallStack), py.PythonFrames(caughtStack(c, exc))...)
 }
 
 // caughtStack is the stack of an exception caught as c, from the frame

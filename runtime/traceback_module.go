@@ -6,7 +6,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
-	"github.com/kstar-dev/kstar/builtins"
+	libsys "github.com/kstar-dev/kstar/builtins/lib/sys"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -125,7 +125,7 @@ func formatExceptionOnly(thread *starlark.Thread, b *starlark.Builtin, args star
 // stdout).
 func writeText(thread *starlark.Thread, file starlark.Value, s string) error {
 	if file == starlark.None {
-		file = builtins.SysStderr
+		file = libsys.Stderr
 	}
 	return py.WriteText(thread, file, s)
 }

@@ -8,7 +8,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	libjson "github.com/kstar-dev/kstar/builtins/lib/json"
 	"github.com/kstar-dev/kstar/builtins/lib/msgpack"
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -300,7 +300,7 @@ func lookupClass(name string) *py.ExceptionClass {
 	if c := py.LookupExceptionClass(name); c != nil {
 		return c
 	}
-	if c := builtins.LookupErrorClass(name); c != nil {
+	if c := kafka.LookupErrorClass(name); c != nil {
 		return c
 	}
 	for _, c := range libClasses {

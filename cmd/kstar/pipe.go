@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/pipeline"
 	"github.com/kstar-dev/kstar/runtime"
 )
@@ -89,7 +89,7 @@ func pipeCmd(args []string, stdout, stderr io.Writer) int {
 		*group = "kstar-pipe-" + strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	if *bootstrap == "" {
-		*bootstrap = builtins.DefaultBootstrapServers
+		*bootstrap = kafka.DefaultBootstrapServers
 	}
 	src, err := os.ReadFile(script)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/chzyer/readline"
 
-	"github.com/kstar-dev/kstar/builtins"
+	"github.com/kstar-dev/kstar/builtins/kafka"
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 	"github.com/kstar-dev/kstar/runtime"
@@ -54,7 +54,7 @@ func replCmd(rt *runtime.Runtime, signals *runtime.Signals, stdin io.Reader, std
 	}
 	defer rl.Close()
 	if bootstrap == "" {
-		bootstrap = builtins.DefaultBootstrapServers
+		bootstrap = kafka.DefaultBootstrapServers
 	}
 	where := ""
 	if embedded {

@@ -67,3 +67,40 @@ func RunCases(t *testing.T, env *py.Env, modules map[string]starlark.Value, case
 		}
 	}
 }
+
+// MethodsOf returns obj's bound methods by name, as dir(obj) lists them.
+func MethodsOf(t *testing.T, obj starlark.HasAttrs) map[string]*starlark.Builtin {
+	t.Helper()
+	methods := map[string]*starlark.Builtin{}
+	for _, name := range obj.AttrNames() {
+		v, err := obj.Attr(name)
+		if err != nil {
+			t.Fatalf("%s.%s: %v", py.TypeName(obj), name, err)
+		}
+		if b, ok := v.(*starlark.Builtin); ok {
+			methods[name] = b
+		}
+	}
+	return methods
+}
+
+// CheckMethodHelps fails for a method of typeName that index does not
+// document, and for an entry of typeName in index that is no method.
+func CheckMethodHelps(t *testing.T, index *py.HelpIndex, typeName string, methods map[string]*starlark.Builtin) {
+	t.Helper()
+	if len(methods) == 0 {
+		t.Fatalf("%s: no methods found", typeName)
+	}
+	for name, b := range methods {
+		if key := index.Key(b); key != typeName+"."+name {
+			t.Errorf("%s.%s: help key %q", typeName, name, key)
+		} else if _, ok := index.Entry(key); !ok {
+			t.Errorf("%s.%s: no help entry", typeName, name)
+		}
+	}
+	for _, key := range index.Keys() {
+		if name, ok := strings.CutPrefix(key, typeName+"."); ok && methods[name] == nil {
+			t.Errorf("help entry %q: %s has no such method", key, typeName)
+		}
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
+	libtime "github.com/kstar-dev/kstar/builtins/lib/time"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -390,7 +390,7 @@ func fromUnix(secs int64, us int, tz *timezone, loc *time.Location) (*dateTime, 
 
 // strptime is datetime.strptime(s, format).
 func strptime(s, format string) (*dateTime, error) {
-	p, err := builtins.Strptime(s, format)
+	p, err := libtime.Strptime(s, format)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 
 	"go.starlark.net/starlark"
 
-	"github.com/kstar-dev/kstar/builtins"
+	libtime "github.com/kstar-dev/kstar/builtins/lib/time"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -34,60 +34,32 @@ func fieldsOf(v starlark.Value) fields {
 	panic("datetime: no fields")
 }
 
-// strftime is CPython's: %z, %Z and %f become the offset, the zone name
-// and the microseconds (%z and %Z nothing for a naive value), then the
-// C library's strftime formats the rest, where the value has no zone
+// strftime is CPython's: %z, %Z and %f are the offset, the zone name
+// and the microseconds (%z and %Z nothing for a naive value), and the C
+// library's strftime formats the rest, where the value has no zone
 // (%-z, %^Z and the like give nothing).
 func strftime(v starlark.Value, format string) string {
 	f := fieldsOf(v)
-	var b strings.Builder
-	for i := 0; i < len(format); i++ {
-		c := format[i]
-		if c != '%' || i+1 == len(format) {
-			b.WriteByte(c)
-			continue
-		}
-		// %[flags][width][E|O]conversion, as the C library reads it.
-		j := i + 1
-		for j < len(format) && strings.IndexByte("-_0^#", format[j]) >= 0 {
-			j++
-		}
-		for j < len(format) && isDigit(format[j]) {
-			j++
-		}
-		if j < len(format) && (format[j] == 'E' || format[j] == 'O') {
-			j++
-		}
-		if j == len(format) {
-			b.WriteString(format[i:])
-			break
-		}
-		plain := j == i+1
-		switch {
-		case plain && format[j] == 'z':
-			if f.tz != nil {
-				b.WriteString(formatOffset(f.tz.offset, ""))
-			}
-		case plain && format[j] == 'Z':
-			if f.tz != nil {
-				b.WriteString(strings.ReplaceAll(f.tz.tzname(), "%", "%%"))
-			}
-		case plain && format[j] == 'f':
-			b.WriteString(pad6(f.micro))
-		case format[j] == 'z' || format[j] == 'Z':
-		default:
-			b.WriteString(format[i : j+1])
-		}
-		i = j
-	}
 	t := time.Date(f.year, time.Month(f.month), f.day, f.hour, f.minute, f.second, 0, time.UTC)
-	return builtins.Strftime(b.String(), t)
+	return libtime.StrftimeWith(format, t, func(spec string, conv byte) (string, bool) {
+		switch {
+		case spec == "" && conv == 'z' && f.tz != nil:
+			return formatOffset(f.tz.offset, ""), true
+		case spec == "" && conv == 'Z' && f.tz != nil:
+			return f.tz.tzname(), true
+		case spec == "" && conv == 'f':
+			return pad6(f.micro), true
+		case conv == 'z' || conv == 'Z':
+			return "", true
+		}
+		return "", false
+	})
 }
 
 // timetuple is the time.struct_time of a date or datetime.
 func timetuple(d *date, hour, minute, second, isDST int) starlark.Value {
 	ord := d.ordinal()
-	return builtins.StructTimeType.Make(
+	return libtime.StructTimeType.Make(
 		starlark.MakeInt(d.year), starlark.MakeInt(d.month), starlark.MakeInt(d.day),
 		starlark.MakeInt(hour), starlark.MakeInt(minute), starlark.MakeInt(second),
 		starlark.MakeInt(weekday(ord)), starlark.MakeInt(dayOfYear(d.year, d.month, d.day)), starlark.MakeInt(isDST),

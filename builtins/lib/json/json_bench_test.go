@@ -14,7 +14,7 @@ import (
 // Starlark loop doing it b.N times; CPython's figure for scale:
 //
 //	python3 -m timeit -s 'import json' "json.loads(json.dumps({'a': 1, 'b': [1, 2, 3], 'c': 'x'}))"
-//	go test ./builtins -run '^$' -bench JSONRoundTrip
+//	go test ./builtins/lib/json -run '^$' -bench JSONRoundTrip
 func BenchmarkJSONRoundTrip(b *testing.B) {
 	const src = `
 def run(n):

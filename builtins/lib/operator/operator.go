@@ -21,7 +21,6 @@ import (
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
@@ -40,7 +39,7 @@ func New(env *py.Env) starlark.Value {
 
 // pyGlobals are the builtins scripts call by name: operator's pow and
 // abs are the global pow and abs.
-var pyGlobals = builtins.Globals()
+var pyGlobals = py.Globals()
 
 // functions are the operator module's functions.
 var functions = map[string]py.BuiltinFunc{

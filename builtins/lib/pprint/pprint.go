@@ -26,7 +26,6 @@ import (
 	"go.starlark.net/starlarkstruct"
 	"go.starlark.net/syntax"
 
-	"github.com/kstar-dev/kstar/builtins"
 	"github.com/kstar-dev/kstar/builtins/lib/internal/pystr"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
@@ -45,7 +44,7 @@ func New(env *py.Env) starlark.Value {
 }
 
 // printGlobal is the print builtin, through which pprint writes.
-var printGlobal = builtins.Globals()["print"]
+var printGlobal = py.Globals()["print"]
 
 // PrettyPrinter is pprint.PrettyPrinter: the settings of the formatting.
 type PrettyPrinter struct {
