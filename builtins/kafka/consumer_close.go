@@ -44,6 +44,11 @@ func (c *KafkaConsumer) shutdown(thread *starlark.Thread, autocommit bool, timeo
 	return closeConsumers(thread, []*KafkaConsumer{c}, autocommit, timeout)
 }
 
+// leaveTimeout bounds how long closing waits for consumers to leave their
+// groups: the broker ends a member that did not leave after its session
+// timeout anyway, and the end of a script must not wait for a rebalance.
+const leaveTimeout = 5 * time.Second
+
 // closeConsumers closes consumers together, within timeout: with
 // autocommit, they first commit their consumed positions, then all leave
 // their groups and close at once. One at a time, a consumer's leaving
@@ -148,8 +153,3 @@ func awaitClosed(thread *starlark.Thread, closed <-chan struct{}, timeout time.D
 	}
 	return nil
 }
-
-// leaveTimeout bounds how long closing waits for consumers to leave their
-// groups: the broker ends a member that did not leave after its session
-// timeout anyway, and the end of a script must not wait for a rebalance.
-const leaveTimeout = 5 * time.Second

@@ -10,6 +10,12 @@ import (
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
+// subscriptionError is kafka-python's message when subscribe and assign
+// are mixed.
+const subscriptionError = "You must choose only one way to configure your consumer: (1) subscribe to specific topics by name, (2) subscribe to topics matching a regex pattern, (3) assign itself specific topic-partitions."
+
+var legalTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+
 func validTopicName(name string) error {
 	if !legalTopicName.MatchString(name) {
 		return py.Errorf(py.ValueError, "Topic name \"%s\" is illegal, it contains a character other than ASCII alphanumerics, \".\", \"_\" and \"-\"", name)
@@ -275,9 +281,3 @@ func (c *KafkaConsumer) pySubscription(thread *starlark.Thread, b *starlark.Buil
 	}
 	return s, nil
 }
-
-// subscriptionError is kafka-python's message when subscribe and assign
-// are mixed.
-const subscriptionError = "You must choose only one way to configure your consumer: (1) subscribe to specific topics by name, (2) subscribe to topics matching a regex pattern, (3) assign itself specific topic-partitions."
-
-var legalTopicName = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)

@@ -2,9 +2,11 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 	"github.com/twmb/franz-go/pkg/kversion"
@@ -487,6 +490,474 @@ func (p *KafkaProducer) runQueue(thread *starlark.Thread) error {
 
 // deliveryBucket is how long records share a delivery deadline.
 const deliveryBucket = 100 * time.Millisecond
+
+var topicNameRE = regexp.MustCompile(`^[a-zA-Z0-9._-]+$`)
+
+// validTopic checks a topic name as kafka-python 2.3+ does.
+func validTopic(topic string) error {
+	switch {
+	case topic == "":
+		return py.NewException(py.ValueError, "All topics must be non-empty strings")
+	case topic == "." || topic == "..":
+		return py.NewException(py.ValueError, `Topic name cannot be "." or ".."`)
+	case len(topic) > 249:
+		return py.Errorf(py.ValueError, `Topic name is illegal, it can't be longer than 249 characters, topic: "%s"`, topic)
+	case !topicNameRE.MatchString(topic):
+		return py.Errorf(py.ValueError, `Topic name "%s" is illegal, it contains a character other than ASCII alphanumerics, ".", "_" and "-"`, topic)
+	}
+	return nil
+}
+
+// topicMeta returns a topic's partitions, waiting up to max_block_ms for
+// them the first time (kafka-python waits for metadata in send; the
+// request asks the broker to create a missing topic when
+// allow_auto_create_topics is on).
+func (p *KafkaProducer) topicMeta(thread *starlark.Thread, topic string) (*topicMeta, error) {
+	if m, ok := p.topics[topic]; ok {
+		p.lastTopic, p.lastMeta = topic, m
+		return m, nil
+	}
+	if err := validTopic(topic); err != nil {
+		return nil, err
+	}
+	if err := p.env.CheckTopic(topic); err != nil {
+		return nil, err
+	}
+	m, err := p.fetchTopic(thread, topic, p.maxBlock)
+	if err != nil {
+		return nil, err
+	}
+	p.topics[topic] = m
+	p.lastTopic, p.lastMeta = topic, m
+	p.startLogStartOffsets(topic, m)
+	return m, nil
+}
+
+// fetchTopic asks the cluster for a topic's partitions, retrying while it
+// is being created or a broker is unreachable, for at most maxWait.
+func (p *KafkaProducer) fetchTopic(thread *starlark.Thread, topic string, maxWait time.Duration) (m *topicMeta, err error) {
+	parent := py.ContextOf(thread)
+	py.Unlocked(thread, func() { m, err = p.requestTopic(parent, topic, maxWait) })
+	return m, err
+}
+
+// requestTopic is fetchTopic's wait, under parent; it touches no Starlark
+// value.
+func (p *KafkaProducer) requestTopic(parent context.Context, topic string, maxWait time.Duration) (*topicMeta, error) {
+	ctx, cancel := context.WithTimeout(parent, maxWait)
+	defer cancel()
+	backoff := max(cfgDuration(p.cfg, "retry_backoff_ms"), 10*time.Millisecond)
+	for {
+		req := kmsg.NewPtrMetadataRequest()
+		rt := kmsg.NewMetadataRequestTopic()
+		rt.Topic = kmsg.StringPtr(topic)
+		req.Topics = append(req.Topics, rt)
+		req.AllowAutoTopicCreation = p.autoCreate
+		resp, err := p.cl.Request(ctx, req)
+		if err == nil {
+			mr := resp.(*kmsg.MetadataResponse)
+			for _, t := range mr.Topics {
+				if t.Topic == nil || *t.Topic != topic {
+					continue
+				}
+				switch code := t.ErrorCode; code {
+				case 0:
+					m := &topicMeta{fetched: time.Now()}
+					for _, pt := range t.Partitions {
+						m.partitions = append(m.partitions, pt.Partition)
+						if pt.ErrorCode == 0 && pt.Leader >= 0 {
+							m.available = append(m.available, pt.Partition)
+						}
+					}
+					sort.Slice(m.partitions, func(i, j int) bool { return m.partitions[i] < m.partitions[j] })
+					sort.Slice(m.available, func(i, j int) bool { return m.available[i] < m.available[j] })
+					if len(m.partitions) > 0 {
+						return m, nil
+					}
+				case kerr.TopicAuthorizationFailed.Code:
+					return nil, py.Errorf(BrokerError(code), "{%s}", py.QuoteString(topic))
+				case kerr.InvalidTopicException.Code:
+					return nil, py.Errorf(BrokerError(code), "%s", py.QuoteString(topic))
+				default:
+					if e := kerr.ErrorForCode(code); !kerr.IsRetriable(e) && code != kerr.UnknownTopicOrPartition.Code {
+						return nil, KafkaException(e)
+					}
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if parent.Err() != nil {
+				return nil, py.Interrupted(parent)
+			}
+			return nil, py.Errorf(KafkaTimeoutError, "Failed to update metadata after %s secs.", strconv.FormatFloat(maxWait.Seconds(), 'f', 1, 64))
+		case <-time.After(backoff):
+		}
+	}
+}
+
+// checkPartition validates an explicit partition, refreshing the
+// topic's metadata once before reporting it unknown.
+func (p *KafkaProducer) checkPartition(thread *starlark.Thread, topic string, meta *topicMeta, n int32) error {
+	if meta.has(n) {
+		return nil
+	}
+	if fresh, err := p.fetchTopic(thread, topic, p.maxBlock); err == nil {
+		p.topics[topic] = fresh
+		p.lastTopic, p.lastMeta = topic, fresh
+		if fresh.has(n) {
+			return nil
+		}
+	}
+	return py.Errorf(py.ValueError, "Unrecognized partition %d for topic %s", n, topic)
+}
+
+// customPartition calls the partitioner config as kafka-python 2.x does:
+// partitioner(serialized_key, sorted(all_partitions), available).
+func (p *KafkaProducer) customPartition(thread *starlark.Thread, topic string, meta *topicMeta, key []byte, keyNil bool) (int32, error) {
+	var k starlark.Value = starlark.None
+	if !keyNil {
+		k = starlark.Bytes(key)
+	}
+	ints := func(ps []int32) *starlark.List {
+		l := make([]starlark.Value, len(ps))
+		for i, x := range ps {
+			l[i] = starlark.MakeInt(int(x))
+		}
+		return starlark.NewList(l)
+	}
+	out, err := starlark.Call(thread, p.partitioner, starlark.Tuple{k, ints(meta.partitions), ints(meta.available)}, nil)
+	if err != nil {
+		return 0, err
+	}
+	n, err := starlark.AsInt32(out)
+	if err != nil {
+		return 0, py.Errorf(py.TypeError, "partitioner must return an int, not %s", py.TypeName(out))
+	}
+	if err := p.checkPartition(thread, topic, meta, int32(n)); err != nil {
+		return 0, err
+	}
+	return int32(n), nil
+}
+
+// startLogStartOffsets fetches a topic's log start offsets in the
+// background (first send to the topic, or when the cache is older than
+// metadata_max_age_ms).
+func (p *KafkaProducer) startLogStartOffsets(topic string, meta *topicMeta) {
+	if p.acks == 0 {
+		return
+	}
+	e := &lsoEntry{done: make(chan struct{})}
+	p.lsoMu.Lock()
+	old := p.lso[topic]
+	p.lso[topic] = e
+	p.lsoMu.Unlock()
+	parts := append([]int32(nil), meta.partitions...)
+	cl, timeout := p.cl, max(p.requestTimeout, time.Second)
+	go func() {
+		defer close(e.done)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		req := kmsg.NewPtrListOffsetsRequest()
+		req.ReplicaID = -1
+		rt := kmsg.NewListOffsetsRequestTopic()
+		rt.Topic = topic
+		for _, part := range parts {
+			rp := kmsg.NewListOffsetsRequestTopicPartition()
+			rp.Partition = part
+			rp.Timestamp = -2 // earliest: the log start offset
+			rt.Partitions = append(rt.Partitions, rp)
+		}
+		req.Topics = append(req.Topics, rt)
+		offsets := map[int32]int64{}
+		if old != nil {
+			<-old.done
+			for k, v := range old.offsets {
+				offsets[k] = v
+			}
+		}
+		if resp, err := cl.Request(ctx, req); err == nil {
+			for _, t := range resp.(*kmsg.ListOffsetsResponse).Topics {
+				for _, pt := range t.Partitions {
+					if pt.ErrorCode == 0 {
+						offsets[pt.Partition] = pt.Offset
+					}
+				}
+			}
+		}
+		e.offsets, e.fetched = offsets, time.Now()
+	}()
+}
+
+// logStartOffset returns a partition's cached log start offset, or -1
+// (None) when it is unknown.
+func (p *KafkaProducer) logStartOffset(thread *starlark.Thread, topic string, partition int32) int64 {
+	p.lsoMu.Lock()
+	e := p.lso[topic]
+	p.lsoMu.Unlock()
+	if e == nil {
+		return -1
+	}
+	if thread == nil {
+		<-e.done
+	} else if _, w := awaitUnlocked(thread, e.done, nil, py.ContextOf(thread), nil); w == wakeStop {
+		return -1
+	}
+	if thread != nil && time.Since(e.fetched) > cfgDuration(p.cfg, "metadata_max_age_ms") {
+		if m := p.topics[topic]; m != nil {
+			p.startLogStartOffsets(topic, m)
+		}
+	}
+	if off, ok := e.offsets[partition]; ok {
+		return off
+	}
+	return -1
+}
+
+// flushMethod implements flush(timeout=None): every record sent so far
+// is delivered or failed, and every pending callback has run, when it
+// returns. timeout is in seconds.
+func (p *KafkaProducer) flushMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var timeout starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	d, has, err := secondsArg("timeout", timeout)
+	if err != nil {
+		return nil, err
+	}
+	if p.closed {
+		return starlark.None, p.runQueue(thread)
+	}
+	ok, err := p.flush(thread, d, has)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, py.NewException(KafkaTimeoutError, "Timeout waiting for future")
+	}
+	return starlark.None, nil
+}
+
+// flush waits for franz-go to finish every buffered record (at most d
+// when has), running callbacks meanwhile; ok is false on timeout.
+func (p *KafkaProducer) flush(thread *starlark.Thread, d time.Duration, has bool) (ok bool, err error) {
+	if err := p.runQueue(thread); err != nil {
+		return false, err
+	}
+	fctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- p.cl.Flush(fctx) }()
+	var timer <-chan time.Time
+	if has {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+	}
+	ctx := py.ContextOf(thread)
+	for {
+		switch _, w := awaitUnlocked(thread, done, p.queue.Ready(), ctx, timer); w {
+		case wakeDone:
+			return true, p.drainQueue(thread)
+		case wakeQueue:
+			if err := p.queue.run(thread); err != nil {
+				return false, err
+			}
+		case wakeStop:
+			cancel()
+			py.Unlocked(thread, func() { <-done })
+			return false, py.Interrupted(ctx)
+		case wakeTimer:
+			cancel()
+			py.Unlocked(thread, func() { <-done })
+			return false, p.queue.run(thread)
+		}
+	}
+}
+
+// drainQueue waits for the promises of every record franz-go finished
+// (they run just before Flush returns) and runs their callbacks.
+func (p *KafkaProducer) drainQueue(thread *starlark.Thread) error {
+	sent := p.sentBytes // the script's threads change it while this one waits
+	if p.doneBytes.Load() < sent {
+		py.Unlocked(thread, func() {
+			deadline := time.Now().Add(time.Second)
+			for p.doneBytes.Load() < sent && time.Now().Before(deadline) {
+				time.Sleep(time.Millisecond)
+			}
+		})
+	}
+	return p.queue.run(thread)
+}
+
+// closeMethod implements close(timeout=None): flush (at most timeout
+// seconds), then close the client; records still pending fail with
+// IllegalStateError and their errbacks run. A second close does nothing.
+func (p *KafkaProducer) closeMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var timeout starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout, "null_logger?", new(starlark.Value)); err != nil {
+		return nil, err
+	}
+	d, has, err := secondsArg("timeout", timeout)
+	if err != nil {
+		return nil, err
+	}
+	if p.closed {
+		return starlark.None, nil
+	}
+	if _, err := p.close(thread, d, has); err != nil {
+		return nil, err
+	}
+	p.env.Untrack(p)
+	return starlark.None, nil
+}
+
+// close flushes for at most d (forever unless has), closes the client,
+// runs the remaining callbacks and closes the serializers that have a
+// close() method. It returns how many records were not delivered in time.
+func (p *KafkaProducer) close(thread *starlark.Thread, d time.Duration, has bool) (undelivered int64, err error) {
+	if p.txnID != "" && (p.txn == txnInTransaction || p.txn == txnAbortableError) {
+		// An unfinished transaction is aborted, as Kafka would after its
+		// timeout.
+		py.Unlocked(thread, func() {
+			ctx, cancel := context.WithTimeout(context.Background(), p.requestTimeout)
+			_ = p.cl.AbortBufferedRecords(ctx)
+			_ = p.cl.EndTransaction(ctx, kgo.TryAbort)
+			cancel()
+		})
+		p.txn = txnReady
+	}
+	ok, err := p.flush(thread, d, has)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		undelivered = p.cl.BufferedProduceRecords()
+	}
+	p.closed = true
+	if !p.shared {
+		py.Unlocked(thread, p.cl.Close)
+	}
+	if p.deliveryCancel != nil {
+		p.deliveryCancel()
+	}
+	if err := p.drainQueue(thread); err != nil {
+		return undelivered, err
+	}
+	for _, s := range []serializer{p.keySer, p.valueSer} {
+		if ha, ok := s.obj.(starlark.HasAttrs); ok {
+			if m, _ := ha.Attr("close"); m != nil {
+				if fn, ok := m.(starlark.Callable); ok {
+					if _, err := starlark.Call(thread, fn, nil, nil); err != nil {
+						return undelivered, err
+					}
+				}
+			}
+		}
+	}
+	return undelivered, nil
+}
+
+// Shutdown is called when the script ends: it flushes (bounded by
+// timeout), runs pending callbacks and closes the client; records still
+// pending then are dropped, which it reports on stderr and as an
+// *UndeliveredError.
+func (p *KafkaProducer) Shutdown(thread *starlark.Thread, timeout time.Duration) error {
+	if p.closed {
+		return nil
+	}
+	dropped, err := p.close(thread, timeout, true)
+	if dropped > 0 {
+		lost := &UndeliveredError{Client: p.clientID, Records: dropped, Reason: fmt.Sprintf("not delivered within %s when the script ended; they were dropped", timeout)}
+		fmt.Fprintf(p.stderr, "kstar: %v\n", lost)
+		if err == nil {
+			err = lost
+		}
+	}
+	return err
+}
+
+// unseenFailure reports whether a record's failure counts as unseen until
+// the script looks at its future: not when the producer's close dropped
+// it (close(timeout) was the script's choice; the end of the script
+// reports the records it drops) nor when its transaction was aborted.
+func unseenFailure(err error) bool {
+	return !errors.Is(err, kgo.ErrClientClosed) && !errors.Is(err, kgo.ErrAborting)
+}
+
+// noteFailure counts a failed record for checkDelivered; it runs on
+// franz-go's promise goroutine, or on the script's thread for a record
+// send failed at once.
+func (p *KafkaProducer) noteFailure(r *kgo.Record, err error) {
+	if !unseenFailure(err) {
+		return
+	}
+	p.lastFailedMu.Lock()
+	p.lastFailed, p.lastFailedErr = r, err
+	p.lastFailedMu.Unlock()
+	p.unseen.Add(1)
+}
+
+// checkDelivered runs when the script has ended: records that failed
+// while nothing the script did (get(), an errback, exception or failed()
+// on the future) saw it mean data was lost unnoticed, which it reports
+// on stderr and as an *UndeliveredError.
+func (p *KafkaProducer) checkDelivered() error {
+	n := p.unseen.Load()
+	if n <= 0 {
+		return nil
+	}
+	p.lastFailedMu.Lock()
+	r, cause := p.lastFailed, p.lastFailedErr
+	p.lastFailedMu.Unlock()
+	lost := &UndeliveredError{Client: p.clientID, Records: n, Reason: fmt.Sprintf("could not be delivered, and the script did not check their futures (the last error: %s)", lossReason(p.exceptionFor(r, cause)))}
+	fmt.Fprintf(p.stderr, "kstar: %v\n", lost)
+	return lost
+}
+
+// UndeliveredError reports records a producer could not deliver, which
+// the script did not learn of: their failure went unseen, or they were
+// still pending when the script ended. The script's exit status is 1.
+type UndeliveredError struct {
+	Client  string // the producer's client_id
+	Records int64  // how many records
+	Reason  string // what happened to them
+}
+
+func (e *UndeliveredError) Error() string {
+	return fmt.Sprintf("KafkaProducer %s: %d record(s) %s", e.Client, e.Records, e.Reason)
+}
+
+// partitionsFor implements partitions_for(topic): the set of the topic's
+// partition ids, waiting up to max_block_ms for metadata.
+func (p *KafkaProducer) partitionsFor(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var topic string
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topic", &topic); err != nil {
+		return nil, err
+	}
+	if p.closed {
+		return nil, py.NewException(IllegalStateError, "KafkaProducer already closed!")
+	}
+	if err := p.runQueue(thread); err != nil {
+		return nil, err
+	}
+	m, err := p.topicMeta(thread, topic)
+	if err != nil {
+		return nil, err
+	}
+	if time.Since(m.fetched) > cfgDuration(p.cfg, "metadata_max_age_ms") {
+		if fresh, err := p.fetchTopic(thread, topic, p.maxBlock); err == nil {
+			p.topics[topic], p.lastTopic, p.lastMeta = fresh, topic, fresh
+			m = fresh
+		}
+	}
+	s := new(starlark.Set)
+	for _, part := range m.partitions {
+		_ = s.Insert(starlark.MakeInt(int(part)))
+	}
+	return s, nil
+}
 
 // metricsMethod implements metrics(raw=False): kafka-python's dict of
 // metric groups (None when metrics_enabled=False). raw=True returns the

@@ -352,6 +352,11 @@ func groupMetadataArg(v starlark.Value) (group string, generation int32, member 
 	return "", 0, "", nil, py.Errorf(py.TypeError, "consumer_group_id must be a str (or a consumer's group metadata), not %s", py.TypeName(v))
 }
 
+// txnRetryBackoff is the first pause before a transactional request that
+// the coordinator answered with CONCURRENT_TRANSACTIONS is sent again: 20
+// ms, franz-go's default (kgo.TransactionBackoff).
+const txnRetryBackoff = 20 * time.Millisecond
+
 // retryConcurrentTransactions calls fn until it returns something other
 // than CONCURRENT_TRANSACTIONS, the error Apache Kafka's transaction
 // coordinator gives while it still writes the markers of the previous
@@ -383,8 +388,3 @@ func retryConcurrentTransactions(ctx context.Context, fn func() error) error {
 		}
 	}
 }
-
-// txnRetryBackoff is the first pause before a transactional request that
-// the coordinator answered with CONCURRENT_TRANSACTIONS is sent again: 20
-// ms, franz-go's default (kgo.TransactionBackoff).
-const txnRetryBackoff = 20 * time.Millisecond
