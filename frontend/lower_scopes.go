@@ -20,15 +20,27 @@ import (
 //	    count += 1                 __global_count.v += 1
 //
 // A variable of a function that a nested function declares nonlocal gets
-// its cell (__nonlocal_NAME) at the start of that function. Other
-// variables keep plain names, so code without global or nonlocal is
-// lowered as before.
+// its cell (__nonlocal_NAME) at the start of that function. So does a
+// variable that del unbinds (lower_del.go) or that := assigns other than
+// at the start of a condition (lower_walrus.go). Other variables keep
+// plain names, so code without these is lowered as before.
 
 // CellFunc is the predeclared function that makes a cell: __cell__(name)
 // returns a box whose field v holds the variable's value (reading it
 // before it is set is a NameError naming the variable);
 // __cell__(name, 1) makes the cell of a global.
 const CellFunc = "__cell__"
+
+// The predeclared functions that change a cell besides assigning its v
+// field: __setcell__(cell, value) assigns and returns value (NAME :=
+// value); __delcell__(cell) unbinds the variable (del NAME), a NameError
+// or UnboundLocalError when it is not bound; __unbind__(cell) unbinds it
+// if it is bound (the end of "except E as NAME:").
+const (
+	SetCellFunc = "__setcell__"
+	DelCellFunc = "__delcell__"
+	UnbindFunc  = "__unbind__"
+)
 
 // scope is what the lowering knows of a function (or the module) about
 // names that live in cells.
@@ -52,13 +64,14 @@ func (s *scope) cellPrefix() string {
 }
 
 // analyzeScopes finds the names of mod that live in cells; l.cellNames
-// is empty (and lowering unchanged) when mod has no global, nonlocal or
-// try. The names a try statement binds live in cells (lower_try.go).
+// is empty (and lowering unchanged) when mod has no global, nonlocal,
+// try, with, del or :=. The names a try statement binds live in cells
+// (lower_try.go), and those that del or := bind (cellBound).
 func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 	hasDecl := false
 	inspect(mod, func(n pysyntax.Node) bool {
 		switch n.(type) {
-		case *pysyntax.Global, *pysyntax.Nonlocal, *pysyntax.Try, *pysyntax.With:
+		case *pysyntax.Global, *pysyntax.Nonlocal, *pysyntax.Try, *pysyntax.With, *pysyntax.Delete, *pysyntax.NamedExpr:
 			hasDecl = true
 		}
 		return !hasDecl
@@ -127,12 +140,22 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 				s.cells[name] = true
 			}
 		}
+		walkBody(body, func(n pysyntax.Node) {
+			for _, name := range cellBound(n) {
+				if s.locals[name] {
+					s.cells[name] = true
+				}
+			}
+		})
 		for _, f := range nested {
 			visit(s, f, f.Args, f.Body)
 		}
 	}
 	boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
+		for _, name := range cellBound(n) {
+			module.cells[name] = true
+		}
 		switch n := n.(type) {
 		case *pysyntax.FunctionDef:
 			visit(module, n, n.Args, n.Body)
@@ -255,22 +278,47 @@ func boundNames(n pysyntax.Node) []string {
 				names = append(names, a.Name)
 			}
 		}
-	case *pysyntax.If:
-		if a, _, ok := hoistWalrus(n.Test); ok {
-			target(a.Targets[0])
-		}
-	case *pysyntax.While:
-		if a, _, ok := hoistWalrus(n.Test); ok {
-			target(a.Targets[0])
+	case *pysyntax.Delete:
+		for _, t := range n.Targets {
+			target(t)
 		}
 	}
-	return names
+	return append(names, walrusTargets(n, true)...)
+}
+
+// cellBound are the names statement n binds that must live in cells:
+// those it deletes, and those its assignment expressions bind, unless
+// the only one starts an if or while condition (hoisted, lower_walrus.go).
+func cellBound(n pysyntax.Node) []string {
+	var names []string
+	if d, ok := n.(*pysyntax.Delete); ok {
+		var target func(e pysyntax.Expr)
+		target = func(e pysyntax.Expr) {
+			switch e := e.(type) {
+			case *pysyntax.Name:
+				names = append(names, e.ID)
+			case *pysyntax.Tuple:
+				for _, x := range e.Elts {
+					target(x)
+				}
+			case *pysyntax.List:
+				for _, x := range e.Elts {
+					target(x)
+				}
+			}
+		}
+		for _, t := range d.Targets {
+			target(t)
+		}
+	}
+	return append(names, walrusTargets(n, false)...)
 }
 
 // cellOf returns the cell variable that name refers to in the current
-// scope, or "" for a plain name.
+// scope, or "" for a plain name (also a comprehension's variable, which
+// is the comprehension's own).
 func (l *lowerer) cellOf(name string) string {
-	if !l.cellNames[name] {
+	if !l.cellNames[name] || l.comprehensionVars[name] > 0 {
 		return ""
 	}
 	for s := l.scope; s != nil; s = s.parent {

@@ -24,6 +24,7 @@ import (
 //	    return 0                      if __caught__(__e1, ValueError):
 //	finally:                              e.v = __e1
 //	    done()                            return (0,)
+//	                                      __unbind__(e)       (e is unbound after the clause)
 //	                                  else:
 //	                                      return __e1     (not handled)
 //	                              def __finally1():
@@ -229,6 +230,12 @@ func (l *lowerer) handlers(hs []*pysyntax.ExceptHandler, exc string) []syntax.St
 			body = append(body, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(h.Name, namePos), RHS: l.ident(exc, pos)})
 		}
 		body = append(body, l.stmts(h.Body)...)
+		if cell := l.cellOf(h.Name); h.Name != "" && cell != "" && l.class == nil {
+			// As Python, which deletes the name when the clause ends, so
+			// that the traceback it holds dies with it (when the clause
+			// falls off its end: not on a return, break or continue).
+			body = append(body, &syntax.ExprStmt{X: l.call(UnbindFunc, pos, pos, l.ident(cell, pos))})
+		}
 		if h.Type == nil {
 			bare = body
 			if len(bare) == 0 {
