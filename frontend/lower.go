@@ -79,7 +79,11 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 	if err != nil {
 		var pe *pysyntax.Error
 		if errors.As(err, &pe) {
-			return nil, &Error{Syntax: syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: pe.Msg}, Kind: pe.Kind}
+			msg := pe.Msg
+			if pe.Kind == "RecursionError" { // as CPython's compile() says it, where ast.parse says "during ast construction"
+				msg = "maximum recursion depth exceeded during compilation"
+			}
+			return nil, &Error{Syntax: syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: msg}, Kind: pe.Kind}
 		}
 		return nil, err
 	}
