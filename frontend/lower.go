@@ -37,6 +37,8 @@ type lowerer struct {
 	// the cell of a variable of the same name around it.
 	comprehensionVars map[string]int
 	lambdas           int // the lambdas around the code being lowered
+	comprehensions    int // the comprehensions around the code being lowered
+	comprehensionIter int // the comprehension iterables around the code being lowered
 	// inGenerator is set while lowering the body of a generator function
 	// (not a lambda or comprehension in it), where yield is allowed;
 	// funcDepth counts the functions around the code being lowered.

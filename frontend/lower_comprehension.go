@@ -21,7 +21,9 @@ func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
 	savedGen := l.inGenerator
 	l.inGenerator = false // Python refuses yield in a comprehension
 	var bound []string    // the comprehension's variables, once its first iterable is lowered
+	l.comprehensions++
 	defer func() {
+		l.comprehensions--
 		l.inGenerator = savedGen
 		for _, name := range bound {
 			l.comprehensionVars[name]--
@@ -65,7 +67,9 @@ func (l *lowerer) clauses(gens []*pysyntax.Comprehension, bound *[]string) []syn
 			l.refuse(l.start(g.Target), "async")
 		}
 		forPos := l.forKeyword(g.Target)
+		l.comprehensionIter++
 		x := l.iterable(g.Iter)
+		l.comprehensionIter--
 		if i == 0 {
 			l.shadowComprehensionVars(gens, bound)
 		}
@@ -172,12 +176,14 @@ func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp, bound *[]string) syntax.E
 		if g.IsAsync != 0 {
 			l.refuse(l.start(g.Target), "async")
 		}
+		l.comprehensionIter++
 		if i == 0 {
 			args = append(args, l.expr(g.Iter)) // evaluated here; the generator iterates str and bytes as Python does
 			l.shadowComprehensionVars(e.Generators, bound)
 		} else {
 			args = append(args, lambda(g.Iter, l.start(g.Iter)))
 		}
+		l.comprehensionIter--
 		var targets []pysyntax.Expr
 		switch t := g.Target.(type) {
 		case *pysyntax.Name:

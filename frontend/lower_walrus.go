@@ -64,6 +64,14 @@ func walrusTargets(n pysyntax.Node, hoisted bool) []string {
 func (l *lowerer) namedExpr(e *pysyntax.NamedExpr) syntax.Expr {
 	name := e.Target.(*pysyntax.Name)
 	pos := l.token(e.Target, false)
+	switch { // CPython's errors of its symbol table
+	case l.comprehensionVars[name.ID] > 0:
+		l.fail(l.start(e), "assignment expression cannot rebind comprehension iteration variable '%s'", name.ID)
+	case l.comprehensionIter > 0:
+		l.fail(l.start(e), "assignment expression cannot be used in a comprehension iterable expression")
+	case l.class != nil && l.comprehensions > 0 && l.lambdas == 0:
+		l.fail(l.start(e), "assignment expression within a comprehension cannot be used in a class body")
+	}
 	cell := ""
 	if l.class == nil && l.lambdas == 0 {
 		cell = l.cellOf(name.ID)
