@@ -71,6 +71,11 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`x = y = f()`, `__v1 = f(); x = __v1; y = __v1`},
 		{`a, *b = c`, `a, b = __unpack__(c, 1, 0)`},
 		{`del d[k]`, `__delitem__(d, k)`},
+		{`del xs[1:], xs[::2]`, `__delslice__(xs, 1, None, None); __delslice__(xs, None, None, 2)`},
+		{"x = 1\ndel x", `__global_x = __cell__("x", 1); __global_x.v = 1; __delcell__(__global_x)`},
+		{"if (m := f()) > 0:\n    pass\nfor i in m: pass", `m = f(); <*syntax.IfStmt>; <*syntax.ForStmt>`}, // hoisted: m stays a plain name
+		{`print(y := 5, y)`, `__global_y = __cell__("y", 1); print(__setcell__(__global_y, 5), __global_y.v)`},
+		{`i, (a, *r), j = x`, `i, __v1, __v2 = x; a, r = __unpack__(__v1, 1, 0); j = __v2`},
 		{"n = 0\ndef f():\n    global n\n    n = 1", `__global_n = __cell__("n", 1); __global_n.v = 0; <*syntax.DefStmt>`},
 		{`t = a is b, a is not None`, `t = __is__(a, b), a != None`},
 		{`x = 2 ** -y ** 2`, `x = __pow__(2, <*syntax.UnaryExpr>)`},
