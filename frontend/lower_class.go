@@ -102,6 +102,11 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			names = []string{n.Name}
 		case *pysyntax.Import, *pysyntax.ImportFrom:
 			return // imports bind their plain names
+		case *pysyntax.AnnAssign:
+			if n.Value == nil {
+				return // x: int makes no class attribute
+			}
+			names = boundNames(n)
 		default:
 			names = boundNames(n)
 		}
