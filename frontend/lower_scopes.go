@@ -35,7 +35,8 @@ const CellFunc = "__cell__"
 // field: __setcell__(cell, value) assigns and returns value (NAME :=
 // value); __delcell__(cell) unbinds the variable (del NAME), a NameError
 // or UnboundLocalError when it is not bound; __unbind__(cell) unbinds it
-// if it is bound (the end of "except E as NAME:").
+// if it is bound (the end of "except E as NAME:"), and
+// __unbind__(cell, x) does so and returns x (a jump out of the clause).
 const (
 	SetCellFunc = "__setcell__"
 	DelCellFunc = "__delcell__"

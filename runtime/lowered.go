@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 
 	"go.starlark.net/starlark"
@@ -13,7 +14,8 @@ import (
 // loweredHelpers are the predeclared functions that lowered Python
 // statements and operators call (besides the try helpers): star targets,
 // identity comparison, del of items and slices, and the cells of global
-// and nonlocal variables (also of names that := binds or del unbinds).
+// and nonlocal variables (also of names that := binds or del unbinds);
+// globals() shows the variables in cells as plain ones.
 var loweredHelpers = starlark.StringDict{
 	frontend.UnpackFunc:   py.Func(frontend.UnpackFunc, unpackStarred),
 	frontend.IsFunc:       py.Func(frontend.IsFunc, isSame),
@@ -22,6 +24,7 @@ var loweredHelpers = starlark.StringDict{
 	frontend.SetCellFunc:  py.Func(frontend.SetCellFunc, setCell),
 	frontend.DelCellFunc:  py.Func(frontend.DelCellFunc, delCell),
 	frontend.UnbindFunc:   py.Func(frontend.UnbindFunc, delCell),
+	"globals":             py.Func("globals", scriptGlobals),
 	frontend.TupleEqFunc:  py.Func(frontend.TupleEqFunc, tupleEqual),
 	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
@@ -106,6 +109,28 @@ func (c *cell) SetField(name string, v starlark.Value) error {
 	return nil
 }
 
+// scriptGlobals is globals(): a copy of the module's variables, those
+// that live in cells with their values, without the variables the
+// lowering makes.
+func scriptGlobals(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	fn, ok := thread.DebugFrame(1).Callable().(*starlark.Function)
+	if !ok {
+		return starlark.NewDict(0), nil
+	}
+	globals := maps.Clone(fn.Globals())
+	exportCells(globals)
+	d := starlark.NewDict(len(globals))
+	for _, name := range globals.Keys() {
+		if err := d.SetKey(starlark.String(name), globals[name]); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
 // setCell is __setcell__(cell, value), NAME := value: it assigns the
 // variable and returns the value.
 func setCell(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -119,16 +144,18 @@ func setCell(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 
 // delCell is __delcell__(cell), del NAME: it unbinds the variable, a
 // NameError (UnboundLocalError in a function) when it is not bound. As
-// __unbind__(cell), the end of an except clause that binds a name, it
-// unbinds the variable if it is bound.
+// __unbind__(cell[, result]), the end of an except clause that binds a
+// name or a jump out of it, it unbinds the variable if it is bound and
+// returns result (None without one).
 func delCell(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var c *cell
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &c); err != nil {
+	var result starlark.Value = starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &c, &result); err != nil {
 		return nil, err
 	}
 	if c.v == nil {
 		if b.Name() == frontend.UnbindFunc {
-			return starlark.None, nil
+			return result, nil
 		}
 		_, err := c.Attr("v")
 		return nil, err
@@ -137,7 +164,7 @@ func delCell(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		return nil, fmt.Errorf("cannot delete global %s: globals are frozen once the script is loaded", c.name)
 	}
 	c.v = nil
-	return starlark.None, nil
+	return result, nil
 }
 
 func freezeValue(v starlark.Value) {
