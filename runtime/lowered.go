@@ -66,6 +66,8 @@ func exportCells(globals starlark.StringDict) {
 		if c, ok := v.(*cell); ok && c.global {
 			if c.v != nil {
 				globals[c.name] = c.v
+			} else {
+				delete(globals, c.name) // del NAME, of a global an earlier chunk bound
 			}
 			delete(globals, name)
 		} else if frontend.IsGenerated(name) {
