@@ -44,9 +44,11 @@ func walrusTargets(n pysyntax.Node, hoisted bool) []string {
 		}
 	}
 	var names []string
-	inspect(n, func(c pysyntax.Node) bool {
+	var visit func(c pysyntax.Node) bool
+	visit = func(c pysyntax.Node) bool {
 		switch c := c.(type) {
-		case *pysyntax.Lambda:
+		case *pysyntax.Lambda: // its defaults are evaluated here, its body is its own
+			inspect(c.Args, visit)
 			return false
 		case pysyntax.Stmt:
 			return c == n
@@ -56,7 +58,8 @@ func walrusTargets(n pysyntax.Node, hoisted bool) []string {
 			}
 		}
 		return true
-	})
+	}
+	inspect(n, visit)
 	return names
 }
 
