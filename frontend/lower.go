@@ -36,9 +36,10 @@ type lowerer struct {
 	// that bind the name: there it is the comprehension's variable, not
 	// the cell of a variable of the same name around it.
 	comprehensionVars map[string]int
-	lambdas           int // the lambdas around the code being lowered
-	comprehensions    int // the comprehensions around the code being lowered
-	comprehensionIter int // the comprehension iterables around the code being lowered
+	lambdas           int  // the lambdas around the code being lowered
+	comprehensions    int  // the comprehensions around the code being lowered
+	walrus            bool // whether the source has ":=" (then the scopes look for assignment expressions)
+	comprehensionIter int  // the comprehension iterables around the code being lowered
 	// inGenerator is set while lowering the body of a generator function
 	// (not a lambda or comprehension in it), where yield is allowed;
 	// funcDepth counts the functions around the code being lowered.
@@ -143,7 +144,7 @@ func newLowerer(filename string, src []byte) *lowerer {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	}
-	l := &lowerer{filename: filename, src: src}
+	l := &lowerer{filename: filename, src: src, walrus: bytes.Contains(src, []byte(":="))}
 	start, ascii := 0, true
 	for i, b := range src {
 		if b >= utf8.RuneSelf {

@@ -20,7 +20,7 @@ import (
 func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
 	savedGen := l.inGenerator
 	l.inGenerator = false // Python refuses yield in a comprehension
-	var bound []string    // the comprehension's variables, once its first iterable is lowered
+	var bound []string    // the comprehension's variables that are cells around it, once its first iterable is lowered
 	l.comprehensions++
 	defer func() {
 		l.comprehensions--
@@ -145,17 +145,34 @@ func (l *lowerer) starredClauses(target pysyntax.Expr, x syntax.Expr, forPos syn
 // being lowered ends, recording them in bound; its first iterable,
 // outside it in Python, is lowered before.
 func (l *lowerer) shadowComprehensionVars(gens []*pysyntax.Comprehension, bound *[]string) {
-	if l.cellNames == nil {
+	if len(l.cellNames) == 0 {
 		return
 	}
-	if l.comprehensionVars == nil {
-		l.comprehensionVars = map[string]int{}
+	var shadow func(e pysyntax.Expr)
+	shadow = func(e pysyntax.Expr) {
+		switch e := e.(type) {
+		case *pysyntax.Name:
+			if l.cellNames[e.ID] { // other names are plain anyway
+				if l.comprehensionVars == nil {
+					l.comprehensionVars = map[string]int{}
+				}
+				l.comprehensionVars[e.ID]++
+				*bound = append(*bound, e.ID)
+			}
+		case *pysyntax.Tuple:
+			for _, x := range e.Elts {
+				shadow(x)
+			}
+		case *pysyntax.List:
+			for _, x := range e.Elts {
+				shadow(x)
+			}
+		case *pysyntax.Starred:
+			shadow(e.Value)
+		}
 	}
 	for _, g := range gens {
-		for _, name := range boundNames(&pysyntax.Assign{Targets: []pysyntax.Expr{g.Target}}) {
-			l.comprehensionVars[name]++
-			*bound = append(*bound, name)
-		}
+		shadow(g.Target)
 	}
 }
 

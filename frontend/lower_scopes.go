@@ -114,7 +114,7 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 				s.locals[n.Name] = true
 				nested = append(nested, classFunctions(n)...)
 			default:
-				for _, name := range boundNames(n) {
+				for _, name := range l.boundNames(n) {
 					s.locals[name] = true
 				}
 			}
@@ -135,14 +135,14 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 		// After the nonlocal names have left s.locals: a try that binds
 		// one assigns the enclosing function's cell, not one of its own.
 		inTries := map[string]bool{}
-		boundInTries(body, inTries)
+		l.boundInTries(body, inTries)
 		for name := range inTries {
 			if s.locals[name] {
 				s.cells[name] = true
 			}
 		}
 		walkBody(body, func(n pysyntax.Node) {
-			for _, name := range cellBound(n) {
+			for _, name := range l.cellBound(n) {
 				if s.locals[name] {
 					s.cells[name] = true
 				}
@@ -152,9 +152,9 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			visit(s, f, f.Args, f.Body)
 		}
 	}
-	boundInTries(mod.Body, module.cells)
+	l.boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
-		for _, name := range cellBound(n) {
+		for _, name := range l.cellBound(n) {
 			module.cells[name] = true
 		}
 		switch n := n.(type) {
@@ -222,7 +222,7 @@ func classFunctions(c *pysyntax.ClassDef) []*pysyntax.FunctionDef {
 }
 
 // boundNames are the names statement (or except handler) n binds.
-func boundNames(n pysyntax.Node) []string {
+func (l *lowerer) boundNames(n pysyntax.Node) []string {
 	var names []string
 	var target func(e pysyntax.Expr)
 	target = func(e pysyntax.Expr) {
@@ -284,13 +284,16 @@ func boundNames(n pysyntax.Node) []string {
 			target(t)
 		}
 	}
-	return append(names, walrusTargets(n, true)...)
+	if l.walrus {
+		names = append(names, walrusTargets(n, true)...)
+	}
+	return names
 }
 
 // cellBound are the names statement n binds that must live in cells:
 // those it deletes, and those its assignment expressions bind, unless
 // the only one starts an if or while condition (hoisted, lower_walrus.go).
-func cellBound(n pysyntax.Node) []string {
+func (l *lowerer) cellBound(n pysyntax.Node) []string {
 	var names []string
 	if d, ok := n.(*pysyntax.Delete); ok {
 		var target func(e pysyntax.Expr)
@@ -312,7 +315,10 @@ func cellBound(n pysyntax.Node) []string {
 			target(t)
 		}
 	}
-	return append(names, walrusTargets(n, false)...)
+	if l.walrus {
+		names = append(names, walrusTargets(n, false)...)
+	}
+	return names
 }
 
 // cellOf returns the cell variable that name refers to in the current

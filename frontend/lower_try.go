@@ -353,7 +353,7 @@ func (l *lowerer) raise(s *pysyntax.Raise) syntax.Stmt {
 // bind in its scope (not in nested functions): they live in cells, since
 // the try's blocks are nested functions. The blocks of a with statement
 // count too, as it is lowered through a try.
-func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
+func (l *lowerer) boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 	walkBody(body, func(n pysyntax.Node) {
 		var blocks [][]pysyntax.Stmt
 		switch n := n.(type) {
@@ -369,7 +369,7 @@ func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 			blocks = append(blocks, n.Body)
 			for _, item := range n.Items {
 				if item.OptionalVars != nil {
-					bindTarget(item.OptionalVars, names)
+					l.bindTarget(item.OptionalVars, names)
 				}
 			}
 		}
@@ -378,7 +378,7 @@ func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 				if f, ok := n.(*pysyntax.FunctionDef); ok {
 					names[f.Name] = true
 				}
-				for _, name := range boundNames(n) {
+				for _, name := range l.boundNames(n) {
 					names[name] = true
 				}
 			})
@@ -387,8 +387,8 @@ func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 }
 
 // bindTarget adds the names an assignment target binds to names.
-func bindTarget(t pysyntax.Expr, names map[string]bool) {
-	for _, name := range boundNames(&pysyntax.Assign{Targets: []pysyntax.Expr{t}}) {
+func (l *lowerer) bindTarget(t pysyntax.Expr, names map[string]bool) {
+	for _, name := range l.boundNames(&pysyntax.Assign{Targets: []pysyntax.Expr{t}}) {
 		names[name] = true
 	}
 }
