@@ -30,7 +30,7 @@ func TestCompatibilityDocsMatchTests(t *testing.T) {
 		t.Fatal("no scripts in testdata/python")
 	}
 	named := map[string]bool{} // the scripts docs/compatibility.md names
-	mention := regexp.MustCompile("testdata/python/[A-Za-z0-9_*]+\\.star")
+	mention := regexp.MustCompile(`testdata/python/[A-Za-z0-9_*]+\.star`)
 	for doc, text := range map[string]string{"docs/compatibility.md": compat, "README.md": readme} {
 		for _, m := range mention.FindAllString(text, -1) {
 			matches, _ := filepath.Glob("../" + m)
