@@ -346,7 +346,8 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.FunctionDef:
 		out = append(out, l.decoratedDef(s)...)
 		if cell := l.cellOf(s.Name); cell != "" { // a def in a try block, or of a global
-			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(s.Name, pos), RHS: l.ident(s.Name, pos)})
+			namePos := l.defName(s).NamePos
+			out = append(out, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(s.Name, namePos), RHS: l.ident(s.Name, namePos)})
 		}
 		return out
 	case *pysyntax.Import:

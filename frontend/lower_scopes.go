@@ -97,15 +97,18 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			}
 		}
 		var nested []*pysyntax.FunctionDef
+		declared := map[string]pysyntax.Stmt{} // the global or nonlocal statement of each name, for errors
 		walkBody(body, func(n pysyntax.Node) {
 			switch n := n.(type) {
 			case *pysyntax.Global:
 				for _, name := range n.Names {
 					s.global[name] = true
+					declared[name] = n
 				}
 			case *pysyntax.Nonlocal:
 				for _, name := range n.Names {
 					s.nonlocal[name] = true
+					declared[name] = n
 				}
 			case *pysyntax.FunctionDef:
 				s.locals[n.Name] = true
@@ -120,16 +123,26 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			}
 		})
 		for name := range s.global {
+			if s.params[name] != nil {
+				l.fail(l.start(declared[name]), "name '%s' is parameter and global", name)
+			}
 			delete(s.locals, name)
 			module.cells[name] = true
 		}
 		for name := range s.nonlocal {
+			if s.params[name] != nil {
+				l.fail(l.start(declared[name]), "name '%s' is parameter and nonlocal", name)
+			}
 			delete(s.locals, name)
-			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
+			found := false
+			for owner := parent; owner != nil && !owner.module && !found; owner = owner.parent {
 				if owner.locals[name] {
 					owner.cells[name] = true
-					break
+					found = true
 				}
+			}
+			if !found {
+				l.fail(l.start(declared[name]), "no binding for nonlocal '%s' found", name)
 			}
 		}
 		// After the nonlocal names have left s.locals: a try that binds
@@ -152,6 +165,11 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			visit(s, f, f.Args, f.Body)
 		}
 	}
+	walkBody(mod.Body, func(n pysyntax.Node) {
+		if n, ok := n.(*pysyntax.Nonlocal); ok {
+			l.fail(l.start(n), "nonlocal declaration not allowed at module level")
+		}
+	})
 	l.boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
 		for _, name := range l.cellBound(n) {
