@@ -28,14 +28,14 @@ import (
 //     function that the runtime's __try__ runner calls (the names they
 //     bind live in cells); raise, raise X from Y call __raise__;
 //   - assert, chained comparisons, set displays and comprehensions, * and
-//     ** unpacking in displays and calls, star targets, del x[k], x is y
-//     by identity, := starting a condition, a = b = c, global and
-//     nonlocal (cells), each in its lower_*.go file;
+//     ** unpacking in displays and calls, star targets, del, x is y by
+//     identity, :=, a = b = c, global and nonlocal (cells), each in its
+//     lower_*.go file;
 //   - class statements become a body function and a __build_class__
 //     call; decorators become calls (lower_class.go).
 //
-// Constructs kstar cannot run (with, yield, match, async, ...)
-// are syntax errors that say so. Errors are syntax.Error values, or an
+// Constructs kstar cannot run (match, async, ...; docs/compatibility.md
+// lists them) are syntax errors that say so. Errors are syntax.Error values, or an
 // *Error holding one when CPython would raise an IndentationError,
 // TabError or RecursionError (see ErrorKind).
 func Parse(filename string, src []byte) (*syntax.File, error) {

@@ -51,12 +51,14 @@ var fuzzSeeds = []string{
 	"lambda: 1\nx = lambda y: y % 2\nd = {1: 2}\n",
 	"n = sum(len(w) for w in ws) + max(\n  x for x in (1, 2)) + f'{g(y for y in z)}'\nprint(*a, sep=s)\n",
 	"y = -x ** 2 * 3 % 4 ** -z ** 2\ny **= 2\nf(*a, **k)\n",
+	"x = 1\ndel x, y[1:2], z.a\ndef f(a):\n    del a\n    print(b := [c for c in a if (d := c)], d)\n",
+	"for i, (a, *r) in e:\n    [h for h, *t in r]\ntry:\n    pass\nexcept E as e:\n    pass\nwhile (n := f()):\n    pass\nelse:\n    pass\n",
 	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
 }
 
 // tryTemp matches the variables lowerings name: try states and temporaries,
 // cells, and the variables of generated comprehensions and lambdas.
-var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|run|c|e|v)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
+var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|run|c|e|v|broke)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
 
 // FuzzParse checks that Parse never panics, that Starlark compiles what
 // it returns without panicking, and that in what it parses
@@ -70,9 +72,10 @@ func FuzzParse(f *testing.F) {
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
-		"Ellipsis": true, // ... is read as Ellipsis
+		"Ellipsis": true,                              // ... is read as Ellipsis
+		"None":     true, "True": true, "False": true, // constants of lowered statements (del x[a:], loops with else)
 	}
-	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc} {
+	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc, DelSliceFunc, SetCellFunc, DelCellFunc, UnbindFunc} {
 		helpers[name] = true
 	}
 	f.Fuzz(func(t *testing.T, src string) {

@@ -32,6 +32,14 @@ type lowerer struct {
 	class      *classBody               // the class body being lowered, if any (lower_class.go)
 	method     *methodCtx               // the function of a class being lowered, if any
 	funcQual   string                   // the qualified name of the function being lowered
+	// comprehensionVars counts, by name, the comprehensions being lowered
+	// that bind the name: there it is the comprehension's variable, not
+	// the cell of a variable of the same name around it.
+	comprehensionVars map[string]int
+	lambdas           int  // the lambdas around the code being lowered
+	comprehensions    int  // the comprehensions around the code being lowered
+	walrus            bool // whether the source has ":=" (then the scopes look for assignment expressions)
+	comprehensionIter int  // the comprehension iterables around the code being lowered
 	// inGenerator is set while lowering the body of a generator function
 	// (not a lambda or comprehension in it), where yield is allowed;
 	// funcDepth counts the functions around the code being lowered.
@@ -74,7 +82,11 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 	if err != nil {
 		var pe *pysyntax.Error
 		if errors.As(err, &pe) {
-			return nil, &Error{Syntax: syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: pe.Msg}, Kind: pe.Kind}
+			msg := pe.Msg
+			if pe.Kind == "RecursionError" { // as CPython's compile() says it, where ast.parse says "during ast construction"
+				msg = "maximum recursion depth exceeded during compilation"
+			}
+			return nil, &Error{Syntax: syntax.Error{Pos: syntax.MakePosition(&filename, int32(pe.Line), int32(max(pe.Col, 1))), Msg: msg}, Kind: pe.Kind}
 		}
 		return nil, err
 	}
@@ -132,7 +144,7 @@ func newLowerer(filename string, src []byte) *lowerer {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 		src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	}
-	l := &lowerer{filename: filename, src: src}
+	l := &lowerer{filename: filename, src: src, walrus: bytes.Contains(src, []byte(":="))}
 	start, ascii := 0, true
 	for i, b := range src {
 		if b >= utf8.RuneSelf {
@@ -225,16 +237,14 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // cannot run, by construct.
 var unsupported = map[string]string{
 	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
-	"del":        "kstar does not support 'del' of names or slices: del x[key] and del x.attr work, or rebind the name",
+	"del":        "kstar does not support 'del' of a name in a class body",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
-	"while-else": "kstar does not support 'else' on a 'while' loop whose condition assigns with ':=': use a flag variable",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
-	"walrus":     "kstar supports ':=' only at the start of an if, elif or while condition: assign on a line of its own",
-	"starred":    "kstar does not support '*' unpacking here: build the list with +",
+	"walrus":     "kstar does not support ':=' in a lambda or a class body: assign on a line of its own",
 	"annotation": "kstar does not support an annotation without a value",
 	"matmul":     "kstar does not support the '@' operator",
 }
@@ -308,10 +318,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, l.ifStmt(s))
 	case *pysyntax.While:
-		if assign, cond, ok := hoistWalrus(s.Test); ok {
-			if len(s.Orelse) > 0 {
-				l.refuse(l.elsePos(s.Orelse[0]), "while-else")
-			}
+		if assign, cond, ok := hoistWalrus(s.Test); ok && len(s.Orelse) == 0 {
 			return append(out, l.whileWalrus(s, assign, cond))
 		}
 		cond := l.expr(s.Test)
@@ -339,7 +346,8 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.FunctionDef:
 		out = append(out, l.decoratedDef(s)...)
 		if cell := l.cellOf(s.Name); cell != "" { // a def in a try block, or of a global
-			out = append(out, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(s.Name, pos), RHS: l.ident(s.Name, pos)})
+			namePos := l.defName(s).NamePos
+			out = append(out, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(s.Name, namePos), RHS: l.ident(s.Name, namePos)})
 		}
 		return out
 	case *pysyntax.Import:
@@ -363,7 +371,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		return out // see lower_scopes.go
 	case *pysyntax.Delete:
 		for _, t := range s.Targets {
-			out = append(out, l.del(t))
+			out = l.del(out, t)
 		}
 		return out
 	case *pysyntax.Assert:
@@ -410,16 +418,14 @@ func (l *lowerer) isElif(s *pysyntax.If) bool {
 func (l *lowerer) assign(out []syntax.Stmt, s *pysyntax.Assign) []syntax.Stmt {
 	rhs := l.expr(s.Value)
 	if len(s.Targets) == 1 {
-		lhs, rhs := l.assignment(s.Targets[0], rhs)
-		return append(out, &syntax.AssignStmt{OpPos: l.token(s.Targets[0], false), Op: syntax.EQ, LHS: lhs, RHS: rhs})
+		return l.assignTo(out, s.Targets[0], rhs, l.token(s.Targets[0], false))
 	}
 	l.temps++
 	tmp := fmt.Sprintf("__v%d", l.temps)
 	first := l.token(s.Targets[0], false)
 	out = append(out, &syntax.AssignStmt{OpPos: first, Op: syntax.EQ, LHS: l.ident(tmp, l.start(s.Targets[0])), RHS: rhs})
 	for _, t := range s.Targets {
-		lhs, rhs := l.assignment(t, l.ident(tmp, l.start(s.Value)))
-		out = append(out, &syntax.AssignStmt{OpPos: l.token(t, false), Op: syntax.EQ, LHS: lhs, RHS: rhs})
+		out = l.assignTo(out, t, l.ident(tmp, l.start(s.Value)), l.token(t, false))
 	}
 	return out
 }
@@ -437,6 +443,9 @@ func (l *lowerer) assignment(target pysyntax.Expr, rhs syntax.Expr) (syntax.Expr
 	star := -1
 	for i, e := range elts {
 		if _, ok := e.(*pysyntax.Starred); ok {
+			if star >= 0 {
+				l.fail(l.start(target), "multiple starred expressions in assignment")
+			}
 			star = i
 		}
 	}
@@ -629,7 +638,7 @@ func (l *lowerer) target(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.Subscript:
 		return l.subscript(e)
 	case *pysyntax.Starred:
-		l.refuse(l.start(e), "starred")
+		l.fail(l.start(e), "starred assignment target must be in a list or tuple")
 	}
 	l.fail(l.start(e), "kstar cannot assign to this")
 	return nil
@@ -812,12 +821,13 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 		savedGen := l.inGenerator
 		l.inGenerator = false
 		l.funcDepth++
-		defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
+		l.lambdas++
+		defer func() { l.inGenerator = savedGen; l.funcDepth--; l.lambdas-- }()
 		return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: l.expr(e.Body)}
 	case *pysyntax.Starred:
-		l.refuse(pos, "starred")
+		l.fail(pos, "can't use starred expression here")
 	case *pysyntax.NamedExpr:
-		l.refuse(l.token(e.Target, false), "walrus")
+		return l.namedExpr(e)
 	case *pysyntax.Yield, *pysyntax.YieldFrom:
 		return l.yield(e)
 	case *pysyntax.Await:
@@ -965,23 +975,6 @@ func (l *lowerer) bindsDunderName() bool {
 		}
 	}
 	return l.nameBound == 2
-}
-
-// del lowers del x[key] to __delitem__(x, key), del x.attr to
-// __delattr__(x, "attr").
-func (l *lowerer) del(t pysyntax.Expr) syntax.Stmt {
-	if a, ok := t.(*pysyntax.Attribute); ok {
-		return &syntax.ExprStmt{X: l.call(DelAttrFunc, l.token(a.Value, false), l.last(a), l.expr(a.Value), strLiteral(a.Attr, l.start(a)))}
-	}
-	sub, ok := t.(*pysyntax.Subscript)
-	if !ok {
-		l.refuse(l.start(t), "del")
-	}
-	if _, slice := sub.Slice.(*pysyntax.Slice); slice {
-		l.refuse(l.start(t), "del")
-	}
-	x := l.expr(sub.Value)
-	return &syntax.ExprStmt{X: l.call(DelItemFunc, l.token(sub.Value, false), l.last(sub), x, l.expr(sub.Slice))}
 }
 
 func startsWithWalrus(cond pysyntax.Expr) bool {

@@ -102,8 +102,13 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			names = []string{n.Name}
 		case *pysyntax.Import, *pysyntax.ImportFrom:
 			return // imports bind their plain names
+		case *pysyntax.AnnAssign:
+			if n.Value == nil {
+				return // x: int makes no class attribute
+			}
+			names = l.boundNames(n)
 		default:
-			names = boundNames(n)
+			names = l.boundNames(n)
 		}
 		for _, name := range names {
 			if !cb.bound[name] {
@@ -116,7 +121,7 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 	walkBody(s.Body, func(n pysyntax.Node) {
 		switch n.(type) {
 		case *pysyntax.Import, *pysyntax.ImportFrom:
-			imported = append(imported, boundNames(n)...)
+			imported = append(imported, l.boundNames(n)...)
 		}
 	})
 
@@ -163,7 +168,7 @@ func (l *lowerer) classStmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	switch s := s.(type) {
 	case *pysyntax.FunctionDef:
 		name = s.Name
-		m := &methodCtx{ownName: s.Name, locals: functionLocals(s), aliasFor: l.class}
+		m := &methodCtx{ownName: s.Name, locals: l.functionLocals(s), aliasFor: l.class}
 		def, decorators := l.undecoratedDef(s, m)
 		wrapper = &syntax.DefStmt{Def: pos, Name: l.ident("__def_"+s.Name, pos), Lparen: pos, Rparen: pos,
 			Body: []syntax.Stmt{def, &syntax.ReturnStmt{Return: pos, Result: l.ident(s.Name, pos)}}}
@@ -260,7 +265,7 @@ func firstParam(a *pysyntax.Arguments) string {
 
 // functionLocals are the names function s binds itself (parameters and
 // assignments), which hide the names of the scopes around it.
-func functionLocals(s *pysyntax.FunctionDef) map[string]bool {
+func (l *lowerer) functionLocals(s *pysyntax.FunctionDef) map[string]bool {
 	locals := map[string]bool{}
 	a := s.Args
 	for _, list := range [][]*pysyntax.Arg{a.PosOnlyArgs, a.Args, a.KwOnlyArgs, {a.Vararg, a.Kwarg}} {
@@ -277,7 +282,7 @@ func functionLocals(s *pysyntax.FunctionDef) map[string]bool {
 		case *pysyntax.ClassDef:
 			locals[n.Name] = true
 		default:
-			for _, name := range boundNames(n) {
+			for _, name := range l.boundNames(n) {
 				locals[name] = true
 			}
 		}

@@ -1,6 +1,8 @@
 package frontend
 
 import (
+	"fmt"
+
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
@@ -18,41 +20,64 @@ import (
 func (l *lowerer) comprehension(e pysyntax.Expr) syntax.Expr {
 	savedGen := l.inGenerator
 	l.inGenerator = false // Python refuses yield in a comprehension
-	defer func() { l.inGenerator = savedGen }()
+	var bound []string    // the comprehension's variables that are cells around it, once its first iterable is lowered
+	l.comprehensions++
+	defer func() {
+		l.comprehensions--
+		l.inGenerator = savedGen
+		for _, name := range bound {
+			l.comprehensionVars[name]--
+		}
+	}()
+
 	c := &syntax.Comprehension{Lbrack: l.start(e), Rbrack: l.last(e)}
 	switch e := e.(type) {
 	case *pysyntax.ListComp:
-		c.Clauses = l.clauses(e.Generators)
+		c.Clauses = l.clauses(e.Generators, &bound)
 		c.Body = l.expr(e.Elt)
 	case *pysyntax.SetComp:
-		c.Clauses = l.clauses(e.Generators)
+		c.Clauses = l.clauses(e.Generators, &bound)
 		c.Body = l.expr(e.Elt)
 		return l.call("set", c.Lbrack, c.Rbrack, c)
 	case *pysyntax.DictComp:
 		c.Curly = true
-		c.Clauses = l.clauses(e.Generators)
+		c.Clauses = l.clauses(e.Generators, &bound)
 		key := l.expr(e.Key)
 		c.Body = &syntax.DictEntry{Key: key, Colon: l.token(e.Key, false), Value: l.expr(e.Value)}
 	case *pysyntax.GeneratorExp:
-		if lazy := l.lazyGenexp(e); lazy != nil {
+		if lazy := l.lazyGenexp(e, &bound); lazy != nil {
 			return lazy
 		}
+		for _, name := range bound { // lowered again, as a list comprehension
+			l.comprehensionVars[name]--
+		}
+		bound = nil
 		c.Lbrack = l.at(e.Lineno, e.ColOffset+1)
-		c.Clauses = l.clauses(e.Generators)
+		c.Clauses = l.clauses(e.Generators, &bound)
 		c.Body = l.expr(e.Elt)
 		return l.call(genExpFunc, c.Lbrack, c.Rbrack, c)
 	}
 	return c
 }
 
-func (l *lowerer) clauses(gens []*pysyntax.Comprehension) []syntax.Node {
+func (l *lowerer) clauses(gens []*pysyntax.Comprehension, bound *[]string) []syntax.Node {
 	var out []syntax.Node
-	for _, g := range gens {
+	for i, g := range gens {
 		if g.IsAsync != 0 {
 			l.refuse(l.start(g.Target), "async")
 		}
 		forPos := l.forKeyword(g.Target)
-		out = append(out, &syntax.ForClause{For: forPos, Vars: l.target(g.Target), In: l.token(g.Target, false), X: l.iterable(g.Iter)})
+		l.comprehensionIter++
+		x := l.iterable(g.Iter)
+		l.comprehensionIter--
+		if i == 0 {
+			l.shadowComprehensionVars(gens, bound)
+		}
+		if hasStarred(g.Target) {
+			out = append(out, l.starredClauses(g.Target, x, forPos)...)
+		} else {
+			out = append(out, &syntax.ForClause{For: forPos, Vars: l.target(g.Target), In: l.token(g.Target, false), X: x})
+		}
 		for _, cond := range g.Ifs {
 			out = append(out, &syntax.IfClause{If: l.ifKeyword(cond), Cond: l.expr(cond)})
 		}
@@ -97,10 +122,64 @@ func (l *lowerer) iterable(e pysyntax.Expr) syntax.Expr {
 	return l.call(iterableFunc, start, end, x)
 }
 
+// starredClauses are the for clauses of a comprehension whose target
+// has a starred name: one over x binding a temporary, then, for each
+// assignment that unpacks it (assignTo), one over a list of its value:
+//
+//	[a for a, *b in rows]  →  [a for __v1 in rows for a, b in [__unpack__(__v1, 1, 0)]]
+func (l *lowerer) starredClauses(target pysyntax.Expr, x syntax.Expr, forPos syntax.Position) []syntax.Node {
+	l.temps++
+	at := *target.Span()
+	tmp := fmt.Sprintf("__v%d", l.temps)
+	out := []syntax.Node{&syntax.ForClause{For: forPos, Vars: l.ident(tmp, l.start(target)), In: l.token(target, false), X: x}}
+	for _, s := range l.assignTo(nil, target, l.expr(&pysyntax.Name{Pos: at, ID: tmp, Ctx: pysyntax.Load}), l.start(target)) {
+		a := s.(*syntax.AssignStmt)
+		start, end := a.RHS.Span()
+		out = append(out, &syntax.ForClause{For: forPos, Vars: a.LHS, In: a.OpPos, X: &syntax.ListExpr{Lbrack: start, List: []syntax.Expr{a.RHS}, Rbrack: end}})
+	}
+	return out
+}
+
+// shadowComprehensionVars makes the names that the targets of gens bind
+// the comprehension's own variables (not cells) until the comprehension
+// being lowered ends, recording them in bound; its first iterable,
+// outside it in Python, is lowered before.
+func (l *lowerer) shadowComprehensionVars(gens []*pysyntax.Comprehension, bound *[]string) {
+	if len(l.cellNames) == 0 {
+		return
+	}
+	var shadow func(e pysyntax.Expr)
+	shadow = func(e pysyntax.Expr) {
+		switch e := e.(type) {
+		case *pysyntax.Name:
+			if l.cellNames[e.ID] { // other names are plain anyway
+				if l.comprehensionVars == nil {
+					l.comprehensionVars = map[string]int{}
+				}
+				l.comprehensionVars[e.ID]++
+				*bound = append(*bound, e.ID)
+			}
+		case *pysyntax.Tuple:
+			for _, x := range e.Elts {
+				shadow(x)
+			}
+		case *pysyntax.List:
+			for _, x := range e.Elts {
+				shadow(x)
+			}
+		case *pysyntax.Starred:
+			shadow(e.Value)
+		}
+	}
+	for _, g := range gens {
+		shadow(g.Target)
+	}
+}
+
 // lazyGenexp lowers a generator expression to its lazy form, or returns
 // nil when a target is not a name or a flat tuple of 2 to 9 distinct
 // names.
-func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp) syntax.Expr {
+func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp, bound *[]string) syntax.Expr {
 	pos, end := l.at(e.Lineno, e.ColOffset+1), l.last(e)
 	var spec []byte
 	var names []syntax.Expr // the loop variables bound so far: each lambda's parameters
@@ -114,11 +193,14 @@ func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp) syntax.Expr {
 		if g.IsAsync != 0 {
 			l.refuse(l.start(g.Target), "async")
 		}
+		l.comprehensionIter++
 		if i == 0 {
 			args = append(args, l.expr(g.Iter)) // evaluated here; the generator iterates str and bytes as Python does
+			l.shadowComprehensionVars(e.Generators, bound)
 		} else {
 			args = append(args, lambda(g.Iter, l.start(g.Iter)))
 		}
+		l.comprehensionIter--
 		var targets []pysyntax.Expr
 		switch t := g.Target.(type) {
 		case *pysyntax.Name:

@@ -20,15 +20,28 @@ import (
 //	    count += 1                 __global_count.v += 1
 //
 // A variable of a function that a nested function declares nonlocal gets
-// its cell (__nonlocal_NAME) at the start of that function. Other
-// variables keep plain names, so code without global or nonlocal is
-// lowered as before.
+// its cell (__nonlocal_NAME) at the start of that function. So does a
+// variable that del unbinds (lower_del.go) or that := assigns other than
+// at the start of a condition (lower_walrus.go). Other variables keep
+// plain names, so code without these is lowered as before.
 
 // CellFunc is the predeclared function that makes a cell: __cell__(name)
 // returns a box whose field v holds the variable's value (reading it
 // before it is set is a NameError naming the variable);
 // __cell__(name, 1) makes the cell of a global.
 const CellFunc = "__cell__"
+
+// The predeclared functions that change a cell besides assigning its v
+// field: __setcell__(cell, value) assigns and returns value (NAME :=
+// value); __delcell__(cell) unbinds the variable (del NAME), a NameError
+// or UnboundLocalError when it is not bound; __unbind__(cell) unbinds it
+// if it is bound (the end of "except E as NAME:"), and
+// __unbind__(cell, x) does so and returns x (a jump out of the clause).
+const (
+	SetCellFunc = "__setcell__"
+	DelCellFunc = "__delcell__"
+	UnbindFunc  = "__unbind__"
+)
 
 // scope is what the lowering knows of a function (or the module) about
 // names that live in cells.
@@ -52,13 +65,14 @@ func (s *scope) cellPrefix() string {
 }
 
 // analyzeScopes finds the names of mod that live in cells; l.cellNames
-// is empty (and lowering unchanged) when mod has no global, nonlocal or
-// try. The names a try statement binds live in cells (lower_try.go).
+// is empty (and lowering unchanged) when mod has no global, nonlocal,
+// try, with, del or :=. The names a try statement binds live in cells
+// (lower_try.go), and those that del or := bind (cellBound).
 func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 	hasDecl := false
 	inspect(mod, func(n pysyntax.Node) bool {
 		switch n.(type) {
-		case *pysyntax.Global, *pysyntax.Nonlocal, *pysyntax.Try, *pysyntax.With:
+		case *pysyntax.Global, *pysyntax.Nonlocal, *pysyntax.Try, *pysyntax.With, *pysyntax.Delete, *pysyntax.NamedExpr:
 			hasDecl = true
 		}
 		return !hasDecl
@@ -83,15 +97,18 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 			}
 		}
 		var nested []*pysyntax.FunctionDef
+		declared := map[string]pysyntax.Stmt{} // the global or nonlocal statement of each name, for errors
 		walkBody(body, func(n pysyntax.Node) {
 			switch n := n.(type) {
 			case *pysyntax.Global:
 				for _, name := range n.Names {
 					s.global[name] = true
+					declared[name] = n
 				}
 			case *pysyntax.Nonlocal:
 				for _, name := range n.Names {
 					s.nonlocal[name] = true
+					declared[name] = n
 				}
 			case *pysyntax.FunctionDef:
 				s.locals[n.Name] = true
@@ -100,39 +117,64 @@ func (l *lowerer) analyzeScopes(mod *pysyntax.Module) {
 				s.locals[n.Name] = true
 				nested = append(nested, classFunctions(n)...)
 			default:
-				for _, name := range boundNames(n) {
+				for _, name := range l.boundNames(n) {
 					s.locals[name] = true
 				}
 			}
 		})
 		for name := range s.global {
+			if s.params[name] != nil {
+				l.fail(l.start(declared[name]), "name '%s' is parameter and global", name)
+			}
 			delete(s.locals, name)
 			module.cells[name] = true
 		}
 		for name := range s.nonlocal {
+			if s.params[name] != nil {
+				l.fail(l.start(declared[name]), "name '%s' is parameter and nonlocal", name)
+			}
 			delete(s.locals, name)
-			for owner := parent; owner != nil && !owner.module; owner = owner.parent {
+			found := false
+			for owner := parent; owner != nil && !owner.module && !found; owner = owner.parent {
 				if owner.locals[name] {
 					owner.cells[name] = true
-					break
+					found = true
 				}
+			}
+			if !found {
+				l.fail(l.start(declared[name]), "no binding for nonlocal '%s' found", name)
 			}
 		}
 		// After the nonlocal names have left s.locals: a try that binds
 		// one assigns the enclosing function's cell, not one of its own.
 		inTries := map[string]bool{}
-		boundInTries(body, inTries)
+		l.boundInTries(body, inTries)
 		for name := range inTries {
 			if s.locals[name] {
 				s.cells[name] = true
 			}
 		}
+		walkBody(body, func(n pysyntax.Node) {
+			for _, name := range l.cellBound(n) {
+				if s.locals[name] {
+					s.cells[name] = true
+				}
+			}
+		})
 		for _, f := range nested {
 			visit(s, f, f.Args, f.Body)
 		}
 	}
-	boundInTries(mod.Body, module.cells)
 	walkBody(mod.Body, func(n pysyntax.Node) {
+		if n, ok := n.(*pysyntax.Nonlocal); ok {
+			l.fail(l.start(n), "nonlocal declaration not allowed at module level")
+		}
+	})
+	l.boundInTries(mod.Body, module.cells)
+	walkBody(mod.Body, func(n pysyntax.Node) {
+		for _, name := range l.cellBound(n) {
+			module.cells[name] = true
+		}
 		switch n := n.(type) {
 		case *pysyntax.FunctionDef:
 			visit(module, n, n.Args, n.Body)
@@ -198,7 +240,7 @@ func classFunctions(c *pysyntax.ClassDef) []*pysyntax.FunctionDef {
 }
 
 // boundNames are the names statement (or except handler) n binds.
-func boundNames(n pysyntax.Node) []string {
+func (l *lowerer) boundNames(n pysyntax.Node) []string {
 	var names []string
 	var target func(e pysyntax.Expr)
 	target = func(e pysyntax.Expr) {
@@ -255,22 +297,53 @@ func boundNames(n pysyntax.Node) []string {
 				names = append(names, a.Name)
 			}
 		}
-	case *pysyntax.If:
-		if a, _, ok := hoistWalrus(n.Test); ok {
-			target(a.Targets[0])
+	case *pysyntax.Delete:
+		for _, t := range n.Targets {
+			target(t)
 		}
-	case *pysyntax.While:
-		if a, _, ok := hoistWalrus(n.Test); ok {
-			target(a.Targets[0])
+	}
+	if l.walrus {
+		names = append(names, walrusTargets(n, true)...)
+	}
+	return names
+}
+
+// cellBound are the names statement n binds that must live in cells:
+// those it deletes, and those its assignment expressions bind, unless
+// the only one starts an if or while condition (hoisted, lower_walrus.go).
+func (l *lowerer) cellBound(n pysyntax.Node) []string {
+	var names []string
+	if d, ok := n.(*pysyntax.Delete); ok {
+		var target func(e pysyntax.Expr)
+		target = func(e pysyntax.Expr) {
+			switch e := e.(type) {
+			case *pysyntax.Name:
+				names = append(names, e.ID)
+			case *pysyntax.Tuple:
+				for _, x := range e.Elts {
+					target(x)
+				}
+			case *pysyntax.List:
+				for _, x := range e.Elts {
+					target(x)
+				}
+			}
 		}
+		for _, t := range d.Targets {
+			target(t)
+		}
+	}
+	if l.walrus {
+		names = append(names, walrusTargets(n, false)...)
 	}
 	return names
 }
 
 // cellOf returns the cell variable that name refers to in the current
-// scope, or "" for a plain name.
+// scope, or "" for a plain name (also a comprehension's variable, which
+// is the comprehension's own).
 func (l *lowerer) cellOf(name string) string {
-	if !l.cellNames[name] {
+	if !l.cellNames[name] || l.comprehensionVars[name] > 0 {
 		return ""
 	}
 	for s := l.scope; s != nil; s = s.parent {

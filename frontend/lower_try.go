@@ -23,6 +23,8 @@ import (
 //	    return 0                      if __caught__(__e1, ValueError):
 //	finally:                              e.v = __e1
 //	    done()                            return (0,)
+//	                                      __unbind__(e)       (e is unbound after the clause;
+//	                                                           a jump returns __unbind__(e, jump))
 //	                                  else:
 //	                                      return __e1     (not handled)
 //	                              def __finally1():
@@ -95,6 +97,9 @@ type blockContext struct {
 	// (or module), which are defined once at its start (hoist), not at
 	// each execution of the try.
 	defs *[]syntax.Stmt
+	// unbind is the cell of the name of the except clause being lowered
+	// ("except E as name"), which a jump out of the clause unbinds.
+	unbind string
 }
 
 // hoist lowers a function's (or the module's) body with lower, and puts
@@ -188,7 +193,19 @@ func (l *lowerer) handlers(hs []*pysyntax.ExceptHandler, exc string) []syntax.St
 			namePos := l.handlerNamePos(h)
 			body = append(body, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(h.Name, namePos), RHS: l.ident(exc, pos)})
 		}
+		// As Python, which deletes the name when the clause ends, so that
+		// the traceback it holds dies with it: at the end of the clause,
+		// and in the jumps out of it (branch, ret).
+		cell := ""
+		if h.Name != "" && l.class == nil {
+			cell = l.cellOf(h.Name)
+		}
+		l.block.unbind = cell
 		body = append(body, l.stmts(h.Body)...)
+		l.block.unbind = ""
+		if cell != "" {
+			body = append(body, &syntax.ExprStmt{X: l.call(UnbindFunc, pos, pos, l.ident(cell, pos))})
+		}
 		if h.Type == nil {
 			bare = body
 			if len(bare) == 0 {
@@ -225,7 +242,18 @@ func (l *lowerer) branch(tok syntax.Token, pos syntax.Position) syntax.Stmt {
 		j = jumpContinue
 	}
 	l.block.jumps[j] = true
-	return &syntax.ReturnStmt{Return: pos, Result: intLiteral(j, pos)}
+	return &syntax.ReturnStmt{Return: pos, Result: l.unbindThen(intLiteral(j, pos))}
+}
+
+// unbindThen is jump, the value a try block's function returns, in an
+// except clause that binds a name: __unbind__(cell, jump), which unbinds
+// the name and returns jump.
+func (l *lowerer) unbindThen(jump syntax.Expr) syntax.Expr {
+	if l.block.unbind == "" {
+		return jump
+	}
+	start, end := jump.Span()
+	return l.call(UnbindFunc, start, end, l.ident(l.block.unbind, start), jump)
 }
 
 // ret lowers return (value may be nil): in a try block's function, a
@@ -239,7 +267,7 @@ func (l *lowerer) ret(pos syntax.Position, value syntax.Expr) syntax.Stmt {
 	}
 	l.block.jumps[jumpReturn] = true
 	start, end := value.Span()
-	return &syntax.ReturnStmt{Return: pos, Result: &syntax.TupleExpr{Lparen: start, List: []syntax.Expr{value}, Rparen: end}}
+	return &syntax.ReturnStmt{Return: pos, Result: l.unbindThen(&syntax.TupleExpr{Lparen: start, List: []syntax.Expr{value}, Rparen: end})}
 }
 
 // loop lowers the body of a loop: break and continue in it are its own.
@@ -285,7 +313,7 @@ func (l *lowerer) raise(s *pysyntax.Raise) syntax.Stmt {
 // bind in its scope (not in nested functions): they live in cells, since
 // the try's blocks are nested functions. The blocks of a with statement
 // count too, as it is lowered through a try.
-func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
+func (l *lowerer) boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 	walkBody(body, func(n pysyntax.Node) {
 		var blocks [][]pysyntax.Stmt
 		switch n := n.(type) {
@@ -301,7 +329,7 @@ func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 			blocks = append(blocks, n.Body)
 			for _, item := range n.Items {
 				if item.OptionalVars != nil {
-					bindTarget(item.OptionalVars, names)
+					l.bindTarget(item.OptionalVars, names)
 				}
 			}
 		}
@@ -310,7 +338,7 @@ func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 				if f, ok := n.(*pysyntax.FunctionDef); ok {
 					names[f.Name] = true
 				}
-				for _, name := range boundNames(n) {
+				for _, name := range l.boundNames(n) {
 					names[name] = true
 				}
 			})
@@ -319,8 +347,8 @@ func boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 }
 
 // bindTarget adds the names an assignment target binds to names.
-func bindTarget(t pysyntax.Expr, names map[string]bool) {
-	for _, name := range boundNames(&pysyntax.Assign{Targets: []pysyntax.Expr{t}}) {
+func (l *lowerer) bindTarget(t pysyntax.Expr, names map[string]bool) {
+	for _, name := range l.boundNames(&pysyntax.Assign{Targets: []pysyntax.Expr{t}}) {
 		names[name] = true
 	}
 }

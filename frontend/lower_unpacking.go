@@ -182,18 +182,76 @@ func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
 	return c
 }
 
-// hasStarred reports whether the target of a for statement unpacks
-// with a starred name, for first, *rest in rows (not in a nested target,
-// which assignments do not take either).
+// hasStarred reports whether an assignment or for target unpacks with
+// a starred name anywhere: first, *rest or i, (a, *rest).
 func hasStarred(target pysyntax.Expr) bool {
-	isStarred := func(e pysyntax.Expr) bool { _, ok := e.(*pysyntax.Starred); return ok }
 	switch t := target.(type) {
 	case *pysyntax.Tuple:
-		return slices.ContainsFunc(t.Elts, isStarred)
+		return slices.ContainsFunc(t.Elts, isStarredOrHas)
 	case *pysyntax.List:
-		return slices.ContainsFunc(t.Elts, isStarred)
+		return slices.ContainsFunc(t.Elts, isStarredOrHas)
 	}
 	return false
+}
+
+func isStarredOrHas(e pysyntax.Expr) bool {
+	_, ok := e.(*pysyntax.Starred)
+	return ok || hasStarred(e)
+}
+
+// targetElts are the elements of a tuple or list target.
+func targetElts(target pysyntax.Expr) []pysyntax.Expr {
+	switch t := target.(type) {
+	case *pysyntax.Tuple:
+		return t.Elts
+	case *pysyntax.List:
+		return t.Elts
+	}
+	return nil
+}
+
+// assignTo appends the lowering of target = rhs to out. A starred name
+// nested in the target, which one Starlark assignment cannot bind, goes
+// through temporaries: from the first element that has one on, each
+// element is assigned a temporary, and then, in order, the temporary to
+// the element, so that the targets are bound in Python's order:
+//
+//	i, (a, *rest), j = x  →  i, __v1, __v2 = x; a, rest = __unpack__(__v1, 1, 0); j = __v2
+func (l *lowerer) assignTo(out []syntax.Stmt, target pysyntax.Expr, rhs syntax.Expr, opPos syntax.Position) []syntax.Stmt {
+	elts := targetElts(target)
+	split := slices.IndexFunc(elts, func(e pysyntax.Expr) bool {
+		if s, ok := e.(*pysyntax.Starred); ok {
+			e = s.Value
+		}
+		return hasStarred(e)
+	})
+	if split < 0 {
+		lhs, rhs := l.assignment(target, rhs)
+		return append(out, &syntax.AssignStmt{OpPos: opPos, Op: syntax.EQ, LHS: lhs, RHS: rhs})
+	}
+	outer := &pysyntax.Tuple{Pos: *target.Span(), Elts: slices.Clone(elts)}
+	var temps []*pysyntax.Name
+	for i := split; i < len(elts); i++ {
+		l.temps++
+		at := *elts[i].Span()
+		tmp := &pysyntax.Name{Pos: at, ID: fmt.Sprintf("__v%d", l.temps), Ctx: pysyntax.Store}
+		temps = append(temps, tmp)
+		if s, ok := elts[i].(*pysyntax.Starred); ok {
+			outer.Elts[i] = &pysyntax.Starred{Pos: s.Pos, Value: tmp, Ctx: s.Ctx}
+		} else {
+			outer.Elts[i] = tmp
+		}
+	}
+	out = l.assignTo(out, outer, rhs, opPos)
+	for i, tmp := range temps {
+		e := elts[split+i]
+		if s, ok := e.(*pysyntax.Starred); ok {
+			e = s.Value
+		}
+		read := &pysyntax.Name{Pos: tmp.Pos, ID: tmp.ID, Ctx: pysyntax.Load}
+		out = l.assignTo(out, e, l.expr(read), l.start(e))
+	}
+	return out
 }
 
 // forStarred lowers a for statement whose target has a starred name,

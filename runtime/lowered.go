@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 
 	"go.starlark.net/starlark"
@@ -12,13 +13,19 @@ import (
 
 // loweredHelpers are the predeclared functions that lowered Python
 // statements and operators call (besides the try helpers): star targets,
-// identity comparison, del of items, and the cells of global and
-// nonlocal variables.
+// identity comparison, del of items and slices, and the cells of global
+// and nonlocal variables (also of names that := binds or del unbinds);
+// globals() shows the variables in cells as plain ones.
 var loweredHelpers = starlark.StringDict{
-	frontend.UnpackFunc:  py.Func(frontend.UnpackFunc, unpackStarred),
-	frontend.IsFunc:      py.Func(frontend.IsFunc, isSame),
-	frontend.DelItemFunc: py.Func(frontend.DelItemFunc, delItem),
-	frontend.TupleEqFunc: py.Func(frontend.TupleEqFunc, tupleEqual),
+	frontend.UnpackFunc:   py.Func(frontend.UnpackFunc, unpackStarred),
+	frontend.IsFunc:       py.Func(frontend.IsFunc, isSame),
+	frontend.DelItemFunc:  py.Func(frontend.DelItemFunc, delItem),
+	frontend.DelSliceFunc: py.Func(frontend.DelSliceFunc, delSlice),
+	frontend.SetCellFunc:  py.Func(frontend.SetCellFunc, setCell),
+	frontend.DelCellFunc:  py.Func(frontend.DelCellFunc, delCell),
+	frontend.UnbindFunc:   py.Func(frontend.UnbindFunc, delCell),
+	"globals":             py.Func("globals", scriptGlobals),
+	frontend.TupleEqFunc:  py.Func(frontend.TupleEqFunc, tupleEqual),
 	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
 		var global int
@@ -59,6 +66,8 @@ func exportCells(globals starlark.StringDict) {
 		if c, ok := v.(*cell); ok && c.global {
 			if c.v != nil {
 				globals[c.name] = c.v
+			} else {
+				delete(globals, c.name) // del NAME, of a global an earlier chunk bound
 			}
 			delete(globals, name)
 		} else if frontend.IsGenerated(name) {
@@ -83,8 +92,8 @@ func (c *cell) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	if c.v == nil {
-		if !c.global { // worded as Starlark's, which reads as Python's UnboundLocalError
-			return nil, fmt.Errorf("local variable %s referenced before assignment", c.name)
+		if !c.global {
+			return nil, py.Errorf(py.UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value", c.name)
 		}
 		return nil, py.Errorf(py.NameError, "name '%s' is not defined", c.name)
 	}
@@ -100,6 +109,64 @@ func (c *cell) SetField(name string, v starlark.Value) error {
 	}
 	c.v = v
 	return nil
+}
+
+// scriptGlobals is globals(): a copy of the module's variables, those
+// that live in cells with their values, without the variables the
+// lowering makes.
+func scriptGlobals(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
+	}
+	fn, ok := thread.DebugFrame(1).Callable().(*starlark.Function)
+	if !ok {
+		return starlark.NewDict(0), nil
+	}
+	globals := maps.Clone(fn.Globals())
+	exportCells(globals)
+	d := starlark.NewDict(len(globals))
+	for _, name := range globals.Keys() {
+		if err := d.SetKey(starlark.String(name), globals[name]); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// setCell is __setcell__(cell, value), NAME := value: it assigns the
+// variable and returns the value.
+func setCell(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var c *cell
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &c, &v); err != nil {
+		return nil, err
+	}
+	return v, c.SetField("v", v)
+}
+
+// delCell is __delcell__(cell), del NAME: it unbinds the variable, a
+// NameError (UnboundLocalError in a function) when it is not bound. As
+// __unbind__(cell[, result]), the end of an except clause that binds a
+// name or a jump out of it, it unbinds the variable if it is bound and
+// returns result (None without one).
+func delCell(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var c *cell
+	var result starlark.Value = starlark.None
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &c, &result); err != nil {
+		return nil, err
+	}
+	if c.v == nil {
+		if b.Name() == frontend.UnbindFunc {
+			return result, nil
+		}
+		_, err := c.Attr("v")
+		return nil, err
+	}
+	if c.frozen {
+		return nil, fmt.Errorf("cannot delete global %s: globals are frozen once the script is loaded", c.name)
+	}
+	c.v = nil
+	return result, nil
 }
 
 func freezeValue(v starlark.Value) {
@@ -192,6 +259,104 @@ func delItem(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		return starlark.None, x.DelItem(thread, key)
 	}
 	return nil, py.Errorf(py.TypeError, "'%s' object doesn't support item deletion", x.Type())
+}
+
+// delSlice is __delslice__(x, lo, hi, step), del x[lo:hi:step] (None
+// for a bound left out), for lists.
+func delSlice(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var x, lo, hi, step starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 4, &x, &lo, &hi, &step); err != nil {
+		return nil, err
+	}
+	list, ok := x.(*starlark.List)
+	if !ok {
+		return nil, py.Errorf(py.TypeError, "'%s' object does not support item deletion", py.TypeName(x))
+	}
+	start, stop, stride, err := sliceIndices(list.Len(), lo, hi, step)
+	if err != nil {
+		return nil, err
+	}
+	deleted := func(i int) bool {
+		if stride > 0 {
+			return i >= start && i < stop && (i-start)%stride == 0
+		}
+		return i <= start && i > stop && (start-i)%(-stride) == 0
+	}
+	kept := make([]starlark.Value, 0, list.Len())
+	for i := range list.Len() {
+		if !deleted(i) {
+			kept = append(kept, list.Index(i))
+		}
+	}
+	if len(kept) == list.Len() {
+		return starlark.None, nil
+	}
+	if err := list.Clear(); err != nil {
+		return nil, err
+	}
+	for _, v := range kept {
+		if err := list.Append(v); err != nil {
+			return nil, err
+		}
+	}
+	return starlark.None, nil
+}
+
+// sliceIndices are the start, stop and step that lo:hi:step selects
+// from a sequence of n items, as Python's slice.indices computes them.
+func sliceIndices(n int, lo, hi, step starlark.Value) (start, stop, stride int, err error) {
+	index := func(v starlark.Value, def int) (int, error) {
+		if v == starlark.None {
+			return def, nil
+		}
+		i, err := starlark.AsInt32(v)
+		if err != nil {
+			if _, isInt := v.(starlark.Int); isInt { // beyond int32: clamped below
+				if v.(starlark.Int).Sign() < 0 {
+					return -n - 1, nil
+				}
+				return n + 1, nil
+			}
+			return 0, py.Errorf(py.TypeError, "slice indices must be integers or None or have an __index__ method")
+		}
+		return i, nil
+	}
+	if stride, err = index(step, 1); err != nil {
+		return
+	}
+	if stride == 0 {
+		return 0, 0, 0, py.Errorf(py.ValueError, "slice step cannot be zero")
+	}
+	first, last := 0, n // the bounds of the slice for a positive step
+	if stride < 0 {
+		first, last = n-1, -1
+	}
+	adjust := func(i int) int { // PySlice_AdjustIndices
+		switch {
+		case i < 0 && i+n >= 0:
+			return i + n
+		case i < 0:
+			return min(0, last)
+		case i >= n && stride < 0:
+			return n - 1
+		case i >= n:
+			return n
+		}
+		return i
+	}
+	if start, err = index(lo, first); err != nil {
+		return
+	}
+	if lo != starlark.None {
+		start = adjust(start)
+	}
+	if stop, err = index(hi, last); err != nil {
+		return
+	}
+	if hi != starlark.None {
+		stop = adjust(stop)
+	}
+	return start, stop, stride, nil
 }
 
 // popItem calls x.pop(key), which checks that x is not frozen.

@@ -89,6 +89,7 @@ func FormatError(err error) string {
 	quote := func(b *strings.Builder, pos syntax.Position) {
 		if se != nil && pos.Filename() == se.filename && int(pos.Line) >= 1 && int(pos.Line) <= len(lines) {
 			if text := strings.TrimSpace(lines[pos.Line-1]); text != "" {
+				text, _ = quotedLine(text, int(pos.Col)-1)
 				fmt.Fprintf(b, "    %s\n", text)
 			}
 		}
@@ -97,6 +98,9 @@ func FormatError(err error) string {
 
 	var syntaxErr syntax.Error
 	if errors.As(err, &syntaxErr) {
+		if kind := frontend.ErrorKind(err); kind == "RecursionError" {
+			return kind + ": " + syntaxErr.Msg + "\n" // CPython names no line
+		}
 		// As CPython, with a caret under the column of the error.
 		pos := syntaxErr.Pos
 		fmt.Fprintf(&b, "  File \"%s\", line %d\n", pos.Filename(), pos.Line)
@@ -106,6 +110,7 @@ func FormatError(err error) string {
 			if text != "" {
 				caret := int(pos.Col) - 1 - utf8.RuneCountInString(line[:len(line)-len(text)])
 				caret = max(0, min(caret, utf8.RuneCountInString(text)))
+				text, caret = quotedLine(text, caret)
 				fmt.Fprintf(&b, "    %s\n    %s^\n", text, strings.Repeat(" ", caret))
 			}
 		}
@@ -136,6 +141,30 @@ func FormatError(err error) string {
 
 	writeTraceback(&b, err, exceptionOf(err), quote, map[*py.Exception]bool{})
 	return b.String()
+}
+
+// maxQuoted is the most characters of a source line a traceback quotes.
+const maxQuoted = 200
+
+// quotedLine is text as a traceback quotes it, and the column (from 0,
+// in characters) of col in what it quotes: a line longer than maxQuoted
+// characters is cut to those around col, with "..." where it was cut
+// (CPython quotes the whole line, which can be megabytes long).
+func quotedLine(text string, col int) (string, int) {
+	if len(text) <= maxQuoted || utf8.RuneCountInString(text) <= maxQuoted {
+		return text, col
+	}
+	runes := []rune(text)
+	start := max(0, min(col-maxQuoted/2, len(runes)-maxQuoted))
+	end := min(len(runes), start+maxQuoted)
+	out := string(runes[start:end])
+	if end < len(runes) {
+		out += "..."
+	}
+	if start > 0 {
+		return "..." + out, col - start + len("...")
+	}
+	return out, col
 }
 
 // writeTraceback writes the traceback of err, which carries exc (nil

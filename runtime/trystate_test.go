@@ -145,3 +145,28 @@ func TestScriptGlobalsBoundInTry(t *testing.T) {
 		t.Errorf("globals %s show the lowering's names", names)
 	}
 }
+
+// TestSessionDelAndWalrus checks that a REPL chunk's del of a global an
+// earlier chunk bound removes it from the session, and that a name :=
+// binds is the session's global for the chunks that follow.
+func TestSessionDelAndWalrus(t *testing.T) {
+	var out bytes.Buffer
+	s := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
+	for _, chunk := range []string{
+		"x = 1\n",
+		"del x\n",
+		"print('x' in globals())\n",
+		"print(n := 5)\n",
+		"print(n + 1)\n",
+	} {
+		if err := s.Exec(context.Background(), chunk); err != nil {
+			t.Fatalf("%q: %s", chunk, runtime.FormatError(err))
+		}
+	}
+	if want := "False\n5\n6\n"; out.String() != want {
+		t.Errorf("printed %q, want %q", out.String(), want)
+	}
+	if names := s.Globals(); strings.Join(names, " ") != "_ n" {
+		t.Errorf("globals %v, want [_ n]", names)
+	}
+}

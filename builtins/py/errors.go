@@ -412,6 +412,7 @@ var (
 	IndexError          = NewExceptionClass("IndexError", "builtins", LookupError)
 	AttributeError      = NewExceptionClass("AttributeError", "builtins", PyException)
 	NameError           = NewExceptionClass("NameError", "builtins", PyException)
+	UnboundLocalError   = NewExceptionClass("UnboundLocalError", "builtins", NameError)
 	ZeroDivisionError   = NewExceptionClass("ZeroDivisionError", "builtins", PyException)
 	RuntimeError        = NewExceptionClass("RuntimeError", "builtins", PyException)
 	NotImplementedError = NewExceptionClass("NotImplementedError", "builtins", RuntimeError)
@@ -441,8 +442,8 @@ var (
 // builtinClasses are Python's exception classes that kstar has.
 var builtinClasses = []*ExceptionClass{
 	BaseException, KeyboardInterrupt, SystemExitClass, PyException, ValueError,
-	TypeError, KeyError, IndexError, AttributeError, NameError, ZeroDivisionError,
-	RuntimeError, NotImplementedError, AssertionError, StopIteration, ImportError,
+	TypeError, KeyError, IndexError, AttributeError, NameError, UnboundLocalError,
+	ZeroDivisionError, RuntimeError, NotImplementedError, AssertionError, StopIteration, ImportError,
 	ModuleNotFoundError, UnicodeError, UnicodeEncodeError, UnicodeDecodeError,
 	LookupError, OSError, TimeoutError, OverflowError, RecursionError, SyntaxError,
 	PermissionError, EOFError, MemoryError, SystemError, CancelledError,
