@@ -97,13 +97,25 @@ func patternErr(err error) error {
 	var oe *overflowError
 	switch {
 	case errors.As(err, &pe):
-		return py.NewException(Error, pe.Error())
+		return pe.exception()
 	case errors.As(err, &ve):
 		return py.NewException(py.ValueError, ve.msg)
 	case errors.As(err, &oe):
 		return py.NewException(py.OverflowError, oe.msg)
 	}
 	return err
+}
+
+// exception is the re.error CPython raises for e.
+func (e *patternError) exception() *py.Exception {
+	if e.pos < 0 {
+		return newError(starlark.String(e.msg), starlark.None, "", 0, false)
+	}
+	var pattern starlark.Value = starlark.String(e.pattern)
+	if !e.isText {
+		pattern = starlark.Bytes(e.pattern)
+	}
+	return newError(starlark.String(e.msg), pattern, e.pattern, e.pos, true)
 }
 
 // String is the Pattern's repr, as PyRepr.
