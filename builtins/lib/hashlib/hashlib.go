@@ -424,7 +424,7 @@ func hashUpdate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 }
 
 // digestArgs checks digest()'s arguments: none, or a SHAKE's length.
-func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tuple) (int, error) {
+func (h *Hash) digestArgs(thread *starlark.Thread, name string, args starlark.Tuple, kwargs []starlark.Tuple) (int, error) {
 	if h.shake == nil {
 		if len(args)+len(kwargs) > 0 {
 			return 0, py.Errorf(py.TypeError, "HASH.%s() takes no arguments (%d given)", name, len(args)+len(kwargs))
@@ -443,6 +443,9 @@ func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tu
 	if n < 0 || n > 1<<30 {
 		return 0, py.NewException(py.MemoryError, "") // CPython's answer to a negative SHAKE length
 	}
+	if err := py.Reserve(thread, 3*n); err != nil { // the digest, and its hex
+		return 0, err
+	}
 	return int(n), nil
 }
 
@@ -458,7 +461,7 @@ func Hex(b []byte) string {
 
 func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)
-	n, err := h.digestArgs("digest", args, kwargs)
+	n, err := h.digestArgs(thread, "digest", args, kwargs)
 	if err != nil {
 		return nil, err
 	}
@@ -467,7 +470,7 @@ func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 
 func hashHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)
-	n, err := h.digestArgs("hexdigest", args, kwargs)
+	n, err := h.digestArgs(thread, "hexdigest", args, kwargs)
 	if err != nil {
 		return nil, err
 	}

@@ -100,7 +100,7 @@ var runePool = sync.Pool{New: func() any { b := make([]rune, 0, 64); return &b }
 
 // newSubject decodes v, a str or bytes, for pattern p; the caller
 // releases it.
-func newSubject(p *Pattern, v starlark.Value) (subject, error) {
+func newSubject(thread *starlark.Thread, p *Pattern, v starlark.Value) (subject, error) {
 	sub := subject{value: v}
 	switch v := v.(type) {
 	case starlark.String:
@@ -115,6 +115,11 @@ func newSubject(p *Pattern, v starlark.Value) (subject, error) {
 		sub.s, sub.isBytes = string(v), true
 	default:
 		return sub, py.Errorf(py.TypeError, "expected string or bytes-like object, got '%s'", py.TypeName(v))
+	}
+	if len(sub.s) > 1<<16 { // its characters as runes, and their offsets
+		if err := py.Reserve(thread, int64(len(sub.s))*12); err != nil {
+			return sub, err
+		}
 	}
 	sub.buf = runePool.Get().(*[]rune)
 	runes := (*sub.buf)[:0]

@@ -275,7 +275,7 @@ func indexArg(v starlark.Value) (int, error) {
 
 // matchOne is Pattern.match, fullmatch and search.
 func (p *Pattern) matchOne(thread *starlark.Thread, kind int, s, pos, endpos starlark.Value) (starlark.Value, error) {
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +307,11 @@ func (p *Pattern) matchOne(thread *starlark.Thread, kind int, s, pos, endpos sta
 func (p *Pattern) each(thread *starlark.Thread, sub *subject, start, end int, fn func(spans []int) (bool, error)) error {
 	mustAdvance := false
 	spans := make([]int, 2*(p.groups+1)) // fn reads them before the next search
+	meter := py.NewMeter(thread)         // each match may make a value, an empty one per character
 	for start <= end {
+		if err := meter.Tick(); err != nil {
+			return err
+		}
 		found, err := p.find(thread, kindSearch, sub, start, end, mustAdvance, spans)
 		if err != nil || !found {
 			return err
@@ -331,7 +335,7 @@ func slice(sub *subject, i, j int) starlark.Value {
 
 // findall is Pattern.findall.
 func (p *Pattern) findall(thread *starlark.Thread, s, pos, endpos starlark.Value) (starlark.Value, error) {
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +382,7 @@ func (p *Pattern) split(thread *starlark.Thread, s, maxsplit starlark.Value) (st
 		}
 		limit = n
 	}
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -429,7 +433,7 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 			return nil, err
 		}
 	}
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -500,7 +504,7 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 // finditer is Pattern.finditer: an iterator that searches as it is
 // advanced.
 func (p *Pattern) finditer(thread *starlark.Thread, s, pos, endpos starlark.Value) (starlark.Value, error) {
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
