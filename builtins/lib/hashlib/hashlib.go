@@ -45,9 +45,16 @@ type Algorithm struct {
 	// Size is digest_size in bytes (0 for SHAKE), BlockSize block_size.
 	Size, BlockSize int
 	newShake        func() *sha3.SHAKE
+	// sum, when set, appends the digest of data to out in one go, for a
+	// hash whose data all came at once (hashlib.sha256(b).hexdigest()):
+	// it makes no hash object.
+	sum func(data string, out []byte) []byte
 	// openssl are the other names new() accepts, in any case.
 	openssl []string
 }
+
+// view is s as a byte slice for a hash to read, never to keep or change.
+func view(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func hashOf[H hash.Hash](f func() H) func() hash.Hash {
 	return func() hash.Hash { return f() }
@@ -55,12 +62,12 @@ func hashOf[H hash.Hash](f func() H) func() hash.Hash {
 
 // algorithms are the hash functions, in the order Python lists them.
 var algorithms = []*Algorithm{
-	{Name: "md5", New: md5.New, Size: 16, BlockSize: 64, openssl: []string{"md5"}},
-	{Name: "sha1", New: sha1.New, Size: 20, BlockSize: 64, openssl: []string{"sha1", "sha-1"}},
-	{Name: "sha224", New: sha256.New224, Size: 28, BlockSize: 64, openssl: []string{"sha224", "sha-224", "sha2-224"}},
-	{Name: "sha256", New: sha256.New, Size: 32, BlockSize: 64, openssl: []string{"sha256", "sha-256", "sha2-256"}},
-	{Name: "sha384", New: sha512.New384, Size: 48, BlockSize: 128, openssl: []string{"sha384", "sha-384", "sha2-384"}},
-	{Name: "sha512", New: sha512.New, Size: 64, BlockSize: 128, openssl: []string{"sha512", "sha-512", "sha2-512"}},
+	{Name: "md5", New: md5.New, sum: func(d string, out []byte) []byte { x := md5.Sum(view(d)); return append(out, x[:]...) }, Size: 16, BlockSize: 64, openssl: []string{"md5"}},
+	{Name: "sha1", New: sha1.New, sum: func(d string, out []byte) []byte { x := sha1.Sum(view(d)); return append(out, x[:]...) }, Size: 20, BlockSize: 64, openssl: []string{"sha1", "sha-1"}},
+	{Name: "sha224", New: sha256.New224, sum: func(d string, out []byte) []byte { x := sha256.Sum224(view(d)); return append(out, x[:]...) }, Size: 28, BlockSize: 64, openssl: []string{"sha224", "sha-224", "sha2-224"}},
+	{Name: "sha256", New: sha256.New, sum: func(d string, out []byte) []byte { x := sha256.Sum256(view(d)); return append(out, x[:]...) }, Size: 32, BlockSize: 64, openssl: []string{"sha256", "sha-256", "sha2-256"}},
+	{Name: "sha384", New: sha512.New384, sum: func(d string, out []byte) []byte { x := sha512.Sum384(view(d)); return append(out, x[:]...) }, Size: 48, BlockSize: 128, openssl: []string{"sha384", "sha-384", "sha2-384"}},
+	{Name: "sha512", New: sha512.New, sum: func(d string, out []byte) []byte { x := sha512.Sum512(view(d)); return append(out, x[:]...) }, Size: 64, BlockSize: 128, openssl: []string{"sha512", "sha-512", "sha2-512"}},
 	{Name: "sha512_224", New: sha512.New512_224, Size: 28, BlockSize: 128, openssl: []string{"sha512-224", "sha2-512/224"}},
 	{Name: "sha512_256", New: sha512.New512_256, Size: 32, BlockSize: 128, openssl: []string{"sha512-256", "sha2-512/256"}},
 	{Name: "sha3_224", New: hashOf(sha3.New224), Size: 28, BlockSize: 144, openssl: []string{"sha3-224"}},
@@ -181,18 +188,23 @@ func (c *constructor) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 
 func newHash(alg *Algorithm, data starlark.Value) (*Hash, error) {
 	h := &Hash{alg: alg}
-	if alg.newShake != nil {
-		h.shake = alg.newShake()
-	} else {
-		h.h = alg.New()
-	}
+	var b string
 	if data != nil {
-		b, err := Data(data)
-		if err != nil {
+		var err error
+		if b, err = Data(data); err != nil {
 			return nil, err
 		}
-		h.write(b)
 	}
+	switch {
+	case alg.newShake != nil:
+		h.shake = alg.newShake()
+	case alg.sum != nil:
+		h.pending = b // hashed by alg.sum, or by the hash object an update makes
+		return h, nil
+	default:
+		h.h = alg.New()
+	}
+	h.write(b)
 	return h, nil
 }
 
@@ -275,8 +287,10 @@ type Hash struct {
 	// globals is shared by calls running at once (runtime.Script).
 	mu    sync.Mutex
 	alg   *Algorithm
-	h     hash.Hash
+	h     hash.Hash // nil for a SHAKE, and until an update for an Algorithm with sum
 	shake *sha3.SHAKE
+	// pending is the data given to the constructor while h is nil.
+	pending string
 	// sumBuf holds digests, so that digest() allocates only its result.
 	sumBuf [64]byte
 }
@@ -284,7 +298,7 @@ type Hash struct {
 // WriteString feeds s to w without copying it: a hash.Hash, as an
 // io.Writer, neither keeps nor changes what it is given.
 func WriteString(w hash.Hash, s string) {
-	w.Write(unsafe.Slice(unsafe.StringData(s), len(s)))
+	w.Write(view(s))
 }
 
 var (
@@ -293,6 +307,11 @@ var (
 )
 
 func (h *Hash) write(s string) {
+	if h.h == nil && h.shake == nil {
+		h.h = h.alg.New()
+		WriteString(h.h, h.pending)
+		h.pending = ""
+	}
 	if h.shake != nil {
 		h.shake.Write([]byte(s))
 	} else {
@@ -306,9 +325,12 @@ func (h *Hash) digest(n int, inHex bool) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var sum []byte
-	if h.shake == nil {
+	switch {
+	case h.shake == nil && h.h == nil:
+		sum = h.alg.sum(h.pending, h.sumBuf[:0])
+	case h.shake == nil:
 		sum = h.h.Sum(h.sumBuf[:0])
-	} else {
+	default:
 		sum = make([]byte, n)
 		h.cloneLocked().shake.Read(sum)
 	}
@@ -335,6 +357,10 @@ func (h *Hash) cloneLocked() *Hash {
 		if err := c.shake.UnmarshalBinary(state); err != nil {
 			panic(err)
 		}
+		return c
+	}
+	if h.h == nil {
+		c.pending = h.pending
 		return c
 	}
 	hc, err := h.h.(hash.Cloner).Clone()
