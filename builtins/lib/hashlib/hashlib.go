@@ -186,8 +186,15 @@ func (c *constructor) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 	return newHash(c.alg, data)
 }
 
-func newHash(alg *Algorithm, data starlark.Value) (*Hash, error) {
+// newHashObject returns an empty hash object of alg.
+func newHashObject(alg *Algorithm) *Hash {
 	h := &Hash{alg: alg}
+	h.hexdigest = *hashHexdigestMethod.BindReceiver(h)
+	return h
+}
+
+func newHash(alg *Algorithm, data starlark.Value) (*Hash, error) {
+	h := newHashObject(alg)
 	var b string
 	if data != nil {
 		var err error
@@ -291,6 +298,9 @@ type Hash struct {
 	shake *sha3.SHAKE
 	// pending is the data given to the constructor while h is nil.
 	pending string
+	// hexdigest is the bound method, made with the hash, so that
+	// hashlib.sha256(b).hexdigest() allocates no method.
+	hexdigest starlark.Builtin
 	// sumBuf holds digests, so that digest() allocates only its result.
 	sumBuf [64]byte
 }
@@ -347,7 +357,7 @@ func (h *Hash) clone() *Hash {
 }
 
 func (h *Hash) cloneLocked() *Hash {
-	c := &Hash{alg: h.alg}
+	c := newHashObject(h.alg)
 	if h.shake != nil {
 		state, err := h.shake.MarshalBinary()
 		if err != nil {
@@ -409,7 +419,7 @@ func (h *Hash) Attr(name string) (starlark.Value, error) {
 	case "digest":
 		return hashDigestMethod.BindReceiver(h), nil
 	case "hexdigest":
-		return hashHexdigestMethod.BindReceiver(h), nil
+		return &h.hexdigest, nil
 	case "copy":
 		return hashCopyMethod.BindReceiver(h), nil
 	}
@@ -420,9 +430,11 @@ func (h *Hash) Attr(name string) (starlark.Value, error) {
 var (
 	hashUpdateMethod    = py.Func("update", hashUpdate)
 	hashDigestMethod    = py.Func("digest", hashDigest)
-	hashHexdigestMethod = py.Func("hexdigest", hashHexdigest)
 	hashCopyMethod      = py.Func("copy", hashCopy)
+	hashHexdigestMethod *starlark.Builtin // set by init: hexdigest makes hash objects
 )
+
+func init() { hashHexdigestMethod = py.Func("hexdigest", hashHexdigest) }
 
 func (h *Hash) className() string {
 	if h.shake != nil {
