@@ -42,8 +42,10 @@ package re
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -133,9 +135,11 @@ func newError(msg, pattern starlark.Value, text string, pos int, hasPos bool) *p
 const cacheSize = 512
 
 // module is one execution's re module: its cache of compiled patterns.
+// The map is replaced, never changed, so that a lookup (every call of a
+// module function) takes no lock.
 type module struct {
-	mu    sync.Mutex
-	cache map[cacheKey]*Pattern
+	mu    sync.Mutex // serialises replacements of cache
+	cache atomic.Pointer[map[cacheKey]*Pattern]
 }
 
 type cacheKey struct {
@@ -146,7 +150,8 @@ type cacheKey struct {
 
 // New returns the re module for one execution.
 func New(env *py.Env) starlark.Value {
-	m := &module{cache: map[cacheKey]*Pattern{}}
+	m := &module{}
+	m.cache.Store(&map[cacheKey]*Pattern{})
 	members := starlark.StringDict{
 		"compile":   py.Func("compile", m.compileFunc),
 		"match":     py.Func("match", m.matchFunc(kindMatch)),
@@ -196,22 +201,22 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	default:
 		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
 	}
-	m.mu.Lock()
-	p, ok := m.cache[key]
-	m.mu.Unlock()
-	if ok {
+	if p, ok := (*m.cache.Load())[key]; ok {
 		return p, nil
 	}
-	p, err = compile(pattern, f)
+	p, err := compile(pattern, f)
 	if err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
-	if len(m.cache) >= cacheSize {
-		clear(m.cache)
+	defer m.mu.Unlock()
+	old := *m.cache.Load()
+	next := make(map[cacheKey]*Pattern, len(old)+1)
+	if len(old) < cacheSize { // else forgotten, as CPython's cache forgets all
+		maps.Copy(next, old)
 	}
-	m.cache[key] = p
-	m.mu.Unlock()
+	next[key] = p
+	m.cache.Store(&next)
 	return p, nil
 }
 
@@ -306,7 +311,7 @@ func (m *module) purge(thread *starlark.Thread, b *starlark.Builtin, args starla
 		return nil, err
 	}
 	m.mu.Lock()
-	clear(m.cache)
+	m.cache.Store(&map[cacheKey]*Pattern{})
 	m.mu.Unlock()
 	return starlark.None, nil
 }
