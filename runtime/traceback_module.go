@@ -36,11 +36,11 @@ func newTracebackModule(env *py.Env) starlark.Value {
 // handledTraceback is the traceback text of the exception being handled
 // on thread, or CPython's "NoneType: None" when none is.
 func handledTraceback(thread *starlark.Thread) string {
-	h := handling(thread)
+	h := py.Handling(thread)
 	if len(*h) == 0 {
 		return "NoneType: None\n"
 	}
-	return excTraceback(thread, (*h)[len(*h)-1].exc)
+	return excTraceback(thread, (*h)[len(*h)-1].Exc)
 }
 
 // excTraceback renders exc's traceback as an uncaught one would be.

@@ -19,33 +19,11 @@ import (
 // calls: __try__ runs its blocks, __caught__ matches an except clause,
 // __raise__ raises.
 
-// handlingKey is the thread-local key of the exceptions being handled
-// (*[]handled, innermost last): what a bare raise re-raises, and the
-// __context__ of an exception raised meanwhile.
-const handlingKey = "kstar.handling"
-
-// handled is an exception being handled, with the error it was caught
-// in (re-raised as is, so its traceback stays the original one).
-type handled struct {
-	exc *py.Exception
-	err error
-}
-
-// handling is the stack of exceptions being handled on thread.
-func handling(thread *starlark.Thread) *[]handled {
-	h, _ := thread.Local(handlingKey).(*[]handled)
-	if h == nil {
-		h = new([]handled)
-		thread.SetLocal(handlingKey, h)
-	}
-	return h
-}
-
 // callHandling calls fn(args...) with exc (caught in err) as the
 // exception being handled. An error fn raises gets exc as its context.
 func callHandling(thread *starlark.Thread, fn starlark.Value, args starlark.Tuple, exc *py.Exception, err error) (starlark.Value, error) {
-	h := handling(thread)
-	*h = append(*h, handled{exc, err})
+	h := py.Handling(thread)
+	*h = append(*h, py.Handled{Exc: exc, Err: err})
 	v, ferr := starlark.Call(thread, fn, args, nil)
 	*h = (*h)[:len(*h)-1]
 	if ferr != nil && !sameError(ferr, err) { // a bare raise re-raises err as it is
@@ -347,15 +325,15 @@ func raise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if len(kwargs) > 0 || len(args) > 2 {
 		return nil, fmt.Errorf("raise: want at most 2 arguments")
 	}
-	var current *handled
-	if h := handling(thread); len(*h) > 0 {
+	var current *py.Handled
+	if h := py.Handling(thread); len(*h) > 0 {
 		current = &(*h)[len(*h)-1]
 	}
 	if len(args) == 0 {
 		if current == nil {
 			return nil, py.Errorf(py.RuntimeError, "No active exception to reraise")
 		}
-		return nil, current.err
+		return nil, current.Err
 	}
 	exc, err := exceptionValue(thread, args[0], "exceptions must derive from BaseException")
 	if err != nil {
@@ -371,7 +349,7 @@ func raise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		}
 	}
 	if current != nil {
-		setContext(exc, current.exc)
+		setContext(exc, current.Exc)
 	}
 	if exc.Class.IsSubclass(py.SystemExitClass) { // ends the script with its code, as sys.exit
 		status, _ := exc.Attr("code")

@@ -43,6 +43,15 @@ type ClassExt interface {
 	Str(e *Exception) (s string, ok bool)
 }
 
+// ExceptionMaker is a ClassExt whose class makes its instances itself,
+// as a class whose __init__ computes the message and sets attributes
+// (re.error(msg, pattern=None, pos=None)). It applies to the class whose
+// Ext it is, not to classes derived from it.
+type ExceptionMaker interface {
+	ClassExt
+	Make(c *ExceptionClass, args starlark.Tuple, kwargs []starlark.Tuple) (*Exception, error)
+}
+
 // NewExceptionClass returns a class named name in module, derived from
 // base (nil for a root). It registers nothing: a module lists its classes
 // in its own table.
@@ -88,6 +97,9 @@ func (c *ExceptionClass) Hash() (uint32, error) {
 func (c *ExceptionClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if c.User != nil {
 		return c.User.CallInternal(thread, args, kwargs)
+	}
+	if maker, ok := c.Ext.(ExceptionMaker); ok {
+		return maker.Make(c, args, kwargs)
 	}
 	if len(kwargs) > 0 {
 		return nil, NewException(TypeError, fmt.Sprintf("%s() takes no keyword arguments", c.ClassName))

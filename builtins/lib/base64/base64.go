@@ -50,8 +50,21 @@ func oneArg(name string, f func(s starlark.Value) (starlark.Value, error)) py.Bu
 		if err := spec.Bind(args, kwargs, &s); err != nil {
 			return nil, err
 		}
+		if err := reserveOutput(thread, s); err != nil {
+			return nil, err
+		}
 		return f(s)
 	}
+}
+
+// reserveOutput asks the execution's memory limit for what encoding or
+// decoding s may make: at most twice its size (b16encode), and as much
+// again for the copies on the way.
+func reserveOutput(thread *starlark.Thread, s starlark.Value) error {
+	if n := starlark.Len(s); n > 1<<16 {
+		return py.Reserve(thread, 4*int64(n))
+	}
+	return nil
 }
 
 // translate replaces each byte of from in s by the byte of to at the
@@ -95,6 +108,9 @@ func b64encode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err := b64encodeSpec.Bind(args, kwargs, &s, &alt); err != nil {
 		return nil, err
 	}
+	if err := reserveOutput(thread, s); err != nil {
+		return nil, err
+	}
 	data, err := pyargs.Bytes(s)
 	if err != nil {
 		return nil, err
@@ -115,6 +131,9 @@ var b64decodeSpec = &pyargs.Func{Name: "b64decode", Params: []string{"s", "altch
 func b64decode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var s, alt, validate starlark.Value = nil, starlark.None, starlark.False
 	if err := b64decodeSpec.Bind(args, kwargs, &s, &alt, &validate); err != nil {
+		return nil, err
+	}
+	if err := reserveOutput(thread, s); err != nil {
 		return nil, err
 	}
 	data, err := pyargs.BytesOrASCII(s)

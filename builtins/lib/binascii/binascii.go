@@ -101,6 +101,11 @@ func hexlify(name string) py.BuiltinFunc {
 		if err != nil {
 			return nil, err
 		}
+		if len(d) > 1<<16 { // two digits and a separator a byte, copied once
+			if err := py.Reserve(thread, 6*int64(len(d))); err != nil {
+				return nil, err
+			}
+		}
 		sep, err := separator(sepArg)
 		if err != nil {
 			return nil, err

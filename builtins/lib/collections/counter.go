@@ -38,7 +38,11 @@ func (d *Dict) count(thread *starlark.Thread, fname string, args starlark.Tuple,
 				return err
 			}
 			one := starlark.MakeInt(1)
+			meter := py.NewMeter(thread) // an endless or huge iterable
 			for {
+				if err := meter.Tick(); err != nil {
+					return err
+				}
 				elem, ok, err := it.Next(thread)
 				if !ok || err != nil {
 					if err != nil {

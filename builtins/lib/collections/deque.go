@@ -363,7 +363,11 @@ func (d *Deque) extend(thread *starlark.Thread, iterable starlark.Value, left bo
 	if err != nil {
 		return err
 	}
+	meter := py.NewMeter(thread) // an endless or huge iterable
 	for {
+		if err := meter.Tick(); err != nil {
+			return err
+		}
 		v, ok, err := it.Next(thread)
 		if !ok || err != nil {
 			return err

@@ -60,7 +60,11 @@ func reduce(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if len(args) == 3 {
 		acc = args[2]
 	}
+	meter := py.NewMeter(thread) // a builtin function takes no steps
 	for {
+		if err := meter.Tick(); err != nil {
+			return nil, err
+		}
 		v, ok, err := src.Next(thread)
 		if err != nil {
 			return nil, err

@@ -45,9 +45,16 @@ type Algorithm struct {
 	// Size is digest_size in bytes (0 for SHAKE), BlockSize block_size.
 	Size, BlockSize int
 	newShake        func() *sha3.SHAKE
+	// sum, when set, appends the digest of data to out in one go, for a
+	// hash whose data all came at once (hashlib.sha256(b).hexdigest()):
+	// it makes no hash object.
+	sum func(data string, out []byte) []byte
 	// openssl are the other names new() accepts, in any case.
 	openssl []string
 }
+
+// view is s as a byte slice for a hash to read, never to keep or change.
+func view(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func hashOf[H hash.Hash](f func() H) func() hash.Hash {
 	return func() hash.Hash { return f() }
@@ -55,12 +62,12 @@ func hashOf[H hash.Hash](f func() H) func() hash.Hash {
 
 // algorithms are the hash functions, in the order Python lists them.
 var algorithms = []*Algorithm{
-	{Name: "md5", New: md5.New, Size: 16, BlockSize: 64, openssl: []string{"md5"}},
-	{Name: "sha1", New: sha1.New, Size: 20, BlockSize: 64, openssl: []string{"sha1", "sha-1"}},
-	{Name: "sha224", New: sha256.New224, Size: 28, BlockSize: 64, openssl: []string{"sha224", "sha-224", "sha2-224"}},
-	{Name: "sha256", New: sha256.New, Size: 32, BlockSize: 64, openssl: []string{"sha256", "sha-256", "sha2-256"}},
-	{Name: "sha384", New: sha512.New384, Size: 48, BlockSize: 128, openssl: []string{"sha384", "sha-384", "sha2-384"}},
-	{Name: "sha512", New: sha512.New, Size: 64, BlockSize: 128, openssl: []string{"sha512", "sha-512", "sha2-512"}},
+	{Name: "md5", New: md5.New, sum: func(d string, out []byte) []byte { x := md5.Sum(view(d)); return append(out, x[:]...) }, Size: 16, BlockSize: 64, openssl: []string{"md5"}},
+	{Name: "sha1", New: sha1.New, sum: func(d string, out []byte) []byte { x := sha1.Sum(view(d)); return append(out, x[:]...) }, Size: 20, BlockSize: 64, openssl: []string{"sha1", "sha-1"}},
+	{Name: "sha224", New: sha256.New224, sum: func(d string, out []byte) []byte { x := sha256.Sum224(view(d)); return append(out, x[:]...) }, Size: 28, BlockSize: 64, openssl: []string{"sha224", "sha-224", "sha2-224"}},
+	{Name: "sha256", New: sha256.New, sum: func(d string, out []byte) []byte { x := sha256.Sum256(view(d)); return append(out, x[:]...) }, Size: 32, BlockSize: 64, openssl: []string{"sha256", "sha-256", "sha2-256"}},
+	{Name: "sha384", New: sha512.New384, sum: func(d string, out []byte) []byte { x := sha512.Sum384(view(d)); return append(out, x[:]...) }, Size: 48, BlockSize: 128, openssl: []string{"sha384", "sha-384", "sha2-384"}},
+	{Name: "sha512", New: sha512.New, sum: func(d string, out []byte) []byte { x := sha512.Sum512(view(d)); return append(out, x[:]...) }, Size: 64, BlockSize: 128, openssl: []string{"sha512", "sha-512", "sha2-512"}},
 	{Name: "sha512_224", New: sha512.New512_224, Size: 28, BlockSize: 128, openssl: []string{"sha512-224", "sha2-512/224"}},
 	{Name: "sha512_256", New: sha512.New512_256, Size: 32, BlockSize: 128, openssl: []string{"sha512-256", "sha2-512/256"}},
 	{Name: "sha3_224", New: hashOf(sha3.New224), Size: 28, BlockSize: 144, openssl: []string{"sha3-224"}},
@@ -179,20 +186,32 @@ func (c *constructor) CallInternal(thread *starlark.Thread, args starlark.Tuple,
 	return newHash(c.alg, data)
 }
 
-func newHash(alg *Algorithm, data starlark.Value) (*Hash, error) {
+// newHashObject returns an empty hash object of alg.
+func newHashObject(alg *Algorithm) *Hash {
 	h := &Hash{alg: alg}
-	if alg.newShake != nil {
-		h.shake = alg.newShake()
-	} else {
-		h.h = alg.New()
-	}
+	h.hexdigest = *hashHexdigestMethod.BindReceiver(h)
+	return h
+}
+
+func newHash(alg *Algorithm, data starlark.Value) (*Hash, error) {
+	h := newHashObject(alg)
+	var b string
 	if data != nil {
-		b, err := Data(data)
-		if err != nil {
+		var err error
+		if b, err = Data(data); err != nil {
 			return nil, err
 		}
-		h.write(b)
 	}
+	switch {
+	case alg.newShake != nil:
+		h.shake = alg.newShake()
+	case alg.sum != nil:
+		h.pending = b // hashed by alg.sum, or by the hash object an update makes
+		return h, nil
+	default:
+		h.h = alg.New()
+	}
+	h.write(b)
 	return h, nil
 }
 
@@ -275,8 +294,13 @@ type Hash struct {
 	// globals is shared by calls running at once (runtime.Script).
 	mu    sync.Mutex
 	alg   *Algorithm
-	h     hash.Hash
+	h     hash.Hash // nil for a SHAKE, and until an update for an Algorithm with sum
 	shake *sha3.SHAKE
+	// pending is the data given to the constructor while h is nil.
+	pending string
+	// hexdigest is the bound method, made with the hash, so that
+	// hashlib.sha256(b).hexdigest() allocates no method.
+	hexdigest starlark.Builtin
 	// sumBuf holds digests, so that digest() allocates only its result.
 	sumBuf [64]byte
 }
@@ -284,7 +308,7 @@ type Hash struct {
 // WriteString feeds s to w without copying it: a hash.Hash, as an
 // io.Writer, neither keeps nor changes what it is given.
 func WriteString(w hash.Hash, s string) {
-	w.Write(unsafe.Slice(unsafe.StringData(s), len(s)))
+	w.Write(view(s))
 }
 
 var (
@@ -293,6 +317,11 @@ var (
 )
 
 func (h *Hash) write(s string) {
+	if h.h == nil && h.shake == nil {
+		h.h = h.alg.New()
+		WriteString(h.h, h.pending)
+		h.pending = ""
+	}
 	if h.shake != nil {
 		h.shake.Write([]byte(s))
 	} else {
@@ -306,9 +335,12 @@ func (h *Hash) digest(n int, inHex bool) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var sum []byte
-	if h.shake == nil {
+	switch {
+	case h.shake == nil && h.h == nil:
+		sum = h.alg.sum(h.pending, h.sumBuf[:0])
+	case h.shake == nil:
 		sum = h.h.Sum(h.sumBuf[:0])
-	} else {
+	default:
 		sum = make([]byte, n)
 		h.cloneLocked().shake.Read(sum)
 	}
@@ -325,7 +357,7 @@ func (h *Hash) clone() *Hash {
 }
 
 func (h *Hash) cloneLocked() *Hash {
-	c := &Hash{alg: h.alg}
+	c := newHashObject(h.alg)
 	if h.shake != nil {
 		state, err := h.shake.MarshalBinary()
 		if err != nil {
@@ -335,6 +367,10 @@ func (h *Hash) cloneLocked() *Hash {
 		if err := c.shake.UnmarshalBinary(state); err != nil {
 			panic(err)
 		}
+		return c
+	}
+	if h.h == nil {
+		c.pending = h.pending
 		return c
 	}
 	hc, err := h.h.(hash.Cloner).Clone()
@@ -383,7 +419,7 @@ func (h *Hash) Attr(name string) (starlark.Value, error) {
 	case "digest":
 		return hashDigestMethod.BindReceiver(h), nil
 	case "hexdigest":
-		return hashHexdigestMethod.BindReceiver(h), nil
+		return &h.hexdigest, nil
 	case "copy":
 		return hashCopyMethod.BindReceiver(h), nil
 	}
@@ -394,9 +430,11 @@ func (h *Hash) Attr(name string) (starlark.Value, error) {
 var (
 	hashUpdateMethod    = py.Func("update", hashUpdate)
 	hashDigestMethod    = py.Func("digest", hashDigest)
-	hashHexdigestMethod = py.Func("hexdigest", hashHexdigest)
 	hashCopyMethod      = py.Func("copy", hashCopy)
+	hashHexdigestMethod *starlark.Builtin // set by init: hexdigest makes hash objects
 )
+
+func init() { hashHexdigestMethod = py.Func("hexdigest", hashHexdigest) }
 
 func (h *Hash) className() string {
 	if h.shake != nil {
@@ -424,7 +462,7 @@ func hashUpdate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 }
 
 // digestArgs checks digest()'s arguments: none, or a SHAKE's length.
-func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tuple) (int, error) {
+func (h *Hash) digestArgs(thread *starlark.Thread, name string, args starlark.Tuple, kwargs []starlark.Tuple) (int, error) {
 	if h.shake == nil {
 		if len(args)+len(kwargs) > 0 {
 			return 0, py.Errorf(py.TypeError, "HASH.%s() takes no arguments (%d given)", name, len(args)+len(kwargs))
@@ -443,6 +481,9 @@ func (h *Hash) digestArgs(name string, args starlark.Tuple, kwargs []starlark.Tu
 	if n < 0 || n > 1<<30 {
 		return 0, py.NewException(py.MemoryError, "") // CPython's answer to a negative SHAKE length
 	}
+	if err := py.Reserve(thread, 3*n); err != nil { // the digest, and its hex
+		return 0, err
+	}
 	return int(n), nil
 }
 
@@ -458,7 +499,7 @@ func Hex(b []byte) string {
 
 func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)
-	n, err := h.digestArgs("digest", args, kwargs)
+	n, err := h.digestArgs(thread, "digest", args, kwargs)
 	if err != nil {
 		return nil, err
 	}
@@ -467,7 +508,7 @@ func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 
 func hashHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	h := b.Receiver().(*Hash)
-	n, err := h.digestArgs("hexdigest", args, kwargs)
+	n, err := h.digestArgs(thread, "hexdigest", args, kwargs)
 	if err != nil {
 		return nil, err
 	}

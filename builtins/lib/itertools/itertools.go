@@ -77,6 +77,41 @@ func newIterator(thread *starlark.Thread, name string, next next) *py.Iterator {
 	return py.NewIterator(thread, "itertools."+name, next)
 }
 
+// iterate is py.Iterate with each element taken counted by a Meter: an
+// iterator that skips elements (islice's start, dropwhile, filterfalse,
+// compress, groupby) may take any number of them in one next, and the
+// execution's limits must stop it there as they stop a loop.
+func iterate(thread *starlark.Thread, x starlark.Value) (py.Nexter, error) {
+	src, err := py.Iterate(thread, x)
+	if err != nil {
+		return nil, err
+	}
+	return &meteredNexter{src: src, meter: py.NewMeter(thread)}, nil
+}
+
+// reserve asks the execution's memory limit for n things of size bytes
+// (n from the script, so its product may not fit an int64).
+func reserve(thread *starlark.Thread, n, size int) error {
+	const most = 1 << 62
+	if size > 0 && n > most/size {
+		return py.Reserve(thread, most)
+	}
+	return py.Reserve(thread, int64(n*size))
+}
+
+// meteredNexter is a Nexter whose elements a Meter counts.
+type meteredNexter struct {
+	src   py.Nexter
+	meter py.Meter
+}
+
+func (m *meteredNexter) Next(thread *starlark.Thread) (starlark.Value, bool, error) {
+	if err := m.meter.Tick(); err != nil {
+		return nil, false, err
+	}
+	return m.src.Next(thread)
+}
+
 // end is what a next function returns when there are no more elements.
 func end() (starlark.Value, bool, error) { return nil, false, nil }
 
@@ -151,7 +186,7 @@ func islice(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if step < 1 {
 		return nil, py.Errorf(py.ValueError, "Step for islice() must be a positive integer or None.")
 	}
-	src, err := py.Iterate(thread, args[0])
+	src, err := iterate(thread, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +235,7 @@ func chainFromIterable(thread *starlark.Thread, b *starlark.Builtin, args starla
 	if err != nil {
 		return nil, err
 	}
-	iterables, err := py.Iterate(thread, x)
+	iterables, err := iterate(thread, x)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +266,7 @@ func chainOf(thread *starlark.Thread, iterables py.Nexter) *py.Iterator {
 					iterables = nil
 					return nil, false, err
 				}
-				if current, err = py.Iterate(thread, x); err != nil {
+				if current, err = iterate(thread, x); err != nil {
 					return nil, false, err
 				}
 			}
@@ -301,7 +336,7 @@ func cycle(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	if err := py.CheckPositional("cycle", args, kwargs, 1, 1); err != nil {
 		return nil, err
 	}
-	src, err := py.Iterate(thread, args[0])
+	src, err := iterate(thread, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +418,7 @@ func groupby(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if err := py.UnpackArgs("groupby", args, kwargs, []string{"iterable", "key?"}, &iterable, &key); err != nil {
 		return nil, err
 	}
-	src, err := py.Iterate(thread, iterable)
+	src, err := iterate(thread, iterable)
 	if err != nil {
 		return nil, err
 	}
@@ -466,7 +501,7 @@ func accumulate(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := py.UnpackArgs("accumulate", args, kwargs, []string{"iterable", "func?", "*", "initial?"}, &iterable, &fn, &initial); err != nil {
 		return nil, err
 	}
-	src, err := py.Iterate(thread, iterable)
+	src, err := iterate(thread, iterable)
 	if err != nil {
 		return nil, err
 	}
@@ -512,7 +547,7 @@ func whilePredicate(take bool) py.BuiltinFunc {
 			return nil, err
 		}
 		predicate := args[0]
-		src, err := py.Iterate(thread, args[1])
+		src, err := iterate(thread, args[1])
 		if err != nil {
 			return nil, err
 		}
@@ -556,7 +591,7 @@ func filterfalse(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 		return nil, err
 	}
 	predicate := args[0]
-	src, err := py.Iterate(thread, args[1])
+	src, err := iterate(thread, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -609,7 +644,7 @@ func iterateAll(thread *starlark.Thread, iterables starlark.Tuple) ([]py.Nexter,
 	sources := make([]py.Nexter, len(iterables))
 	for i, x := range iterables {
 		var err error
-		if sources[i], err = py.Iterate(thread, x); err != nil {
+		if sources[i], err = iterate(thread, x); err != nil {
 			return nil, err
 		}
 	}
@@ -623,7 +658,7 @@ func starmap(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		return nil, err
 	}
 	fn := args[0]
-	src, err := py.Iterate(thread, args[1])
+	src, err := iterate(thread, args[1])
 	if err != nil {
 		return nil, err
 	}
@@ -690,7 +725,7 @@ func pairwise(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := py.CheckPositional("pairwise", args, kwargs, 1, 1); err != nil {
 		return nil, err
 	}
-	src, err := py.Iterate(thread, args[0])
+	src, err := iterate(thread, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -732,7 +767,7 @@ func batched(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if n < 1 {
 		return nil, py.Errorf(py.ValueError, "n must be at least one")
 	}
-	src, err := py.Iterate(thread, iterable)
+	src, err := iterate(thread, iterable)
 	if err != nil {
 		return nil, err
 	}
@@ -775,7 +810,10 @@ func tee(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwar
 	if n < 0 {
 		return nil, py.Errorf(py.ValueError, "n must be >= 0")
 	}
-	src, err := py.Iterate(thread, args[0])
+	if err := reserve(thread, n, 128); err != nil { // an iterator and its closure
+		return nil, err
+	}
+	src, err := iterate(thread, args[0])
 	if err != nil {
 		return nil, err
 	}
@@ -839,9 +877,14 @@ func product(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if err != nil {
 		return nil, err
 	}
+	if err := reserve(thread, times, len(base)*(24+8)); err != nil { // all, indices and each tuple
+		return nil, err
+	}
 	var all [][]starlark.Value
-	for range times {
-		all = append(all, base...)
+	if len(base) > 0 {
+		for range times {
+			all = append(all, base...)
+		}
 	}
 	indices := make([]int, len(all))
 	first, done := true, false

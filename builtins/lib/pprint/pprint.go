@@ -218,8 +218,11 @@ func reprInfo(name string) py.BuiltinFunc {
 			return nil, err
 		}
 		p := &PrettyPrinter{indent: 1, width: 80, sortDicts: true}
-		f := &formatter{p: p, thread: thread}
+		f := newFormatter(p, thread)
 		rep, readable, recursive := f.safeRepr(v["object"], map[starlark.Value]bool{}, 0)
+		if f.err != nil {
+			return nil, f.err
+		}
 		switch name {
 		case "saferepr":
 			return starlark.String(rep), nil
@@ -246,7 +249,7 @@ func (p *PrettyPrinter) print(thread *starlark.Thread, obj starlark.Value) error
 }
 
 func (p *PrettyPrinter) pformat(thread *starlark.Thread, obj starlark.Value) (string, error) {
-	f := &formatter{p: p, thread: thread}
+	f := newFormatter(p, thread)
 	f.format(obj, 0, 0, map[starlark.Value]bool{}, 0)
 	return f.out.String(), f.err
 }
@@ -284,8 +287,11 @@ func printerMethod(name string) *starlark.Builtin {
 			s, err := p.pformat(thread, v["object"])
 			return starlark.String(s), err
 		}
-		f := &formatter{p: p, thread: thread}
+		f := newFormatter(p, thread)
 		_, readable, recursive := f.safeRepr(v["object"], map[starlark.Value]bool{}, 0)
+		if f.err != nil {
+			return nil, f.err
+		}
 		if name == "isrecursive" {
 			return starlark.Bool(recursive), nil
 		}
@@ -305,7 +311,33 @@ type formatter struct {
 	p      *PrettyPrinter
 	thread *starlark.Thread
 	out    strings.Builder
-	err    error // from a Counter's most_common, a deque's maxlen...
+	// err is what stopped the run: the execution's limits (which meter
+	// counts against), nesting deeper than maxDepth, or an error from a
+	// Counter's most_common, a deque's maxlen...
+	err   error
+	meter py.Meter
+}
+
+func newFormatter(p *PrettyPrinter, thread *starlark.Thread) *formatter {
+	return &formatter{p: p, thread: thread, meter: py.NewMeter(thread)}
+}
+
+// maxDepth is how deeply containers may nest: CPython's recursion limit
+// (which its pprint, two Python frames a level, reaches at half of it).
+const maxDepth = 1000
+
+// stopped counts a value formatted at level and reports whether the run
+// must stop (f.err says why).
+func (f *formatter) stopped(level int) bool {
+	if f.err != nil {
+		return true
+	}
+	if level > maxDepth {
+		f.err = py.Errorf(py.RecursionError, "maximum recursion depth exceeded")
+		return true
+	}
+	f.err = f.meter.Tick()
+	return f.err != nil
 }
 
 func (f *formatter) write(s string) { f.out.WriteString(s) }
@@ -332,6 +364,9 @@ func className(v starlark.Value) string {
 // format writes obj, wrapped to fit in the width less indent and
 // allowance (the characters that will follow it on its last line).
 func (f *formatter) format(obj starlark.Value, indent, allowance int, context map[starlark.Value]bool, level int) {
+	if f.stopped(level) {
+		return
+	}
 	if isContainer(obj) && context[obj] {
 		f.write(recursion(obj))
 		return
@@ -761,6 +796,9 @@ func (f *formatter) repr(obj starlark.Value, context map[starlark.Value]bool, le
 // and whether the result is readable (eval gives the value back) and
 // recursive.
 func (f *formatter) safeRepr(obj starlark.Value, context map[starlark.Value]bool, level int) (string, bool, bool) {
+	if f.stopped(level) {
+		return "", false, false
+	}
 	switch v := obj.(type) {
 	case starlark.String, starlark.Bytes, starlark.Float, starlark.Bool, starlark.NoneType:
 		return py.Repr(obj), true, false

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -28,8 +29,8 @@ type engine struct {
 	opts  regexp2.RegexOptions
 	plain *regexp2.Regexp
 
-	mu    sync.Mutex
-	timed []*regexp2.Regexp
+	mu    sync.Mutex                        // serialises additions to timed
+	timed atomic.Pointer[[]*regexp2.Regexp] // read without the lock: a match reads it every time
 }
 
 // firstSlice is the timeout of an engine's first timed Regexp.
@@ -48,17 +49,25 @@ func newEngine(expr string, opts regexp2.RegexOptions) (*engine, error) {
 
 // withTimeout returns the Regexp whose timeout is firstSlice << level.
 func (e *engine) withTimeout(level int) *regexp2.Regexp {
+	if timed := e.timed.Load(); timed != nil && len(*timed) > level {
+		return (*timed)[level]
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	for len(e.timed) <= level {
+	var timed []*regexp2.Regexp
+	if t := e.timed.Load(); t != nil {
+		timed = *t
+	}
+	for len(timed) <= level {
 		re, err := regexp2.Compile(e.expr, e.opts, regexp2.OptionMaxBacktrackingStackSize(-1))
 		if err != nil { // compiled once already, so never
 			return e.plain
 		}
-		re.MatchTimeout = firstSlice << len(e.timed)
-		e.timed = append(e.timed, re)
+		re.MatchTimeout = firstSlice << len(timed)
+		timed = append(timed[:len(timed):len(timed)], re) // a new array: readers hold the old one
 	}
-	return e.timed[level]
+	e.timed.Store(&timed)
+	return timed[level]
 }
 
 // find calls yield with the first match in runes at or after start (one
@@ -100,7 +109,7 @@ var runePool = sync.Pool{New: func() any { b := make([]rune, 0, 64); return &b }
 
 // newSubject decodes v, a str or bytes, for pattern p; the caller
 // releases it.
-func newSubject(p *Pattern, v starlark.Value) (subject, error) {
+func newSubject(thread *starlark.Thread, p *Pattern, v starlark.Value) (subject, error) {
 	sub := subject{value: v}
 	switch v := v.(type) {
 	case starlark.String:
@@ -115,6 +124,11 @@ func newSubject(p *Pattern, v starlark.Value) (subject, error) {
 		sub.s, sub.isBytes = string(v), true
 	default:
 		return sub, py.Errorf(py.TypeError, "expected string or bytes-like object, got '%s'", py.TypeName(v))
+	}
+	if len(sub.s) > 1<<16 { // its characters as runes, and their offsets
+		if err := py.Reserve(thread, int64(len(sub.s))*12); err != nil {
+			return sub, err
+		}
 	}
 	sub.buf = runePool.Get().(*[]rune)
 	runes := (*sub.buf)[:0]

@@ -43,23 +43,13 @@ const maxGroups = 1<<31 - 1
 type patternError struct {
 	msg     string
 	pattern string // the pattern's text, to count lines
+	isText  bool   // a str pattern (or template), not bytes
 	pos     int    // byte offset in the pattern, or -1
 }
 
 // Error is str(re.error): "msg at position N", with "(line L, column C)"
 // when the pattern spans several lines.
-func (e *patternError) Error() string {
-	if e.pos < 0 {
-		return e.msg
-	}
-	s := fmt.Sprintf("%s at position %d", e.msg, e.pos)
-	if strings.Contains(e.pattern, "\n") {
-		line := strings.Count(e.pattern[:e.pos], "\n") + 1
-		col := e.pos - strings.LastIndex(e.pattern[:e.pos], "\n")
-		s += fmt.Sprintf(" (line %d, column %d)", line, col)
-	}
-	return s
-}
+func (e *patternError) Error() string { return e.exception().Msg }
 
 // valueError is a pattern problem CPython reports as ValueError (flag
 // combinations checked after parsing).
@@ -183,7 +173,7 @@ func parsePattern(text string, isText bool, flags int) (*parsed, error) {
 	}
 	for g, pos := range p.grouprefpos {
 		if g >= p.groups() {
-			return nil, &patternError{msg: fmt.Sprintf("invalid group reference %d", g), pattern: text, pos: p.off[pos]}
+			return nil, &patternError{msg: fmt.Sprintf("invalid group reference %d", g), pattern: text, isText: isText, pos: p.off[pos]}
 		}
 	}
 	return &parsed{root: root, flags: p.flags, groups: p.groups() - 1, names: p.names,
@@ -243,7 +233,7 @@ func (p *parser) advance() error {
 	c := p.src[p.index]
 	if c == '\\' {
 		if p.index+1 >= len(p.src) {
-			return &patternError{msg: "bad escape (end of pattern)", pattern: p.text, pos: p.off[len(p.src)-1]}
+			return &patternError{msg: "bad escape (end of pattern)", pattern: p.text, isText: p.isText, pos: p.off[len(p.src)-1]}
 		}
 		p.next = string([]rune{c, p.src[p.index+1]})
 		p.index += 2
@@ -327,7 +317,7 @@ func (p *parser) error(msg string, offset int) error {
 	if i < 0 {
 		i = 0
 	}
-	return &patternError{msg: msg, pattern: p.text, pos: p.off[i]}
+	return &patternError{msg: msg, pattern: p.text, isText: p.isText, pos: p.off[i]}
 }
 
 // checkGroupName is sre_parse's checkgroupname.

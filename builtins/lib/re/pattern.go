@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dlclark/regexp2/v2"
 	"go.starlark.net/starlark"
@@ -29,6 +30,10 @@ type Pattern struct {
 	expr    string // the pattern in regexp2's syntax
 	opts    regexp2.RegexOptions
 	engines [4]func() (*engine, error) // by kind, compiled when first used
+
+	// bound are the pattern's methods (patternMethodFuncs) bound to it,
+	// made when first looked up: a loop calling p.match makes none.
+	bound [len(patternMethodFuncs)]atomic.Pointer[starlark.Builtin]
 }
 
 var (
@@ -97,13 +102,25 @@ func patternErr(err error) error {
 	var oe *overflowError
 	switch {
 	case errors.As(err, &pe):
-		return py.NewException(Error, pe.Error())
+		return pe.exception()
 	case errors.As(err, &ve):
 		return py.NewException(py.ValueError, ve.msg)
 	case errors.As(err, &oe):
 		return py.NewException(py.OverflowError, oe.msg)
 	}
 	return err
+}
+
+// exception is the re.error CPython raises for e.
+func (e *patternError) exception() *py.Exception {
+	if e.pos < 0 {
+		return newError(starlark.String(e.msg), starlark.None, "", 0, false)
+	}
+	var pattern starlark.Value = starlark.String(e.pattern)
+	if !e.isText {
+		pattern = starlark.Bytes(e.pattern)
+	}
+	return newError(starlark.String(e.msg), pattern, e.pattern, e.pos, true)
 }
 
 // String is the Pattern's repr, as PyRepr.
@@ -147,10 +164,77 @@ func (p *Pattern) CompareSameType(op syntax.Token, y starlark.Value, depth int) 
 	return false, py.Errorf(py.TypeError, "'%s' not supported between instances of 're.Pattern' and 're.Pattern'", op)
 }
 
-var patternMethods = []string{"findall", "finditer", "fullmatch", "match", "search", "split", "sub", "subn"}
+// methodIndex is the index of a method in patternMethodFuncs, or -1.
+func methodIndex(name string) int {
+	for i, m := range patternMethodFuncs {
+		if m.Name() == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// patternMethodFuncs are re.Pattern's methods, for Attr to bind to a
+// pattern (once per pattern: p.bound).
+var patternMethodFuncs = [...]*starlark.Builtin{
+	py.Func("findall", patternFind),
+	py.Func("finditer", patternFind),
+	py.Func("fullmatch", patternMatch(kindFull)),
+	py.Func("match", patternMatch(kindMatch)),
+	py.Func("search", patternMatch(kindSearch)),
+	py.Func("split", patternSplit),
+	py.Func("sub", patternSub),
+	py.Func("subn", patternSub),
+}
+
+// patternMatch makes Pattern.match, fullmatch and search.
+func patternMatch(kind int) py.BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var s, pos, endpos starlark.Value
+		if err := unpackMethod(b.Name(), args, kwargs, []string{"string", "pos", "endpos"}, 1, &s, &pos, &endpos); err != nil {
+			return nil, err
+		}
+		return b.Receiver().(*Pattern).matchOne(thread, kind, s, pos, endpos)
+	}
+}
+
+// patternFind is Pattern.findall and finditer.
+func patternFind(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var s, pos, endpos starlark.Value
+	if err := unpackMethod(b.Name(), args, kwargs, []string{"string", "pos", "endpos"}, 1, &s, &pos, &endpos); err != nil {
+		return nil, err
+	}
+	p := b.Receiver().(*Pattern)
+	if b.Name() == "findall" {
+		return p.findall(thread, s, pos, endpos)
+	}
+	return p.finditer(thread, s, pos, endpos)
+}
+
+// patternSplit is Pattern.split.
+func patternSplit(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var s, maxsplit starlark.Value
+	if err := unpackMethod(b.Name(), args, kwargs, []string{"string", "maxsplit"}, 1, &s, &maxsplit); err != nil {
+		return nil, err
+	}
+	return b.Receiver().(*Pattern).split(thread, s, maxsplit)
+}
+
+// patternSub is Pattern.sub and subn.
+func patternSub(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var repl, s, count starlark.Value
+	if err := unpackMethod(b.Name(), args, kwargs, []string{"repl", "string", "count"}, 2, &repl, &s, &count); err != nil {
+		return nil, err
+	}
+	return b.Receiver().(*Pattern).sub(thread, repl, s, count, b.Name() == "subn")
+}
 
 func (p *Pattern) AttrNames() []string {
-	return append([]string{"flags", "groupindex", "groups", "pattern"}, patternMethods...)
+	names := []string{"flags", "groupindex", "groups", "pattern"}
+	for _, m := range patternMethodFuncs {
+		names = append(names, m.Name())
+	}
+	return names
 }
 
 // Attr returns the attributes and bound methods of re.Pattern.
@@ -169,47 +253,14 @@ func (p *Pattern) Attr(name string) (starlark.Value, error) {
 		}
 		d.Freeze()
 		return d, nil
-	case "match", "fullmatch", "search":
-		kind := kindSearch
-		if name == "match" {
-			kind = kindMatch
-		} else if name == "fullmatch" {
-			kind = kindFull
+	}
+	if i := methodIndex(name); i >= 0 {
+		if m := p.bound[i].Load(); m != nil {
+			return m, nil
 		}
-		return method(name, p, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var s, pos, endpos starlark.Value
-			if err := unpackMethod(name, args, kwargs, []string{"string", "pos", "endpos"}, 1, &s, &pos, &endpos); err != nil {
-				return nil, err
-			}
-			return p.matchOne(thread, kind, s, pos, endpos)
-		}), nil
-	case "findall", "finditer":
-		return method(name, p, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var s, pos, endpos starlark.Value
-			if err := unpackMethod(name, args, kwargs, []string{"string", "pos", "endpos"}, 1, &s, &pos, &endpos); err != nil {
-				return nil, err
-			}
-			if name == "findall" {
-				return p.findall(thread, s, pos, endpos)
-			}
-			return p.finditer(thread, s, pos, endpos)
-		}), nil
-	case "split":
-		return method(name, p, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var s, maxsplit starlark.Value
-			if err := unpackMethod(name, args, kwargs, []string{"string", "maxsplit"}, 1, &s, &maxsplit); err != nil {
-				return nil, err
-			}
-			return p.split(thread, s, maxsplit)
-		}), nil
-	case "sub", "subn":
-		return method(name, p, func(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var repl, s, count starlark.Value
-			if err := unpackMethod(name, args, kwargs, []string{"repl", "string", "count"}, 2, &repl, &s, &count); err != nil {
-				return nil, err
-			}
-			return p.sub(thread, repl, s, count, name == "subn")
-		}), nil
+		m := patternMethodFuncs[i].BindReceiver(p)
+		p.bound[i].Store(m)
+		return m, nil
 	}
 	return nil, nil
 }
@@ -263,7 +314,7 @@ func indexArg(v starlark.Value) (int, error) {
 
 // matchOne is Pattern.match, fullmatch and search.
 func (p *Pattern) matchOne(thread *starlark.Thread, kind int, s, pos, endpos starlark.Value) (starlark.Value, error) {
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -295,7 +346,11 @@ func (p *Pattern) matchOne(thread *starlark.Thread, kind int, s, pos, endpos sta
 func (p *Pattern) each(thread *starlark.Thread, sub *subject, start, end int, fn func(spans []int) (bool, error)) error {
 	mustAdvance := false
 	spans := make([]int, 2*(p.groups+1)) // fn reads them before the next search
+	meter := py.NewMeter(thread)         // each match may make a value, an empty one per character
 	for start <= end {
+		if err := meter.Tick(); err != nil {
+			return err
+		}
 		found, err := p.find(thread, kindSearch, sub, start, end, mustAdvance, spans)
 		if err != nil || !found {
 			return err
@@ -319,7 +374,7 @@ func slice(sub *subject, i, j int) starlark.Value {
 
 // findall is Pattern.findall.
 func (p *Pattern) findall(thread *starlark.Thread, s, pos, endpos starlark.Value) (starlark.Value, error) {
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -366,7 +421,7 @@ func (p *Pattern) split(thread *starlark.Thread, s, maxsplit starlark.Value) (st
 		}
 		limit = n
 	}
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -417,7 +472,7 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 			return nil, err
 		}
 	}
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}
@@ -488,7 +543,7 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 // finditer is Pattern.finditer: an iterator that searches as it is
 // advanced.
 func (p *Pattern) finditer(thread *starlark.Thread, s, pos, endpos starlark.Value) (starlark.Value, error) {
-	sub, err := newSubject(p, s)
+	sub, err := newSubject(thread, p, s)
 	if err != nil {
 		return nil, err
 	}

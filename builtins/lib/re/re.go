@@ -33,9 +33,8 @@
 //   - after an empty match, finditer/findall/sub/split look for a
 //     non-empty match at the same place, as CPython 3.7+ does;
 //   - re.I == 2 is False (a flag is not an int), though flags combine with
-//     ints (re.I | 2) and Pattern.flags is an int; re.error has no msg,
-//     pos, lineno or colno attributes; groupindex is a read-only dict, not
-//     a mappingproxy; re.LOCALE is accepted for bytes patterns and ignored.
+//     ints (re.I | 2) and Pattern.flags is an int; groupindex is a
+//     read-only dict, not a mappingproxy; re.LOCALE is accepted for bytes patterns and ignored.
 //
 // A match runs until its execution is cancelled or times out, however
 // much it backtracks (see engine).
@@ -43,26 +42,104 @@ package re
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
+	"github.com/kstar-dev/kstar/builtins/lib/internal/pyargs"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// Error is re.error, raised for a bad pattern or template.
-var Error = &py.ExceptionClass{ClassName: "error", Module: "re", Base: py.PyException}
+// Error is re.error, raised for a bad pattern or template. As CPython's,
+// re.error(msg, pattern=None, pos=None) has the attributes msg, pattern,
+// pos, lineno and colno, and its message says where in the pattern.
+var Error = &py.ExceptionClass{ClassName: "error", Module: "re", Base: py.PyException, Ext: errorMaker{}}
+
+// errorMaker makes re.error's instances, as its __init__ does.
+type errorMaker struct{}
+
+var errorInit = &pyargs.Func{Name: "error.__init__", Params: []string{"msg", "pattern", "pos"}, Required: 1, Method: true}
+
+func (errorMaker) Attr(*py.ExceptionClass, string) (starlark.Value, bool) { return nil, false }
+func (errorMaker) AttrNames(*py.ExceptionClass) []string                  { return nil }
+func (errorMaker) Str(*py.Exception) (string, bool)                       { return "", false }
+
+func (errorMaker) Make(c *py.ExceptionClass, args starlark.Tuple, kwargs []starlark.Tuple) (*py.Exception, error) {
+	var msg, pattern, pos starlark.Value = nil, starlark.None, starlark.None
+	if err := errorInit.Bind(args, kwargs, &msg, &pattern, &pos); err != nil {
+		return nil, err
+	}
+	if pattern == starlark.None || pos == starlark.None {
+		return newError(msg, pattern, "", 0, false), nil
+	}
+	var text string
+	switch p := pattern.(type) {
+	case starlark.String:
+		text = string(p)
+	case starlark.Bytes:
+		text = string(p)
+	default:
+		return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'count'", py.TypeName(pattern))
+	}
+	at, ok := pos.(starlark.Int)
+	if !ok {
+		return nil, py.Errorf(py.TypeError, "%%d format: a real number is required, not %s", py.TypeName(pos))
+	}
+	offset, ok := at.Int64()
+	if !ok {
+		return nil, py.Errorf(py.OverflowError, "Python int too large to convert to C ssize_t")
+	}
+	return newError(msg, pattern, text, int(offset), true), nil
+}
+
+// newError is re.error(msg, pattern, pos), pattern's text being text;
+// with a position (hasPos) the message says "msg at position pos", then
+// "(line L, column C)" when the pattern has several lines. Its
+// attributes are msg, pattern, pos, lineno and colno (the last three
+// None without a position).
+func newError(msg, pattern starlark.Value, text string, pos int, hasPos bool) *py.Exception {
+	var position, lineno, colno starlark.Value = starlark.None, starlark.None, starlark.None
+	str := py.Str(msg)
+	if hasPos {
+		end := pos // pattern.count(newline, 0, pos), as a slice bound
+		if end < 0 {
+			end = max(end+len(text), 0)
+		}
+		before := text[:min(end, len(text))]
+		line := strings.Count(before, "\n") + 1
+		col := pos - strings.LastIndex(before, "\n")
+		str = fmt.Sprintf("%s at position %d", str, pos)
+		if strings.Contains(text, "\n") {
+			str += fmt.Sprintf(" (line %d, column %d)", line, col)
+		}
+		position, lineno, colno = starlark.MakeInt(pos), starlark.MakeInt(line), starlark.MakeInt(col)
+	}
+	exc := py.NewException(Error, str)
+	for _, a := range [...]struct {
+		name  string
+		value starlark.Value
+	}{{"msg", msg}, {"pattern", pattern}, {"pos", position}, {"lineno", lineno}, {"colno", colno}} {
+		if err := exc.SetField(a.name, a.value); err != nil {
+			panic(err) // a native exception takes any attribute
+		}
+	}
+	return exc
+}
 
 // cacheSize bounds the patterns a module keeps compiled, as CPython's
 // _MAXCACHE does.
 const cacheSize = 512
 
 // module is one execution's re module: its cache of compiled patterns.
+// The map is replaced, never changed, so that a lookup (every call of a
+// module function) takes no lock.
 type module struct {
-	mu    sync.Mutex
-	cache map[cacheKey]*Pattern
+	mu    sync.Mutex // serialises replacements of cache
+	cache atomic.Pointer[map[cacheKey]*Pattern]
 }
 
 type cacheKey struct {
@@ -73,7 +150,8 @@ type cacheKey struct {
 
 // New returns the re module for one execution.
 func New(env *py.Env) starlark.Value {
-	m := &module{cache: map[cacheKey]*Pattern{}}
+	m := &module{}
+	m.cache.Store(&map[cacheKey]*Pattern{})
 	members := starlark.StringDict{
 		"compile":   py.Func("compile", m.compileFunc),
 		"match":     py.Func("match", m.matchFunc(kindMatch)),
@@ -123,22 +201,22 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	default:
 		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
 	}
-	m.mu.Lock()
-	p, ok := m.cache[key]
-	m.mu.Unlock()
-	if ok {
+	if p, ok := (*m.cache.Load())[key]; ok {
 		return p, nil
 	}
-	p, err = compile(pattern, f)
+	p, err := compile(pattern, f)
 	if err != nil {
 		return nil, err
 	}
 	m.mu.Lock()
-	if len(m.cache) >= cacheSize {
-		clear(m.cache)
+	defer m.mu.Unlock()
+	old := *m.cache.Load()
+	next := make(map[cacheKey]*Pattern, len(old)+1)
+	if len(old) < cacheSize { // else forgotten, as CPython's cache forgets all
+		maps.Copy(next, old)
 	}
-	m.cache[key] = p
-	m.mu.Unlock()
+	next[key] = p
+	m.cache.Store(&next)
 	return p, nil
 }
 
@@ -233,7 +311,7 @@ func (m *module) purge(thread *starlark.Thread, b *starlark.Builtin, args starla
 		return nil, err
 	}
 	m.mu.Lock()
-	clear(m.cache)
+	m.cache.Store(&map[cacheKey]*Pattern{})
 	m.mu.Unlock()
 	return starlark.None, nil
 }

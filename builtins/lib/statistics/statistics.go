@@ -121,7 +121,11 @@ func each(thread *starlark.Thread, data starlark.Value, f func(starlark.Value) e
 	if err != nil {
 		return err
 	}
+	meter := py.NewMeter(thread) // data may be endless
 	for {
+		if err := meter.Tick(); err != nil {
+			return err
+		}
 		x, ok, err := src.Next(thread)
 		if !ok || err != nil {
 			return err
@@ -259,7 +263,11 @@ func fmean(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		return nil, err
 	}
 	products := make([]float64, 0, len(xs))
+	meter := py.NewMeter(thread)
 	for i := 0; i < len(xs) && i < len(ws); i++ {
+		if err := meter.Tick(); err != nil {
+			return nil, err
+		}
 		p, err := starlark.Binary(syntax.STAR, xs[i], ws[i])
 		if err != nil {
 			return nil, err
@@ -388,6 +396,7 @@ func harmonicMean(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		}
 		return xs[0], nil
 	}
+	meter := py.NewMeter(thread) // exact arithmetic on each element
 	ws := make([]starlark.Value, n)
 	sumWeights := new(big.Rat).SetInt64(int64(n))
 	if weights == starlark.None {
@@ -403,6 +412,9 @@ func harmonicMean(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		}
 		s := &exactSum{}
 		for _, w := range ws {
+			if err := meter.Tick(); err != nil {
+				return nil, err
+			}
 			if neg, err := isNegative(w); err != nil || neg {
 				if err == nil {
 					err = statisticsError(negative)
@@ -417,6 +429,9 @@ func harmonicMean(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	s := &exactSum{}
 	for i, x := range xs {
+		if err := meter.Tick(); err != nil {
+			return nil, err
+		}
 		if neg, err := isNegative(x); err != nil || neg {
 			if err == nil {
 				err = statisticsError(negative)
@@ -454,8 +469,12 @@ func sorted(thread *starlark.Thread, data starlark.Value) ([]starlark.Value, err
 		return nil, err
 	}
 	var cmpErr error
+	meter := py.NewMeter(thread) // a list as large as memory allows sorts for seconds
 	sort.SliceStable(xs, func(i, j int) bool {
 		if cmpErr != nil {
+			return false // the sort ends soon, making no more comparisons
+		}
+		if cmpErr = meter.Tick(); cmpErr != nil {
 			return false
 		}
 		less, err := starlark.Compare(syntax.LT, xs[i], xs[j])

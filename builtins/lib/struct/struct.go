@@ -108,10 +108,15 @@ func (m *module) pack(thread *starlark.Thread, b *starlark.Builtin, args starlar
 	if err != nil {
 		return nil, err
 	}
-	return packValue(f, args[1:])
+	return packValue(thread, f, args[1:])
 }
 
-func packValue(f *format, values starlark.Tuple) (starlark.Value, error) {
+func packValue(thread *starlark.Thread, f *format, values starlark.Tuple) (starlark.Value, error) {
+	if f.size > 1<<16 { // '2000000000x' packs 2 GB
+		if err := py.Reserve(thread, int64(f.size)); err != nil {
+			return nil, err
+		}
+	}
 	out, err := f.pack(values)
 	if err != nil {
 		return nil, err
@@ -369,7 +374,7 @@ var (
 		if len(kwargs) > 0 {
 			return nil, py.Errorf(py.TypeError, "pack() takes no keyword arguments")
 		}
-		return packValue(b.Receiver().(*Struct).f, args)
+		return packValue(thread, b.Receiver().(*Struct).f, args)
 	})
 	structUnpack = py.Func("unpack", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := oneArgument("Struct.unpack", args, kwargs); err != nil {

@@ -3,6 +3,7 @@
 //	argv              the script's arguments (Env.Argv), a list
 //	exit(status=None) ends the script: None is 0, an int is the exit code,
 //	                  anything else is printed to stderr and exits 1
+//	exc_info()        (type, value, traceback) of the exception being handled
 //	stdin             the Env's Stdin as a text stream (see py/hostio.go)
 //	stdout, stderr    text streams with write(s) and flush(), writing to
 //	                  the Env's Stdout and Stderr
@@ -30,6 +31,7 @@ func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "sys", Members: starlark.StringDict{
 		"argv":         starlark.NewList(argv),
 		"exit":         py.Func("exit", sysExit),
+		"exc_info":     py.Func("exc_info", py.ExcInfo),
 		"stdin":        env.StdinFile(),
 		"stdout":       Stdout,
 		"stderr":       Stderr,
@@ -159,7 +161,8 @@ func (s *StdStream) AttrNames() []string {
 // for help(obj).
 var Help = py.HelpTable{
 	// sys
-	"sys.exit": {Params: "status=None", Doc: "Exit the script: None is status 0, an int is the status, anything else is printed to stderr (status 1)."},
+	"sys.exc_info": {Params: "", Doc: "Return (type, value, traceback) of the exception being handled, or (None, None, None)."},
+	"sys.exit":     {Params: "status=None", Doc: "Exit the script: None is status 0, an int is the status, anything else is printed to stderr (status 1)."},
 
 	// sys.stdout and sys.stderr
 	"TextIOWrapper.write": {Params: "s", Doc: "Write the string s to the stream; returns the number of characters written."},

@@ -147,7 +147,7 @@ func wrapperMethod(fill bool) py.BuiltinFunc {
 		} else {
 			text = kwargs[0][1]
 		}
-		return b.Receiver().(*TextWrapper).run(text, fill)
+		return b.Receiver().(*TextWrapper).run(thread, text, fill)
 	}
 }
 
@@ -160,6 +160,9 @@ type options struct {
 	tabsize                                    int
 	maxLines                                   int // -1: None
 	placeholder                                []rune
+	// meter counts the characters and chunks a call goes through, so
+	// that the execution's limits stop it on a huge text.
+	meter py.Meter
 }
 
 func (w *TextWrapper) options() (*options, error) {
@@ -211,8 +214,13 @@ func boolInt(b starlark.Bool) int {
 	return 0
 }
 
+// wrapBytesPerChar is about what wrapping takes per byte of text at
+// most: the text and its munged copy as runes, and a chunk for every
+// character or two in both the chunks and their reversed list.
+const wrapBytesPerChar = 32
+
 // run wraps text into lines, joined by newlines when fill is set.
-func (w *TextWrapper) run(text starlark.Value, fill bool) (starlark.Value, error) {
+func (w *TextWrapper) run(thread *starlark.Thread, text starlark.Value, fill bool) (starlark.Value, error) {
 	s, ok := text.(starlark.String)
 	if !ok {
 		return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'expandtabs'", py.TypeName(text))
@@ -221,6 +229,10 @@ func (w *TextWrapper) run(text starlark.Value, fill bool) (starlark.Value, error
 	if err != nil {
 		return nil, err
 	}
+	if err := py.Reserve(thread, int64(len(s))*wrapBytesPerChar); err != nil {
+		return nil, err
+	}
+	o.meter = py.NewMeter(thread)
 	lines, err := o.wrap([]rune(string(s)))
 	if err != nil {
 		return nil, err
@@ -250,7 +262,7 @@ func wrapFunc(fill bool) py.BuiltinFunc {
 		if err != nil {
 			return nil, err
 		}
-		return w.run(text[0], fill)
+		return w.run(thread, text[0], fill)
 	}
 }
 
@@ -319,7 +331,10 @@ func shorten(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	if !ok {
 		return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'strip'", py.TypeName(text[0]))
 	}
-	return w.run(starlark.String(strings.Join(strings.FieldsFunc(string(s), pystr.IsSpace), " ")), true)
+	if err := py.Reserve(thread, int64(len(s))*8); err != nil { // the words, as strings
+		return nil, err
+	}
+	return w.run(thread, starlark.String(strings.Join(strings.FieldsFunc(string(s), pystr.IsSpace), " ")), true)
 }
 
 // isWrapSpace reports whether r is one of the whitespace characters
@@ -333,7 +348,7 @@ func isWrapSpace(r rune) bool {
 }
 
 // munge expands tabs and turns whitespace into spaces, as set.
-func (o *options) munge(text []rune) []rune {
+func (o *options) munge(text []rune) ([]rune, error) {
 	if o.expandTabs {
 		var out []rune
 		col := 0
@@ -342,7 +357,10 @@ func (o *options) munge(text []rune) []rune {
 			case '\t':
 				if o.tabsize > 0 {
 					n := o.tabsize - col%o.tabsize
-					for range n {
+					for range n { // tabsize comes from the script
+						if err := o.meter.Tick(); err != nil {
+							return nil, err
+						}
 						out = append(out, ' ')
 					}
 					col += n
@@ -364,7 +382,7 @@ func (o *options) munge(text []rune) []rune {
 			}
 		}
 	}
-	return text
+	return text, nil
 }
 
 // Character classes of CPython's wordsep_re.
@@ -374,7 +392,7 @@ func isWordPunct(r rune) bool { return isWord(r) || strings.ContainsRune("!\"'&.
 
 // split cuts text into chunks: runs of whitespace and words, as
 // CPython's TextWrapper._split does.
-func (o *options) split(text []rune) [][]rune {
+func (o *options) split(text []rune) ([][]rune, error) {
 	at := func(i int) rune { // the character at i, or 0 outside text
 		if i < 0 || i >= len(text) {
 			return 0
@@ -429,6 +447,9 @@ func (o *options) split(text []rune) [][]rune {
 	var chunks [][]rune
 	last := 0
 	for i := 0; i < len(text); {
+		if err := o.meter.Tick(); err != nil {
+			return nil, err
+		}
 		end := -1
 		if o.hyphens || isWrapSpace(text[i]) {
 			end = match(i)
@@ -446,7 +467,7 @@ func (o *options) split(text []rune) [][]rune {
 	if last < len(text) {
 		chunks = append(chunks, text[last:])
 	}
-	return chunks
+	return chunks, nil
 }
 
 // blank is chunk.strip() == ”.
@@ -471,7 +492,14 @@ func endsSentence(chunk []rune) bool {
 
 // wrap is TextWrapper.wrap.
 func (o *options) wrap(text []rune) ([]string, error) {
-	chunks := o.split(o.munge(text))
+	text, err := o.munge(text)
+	if err != nil {
+		return nil, err
+	}
+	chunks, err := o.split(text)
+	if err != nil {
+		return nil, err
+	}
 	if o.fixSentence {
 		for i := 0; i < len(chunks)-1; {
 			if string(chunks[i+1]) == " " && endsSentence(chunks[i]) {
@@ -543,6 +571,9 @@ func (o *options) wrapChunks(chunks [][]rune) ([]string, error) {
 	}
 	var lines []string
 	for len(reversed) > 0 {
+		if err := o.meter.Tick(); err != nil {
+			return nil, err
+		}
 		var line [][]rune
 		lineLen := 0
 		indent := o.initialIndent
@@ -619,6 +650,13 @@ func widthRepr(w float64) string {
 	return py.FloatRepr(w)
 }
 
+// reserveLines asks the execution's memory limit for text split into
+// lines (a string header each), and prefix added to each line.
+func reserveLines(thread *starlark.Thread, text string, prefix int) error {
+	lines := int64(strings.Count(text, "\n")) + 1
+	return py.Reserve(thread, int64(len(text))+lines*(16+int64(prefix)))
+}
+
 // dedent(text): text with the whitespace prefix common to all its lines
 // removed (lines of only spaces and tabs are emptied).
 func dedent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -632,6 +670,9 @@ func dedent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	s, ok := text[0].(starlark.String)
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "expected string or bytes-like object, got '%s'", py.TypeName(text[0]))
+	}
+	if err := reserveLines(thread, string(s), 0); err != nil {
+		return nil, err
 	}
 	lines := strings.Split(string(s), "\n")
 	margin, found := "", false
@@ -680,8 +721,16 @@ func indent(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if len(values) > 2 {
 		predicate = values[2]
 	}
+	prefix, _ := values[1].(starlark.String)
+	if err := reserveLines(thread, string(s), len(prefix)); err != nil {
+		return nil, err
+	}
+	meter := py.NewMeter(thread)
 	var out strings.Builder
 	for _, line := range pystr.SplitLines(string(s)) {
+		if err := meter.Tick(); err != nil {
+			return nil, err
+		}
 		add := false
 		if predicate == starlark.None {
 			add = strings.TrimFunc(line, pystr.IsSpace) != ""
