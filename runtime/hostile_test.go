@@ -100,7 +100,7 @@ var hostileScripts = []hostileScript{
 	{name: "pprint deep", src: "import pprint\nx = []\nfor i in range(100000):\n    x = [x]\ns = pprint.pformat(x)\n", want: `^RecursionError: maximum recursion depth exceeded$`},
 	{name: "pprint huge", src: "import pprint\nx = [list(range(10000))] * 100000\ns = pprint.pformat(x)\n", want: `^(MemoryError|TimeoutError|RuntimeError): `},
 	{name: "functools.reduce", src: "import functools, operator\nx = functools.reduce(operator.add, range(10 ** 10))\n", want: `^(MemoryError|TimeoutError|RuntimeError): `},
-	{name: "base64 bomb", src: "import base64\nx = base64.b64encode(bytes(200 << 20))\n", want: `^MemoryError: `}, // the reservation or the memory monitor, whichever sees it first
+	{name: "base64 bomb", src: "import base64\nx = base64.b64encode(bytes(200 << 20))\n", want: `^MemoryError: `},    // the reservation or the memory monitor, whichever sees it first
 	{name: "hexlify bomb", src: "import binascii\nx = binascii.hexlify(bytes(200 << 20))\n", want: `^MemoryError: `}, // as above
 	{name: "struct.pack bomb", src: "import struct\nx = struct.pack('2000000000x')\n", want: `^MemoryError: allocating `},
 	{name: "re.findall", src: "import re\nx = re.findall('', 'x' * (200 << 20))\n", want: `^MemoryError: allocating `},
