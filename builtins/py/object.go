@@ -885,7 +885,16 @@ func defaultRepr(v starlark.Value) string {
 	return fmt.Sprintf("<%s.%s object at %#x>", c.module, c.qualname, identity(v))
 }
 
-// reprOf is repr(v) for an instance: its __repr__, or object's.
+// PartReprer is implemented by the Go part of an instance of a class
+// derived from a Subclassable whose repr CPython gives its subclasses
+// too (threading.Thread's <MyThread(worker, started 1234)>): ReprOf is
+// the repr of self, an instance of the script's class.
+type PartReprer interface {
+	ReprOf(self *Object) string
+}
+
+// reprOf is repr(v) for an instance: its __repr__, or its Go base's, or
+// object's.
 func reprOf(v starlark.Value) string {
 	o := objectOf(v)
 	if o == nil {
@@ -899,7 +908,16 @@ func reprOf(v starlark.Value) string {
 	if e, ok := v.(*Exception); ok {
 		return e.nativeRepr()
 	}
-	return defaultRepr(v)
+	return o.inheritedRepr()
+}
+
+// inheritedRepr is the repr of an instance whose class does not define
+// __repr__: its Go part's (PartReprer), else object's.
+func (o *Object) inheritedRepr() string {
+	if pr, ok := o.part.(PartReprer); ok {
+		return pr.ReprOf(o)
+	}
+	return defaultRepr(o.face)
 }
 
 // callString calls a method that must return a str (__repr__, __str__).
@@ -930,7 +948,7 @@ func (o *Object) reprOn(thread *starlark.Thread) (string, error) {
 	if r := o.class.scriptMethod("__repr__"); r != nil {
 		return o.callString(thread, "__repr__", r)
 	}
-	return defaultRepr(o.face), nil
+	return o.inheritedRepr(), nil
 }
 
 func (o *Object) strOn(thread *starlark.Thread) (string, error) {
