@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	goruntime "runtime"
 	"strings"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 
 	"go.starlark.net/starlark"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -43,11 +45,15 @@ func goroutinesAfterWarmup(t *testing.T) int {
 
 // A generator left suspended holds a goroutine: it ends when the
 // execution ends, and when the generator becomes garbage while the
-// execution runs (the script asks the host to wait for that).
+// execution runs (the script asks the host to wait for that, with the
+// interpreter lock released as a blocking call releases it). Either way
+// its finally block runs, once: closed as garbage, or at exit.
 func TestGeneratorGoroutinesEnd(t *testing.T) {
 	before := goroutinesAfterWarmup(t)
-	waitCollected := starlark.NewBuiltin("wait_collected", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-		waitGoroutines(t, before+5) // the suspended generator kept in `kept`, and a margin
+	waitCollected := starlark.NewBuiltin("wait_collected", func(thread *starlark.Thread, _ *starlark.Builtin, _ starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.Unlocked(thread, func() {
+			waitGoroutines(t, before+5) // the suspended generator kept in `kept`, and a margin
+		})
 		return starlark.None, nil
 	})
 	var out bytes.Buffer
@@ -58,7 +64,7 @@ def gen(i):
         while True:
             yield i
     finally:
-        print("not printed: the execution is over")
+        print("closed", i)
 
 kept = gen(-1)
 next(kept)
@@ -67,7 +73,7 @@ for i in range(200):
     next(g)
 g = None
 wait_collected()
-held = [gen(i) for i in range(100)]
+held = [gen(i) for i in range(200, 300)]
 for g in held:
     next(g)
 print("done")
@@ -76,8 +82,23 @@ print("done")
 		t.Fatalf("%v\n%s", runtime.FormatError(err), out.String())
 	}
 	waitGoroutines(t, before)
-	if out.String() != "done\n" {
-		t.Errorf("output %q", out.String())
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	closed := map[string]int{}
+	for _, line := range lines {
+		closed[line]++
+	}
+	for i := -1; i < 300; i++ {
+		if n := closed[fmt.Sprint("closed ", i)]; n != 1 {
+			t.Errorf("generator %d closed %d times", i, n)
+		}
+	}
+	if len(lines) != 302 || closed["done"] != 1 {
+		t.Errorf("output:\n%s", out.String())
+	}
+	// At exit, the generators the script holds close after "done", in
+	// CPython's order: kept, then the list's from its end.
+	if !strings.Contains(out.String(), "done\nclosed -1\nclosed 299\nclosed 298\n") {
+		t.Errorf("exit order:\n%s", out.String())
 	}
 }
 
@@ -281,5 +302,98 @@ except KeyboardInterrupt:
 	}
 	if got := out.String(); got != "spinning\ninterrupted\n" {
 		t.Errorf("output %q", got)
+	}
+}
+
+// A loaded Script's suspended generators close when the host closes it:
+// their finally blocks run, in CPython's exit order, and their goroutines
+// end.
+func TestScriptCloseClosesGenerators(t *testing.T) {
+	before := goroutinesAfterWarmup(t)
+	var out bytes.Buffer
+	src := `
+def gen(name):
+    try:
+        yield 1
+    finally:
+        print("closed", name)
+
+loaded = gen("at load")
+next(loaded)
+made = []
+
+def make(name):
+    g = gen(name)
+    next(g)
+    made.append(g)
+`
+	s, err := runtime.New(runtime.WithStdout(&out)).Load(context.Background(), "gens.py", []byte(src))
+	if err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	for _, name := range []string{"call 1", "call 2"} {
+		if _, err := s.Call(context.Background(), "make", starlark.String(name)); err != nil {
+			t.Fatal(runtime.FormatError(err))
+		}
+	}
+	if out.Len() != 0 {
+		t.Fatalf("closed before Close: %q", out.String())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "closed at load\nclosed call 2\nclosed call 1\n"; out.String() != want {
+		t.Errorf("Close printed %q, want %q", out.String(), want)
+	}
+	waitGoroutines(t, before)
+}
+
+// An exception that a generator closed at exit raises is printed as
+// CPython prints it, and the other generators still close.
+func TestGeneratorExceptionsAtExit(t *testing.T) {
+	src := `
+def fails():
+    try:
+        yield 1
+    finally:
+        raise ValueError("in finally")
+
+def ignores():
+    try:
+        yield 1
+    finally:
+        yield 2
+
+def fine():
+    try:
+        yield 1
+    finally:
+        print("fine closed")
+
+a = fails()
+next(a)
+b = ignores()
+next(b)
+c = fine()
+next(c)
+print("end")
+`
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithStderr(&out))
+	if err := rt.ExecFile(context.Background(), "exit.py", []byte(src), nil); err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	want := `end
+Exception ignored in: <generator object fails at 0xADDR>
+Traceback (most recent call last):
+  File "exit.py", line 6, in fails
+    raise ValueError("in finally")
+ValueError: in finally
+Exception ignored in: <generator object ignores at 0xADDR>
+RuntimeError: generator ignored GeneratorExit
+fine closed
+`
+	if got := regexp.MustCompile(`0x[0-9a-f]+`).ReplaceAllString(out.String(), "0xADDR"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
