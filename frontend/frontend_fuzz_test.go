@@ -72,7 +72,7 @@ func FuzzParse(f *testing.F) {
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 		"Ellipsis": true, // ... is read as Ellipsis
 	}
-	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc} {
+	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, generatorVar, yieldFromFunc} {
 		helpers[name] = true
 	}
 	f.Fuzz(func(t *testing.T, src string) {
