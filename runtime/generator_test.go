@@ -397,3 +397,52 @@ fine closed
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// Generators that became garbage while the script held the interpreter
+// lock close at exit, in the order they started, though the cleanups
+// that would close them wait for the lock: exit does not wait for those
+// (no deadlock) and no finally runs twice.
+func TestGeneratorGarbageClosedAtExit(t *testing.T) {
+	collect := starlark.NewBuiltin("collect", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		// Hold the lock until a cleanup's goroutine waits for it.
+		n := goruntime.NumGoroutine()
+		deadline := time.Now().Add(20 * time.Second)
+		for goruntime.NumGoroutine() <= n {
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("no generator was collected")
+			}
+			goruntime.GC()
+			time.Sleep(time.Millisecond)
+		}
+		return starlark.None, nil
+	})
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithPredeclared("collect", collect))
+	src := `
+def gen(i):
+    try:
+        yield i
+    finally:
+        print("closed", i)
+
+for i in range(5):
+    g = gen(i)
+    next(g)
+g = None
+collect()
+print("end")
+`
+	done := make(chan error, 1)
+	go func() { done <- rt.ExecFile(context.Background(), "garbage.py", []byte(src), nil) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(runtime.FormatError(err))
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the script did not end")
+	}
+	if want := "end\nclosed 0\nclosed 1\nclosed 2\nclosed 3\nclosed 4\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
+	}
+}

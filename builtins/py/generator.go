@@ -310,13 +310,15 @@ func (co *coroutine) abandon() { co.once.Do(co.stop) }
 
 // collected closes the body of a generator that became garbage: on a
 // new thread of its execution that waits for the interpreter lock, or,
-// once the script has ended (CloseGenerators ran), by abandon.
+// once the script has ended (CloseGenerators ran), by abandon. It takes
+// the lock before co.once, which the lock's holder may be in
+// (closeOrphan).
 func (co *coroutine) collected() {
+	in := co.interp
+	thread := Spawn(co.thread, co.thread.Name)
+	in.Acquire(thread)
+	defer in.Release(thread)
 	co.once.Do(func() {
-		in := co.interp
-		thread := Spawn(co.thread, co.thread.Name)
-		in.Acquire(thread)
-		defer in.Release(thread)
 		if in.exiting.Load() {
 			co.stop()
 			return
