@@ -248,13 +248,13 @@ def next_id():
 }
 
 // In a Session (the REPL) a generator made by one input is stepped by the
-// next ones, and ends when the session is closed.
+// next ones, and is closed (its finally runs) when the session is closed.
 func TestGeneratorAcrossSessionInputs(t *testing.T) {
 	before := goroutinesAfterWarmup(t)
 	var out bytes.Buffer
 	s := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
 	for _, src := range []string{
-		"def ids():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
+		"def ids():\n    n = 0\n    try:\n        while True:\n            yield n\n            n += 1\n    finally:\n        print('closed at', n)\n",
 		"source = ids()",
 		"print(next(source))",
 		"print(next(source), next(source))",
@@ -266,7 +266,7 @@ func TestGeneratorAcrossSessionInputs(t *testing.T) {
 	if err := s.Close(time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if out.String() != "0\n1 2\n" {
+	if out.String() != "0\n1 2\nclosed at 2\n" {
 		t.Errorf("output %q", out.String())
 	}
 	waitGoroutines(t, before)
