@@ -75,7 +75,7 @@ func FuzzParse(f *testing.F) {
 		"Ellipsis": true,                              // ... is read as Ellipsis
 		"None":     true, "True": true, "False": true, // constants of lowered statements (del x[a:], loops with else)
 	}
-	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, yieldFunc, yieldFromFunc, DelSliceFunc, SetCellFunc, DelCellFunc, UnbindFunc} {
+	for _, name := range []string{WithFunc, WithExitFunc, WithCatches, BuildClassFunc, SuperFunc, DelAttrFunc, classCellName, generatorFunc, generatorVar, yieldFromFunc, DelSliceFunc, SetCellFunc, DelCellFunc, UnbindFunc} {
 		helpers[name] = true
 	}
 	f.Fuzz(func(t *testing.T, src string) {

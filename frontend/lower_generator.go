@@ -17,15 +17,16 @@ import (
 //	                                      ...
 //
 // The generator calls the function again on its own thread, where
-// __generator__ returns None and the body runs. `yield v` is
-// __yield__(v), `yield from x` is __yield_from__(x), and `return v` ends
+// __generator__ returns the body's yielder, a false value, and the body
+// runs. `yield v` is __gen(v) (a local's call, cheaper than a predeclared
+// function's), `yield from x` is __yield_from__(x), and `return v` ends
 // the body as it does any function (v becomes StopIteration.value).
 
 const (
 	generatorFunc = py.GeneratorFunc
-	yieldFunc     = py.YieldFunc
 	yieldFromFunc = py.YieldFromFunc
-	// generatorVar is the prologue's local variable.
+	// generatorVar is the prologue's local variable: the generator, or in
+	// the body's own call, the yielder.
 	generatorVar = "__gen"
 )
 
@@ -88,9 +89,9 @@ func (l *lowerer) yield(e pysyntax.Expr) syntax.Expr {
 	switch e := e.(type) {
 	case *pysyntax.Yield:
 		if e.Value == nil {
-			return l.call(yieldFunc, pos, end)
+			return l.call(generatorVar, pos, end)
 		}
-		return l.call(yieldFunc, pos, end, l.expr(e.Value))
+		return l.call(generatorVar, pos, end, l.expr(e.Value))
 	case *pysyntax.YieldFrom:
 		return l.call(yieldFromFunc, pos, end, l.expr(e.Value))
 	}

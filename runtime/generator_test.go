@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	goruntime "runtime"
 	"strings"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 
 	"go.starlark.net/starlark"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/runtime"
 )
 
@@ -43,11 +45,15 @@ func goroutinesAfterWarmup(t *testing.T) int {
 
 // A generator left suspended holds a goroutine: it ends when the
 // execution ends, and when the generator becomes garbage while the
-// execution runs (the script asks the host to wait for that).
+// execution runs (the script asks the host to wait for that, with the
+// interpreter lock released as a blocking call releases it). Either way
+// its finally block runs, once: closed as garbage, or at exit.
 func TestGeneratorGoroutinesEnd(t *testing.T) {
 	before := goroutinesAfterWarmup(t)
-	waitCollected := starlark.NewBuiltin("wait_collected", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
-		waitGoroutines(t, before+5) // the suspended generator kept in `kept`, and a margin
+	waitCollected := starlark.NewBuiltin("wait_collected", func(thread *starlark.Thread, _ *starlark.Builtin, _ starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
+		py.Unlocked(thread, func() {
+			waitGoroutines(t, before+5) // the suspended generator kept in `kept`, and a margin
+		})
 		return starlark.None, nil
 	})
 	var out bytes.Buffer
@@ -58,7 +64,7 @@ def gen(i):
         while True:
             yield i
     finally:
-        print("not printed: the execution is over")
+        print("closed", i)
 
 kept = gen(-1)
 next(kept)
@@ -67,7 +73,7 @@ for i in range(200):
     next(g)
 g = None
 wait_collected()
-held = [gen(i) for i in range(100)]
+held = [gen(i) for i in range(200, 300)]
 for g in held:
     next(g)
 print("done")
@@ -76,8 +82,23 @@ print("done")
 		t.Fatalf("%v\n%s", runtime.FormatError(err), out.String())
 	}
 	waitGoroutines(t, before)
-	if out.String() != "done\n" {
-		t.Errorf("output %q", out.String())
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	closed := map[string]int{}
+	for _, line := range lines {
+		closed[line]++
+	}
+	for i := -1; i < 300; i++ {
+		if n := closed[fmt.Sprint("closed ", i)]; n != 1 {
+			t.Errorf("generator %d closed %d times", i, n)
+		}
+	}
+	if len(lines) != 302 || closed["done"] != 1 {
+		t.Errorf("output:\n%s", out.String())
+	}
+	// At exit, the generators the script holds close after "done", in
+	// CPython's order: kept, then the list's from its end.
+	if !strings.Contains(out.String(), "done\nclosed -1\nclosed 299\nclosed 298\n") {
+		t.Errorf("exit order:\n%s", out.String())
 	}
 }
 
@@ -227,13 +248,13 @@ def next_id():
 }
 
 // In a Session (the REPL) a generator made by one input is stepped by the
-// next ones, and ends when the session is closed.
+// next ones, and is closed (its finally runs) when the session is closed.
 func TestGeneratorAcrossSessionInputs(t *testing.T) {
 	before := goroutinesAfterWarmup(t)
 	var out bytes.Buffer
 	s := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
 	for _, src := range []string{
-		"def ids():\n    n = 0\n    while True:\n        yield n\n        n += 1\n",
+		"def ids():\n    n = 0\n    try:\n        while True:\n            yield n\n            n += 1\n    finally:\n        print('closed at', n)\n",
 		"source = ids()",
 		"print(next(source))",
 		"print(next(source), next(source))",
@@ -245,7 +266,7 @@ func TestGeneratorAcrossSessionInputs(t *testing.T) {
 	if err := s.Close(time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if out.String() != "0\n1 2\n" {
+	if out.String() != "0\n1 2\nclosed at 2\n" {
 		t.Errorf("output %q", out.String())
 	}
 	waitGoroutines(t, before)
@@ -281,5 +302,147 @@ except KeyboardInterrupt:
 	}
 	if got := out.String(); got != "spinning\ninterrupted\n" {
 		t.Errorf("output %q", got)
+	}
+}
+
+// A loaded Script's suspended generators close when the host closes it:
+// their finally blocks run, in CPython's exit order, and their goroutines
+// end.
+func TestScriptCloseClosesGenerators(t *testing.T) {
+	before := goroutinesAfterWarmup(t)
+	var out bytes.Buffer
+	src := `
+def gen(name):
+    try:
+        yield 1
+    finally:
+        print("closed", name)
+
+loaded = gen("at load")
+next(loaded)
+made = []
+
+def make(name):
+    g = gen(name)
+    next(g)
+    made.append(g)
+`
+	s, err := runtime.New(runtime.WithStdout(&out)).Load(context.Background(), "gens.py", []byte(src))
+	if err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	for _, name := range []string{"call 1", "call 2"} {
+		if _, err := s.Call(context.Background(), "make", starlark.String(name)); err != nil {
+			t.Fatal(runtime.FormatError(err))
+		}
+	}
+	if out.Len() != 0 {
+		t.Fatalf("closed before Close: %q", out.String())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := "closed at load\nclosed call 2\nclosed call 1\n"; out.String() != want {
+		t.Errorf("Close printed %q, want %q", out.String(), want)
+	}
+	waitGoroutines(t, before)
+}
+
+// An exception that a generator closed at exit raises is printed as
+// CPython prints it, and the other generators still close.
+func TestGeneratorExceptionsAtExit(t *testing.T) {
+	src := `
+def fails():
+    try:
+        yield 1
+    finally:
+        raise ValueError("in finally")
+
+def ignores():
+    try:
+        yield 1
+    finally:
+        yield 2
+
+def fine():
+    try:
+        yield 1
+    finally:
+        print("fine closed")
+
+a = fails()
+next(a)
+b = ignores()
+next(b)
+c = fine()
+next(c)
+print("end")
+`
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithStderr(&out))
+	if err := rt.ExecFile(context.Background(), "exit.py", []byte(src), nil); err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	want := `end
+Exception ignored in: <generator object fails at 0xADDR>
+Traceback (most recent call last):
+  File "exit.py", line 6, in fails
+    raise ValueError("in finally")
+ValueError: in finally
+Exception ignored in: <generator object ignores at 0xADDR>
+RuntimeError: generator ignored GeneratorExit
+fine closed
+`
+	if got := regexp.MustCompile(`0x[0-9a-f]+`).ReplaceAllString(out.String(), "0xADDR"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Generators that became garbage while the script held the interpreter
+// lock close at exit, in the order they started, though the cleanups
+// that would close them wait for the lock: exit does not wait for those
+// (no deadlock) and no finally runs twice.
+func TestGeneratorGarbageClosedAtExit(t *testing.T) {
+	collect := starlark.NewBuiltin("collect", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		// Hold the lock until a cleanup's goroutine waits for it.
+		n := goruntime.NumGoroutine()
+		deadline := time.Now().Add(20 * time.Second)
+		for goruntime.NumGoroutine() <= n {
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("no generator was collected")
+			}
+			goruntime.GC()
+			time.Sleep(time.Millisecond)
+		}
+		return starlark.None, nil
+	})
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithPredeclared("collect", collect))
+	src := `
+def gen(i):
+    try:
+        yield i
+    finally:
+        print("closed", i)
+
+for i in range(5):
+    g = gen(i)
+    next(g)
+g = None
+collect()
+print("end")
+`
+	done := make(chan error, 1)
+	go func() { done <- rt.ExecFile(context.Background(), "garbage.py", []byte(src), nil) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(runtime.FormatError(err))
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the script did not end")
+	}
+	if want := "end\nclosed 0\nclosed 1\nclosed 2\nclosed 3\nclosed 4\n"; out.String() != want {
+		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }

@@ -332,12 +332,13 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	}
 	env.interp.Traceback = func(err error) string { return FormatError(withSource(err, filename, src)) }
 	err = r.run(ctx, thread, env, func() error {
-		_, err := prog.Init(thread, predeclared)
+		globals, err := prog.Init(thread, predeclared)
 		// As CPython's, the main thread waits for the threading threads
 		// that are not daemon; daemon threads are stopped.
 		if finishErr := env.interp.Finish(thread, py.Forever); err == nil {
 			err = finishErr
 		}
+		closeGenerators(thread, env, globals)
 		return hints.hint(err)
 	})
 	// Records sent without flush are still delivered, as the issue of
@@ -352,6 +353,32 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		err = shutdownErr
 	}
 	return withSource(err, filename, src)
+}
+
+// closeGenerators closes the generators an execution left suspended,
+// as CPython does when its script ends (py.Interp.CloseGenerators), unless
+// the execution is being stopped (Ctrl-C, its timeout or a limit), which
+// ends them without running more of the script.
+func closeGenerators(thread *starlark.Thread, env execEnv, globals starlark.StringDict) {
+	if env.Context().Err() != nil || isStopped(thread) {
+		return
+	}
+	names := make([]string, 0, len(globals))
+	for name := range globals {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	values := make([]starlark.Value, 0, len(names))
+	for _, name := range names {
+		v := globals[name]
+		if c, ok := v.(*cell); ok {
+			v = c.v
+		}
+		if v != nil {
+			values = append(values, v)
+		}
+	}
+	env.interp.CloseGenerators(thread, values)
 }
 
 // limits are the step and memory limits of one execution (0: none).

@@ -366,7 +366,11 @@ func (s *Script) Close() error {
 	s.closed = true
 	// Threads the top level or calls started end with the script: a
 	// thread that never ends would otherwise outlive it in the host.
-	_ = s.env.interp.Finish(s.thread, 0)
+	_ = run(context.Background(), s.thread, s.env, unlimited, func() error {
+		err := s.env.interp.Finish(s.thread, 0)
+		closeGenerators(s.thread, s.env, s.globals)
+		return err
+	})
 	s.env.interp.AbandonGenerators()
 	return newScriptError(context.Background(), s.shutdown(context.Background(), s.thread, s.env))
 }

@@ -173,9 +173,10 @@ func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 // at exit, it waits (at most timeout) for the threading threads that are
 // not daemon; the rest are stopped.
 func (s *Session) Close(timeout time.Duration) error {
-	s.env.interp.AbandonGenerators()
+	defer s.env.interp.AbandonGenerators()
 	return run(context.Background(), s.thread, s.env, unlimited, func() error {
 		err := s.env.interp.Finish(s.thread, timeout)
+		closeGenerators(s.thread, s.env, s.globals)
 		if shutdownErr := s.env.shutdown(s.thread, timeout); err == nil {
 			err = shutdownErr
 		}

@@ -14,7 +14,10 @@ import (
 // BenchmarkTry is the cost of one execution of a try block whose body is
 // 1 or 10 assignments, in a function's loop; "no try" is the same loop
 // with the statements alone, to read the try's own cost from. CPython's
-// figures for the same loops: python3 -m timeit (see docs).
+// figure for the same loop (divide by a million):
+//
+//	python3 -m timeit $'for i in range(1000000):\n try:\n  x = i\n except ValueError:\n  pass'
+//	python3 -m timeit $'for i in range(1000000):\n if True:\n  x = i'     # no try
 func BenchmarkTry(b *testing.B) {
 	for _, n := range []int{1, 10} {
 		body := strings.Repeat("            x = i\n", n)

@@ -80,13 +80,17 @@ func newTryRunner(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if len(args) != 4 || len(kwargs) != 0 || block(args[0]) == nil {
 		return nil, fmt.Errorf("%s: want a body and 3 blocks", b.Name())
 	}
-	return &tryRunner{body: block(args[0]), handlers: block(args[1]), orElse: block(args[2]), final: block(args[3])}, nil
+	return &tryRunner{body: block(args[0]), handlers: block(args[1]), orElse: block(args[2]), final: block(args[3]), env: py.EnvOf(thread)}, nil
 }
 
 // tryRunner runs a try statement each time it is called (without
 // arguments, so that the call costs no allocation).
 type tryRunner struct {
 	body, handlers, orElse, final starlark.Callable
+	// env is the execution's, where signals wait: the function (or
+	// module) that holds the try makes its runner, and runs it, on one
+	// of the execution's threads.
+	env *py.Env
 }
 
 var _ starlark.Callable = (*tryRunner)(nil)
@@ -117,7 +121,10 @@ func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, k
 	// exception, rather than at the next step hook, which may be past
 	// the try.
 	var jump starlark.Value
-	err := signalsBeforeStatement(thread)
+	var err error
+	if r.env.SignalsWaiting() {
+		err = signalsBeforeStatement(thread)
+	}
 	if err == nil {
 		jump, err = starlark.Call(thread, r.body, nil, nil)
 	}
@@ -128,7 +135,7 @@ func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, k
 			return nil, err
 		}
 		exc = caught(thread, err)
-		if serr := signalsBeforeStatement(thread); serr != nil {
+		if serr := r.signalsBeforeHandlers(thread); serr != nil {
 			// A signal that came meanwhile is raised where the handlers
 			// begin, as CPython checks for one between bytecodes.
 			jump, err = nil, chained(thread, serr, exc)
@@ -173,6 +180,15 @@ func (r *tryRunner) CallInternal(thread *starlark.Thread, args starlark.Tuple, k
 		return nil, err
 	}
 	return jump, nil
+}
+
+// signalsBeforeHandlers delivers the signals waiting when a try's
+// handlers begin.
+func (r *tryRunner) signalsBeforeHandlers(thread *starlark.Thread) error {
+	if !r.env.SignalsWaiting() {
+		return nil
+	}
+	return signalsBeforeStatement(thread)
 }
 
 // block is x, a block of a try statement, or nil for one it lacks.

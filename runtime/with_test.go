@@ -403,6 +403,10 @@ then [b'v2', b'v3', b'v4']
 // BenchmarkWithStatement is the cost of one empty with block over a
 // manager written in Go whose __enter__ and __exit__ do nothing, the loop
 // around it included (BenchmarkWithStatement/loop is the loop alone).
+// CPython's figure, over a class whose methods do nothing (divide by a
+// million):
+//
+//	python3 -m timeit -s $'class M:\n def __enter__(self): pass\n def __exit__(self, *a): pass\nm = M()' $'for i in range(1000000):\n with m:\n  pass'
 func BenchmarkWithStatement(b *testing.B) {
 	noop := py.Func("noop", func(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return starlark.None, nil

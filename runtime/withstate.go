@@ -86,6 +86,10 @@ func contextMethod(manager starlark.Value, name string) (starlark.Value, error) 
 	return m, err
 }
 
+// noException is the arguments of __exit__ when the body raised nothing,
+// one tuple for every call (a tuple cannot change).
+var noException = starlark.Tuple{starlark.None, starlark.None, starlark.None}
+
 // exitWith is __with_exit__(state, exc): __exit__(type(exc), exc, None),
 // returning whether the exception is suppressed; and
 // __with_exit__(state): __exit__(None, None, None) unless __exit__ has
@@ -104,7 +108,7 @@ func exitWith(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 			return starlark.None, nil
 		}
 		s.exited = true
-		_, err := starlark.Call(thread, s.exit, starlark.Tuple{starlark.None, starlark.None, starlark.None}, nil)
+		_, err := starlark.Call(thread, s.exit, noException, nil)
 		return starlark.None, err
 	}
 	s.exited = true

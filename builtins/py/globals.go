@@ -73,7 +73,6 @@ func makeGlobals() starlark.StringDict {
 		GenExpFunc:    Func(GenExpFunc, genexp),
 		GenExpSkip:    genexpSkip,
 		GeneratorFunc: Func(GeneratorFunc, generatorHelper),
-		YieldFunc:     Func(YieldFunc, yieldHelper),
 		YieldFromFunc: Func(YieldFromFunc, yieldFromHelper),
 		GetAttrFunc:   Func(GetAttrFunc, getattrHelper),
 		IterableFunc:  Func(IterableFunc, iterable),

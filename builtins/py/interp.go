@@ -61,7 +61,9 @@ type Interp struct {
 	threadsCtx  context.Context
 	stopThreads context.CancelCauseFunc
 
-	generators coroutines // generator bodies started and not ended (generator.go)
+	generators coroutines        // generator bodies started and not ended (generator.go)
+	args       [8]starlark.Value // the arguments of method calls, for the lock's holder (Class.interpArgs)
+	exiting    atomic.Bool       // the script ended: garbage generators are abandoned, not closed
 }
 
 // SwitchInterval is how long a thread that runs Starlark without blocking

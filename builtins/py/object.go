@@ -183,6 +183,7 @@ type resolution struct {
 	attrs      map[string]resolved
 	script     map[string]starlark.Value // the script's own methods (above object and Go classes)
 	properties bool                      // whether any attribute is a property
+	setattr    starlark.Value            // the script's __setattr__, or nil: looked up on each attribute set
 }
 
 type resolved struct {
@@ -214,6 +215,7 @@ func (c *Class) resolve() *resolution {
 			r.properties = true
 		}
 	}
+	r.setattr = r.script["__setattr__"]
 	c.resolution.Store(r)
 	return r
 }
@@ -642,7 +644,7 @@ func (o *Object) SetField(name string, v starlark.Value) error {
 func (o *Object) setAttr(thread *starlark.Thread, name string, v starlark.Value, hook bool) error {
 	r := o.class.resolve()
 	if hook {
-		if sa := r.script["__setattr__"]; sa != nil {
+		if sa := r.setattr; sa != nil {
 			_, err := callMethod(thread, o.class, "__setattr__", sa, o.face, starlark.Tuple{starlark.String(name), v}, nil)
 			return err
 		}
@@ -655,10 +657,11 @@ func (o *Object) setAttr(thread *starlark.Thread, name string, v starlark.Value,
 	if o.frozen {
 		return fmt.Errorf("cannot set attribute '%s' of a frozen %s object (shared by parallel calls)", name, o.class.name)
 	}
-	if _, ok := o.attrs[name]; !ok {
+	n := len(o.attrs)
+	o.attrs[name] = v
+	if len(o.attrs) > n { // a new attribute (one map operation, not two)
 		o.keys = append(o.keys, name)
 	}
-	o.attrs[name] = v
 	return nil
 }
 
@@ -763,17 +766,39 @@ func callMethod(thread *starlark.Thread, c *Class, name string, fn starlark.Valu
 	if thread == nil {
 		return nil, Errorf(RuntimeError, "cannot call %s.%s here: no thread of the interpreter is running", ClassName(self), name)
 	}
-	all := make(starlark.Tuple, len(args)+1)
+	var all starlark.Tuple
+	f, isFunc := fn.(*starlark.Function)
+	scratch := isFunc && len(args) < len(c.interpArgs()) && c.interp.Current() == thread
+	if scratch {
+		all = c.interp.args[:len(args)+1]
+	} else {
+		all = make(starlark.Tuple, len(args)+1)
+	}
 	all[0] = self
 	copy(all[1:], args)
 	r, err := starlark.Call(thread, fn, all, kwargs)
+	if scratch {
+		clear(all)
+	}
 	if err != nil {
-		if f, ok := fn.(*starlark.Function); ok && c != nil {
+		if isFunc && c != nil {
 			return nil, methodArgError(err, c, f)
 		}
 		return nil, err
 	}
 	return r, nil
+}
+
+// interpArgs is the interpreter's room for the arguments of a method
+// call (nil for a Go class): a Starlark function copies its arguments to
+// its locals before it runs anything, so the thread that holds the
+// interpreter lock can pass them all in this one array, which the calls
+// the method makes use again.
+func (c *Class) interpArgs() []starlark.Value {
+	if c == nil || c.interp == nil {
+		return nil
+	}
+	return c.interp.args[:]
 }
 
 // methodArgError rewrites Starlark's argument errors of a call of
@@ -885,7 +910,16 @@ func defaultRepr(v starlark.Value) string {
 	return fmt.Sprintf("<%s.%s object at %#x>", c.module, c.qualname, identity(v))
 }
 
-// reprOf is repr(v) for an instance: its __repr__, or object's.
+// PartReprer is implemented by the Go part of an instance of a class
+// derived from a Subclassable whose repr CPython gives its subclasses
+// too (threading.Thread's <MyThread(worker, started 1234)>): ReprOf is
+// the repr of self, an instance of the script's class.
+type PartReprer interface {
+	ReprOf(self *Object) string
+}
+
+// reprOf is repr(v) for an instance: its __repr__, or its Go base's, or
+// object's.
 func reprOf(v starlark.Value) string {
 	o := objectOf(v)
 	if o == nil {
@@ -899,7 +933,16 @@ func reprOf(v starlark.Value) string {
 	if e, ok := v.(*Exception); ok {
 		return e.nativeRepr()
 	}
-	return defaultRepr(v)
+	return o.inheritedRepr()
+}
+
+// inheritedRepr is the repr of an instance whose class does not define
+// __repr__: its Go part's (PartReprer), else object's.
+func (o *Object) inheritedRepr() string {
+	if pr, ok := o.part.(PartReprer); ok {
+		return pr.ReprOf(o)
+	}
+	return defaultRepr(o.face)
 }
 
 // callString calls a method that must return a str (__repr__, __str__).
@@ -930,7 +973,7 @@ func (o *Object) reprOn(thread *starlark.Thread) (string, error) {
 	if r := o.class.scriptMethod("__repr__"); r != nil {
 		return o.callString(thread, "__repr__", r)
 	}
-	return defaultRepr(o.face), nil
+	return o.inheritedRepr(), nil
 }
 
 func (o *Object) strOn(thread *starlark.Thread) (string, error) {

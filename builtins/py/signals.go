@@ -210,6 +210,14 @@ func SignalsPending(thread *starlark.Thread) bool {
 	return st != nil && st.waiting.Load() && receivesSignals(thread)
 }
 
+// SignalsWaiting reports whether signals wait for a safe point of env's
+// execution: two atomic loads. (SignalsPending also asks whether its
+// thread receives them.)
+func (env *Env) SignalsWaiting() bool {
+	st := env.sig.Load()
+	return st != nil && st.waiting.Load()
+}
+
 // DeliverSignals runs, on thread, the handlers of the signals waiting
 // for a safe point, in the order they came: a handler's error (its
 // exception, sys.exit's SystemExit) or the KeyboardInterrupt of

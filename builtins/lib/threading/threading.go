@@ -326,7 +326,17 @@ func (t *Thread) Hash() (uint32, error) { return uint32(uintptr(unsafe.Pointer(t
 func (t *Thread) String() string        { return t.PyRepr() }
 
 // PyRepr is CPython's: <Thread(Thread-1 (worker), started 1403...)>.
-func (t *Thread) PyRepr() string {
+func (t *Thread) PyRepr() string { return t.repr(t.kind, t.name, t.daemon) }
+
+// ReprOf is the repr of self, an instance of a script's subclass of
+// Thread whose part t is: <MyThread(worker, started 1403...)>, with the
+// name and daemon flag self holds (set in its __init__ before start).
+func (t *Thread) ReprOf(self *py.Object) string {
+	name, daemon := t.selfAttrs(self)
+	return t.repr(self.Class().Name(), name, daemon)
+}
+
+func (t *Thread) repr(class, name string, daemon bool) string {
 	status := "initial"
 	if t.started {
 		status = "started"
@@ -334,13 +344,13 @@ func (t *Thread) PyRepr() string {
 	if t.isDone() {
 		status = "stopped"
 	}
-	if t.daemon {
+	if daemon {
 		status += " daemon"
 	}
 	if t.ident != 0 {
 		status += fmt.Sprintf(" %d", t.ident)
 	}
-	return fmt.Sprintf("<%s(%s, %s)>", t.kind, t.name, status)
+	return fmt.Sprintf("<%s(%s, %s)>", class, name, status)
 }
 
 // isDone reports whether the thread ran and ended.
@@ -494,16 +504,22 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 // set as its own attributes (self.daemon = True in its __init__), which
 // its class keeps apart from the Thread it derives from.
 func (t *Thread) adoptSelfAttrs() {
-	o, ok := t.Self.(*py.Object)
-	if !ok {
-		return
+	if o, ok := t.Self.(*py.Object); ok {
+		t.name, t.daemon = t.selfAttrs(o)
 	}
+}
+
+// selfAttrs are the name and daemon flag of the thread whose Go part t
+// is: those o set as its own attributes, else t's.
+func (t *Thread) selfAttrs(o *py.Object) (name string, daemon bool) {
+	name, daemon = t.name, t.daemon
 	if v, err := o.Attr("name"); err == nil && v != nil {
-		t.name = py.Str(v)
+		name = py.Str(v)
 	}
 	if v, err := o.Attr("daemon"); err == nil && v != nil {
-		t.daemon = bool(v.Truth())
+		daemon = bool(v.Truth())
 	}
+	return name, daemon
 }
 
 // report prints the exception that ended the thread as CPython's
