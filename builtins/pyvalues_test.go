@@ -7,6 +7,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // The Python core's tests over Kafka values: the rows of the core's
@@ -23,7 +24,7 @@ func TestFStringHelpersKafkaValues(t *testing.T) {
 		thread := &starlark.Thread{}
 		g := Globals()
 		g["TopicPartition"] = TopicPartitionType
-		v, err := starlark.EvalOptions(scriptFileOptions, thread, "<expr>", c.expr, g)
+		v, err := starbytes.Eval(scriptFileOptions, thread, "<expr>", c.expr, g)
 		var got string
 		if err != nil {
 			got = errorLine(err)
@@ -50,7 +51,7 @@ print(class_, type(1), TopicPartition('t', 0))
 `
 	g := Globals()
 	g["TopicPartition"] = TopicPartitionType
-	if _, err := starlark.ExecFileOptions(scriptFileOptions, thread, "print.star", src, g); err != nil {
+	if _, err := starbytes.ExecFile(scriptFileOptions, thread, "print.star", src, g); err != nil {
 		t.Fatal(err)
 	}
 	want := "<class 'str'> <class 'int'> TopicPartition(topic='t', partition=0)\n"

@@ -96,7 +96,9 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`x.hex.y = s.hex`, `__getattr__(x, "hex").y = __getattr__(s, "hex")`},
 		{`u"x"`, `"x"`},
 		{`"\d"`, `"\\d"`},
-		{`b"\d"`, `b"\\d"`},
+		// Each distinct bytes literal is a module constant, a py.Bytes.
+		{`b"\d"`, `__b1 = __bytes__("\\d"); __b1`},
+		{"x = b'a' + b'a'\ndef f():\n    return b''", `__b1 = __bytes__("a"); __b2 = __bytes__(""); x = __b1 + __b1; <*syntax.DefStmt>`},
 	} {
 		f, err := Parse("t.py", []byte(tc.src))
 		if err != nil {

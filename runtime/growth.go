@@ -279,7 +279,7 @@ func sequenceSize(v starlark.Value) int64 {
 	switch v := v.(type) {
 	case starlark.String:
 		return int64(len(v))
-	case starlark.Bytes:
+	case py.Bytes:
 		return int64(len(v))
 	case *starlark.List:
 		return 16 * int64(v.Len())
@@ -304,7 +304,7 @@ func repetitionSize(x, y starlark.Value) int64 {
 	switch s := seq.(type) {
 	case starlark.String:
 		size, elem = int64(len(s)), 1
-	case starlark.Bytes:
+	case py.Bytes:
 		size, elem = int64(len(s)), 1
 	case *starlark.List:
 		size, elem = int64(s.Len()), 16

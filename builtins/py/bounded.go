@@ -414,7 +414,7 @@ func recvOrString(v starlark.Value) string {
 	switch v := v.(type) {
 	case starlark.String:
 		return string(v)
-	case starlark.Bytes:
+	case Bytes:
 		return string(v)
 	}
 	return ""

@@ -355,7 +355,7 @@ func contains(s string, c rune) bool {
 // bytesLike returns the bytes of v, a bytes or a bytearray.
 func bytesLike(v starlark.Value) (string, bool) {
 	switch b := v.(type) {
-	case starlark.Bytes:
+	case Bytes:
 		return string(b), true
 	case *Bytearray:
 		return string(b.data), true

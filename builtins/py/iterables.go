@@ -30,7 +30,7 @@ func iterating(name string) BuiltinFunc {
 func strElements(thread *starlark.Thread, args starlark.Tuple) (starlark.Tuple, error) {
 	if len(args) > 0 {
 		switch args[0].(type) {
-		case starlark.String, starlark.Bytes:
+		case starlark.String, Bytes:
 			elems, err := elements(thread, args[0])
 			if err != nil {
 				return nil, err
@@ -103,7 +103,7 @@ func iterable(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	switch x.(type) {
 	case starlark.Iterable:
 		return x, nil
-	case starlark.String, starlark.Bytes:
+	case starlark.String, Bytes:
 		elems, err := elements(thread, x)
 		return starlark.NewList(elems), err
 	}

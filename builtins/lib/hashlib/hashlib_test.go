@@ -7,6 +7,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // BenchmarkSha256Hexdigest measures the statement
@@ -16,7 +17,7 @@ import (
 func BenchmarkSha256Hexdigest(b *testing.B) {
 	src := "def f(n):\n    for _ in range(n):\n        hashlib.sha256(b'the quick brown fox jumps over the lazy dog').hexdigest()\n"
 	thread := &starlark.Thread{}
-	globals, err := starlark.ExecFileOptions(&syntax.FileOptions{}, thread, "bench.star", src, starlark.StringDict{"hashlib": hashlib.New(nil)})
+	globals, err := starbytes.ExecFile(&syntax.FileOptions{}, thread, "bench.star", src, starlark.StringDict{"hashlib": hashlib.New(nil)})
 	if err != nil {
 		b.Fatal(err)
 	}

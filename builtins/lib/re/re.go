@@ -118,7 +118,7 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	switch v := pattern.(type) {
 	case starlark.String:
 		key = cacheKey{string(v), false, f}
-	case starlark.Bytes:
+	case py.Bytes:
 		key = cacheKey{string(v), true, f}
 	default:
 		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
@@ -251,7 +251,7 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	switch v := pattern.(type) {
 	case starlark.String:
 		s = string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		s = string(v)
 	default:
 		return nil, py.Errorf(py.TypeError, "decoding to str: need a bytes-like object, %s found", py.TypeName(pattern))
@@ -263,8 +263,8 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		}
 		out.WriteByte(s[i])
 	}
-	if _, ok := pattern.(starlark.Bytes); ok {
-		return starlark.Bytes(out.String()), nil
+	if _, ok := pattern.(py.Bytes); ok {
+		return py.Bytes(out.String()), nil
 	}
 	return starlark.String(out.String()), nil
 }
