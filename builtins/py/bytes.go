@@ -124,7 +124,7 @@ func (b Bytes) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (st
 	case syntax.STAR:
 		n, ok := y.(starlark.Int)
 		if !ok {
-			return nil, nil
+			return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", TypeName(y))
 		}
 		k, ok := n.Int64()
 		if k <= 0 && ok {

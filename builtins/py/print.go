@@ -759,8 +759,8 @@ func pyHash(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	switch v := x.(type) {
 	case starlark.String:
 		return starlark.Call(thread, starlark.Universe["hash"], args, nil)
-	case Bytes:
-		return starlark.Call(thread, starlark.Universe["hash"], starlark.Tuple{starlark.Bytes(v)}, nil)
+	case Bytes: // as CPython's, the hash of the str of the same bytes
+		return starlark.Call(thread, starlark.Universe["hash"], starlark.Tuple{starlark.String(v)}, nil)
 	case starlark.Bool:
 		return starlark.MakeInt(b2i(v)), nil
 	case starlark.Float:

@@ -172,10 +172,7 @@ func init() {
 		"removeprefix": bytesRemoveAffix(strings.TrimPrefix),
 		"removesuffix": bytesRemoveAffix(strings.TrimSuffix),
 	} {
-		bytesMethods[name] = Func(name, fn)
-		// x.NAME for a bytes method Starlark lacks must reach __getattr__
-		// too (b.startswith(b'x')), so its name joins RewrittenMethods.
-		RewrittenMethods[name] = true
+		bytesMethods[name] = Func(name, fn) // Bytes.Attr's
 	}
 	IntType.attrs = map[string]starlark.Value{"from_bytes": Func("from_bytes", intFromBytes)}
 }
@@ -889,11 +886,11 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
-		xb, ok := x.(Bytes)
+		xb, ok := bytesLike(x)
 		if !ok {
 			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, TypeName(x))
 		}
-		parts = append(parts, string(xb))
+		parts = append(parts, xb)
 		size += int64(len(xb) + len(sep))
 	}
 	if size >= MinReserve {
