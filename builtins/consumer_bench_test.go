@@ -14,7 +14,6 @@ import (
 	"go.starlark.net/starlark"
 
 	kbroker "github.com/kstar-dev/kstar/broker"
-	"github.com/kstar-dev/kstar/internal/starbytes"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -103,7 +102,7 @@ def run(n):
     return i
 `, deser)
 	r := newConsScript(boot)
-	globals, err := starbytes.ExecFile(scriptFileOptions, r.thread, "bench.star", src, r.predeclared())
+	globals, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "bench.star", src, r.predeclared())
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,8 +11,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 	"go.starlark.net/starlark"
-
-	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // A script that ends with three consumers of one group still open closes
@@ -66,7 +64,7 @@ print(sum([read(c, 1000) for c in consumers]))
 			group := "together-" + strconv.Itoa(i)
 			r := newConsScript(boot)
 			r.extra = starlark.StringDict{"GROUP": starlark.String(group)}
-			_, err := starbytes.ExecFile(scriptFileOptions, r.thread, "test.star", tc.src, r.predeclared())
+			_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", tc.src, r.predeclared())
 			if err != nil {
 				t.Fatal(err)
 			}

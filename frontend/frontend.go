@@ -19,7 +19,7 @@ import (
 //     with ==;
 //   - generator expressions are evaluated eagerly (__genexp__);
 //   - for loops iterate over str and bytes too (__iterable__);
-//   - each bytes literal is a module constant __bytes__ makes once, a
+//   - each bytes literal is a module constant __bytes_lit__ makes once, a
 //     py.Bytes (lower_bytes.go);
 //   - keyword arguments may follow *args;
 //   - str, list and dict methods Starlark lacks (s.encode(),

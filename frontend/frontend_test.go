@@ -97,8 +97,8 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`u"x"`, `"x"`},
 		{`"\d"`, `"\\d"`},
 		// Each distinct bytes literal is a module constant, a py.Bytes.
-		{`b"\d"`, `__b1 = __bytes__("\\d"); __b1`},
-		{"x = b'a' + b'a'\ndef f():\n    return b''", `__b1 = __bytes__("a"); __b2 = __bytes__(""); x = __b1 + __b1; <*syntax.DefStmt>`},
+		{`b"\d"`, `__b1 = __bytes_lit__("\\d"); __b1`},
+		{"x = b'a' + b'a'\ndef f():\n    return b''", `__b1 = __bytes_lit__("a"); __b2 = __bytes_lit__(""); x = __b1 + __b1; <*syntax.DefStmt>`},
 	} {
 		f, err := Parse("t.py", []byte(tc.src))
 		if err != nil {

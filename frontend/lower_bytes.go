@@ -16,13 +16,13 @@ const bytesFunc = py.BytesFunc
 // bytesLiterals are the module constants that hold a module's bytes
 // literals. Python's bytes are kstar's py.Bytes (an item is an int), not
 // Starlark's, which a Starlark literal would make; so each distinct
-// b'...' becomes a global __bN = __bytes__("...") assigned once, at the
+// b'...' becomes a global __bN = __bytes_lit__("...") assigned once, at the
 // start of the module, and the code reads __bN where the literal was: a
 // global read, as cheap as the constant it replaces (a call per
 // evaluation would cost a builtin call each time).
 type bytesLiterals struct {
 	names   map[string]string // content → constant name
-	assigns []syntax.Stmt     // the __bN = __bytes__("...") statements
+	assigns []syntax.Stmt     // the __bN = __bytes_lit__("...") statements
 }
 
 // bytesLiteral lowers the literal b'...' holding v, at pos.

@@ -17,7 +17,7 @@ import (
 // value can share the fetched memory.
 //
 // Every bytes a script sees is a Bytes: literals (the front end hoists
-// each b'...' to a module constant made by __bytes__), bytes(),
+// each b'...' to a module constant made by __bytes_lit__), bytes(),
 // str.encode and the modules. Functions that take bytes read them with
 // AsBytes, which accepts Starlark's bytes too (from a Go host).
 type Bytes string
@@ -127,19 +127,22 @@ func (b Bytes) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (st
 			return nil, Errorf(TypeError, "can't multiply sequence by non-int of type '%s'", TypeName(y))
 		}
 		k, ok := n.Int64()
-		if k <= 0 && ok {
+		switch {
+		case !ok:
+			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
+		case k <= 0 || len(b) == 0:
 			return Bytes(""), nil
-		}
-		if !ok || k > int64(maxRepeat/max(len(b), 1)) {
-			return nil, Errorf(OverflowError, "repeated bytes are too long")
+		case k > maxRepeat/int64(len(b)):
+			return nil, Errorf(MemoryError, "")
 		}
 		return Bytes(strings.Repeat(string(b), int(k))), nil
 	}
 	return nil, nil
 }
 
-// maxRepeat bounds the length of b * n.
-const maxRepeat = 1 << 40
+// maxRepeat bounds the length of b * n, as Starlark bounds its own
+// repetitions (the memory limit, when set, refuses smaller ones first).
+const maxRepeat = 1 << 30
 
 // Attr returns a method of bytes bound to b.
 func (b Bytes) Attr(name string) (starlark.Value, error) {
@@ -159,7 +162,7 @@ func (b Bytes) AttrNames() []string {
 	return names
 }
 
-// makeBytes is __bytes__(s), the bytes of a literal b'...' (s holds its
+// makeBytes is __bytes_lit__(s), the bytes of a literal b'...' (s holds its
 // bytes): the front end assigns each literal to a module constant once.
 func makeBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var s string

@@ -55,7 +55,7 @@ const (
 	IterableFunc = "__iterable__"
 	// PowFunc: x ** y = __pow__(x, y), Python's pow().
 	PowFunc = "__pow__"
-	// BytesFunc: a literal b'..' is a module constant __bN = __bytes__("..")
+	// BytesFunc: a literal b'..' is a module constant __bN = __bytes_lit__("..")
 	// (a py.Bytes), which the code reads in place of the literal.
-	BytesFunc = "__bytes__"
+	BytesFunc = "__bytes_lit__"
 )

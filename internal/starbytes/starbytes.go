@@ -14,7 +14,7 @@ import (
 
 // Func is the predeclared helper (py.BytesFunc) that makes a py.Bytes of
 // a str; this package cannot import builtins/py, whose tests use it.
-const Func = "__bytes__"
+const Func = "__bytes_lit__"
 
 // ExecFile is starlark.ExecFileOptions with each bytes literal of src a
 // call of Func.

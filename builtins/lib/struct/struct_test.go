@@ -7,7 +7,6 @@ import (
 	"go.starlark.net/syntax"
 
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
-	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // BenchmarkUnpack measures the statement struct.unpack('>iq', b) in a
@@ -17,7 +16,7 @@ import (
 func BenchmarkUnpack(b *testing.B) {
 	src := "data = struct.pack('>iq', 1, 2)\ndef f(n):\n    for _ in range(n):\n        struct.unpack('>iq', data)\n"
 	thread := &starlark.Thread{}
-	globals, err := starbytes.ExecFile(&syntax.FileOptions{}, thread, "bench.star", src, starlark.StringDict{"struct": pystruct.New(nil)})
+	globals, err := starlark.ExecFileOptions(&syntax.FileOptions{}, thread, "bench.star", src, starlark.StringDict{"struct": pystruct.New(nil)})
 	if err != nil {
 		b.Fatal(err)
 	}
