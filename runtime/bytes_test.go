@@ -53,3 +53,20 @@ func TestCallTakesStarlarkBytes(t *testing.T) {
 		t.Errorf("first(b'xy', k=b'z') = %v, want %v", got, want)
 	}
 }
+
+// Starlark bytes a host predeclares or a host function returns are
+// Python's bytes in the script too.
+func TestHostStarlarkBytesArePythonBytes(t *testing.T) {
+	raw := starlark.NewBuiltin("raw", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		return starlark.Bytes("\x00ab"), nil
+	})
+	s := load(t, "def check():\n    r = raw()\n    return r[0], r[1:].decode(), r == b'\\x00ab', MAGIC[0], list(MAGIC)\n",
+		runtime.WithPredeclared("raw", raw), runtime.WithPredeclared("MAGIC", starlark.Bytes("\x07\x08")))
+	got, err := s.Call(context.Background(), "check")
+	if err != nil {
+		t.Fatal(traceback(err), err)
+	}
+	if want := "(0, \"ab\", True, 7, [7, 8])"; got.String() != want {
+		t.Errorf("check() = %s, want %s", got, want)
+	}
+}

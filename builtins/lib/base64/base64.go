@@ -180,7 +180,7 @@ const (
 // with '=' as RFC 4648 does.
 func b32Encoder(alphabet string) func(s starlark.Value) (starlark.Value, error) {
 	return func(s starlark.Value) (starlark.Value, error) {
-		b, ok := s.(py.Bytes)
+		b, ok := py.AsBytes(s)
 		if !ok {
 			return nil, py.Errorf(py.TypeError, "memoryview: a bytes-like object is required, not '%s'", py.TypeName(s))
 		}
@@ -307,7 +307,7 @@ func b16decode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 const maxBinSize = 76 / 4 * 3
 
 func bytesLike(s starlark.Value) (string, error) {
-	if b, ok := s.(py.Bytes); ok {
+	if b, ok := py.AsBytes(s); ok {
 		return string(b), nil
 	}
 	return "", py.Errorf(py.TypeError, "expected bytes-like object, not %s", py.TypeName(s))

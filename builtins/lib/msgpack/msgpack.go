@@ -347,7 +347,7 @@ func msgpackUnpackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 	if len(args) != 1 {
 		return nil, py.Errorf(py.TypeError, "unpackb() takes exactly 1 positional argument (%d given)", len(args))
 	}
-	packed, ok := args[0].(py.Bytes)
+	packed, ok := py.AsBytes(args[0])
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(args[0]))
 	}

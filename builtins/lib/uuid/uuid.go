@@ -273,7 +273,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 			return nil, err
 		}
 		be := string([]byte{le[3], le[2], le[1], le[0], le[5], le[4], le[7], le[6]}) + le[8:]
-		if _, ok := bytesLE.(py.Bytes); !ok {
+		if _, ok := py.AsBytes(bytesLE); !ok {
 			return nil, py.Errorf(py.AssertionError, "%s", py.QuoteString(be))
 		}
 		n = new(big.Int).SetBytes([]byte(be))
@@ -282,7 +282,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := bytesArg.(py.Bytes); !ok {
+		if _, ok := py.AsBytes(bytesArg); !ok {
 			return nil, py.Errorf(py.AssertionError, "%s", py.Repr(bytesArg))
 		}
 		n = new(big.Int).SetBytes([]byte(s))
@@ -330,7 +330,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 func hexString(v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
-		if _, isBytes := v.(py.Bytes); isBytes {
+		if _, isBytes := py.AsBytes(v); isBytes {
 			return "", py.Errorf(py.TypeError, "a bytes-like object is required, not 'str'")
 		}
 		return "", py.Errorf(py.AttributeError, "'%s' object has no attribute 'replace'", py.TypeName(v))
