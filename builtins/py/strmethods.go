@@ -156,6 +156,8 @@ func init() {
 		"lstrip":       bytesStrip(true, false),
 		"rstrip":       bytesStrip(false, true),
 		"replace":      bytesReplace,
+		"partition":    bytesPartition(false),
+		"rpartition":   bytesPartition(true),
 		"find":         bytesFind(false, false),
 		"index":        bytesFind(true, false),
 		"rfind":        bytesFind(false, true),
@@ -630,8 +632,8 @@ func asciiLower(c byte) byte {
 
 // bytesArg returns a bytes argument, or Python's TypeError.
 func bytesArg(v starlark.Value) (string, error) {
-	if b, ok := v.(Bytes); ok {
-		return string(b), nil
+	if b, ok := bytesLike(v); ok {
+		return b, nil
 	}
 	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
 }
@@ -797,6 +799,36 @@ func bytesReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, err
 	}
 	return Bytes(strings.Replace(recvString(b), o, n, count)), nil
+}
+
+// bytesPartition is bytes.partition(sep) (last: rpartition): the bytes
+// before the first (last) sep, sep, and the bytes after it.
+func bytesPartition(last bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		v, err := oneArg(b, args, kwargs)
+		if err != nil {
+			return nil, err
+		}
+		sep, err := bytesArg(v)
+		if err != nil {
+			return nil, err
+		}
+		if sep == "" {
+			return nil, Errorf(ValueError, "empty separator")
+		}
+		s := recvString(b)
+		i := strings.Index(s, sep)
+		if last {
+			i = strings.LastIndex(s, sep)
+		}
+		switch {
+		case i >= 0:
+			return starlark.Tuple{Bytes(s[:i]), Bytes(sep), Bytes(s[i+len(sep):])}, nil
+		case last:
+			return starlark.Tuple{Bytes(""), Bytes(""), Bytes(s)}, nil
+		}
+		return starlark.Tuple{Bytes(s), Bytes(""), Bytes("")}, nil
+	}
 }
 
 // subArg is the sub argument of find, index and count: bytes or an int.
