@@ -3,6 +3,7 @@ package frontend
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"go.starlark.net/syntax"
 
@@ -23,6 +24,17 @@ const bytesFunc = py.BytesFunc
 type bytesLiterals struct {
 	names   map[string]string // content → constant name
 	assigns []syntax.Stmt     // the __bN = __bytes_lit__("...") statements
+}
+
+// IsBytesLiteral reports whether a name is the module constant holding a
+// bytes literal: what it adds to a value is a constant, as a literal's.
+func IsBytesLiteral(name string) bool {
+	digits, ok := strings.CutPrefix(name, "__b")
+	if !ok || digits == "" {
+		return false
+	}
+	_, err := strconv.ParseUint(digits, 10, 32)
+	return err == nil
 }
 
 // bytesLiteral lowers the literal b'...' holding v, at pos.

@@ -149,12 +149,15 @@ func guard(e syntax.Expr) syntax.Expr {
 	return e
 }
 
-// isDisplay reports whether e is a literal or a list, tuple or dict
-// display: what it adds to a value is a constant.
+// isDisplay reports whether e is a literal (a bytes literal's constant
+// too) or a list, tuple or dict display: what it adds to a value is a
+// constant.
 func isDisplay(e syntax.Expr) bool {
 	switch e := e.(type) {
 	case *syntax.Literal, *syntax.ListExpr, *syntax.TupleExpr, *syntax.DictExpr:
 		return true
+	case *syntax.Ident:
+		return frontend.IsBytesLiteral(e.Name)
 	case *syntax.UnaryExpr:
 		return isDisplay(e.X)
 	case *syntax.ParenExpr:
