@@ -18,8 +18,9 @@ import (
 //
 // Every bytes a script sees is a Bytes: literals (the front end hoists
 // each b'...' to a module constant made by __bytes_lit__), bytes(),
-// str.encode and the modules. Functions that take bytes read them with
-// AsBytes, which accepts Starlark's bytes too (from a Go host).
+// str.encode, the modules and records; the runtime makes a Go host's
+// Starlark bytes Bytes where they enter. AsBytes, which accepts both,
+// reads the values sent to Kafka and bytes-like arguments.
 type Bytes string
 
 var (
@@ -44,7 +45,9 @@ func AsBytes(v starlark.Value) (Bytes, bool) {
 	return "", false
 }
 
-// String is CPython's repr, as str(b) is: b'...'.
+// String is CPython's repr, as str(b) is: b'...'. The methods that
+// follow make Bytes a hashable, immutable starlark.Value whose items
+// are ints (Index) and whose class is bytes (PyClass).
 func (b Bytes) String() string             { return QuoteBytes(string(b)) }
 func (b Bytes) Type() string               { return "bytes" }
 func (b Bytes) PyClass() starlark.Value    { return BytesType }

@@ -174,7 +174,7 @@ func init() {
 		"removeprefix": bytesRemoveAffix(strings.TrimPrefix),
 		"removesuffix": bytesRemoveAffix(strings.TrimSuffix),
 	} {
-		bytesMethods[name] = Func(name, fn) // Bytes.Attr's
+		bytesMethods[name] = Func(name, fn) // b.NAME: Bytes.Attr
 	}
 	IntType.attrs = map[string]starlark.Value{"from_bytes": Func("from_bytes", intFromBytes)}
 }
