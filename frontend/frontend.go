@@ -19,9 +19,11 @@ import (
 //     with ==;
 //   - generator expressions are evaluated eagerly (__genexp__);
 //   - for loops iterate over str and bytes too (__iterable__);
+//   - each bytes literal is a module constant __bytes_lit__ makes once, a
+//     py.Bytes (lower_bytes.go);
 //   - keyword arguments may follow *args;
-//   - str, bytes, list and dict methods Starlark lacks (s.encode(),
-//     b.decode(), "{}".format(x), l.sort(), ...; see py.RewrittenMethods)
+//   - str, list and dict methods Starlark lacks (s.encode(),
+//     "{}".format(x), l.sort(), ...; see py.RewrittenMethods)
 //     become __getattr__ calls;
 //   - __name__ is "__main__";
 //   - each block of a try / except / else / finally becomes a nested

@@ -95,13 +95,15 @@ func TestFrontEndRewrites(t *testing.T) {
 		{`"%s" % (a % b,)`, `__mod__("%s", (__mod__(a, b)))`},
 		{`x %= 3`, `x = __mod__(x, 3)`},
 		{`s.encode("utf-8")`, `__getattr__(s, "encode")("utf-8")`},
-		{`b.decode()`, `__getattr__(b, "decode")()`},
+		{`b.decode()`, `b.decode()`}, // bytes (py.Bytes) has its methods
 		{`"{:.2f}".format(x)`, `__getattr__("{:.2f}", "format")(x)`},
 		{`x.encode = 1`, `x.encode = 1`},
-		{`x.hex.y = s.hex`, `__getattr__(x, "hex").y = __getattr__(s, "hex")`},
+		{`x.zfill.y = s.zfill`, `__getattr__(x, "zfill").y = __getattr__(s, "zfill")`},
 		{`u"x"`, `"x"`},
 		{`"\d"`, `"\\d"`},
-		{`b"\d"`, `b"\\d"`},
+		// Each distinct bytes literal is a module constant, a py.Bytes.
+		{`b"\d"`, `__b1 = __bytes_lit__("\\d"); __b1`},
+		{"x = b'a' + b'a'\ndef f():\n    return b''", `__b1 = __bytes_lit__("a"); __b2 = __bytes_lit__(""); x = __b1 + __b1; <*syntax.DefStmt>`},
 	} {
 		f, err := Parse("t.py", []byte(tc.src))
 		if err != nil {

@@ -45,6 +45,7 @@ type lowerer struct {
 	// funcDepth counts the functions around the code being lowered.
 	inGenerator bool
 	funcDepth   int
+	bytesLits   bytesLiterals // the module's bytes literals (lower_bytes.go)
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -108,6 +109,7 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		stmts = l.makeCells(l.scope, l.at(1, 0))
 	}
 	stmts = append(stmts, l.hoist(func() []syntax.Stmt { return l.stmts(mod.Body) })...)
+	stmts = append(l.bytesLits.assigns, stmts...)
 	fillEmptyBlocks(stmts)
 	return &syntax.File{Path: filename, Stmts: stmts, Options: FileOptions}, nil
 }
@@ -857,7 +859,7 @@ func (l *lowerer) constant(e *pysyntax.Constant, pos syntax.Position) syntax.Exp
 	case string:
 		return &syntax.Literal{Token: syntax.STRING, TokenPos: pos, Raw: strconv.Quote(v), Value: v}
 	case pysyntax.Bytes:
-		return &syntax.Literal{Token: syntax.BYTES, TokenPos: pos, Raw: "b" + strconv.Quote(string(v)), Value: string(v)}
+		return l.bytesLiteral(v, pos)
 	case complex128:
 		l.refuse(pos, "complex")
 	case pysyntax.EllipsisType:

@@ -80,7 +80,7 @@ const (
 
 // generatedName matches the names of the variables and functions the
 // lowering makes at module level.
-var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|c|v)\d+$`)
+var generatedName = regexp.MustCompile(`^__(try|except|else|finally|run|b|c|v)\d+$`)
 
 // IsGenerated reports whether a global named name is one the lowering
 // made (a try's block functions, temporaries), not one of the script's.

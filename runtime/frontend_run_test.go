@@ -51,6 +51,7 @@ func fakePredeclared() starlark.StringDict {
 	g := starlark.StringDict{
 		py.ImportFunc:     py.Func(py.ImportFunc, importModule(modules)),
 		py.ImportFromFunc: py.Func(py.ImportFromFunc, importFrom(modules)),
+		py.BytesFunc:      py.Globals()[py.BytesFunc],
 		py.FStringFunc: starlark.NewBuiltin(py.FStringFunc, func(_ *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			var b strings.Builder
 			for _, a := range args {
@@ -201,9 +202,9 @@ func TestFrontEndRuns(t *testing.T) {
 		{"python-only escapes", `print("\d" == "\\d", "\xe9", "a\qb")`, "True é a\\qb"},
 		{"escape newline", "print('a\\\nb')", "ab"},
 		{"u prefix", "print(u'x', U\"y\")", "x y"},
-		{"uppercase prefixes", `print(R'\n', repr(B'x'), repr(bR'\n'), repr(Br'x'), repr(rb'y'))`, `\n b"x" b"\\n" b"x" b"y"`},
-		{"bytes escapes", `print(repr(b"\x00\xff\u00e9"))`, `b"\x00\xff\\u00e9"`},
-		{"bytes concatenation", `print(repr(b"a" b'\x41'))`, `b"aA"`},
+		{"uppercase prefixes", `print(R'\n', repr(B'x'), repr(bR'\n'), repr(Br'x'), repr(rb'y'))`, `\n b'x' b'\\n' b'x' b'y'`},
+		{"bytes escapes", `print(repr(b"\x00\xff\u00e9"))`, `b'\x00\xff\\u00e9'`},
+		{"bytes concatenation", `print(repr(b"a" b'\x41'))`, `b'aA'`},
 		{"raw string keeps backslashes", `print(r"\d\"")`, `\d\"`},
 
 		// % operator

@@ -149,12 +149,15 @@ func guard(e syntax.Expr) syntax.Expr {
 	return e
 }
 
-// isDisplay reports whether e is a literal or a list, tuple or dict
-// display: what it adds to a value is a constant.
+// isDisplay reports whether e is a literal (a bytes literal's constant
+// too) or a list, tuple or dict display: what it adds to a value is a
+// constant.
 func isDisplay(e syntax.Expr) bool {
 	switch e := e.(type) {
 	case *syntax.Literal, *syntax.ListExpr, *syntax.TupleExpr, *syntax.DictExpr:
 		return true
+	case *syntax.Ident:
+		return frontend.IsBytesLiteral(e.Name)
 	case *syntax.UnaryExpr:
 		return isDisplay(e.X)
 	case *syntax.ParenExpr:
@@ -279,7 +282,7 @@ func sequenceSize(v starlark.Value) int64 {
 	switch v := v.(type) {
 	case starlark.String:
 		return int64(len(v))
-	case starlark.Bytes:
+	case py.Bytes:
 		return int64(len(v))
 	case *starlark.List:
 		return 16 * int64(v.Len())
@@ -304,7 +307,7 @@ func repetitionSize(x, y starlark.Value) int64 {
 	switch s := seq.(type) {
 	case starlark.String:
 		size, elem = int64(len(s)), 1
-	case starlark.Bytes:
+	case py.Bytes:
 		size, elem = int64(len(s)), 1
 	case *starlark.List:
 		size, elem = int64(s.Len()), 16

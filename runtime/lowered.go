@@ -185,7 +185,7 @@ func unpackStarred(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 		return nil, err
 	}
 	switch v.(type) {
-	case starlark.Iterable, starlark.String, starlark.Bytes:
+	case starlark.Iterable, starlark.String, py.Bytes:
 	default:
 		return nil, py.Errorf(py.TypeError, "cannot unpack non-iterable %s object", py.TypeName(v))
 	}

@@ -332,12 +332,14 @@ func (c *converter) bytes(what string, v starlark.Value, ref []byte) ([]byte, er
 	switch v := v.(type) {
 	case starlark.NoneType:
 		return nil, nil
-	case starlark.Bytes:
-		s = string(v)
 	case starlark.String:
 		s = string(v)
 	default:
-		return nil, c.fail(py.TypeError, "a record whose %s is %s: want bytes, str or None", what, py.TypeName(v))
+		b, ok := py.AsBytes(v) // a Go host's Starlark bytes too
+		if !ok {
+			return nil, c.fail(py.TypeError, "a record whose %s is %s: want bytes, str or None", what, py.TypeName(v))
+		}
+		s = string(b)
 	}
 	if len(s) == 0 {
 		return []byte{}, nil

@@ -306,9 +306,12 @@ func (l *moduleLoader) run(parent *starlark.Thread, p, name string, chain []stri
 }
 
 // guardValue makes a host's builtin panic-safe (py.Guard), and the
-// builtins among a module's members; other values are returned as they are.
+// builtins among a module's members; a Starlark bytes value becomes
+// Python's (py.Bytes); other values are returned as they are.
 func guardValue(v starlark.Value) starlark.Value {
 	switch v := v.(type) {
+	case starlark.Bytes:
+		return py.Bytes(v)
 	case *starlark.Builtin:
 		return guardBuiltin(v)
 	case *starlarkstruct.Module:
@@ -322,10 +325,15 @@ func guardValue(v starlark.Value) starlark.Value {
 }
 
 // guardBuiltin returns a builtin with b's name and receiver that calls b
-// and turns a panic into a RuntimeError.
+// and turns a panic into a RuntimeError, and a Starlark bytes result into
+// Python's bytes.
 func guardBuiltin(b *starlark.Builtin) *starlark.Builtin {
 	g := py.Func(b.Name(), func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return b.CallInternal(thread, args, kwargs)
+		v, err := b.CallInternal(thread, args, kwargs)
+		if sb, ok := v.(starlark.Bytes); ok {
+			v = py.Bytes(sb)
+		}
+		return v, err
 	})
 	if recv := b.Receiver(); recv != nil {
 		return g.BindReceiver(recv)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -264,12 +265,38 @@ func (s *Script) Call(ctx context.Context, name string, args ...starlark.Value) 
 
 // CallKwargs is Call with keyword arguments too (pairs of name, value).
 func (s *Script) CallKwargs(ctx context.Context, name string, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	args, kwargs = pythonBytesArgs(args, kwargs)
 	var result starlark.Value
 	err := s.call(ctx, name, args, kwargs, func(_ starlark.Callable, v starlark.Value) error {
 		result = v
 		return nil
 	})
 	return result, err
+}
+
+// pythonBytesArgs returns args and kwargs with each Starlark bytes
+// argument a Go host passes made Python's bytes (py.Bytes), which the
+// script indexes, iterates and compares as Python's; the slices are
+// copied only when one is changed.
+func pythonBytesArgs(args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Tuple, []starlark.Tuple) {
+	copiedArgs, copiedKwargs := false, false
+	for i, a := range args {
+		if b, ok := a.(starlark.Bytes); ok {
+			if !copiedArgs {
+				args, copiedArgs = slices.Clone(args), true
+			}
+			args[i] = py.Bytes(b)
+		}
+	}
+	for i, kv := range kwargs {
+		if b, ok := kv[1].(starlark.Bytes); ok {
+			if !copiedKwargs {
+				kwargs, copiedKwargs = slices.Clone(kwargs), true
+			}
+			kwargs[i] = starlark.Tuple{kv[0], py.Bytes(b)}
+		}
+	}
+	return args, kwargs
 }
 
 // function returns the callable global name. A global that calls rebind

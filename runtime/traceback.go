@@ -427,7 +427,9 @@ var starlarkErrors = []struct {
 		t := m[1]
 		if py.IsNamedTuple(t) {
 			t = "tuple"
-		} else if t != "list" && t != "tuple" {
+		} else if t == "bytes" {
+			t = "byte"
+		} else if t != "list" && t != "tuple" && t != "bytearray" {
 			return ""
 		}
 		return fmt.Sprintf("TypeError: %s indices must be integers or slices, not %s", t, pyType(m[2]))

@@ -278,6 +278,9 @@ func pyException(err error) *py.Exception {
 	if class == py.KeyError {
 		// The message is the key's repr; Python's exception holds the key.
 		if key, err := starlark.EvalOptions(frontend.FileOptions, &starlark.Thread{}, "", msg, nil); err == nil {
+			if b, ok := key.(starlark.Bytes); ok {
+				key = py.Bytes(b)
+			}
 			e.Args = starlark.Tuple{key}
 		}
 	}

@@ -125,13 +125,13 @@ func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *
 // protocols' (and undecodable) metadata stay bytes.
 func memberMetadata(consumer bool, raw []byte) starlark.Value {
 	if !consumer || len(raw) == 0 {
-		return starlark.Bytes(raw)
+		return py.Bytes(raw)
 	}
 	var m kmsg.ConsumerMemberMetadata
 	if err := m.ReadFrom(raw); err != nil {
-		return starlark.Bytes(raw)
+		return py.Bytes(raw)
 	}
-	return newProtoStruct(memberMetadataSchema, starlark.MakeInt(int(m.Version)), strList(m.Topics), starlark.Bytes(m.UserData))
+	return newProtoStruct(memberMetadataSchema, starlark.MakeInt(int(m.Version)), strList(m.Topics), py.Bytes(m.UserData))
 }
 
 // memberAssignment decodes a consumer member's assignment as
@@ -139,17 +139,17 @@ func memberMetadata(consumer bool, raw []byte) starlark.Value {
 // partitions)], user_data).
 func memberAssignment(consumer bool, raw []byte) starlark.Value {
 	if !consumer || len(raw) == 0 {
-		return starlark.Bytes(raw)
+		return py.Bytes(raw)
 	}
 	var m kmsg.ConsumerMemberAssignment
 	if err := m.ReadFrom(raw); err != nil {
-		return starlark.Bytes(raw)
+		return py.Bytes(raw)
 	}
 	items := make([]starlark.Tuple, len(m.Topics))
 	for i, t := range m.Topics {
 		items[i] = starlark.Tuple{starlark.String(t.Topic), int32List(t.Partitions)}
 	}
-	return newProtoStruct(memberAssignmentSchema, starlark.MakeInt(int(m.Version)), tupleList(items), starlark.Bytes(m.UserData))
+	return newProtoStruct(memberAssignmentSchema, starlark.MakeInt(int(m.Version)), tupleList(items), py.Bytes(m.UserData))
 }
 
 // list_consumer_group_offsets(group_id, group_coordinator_id=None,

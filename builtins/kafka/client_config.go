@@ -199,7 +199,7 @@ func isPositiveCount(v starlark.Value) error {
 func isStrOrBytes(nullable bool) func(starlark.Value) error {
 	return func(v starlark.Value) error {
 		switch v.(type) {
-		case starlark.String, starlark.Bytes:
+		case starlark.String, py.Bytes:
 			return nil
 		case starlark.NoneType:
 			if nullable {
@@ -541,7 +541,7 @@ func passwordOf(v starlark.Value) string {
 	switch v := v.(type) {
 	case starlark.String:
 		return string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		return string(v)
 	}
 	return ""

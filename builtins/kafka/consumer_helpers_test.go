@@ -14,6 +14,7 @@ import (
 
 	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -56,7 +57,7 @@ func (r *consScript) exec(ctx context.Context, src string, extra starlark.String
 	if r.python {
 		err = execPython(r.thread, src, r.predeclared())
 	} else {
-		_, err = starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
+		_, err = starbytes.ExecFile(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
 	}
 	stop()
 	if f := py.TakeFailure(r.thread); f != nil {

@@ -92,7 +92,7 @@ func newConsumerRecord(r *kgo.Record, key, value starlark.Value) *ConsumerRecord
 // Inherited); nil for a record made by calling ConsumerRecord(...).
 func (cr *ConsumerRecord) Record() *kgo.Record { return cr.rec }
 
-// recordBytes returns b as Starlark bytes without copying, or None for nil.
+// recordBytes returns b as Python bytes (py.Bytes) without copying, or None for nil.
 // franz-go allocates a fresh buffer for every fetch response and every
 // decompressed batch (kstar never gives it buffer pools), so the record's
 // slices are never written again and may back immutable bytes.
@@ -101,9 +101,9 @@ func recordBytes(b []byte) starlark.Value {
 		return starlark.None
 	}
 	if len(b) == 0 {
-		return starlark.Bytes("")
+		return py.Bytes("")
 	}
-	return starlark.Bytes(unsafe.String(&b[0], len(b)))
+	return py.Bytes(unsafe.String(&b[0], len(b)))
 }
 
 // serializedSize is kafka-python's serialized size: -1 for None.

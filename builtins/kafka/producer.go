@@ -617,7 +617,7 @@ func (p *KafkaProducer) checkPartition(thread *starlark.Thread, topic string, me
 func (p *KafkaProducer) customPartition(thread *starlark.Thread, topic string, meta *topicMeta, key []byte, keyNil bool) (int32, error) {
 	var k starlark.Value = starlark.None
 	if !keyNil {
-		k = starlark.Bytes(key)
+		k = py.Bytes(key)
 	}
 	ints := func(ps []int32) *starlark.List {
 		l := make([]starlark.Value, len(ps))

@@ -13,6 +13,7 @@ import (
 	"go.starlark.net/starlark"
 
 	kbroker "github.com/kstar-dev/kstar/broker"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -61,7 +62,7 @@ def run(n):
 `, serializer, warm, value)
 	r := newScriptRun(boot)
 	predeclared := benchPredeclared(r, boot)
-	globals, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "bench.star", src, predeclared)
+	globals, err := starbytes.ExecFile(scriptFileOptions, r.thread, "bench.star", src, predeclared)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/msgpack"
 	libtime "github.com/kstar-dev/kstar/builtins/lib/time"
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 	"github.com/kstar-dev/kstar/internal/testbroker"
 )
 
@@ -108,7 +109,7 @@ func (r *scriptRun) exec(ctx context.Context, src string) error {
 	defer cancel(nil)
 	r.env.SetContext(ctx)
 	stop := context.AfterFunc(ctx, func() { r.thread.Cancel("cancelled") })
-	_, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
+	_, err := starbytes.ExecFile(scriptFileOptions, r.thread, "test.star", src, r.predeclared())
 	stop()
 	r.env.SetContext(context.Background())
 	if serr := r.kafka.Shutdown(r.thread, prodShutdownTimeout); err == nil {

@@ -228,9 +228,10 @@ func (p *KafkaProducer) serialize(thread *starlark.Thread, s serializer, topic s
 		}
 		v = out
 	}
+	if b, ok := py.AsBytes(v); ok { // a Go serializer's too
+		return bytesOf(string(b)), false, nil
+	}
 	switch x := v.(type) {
-	case starlark.Bytes:
-		return bytesOf(string(x)), false, nil
 	case starlark.String:
 		return bytesOf(string(x)), false, nil
 	case starlark.NoneType:
@@ -256,10 +257,11 @@ func parseHeaders(v starlark.Value) ([]headerKV, error) {
 		if !ok {
 			return nil, py.NewException(py.TypeError, "All headers items must be (str, bytes) tuples")
 		}
-		switch hv := t[1].(type) {
-		case starlark.Bytes:
+		hv, isBytes := py.AsBytes(t[1])
+		switch {
+		case isBytes:
 			hdrs = append(hdrs, headerKV{key: string(k), value: bytesOf(string(hv))})
-		case starlark.NoneType:
+		case t[1] == starlark.None:
 			hdrs = append(hdrs, headerKV{key: string(k)})
 		default:
 			return nil, py.NewException(py.TypeError, "All headers items must be (str, bytes) tuples")

@@ -8,6 +8,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // The Python core's tests over Kafka values: the rows of the core's
@@ -24,7 +25,7 @@ func TestFStringHelpersKafkaValues(t *testing.T) {
 		thread := &starlark.Thread{}
 		g := maps.Clone(testGlobals)
 		g["TopicPartition"] = TopicPartitionType
-		v, err := starlark.EvalOptions(scriptFileOptions, thread, "<expr>", c.expr, g)
+		v, err := starbytes.Eval(scriptFileOptions, thread, "<expr>", c.expr, g)
 		var got string
 		if err != nil {
 			got = errorLine(err)
@@ -51,7 +52,7 @@ print(class_, type(1), TopicPartition('t', 0))
 `
 	g := maps.Clone(testGlobals)
 	g["TopicPartition"] = TopicPartitionType
-	if _, err := starlark.ExecFileOptions(scriptFileOptions, thread, "print.star", src, g); err != nil {
+	if _, err := starbytes.ExecFile(scriptFileOptions, thread, "print.star", src, g); err != nil {
 		t.Fatal(err)
 	}
 	want := "<class 'str'> <class 'int'> TopicPartition(topic='t', partition=0)\n"

@@ -24,12 +24,12 @@ func init() {
 		"rsplit":     strSplit("rsplit"),
 		"splitlines": strSplitlines,
 	} {
+		// s.join(...) must reach the bounded form through __getattr__.
 		strMethods[name] = Func(name, fn)
-	}
-	listMethods["extend"] = Func("extend", listExtend)
-	for _, name := range []string{"rsplit", "extend"} {
 		RewrittenMethods[name] = true
 	}
+	listMethods["extend"] = Func("extend", listExtend)
+	RewrittenMethods["extend"] = true
 }
 
 // Estimated sizes, in bytes, of what builtins allocate per element: a
@@ -414,7 +414,7 @@ func recvOrString(v starlark.Value) string {
 	switch v := v.(type) {
 	case starlark.String:
 		return string(v)
-	case starlark.Bytes:
+	case Bytes:
 		return string(v)
 	}
 	return ""

@@ -52,12 +52,12 @@ func pyBytearray(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err != nil {
 		return nil, err
 	}
-	return &Bytearray{data: []byte(v.(starlark.Bytes))}, nil
+	return &Bytearray{data: []byte(v.(Bytes))}, nil
 }
 
 // String is CPython's repr: bytearray(b'...').
 func (ba *Bytearray) String() string {
-	return "bytearray(" + Repr(starlark.Bytes(ba.data)) + ")"
+	return "bytearray(" + Repr(Bytes(ba.data)) + ")"
 }
 func (ba *Bytearray) Type() string            { return "bytearray" }
 func (ba *Bytearray) PyClass() starlark.Value { return BytearrayType }
@@ -120,7 +120,7 @@ func (ba *Bytearray) SetIndex(i int, v starlark.Value) error {
 
 // Slice is ba[start:end:step], a new bytearray.
 func (ba *Bytearray) Slice(start, end, step int) starlark.Value {
-	s := starlark.Bytes(ba.data).Slice(start, end, step).(starlark.Bytes)
+	s := Bytes(ba.data).Slice(start, end, step).(Bytes)
 	return &Bytearray{data: []byte(s)}
 }
 
@@ -139,7 +139,7 @@ func (ba *Bytearray) Binary(op syntax.Token, y starlark.Value, side starlark.Sid
 			return &Bytearray{data: append(append([]byte(nil), ba.data...), other...)}, nil
 		}
 		// bytes + bytearray is bytes, as in CPython.
-		return starlark.Bytes(other + string(ba.data)), nil
+		return Bytes(other + string(ba.data)), nil
 	case syntax.STAR:
 		n, ok := y.(starlark.Int)
 		if !ok {
@@ -171,7 +171,7 @@ func (ba *Bytearray) Binary(op syntax.Token, y starlark.Value, side starlark.Sid
 
 // CompareSameType compares two bytearrays as bytes.
 func (ba *Bytearray) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	return starlark.Compare(op, starlark.Bytes(ba.data), starlark.Bytes(y.(*Bytearray).data))
+	return starlark.Compare(op, Bytes(ba.data), Bytes(y.(*Bytearray).data))
 }
 
 // bytearrayBuiltins are the methods that change a bytearray; bytes'
@@ -333,7 +333,7 @@ func (ba *Bytearray) Attr(name string) (starlark.Value, error) {
 		return m.BindReceiver(ba), nil
 	}
 	if m, ok := bytesMethods[name]; ok {
-		return m.BindReceiver(starlark.Bytes(ba.data)), nil
+		return m.BindReceiver(Bytes(ba.data)), nil
 	}
 	return nil, nil
 }

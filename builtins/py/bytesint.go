@@ -39,7 +39,7 @@ func bytesFromhex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return Bytes(out), nil
 }
 
 func fromHex(s string) (string, error) {
@@ -114,7 +114,7 @@ func intToBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if order == "little" {
 		slices.Reverse(out)
 	}
-	return starlark.Bytes(out), nil
+	return Bytes(out), nil
 }
 
 // intBitLength is int.bit_length().

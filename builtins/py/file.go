@@ -501,7 +501,7 @@ func (it *fileLines) Done() {}
 // value is s as the file's kind of value: str, or bytes in binary mode.
 func (f *File) value(s string) starlark.Value {
 	if f.m.binary {
-		return starlark.Bytes(s)
+		return Bytes(s)
 	}
 	return starlark.String(s)
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // TestFormatSpecMatchesCPython formats a grid of values with a grid of
@@ -59,7 +61,7 @@ func TestFStringHelpers(t *testing.T) {
 		{`__fstring__("a", 1)`, `TypeError: __fstring__() argument 2 must be str, not int`},
 	} {
 		thread := &starlark.Thread{}
-		v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", c.expr, Globals())
+		v, err := starbytes.Eval(coreFileOptions, thread, "<expr>", c.expr, Globals())
 		if got := pyOutcome(v, err); got != c.want {
 			t.Errorf("%s = %s, want %s", c.expr, got, c.want)
 		}

@@ -1,13 +1,13 @@
 package py
 
-// RewrittenMethods are the methods of Python's str, bytes, list and dict
-// that Starlark's own types lack. The front end rewrites x.NAME (for
-// these names only) to __getattr__(x, "NAME"), whose implementation adds
-// them to str and bytes values and falls back to ordinary attribute
-// lookup for every other value.
+// RewrittenMethods are the methods of Python's str, list, dict and int
+// that Starlark's own types lack (bytes, kstar's Bytes, has its methods
+// as attributes). The front end rewrites x.NAME (for these names only)
+// to __getattr__(x, "NAME"), whose implementation adds them to those
+// values and falls back to ordinary attribute lookup for every other
+// value.
 var RewrittenMethods = map[string]bool{
 	"encode":     true, // str
-	"decode":     true, // bytes
 	"format":     true, // str: Python's format-spec mini-language
 	"ljust":      true,
 	"rjust":      true,
@@ -16,7 +16,6 @@ var RewrittenMethods = map[string]bool{
 	"casefold":   true,
 	"swapcase":   true,
 	"expandtabs": true,
-	"hex":        true, // bytes
 	"isascii":    true,
 	"isdecimal":  true,
 	"isnumeric":  true,
@@ -56,4 +55,7 @@ const (
 	IterableFunc = "__iterable__"
 	// PowFunc: x ** y = __pow__(x, y), Python's pow().
 	PowFunc = "__pow__"
+	// BytesFunc: a literal b'..' is a module constant __bN = __bytes_lit__("..")
+	// (a py.Bytes), which the code reads in place of the literal.
+	BytesFunc = "__bytes_lit__"
 )

@@ -354,13 +354,11 @@ func contains(s string, c rune) bool {
 
 // bytesLike returns the bytes of v, a bytes or a bytearray.
 func bytesLike(v starlark.Value) (string, bool) {
-	switch b := v.(type) {
-	case starlark.Bytes:
-		return string(b), true
-	case *Bytearray:
+	if b, ok := v.(*Bytearray); ok {
 		return string(b.data), true
 	}
-	return "", false
+	b, ok := AsBytes(v)
+	return string(b), ok
 }
 
 // HostnameOf returns the host's name for what (a description of the call,

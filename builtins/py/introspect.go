@@ -93,7 +93,7 @@ func identity(x starlark.Value) uintptr {
 		if len(v) > 0 {
 			return uintptr(unsafe.Pointer(unsafe.StringData(string(v))))
 		}
-	case starlark.Bytes:
+	case Bytes:
 		if len(v) > 0 {
 			return uintptr(unsafe.Pointer(unsafe.StringData(string(v))))
 		}

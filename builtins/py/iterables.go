@@ -30,7 +30,7 @@ func iterating(name string) BuiltinFunc {
 func strElements(thread *starlark.Thread, args starlark.Tuple) (starlark.Tuple, error) {
 	if len(args) > 0 {
 		switch args[0].(type) {
-		case starlark.String, starlark.Bytes:
+		case starlark.String, Bytes:
 			elems, err := elements(thread, args[0])
 			if err != nil {
 				return nil, err
@@ -92,9 +92,9 @@ func minMax(name string) BuiltinFunc {
 	}
 }
 
-// iterable is __iterable__(x), what a for loop iterates: x itself, or the
-// elements of a str or bytes; anything else that cannot be iterated is
-// Python's TypeError.
+// iterable is __iterable__(x), what a for loop iterates: x itself (bytes
+// too), or the characters of a str; anything else that cannot be
+// iterated is Python's TypeError.
 func iterable(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
@@ -103,7 +103,7 @@ func iterable(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	switch x.(type) {
 	case starlark.Iterable:
 		return x, nil
-	case starlark.String, starlark.Bytes:
+	case starlark.String:
 		elems, err := elements(thread, x)
 		return starlark.NewList(elems), err
 	}

@@ -198,7 +198,7 @@ func newSource(thread *starlark.Thread, x starlark.Value) (*source, error) {
 	switch x := x.(type) {
 	case Nexter:
 		return &source{nexter: x}, nil
-	case starlark.String, starlark.Bytes: // indexable by byte, iterated by character
+	case starlark.String: // indexable by byte, iterated by character
 	case starlark.Indexable:
 		return &source{indexed: x}, nil
 	}

@@ -41,12 +41,12 @@ func modWith(m *Meter, x, y starlark.Value) (starlark.Value, error) {
 			return nil, err
 		}
 		return starlark.String(s), nil
-	case starlark.Bytes:
+	case Bytes:
 		s, err := PercentFormat(m, string(x), y, true)
 		if err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(s), nil
+		return Bytes(s), nil
 	}
 	v, err := starlark.Binary(syntax.PERCENT, x, y)
 	if err != nil {
@@ -92,7 +92,7 @@ func newPercentArgs(y starlark.Value, isBytes bool) *percentArgs {
 		a.arglen, a.argidx = -1, -2
 		switch y.(type) {
 		case starlark.String:
-		case starlark.Bytes:
+		case Bytes:
 			if !isBytes { // a str format treats bytes as a mapping, as CPython
 				a.dict = y
 			}
@@ -128,7 +128,7 @@ func getItem(m starlark.Value, key string) (starlark.Value, error) {
 			return nil, &Exception{Class: KeyError, Msg: Repr(k), Args: starlark.Tuple{k}}
 		}
 		return v, nil
-	case starlark.Bytes:
+	case Bytes:
 		return nil, Errorf(TypeError, "byte indices must be integers or slices, not str")
 	}
 	return nil, Errorf(TypeError, "%s indices must be integers or slices, not str", TypeName(m))
@@ -189,7 +189,7 @@ func PercentFormat(m *Meter, format string, y starlark.Value, isBytes bool) (str
 			var v starlark.Value
 			var err error
 			if isBytes {
-				v, err = getBytesItem(args.dict, starlark.Bytes(key))
+				v, err = getBytesItem(args.dict, Bytes(key))
 			} else {
 				v, err = getItem(args.dict, key)
 			}
@@ -293,7 +293,7 @@ func PercentFormat(m *Meter, format string, y starlark.Value, isBytes bool) (str
 }
 
 // getBytesItem is mapping[key] for a bytes format's %(key)s.
-func getBytesItem(m starlark.Value, k starlark.Bytes) (starlark.Value, error) {
+func getBytesItem(m starlark.Value, k Bytes) (starlark.Value, error) {
 	if mm, ok := m.(starlark.Mapping); ok {
 		v, found, err := mm.Get(k)
 		if err != nil {
@@ -343,7 +343,7 @@ func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, in
 		case c.ch == 'r':
 			s, err = reprWith(m, v)
 		case isBytes:
-			bv, ok := v.(starlark.Bytes)
+			bv, ok := v.(Bytes)
 			if !ok {
 				return "", false, Errorf(TypeError, "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'", TypeName(v))
 			}
@@ -416,7 +416,7 @@ func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, in
 	case 'c':
 		if isBytes {
 			switch x := v.(type) {
-			case starlark.Bytes:
+			case Bytes:
 				if len(x) == 1 {
 					return string(x), false, nil
 				}

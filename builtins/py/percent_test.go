@@ -56,7 +56,7 @@ func TestModErrors(t *testing.T) {
 		{starlark.String("%s %s"), starlark.Tuple{starlark.MakeInt(1)}, "TypeError: not enough arguments for format string"},
 		{starlark.String("%s"), starlark.Tuple{starlark.MakeInt(1), starlark.MakeInt(2)}, "TypeError: not all arguments converted during string formatting"},
 		{starlark.String("%d"), starlark.String("x"), "TypeError: %d format: a real number is required, not str"},
-		{starlark.Bytes("msg %d"), starlark.MakeInt(3), "b'msg 3'"},
+		{Bytes("msg %d"), starlark.MakeInt(3), "b'msg 3'"},
 		{starlark.MakeInt(7), starlark.MakeInt(2), "1"},
 	} {
 		v, err := Mod(c.x, c.y)

@@ -355,7 +355,7 @@ func TypeOf(v starlark.Value) starlark.Value {
 	switch v := v.(type) {
 	case starlark.String:
 		return StrType
-	case starlark.Bytes:
+	case Bytes:
 		return BytesType
 	case starlark.Bool:
 		return BoolType
@@ -757,8 +757,10 @@ func pyHash(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		return nil, err
 	}
 	switch v := x.(type) {
-	case starlark.String, starlark.Bytes:
+	case starlark.String:
 		return starlark.Call(thread, starlark.Universe["hash"], args, nil)
+	case Bytes: // as CPython's, the hash of the str of the same bytes
+		return starlark.Call(thread, starlark.Universe["hash"], starlark.Tuple{starlark.String(v)}, nil)
 	case starlark.Bool:
 		return starlark.MakeInt(b2i(v)), nil
 	case starlark.Float:
@@ -910,7 +912,7 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	switch start.(type) {
 	case starlark.String:
 		return nil, Errorf(TypeError, "sum() can't sum strings [use ''.join(seq) instead]")
-	case starlark.Bytes:
+	case Bytes:
 		return nil, Errorf(TypeError, "sum() can't sum bytes [use b''.join(seq) instead]")
 	}
 	iter := starlark.Iterate(iterable)
@@ -995,7 +997,7 @@ func pyOrd(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		}
 		r, _ := utf8.DecodeRuneInString(string(x))
 		return starlark.MakeInt(int(r)), nil
-	case starlark.Bytes:
+	case Bytes:
 		if len(x) != 1 {
 			return nil, Errorf(TypeError, "ord() expected a character, but string of length %d found", len(x))
 		}
@@ -1055,7 +1057,7 @@ func pyInt(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 			}
 			i, _ := starlark.NumberToInt(v)
 			return i, nil
-		case starlark.String, starlark.Bytes:
+		case starlark.String, Bytes:
 			return parseIntLiteral(x, 10)
 		}
 		return nil, Errorf(TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%s'", TypeName(x))
@@ -1069,7 +1071,7 @@ func pyInt(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		return nil, Errorf(ValueError, "int() base must be >= 2 and <= 36, or 0")
 	}
 	switch x.(type) {
-	case starlark.String, starlark.Bytes:
+	case starlark.String, Bytes:
 		return parseIntLiteral(x, int(bn))
 	}
 	return nil, Errorf(TypeError, "int() can't convert non-string with explicit base")
@@ -1081,7 +1083,7 @@ func parseIntLiteral(x starlark.Value, base int) (starlark.Value, error) {
 	switch x := x.(type) {
 	case starlark.String:
 		s = string(x)
-	case starlark.Bytes:
+	case Bytes:
 		s = string(x)
 	}
 	bad := func() error {
@@ -1176,9 +1178,9 @@ func pyFloat(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		return starlark.Float(b2i(v)), nil
 	case starlark.Int:
 		return intToFloat(v)
-	case starlark.String, starlark.Bytes:
+	case starlark.String, Bytes:
 		s := Str(v)
-		if b, ok := v.(starlark.Bytes); ok {
+		if b, ok := v.(Bytes); ok {
 			s = string(b)
 		}
 		f, ok := parseFloat(strings.TrimFunc(s, unicode.IsSpace))
@@ -1325,7 +1327,7 @@ func elements(thread *starlark.Thread, x starlark.Value) ([]starlark.Value, erro
 			}
 			elems = append(elems, starlark.String(string(r)))
 		}
-	case starlark.Bytes:
+	case Bytes:
 		if err := reserveElems(thread, len(x), slotSize); err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 
 	"go.starlark.net/starlark"
 
+	"github.com/kstar-dev/kstar/internal/starbytes"
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
@@ -100,7 +101,7 @@ func TestBuiltinsMatchCPython(t *testing.T) {
 // TestRoundHugeNdigits rounds with ndigits far beyond any digit count
 // (CPython computes 10**ndigits there, too slow to compare with).
 func TestRoundHugeNdigits(t *testing.T) {
-	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", Globals())
+	v, err := starbytes.Eval(coreFileOptions, &starlark.Thread{}, "round.star", "round(1234, -123456789012345678901234567890)", Globals())
 	if got := pyOutcome(v, err); got != "0" {
 		t.Errorf("got %s, want 0", got)
 	}
@@ -125,7 +126,7 @@ print(class_, type(1))
 `
 	g := Globals()
 	g["KeyError"] = KeyError
-	if _, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", src, g); err != nil {
+	if _, err := starbytes.ExecFile(coreFileOptions, thread, "print.star", src, g); err != nil {
 		t.Fatal(err)
 	}
 	want := "a 1 2.0 None b'x' [1, 'b']\na-b!\n\nx\nno newline then {'k': (1,)} 'missing'\n<class 'str'> <class 'int'>\n"
@@ -138,7 +139,7 @@ print(class_, type(1))
 		{"print(1, foo=1)", "TypeError: 'foo' is an invalid keyword argument for print()"},
 		{"print(1, file=1)", "AttributeError: 'int' object has no attribute 'write'"},
 	} {
-		_, err := starlark.ExecFileOptions(coreFileOptions, thread, "print.star", c.src, Globals())
+		_, err := starbytes.ExecFile(coreFileOptions, thread, "print.star", c.src, Globals())
 		if got := pyOutcome(starlark.None, err); got != c.want {
 			t.Errorf("%s: got %s, want %s", c.src, got, c.want)
 		}
@@ -164,7 +165,7 @@ func TestPrintFile(t *testing.T) {
 	w := &textWriter{}
 	g := Globals()
 	g["stderr"] = w
-	if _, err := starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
+	if _, err := starbytes.ExecFile(coreFileOptions, &starlark.Thread{}, "file.star", "print('oops', 42, file=stderr, flush=True)", g); err != nil {
 		t.Fatal(err)
 	}
 	if got := w.String(); got != "oops 42\n" {
@@ -199,14 +200,14 @@ out.append(next(it))
 out.append([x for x in it])
 out.append(next(it, None))
 `
-	g2, err := starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "next.star", src, g)
+	g2, err := starbytes.ExecFile(coreFileOptions, &starlark.Thread{}, "next.star", src, g)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := Repr(g2["out"]), "[1, 2, 'done', True, 10, [20, 30], None]"; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	_, err = starlark.ExecFileOptions(coreFileOptions, &starlark.Thread{}, "next.star", "next(c)", g)
+	_, err = starbytes.ExecFile(coreFileOptions, &starlark.Thread{}, "next.star", "next(c)", g)
 	if got := pyOutcome(nil, err); got != "StopIteration: " {
 		t.Errorf("exhausted: %s", got)
 	}
@@ -242,7 +243,7 @@ func TestTypeOfHostValue(t *testing.T) {
 
 // TestDir lists Python-only methods with Starlark's.
 func TestDir(t *testing.T) {
-	v, err := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir('')", Globals())
+	v, err := starbytes.Eval(coreFileOptions, &starlark.Thread{}, "dir.star", "dir('')", Globals())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestDir(t *testing.T) {
 			t.Errorf("dir('') lacks %s: %s", name, got)
 		}
 	}
-	if v, _ := starlark.EvalOptions(coreFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", Globals()); v != starlark.True {
+	if v, _ := starbytes.Eval(coreFileOptions, &starlark.Thread{}, "dir.star", "dir(b'') == sorted(dir(b''))", Globals()); v != starlark.True {
 		t.Errorf("dir(b'') is not sorted")
 	}
 }

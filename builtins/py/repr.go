@@ -163,7 +163,7 @@ func (w *reprWriter) write(v starlark.Value) {
 		b.WriteString(FloatRepr(float64(v)))
 	case starlark.String:
 		w.err = writeQuotedString(b, string(v), &w.meter)
-	case starlark.Bytes:
+	case Bytes:
 		w.err = writeQuotedBytes(b, string(v), &w.meter)
 	case *starlark.List:
 		b.WriteByte('[')

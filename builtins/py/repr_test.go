@@ -13,6 +13,7 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/internal/starbytes"
 	"github.com/kstar-dev/kstar/internal/testenv"
 )
 
@@ -52,7 +53,7 @@ var coreFileOptions = &syntax.FileOptions{Set: true, While: true, TopLevelContro
 // evalKstar evaluates a kstar expression with the core's globals.
 func evalKstar(expr string) string {
 	thread := &starlark.Thread{Name: "test"}
-	v, err := starlark.EvalOptions(coreFileOptions, thread, "<expr>", expr, Globals())
+	v, err := starbytes.Eval(coreFileOptions, thread, "<expr>", expr, Globals())
 	return pyOutcome(v, err)
 }
 

@@ -26,7 +26,7 @@ var (
 	StrType = &Type{name: "str", call: pyStr, sample: starlark.String(""), contains: isA[starlark.String]}
 	// BytesType is bytes: bytes('abc', 'utf-8'), bytes([1, 2]), bytes(3),
 	// bytes(b); bytes.decode, bytes.hex, ... are its unbound methods.
-	BytesType = &Type{name: "bytes", call: pyBytes, sample: starlark.Bytes(""), contains: isA[starlark.Bytes]}
+	BytesType = &Type{name: "bytes", call: pyBytes, sample: Bytes(""), contains: isA[Bytes]}
 )
 
 // getattrHelper is __getattr__(x, name): x.name for the names the front
@@ -50,7 +50,7 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 		if m, ok := strMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
-	case starlark.Bytes:
+	case Bytes:
 		if m, ok := bytesMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
@@ -104,7 +104,7 @@ func pyAttrNames(x starlark.Value) []string {
 	switch x.(type) {
 	case starlark.String:
 		extra = strMethods
-	case starlark.Bytes:
+	case Bytes:
 		extra = bytesMethods
 	case *starlark.List:
 		extra = listMethods
@@ -156,6 +156,8 @@ func init() {
 		"lstrip":       bytesStrip(true, false),
 		"rstrip":       bytesStrip(false, true),
 		"replace":      bytesReplace,
+		"partition":    bytesPartition(false),
+		"rpartition":   bytesPartition(true),
 		"find":         bytesFind(false, false),
 		"index":        bytesFind(true, false),
 		"rfind":        bytesFind(false, true),
@@ -172,10 +174,7 @@ func init() {
 		"removeprefix": bytesRemoveAffix(strings.TrimPrefix),
 		"removesuffix": bytesRemoveAffix(strings.TrimSuffix),
 	} {
-		bytesMethods[name] = Func(name, fn)
-		// x.NAME for a bytes method Starlark lacks must reach __getattr__
-		// too (b.startswith(b'x')), so its name joins RewrittenMethods.
-		RewrittenMethods[name] = true
+		bytesMethods[name] = Func(name, fn) // b.NAME: Bytes.Attr
 	}
 	IntType.attrs = map[string]starlark.Value{"from_bytes": Func("from_bytes", intFromBytes)}
 }
@@ -185,7 +184,7 @@ func recvString(b *starlark.Builtin) string {
 	switch r := b.Receiver().(type) {
 	case starlark.String:
 		return string(r)
-	case starlark.Bytes:
+	case Bytes:
 		return string(r)
 	}
 	return ""
@@ -193,8 +192,8 @@ func recvString(b *starlark.Builtin) string {
 
 // wrap returns s as the receiver's type (str or bytes).
 func wrap(b *starlark.Builtin, s string) starlark.Value {
-	if _, ok := b.Receiver().(starlark.Bytes); ok {
-		return starlark.Bytes(s)
+	if _, ok := b.Receiver().(Bytes); ok {
+		return Bytes(s)
 	}
 	return starlark.String(s)
 }
@@ -242,7 +241,7 @@ func strEncode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return Bytes(out), nil
 }
 
 // bytes.decode(encoding='utf-8', errors='strict')
@@ -281,7 +280,7 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	switch o := obj.(type) {
 	case nil:
 		return starlark.String(""), nil
-	case starlark.Bytes:
+	case Bytes:
 		s, err := Decode(string(o), encoding, errors)
 		if err != nil {
 			return nil, err
@@ -312,7 +311,7 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		if err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(out), nil
+		return Bytes(out), nil
 	}
 	if enc != nil {
 		return nil, Errorf(TypeError, "encoding without a string argument")
@@ -322,8 +321,8 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	switch s := src.(type) {
 	case nil:
-		return starlark.Bytes(""), nil
-	case starlark.Bytes:
+		return Bytes(""), nil
+	case Bytes:
 		return s, nil
 	case starlark.Int, starlark.Bool:
 		n, _ := asIndex(s)
@@ -337,7 +336,7 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		if err := reserveElems(thread, int(count), 1); err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(make([]byte, count)), nil
+		return Bytes(make([]byte, count)), nil
 	case starlark.Iterable:
 		it := s.Iterate()
 		defer it.Done()
@@ -358,7 +357,7 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 			}
 			out = append(out, byte(k))
 		}
-		return starlark.Bytes(out), nil
+		return Bytes(out), nil
 	}
 	return nil, Errorf(TypeError, "cannot convert '%s' object to bytes", TypeName(src))
 }
@@ -373,14 +372,14 @@ func intFromBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	}
 	var raw []byte
 	switch d := data.(type) {
-	case starlark.Bytes:
+	case Bytes:
 		raw = []byte(d)
 	default:
 		v, err := pyBytes(thread, b, starlark.Tuple{data}, nil)
 		if err != nil {
 			return nil, err
 		}
-		raw = []byte(v.(starlark.Bytes))
+		raw = []byte(v.(Bytes))
 	}
 	switch order {
 	case "big":
@@ -402,8 +401,8 @@ func fillArg(b *starlark.Builtin, v starlark.Value) (string, error) {
 	if v == nil {
 		return " ", nil
 	}
-	if _, isBytes := b.Receiver().(starlark.Bytes); isBytes {
-		if f, ok := v.(starlark.Bytes); ok && len(f) == 1 {
+	if _, isBytes := b.Receiver().(Bytes); isBytes {
+		if f, ok := v.(Bytes); ok && len(f) == 1 {
 			return string(f), nil
 		}
 		return "", Errorf(TypeError, "%s() argument 2 must be a byte string of length 1, not %s", b.Name(), TypeName(v))
@@ -433,7 +432,7 @@ func widthArg(v starlark.Value) (int, error) {
 
 // length counts characters of a str receiver and bytes of a bytes one.
 func length(b *starlark.Builtin, s string) int {
-	if _, isBytes := b.Receiver().(starlark.Bytes); isBytes {
+	if _, isBytes := b.Receiver().(Bytes); isBytes {
 		return len(s)
 	}
 	return utf8.RuneCountInString(s)
@@ -633,8 +632,8 @@ func asciiLower(c byte) byte {
 
 // bytesArg returns a bytes argument, or Python's TypeError.
 func bytesArg(v starlark.Value) (string, error) {
-	if b, ok := v.(starlark.Bytes); ok {
-		return string(b), nil
+	if b, ok := bytesLike(v); ok {
+		return b, nil
 	}
 	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
 }
@@ -695,7 +694,7 @@ func bytesAffix(test func(s, affix string) bool) BuiltinFunc {
 			affixes = []starlark.Value{affix}
 		}
 		for _, a := range affixes {
-			ab, ok := a.(starlark.Bytes)
+			ab, ok := a.(Bytes)
 			if !ok {
 				return nil, Errorf(TypeError, "%s first arg must be bytes or a tuple of bytes, not %s", b.Name(), TypeName(a))
 			}
@@ -710,7 +709,7 @@ func bytesAffix(test func(s, affix string) bool) BuiltinFunc {
 func bytesList(parts []string) *starlark.List {
 	elems := make([]starlark.Value, len(parts))
 	for i, p := range parts {
-		elems[i] = starlark.Bytes(p)
+		elems[i] = Bytes(p)
 	}
 	return starlark.NewList(elems)
 }
@@ -780,7 +779,7 @@ func bytesStrip(left, right bool) BuiltinFunc {
 		for left && lo < hi && cut(s[lo]) {
 			lo++
 		}
-		return starlark.Bytes(s[lo:hi]), nil
+		return Bytes(s[lo:hi]), nil
 	}
 }
 
@@ -799,13 +798,43 @@ func bytesReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(strings.Replace(recvString(b), o, n, count)), nil
+	return Bytes(strings.Replace(recvString(b), o, n, count)), nil
+}
+
+// bytesPartition is bytes.partition(sep) (last: rpartition): the bytes
+// before the first (last) sep, sep, and the bytes after it.
+func bytesPartition(last bool) BuiltinFunc {
+	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		v, err := oneArg(b, args, kwargs)
+		if err != nil {
+			return nil, err
+		}
+		sep, err := bytesArg(v)
+		if err != nil {
+			return nil, err
+		}
+		if sep == "" {
+			return nil, Errorf(ValueError, "empty separator")
+		}
+		s := recvString(b)
+		i := strings.Index(s, sep)
+		if last {
+			i = strings.LastIndex(s, sep)
+		}
+		switch {
+		case i >= 0:
+			return starlark.Tuple{Bytes(s[:i]), Bytes(sep), Bytes(s[i+len(sep):])}, nil
+		case last:
+			return starlark.Tuple{Bytes(""), Bytes(""), Bytes(s)}, nil
+		}
+		return starlark.Tuple{Bytes(s), Bytes(""), Bytes("")}, nil
+	}
 }
 
 // subArg is the sub argument of find, index and count: bytes or an int.
 func subArg(v starlark.Value) (string, error) {
 	switch x := v.(type) {
-	case starlark.Bytes:
+	case Bytes:
 		return string(x), nil
 	case starlark.Int:
 		k, ok := x.Int64()
@@ -889,11 +918,11 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
-		xb, ok := x.(starlark.Bytes)
+		xb, ok := bytesLike(x)
 		if !ok {
 			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, TypeName(x))
 		}
-		parts = append(parts, string(xb))
+		parts = append(parts, xb)
 		size += int64(len(xb) + len(sep))
 	}
 	if size >= MinReserve {
@@ -901,7 +930,7 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 			return nil, err
 		}
 	}
-	return starlark.Bytes(strings.Join(parts, sep)), nil
+	return Bytes(strings.Join(parts, sep)), nil
 }
 
 // bytesMap returns upper or lower (ASCII only, as Python's bytes).
@@ -914,7 +943,7 @@ func bytesMap(f func(byte) byte) BuiltinFunc {
 		for i, c := range s {
 			s[i] = f(c)
 		}
-		return starlark.Bytes(s), nil
+		return Bytes(s), nil
 	}
 }
 
@@ -976,7 +1005,7 @@ func bytesRemoveAffix(trim func(s, affix string) string) BuiltinFunc {
 		if err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(trim(recvString(b), a)), nil
+		return Bytes(trim(recvString(b), a)), nil
 	}
 }
 
@@ -993,7 +1022,7 @@ func bytesHex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	case starlark.NoneType:
 	case starlark.String:
 		sep = string(v)
-	case starlark.Bytes:
+	case Bytes:
 		sep = string(v)
 	default:
 		return nil, Errorf(TypeError, "sep must be str or bytes.")

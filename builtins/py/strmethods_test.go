@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"go.starlark.net/starlark"
+
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // TestStrMethodsMatchCPython compares encode/decode, str.format, the
@@ -123,7 +125,7 @@ value_deserializer = bytes.decode
 out = [key_serializer('ping'), value_deserializer(b'caf\xc3\xa9'), str.upper('x'), str.__name__]
 `
 	thread := &starlark.Thread{}
-	g, err := starlark.ExecFileOptions(coreFileOptions, thread, "serializers.star", src, Globals())
+	g, err := starbytes.ExecFile(coreFileOptions, thread, "serializers.star", src, Globals())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func (c *completer) attrs(path string) []string {
 		names = ha.AttrNames()
 	}
 	switch v.(type) {
-	case starlark.String, starlark.Bytes:
+	case starlark.String, py.Bytes:
 		for m := range py.RewrittenMethods {
 			names = append(names, m)
 		}

@@ -12,6 +12,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // FileOptions is the dialect kstar scripts get.
@@ -35,7 +36,7 @@ func Eval(env *py.Env, modules map[string]starlark.Value, expr string, extras ..
 			predeclared[name] = m
 		}
 	}
-	return starlark.EvalOptions(FileOptions, thread, "test.star", expr, predeclared)
+	return starbytes.Eval(FileOptions, thread, "test.star", expr, predeclared)
 }
 
 // Outcome renders an evaluation as its Python repr, or "Class: message"

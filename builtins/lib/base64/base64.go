@@ -96,7 +96,7 @@ func altchars(v starlark.Value, decoding bool) (string, error) {
 		return "", err
 	}
 	if len(s) != 2 {
-		return "", py.Errorf(py.AssertionError, "%s", py.Repr(starlark.Bytes(s)))
+		return "", py.Errorf(py.AssertionError, "%s", py.Repr(py.Bytes(s)))
 	}
 	return s, nil
 }
@@ -123,7 +123,7 @@ func b64encode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		}
 		out = translate(out, "+/", a)
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 var b64decodeSpec = &pyargs.Func{Name: "b64decode", Params: []string{"s", "altchars", "validate"}, Required: 1}
@@ -155,7 +155,7 @@ func decode(data string, validate bool) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 func encodeStandard(s starlark.Value) (starlark.Value, error) {
@@ -163,7 +163,7 @@ func encodeStandard(s starlark.Value) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(binascii.B2ABase64(data)), nil
+	return py.Bytes(binascii.B2ABase64(data)), nil
 }
 
 func decodeStandard(s starlark.Value) (starlark.Value, error) {
@@ -179,7 +179,7 @@ func encodeURLSafe(s starlark.Value) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(translate(string(binascii.B2ABase64(data)), "+/", "-_")), nil
+	return py.Bytes(translate(string(binascii.B2ABase64(data)), "+/", "-_")), nil
 }
 
 func decodeURLSafe(s starlark.Value) (starlark.Value, error) {
@@ -199,7 +199,7 @@ const (
 // with '=' as RFC 4648 does.
 func b32Encoder(alphabet string) func(s starlark.Value) (starlark.Value, error) {
 	return func(s starlark.Value) (starlark.Value, error) {
-		b, ok := s.(starlark.Bytes)
+		b, ok := py.AsBytes(s)
 		if !ok {
 			return nil, py.Errorf(py.TypeError, "memoryview: a bytes-like object is required, not '%s'", py.TypeName(s))
 		}
@@ -220,7 +220,7 @@ func b32Encoder(alphabet string) func(s starlark.Value) (starlark.Value, error) 
 		for i := len(out) - pad; i < len(out); i++ {
 			out[i] = '='
 		}
-		return starlark.Bytes(out), nil
+		return py.Bytes(out), nil
 	}
 }
 
@@ -252,7 +252,7 @@ func b32decode(name, alphabet string) py.BuiltinFunc {
 				return nil, err
 			}
 			if len(m) != 1 {
-				return nil, py.Errorf(py.AssertionError, "%s", py.Repr(starlark.Bytes(m)))
+				return nil, py.Errorf(py.AssertionError, "%s", py.Repr(py.Bytes(m)))
 			}
 			data = translate(data, "01", "O"+m)
 		}
@@ -286,7 +286,7 @@ func b32decode(name, alphabet string) py.BuiltinFunc {
 			leftover := (43 - 5*padchars) / 8
 			decoded = append(decoded[:len(decoded)-5], last[:leftover]...)
 		}
-		return starlark.Bytes(decoded), nil
+		return py.Bytes(decoded), nil
 	}
 }
 
@@ -295,7 +295,7 @@ func b16encode(s starlark.Value) (starlark.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(bytes.ToUpper(binascii.Hexlify(data, 0, 0))), nil
+	return py.Bytes(bytes.ToUpper(binascii.Hexlify(data, 0, 0))), nil
 }
 
 var b16decodeSpec = &pyargs.Func{Name: "b16decode", Params: []string{"s", "casefold"}, Required: 1}
@@ -319,14 +319,14 @@ func b16decode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 // maxBinSize is the bytes encodebytes puts on one 76-character line.
 const maxBinSize = 76 / 4 * 3
 
 func bytesLike(s starlark.Value) (string, error) {
-	if b, ok := s.(starlark.Bytes); ok {
+	if b, ok := py.AsBytes(s); ok {
 		return string(b), nil
 	}
 	return "", py.Errorf(py.TypeError, "expected bytes-like object, not %s", py.TypeName(s))
@@ -342,7 +342,7 @@ func encodebytes(s starlark.Value) (starlark.Value, error) {
 		out = append(out, binascii.B2ABase64(data[i:min(i+maxBinSize, len(data))])...)
 		out = append(out, '\n')
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 func decodebytes(s starlark.Value) (starlark.Value, error) {

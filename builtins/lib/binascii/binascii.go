@@ -46,7 +46,7 @@ func New(env *py.Env) starlark.Value {
 // str of ASCII characters, with CPython's errors otherwise.
 func ASCIIData(v starlark.Value) (string, error) {
 	switch v := v.(type) {
-	case starlark.Bytes:
+	case py.Bytes:
 		return string(v), nil
 	case starlark.String:
 		for i := 0; i < len(v); i++ {
@@ -114,7 +114,7 @@ func hexlify(name string) py.BuiltinFunc {
 		if err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(Hexlify(d, sep, int(n))), nil
+		return py.Bytes(Hexlify(d, sep, int(n))), nil
 	}
 }
 
@@ -124,7 +124,7 @@ func separator(v starlark.Value) (byte, error) {
 	switch v := v.(type) {
 	case starlark.NoneType:
 		return 0, nil
-	case starlark.Bytes:
+	case py.Bytes:
 		s = string(v)
 	case starlark.String:
 		if r, size := utf8.DecodeRuneInString(string(v)); size == len(v) && r < 0x100 && r != utf8.RuneError {
@@ -170,7 +170,7 @@ func unhexlify(name string) py.BuiltinFunc {
 		if err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(out), nil
+		return py.Bytes(out), nil
 	}
 }
 
@@ -222,7 +222,7 @@ func b2aBase64(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if newline.Truth() {
 		out = append(out, '\n')
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 // A2BBase64 decodes base64 as CPython 3.11's binascii.a2b_base64: in
@@ -301,7 +301,7 @@ func a2bBase64(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 // crc32Func is crc32(data, crc=0, /).

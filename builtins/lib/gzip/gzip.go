@@ -60,7 +60,7 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		if err != nil {
 			return nil, err
 		}
-		return starlark.Bytes(out), nil
+		return py.Bytes(out), nil
 	}
 	seconds, err := mtimeSeconds(mtime)
 	if err != nil {
@@ -96,7 +96,7 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	}
 	out.Write(binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte(d))))
 	out.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(d))))
-	return starlark.Bytes(out.Bytes()), nil
+	return py.Bytes(out.Bytes()), nil
 }
 
 // isZero is Python's mtime == 0.
@@ -172,7 +172,7 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			return nil, err
 		}
 		if !more {
-			return starlark.Bytes(out), nil
+			return py.Bytes(out), nil
 		}
 		member, err := zlib.Inflate(thread, r)
 		if err == zlib.ErrIncomplete {
@@ -215,7 +215,7 @@ func readHeader(r *bytes.Reader) (bool, error) {
 	magic := make([]byte, min(2, r.Len()))
 	r.Read(magic)
 	if !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
-		return false, py.Errorf(BadGzipFile, "Not a gzipped file (%s)", py.Repr(starlark.Bytes(magic)))
+		return false, py.Errorf(BadGzipFile, "Not a gzipped file (%s)", py.Repr(py.Bytes(magic)))
 	}
 	h, err := exact(8)
 	if err != nil {

@@ -150,7 +150,7 @@ func New(env *py.Env) starlark.Value {
 // str ("Strings must be encoded before hashing") and other values.
 func Data(v starlark.Value) (string, error) {
 	switch v := v.(type) {
-	case starlark.Bytes:
+	case py.Bytes:
 		return string(v), nil
 	case starlark.String:
 		return "", py.Errorf(py.TypeError, "Strings must be encoded before hashing")
@@ -284,7 +284,7 @@ func pbkdf2HMAC(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, py.Errorf(py.ValueError, "%v", err)
 	}
-	return starlark.Bytes(key), nil
+	return py.Bytes(key), nil
 }
 
 // Hash is a hash object: CPython's _hashlib.HASH, or _hashlib.HASHXOF for
@@ -503,7 +503,7 @@ func hashDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(h.digest(n, false)), nil
+	return py.Bytes(h.digest(n, false)), nil
 }
 
 func hashHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -88,7 +88,7 @@ func newHMAC(thread *starlark.Thread, fname string, args starlark.Tuple, kwargs 
 	if err := f.Bind(args, kwargs, &key, &msg, &digestmod); err != nil {
 		return nil, err
 	}
-	k, ok := key.(starlark.Bytes)
+	k, ok := py.AsBytes(key)
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "key: expected bytes or bytearray, but got '%s'", py.TypeName(key))
 	}
@@ -129,7 +129,7 @@ func digest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	}
 	h := hmac.New(alg.New, []byte(k))
 	h.Write([]byte(m))
-	return starlark.Bytes(h.Sum(nil)), nil
+	return py.Bytes(h.Sum(nil)), nil
 }
 
 var compareSpec = &pyargs.Func{Name: "compare_digest", Params: []string{"a", "b"}, Required: 2, C: true, PositionalOnly: true}
@@ -150,8 +150,8 @@ func compareDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 		}
 		return starlark.Bool(subtle.ConstantTimeCompare([]byte(xs), []byte(ys)) == 1), nil
 	}
-	xb, xBytes := x.(starlark.Bytes)
-	yb, yBytes := y.(starlark.Bytes)
+	xb, xBytes := py.AsBytes(x)
+	yb, yBytes := py.AsBytes(y)
 	switch {
 	case xBytes && yBytes:
 		return starlark.Bool(subtle.ConstantTimeCompare([]byte(xb), []byte(yb)) == 1), nil
@@ -265,7 +265,7 @@ func hmacDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := noArgs("digest", args, kwargs); err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(b.Receiver().(*HMAC).sum()), nil
+	return py.Bytes(b.Receiver().(*HMAC).sum()), nil
 }
 
 func hmacHexdigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -604,7 +604,7 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 			return nil, d.errorAt("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
 		}
 		d.s = string(s)
-	case starlark.Bytes:
+	case py.Bytes:
 		text, err := jsonDecodeBytes(string(s))
 		if err != nil {
 			return nil, err

@@ -235,7 +235,7 @@ func FuzzJSONLoads(f *testing.F) {
 		thread := &starlark.Thread{}
 		py.NewEnv().Attach(thread)
 		loads := starlark.NewBuiltin("loads", nil)
-		for _, arg := range []starlark.Value{starlark.Bytes(data), starlark.String(data)} {
+		for _, arg := range []starlark.Value{py.Bytes(data), starlark.String(data)} {
 			v, err := py.Guard(jsonLoads)(thread, loads, starlark.Tuple{arg}, nil)
 			if err != nil {
 				if e := py.AsException(err); e == nil || e.Class == py.RuntimeError {

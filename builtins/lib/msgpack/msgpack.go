@@ -112,7 +112,7 @@ func msgpackPackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if err := p.pack(args[0], msgpackRecurseLimit); err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(p.buf.String()), nil
+	return py.Bytes(p.buf.String()), nil
 }
 
 // pack is msgpack-python's Packer._pack: default is tried once per value,
@@ -168,7 +168,7 @@ func (p *msgpackPacker) packInner(v starlark.Value, willDefault bool, nestLimit 
 		} else {
 			err = e.EncodeFloat64(f)
 		}
-	case starlark.Bytes:
+	case py.Bytes:
 		if len(v) > msgpackItemLimit {
 			return false, py.Errorf(py.ValueError, "bytes object is too large")
 		}
@@ -276,7 +276,7 @@ func (p *msgpackPacker) packExt(v *py.NamedTuple) error {
 	if !ok {
 		return py.Errorf(py.TypeError, "code must be int")
 	}
-	data, ok := v.Field("data").(starlark.Bytes)
+	data, ok := v.Field("data").(py.Bytes)
 	if !ok {
 		return py.Errorf(py.TypeError, "data must be bytes")
 	}
@@ -347,7 +347,7 @@ func msgpackUnpackb(thread *starlark.Thread, b *starlark.Builtin, args starlark.
 	if len(args) != 1 {
 		return nil, py.Errorf(py.TypeError, "unpackb() takes exactly 1 positional argument (%d given)", len(args))
 	}
-	packed, ok := args[0].(starlark.Bytes)
+	packed, ok := py.AsBytes(args[0])
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(args[0]))
 	}
@@ -419,7 +419,7 @@ func (u *msgpackUnpacker) unpack() (starlark.Value, error) {
 			return nil, err
 		}
 		if msgpcode.IsBin(c) || u.raw {
-			return starlark.Bytes(data), nil
+			return py.Bytes(data), nil
 		}
 		s, err := py.DecodeUTF8(string(data), "utf-8", false, 0)
 		return starlark.String(s), err
@@ -450,7 +450,7 @@ func (u *msgpackUnpacker) unpack() (starlark.Value, error) {
 		if code < 0 {
 			return nil, py.Errorf(py.ValueError, "code must be 0~127") // from ExtType(code, data)
 		}
-		return ExtTypeType.Make(starlark.MakeInt(int(code)), starlark.Bytes(data)), nil
+		return ExtTypeType.Make(starlark.MakeInt(int(code)), py.Bytes(data)), nil
 	}
 	return nil, py.NewException(FormatError, "") // 0xc1, never used
 }
@@ -506,7 +506,7 @@ func (u *msgpackUnpacker) unpackMap(n int) (starlark.Value, error) {
 			return nil, err
 		}
 		switch k.(type) {
-		case starlark.String, starlark.Bytes:
+		case starlark.String, py.Bytes:
 		default:
 			if u.strictMapKeys {
 				return nil, py.Errorf(py.ValueError, "%s is not allowed for map key when strict_map_key=True", py.TypeName(k))

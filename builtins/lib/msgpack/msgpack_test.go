@@ -123,7 +123,7 @@ for expr in sys.stdin.read().split('\n'):
 	for i, expr := range exprs {
 		v, err := pytest.Eval(env, modules(env), expr)
 		var got string
-		if b, ok := v.(starlark.Bytes); ok && err == nil {
+		if b, ok := v.(py.Bytes); ok && err == nil {
 			got = "hex:" + hex.EncodeToString([]byte(b))
 		} else {
 			got = pytest.Outcome(v, err)
@@ -163,7 +163,7 @@ func TestMsgpackOfficialVectors(t *testing.T) {
 	} {
 		v, err := pytest.Eval(py.NewEnv(), modules(py.NewEnv()), "msgpack.packb("+c.expr+")")
 		want := strings.ReplaceAll(c.hex, " ", "")
-		if err != nil || fmt.Sprintf("%x", string(v.(starlark.Bytes))) != want {
+		if err != nil || fmt.Sprintf("%x", string(v.(py.Bytes))) != want {
 			t.Errorf("packb(%s) = %v, %v; want %s", c.expr, v, err, want)
 		}
 	}
@@ -185,7 +185,7 @@ func FuzzMsgpackUnpackb(f *testing.F) {
 		py.NewEnv().Attach(thread)
 		unpackb := starlark.NewBuiltin("unpackb", nil)
 		relaxed := []starlark.Tuple{{starlark.String("strict_map_key"), starlark.False}}
-		v, err := py.Guard(msgpackUnpackb)(thread, unpackb, starlark.Tuple{starlark.Bytes(data)}, relaxed)
+		v, err := py.Guard(msgpackUnpackb)(thread, unpackb, starlark.Tuple{py.Bytes(data)}, relaxed)
 		if err != nil {
 			if e := py.AsException(err); e == nil || e.Class == py.RuntimeError {
 				t.Fatalf("unpackb(%q): unexpected error %v", data, err)
@@ -216,7 +216,7 @@ func TestMsgpackBoundedMemory(t *testing.T) {
 	data += strings.Repeat("\xc0", n-len(data))
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	_, err := pytest.Eval(py.NewEnv(), modules(py.NewEnv()), "msgpack.unpackb(data)", starlark.StringDict{"data": starlark.Bytes(data)})
+	_, err := pytest.Eval(py.NewEnv(), modules(py.NewEnv()), "msgpack.unpackb(data)", starlark.StringDict{"data": py.Bytes(data)})
 	runtime.ReadMemStats(&after)
 	if got := pytest.Outcome(nil, err); got != "ValueError: Unpack failed: incomplete input" {
 		t.Fatalf("got %s", got)

@@ -177,7 +177,7 @@ func sequenceName(x starlark.Value) string {
 		return "string"
 	case *starlark.List:
 		return "list"
-	case starlark.Bytes:
+	case py.Bytes:
 		return "bytes"
 	}
 	if _, ok := x.(starlark.Indexable); ok && py.TupleType.IsInstance(x) {
@@ -208,7 +208,7 @@ func position(x starlark.Indexable, k starlark.Value) (int, error) {
 		i += n
 	}
 	if i < 0 || i >= n {
-		if _, ok := x.(starlark.Bytes); ok {
+		if _, ok := x.(py.Bytes); ok {
 			return 0, py.Errorf(py.IndexError, "index out of range")
 		}
 		return 0, py.Errorf(py.IndexError, "%s index out of range", sequenceName(x))

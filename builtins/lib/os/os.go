@@ -259,5 +259,5 @@ func urandom(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	buf := make([]byte, n)
 	rand.Read(buf)
-	return starlark.Bytes(buf), nil
+	return py.Bytes(buf), nil
 }

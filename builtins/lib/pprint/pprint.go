@@ -400,7 +400,7 @@ func (f *formatter) dispatch(obj starlark.Value) func(obj starlark.Value, indent
 		return f.set
 	case starlark.String:
 		return f.str
-	case starlark.Bytes:
+	case py.Bytes:
 		return f.bytes
 	}
 	switch className(obj) {
@@ -675,7 +675,7 @@ func wordParts(line string) []string {
 
 // bytes splits long bytes into literals of whole groups of 4 bytes.
 func (f *formatter) bytes(obj starlark.Value, indent, allowance int, context map[starlark.Value]bool, level int) {
-	b := string(obj.(starlark.Bytes))
+	b := string(obj.(py.Bytes))
 	if len(b) <= 4 {
 		f.write(py.Repr(obj))
 		return
@@ -800,7 +800,7 @@ func (f *formatter) safeRepr(obj starlark.Value, context map[starlark.Value]bool
 		return "", false, false
 	}
 	switch v := obj.(type) {
-	case starlark.String, starlark.Bytes, starlark.Float, starlark.Bool, starlark.NoneType:
+	case starlark.String, py.Bytes, starlark.Float, starlark.Bool, starlark.NoneType:
 		return py.Repr(obj), true, false
 	case starlark.Int:
 		if f.p.underscore {

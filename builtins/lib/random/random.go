@@ -349,12 +349,12 @@ func (r *Random) seed(a starlark.Value, version int64) error {
 			return nil
 		}
 		n = new(big.Int).SetUint64(uint64(floatHash(float64(v))))
-	case starlark.String, starlark.Bytes:
+	case starlark.String, py.Bytes:
 		var s string
 		if str, ok := v.(starlark.String); ok {
 			s = string(str)
 		} else {
-			s = string(v.(starlark.Bytes))
+			s = string(v.(py.Bytes))
 		}
 		if version == 1 {
 			n = new(big.Int).SetUint64(seedVersion1(s, a.Type() == "bytes"))
@@ -583,9 +583,9 @@ func (r *Random) pyRandbytes(args starlark.Tuple, kwargs []starlark.Tuple) (star
 		return nil, py.Errorf(py.OverflowError, "getrandbits() argument too large")
 	}
 	if n == 0 {
-		return starlark.Bytes(""), nil
+		return py.Bytes(""), nil
 	}
-	return starlark.Bytes(r.bitBytes(int(n) * 8)[:n]), nil
+	return py.Bytes(r.bitBytes(int(n) * 8)[:n]), nil
 }
 
 // rangeArg converts an argument of randrange as CPython 3.11 does: ints
@@ -609,10 +609,10 @@ func rangeArg(v starlark.Value, which string) (starlark.Int, error) {
 		}
 		i, _ := starlark.NumberToInt(v)
 		return i, nil
-	case starlark.String, starlark.Bytes:
+	case starlark.String, py.Bytes:
 		// int(s) succeeds or fails; either way the result is not s.
 		s := py.Str(v)
-		if b, ok := v.(starlark.Bytes); ok {
+		if b, ok := v.(py.Bytes); ok {
 			s = string(b)
 		}
 		if _, ok := new(big.Int).SetString(strings.ReplaceAll(strings.TrimSpace(s), "_", ""), 10); ok && !strings.Contains(s, "__") {
@@ -743,7 +743,7 @@ func length(seq starlark.Value) (int, error) {
 // item is Python's seq[i].
 func item(seq starlark.Value, i int) (starlark.Value, error) {
 	switch seq := seq.(type) {
-	case starlark.Bytes:
+	case py.Bytes:
 		if i < 0 || i >= len(seq) {
 			return nil, py.Errorf(py.IndexError, "index out of range")
 		}

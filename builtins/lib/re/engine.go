@@ -117,7 +117,7 @@ func newSubject(thread *starlark.Thread, p *Pattern, v starlark.Value) (subject,
 			return sub, py.Errorf(py.TypeError, "cannot use a bytes pattern on a string-like object")
 		}
 		sub.s = string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		if !p.isBytes {
 			return sub, py.Errorf(py.TypeError, "cannot use a string pattern on a bytes-like object")
 		}

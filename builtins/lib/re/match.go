@@ -55,7 +55,7 @@ func (m *Match) groupValue(g int, def starlark.Value) starlark.Value {
 		return def
 	}
 	if m.pat.isBytes {
-		return starlark.Bytes(m.s[i:j])
+		return py.Bytes(m.s[i:j])
 	}
 	return starlark.String(m.s[i:j])
 }
@@ -230,7 +230,7 @@ func (m *Match) Attr(name string) (starlark.Value, error) {
 			var b strings.Builder
 			t.expand(&b, m.s, m.spans)
 			if m.pat.isBytes {
-				return starlark.Bytes(b.String()), nil
+				return py.Bytes(b.String()), nil
 			}
 			return starlark.String(b.String()), nil
 		}), nil
@@ -297,7 +297,7 @@ func (p *Pattern) parseTemplate(repl starlark.Value) (*template, error) {
 		if p.isBytes {
 			t.wrongType = "str"
 		}
-	case starlark.Bytes:
+	case py.Bytes:
 		text, isText = string(v), false
 		if !p.isBytes {
 			t.wrongType = "bytes"

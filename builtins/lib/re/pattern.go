@@ -52,7 +52,7 @@ func compile(pattern starlark.Value, flags int) (*Pattern, error) {
 	switch v := pattern.(type) {
 	case starlark.String:
 		p.text = string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		p.text, p.isBytes = string(v), true
 	default:
 		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
@@ -118,7 +118,7 @@ func (e *patternError) exception() *py.Exception {
 	}
 	var pattern starlark.Value = starlark.String(e.pattern)
 	if !e.isText {
-		pattern = starlark.Bytes(e.pattern)
+		pattern = py.Bytes(e.pattern)
 	}
 	return newError(starlark.String(e.msg), pattern, e.pattern, e.pos, true)
 }
@@ -367,7 +367,7 @@ func (p *Pattern) each(thread *starlark.Thread, sub *subject, start, end int, fn
 // slice is the text of bytes [i, j) of sub, as a str or bytes.
 func slice(sub *subject, i, j int) starlark.Value {
 	if sub.isBytes {
-		return starlark.Bytes(sub.s[i:j])
+		return py.Bytes(sub.s[i:j])
 	}
 	return starlark.String(sub.s[i:j])
 }
@@ -510,7 +510,7 @@ func (p *Pattern) sub(thread *starlark.Thread, repl, s, count starlark.Value, co
 					}
 					b.WriteString(string(v))
 					items++
-				case starlark.Bytes:
+				case py.Bytes:
 					if !p.isBytes {
 						return false, py.Errorf(py.TypeError, "sequence item %d: expected str instance, bytes found", items)
 					}

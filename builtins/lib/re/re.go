@@ -80,7 +80,7 @@ func (errorMaker) Make(c *py.ExceptionClass, args starlark.Tuple, kwargs []starl
 	switch p := pattern.(type) {
 	case starlark.String:
 		text = string(p)
-	case starlark.Bytes:
+	case py.Bytes:
 		text = string(p)
 	default:
 		return nil, py.Errorf(py.AttributeError, "'%s' object has no attribute 'count'", py.TypeName(pattern))
@@ -196,7 +196,7 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	switch v := pattern.(type) {
 	case starlark.String:
 		key = cacheKey{string(v), false, f}
-	case starlark.Bytes:
+	case py.Bytes:
 		key = cacheKey{string(v), true, f}
 	default:
 		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
@@ -329,7 +329,7 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	switch v := pattern.(type) {
 	case starlark.String:
 		s = string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		s = string(v)
 	default:
 		return nil, py.Errorf(py.TypeError, "decoding to str: need a bytes-like object, %s found", py.TypeName(pattern))
@@ -341,8 +341,8 @@ func escape(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		}
 		out.WriteByte(s[i])
 	}
-	if _, ok := pattern.(starlark.Bytes); ok {
-		return starlark.Bytes(out.String()), nil
+	if _, ok := pattern.(py.Bytes); ok {
+		return py.Bytes(out.String()), nil
 	}
 	return starlark.String(out.String()), nil
 }

@@ -186,7 +186,7 @@ func (f *format) pack(values starlark.Tuple) ([]byte, error) {
 // packString packs an s (zero-padded) or p (Pascal, a length byte
 // first) field of len(dst) bytes.
 func packString(dst []byte, c byte, v starlark.Value) error {
-	b, ok := v.(starlark.Bytes)
+	b, ok := py.AsBytes(v)
 	if !ok {
 		return py.Errorf(Error, "argument for '%c' must be a bytes object", c)
 	}
@@ -206,7 +206,7 @@ func packString(dst []byte, c byte, v starlark.Value) error {
 func (f *format) packItem(dst []byte, cd code, v starlark.Value, order binary.ByteOrder) error {
 	switch cd.c {
 	case 'c':
-		b, ok := v.(starlark.Bytes)
+		b, ok := py.AsBytes(v)
 		if !ok || len(b) != 1 {
 			return structError("char format requires a bytes object of length 1")
 		}
@@ -424,7 +424,7 @@ func (f *format) unpack(data string) (starlark.Tuple, error) {
 	for _, cd := range f.codes {
 		switch cd.c {
 		case 's':
-			values = append(values, starlark.Bytes(data[cd.offset:cd.offset+cd.num]))
+			values = append(values, py.Bytes(data[cd.offset:cd.offset+cd.num]))
 			continue
 		case 'p':
 			if cd.num == 0 {
@@ -432,7 +432,7 @@ func (f *format) unpack(data string) (starlark.Tuple, error) {
 					"Negative size passed to PyBytes_FromStringAndSize")
 			}
 			n := min(int(data[cd.offset]), cd.num-1)
-			values = append(values, starlark.Bytes(data[cd.offset+1:cd.offset+1+n]))
+			values = append(values, py.Bytes(data[cd.offset+1:cd.offset+1+n]))
 			continue
 		}
 		for k := 0; k < cd.num; k++ {
@@ -445,7 +445,7 @@ func (f *format) unpack(data string) (starlark.Tuple, error) {
 func unpackItem(data string, cd code, big bool) starlark.Value {
 	switch cd.c {
 	case 'c':
-		return starlark.Bytes(data[:1])
+		return py.Bytes(data[:1])
 	case '?':
 		return starlark.Bool(data[0] != 0)
 	case 'b':

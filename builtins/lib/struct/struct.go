@@ -69,7 +69,7 @@ func (m *module) formatOf(v starlark.Value) (*format, error) {
 	switch v := v.(type) {
 	case starlark.String:
 		key = string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		key = string(v)
 	default:
 		return nil, formatTypeError(v)
@@ -121,7 +121,7 @@ func packValue(thread *starlark.Thread, f *format, values starlark.Tuple) (starl
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 func (m *module) unpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -321,7 +321,7 @@ func makeStruct(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	switch v := formatArg.(type) {
 	case starlark.String:
 		text = string(v)
-	case starlark.Bytes:
+	case py.Bytes:
 		text = string(v)
 	default:
 		return nil, formatTypeError(formatArg)

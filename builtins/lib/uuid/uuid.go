@@ -273,7 +273,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 			return nil, err
 		}
 		be := string([]byte{le[3], le[2], le[1], le[0], le[5], le[4], le[7], le[6]}) + le[8:]
-		if _, ok := bytesLE.(starlark.Bytes); !ok {
+		if _, ok := py.AsBytes(bytesLE); !ok {
 			return nil, py.Errorf(py.AssertionError, "%s", py.QuoteString(be))
 		}
 		n = new(big.Int).SetBytes([]byte(be))
@@ -282,7 +282,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := bytesArg.(starlark.Bytes); !ok {
+		if _, ok := py.AsBytes(bytesArg); !ok {
 			return nil, py.Errorf(py.AssertionError, "%s", py.Repr(bytesArg))
 		}
 		n = new(big.Int).SetBytes([]byte(s))
@@ -330,7 +330,7 @@ func makeUUID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 func hexString(v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
-		if _, isBytes := v.(starlark.Bytes); isBytes {
+		if _, isBytes := py.AsBytes(v); isBytes {
 			return "", py.Errorf(py.TypeError, "a bytes-like object is required, not 'str'")
 		}
 		return "", py.Errorf(py.AttributeError, "'%s' object has no attribute 'replace'", py.TypeName(v))
@@ -367,7 +367,7 @@ func parseHex(s string) (*big.Int, error) {
 func sixteen(v starlark.Value, what string) (string, error) {
 	var s string
 	switch v := v.(type) {
-	case starlark.Bytes:
+	case py.Bytes:
 		s = string(v)
 	case starlark.String:
 		s = string(v)
@@ -490,9 +490,9 @@ func (u UUID) Attr(name string) (starlark.Value, error) {
 	case "hex":
 		return starlark.String(u.hex()), nil
 	case "bytes":
-		return starlark.Bytes(u[:]), nil
+		return py.Bytes(u[:]), nil
 	case "bytes_le":
-		return starlark.Bytes([]byte{u[3], u[2], u[1], u[0], u[5], u[4], u[7], u[6], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]}), nil
+		return py.Bytes([]byte{u[3], u[2], u[1], u[0], u[5], u[4], u[7], u[6], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]}), nil
 	case "fields":
 		return starlark.Tuple{
 			starlark.MakeUint64(timeLow), starlark.MakeUint64(timeMid), starlark.MakeUint64(timeHiVersion),

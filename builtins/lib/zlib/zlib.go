@@ -113,7 +113,7 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 // Compress compresses data at level (-1 to 9) in the container wbits
@@ -226,7 +226,7 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
-	return starlark.Bytes(out), nil
+	return py.Bytes(out), nil
 }
 
 // container is what decompress expects, from wbits.

@@ -13,6 +13,7 @@ import (
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins/py"
+	"github.com/kstar-dev/kstar/internal/starbytes"
 )
 
 // Noop is a builtin that takes any arguments and returns None, the
@@ -28,11 +29,11 @@ func Run(b *testing.B, setup, stmt string, predeclared starlark.StringDict) {
 	src := setup + "\ndef f(n):\n    for _ in range(n):\n        " + stmt + "\n"
 	thread := &starlark.Thread{Name: "bench"}
 	py.NewEnv().Attach(thread)
-	globals := starlark.StringDict{"mod": moduleWithNoop}
+	globals := starlark.StringDict{"mod": moduleWithNoop, py.BytesFunc: py.Globals()[py.BytesFunc]}
 	for k, v := range predeclared {
 		globals[k] = v
 	}
-	vars, err := starlark.ExecFileOptions(&syntax.FileOptions{}, thread, "bench.star", src, globals)
+	vars, err := starbytes.ExecFile(&syntax.FileOptions{}, thread, "bench.star", src, globals) // b'..' is Python's bytes, as in a script
 	if err != nil {
 		b.Fatal(err)
 	}

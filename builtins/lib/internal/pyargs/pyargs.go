@@ -201,7 +201,7 @@ func Uint32Mask(v starlark.Value) (uint32, error) {
 // Bytes returns the contents of a bytes-like argument, or CPython's
 // TypeError "a bytes-like object is required, not 'str'".
 func Bytes(v starlark.Value) (string, error) {
-	if b, ok := v.(starlark.Bytes); ok {
+	if b, ok := py.AsBytes(v); ok {
 		return string(b), nil
 	}
 	return "", py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(v))
@@ -212,7 +212,7 @@ func Bytes(v starlark.Value) (string, error) {
 // what the error names the function expects is CPython's wording.
 func BytesOrASCII(v starlark.Value) (string, error) {
 	switch v := v.(type) {
-	case starlark.Bytes:
+	case py.Bytes:
 		return string(v), nil
 	case starlark.String:
 		for i := 0; i < len(v); i++ {
