@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -25,11 +26,13 @@ import (
 // them on the producer's callQueue. Everything Starlark (the RecordMetadata
 // value, the exception, the callbacks) happens on the script's thread.
 type FutureRecordMetadata struct {
-	// rec is the record handed to franz-go. It is the first field so the
-	// producer's single promise function finds the future from the
-	// record (one allocation per send for both). Its key, value and
-	// headers also give the serialized_*_size fields.
+	// rec is the record handed to franz-go (one allocation per send for
+	// both). Its key, value and headers also give the serialized_*_size
+	// fields.
 	rec kgo.Record
+	// ctx is rec's Context: through it the producer's single promise
+	// function finds the future of a record.
+	ctx deliveryContext
 	p   *KafkaProducer
 
 	// goErr is written by the promise before it sets futureDone.
@@ -47,6 +50,18 @@ type FutureRecordMetadata struct {
 	// st is the script-thread state, made when the script first looks
 	// at the future (most futures of a send loop never need it).
 	st *futureState
+}
+
+// deliveryContext is the context franz-go gets with a record: that of
+// the record's delivery timeout, and the record's future.
+type deliveryContext struct {
+	context.Context
+	future *FutureRecordMetadata
+}
+
+// futureOf returns the future of a record that send made.
+func futureOf(r *kgo.Record) *FutureRecordMetadata {
+	return r.Context.(*deliveryContext).future
 }
 
 const (

@@ -17,7 +17,7 @@ import (
 // in the record's future (and queues its callbacks); it never touches a
 // Starlark value.
 func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
-	f := (*FutureRecordMetadata)(unsafe.Pointer(r))
+	f := futureOf(r)
 	if err != nil {
 		p.hooks.recordError(r.Topic)
 		p.noteFailure(r, err)
@@ -186,7 +186,8 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 		p.deliveryCtx, p.deliveryCancel = context.WithDeadline(context.Background(), now.Add(p.deliveryTimeout+deliveryBucket))
 		p.deliveryEnd = now.Add(deliveryBucket)
 	}
-	r.Context = p.deliveryCtx
+	f.ctx = deliveryContext{p.deliveryCtx, f}
+	r.Context = &f.ctx
 	p.cl.Produce(p.deliveryCtx, r, p.promise)
 	return f, nil
 }
