@@ -58,6 +58,7 @@ var KafkaAdminClientClass = &clientClass{
 type KafkaAdminClient struct {
 	env            *KafkaEnv
 	config         *starlark.Dict
+	methods        map[string]starlark.Value // bound once (adminMethods.BindAll)
 	cl             *kgo.Client
 	shared         bool // cl is the host's (KafkaEnv.HostClient): never closed here
 	adm            *kadm.Client
@@ -108,6 +109,7 @@ func newKafkaAdminClient(thread *starlark.Thread, kwargs []starlark.Tuple) (*Kaf
 		requestTimeout: cfgDuration(cfg, "request_timeout_ms"),
 		id:             adminIDs.Add(1),
 	}
+	a.methods = adminMethods.BindAll(a)
 	env.Track(a)
 	return a, nil
 }
@@ -168,7 +170,7 @@ func (a *KafkaAdminClient) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return a.config, nil
 	}
-	return adminMethods.Bind(a, name), nil
+	return a.methods[name], nil
 }
 
 // AttrNames lists the methods and config.

@@ -3,7 +3,6 @@ package kafka
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -158,14 +157,30 @@ func hashPointer(p any) uint32 {
 	return h
 }
 
-var futureMethods = []string{"add_both", "add_callback", "add_errback", "chain", "failed", "failure", "get", "retriable", "succeeded", "success"}
+// futureMethods are FutureRecordMetadata's methods, by name.
+var futureMethods = py.MethodTable[*FutureRecordMetadata]{
+	"get": (*FutureRecordMetadata).get,
+	"add_callback": func(f *FutureRecordMetadata, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return f.addBack(thread, b, args, kwargs, true, false)
+	},
+	"add_errback": func(f *FutureRecordMetadata, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return f.addBack(thread, b, args, kwargs, false, true)
+	},
+	"add_both": func(f *FutureRecordMetadata, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return f.addBack(thread, b, args, kwargs, true, true)
+	},
+	"chain":     (*FutureRecordMetadata).chain,
+	"succeeded": (*FutureRecordMetadata).outcome,
+	"failed":    (*FutureRecordMetadata).outcome,
+	"retriable": (*FutureRecordMetadata).outcome,
+	"success":   (*FutureRecordMetadata).completeMethod,
+	"failure":   (*FutureRecordMetadata).completeMethod,
+}
 
 // AttrNames is dir(future) as kafka-python 2.0.2 shows it (minus its
 // internal args tuple).
 func (f *FutureRecordMetadata) AttrNames() []string {
-	names := append([]string{"error_on_callbacks", "exception", "is_done", "value"}, futureMethods...)
-	sort.Strings(names)
-	return names
+	return futureMethods.Names("error_on_callbacks", "exception", "is_done", "value")
 }
 
 // Attr returns the attributes (which reflect franz-go's result as soon as
@@ -188,63 +203,38 @@ func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 	case "error_on_callbacks":
 		return starlark.False, nil
 	}
-	for _, m := range futureMethods {
-		if m == name {
-			return starlark.NewBuiltin(name, py.Guard(f.method(name))).BindReceiver(f), nil
-		}
-	}
-	return nil, nil
+	return futureMethods.Bind(f, name), nil
 }
 
-func (f *FutureRecordMetadata) method(name string) py.BuiltinFunc {
-	switch name {
-	case "get":
-		return f.get
-	case "add_callback":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return f.addBack(thread, b, args, kwargs, true, false)
-		}
-	case "add_errback":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return f.addBack(thread, b, args, kwargs, false, true)
-		}
-	case "add_both":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return f.addBack(thread, b, args, kwargs, true, true)
-		}
-	case "chain":
-		return f.chain
-	case "succeeded", "failed", "retriable":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-				return nil, err
-			}
-			st := f.settle(thread)
-			f.sawFailure(st)
-			switch b.Name() {
-			case "succeeded":
-				return starlark.Bool(st.done && st.exception == nil), nil
-			case "failed":
-				return starlark.Bool(st.done && st.exception != nil), nil
-			}
-			if e, ok := st.exception.(*py.Exception); ok {
-				return starlark.Bool(isRetriable(e.Class)), nil
-			}
-			return starlark.False, nil
-		}
-	case "success", "failure":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var v starlark.Value
-			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
-				return nil, err
-			}
-			if err := f.complete(thread, b.Name() == "success", v); err != nil {
-				return nil, err
-			}
-			return f, nil
-		}
+// outcome is succeeded(), failed() and retriable().
+func (f *FutureRecordMetadata) outcome(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
 	}
-	panic("no method " + name)
+	st := f.settle(thread)
+	f.sawFailure(st)
+	switch b.Name() {
+	case "succeeded":
+		return starlark.Bool(st.done && st.exception == nil), nil
+	case "failed":
+		return starlark.Bool(st.done && st.exception != nil), nil
+	}
+	if e, ok := st.exception.(*py.Exception); ok {
+		return starlark.Bool(isRetriable(e.Class)), nil
+	}
+	return starlark.False, nil
+}
+
+// completeMethod is success(value) and failure(exception).
+func (f *FutureRecordMetadata) completeMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
+		return nil, err
+	}
+	if err := f.complete(thread, b.Name() == "success", v); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // promiseDone stores franz-go's result; it runs on franz-go's promise
@@ -469,8 +459,8 @@ func (f *FutureRecordMetadata) chain(thread *starlark.Thread, b *starlark.Builti
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &other); err != nil {
 		return nil, err
 	}
-	success, _ := other.Attr("success")
-	failure, _ := other.Attr("failure")
+	success := py.Func("success", other.completeMethod).BindReceiver(other)
+	failure := py.Func("failure", other.completeMethod).BindReceiver(other)
 	if _, err := f.addBack(thread, b, starlark.Tuple{success}, nil, true, false); err != nil {
 		return nil, err
 	}

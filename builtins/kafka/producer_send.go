@@ -45,11 +45,11 @@ func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
 	}
 }
 
-// send implements send(topic, value=None, key=None, headers=None,
+// pySend implements send(topic, value=None, key=None, headers=None,
 // partition=None, timestamp_ms=None): checks, serialization and
 // partitioning happen here, on the script's thread; the record is then
 // handed to franz-go and the future returned at once.
-func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pySend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var topicV, value, key, headers, partition, timestamp starlark.Value
 	if len(kwargs) == 0 && len(args) >= 1 && len(args) <= 2 {
 		// The common send('t', v): no argument parsing (and no escaping
