@@ -306,7 +306,7 @@ func (p *KafkaProducer) waitForSpace(thread *starlark.Thread, size int64) error 
 
 // exceptionFor converts a record's failure into the exception its
 // future shows.
-func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
+func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) *py.Exception {
 	switch {
 	case py.AsException(err) != nil:
 		return py.AsException(err)
@@ -322,14 +322,10 @@ func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
 	return KafkaException(err)
 }
 
-// lossReason says why a record was lost, for a line on stderr: the
-// exception, and the broker's or franz-go's words when the exception, as
-// kafka-python raises it, has no message of its own.
-func lossReason(v starlark.Value) string {
-	e, ok := v.(*py.Exception)
-	if !ok {
-		return v.String()
-	}
+// lossReason says why a record was lost, for a line on stderr: str(e)
+// as Python shows it (Error), and the broker's or franz-go's words when
+// e, as kafka-python raises it, has no message of its own.
+func lossReason(e *py.Exception) string {
 	if e.Msg == "" && e.Cause != nil {
 		return e.Error() + ": " + e.Cause.Error()
 	}

@@ -76,7 +76,7 @@ func init() {
 	})
 	classMethods(timeClass, map[string]py.BuiltinFunc{
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("time", b, args, kwargs)
+			v, err := py.OneArg("time."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}

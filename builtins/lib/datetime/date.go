@@ -112,7 +112,7 @@ func init() {
 			return &date{now.Year(), int(now.Month()), now.Day()}, nil
 		},
 		"fromtimestamp": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("date", b, args, kwargs)
+			v, err := py.OneArg("date."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -123,7 +123,7 @@ func init() {
 			return dt.date(), nil
 		},
 		"fromordinal": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("date", b, args, kwargs)
+			v, err := py.OneArg("date."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +134,7 @@ func init() {
 			return d, nil
 		},
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("date", b, args, kwargs)
+			v, err := py.OneArg("date."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}

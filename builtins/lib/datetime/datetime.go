@@ -269,17 +269,6 @@ func noArgs(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []sta
 	return nil
 }
 
-// oneArg returns the single argument of a method that takes exactly one.
-func oneArg(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(kwargs) > 0 {
-		return nil, py.Errorf(py.TypeError, "%s.%s() takes no keyword arguments", owner, b.Name())
-	}
-	if len(args) != 1 {
-		return nil, py.Errorf(py.TypeError, "%s.%s() takes exactly one argument (%d given)", owner, b.Name(), len(args))
-	}
-	return args[0], nil
-}
-
 // intArg converts an integer argument (an int or a bool) to int, with
 // CPython's errors for other types and for ints beyond a C int.
 func intArg(v starlark.Value) (int, error) {

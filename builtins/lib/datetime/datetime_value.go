@@ -181,14 +181,14 @@ func init() {
 			return fromTimestamp(vals[0], tz, time.Local)
 		},
 		"utcfromtimestamp": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("datetime", b, args, kwargs)
+			v, err := py.OneArg("datetime."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
 			return fromTimestamp(v, nil, time.UTC)
 		},
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("datetime", b, args, kwargs)
+			v, err := py.OneArg("datetime."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -245,7 +245,7 @@ func init() {
 			return &dateTime{d.year, d.month, d.day, t.hour, t.minute, t.second, t.micro, tz, t.fold}, nil
 		},
 		"fromordinal": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("datetime", b, args, kwargs)
+			v, err := py.OneArg("datetime."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}

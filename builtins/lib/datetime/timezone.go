@@ -54,7 +54,7 @@ func init() {
 			return starlark.String(b.Receiver().(*timezone).tzname()), nil
 		},
 		"fromutc": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("timezone", b, args, kwargs)
+			v, err := py.OneArg("timezone."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +73,7 @@ func init() {
 
 // tzMethodArg checks the argument of utcoffset(dt), dst(dt), tzname(dt).
 func tzMethodArg(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) error {
-	v, err := oneArg("timezone", b, args, kwargs)
+	v, err := py.OneArg("timezone."+b.Name(), args, kwargs)
 	if err != nil {
 		return err
 	}

@@ -120,7 +120,7 @@ func packValue(f *format, values starlark.Tuple) (starlark.Value, error) {
 }
 
 func (m *module) unpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := pyargs.CheckPositional("unpack", 2, 2, args, kwargs); err != nil {
+	if err := py.CheckPositional("unpack", args, kwargs, 2, 2); err != nil {
 		return nil, err
 	}
 	f, err := m.formatOf(args[0])
@@ -183,7 +183,7 @@ func unpackFromValue(f *format, buffer, offsetArg starlark.Value) (starlark.Valu
 }
 
 func (m *module) iterUnpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := pyargs.CheckPositional("iter_unpack", 2, 2, args, kwargs); err != nil {
+	if err := py.CheckPositional("iter_unpack", args, kwargs, 2, 2); err != nil {
 		return nil, err
 	}
 	f, err := m.formatOf(args[0])

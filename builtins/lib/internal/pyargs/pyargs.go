@@ -155,36 +155,6 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
 }
 
-// CheckPositional checks the arguments of a C function that takes only
-// positional arguments, min to max of them, with CPython's messages
-// ("crc32 expected at least 1 argument, got 0", "unpack expected 2
-// arguments, got 3").
-func CheckPositional(name string, min, max int, args starlark.Tuple, kwargs []starlark.Tuple) error {
-	if len(kwargs) > 0 {
-		return py.Errorf(py.TypeError, "%s() takes no keyword arguments", name)
-	}
-	n, bound, qualifier := len(args), 0, ""
-	switch {
-	case n < min:
-		bound = min
-		if min != max {
-			qualifier = "at least "
-		}
-	case n > max:
-		bound = max
-		if min != max {
-			qualifier = "at most "
-		}
-	default:
-		return nil
-	}
-	plural := "s"
-	if bound == 1 {
-		plural = ""
-	}
-	return py.Errorf(py.TypeError, "%s expected %s%d argument%s, got %d", name, qualifier, bound, plural, n)
-}
-
 // Uint32Mask converts an int as C's unsigned int conversion that masks
 // does (the start value of a CRC): its low 32 bits, in two's complement.
 func Uint32Mask(v starlark.Value) (uint32, error) {
