@@ -470,14 +470,11 @@ func (f *FutureRecordMetadata) chain(thread *starlark.Thread, b *starlark.Builti
 // get waits for the result: timeout is in seconds (None waits forever).
 // Callbacks of this producer run while it waits.
 func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeout starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+	timeout := seconds{name: "timeout"}
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
 		return nil, err
 	}
-	d, hasTimeout, err := secondsArg("timeout", timeout)
-	if err != nil {
-		return nil, err
-	}
+	d, hasTimeout := timeout.d, timeout.set
 	if err := f.p.runQueue(thread); err != nil {
 		return nil, err
 	}
@@ -502,7 +499,7 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 			case wakeStop:
 				return nil, py.Interrupted(ctx)
 			case wakeTimer:
-				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
+				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout.value))
 			}
 		}
 		if err := f.p.runQueue(thread); err != nil {
@@ -531,25 +528,4 @@ func (f *FutureRecordMetadata) wait() <-chan struct{} {
 		}
 	}
 	return f.waitCh
-}
-
-// secondsArg reads a timeout in seconds (int or float); None means no
-// timeout.
-func secondsArg(name string, v starlark.Value) (time.Duration, bool, error) {
-	switch v := v.(type) {
-	case starlark.NoneType:
-		return 0, false, nil
-	case starlark.Int:
-		i, ok := v.Int64()
-		if !ok || i > int64(1<<62)/int64(time.Second) {
-			return 1 << 62, true, nil
-		}
-		return max(time.Duration(i)*time.Second, 0), true, nil
-	case starlark.Float:
-		if v > starlark.Float(1<<62)/starlark.Float(time.Second) {
-			return 1 << 62, true, nil
-		}
-		return max(time.Duration(float64(v)*float64(time.Second)), 0), true, nil
-	}
-	return 0, false, py.Errorf(py.TypeError, "%s must be a number of seconds or None, not %s", name, py.TypeName(v))
 }

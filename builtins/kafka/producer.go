@@ -693,14 +693,11 @@ func (p *KafkaProducer) logStartOffset(thread *starlark.Thread, topic string, pa
 // is delivered or failed, and every pending callback has run, when it
 // returns. timeout is in seconds.
 func (p *KafkaProducer) pyFlush(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeout starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+	timeout := seconds{name: "timeout"}
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
 		return nil, err
 	}
-	d, has, err := secondsArg("timeout", timeout)
-	if err != nil {
-		return nil, err
-	}
+	d, has := timeout.d, timeout.set
 	if p.closed {
 		return starlark.None, p.runQueue(thread)
 	}
@@ -770,14 +767,11 @@ func (p *KafkaProducer) drainQueue(thread *starlark.Thread) error {
 // seconds), then close the client; records still pending fail with
 // IllegalStateError and their errbacks run. A second close does nothing.
 func (p *KafkaProducer) pyClose(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeout starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout, "null_logger?", new(starlark.Value)); err != nil {
+	timeout := seconds{name: "timeout"}
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout?", &timeout, "null_logger?", new(starlark.Value)); err != nil {
 		return nil, err
 	}
-	d, has, err := secondsArg("timeout", timeout)
-	if err != nil {
-		return nil, err
-	}
+	d, has := timeout.d, timeout.set
 	if p.closed {
 		return starlark.None, nil
 	}
