@@ -15,6 +15,7 @@ import (
 var (
 	_ py.TypedArg = (*seconds)(nil)
 	_ py.TypedArg = (*msTimeout)(nil)
+	_ py.TypedArg = (*adminTimeout)(nil)
 )
 
 // seconds is a timeout argument in seconds (int or float; a negative
@@ -85,3 +86,47 @@ func (t *msTimeout) Unpack(v starlark.Value) error {
 
 // Failure is Unpack's error.
 func (t *msTimeout) Failure() error { return t.err }
+
+// adminTimeout is the admin client's timeout_ms argument: milliseconds
+// from 0 to 2147483647, an int or a float; None, the default, is the
+// client's request_timeout_ms, as in kafka-python.
+type adminTimeout struct {
+	d   time.Duration
+	set bool // not None
+	err error
+}
+
+// Unpack converts v.
+func (t *adminTimeout) Unpack(v starlark.Value) error {
+	switch x := v.(type) {
+	case starlark.NoneType:
+		t.set = false
+		return nil
+	case starlark.Int:
+		if n, ok := x.Int64(); ok && n >= 0 && n <= 1<<31-1 {
+			t.d, t.set = time.Duration(n)*time.Millisecond, true
+			return nil
+		}
+		t.err = py.Errorf(py.ValueError, "timeout_ms must be between 0 and 2147483647, not %s", x)
+	case starlark.Float:
+		if x >= 0 && x <= 1<<31-1 {
+			t.d, t.set = time.Duration(float64(x)*float64(time.Millisecond)), true
+			return nil
+		}
+		t.err = py.Errorf(py.ValueError, "timeout_ms must be between 0 and 2147483647, not %s", py.Repr(x))
+	default:
+		t.err = py.Errorf(py.TypeError, "timeout_ms must be int or None, not %s", py.TypeName(v))
+	}
+	return t.err
+}
+
+// Failure is Unpack's error.
+func (t *adminTimeout) Failure() error { return t.err }
+
+// or is the timeout, def when None.
+func (t *adminTimeout) or(def time.Duration) time.Duration {
+	if t.set {
+		return t.d
+	}
+	return def
+}
