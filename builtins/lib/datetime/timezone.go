@@ -83,12 +83,12 @@ func tzMethodArg(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tup
 	return nil
 }
 
-var timezoneParams = &params{fn: "timezone", names: []string{"offset", "name"}, required: 1}
+var timezoneParams = cParams("timezone", 1, "offset", "name")
 
 // newTimezone is timezone(offset, name=None).
 func newTimezone(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [2]starlark.Value
-	if err := timezoneParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := timezoneParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	offset, ok := vals[0].(timedelta)
