@@ -141,7 +141,7 @@ func (s *Signature) BindValues(args starlark.Tuple, kwargs []starlark.Tuple, val
 		}
 	}
 	if len(missing) > 0 {
-		return Errorf(TypeError, "%s() missing %d required positional argument%s: %s", s.Name, len(missing), plural(len(missing)), joinNames(missing))
+		return Errorf(TypeError, "%s() missing %d required positional argument%s: %s", s.Name, len(missing), plural(len(missing)), JoinNames(missing))
 	}
 	return nil
 }
@@ -208,8 +208,8 @@ func (s *Signature) tooMany(npos, nparams, nargs, nkw int) error {
 	return Errorf(TypeError, "%s() takes %s positional argument%s but %d %s given", s.Name, takes, plural(npos+self), nargs+nkw+self, were)
 }
 
-// joinNames lists names as CPython does: 'a', 'a' and 'b', 'a', 'b', and 'c'.
-func joinNames(names []string) string {
+// JoinNames lists names as CPython's messages do: a, a and b, a, b, and c.
+func JoinNames(names []string) string {
 	switch len(names) {
 	case 1:
 		return names[0]
