@@ -3,12 +3,14 @@
 //
 //   - builtins/kafka: the kafka modules and their types (KafkaProducer,
 //     KafkaConsumer, KafkaAdminClient, records, futures, kafka.errors),
-//     in files named for what they hold (consumer_poll.go holds poll).
+//     in files named for what they hold (consumer_poll.go holds poll),
+//     methods in py.MethodTables, typed arguments in args.go.
 //     The clients reach the host through the KafkaEnv stored in the
 //     thread (KafkaEnvOf).
 //   - builtins/lib/<name>: one package per standard module (json, time,
 //     sys, logging, os, datetime, ...), each exposing its module value
-//     through New(env) and its help table as Help.
+//     through New(env), and its help table as Help where help()
+//     documents it.
 //   - builtins/py: the Python core (builtin functions and types, print,
 //     repr and format, exceptions, the Env through which builtins reach
 //     the host, the help index). It imports nothing else of kstar.

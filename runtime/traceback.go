@@ -391,13 +391,7 @@ func quotedList(names []string) string {
 	for i, n := range names {
 		names[i] = "'" + strings.TrimSpace(n) + "'"
 	}
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
+	return py.JoinNames(names)
 }
 
 var starlarkErrors = []struct {

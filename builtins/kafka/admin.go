@@ -58,6 +58,7 @@ var KafkaAdminClientClass = &clientClass{
 type KafkaAdminClient struct {
 	env            *KafkaEnv
 	config         *starlark.Dict
+	methods        map[string]starlark.Value // bound once (adminMethods.BindAll)
 	cl             *kgo.Client
 	shared         bool // cl is the host's (KafkaEnv.HostClient): never closed here
 	adm            *kadm.Client
@@ -108,6 +109,7 @@ func newKafkaAdminClient(thread *starlark.Thread, kwargs []starlark.Tuple) (*Kaf
 		requestTimeout: cfgDuration(cfg, "request_timeout_ms"),
 		id:             adminIDs.Add(1),
 	}
+	a.methods = adminMethods.BindAll(a)
 	env.Track(a)
 	return a, nil
 }
@@ -168,7 +170,7 @@ func (a *KafkaAdminClient) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return a.config, nil
 	}
-	return adminMethods.Bind(a, name), nil
+	return a.methods[name], nil
 }
 
 // AttrNames lists the methods and config.
@@ -285,24 +287,14 @@ func topicResults(schema *protoSchema, throttleMillis int32, items []starlark.Tu
 	return out, nil
 }
 
-// timeoutArg reads a timeout_ms argument: None is request_timeout_ms, as
-// in kafka-python.
-func (a *KafkaAdminClient) timeoutArg(v starlark.Value) (time.Duration, error) {
-	switch x := v.(type) {
-	case starlark.NoneType:
-		return a.requestTimeout, nil
-	case starlark.Int:
-		if n, ok := x.Int64(); ok && n >= 0 && n <= 1<<31-1 {
-			return time.Duration(n) * time.Millisecond, nil
-		}
-		return 0, py.Errorf(py.ValueError, "timeout_ms must be between 0 and 2147483647, not %s", x)
-	case starlark.Float:
-		if x >= 0 && x <= 1<<31-1 {
-			return time.Duration(float64(x) * float64(time.Millisecond)), nil
-		}
-		return 0, py.Errorf(py.ValueError, "timeout_ms must be between 0 and 2147483647, not %s", py.Repr(x))
+// unpackArgs is py.UnpackTypedArgs for the admin client's methods, which
+// raise Starlark's own argument errors as TypeError.
+func unpackArgs(fname string, args starlark.Tuple, kwargs []starlark.Tuple, pairs ...any) error {
+	err := py.UnpackTypedArgs(fname, args, kwargs, pairs...)
+	if err != nil && py.AsException(err) == nil {
+		return py.NewException(py.TypeError, err.Error())
 	}
-	return 0, py.Errorf(py.TypeError, "timeout_ms must be int or None, not %s", py.TypeName(v))
+	return err
 }
 
 func millis(d time.Duration) int32 { return int32(d / time.Millisecond) }
@@ -395,15 +387,12 @@ func tpList(what string, v starlark.Value) ([]tp, error) {
 // once the cluster's metadata lists the new topics (at most timeout_ms).
 func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var newTopics starlark.Value
-	var timeoutMs starlark.Value = starlark.None
+	var timeoutMs adminTimeout
 	var validateOnly bool
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "new_topics", &newTopics, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
-	}
-	timeout, err := a.timeoutArg(timeoutMs)
-	if err != nil {
+	if err := unpackArgs(b.Name(), args, kwargs, "new_topics", &newTopics, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
 		return nil, err
 	}
+	timeout := timeoutMs.or(a.requestTimeout)
 	iter, ok := listIter(newTopics)
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "create_topics() new_topics must be a list of NewTopic, not %s", py.TypeName(newTopics))
@@ -434,7 +423,7 @@ func (a *KafkaAdminClient) pyCreateTopics(thread *starlark.Thread, b *starlark.B
 	reqStruct := newProtoStruct(createTopicsRequestSchema, tupleList(reqItems), starlark.MakeInt(int(req.TimeoutMillis)), starlark.Bool(validateOnly))
 
 	var resp *kmsg.CreateTopicsResponse
-	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
+	err := a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
 		var err error
 		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
 			return err
@@ -513,14 +502,11 @@ func newTopicRequest(nt *adminObject) (kmsg.CreateTopicsRequestTopic, starlark.T
 // longer lists them (at most timeout_ms).
 func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var topicsArg starlark.Value
-	var timeoutMs starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics", &topicsArg, "timeout_ms?", &timeoutMs); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
-	}
-	timeout, err := a.timeoutArg(timeoutMs)
-	if err != nil {
+	var timeoutMs adminTimeout
+	if err := unpackArgs(b.Name(), args, kwargs, "topics", &topicsArg, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
+	timeout := timeoutMs.or(a.requestTimeout)
 	names, err := stringsArg("delete_topics() topics", topicsArg)
 	if err != nil {
 		return nil, err
@@ -658,8 +644,8 @@ func (a *KafkaAdminClient) pyListTopics(thread *starlark.Thread, b *starlark.Bui
 // topic is listed with error_code 3, not raised.
 func (a *KafkaAdminClient) pyDescribeTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var topicsArg starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topics?", &topicsArg); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "topics?", &topicsArg); err != nil {
+		return nil, err
 	}
 	var names []string
 	if topicsArg != starlark.None {
@@ -775,15 +761,12 @@ func (a *KafkaAdminClient) pyDescribeCluster(thread *starlark.Thread, b *starlar
 // returns once metadata shows the new count (at most timeout_ms).
 func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var tps starlark.Value
-	var timeoutMs starlark.Value = starlark.None
+	var timeoutMs adminTimeout
 	var validateOnly bool
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topic_partitions", &tps, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
-	}
-	timeout, err := a.timeoutArg(timeoutMs)
-	if err != nil {
+	if err := unpackArgs(b.Name(), args, kwargs, "topic_partitions", &tps, "timeout_ms?", &timeoutMs, "validate_only?", &validateOnly); err != nil {
 		return nil, err
 	}
+	timeout := timeoutMs.or(a.requestTimeout)
 	d, ok := tps.(*starlark.Dict)
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "create_partitions() topic_partitions must be a dict of topic to NewPartitions, not %s", py.TypeName(tps))
@@ -828,7 +811,7 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 	}
 	reqStruct := newProtoStruct(createPartitionsRequestSchema, tupleList(reqItems), starlark.MakeInt(int(req.TimeoutMillis)), starlark.Bool(validateOnly))
 	var resp *kmsg.CreatePartitionsResponse
-	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
+	err := a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
 		var err error
 		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
 			return err
@@ -862,20 +845,18 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 // partition raises its error.
 func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var recs starlark.Value
-	var timeoutMs, leader starlark.Value = starlark.None, starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "records_to_delete", &recs, "timeout_ms?", &timeoutMs, "partition_leader_id?", &leader); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
-	}
-	timeout, err := a.timeoutArg(timeoutMs)
-	if err != nil {
+	var leader starlark.Value = starlark.None
+	var timeoutMs adminTimeout
+	if err := unpackArgs(b.Name(), args, kwargs, "records_to_delete", &recs, "timeout_ms?", &timeoutMs, "partition_leader_id?", &leader); err != nil {
 		return nil, err
 	}
+	timeout := timeoutMs.or(a.requestTimeout)
 	if err := coordinatorArg("partition_leader_id", leader); err != nil {
 		return nil, err
 	}
 	offsets := kadm.Offsets{}
 	var order []tp
-	err = tpDict("delete_records() records_to_delete", recs, func(t tp, v starlark.Value) error {
+	err := tpDict("delete_records() records_to_delete", recs, func(t tp, v starlark.Value) error {
 		at, ok := offsetValue(v)
 		if !ok {
 			return py.Errorf(py.TypeError, "delete_records() offsets must be int, not %s", py.TypeName(v))
@@ -958,8 +939,8 @@ func offsetValue(v starlark.Value) (int64, bool) {
 func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var resources starlark.Value
 	var synonyms bool
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "config_resources", &resources, "include_synonyms?", &synonyms); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "config_resources", &resources, "include_synonyms?", &synonyms); err != nil {
+		return nil, err
 	}
 	rs, err := configResources("describe_configs()", resources)
 	if err != nil {
@@ -1040,8 +1021,8 @@ func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlar
 // not raised.
 func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var resources starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "config_resources", &resources); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "config_resources", &resources); err != nil {
+		return nil, err
 	}
 	rs, err := configResources("alter_configs()", resources)
 	if err != nil {

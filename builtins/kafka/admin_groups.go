@@ -17,8 +17,8 @@ import (
 // protocol_type)] of every group (of the given coordinators), sorted.
 func (a *KafkaAdminClient) pyListConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var brokerIDs starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "broker_ids?", &brokerIDs); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "broker_ids?", &brokerIDs); err != nil {
+		return nil, err
 	}
 	var only map[int32]bool
 	if brokerIDs != starlark.None {
@@ -56,8 +56,8 @@ func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *
 	var idsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
 	var includeOps bool
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator, "include_authorized_operations?", &includeOps); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator, "include_authorized_operations?", &includeOps); err != nil {
+		return nil, err
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -159,8 +159,8 @@ func memberAssignment(consumer bool, raw []byte) starlark.Value {
 func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var group string
 	var coordinator, partsArg starlark.Value = starlark.None, starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "group_coordinator_id?", &coordinator, "partitions?", &partsArg); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "group_coordinator_id?", &coordinator, "partitions?", &partsArg); err != nil {
+		return nil, err
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -233,8 +233,8 @@ func (a *KafkaAdminClient) fetchOffsets(thread *starlark.Thread, name, group str
 func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var idsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator); err != nil {
+		return nil, err
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -278,8 +278,8 @@ func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starl
 	var group string
 	var offsetsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "offsets", &offsetsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "offsets", &offsetsArg, "group_coordinator_id?", &coordinator); err != nil {
+		return nil, err
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -354,8 +354,8 @@ func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starl
 	var group string
 	var specsArg starlark.Value
 	var coordinator starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group, "offset_specs", &specsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "offset_specs", &specsArg, "group_coordinator_id?", &coordinator); err != nil {
+		return nil, err
 	}
 	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
@@ -541,8 +541,8 @@ func parseResetTarget(key, v starlark.Value) (resetTarget, error) {
 // kafka-consumer-groups.sh does.
 func (a *KafkaAdminClient) pyListConsumerGroupLag(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var group string
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "group_id", &group); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group); err != nil {
+		return nil, err
 	}
 	if err := a.env.CheckGroup(group); err != nil {
 		return nil, err

@@ -63,8 +63,8 @@ func (c *adminClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, 
 		}
 		pairs = append(pairs, p, &vals[i])
 	}
-	if err := starlark.UnpackArgs(c.name, args, kwargs, pairs...); err != nil {
-		return nil, py.NewException(py.TypeError, err.Error())
+	if err := unpackArgs(c.name, args, kwargs, pairs...); err != nil {
+		return nil, err
 	}
 	attrs, err := c.init(vals)
 	if err != nil {

@@ -17,3 +17,14 @@ help(KafkaProducer.flush)`, "KafkaProducer True True True\n0\nflush(self, timeou
 		{"not a method", `KafkaProducer.nope`, "ERROR AttributeError: type object 'KafkaProducer' has no attribute 'nope'"},
 	})
 }
+
+// A client's bound methods compare equal, as Python's bound methods of one
+// object do: each client binds its methods once.
+func TestClientMethodsAreStable(t *testing.T) {
+	prodRunCases(t, testBootstrap(t), []prodCase{
+		{"equal bound methods", `p = KafkaProducer(bootstrap_servers=BOOT)
+c = KafkaConsumer(bootstrap_servers=BOOT)
+a = KafkaAdminClient(bootstrap_servers=BOOT)
+print(p.send == p.send, p.flush == p.flush, c.poll == c.poll, a.list_topics == a.list_topics, c.poll == p.flush)`, "True True True True False"},
+	})
+}

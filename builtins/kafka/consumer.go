@@ -107,6 +107,8 @@ type KafkaConsumer struct {
 	set     *consumerSettings
 	base    []kgo.Opt // client options shared by every client generation
 	configs *starlark.Dict
+	// methods are c's methods, bound once (consumerMethods.BindAll).
+	methods map[string]starlark.Value
 
 	cur      *clientGen
 	queue    *callQueue
@@ -190,6 +192,7 @@ func newKafkaConsumer(thread *starlark.Thread, args starlark.Tuple, kwargs []sta
 		id:      consumerIDs.Add(1),
 	}
 	c.configs = configDict(spec, cfg)
+	c.methods = consumerMethods.BindAll(c)
 	c.base = append(base, consumerOpts(cfg)...)
 	// kstar applies auto_offset_reset itself (resolvePositions,
 	// resetOutOfRange), so that positions stay its own: franz-go never
@@ -354,7 +357,7 @@ func (c *KafkaConsumer) Attr(name string) (starlark.Value, error) {
 	if name == "config" {
 		return c.configs, nil
 	}
-	return consumerMethods.Bind(c, name), nil
+	return c.methods[name], nil
 }
 
 // AttrNames lists the methods and config.

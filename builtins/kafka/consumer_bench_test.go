@@ -22,7 +22,8 @@ import (
 //
 //	go test ./builtins/kafka -run '^$' -bench BenchmarkConsumer -benchtime 1000000x
 //
-// Script is a kstar loop `for msg in consumer:` touching msg.value; JSON
+// Script is a kstar loop `for msg in consumer:` touching msg.value; Poll
+// reads them with consumer.poll(max_records=1) instead; JSON
 // the same with value_deserializer=lambda m: json.loads(m) over 100-byte
 // JSON documents; Native is franz-go's PollFetches loop over the same
 // records, with the options the kstar consumer uses. Memory reads the
@@ -30,10 +31,28 @@ import (
 // and reports the peak above what the broker already holds: it must stay
 // bounded by the fetch settings, not grow with the topic.
 
-func BenchmarkConsumerScript(b *testing.B) { benchConsumerScript(b, false, false) }
-func BenchmarkConsumerJSON(b *testing.B)   { benchConsumerScript(b, true, false) }
-func BenchmarkConsumerMemory(b *testing.B) { benchConsumerScript(b, false, true) }
+func BenchmarkConsumerScript(b *testing.B) { benchConsumerScript(b, false, false, readLoop) }
+func BenchmarkConsumerPoll(b *testing.B)   { benchConsumerScript(b, false, false, pollLoop) }
+func BenchmarkConsumerJSON(b *testing.B)   { benchConsumerScript(b, true, false, readLoop) }
+func BenchmarkConsumerMemory(b *testing.B) { benchConsumerScript(b, false, true, readLoop) }
 func BenchmarkConsumerNative(b *testing.B) { benchConsumerNative(b) }
+
+// readLoop and pollLoop are the bodies of the benchmark scripts' run(n):
+// iteration, and poll calls.
+const (
+	readLoop = `
+    for msg in consumer:
+        v = msg.value
+        i += 1
+        if i == n:
+            break`
+	pollLoop = `
+    while i < n:
+        for msgs in consumer.poll(timeout_ms=1000, max_records=1).values():
+            for msg in msgs:
+                v = msg.value
+                i += 1`
+)
 
 // benchTopic starts a broker and fills topic t with n records of 100
 // bytes (JSON documents when asJSON).
@@ -84,7 +103,7 @@ func benchTopic(b *testing.B, n int, asJSON bool) string {
 	return boot
 }
 
-func benchConsumerScript(b *testing.B, asJSON, memory bool) {
+func benchConsumerScript(b *testing.B, asJSON, memory bool, loop string) {
 	boot := benchTopic(b, b.N, asJSON)
 	deser := ""
 	if asJSON {
@@ -93,14 +112,9 @@ func benchConsumerScript(b *testing.B, asJSON, memory bool) {
 	src := fmt.Sprintf(`
 consumer = KafkaConsumer('t', bootstrap_servers=BOOT, auto_offset_reset='earliest'%s)
 def run(n):
-    i = 0
-    for msg in consumer:
-        v = msg.value
-        i += 1
-        if i == n:
-            break
+    i = 0%s
     return i
-`, deser)
+`, deser, loop)
 	r := newConsScript(boot)
 	globals, err := starlark.ExecFileOptions(scriptFileOptions, r.thread, "bench.star", src, r.predeclared())
 	if err != nil {

@@ -16,17 +16,13 @@ func (c *KafkaConsumer) closeTimeout() time.Duration {
 
 func (c *KafkaConsumer) pyClose(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	autocommit := true
-	var timeoutMs starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "autocommit?", &autocommit, "timeout_ms?", &timeoutMs); err != nil {
+	var timeoutMs msTimeout
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "autocommit?", &autocommit, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
 	timeout := c.closeTimeout()
-	if timeoutMs != starlark.None {
-		ms, err := starlark.AsInt32(timeoutMs)
-		if err != nil {
-			return nil, py.Errorf(py.TypeError, "timeout_ms must be an int")
-		}
-		timeout = time.Duration(ms) * time.Millisecond
+	if timeoutMs.set {
+		timeout = timeoutMs.d
 	}
 	c.env.Untrack(c)
 	return starlark.None, c.shutdown(thread, autocommit, timeout)

@@ -100,52 +100,69 @@ func (f *KafkaFuture) Attr(name string) (starlark.Value, error) {
 			return starlark.None, nil
 		}
 		return f.exception, nil
-	case "get", "succeeded", "failed", "retriable", "add_callback", "add_errback", "add_both":
-		return py.Func(name, f.method).BindReceiver(f), nil
 	}
-	return nil, nil
+	return kafkaFutureMethods.Bind(f, name), nil
 }
 
 // AttrNames lists the attributes and methods.
 func (f *KafkaFuture) AttrNames() []string {
-	return []string{"add_both", "add_callback", "add_errback", "exception", "failed", "get", "is_done", "retriable", "succeeded", "value"}
+	return kafkaFutureMethods.Names("exception", "is_done", "value")
 }
 
-func (f *KafkaFuture) method(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	switch b.Name() {
-	case "get":
-		var timeout starlark.Value = starlark.None
-		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+// kafkaFutureMethods are KafkaFuture's methods, by name.
+var kafkaFutureMethods = py.MethodTable[*KafkaFuture]{
+	"get":          (*KafkaFuture).get,
+	"succeeded":    (*KafkaFuture).outcome,
+	"failed":       (*KafkaFuture).outcome,
+	"retriable":    (*KafkaFuture).outcome,
+	"add_callback": (*KafkaFuture).addCallback,
+	"add_errback":  (*KafkaFuture).addCallback,
+	"add_both":     (*KafkaFuture).addCallback,
+}
+
+// get is get(timeout=None): the result, waiting at most timeout seconds.
+func (f *KafkaFuture) get(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var timeout starlark.Value = starlark.None
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+		return nil, err
+	}
+	wait := time.Duration(-1)
+	if timeout != starlark.None {
+		secs, ok := starlark.AsFloat(timeout)
+		if !ok {
+			return nil, py.Errorf(py.TypeError, "timeout must be a number, not %s", py.TypeName(timeout))
+		}
+		wait = time.Duration(secs * float64(time.Second))
+	}
+	if !f.isDone {
+		ok, err := f.await(thread, f.done, wait)
+		if err != nil {
 			return nil, err
 		}
-		wait := time.Duration(-1)
-		if timeout != starlark.None {
-			secs, ok := starlark.AsFloat(timeout)
-			if !ok {
-				return nil, py.Errorf(py.TypeError, "timeout must be a number, not %s", py.TypeName(timeout))
-			}
-			wait = time.Duration(secs * float64(time.Second))
+		if !ok {
+			return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
 		}
-		if !f.isDone {
-			ok, err := f.await(thread, f.done, wait)
-			if err != nil {
-				return nil, err
-			}
-			if !ok {
-				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
-			}
-		}
-		if f.exception != nil {
-			return nil, f.exception
-		}
-		return f.value, nil
+	}
+	if f.exception != nil {
+		return nil, f.exception
+	}
+	return f.value, nil
+}
+
+// outcome is succeeded(), failed() and retriable().
+func (f *KafkaFuture) outcome(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	switch b.Name() {
 	case "succeeded":
 		return starlark.Bool(f.isDone && f.exception == nil), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	case "failed":
 		return starlark.Bool(f.isDone && f.exception != nil), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
-	case "retriable":
-		return starlark.Bool(f.exception != nil && isRetriable(f.exception.Class)), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	}
+	return starlark.Bool(f.exception != nil && isRetriable(f.exception.Class)), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+}
+
+// addCallback is add_callback(f, *args, **kwargs), add_errback and
+// add_both.
+func (f *KafkaFuture) addCallback(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if len(args) == 0 {
 		return nil, py.Errorf(py.TypeError, "%s() missing 1 required positional argument: 'f'", b.Name())
 	}

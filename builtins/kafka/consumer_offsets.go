@@ -155,8 +155,9 @@ func offsetsValue(offsets map[tp]offsetToCommit) *starlark.Dict {
 }
 
 func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var offsets, timeoutMs starlark.Value = starlark.None, starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "offsets?", &offsets, "timeout_ms?", &timeoutMs); err != nil {
+	var offsets starlark.Value = starlark.None
+	var timeoutMs msTimeout
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "offsets?", &offsets, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
 	if err := c.requireGroup(); err != nil {
@@ -178,12 +179,8 @@ func (c *KafkaConsumer) pyCommit(thread *starlark.Thread, b *starlark.Builtin, a
 		}
 	}
 	timeout := time.Duration(-1)
-	if timeoutMs != starlark.None {
-		ms, err := starlark.AsInt32(timeoutMs)
-		if err != nil {
-			return nil, py.NewException(py.TypeError, "timeout_ms must be an int")
-		}
-		timeout = time.Duration(ms) * time.Millisecond
+	if timeoutMs.set {
+		timeout = timeoutMs.d
 	}
 	return starlark.None, c.commitSync(thread, om, timeout)
 }

@@ -1,8 +1,8 @@
 package kafka
 
 import (
+	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -25,11 +25,13 @@ import (
 // them on the producer's callQueue. Everything Starlark (the RecordMetadata
 // value, the exception, the callbacks) happens on the script's thread.
 type FutureRecordMetadata struct {
-	// rec is the record handed to franz-go. It is the first field so the
-	// producer's single promise function finds the future from the
-	// record (one allocation per send for both). Its key, value and
-	// headers also give the serialized_*_size fields.
+	// rec is the record handed to franz-go (one allocation per send for
+	// both). Its key, value and headers also give the serialized_*_size
+	// fields.
 	rec kgo.Record
+	// ctx is rec's Context: through it the producer's single promise
+	// function finds the future of a record.
+	ctx deliveryContext
 	p   *KafkaProducer
 
 	// goErr is written by the promise before it sets futureDone.
@@ -47,6 +49,18 @@ type FutureRecordMetadata struct {
 	// st is the script-thread state, made when the script first looks
 	// at the future (most futures of a send loop never need it).
 	st *futureState
+}
+
+// deliveryContext is the context franz-go gets with a record: that of
+// the record's delivery timeout, and the record's future.
+type deliveryContext struct {
+	context.Context
+	future *FutureRecordMetadata
+}
+
+// futureOf returns the future of a record that send made.
+func futureOf(r *kgo.Record) *FutureRecordMetadata {
+	return r.Context.(*deliveryContext).future
 }
 
 const (
@@ -143,14 +157,30 @@ func hashPointer(p any) uint32 {
 	return h
 }
 
-var futureMethods = []string{"add_both", "add_callback", "add_errback", "chain", "failed", "failure", "get", "retriable", "succeeded", "success"}
+// futureMethods are FutureRecordMetadata's methods, by name.
+var futureMethods = py.MethodTable[*FutureRecordMetadata]{
+	"get": (*FutureRecordMetadata).get,
+	"add_callback": func(f *FutureRecordMetadata, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return f.addBack(thread, b, args, kwargs, true, false)
+	},
+	"add_errback": func(f *FutureRecordMetadata, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return f.addBack(thread, b, args, kwargs, false, true)
+	},
+	"add_both": func(f *FutureRecordMetadata, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return f.addBack(thread, b, args, kwargs, true, true)
+	},
+	"chain":     (*FutureRecordMetadata).chain,
+	"succeeded": (*FutureRecordMetadata).outcome,
+	"failed":    (*FutureRecordMetadata).outcome,
+	"retriable": (*FutureRecordMetadata).outcome,
+	"success":   (*FutureRecordMetadata).completeMethod,
+	"failure":   (*FutureRecordMetadata).completeMethod,
+}
 
 // AttrNames is dir(future) as kafka-python 2.0.2 shows it (minus its
 // internal args tuple).
 func (f *FutureRecordMetadata) AttrNames() []string {
-	names := append([]string{"error_on_callbacks", "exception", "is_done", "value"}, futureMethods...)
-	sort.Strings(names)
-	return names
+	return futureMethods.Names("error_on_callbacks", "exception", "is_done", "value")
 }
 
 // Attr returns the attributes (which reflect franz-go's result as soon as
@@ -173,63 +203,38 @@ func (f *FutureRecordMetadata) Attr(name string) (starlark.Value, error) {
 	case "error_on_callbacks":
 		return starlark.False, nil
 	}
-	for _, m := range futureMethods {
-		if m == name {
-			return starlark.NewBuiltin(name, py.Guard(f.method(name))).BindReceiver(f), nil
-		}
-	}
-	return nil, nil
+	return futureMethods.Bind(f, name), nil
 }
 
-func (f *FutureRecordMetadata) method(name string) py.BuiltinFunc {
-	switch name {
-	case "get":
-		return f.get
-	case "add_callback":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return f.addBack(thread, b, args, kwargs, true, false)
-		}
-	case "add_errback":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return f.addBack(thread, b, args, kwargs, false, true)
-		}
-	case "add_both":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return f.addBack(thread, b, args, kwargs, true, true)
-		}
-	case "chain":
-		return f.chain
-	case "succeeded", "failed", "retriable":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
-				return nil, err
-			}
-			st := f.settle(thread)
-			f.sawFailure(st)
-			switch b.Name() {
-			case "succeeded":
-				return starlark.Bool(st.done && st.exception == nil), nil
-			case "failed":
-				return starlark.Bool(st.done && st.exception != nil), nil
-			}
-			if e, ok := st.exception.(*py.Exception); ok {
-				return starlark.Bool(isRetriable(e.Class)), nil
-			}
-			return starlark.False, nil
-		}
-	case "success", "failure":
-		return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			var v starlark.Value
-			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
-				return nil, err
-			}
-			if err := f.complete(thread, b.Name() == "success", v); err != nil {
-				return nil, err
-			}
-			return f, nil
-		}
+// outcome is succeeded(), failed() and retriable().
+func (f *FutureRecordMetadata) outcome(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+		return nil, err
 	}
-	panic("no method " + name)
+	st := f.settle(thread)
+	f.sawFailure(st)
+	switch b.Name() {
+	case "succeeded":
+		return starlark.Bool(st.done && st.exception == nil), nil
+	case "failed":
+		return starlark.Bool(st.done && st.exception != nil), nil
+	}
+	if e, ok := st.exception.(*py.Exception); ok {
+		return starlark.Bool(isRetriable(e.Class)), nil
+	}
+	return starlark.False, nil
+}
+
+// completeMethod is success(value) and failure(exception).
+func (f *FutureRecordMetadata) completeMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &v); err != nil {
+		return nil, err
+	}
+	if err := f.complete(thread, b.Name() == "success", v); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // promiseDone stores franz-go's result; it runs on franz-go's promise
@@ -454,8 +459,8 @@ func (f *FutureRecordMetadata) chain(thread *starlark.Thread, b *starlark.Builti
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &other); err != nil {
 		return nil, err
 	}
-	success, _ := other.Attr("success")
-	failure, _ := other.Attr("failure")
+	success := py.Func("success", other.completeMethod).BindReceiver(other)
+	failure := py.Func("failure", other.completeMethod).BindReceiver(other)
 	if _, err := f.addBack(thread, b, starlark.Tuple{success}, nil, true, false); err != nil {
 		return nil, err
 	}
@@ -465,14 +470,11 @@ func (f *FutureRecordMetadata) chain(thread *starlark.Thread, b *starlark.Builti
 // get waits for the result: timeout is in seconds (None waits forever).
 // Callbacks of this producer run while it waits.
 func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeout starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+	timeout := seconds{name: "timeout"}
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
 		return nil, err
 	}
-	d, hasTimeout, err := secondsArg("timeout", timeout)
-	if err != nil {
-		return nil, err
-	}
+	d, hasTimeout := timeout.d, timeout.set
 	if err := f.p.runQueue(thread); err != nil {
 		return nil, err
 	}
@@ -497,7 +499,7 @@ func (f *FutureRecordMetadata) get(thread *starlark.Thread, b *starlark.Builtin,
 			case wakeStop:
 				return nil, py.Interrupted(ctx)
 			case wakeTimer:
-				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout))
+				return nil, py.Errorf(KafkaTimeoutError, "Timeout after waiting for %s secs.", py.Str(timeout.value))
 			}
 		}
 		if err := f.p.runQueue(thread); err != nil {
@@ -526,25 +528,4 @@ func (f *FutureRecordMetadata) wait() <-chan struct{} {
 		}
 	}
 	return f.waitCh
-}
-
-// secondsArg reads a timeout in seconds (int or float); None means no
-// timeout.
-func secondsArg(name string, v starlark.Value) (time.Duration, bool, error) {
-	switch v := v.(type) {
-	case starlark.NoneType:
-		return 0, false, nil
-	case starlark.Int:
-		i, ok := v.Int64()
-		if !ok || i > int64(1<<62)/int64(time.Second) {
-			return 1 << 62, true, nil
-		}
-		return max(time.Duration(i)*time.Second, 0), true, nil
-	case starlark.Float:
-		if v > starlark.Float(1<<62)/starlark.Float(time.Second) {
-			return 1 << 62, true, nil
-		}
-		return max(time.Duration(float64(v)*float64(time.Second)), 0), true, nil
-	}
-	return 0, false, py.Errorf(py.TypeError, "%s must be a number of seconds or None, not %s", name, py.TypeName(v))
 }

@@ -27,16 +27,10 @@ import (
 // KafkaProducerClass is kafka.KafkaProducer: KafkaProducer(**configs)
 // builds a producer.
 var KafkaProducerClass = &clientClass{
-	name:   "KafkaProducer",
-	pyPath: "kafka.producer.kafka.KafkaProducer",
-	keys:   func() []string { return producerSpec().KeyNames() },
-	methods: func() []string {
-		var names []string
-		for n := range producerMethods(nil) {
-			names = append(names, n)
-		}
-		return names
-	},
+	name:    "KafkaProducer",
+	pyPath:  "kafka.producer.kafka.KafkaProducer",
+	keys:    func() []string { return producerSpec().KeyNames() },
+	methods: func() []string { return producerMethods.Names() },
 	construct: func(thread *starlark.Thread, _ starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return newKafkaProducer(thread, kwargs)
 	},
@@ -108,9 +102,10 @@ type KafkaProducer struct {
 	acks     int
 	// idempotent is the effective enable_idempotence.
 	idempotent bool
-	methods    map[string]*starlark.Builtin
+	// methods are p's methods, bound once (producerMethods.BindAll).
+	methods map[string]starlark.Value
 	// sendMethod is methods["send"], returned without a map lookup.
-	sendMethod *starlark.Builtin
+	sendMethod starlark.Value
 	config     *starlark.Dict
 
 	keySer, valueSer serializer
@@ -363,10 +358,7 @@ func newKafkaProducer(thread *starlark.Thread, kwargs []starlark.Tuple) (*KafkaP
 		}
 		return nil, err
 	}
-	p.methods = map[string]*starlark.Builtin{}
-	for name, fn := range producerMethods(p) {
-		p.methods[name] = starlark.NewBuiltin(name, py.Guard(fn)).BindReceiver(p)
-	}
+	p.methods = producerMethods.BindAll(p)
 	p.sendMethod = p.methods["send"]
 	env.Track(p)
 	env.CheckAtEnd(p.checkDelivered)
@@ -406,28 +398,21 @@ func (p *KafkaProducer) Freeze()               {}
 func (p *KafkaProducer) Truth() starlark.Bool  { return true }
 func (p *KafkaProducer) Hash() (uint32, error) { return hashPointer(p), nil }
 
-// producerMethods are p's methods by their Python names (p may be nil
-// when only the names are wanted).
-func producerMethods(p *KafkaProducer) map[string]py.BuiltinFunc {
-	return map[string]py.BuiltinFunc{
-		"send":                        p.send,
-		"flush":                       p.flushMethod,
-		"close":                       p.closeMethod,
-		"partitions_for":              p.partitionsFor,
-		"metrics":                     p.metricsMethod,
-		"bootstrap_connected":         p.bootstrapConnected,
-		"init_transactions":           p.initTransactions,
-		"begin_transaction":           p.beginTransaction,
-		"commit_transaction":          p.commitTransaction,
-		"abort_transaction":           p.abortTransaction,
-		"send_offsets_to_transaction": p.sendOffsetsToTransaction,
-		"__enter__": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return clientEnter(p, thread, b, args, kwargs)
-		},
-		"__exit__": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			return clientExit((*KafkaProducer).closeMethod)(p, thread, b, args, kwargs)
-		},
-	}
+// producerMethods are KafkaProducer's methods, by name.
+var producerMethods = py.MethodTable[*KafkaProducer]{
+	"send":                        (*KafkaProducer).pySend,
+	"flush":                       (*KafkaProducer).pyFlush,
+	"close":                       (*KafkaProducer).pyClose,
+	"partitions_for":              (*KafkaProducer).pyPartitionsFor,
+	"metrics":                     (*KafkaProducer).pyMetrics,
+	"bootstrap_connected":         (*KafkaProducer).pyBootstrapConnected,
+	"init_transactions":           (*KafkaProducer).pyInitTransactions,
+	"begin_transaction":           (*KafkaProducer).pyBeginTransaction,
+	"commit_transaction":          (*KafkaProducer).pyCommitTransaction,
+	"abort_transaction":           (*KafkaProducer).pyAbortTransaction,
+	"send_offsets_to_transaction": (*KafkaProducer).pySendOffsetsToTransaction,
+	"__enter__":                   clientEnter[*KafkaProducer],
+	"__exit__":                    clientExit((*KafkaProducer).pyClose),
 }
 
 // Attr returns a method or the config dict.
@@ -435,24 +420,14 @@ func (p *KafkaProducer) Attr(name string) (starlark.Value, error) {
 	if name == "send" {
 		return p.sendMethod, nil // the hot path: no map lookup
 	}
-	if m, ok := p.methods[name]; ok {
-		return m, nil
-	}
 	if name == "config" {
 		return p.configDict(), nil
 	}
-	return nil, nil
+	return p.methods[name], nil
 }
 
 // AttrNames lists the methods and config.
-func (p *KafkaProducer) AttrNames() []string {
-	names := []string{"config"}
-	for n := range p.methods {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (p *KafkaProducer) AttrNames() []string { return producerMethods.Names("config") }
 
 // configDict is kafka-python's producer.config: every key with its value
 // (acks 'all' shows as -1, client_id as generated).
@@ -714,18 +689,15 @@ func (p *KafkaProducer) logStartOffset(thread *starlark.Thread, topic string, pa
 	return -1
 }
 
-// flushMethod implements flush(timeout=None): every record sent so far
+// pyFlush implements flush(timeout=None): every record sent so far
 // is delivered or failed, and every pending callback has run, when it
 // returns. timeout is in seconds.
-func (p *KafkaProducer) flushMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeout starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
+func (p *KafkaProducer) pyFlush(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	timeout := seconds{name: "timeout"}
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout?", &timeout); err != nil {
 		return nil, err
 	}
-	d, has, err := secondsArg("timeout", timeout)
-	if err != nil {
-		return nil, err
-	}
+	d, has := timeout.d, timeout.set
 	if p.closed {
 		return starlark.None, p.runQueue(thread)
 	}
@@ -791,18 +763,15 @@ func (p *KafkaProducer) drainQueue(thread *starlark.Thread) error {
 	return p.queue.run(thread)
 }
 
-// closeMethod implements close(timeout=None): flush (at most timeout
+// pyClose implements close(timeout=None): flush (at most timeout
 // seconds), then close the client; records still pending fail with
 // IllegalStateError and their errbacks run. A second close does nothing.
-func (p *KafkaProducer) closeMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeout starlark.Value = starlark.None
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &timeout, "null_logger?", new(starlark.Value)); err != nil {
+func (p *KafkaProducer) pyClose(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	timeout := seconds{name: "timeout"}
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout?", &timeout, "null_logger?", new(starlark.Value)); err != nil {
 		return nil, err
 	}
-	d, has, err := secondsArg("timeout", timeout)
-	if err != nil {
-		return nil, err
-	}
+	d, has := timeout.d, timeout.set
 	if p.closed {
 		return starlark.None, nil
 	}
@@ -929,9 +898,9 @@ func (e *UndeliveredError) Error() string {
 	return fmt.Sprintf("KafkaProducer %s: %d record(s) %s", e.Client, e.Records, e.Reason)
 }
 
-// partitionsFor implements partitions_for(topic): the set of the topic's
+// pyPartitionsFor implements partitions_for(topic): the set of the topic's
 // partition ids, waiting up to max_block_ms for metadata.
-func (p *KafkaProducer) partitionsFor(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pyPartitionsFor(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var topic string
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "topic", &topic); err != nil {
 		return nil, err
@@ -959,10 +928,10 @@ func (p *KafkaProducer) partitionsFor(thread *starlark.Thread, b *starlark.Built
 	return s, nil
 }
 
-// metricsMethod implements metrics(raw=False): kafka-python's dict of
+// pyMetrics implements metrics(raw=False): kafka-python's dict of
 // metric groups (None when metrics_enabled=False). raw=True returns the
 // same dict (kstar has no MetricName objects).
-func (p *KafkaProducer) metricsMethod(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pyMetrics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var raw bool
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "raw?", &raw); err != nil {
 		return nil, err
@@ -977,9 +946,9 @@ func (p *KafkaProducer) metricsMethod(thread *starlark.Thread, b *starlark.Built
 	return p.hooks.registry.Dict(), nil
 }
 
-// bootstrapConnected implements bootstrap_connected(): whether a
+// pyBootstrapConnected implements bootstrap_connected(): whether a
 // connection to a bootstrap (seed) broker is open.
-func (p *KafkaProducer) bootstrapConnected(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pyBootstrapConnected(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}

@@ -17,7 +17,7 @@ import (
 // in the record's future (and queues its callbacks); it never touches a
 // Starlark value.
 func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
-	f := (*FutureRecordMetadata)(unsafe.Pointer(r))
+	f := futureOf(r)
 	if err != nil {
 		p.hooks.recordError(r.Topic)
 		p.noteFailure(r, err)
@@ -45,11 +45,11 @@ func (p *KafkaProducer) onPromise(r *kgo.Record, err error) {
 	}
 }
 
-// send implements send(topic, value=None, key=None, headers=None,
+// pySend implements send(topic, value=None, key=None, headers=None,
 // partition=None, timestamp_ms=None): checks, serialization and
 // partitioning happen here, on the script's thread; the record is then
 // handed to franz-go and the future returned at once.
-func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pySend(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var topicV, value, key, headers, partition, timestamp starlark.Value
 	if len(kwargs) == 0 && len(args) >= 1 && len(args) <= 2 {
 		// The common send('t', v): no argument parsing (and no escaping
@@ -186,7 +186,8 @@ func (p *KafkaProducer) send(thread *starlark.Thread, b *starlark.Builtin, args 
 		p.deliveryCtx, p.deliveryCancel = context.WithDeadline(context.Background(), now.Add(p.deliveryTimeout+deliveryBucket))
 		p.deliveryEnd = now.Add(deliveryBucket)
 	}
-	r.Context = p.deliveryCtx
+	f.ctx = deliveryContext{p.deliveryCtx, f}
+	r.Context = &f.ctx
 	p.cl.Produce(p.deliveryCtx, r, p.promise)
 	return f, nil
 }
@@ -307,7 +308,7 @@ func (p *KafkaProducer) waitForSpace(thread *starlark.Thread, size int64) error 
 
 // exceptionFor converts a record's failure into the exception its
 // future shows.
-func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
+func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) *py.Exception {
 	switch {
 	case py.AsException(err) != nil:
 		return py.AsException(err)
@@ -323,14 +324,10 @@ func (p *KafkaProducer) exceptionFor(r *kgo.Record, err error) starlark.Value {
 	return KafkaException(err)
 }
 
-// lossReason says why a record was lost, for a line on stderr: the
-// exception, and the broker's or franz-go's words when the exception, as
-// kafka-python raises it, has no message of its own.
-func lossReason(v starlark.Value) string {
-	e, ok := v.(*py.Exception)
-	if !ok {
-		return v.String()
-	}
+// lossReason says why a record was lost, for a line on stderr: str(e)
+// as Python shows it (Error), and the broker's or franz-go's words when
+// e, as kafka-python raises it, has no message of its own.
+func lossReason(e *py.Exception) string {
 	if e.Msg == "" && e.Cause != nil {
 		return e.Error() + ": " + e.Cause.Error()
 	}

@@ -32,10 +32,10 @@ func (p *KafkaProducer) checkTxnSend() error {
 	return nil
 }
 
-// initTransactions implements init_transactions(): it fences earlier
+// pyInitTransactions implements init_transactions(): it fences earlier
 // producers with the same transactional_id and gets a producer id, within
 // max_block_ms. A second call does nothing.
-func (p *KafkaProducer) initTransactions(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pyInitTransactions(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
@@ -64,8 +64,8 @@ func (p *KafkaProducer) initTransactions(thread *starlark.Thread, b *starlark.Bu
 	return starlark.None, nil
 }
 
-// beginTransaction implements begin_transaction().
-func (p *KafkaProducer) beginTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+// pyBeginTransaction implements begin_transaction().
+func (p *KafkaProducer) pyBeginTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
@@ -86,10 +86,10 @@ func (p *KafkaProducer) beginTransaction(thread *starlark.Thread, b *starlark.Bu
 	return starlark.None, nil
 }
 
-// commitTransaction implements commit_transaction(): it flushes, then
+// pyCommitTransaction implements commit_transaction(): it flushes, then
 // commits the records and offsets of the transaction. A record that
 // failed in the transaction makes it abortable only.
-func (p *KafkaProducer) commitTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pyCommitTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
@@ -115,10 +115,10 @@ func (p *KafkaProducer) commitTransaction(thread *starlark.Thread, b *starlark.B
 	return starlark.None, p.endTransaction(thread, kgo.TryCommit)
 }
 
-// abortTransaction implements abort_transaction(): records of the
+// pyAbortTransaction implements abort_transaction(): records of the
 // transaction still buffered are dropped (their futures fail) and the
 // transaction is aborted.
-func (p *KafkaProducer) abortTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pyAbortTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
 	}
@@ -198,13 +198,13 @@ func (p *KafkaProducer) endTransaction(thread *starlark.Thread, how kgo.Transact
 	return nil
 }
 
-// sendOffsetsToTransaction implements send_offsets_to_transaction(offsets,
+// pySendOffsetsToTransaction implements send_offsets_to_transaction(offsets,
 // consumer_group_id): offsets {TopicPartition: OffsetAndMetadata (or an
 // int offset)} are committed for the group when the transaction commits.
 // consumer_group_id is the group's name, or a consumer's group metadata
 // (an object with group_id, and optionally generation_id, member_id and
 // group_instance_id, as kafka-python 3.0's ConsumerGroupMetadata).
-func (p *KafkaProducer) sendOffsetsToTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+func (p *KafkaProducer) pySendOffsetsToTransaction(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var offsets *starlark.Dict
 	var group starlark.Value
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "offsets", &offsets, "consumer_group_id", &group); err != nil {

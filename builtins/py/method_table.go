@@ -22,6 +22,19 @@ func (t MethodTable[T]) Bind(recv T, name string) starlark.Value {
 	}).BindReceiver(recv)
 }
 
+// BindAll returns every method of recv bound to it (Bind), by name. A
+// type whose values are few and whose methods run in loops (the Kafka
+// clients: producer.send, consumer.poll) binds them once, when a value is
+// made: a lookup then allocates nothing, and a method is the same value
+// each time, as Python's bound methods compare equal.
+func (t MethodTable[T]) BindAll(recv T) map[string]starlark.Value {
+	bound := make(map[string]starlark.Value, len(t))
+	for name := range t {
+		bound[name] = t.Bind(recv, name)
+	}
+	return bound
+}
+
 // Names lists the method names and extra, sorted.
 func (t MethodTable[T]) Names(extra ...string) []string {
 	names := append(make([]string, 0, len(t)+len(extra)), extra...)

@@ -1,7 +1,7 @@
 package py
 
 import (
-	"slices"
+	//DELETEME
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -63,56 +63,17 @@ func KeyErrorOf(key starlark.Value) *Exception {
 // and the parameters after a "*" entry are keyword-only (with them, the
 // count error says "positional arguments", as CPython's does).
 func UnpackArgs(fname string, args starlark.Tuple, kwargs []starlark.Tuple, params []string, values ...*starlark.Value) error {
-	names := make([]string, 0, len(params))
-	optional := make([]bool, 0, len(params))
-	positional, required := -1, 0
-	for _, p := range params {
-		if p == "*" {
-			positional = len(names)
-			continue
-		}
-		name, opt := strings.CutSuffix(p, "?")
-		names = append(names, name)
-		optional = append(optional, opt)
-		if !opt && positional < 0 {
-			required = len(names)
+	sig := Signature{Name: fname, Params: make([]string, len(params)), C: true, Wording: ClinicWording}
+	keywordOnly := false
+	for i, p := range params {
+		name, optional := strings.CutSuffix(p, "?")
+		sig.Params[i] = name
+		switch {
+		case p == "*":
+			keywordOnly = true
+		case !optional && !keywordOnly:
+			sig.Required = i + 1
 		}
 	}
-	what := "positional arguments"
-	if positional < 0 {
-		positional, what = len(names), "arguments"
-	}
-	if len(args) > positional {
-		bound := "at most"
-		if required == positional {
-			bound = "exactly"
-		}
-		if positional == 1 {
-			what = strings.TrimSuffix(what, "s")
-		}
-		return Errorf(TypeError, "%s() takes %s %d %s (%d given)", fname, bound, positional, what, len(args))
-	}
-	given := make([]bool, len(names))
-	for i, v := range args {
-		*values[i] = v
-		given[i] = true
-	}
-	for _, kv := range kwargs {
-		name := string(kv[0].(starlark.String))
-		i := slices.Index(names, name)
-		if i < 0 {
-			return Errorf(TypeError, "'%s' is an invalid keyword argument for %s()", name, fname)
-		}
-		if given[i] {
-			return Errorf(TypeError, "argument for %s() given by name ('%s') and position (%d)", fname, name, i+1)
-		}
-		*values[i] = kv[1]
-		given[i] = true
-	}
-	for i, name := range names {
-		if !given[i] && !optional[i] {
-			return Errorf(TypeError, "%s() missing required argument '%s' (pos %d)", fname, name, i+1)
-		}
-	}
-	return nil
+	return sig.Bind(args, kwargs, values...)
 }

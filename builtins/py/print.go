@@ -331,9 +331,12 @@ type PyClasser interface {
 }
 
 // ClassName is Python's type(v).__name__: datetime for a datetime.datetime,
-// whose Type() is the qualified name error messages show.
+// partial for a functools.partial, whose Type() is the qualified name.
 func ClassName(v starlark.Value) string {
-	if c, ok := v.(PyClasser); ok {
+	switch c := v.(type) {
+	case Instance:
+		return c.PyClass().name
+	case PyClasser:
 		if ha, ok := c.PyClass().(starlark.HasAttrs); ok {
 			if name, err := ha.Attr("__name__"); err == nil {
 				if s, ok := name.(starlark.String); ok {

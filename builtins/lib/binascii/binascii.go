@@ -306,7 +306,7 @@ func a2bBase64(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 
 // crc32Func is crc32(data, crc=0, /).
 func crc32Func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := pyargs.CheckPositional("crc32", 1, 2, args, kwargs); err != nil {
+	if err := py.CheckPositional("crc32", args, kwargs, 1, 2); err != nil {
 		return nil, err
 	}
 	data, err := pyargs.Bytes(args[0])
@@ -339,7 +339,7 @@ var crcHqxTable = func() (t [256]uint16) {
 }()
 
 func crcHqx(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := pyargs.CheckPositional("crc_hqx", 2, 2, args, kwargs); err != nil {
+	if err := py.CheckPositional("crc_hqx", args, kwargs, 2, 2); err != nil {
 		return nil, err
 	}
 	data, err := pyargs.Bytes(args[0])

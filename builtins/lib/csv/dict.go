@@ -301,7 +301,7 @@ func (w *DictWriter) SetField(name string, v starlark.Value) error {
 
 var dictWriterMethods = py.MethodTable[*DictWriter]{
 	"writeheader": func(w *DictWriter, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		if err := pyargs.CheckPositional("writeheader", 0, 0, args, kwargs); err != nil {
+		if err := py.CheckPositional("writeheader", args, kwargs, 0, 0); err != nil {
 			return nil, py.Errorf(py.TypeError, "DictWriter.writeheader() takes 1 positional argument but %d were given", len(args)+1)
 		}
 		if _, err := py.Iterate(thread, w.fieldnames); err != nil {

@@ -37,7 +37,7 @@ func init() {
 	timeClass.methods = methods(map[string]py.BuiltinFunc{
 		"isoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [1]starlark.Value
-			if err := clockISOParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := clockISOParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			timespec, err := timespecArg(vals[0], 1)
@@ -48,7 +48,7 @@ func init() {
 		},
 		"strftime": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [1]starlark.Value
-			if err := strftimeParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := strftimeParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			format, err := strArg("strftime", 1, vals[0])
@@ -76,7 +76,7 @@ func init() {
 	})
 	classMethods(timeClass, map[string]py.BuiltinFunc{
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("time", b, args, kwargs)
+			v, err := py.OneArg("time."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -118,26 +118,26 @@ func tzname(tz *timezone) starlark.Value {
 	return starlark.String(tz.tzname())
 }
 
-var clockISOParams = &params{fn: "isoformat", names: []string{"timespec"}}
+var clockISOParams = cParams("isoformat", 0, "timespec")
 
-var clockParams = &params{names: []string{"hour", "minute", "second", "microsecond", "tzinfo", "fold"}, positional: 5}
+var clockParams = cParams("", 0, "hour", "minute", "second", "microsecond", "tzinfo", "*", "fold")
 
 // newClock is time(hour=0, minute=0, second=0, microsecond=0,
 // tzinfo=None, *, fold=0).
 func newClock(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [6]starlark.Value
-	if err := clockParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := clockParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	return makeClock(&clock{}, vals[:])
 }
 
-var clockReplaceParams = &params{fn: "replace", names: clockParams.names, positional: 5}
+var clockReplaceParams = cParams("replace", 0, clockParams.Params...)
 
 // clockReplace is time.replace(hour, minute, second, microsecond, tzinfo, *, fold).
 func clockReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [6]starlark.Value
-	if err := clockReplaceParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := clockReplaceParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	t := *b.Receiver().(*clock)

@@ -59,7 +59,7 @@ var dateMethods = map[string]py.BuiltinFunc{
 	},
 	"strftime": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var vals [1]starlark.Value
-		if err := strftimeParams.bind(args, kwargs, vals[:]); err != nil {
+		if err := strftimeParams.BindValues(args, kwargs, vals[:]); err != nil {
 			return nil, err
 		}
 		format, err := strArg("strftime", 1, vals[0])
@@ -70,7 +70,7 @@ var dateMethods = map[string]py.BuiltinFunc{
 	},
 }
 
-var strftimeParams = &params{fn: "strftime", names: []string{"format"}, required: 1}
+var strftimeParams = cParams("strftime", 1, "format")
 
 func init() {
 	own := map[string]py.BuiltinFunc{
@@ -112,7 +112,7 @@ func init() {
 			return &date{now.Year(), int(now.Month()), now.Day()}, nil
 		},
 		"fromtimestamp": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("date", b, args, kwargs)
+			v, err := py.OneArg("date."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -123,7 +123,7 @@ func init() {
 			return dt.date(), nil
 		},
 		"fromordinal": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("date", b, args, kwargs)
+			v, err := py.OneArg("date."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -134,7 +134,7 @@ func init() {
 			return d, nil
 		},
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("date", b, args, kwargs)
+			v, err := py.OneArg("date."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -169,12 +169,12 @@ func dateOf(v starlark.Value) *date {
 	panic("datetime: not a date")
 }
 
-var dateParams = &params{names: []string{"year", "month", "day"}, required: 3}
+var dateParams = cParams("", 3, "year", "month", "day")
 
 // newDate is date(year, month, day).
 func newDate(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [3]starlark.Value
-	if err := dateParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := dateParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	d := &date{}
@@ -187,12 +187,12 @@ func newDate(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, 
 	return d, nil
 }
 
-var dateReplaceParams = &params{fn: "replace", names: []string{"year", "month", "day"}}
+var dateReplaceParams = cParams("replace", 0, "year", "month", "day")
 
 // dateReplace is date.replace(year, month, day).
 func dateReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [3]starlark.Value
-	if err := dateReplaceParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := dateReplaceParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	d := *b.Receiver().(*date)
@@ -221,12 +221,12 @@ func dateFromOrdinal(v starlark.Value) (*date, error) {
 	return &date{y, m, d}, nil
 }
 
-var isoCalendarParams = &params{fn: "fromisocalendar", names: []string{"year", "week", "day"}, required: 3}
+var isoCalendarParams = cParams("fromisocalendar", 3, "year", "week", "day")
 
 // dateFromISOCalendar is date.fromisocalendar(year, week, day).
 func dateFromISOCalendar(args starlark.Tuple, kwargs []starlark.Tuple) (*date, error) {
 	var vals [3]starlark.Value
-	if err := isoCalendarParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := isoCalendarParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	var year, week, day int

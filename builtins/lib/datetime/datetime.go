@@ -186,75 +186,11 @@ func classMethods(c *class, fns map[string]py.BuiltinFunc) {
 	}
 }
 
-// params describes the parameters of a function written in C, for
-// CPython's messages about its arguments.
-type params struct {
-	// fn names the function in messages: "now" gives "now() takes ...";
-	// "" gives "function takes ..." and "... for this function", as
-	// CPython says for the constructors.
-	fn       string
-	names    []string
-	required int // leading parameters without a default
-	// positional is how many parameters can be given by position; the
-	// others are keyword-only (fold). 0 means all of them.
-	positional int
-}
-
-func (p *params) what() string {
-	if p.fn == "" {
-		return "function"
-	}
-	return p.fn + "()"
-}
-
-// bind stores the arguments in vals, by parameter; those not given stay
-// nil. vals has one entry per parameter (callers pass an array, which
-// stays on their stack).
-func (p *params) bind(args starlark.Tuple, kwargs []starlark.Tuple, vals []starlark.Value) error {
-	npos := p.positional
-	if npos == 0 {
-		npos = len(p.names)
-	}
-	plural := func(n int) string {
-		if n == 1 {
-			return ""
-		}
-		return "s"
-	}
-	if n := len(args) + len(kwargs); n > len(p.names) {
-		keyword := ""
-		if len(args) == 0 {
-			keyword = "keyword "
-		}
-		return py.Errorf(py.TypeError, "%s takes at most %d %sargument%s (%d given)", p.what(), len(p.names), keyword, plural(len(p.names)), n)
-	}
-	if len(args) > npos {
-		return py.Errorf(py.TypeError, "%s takes at most %d positional argument%s (%d given)", p.what(), npos, plural(npos), len(args))
-	}
-	copy(vals, args)
-	for _, kv := range kwargs {
-		k := string(kv[0].(starlark.String))
-		i := 0
-		for i < len(p.names) && p.names[i] != k {
-			i++
-		}
-		if i == len(p.names) {
-			if p.fn == "" {
-				return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for this function", k)
-			}
-			return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for %s", k, p.what())
-		}
-		if vals[i] != nil {
-			return py.Errorf(py.TypeError, "argument for %s given by name ('%s') and position (%d)", p.what(), k, i+1)
-		}
-		vals[i] = kv[1]
-	}
-	for i := 0; i < p.required; i++ {
-		if vals[i] == nil {
-			return py.Errorf(py.TypeError, "%s missing required argument '%s' (pos %d)", p.what(), p.names[i], i+1)
-		}
-	}
-	return nil
+// cParams describes the parameters of a datetime function (fn, "" for a
+// constructor), which CPython parses with PyArg_ParseTupleAndKeywords;
+// a "*" entry starts the keyword-only ones.
+func cParams(fn string, required int, names ...string) *py.Signature {
+	return &py.Signature{Name: fn, Params: names, Required: required, C: true, Wording: py.GetargsWording}
 }
 
 // noArgs checks that a method that takes no arguments got none; owner
@@ -267,17 +203,6 @@ func noArgs(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []sta
 		return py.Errorf(py.TypeError, "%s.%s() takes no arguments (%d given)", owner, b.Name(), len(args))
 	}
 	return nil
-}
-
-// oneArg returns the single argument of a method that takes exactly one.
-func oneArg(owner string, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(kwargs) > 0 {
-		return nil, py.Errorf(py.TypeError, "%s.%s() takes no keyword arguments", owner, b.Name())
-	}
-	if len(args) != 1 {
-		return nil, py.Errorf(py.TypeError, "%s.%s() takes exactly one argument (%d given)", owner, b.Name(), len(args))
-	}
-	return args[0], nil
 }
 
 // intArg converts an integer argument (an int or a bool) to int, with

@@ -103,7 +103,7 @@ func init() {
 		},
 		"isoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [2]starlark.Value
-			if err := isoformatParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := isoformatParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			sep := "T"
@@ -123,7 +123,7 @@ func init() {
 		"replace": dateTimeReplace,
 		"astimezone": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [1]starlark.Value
-			if err := astimezoneParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := astimezoneParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			tz, err := tzArg(vals[0])
@@ -145,7 +145,7 @@ func init() {
 	classMethods(dateTimeClass, map[string]py.BuiltinFunc{
 		"now": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [1]starlark.Value
-			if err := nowParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := nowParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			tz, err := tzArg(vals[0])
@@ -171,7 +171,7 @@ func init() {
 		},
 		"fromtimestamp": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [2]starlark.Value
-			if err := fromTimestampParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := fromTimestampParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			tz, err := tzArg(vals[1])
@@ -181,14 +181,14 @@ func init() {
 			return fromTimestamp(vals[0], tz, time.Local)
 		},
 		"utcfromtimestamp": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("datetime", b, args, kwargs)
+			v, err := py.OneArg("datetime."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
 			return fromTimestamp(v, nil, time.UTC)
 		},
 		"fromisoformat": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("datetime", b, args, kwargs)
+			v, err := py.OneArg("datetime."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -221,7 +221,7 @@ func init() {
 		},
 		"combine": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var vals [3]starlark.Value
-			if err := combineParams.bind(args, kwargs, vals[:]); err != nil {
+			if err := combineParams.BindValues(args, kwargs, vals[:]); err != nil {
 				return nil, err
 			}
 			d, ok := vals[0].(*date)
@@ -245,7 +245,7 @@ func init() {
 			return &dateTime{d.year, d.month, d.day, t.hour, t.minute, t.second, t.micro, tz, t.fold}, nil
 		},
 		"fromordinal": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("datetime", b, args, kwargs)
+			v, err := py.OneArg("datetime."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -266,20 +266,20 @@ func init() {
 }
 
 var (
-	dateTimeParams      = &params{names: []string{"year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo", "fold"}, required: 3, positional: 8}
-	dateTimeReplaceArgs = &params{fn: "replace", names: dateTimeParams.names, positional: 8}
-	isoformatParams     = &params{fn: "isoformat", names: []string{"sep", "timespec"}}
-	astimezoneParams    = &params{fn: "astimezone", names: []string{"tz"}}
-	nowParams           = &params{fn: "now", names: []string{"tz"}}
-	fromTimestampParams = &params{fn: "fromtimestamp", names: []string{"timestamp", "tz"}, required: 1}
-	combineParams       = &params{fn: "combine", names: []string{"date", "time", "tzinfo"}, required: 2}
+	dateTimeParams      = cParams("", 3, "year", "month", "day", "hour", "minute", "second", "microsecond", "tzinfo", "*", "fold")
+	dateTimeReplaceArgs = cParams("replace", 0, dateTimeParams.Params...)
+	isoformatParams     = cParams("isoformat", 0, "sep", "timespec")
+	astimezoneParams    = cParams("astimezone", 0, "tz")
+	nowParams           = cParams("now", 0, "tz")
+	fromTimestampParams = cParams("fromtimestamp", 1, "timestamp", "tz")
+	combineParams       = cParams("combine", 2, "date", "time", "tzinfo")
 )
 
 // newDateTime is datetime(year, month, day, hour=0, minute=0, second=0,
 // microsecond=0, tzinfo=None, *, fold=0).
 func newDateTime(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [9]starlark.Value
-	if err := dateTimeParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := dateTimeParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	return makeDateTime(&dateTime{}, vals[:])
@@ -288,7 +288,7 @@ func newDateTime(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tup
 // dateTimeReplace is datetime.replace(year, ..., tzinfo, *, fold).
 func dateTimeReplace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [9]starlark.Value
-	if err := dateTimeReplaceArgs.bind(args, kwargs, vals[:]); err != nil {
+	if err := dateTimeReplaceArgs.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	dt := *b.Receiver().(*dateTime)

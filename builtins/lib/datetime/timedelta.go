@@ -59,7 +59,7 @@ var deltaUnits = []struct {
 	{"hours", 3600 * 1000000}, {"days", microsPerDay}, {"weeks", 7 * microsPerDay},
 }
 
-var timedeltaParams = &params{fn: "__new__", names: []string{"days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks"}}
+var timedeltaParams = cParams("__new__", 0, "days", "seconds", "microseconds", "milliseconds", "minutes", "hours", "weeks")
 
 // newTimedelta is timedelta(days=0, seconds=0, microseconds=0,
 // milliseconds=0, minutes=0, hours=0, weeks=0): ints add up exactly;
@@ -67,12 +67,12 @@ var timedeltaParams = &params{fn: "__new__", names: []string{"days", "seconds", 
 // even) to microseconds at the end, as CPython does.
 func newTimedelta(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [7]starlark.Value
-	if err := timedeltaParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := timedeltaParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	// vals are in parameter order; the units are added up from the smallest.
 	byName := map[string]starlark.Value{}
-	for i, n := range timedeltaParams.names {
+	for i, n := range timedeltaParams.Params {
 		byName[n] = vals[i]
 	}
 	total := new(big.Int)

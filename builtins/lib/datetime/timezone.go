@@ -54,7 +54,7 @@ func init() {
 			return starlark.String(b.Receiver().(*timezone).tzname()), nil
 		},
 		"fromutc": func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			v, err := oneArg("timezone", b, args, kwargs)
+			v, err := py.OneArg("timezone."+b.Name(), args, kwargs)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +73,7 @@ func init() {
 
 // tzMethodArg checks the argument of utcoffset(dt), dst(dt), tzname(dt).
 func tzMethodArg(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) error {
-	v, err := oneArg("timezone", b, args, kwargs)
+	v, err := py.OneArg("timezone."+b.Name(), args, kwargs)
 	if err != nil {
 		return err
 	}
@@ -83,12 +83,12 @@ func tzMethodArg(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tup
 	return nil
 }
 
-var timezoneParams = &params{fn: "timezone", names: []string{"offset", "name"}, required: 1}
+var timezoneParams = cParams("timezone", 1, "offset", "name")
 
 // newTimezone is timezone(offset, name=None).
 func newTimezone(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var vals [2]starlark.Value
-	if err := timezoneParams.bind(args, kwargs, vals[:]); err != nil {
+	if err := timezoneParams.BindValues(args, kwargs, vals[:]); err != nil {
 		return nil, err
 	}
 	offset, ok := vals[0].(timedelta)

@@ -125,7 +125,7 @@ func packValue(thread *starlark.Thread, f *format, values starlark.Tuple) (starl
 }
 
 func (m *module) unpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := pyargs.CheckPositional("unpack", 2, 2, args, kwargs); err != nil {
+	if err := py.CheckPositional("unpack", args, kwargs, 2, 2); err != nil {
 		return nil, err
 	}
 	f, err := m.formatOf(args[0])
@@ -188,7 +188,7 @@ func unpackFromValue(f *format, buffer, offsetArg starlark.Value) (starlark.Valu
 }
 
 func (m *module) iterUnpack(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if err := pyargs.CheckPositional("iter_unpack", 2, 2, args, kwargs); err != nil {
+	if err := py.CheckPositional("iter_unpack", args, kwargs, 2, 2); err != nil {
 		return nil, err
 	}
 	f, err := m.formatOf(args[0])

@@ -444,7 +444,7 @@ func readAll(thread *starlark.Thread, r io.Reader) ([]byte, error) {
 // checksum is crc32(data, value=0, /) or adler32(data, value=1, /).
 func checksum(name string, start uint32, update func(uint32, string) uint32) py.BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		if err := pyargs.CheckPositional(name, 1, 2, args, kwargs); err != nil {
+		if err := py.CheckPositional(name, args, kwargs, 1, 2); err != nil {
 			return nil, err
 		}
 		data, err := pyargs.Bytes(args[0])

@@ -1,189 +1,21 @@
 // Package pyargs binds the arguments of a standard module's builtins to
-// their parameters with CPython's rules and CPython's error messages, and
-// converts the argument types those modules share (bytes-like objects,
-// integers) as CPython does.
-//
-// CPython words arity errors in two ways: functions written in Python
-// (random.randint, base64.b64encode, uuid.uuid5) name the missing
-// parameters, functions written in C (zlib.crc32, binascii.hexlify) say
-// how many arguments they take. Func.C chooses between them.
+// their parameters with CPython's rules and CPython's error messages
+// (Func, which is py.Signature), and converts the argument types those
+// modules share (bytes-like objects, integers) as CPython does.
 package pyargs
 
 import (
-	"fmt"
 	"math"
 	"math/big"
-	"strings"
 
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// Func describes the parameters of one function as Python declares it.
-type Func struct {
-	// Name is the function as CPython's messages name it:
-	// "Random.randint", "b64encode", "crc32".
-	Name string
-	// Params are the parameter names in order (at most 64). An entry "*"
-	// starts the keyword-only parameters, which come after the required
-	// ones.
-	Params []string
-	// Required is how many leading parameters have no default.
-	Required int
-	// Method counts self in "takes N positional arguments" (CPython's
-	// count for a bound method of a class written in Python).
-	Method bool
-	// C words errors as a function implemented in C does.
-	C bool
-	// PositionalOnly refuses keywords for every parameter (C functions
-	// declared with "/").
-	PositionalOnly bool
-}
-
-// Bind stores the arguments in dst, one pointer per parameter (the "*"
-// entry has none); parameters without an argument keep their value.
-func (f *Func) Bind(args starlark.Tuple, kwargs []starlark.Tuple, dst ...*starlark.Value) error {
-	npos := len(f.Params) // number of parameters that can be given by position
-	for i, p := range f.Params {
-		if p == "*" {
-			npos = i
-			break
-		}
-	}
-	nparams := len(f.Params)
-	if npos < nparams {
-		nparams--
-	}
-	if len(dst) != nparams {
-		panic(fmt.Sprintf("pyargs: %s has %d parameters but %d destinations", f.Name, nparams, len(dst)))
-	}
-	if len(args) > npos {
-		return f.tooMany(npos, len(args)+len(kwargs))
-	}
-	for i, a := range args {
-		*dst[i] = a
-	}
-	var setByName uint64 // bit i: parameter i was given by keyword
-	for _, kv := range kwargs {
-		k := string(kv[0].(starlark.String))
-		i := f.index(k)
-		if i < 0 || f.PositionalOnly {
-			if f.C {
-				return py.Errorf(py.TypeError, "'%s' is an invalid keyword argument for %s()", k, f.Name)
-			}
-			return py.Errorf(py.TypeError, "%s() got an unexpected keyword argument '%s'", f.Name, k)
-		}
-		if i < len(args) || setByName&(1<<i) != 0 {
-			if f.C {
-				return py.Errorf(py.TypeError, "argument for %s() given by name ('%s') and position (%d)", f.Name, k, i+1)
-			}
-			return py.Errorf(py.TypeError, "%s() got multiple values for argument '%s'", f.Name, k)
-		}
-		*dst[i] = kv[1]
-		setByName |= 1 << i
-	}
-	var missing []string
-	for i := len(args); i < f.Required; i++ {
-		if setByName&(1<<i) == 0 {
-			if f.C {
-				return py.Errorf(py.TypeError, "%s() missing required argument '%s' (pos %d)", f.Name, f.Params[i], i+1)
-			}
-			missing = append(missing, "'"+f.Params[i]+"'")
-		}
-	}
-	if len(missing) > 0 {
-		plural := "argument"
-		if len(missing) > 1 {
-			plural = "arguments"
-		}
-		return py.Errorf(py.TypeError, "%s() missing %d required positional %s: %s", f.Name, len(missing), plural, joinNames(missing))
-	}
-	return nil
-}
-
-// index is the position of the parameter called name (not counting
-// "*"), or -1.
-func (f *Func) index(name string) int {
-	i := 0
-	for _, p := range f.Params {
-		if p == "*" {
-			continue
-		}
-		if p == name {
-			return i
-		}
-		i++
-	}
-	return -1
-}
-
-func (f *Func) tooMany(npos, given int) error {
-	if f.C {
-		if len(f.Params) == 0 {
-			return py.Errorf(py.TypeError, "%s() takes no arguments (%d given)", f.Name, given)
-		}
-		return py.Errorf(py.TypeError, "%s() takes at most %d arguments (%d given)", f.Name, npos, given)
-	}
-	self := 0
-	if f.Method {
-		self = 1
-	}
-	takes := fmt.Sprint(npos + self)
-	if f.Required < npos {
-		takes = fmt.Sprintf("from %d to %d", f.Required+self, npos+self)
-	}
-	arguments := "arguments"
-	if npos+self == 1 {
-		arguments = "argument"
-	}
-	were := "were"
-	if given+self == 1 {
-		were = "was"
-	}
-	return py.Errorf(py.TypeError, "%s() takes %s positional %s but %d %s given", f.Name, takes, arguments, given+self, were)
-}
-
-// joinNames lists names as CPython does: 'a', 'a' and 'b', 'a', 'b', and 'c'.
-func joinNames(names []string) string {
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
-}
-
-// CheckPositional checks the arguments of a C function that takes only
-// positional arguments, min to max of them, with CPython's messages
-// ("crc32 expected at least 1 argument, got 0", "unpack expected 2
-// arguments, got 3").
-func CheckPositional(name string, min, max int, args starlark.Tuple, kwargs []starlark.Tuple) error {
-	if len(kwargs) > 0 {
-		return py.Errorf(py.TypeError, "%s() takes no keyword arguments", name)
-	}
-	n, bound, qualifier := len(args), 0, ""
-	switch {
-	case n < min:
-		bound = min
-		if min != max {
-			qualifier = "at least "
-		}
-	case n > max:
-		bound = max
-		if min != max {
-			qualifier = "at most "
-		}
-	default:
-		return nil
-	}
-	plural := "s"
-	if bound == 1 {
-		plural = ""
-	}
-	return py.Errorf(py.TypeError, "%s expected %s%d argument%s, got %d", name, qualifier, bound, plural, n)
-}
+// Func describes the parameters of one function as Python declares it
+// and binds a call's arguments to them (py.Signature, the one binder).
+type Func = py.Signature
 
 // Uint32Mask converts an int as C's unsigned int conversion that masks
 // does (the start value of a CRC): its low 32 bits, in two's complement.
