@@ -417,14 +417,16 @@ func run(ctx context.Context, thread *starlark.Thread, env execEnv, lim limits, 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	env.SetContext(ctx)
+	// The limits are set under the interpreter's lock: the threads and
+	// generator closers the script left read them when they hold it.
+	env.interp.Acquire(thread)
+	defer env.interp.Release(thread)
 	g := governorOf(thread)
 	g.begin(ctx, &canceler{cancel}, limitsFor(ctx, lim))
 	defer g.end()
 	flag := stoppedOf(thread)
 	stopThread := context.AfterFunc(ctx, func() { flag.stop(thread, cancelReason(ctx)) })
 	defer stopThread()
-	env.interp.Acquire(thread)
-	defer env.interp.Release(thread)
 	defer func() {
 		if p := recover(); p != nil {
 			err = py.Errorf(py.RuntimeError, "internal error: %v", p)

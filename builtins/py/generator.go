@@ -316,14 +316,18 @@ func (co *coroutine) abandon() { co.once.Do(co.stop) }
 // (closeOrphan).
 func (co *coroutine) collected() {
 	in := co.interp
-	thread := Spawn(co.thread, co.thread.Name)
-	in.Acquire(thread)
-	defer in.Release(thread)
+	// The body's thread stands for the closer until it exists: spawning
+	// reads the body thread's locals and the limits, which the lock's
+	// holder writes.
+	in.Acquire(co.thread)
+	defer in.Release(co.thread)
 	co.once.Do(func() {
 		if in.exiting.Load() {
 			co.stop()
 			return
 		}
+		thread := Spawn(co.thread, co.thread.Name)
+		in.holder.Store(thread)
 		in.reportIgnored(thread, co.describe(), co.closeBody())
 	})
 }
