@@ -239,7 +239,6 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // cannot run, by construct.
 var unsupported = map[string]string{
 	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
-	"del":        "kstar does not support 'del' of a name in a class body",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",

@@ -198,7 +198,7 @@ func (l *lowerer) handlers(hs []*pysyntax.ExceptHandler, exc string) []syntax.St
 		// leaves it (the runtime, told the cell by __caught__, which
 		// binds it).
 		cell := ""
-		if h.Name != "" && l.class == nil {
+		if h.Name != "" {
 			cell = l.cellOf(h.Name)
 		}
 		if h.Name != "" && cell == "" {
