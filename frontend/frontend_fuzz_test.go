@@ -54,11 +54,12 @@ var fuzzSeeds = []string{
 	"x = 1\ndel x, y[1:2], z.a\ndef f(a):\n    del a\n    print(b := [c for c in a if (d := c)], d)\n",
 	"for i, (a, *r) in e:\n    [h for h, *t in r]\ntry:\n    pass\nexcept E as e:\n    pass\nwhile (n := f()):\n    pass\nelse:\n    pass\n",
 	"try:\n    x = f(1)\n    for i in y:\n        x += i\nexcept (A, B) as e:\n    raise\nexcept:\n    raise C('m') from e\nelse:\n    pass\nfinally:\n    g()\n",
+	"class A:\n    x = 1\n    (y := x)\n    del x\n    try:\n        import json\n    except E as e:\n        z = b'z'\n    f = lambda x, k=(w := 2): (v := x + k, v)\n",
 }
 
 // tryTemp matches the variables lowerings name: try states and temporaries,
 // cells, and the variables of generated comprehensions and lambdas.
-var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|run|c|e|v|broke)\d+$|^__(global|nonlocal)_|^__[eklrvd]$`)
+var tryTemp = regexp.MustCompile(`^__(try|except|else|finally|run|b|c|e|v|broke)\d+$|^__(global|nonlocal|cls)_|^__[eklrvd]$`)
 
 // FuzzParse checks that Parse never panics, that Starlark compiles what
 // it returns without panicking, and that in what it parses
@@ -71,7 +72,7 @@ func FuzzParse(f *testing.F) {
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
 		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
-		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, "set": true, "tuple": true, assertionErrorName: true,
+		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, bytesFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 		"Ellipsis": true,                              // ... is read as Ellipsis
 		"None":     true, "True": true, "False": true, // constants of lowered statements (del x[a:], loops with else)
 	}
@@ -99,7 +100,7 @@ func FuzzParse(f *testing.F) {
 		generated := map[*syntax.Ident]bool{} // the fields of cells
 		syntax.Walk(file, func(n syntax.Node) bool {
 			if dot, ok := n.(*syntax.DotExpr); ok {
-				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_")) {
+				if x, ok := dot.X.(*syntax.Ident); ok && (strings.HasPrefix(x.Name, "__global_") || strings.HasPrefix(x.Name, "__nonlocal_") || strings.HasPrefix(x.Name, "__cls_")) {
 					generated[dot.Name] = true
 				}
 				if x, ok := dot.X.(*syntax.Ident); ok && tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue {

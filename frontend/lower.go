@@ -239,14 +239,12 @@ func (l *lowerer) fail(pos syntax.Position, format string, args ...any) {
 // cannot run, by construct.
 var unsupported = map[string]string{
 	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
-	"del":        "kstar does not support 'del' of a name in a class body",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
 	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
-	"walrus":     "kstar does not support ':=' in a lambda or a class body: assign on a line of its own",
 	"annotation": "kstar does not support an annotation without a value",
 	"matmul":     "kstar does not support the '@' operator",
 }
@@ -819,13 +817,7 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.ListComp, *pysyntax.DictComp, *pysyntax.GeneratorExp, *pysyntax.SetComp:
 		return l.comprehension(e)
 	case *pysyntax.Lambda:
-		params := l.params(e.Args)
-		savedGen := l.inGenerator
-		l.inGenerator = false
-		l.funcDepth++
-		l.lambdas++
-		defer func() { l.inGenerator = savedGen; l.funcDepth--; l.lambdas-- }()
-		return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: l.expr(e.Body)}
+		return l.lambda(e)
 	case *pysyntax.Starred:
 		l.fail(pos, "can't use starred expression here")
 	case *pysyntax.NamedExpr:

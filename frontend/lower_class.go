@@ -51,6 +51,7 @@ const classCellName = "__classcell"
 type classBody struct {
 	qualname string
 	bound    map[string]bool // names the body binds, renamed __cls_NAME
+	cells    map[string]bool // those of them that live in cells: deleted, bound in a try or by :=
 	order    []string        // the same, in the order they are first bound
 	aliases  []syntax.Stmt   // __alias_NAME = lambda: NAME, for methods that refer to their own name
 }
@@ -94,14 +95,30 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 		kw.List = append(kw.List, &syntax.DictEntry{Key: strLiteral(k.Arg, l.start(k)), Colon: l.start(k), Value: l.expr(k.Value)})
 	}
 
-	cb := &classBody{qualname: qualname, bound: map[string]bool{}}
+	// The names the body deletes, or binds in a try (whose blocks are
+	// functions) or by :=, live in cells of the body function; the
+	// class gets those bound when the body ends (py.Cell).
+	cb := &classBody{qualname: qualname, bound: map[string]bool{}, cells: map[string]bool{}}
+	l.boundInTries(s.Body, cb.cells)
+	walkBody(s.Body, func(n pysyntax.Node) {
+		for _, name := range l.cellBound(n) {
+			cb.cells[name] = true
+		}
+	})
+	var imported []string
 	walkBody(s.Body, func(n pysyntax.Node) {
 		var names []string
 		switch n := n.(type) {
 		case *pysyntax.FunctionDef:
 			names = []string{n.Name}
 		case *pysyntax.Import, *pysyntax.ImportFrom:
-			return // imports bind their plain names
+			for _, name := range l.boundNames(n) {
+				if cb.cells[name] {
+					names = append(names, name)
+				} else {
+					imported = append(imported, name) // bound as a plain name
+				}
+			}
 		case *pysyntax.AnnAssign:
 			if n.Value == nil {
 				return // x: int makes no class attribute
@@ -117,23 +134,30 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			}
 		}
 	})
-	var imported []string
-	walkBody(s.Body, func(n pysyntax.Node) {
-		switch n.(type) {
-		case *pysyntax.Import, *pysyntax.ImportFrom:
-			imported = append(imported, l.boundNames(n)...)
+	var cells []string
+	for _, name := range cb.order {
+		if cb.cells[name] {
+			cells = append(cells, name)
 		}
-	})
+	}
 
 	savedClass, savedMethod := l.class, l.method
 	l.class, l.method = cb, nil
 	var stmts []syntax.Stmt
-	for _, st := range s.Body {
-		cb.aliases = nil
-		lowered := l.classStmt(nil, st)
-		stmts = append(stmts, cb.aliases...)
-		stmts = append(stmts, lowered...)
+	for _, name := range cells {
+		stmts = append(stmts, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident("__cls_"+name, pos),
+			RHS: l.call(CellFunc, pos, pos, strLiteral(name, pos), intLiteral(2, pos))})
 	}
+	stmts = append(stmts, l.hoist(func() []syntax.Stmt { // the body function holds the block functions of its tries
+		var body []syntax.Stmt
+		for _, st := range s.Body {
+			cb.aliases = nil
+			lowered := l.classStmt(nil, st)
+			body = append(body, cb.aliases...)
+			body = append(body, lowered...)
+		}
+		return body
+	})...)
 	l.class, l.method = savedClass, savedMethod
 
 	ns := &syntax.DictExpr{Lbrace: pos, Rbrace: pos}
@@ -182,7 +206,8 @@ func (l *lowerer) classStmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	default:
 		return l.stmt(out, s)
 	}
-	return append(out, wrapper, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.ident("__cls_"+name, pos), RHS: made})
+	target, _ := l.className(name, pos)
+	return append(out, wrapper, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: target, RHS: made})
 }
 
 // decoratedDef lowers a def outside a class body: the def, then its name
@@ -296,6 +321,9 @@ func (l *lowerer) functionLocals(s *pysyntax.FunctionDef) map[string]bool {
 // outside the class. ok is false for every other name.
 func (l *lowerer) className(id string, pos syntax.Position) (syntax.Expr, bool) {
 	if l.class != nil && l.class.bound[id] {
+		if l.class.cells[id] {
+			return &syntax.DotExpr{X: l.ident("__cls_"+id, pos), Dot: pos, Name: l.ident("v", pos)}, true
+		}
 		return l.ident("__cls_"+id, pos), true
 	}
 	if id == "__class__" && l.method != nil && l.method.aliasFor != nil {

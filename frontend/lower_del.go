@@ -12,7 +12,8 @@ import (
 //	del d[k]       →  __delitem__(d, k)
 //	del xs[1:3]    →  __delslice__(xs, 1, 3, None)
 //	del obj.attr   →  __delattr__(obj, "attr")
-//	del x          →  __delcell__(__global_x)   (x lives in a cell, lower_scopes.go)
+//	del x          →  __delcell__(__global_x)   (x lives in a cell, lower_scopes.go;
+//	                                             in a class body, __cls_x: lower_class.go)
 //	del a, (b, c)  →  one call for each of a, b and c
 //
 // A name that del unbinds lives in a cell of its function (or of the
@@ -53,12 +54,9 @@ func (l *lowerer) del(out []syntax.Stmt, t pysyntax.Expr) []syntax.Stmt {
 		}
 		return out
 	case *pysyntax.Name:
-		cell := ""
-		if l.class == nil {
-			cell = l.cellOf(t.ID)
-		}
-		if cell == "" {
-			l.refuse(pos, "del")
+		cell := l.cellOf(t.ID)
+		if cell == "" { // every name del unbinds lives in a cell (cellBound)
+			l.fail(pos, "kstar cannot delete %s here", t.ID)
 		}
 		return append(out, &syntax.ExprStmt{X: l.call(DelCellFunc, pos, l.last(t), l.ident(cell, pos))})
 	}

@@ -27,8 +27,9 @@ import (
 
 // CellFunc is the predeclared function that makes a cell: __cell__(name)
 // returns a box whose field v holds the variable's value (reading it
-// before it is set is a NameError naming the variable);
-// __cell__(name, 1) makes the cell of a global.
+// before it is set is an UnboundLocalError naming the variable);
+// __cell__(name, 1) makes the cell of a global, __cell__(name, 2) that
+// of a name of a class body (a NameError when it is not bound).
 const CellFunc = "__cell__"
 
 // The predeclared functions that change a cell besides assigning its v
@@ -343,7 +344,16 @@ func (l *lowerer) cellBound(n pysyntax.Node) []string {
 // scope, or "" for a plain name (also a comprehension's variable, which
 // is the comprehension's own).
 func (l *lowerer) cellOf(name string) string {
-	if !l.cellNames[name] || l.comprehensionVars[name] > 0 {
+	if l.comprehensionVars[name] > 0 {
+		return ""
+	}
+	if c := l.class; c != nil && c.bound[name] {
+		if c.cells[name] {
+			return "__cls_" + name
+		}
+		return ""
+	}
+	if !l.cellNames[name] {
 		return ""
 	}
 	for s := l.scope; s != nil; s = s.parent {

@@ -20,11 +20,11 @@ import (
 //	try:                          def __try1():
 //	    x = f()                       x.v = f()           (x lives in a cell)
 //	except ValueError as e:   →   def __except1(__e1):
-//	    return 0                      if __caught__(__e1, ValueError):
-//	finally:                              e.v = __e1
-//	    done()                            return (0,)
-//	                                      __unbind__(e)       (e is unbound after the clause;
-//	                                                           a jump returns __unbind__(e, jump))
+//	    return 0                      if __caught__(__e1, ValueError, e):   (binds e)
+//	finally:                              return (0,)
+//	    done()                            __unbind__(e)       (e is unbound after the clause;
+//	                                                           a jump returns __unbind__(e, jump),
+//	                                                           an exception leaving it the runtime)
 //	                                  else:
 //	                                      return __e1     (not handled)
 //	                              def __finally1():
@@ -61,7 +61,10 @@ const (
 	// handlers(exc) returns exc when no clause matches it.
 	TryFunc = py.TryFunc
 	// CaughtFunc is __caught__(exc, classes): whether an except clause
-	// naming classes (None for a bare except) matches exc.
+	// naming classes (None for a bare except) matches exc;
+	// __caught__(exc, classes, cell), for "except E as name:", binds
+	// name's cell to exc when it does, and the runtime unbinds it when
+	// an exception leaves the clause.
 	CaughtFunc = "__caught__"
 	// RaiseFunc is the predeclared function a raise statement calls:
 	// __raise__() re-raises the exception being handled,
@@ -189,16 +192,18 @@ func (l *lowerer) handlers(hs []*pysyntax.ExceptHandler, exc string) []syntax.St
 	for _, h := range hs {
 		pos := l.start(h)
 		var body []syntax.Stmt
-		if h.Name != "" {
-			namePos := l.handlerNamePos(h)
-			body = append(body, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(h.Name, namePos), RHS: l.ident(exc, pos)})
-		}
 		// As Python, which deletes the name when the clause ends, so that
 		// the traceback it holds dies with it: at the end of the clause,
-		// and in the jumps out of it (branch, ret).
+		// in the jumps out of it (branch, ret), and when an exception
+		// leaves it (the runtime, told the cell by __caught__, which
+		// binds it).
 		cell := ""
-		if h.Name != "" && l.class == nil {
+		if h.Name != "" {
 			cell = l.cellOf(h.Name)
+		}
+		if h.Name != "" && cell == "" {
+			namePos := l.handlerNamePos(h)
+			body = append(body, &syntax.AssignStmt{OpPos: namePos, Op: syntax.EQ, LHS: l.name(h.Name, namePos), RHS: l.ident(exc, pos)})
 		}
 		l.block.unbind = cell
 		body = append(body, l.stmts(h.Body)...)
@@ -213,7 +218,11 @@ func (l *lowerer) handlers(hs []*pysyntax.ExceptHandler, exc string) []syntax.St
 			}
 			break
 		}
-		chain = append(chain, &syntax.IfStmt{If: pos, Cond: l.call(CaughtFunc, pos, pos, l.ident(exc, pos), l.expr(h.Type)), True: body})
+		caught := l.call(CaughtFunc, pos, pos, l.ident(exc, pos), l.expr(h.Type))
+		if cell != "" {
+			caught.Args = append(caught.Args, l.ident(cell, l.handlerNamePos(h)))
+		}
+		chain = append(chain, &syntax.IfStmt{If: pos, Cond: caught, True: body})
 	}
 	if len(chain) == 0 {
 		return bare

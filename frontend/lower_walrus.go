@@ -1,6 +1,9 @@
 package frontend
 
 import (
+	"maps"
+	"slices"
+
 	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
@@ -23,8 +26,9 @@ import (
 //
 //	print(y := 5)     →  print(__setcell__(__global_y, 5))
 //
-// In a lambda or a class body (whose names are not cells) it is a
-// syntax error that says so.
+// In a class body, the name is a cell of the body function (__cls_y,
+// lower_class.go). A lambda whose body assigns names gets their cells
+// as the parameters of a lambda it calls at once (lambdaScope).
 
 // walrusTargets are the names that the assignment expressions of node n
 // bind, outside the statements nested in n and lambdas; with hoisted
@@ -72,15 +76,12 @@ func (l *lowerer) namedExpr(e *pysyntax.NamedExpr) syntax.Expr {
 		l.fail(l.start(e), "assignment expression cannot rebind comprehension iteration variable '%s'", name.ID)
 	case l.comprehensionIter > 0:
 		l.fail(l.start(e), "assignment expression cannot be used in a comprehension iterable expression")
-	case l.class != nil && l.comprehensions > 0 && l.lambdas == 0:
+	case l.class != nil && l.comprehensions > 0:
 		l.fail(l.start(e), "assignment expression within a comprehension cannot be used in a class body")
 	}
-	cell := ""
-	if l.class == nil && l.lambdas == 0 {
-		cell = l.cellOf(name.ID)
-	}
-	if cell == "" {
-		l.refuse(pos, "walrus")
+	cell := l.cellOf(name.ID)
+	if cell == "" { // every name := binds lives in a cell (cellBound, lambdaScope)
+		l.fail(pos, "kstar cannot assign %s here", name.ID)
 	}
 	value := l.expr(e.Value)
 	return l.call(SetCellFunc, pos, l.last(e), l.ident(cell, l.start(name)), value)
@@ -126,4 +127,84 @@ func (l *lowerer) whileWalrus(s *pysyntax.While, assign *pysyntax.Assign, cond p
 	body = append(body, stop)
 	body = append(body, l.loop(s.Body)...)
 	return &syntax.WhileStmt{While: pos, Cond: l.ident("True", pos), Body: body}
+}
+
+// lambda lowers a lambda, whose body does not see the names of a class
+// body around it. Where names live in cells (l.scopes), its parameters
+// hide the cells of the same names around it, and the names its body
+// assigns with := are its own, in cells made at each call, the
+// parameters of a lambda it calls at once (a parameter's cell starts
+// with the argument):
+//
+//	lambda x: (y := x + 1, y)  →  lambda x: (lambda __nonlocal_y: (__setcell__(__nonlocal_y, x + 1), __nonlocal_y.v))(__cell__("y"))
+func (l *lowerer) lambda(e *pysyntax.Lambda) syntax.Expr {
+	pos := l.start(e)
+	params := l.params(e.Args) // its defaults are evaluated around it
+	savedGen, savedClass, savedScope, savedVars, savedIter := l.inGenerator, l.class, l.scope, l.comprehensionVars, l.comprehensionIter
+	l.inGenerator, l.class = false, nil
+	l.funcDepth++
+	l.lambdas++
+	defer func() {
+		l.inGenerator, l.class, l.scope, l.comprehensionVars, l.comprehensionIter = savedGen, savedClass, savedScope, savedVars, savedIter
+		l.funcDepth--
+		l.lambdas--
+	}()
+	var s *scope
+	if l.scopes != nil {
+		s = l.lambdaScope(e)
+		l.scope = s
+		l.comprehensionIter = 0
+		if len(l.comprehensionVars) > 0 { // a comprehension's variable of the same name is not the lambda's
+			l.comprehensionVars = maps.Clone(l.comprehensionVars)
+			for name := range s.locals {
+				delete(l.comprehensionVars, name)
+			}
+		}
+	}
+	body := l.expr(e.Body)
+	if s == nil || len(s.cellNames) == 0 {
+		return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: body}
+	}
+	inner := &syntax.LambdaExpr{Lambda: pos}
+	var cells, start []syntax.Expr
+	for _, name := range s.cellNames {
+		cell := s.cellPrefix() + name
+		inner.Params = append(inner.Params, l.ident(cell, pos))
+		cells = append(cells, l.call(CellFunc, pos, pos, strLiteral(name, pos)))
+		if p := s.params[name]; p != nil {
+			start = append(start, l.call(SetCellFunc, pos, pos, l.ident(cell, pos), l.ident(name, l.start(p))))
+		}
+	}
+	inner.Body = body
+	if len(start) > 0 { // (__setcell__(__nonlocal_x, x), body)[1]
+		all := &syntax.ParenExpr{Lparen: pos, X: &syntax.TupleExpr{List: append(start, body)}, Rparen: pos}
+		inner.Body = &syntax.IndexExpr{X: all, Lbrack: pos, Y: intLiteral(len(start), pos), Rbrack: pos}
+	}
+	call := &syntax.CallExpr{Fn: &syntax.ParenExpr{Lparen: pos, X: inner, Rparen: pos}, Lparen: pos, Args: cells, Rparen: pos}
+	return &syntax.LambdaExpr{Lambda: pos, Params: params, Body: call}
+}
+
+// lambdaScope is the scope of lambda e: its parameters, and the names
+// its body assigns with :=, which live in cells.
+func (l *lowerer) lambdaScope(e *pysyntax.Lambda) *scope {
+	s := &scope{parent: l.scope, locals: map[string]bool{}, params: map[string]*pysyntax.Arg{}, cells: map[string]bool{}}
+	a := e.Args
+	for _, list := range [][]*pysyntax.Arg{a.PosOnlyArgs, a.Args, a.KwOnlyArgs, {a.Vararg, a.Kwarg}} {
+		for _, p := range list {
+			if p != nil {
+				s.locals[p.Arg] = true
+				s.params[p.Arg] = p
+			}
+		}
+	}
+	for _, name := range walrusTargets(e.Body, true) {
+		if !s.cells[name] {
+			s.cells[name] = true
+			s.locals[name] = true
+			s.cellNames = append(s.cellNames, name)
+			l.cellNames[name] = true
+		}
+	}
+	slices.Sort(s.cellNames)
+	return s
 }

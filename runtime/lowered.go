@@ -28,11 +28,11 @@ var loweredHelpers = starlark.StringDict{
 	frontend.TupleEqFunc:  py.Func(frontend.TupleEqFunc, tupleEqual),
 	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
-		var global int
-		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name, &global); err != nil {
+		var kind int
+		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &name, &kind); err != nil {
 			return nil, err
 		}
-		c := &cell{name: name, global: global == 1}
+		c := &cell{name: name, global: kind == 1, classBody: kind == 2}
 		if globals, ok := thread.Local(sessionGlobalsKey).(starlark.StringDict); ok && c.global {
 			c.v = globals[name] // the session's global of an earlier chunk
 		}
@@ -41,12 +41,15 @@ var loweredHelpers = starlark.StringDict{
 }
 
 // cell holds a variable that functions rebind with global or nonlocal
-// (frontend/lower_scopes.go): its field v is the variable.
+// (frontend/lower_scopes.go): its field v is the variable. A class
+// body's cell holds a name of the class's namespace (frontend/lower_class.go);
+// the class gets its value if it is bound when the body ends (py.Cell).
 type cell struct {
-	name   string
-	v      starlark.Value // nil until assigned
-	frozen bool
-	global bool
+	name      string
+	v         starlark.Value // nil until assigned
+	frozen    bool
+	global    bool
+	classBody bool
 }
 
 // sessionGlobalsKey is the thread-local key of a Session's globals while
@@ -78,7 +81,11 @@ func exportCells(globals starlark.StringDict) {
 
 var (
 	_ starlark.HasSetField = (*cell)(nil)
+	_ py.Cell              = (*cell)(nil)
 )
+
+// Value is the variable's value, nil when it is unbound.
+func (c *cell) Value() starlark.Value { return c.v }
 
 func (c *cell) String() string        { return "<cell " + c.name + ">" }
 func (c *cell) Type() string          { return "cell" }
@@ -92,7 +99,7 @@ func (c *cell) Attr(name string) (starlark.Value, error) {
 		return nil, nil
 	}
 	if c.v == nil {
-		if !c.global {
+		if !c.global && !c.classBody {
 			return nil, py.Errorf(py.UnboundLocalError, "cannot access local variable '%s' where it is not associated with a value", c.name)
 		}
 		return nil, py.Errorf(py.NameError, "name '%s' is not defined", c.name)

@@ -25,6 +25,11 @@ func callHandling(thread *starlark.Thread, fn starlark.Value, args starlark.Tupl
 	h := py.Handling(thread)
 	*h = append(*h, py.Handled{Exc: exc, Err: err})
 	v, ferr := starlark.Call(thread, fn, args, nil)
+	if name := (*h)[len(*h)-1].Name; ferr != nil && name != nil {
+		// As Python's implicit finally of "except E as name:"
+		// (name = None; del name) when an exception leaves the clause.
+		name.(*cell).v = nil
+	}
 	*h = (*h)[:len(*h)-1]
 	if ferr != nil && !sameError(ferr, err) { // a bare raise re-raises err as it is
 		ferr = chained(thread, ferr, exc)
@@ -218,13 +223,31 @@ func (e *caughtAt) Error() string { return e.err.Error() }
 func (e *caughtAt) Unwrap() error { return e.err }
 
 // caughtBy is __caught__(exc, classes): whether the except clause of
-// classes (None for a bare except) catches exc.
+// classes (None for a bare except) catches exc. __caught__(exc, classes,
+// cell), for "except E as name:", also binds name's cell to exc when it
+// does, for the clause's end to unbind (callHandling when an exception
+// leaves the clause).
 func caughtBy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) < 2 || len(args) > 3 || len(kwargs) > 0 {
+		return nil, fmt.Errorf("%s: want an exception, classes and a cell", b.Name())
+	}
 	exc, ok := args[0].(*py.Exception)
-	if len(args) != 2 || !ok {
+	if !ok {
 		return nil, fmt.Errorf("%s: want an exception and classes", b.Name())
 	}
 	match, err := exceptionMatches(exc, args[1])
+	if match && len(args) == 3 {
+		name, ok := args[2].(*cell)
+		if !ok {
+			return nil, fmt.Errorf("%s: want a cell, not %s", b.Name(), args[2].Type())
+		}
+		if err := name.SetField("v", exc); err != nil {
+			return nil, err
+		}
+		if h := py.Handling(thread); len(*h) > 0 {
+			(*h)[len(*h)-1].Name = name
+		}
+	}
 	return starlark.Bool(match), err
 }
 

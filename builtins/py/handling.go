@@ -21,7 +21,11 @@ type Handled struct {
 	// Err is the error Exc was caught in: its call stack is the
 	// traceback.
 	Err error
-	tb  *Traceback // exc_info()[2], made when first asked for
+	// Name is the variable that the matching "except E as name" clause
+	// bound to Exc (runtime's cell), which is unbound when an exception
+	// leaves the clause; nil for a clause without a name.
+	Name starlark.HasSetField
+	tb   *Traceback // exc_info()[2], made when first asked for
 }
 
 // Handling is the stack of exceptions being handled on thread.

@@ -8,6 +8,16 @@ import (
 	"go.starlark.net/starlark"
 )
 
+// A Cell is a variable of lowered code kept in a box (runtime's cells).
+// The namespace a class body returns holds the cells of the names the
+// body deletes, binds in a try or with :=; the class gets the names
+// bound when the body ends.
+type Cell interface {
+	starlark.Value
+	// Value is the variable's value, nil when it is unbound.
+	Value() starlark.Value
+}
+
 // buildClass is __build_class__(body, name, qualname, bases, keywords).
 func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var body starlark.Callable
@@ -70,10 +80,16 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	c.dict = make(map[string]starlark.Value, d.Len())
 	for _, item := range d.Items() {
 		k := string(item[0].(starlark.String))
+		v := item[1]
+		if cell, ok := v.(Cell); ok {
+			if v = cell.Value(); v == nil {
+				continue // del NAME in the body
+			}
+		}
 		if unsupportedMethods[k] {
 			return nil, Errorf(TypeError, "kstar does not support %s (class %s)", k, name)
 		}
-		c.dict[k] = item[1]
+		c.dict[k] = v
 		c.order = append(c.order, k)
 	}
 	for _, k := range mro {
