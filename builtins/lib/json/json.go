@@ -91,32 +91,61 @@ type jsonEncoder struct {
 	itemSep, keySep                                string
 	dflt                                           starlark.Value // None or a callable
 	markers                                        []starlark.Value
-	depth                                          int
-	meter                                          py.Meter
+	// markersBuf holds the markers of the outermost containers, so
+	// that a small document needs no array of its own for them.
+	markersBuf [4]starlark.Value
+	depth      int
+	meter      py.Meter
+}
+
+// dumpsOptions are dumps's keyword arguments.
+type dumpsOptions struct {
+	skipKeys, ensureASCII, checkCircular, allowNaN, sortKeys starlark.Value
+	indent, separators, dflt                                 starlark.Value
+}
+
+// defaultDumpsOptions are dumps's defaults.
+var defaultDumpsOptions = dumpsOptions{
+	skipKeys: starlark.False, ensureASCII: starlark.True, checkCircular: starlark.True, allowNaN: starlark.True, sortKeys: starlark.False,
+	indent: starlark.None, separators: starlark.None, dflt: starlark.None,
+}
+
+// parseDumpsOptions reads dumps's keyword arguments. It is apart from
+// newJSONEncoder so that a call without them makes none of the
+// allocations UnpackArgs's pointers cost.
+func parseDumpsOptions(fname string, kwargs []starlark.Tuple) (dumpsOptions, error) {
+	o := defaultDumpsOptions
+	err := starlark.UnpackArgs(fname, nil, kwargs,
+		"skipkeys?", &o.skipKeys, "ensure_ascii?", &o.ensureASCII, "check_circular?", &o.checkCircular,
+		"allow_nan?", &o.allowNaN, "indent?", &o.indent, "separators?", &o.separators,
+		"default?", &o.dflt, "sort_keys?", &o.sortKeys)
+	return o, err
 }
 
 // newJSONEncoder parses dumps's keyword arguments.
 func newJSONEncoder(thread *starlark.Thread, fname string, kwargs []starlark.Tuple) (*jsonEncoder, error) {
-	var skipKeys, ensureASCII, checkCircular, allowNaN, sortKeys starlark.Value = starlark.False, starlark.True, starlark.True, starlark.True, starlark.False
-	var indent, separators, dflt starlark.Value = starlark.None, starlark.None, starlark.None
-	if err := starlark.UnpackArgs(fname, nil, kwargs,
-		"skipkeys?", &skipKeys, "ensure_ascii?", &ensureASCII, "check_circular?", &checkCircular,
-		"allow_nan?", &allowNaN, "indent?", &indent, "separators?", &separators,
-		"default?", &dflt, "sort_keys?", &sortKeys); err != nil {
-		return nil, err
+	o := defaultDumpsOptions
+	if len(kwargs) > 0 {
+		var err error
+		if o, err = parseDumpsOptions(fname, kwargs); err != nil {
+			return nil, err
+		}
 	}
+	indent, separators, dflt := o.indent, o.separators, o.dflt
 	e := &jsonEncoder{
 		thread:        thread,
-		skipKeys:      bool(skipKeys.Truth()),
-		ensureASCII:   bool(ensureASCII.Truth()),
-		checkCircular: bool(checkCircular.Truth()),
-		allowNaN:      bool(allowNaN.Truth()),
-		sortKeys:      bool(sortKeys.Truth()),
+		skipKeys:      bool(o.skipKeys.Truth()),
+		ensureASCII:   bool(o.ensureASCII.Truth()),
+		checkCircular: bool(o.checkCircular.Truth()),
+		allowNaN:      bool(o.allowNaN.Truth()),
+		sortKeys:      bool(o.sortKeys.Truth()),
 		itemSep:       ", ",
 		keySep:        ": ",
 		dflt:          dflt,
 		meter:         py.NewMeter(thread),
 	}
+	e.markers = e.markersBuf[:0]
+	e.b.Grow(64) // a small document's text in one allocation, not four doublings from 8
 	switch x := indent.(type) {
 	case starlark.NoneType:
 	case starlark.String:
@@ -589,14 +618,12 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if len(args) != 1 {
 		return nil, py.PositionalArgsError("loads", []string{"s"}, len(args))
 	}
-	d := &jsonDecoder{thread: thread, meter: py.NewMeter(thread), objectHook: starlark.None, pairsHook: starlark.None, parseFloat: starlark.None, parseInt: starlark.None, parseConstant: starlark.None}
-	var strict starlark.Value = starlark.True
-	if err := starlark.UnpackArgs(b.Name(), nil, kwargs,
-		"object_hook?", &d.objectHook, "parse_float?", &d.parseFloat, "parse_int?", &d.parseInt,
-		"parse_constant?", &d.parseConstant, "object_pairs_hook?", &d.pairsHook, "strict?", &strict); err != nil {
-		return nil, err
+	d := &jsonDecoder{thread: thread, meter: py.NewMeter(thread), objectHook: starlark.None, pairsHook: starlark.None, parseFloat: starlark.None, parseInt: starlark.None, parseConstant: starlark.None, strict: true}
+	if len(kwargs) > 0 {
+		if err := d.parseOptions(b.Name(), kwargs); err != nil {
+			return nil, err
+		}
 	}
-	d.strict = bool(strict.Truth())
 	switch s := args[0].(type) {
 	case starlark.String:
 		if strings.HasPrefix(string(s), "\ufeff") {
@@ -621,6 +648,19 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, d.errorAt("Extra data", end)
 	}
 	return v, nil
+}
+
+// parseOptions reads loads's keyword arguments. It is apart from
+// jsonLoads so that a call without them does not allocate strict.
+func (d *jsonDecoder) parseOptions(fname string, kwargs []starlark.Tuple) error {
+	var strict starlark.Value = starlark.True
+	if err := starlark.UnpackArgs(fname, nil, kwargs,
+		"object_hook?", &d.objectHook, "parse_float?", &d.parseFloat, "parse_int?", &d.parseInt,
+		"parse_constant?", &d.parseConstant, "object_pairs_hook?", &d.pairsHook, "strict?", &strict); err != nil {
+		return err
+	}
+	d.strict = bool(strict.Truth())
+	return nil
 }
 
 // errorAt returns a JSONDecodeError for the byte offset pos, reported as
@@ -887,7 +927,14 @@ func jsonHex4(s string) (rune, bool) {
 
 func (d *jsonDecoder) scanObject(i int) (starlark.Value, int, error) {
 	s := d.s
+	// Without object_pairs_hook the pairs go straight into the dict, as
+	// dict(pairs) would put them (a repeated key keeps its first place
+	// and takes its last value); the hook gets them as a list.
 	var pairs []starlark.Tuple
+	var dict *starlark.Dict
+	if d.pairsHook == starlark.None {
+		dict = starlark.NewDict(0)
+	}
 	i = d.skipSpace(i)
 	if i >= len(s) || s[i] != '}' {
 		for {
@@ -907,7 +954,13 @@ func (d *jsonDecoder) scanObject(i int) (starlark.Value, int, error) {
 			if err != nil {
 				return nil, 0, err
 			}
-			pairs = append(pairs, starlark.Tuple{starlark.String(key), v})
+			if dict != nil {
+				if err := dict.SetKey(starlark.String(key), v); err != nil {
+					return nil, 0, err
+				}
+			} else {
+				pairs = append(pairs, starlark.Tuple{starlark.String(key), v})
+			}
 			i = d.skipSpace(next)
 			if i < len(s) && s[i] == '}' {
 				break
@@ -919,19 +972,13 @@ func (d *jsonDecoder) scanObject(i int) (starlark.Value, int, error) {
 		}
 	}
 	end := i + 1
-	if d.pairsHook != starlark.None {
+	if dict == nil {
 		list := make([]starlark.Value, len(pairs))
 		for j, p := range pairs {
 			list[j] = p
 		}
 		v, err := starlark.Call(d.thread, d.pairsHook, starlark.Tuple{starlark.NewList(list)}, nil)
 		return v, end, err
-	}
-	dict := starlark.NewDict(len(pairs))
-	for _, p := range pairs {
-		if err := dict.SetKey(p[0], p[1]); err != nil {
-			return nil, 0, err
-		}
 	}
 	if d.objectHook != starlark.None {
 		v, err := starlark.Call(d.thread, d.objectHook, starlark.Tuple{dict}, nil)

@@ -139,7 +139,16 @@ const cacheSize = 512
 // module function) takes no lock.
 type module struct {
 	mu    sync.Mutex // serialises replacements of cache
-	cache atomic.Pointer[map[cacheKey]*Pattern]
+	cache atomic.Pointer[map[cacheKey]*cached]
+	// last is the entry found last, checked before the map: a loop
+	// calling re.match with one pattern string finds it without hashing.
+	last atomic.Pointer[cached]
+}
+
+// cached is a cache entry: the compiled pattern of key.
+type cached struct {
+	key cacheKey
+	p   *Pattern
 }
 
 type cacheKey struct {
@@ -151,7 +160,7 @@ type cacheKey struct {
 // New returns the re module for one execution.
 func New(env *py.Env) starlark.Value {
 	m := &module{}
-	m.cache.Store(&map[cacheKey]*Pattern{})
+	m.cache.Store(&map[cacheKey]*cached{})
 	members := starlark.StringDict{
 		"compile":   py.Func("compile", m.compileFunc),
 		"match":     py.Func("match", m.matchFunc(kindMatch)),
@@ -201,8 +210,12 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	default:
 		return nil, py.Errorf(py.TypeError, "first argument must be string or compiled pattern")
 	}
-	if p, ok := (*m.cache.Load())[key]; ok {
-		return p, nil
+	if c := m.last.Load(); c != nil && c.key == key { // the same string compares in O(1)
+		return c.p, nil
+	}
+	if c, ok := (*m.cache.Load())[key]; ok {
+		m.last.Store(c)
+		return c.p, nil
 	}
 	p, err := compile(pattern, f)
 	if err != nil {
@@ -211,12 +224,14 @@ func (m *module) get(pattern, flags starlark.Value) (*Pattern, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old := *m.cache.Load()
-	next := make(map[cacheKey]*Pattern, len(old)+1)
+	next := make(map[cacheKey]*cached, len(old)+1)
 	if len(old) < cacheSize { // else forgotten, as CPython's cache forgets all
 		maps.Copy(next, old)
 	}
-	next[key] = p
+	c := &cached{key, p}
+	next[key] = c
 	m.cache.Store(&next)
+	m.last.Store(c)
 	return p, nil
 }
 
@@ -311,7 +326,8 @@ func (m *module) purge(thread *starlark.Thread, b *starlark.Builtin, args starla
 		return nil, err
 	}
 	m.mu.Lock()
-	m.cache.Store(&map[cacheKey]*Pattern{})
+	m.cache.Store(&map[cacheKey]*cached{})
+	m.last.Store(nil)
 	m.mu.Unlock()
 	return starlark.None, nil
 }

@@ -59,6 +59,9 @@ func New(env *py.Env) starlark.Value {
 type module struct {
 	mu    sync.Mutex // serialises replacements of cache
 	cache atomic.Pointer[map[string]*format]
+	// last is the format found last, checked before the map: a loop
+	// unpacking with one format string finds it without hashing.
+	last atomic.Pointer[format]
 }
 
 const maxCache = 100
@@ -74,7 +77,11 @@ func (m *module) formatOf(v starlark.Value) (*format, error) {
 	default:
 		return nil, formatTypeError(v)
 	}
+	if f := m.last.Load(); f != nil && f.text == key { // the same string compares in O(1)
+		return f, nil
+	}
 	if f, ok := (*m.cache.Load())[key]; ok {
+		m.last.Store(f)
 		return f, nil
 	}
 	f, err := parseFormat(key)
@@ -90,6 +97,7 @@ func (m *module) formatOf(v starlark.Value) (*format, error) {
 	}
 	next[key] = f
 	m.cache.Store(&next)
+	m.last.Store(f)
 	return f, nil
 }
 

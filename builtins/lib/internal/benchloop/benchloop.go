@@ -6,6 +6,7 @@
 package benchloop
 
 import (
+	"context"
 	"testing"
 
 	"go.starlark.net/starlark"
@@ -24,11 +25,18 @@ var Noop = starlark.NewBuiltin("noop", func(*starlark.Thread, *starlark.Builtin,
 
 // Run runs setup, then stmt b.N times in a loop of a Starlark function,
 // with predeclared (and noop, a module whose noop is Noop) as globals.
+// The execution has a context that can be cancelled, as every execution
+// of the runtime has, so that builtins which watch it (re's matches) take
+// the path they take in a script.
 func Run(b *testing.B, setup, stmt string, predeclared starlark.StringDict) {
 	b.Helper()
 	src := setup + "\ndef f(n):\n    for _ in range(n):\n        " + stmt + "\n"
 	thread := &starlark.Thread{Name: "bench"}
-	py.NewEnv().Attach(thread)
+	env := py.NewEnv()
+	env.Attach(thread)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	env.SetContext(ctx)
 	globals := starlark.StringDict{"mod": moduleWithNoop, py.BytesFunc: py.Globals()[py.BytesFunc]}
 	for k, v := range predeclared {
 		globals[k] = v
