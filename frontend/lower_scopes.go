@@ -240,26 +240,31 @@ func classFunctions(c *pysyntax.ClassDef) []*pysyntax.FunctionDef {
 	return out
 }
 
+// targetNames appends to names the names target e binds: a name, the
+// names of a tuple or list target's items, a starred target's name.
+// (Attributes and items bind no name.)
+func targetNames(e pysyntax.Expr, names []string) []string {
+	switch e := e.(type) {
+	case *pysyntax.Name:
+		names = append(names, e.ID)
+	case *pysyntax.Tuple:
+		for _, x := range e.Elts {
+			names = targetNames(x, names)
+		}
+	case *pysyntax.List:
+		for _, x := range e.Elts {
+			names = targetNames(x, names)
+		}
+	case *pysyntax.Starred:
+		names = targetNames(e.Value, names)
+	}
+	return names
+}
+
 // boundNames are the names statement (or except handler) n binds.
 func (l *lowerer) boundNames(n pysyntax.Node) []string {
 	var names []string
-	var target func(e pysyntax.Expr)
-	target = func(e pysyntax.Expr) {
-		switch e := e.(type) {
-		case *pysyntax.Name:
-			names = append(names, e.ID)
-		case *pysyntax.Tuple:
-			for _, x := range e.Elts {
-				target(x)
-			}
-		case *pysyntax.List:
-			for _, x := range e.Elts {
-				target(x)
-			}
-		case *pysyntax.Starred:
-			target(e.Value)
-		}
-	}
+	target := func(e pysyntax.Expr) { names = targetNames(e, names) }
 	switch n := n.(type) {
 	case *pysyntax.Assign:
 		for _, t := range n.Targets {
@@ -315,23 +320,8 @@ func (l *lowerer) boundNames(n pysyntax.Node) []string {
 func (l *lowerer) cellBound(n pysyntax.Node) []string {
 	var names []string
 	if d, ok := n.(*pysyntax.Delete); ok {
-		var target func(e pysyntax.Expr)
-		target = func(e pysyntax.Expr) {
-			switch e := e.(type) {
-			case *pysyntax.Name:
-				names = append(names, e.ID)
-			case *pysyntax.Tuple:
-				for _, x := range e.Elts {
-					target(x)
-				}
-			case *pysyntax.List:
-				for _, x := range e.Elts {
-					target(x)
-				}
-			}
-		}
 		for _, t := range d.Targets {
-			target(t)
+			names = targetNames(t, names)
 		}
 	}
 	if l.walrus {
