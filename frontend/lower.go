@@ -905,21 +905,9 @@ func (l *lowerer) subscript(e *pysyntax.Subscript) syntax.Expr {
 // loop variable, function or parameter, import).
 func bindsName(mod *pysyntax.Module, name string) bool {
 	found := false
-	var target func(e pysyntax.Expr)
-	target = func(e pysyntax.Expr) {
-		switch e := e.(type) {
-		case *pysyntax.Name:
-			found = found || e.ID == name
-		case *pysyntax.Tuple:
-			for _, x := range e.Elts {
-				target(x)
-			}
-		case *pysyntax.List:
-			for _, x := range e.Elts {
-				target(x)
-			}
-		case *pysyntax.Starred:
-			target(e.Value)
+	target := func(e pysyntax.Expr) {
+		for _, n := range targetNames(e, nil) {
+			found = found || n == name
 		}
 	}
 	args := func(a *pysyntax.Arguments) {

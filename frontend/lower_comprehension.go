@@ -148,31 +148,16 @@ func (l *lowerer) shadowComprehensionVars(gens []*pysyntax.Comprehension, bound 
 	if len(l.cellNames) == 0 {
 		return
 	}
-	var shadow func(e pysyntax.Expr)
-	shadow = func(e pysyntax.Expr) {
-		switch e := e.(type) {
-		case *pysyntax.Name:
-			if l.cellNames[e.ID] { // other names are plain anyway
+	for _, g := range gens {
+		for _, name := range targetNames(g.Target, nil) {
+			if l.cellNames[name] { // other names are plain anyway
 				if l.comprehensionVars == nil {
 					l.comprehensionVars = map[string]int{}
 				}
-				l.comprehensionVars[e.ID]++
-				*bound = append(*bound, e.ID)
+				l.comprehensionVars[name]++
+				*bound = append(*bound, name)
 			}
-		case *pysyntax.Tuple:
-			for _, x := range e.Elts {
-				shadow(x)
-			}
-		case *pysyntax.List:
-			for _, x := range e.Elts {
-				shadow(x)
-			}
-		case *pysyntax.Starred:
-			shadow(e.Value)
 		}
-	}
-	for _, g := range gens {
-		shadow(g.Target)
 	}
 }
 
