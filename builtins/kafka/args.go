@@ -23,6 +23,10 @@ var (
 	_ py.TypedArg = (*topicPartitionList)(nil)
 	_ py.TypedArg = (*seekOffset)(nil)
 	_ py.TypedArg = (*timestampsDict)(nil)
+	_ py.TypedArg = (*coordinatorID)(nil)
+	_ py.TypedArg = (*nameList)(nil)
+	_ py.TypedArg = (*adminPartitions)(nil)
+	_ py.TypedArg = (*brokerIDs)(nil)
 )
 
 // seconds is a timeout argument in seconds (int or float; a negative
@@ -279,3 +283,93 @@ func (d *timestampsDict) Unpack(v starlark.Value) error {
 
 // Failure is Unpack's error.
 func (d *timestampsDict) Failure() error { return d.err }
+
+// coordinatorID is the admin client's group_coordinator_id or
+// partition_leader_id: an int or None, which kstar only checks, as
+// franz-go finds the right broker.
+type coordinatorID struct {
+	name string // the parameter, for the error
+	err  error
+}
+
+// Unpack checks v.
+func (c *coordinatorID) Unpack(v starlark.Value) error {
+	switch v.(type) {
+	case starlark.NoneType, starlark.Int:
+		return nil
+	}
+	c.err = py.Errorf(py.TypeError, "%s must be int or None, not %s", c.name, py.TypeName(v))
+	return c.err
+}
+
+// Failure is Unpack's error.
+func (c *coordinatorID) Failure() error { return c.err }
+
+// nameList is a list of names (stringsArg) for the admin client, or
+// None where noneOK.
+type nameList struct {
+	what   string // the method and parameter, for the error
+	noneOK bool
+	names  []string
+	set    bool // not None
+	err    error
+}
+
+// Unpack converts v.
+func (l *nameList) Unpack(v starlark.Value) error {
+	if l.noneOK && v == starlark.None {
+		l.set = false
+		return nil
+	}
+	l.names, l.err = stringsArg(l.what, v)
+	l.set = l.err == nil
+	return l.err
+}
+
+// Failure is Unpack's error.
+func (l *nameList) Failure() error { return l.err }
+
+// adminPartitions is an optional list of TopicPartitions (tpList) for
+// the admin client; None is all.
+type adminPartitions struct {
+	what string // the method and parameter, for the error
+	tps  []tp
+	set  bool // not None
+	err  error
+}
+
+// Unpack converts v.
+func (p *adminPartitions) Unpack(v starlark.Value) error {
+	if v == starlark.None {
+		p.set = false
+		return nil
+	}
+	p.tps, p.err = tpList(p.what, v)
+	p.set = p.err == nil
+	return p.err
+}
+
+// Failure is Unpack's error.
+func (p *adminPartitions) Failure() error { return p.err }
+
+// brokerIDs is an optional list of broker ids (intList); None is all.
+type brokerIDs struct {
+	what string // the method and parameter, for the error
+	ids  []int32
+	set  bool // not None
+	err  error
+}
+
+// Unpack converts v.
+func (b *brokerIDs) Unpack(v starlark.Value) error {
+	if v == starlark.None {
+		b.set = false
+		return nil
+	}
+	b.ids, b.err = intList(b.what, v)
+	b.set = b.err == nil
+	return b.err
+}
+
+// Failure is Unpack's error.
+func (b *brokerIDs) Failure() error { return b.err }
