@@ -917,15 +917,12 @@ func offsetValue(v starlark.Value) (int64, bool) {
 // returned; entries are sorted by name. Errors are in the resources'
 // error_code, not raised.
 func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var resources starlark.Value
+	resources := configResourceList{fn: "describe_configs()"}
 	var synonyms bool
 	if err := unpackArgs(b.Name(), args, kwargs, "config_resources", &resources, "include_synonyms?", &synonyms); err != nil {
 		return nil, err
 	}
-	rs, err := configResources("describe_configs()", resources)
-	if err != nil {
-		return nil, err
-	}
+	rs := resources.rs
 	var brokerReqs []*kmsg.DescribeConfigsRequest
 	topicReq := kmsg.NewPtrDescribeConfigsRequest()
 	topicReq.IncludeSynonyms = synonyms
@@ -1000,14 +997,11 @@ func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlar
 // AlterConfigsResponse_v1(...); errors are in the resources' error_code,
 // not raised.
 func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var resources starlark.Value
+	resources := configResourceList{fn: "alter_configs()"}
 	if err := unpackArgs(b.Name(), args, kwargs, "config_resources", &resources); err != nil {
 		return nil, err
 	}
-	rs, err := configResources("alter_configs()", resources)
-	if err != nil {
-		return nil, err
-	}
+	rs := resources.rs
 	req := kmsg.NewPtrAlterConfigsRequest()
 	for _, r := range rs {
 		if r.rtype.name == "TOPIC" {

@@ -222,6 +222,8 @@ func TestAdminArgumentErrors(t *testing.T) {
 			`ERROR TypeError: delete_records() records_to_delete keys must be TopicPartition, not tuple`},
 		{"config resources", `KafkaAdminClient(bootstrap_servers=BOOT).describe_configs([T])`,
 			`ERROR TypeError: describe_configs() config_resources must be a list of ConfigResource, not a list of str`},
+		{"config resources not a list", `KafkaAdminClient(bootstrap_servers=BOOT).alter_configs(ConfigResource('topic', T, {}))`,
+			`ERROR TypeError: alter_configs() config_resources must be a list of ConfigResource, not ConfigResource`},
 		{"broker names", `KafkaAdminClient(bootstrap_servers=BOOT).describe_configs([ConfigResource(ConfigResourceType.BROKER, 'leader')])`,
 			`ERROR ValueError: Broker resource names must be an integer or a string represented integer`},
 		{"config values", `KafkaAdminClient(bootstrap_servers=BOOT).alter_configs([ConfigResource('topic', T, {'retention.ms': 1.5})])`,

@@ -27,6 +27,7 @@ var (
 	_ py.TypedArg = (*nameList)(nil)
 	_ py.TypedArg = (*adminPartitions)(nil)
 	_ py.TypedArg = (*brokerIDs)(nil)
+	_ py.TypedArg = (*configResourceList)(nil)
 )
 
 // seconds is a timeout argument in seconds (int or float; a negative
@@ -373,3 +374,20 @@ func (b *brokerIDs) Unpack(v starlark.Value) error {
 
 // Failure is Unpack's error.
 func (b *brokerIDs) Failure() error { return b.err }
+
+// configResourceList is describe_configs' and alter_configs'
+// config_resources: a list of ConfigResource (configResources).
+type configResourceList struct {
+	fn  string // the method, for the error
+	rs  []configResource
+	err error
+}
+
+// Unpack converts v.
+func (l *configResourceList) Unpack(v starlark.Value) error {
+	l.rs, l.err = configResources(l.fn, v)
+	return l.err
+}
+
+// Failure is Unpack's error.
+func (l *configResourceList) Failure() error { return l.err }
