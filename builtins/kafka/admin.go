@@ -299,16 +299,6 @@ func unpackArgs(fname string, args starlark.Tuple, kwargs []starlark.Tuple, pair
 
 func millis(d time.Duration) int32 { return int32(d / time.Millisecond) }
 
-// coordinatorArg checks group_coordinator_id / partition_leader_id:
-// kstar accepts an int or None and lets franz-go find the right broker.
-func coordinatorArg(name string, v starlark.Value) error {
-	switch v.(type) {
-	case starlark.NoneType, starlark.Int:
-		return nil
-	}
-	return py.Errorf(py.TypeError, "%s must be int or None, not %s", name, py.TypeName(v))
-}
-
 // stringsArg reads a list of names; a bare str is one name (kafka-python
 // would iterate its characters).
 func stringsArg(what string, v starlark.Value) ([]string, error) {
@@ -501,16 +491,13 @@ func newTopicRequest(nt *adminObject) (kmsg.CreateTopicsRequestTopic, starlark.T
 // UnknownTopicOrPartitionError. It returns once the cluster's metadata no
 // longer lists them (at most timeout_ms).
 func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var topicsArg starlark.Value
+	topics := nameList{what: "delete_topics() topics"}
 	var timeoutMs adminTimeout
-	if err := unpackArgs(b.Name(), args, kwargs, "topics", &topicsArg, "timeout_ms?", &timeoutMs); err != nil {
+	if err := unpackArgs(b.Name(), args, kwargs, "topics", &topics, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
 	timeout := timeoutMs.or(a.requestTimeout)
-	names, err := stringsArg("delete_topics() topics", topicsArg)
-	if err != nil {
-		return nil, err
-	}
+	names := topics.names
 	for _, n := range names {
 		if err := a.env.CheckTopic(n); err != nil {
 			return nil, err
@@ -526,7 +513,7 @@ func (a *KafkaAdminClient) pyDeleteTopics(thread *starlark.Thread, b *starlark.B
 	}
 	reqStruct := newProtoStruct(deleteTopicsRequestSchema, strList(names), starlark.MakeInt(int(req.TimeoutMillis)))
 	var resp *kmsg.DeleteTopicsResponse
-	err = a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
+	err := a.do(thread, b.Name(), timeout, func(ctx context.Context) error {
 		var err error
 		if resp, err = req.RequestWith(ctx, a.cl); err != nil {
 			return err
@@ -643,16 +630,12 @@ func (a *KafkaAdminClient) pyListTopics(thread *starlark.Thread, b *starlark.Bui
 // order asked for, or sorted by name for None (all topics). An unknown
 // topic is listed with error_code 3, not raised.
 func (a *KafkaAdminClient) pyDescribeTopics(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var topicsArg starlark.Value = starlark.None
-	if err := unpackArgs(b.Name(), args, kwargs, "topics?", &topicsArg); err != nil {
+	asked := nameList{what: "describe_topics() topics", noneOK: true}
+	if err := unpackArgs(b.Name(), args, kwargs, "topics?", &asked); err != nil {
 		return nil, err
 	}
-	var names []string
-	if topicsArg != starlark.None {
-		var err error
-		if names, err = stringsArg("describe_topics() topics", topicsArg); err != nil {
-			return nil, err
-		}
+	names := asked.names
+	if asked.set {
 		for _, n := range names {
 			if err := a.env.CheckTopic(n); err != nil {
 				return nil, err
@@ -845,15 +828,12 @@ func (a *KafkaAdminClient) pyCreatePartitions(thread *starlark.Thread, b *starla
 // partition raises its error.
 func (a *KafkaAdminClient) pyDeleteRecords(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var recs starlark.Value
-	var leader starlark.Value = starlark.None
+	leader := coordinatorID{name: "partition_leader_id"}
 	var timeoutMs adminTimeout
 	if err := unpackArgs(b.Name(), args, kwargs, "records_to_delete", &recs, "timeout_ms?", &timeoutMs, "partition_leader_id?", &leader); err != nil {
 		return nil, err
 	}
 	timeout := timeoutMs.or(a.requestTimeout)
-	if err := coordinatorArg("partition_leader_id", leader); err != nil {
-		return nil, err
-	}
 	offsets := kadm.Offsets{}
 	var order []tp
 	err := tpDict("delete_records() records_to_delete", recs, func(t tp, v starlark.Value) error {
@@ -937,15 +917,12 @@ func offsetValue(v starlark.Value) (int64, bool) {
 // returned; entries are sorted by name. Errors are in the resources'
 // error_code, not raised.
 func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var resources starlark.Value
+	resources := configResourceList{fn: "describe_configs()"}
 	var synonyms bool
 	if err := unpackArgs(b.Name(), args, kwargs, "config_resources", &resources, "include_synonyms?", &synonyms); err != nil {
 		return nil, err
 	}
-	rs, err := configResources("describe_configs()", resources)
-	if err != nil {
-		return nil, err
-	}
+	rs := resources.rs
 	var brokerReqs []*kmsg.DescribeConfigsRequest
 	topicReq := kmsg.NewPtrDescribeConfigsRequest()
 	topicReq.IncludeSynonyms = synonyms
@@ -1020,14 +997,11 @@ func (a *KafkaAdminClient) pyDescribeConfigs(thread *starlark.Thread, b *starlar
 // AlterConfigsResponse_v1(...); errors are in the resources' error_code,
 // not raised.
 func (a *KafkaAdminClient) pyAlterConfigs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var resources starlark.Value
+	resources := configResourceList{fn: "alter_configs()"}
 	if err := unpackArgs(b.Name(), args, kwargs, "config_resources", &resources); err != nil {
 		return nil, err
 	}
-	rs, err := configResources("alter_configs()", resources)
-	if err != nil {
-		return nil, err
-	}
+	rs := resources.rs
 	req := kmsg.NewPtrAlterConfigsRequest()
 	for _, r := range rs {
 		if r.rtype.name == "TOPIC" {

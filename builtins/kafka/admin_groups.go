@@ -16,18 +16,14 @@ import (
 // list_consumer_groups(broker_ids=None) returns [(group_id,
 // protocol_type)] of every group (of the given coordinators), sorted.
 func (a *KafkaAdminClient) pyListConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var brokerIDs starlark.Value = starlark.None
-	if err := unpackArgs(b.Name(), args, kwargs, "broker_ids?", &brokerIDs); err != nil {
+	brokers := brokerIDs{what: b.Name() + "() broker_ids"}
+	if err := unpackArgs(b.Name(), args, kwargs, "broker_ids?", &brokers); err != nil {
 		return nil, err
 	}
 	var only map[int32]bool
-	if brokerIDs != starlark.None {
-		ids, err := intList(b.Name()+"() broker_ids", brokerIDs)
-		if err != nil {
-			return nil, err
-		}
+	if brokers.set {
 		only = map[int32]bool{}
-		for _, id := range ids {
+		for _, id := range brokers.ids {
 			only[id] = true
 		}
 	}
@@ -54,12 +50,9 @@ func (a *KafkaAdminClient) pyListConsumerGroups(thread *starlark.Thread, b *star
 // unknown group is described as state 'Dead'.
 func (a *KafkaAdminClient) pyDescribeConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var idsArg starlark.Value
-	var coordinator starlark.Value = starlark.None
+	coordinator := coordinatorID{name: "group_coordinator_id"}
 	var includeOps bool
 	if err := unpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator, "include_authorized_operations?", &includeOps); err != nil {
-		return nil, err
-	}
-	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
 	}
 	ids, err := stringsArg(b.Name()+"() group_ids", idsArg)
@@ -158,19 +151,13 @@ func memberAssignment(consumer bool, raw []byte) starlark.Value {
 // without a commit show offset -1. A partition error is raised.
 func (a *KafkaAdminClient) pyListConsumerGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var group string
-	var coordinator, partsArg starlark.Value = starlark.None, starlark.None
-	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "group_coordinator_id?", &coordinator, "partitions?", &partsArg); err != nil {
+	coordinator := coordinatorID{name: "group_coordinator_id"}
+	partitions := adminPartitions{what: b.Name() + "() partitions"}
+	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "group_coordinator_id?", &coordinator, "partitions?", &partitions); err != nil {
 		return nil, err
 	}
-	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
-		return nil, err
-	}
-	var want []tp
-	if partsArg != starlark.None {
-		var err error
-		if want, err = tpList(b.Name()+"() partitions", partsArg); err != nil {
-			return nil, err
-		}
+	want := partitions.tps
+	if partitions.set {
 		for _, t := range want {
 			if err := a.env.CheckTopic(t.topic); err != nil {
 				return nil, err
@@ -232,11 +219,8 @@ func (a *KafkaAdminClient) fetchOffsets(thread *starlark.Thread, name, group str
 // GroupIdNotFoundError for an unknown one. Errors are not raised.
 func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var idsArg starlark.Value
-	var coordinator starlark.Value = starlark.None
+	coordinator := coordinatorID{name: "group_coordinator_id"}
 	if err := unpackArgs(b.Name(), args, kwargs, "group_ids", &idsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, err
-	}
-	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
 	}
 	ids, err := stringsArg(b.Name()+"() group_ids", idsArg)
@@ -277,11 +261,8 @@ func (a *KafkaAdminClient) pyDeleteConsumerGroups(thread *starlark.Thread, b *st
 func (a *KafkaAdminClient) pyAlterGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var group string
 	var offsetsArg starlark.Value
-	var coordinator starlark.Value = starlark.None
+	coordinator := coordinatorID{name: "group_coordinator_id"}
 	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "offsets", &offsetsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, err
-	}
-	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
 	}
 	offsets := kadm.Offsets{}
@@ -353,11 +334,8 @@ type resetTarget struct {
 func (a *KafkaAdminClient) pyResetGroupOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var group string
 	var specsArg starlark.Value
-	var coordinator starlark.Value = starlark.None
+	coordinator := coordinatorID{name: "group_coordinator_id"}
 	if err := unpackArgs(b.Name(), args, kwargs, "group_id", &group, "offset_specs", &specsArg, "group_coordinator_id?", &coordinator); err != nil {
-		return nil, err
-	}
-	if err := coordinatorArg("group_coordinator_id", coordinator); err != nil {
 		return nil, err
 	}
 	d, ok := specsArg.(*starlark.Dict)

@@ -222,6 +222,8 @@ func TestAdminArgumentErrors(t *testing.T) {
 			`ERROR TypeError: delete_records() records_to_delete keys must be TopicPartition, not tuple`},
 		{"config resources", `KafkaAdminClient(bootstrap_servers=BOOT).describe_configs([T])`,
 			`ERROR TypeError: describe_configs() config_resources must be a list of ConfigResource, not a list of str`},
+		{"config resources not a list", `KafkaAdminClient(bootstrap_servers=BOOT).alter_configs(ConfigResource('topic', T, {}))`,
+			`ERROR TypeError: alter_configs() config_resources must be a list of ConfigResource, not ConfigResource`},
 		{"broker names", `KafkaAdminClient(bootstrap_servers=BOOT).describe_configs([ConfigResource(ConfigResourceType.BROKER, 'leader')])`,
 			`ERROR ValueError: Broker resource names must be an integer or a string represented integer`},
 		{"config values", `KafkaAdminClient(bootstrap_servers=BOOT).alter_configs([ConfigResource('topic', T, {'retention.ms': 1.5})])`,
@@ -240,6 +242,16 @@ func TestAdminArgumentErrors(t *testing.T) {
 			`ERROR UnknownTopicOrPartitionError: Unknown topic 'T'`},
 		{"partitions", `KafkaAdminClient(bootstrap_servers=BOOT).list_consumer_group_offsets(G, partitions=[T])`,
 			`ERROR TypeError: list_consumer_group_offsets() partitions must be a list of TopicPartition, not a list of str`},
+		{"partitions not a list", `KafkaAdminClient(bootstrap_servers=BOOT).list_consumer_group_offsets(G, partitions=TopicPartition(T, 0))`,
+			`ERROR TypeError: list_consumer_group_offsets() partitions must be a list of TopicPartition, not TopicPartition`},
+		{"topics of describe_topics", `KafkaAdminClient(bootstrap_servers=BOOT).describe_topics({T: 1})`,
+			`ERROR TypeError: describe_topics() topics must be a list of str, not dict`},
+		{"broker ids", `KafkaAdminClient(bootstrap_servers=BOOT).list_consumer_groups(broker_ids=['0'])`,
+			`ERROR TypeError: list_consumer_groups() broker_ids must be lists of ints, not lists of str`},
+		{"partition leader id", `KafkaAdminClient(bootstrap_servers=BOOT).delete_records({}, partition_leader_id=1.0)`,
+			`ERROR TypeError: partition_leader_id must be int or None, not float`},
+		{"coordinator id of delete_consumer_groups", `KafkaAdminClient(bootstrap_servers=BOOT).delete_consumer_groups([G], group_coordinator_id=[0])`,
+			`ERROR TypeError: group_coordinator_id must be int or None, not list`},
 	})
 }
 

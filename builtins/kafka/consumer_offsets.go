@@ -461,15 +461,13 @@ func (c *KafkaConsumer) fetchCommitted(thread *starlark.Thread, tps []tp) (map[t
 }
 
 func (c *KafkaConsumer) pyCommitted(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var partition, timeoutMs starlark.Value
+	var partition topicPartition
+	var timeoutMs starlark.Value
 	metadata := false
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition, "metadata?", &metadata, "timeout_ms?", &timeoutMs); err != nil {
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "partition", &partition, "metadata?", &metadata, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
-	t, err := topicPartArg(partition)
-	if err != nil {
-		return nil, err
-	}
+	t := partition.tp
 	if err := c.env.CheckTopic(t.topic); err != nil {
 		return nil, err
 	}
@@ -523,14 +521,12 @@ func (c *KafkaConsumer) assignedPart(thread *starlark.Thread, t tp, msg string, 
 }
 
 func (c *KafkaConsumer) pyPosition(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var partition, timeoutMs starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition, "timeout_ms?", &timeoutMs); err != nil {
+	var partition topicPartition
+	var timeoutMs starlark.Value
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "partition", &partition, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
-	t, err := topicPartArg(partition)
-	if err != nil {
-		return nil, err
-	}
+	t := partition.tp
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
@@ -596,27 +592,19 @@ func (c *KafkaConsumer) resolvePositions(thread *starlark.Thread, pss []*partSta
 }
 
 func (c *KafkaConsumer) pySeek(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var partition, offset starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition, "offset", &offset); err != nil {
+	var partition topicPartition
+	var offset seekOffset
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "partition", &partition, "offset", &offset); err != nil {
 		return nil, err
-	}
-	t, err := topicPartArg(partition)
-	if err != nil {
-		return nil, err
-	}
-	off, ok := offset.(starlark.Int)
-	o, exact := off.Int64()
-	if !ok || !exact || o < 0 {
-		return nil, py.NewException(py.ValueError, "Offset must be int >= 0")
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
-	ps, err := c.assignedPart(thread, t, "Unassigned partition", py.ValueError)
+	ps, err := c.assignedPart(thread, partition.tp, "Unassigned partition", py.ValueError)
 	if err != nil {
 		return nil, err
 	}
-	c.seekTo(ps, o, 0)
+	c.seekTo(ps, offset.o, 0)
 	return starlark.None, nil
 }
 
@@ -781,14 +769,12 @@ func topicPartListArg(v starlark.Value) ([]tp, error) {
 }
 
 func (c *KafkaConsumer) edgeOffsets(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple, ts int64) (starlark.Value, error) {
-	var partitions, timeoutMs starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partitions", &partitions, "timeout_ms?", &timeoutMs); err != nil {
+	var partitions topicPartitionList
+	var timeoutMs starlark.Value
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "partitions", &partitions, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
 	}
-	tps, err := topicPartListArg(partitions)
-	if err != nil {
-		return nil, err
-	}
+	tps := partitions.tps
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
@@ -816,20 +802,17 @@ func (c *KafkaConsumer) pyEndOffsets(thread *starlark.Thread, b *starlark.Builti
 }
 
 func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timestamps, timeoutMs starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timestamps", &timestamps, "timeout_ms?", &timeoutMs); err != nil {
+	var timestamps timestampsDict
+	var timeoutMs starlark.Value
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timestamps", &timestamps, "timeout_ms?", &timeoutMs); err != nil {
 		return nil, err
-	}
-	d, ok := timestamps.(*starlark.Dict)
-	if !ok {
-		return nil, py.Errorf(py.TypeError, "timestamps must be a dict of TopicPartition to int, not %s", py.TypeName(timestamps))
 	}
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
 	stamps := map[tp]int64{}
 	var order []tp
-	for _, item := range d.Items() {
+	for _, item := range timestamps.Items() {
 		t, err := topicPartArg(item[0])
 		if err != nil {
 			return nil, err
@@ -865,18 +848,14 @@ func (c *KafkaConsumer) pyOffsetsForTimes(thread *starlark.Thread, b *starlark.B
 }
 
 func (c *KafkaConsumer) pyHighwater(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var partition starlark.Value
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "partition", &partition); err != nil {
-		return nil, err
-	}
-	t, err := topicPartArg(partition)
-	if err != nil {
+	var partition topicPartition
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "partition", &partition); err != nil {
 		return nil, err
 	}
 	if err := c.runQueue(thread); err != nil {
 		return nil, err
 	}
-	ps := c.parts[t]
+	ps := c.parts[partition.tp]
 	if ps == nil {
 		return nil, py.NewException(IllegalStateError, "Partition is not assigned")
 	}

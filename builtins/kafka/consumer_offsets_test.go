@@ -164,6 +164,16 @@ print(c.committed(TopicPartition('cm', 0)), c.committed(TopicPartition('cm', 0),
 			"ERROR TypeError: partition must be a TopicPartition namedtuple"},
 		{"position of an unassigned partition", `KafkaConsumer().position(TopicPartition('cm', 0))`,
 			"ERROR IllegalStateError: Partition is not assigned"},
+		{"position wants a TopicPartition", `KafkaConsumer().position('cm')`,
+			"ERROR TypeError: partition must be a TopicPartition namedtuple"},
+		{"highwater wants a TopicPartition", `KafkaConsumer().highwater(None)`,
+			"ERROR TypeError: partition must be a TopicPartition namedtuple"},
+		{"end_offsets wants a list", `KafkaConsumer().end_offsets(5)`,
+			"ERROR TypeError: partitions must be a list of TopicPartition namedtuples"},
+		{"beginning_offsets wants TopicPartitions", `KafkaConsumer().beginning_offsets([('cm', 0)])`,
+			"ERROR TypeError: partition must be a TopicPartition namedtuple"},
+		{"offsets_for_times wants a dict", `KafkaConsumer().offsets_for_times([(TopicPartition('cm', 0), 0)])`,
+			"ERROR TypeError: timestamps must be a dict of TopicPartition to int, not list"},
 		{"default commit callback", `
 tp = TopicPartition('cm', 0)
 got = []

@@ -1,7 +1,6 @@
 package kafka
 
 import (
-	"math"
 	"time"
 
 	"go.starlark.net/starlark"
@@ -10,43 +9,17 @@ import (
 )
 
 func (c *KafkaConsumer) pyPoll(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var timeoutMs, maxRecords starlark.Value = starlark.MakeInt(0), starlark.None
+	var timeout pollTimeout
+	var maxRecs maxRecords
 	updateOffsets := true
-	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout_ms?", &timeoutMs, "max_records?", &maxRecords, "update_offsets?", &updateOffsets); err != nil {
+	if err := py.UnpackTypedArgs(b.Name(), args, kwargs, "timeout_ms?", &timeout, "max_records?", &maxRecs, "update_offsets?", &updateOffsets); err != nil {
 		return nil, err
 	}
-	var timeout time.Duration
-	switch t := timeoutMs.(type) {
-	case starlark.Int:
-		ms, _ := t.Int64()
-		timeout = time.Duration(ms) * time.Millisecond
-	case starlark.Float:
-		timeout = time.Duration(float64(t) * float64(time.Millisecond))
-	default:
-		return nil, py.Errorf(py.TypeError, "timeout_ms must be an int, not %s", py.TypeName(timeoutMs))
-	}
-	if timeout < 0 {
-		return nil, py.NewException(py.ValueError, "Timeout must not be negative")
-	}
-	max := c.set.maxPollRecords
-	if maxRecords != starlark.None {
-		n, ok := maxRecords.(starlark.Int)
-		if !ok {
-			return nil, py.NewException(py.TypeError, "max_records must be an integer")
-		}
-		m, fits := n.Int64()
-		if !fits && n.Sign() > 0 {
-			return nil, py.Errorf(py.ValueError, "max_records must be at most %d", int64(math.MaxInt64))
-		}
-		if m <= 0 {
-			return nil, py.NewException(py.ValueError, "max_records must be positive")
-		}
-		max = int(min(m, 1<<30))
-	}
+	max := maxRecs.or(c.set.maxPollRecords)
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(timeout)
+	deadline := time.Now().Add(timeout.d)
 	out := starlark.NewDict(4)
 	for attempt := 0; ; attempt++ {
 		n, err := c.drain(thread, out, max, updateOffsets)

@@ -338,6 +338,7 @@ ERROR ValueError: Timeout must not be negative
 		{"sys.maxsize is a max_poll_records", `print(KafkaConsumer(max_poll_records=9223372036854775807).poll(timeout_ms=0))`, "{}"},
 		{"max_records beyond 64 bits", `KafkaConsumer().poll(max_records=1180591620717411303424)`, "ERROR ValueError: max_records must be at most 9223372036854775807"},
 		{"max_records type", `KafkaConsumer().poll(max_records='x')`, "ERROR TypeError: max_records must be an integer"},
+		{"timeout_ms type", `KafkaConsumer().poll(timeout_ms='1s')`, "ERROR TypeError: timeout_ms must be an int, not str"},
 		{"after close", `
 c = KafkaConsumer()
 c.close()
