@@ -92,10 +92,16 @@ func (c *cell) Type() string          { return "cell" }
 func (c *cell) Freeze()               { c.frozen = true; freezeValue(c.v) }
 func (c *cell) Truth() starlark.Bool  { return true }
 func (c *cell) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: cell") }
-func (c *cell) AttrNames() []string   { return []string{"v"} }
+func (c *cell) AttrNames() []string   { return []string{"bound", "v"} }
 
+// Attr is the variable's value (v) or whether it is bound (bound: a class
+// body reads the global of a name it has not bound, frontend/lower_class.go).
 func (c *cell) Attr(name string) (starlark.Value, error) {
-	if name != "v" {
+	switch name {
+	case "bound":
+		return starlark.Bool(c.v != nil), nil
+	case "v":
+	default:
 		return nil, nil
 	}
 	if c.v == nil {
