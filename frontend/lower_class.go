@@ -98,11 +98,19 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 
 	// The names the body deletes, or binds in a try (whose blocks are
 	// functions) or by :=, live in cells of the body function; the
-	// class gets those bound when the body ends (py.Cell).
+	// class gets those bound when the body ends (py.Cell). When the body
+	// deletes a name, all its names do: a name deleted and bound again
+	// moves to the end of the class's namespace, as in CPython, and the
+	// class orders its names by when their cells were bound.
 	cb := &classBody{qualname: qualname, bound: map[string]bool{}, cells: map[string]bool{}}
 	l.boundInTries(s.Body, cb.cells)
+	deletes := false
 	walkBody(s.Body, func(n pysyntax.Node) {
-		for _, name := range l.cellBound(n) {
+		names := l.cellBound(n)
+		if _, ok := n.(*pysyntax.Delete); ok && len(names) > 0 {
+			deletes = true
+		}
+		for _, name := range names {
 			cb.cells[name] = true
 		}
 	})
@@ -114,7 +122,7 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			names = []string{n.Name}
 		case *pysyntax.Import, *pysyntax.ImportFrom:
 			for _, name := range l.boundNames(n) {
-				if cb.cells[name] {
+				if cb.cells[name] || deletes {
 					names = append(names, name)
 				} else {
 					imported = append(imported, name) // bound as a plain name
@@ -138,6 +146,11 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 	cb.lookups = l.classLookups(s.Body, cb)
 	for name := range cb.lookups {
 		cb.cells[name] = true
+	}
+	if deletes {
+		for _, name := range cb.order {
+			cb.cells[name] = true
+		}
 	}
 	var cells []string
 	for _, name := range cb.order {

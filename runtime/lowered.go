@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 
@@ -50,7 +51,12 @@ type cell struct {
 	frozen    bool
 	global    bool
 	classBody bool
+	boundAt   uint64 // a class body's: when it was last bound (py.Cell)
 }
+
+// classBodyBindings counts the bindings of class bodies' cells, for
+// their BoundAt.
+var classBodyBindings atomic.Uint64
 
 // sessionGlobalsKey is the thread-local key of a Session's globals while
 // it runs a chunk. A chunk keeps a global that a try or a global
@@ -87,6 +93,9 @@ var (
 // Value is the variable's value, nil when it is unbound.
 func (c *cell) Value() starlark.Value { return c.v }
 
+// BoundAt orders the bindings of class bodies' cells (py.Cell).
+func (c *cell) BoundAt() uint64 { return c.boundAt }
+
 func (c *cell) String() string        { return "<cell " + c.name + ">" }
 func (c *cell) Type() string          { return "cell" }
 func (c *cell) Freeze()               { c.frozen = true; freezeValue(c.v) }
@@ -119,6 +128,9 @@ func (c *cell) SetField(name string, v starlark.Value) error {
 	}
 	if c.frozen {
 		return fmt.Errorf("cannot assign to global %s: globals are frozen once the script is loaded", c.name)
+	}
+	if c.classBody && c.v == nil {
+		c.boundAt = classBodyBindings.Add(1)
 	}
 	c.v = v
 	return nil
