@@ -287,6 +287,11 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 	case *pysyntax.Assign:
 		return l.assign(out, s)
 	case *pysyntax.AugAssign:
+		if t, ok := s.Target.(*pysyntax.Name); ok {
+			if x, ok := l.classLookup(t.ID, l.start(t)); ok { // x += 1 in a class body reads the global x
+				out = append(out, &syntax.AssignStmt{OpPos: l.start(t), Op: syntax.EQ, LHS: l.target(t), RHS: x})
+			}
+		}
 		return append(out, l.augAssign(s))
 	case *pysyntax.AnnAssign:
 		if s.Value == nil {
@@ -752,6 +757,9 @@ func (l *lowerer) bareExpr(e pysyntax.Expr) syntax.Expr {
 	case *pysyntax.Name:
 		if e.ID == "__name__" && !l.bindsDunderName() {
 			return &syntax.Literal{Token: syntax.STRING, TokenPos: pos, Raw: "__name__", Value: "__main__"}
+		}
+		if x, ok := l.classLookup(e.ID, pos); ok {
+			return x
 		}
 		return l.name(e.ID, pos)
 	case *pysyntax.Constant:

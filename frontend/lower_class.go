@@ -51,7 +51,8 @@ const classCellName = "__classcell"
 type classBody struct {
 	qualname string
 	bound    map[string]bool // names the body binds, renamed __cls_NAME
-	cells    map[string]bool // those of them that live in cells: deleted, bound in a try or by :=
+	cells    map[string]bool // those of them that live in cells: deleted, bound in a try or by :=, or looked up
+	lookups  map[string]bool // those of them the body may read while they are unbound (classLookup)
 	order    []string        // the same, in the order they are first bound
 	aliases  []syntax.Stmt   // __alias_NAME = lambda: NAME, for methods that refer to their own name
 }
@@ -97,11 +98,19 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 
 	// The names the body deletes, or binds in a try (whose blocks are
 	// functions) or by :=, live in cells of the body function; the
-	// class gets those bound when the body ends (py.Cell).
+	// class gets those bound when the body ends (py.Cell). When the body
+	// deletes a name, all its names do: a name deleted and bound again
+	// moves to the end of the class's namespace, as in CPython, and the
+	// class orders its names by when their cells were bound.
 	cb := &classBody{qualname: qualname, bound: map[string]bool{}, cells: map[string]bool{}}
 	l.boundInTries(s.Body, cb.cells)
+	deletes := false
 	walkBody(s.Body, func(n pysyntax.Node) {
-		for _, name := range l.cellBound(n) {
+		names := l.cellBound(n)
+		if _, ok := n.(*pysyntax.Delete); ok && len(names) > 0 {
+			deletes = true
+		}
+		for _, name := range names {
 			cb.cells[name] = true
 		}
 	})
@@ -113,7 +122,7 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			names = []string{n.Name}
 		case *pysyntax.Import, *pysyntax.ImportFrom:
 			for _, name := range l.boundNames(n) {
-				if cb.cells[name] {
+				if cb.cells[name] || deletes {
 					names = append(names, name)
 				} else {
 					imported = append(imported, name) // bound as a plain name
@@ -134,6 +143,15 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			}
 		}
 	})
+	cb.lookups = l.classLookups(s.Body, cb)
+	for name := range cb.lookups {
+		cb.cells[name] = true
+	}
+	if deletes {
+		for _, name := range cb.order {
+			cb.cells[name] = true
+		}
+	}
 	var cells []string
 	for _, name := range cb.order {
 		if cb.cells[name] {
@@ -334,6 +352,100 @@ func (l *lowerer) className(id string, pos syntax.Position) (syntax.Expr, bool) 
 		return &syntax.CallExpr{Fn: l.ident("__alias_"+id, pos), Lparen: pos, Rparen: pos}, true
 	}
 	return nil, false
+}
+
+// classLookups are the names class body reads at a point where they may
+// be unbound: before a statement of the body binds them for sure (an
+// assignment, def, class or import of the body itself, not nested in a
+// compound statement), or after a del. CPython then reads the global or
+// builtin (LOAD_NAME: the class's namespace, then the globals, then the
+// builtins), so such a name lives in a cell whose reads fall back to the
+// name outside (classLookup). Other names keep plain variables.
+func (l *lowerer) classLookups(body []pysyntax.Stmt, cb *classBody) map[string]bool {
+	lookups := map[string]bool{}
+	sure := map[string]bool{}
+	for _, st := range body {
+		for _, name := range classReads(st) {
+			if cb.bound[name] && !sure[name] {
+				lookups[name] = true
+			}
+		}
+		if a, ok := st.(*pysyntax.AnnAssign); ok && a.Value == nil {
+			continue // x: int binds nothing
+		}
+		switch st := st.(type) {
+		case *pysyntax.Assign, *pysyntax.AugAssign, *pysyntax.AnnAssign, *pysyntax.Import, *pysyntax.ImportFrom:
+			for _, name := range l.boundNames(st) {
+				sure[name] = cb.bound[name]
+			}
+		case *pysyntax.FunctionDef:
+			sure[st.Name] = true
+		case *pysyntax.ClassDef:
+			sure[st.Name] = true
+		default: // a del, or a compound statement, may leave a name unbound
+			walkBody([]pysyntax.Stmt{st}, func(n pysyntax.Node) {
+				for _, name := range append(l.boundNames(n), l.cellBound(n)...) {
+					delete(sure, name)
+				}
+			})
+		}
+	}
+	return lookups
+}
+
+// classReads are the names statement st of a class body reads there (not
+// in the bodies of the functions and classes it defines).
+func classReads(st pysyntax.Stmt) []string {
+	var names []string
+	var visit func(n pysyntax.Node) bool
+	visit = func(n pysyntax.Node) bool {
+		switch n := n.(type) {
+		case *pysyntax.Name:
+			if n.Ctx == pysyntax.Load {
+				names = append(names, n.ID)
+			}
+		case *pysyntax.AugAssign:
+			if t, ok := n.Target.(*pysyntax.Name); ok {
+				names = append(names, t.ID)
+			}
+		case *pysyntax.FunctionDef:
+			for _, d := range n.DecoratorList {
+				inspect(d, visit)
+			}
+			inspect(n.Args, visit)
+			if n.Returns != nil {
+				inspect(n.Returns, visit)
+			}
+			return false
+		case *pysyntax.ClassDef:
+			for _, e := range append(n.DecoratorList, n.Bases...) {
+				inspect(e, visit)
+			}
+			for _, k := range n.Keywords {
+				inspect(k, visit)
+			}
+			return false
+		}
+		return true
+	}
+	inspect(st, visit)
+	return names
+}
+
+// classLookup lowers a read of id in a class body that may find it
+// unbound (classLookups): its cell's value if it is bound, else the name
+// outside the class, __cls_x.v if __cls_x.bound else x.
+func (l *lowerer) classLookup(id string, pos syntax.Position) (syntax.Expr, bool) {
+	c := l.class
+	if c == nil || !c.lookups[id] || l.comprehensionVars[id] > 0 {
+		return nil, false
+	}
+	l.class = nil
+	outside := l.name(id, pos)
+	l.class = c
+	cell := func() syntax.Expr { return l.ident("__cls_"+id, pos) }
+	return &syntax.CondExpr{If: pos, Cond: &syntax.DotExpr{X: cell(), Dot: pos, Name: l.ident("bound", pos)},
+		True: &syntax.DotExpr{X: cell(), Dot: pos, Name: l.ident("v", pos)}, ElsePos: pos, False: outside}, true
 }
 
 // helperFn is the function a lowered construct calls by the name helper:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"sync/atomic"
 
 	"go.starlark.net/starlark"
 
@@ -50,7 +51,12 @@ type cell struct {
 	frozen    bool
 	global    bool
 	classBody bool
+	boundAt   uint64 // a class body's: when it was last bound (py.Cell)
 }
+
+// classBodyBindings counts the bindings of class bodies' cells, for
+// their BoundAt.
+var classBodyBindings atomic.Uint64
 
 // sessionGlobalsKey is the thread-local key of a Session's globals while
 // it runs a chunk. A chunk keeps a global that a try or a global
@@ -87,15 +93,24 @@ var (
 // Value is the variable's value, nil when it is unbound.
 func (c *cell) Value() starlark.Value { return c.v }
 
+// BoundAt orders the bindings of class bodies' cells (py.Cell).
+func (c *cell) BoundAt() uint64 { return c.boundAt }
+
 func (c *cell) String() string        { return "<cell " + c.name + ">" }
 func (c *cell) Type() string          { return "cell" }
 func (c *cell) Freeze()               { c.frozen = true; freezeValue(c.v) }
 func (c *cell) Truth() starlark.Bool  { return true }
 func (c *cell) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable: cell") }
-func (c *cell) AttrNames() []string   { return []string{"v"} }
+func (c *cell) AttrNames() []string   { return []string{"bound", "v"} }
 
+// Attr is the variable's value (v) or whether it is bound (bound: a class
+// body reads the global of a name it has not bound, frontend/lower_class.go).
 func (c *cell) Attr(name string) (starlark.Value, error) {
-	if name != "v" {
+	switch name {
+	case "bound":
+		return starlark.Bool(c.v != nil), nil
+	case "v":
+	default:
 		return nil, nil
 	}
 	if c.v == nil {
@@ -113,6 +128,9 @@ func (c *cell) SetField(name string, v starlark.Value) error {
 	}
 	if c.frozen {
 		return fmt.Errorf("cannot assign to global %s: globals are frozen once the script is loaded", c.name)
+	}
+	if c.classBody && c.v == nil {
+		c.boundAt = classBodyBindings.Add(1)
 	}
 	c.v = v
 	return nil

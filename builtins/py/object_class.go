@@ -1,6 +1,7 @@
 package py
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,11 @@ type Cell interface {
 	starlark.Value
 	// Value is the variable's value, nil when it is unbound.
 	Value() starlark.Value
+	// BoundAt orders the bindings of class bodies' variables: it grows
+	// each time one of them goes from unbound to bound. A class orders
+	// the names its body keeps in cells by it (a name deleted and bound
+	// again goes after those bound before, as in CPython's namespace).
+	BoundAt() uint64
 }
 
 // buildClass is __build_class__(body, name, qualname, bases, keywords).
@@ -78,7 +84,7 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		return nil, Errorf(SystemError, "class body returned %s", TypeName(ns))
 	}
 	c.dict = make(map[string]starlark.Value, d.Len())
-	for _, item := range d.Items() {
+	for _, item := range namespaceOrder(d.Items()) {
 		k := string(item[0].(starlark.String))
 		v := item[1]
 		if cell, ok := v.(Cell); ok {
@@ -243,6 +249,30 @@ func nativeClass(v starlark.Value) *Class {
 // of the instance self with NewPart. A Subclassable that has attributes
 // returns it from Attr("__init__").
 func SubclassInit(c Subclassable) starlark.Value { return nativeClass(c).dict["__init__"] }
+
+// namespaceOrder puts the names a class body returns in the order it
+// bound them: those in cells by when they were bound (Cell.BoundAt), in
+// the places the cells have; the others, bound once, where they are.
+func namespaceOrder(items []starlark.Tuple) []starlark.Tuple {
+	var cells []starlark.Tuple
+	for _, item := range items {
+		if _, ok := item[1].(Cell); ok {
+			cells = append(cells, item)
+		}
+	}
+	if len(cells) < 2 {
+		return items
+	}
+	slices.SortStableFunc(cells, func(a, b starlark.Tuple) int {
+		return cmp.Compare(a[1].(Cell).BoundAt(), b[1].(Cell).BoundAt())
+	})
+	for i, item := range items {
+		if _, ok := item[1].(Cell); ok {
+			items[i], cells = cells[0], cells[1:]
+		}
+	}
+	return items
+}
 
 // classCell holds the class a class statement makes, for its methods'
 // super() and __class__; it is set once the class exists.
