@@ -106,6 +106,9 @@ func FuzzParse(f *testing.F) {
 				if x, ok := dot.X.(*syntax.Ident); ok && tryTemp.MatchString(x.Name) && dot.Name.Name == WithValue {
 					generated[dot.Name] = true // a with statement's state
 				}
+				if x, ok := dot.X.(*syntax.Ident); ok && x.Name == "__d" && dot.Name.Name == "items" {
+					generated[dot.Name] = true // {**a, **b} merged (lower_unpacking.go)
+				}
 			}
 			id, ok := n.(*syntax.Ident)
 			if !ok || helpers[id.Name] || generated[id] || tryTemp.MatchString(id.Name) {
