@@ -11,8 +11,8 @@ import (
 // made like bytes (bytearray(b'..'), bytearray(n), bytearray('s',
 // 'utf-8'), bytearray([1, 2])); items are ints, slices are bytearrays;
 // ba[i] = n, append, extend, insert, pop, remove, clear, reverse and copy
-// change it; bytes' other methods (decode, hex, find, startswith, ...)
-// read it. `ba += b'..'` makes a new bytearray (Starlark rebinds augmented
+// change it; bytes' other methods (decode, hex, find, upper, ...) read
+// it, and the bytes they return are bytearrays. `ba += b'..'` makes a new bytearray (Starlark rebinds augmented
 // assignments of values that are not lists), and slice assignment is not
 // offered (Starlark has none).
 type Bytearray struct {
@@ -326,16 +326,47 @@ var bytearrayMethods = map[string]BuiltinFunc{
 	},
 }
 
-// Attr offers bytearray's own methods, then bytes' methods on a copy of
-// the contents (decode, hex, find, startswith, ...).
+// Attr offers bytearray's own methods, then bytes' methods on the
+// contents (decode, hex, find, upper, split, ...).
 func (ba *Bytearray) Attr(name string) (starlark.Value, error) {
 	if m, ok := bytearrayBuiltins[name]; ok {
 		return m.BindReceiver(ba), nil
 	}
-	if m, ok := bytesMethods[name]; ok {
-		return m.BindReceiver(Bytes(ba.data)), nil
+	if _, ok := bytesMethods[name]; ok {
+		return starlark.NewBuiltin(name, bytesMethodOfBytearray).BindReceiver(ba), nil
 	}
 	return nil, nil
+}
+
+// bytesMethodOfBytearray calls the bytes method named b.Name() on the
+// contents of the bytearray b is bound to. The bytes it returns, alone or
+// as the items of a list (split) or tuple (partition), are made
+// bytearrays, as Python's bytearray methods return.
+func bytesMethodOfBytearray(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	ba := b.Receiver().(*Bytearray)
+	v, err := bytesMethods[b.Name()].BindReceiver(Bytes(ba.data)).CallInternal(thread, args, kwargs)
+	switch v := v.(type) {
+	case Bytes:
+		return &Bytearray{data: []byte(v)}, err
+	case *starlark.List: // made by the method: changed in place
+		for i := range v.Len() {
+			if item, ok := v.Index(i).(Bytes); ok {
+				if err := v.SetIndex(i, &Bytearray{data: []byte(item)}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case starlark.Tuple:
+		items := make(starlark.Tuple, len(v))
+		for i, item := range v {
+			items[i] = item
+			if item, ok := item.(Bytes); ok {
+				items[i] = &Bytearray{data: []byte(item)}
+			}
+		}
+		return items, err
+	}
+	return v, err
 }
 
 // AttrNames lists the methods.
