@@ -335,7 +335,7 @@ func (ba *Bytearray) Attr(name string) (starlark.Value, error) {
 	if _, ok := bytesMethods[name]; ok {
 		return starlark.NewBuiltin(name, bytesMethodOfBytearray).BindReceiver(ba), nil
 	}
-	return nil, nil
+	return BytearrayType.attrs[name], nil // fromhex, maketrans
 }
 
 // bytesMethodOfBytearray calls the bytes method named b.Name() on the
@@ -379,6 +379,9 @@ func (ba *Bytearray) AttrNames() []string {
 		if _, own := bytearrayBuiltins[n]; !own {
 			names = append(names, n)
 		}
+	}
+	for n := range BytearrayType.attrs {
+		names = append(names, n)
 	}
 	return names
 }

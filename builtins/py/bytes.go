@@ -147,18 +147,22 @@ func (b Bytes) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (st
 // repetitions (the memory limit, when set, refuses smaller ones first).
 const maxRepeat = 1 << 30
 
-// Attr returns a method of bytes bound to b.
+// Attr returns a method of bytes bound to b, or a static method of the
+// class (fromhex, maketrans).
 func (b Bytes) Attr(name string) (starlark.Value, error) {
 	if m, ok := bytesMethods[name]; ok {
 		return m.BindReceiver(b), nil
 	}
-	return nil, nil
+	return BytesType.attrs[name], nil
 }
 
 // AttrNames lists the methods of bytes.
 func (b Bytes) AttrNames() []string {
-	names := make([]string, 0, len(bytesMethods))
+	names := make([]string, 0, len(bytesMethods)+len(BytesType.attrs))
 	for n := range bytesMethods {
+		names = append(names, n)
+	}
+	for n := range BytesType.attrs {
 		names = append(names, n)
 	}
 	sort.Strings(names)

@@ -8,11 +8,13 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// bytes.fromhex(string), bytearray.fromhex(string) and the int methods Starlark lacks:
+// bytes.fromhex(string), bytearray.fromhex(string), maketrans(frm, to) of
+// both, and the int methods Starlark lacks:
 // to_bytes(length=1, byteorder='big', *, signed=False), bit_length().
 func init() {
-	BytesType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytesFromhex)}
-	BytearrayType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytearrayFromhex)}
+	maketrans := Func("maketrans", bytesMaketrans)
+	BytesType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytesFromhex), "maketrans": maketrans}
+	BytearrayType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytearrayFromhex), "maketrans": maketrans}
 	for name, fn := range map[string]BuiltinFunc{
 		"to_bytes":   intToBytes,
 		"bit_length": intBitLength,

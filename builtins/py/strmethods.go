@@ -173,6 +173,15 @@ func init() {
 		"splitlines":   bytesSplitlines,
 		"removeprefix": bytesRemoveAffix(strings.TrimPrefix),
 		"removesuffix": bytesRemoveAffix(strings.TrimSuffix),
+		"rsplit":       bytesRsplit,
+		"capitalize":   bytesCapitalize,
+		"title":        bytesTitle,
+		"swapcase":     bytesMap(asciiSwapcase),
+		"islower":      bytesIsCase(isASCIILower, isASCIIUpper),
+		"isupper":      bytesIsCase(isASCIIUpper, isASCIILower),
+		"istitle":      bytesIstitle,
+		"expandtabs":   bytesExpandtabs,
+		"translate":    bytesTranslate,
 	} {
 		bytesMethods[name] = Func(name, fn) // b.NAME: Bytes.Attr
 	}
@@ -933,7 +942,7 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return Bytes(strings.Join(parts, sep)), nil
 }
 
-// bytesMap returns upper or lower (ASCII only, as Python's bytes).
+// bytesMap returns upper, lower or swapcase (ASCII only, as Python's bytes).
 func bytesMap(f func(byte) byte) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := noArgs(b, args, kwargs); err != nil {
