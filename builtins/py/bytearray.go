@@ -128,7 +128,7 @@ func (ba *Bytearray) Slice(start, end, step int) starlark.Value {
 func (ba *Bytearray) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	switch op {
 	case syntax.PLUS:
-		other, ok := bytesLike(y)
+		other, ok := BytesLike(y)
 		if !ok {
 			if side == starlark.Left {
 				return nil, Errorf(TypeError, "can't concat %s to bytearray", TypeName(y))
@@ -154,7 +154,7 @@ func (ba *Bytearray) Binary(op syntax.Token, y starlark.Value, side starlark.Sid
 		if side != starlark.Right {
 			return nil, nil
 		}
-		if sub, ok := bytesLike(y); ok {
+		if sub, ok := BytesLike(y); ok {
 			return starlark.Bool(strings.Contains(string(ba.data), sub)), nil
 		}
 		c, err := byteValue(y)
@@ -204,7 +204,7 @@ var bytearrayMethods = map[string]BuiltinFunc{
 		if err := ba.checkMutable(); err != nil {
 			return nil, err
 		}
-		if s, ok := bytesLike(x); ok {
+		if s, ok := BytesLike(x); ok {
 			ba.data = append(ba.data, s...)
 			return starlark.None, nil
 		}

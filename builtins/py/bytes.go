@@ -95,7 +95,7 @@ func (b Bytes) Cmp(y starlark.Value, depth int) (int, error) {
 
 // Has is `y in b`: y a bytes-like value (a substring) or an int (a byte).
 func (b Bytes) Has(y starlark.Value) (bool, error) {
-	if sub, ok := bytesLike(y); ok {
+	if sub, ok := BytesLike(y); ok {
 		return strings.Contains(string(b), sub), nil
 	}
 	c, err := byteValue(y)
@@ -113,7 +113,7 @@ func (b Bytes) Has(y starlark.Value) (bool, error) {
 func (b Bytes) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	switch op {
 	case syntax.PLUS:
-		other, ok := bytesLike(y)
+		other, ok := BytesLike(y)
 		if !ok {
 			if side == starlark.Left {
 				return nil, Errorf(TypeError, "can't concat %s to bytes", TypeName(y))

@@ -289,8 +289,9 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	switch o := obj.(type) {
 	case nil:
 		return starlark.String(""), nil
-	case Bytes:
-		s, err := Decode(string(o), encoding, errors)
+	case Bytes, *Bytearray:
+		data, _ := BytesLike(o)
+		s, err := Decode(data, encoding, errors)
 		if err != nil {
 			return nil, err
 		}
@@ -641,7 +642,7 @@ func asciiLower(c byte) byte {
 
 // bytesArg returns a bytes argument, or Python's TypeError.
 func bytesArg(v starlark.Value) (string, error) {
-	if b, ok := bytesLike(v); ok {
+	if b, ok := BytesLike(v); ok {
 		return b, nil
 	}
 	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
@@ -703,11 +704,11 @@ func bytesAffix(test func(s, affix string) bool) BuiltinFunc {
 			affixes = []starlark.Value{affix}
 		}
 		for _, a := range affixes {
-			ab, ok := a.(Bytes)
+			ab, ok := BytesLike(a)
 			if !ok {
 				return nil, Errorf(TypeError, "%s first arg must be bytes or a tuple of bytes, not %s", b.Name(), TypeName(a))
 			}
-			if test(s, string(ab)) {
+			if test(s, ab) {
 				return starlark.True, nil
 			}
 		}
@@ -842,9 +843,10 @@ func bytesPartition(last bool) BuiltinFunc {
 
 // subArg is the sub argument of find, index and count: bytes or an int.
 func subArg(v starlark.Value) (string, error) {
+	if b, ok := BytesLike(v); ok {
+		return b, nil
+	}
 	switch x := v.(type) {
-	case Bytes:
-		return string(x), nil
 	case starlark.Int:
 		k, ok := x.Int64()
 		if !ok || k < 0 || k > 255 {
@@ -927,7 +929,7 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
-		xb, ok := bytesLike(x)
+		xb, ok := BytesLike(x)
 		if !ok {
 			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, TypeName(x))
 		}
