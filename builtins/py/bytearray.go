@@ -48,11 +48,11 @@ func pyBytearray(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			return &Bytearray{data: append([]byte(nil), ba.data...)}, nil
 		}
 	}
-	v, err := pyBytes(thread, b, args, kwargs)
+	v, err := newBytes(thread, args, kwargs, "bytearray")
 	if err != nil {
 		return nil, err
 	}
-	return &Bytearray{data: []byte(v.(Bytes))}, nil
+	return &Bytearray{data: []byte(v)}, nil
 }
 
 // String is CPython's repr: bytearray(b'...').

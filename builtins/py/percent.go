@@ -345,6 +345,14 @@ func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, in
 		case isBytes:
 			bv, ok := BytesLike(v)
 			if !ok {
+				var db Bytes
+				db, ok, err = dunderBytes(m.threadOf(), v)
+				if err != nil {
+					return "", false, err
+				}
+				bv = string(db)
+			}
+			if !ok {
 				return "", false, Errorf(TypeError, "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'", TypeName(v))
 			}
 			s = bv
