@@ -11,8 +11,8 @@ import (
 // made like bytes (bytearray(b'..'), bytearray(n), bytearray('s',
 // 'utf-8'), bytearray([1, 2])); items are ints, slices are bytearrays;
 // ba[i] = n, append, extend, insert, pop, remove, clear, reverse and copy
-// change it; bytes' other methods (decode, hex, find, startswith, ...)
-// read it. `ba += b'..'` makes a new bytearray (Starlark rebinds augmented
+// change it; bytes' other methods (decode, hex, find, upper, ...) read
+// it, and the bytes they return are bytearrays. `ba += b'..'` makes a new bytearray (Starlark rebinds augmented
 // assignments of values that are not lists), and slice assignment is not
 // offered (Starlark has none).
 type Bytearray struct {
@@ -48,11 +48,11 @@ func pyBytearray(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			return &Bytearray{data: append([]byte(nil), ba.data...)}, nil
 		}
 	}
-	v, err := pyBytes(thread, b, args, kwargs)
+	v, err := newBytes(thread, args, kwargs, "bytearray")
 	if err != nil {
 		return nil, err
 	}
-	return &Bytearray{data: []byte(v.(Bytes))}, nil
+	return &Bytearray{data: []byte(v)}, nil
 }
 
 // String is CPython's repr: bytearray(b'...').
@@ -128,7 +128,7 @@ func (ba *Bytearray) Slice(start, end, step int) starlark.Value {
 func (ba *Bytearray) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	switch op {
 	case syntax.PLUS:
-		other, ok := bytesLike(y)
+		other, ok := BytesLike(y)
 		if !ok {
 			if side == starlark.Left {
 				return nil, Errorf(TypeError, "can't concat %s to bytearray", TypeName(y))
@@ -154,7 +154,7 @@ func (ba *Bytearray) Binary(op syntax.Token, y starlark.Value, side starlark.Sid
 		if side != starlark.Right {
 			return nil, nil
 		}
-		if sub, ok := bytesLike(y); ok {
+		if sub, ok := BytesLike(y); ok {
 			return starlark.Bool(strings.Contains(string(ba.data), sub)), nil
 		}
 		c, err := byteValue(y)
@@ -204,7 +204,7 @@ var bytearrayMethods = map[string]BuiltinFunc{
 		if err := ba.checkMutable(); err != nil {
 			return nil, err
 		}
-		if s, ok := bytesLike(x); ok {
+		if s, ok := BytesLike(x); ok {
 			ba.data = append(ba.data, s...)
 			return starlark.None, nil
 		}
@@ -326,16 +326,47 @@ var bytearrayMethods = map[string]BuiltinFunc{
 	},
 }
 
-// Attr offers bytearray's own methods, then bytes' methods on a copy of
-// the contents (decode, hex, find, startswith, ...).
+// Attr offers bytearray's own methods, then bytes' methods on the
+// contents (decode, hex, find, upper, split, ...).
 func (ba *Bytearray) Attr(name string) (starlark.Value, error) {
 	if m, ok := bytearrayBuiltins[name]; ok {
 		return m.BindReceiver(ba), nil
 	}
-	if m, ok := bytesMethods[name]; ok {
-		return m.BindReceiver(Bytes(ba.data)), nil
+	if _, ok := bytesMethods[name]; ok {
+		return starlark.NewBuiltin(name, bytesMethodOfBytearray).BindReceiver(ba), nil
 	}
-	return nil, nil
+	return BytearrayType.attrs[name], nil // fromhex, maketrans
+}
+
+// bytesMethodOfBytearray calls the bytes method named b.Name() on the
+// contents of the bytearray b is bound to. The bytes it returns, alone or
+// as the items of a list (split) or tuple (partition), are made
+// bytearrays, as Python's bytearray methods return.
+func bytesMethodOfBytearray(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	ba := b.Receiver().(*Bytearray)
+	v, err := bytesMethods[b.Name()].BindReceiver(Bytes(ba.data)).CallInternal(thread, args, kwargs)
+	switch v := v.(type) {
+	case Bytes:
+		return &Bytearray{data: []byte(v)}, err
+	case *starlark.List: // made by the method: changed in place
+		for i := range v.Len() {
+			if item, ok := v.Index(i).(Bytes); ok {
+				if err := v.SetIndex(i, &Bytearray{data: []byte(item)}); err != nil {
+					return nil, err
+				}
+			}
+		}
+	case starlark.Tuple:
+		items := make(starlark.Tuple, len(v))
+		for i, item := range v {
+			items[i] = item
+			if item, ok := item.(Bytes); ok {
+				items[i] = &Bytearray{data: []byte(item)}
+			}
+		}
+		return items, err
+	}
+	return v, err
 }
 
 // AttrNames lists the methods.
@@ -348,6 +379,9 @@ func (ba *Bytearray) AttrNames() []string {
 		if _, own := bytearrayBuiltins[n]; !own {
 			names = append(names, n)
 		}
+	}
+	for n := range BytearrayType.attrs {
+		names = append(names, n)
 	}
 	return names
 }

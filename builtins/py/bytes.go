@@ -95,7 +95,7 @@ func (b Bytes) Cmp(y starlark.Value, depth int) (int, error) {
 
 // Has is `y in b`: y a bytes-like value (a substring) or an int (a byte).
 func (b Bytes) Has(y starlark.Value) (bool, error) {
-	if sub, ok := bytesLike(y); ok {
+	if sub, ok := BytesLike(y); ok {
 		return strings.Contains(string(b), sub), nil
 	}
 	c, err := byteValue(y)
@@ -113,7 +113,7 @@ func (b Bytes) Has(y starlark.Value) (bool, error) {
 func (b Bytes) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (starlark.Value, error) {
 	switch op {
 	case syntax.PLUS:
-		other, ok := bytesLike(y)
+		other, ok := BytesLike(y)
 		if !ok {
 			if side == starlark.Left {
 				return nil, Errorf(TypeError, "can't concat %s to bytes", TypeName(y))
@@ -147,18 +147,22 @@ func (b Bytes) Binary(op syntax.Token, y starlark.Value, side starlark.Side) (st
 // repetitions (the memory limit, when set, refuses smaller ones first).
 const maxRepeat = 1 << 30
 
-// Attr returns a method of bytes bound to b.
+// Attr returns a method of bytes bound to b, or a static method of the
+// class (fromhex, maketrans).
 func (b Bytes) Attr(name string) (starlark.Value, error) {
 	if m, ok := bytesMethods[name]; ok {
 		return m.BindReceiver(b), nil
 	}
-	return nil, nil
+	return BytesType.attrs[name], nil
 }
 
 // AttrNames lists the methods of bytes.
 func (b Bytes) AttrNames() []string {
-	names := make([]string, 0, len(bytesMethods))
+	names := make([]string, 0, len(bytesMethods)+len(BytesType.attrs))
 	for n := range bytesMethods {
+		names = append(names, n)
+	}
+	for n := range BytesType.attrs {
 		names = append(names, n)
 	}
 	sort.Strings(names)

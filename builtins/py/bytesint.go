@@ -8,10 +8,13 @@ import (
 	"go.starlark.net/starlark"
 )
 
-// bytes.fromhex(string) and the int methods Starlark lacks:
+// bytes.fromhex(string), bytearray.fromhex(string), maketrans(frm, to) of
+// both, and the int methods Starlark lacks:
 // to_bytes(length=1, byteorder='big', *, signed=False), bit_length().
 func init() {
-	BytesType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytesFromhex)}
+	maketrans := Func("maketrans", bytesMaketrans)
+	BytesType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytesFromhex), "maketrans": maketrans}
+	BytearrayType.attrs = map[string]starlark.Value{"fromhex": Func("fromhex", bytearrayFromhex), "maketrans": maketrans}
 	for name, fn := range map[string]BuiltinFunc{
 		"to_bytes":   intToBytes,
 		"bit_length": intBitLength,
@@ -40,6 +43,15 @@ func bytesFromhex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, err
 	}
 	return Bytes(out), nil
+}
+
+// bytearrayFromhex is bytearray.fromhex(string), as bytes.fromhex.
+func bytearrayFromhex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	v, err := bytesFromhex(thread, b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	return &Bytearray{data: []byte(v.(Bytes))}, nil
 }
 
 func fromHex(s string) (string, error) {

@@ -334,7 +334,7 @@ func (f *File) write(v starlark.Value) (int, error) {
 	var data string
 	n := 0
 	if f.m.binary {
-		b, ok := bytesLike(v)
+		b, ok := BytesLike(v)
 		if !ok {
 			return 0, Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
 		}

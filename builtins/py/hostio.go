@@ -352,8 +352,10 @@ func contains(s string, c rune) bool {
 	return false
 }
 
-// bytesLike returns the bytes of v, a bytes or a bytearray.
-func bytesLike(v starlark.Value) (string, bool) {
+// BytesLike returns the bytes of v when v is bytes-like: a bytes, a
+// Starlark bytes value or a bytearray (copied), as the functions that
+// read bytes (hashes, codecs, compression, struct) accept them.
+func BytesLike(v starlark.Value) (string, bool) {
 	if b, ok := v.(*Bytearray); ok {
 		return string(b.data), true
 	}

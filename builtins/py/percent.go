@@ -343,11 +343,19 @@ func convertPercent(m *Meter, c *percentConv, v starlark.Value, isBytes bool, in
 		case c.ch == 'r':
 			s, err = reprWith(m, v)
 		case isBytes:
-			bv, ok := v.(Bytes)
+			bv, ok := BytesLike(v)
+			if !ok {
+				var db Bytes
+				db, ok, err = dunderBytes(m.threadOf(), v)
+				if err != nil {
+					return "", false, err
+				}
+				bv = string(db)
+			}
 			if !ok {
 				return "", false, Errorf(TypeError, "%%b requires a bytes-like object, or an object that implements __bytes__, not '%s'", TypeName(v))
 			}
-			s = string(bv)
+			s = bv
 		case c.ch == 'b':
 			return "", false, unsupportedChar(c.ch, index)
 		default:

@@ -173,6 +173,15 @@ func init() {
 		"splitlines":   bytesSplitlines,
 		"removeprefix": bytesRemoveAffix(strings.TrimPrefix),
 		"removesuffix": bytesRemoveAffix(strings.TrimSuffix),
+		"rsplit":       bytesRsplit,
+		"capitalize":   bytesCapitalize,
+		"title":        bytesTitle,
+		"swapcase":     bytesMap(asciiSwapcase),
+		"islower":      bytesIsCase(isASCIILower, isASCIIUpper),
+		"isupper":      bytesIsCase(isASCIIUpper, isASCIILower),
+		"istitle":      bytesIstitle,
+		"expandtabs":   bytesExpandtabs,
+		"translate":    bytesTranslate,
 	} {
 		bytesMethods[name] = Func(name, fn) // b.NAME: Bytes.Attr
 	}
@@ -280,8 +289,9 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 	switch o := obj.(type) {
 	case nil:
 		return starlark.String(""), nil
-	case Bytes:
-		s, err := Decode(string(o), encoding, errors)
+	case Bytes, *Bytearray:
+		data, _ := BytesLike(o)
+		s, err := Decode(data, encoding, errors)
 		if err != nil {
 			return nil, err
 		}
@@ -293,31 +303,46 @@ func pyStr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 }
 
 // bytes(), bytes(str, encoding, errors='strict'), bytes(n), bytes(b),
-// bytes(iterable of ints).
+// bytes(iterable of ints), bytes(o) for an o with __bytes__.
 func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	v, err := newBytes(thread, args, kwargs, "bytes")
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// newBytes makes the contents of class(args) (class: bytes or bytearray,
+// which takes the same arguments but ignores __bytes__).
+func newBytes(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple, class string) (Bytes, error) {
 	var src, enc, errs starlark.Value
 	if err := starlark.UnpackArgs("bytes", args, kwargs, "source?", &src, "encoding?", &enc, "errors?", &errs); err != nil {
-		return nil, err
+		return "", err
 	}
 	if s, ok := src.(starlark.String); ok {
 		if enc == nil {
-			return nil, Errorf(TypeError, "string argument without an encoding")
+			return "", Errorf(TypeError, "string argument without an encoding")
 		}
 		encoding, errors, err := codecParams("bytes", enc, errs)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		out, err := Encode(string(s), encoding, errors)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		return Bytes(out), nil
 	}
 	if enc != nil {
-		return nil, Errorf(TypeError, "encoding without a string argument")
+		return "", Errorf(TypeError, "encoding without a string argument")
 	}
 	if errs != nil {
-		return nil, Errorf(TypeError, "errors without a string argument")
+		return "", Errorf(TypeError, "errors without a string argument")
+	}
+	if class == "bytes" {
+		if v, ok, err := dunderBytes(thread, src); ok || err != nil {
+			return v, err
+		}
 	}
 	switch s := src.(type) {
 	case nil:
@@ -328,13 +353,13 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		n, _ := asIndex(s)
 		count, ok := n.Int64()
 		if n.Sign() < 0 {
-			return nil, Errorf(ValueError, "negative count")
+			return "", Errorf(ValueError, "negative count")
 		}
 		if !ok || count > math.MaxInt32 {
-			return nil, Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
+			return "", Errorf(OverflowError, "cannot fit 'int' into an index-sized integer")
 		}
 		if err := reserveElems(thread, int(count), 1); err != nil {
-			return nil, err
+			return "", err
 		}
 		return Bytes(make([]byte, count)), nil
 	case starlark.Iterable:
@@ -345,21 +370,38 @@ func pyBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		m := NewMeter(thread)
 		for it.Next(&x) {
 			if err := m.Tick(); err != nil {
-				return nil, err
+				return "", err
 			}
 			i, err := asIndex(x)
 			if err != nil {
-				return nil, err
+				return "", err
 			}
 			k, ok := i.Int64()
 			if !ok || k < 0 || k > 255 {
-				return nil, Errorf(ValueError, "bytes must be in range(0, 256)")
+				return "", Errorf(ValueError, "bytes must be in range(0, 256)")
 			}
 			out = append(out, byte(k))
 		}
 		return Bytes(out), nil
 	}
-	return nil, Errorf(TypeError, "cannot convert '%s' object to bytes", TypeName(src))
+	return "", Errorf(TypeError, "cannot convert '%s' object to %s", TypeName(src), class)
+}
+
+// dunderBytes is o.__bytes__() for an instance of a class that defines
+// it (ok false otherwise), which must return bytes.
+func dunderBytes(thread *starlark.Thread, v starlark.Value) (b Bytes, ok bool, err error) {
+	o := objectOf(v)
+	if o == nil {
+		return "", false, nil
+	}
+	r, ok, err := o.call(thread, "__bytes__")
+	if !ok || err != nil {
+		return "", ok, err
+	}
+	if b, isBytes := r.(Bytes); isBytes {
+		return b, true, nil
+	}
+	return "", true, Errorf(TypeError, "__bytes__ returned non-bytes (type %s)", TypeName(r))
 }
 
 // int.from_bytes(bytes, byteorder='big', *, signed=False)
@@ -375,11 +417,11 @@ func intFromBytes(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	case Bytes:
 		raw = []byte(d)
 	default:
-		v, err := pyBytes(thread, b, starlark.Tuple{data}, nil)
+		v, err := newBytes(thread, starlark.Tuple{data}, nil, "bytes")
 		if err != nil {
 			return nil, err
 		}
-		raw = []byte(v.(Bytes))
+		raw = []byte(v)
 	}
 	switch order {
 	case "big":
@@ -632,7 +674,7 @@ func asciiLower(c byte) byte {
 
 // bytesArg returns a bytes argument, or Python's TypeError.
 func bytesArg(v starlark.Value) (string, error) {
-	if b, ok := bytesLike(v); ok {
+	if b, ok := BytesLike(v); ok {
 		return b, nil
 	}
 	return "", Errorf(TypeError, "a bytes-like object is required, not '%s'", TypeName(v))
@@ -694,11 +736,11 @@ func bytesAffix(test func(s, affix string) bool) BuiltinFunc {
 			affixes = []starlark.Value{affix}
 		}
 		for _, a := range affixes {
-			ab, ok := a.(Bytes)
+			ab, ok := BytesLike(a)
 			if !ok {
 				return nil, Errorf(TypeError, "%s first arg must be bytes or a tuple of bytes, not %s", b.Name(), TypeName(a))
 			}
-			if test(s, string(ab)) {
+			if test(s, ab) {
 				return starlark.True, nil
 			}
 		}
@@ -833,9 +875,10 @@ func bytesPartition(last bool) BuiltinFunc {
 
 // subArg is the sub argument of find, index and count: bytes or an int.
 func subArg(v starlark.Value) (string, error) {
+	if b, ok := BytesLike(v); ok {
+		return b, nil
+	}
 	switch x := v.(type) {
-	case Bytes:
-		return string(x), nil
 	case starlark.Int:
 		k, ok := x.Int64()
 		if !ok || k < 0 || k > 255 {
@@ -918,7 +961,7 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
-		xb, ok := bytesLike(x)
+		xb, ok := BytesLike(x)
 		if !ok {
 			return nil, Errorf(TypeError, "sequence item %d: expected a bytes-like object, %s found", i, TypeName(x))
 		}
@@ -933,7 +976,7 @@ func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return Bytes(strings.Join(parts, sep)), nil
 }
 
-// bytesMap returns upper or lower (ASCII only, as Python's bytes).
+// bytesMap returns upper, lower or swapcase (ASCII only, as Python's bytes).
 func bytesMap(f func(byte) byte) BuiltinFunc {
 	return func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := noArgs(b, args, kwargs); err != nil {

@@ -199,11 +199,10 @@ const (
 // with '=' as RFC 4648 does.
 func b32Encoder(alphabet string) func(s starlark.Value) (starlark.Value, error) {
 	return func(s starlark.Value) (starlark.Value, error) {
-		b, ok := py.AsBytes(s)
+		data, ok := py.BytesLike(s)
 		if !ok {
 			return nil, py.Errorf(py.TypeError, "memoryview: a bytes-like object is required, not '%s'", py.TypeName(s))
 		}
-		data := string(b)
 		out := make([]byte, 0, (len(data)+4)/5*8)
 		for i := 0; i < len(data); i += 5 {
 			var chunk [8]byte
@@ -326,8 +325,8 @@ func b16decode(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 const maxBinSize = 76 / 4 * 3
 
 func bytesLike(s starlark.Value) (string, error) {
-	if b, ok := py.AsBytes(s); ok {
-		return string(b), nil
+	if b, ok := py.BytesLike(s); ok {
+		return b, nil
 	}
 	return "", py.Errorf(py.TypeError, "expected bytes-like object, not %s", py.TypeName(s))
 }

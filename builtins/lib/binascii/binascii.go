@@ -45,10 +45,10 @@ func New(env *py.Env) starlark.Value {
 // ASCIIData returns the contents of a decoder's argument: bytes, or a
 // str of ASCII characters, with CPython's errors otherwise.
 func ASCIIData(v starlark.Value) (string, error) {
-	switch v := v.(type) {
-	case py.Bytes:
-		return string(v), nil
-	case starlark.String:
+	if b, ok := py.BytesLike(v); ok {
+		return b, nil
+	}
+	if v, ok := v.(starlark.String); ok {
 		for i := 0; i < len(v); i++ {
 			if v[i] >= 0x80 {
 				return "", py.Errorf(py.ValueError, "string argument should contain only ASCII characters")
@@ -135,7 +135,7 @@ func separator(v starlark.Value) (byte, error) {
 		if starlark.Len(v) < 0 {
 			return 0, py.Errorf(py.TypeError, "object of type '%s' has no len()", py.TypeName(v))
 		}
-		return 0, py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(v))
+		return 0, py.Errorf(py.TypeError, "sep must be str or bytes.")
 	}
 	if len(s) != 1 {
 		return 0, py.Errorf(py.ValueError, "sep must be length 1.")

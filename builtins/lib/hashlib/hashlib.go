@@ -149,10 +149,10 @@ func New(env *py.Env) starlark.Value {
 // Data returns what a hash is fed: bytes, or CPython's TypeError for
 // str ("Strings must be encoded before hashing") and other values.
 func Data(v starlark.Value) (string, error) {
-	switch v := v.(type) {
-	case py.Bytes:
-		return string(v), nil
-	case starlark.String:
+	if b, ok := py.BytesLike(v); ok {
+		return b, nil
+	}
+	if _, ok := v.(starlark.String); ok {
 		return "", py.Errorf(py.TypeError, "Strings must be encoded before hashing")
 	}
 	return "", py.Errorf(py.TypeError, "object supporting the buffer API required")

@@ -88,7 +88,7 @@ func newHMAC(thread *starlark.Thread, fname string, args starlark.Tuple, kwargs 
 	if err := f.Bind(args, kwargs, &key, &msg, &digestmod); err != nil {
 		return nil, err
 	}
-	k, ok := py.AsBytes(key)
+	k, ok := py.BytesLike(key)
 	if !ok {
 		return nil, py.Errorf(py.TypeError, "key: expected bytes or bytearray, but got '%s'", py.TypeName(key))
 	}
@@ -150,8 +150,8 @@ func compareDigest(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 		}
 		return starlark.Bool(subtle.ConstantTimeCompare([]byte(xs), []byte(ys)) == 1), nil
 	}
-	xb, xBytes := py.AsBytes(x)
-	yb, yBytes := py.AsBytes(y)
+	xb, xBytes := py.BytesLike(x)
+	yb, yBytes := py.BytesLike(y)
 	switch {
 	case xBytes && yBytes:
 		return starlark.Bool(subtle.ConstantTimeCompare([]byte(xb), []byte(yb)) == 1), nil

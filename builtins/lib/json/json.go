@@ -631,8 +631,9 @@ func jsonLoads(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 			return nil, d.errorAt("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0)
 		}
 		d.s = string(s)
-	case py.Bytes:
-		text, err := jsonDecodeBytes(string(s))
+	case py.Bytes, *py.Bytearray:
+		b, _ := py.BytesLike(s)
+		text, err := jsonDecodeBytes(b)
 		if err != nil {
 			return nil, err
 		}

@@ -349,12 +349,13 @@ func (r *Random) seed(a starlark.Value, version int64) error {
 			return nil
 		}
 		n = new(big.Int).SetUint64(uint64(floatHash(float64(v))))
-	case starlark.String, py.Bytes:
-		var s string
+	case starlark.String, py.Bytes, *py.Bytearray:
+		s, _ := py.BytesLike(v)
 		if str, ok := v.(starlark.String); ok {
 			s = string(str)
-		} else {
-			s = string(v.(py.Bytes))
+		}
+		if _, ok := v.(*py.Bytearray); ok && version == 1 {
+			return py.Errorf(py.TypeError, "unhashable type: 'bytearray'") // seeded by hash(a)
 		}
 		if version == 1 {
 			n = new(big.Int).SetUint64(seedVersion1(s, a.Type() == "bytes"))

@@ -107,7 +107,7 @@ type subject struct {
 
 var runePool = sync.Pool{New: func() any { b := make([]rune, 0, 64); return &b }}
 
-// newSubject decodes v, a str or bytes, for pattern p; the caller
+// newSubject decodes v, a str, bytes or bytearray, for pattern p; the caller
 // releases it.
 func newSubject(thread *starlark.Thread, p *Pattern, v starlark.Value) (subject, error) {
 	sub := subject{value: v}
@@ -117,11 +117,12 @@ func newSubject(thread *starlark.Thread, p *Pattern, v starlark.Value) (subject,
 			return sub, py.Errorf(py.TypeError, "cannot use a bytes pattern on a string-like object")
 		}
 		sub.s = string(v)
-	case py.Bytes:
+	case py.Bytes, *py.Bytearray: // a bytearray's groups are bytes, as Python's
 		if !p.isBytes {
 			return sub, py.Errorf(py.TypeError, "cannot use a string pattern on a bytes-like object")
 		}
-		sub.s, sub.isBytes = string(v), true
+		sub.s, _ = py.BytesLike(v)
+		sub.isBytes = true
 	default:
 		return sub, py.Errorf(py.TypeError, "expected string or bytes-like object, got '%s'", py.TypeName(v))
 	}

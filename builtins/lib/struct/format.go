@@ -186,7 +186,7 @@ func (f *format) pack(values starlark.Tuple) ([]byte, error) {
 // packString packs an s (zero-padded) or p (Pascal, a length byte
 // first) field of len(dst) bytes.
 func packString(dst []byte, c byte, v starlark.Value) error {
-	b, ok := py.AsBytes(v)
+	b, ok := py.BytesLike(v)
 	if !ok {
 		return py.Errorf(Error, "argument for '%c' must be a bytes object", c)
 	}
@@ -206,7 +206,7 @@ func packString(dst []byte, c byte, v starlark.Value) error {
 func (f *format) packItem(dst []byte, cd code, v starlark.Value, order binary.ByteOrder) error {
 	switch cd.c {
 	case 'c':
-		b, ok := py.AsBytes(v)
+		b, ok := v.(py.Bytes) // not a bytearray, as CPython's
 		if !ok || len(b) != 1 {
 			return structError("char format requires a bytes object of length 1")
 		}

@@ -33,8 +33,8 @@ func Uint32Mask(v starlark.Value) (uint32, error) {
 // Bytes returns the contents of a bytes-like argument, or CPython's
 // TypeError "a bytes-like object is required, not 'str'".
 func Bytes(v starlark.Value) (string, error) {
-	if b, ok := py.AsBytes(v); ok {
-		return string(b), nil
+	if b, ok := py.BytesLike(v); ok {
+		return b, nil
 	}
 	return "", py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(v))
 }
@@ -43,10 +43,10 @@ func Bytes(v starlark.Value) (string, error) {
 // of ASCII characters, as base64 and binascii's decoders accept them;
 // what the error names the function expects is CPython's wording.
 func BytesOrASCII(v starlark.Value) (string, error) {
-	switch v := v.(type) {
-	case py.Bytes:
-		return string(v), nil
-	case starlark.String:
+	if b, ok := py.BytesLike(v); ok {
+		return b, nil
+	}
+	if v, ok := v.(starlark.String); ok {
 		for i := 0; i < len(v); i++ {
 			if v[i] >= 0x80 {
 				return "", py.Errorf(py.ValueError, "string argument should contain only ASCII characters")
