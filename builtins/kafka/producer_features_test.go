@@ -71,6 +71,23 @@ p.send('ser', {})
 		t.Errorf("read %v, want the JSON value and null", recs)
 	}
 
+	// kafka-python takes a bytearray key or value (serialized or not) as
+	// it takes bytes; what is sent is its contents at send().
+	prodRunCases(t, boot, []prodCase{
+		{"a bytearray key and value", `
+p = KafkaProducer(bootstrap_servers=BOOT)
+v = bytearray(b'value')
+md = p.send('ser4', v, key=bytearray(b'k'), partition=0)
+v[0] = 0x56
+print(md.get().serialized_value_size)
+p2 = KafkaProducer(bootstrap_servers=BOOT, value_serializer=lambda v: bytearray(v, 'utf-8'))
+print(p2.send('ser4', 'text', partition=0).get().serialized_value_size)
+`, "5\n4"},
+	})
+	if recs := prodConsumeAll(t, boot, "ser4", 2); len(recs) != 2 || string(recs[0].Key) != "k" || string(recs[0].Value) != "value" || string(recs[1].Value) != "text" {
+		t.Errorf("read %v, want k:value and text", recs)
+	}
+
 	// A Serializer object: serialize(topic, data), closed with the producer.
 	r := newScriptRun(boot)
 	closed := false

@@ -232,6 +232,9 @@ func (p *KafkaProducer) serialize(thread *starlark.Thread, s serializer, topic s
 	if b, ok := py.AsBytes(v); ok { // a Go serializer's too
 		return bytesOf(string(b)), false, nil
 	}
+	if b, ok := py.BytesLike(v); ok { // a bytearray, as kafka-python takes it: a copy of its contents now
+		return bytesOf(b), false, nil
+	}
 	switch x := v.(type) {
 	case starlark.String:
 		return bytesOf(string(x)), false, nil
