@@ -109,25 +109,7 @@ func bytesExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark
 			return nil, err
 		}
 	}
-	var out strings.Builder
-	col := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\t':
-			if tabsize > 0 {
-				n := tabsize - col%tabsize
-				out.WriteString(strings.Repeat(" ", n))
-				col += n
-			}
-		case '\n', '\r':
-			out.WriteByte(c)
-			col = 0
-		default:
-			out.WriteByte(c)
-			col++
-		}
-	}
-	return Bytes(out.String()), nil
+	return Bytes(expandTabs(s, tabsize, true)), nil
 }
 
 // bytesRsplit is bytes.rsplit(sep=None, maxsplit=-1): split as split

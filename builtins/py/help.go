@@ -148,7 +148,7 @@ func parameters(fn *starlark.Function) string {
 // leading whitespace and the other lines' common indentation removed,
 // blank lines at either end dropped.
 func cleanDoc(doc string) string {
-	lines := strings.Split(expandTabs(doc, 8), "\n")
+	lines := strings.Split(expandTabs(doc, 8, false), "\n")
 	margin := -1
 	for _, line := range lines[1:] {
 		if content := strings.TrimLeft(line, " \t\n\r\v\f"); content != "" {

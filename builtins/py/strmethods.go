@@ -592,16 +592,21 @@ func strExpandtabs(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 			return nil, err
 		}
 	}
-	return starlark.String(expandTabs(s, tabsize)), nil
+	return starlark.String(expandTabs(s, tabsize, false)), nil
 }
 
-// expandTabs is Python's str.expandtabs: each tab becomes the spaces up
-// to the next multiple of tabsize (no spaces when tabsize <= 0).
-func expandTabs(s string, tabsize int) string {
+// expandTabs is Python's str.expandtabs (bytes.expandtabs when
+// bytewise): each tab becomes the spaces up to the next multiple of
+// tabsize (no spaces when tabsize <= 0); columns count characters, or
+// bytes when bytewise.
+func expandTabs(s string, tabsize int, bytewise bool) string {
 	var out strings.Builder
 	col := 0
-	for _, r := range s {
-		switch r {
+	for i, size := 0, 1; i < len(s); i += size {
+		if !bytewise {
+			_, size = utf8.DecodeRuneInString(s[i:])
+		}
+		switch c := s[i]; c {
 		case '\t':
 			if tabsize > 0 {
 				n := tabsize - col%tabsize
@@ -609,10 +614,10 @@ func expandTabs(s string, tabsize int) string {
 				col += n
 			}
 		case '\n', '\r':
-			out.WriteRune(r)
+			out.WriteByte(c)
 			col = 0
 		default:
-			out.WriteRune(r)
+			out.WriteString(s[i : i+size])
 			col++
 		}
 	}
