@@ -335,11 +335,11 @@ func (c *converter) bytes(what string, v starlark.Value, ref []byte) ([]byte, er
 	case starlark.String:
 		s = string(v)
 	default:
-		b, ok := py.AsBytes(v) // a Go host's Starlark bytes too
+		b, ok := py.BytesLike(v) // a Go host's Starlark bytes and a bytearray (a copy) too
 		if !ok {
 			return nil, c.fail(py.TypeError, "a record whose %s is %s: want bytes, str or None", what, py.TypeName(v))
 		}
-		s = string(b)
+		s = b
 	}
 	if len(s) == 0 {
 		return []byte{}, nil

@@ -84,6 +84,7 @@ func TestProcessResults(t *testing.T) {
 		{"fan-out", "return [record, None, {'topic': 'audit', 'value': record.key}]", `in/2 "k"="v" a="1" @1700000000000; audit/-1 ""="k" @1700000000000`},
 		{"tuple", "return (record._replace(value=b'1'), record._replace(value=b'2'))", `in/-1 "k"="1" a="1" @1700000000000; in/-1 "k"="2" a="1" @1700000000000`},
 		{"empty list", "return []", ""},
+		{"bytearray value and key", "return {'value': bytearray(b'ba'), 'key': bytearray(b'bk')}", `/-1 "bk"="ba" @1700000000000`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := load(t, "from kafka.consumer.fetcher import ConsumerRecord\ndef process(record):\n    "+tc.body+"\n")
