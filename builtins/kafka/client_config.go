@@ -611,6 +611,13 @@ func loadClientCert(env *KafkaEnv, certFile, keyFile, password string) (tls.Cert
 			}
 			//lint:ignore SA1019 legacy PEM encryption is what ssl_password unlocks
 			der, err := x509.DecryptPEMBlock(b, []byte(password))
+			if err == nil && !isPrivateKey(der) {
+				// Legacy PEM encryption tells a wrong password only by
+				// its padding, which a wrong password passes about once
+				// in 256: a key that does not parse was decrypted with
+				// the wrong one.
+				err = x509.IncorrectPasswordError
+			}
 			if err != nil {
 				return tls.Certificate{}, py.Errorf(KafkaConfigurationError, "ssl_password: cannot decrypt the key: %v", err)
 			}
@@ -630,6 +637,19 @@ func loadClientCert(env *KafkaEnv, certFile, keyFile, password string) (tls.Cert
 		return tls.Certificate{}, py.Errorf(KafkaConfigurationError, "ssl_certfile/ssl_keyfile: %v", err)
 	}
 	return cert, nil
+}
+
+// isPrivateKey reports whether der is a private key in one of the
+// encodings a legacy PEM block holds (PKCS#1, SEC 1 EC, PKCS#8).
+func isPrivateKey(der []byte) bool {
+	if _, err := x509.ParsePKCS1PrivateKey(der); err == nil {
+		return true
+	}
+	if _, err := x509.ParseECPrivateKey(der); err == nil {
+		return true
+	}
+	_, err := x509.ParsePKCS8PrivateKey(der)
+	return err == nil
 }
 
 // cipherSuites maps an OpenSSL cipher string to Go's TLS 1.2 suites:
