@@ -2,8 +2,10 @@
 # License: not checked.
 # Edits: bootstrap from sys.argv[1]; topic prefixed with sys.argv[2]; a
 # closing print of the created topic's partitions (the original prints
-# nothing).
+# nothing), once a broker's metadata shows them: right after CreateTopics,
+# Apache Kafka may still describe the topic with no partitions.
 import sys
+import time
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 
@@ -19,4 +21,9 @@ admin_client.create_topics(new_topics=
         )
     ]
 )
-print([(t['topic'], len(t['partitions'])) for t in admin_client.describe_topics([T + '-topic-2'])])
+for _ in range(100):
+    topics = admin_client.describe_topics([T + '-topic-2'])
+    if all(t['partitions'] for t in topics):
+        break
+    time.sleep(0.1)
+print([(t['topic'], len(t['partitions'])) for t in topics])
