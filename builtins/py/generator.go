@@ -93,6 +93,7 @@ type Generator struct {
 	state    genState
 	returned starlark.Value   // the body's return value, once done: StopIteration.value
 	creator  *starlark.Thread // the thread that called the function, for for-loops made without one
+	born     birth            // the call that made it, until a for loop asks (generator_loops.go)
 }
 
 // coroutine is a generator's body: the goroutine and thread it runs on and
@@ -566,7 +567,26 @@ func generatorHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark
 	if p := coroutineOf(thread); p != nil {
 		co.parent = p.seq
 	}
-	return &Generator{name: fn.Name(), creator: thread, co: co}, nil
+	return &Generator{name: fn.Name(), creator: thread, co: co, born: generatorBirth(thread, fn)}, nil
+}
+
+// generatorBirth is the call of generator function fn that __generator__,
+// running on thread, makes the generator of: its caller's, or for a
+// method, the caller of the bound method. None when Go code called fn.
+func generatorBirth(thread *starlark.Thread, fn *starlark.Function) birth {
+	depth := 2 // __generator__, fn, its caller
+	if depth < thread.CallStackDepth() {
+		if m, ok := thread.DebugFrame(depth).Callable().(*BoundMethod); ok && m.fn == starlark.Value(fn) {
+			depth++
+		}
+	}
+	if depth >= thread.CallStackDepth() {
+		return birth{}
+	}
+	if _, ok := thread.DebugFrame(depth).Callable().(*starlark.Function); !ok {
+		return birth{}
+	}
+	return bornAt(thread, depth)
 }
 
 // yielder is what __generator__ returns in the generator's own call:
