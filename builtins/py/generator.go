@@ -43,7 +43,9 @@ import (
 // the generators still suspended (Interp.CloseGenerators), as CPython
 // does at exit, in an order that follows CPython's (see there); then
 // Interp.AbandonGenerators ends whatever is left (bodies that ignored
-// GeneratorExit), without running more of the script. A generator that
+// GeneratorExit), without running more of the script. The for loop that
+// made a generator closes it when the loop ends (generator_loops.go). A
+// generator that
 // becomes garbage while the script runs (a cleanup: unless its own
 // function's module refers to it) is closed too, as CPython's collector
 // closes one in a reference cycle: on a thread of its own that takes the
