@@ -18,7 +18,9 @@ import (
 //   - x % y and x ** y become __mod__ and __pow__ calls; x is y compares
 //     with ==;
 //   - generator expressions are evaluated eagerly (__genexp__);
-//   - for loops iterate over str and bytes too (__iterable__);
+//   - for loops iterate over str and bytes too (__iterable__), and close
+//     the generator their header's call made when they end
+//     (__owned_iterable__);
 //   - each bytes literal is a module constant __bytes_lit__ makes once, a
 //     py.Bytes (lower_bytes.go);
 //   - keyword arguments may follow *args;

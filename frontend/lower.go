@@ -341,7 +341,7 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 			loop = l.forStarred(s, pos)
 		} else {
 			vars := l.target(s.Target)
-			x := l.iterable(s.Iter)
+			x := l.loopIterable(s.Iter, false)
 			loop = &syntax.ForStmt{For: pos, Vars: vars, X: x, Body: l.loop(s.Body)}
 		}
 		if len(s.Orelse) > 0 {

@@ -122,6 +122,31 @@ func (l *lowerer) iterable(e pysyntax.Expr) syntax.Expr {
 	return l.call(iterableFunc, start, end, x)
 }
 
+// loopIterable is the X of a for statement's "for ... in X", or the
+// iterable of a generator expression's for clause: when X is a call or a
+// generator expression, __owned_iterable__(X) at the position of X's
+// call, which lets the loop close the generator X makes when it ends
+// (builtins/py/generator_loops.go); else what iterable makes of it, or
+// for a generator expression's clause, X itself.
+func (l *lowerer) loopIterable(e pysyntax.Expr, clause bool) syntax.Expr {
+	switch e.(type) {
+	case *pysyntax.Call, *pysyntax.GeneratorExp:
+		x := l.expr(e)
+		if c, ok := x.(*syntax.CallExpr); ok {
+			return l.call(ownedIterFunc, c.Lparen, c.Rparen, c)
+		}
+		if clause {
+			return x
+		}
+		start, end := x.Span()
+		return l.call(iterableFunc, start, end, x)
+	}
+	if clause {
+		return l.expr(e)
+	}
+	return l.iterable(e)
+}
+
 // starredClauses are the for clauses of a comprehension whose target
 // has a starred name: one over x binding a temporary, then, for each
 // assignment that unpacks it (assignTo), one over a list of its value:
@@ -180,10 +205,10 @@ func (l *lowerer) lazyGenexp(e *pysyntax.GeneratorExp, bound *[]string) syntax.E
 		}
 		l.comprehensionIter++
 		if i == 0 {
-			args = append(args, l.expr(g.Iter)) // evaluated here; the generator iterates str and bytes as Python does
+			args = append(args, l.loopIterable(g.Iter, true)) // evaluated here; the generator iterates str and bytes as Python does
 			l.shadowComprehensionVars(e.Generators, bound)
 		} else {
-			args = append(args, lambda(g.Iter, l.start(g.Iter)))
+			args = append(args, &syntax.LambdaExpr{Lambda: l.start(g.Iter), Params: append([]syntax.Expr(nil), names...), Body: l.loopIterable(g.Iter, true)})
 		}
 		l.comprehensionIter--
 		var targets []pysyntax.Expr

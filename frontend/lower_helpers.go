@@ -19,6 +19,7 @@ const (
 	genExpFunc     = py.GenExpFunc
 	genExpSkip     = py.GenExpSkip
 	iterableFunc   = py.IterableFunc
+	ownedIterFunc  = py.OwnedIterableFunc
 	powFunc        = py.PowFunc
 )
 

@@ -262,6 +262,6 @@ func (l *lowerer) forStarred(s *pysyntax.For, pos syntax.Position) *syntax.ForSt
 	tmp := fmt.Sprintf("__v%d", l.temps)
 	at := *s.Target.Span()
 	unpack := l.assign(nil, &pysyntax.Assign{Pos: at, Targets: []pysyntax.Expr{s.Target}, Value: &pysyntax.Name{Pos: at, ID: tmp, Ctx: pysyntax.Load}})
-	x := l.iterable(s.Iter)
+	x := l.loopIterable(s.Iter, false)
 	return &syntax.ForStmt{For: pos, Vars: l.ident(tmp, l.start(s.Target)), X: x, Body: append(unpack, l.loop(s.Body)...)}
 }

@@ -446,3 +446,61 @@ print("end")
 		t.Errorf("got %q, want %q", out.String(), want)
 	}
 }
+
+// A generator its for loop made is closed when the loop ends, and an
+// exception its finally block raises is printed as CPython prints it
+// there ("Exception ignored in", the traceback from the body), not
+// raised: the script goes on, and an exception leaving the loop goes on
+// to its except clause. (For a body that ignores GeneratorExit, CPython
+// also prints the traceback of the loop's line.)
+func TestGeneratorExceptionsOnLoopExit(t *testing.T) {
+	src := `
+def fails():
+    try:
+        yield 1
+    finally:
+        raise ValueError("in finally")
+
+def ignores():
+    try:
+        yield 1
+    finally:
+        yield 2
+
+for x in fails():
+    break
+print("after fails")
+for x in ignores():
+    break
+print("after ignores")
+try:
+    for x in fails():
+        raise KeyError("in loop")
+except KeyError as e:
+    print("caught", repr(e))
+`
+	var out bytes.Buffer
+	rt := runtime.New(runtime.WithStdout(&out), runtime.WithStderr(&out))
+	if err := rt.ExecFile(context.Background(), "loop.py", []byte(src), nil); err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	want := `Exception ignored in: <generator object fails at 0xADDR>
+Traceback (most recent call last):
+  File "loop.py", line 6, in fails
+    raise ValueError("in finally")
+ValueError: in finally
+after fails
+Exception ignored in: <generator object ignores at 0xADDR>
+RuntimeError: generator ignored GeneratorExit
+after ignores
+Exception ignored in: <generator object fails at 0xADDR>
+Traceback (most recent call last):
+  File "loop.py", line 6, in fails
+    raise ValueError("in finally")
+ValueError: in finally
+caught KeyError('in loop')
+`
+	if got := regexp.MustCompile(`0x[0-9a-f]+`).ReplaceAllString(out.String(), "0xADDR"); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+}

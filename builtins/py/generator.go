@@ -43,7 +43,9 @@ import (
 // the generators still suspended (Interp.CloseGenerators), as CPython
 // does at exit, in an order that follows CPython's (see there); then
 // Interp.AbandonGenerators ends whatever is left (bodies that ignored
-// GeneratorExit), without running more of the script. A generator that
+// GeneratorExit), without running more of the script. The for loop that
+// made a generator closes it when the loop ends (generator_loops.go). A
+// generator that
 // becomes garbage while the script runs (a cleanup: unless its own
 // function's module refers to it) is closed too, as CPython's collector
 // closes one in a reference cycle: on a thread of its own that takes the
@@ -93,6 +95,7 @@ type Generator struct {
 	state    genState
 	returned starlark.Value   // the body's return value, once done: StopIteration.value
 	creator  *starlark.Thread // the thread that called the function, for for-loops made without one
+	born     birth            // the call that made it, until a for loop asks (generator_loops.go)
 }
 
 // coroutine is a generator's body: the goroutine and thread it runs on and
@@ -566,7 +569,26 @@ func generatorHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark
 	if p := coroutineOf(thread); p != nil {
 		co.parent = p.seq
 	}
-	return &Generator{name: fn.Name(), creator: thread, co: co}, nil
+	return &Generator{name: fn.Name(), creator: thread, co: co, born: generatorBirth(thread, fn)}, nil
+}
+
+// generatorBirth is the call of generator function fn that __generator__,
+// running on thread, makes the generator of: its caller's, or for a
+// method, the caller of the bound method. None when Go code called fn.
+func generatorBirth(thread *starlark.Thread, fn *starlark.Function) birth {
+	depth := 2 // __generator__, fn, its caller
+	if depth < thread.CallStackDepth() {
+		if m, ok := thread.DebugFrame(depth).Callable().(*BoundMethod); ok && m.fn == starlark.Value(fn) {
+			depth++
+		}
+	}
+	if depth >= thread.CallStackDepth() {
+		return birth{}
+	}
+	if _, ok := thread.DebugFrame(depth).Callable().(*starlark.Function); !ok {
+		return birth{}
+	}
+	return bornAt(thread, depth)
 }
 
 // yielder is what __generator__ returns in the generator's own call:

@@ -48,11 +48,22 @@ func genexp(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 			return nil, fmt.Errorf("%s: argument %d is not a function", b.Name(), i+3)
 		}
 	}
-	src, err := Iterate(thread, args[1])
+	first, err := clauseLevel(thread, args[1], 0, 0)
 	if err != nil {
 		return nil, err
 	}
-	return &genexpIterator{thread: thread, spec: string(spec), fns: fns, levels: []genexpLevel{{src: src}}}, nil
+	return &genexpIterator{thread: thread, spec: string(spec), fns: fns, levels: []genexpLevel{first}, born: bornAt(thread, 1)}, nil
+}
+
+// clauseLevel starts iterating x for the for clause at index clause of
+// the spec: x is the clause's iterable, an ownedIterable when the
+// generator expression owns it (generator_loops.go).
+func clauseLevel(thread *starlark.Thread, x starlark.Value, clause, base int) (genexpLevel, error) {
+	if o, ok := x.(*ownedIterable); ok {
+		return genexpLevel{src: o.gen, clause: clause, base: base, owned: true}, nil
+	}
+	src, err := Iterate(thread, x)
+	return genexpLevel{src: src, clause: clause, base: base}, err
 }
 
 // skipMarker is the type of genexpSkip.
@@ -75,13 +86,15 @@ type genexpIterator struct {
 	fns    []starlark.Callable // fns[j-1] computes clause j (j >= 1); the last computes the element
 	levels []genexpLevel       // the for clauses being iterated, outermost first
 	vars   []starlark.Value    // the loop variables bound so far
+	born   birth               // the call of __genexp__, until a for loop asks (generator_loops.go)
 }
 
 // genexpLevel is one for clause being iterated.
 type genexpLevel struct {
 	src    Nexter
-	clause int // index in spec
-	base   int // len(vars) before its target's names
+	clause int  // index in spec
+	base   int  // len(vars) before its target's names
+	owned  bool // src is a generator the clause's call made: closed with the expression
 }
 
 var (
@@ -142,11 +155,11 @@ next:
 					continue next
 				}
 			default:
-				src, err := Iterate(thread, r)
+				lv, err := clauseLevel(thread, r, j, len(it.vars))
 				if err != nil {
 					return nil, false, err
 				}
-				it.levels = append(it.levels, genexpLevel{src: src, clause: j, base: len(it.vars)})
+				it.levels = append(it.levels, lv)
 				continue next
 			}
 		}

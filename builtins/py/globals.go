@@ -68,17 +68,18 @@ func makeGlobals() starlark.StringDict {
 		"Ellipsis": Ellipsis,
 
 		// The front end's helpers (helpers.go).
-		FormatFunc:    Func(FormatFunc, formatField),
-		FStringFunc:   Func(FStringFunc, fstring),
-		GenExpFunc:    Func(GenExpFunc, genexp),
-		GenExpSkip:    genexpSkip,
-		GeneratorFunc: Func(GeneratorFunc, generatorHelper),
-		YieldFromFunc: Func(YieldFromFunc, yieldFromHelper),
-		GetAttrFunc:   Func(GetAttrFunc, getattrHelper),
-		IterableFunc:  Func(IterableFunc, iterable),
-		ModFunc:       Func(ModFunc, mod),
-		PowFunc:       Func(PowFunc, pyPow),
-		BytesFunc:     Func(BytesFunc, makeBytes),
+		FormatFunc:        Func(FormatFunc, formatField),
+		FStringFunc:       Func(FStringFunc, fstring),
+		GenExpFunc:        Func(GenExpFunc, genexp),
+		GenExpSkip:        genexpSkip,
+		GeneratorFunc:     Func(GeneratorFunc, generatorHelper),
+		YieldFromFunc:     Func(YieldFromFunc, yieldFromHelper),
+		GetAttrFunc:       Func(GetAttrFunc, getattrHelper),
+		IterableFunc:      Func(IterableFunc, iterable),
+		OwnedIterableFunc: Func(OwnedIterableFunc, ownedIterableHelper),
+		ModFunc:           Func(ModFunc, mod),
+		PowFunc:           Func(PowFunc, pyPow),
+		BytesFunc:         Func(BytesFunc, makeBytes),
 	}
 	for _, c := range builtinClasses {
 		if c != CancelledError && c.Module == "builtins" {
