@@ -315,6 +315,17 @@ func (c *Class) Attr(name string) (starlark.Value, error) {
 			return v, nil
 		}
 		return starlark.None, nil
+	case "__annotations__": // the class's own, never a base's: made empty on first use, as in CPython 3.10+
+		if v, ok := c.dict[name]; ok {
+			return v, nil
+		}
+		if c.native == nil && c != ObjectType {
+			d := starlark.NewDict(0)
+			if !c.frozen {
+				_ = c.SetField(name, d)
+			}
+			return d, nil
+		}
 	}
 	v, _ := c.lookup(name)
 	switch f := v.(type) {

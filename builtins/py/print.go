@@ -244,7 +244,7 @@ func unionOf(op syntax.Token, x, y starlark.Value, side starlark.Side) (starlark
 		switch v := v.(type) {
 		case *typeUnion:
 			types = append(types, v.types...)
-		case InstanceChecker, *ExceptionClass, *NamedTupleType, starlark.NoneType:
+		case InstanceChecker, *ExceptionClass, *NamedTupleType, starlark.NoneType, AnnotationType:
 			types = append(types, v)
 		default:
 			return nil, nil
