@@ -30,6 +30,7 @@ import (
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
 	"github.com/kstar-dev/kstar/builtins/lib/threading"
+	"github.com/kstar-dev/kstar/builtins/lib/typing"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -70,6 +71,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"signal":      pysignal.New,
 	"threading":   threading.New,
 	"queue":       queue.New,
+	"typing":      typing.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
