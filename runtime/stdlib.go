@@ -10,6 +10,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
+	"github.com/kstar-dev/kstar/builtins/lib/dataclasses"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
@@ -72,6 +73,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"threading":   threading.New,
 	"queue":       queue.New,
 	"typing":      typing.New,
+	"dataclasses": dataclasses.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
