@@ -166,8 +166,16 @@ func (f *Field) String() string {
 
 func pyBool(b bool) string { return starlark.Bool(b).String() }
 
-func (f *Field) Type() string          { return "Field" }
-func (f *Field) Freeze()               {}
+func (f *Field) Type() string { return "Field" }
+
+// Freeze freezes the field's values, with its class (a loaded script's
+// globals are frozen).
+func (f *Field) Freeze() {
+	for _, v := range []starlark.Value{f.typ, f.dflt, f.factory, f.hash, f.metadata, f.kwOnly} {
+		v.Freeze()
+	}
+}
+
 func (f *Field) Truth() starlark.Bool  { return true }
 func (f *Field) Hash() (uint32, error) { return uint32(len(f.name)), nil }
 
