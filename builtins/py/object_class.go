@@ -33,13 +33,6 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := starlark.UnpackPositionalArgs(BuildClassFunc, args, kwargs, 5, &body, &name, &qualname, &bases, &keywords); err != nil {
 		return nil, err
 	}
-	if keywords.Len() > 0 {
-		k := keywords.Keys()[0]
-		if k == starlark.String("metaclass") {
-			return nil, Errorf(TypeError, "kstar does not support metaclasses (class %s)", name)
-		}
-		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
-	}
 	bases = mroEntries(bases)
 	if len(bases) == 1 {
 		if maker, ok := bases[0].(ClassMaker); ok {
@@ -47,8 +40,15 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			if err != nil {
 				return nil, err
 			}
-			return maker.MakeClass(thread, name, ns)
+			return maker.MakeClass(thread, name, ns, keywords)
 		}
+	}
+	if keywords.Len() > 0 {
+		k := keywords.Keys()[0]
+		if k == starlark.String("metaclass") {
+			return nil, Errorf(TypeError, "kstar does not support metaclasses (class %s)", name)
+		}
+		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
 	}
 	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread), origin: thread}
 	for _, bv := range bases {
@@ -154,10 +154,11 @@ func runClassBody(thread *starlark.Thread, body starlark.Callable, cell *classCe
 // ClassMaker is implemented by a base that makes the class of a class
 // statement deriving from it alone, as a metaclass would: class
 // P(typing.NamedTuple) makes a namedtuple class. MakeClass gets the
-// names the class body bound, in order, with their values.
+// names the class body bound, in order, with their values, and the
+// class statement's keywords (class M(TypedDict, total=False)).
 type ClassMaker interface {
 	starlark.Value
-	MakeClass(thread *starlark.Thread, name string, namespace []starlark.Tuple) (starlark.Value, error)
+	MakeClass(thread *starlark.Thread, name string, namespace []starlark.Tuple, keywords *starlark.Dict) (starlark.Value, error)
 }
 
 // MROEntrier is implemented by a value that stands for other bases in a

@@ -6,7 +6,8 @@
 //	Never, Self, TypeAlias            special forms
 //	List, Dict, Tuple, Set, FrozenSet, Type, Callable, Iterable,
 //	Iterator, Generator, Sequence, Mapping, ... (the aliases of 3.11)
-//	TypeVar, AnyStr, Generic, Protocol, NamedTuple, NewType, Text
+//	TypeVar, AnyStr, Generic, Protocol, NamedTuple, TypedDict, NewType,
+//	Text
 //	cast, overload, no_type_check, final, runtime_checkable,
 //	get_origin, get_args, TYPE_CHECKING (False)
 //
@@ -16,7 +17,8 @@
 // list, and a subscripted form is refused as CPython refuses it.
 // Generic[T] and Protocol as bases stand for no base (a class derives
 // from object); class P(NamedTuple) with annotated fields makes a
-// collections.namedtuple class.
+// collections.namedtuple class, class M(TypedDict) a class whose
+// instances are dicts.
 package typing
 
 import (
@@ -53,6 +55,7 @@ func New(env *py.Env) starlark.Value {
 		"TypeVar":       py.Func("TypeVar", newTypeVar),
 		"NewType":       py.Func("NewType", newNewType),
 		"NamedTuple":    namedTuple{},
+		"TypedDict":     typedDictBase,
 		"TYPE_CHECKING": starlark.False,
 		"cast": py.Func("cast", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var typ, val starlark.Value
@@ -796,7 +799,10 @@ func (namedTuple) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwa
 
 // MakeClass is class P(NamedTuple): the annotated names are the fields,
 // those with a value have it as their default.
-func (namedTuple) MakeClass(thread *starlark.Thread, name string, namespace []starlark.Tuple) (starlark.Value, error) {
+func (namedTuple) MakeClass(thread *starlark.Thread, name string, namespace []starlark.Tuple, keywords *starlark.Dict) (starlark.Value, error) {
+	if keywords.Len() > 0 {
+		return nil, py.Errorf(py.TypeError, "NamedTupleMeta.__new__() got an unexpected keyword argument '%s'", py.Str(keywords.Keys()[0]))
+	}
 	values := map[string]starlark.Value{}
 	var annotations *starlark.Dict
 	for _, item := range namespace {
@@ -840,3 +846,104 @@ func makeNamedTuple(name string, fields []string, defaults starlark.Tuple) (star
 	t.Module = "__main__"
 	return t, nil
 }
+
+// ---- TypedDict ----
+
+// typedDict is TypedDict, or a class made from it: calling one makes a
+// dict (CPython checks no keys either).
+type typedDict struct {
+	name        string
+	annotations *starlark.Dict // with its bases'
+	total       bool
+}
+
+var (
+	_ starlark.Callable = (*typedDict)(nil)
+	_ starlark.HasAttrs = (*typedDict)(nil)
+	_ py.ClassMaker     = (*typedDict)(nil)
+	_ py.InstanceTester = (*typedDict)(nil)
+)
+
+// typedDictBase is typing.TypedDict itself.
+var typedDictBase = &typedDict{}
+
+func (t *typedDict) String() string {
+	if t == typedDictBase {
+		return fmt.Sprintf("<function TypedDict at %p>", t)
+	}
+	return "<class '__main__." + t.name + "'>"
+}
+func (t *typedDict) Type() string          { return "type" }
+func (t *typedDict) Freeze()               { t.annotations.Freeze() }
+func (t *typedDict) Truth() starlark.Bool  { return true }
+func (t *typedDict) Hash() (uint32, error) { return starlark.String(t.name).Hash() }
+func (t *typedDict) Name() string          { return t.name }
+
+// CallInternal is TypedDict(typename, fields, total=True) for TypedDict
+// itself, and dict(...) for a class made from it.
+func (t *typedDict) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if t != typedDictBase {
+		return starlark.Call(thread, py.DictType, args, kwargs)
+	}
+	var name string
+	var fields *starlark.Dict
+	total := true
+	if err := starlark.UnpackArgs("TypedDict", args, kwargs, "typename", &name, "fields", &fields, "total?", &total); err != nil {
+		return nil, err
+	}
+	d := starlark.NewDict(fields.Len())
+	for _, item := range fields.Items() {
+		_ = d.SetKey(item[0], typeArg(item[1]))
+	}
+	return &typedDict{name: name, annotations: d, total: total}, nil
+}
+
+// MakeClass is class M(TypedDict, total=True): the annotated names are
+// the keys, after those of the TypedDict it derives from.
+func (t *typedDict) MakeClass(thread *starlark.Thread, name string, namespace []starlark.Tuple, keywords *starlark.Dict) (starlark.Value, error) {
+	total := true
+	for _, item := range keywords.Items() {
+		if item[0] != starlark.String("total") {
+			return nil, py.Errorf(py.TypeError, "_TypedDictMeta.__new__() got an unexpected keyword argument '%s'", py.Str(item[0]))
+		}
+		total = bool(item[1].Truth())
+	}
+	d := starlark.NewDict(0)
+	if t.annotations != nil {
+		for _, item := range t.annotations.Items() {
+			_ = d.SetKey(item[0], item[1])
+		}
+	}
+	for _, item := range namespace {
+		if ann, ok := item[1].(*starlark.Dict); ok && item[0] == starlark.String("__annotations__") {
+			for _, a := range ann.Items() {
+				_ = d.SetKey(a[0], typeArg(a[1]))
+			}
+		}
+	}
+	return &typedDict{name: name, annotations: d, total: total}, nil
+}
+
+// TestInstance refuses isinstance, as CPython does.
+func (t *typedDict) TestInstance(v starlark.Value) (bool, error) {
+	return false, py.Errorf(py.TypeError, "TypedDict does not support instance and class checks")
+}
+
+// Attr returns __name__, __annotations__ and __total__.
+func (t *typedDict) Attr(name string) (starlark.Value, error) {
+	if t == typedDictBase {
+		return nil, nil
+	}
+	switch name {
+	case "__name__":
+		return starlark.String(t.name), nil
+	case "__annotations__":
+		return t.annotations, nil
+	case "__total__":
+		return starlark.Bool(t.total), nil
+	}
+	return nil, nil
+}
+
+// AttrNames lists the attributes Attr answers.
+func (t *typedDict) AttrNames() []string { return []string{"__annotations__", "__name__", "__total__"} }
