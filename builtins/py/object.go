@@ -174,6 +174,10 @@ func (c *Class) Hash() (uint32, error) { return uint32(identity(c)>>3) ^ uint32(
 // Name is the class's __name__.
 func (c *Class) Name() string { return c.name }
 
+// Scripted reports whether a class statement made c (rather than c
+// standing for object or a Go-defined class).
+func (c *Class) Scripted() bool { return c.native == nil && c != ObjectType }
+
 // face is the value scripts see for c: c, its ExceptionClass, or the Go
 // class it stands for.
 func (c *Class) face() starlark.Value {

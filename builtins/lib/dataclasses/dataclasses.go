@@ -267,9 +267,9 @@ func (ci *classInfo) only(keep func(f *Field) bool) []*Field {
 
 // process makes cls a dataclass.
 func process(thread *starlark.Thread, face starlark.Value, p params) (starlark.Value, error) {
-	cls, ok := face.(*py.Class)
-	if !ok {
-		return nil, py.Errorf(py.TypeError, "kstar's dataclass() takes a class of the script, not %s", py.TypeName(face))
+	cls := py.AsClass(face)
+	if cls == nil || !cls.Scripted() {
+		return nil, py.Errorf(py.TypeError, "kstar's dataclass() takes a class of the script, not %s", py.Repr(face))
 	}
 	if p.order && !p.eq {
 		return nil, py.Errorf(py.ValueError, "eq must be true if order is true")
