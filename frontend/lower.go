@@ -298,18 +298,15 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, l.augAssign(s))
 	case *pysyntax.AnnAssign:
-		name, simple := s.Target.(*pysyntax.Name)
-		simple = simple && s.Simple == 1
-		if s.Value == nil && !simple {
-			if _, ok := s.Target.(*pysyntax.Name); !ok {
-				l.refuse(pos, "annotation")
-			}
+		name, isName := s.Target.(*pysyntax.Name)
+		if s.Value == nil && !isName {
+			l.refuse(pos, "annotation")
 		}
 		if s.Value != nil {
 			rhs := l.expr(s.Value)
 			out = append(out, &syntax.AssignStmt{OpPos: l.token(s.Annotation, false), Op: syntax.EQ, LHS: l.target(s.Target), RHS: rhs})
 		}
-		if simple && l.class != nil && l.class.bound[annotationsName] {
+		if isName && s.Simple == 1 && l.class != nil && l.class.bound[annotationsName] {
 			out = append(out, l.classAnnotation(name, s.Annotation)) // as CPython: the value, then the annotation
 		}
 		return out // elsewhere, x: int declares nothing at run time

@@ -177,7 +177,7 @@ func (f *Field) Freeze() {
 }
 
 func (f *Field) Truth() starlark.Bool  { return true }
-func (f *Field) Hash() (uint32, error) { return uint32(len(f.name)), nil }
+func (f *Field) Hash() (uint32, error) { return starlark.String(fmt.Sprintf("%p", f)).Hash() }
 
 // Attr returns the field's attributes.
 func (f *Field) Attr(name string) (starlark.Value, error) {
@@ -254,7 +254,8 @@ type classInfo struct {
 	params params
 }
 
-// only returns the fields of kind kind that pass keep.
+// only returns the fields (not class or init-only variables) that pass
+// keep.
 func (ci *classInfo) only(keep func(f *Field) bool) []*Field {
 	var out []*Field
 	for _, f := range ci.fields {

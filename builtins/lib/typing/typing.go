@@ -249,7 +249,7 @@ var unionForm = &form{name: "Union", item: unionItem}
 // optionalItem is Optional[X]: Union[X, None].
 func optionalItem(f *form, args starlark.Tuple) (starlark.Value, error) {
 	if len(args) != 1 {
-		return nil, py.Errorf(py.TypeError, "typing.Optional requires a single type. Got %s.", typeReprs(args))
+		return nil, py.Errorf(py.TypeError, "typing.Optional requires a single type. Got %s.", py.Repr(args))
 	}
 	return unionItem(unionForm, starlark.Tuple{args[0], starlark.None})
 }
@@ -258,7 +258,7 @@ func optionalItem(f *form, args starlark.Tuple) (starlark.Value, error) {
 func singleItem(msg string) func(f *form, args starlark.Tuple) (starlark.Value, error) {
 	return func(f *form, args starlark.Tuple) (starlark.Value, error) {
 		if len(args) != 1 {
-			return nil, py.Errorf(py.TypeError, "%s %s Got %s.", f, msg, typeReprs(args))
+			return nil, py.Errorf(py.TypeError, "%s %s Got %s.", f, msg, py.Repr(args))
 		}
 		return &alias{name: f.name, origin: f, nparams: 1, args: typeArgs(args)}, nil
 	}
@@ -275,11 +275,6 @@ func annotatedItem(f *form, args starlark.Tuple) (starlark.Value, error) {
 		return nil, py.Errorf(py.TypeError, "Annotated[...] should be used with at least two arguments (a type and an annotation).")
 	}
 	return &alias{name: f.name, origin: typeArg(args[0]), nparams: -1, args: args[:1], metadata: args[1:]}, nil
-}
-
-// typeReprs is a tuple of types as Python prints it: (<class 'int'>, <class 'str'>).
-func typeReprs(args starlark.Tuple) string {
-	return py.Repr(args)
 }
 
 // anyType is typing.Any.
