@@ -20,6 +20,7 @@ package dataclasses
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 
 	"go.starlark.net/starlark"
@@ -755,9 +756,24 @@ func get(x starlark.Value, name string) (starlark.Value, error) {
 	return v, err
 }
 
+// reprsKey is the thread-local key of the instances whose __repr__ runs
+// on the thread.
+const reprsKey = "dataclasses.reprs"
+
 // reprMethod is __repr__: Name(field=value, ...) with the instance's
-// class's qualified name.
+// class's qualified name; an instance met again inside its own repr is
+// ..., as CPython's reprlib.recursive_repr makes it.
 func (ci *classInfo) reprMethod(thread *starlark.Thread, self starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	running, _ := thread.Local(reprsKey).(map[starlark.Value]bool)
+	if running == nil {
+		running = map[starlark.Value]bool{}
+		thread.SetLocal(reprsKey, running)
+	}
+	if running[self] {
+		return starlark.String("..."), nil
+	}
+	running[self] = true
+	defer delete(running, self)
 	var b strings.Builder
 	q, _ := py.AsClass(py.TypeOf(self)).Attr("__qualname__")
 	s, _ := starlark.AsString(q)
@@ -806,6 +822,12 @@ func (ci *classInfo) compareMethod(op syntax.Token) func(thread *starlark.Thread
 		if py.TypeOf(other) != py.TypeOf(self) {
 			return py.NotImplemented, nil
 		}
+		depth, _ := thread.Local(comparesKey).(int)
+		if depth >= maxDepth { // instances that contain themselves
+			return nil, py.Errorf(py.RecursionError, "maximum recursion depth exceeded in comparison")
+		}
+		thread.SetLocal(comparesKey, depth+1)
+		defer thread.SetLocal(comparesKey, depth)
 		x, err := ci.values(self, compared)
 		if err != nil {
 			return nil, err
@@ -814,9 +836,42 @@ func (ci *classInfo) compareMethod(op syntax.Token) func(thread *starlark.Thread
 		if err != nil {
 			return nil, err
 		}
-		ok, err := starlark.Compare(op, x, y)
+		ok, err := compareTuples(op, x, y)
 		return starlark.Bool(ok), err
 	}
+}
+
+// comparesKey is the thread-local key of the depth of the comparisons of
+// dataclass instances running on the thread.
+const comparesKey = "dataclasses.compares"
+
+// compareTuples compares tuples of the same length as CPython does: the
+// first items that differ decide, and an item is equal to itself without
+// its __eq__ (so an instance that contains itself equals itself).
+func compareTuples(op syntax.Token, x, y starlark.Tuple) (bool, error) {
+	for i := range x {
+		if t := reflect.TypeOf(x[i]); t.Comparable() && x[i] == y[i] {
+			continue
+		}
+		eq, err := starlark.Equal(x[i], y[i])
+		if err != nil {
+			return false, err
+		}
+		if !eq {
+			switch op {
+			case syntax.EQL:
+				return false, nil
+			case syntax.NEQ:
+				return true, nil
+			}
+			return starlark.Compare(op, x[i], y[i])
+		}
+	}
+	switch op {
+	case syntax.EQL, syntax.LE, syntax.GE:
+		return true, nil
+	}
+	return false, nil
 }
 
 // hashMethod is __hash__: the hash of the tuple of the fields that are
@@ -980,11 +1035,16 @@ func convert(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		return nil, err
 	}
 	m := py.NewMeter(thread)
+	depth := 0
 	var inner func(x starlark.Value) (starlark.Value, error)
 	inner = func(x starlark.Value) (starlark.Value, error) {
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
+		if depth++; depth > maxDepth { // a value that contains itself
+			return nil, py.Errorf(py.RecursionError, "maximum recursion depth exceeded")
+		}
+		defer func() { depth-- }()
 		if fields, isClass := dataclassFields(x); fields != nil && !isClass {
 			items := make([]starlark.Tuple, len(fields))
 			for i, f := range fields {
@@ -1052,6 +1112,10 @@ func convert(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	}
 	return inner(obj)
 }
+
+// maxDepth is how deep asdict, astuple and comparisons go into nested
+// values: CPython's recursion limit.
+const maxDepth = 1000
 
 // build makes asdict's dict or astuple's tuple of a dataclass's items,
 // with the factory when there is one.
