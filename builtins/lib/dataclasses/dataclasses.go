@@ -298,15 +298,19 @@ func process(thread *starlark.Thread, face starlark.Value, p params) (starlark.V
 			continue
 		}
 		own, _ := base.Attr("__dict__")
-		fv, found, _ := own.(*starlark.Dict).Get(starlark.String("__dataclass_fields__"))
-		if !found {
+		fv, _, _ := own.(*starlark.Dict).Get(starlark.String("__dataclass_fields__"))
+		baseFields, ok := fv.(*starlark.Dict)
+		if !ok {
 			continue
 		}
 		hasDataclassBases = true
-		for _, item := range fv.(*starlark.Dict).Items() {
-			add(item[1].(*Field))
+		for _, item := range baseFields.Items() {
+			if f, ok := item[1].(*Field); ok {
+				add(f)
+			}
 		}
-		if pv, ok, _ := own.(*starlark.Dict).Get(starlark.String("__dataclass_params__")); ok && pv.(*dataclassParams).p.frozen {
+		pv, _, _ := own.(*starlark.Dict).Get(starlark.String("__dataclass_params__"))
+		if dp, ok := pv.(*dataclassParams); ok && dp.p.frozen {
 			anyFrozenBase = true
 		}
 	}
@@ -775,7 +779,11 @@ func (ci *classInfo) reprMethod(thread *starlark.Thread, self starlark.Value, ar
 	running[self] = true
 	defer delete(running, self)
 	var b strings.Builder
-	q, _ := py.AsClass(py.TypeOf(self)).Attr("__qualname__")
+	cls := py.AsClass(py.TypeOf(self))
+	if cls == nil { // P.__repr__(5)
+		cls = ci.cls
+	}
+	q, _ := cls.Attr("__qualname__")
 	s, _ := starlark.AsString(q)
 	b.WriteString(s + "(")
 	for i, f := range ci.only(func(f *Field) bool { return f.repr }) {
@@ -956,18 +964,30 @@ func dataclassFields(x starlark.Value) ([]*Field, bool) {
 	if cls == nil {
 		return nil, false
 	}
-	fv, err := cls.Attr("__dataclass_fields__")
-	d, ok := fv.(*starlark.Dict)
-	if err != nil || !ok {
-		return nil, false
-	}
 	fields := []*Field{}
-	for _, item := range d.Items() {
-		if f := item[1].(*Field); f.kind == kindField {
+	for _, f := range allFields(cls) {
+		if f.kind == kindField {
 			fields = append(fields, f)
 		}
 	}
 	return fields, isClass
+}
+
+// allFields are the fields, class variables and init-only variables of a
+// dataclass, nil for another class.
+func allFields(cls *py.Class) []*Field {
+	fv, err := cls.Attr("__dataclass_fields__")
+	d, ok := fv.(*starlark.Dict)
+	if err != nil || !ok {
+		return nil
+	}
+	var fields []*Field
+	for _, item := range d.Items() {
+		if f, ok := item[1].(*Field); ok {
+			fields = append(fields, f)
+		}
+	}
+	return fields
 }
 
 // fieldsOf is fields(class_or_instance).
@@ -1161,11 +1181,8 @@ func replace(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 	for _, kv := range kwargs {
 		changes[string(kv[0].(starlark.String))] = kv[1]
 	}
-	cls := py.AsClass(py.TypeOf(obj))
-	fv, _ := cls.Attr("__dataclass_fields__")
 	out := append([]starlark.Tuple(nil), kwargs...)
-	for _, item := range fv.(*starlark.Dict).Items() {
-		f := item[1].(*Field)
+	for _, f := range allFields(py.AsClass(py.TypeOf(obj))) {
 		if f.kind == kindClassVar {
 			continue
 		}

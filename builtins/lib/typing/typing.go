@@ -814,7 +814,10 @@ func (namedTuple) MakeClass(thread *starlark.Thread, name string, namespace []st
 	var defaults starlark.Tuple
 	if annotations != nil {
 		for _, k := range annotations.Keys() {
-			f := string(k.(starlark.String))
+			f, ok := starlark.AsString(k)
+			if !ok {
+				return nil, py.Errorf(py.TypeError, "NamedTuple field names must be strings, not %s", py.TypeName(k))
+			}
 			if d, ok := values[f]; ok {
 				defaults = append(defaults, d)
 				delete(values, f)
