@@ -46,6 +46,9 @@ type lowerer struct {
 	inGenerator bool
 	funcDepth   int
 	bytesLits   bytesLiterals // the module's bytes literals (lower_bytes.go)
+	// futureAnnotations is set when the module imports annotations from
+	// __future__: class bodies record annotations as strings.
+	futureAnnotations bool
 }
 
 // Error is an error of the Python source: its position and message, and
@@ -102,6 +105,7 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		}
 	}()
 	l.mod = mod
+	l.futureAnnotations = futureAnnotations(mod)
 	l.analyzeScopes(mod)
 	var stmts []syntax.Stmt
 	if l.scopes != nil {
@@ -294,14 +298,18 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 		}
 		return append(out, l.augAssign(s))
 	case *pysyntax.AnnAssign:
-		if s.Value == nil {
-			if _, ok := s.Target.(*pysyntax.Name); ok {
-				return out // x: int declares nothing at run time
-			}
+		name, isName := s.Target.(*pysyntax.Name)
+		if s.Value == nil && !isName {
 			l.refuse(pos, "annotation")
 		}
-		rhs := l.expr(s.Value)
-		return append(out, &syntax.AssignStmt{OpPos: l.token(s.Annotation, false), Op: syntax.EQ, LHS: l.target(s.Target), RHS: rhs})
+		if s.Value != nil {
+			rhs := l.expr(s.Value)
+			out = append(out, &syntax.AssignStmt{OpPos: l.token(s.Annotation, false), Op: syntax.EQ, LHS: l.target(s.Target), RHS: rhs})
+		}
+		if isName && s.Simple == 1 && l.class != nil && l.class.bound[annotationsName] {
+			out = append(out, l.classAnnotation(name, s.Annotation)) // as CPython: the value, then the annotation
+		}
+		return out // elsewhere, x: int declares nothing at run time
 	case *pysyntax.Pass:
 		return append(out, &syntax.BranchStmt{Token: syntax.PASS, TokenPos: pos})
 	case *pysyntax.Break:

@@ -103,6 +103,11 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 	// moves to the end of the class's namespace, as in CPython, and the
 	// class orders its names by when their cells were bound.
 	cb := &classBody{qualname: qualname, bound: map[string]bool{}, cells: map[string]bool{}}
+	annotates := classAnnotates(s.Body)
+	if annotates { // the first name the body binds
+		cb.bound[annotationsName] = true
+		cb.order = append(cb.order, annotationsName)
+	}
 	l.boundInTries(s.Body, cb.cells)
 	deletes := false
 	walkBody(s.Body, func(n pysyntax.Node) {
@@ -168,6 +173,9 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 	}
 	stmts = append(stmts, l.hoist(func() []syntax.Stmt { // the body function holds the block functions of its tries
 		var body []syntax.Stmt
+		if annotates {
+			body = append(body, &syntax.AssignStmt{OpPos: pos, Op: syntax.EQ, LHS: l.name(annotationsName, pos), RHS: &syntax.DictExpr{Lbrace: pos, Rbrace: pos}})
+		}
 		for _, st := range s.Body {
 			cb.aliases = nil
 			lowered := l.classStmt(nil, st)

@@ -10,6 +10,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
+	"github.com/kstar-dev/kstar/builtins/lib/dataclasses"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
@@ -30,6 +31,7 @@ import (
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
 	"github.com/kstar-dev/kstar/builtins/lib/threading"
+	"github.com/kstar-dev/kstar/builtins/lib/typing"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -70,6 +72,8 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"signal":      pysignal.New,
 	"threading":   threading.New,
 	"queue":       queue.New,
+	"typing":      typing.New,
+	"dataclasses": dataclasses.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

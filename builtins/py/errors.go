@@ -314,6 +314,9 @@ func (e *Exception) Hash() (uint32, error) {
 }
 
 func (e *Exception) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
+	if e.Obj != nil && e.Obj.class.Scripted() { // the script class's __eq__, __lt__...
+		return e.Obj.CompareSameType(op, y, depth)
+	}
 	return CompareIdentity(op, e, y)
 }
 

@@ -122,7 +122,19 @@ func init() {
 			return starlark.None, o.setAttr(thread, name, v, false)
 		}),
 	}
-	ObjectType.order = []string{"__init__", "__repr__", "__setattr__"}
+	ObjectType.dict["__delattr__"] = Func("__delattr__", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		var self starlark.Value
+		var name string
+		if err := starlark.UnpackPositionalArgs("__delattr__", args, kwargs, 2, &self, &name); err != nil {
+			return nil, err
+		}
+		o := objectOf(self)
+		if o == nil {
+			return nil, Errorf(TypeError, "can't apply this __delattr__ to %s object", TypeName(self))
+		}
+		return starlark.None, o.delAttr(thread, name)
+	})
+	ObjectType.order = []string{"__init__", "__repr__", "__setattr__", "__delattr__"}
 	globals["object"] = ObjectType
 	globals["super"] = Func("super", pySuper)
 	globals["property"] = Func("property", newProperty)
@@ -161,6 +173,10 @@ func (c *Class) Hash() (uint32, error) { return uint32(identity(c)>>3) ^ uint32(
 
 // Name is the class's __name__.
 func (c *Class) Name() string { return c.name }
+
+// Scripted reports whether a class statement made c (rather than c
+// standing for object or a Go-defined class).
+func (c *Class) Scripted() bool { return c.native == nil && c != ObjectType }
 
 // face is the value scripts see for c: c, its ExceptionClass, or the Go
 // class it stands for.
@@ -315,6 +331,17 @@ func (c *Class) Attr(name string) (starlark.Value, error) {
 			return v, nil
 		}
 		return starlark.None, nil
+	case "__annotations__": // the class's own, never a base's: made empty on first use, as in CPython 3.10+
+		if v, ok := c.dict[name]; ok {
+			return v, nil
+		}
+		if c.native == nil && c != ObjectType {
+			d := starlark.NewDict(0)
+			if !c.frozen {
+				_ = c.SetField(name, d)
+			}
+			return d, nil
+		}
 	}
 	v, _ := c.lookup(name)
 	switch f := v.(type) {
@@ -370,6 +397,21 @@ func (c *Class) SetField(name string, v starlark.Value) error {
 	c.dict[name] = v
 	c.container = c.container || containerMethods[name]
 	c.iterator = c.iterator || name == "__next__"
+	return nil
+}
+
+// DeleteAttr deletes a class attribute of the class's own: del Foo.x
+// (dataclasses removes a field's class attribute made by field()).
+func (c *Class) DeleteAttr(name string) error {
+	if _, ok := c.dict[name]; !ok || c.native != nil || c == ObjectType {
+		return Errorf(AttributeError, "type object '%s' has no attribute '%s'", c.name, name)
+	}
+	if c.frozen {
+		return fmt.Errorf("cannot delete attribute '%s' of class %s: it is frozen (shared by parallel calls)", name, c.name)
+	}
+	defer classEpoch.Add(1)
+	delete(c.dict, name)
+	c.order = slices.DeleteFunc(c.order, func(k string) bool { return k == name })
 	return nil
 }
 
@@ -1031,19 +1073,29 @@ func pyDelattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if o == nil {
 		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
 	}
+	if da := o.class.scriptMethod("__delattr__"); da != nil {
+		_, err := callMethod(thread, o.class, "__delattr__", da, o.face, starlark.Tuple{starlark.String(name)}, nil)
+		return starlark.None, err
+	}
+	return starlark.None, o.delAttr(thread, name)
+}
+
+// delAttr deletes an attribute: a property's deleter, or the instance's
+// own attribute.
+func (o *Object) delAttr(thread *starlark.Thread, name string) error {
 	if cv, _ := o.class.lookup(name); cv != nil {
 		if p, ok := cv.(*Property); ok {
 			if p.fdel == starlark.None {
-				return nil, Errorf(AttributeError, "property %s of '%s' object has no deleter", p.nameRepr(), o.class.name)
+				return Errorf(AttributeError, "property %s of '%s' object has no deleter", p.nameRepr(), o.class.name)
 			}
 			_, err := callMethod(thread, o.class, "fdel", p.fdel, o.face, nil, nil)
-			return starlark.None, err
+			return err
 		}
 	}
 	if _, ok := o.attrs[name]; !ok {
-		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", o.class.name, name)
+		return Errorf(AttributeError, "'%s' object has no attribute '%s'", o.class.name, name)
 	}
 	delete(o.attrs, name)
 	o.keys = slices.DeleteFunc(o.keys, func(k string) bool { return k == name })
-	return starlark.None, nil
+	return nil
 }

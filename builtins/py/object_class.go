@@ -33,6 +33,16 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := starlark.UnpackPositionalArgs(BuildClassFunc, args, kwargs, 5, &body, &name, &qualname, &bases, &keywords); err != nil {
 		return nil, err
 	}
+	bases = mroEntries(bases)
+	if len(bases) == 1 {
+		if maker, ok := bases[0].(ClassMaker); ok {
+			ns, err := runClassBody(thread, body, &classCell{})
+			if err != nil {
+				return nil, err
+			}
+			return maker.MakeClass(thread, name, ns, keywords)
+		}
+	}
 	if keywords.Len() > 0 {
 		k := keywords.Keys()[0]
 		if k == starlark.String("metaclass") {
@@ -75,27 +85,17 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 	}
 	cell := &classCell{}
-	ns, err := starlark.Call(thread, body, starlark.Tuple{cell}, nil)
+	ns, err := runClassBody(thread, body, cell)
 	if err != nil {
 		return nil, err
 	}
-	d, ok := ns.(*starlark.Dict)
-	if !ok {
-		return nil, Errorf(SystemError, "class body returned %s", TypeName(ns))
-	}
-	c.dict = make(map[string]starlark.Value, d.Len())
-	for _, item := range namespaceOrder(d.Items()) {
+	c.dict = make(map[string]starlark.Value, len(ns))
+	for _, item := range ns {
 		k := string(item[0].(starlark.String))
-		v := item[1]
-		if cell, ok := v.(Cell); ok {
-			if v = cell.Value(); v == nil {
-				continue // del NAME in the body
-			}
-		}
 		if unsupportedMethods[k] {
 			return nil, Errorf(TypeError, "kstar does not support %s (class %s)", k, name)
 		}
-		c.dict[k] = v
+		c.dict[k] = item[1]
 		c.order = append(c.order, k)
 	}
 	for _, k := range mro {
@@ -123,6 +123,69 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	cell.cls = c.face()
 	return c.face(), nil
+}
+
+// runClassBody runs a class body: the names it bound, in the order of
+// the class's namespace, with their values.
+func runClassBody(thread *starlark.Thread, body starlark.Callable, cell *classCell) ([]starlark.Tuple, error) {
+	ns, err := starlark.Call(thread, body, starlark.Tuple{cell}, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := ns.(*starlark.Dict)
+	if !ok {
+		return nil, Errorf(SystemError, "class body returned %s", TypeName(ns))
+	}
+	items := namespaceOrder(d.Items())
+	out := items[:0]
+	for _, item := range items {
+		if cell, ok := item[1].(Cell); ok {
+			v := cell.Value()
+			if v == nil {
+				continue // del NAME in the body
+			}
+			item = starlark.Tuple{item[0], v}
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}
+
+// ClassMaker is implemented by a base that makes the class of a class
+// statement deriving from it alone, as a metaclass would: class
+// P(typing.NamedTuple) makes a namedtuple class. MakeClass gets the
+// names the class body bound, in order, with their values, and the
+// class statement's keywords (class M(TypedDict, total=False)).
+type ClassMaker interface {
+	starlark.Value
+	MakeClass(thread *starlark.Thread, name string, namespace []starlark.Tuple, keywords *starlark.Dict) (starlark.Value, error)
+}
+
+// MROEntrier is implemented by a value that stands for other bases in a
+// class statement, as Python's __mro_entries__: typing.Generic[T] and
+// typing.Protocol stand for none.
+type MROEntrier interface {
+	starlark.Value
+	MROEntries() starlark.Tuple
+}
+
+// mroEntries replaces each MROEntrier in bases with the bases it stands
+// for.
+func mroEntries(bases starlark.Tuple) starlark.Tuple {
+	for i, b := range bases {
+		if _, ok := b.(MROEntrier); ok {
+			out := append(starlark.Tuple(nil), bases[:i]...)
+			for _, b := range bases[i:] {
+				if m, ok := b.(MROEntrier); ok {
+					out = append(out, m.MROEntries()...)
+				} else {
+					out = append(out, b)
+				}
+			}
+			return out
+		}
+	}
+	return bases
 }
 
 // unsupportedMethods are the special methods kstar would ignore, so a

@@ -92,6 +92,7 @@ func newPercentArgs(y starlark.Value, isBytes bool) *percentArgs {
 		a.arglen, a.argidx = -1, -2
 		switch y.(type) {
 		case starlark.String:
+		case *Type: // list[int] is a class's __class_getitem__, not a mapping's
 		case Bytes:
 			if !isBytes { // a str format treats bytes as a mapping, as CPython
 				a.dict = y

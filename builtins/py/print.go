@@ -39,6 +39,14 @@ type InstanceChecker interface {
 	IsInstance(v starlark.Value) bool
 }
 
+// InstanceTester is implemented by values that isinstance(x, C) accepts
+// as C or refuses with an error, as typing's forms do (typing.List
+// checks for a list; typing.List[int] cannot be checked).
+type InstanceTester interface {
+	starlark.Value
+	TestInstance(v starlark.Value) (bool, error)
+}
+
 // Type is one of Python's builtin classes: str, bytes, int, float,
 // bool, list, dict, tuple, set, type (and, for type(x), NoneType,
 // function, ...). Calling it converts a value (str(x), int('12', 16));
@@ -241,10 +249,13 @@ func unionOf(op syntax.Token, x, y starlark.Value, side starlark.Side) (starlark
 	}
 	var types []starlark.Value
 	for _, v := range []starlark.Value{x, y} {
+		if _, ok := v.(AnnotationType); ok && !isA[*GenericAlias](v) {
+			return nil, nil // typing's own union: int | List[int] is typing.Union[int, typing.List[int]]
+		}
 		switch v := v.(type) {
 		case *typeUnion:
 			types = append(types, v.types...)
-		case InstanceChecker, *ExceptionClass, *NamedTupleType, starlark.NoneType:
+		case InstanceChecker, *ExceptionClass, *NamedTupleType, starlark.NoneType, AnnotationType:
 			types = append(types, v)
 		default:
 			return nil, nil
@@ -308,6 +319,8 @@ func IsInstance(x, classes starlark.Value) (bool, error) {
 	case *NamedTupleType:
 		nt, ok := x.(NamedTupleValue)
 		return ok && nt.TypeOf() == c, nil
+	case InstanceTester:
+		return c.TestInstance(x)
 	case InstanceChecker:
 		return c.IsInstance(x), nil
 	}
