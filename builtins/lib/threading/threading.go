@@ -101,6 +101,16 @@ func (m *module) current(thread *starlark.Thread) *Thread {
 	return m.main
 }
 
+// Current returns the threading.Thread that thread runs (its name and
+// ident are attributes), or nil on the script's main thread and on
+// threads threading did not start; logging's records name it.
+func Current(thread *starlark.Thread) starlark.Value {
+	if t, ok := thread.Local(threadKey).(*Thread); ok {
+		return t
+	}
+	return nil
+}
+
 func (m *module) currentThread(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 		return nil, err
