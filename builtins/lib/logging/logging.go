@@ -1,24 +1,38 @@
-// Package logging is kstar's logging module: the part of Python's logging that scripts use:
+// Package logging is kstar's logging module, CPython 3.11's as scripts
+// use it:
 //
-//	basicConfig(level=, format=, datefmt=, stream=, force=)
-//	                     configures the root logger once (a stream, a
-//	                     %-style format; default "%(levelname)s:%(name)s:%(message)s"
-//	                     to sys.stderr); later calls do nothing unless force=True
-//	getLogger(name=None) the logger of a dotted name (the root logger for None)
-//	debug, info, warning, warn, error, exception, critical, log(level, msg, *args)
-//	                     log through the root logger, calling basicConfig()
-//	                     first if it has no handler, as Python does
-//	DEBUG, INFO, WARNING, WARN, ERROR, CRITICAL, NOTSET, getLevelName(level)
+//	basicConfig(**kwargs)  gives the root logger handlers unless it has
+//	                       some (force=True replaces them): a StreamHandler
+//	                       on stream (sys.stderr), a FileHandler on
+//	                       filename, or handlers; format, datefmt, style
+//	                       for those without a formatter; level
+//	getLogger(name=None)   the logger of a dotted name (root for None)
+//	debug, info, warning, warn, error, exception, critical, fatal, log
+//	                       log through the root logger, after basicConfig()
+//	                       if it has no handler
+//	Handler, StreamHandler(stream=None), FileHandler(filename, mode='a',
+//	encoding=None, delay=False), NullHandler, Formatter(fmt=None,
+//	datefmt=None, style='%'), Filter(name=''), LogRecord, Logger
+//	root, lastResort, disable(level), shutdown(), getLevelName, the levels
 //
-// A logger has the same logging methods, setLevel, getEffectiveLevel,
-// isEnabledFor, name and level. Records go to the root logger's stream
-// once basicConfig has run; before that, records of WARNING and above are
-// written bare to stderr (Python's "last resort" handler). Format fields:
-// message, levelname, levelno, name, asctime, created, msecs, filename,
-// pathname, module, lineno, funcName. exc_info=e appends the last line
-// of e's traceback (kstar has no traceback objects); exc_info=True, and
-// exception(), append "NoneType: None", as Python does outside an except.
-// Each execution has its own loggers and configuration.
+// A Logger has the logging methods, setLevel, getEffectiveLevel,
+// isEnabledFor, addHandler, removeHandler, hasHandlers, getChild,
+// addFilter, removeFilter, filter, handle, and name, level, parent,
+// propagate, handlers, filters, disabled. A record goes through the
+// logger's filters, then to the handlers of the logger and of its
+// ancestors while they propagate (each handler's level and filters
+// decide); a record no handler saw goes to lastResort (WARNING and
+// above, the message alone, on sys.stderr). Scripts may derive classes
+// from the handler classes, Formatter and Filter (class.go): the Go code
+// calls their methods through the script's instance, so an overridden
+// emit, format, formatTime, formatException or filter runs. Tracebacks
+// (exception(), exc_info=) are rendered as an uncaught exception's. A
+// FileHandler opens its file as open() does, under the host's file
+// access. A record's thread is the ident of a thread threading started,
+// 0 on the main thread. An error formatting or writing a record raises
+// (CPython's StreamHandler prints "--- Logging error ---" and goes on).
+// Each execution has its own loggers, classes and
+// handlers.
 package logging
 
 import (
@@ -699,10 +713,10 @@ func excInfoText(thread *starlark.Thread, ei starlark.Value) string {
 		return "NoneType: None\n"
 	}
 	var err error = exc
-	if tb, ok := t[2].(*py.Traceback); ok {
-		err = tb.Err
-	} else if exc.Traceback != nil {
+	if exc.Traceback != nil { // from the frame that caught it, as __traceback__
 		err = exc.Traceback
+	} else if tb, ok := t[2].(*py.Traceback); ok {
+		err = tb.Err
 	}
 	if render := py.InterpOf(thread).Traceback; render != nil {
 		return render(err)
