@@ -24,7 +24,7 @@ type Handler struct {
 	filters   *starlark.List
 
 	stream     starlark.Value // StreamHandler's and FileHandler's; None when a FileHandler is closed
-	terminator starlark.Value
+	terminator starlark.Value // nil: the class's (StreamHandler.terminator)
 
 	// FileHandler's.
 	baseFilename string
@@ -55,7 +55,7 @@ func (st *logState) handlerClasses() {
 	newClass := func(name string, base *class, make func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error) *class {
 		c := &class{name: name, base: base, classOf: isHandler, methods: methods, bind: bind}
 		c.make = func(thread *starlark.Thread, self starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-			h := &Handler{class: c, st: st, name: starlark.None, formatter: starlark.None, filters: starlark.NewList(nil), terminator: starlark.String("\n")}
+			h := &Handler{class: c, st: st, name: starlark.None, formatter: starlark.None, filters: starlark.NewList(nil)}
 			h.self = h
 			if self != nil {
 				h.self = self
@@ -89,6 +89,7 @@ func (st *logState) handlerClasses() {
 		h.stream = stream
 		return nil
 	})
+	st.streamHandlerClass.attrs = map[string]starlark.Value{"terminator": starlark.String("\n")}
 	st.fileHandlerClass = newClass("FileHandler", st.streamHandlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
 		var filename starlark.Value
 		var encoding, errors starlark.Value = starlark.None, starlark.None
@@ -258,7 +259,7 @@ var handlerMethods = py.MethodTable[*Handler]{
 		if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 			return nil, err
 		}
-		return h.name, nil
+		return selfAttr(h.self, "name", h.name), nil
 	},
 	"set_name": func(h *Handler, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name starlark.Value
@@ -329,12 +330,24 @@ func (h *Handler) emit(thread *starlark.Thread, record starlark.Value) error {
 		return py.Errorf(py.TypeError, "unsupported operand type(s) for +: '%s' and 'str'", py.TypeName(msg))
 	}
 	stream := selfAttr(h.self, "stream", h.stream)
-	term := selfAttr(h.self, "terminator", h.terminator)
+	term := selfAttr(h.self, "terminator", h.term())
 	if err := writeStream(thread, stream, string(s)+py.Str(term)); err != nil {
 		return err
 	}
 	_, err = h.call(thread, "flush")
 	return err
+}
+
+// term is the handler's terminator: its own, else its class's.
+func (h *Handler) term() starlark.Value {
+	if h.terminator != nil {
+		return h.terminator
+	}
+	v, _ := h.class.Attr("terminator")
+	if v == nil {
+		return starlark.String("\n")
+	}
+	return v
 }
 
 // writeStream writes s to a stream: sys.stdout, sys.stderr, a file, or
@@ -433,7 +446,7 @@ func (h *Handler) Attr(name string) (starlark.Value, error) {
 		case "stream":
 			return h.stream, nil
 		case "terminator":
-			return h.terminator, nil
+			return h.term(), nil
 		}
 	}
 	if h.class == h.st.fileHandlerClass {

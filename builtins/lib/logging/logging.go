@@ -70,6 +70,7 @@ func New(env *py.Env) starlark.Value {
 		"NullHandler":     st.nullHandlerClass,
 		"Formatter":       st.formatter,
 		"Filter":          st.filter,
+		"makeLogRecord":   py.Func("makeLogRecord", makeLogRecord),
 		"LogRecord":       py.NewClass("logging.LogRecord", newLogRecord, func(v starlark.Value) bool { _, ok := v.(*Record); return ok }, nil),
 		"Logger":          py.NewClass("logging.Logger", nil, func(v starlark.Value) bool { _, ok := v.(*Logger); return ok }, nil),
 		"root":            st.root,
@@ -699,6 +700,28 @@ func newLogRecord(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 		return nil, err
 	}
 	return newRecord(thread, name, level, pathname, lineno, msg, msgArgs, excInfo, fn, sinfo, time.Now()), nil
+}
+
+// makeLogRecord is logging.makeLogRecord(dict): a record with the
+// dict's attributes over those of LogRecord(None, None, ”, 0, ”, (),
+// None).
+func makeLogRecord(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var attrs starlark.IterableMapping
+	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &attrs); err != nil {
+		return nil, err
+	}
+	r := newRecord(thread, "", 0, "", 0, starlark.String(""), starlark.Tuple{}, starlark.None, starlark.None, starlark.None, time.Now())
+	r.set("name", starlark.None)
+	r.set("levelno", starlark.None)
+	r.set("levelname", starlark.String("Level None"))
+	for _, item := range attrs.Items() {
+		k, ok := item[0].(starlark.String)
+		if !ok {
+			return nil, py.Errorf(py.TypeError, "attribute name must be string, not '%s'", py.TypeName(item[0]))
+		}
+		r.set(string(k), item[1])
+	}
+	return r, nil
 }
 
 // excInfoText is the traceback of an exc_info tuple (type, value, tb)

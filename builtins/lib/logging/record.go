@@ -45,7 +45,7 @@ func newRecord(thread *starlark.Thread, name string, level int, pathname string,
 			args = d
 		}
 	}
-	filename := filepath.Base(pathname)
+	filename := pathname[strings.LastIndexByte(pathname, '/')+1:] // os.path.basename
 	created := float64(now.UnixNano()) / 1e9
 	threadName, ident := currentThread(thread)
 	r := &Record{attrs: make(map[string]starlark.Value, len(recordFields)+2)}
