@@ -98,10 +98,13 @@ func NewPath(env *py.Env) starlark.Value {
 }
 
 // pathArg checks that a path argument is a str, as os.fspath does.
-func pathArg(fn string, v starlark.Value) (string, error) {
+func pathArg(fn string, v starlark.Value) (string, error) { return namedPathArg(fn, "path", v) }
+
+// namedPathArg is pathArg for the parameter param (rename's src, dst).
+func namedPathArg(fn, param string, v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
-		return "", py.Errorf(py.TypeError, "%s: path should be string, bytes or os.PathLike, not %s", fn, py.TypeName(v))
+		return "", py.Errorf(py.TypeError, "%s: %s should be string, bytes or os.PathLike, not %s", fn, param, py.TypeName(v))
 	}
 	return string(s), nil
 }
@@ -342,11 +345,11 @@ func osRename(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "src", &src, "dst", &dst); err != nil {
 		return nil, err
 	}
-	from, err := pathArg(b.Name(), src)
+	from, err := namedPathArg(b.Name(), "src", src)
 	if err != nil {
 		return nil, err
 	}
-	to, err := pathArg(b.Name(), dst)
+	to, err := namedPathArg(b.Name(), "dst", dst)
 	if err != nil {
 		return nil, err
 	}
