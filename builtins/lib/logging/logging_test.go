@@ -59,6 +59,35 @@ func TestLoggingStreams(t *testing.T) {
 	}
 }
 
+// Records no handler takes go to logging.lastResort: WARNING and above,
+// the message alone (and the traceback), on sys.stderr; a NullHandler
+// takes them and writes nothing.
+func TestLoggingLastResort(t *testing.T) {
+	var out, errOut bytes.Buffer
+	env := py.NewEnv()
+	env.Stdout, env.Stderr = &out, &errOut
+	pytest.RunCases(t, env, modules(env), []pytest.Case{{`[
+		logging.getLogger('a').info('below WARNING'),
+		logging.getLogger('a').warning('bare %s', 'message'),
+		logging.getLogger('a').error('with', exc_info=True),
+		logging.getLogger('q').addHandler(logging.NullHandler()),
+		logging.getLogger('q').error('taken by the NullHandler'),
+		logging.getLogger('q').setLevel(logging.DEBUG),
+		logging.getLogger('q').handlers.clear(),
+		logging.getLogger('q').propagate,
+		logging.getLogger('q').info('below lastResort'),
+		logging.getLogger('q').critical('no handler'),
+		logging.root.handlers,
+		logging.lastResort,
+	]`, `[None, None, None, None, None, None, None, True, None, None, [], <_StderrHandler <stderr> (WARNING)>]`}})
+	if got, want := errOut.String(), "bare message\nwith\nNoneType: None\nno handler\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if out.Len() > 0 {
+		t.Errorf("stdout %q, want nothing", out.String())
+	}
+}
+
 // TestLoggerMethodHelps checks that every method of a Logger has a help
 // entry and every Logger entry is a method.
 func TestLoggerMethodHelps(t *testing.T) {
