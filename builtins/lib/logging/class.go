@@ -17,6 +17,7 @@ import (
 // script overrides (emit, format, formatTime, filter) takes effect.
 type class struct {
 	name string
+	doc  string // what help(C) prints
 	base *class // the class it derives from in CPython; nil for a root
 	// make makes an instance; self is the script's instance it is the
 	// part of, or nil.
@@ -38,7 +39,11 @@ var (
 	_ starlark.HasSetField = (*class)(nil)
 	_ py.Subclassable      = (*class)(nil)
 	_ py.InstanceChecker   = (*class)(nil)
+	_ py.Documented        = (*class)(nil)
 )
+
+// Doc is what help(C) prints.
+func (c *class) Doc() string { return c.doc }
 
 func (c *class) String() string        { return "<class 'logging." + c.name + "'>" }
 func (c *class) Type() string          { return "type" }

@@ -46,7 +46,10 @@ func (st *logState) formatterClass() *class {
 	for name := range formatterMethods {
 		methods[name] = true
 	}
-	c := &class{name: "Formatter", methods: methods,
+	c := &class{name: "Formatter", methods: methods, doc: `Formatter(fmt=None, datefmt=None, style='%', validate=True, *, defaults=None)
+    Turns a LogRecord into text: fmt ('%(message)s' by default) filled in
+    from the record's attributes (style '%', '{' or '$'), asctime by
+    formatTime (datefmt), the traceback by formatException.`,
 		classOf: func(v starlark.Value) *class {
 			if f, ok := v.(*Formatter); ok {
 				return f.class
@@ -377,7 +380,9 @@ var _ starlark.HasAttrs = (*Filter)(nil)
 
 // filterClass makes st's Filter class.
 func (st *logState) filterClass() *class {
-	c := &class{name: "Filter", methods: map[string]bool{"filter": true},
+	c := &class{name: "Filter", methods: map[string]bool{"filter": true}, doc: `Filter(name='')
+    Passes the records of the logger name and its descendants (all
+    records for ''); a subclass may override filter(record).`,
 		classOf: func(v starlark.Value) *class {
 			if f, ok := v.(*Filter); ok {
 				return f.class

@@ -52,8 +52,8 @@ func (st *logState) handlerClasses() {
 	for name := range handlerMethods {
 		methods[name] = true
 	}
-	newClass := func(name string, base *class, make func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error) *class {
-		c := &class{name: name, base: base, classOf: isHandler, methods: methods, bind: bind}
+	newClass := func(name, doc string, base *class, make func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error) *class {
+		c := &class{name: name, doc: doc, base: base, classOf: isHandler, methods: methods, bind: bind}
 		c.make = func(thread *starlark.Thread, self starlark.Value, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			h := &Handler{class: c, st: st, name: starlark.None, formatter: starlark.None, filters: starlark.NewList(nil)}
 			h.self = h
@@ -77,8 +77,13 @@ func (st *logState) handlerClasses() {
 		h.level = n
 		return err
 	}
-	st.handlerClass = newClass("Handler", nil, levelOnly)
-	st.streamHandlerClass = newClass("StreamHandler", st.handlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	st.handlerClass = newClass("Handler", `Handler(level=NOTSET)
+    The base of handlers: a subclass's emit(record) writes the record
+    somewhere. Methods: setLevel, setFormatter, addFilter, removeFilter,
+    filter, handle, format, flush, close.`, nil, levelOnly)
+	st.streamHandlerClass = newClass("StreamHandler", `StreamHandler(stream=None)
+    A handler that writes formatted records and a terminator ("\n") to
+    stream: sys.stderr by default, sys.stdout, or any object with write().`, st.handlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
 		var stream starlark.Value = starlark.None
 		if err := starlark.UnpackArgs(h.class.name, args, kwargs, "stream?", &stream); err != nil {
 			return err
@@ -90,7 +95,9 @@ func (st *logState) handlerClasses() {
 		return nil
 	})
 	st.streamHandlerClass.attrs = map[string]starlark.Value{"terminator": starlark.String("\n")}
-	st.fileHandlerClass = newClass("FileHandler", st.streamHandlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	st.fileHandlerClass = newClass("FileHandler", `FileHandler(filename, mode='a', encoding=None, delay=False, errors=None)
+    A StreamHandler on a file, opened as open() opens it (the host must
+    grant file access).`, st.streamHandlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
 		var filename starlark.Value
 		var encoding, errors starlark.Value = starlark.None, starlark.None
 		mode, delay := "a", false
@@ -110,8 +117,10 @@ func (st *logState) handlerClasses() {
 		}
 		return nil
 	})
-	st.nullHandlerClass = newClass("NullHandler", st.handlerClass, levelOnly)
-	stderrHandler := newClass("_StderrHandler", st.streamHandlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
+	st.nullHandlerClass = newClass("NullHandler", `NullHandler(level=NOTSET)
+    A handler that does nothing: a logger with one does not reach
+    logging.lastResort.`, st.handlerClass, levelOnly)
+	stderrHandler := newClass("_StderrHandler", "logging.lastResort's class: a StreamHandler on sys.stderr.", st.streamHandlerClass, func(h *Handler, thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) error {
 		h.stream = libsys.Stderr
 		return levelOnly(h, thread, args, kwargs)
 	})
