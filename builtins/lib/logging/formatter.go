@@ -218,10 +218,7 @@ func (f *Formatter) formatMessage(thread *starlark.Thread, r *Record) (string, e
 	d := r.dict()
 	switch f.style {
 	case "{":
-		kwargs := make([]starlark.Tuple, 0, d.Len())
-		for _, item := range d.Items() {
-			kwargs = append(kwargs, item)
-		}
+		kwargs := d.Items()
 		format, err := py.GetAttr(starlark.String(f.fmt), "format")
 		if err != nil {
 			return "", err
