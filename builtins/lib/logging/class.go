@@ -151,19 +151,15 @@ func selfAttr(self starlark.Value, name string, own starlark.Value) starlark.Val
 }
 
 // currentThread is the name and ident of the Python thread that thread
-// runs, for a record: threading's, or the main thread's (ident 0: the
-// main thread's ident belongs to the threading module).
+// runs, for a record: threading.current_thread()'s ("MainThread" and 0
+// for an execution without a threading module).
 func currentThread(thread *starlark.Thread) (string, int64) {
-	if thread == nil {
-		return "MainThread", 0
-	}
-	t := threading.Current(thread)
+	t, _ := threading.Current(thread).(starlark.HasAttrs)
 	if t == nil {
 		return "MainThread", 0
 	}
-	ha := t.(starlark.HasAttrs)
-	name, _ := ha.Attr("name")
-	ident, _ := ha.Attr("ident")
-	n, _ := starlark.AsInt32(ident)
-	return py.Str(name), int64(n)
+	name, _ := t.Attr("name")
+	ident, _ := t.Attr("ident")
+	n, _ := ident.(starlark.Int).Int64()
+	return py.Str(name), n
 }

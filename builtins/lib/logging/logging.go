@@ -28,8 +28,8 @@
 // emit, format, formatTime, formatException or filter runs. Tracebacks
 // (exception(), exc_info=) are rendered as an uncaught exception's. A
 // FileHandler opens its file as open() does, under the host's file
-// access. A record's thread is the ident of a thread threading started,
-// 0 on the main thread. An error formatting or writing a record raises
+// access. A record's thread and threadName are
+// threading.current_thread()'s ident and name. An error formatting or writing a record raises
 // (CPython's StreamHandler prints "--- Logging error ---" and goes on).
 // Each execution has its own loggers, classes and
 // handlers.
