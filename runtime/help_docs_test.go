@@ -30,11 +30,11 @@ func TestBuiltinHelpModuleFunctions(t *testing.T) {
 	funcs := map[string]bool{}
 	modules := documentedModules(py.NewEnv())
 	for modName, m := range modules {
-		mod, ok := m.(*starlarkstruct.Module)
-		if !ok {
+		members := moduleMembers(m)
+		if members == nil {
 			continue
 		}
-		for member, v := range mod.Members {
+		for member, v := range members {
 			b, ok := v.(*starlark.Builtin)
 			if !ok {
 				continue
@@ -102,10 +102,21 @@ func TestBuiltinHelpGlobals(t *testing.T) {
 	}
 }
 
+// moduleMembers are the members of a module, nil if m is none.
+func moduleMembers(m starlark.Value) starlark.StringDict {
+	switch m := m.(type) {
+	case *starlarkstruct.Module:
+		return m.Members
+	case *py.Module:
+		return m.Members
+	}
+	return nil
+}
+
 func TestBuiltinhelpText(t *testing.T) {
 	modules := documentedModules(py.NewEnv())
 	member := func(module, name string) starlark.Value {
-		return modules[module].(*starlarkstruct.Module).Members[name]
+		return moduleMembers(modules[module])[name]
 	}
 	for _, c := range []struct {
 		name string

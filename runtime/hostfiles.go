@@ -25,6 +25,8 @@ func (osFiles) Stat(name string) (fs.FileInfo, error)        { return os.Stat(na
 func (osFiles) ReadDir(name string) ([]fs.DirEntry, error)   { return os.ReadDir(name) }
 func (osFiles) MkdirAll(name string, perm fs.FileMode) error { return os.MkdirAll(name, perm) }
 func (osFiles) Getwd() (string, error)                       { return os.Getwd() }
+func (osFiles) Remove(name string) error                     { return os.Remove(name) }
+func (osFiles) Rename(oldname, newname string) error         { return os.Rename(oldname, newname) }
 
 // rootFiles is a directory scripts see as their working directory and
 // cannot leave, not even through symbolic links (os.Root), for WithFiles.
@@ -97,6 +99,18 @@ func (dir rootFiles) ReadDir(name string) (entries []fs.DirEntry, err error) {
 
 func (dir rootFiles) MkdirAll(name string, perm fs.FileMode) error {
 	return dir.with(name, func(root *os.Root, rel string) error { return root.MkdirAll(rel, perm) })
+}
+
+func (dir rootFiles) Remove(name string) error {
+	return dir.with(name, func(root *os.Root, rel string) error { return root.Remove(rel) })
+}
+
+func (dir rootFiles) Rename(oldname, newname string) error {
+	newRel, err := dir.rel(newname)
+	if err != nil {
+		return err
+	}
+	return dir.with(oldname, func(root *os.Root, rel string) error { return root.Rename(rel, newRel) })
 }
 
 // Getwd is the directory itself: relative names are relative to it.

@@ -22,6 +22,12 @@ func TestHostIOSandbox(t *testing.T) {
 		{"import os\nos.getcwd()", "PermissionError: os.getcwd(): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import os\nos.listdir('/')", "PermissionError: os.listdir('/'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import os\nos.makedirs('d')", "PermissionError: os.makedirs('d'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.remove('x.txt')", "PermissionError: os.remove('x.txt'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.unlink('x.txt')", "PermissionError: os.unlink('x.txt'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import os\nos.rename('a', 'b')", "PermissionError: os.rename('a', 'b'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import logging\nlogging.FileHandler('app.log')", "PermissionError: open('app.log'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import logging\nlogging.basicConfig(filename='app.log')", "PermissionError: open('app.log'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import logging\nlogging.FileHandler('/etc/passwd', delay=True).emit(logging.LogRecord('n', 20, 'p', 1, 'm', (), None))", "PermissionError: open('/etc/passwd'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import sys\nsys.stdin.read()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
 		{"import sys\nfor l in sys.stdin.readlines(): pass", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
 		{"input()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
@@ -86,5 +92,55 @@ False
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "sub", "out.txt")); err != nil || string(b) != "from the script\n" {
 		t.Errorf("sub/out.txt: %q, %v", b, err)
+	}
+}
+
+// TestHostIOLoggingAndFiles checks logging.FileHandler and basicConfig's
+// filename, os.remove and os.rename under WithFiles(dir): they reach
+// files under dir only.
+func TestHostIOLoggingAndFiles(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "work")
+	writeFiles(t, root, map[string]string{"secret.txt": "hunter2\n", "work/old.txt": "x"})
+	src := `
+import logging, os
+h = logging.FileHandler('app.log', mode='w')
+h.setFormatter(logging.Formatter('%(levelname)s %(name)s %(message)s'))
+log = logging.getLogger('files')
+log.addHandler(h)
+log.warning('one %d', 1)
+log.error('two')
+print(h.baseFilename == os.path.join(os.getcwd(), 'app.log'), h.mode, h.stream.closed)
+h.close()
+print(h.stream, open('app.log').read(), end='')
+logging.basicConfig(filename='root.log', format='%(message)s', level=logging.INFO)
+logging.info('to root.log')
+logging.shutdown()
+print(open('root.log').read(), end='')
+os.rename('old.txt', 'new.txt')
+os.remove('root.log')
+os.unlink('app.log')
+print(sorted(os.listdir('.')))
+for f in [lambda: logging.FileHandler('../secret.log'), lambda: os.remove('../secret.txt'), lambda: os.rename('new.txt', '../moved.txt')]:
+    try:
+        f()
+    except PermissionError as e:
+        print('PermissionError', e.args[0])
+`
+	got := execOut(t, src, runtime.WithFiles(dir))
+	want := `True w False
+None WARNING files one 1
+ERROR files two
+to root.log
+['new.txt']
+PermissionError 13
+PermissionError 13
+PermissionError 13
+`
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(root, "secret.txt")); err != nil {
+		t.Errorf("secret.txt: %v", err)
 	}
 }

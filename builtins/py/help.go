@@ -42,6 +42,9 @@ func (h *HelpIndex) Help(thread *starlark.Thread, b *starlark.Builtin, args star
 
 // Text returns what help(obj) prints (help() for a nil obj).
 func (h *HelpIndex) Text(obj starlark.Value) string {
+	if m, ok := obj.(*Module); ok {
+		obj = &m.Module
+	}
 	switch obj := obj.(type) {
 	case nil:
 		return helpText

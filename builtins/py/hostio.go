@@ -18,13 +18,18 @@ import (
 
 // HostFiles is the file system a host lets scripts reach through open(),
 // os.path.exists/isfile/isdir/getsize/abspath, os.getcwd, os.listdir and
-// os.makedirs. Names are the script's, relative ones relative to Getwd.
+// os.makedirs, os.remove/unlink and os.rename. Names are the script's,
+// relative ones relative to Getwd.
 type HostFiles interface {
 	OpenFile(name string, flag int, perm fs.FileMode) (*os.File, error)
 	Stat(name string) (fs.FileInfo, error)
 	ReadDir(name string) ([]fs.DirEntry, error)
 	MkdirAll(name string, perm fs.FileMode) error
 	Getwd() (string, error)
+	// Remove removes a file (os.remove, os.unlink).
+	Remove(name string) error
+	// Rename renames a file or directory (os.rename).
+	Rename(oldname, newname string) error
 }
 
 // OS errors as Python's OSError subclasses.

@@ -16,9 +16,16 @@ func TestLoggingErrors(t *testing.T) {
 		{`logging.getLogger(5)`, `TypeError: A logger name must be a string`},
 		{`logging.getLogger('x').setLevel('LOUD')`, `ValueError: Unknown level: 'LOUD'`},
 		{`logging.getLogger('x').setLevel(1.5)`, `TypeError: Level not an integer or a valid string: 1.5`},
-		{`logging.basicConfig(filename='app.log')`, `ValueError: basicConfig(filename=...) is not supported by kstar: log to a stream (sys.stderr or sys.stdout)`},
-		{`logging.basicConfig(style='{')`, `ValueError: basicConfig(style='{') is not supported by kstar: only '%' formats`},
-		{`logging.basicConfig(stream=1)`, `TypeError: basicConfig() stream must be sys.stdout, sys.stderr or another text stream, not int`},
+		{`logging.basicConfig(filename='app.log')`, `PermissionError: open('app.log'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)`},
+		{`logging.FileHandler('app.log')`, `PermissionError: open('app.log'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)`},
+		{`logging.basicConfig(style='x')`, `ValueError: Style must be one of: %,{,$`},
+		{`logging.basicConfig(stream=sys.stdout, filename='app.log')`, `ValueError: 'stream' and 'filename' should not be specified together`},
+		{`logging.basicConfig(handlers=[], stream=sys.stdout)`, `ValueError: 'stream' or 'filename' should not be specified together with 'handlers'`},
+		{`logging.basicConfig(format='no fields')`, `ValueError: Invalid format 'no fields' for '%' style`},
+		{`logging.basicConfig(handlers=[], bogus=1, other=2)`, `ValueError: Unrecognised argument(s): bogus, other`},
+		{`logging.Formatter('{x}', style='$')`, `ValueError: invalid format: no fields`},
+		{`logging.Handler().emit(None)`, `NotImplementedError: emit must be implemented by Handler subclasses`},
+		{`logging.Formatter().format(1)`, `AttributeError: 'int' object has no attribute 'getMessage'`},
 		{`logging.getLogger('x').info()`, `TypeError: info() missing 1 required positional argument: 'msg'`},
 		{`logging.getLogger('x').warning('%d', 'a')`, `TypeError: %d format: a real number is required, not str`},
 		{`logging.getLogger('x').warning('m', bad=1)`, `TypeError: _log() got an unexpected keyword argument 'bad'`},
@@ -49,6 +56,35 @@ func TestLoggingStreams(t *testing.T) {
 	}
 	if got, want := out.String(), "WARNING:root:to stdout\n"; got != want {
 		t.Errorf("stdout %q, want %q", got, want)
+	}
+}
+
+// Records no handler takes go to logging.lastResort: WARNING and above,
+// the message alone (and the traceback), on sys.stderr; a NullHandler
+// takes them and writes nothing.
+func TestLoggingLastResort(t *testing.T) {
+	var out, errOut bytes.Buffer
+	env := py.NewEnv()
+	env.Stdout, env.Stderr = &out, &errOut
+	pytest.RunCases(t, env, modules(env), []pytest.Case{{`[
+		logging.getLogger('a').info('below WARNING'),
+		logging.getLogger('a').warning('bare %s', 'message'),
+		logging.getLogger('a').error('with', exc_info=True),
+		logging.getLogger('q').addHandler(logging.NullHandler()),
+		logging.getLogger('q').error('taken by the NullHandler'),
+		logging.getLogger('q').setLevel(logging.DEBUG),
+		logging.getLogger('q').handlers.clear(),
+		logging.getLogger('q').propagate,
+		logging.getLogger('q').info('below lastResort'),
+		logging.getLogger('q').critical('no handler'),
+		logging.root.handlers,
+		logging.lastResort,
+	]`, `[None, None, None, None, None, None, None, True, None, None, [], <_StderrHandler <stderr> (WARNING)>]`}})
+	if got, want := errOut.String(), "bare message\nwith\nNoneType: None\nno handler\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if out.Len() > 0 {
+		t.Errorf("stdout %q, want nothing", out.String())
 	}
 }
 

@@ -7,7 +7,11 @@
 //	                            iteration, len, keys(), values(), items(), copy()
 //	name, sep, linesep          "posix", "/", "\n"
 //	urandom(size)               size random bytes from the operating system
-//	path, getcwd, listdir, makedirs   see ospath.go
+//	devnull                     "/dev/null"
+//	path, getcwd, listdir, makedirs, remove, unlink, rename   see ospath.go
+//
+// A missing attribute is CPython's AttributeError: module 'os' has no
+// attribute 'nope'.
 package os
 
 import (
@@ -16,7 +20,6 @@ import (
 	"strings"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/py"
 )
@@ -44,11 +47,12 @@ func New(env *py.Env) starlark.Value {
 		"name":    starlark.String("posix"),
 		"sep":     starlark.String("/"),
 		"linesep": starlark.String("\n"),
+		"devnull": starlark.String("/dev/null"),
 	}
 	for name, v := range osHostMembers(env) {
 		members[name] = v
 	}
-	return &starlarkstruct.Module{Name: "os", Members: members}
+	return py.NewModule("os", members)
 }
 
 // Environ is os.environ: a read-only snapshot of the environment taken
@@ -211,6 +215,9 @@ var Help = py.HelpTable{
 	"os.getcwd":          {Params: "", Doc: "Return the current working directory (the granted directory under runtime.WithFiles)."},
 	"os.listdir":         {Params: "path='.'", Doc: "Return the sorted names of the entries in the directory path."},
 	"os.makedirs":        {Params: "name, mode=0o777, exist_ok=False", Doc: "Create the directory name and any missing parents."},
+	"os.remove":          {Params: "path", Doc: "Remove the file path (not a directory)."},
+	"os.unlink":          {Params: "path", Doc: "Remove the file path (not a directory); the same as remove."},
+	"os.rename":          {Params: "src, dst", Doc: "Rename the file or directory src to dst."},
 	"os.path.join":       {Params: "a, *p", Doc: "Join path components, as posixpath.join."},
 	"os.path.split":      {Params: "p", Doc: "Split p into (head, tail): tail is what follows the last slash."},
 	"os.path.basename":   {Params: "p", Doc: "Return the final component of p."},

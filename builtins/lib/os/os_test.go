@@ -41,6 +41,21 @@ func TestOSEnvironEmptyByDefault(t *testing.T) {
 	})
 }
 
+// A missing attribute names its module, as CPython's AttributeError does.
+func TestOSMissingAttribute(t *testing.T) {
+	pytest.RunCases(t, py.NewEnv(), modules(py.NewEnv()), []pytest.Case{
+		{`os.nope`, `AttributeError: module 'os' has no attribute 'nope'`},
+		{`os.path.nope`, `AttributeError: module 'posixpath' has no attribute 'nope'`},
+		{`getattr(os, 'nope', 1)`, `1`},
+		{`hasattr(os, 'remove'), hasattr(os, 'nope')`, `(True, False)`},
+		{`(os, os.path)`, `(<module 'os' (frozen)>, <module 'posixpath' (frozen)>)`},
+		{`vars(os)['devnull']`, `'/dev/null'`},
+		{`os.remove('x')`, `PermissionError: os.remove('x'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)`},
+		{`os.rename(1, 'b')`, `TypeError: rename: src should be string, bytes or os.PathLike, not int`},
+		{`os.remove(1)`, `TypeError: remove: path should be string, bytes or os.PathLike, not int`},
+	})
+}
+
 // modules are what the tests' expressions import: os and os.path.
 func modules(env *py.Env) map[string]starlark.Value {
 	return map[string]starlark.Value{"os": New(env), "os.path": NewPath(env)}

@@ -6,7 +6,6 @@ import (
 	"syscall"
 
 	"go.starlark.net/starlark"
-	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/py"
 )
@@ -19,7 +18,7 @@ import (
 //	os.path.expanduser: ~ is HOME of the environment the host grants
 //	    (os.environ); ~user is left as is
 //	os.path.exists, isfile, isdir, getsize, abspath; os.getcwd,
-//	    os.listdir (sorted), os.makedirs: through py.Env.Files, refused
+//	    os.listdir (sorted), os.makedirs, os.remove/unlink, os.rename: through py.Env.Files, refused
 //	    with a PermissionError when the host grants no files
 
 // osHostMembers are the members of the os module that reach the host.
@@ -29,12 +28,15 @@ func osHostMembers(env *py.Env) starlark.StringDict {
 		"getcwd":   py.Func("getcwd", osGetcwd),
 		"listdir":  py.Func("listdir", osListdir),
 		"makedirs": py.Func("makedirs", osMakedirs),
+		"remove":   py.Func("remove", osRemove),
+		"unlink":   py.Func("unlink", osRemove),
+		"rename":   py.Func("rename", osRename),
 	}
 }
 
 // NewPath returns the os.path module for an execution.
 func NewPath(env *py.Env) starlark.Value {
-	return &starlarkstruct.Module{Name: "posixpath", Members: starlark.StringDict{
+	return py.NewModule("posixpath", starlark.StringDict{
 		"join": py.Func("join", pathJoin),
 		"split": pathFunc("split", func(thread *starlark.Thread, p string) (starlark.Value, error) {
 			head, tail := pathSplit(p)
@@ -92,14 +94,17 @@ func NewPath(env *py.Env) starlark.Value {
 		"sep":    starlark.String("/"),
 		"curdir": starlark.String("."),
 		"pardir": starlark.String(".."),
-	}}
+	})
 }
 
 // pathArg checks that a path argument is a str, as os.fspath does.
-func pathArg(fn string, v starlark.Value) (string, error) {
+func pathArg(fn string, v starlark.Value) (string, error) { return namedPathArg(fn, "path", v) }
+
+// namedPathArg is pathArg for the parameter param (rename's src, dst).
+func namedPathArg(fn, param string, v starlark.Value) (string, error) {
 	s, ok := v.(starlark.String)
 	if !ok {
-		return "", py.Errorf(py.TypeError, "%s: path should be string, bytes or os.PathLike, not %s", fn, py.TypeName(v))
+		return "", py.Errorf(py.TypeError, "%s: %s should be string, bytes or os.PathLike, not %s", fn, param, py.TypeName(v))
 	}
 	return string(s), nil
 }
@@ -306,6 +311,56 @@ func osMakedirs(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	}
 	if err := files.MkdirAll(p, fsMode(mode)); err != nil {
 		return nil, py.OSErrorOf(err, p)
+	}
+	return starlark.None, nil
+}
+
+// osRemove is os.remove(path) and os.unlink(path): a file, not a
+// directory.
+func osRemove(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var v starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "path", &v); err != nil {
+		return nil, err
+	}
+	p, err := pathArg(b.Name(), v)
+	if err != nil {
+		return nil, err
+	}
+	files, err := py.FilesOf(thread, "os."+b.Name()+"("+py.QuoteString(p)+")")
+	if err != nil {
+		return nil, err
+	}
+	if info, err := files.Stat(p); err == nil && info.IsDir() {
+		return nil, py.OSErrorOf(syscall.EISDIR, p)
+	}
+	if err := files.Remove(p); err != nil {
+		return nil, py.OSErrorOf(err, p)
+	}
+	return starlark.None, nil
+}
+
+// osRename is os.rename(src, dst).
+func osRename(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var src, dst starlark.Value
+	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "src", &src, "dst", &dst); err != nil {
+		return nil, err
+	}
+	from, err := namedPathArg(b.Name(), "src", src)
+	if err != nil {
+		return nil, err
+	}
+	to, err := namedPathArg(b.Name(), "dst", dst)
+	if err != nil {
+		return nil, err
+	}
+	files, err := py.FilesOf(thread, "os.rename("+py.QuoteString(from)+", "+py.QuoteString(to)+")")
+	if err != nil {
+		return nil, err
+	}
+	if err := files.Rename(from, to); err != nil {
+		e := py.OSErrorOf(err, from)
+		e.Msg += " -> " + py.QuoteString(to) // CPython names both files
+		return nil, e
 	}
 	return starlark.None, nil
 }

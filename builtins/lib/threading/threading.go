@@ -29,12 +29,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
+	"weak"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -72,6 +74,11 @@ func New(env *py.Env) starlark.Value {
 	}
 	m.main = &Thread{mod: m, kind: "_MainThread", name: "MainThread", ident: idents.Add(1), started: true, done: make(chan struct{})}
 	m.main.Self = m.main
+	if env != nil {
+		key := weak.Make(env)
+		mains.Store(key, weak.Make(m.main))
+		runtime.AddCleanup(env, func(key weak.Pointer[py.Env]) { mains.Delete(key) }, key)
+	}
 	members := starlark.StringDict{
 		"Thread":         m.classes["Thread"],
 		"Timer":          m.classes["Timer"],
@@ -99,6 +106,26 @@ func (m *module) current(thread *starlark.Thread) *Thread {
 		return t
 	}
 	return m.main
+}
+
+// mains holds the main thread of each execution's threading module, by
+// the execution's Env, for Current.
+var mains sync.Map // weak.Pointer[py.Env] → weak.Pointer[Thread]: neither keeps the execution alive
+
+// Current returns the threading.Thread that thread runs (its name and
+// ident are attributes): threading.current_thread() for code that has no
+// threading module at hand (logging's records name it). Nil when the
+// execution has no threading module.
+func Current(thread *starlark.Thread) starlark.Value {
+	if t, ok := thread.Local(threadKey).(*Thread); ok {
+		return t
+	}
+	if t, ok := mains.Load(weak.Make(py.EnvOf(thread))); ok {
+		if main := t.(weak.Pointer[Thread]).Value(); main != nil {
+			return main
+		}
+	}
+	return nil
 }
 
 func (m *module) currentThread(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
