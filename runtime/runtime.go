@@ -211,9 +211,17 @@ func (r *Runtime) timeoutError() *py.Exception {
 	return py.Errorf(py.TimeoutError, "the call took longer than its limit of %s", r.callTimeout)
 }
 
+// newInterp returns an interpreter whose threads' errors become the
+// exceptions an except clause sees.
+func newInterp() *py.Interp {
+	in := py.NewInterp()
+	in.ExceptionOf = pyException
+	return in
+}
+
 // newEnv returns the host side of one execution.
 func (r *Runtime) newEnv(argv []string) execEnv {
-	env := execEnv{py.NewEnv(), kafka.NewKafkaEnv(), py.NewInterp()}
+	env := execEnv{py.NewEnv(), kafka.NewKafkaEnv(), newInterp()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
 	env.Getenv = r.environ

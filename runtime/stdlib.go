@@ -1,7 +1,10 @@
 package runtime
 
 import (
+	"strings"
+
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
@@ -12,6 +15,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
+	"github.com/kstar-dev/kstar/builtins/lib/futures"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
@@ -70,11 +74,31 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"signal":      pysignal.New,
 	"threading":   threading.New,
 	"queue":       queue.New,
+
+	"concurrent.futures": futures.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
+// A dotted module (concurrent.futures) is also a member of its package
+// (concurrent), made here when no module is the package: import
+// concurrent.futures binds concurrent, whose futures is the same module.
 func addStandardModules(modules map[string]starlark.Value, env *py.Env) {
 	for name, make := range standardModules {
 		modules[name] = make(env)
+	}
+	for name, m := range modules {
+		pkg, member, dotted := strings.Cut(name, ".")
+		if !dotted || strings.Contains(member, ".") {
+			continue
+		}
+		if _, ok := standardModules[name]; !ok {
+			continue
+		}
+		if _, ok := modules[pkg]; !ok {
+			modules[pkg] = &starlarkstruct.Module{Name: pkg, Members: starlark.StringDict{}}
+		}
+		if p, ok := modules[pkg].(*starlarkstruct.Module); ok {
+			p.Members[member] = m
+		}
 	}
 }
