@@ -220,7 +220,7 @@ func (item *workItem) run(th *starlark.Thread) {
 	} else {
 		f.result = v
 	}
-	f.complete(th, finished)
+	f.finish(th)
 }
 
 // initializerFailed breaks the pool as CPython's does: the error is
@@ -240,7 +240,7 @@ func (e *Executor) initializerFailed(th *starlark.Thread, err error) {
 	for _, item := range queue {
 		if item.future.state == pending {
 			item.future.exception = py.NewException(BrokenThreadPool, brokenMessage)
-			item.future.complete(th, finished)
+			item.future.finish(th)
 		}
 	}
 }
@@ -297,11 +297,8 @@ func (e *Executor) pyMap(thread *starlark.Thread, b *starlark.Builtin, args star
 		}
 		f := fs[0]
 		fs = fs[1:]
-		wait := py.Forever
-		if !end.IsZero() {
-			wait = max(remaining(end), 0)
-		}
-		err := f.wait(thread, wait)
+		left, _ := remaining(end)
+		err := f.wait(thread, left)
 		var v starlark.Value
 		if err == nil {
 			v, err = f.outcome()

@@ -12,17 +12,30 @@ import (
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// A Future's state, as CPython's _base names them in reprs.
+// A Future's state. A future cancelled before a worker took it is
+// cancelled; the worker taking it makes it cancelledNotified, and only
+// then do as_completed and wait count it done, as CPython's.
 type state int
 
 const (
 	pending state = iota
 	running
 	cancelled
+	cancelledNotified
 	finished
 )
 
-var stateNames = [...]string{pending: "pending", running: "running", cancelled: "cancelled", finished: "finished"}
+// stateNames are CPython's names of the states, as InvalidStateError's
+// message shows them.
+var stateNames = [...]string{pending: "PENDING", running: "RUNNING", cancelled: "CANCELLED", cancelledNotified: "CANCELLED_AND_NOTIFIED", finished: "FINISHED"}
+
+// description is the state as a Future's repr shows it.
+func (s state) description() string {
+	if s == cancelledNotified {
+		s = cancelled
+	}
+	return strings.ToLower(stateNames[s])
+}
 
 // Future is concurrent.futures.Future: the result of a call a worker
 // runs. Only threads holding the interpreter's lock change it; done
@@ -75,19 +88,41 @@ func (f *Future) PyRepr() string {
 	case f.state == finished:
 		return fmt.Sprintf("<Future at %p state=finished returned %s>", f, py.TypeName(f.result))
 	}
-	return fmt.Sprintf("<Future at %p state=%s>", f, stateNames[f.state])
+	return fmt.Sprintf("<Future at %p state=%s>", f, f.state.description())
 }
 
 func (f *Future) Attr(name string) (starlark.Value, error) { return futureMethods.Bind(f, name), nil }
 func (f *Future) AttrNames() []string                      { return futureMethods.Names() }
 
-func (f *Future) isDone() bool { return f.state == cancelled || f.state == finished }
+func (f *Future) isDone() bool { return f.state >= cancelled }
 
-// complete ends f (finished or cancelled): it wakes the threads waiting
-// for it and runs its callbacks on thread.
-func (f *Future) complete(thread *starlark.Thread, s state) {
-	f.state = s
+func (f *Future) isCancelled() bool { return f.state == cancelled || f.state == cancelledNotified }
+
+// completed reports whether as_completed and wait count f done.
+func (f *Future) completed() bool { return f.state == cancelledNotified || f.state == finished }
+
+// finish ends f with its result or exception: it wakes the threads
+// waiting for it and runs its callbacks on thread.
+func (f *Future) finish(thread *starlark.Thread) {
+	f.state = finished
+	f.notify()
+	f.end(thread)
+}
+
+// end wakes the threads waiting in result() or exception() and runs
+// f's callbacks on thread.
+func (f *Future) end(thread *starlark.Thread) {
 	close(f.done)
+	callbacks := f.callbacks
+	f.callbacks = nil
+	for _, fn := range callbacks {
+		f.call(thread, fn)
+	}
+}
+
+// notify tells the as_completed and wait calls waiting for f that it
+// completed.
+func (f *Future) notify() {
 	for _, w := range f.waiters {
 		w.completed = append(w.completed, f)
 		select {
@@ -96,11 +131,6 @@ func (f *Future) complete(thread *starlark.Thread, s state) {
 		}
 	}
 	f.waiters = nil
-	callbacks := f.callbacks
-	f.callbacks = nil
-	for _, fn := range callbacks {
-		f.call(thread, fn)
-	}
 }
 
 // call runs a done callback; what it raises is printed, as CPython's
@@ -123,6 +153,8 @@ func (f *Future) call(thread *starlark.Thread, fn starlark.Value) {
 func (f *Future) setRunning() (bool, error) {
 	switch f.state {
 	case cancelled:
+		f.state = cancelledNotified
+		f.notify()
 		return false, nil
 	case pending:
 		f.state = running
@@ -137,7 +169,8 @@ func (f *Future) cancel(thread *starlark.Thread) bool {
 	case running, finished:
 		return false
 	case pending:
-		f.complete(thread, cancelled)
+		f.state = cancelled
+		f.end(thread)
 	}
 	return true
 }
@@ -150,7 +183,7 @@ func (f *Future) wait(thread *starlark.Thread, timeout time.Duration) error {
 	} else if !ok {
 		return py.NewException(py.TimeoutError, "")
 	}
-	if f.state == cancelled {
+	if f.isCancelled() {
 		return py.NewException(CancelledError, "")
 	}
 	return nil
@@ -172,7 +205,7 @@ var futureMethods = py.MethodTable[*Future]{
 		return starlark.Bool(f.cancel(thread)), nil
 	},
 	"cancelled": func(f *Future, _ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-		return starlark.Bool(f.state == cancelled), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
+		return starlark.Bool(f.isCancelled()), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
 	},
 	"running": func(f *Future, _ *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		return starlark.Bool(f.state == running), starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0)
@@ -228,10 +261,10 @@ var futureMethods = py.MethodTable[*Future]{
 			return nil, err
 		}
 		if f.isDone() {
-			return nil, py.Errorf(InvalidStateError, "%s: %s", strings.ToUpper(stateNames[f.state]), f.PyRepr())
+			return nil, py.Errorf(InvalidStateError, "%s: %s", stateNames[f.state], f.PyRepr())
 		}
 		f.result = v
-		f.complete(thread, finished)
+		f.finish(thread)
 		return starlark.None, nil
 	},
 	"set_exception": func(f *Future, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
@@ -244,10 +277,10 @@ var futureMethods = py.MethodTable[*Future]{
 			return nil, py.Errorf(py.TypeError, "exceptions must derive from BaseException")
 		}
 		if f.isDone() {
-			return nil, py.Errorf(InvalidStateError, "%s: %s", strings.ToUpper(stateNames[f.state]), f.PyRepr())
+			return nil, py.Errorf(InvalidStateError, "%s: %s", stateNames[f.state], f.PyRepr())
 		}
 		f.exception = exc
-		f.complete(thread, finished)
+		f.finish(thread)
 		return starlark.None, nil
 	},
 }

@@ -35,7 +35,7 @@ func futureSet(thread *starlark.Thread, fs starlark.Value) ([]*Future, error) {
 func install(w *waiter, fs []*Future) []*Future {
 	var pending []*Future
 	for _, f := range fs {
-		if !f.isDone() {
+		if !f.completed() {
 			f.waiters = append(f.waiters, w)
 			pending = append(pending, f)
 		}
@@ -63,13 +63,14 @@ func deadline(d time.Duration) time.Time {
 	return time.Now().Add(d)
 }
 
-// remaining is what is left of a wait until end (py.Forever for none);
-// negative once end passed.
-func remaining(end time.Time) time.Duration {
+// remaining is what is left of a wait until end (py.Forever for no
+// end); false once end passed.
+func remaining(end time.Time) (time.Duration, bool) {
 	if end.IsZero() {
-		return py.Forever
+		return py.Forever, true
 	}
-	return time.Until(end)
+	left := time.Until(end)
+	return max(left, 0), left >= 0
 }
 
 // as_completed(fs, timeout=None): the futures of fs as they complete,
@@ -110,8 +111,8 @@ func asCompleted(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 			}
 		}
 		for len(ready) == 0 && len(pending) > 0 {
-			left := remaining(end)
-			if left < 0 {
+			left, ok := remaining(end)
+			if !ok {
 				uninstall(w, all)
 				return nil, false, py.Errorf(py.TimeoutError, "%d (of %d) futures unfinished", len(pending), len(all))
 			}
@@ -159,7 +160,7 @@ func wait(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	}
 	var done []*Future
 	for _, f := range all {
-		if f.isDone() {
+		if f.completed() {
 			done = append(done, f)
 		}
 	}
@@ -191,8 +192,8 @@ func wait(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 		install(w, all)
 		end := deadline(d)
 		for !satisfied(append(done, w.completed...)) {
-			left := remaining(end)
-			if left < 0 {
+			left, ok := remaining(end)
+			if !ok {
 				break
 			}
 			if ok, err := py.Wait(thread, w.wake, left); err != nil {

@@ -1,0 +1,107 @@
+package runtime_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kstar-dev/kstar/internal/testbroker"
+	"github.com/kstar-dev/kstar/runtime"
+)
+
+// TestFuturesPoolSendsToKafka: a pool of workers sends records with one
+// producer, each worker waiting for its record's metadata, as scripts do
+// to send faster than one get() at a time; every record arrives once.
+func TestFuturesPoolSendsToKafka(t *testing.T) {
+	boot := testbroker.Bootstrap(t)
+	topic := testbroker.UniqueName(t, "pool")
+	src := fmt.Sprintf(`from concurrent.futures import ThreadPoolExecutor, as_completed
+from kafka import KafkaProducer, KafkaConsumer
+
+producer = KafkaProducer()
+
+def send(i):
+    md = producer.send(%[1]q, value=b'record-%%d' %% i, key=str(i %% 7).encode()).get(timeout=30)
+    return md.topic
+
+with ThreadPoolExecutor(max_workers=8) as pool:
+    fs = [pool.submit(send, i) for i in range(300)]
+    topics = set(f.result() for f in as_completed(fs, timeout=60))
+producer.close()
+print(topics)
+
+consumer = KafkaConsumer(%[1]q, auto_offset_reset='earliest', consumer_timeout_ms=3000)
+values = [m.value for m in consumer]
+consumer.close()
+print(len(values), len(set(values)), sorted(values) == sorted(b'record-%%d' %% i for i in range(300)))
+`, topic)
+	stdout, stderr, errText := runThreads(t, src, runtime.WithBootstrapServers(boot), runtime.WithCallTimeout(2*time.Minute))
+	want := fmt.Sprintf("{'%s'}\n300 300 True\n", topic)
+	if stdout != want || stderr != "" || errText != "" {
+		t.Errorf("stdout %q, want %q\nstderr %q\nerror %s", stdout, want, stderr, errText)
+	}
+}
+
+// TestFuturesInitializerFails: a pool whose initializer raises prints
+// it as CPython's logger does (without thread.py's frame) and its calls
+// fail with BrokenThreadPool.
+func TestFuturesInitializerFails(t *testing.T) {
+	stdout, stderr, errText := runThreads(t, `from concurrent.futures import ThreadPoolExecutor
+def init():
+    raise OSError("no connection")
+pool = ThreadPoolExecutor(max_workers=1, initializer=init)
+try:
+    pool.submit(len, "x").result()
+except Exception as e:
+    print(repr(e))
+`)
+	wantOut := "BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore')\n"
+	wantErr := `Exception in initializer:
+Traceback (most recent call last):
+  File "t.py", line 3, in init
+    raise OSError("no connection")
+OSError: no connection
+`
+	if stdout != wantOut || stderr != wantErr || errText != "" {
+		t.Errorf("stdout %q\nstderr:\n%s\nerror %q", stdout, stderr, errText)
+	}
+}
+
+// TestFuturesWaitsEndWithCancellation: result(), as_completed, wait and
+// shutdown waiting for a call that never ends stop at the host's
+// cancellation, and the execution ends.
+func TestFuturesWaitsEndWithCancellation(t *testing.T) {
+	for _, waitFor := range []string{
+		"f.result()",
+		"f.exception()",
+		"list(as_completed([f]))",
+		"wait([f])",
+		"pool.shutdown()",
+		"list(pool.map(never.wait, [None]))",
+	} {
+		t.Run(waitFor, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			src := `import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed, wait
+never = threading.Event()
+pool = ThreadPoolExecutor(max_workers=2)
+f = pool.submit(never.wait)
+` + waitFor + "\n"
+			done := make(chan error, 1)
+			go func() {
+				done <- runtime.New(runtime.WithStdout(&strings.Builder{}), runtime.WithStderr(&strings.Builder{})).ExecFile(ctx, "t.py", []byte(src), nil)
+			}()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Fatal("the script ended without an error")
+				}
+			case <-time.After(30 * time.Second):
+				t.Fatal("the execution did not end after its context did")
+			}
+		})
+	}
+}
