@@ -339,6 +339,14 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		return withSource(err, filename, src)
 	}
 	env.interp.Traceback = func(err error) string { return FormatError(withSource(err, filename, src)) }
+	env.interp.MainFile = filename
+	lines := strings.Split(string(src), "\n")
+	env.interp.SourceLine = func(file string, n int) string {
+		if file != filename || n < 1 || n > len(lines) {
+			return ""
+		}
+		return lines[n-1]
+	}
 	err = r.run(ctx, thread, env, func() error {
 		globals, err := prog.Init(thread, predeclared)
 		// As CPython's, the main thread waits for the threading threads

@@ -35,6 +35,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
 	"github.com/kstar-dev/kstar/builtins/lib/threading"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
+	"github.com/kstar-dev/kstar/builtins/lib/warnings"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
@@ -76,6 +77,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"queue":       queue.New,
 
 	"concurrent.futures": futures.New,
+	"warnings":           warnings.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

@@ -58,6 +58,12 @@ type Interp struct {
 	// thread as a value (concurrent.futures' Future.exception()). The
 	// runtime sets it with Traceback; nil: see Exception.
 	ExceptionOf func(err error) *Exception
+	// MainFile is the file name of the script the execution runs (its
+	// __main__), set by the runtime; SourceLine returns line n (from 1)
+	// of a file of the execution, "" when it has none. The warnings
+	// module shows both; SourceLine may be nil.
+	MainFile   string
+	SourceLine func(filename string, n int) string
 
 	mu       sync.Mutex
 	started  []*Started // threads Start started that have not ended
