@@ -44,11 +44,15 @@ print(len(values), len(set(values)), sorted(values) == sorted(b'record-%%d' %% i
 	}
 }
 
-// TestFuturesInitializerFails: a pool whose initializer raises prints
-// it as CPython's logger does (without thread.py's frame) and its calls
-// fail with BrokenThreadPool.
-func TestFuturesInitializerFails(t *testing.T) {
-	stdout, stderr, errText := runThreads(t, `from concurrent.futures import ThreadPoolExecutor
+// TestFuturesErrorsPrinted: what a pool's initializer or a done
+// callback raises is printed as CPython's logger prints it (without
+// concurrent.futures' own frames); a pool whose initializer raised fails
+// its calls with BrokenThreadPool, a callback's exception goes no
+// further.
+func TestFuturesErrorsPrinted(t *testing.T) {
+	for _, tc := range []struct{ name, src, wantOut, wantErr string }{{
+		name: "initializer",
+		src: `from concurrent.futures import ThreadPoolExecutor
 def init():
     raise OSError("no connection")
 pool = ThreadPoolExecutor(max_workers=1, initializer=init)
@@ -56,16 +60,41 @@ try:
     pool.submit(len, "x").result()
 except Exception as e:
     print(repr(e))
-`)
-	wantOut := "BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore')\n"
-	wantErr := `Exception in initializer:
+`,
+		wantOut: "BrokenThreadPool('A thread initializer failed, the thread pool is not usable anymore')\n",
+		wantErr: `Exception in initializer:
 Traceback (most recent call last):
   File "t.py", line 3, in init
     raise OSError("no connection")
 OSError: no connection
-`
-	if stdout != wantOut || stderr != wantErr || errText != "" {
-		t.Errorf("stdout %q\nstderr:\n%s\nerror %q", stdout, stderr, errText)
+`,
+	}, {
+		name: "callback",
+		src: `from concurrent.futures import ThreadPoolExecutor
+def bad(f):
+    raise KeyError(f.result())
+with ThreadPoolExecutor(1) as p:
+    f = p.submit(len, "ab")
+    f.result()
+    f.add_done_callback(bad)
+print("end")
+`,
+		wantOut: "end\n",
+		wantErr: `exception calling callback for <Future at 0x<ADDR> state=finished returned int>
+Traceback (most recent call last):
+  File "t.py", line 7, in <module>
+    f.add_done_callback(bad)
+  File "t.py", line 3, in bad
+    raise KeyError(f.result())
+KeyError: 2
+`,
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, errText := runThreads(t, tc.src)
+			if stdout != tc.wantOut || Normalise(stderr) != tc.wantErr || errText != "" {
+				t.Errorf("stdout %q\nstderr:\n%s\nerror %q", stdout, stderr, errText)
+			}
+		})
 	}
 }
 

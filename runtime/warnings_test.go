@@ -53,3 +53,40 @@ print("done")
 		t.Errorf("stdout %q, stderr:\n%s\nCPython's stdout %q, stderr:\n%s", out.String(), errOut.String(), pyOut.String(), pyErr.String())
 	}
 }
+
+// TestWarningsOfImportedModules: as CPython's default filters, a
+// DeprecationWarning raised by an imported module's code is ignored and
+// one raised by __main__'s shown; other categories show for both (with
+// the module's file, but no source line: kstar quotes only the
+// script's).
+func TestWarningsOfImportedModules(t *testing.T) {
+	dir := t.TempDir()
+	lib := `import warnings
+def old():
+    warnings.warn("old is deprecated", DeprecationWarning)
+def risky():
+    warnings.warn("risky", RuntimeWarning)
+def old_caller():
+    warnings.warn("say old_caller no more", DeprecationWarning, stacklevel=2)
+`
+	if err := os.WriteFile(filepath.Join(dir, "lib.star"), []byte(lib), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := `import lib
+lib.old()
+lib.risky()
+lib.old_caller()
+`
+	var out, errOut bytes.Buffer
+	err := runtime.New(runtime.WithStdout(&out), runtime.WithStderr(&errOut), runtime.WithLoadDir(dir)).ExecFile(context.Background(), "main.py", []byte(src), nil)
+	if err != nil {
+		t.Fatal(runtime.FormatError(err))
+	}
+	want := `lib.star:5: RuntimeWarning: risky
+main.py:4: DeprecationWarning: say old_caller no more
+  lib.old_caller()
+`
+	if errOut.String() != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errOut.String(), want)
+	}
+}

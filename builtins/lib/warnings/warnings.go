@@ -204,13 +204,16 @@ func (m *module) warn(thread *starlark.Thread, b *starlark.Builtin, args starlar
 }
 
 // moduleName is the __name__ of the module of a file: __main__ for the
-// script the execution runs.
+// script the execution runs (any file, when the host named none).
 func moduleName(in *py.Interp, filename string) string {
 	switch filename {
 	case in.MainFile:
 		return "__main__"
 	case "sys":
 		return "sys"
+	}
+	if in.MainFile == "" {
+		return "__main__"
 	}
 	name := strings.TrimSuffix(filename, path.Ext(filename))
 	return strings.ReplaceAll(name, "/", ".")
