@@ -134,3 +134,33 @@ f = pool.submit(never.wait)
 		})
 	}
 }
+
+// TestFuturesResultTraceback: an exception result() raises again has
+// the waiting thread's frames, then the call's, as CPython's traceback
+// (less concurrent.futures' own frames); the exception() value's
+// traceback is the call's. A Go error of Starlark's (division by zero)
+// too, which before showed the call's frames only.
+func TestFuturesResultTraceback(t *testing.T) {
+	stdout, stderr, errText := runThreads(t, `import traceback
+from concurrent.futures import ThreadPoolExecutor
+def inner(x):
+    return 1 // x
+def boom(x):
+    return inner(x)
+p = ThreadPoolExecutor(2)
+f = p.submit(boom, 0)
+print("".join(traceback.format_exception(f.exception())), end="")
+f.result()
+`)
+	call := `  File "t.py", line 6, in boom
+    return inner(x)
+  File "t.py", line 4, in inner
+    return 1 // x
+ZeroDivisionError: integer division or modulo by zero
+`
+	wantOut := "Traceback (most recent call last):\n" + call
+	wantErr := "Traceback (most recent call last):\n  File \"t.py\", line 10, in <module>\n    f.result()\n" + call
+	if stdout != wantOut || errText != wantErr || stderr != "" {
+		t.Errorf("stdout:\n%s\nerror:\n%s\nstderr %q", stdout, errText, stderr)
+	}
+}

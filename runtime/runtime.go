@@ -215,8 +215,23 @@ func (r *Runtime) timeoutError() *py.Exception {
 // exceptions an except clause sees.
 func newInterp() *py.Interp {
 	in := py.NewInterp()
-	in.ExceptionOf = pyException
+	in.ExceptionOf = threadException
 	return in
+}
+
+// threadException is the exception a thread's call ended with, caught
+// where the call began: raised again by the thread that waits for it
+// (Future.result()), its traceback shows that thread's frames, then the
+// call's, as CPython's.
+func threadException(err error) *py.Exception {
+	exc := pyException(err)
+	exc.Traceback = &caughtAt{err: err}
+	if _, ok := exc.Cause.(*starlark.EvalError); ok {
+		// Raised again, the exception takes the raising thread's stack,
+		// which the call's must not stand in for.
+		exc.Cause = nil
+	}
+	return exc
 }
 
 // newEnv returns the host side of one execution.
