@@ -85,6 +85,8 @@ func New(env *py.Env) starlark.Value {
 	return &starlarkstruct.Module{Name: "threading", Members: members}
 }
 
+// newModule returns the state of a threading module: no threads yet but
+// its main thread.
 func newModule() *module {
 	m := &module{}
 	m.classes = map[string]starlark.Value{
