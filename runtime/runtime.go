@@ -211,9 +211,32 @@ func (r *Runtime) timeoutError() *py.Exception {
 	return py.Errorf(py.TimeoutError, "the call took longer than its limit of %s", r.callTimeout)
 }
 
+// newInterp returns an interpreter whose threads' errors become the
+// exceptions an except clause sees.
+func newInterp() *py.Interp {
+	in := py.NewInterp()
+	in.ExceptionOf = threadException
+	return in
+}
+
+// threadException is the exception a thread's call ended with, caught
+// where the call began: raised again by the thread that waits for it
+// (Future.result()), its traceback shows that thread's frames, then the
+// call's, as CPython's.
+func threadException(err error) *py.Exception {
+	exc := pyException(err)
+	exc.Traceback = &caughtAt{err: err}
+	if _, ok := exc.Cause.(*starlark.EvalError); ok {
+		// Raised again, the exception takes the raising thread's stack,
+		// which the call's must not stand in for.
+		exc.Cause = nil
+	}
+	return exc
+}
+
 // newEnv returns the host side of one execution.
 func (r *Runtime) newEnv(argv []string) execEnv {
-	env := execEnv{py.NewEnv(), kafka.NewKafkaEnv(), py.NewInterp()}
+	env := execEnv{py.NewEnv(), kafka.NewKafkaEnv(), newInterp()}
 	env.Stdout, env.Stderr = r.stdout, r.stderr
 	env.Argv = argv
 	env.Getenv = r.environ
@@ -331,6 +354,14 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		return withSource(err, filename, src)
 	}
 	env.interp.Traceback = func(err error) string { return FormatError(withSource(err, filename, src)) }
+	env.interp.MainFile = filename
+	lines := strings.Split(string(src), "\n")
+	env.interp.SourceLine = func(file string, n int) string {
+		if file != filename || n < 1 || n > len(lines) {
+			return ""
+		}
+		return lines[n-1]
+	}
 	err = r.run(ctx, thread, env, func() error {
 		globals, err := prog.Init(thread, predeclared)
 		// As CPython's, the main thread waits for the threading threads

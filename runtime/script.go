@@ -83,7 +83,7 @@ func (s *Script) newCallState() *callState {
 	if s.parallel {
 		// An interpreter of the call's own: its thread is Current for
 		// the Go code it runs, and no other call waits for it.
-		c.env.interp = py.NewInterp()
+		c.env.interp = newInterp()
 	}
 	c.thread = s.rt.newThread(s.filename, c.env)
 	c.gov = governorOf(c.thread)
@@ -136,7 +136,7 @@ func (r *Runtime) Load(ctx context.Context, filename string, src []byte) (*Scrip
 		src:      src,
 		stdout:   &lockedWriter{w: r.stdout},
 		stderr:   &lockedWriter{w: r.stderr},
-		interp:   py.NewInterp(),
+		interp:   newInterp(),
 	}
 	s.env = s.newEnv()
 	s.thread = r.newThread(filename, s.env)

@@ -1,7 +1,10 @@
 package runtime
 
 import (
+	"strings"
+
 	"go.starlark.net/starlark"
+	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
@@ -13,6 +16,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/dataclasses"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
+	"github.com/kstar-dev/kstar/builtins/lib/futures"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
@@ -33,6 +37,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/threading"
 	"github.com/kstar-dev/kstar/builtins/lib/typing"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
+	"github.com/kstar-dev/kstar/builtins/lib/warnings"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
 )
@@ -42,43 +47,63 @@ import (
 // state (random's generator, a logger) belongs to one execution and is
 // never shared between goroutines.
 var standardModules = map[string]func(env *py.Env) starlark.Value{
-	"argparse":    argparse.New,
-	"re":          re.New,
-	"calendar":    calendar.New,
-	"datetime":    datetime.New,
-	"random":      random.New,
-	"hashlib":     hashlib.New,
-	"hmac":        hmac.New,
-	"uuid":        uuid.New,
-	"base64":      base64.New,
-	"binascii":    binascii.New,
-	"struct":      pystruct.New,
-	"zlib":        zlib.New,
-	"gzip":        gzip.New,
-	"collections": collections.New,
-	"contextlib":  contextlib.New,
-	"csv":         csv.New,
-	"traceback":   newTracebackModule,
-	"functools":   functools.New,
-	"itertools":   itertools.New,
-	"math":        pymath.New,
-	"operator":    operator.New,
-	"pprint":      pprint.New,
-	"statistics":  statistics.New,
-	"string":      pystring.New,
-	"textwrap":    textwrap.New,
-	"socket":      socket.New,
-	"platform":    platform.New,
-	"signal":      pysignal.New,
-	"threading":   threading.New,
-	"queue":       queue.New,
-	"typing":      typing.New,
-	"dataclasses": dataclasses.New,
+	"argparse":           argparse.New,
+	"re":                 re.New,
+	"calendar":           calendar.New,
+	"datetime":           datetime.New,
+	"random":             random.New,
+	"hashlib":            hashlib.New,
+	"hmac":               hmac.New,
+	"uuid":               uuid.New,
+	"base64":             base64.New,
+	"binascii":           binascii.New,
+	"struct":             pystruct.New,
+	"zlib":               zlib.New,
+	"gzip":               gzip.New,
+	"collections":        collections.New,
+	"contextlib":         contextlib.New,
+	"csv":                csv.New,
+	"traceback":          newTracebackModule,
+	"functools":          functools.New,
+	"itertools":          itertools.New,
+	"math":               pymath.New,
+	"operator":           operator.New,
+	"pprint":             pprint.New,
+	"statistics":         statistics.New,
+	"string":             pystring.New,
+	"textwrap":           textwrap.New,
+	"socket":             socket.New,
+	"platform":           platform.New,
+	"signal":             pysignal.New,
+	"threading":          threading.New,
+	"queue":              queue.New,
+	"typing":             typing.New,
+	"dataclasses":        dataclasses.New,
+	"concurrent.futures": futures.New,
+	"warnings":           warnings.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
+// A dotted module (concurrent.futures) is also a member of its package
+// (concurrent), made here when no module is the package: import
+// concurrent.futures binds concurrent, whose futures is the same module.
 func addStandardModules(modules map[string]starlark.Value, env *py.Env) {
 	for name, make := range standardModules {
 		modules[name] = make(env)
+	}
+	for name, m := range modules {
+		pkg, member, dotted := strings.Cut(name, ".")
+		if !dotted || strings.Contains(member, ".") {
+			continue
+		}
+		if _, ok := standardModules[name]; !ok {
+			continue
+		}
+		if _, ok := modules[pkg]; !ok {
+			modules[pkg] = &starlarkstruct.Module{Name: pkg, Members: starlark.StringDict{}}
+		}
+		if p, ok := modules[pkg].(*starlarkstruct.Module); ok {
+			p.Members[member] = m
+		}
 	}
 }

@@ -454,6 +454,22 @@ var (
 	CancelledError = NewExceptionClass("CancelledError", "builtins", BaseException)
 )
 
+// Python's warning categories (the warnings module's).
+var (
+	Warning                   = NewExceptionClass("Warning", "builtins", PyException)
+	UserWarning               = NewExceptionClass("UserWarning", "builtins", Warning)
+	DeprecationWarning        = NewExceptionClass("DeprecationWarning", "builtins", Warning)
+	PendingDeprecationWarning = NewExceptionClass("PendingDeprecationWarning", "builtins", Warning)
+	SyntaxWarning             = NewExceptionClass("SyntaxWarning", "builtins", Warning)
+	RuntimeWarning            = NewExceptionClass("RuntimeWarning", "builtins", Warning)
+	FutureWarning             = NewExceptionClass("FutureWarning", "builtins", Warning)
+	ImportWarning             = NewExceptionClass("ImportWarning", "builtins", Warning)
+	UnicodeWarning            = NewExceptionClass("UnicodeWarning", "builtins", Warning)
+	BytesWarning              = NewExceptionClass("BytesWarning", "builtins", Warning)
+	ResourceWarning           = NewExceptionClass("ResourceWarning", "builtins", Warning)
+	EncodingWarning           = NewExceptionClass("EncodingWarning", "builtins", Warning)
+)
+
 // builtinClasses are Python's exception classes that kstar has.
 var builtinClasses = []*ExceptionClass{
 	BaseException, KeyboardInterrupt, SystemExitClass, PyException, ValueError,
@@ -464,6 +480,9 @@ var builtinClasses = []*ExceptionClass{
 	PermissionError, EOFError, MemoryError, SystemError, CancelledError,
 	FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError,
 	UnsupportedOperation, GeneratorExit,
+	Warning, UserWarning, DeprecationWarning, PendingDeprecationWarning, SyntaxWarning,
+	RuntimeWarning, FutureWarning, ImportWarning, UnicodeWarning, BytesWarning,
+	ResourceWarning, EncodingWarning,
 }
 
 // SystemExit is returned by sys.exit; the runtime turns it into the

@@ -52,6 +52,18 @@ type Interp struct {
 	// last):..."); nil: its message. The runtime sets it before the
 	// execution runs.
 	Traceback func(err error) string
+	// ExceptionOf is the exception an except clause would see for err
+	// (a Go error of Starlark's, such as division by zero, as Python's
+	// exception), for modules that hand a thread's error to another
+	// thread as a value (concurrent.futures' Future.exception()). The
+	// runtime sets it with Traceback; nil: see Exception.
+	ExceptionOf func(err error) *Exception
+	// MainFile is the file name of the script the execution runs (its
+	// __main__), set by the runtime; SourceLine returns line n (from 1)
+	// of a file of the execution, "" when it has none. The warnings
+	// module shows both; SourceLine may be nil.
+	MainFile   string
+	SourceLine func(filename string, n int) string
 
 	mu       sync.Mutex
 	started  []*Started // threads Start started that have not ended
@@ -77,6 +89,18 @@ func NewInterp() *Interp {
 	in.token <- struct{}{}
 	in.threadsCtx, in.stopThreads = context.WithCancelCause(context.Background())
 	return in
+}
+
+// Exception returns the exception err stands for: ExceptionOf's, else
+// the one inside err, else a RuntimeError with err's message.
+func (in *Interp) Exception(err error) *Exception {
+	if in.ExceptionOf != nil {
+		return in.ExceptionOf(err)
+	}
+	if e := AsException(err); e != nil {
+		return e
+	}
+	return NewException(RuntimeError, err.Error())
 }
 
 // Attach makes thread one of the interpreter's threads.

@@ -376,7 +376,7 @@ var conditionMethods = py.MethodTable[*Condition]{
 		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &tv); err != nil {
 			return nil, err
 		}
-		d, err := timeout(tv)
+		d, err := Timeout(tv)
 		if err != nil {
 			return nil, err
 		}
@@ -416,7 +416,7 @@ func (c *Condition) waitFor(thread *starlark.Thread, b *starlark.Builtin, args s
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "predicate", &predicate, "timeout?", &tv); err != nil {
 		return nil, err
 	}
-	d, err := timeout(tv)
+	d, err := Timeout(tv)
 	if err != nil {
 		return nil, err
 	}
@@ -497,7 +497,7 @@ func (s *Semaphore) pyAcquire(thread *starlark.Thread, b *starlark.Builtin, args
 	if !blocking && tv != starlark.None {
 		return nil, py.Errorf(py.ValueError, "can't specify timeout for non-blocking acquire")
 	}
-	d, err := timeout(tv)
+	d, err := Timeout(tv)
 	if err != nil {
 		return nil, err
 	}
@@ -601,7 +601,7 @@ var eventMethods = py.MethodTable[*Event]{
 		if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &tv); err != nil {
 			return nil, err
 		}
-		d, err := timeout(tv)
+		d, err := Timeout(tv)
 		if err != nil {
 			return nil, err
 		}

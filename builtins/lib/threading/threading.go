@@ -66,14 +66,7 @@ type module struct {
 
 // New returns the threading module of one execution.
 func New(env *py.Env) starlark.Value {
-	m := &module{}
-	m.classes = map[string]starlark.Value{
-		"Thread":      &threadClass{m},
-		"Timer":       py.NewClass("threading.Timer", m.newTimer, isKind("Timer"), nil),
-		"_MainThread": py.NewClass("threading._MainThread", nil, isKind("_MainThread"), nil),
-	}
-	m.main = &Thread{mod: m, kind: "_MainThread", name: "MainThread", ident: idents.Add(1), started: true, done: make(chan struct{})}
-	m.main.Self = m.main
+	m := newModule()
 	if env != nil {
 		key := weak.Make(env)
 		mains.Store(key, weak.Make(m.main))
@@ -97,6 +90,20 @@ func New(env *py.Env) starlark.Value {
 		members[name] = class
 	}
 	return &starlarkstruct.Module{Name: "threading", Members: members}
+}
+
+// newModule returns the state of a threading module: no threads yet but
+// its main thread.
+func newModule() *module {
+	m := &module{}
+	m.classes = map[string]starlark.Value{
+		"Thread":      &threadClass{m},
+		"Timer":       py.NewClass("threading.Timer", m.newTimer, isKind("Timer"), nil),
+		"_MainThread": py.NewClass("threading._MainThread", nil, isKind("_MainThread"), nil),
+	}
+	m.main = &Thread{mod: m, kind: "_MainThread", name: "MainThread", ident: idents.Add(1), started: true, done: make(chan struct{})}
+	m.main.Self = m.main
+	return m
 }
 
 // current is the Thread thread runs: the main thread for the script's
@@ -176,9 +183,9 @@ func (m *module) enumerate(thread *starlark.Thread, b *starlark.Builtin, args st
 	return starlark.NewList(list), nil
 }
 
-// timeout converts a timeout argument: None is Forever; negative
+// Timeout converts a timeout argument: None is py.Forever; negative
 // numbers wait not at all, as join's and Event.wait's do.
-func timeout(v starlark.Value) (time.Duration, error) {
+func Timeout(v starlark.Value) (time.Duration, error) {
 	if v == nil || v == starlark.None {
 		return py.Forever, nil
 	}
@@ -499,6 +506,18 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 		return nil, py.Errorf(py.RuntimeError, "threads can only be started once")
 	}
 	t.adoptSelfAttrs()
+	return starlark.None, t.launch(thread, func(th *starlark.Thread) error {
+		run, err := py.GetAttr(t.Self, "run")
+		if err == nil {
+			_, err = starlark.Call(th, run, nil, nil)
+		}
+		return err
+	})
+}
+
+// launch runs body on a new thread that current_thread() shows as t; an
+// error body returns is reported as an exception that ended the thread.
+func (t *Thread) launch(thread *starlark.Thread, body func(th *starlark.Thread) error) error {
 	t.started = true
 	t.ident = idents.Add(1)
 	m := t.mod
@@ -509,11 +528,7 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 	_, err := py.Start(thread, t.name, t.daemon, func(th *starlark.Thread) {
 		defer close(done)
 		th.SetLocal(threadKey, t)
-		run, err := py.GetAttr(t.Self, "run")
-		if err == nil {
-			_, err = starlark.Call(th, run, nil, nil)
-		}
-		if err != nil {
+		if err := body(th); err != nil {
 			t.report(th, err)
 		}
 	})
@@ -522,9 +537,29 @@ func (t *Thread) start(thread *starlark.Thread, b *starlark.Builtin, args starla
 		m.mu.Lock()
 		m.threads = slices.DeleteFunc(m.threads, func(x *Thread) bool { return x == t })
 		m.mu.Unlock()
+	}
+	return err
+}
+
+// Workers start the threads of a module built on threading
+// (concurrent.futures' pools): threads that current_thread() shows as
+// threading.Thread objects, which the main thread waits for at exit as
+// for any thread that is not daemon.
+type Workers struct{ mod *module }
+
+// NewWorkers returns the thread starter of one module of one execution.
+func NewWorkers() *Workers { return &Workers{mod: newModule()} }
+
+// Start runs body on a new thread named name; the channel is closed
+// when body has returned. An error body returns is reported on stderr
+// as an exception that ended the thread.
+func (w *Workers) Start(thread *starlark.Thread, name string, body func(th *starlark.Thread) error) (<-chan struct{}, error) {
+	t := &Thread{mod: w.mod, kind: "Thread", name: name, done: make(chan struct{})}
+	t.Self = t
+	if err := t.launch(thread, body); err != nil {
 		return nil, err
 	}
-	return starlark.None, nil
+	return t.done, nil
 }
 
 // adoptSelfAttrs takes the name and daemon flag a subclass's instance
@@ -600,7 +635,7 @@ func (t *Thread) join(thread *starlark.Thread, b *starlark.Builtin, args starlar
 	if err := starlark.UnpackArgs(b.Name(), args, kwargs, "timeout?", &tv); err != nil {
 		return nil, err
 	}
-	d, err := timeout(tv)
+	d, err := Timeout(tv)
 	if err != nil {
 		return nil, err
 	}
