@@ -15,6 +15,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
+	pyio "github.com/kstar-dev/kstar/builtins/lib/io"
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
@@ -70,6 +71,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"signal":      pysignal.New,
 	"threading":   threading.New,
 	"queue":       queue.New,
+	"io":          pyio.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
