@@ -22,6 +22,7 @@ func TestHostIOSandbox(t *testing.T) {
 		{"import os\nos.getcwd()", "PermissionError: os.getcwd(): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import os\nos.listdir('/')", "PermissionError: os.listdir('/'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import os\nos.makedirs('d')", "PermissionError: os.makedirs('d'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import codecs\ncodecs.open('x.txt', 'r', 'utf-8')", "PermissionError: open('x.txt'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import sys\nsys.stdin.read()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
 		{"import sys\nfor l in sys.stdin.readlines(): pass", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
 		{"input()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
@@ -70,6 +71,10 @@ for name in ['../secret.txt', 'link.txt', '` + filepath.Join(root, "secret.txt")
     except PermissionError as e:
         print('PermissionError', e.args[0], e.args[1])
 print(os.path.exists('../secret.txt'))
+try:
+    open('in.txt', encoding='UTF-16')
+except ValueError as e:
+    print(e)
 `
 	got := execOut(t, src, runtime.WithFiles(dir), runtime.WithStdin(strings.NewReader("line 1\nline 2\n")))
 	want := `['a\n', 'b\n']
@@ -80,6 +85,7 @@ PermissionError 13 Permission denied
 PermissionError 13 Permission denied
 PermissionError 13 Permission denied
 False
+open(): kstar's text files do not take encoding='UTF-16' (a BOM or multi-byte units): read the file in binary mode and decode its bytes
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)

@@ -7,6 +7,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
+	"github.com/kstar-dev/kstar/builtins/lib/codecs"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
@@ -72,6 +73,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"threading":   threading.New,
 	"queue":       queue.New,
 	"io":          pyio.New,
+	"codecs":      codecs.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

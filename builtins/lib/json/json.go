@@ -1134,6 +1134,7 @@ var Help = py.HelpTable{
 	"json.dumps":  {Params: "obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj to a JSON formatted str."},
 	"json.dump":   {Params: "obj, fp, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj as JSON to fp, a value with a write method (sys.stdout)."},
 	"json.loads":  {Params: "s, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", Doc: "Deserialize s, a str or bytes holding a JSON document, to a Python object."},
+	"json.load":   {Params: "fp, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", Doc: "Deserialize the JSON document fp.read() returns (fp: a file, io.StringIO, ...) to a Python object."},
 	"json.encode": {Params: "x", Doc: "Starlark's json.encode: the compact JSON text of x."},
 	"json.decode": {Params: "x[, default]", Doc: "Starlark's json.decode: the value of JSON text x; default, if given, when x is not valid JSON."},
 	"json.indent": {Params: "str, *, prefix='', indent='\\t'", Doc: "Starlark's json.indent: JSON text str reformatted with one element per line."},
