@@ -330,17 +330,19 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	if err != nil {
 		return withSource(err, filename, src)
 	}
-	env.interp.Traceback = func(err error) string { return FormatError(withSource(err, filename, src)) }
+	env.interp.Traceback = func(err error) string { return formatIgnored(withSource(err, filename, src)) }
+	var globals starlark.StringDict
 	err = r.run(ctx, thread, env, func() error {
-		globals, err := prog.Init(thread, predeclared)
+		var err error
+		globals, err = prog.Init(thread, predeclared)
 		// As CPython's, the main thread waits for the threading threads
 		// that are not daemon; daemon threads are stopped.
 		if finishErr := env.interp.Finish(thread, py.Forever); err == nil {
 			err = finishErr
 		}
-		closeGenerators(thread, env, globals)
 		return hints.hint(err)
 	})
+	err = r.finalize(ctx, thread, env, globals, err, func(err error) string { return FormatError(withSource(err, filename, src)) })
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
 	env.interp.AbandonGenerators()
@@ -354,6 +356,50 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	}
 	return withSource(err, filename, src)
 }
+
+// finalize ends an execution whose script ended with err, as CPython's
+// Py_FinalizeEx does: the atexit functions run, once the traceback of
+// err (by format) is printed (the error returned then formats as
+// nothing), then the
+// generators left suspended close. When the host cancelled the
+// execution or a limit stopped it, neither runs; Ctrl-C runs the atexit
+// functions, as in CPython, but closes no generator.
+func (r *Runtime) finalize(ctx context.Context, thread *starlark.Thread, env execEnv, globals starlark.StringDict, err error, format func(error) string) error {
+	stopped := isStopped(thread)
+	if env.interp.ExitFuncs() > 0 && (!stopped || isKeyboardInterrupt(err)) {
+		if err != nil {
+			if text := format(err); text != "" {
+				fmt.Fprint(env.Stderr, text)
+				err = &reportedError{err}
+			}
+		}
+		_ = r.run(ctx, thread, env, func() error { // which readies the stopped thread again
+			env.interp.RunExitFuncs(thread)
+			return nil
+		})
+	}
+	if !stopped {
+		_ = r.run(ctx, thread, env, func() error {
+			closeGenerators(thread, env, globals)
+			return nil
+		})
+	}
+	return err
+}
+
+// isKeyboardInterrupt reports whether err is a KeyboardInterrupt.
+func isKeyboardInterrupt(err error) bool {
+	e := exceptionOf(err)
+	return e != nil && e.Class == py.KeyboardInterrupt
+}
+
+// reportedError is an execution error whose traceback the runtime
+// printed already, before the atexit functions ran, as CPython prints
+// it: FormatError renders it as nothing.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
 
 // closeGenerators closes the generators an execution left suspended,
 // as CPython does when its script ends (py.Interp.CloseGenerators), unless

@@ -4,6 +4,7 @@ import (
 	"go.starlark.net/starlark"
 
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
+	"github.com/kstar-dev/kstar/builtins/lib/atexit"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
@@ -74,6 +75,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"queue":       queue.New,
 	"io":          pyio.New,
 	"codecs":      codecs.New,
+	"atexit":      atexit.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
