@@ -36,6 +36,7 @@ func TestHostIOMatchesPython(t *testing.T) {
 		{"unclosed.py", false},
 		{"with_files.py", true},
 		{"codecs_open.py", false},
+		{"stdin_buffer.py", false},
 	}
 	src, err := filepath.Abs("../../testdata/hostio")
 	if err != nil {
