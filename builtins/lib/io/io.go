@@ -234,6 +234,15 @@ func (s *stream[T]) translate(text string) string {
 
 // write is write(v): the number of characters or bytes written.
 func (s *stream[T]) write(thread *starlark.Thread, method string, v starlark.Value) (int, error) {
+	if text, ok := py.BytesLike(v); ok || isString(v) {
+		if !ok {
+			text = string(v.(starlark.String))
+		}
+		// What converting it into units allocates.
+		if err := py.Reserve(thread, int64(len(text))*unitSize[T]()); err != nil {
+			return 0, err
+		}
+	}
 	units, err := s.kind.units(v)
 	if err != nil {
 		return 0, err
@@ -249,6 +258,8 @@ func (s *stream[T]) write(thread *starlark.Thread, method string, v starlark.Val
 	}
 	return n, s.buf.write(thread, units)
 }
+
+func isString(v starlark.Value) bool { _, ok := v.(starlark.String); return ok }
 
 // lineEnd is the end of the first line of p, after its terminator, or
 // -1: a BytesIO's lines end with \n, a StringIO's as its newline says.
@@ -405,7 +416,18 @@ func methods[T unit]() map[string]method[T] {
 			}
 			return starlark.NewList(lines)
 		}),
-		"getvalue": noArgs(func(s *stream[T]) starlark.Value { return s.kind.value(s.buf.data) }),
+		"getvalue": func(s *stream[T], thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
+				return nil, err
+			}
+			if err := s.checkOpen("getvalue"); err != nil {
+				return nil, err
+			}
+			if err := py.Reserve(thread, int64(len(s.buf.data))*unitSize[T]()); err != nil {
+				return nil, err
+			}
+			return s.kind.value(s.buf.data), nil
+		},
 		"tell":     noArgs(func(s *stream[T]) starlark.Value { return starlark.MakeInt(s.buf.pos) }),
 		"readable": noArgs(func(*stream[T]) starlark.Value { return starlark.True }),
 		"writable": noArgs(func(*stream[T]) starlark.Value { return starlark.True }),
