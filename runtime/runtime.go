@@ -331,18 +331,29 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		return withSource(err, filename, src)
 	}
 	env.interp.Traceback = func(err error) string { return formatIgnored(withSource(err, filename, src)) }
-	var globals starlark.StringDict
+	format := func(err error) string { return FormatError(withSource(err, filename, src)) }
 	err = r.run(ctx, thread, env, func() error {
-		var err error
-		globals, err = prog.Init(thread, predeclared)
+		globals, err := prog.Init(thread, predeclared)
 		// As CPython's, the main thread waits for the threading threads
 		// that are not daemon; daemon threads are stopped.
 		if finishErr := env.interp.Finish(thread, py.Forever); err == nil {
 			err = finishErr
 		}
-		return hints.hint(err)
+		err = hints.hint(err)
+		if !isStopped(thread) && env.Context().Err() == nil {
+			err = atExit(thread, env, err, format)
+		}
+		closeGenerators(thread, env, globals)
+		return err
 	})
-	err = r.finalize(ctx, thread, env, globals, err, func(err error) string { return FormatError(withSource(err, filename, src)) })
+	if env.interp.ExitFuncs() > 0 && isKeyboardInterrupt(err) {
+		// Ctrl-C stopped the script: the atexit functions run still, as
+		// in CPython, in an execution of their own.
+		_ = r.run(ctx, thread, env, func() error {
+			err = atExit(thread, env, err, format)
+			return nil
+		})
+	}
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
 	env.interp.AbandonGenerators()
@@ -357,33 +368,20 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	return withSource(err, filename, src)
 }
 
-// finalize ends an execution whose script ended with err, as CPython's
-// Py_FinalizeEx does: the atexit functions run, once the traceback of
-// err (by format) is printed (the error returned then formats as
-// nothing), then the
-// generators left suspended close. When the host cancelled the
-// execution or a limit stopped it, neither runs; Ctrl-C runs the atexit
-// functions, as in CPython, but closes no generator.
-func (r *Runtime) finalize(ctx context.Context, thread *starlark.Thread, env execEnv, globals starlark.StringDict, err error, format func(error) string) error {
-	stopped := isStopped(thread)
-	if env.interp.ExitFuncs() > 0 && (!stopped || isKeyboardInterrupt(err)) {
-		if err != nil {
-			if text := format(err); text != "" {
-				fmt.Fprint(env.Stderr, text)
-				err = &reportedError{err}
-			}
+// atExit runs the atexit functions of an execution whose script ended
+// with err, as CPython's Py_FinalizeEx does, once the traceback of err
+// (by format) is printed: the error returned then formats as nothing.
+func atExit(thread *starlark.Thread, env execEnv, err error, format func(error) string) error {
+	if env.interp.ExitFuncs() == 0 {
+		return err
+	}
+	if err != nil {
+		if text := format(err); text != "" {
+			fmt.Fprint(env.Stderr, text)
+			err = &reportedError{err}
 		}
-		_ = r.run(ctx, thread, env, func() error { // which readies the stopped thread again
-			env.interp.RunExitFuncs(thread)
-			return nil
-		})
 	}
-	if !stopped {
-		_ = r.run(ctx, thread, env, func() error {
-			closeGenerators(thread, env, globals)
-			return nil
-		})
-	}
+	env.interp.RunExitFuncs(thread)
 	return err
 }
 
