@@ -121,6 +121,11 @@ func newBytesIO(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	return s, nil
 }
 
+// NewBytesIO returns a BytesIO holding data, at position 0.
+func NewBytesIO(data []byte) *BytesIO {
+	return &BytesIO{kind: bytesKind, buf: buffer[byte]{data: data}}
+}
+
 // kind is what differs between StringIO and BytesIO.
 type kind[T unit] struct {
 	name string
