@@ -239,12 +239,9 @@ func (s *stream[T]) translate(text string) string {
 
 // write is write(v): the number of characters or bytes written.
 func (s *stream[T]) write(thread *starlark.Thread, method string, v starlark.Value) (int, error) {
-	if text, ok := py.BytesLike(v); ok || isString(v) {
-		if !ok {
-			text = string(v.(starlark.String))
-		}
+	if seq, ok := v.(starlark.Sequence); ok { // a str's or bytes' length in bytes
 		// What converting it into units allocates.
-		if err := py.Reserve(thread, int64(len(text))*unitSize[T]()); err != nil {
+		if err := py.Reserve(thread, int64(seq.Len())*unitSize[T]()); err != nil {
 			return 0, err
 		}
 	}
@@ -263,8 +260,6 @@ func (s *stream[T]) write(thread *starlark.Thread, method string, v starlark.Val
 	}
 	return n, s.buf.write(thread, units)
 }
-
-func isString(v starlark.Value) bool { _, ok := v.(starlark.String); return ok }
 
 // lineEnd is the end of the first line of p, after its terminator, or
 // -1: a BytesIO's lines end with \n, a StringIO's as its newline says.
