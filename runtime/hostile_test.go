@@ -104,6 +104,11 @@ var hostileScripts = []hostileScript{
 	{name: "hexlify bomb", src: "import binascii\nx = binascii.hexlify(bytes(200 << 20))\n", want: `^MemoryError: `}, // as above
 	{name: "struct.pack bomb", src: "import struct\nx = struct.pack('2000000000x')\n", want: `^MemoryError: allocating `},
 	{name: "re.findall", src: "import re\nx = re.findall('', 'x' * (200 << 20))\n", want: `^MemoryError: allocating `},
+	// A buffer's growth is reserved: refused before it is allocated. A
+	// StringIO (4 bytes a character) leaves more garbage, which the
+	// memory monitor may see first.
+	{name: "StringIO doubling", src: "import io\ns = io.StringIO('x')\nwhile True:\n    s.write(s.getvalue())\n", want: `^MemoryError: `},
+	{name: "BytesIO doubling", src: "import io\nb = io.BytesIO(b'x')\nwhile True:\n    b.write(b.getvalue())\n", want: `^MemoryError: allocating `},
 	{name: "spinning thread", src: "import threading\ndef spin():\n    while True:\n        pass\nthreading.Thread(target=spin).start()\n", want: `^$`}, // Load returns; Close stops the thread
 	{name: "thread bomb", src: "import threading\ndef spawn():\n    while True:\n        threading.Thread(target=spawn).start()\nspawn()\n", want: `^(TimeoutError|RuntimeError|MemoryError): `},
 	{name: "NUL bytes", src: "x = 1\x00\nwhile True:\n    pass\n", want: `^SyntaxError: source code cannot contain null bytes`},

@@ -28,6 +28,7 @@ func TestHostIOSandbox(t *testing.T) {
 		{"import logging\nlogging.FileHandler('app.log')", "PermissionError: open('app.log'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import logging\nlogging.basicConfig(filename='app.log')", "PermissionError: open('app.log'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import logging\nlogging.FileHandler('/etc/passwd', delay=True).emit(logging.LogRecord('n', 20, 'p', 1, 'm', (), None))", "PermissionError: open('/etc/passwd'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
+		{"import codecs\ncodecs.open('x.txt', 'r', 'utf-8')", "PermissionError: open('x.txt'): the host grants no file access (runtime.WithFiles or runtime.WithHostAccess)"},
 		{"import sys\nsys.stdin.read()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
 		{"import sys\nfor l in sys.stdin.readlines(): pass", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
 		{"input()", "PermissionError: sys.stdin: the host grants no standard input (runtime.WithStdin)"},
@@ -76,6 +77,10 @@ for name in ['../secret.txt', 'link.txt', '` + filepath.Join(root, "secret.txt")
     except PermissionError as e:
         print('PermissionError', e.args[0], e.args[1])
 print(os.path.exists('../secret.txt'))
+try:
+    open('in.txt', encoding='UTF-16')
+except ValueError as e:
+    print(e)
 `
 	got := execOut(t, src, runtime.WithFiles(dir), runtime.WithStdin(strings.NewReader("line 1\nline 2\n")))
 	want := `['a\n', 'b\n']
@@ -86,6 +91,7 @@ PermissionError 13 Permission denied
 PermissionError 13 Permission denied
 PermissionError 13 Permission denied
 False
+open(): kstar's text files do not take encoding='UTF-16' (a BOM or multi-byte units): read the file in binary mode and decode its bytes
 `
 	if got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)

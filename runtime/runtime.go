@@ -353,7 +353,8 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	if err != nil {
 		return withSource(err, filename, src)
 	}
-	env.interp.Traceback = func(err error) string { return FormatError(withSource(err, filename, src)) }
+	env.interp.Traceback = func(err error) string { return formatIgnored(withSource(err, filename, src)) }
+	format := func(err error) string { return FormatError(withSource(err, filename, src)) }
 	env.interp.MainFile = filename
 	lines := strings.Split(string(src), "\n")
 	env.interp.SourceLine = func(file string, n int) string {
@@ -369,9 +370,21 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 		if finishErr := env.interp.Finish(thread, py.Forever); err == nil {
 			err = finishErr
 		}
+		err = hints.hint(err)
+		if !isStopped(thread) && env.Context().Err() == nil {
+			err = atExit(thread, env, err, format)
+		}
 		closeGenerators(thread, env, globals)
-		return hints.hint(err)
+		return err
 	})
+	if env.interp.ExitFuncs() > 0 && isKeyboardInterrupt(err) {
+		// Ctrl-C stopped the script: the atexit functions run still, as
+		// in CPython, in an execution of their own.
+		_ = r.run(ctx, thread, env, func() error {
+			err = atExit(thread, env, err, format)
+			return nil
+		})
+	}
 	// Records sent without flush are still delivered, as the issue of
 	// exit-without-flush in kafka-python taught its users to expect.
 	env.interp.AbandonGenerators()
@@ -385,6 +398,37 @@ func (r *Runtime) ExecFile(ctx context.Context, filename string, src []byte, arg
 	}
 	return withSource(err, filename, src)
 }
+
+// atExit runs the atexit functions of an execution whose script ended
+// with err, as CPython's Py_FinalizeEx does, once the traceback of err
+// (by format) is printed: the error returned then formats as nothing.
+func atExit(thread *starlark.Thread, env execEnv, err error, format func(error) string) error {
+	if env.interp.ExitFuncs() == 0 {
+		return err
+	}
+	if err != nil {
+		if text := format(err); text != "" {
+			fmt.Fprint(env.Stderr, text)
+			err = &reportedError{err}
+		}
+	}
+	env.interp.RunExitFuncs(thread)
+	return err
+}
+
+// isKeyboardInterrupt reports whether err is a KeyboardInterrupt.
+func isKeyboardInterrupt(err error) bool {
+	e := exceptionOf(err)
+	return e != nil && e.Class == py.KeyboardInterrupt
+}
+
+// reportedError is an execution error whose traceback the runtime
+// printed already, before the atexit functions ran, as CPython prints
+// it: FormatError renders it as nothing.
+type reportedError struct{ err error }
+
+func (e *reportedError) Error() string { return e.err.Error() }
+func (e *reportedError) Unwrap() error { return e.err }
 
 // closeGenerators closes the generators an execution left suspended,
 // as CPython does when its script ends (py.Interp.CloseGenerators), unless

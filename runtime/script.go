@@ -381,8 +381,9 @@ func (s *Script) shutdown(ctx context.Context, thread *starlark.Thread, env exec
 	})
 }
 
-// Close waits for the calls under way, then flushes and closes the Kafka
-// clients the script's top level opened. Later calls fail. It returns the
+// Close waits for the calls under way, runs the atexit functions the
+// script registered, then flushes and closes the Kafka clients the
+// script's top level opened. Later calls fail. It returns the
 // first error of a client's shutdown.
 func (s *Script) Close() error {
 	s.life.Lock()
@@ -395,6 +396,7 @@ func (s *Script) Close() error {
 	// thread that never ends would otherwise outlive it in the host.
 	_ = run(context.Background(), s.thread, s.env, unlimited, func() error {
 		err := s.env.interp.Finish(s.thread, 0)
+		s.env.interp.RunExitFuncs(s.thread)
 		closeGenerators(s.thread, s.env, s.globals)
 		return err
 	})

@@ -524,3 +524,51 @@ func TestLoadUndefinedNameInFunction(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// A loaded Script and a REPL Session run the atexit handlers their code
+// registered when closed, the last registered first, before generators
+// left suspended close (as the kstar command does at a script's end).
+func TestCloseRunsAtexitHandlers(t *testing.T) {
+	src := `import atexit
+def gen():
+    try:
+        yield 1
+    finally:
+        print('generator closed')
+g = gen()
+next(g)
+atexit.register(print, 'registered first')
+def register_more():
+    atexit.register(print, 'registered by a call')
+`
+	var out bytes.Buffer
+	s, err := runtime.New(runtime.WithStdout(&out)).Load(context.Background(), "t.py", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Call(context.Background(), "register_more"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := "registered by a call\nregistered first\ngenerator closed\n"
+	if out.String() != want {
+		t.Errorf("Script.Close printed %q, want %q", out.String(), want)
+	}
+
+	out.Reset()
+	session := runtime.New(runtime.WithStdout(&out)).NewSession(nil)
+	for _, chunk := range []string{src, "register_more()"} {
+		if err := session.Exec(context.Background(), chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := session.Close(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// The REPL echoes next(g) and register's result, as CPython's does.
+	if want = "1\n<built-in function print>\n" + want; out.String() != want {
+		t.Errorf("Session.Close printed %q, want %q", out.String(), want)
+	}
+}

@@ -171,11 +171,12 @@ func (s *Session) Modules() []string { return s.rt.ModuleNames() }
 // Close flushes and closes the Kafka clients the session opened, waiting
 // at most timeout, and the files it left open. Before, as CPython's REPL
 // at exit, it waits (at most timeout) for the threading threads that are
-// not daemon; the rest are stopped.
+// not daemon (the rest are stopped) and runs the atexit functions.
 func (s *Session) Close(timeout time.Duration) error {
 	defer s.env.interp.AbandonGenerators()
 	return run(context.Background(), s.thread, s.env, unlimited, func() error {
 		err := s.env.interp.Finish(s.thread, timeout)
+		s.env.interp.RunExitFuncs(s.thread)
 		closeGenerators(s.thread, s.env, s.globals)
 		if shutdownErr := s.env.shutdown(s.thread, timeout); err == nil {
 			err = shutdownErr

@@ -184,3 +184,39 @@ except KeyboardInterrupt:
 		t.Errorf("output %q, want only the KeyboardInterrupt handler's line", got)
 	}
 }
+
+// A Ctrl-C that stops the script (here a second one before the first
+// was delivered) still runs its atexit handlers, as CPython runs them
+// after KeyboardInterrupt: the traceback is printed first, and the
+// returned error then formats as nothing, keeping its exit status.
+func TestInterruptRunsAtexitHandlers(t *testing.T) {
+	signals := runtime.NewSignals()
+	out := newLineWatcher("blocked\n")
+	release := make(chan struct{})
+	block := starlark.NewBuiltin("block", func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		<-release
+		return starlark.None, nil
+	})
+	rt := runtime.New(runtime.WithStdout(out), runtime.WithStderr(out), runtime.WithSignals(signals), runtime.WithoutLimits(),
+		runtime.WithPredeclared("block", block))
+	go func() {
+		<-out.seen
+		signals.Send(syscall.SIGINT)
+		signals.Send(syscall.SIGINT)
+		close(release)
+	}()
+	err := rt.ExecFile(context.Background(), "stuck.py", []byte(`
+import atexit
+atexit.register(print, "handler ran")
+print("blocked")
+block()
+while True:
+    pass
+`), nil)
+	if code := runtime.ExitCode(err); code != 130 || runtime.FormatError(err) != "" {
+		t.Errorf("exit %d, error %q; want 130 and nothing more to print", code, runtime.FormatError(err))
+	}
+	if got := out.String(); !strings.HasPrefix(got, "blocked\nTraceback (most recent call last):\n") || !strings.HasSuffix(got, "KeyboardInterrupt\nhandler ran\n") {
+		t.Errorf("printed\n%s\nwant the KeyboardInterrupt traceback, then the handler's line", got)
+	}
+}

@@ -7,9 +7,11 @@ import (
 	"go.starlark.net/starlarkstruct"
 
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
+	"github.com/kstar-dev/kstar/builtins/lib/atexit"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
+	"github.com/kstar-dev/kstar/builtins/lib/codecs"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
@@ -20,6 +22,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
+	pyio "github.com/kstar-dev/kstar/builtins/lib/io"
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
 	"github.com/kstar-dev/kstar/builtins/lib/operator"
@@ -81,6 +84,9 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"dataclasses":        dataclasses.New,
 	"concurrent.futures": futures.New,
 	"warnings":           warnings.New,
+	"io":                 pyio.New,
+	"codecs":             codecs.New,
+	"atexit":             atexit.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

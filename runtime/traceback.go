@@ -64,12 +64,28 @@ func ExitCode(err error) int {
 //
 // Syntax and resolve errors render as Python's SyntaxError/NameError.
 // sys.exit(n) and records left undelivered (kafka.UndeliveredError)
-// render as nothing, sys.exit('message') as the message.
-func FormatError(err error) string {
-	if err == nil {
+// render as nothing, sys.exit('message') as the message; so does an
+// error whose traceback was printed before the atexit functions ran.
+func FormatError(err error) string { return formatError(err, false) }
+
+// formatIgnored renders an exception CPython cannot raise anywhere and
+// prints under "Exception ignored in ...": as FormatError, but a
+// SystemExit too is a traceback ending "SystemExit: 5".
+func formatIgnored(err error) string { return formatError(err, true) }
+
+// formatError is FormatError, with a traceback for SystemExit when
+// exitTraceback is set.
+func formatError(err error, exitTraceback bool) string {
+	var reported *reportedError
+	if err == nil || errors.As(err, &reported) {
 		return ""
 	}
 	var exit *py.SystemExit
+	if errors.As(err, &exit) && exitTraceback {
+		var b strings.Builder
+		writeTraceback(&b, err, pyException(err), quoteFunc(err), map[*py.Exception]bool{})
+		return b.String()
+	}
 	if errors.As(err, &exit) {
 		switch exit.Status.(type) {
 		case nil, starlark.NoneType, starlark.Bool, starlark.Int:
@@ -86,14 +102,7 @@ func FormatError(err error) string {
 	if errors.As(err, &se) {
 		lines = se.lines
 	}
-	quote := func(b *strings.Builder, pos syntax.Position) {
-		if se != nil && pos.Filename() == se.filename && int(pos.Line) >= 1 && int(pos.Line) <= len(lines) {
-			if text := strings.TrimSpace(lines[pos.Line-1]); text != "" {
-				text, _ = quotedLine(text, int(pos.Col)-1)
-				fmt.Fprintf(b, "    %s\n", text)
-			}
-		}
-	}
+	quote := quoteFunc(err)
 	var b strings.Builder
 
 	var syntaxErr syntax.Error
@@ -141,6 +150,21 @@ func FormatError(err error) string {
 
 	writeTraceback(&b, err, exceptionOf(err), quote, map[*py.Exception]bool{})
 	return b.String()
+}
+
+// quoteFunc returns the function that writes the source line of a
+// position of err's traceback, when err carries the script's source.
+func quoteFunc(err error) func(b *strings.Builder, pos syntax.Position) {
+	var se *sourceError
+	errors.As(err, &se)
+	return func(b *strings.Builder, pos syntax.Position) {
+		if se != nil && pos.Filename() == se.filename && int(pos.Line) >= 1 && int(pos.Line) <= len(se.lines) {
+			if text := strings.TrimSpace(se.lines[pos.Line-1]); text != "" {
+				text, _ = quotedLine(text, int(pos.Col)-1)
+				fmt.Fprintf(b, "    %s\n", text)
+			}
+		}
+	}
 }
 
 // maxQuoted is the most characters of a source line a traceback quotes.

@@ -28,9 +28,10 @@ type textOptions struct {
 // keep the position right. The runtime closes (and so flushes) files a
 // script leaves open when it ends, as CPython does at exit.
 type File struct {
-	mu      sync.Mutex // a file in frozen globals is shared by concurrent calls
-	env     *Env       // tracks the file until it is closed; nil for stdin
-	f       *os.File   // nil for stdin
+	mu      *sync.Mutex // a file in frozen globals is shared by concurrent calls; sys.stdin's is its buffer's
+	buffer  *File       // sys.stdin.buffer, made on first use
+	env     *Env        // tracks the file until it is closed; nil for stdin
+	f       *os.File    // nil for stdin
 	r       *bufio.Reader
 	w       *bufio.Writer
 	name    string
@@ -49,7 +50,7 @@ var (
 )
 
 func newFile(f *os.File, name string, m openMode, opts textOptions) *File {
-	fl := &File{f: f, name: name, m: m, opts: opts}
+	fl := &File{mu: new(sync.Mutex), f: f, name: name, m: m, opts: opts}
 	if m.readable {
 		fl.r = bufio.NewReader(f)
 	}
@@ -62,7 +63,7 @@ func newFile(f *os.File, name string, m openMode, opts textOptions) *File {
 // newTextStream is a read-only UTF-8 text stream over r (sys.stdin),
 // with newline="\n" as CPython opens stdin on POSIX.
 func newTextStream(r io.Reader, name, mode string) *File {
-	return &File{r: bufio.NewReader(r), name: name, m: openMode{text: mode, readable: true},
+	return &File{mu: new(sync.Mutex), r: bufio.NewReader(r), name: name, m: openMode{text: mode, readable: true},
 		opts: textOptions{encoding: "utf-8", errors: "strict", newline: 1, newlineText: "\n"}}
 }
 
@@ -234,16 +235,29 @@ func (f *File) readLine(limit int) (string, error) {
 	if err := f.startRead(); err != nil {
 		return "", err
 	}
+	if f.m.binary && limit >= 0 {
+		// Byte by byte, so that what follows the limit stays unread (in
+		// a stream such as sys.stdin.buffer too, which cannot seek back).
+		var line []byte
+		for len(line) < limit {
+			c, err := f.r.ReadByte()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return "", f.ioError(err)
+			}
+			line = append(line, c)
+			if c == '\n' {
+				break
+			}
+		}
+		return string(line), nil
+	}
 	if f.m.binary {
 		line, err := f.r.ReadString('\n')
 		if err != nil && err != io.EOF {
 			return "", f.ioError(err)
-		}
-		if limit >= 0 && len(line) > limit {
-			if err := f.unread(len(line) - limit); err != nil {
-				return "", err
-			}
-			line = line[:limit]
 		}
 		return line, nil
 	}
@@ -265,15 +279,6 @@ func (f *File) readLine(limit int) (string, error) {
 		f.pending = f.pending[end:]
 		return line, nil
 	}
-}
-
-// unread gives back the last n bytes read in binary mode.
-func (f *File) unread(n int) error {
-	if _, err := f.f.Seek(int64(-n-f.r.Buffered()), io.SeekCurrent); err != nil {
-		return f.ioError(err)
-	}
-	f.r.Reset(f.f)
-	return nil
 }
 
 // runeOffset is the byte offset of the n-th character of s.
@@ -676,6 +681,16 @@ func (f *File) Attr(name string) (starlark.Value, error) {
 			return starlark.String(f.opts.encoding), nil
 		}
 		return nil, nil
+	case "buffer":
+		if f.f != nil || f.m.binary { // only sys.stdin's
+			return nil, nil
+		}
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.buffer == nil {
+			f.buffer = &File{mu: f.mu, r: f.r, name: f.name, m: openMode{text: "rb", binary: true, readable: true}}
+		}
+		return f.buffer, nil
 	}
 	method, ok := fileMethods[name]
 	if !ok {
@@ -710,6 +725,9 @@ func (f *File) AttrNames() []string {
 	names := []string{"closed", "mode", "name"}
 	if !f.m.binary {
 		names = append(names, "encoding")
+	}
+	if !f.m.binary && f.f == nil {
+		names = append(names, "buffer")
 	}
 	for n := range fileMethods {
 		names = append(names, n)

@@ -331,14 +331,14 @@ func (co *coroutine) collected() {
 		}
 		thread := Spawn(co.thread, co.thread.Name)
 		in.holder.Store(thread)
-		in.reportIgnored(thread, co.describe(), co.closeBody())
+		in.reportIgnored(thread, "Exception ignored in: "+co.describe(), co.closeBody())
 	})
 }
 
 // closeOrphan closes, at exit, the body of a generator that became
 // garbage whose cleanup has not run yet; thread holds the lock.
 func (co *coroutine) closeOrphan(thread *starlark.Thread) {
-	co.once.Do(func() { co.interp.reportIgnored(thread, co.describe(), co.closeBody()) })
+	co.once.Do(func() { co.interp.reportIgnored(thread, "Exception ignored in: "+co.describe(), co.closeBody()) })
 }
 
 // closeBody is close() for a suspended body whose Generator is gone:
@@ -448,7 +448,7 @@ func (in *Interp) CloseGenerators(thread *starlark.Thread, globals []starlark.Va
 			return
 		}
 		closed[g.co] = true
-		in.reportIgnored(thread, g.String(), g.close(thread))
+		in.reportIgnored(thread, "Exception ignored in: "+g.String(), g.close(thread))
 		for _, co := range in.generators.list() {
 			if co.parent == g.co.seq {
 				if child := co.owner.Value(); child != nil {
@@ -525,17 +525,20 @@ func appendGenerator(gens []*Generator, v starlark.Value) []*Generator {
 	return gens
 }
 
-// reportIgnored prints the exception err that closing a generator (what)
-// at exit or as garbage raised,
-// as CPython prints an exception it cannot raise anywhere. Errors that
-// are no Python exception (the execution is being stopped) are not
-// printed.
-func (in *Interp) reportIgnored(thread *starlark.Thread, what string, err error) {
+// reportIgnored prints the exception err that closing a generator at
+// exit or as garbage, or an atexit handler, raised, under header
+// ("Exception ignored in: <generator object ...>"), as CPython prints an
+// exception it cannot raise anywhere. Errors that are no Python
+// exception (the execution is being stopped) are not printed.
+func (in *Interp) reportIgnored(thread *starlark.Thread, header string, err error) {
+	var exit *SystemExit
 	exc := AsException(err)
-	if exc == nil {
+	if exc == nil && !errors.As(err, &exit) {
 		return
 	}
-	exc.SuppressContext = true // CPython prints the exception alone
+	if exc != nil {
+		exc.SuppressContext = true // CPython prints the exception alone
+	}
 	text := err.Error()
 	var ee *starlark.EvalError
 	if in.Traceback != nil && errors.As(err, &ee) {
@@ -544,7 +547,7 @@ func (in *Interp) reportIgnored(thread *starlark.Thread, what string, err error)
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	fmt.Fprintf(EnvOf(thread).Stderr, "Exception ignored in: %s\n%s", what, text)
+	fmt.Fprintf(EnvOf(thread).Stderr, "%s\n%s", header, text)
 }
 
 // coroutineOf is the coroutine whose body thread runs, or nil.

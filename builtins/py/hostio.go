@@ -242,8 +242,12 @@ func pyOpen(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 		if m.binary {
 			return nil, Errorf(ValueError, "binary mode doesn't take an encoding argument")
 		}
-		if _, err := lookupCodec(string(enc)); err != nil {
+		c, err := LookupCodec(string(enc))
+		if err != nil {
 			return nil, err
+		}
+		if !c.byLine {
+			return nil, Errorf(ValueError, "open(): kstar's text files do not take encoding=%s (a BOM or multi-byte units): read the file in binary mode and decode its bytes", QuoteString(string(enc)))
 		}
 		opts.encoding = string(enc)
 	} else if encoding != starlark.None {

@@ -76,6 +76,7 @@ type Interp struct {
 	generators coroutines        // generator bodies started and not ended (generator.go)
 	args       [8]starlark.Value // the arguments of method calls, for the lock's holder (Class.interpArgs)
 	exiting    atomic.Bool       // the script ended: garbage generators are abandoned, not closed
+	exitFuncs  []exitFunc        // atexit's registrations (atexit.go)
 }
 
 // SwitchInterval is how long a thread that runs Starlark without blocking

@@ -17,8 +17,8 @@ import (
 // and with kstar, each in a fresh temporary directory with the same
 // standard input, and requires the same stdout, stderr and exit status,
 // and the same files left in the directory: open() in every mode,
-// encodings and newline handling, sys.stdin, input(), os.path and the
-// errors of missing files and bad arguments.
+// encodings and newline handling, codecs.open, sys.stdin, input(),
+// os.path and the errors of missing files and bad arguments.
 func TestHostIOMatchesPython(t *testing.T) {
 	python := testenv.Python(t)
 	const stdin = "bob\nsecond\r\nthird\nstop here\nafter\nmore\n"
@@ -35,6 +35,8 @@ func TestHostIOMatchesPython(t *testing.T) {
 		{"missing.py", true},
 		{"unclosed.py", false},
 		{"with_files.py", true},
+		{"codecs_open.py", false},
+		{"stdin_buffer.py", false},
 	}
 	src, err := filepath.Abs("../../testdata/hostio")
 	if err != nil {

@@ -210,8 +210,9 @@ func TestREPLTutorial(t *testing.T) {
 	r.send("('test')\r")
 	r.expect("{0, 1, 2}\n>>> ")
 	r.line("import json")
-	r.send("json.dumps({'a': json.loa\t")
-	r.send("('[1]')})\r")
+	// json.lo completes to json.load, what json.load and json.loads share.
+	r.send("json.dumps({'a': json.lo\t")
+	r.send("s('[1]')})\r")
 	r.expect(`'{"a": [1]}'` + "\n>>> ")
 
 	r.line("from kafka import KafkaConsumer")

@@ -1,12 +1,13 @@
 // Package gzip is Python's gzip module for kstar scripts: compress(data,
 // compresslevel=9, *, mtime=None), decompress(data) (every member, zero
-// padding between them skipped) and the exception BadGzipFile, with
+// padding between them skipped), GzipFile (over a file object such as
+// io.BytesIO, or a file it opens) and the exception BadGzipFile, with
 // CPython 3.11's headers and errors.
 //
 // The header compress writes is CPython's, byte for byte, for the same
 // level and mtime; the deflate data after it comes from Go's
 // compress/flate, so it differs from CPython's zlib (both decompress
-// either). Not offered: GzipFile and open, which need files.
+// either). Not offered: gzip.open, GzipFile's seek and text modes.
 package gzip
 
 import (
@@ -34,6 +35,7 @@ func New(env *py.Env) starlark.Value {
 		"compress":    py.Func("compress", compress),
 		"decompress":  py.Func("decompress", decompress),
 		"BadGzipFile": BadGzipFile,
+		"GzipFile":    GzipFileClass,
 	}}
 }
 
@@ -74,6 +76,16 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if err != nil {
 		return nil, err
 	}
+	out, err := gzipMember(d, l, seconds)
+	if err != nil {
+		return nil, err
+	}
+	return py.Bytes(out), nil
+}
+
+// gzipMember is a gzip member of d with gzip's own header (OS 255, no name),
+// as compress and GzipFile write it.
+func gzipMember(d string, l int64, seconds uint32) ([]byte, error) {
 	if l < -1 || l > 9 {
 		return nil, py.Errorf(zlib.Error, "Bad compression level")
 	}
@@ -96,7 +108,7 @@ func compress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	}
 	out.Write(binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE([]byte(d))))
 	out.Write(binary.LittleEndian.AppendUint32(nil, uint32(len(d))))
-	return py.Bytes(out.Bytes()), nil
+	return out.Bytes(), nil
 }
 
 // isZero is Python's mtime == 0.
@@ -164,6 +176,16 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err != nil {
 		return nil, err
 	}
+	out, err := decompressMembers(thread, d)
+	if err != nil {
+		return nil, err
+	}
+	return py.Bytes(out), nil
+}
+
+// decompressMembers is the data of the gzip members of d, one after
+// another (zero bytes between them skipped).
+func decompressMembers(thread *starlark.Thread, d string) ([]byte, error) {
 	var out []byte
 	for {
 		r := bytes.NewReader([]byte(d))
@@ -172,7 +194,7 @@ func decompress(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			return nil, err
 		}
 		if !more {
-			return py.Bytes(out), nil
+			return out, nil
 		}
 		member, err := zlib.Inflate(thread, r)
 		if err == zlib.ErrIncomplete {

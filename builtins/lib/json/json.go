@@ -7,6 +7,7 @@
 //	dump(obj, fp, **same keywords)   writes dumps(obj) with fp.write
 //	loads(s, *, object_hook=None, parse_float=None, parse_int=None,
 //	      parse_constant=None, object_pairs_hook=None, strict=True)
+//	load(fp, **same keywords)         loads(fp.read())
 //	JSONDecodeError                   raised by loads, a ValueError
 //
 // and Starlark's own encode, decode and indent (go.starlark.net/lib/json).
@@ -41,6 +42,7 @@ func New(env *py.Env) starlark.Value {
 		"dumps":           py.Func("dumps", jsonDumps),
 		"dump":            py.Func("dump", jsonDump),
 		"loads":           py.Func("loads", jsonLoads),
+		"load":            py.Func("load", jsonLoad),
 		"JSONDecodeError": JSONDecodeError,
 	}
 	for _, name := range []string{"encode", "decode", "indent"} {
@@ -273,7 +275,7 @@ func jsonDump(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	if w, ok := fp.(py.TextWriter); ok {
 		return starlark.None, w.WriteText(thread, s)
 	}
-	write, err := jsonWriteMethod(fp, "write")
+	write, err := jsonMethod(fp, "write")
 	if err != nil {
 		return nil, err
 	}
@@ -281,8 +283,9 @@ func jsonDump(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	return starlark.None, err
 }
 
-// jsonWriteMethod returns v.name, or Python's AttributeError.
-func jsonWriteMethod(v starlark.Value, name string) (starlark.Value, error) {
+// jsonMethod returns v.name (write, or read for load), or Python's
+// AttributeError.
+func jsonMethod(v starlark.Value, name string) (starlark.Value, error) {
 	if ha, ok := v.(starlark.HasAttrs); ok {
 		x, err := ha.Attr(name)
 		if err != nil {
@@ -611,6 +614,22 @@ type jsonDecoder struct {
 	objectHook, pairsHook, parseFloat, parseInt, parseConstant starlark.Value
 	depth                                                      int
 	meter                                                      py.Meter
+}
+
+// jsonLoad is json.load(fp, **options): loads(fp.read(), **options).
+func jsonLoad(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) != 1 {
+		return nil, py.PositionalArgsError("load", []string{"fp"}, len(args))
+	}
+	read, err := jsonMethod(args[0], "read")
+	if err != nil {
+		return nil, err
+	}
+	text, err := starlark.Call(thread, read, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return jsonLoads(thread, b, starlark.Tuple{text}, kwargs)
 }
 
 // jsonLoads is json.loads(s, **options).
@@ -1115,6 +1134,7 @@ var Help = py.HelpTable{
 	"json.dumps":  {Params: "obj, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj to a JSON formatted str."},
 	"json.dump":   {Params: "obj, fp, *, skipkeys=False, ensure_ascii=True, check_circular=True, allow_nan=True, indent=None, separators=None, default=None, sort_keys=False", Doc: "Serialize obj as JSON to fp, a value with a write method (sys.stdout)."},
 	"json.loads":  {Params: "s, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", Doc: "Deserialize s, a str or bytes holding a JSON document, to a Python object."},
+	"json.load":   {Params: "fp, *, object_hook=None, parse_float=None, parse_int=None, parse_constant=None, object_pairs_hook=None, strict=True", Doc: "Deserialize the JSON document fp.read() returns (fp: a file, io.StringIO, ...) to a Python object."},
 	"json.encode": {Params: "x", Doc: "Starlark's json.encode: the compact JSON text of x."},
 	"json.decode": {Params: "x[, default]", Doc: "Starlark's json.decode: the value of JSON text x; default, if given, when x is not valid JSON."},
 	"json.indent": {Params: "str, *, prefix='', indent='\\t'", Doc: "Starlark's json.indent: JSON text str reformatted with one element per line."},

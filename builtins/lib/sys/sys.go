@@ -4,14 +4,17 @@
 //	exit(status=None) ends the script: None is 0, an int is the exit code,
 //	                  anything else is printed to stderr and exits 1
 //	exc_info()        (type, value, traceback) of the exception being handled
-//	stdin             the Env's Stdin as a text stream (see py/hostio.go)
+//	stdin             the Env's Stdin as a text stream (see py/hostio.go),
+//	                  stdin.buffer as a binary one
 //	stdout, stderr    text streams with write(s) and flush(), writing to
-//	                  the Env's Stdout and Stderr
+//	                  the Env's Stdout and Stderr; their buffer attribute
+//	                  writes bytes there (sys.stdout.buffer.write(b))
 //	version, version_info, platform, maxsize, byteorder
 package sys
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"unicode/utf8"
@@ -75,13 +78,20 @@ func sysExit(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 type StdStream struct {
 	name   string // "<stdout>" or "<stderr>"
 	stderr bool
+	buffer *StdBuffer
 }
 
 // The values of sys.stdout and sys.stderr.
 var (
-	Stdout = &StdStream{name: "<stdout>"}
-	Stderr = &StdStream{name: "<stderr>", stderr: true}
+	Stdout = newStdStream("<stdout>", false)
+	Stderr = newStdStream("<stderr>", true)
 )
+
+func newStdStream(name string, stderr bool) *StdStream {
+	s := &StdStream{name: name, stderr: stderr}
+	s.buffer = &StdBuffer{s}
+	return s
+}
 
 var (
 	_ py.TextWriter     = (*StdStream)(nil)
@@ -98,12 +108,7 @@ func (s *StdStream) Hash() (uint32, error) { return starlark.String(s.name).Hash
 
 // WriteText writes text to the thread's Env output.
 func (s *StdStream) WriteText(thread *starlark.Thread, text string) error {
-	env := py.EnvOf(thread)
-	w := env.Stdout
-	if s.stderr {
-		w = env.Stderr
-	}
-	_, err := w.Write([]byte(text))
+	_, err := io.WriteString(s.writer(thread), text)
 	return err
 }
 
@@ -131,12 +136,7 @@ func (s *StdStream) Attr(name string) (starlark.Value, error) {
 			if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 0); err != nil {
 				return nil, err
 			}
-			env := py.EnvOf(thread)
-			w := env.Stdout
-			if s.stderr {
-				w = env.Stderr
-			}
-			if f, ok := w.(interface{ Flush() error }); ok {
+			if f, ok := s.writer(thread).(interface{ Flush() error }); ok {
 				if err := f.Flush(); err != nil {
 					return nil, py.Errorf(py.OSError, "%v", err)
 				}
@@ -149,13 +149,69 @@ func (s *StdStream) Attr(name string) (starlark.Value, error) {
 		return starlark.String("w"), nil
 	case "encoding":
 		return starlark.String("utf-8"), nil
+	case "buffer":
+		return s.buffer, nil
 	}
 	return nil, nil
 }
 
 func (s *StdStream) AttrNames() []string {
-	return []string{"encoding", "flush", "mode", "name", "write"}
+	return []string{"buffer", "encoding", "flush", "mode", "name", "write"}
 }
+
+// writer is the Env's output the stream writes to.
+func (s *StdStream) writer(thread *starlark.Thread) io.Writer {
+	env := py.EnvOf(thread)
+	if s.stderr {
+		return env.Stderr
+	}
+	return env.Stdout
+}
+
+// StdBuffer is sys.stdout.buffer or sys.stderr.buffer: the binary stream
+// under the text one, writing bytes to the same output.
+type StdBuffer struct{ stream *StdStream }
+
+var _ starlark.HasAttrs = (*StdBuffer)(nil)
+
+func (b *StdBuffer) String() string {
+	return fmt.Sprintf("<_io.BufferedWriter name='%s'>", b.stream.name)
+}
+func (b *StdBuffer) Type() string          { return "BufferedWriter" }
+func (b *StdBuffer) Freeze()               {}
+func (b *StdBuffer) Truth() starlark.Bool  { return true }
+func (b *StdBuffer) Hash() (uint32, error) { return starlark.String(b.String()).Hash() }
+
+// Attr offers write(b) (returning the number of bytes written), flush(),
+// name and mode.
+func (b *StdBuffer) Attr(name string) (starlark.Value, error) {
+	switch name {
+	case "write":
+		return py.Func("write", func(thread *starlark.Thread, fn *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			var v starlark.Value
+			if err := starlark.UnpackPositionalArgs(fn.Name(), args, kwargs, 1, &v); err != nil {
+				return nil, err
+			}
+			data, ok := py.BytesLike(v)
+			if !ok {
+				return nil, py.Errorf(py.TypeError, "a bytes-like object is required, not '%s'", py.TypeName(v))
+			}
+			if _, err := io.WriteString(b.stream.writer(thread), data); err != nil {
+				return nil, py.Errorf(py.OSError, "%v", err)
+			}
+			return starlark.MakeInt(len(data)), nil
+		}).BindReceiver(b), nil
+	case "flush":
+		return b.stream.Attr("flush")
+	case "name":
+		return starlark.String(b.stream.name), nil
+	case "mode":
+		return starlark.String("wb"), nil
+	}
+	return nil, nil
+}
+
+func (b *StdBuffer) AttrNames() []string { return []string{"flush", "mode", "name", "write"} }
 
 // Help documents the sys module's functions and sys.stdout's methods
 // for help(obj).
