@@ -11,6 +11,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
+	"github.com/kstar-dev/kstar/builtins/lib/enum"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
@@ -70,6 +71,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"signal":      pysignal.New,
 	"threading":   threading.New,
 	"queue":       queue.New,
+	"enum":        enum.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

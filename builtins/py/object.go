@@ -63,6 +63,8 @@ type Class struct {
 	iterator               bool // whether instances are IteratorObjects
 	interp                 *Interp
 	origin                 *starlark.Thread // the thread that made the class, to spawn threads from
+	meta                   Metaclass        // what makes the classes derived from this one, or nil
+	shown                  starlark.Value   // the value meta made for the class, which scripts see, or nil
 }
 
 var (
@@ -166,6 +168,8 @@ func (c *Class) Name() string { return c.name }
 // class it stands for.
 func (c *Class) face() starlark.Value {
 	switch {
+	case c.shown != nil:
+		return c.shown
 	case c.native != nil:
 		return c.native
 	case c.exc != nil:
@@ -262,6 +266,8 @@ func AsClass(v starlark.Value) *Class {
 	switch v := v.(type) {
 	case *Class:
 		return v
+	case ClassValue:
+		return v.ScriptClass()
 	case *ExceptionClass:
 		if v.User != nil {
 			return v.User
@@ -954,6 +960,19 @@ func (o *Object) callString(thread *starlark.Thread, name string, fn starlark.Va
 	s, ok := r.(starlark.String)
 	if !ok {
 		return "", Errorf(TypeError, "%s returned non-string (type %s)", name, TypeName(r))
+	}
+	return string(s), nil
+}
+
+// callFormat calls __format__(spec), which must return a str.
+func (o *Object) callFormat(thread *starlark.Thread, fn starlark.Value, spec string) (string, error) {
+	r, err := callMethod(thread, o.class, "__format__", fn, o.face, starlark.Tuple{starlark.String(spec)}, nil)
+	if err != nil {
+		return "", err
+	}
+	s, ok := r.(starlark.String)
+	if !ok {
+		return "", Errorf(TypeError, "__format__ must return a str, not %s", TypeName(r))
 	}
 	return string(s), nil
 }

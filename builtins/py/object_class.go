@@ -33,12 +33,15 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 	if err := starlark.UnpackPositionalArgs(BuildClassFunc, args, kwargs, 5, &body, &name, &qualname, &bases, &keywords); err != nil {
 		return nil, err
 	}
-	if keywords.Len() > 0 {
-		k := keywords.Keys()[0]
-		if k == starlark.String("metaclass") {
+	var meta Metaclass
+	for _, k := range keywords.Keys() {
+		if k != starlark.String("metaclass") {
+			return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
+		}
+		v, _, _ := keywords.Get(k)
+		if meta, _ = v.(Metaclass); meta == nil {
 			return nil, Errorf(TypeError, "kstar does not support metaclasses (class %s)", name)
 		}
-		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
 	}
 	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread), origin: thread}
 	for _, bv := range bases {
@@ -120,6 +123,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			c.container, c.iterator = false, false
 			break
 		}
+	}
+	if err := c.applyMeta(thread, meta); err != nil {
+		return nil, err
 	}
 	cell.cls = c.face()
 	return c.face(), nil
@@ -410,6 +416,12 @@ func (m *classMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
 // Property is property(fget, fset, fdel, doc): a computed attribute.
 type Property struct {
 	fget, fset, fdel, doc starlark.Value
+}
+
+// NewProperty returns property(fget): an attribute computed by fget,
+// which gets the instance.
+func NewProperty(fget starlark.Value) *Property {
+	return &Property{fget: fget, fset: starlark.None, fdel: starlark.None, doc: starlark.None}
 }
 
 func newProperty(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
