@@ -3,6 +3,7 @@ package runtime
 import (
 	"go.starlark.net/starlark"
 
+	"github.com/kstar-dev/kstar/builtins/lib/abc"
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
@@ -31,6 +32,7 @@ import (
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
 	"github.com/kstar-dev/kstar/builtins/lib/threading"
+	pytypes "github.com/kstar-dev/kstar/builtins/lib/types"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/zlib"
 	"github.com/kstar-dev/kstar/builtins/py"
@@ -72,6 +74,8 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"threading":   threading.New,
 	"queue":       queue.New,
 	"enum":        enum.New,
+	"abc":         abc.New,
+	"types":       pytypes.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

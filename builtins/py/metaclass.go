@@ -38,7 +38,7 @@ func (c *Class) applyMeta(thread *starlark.Thread, meta Metaclass) error {
 		}
 		meta = k.meta
 	}
-	if meta == nil {
+	if meta == nil || c.exc != nil { // an exception class stays one
 		return nil
 	}
 	c.meta = meta

@@ -1039,6 +1039,12 @@ func pySetattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return starlark.None, f.SetField(name, v)
 }
 
+// AttrDeleter is implemented by Go values whose attributes del x.name
+// and delattr delete (types.SimpleNamespace).
+type AttrDeleter interface {
+	DelAttr(name string) error
+}
+
 // delattr(x, name) deletes an instance attribute.
 func pyDelattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value
@@ -1047,6 +1053,9 @@ func pyDelattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, err
 	}
 	o := objectOf(x)
+	if d, ok := x.(AttrDeleter); ok && o == nil {
+		return starlark.None, d.DelAttr(name)
+	}
 	if o == nil {
 		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
 	}

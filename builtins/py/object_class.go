@@ -404,6 +404,10 @@ func (m *staticMethod) Freeze()               {}
 func (m *staticMethod) Truth() starlark.Bool  { return true }
 func (m *staticMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
 
+// Attr is __func__, the function.
+func (m *staticMethod) Attr(name string) (starlark.Value, error) { return funcAttr(m.fn, name), nil }
+func (m *staticMethod) AttrNames() []string                      { return []string{"__func__"} }
+
 // classMethod is classmethod(f): f bound to the class.
 type classMethod struct{ fn starlark.Value }
 
@@ -412,6 +416,19 @@ func (m *classMethod) Type() string          { return "classmethod" }
 func (m *classMethod) Freeze()               {}
 func (m *classMethod) Truth() starlark.Bool  { return true }
 func (m *classMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
+
+// Attr is __func__, the function.
+func (m *classMethod) Attr(name string) (starlark.Value, error) { return funcAttr(m.fn, name), nil }
+func (m *classMethod) AttrNames() []string                      { return []string{"__func__"} }
+
+// funcAttr is the attribute name of a staticmethod or classmethod of
+// fn: __func__, or nil.
+func funcAttr(fn starlark.Value, name string) starlark.Value {
+	if name == "__func__" {
+		return fn
+	}
+	return nil
+}
 
 // Property is property(fget, fset, fdel, doc): a computed attribute.
 type Property struct {
