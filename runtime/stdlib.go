@@ -10,6 +10,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
+	pycopy "github.com/kstar-dev/kstar/builtins/lib/copy"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
 	"github.com/kstar-dev/kstar/builtins/lib/enum"
@@ -76,6 +77,7 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"enum":        enum.New,
 	"abc":         abc.New,
 	"types":       pytypes.New,
+	"copy":        pycopy.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

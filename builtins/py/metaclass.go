@@ -115,6 +115,11 @@ func (c *Class) Value() starlark.Value { return c.face() }
 // not run.
 func (c *Class) NewInstance() starlark.Value { return c.newInstance() }
 
+// HasGoBase reports whether the class derives from a Go-defined class
+// (an exception class, threading.Thread), whose part of an instance Go
+// code holds.
+func (c *Class) HasGoBase() bool { return c.nativeBase() != nil }
+
 // ClassOf returns the class of an instance of a script's class, or nil.
 func ClassOf(v starlark.Value) *Class { return classOf(v) }
 

@@ -420,6 +420,8 @@ func enumMethods() map[string]starlark.Value {
 			name, _, err := member(args)
 			return starlark.String(py.ClassName(args[0]) + "." + name), err
 		}),
+		"__copy__":     py.Method("__copy__", itself),
+		"__deepcopy__": py.Method("__deepcopy__", itself),
 		"__format__": py.Method("__format__", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 			var self starlark.Value
 			var spec string
@@ -434,6 +436,14 @@ func enumMethods() map[string]starlark.Value {
 			return starlark.String(f), err
 		}),
 	}
+}
+
+// itself is a member's __copy__ and __deepcopy__: members are singletons.
+func itself(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 0 {
+		return nil, py.Errorf(py.TypeError, "%s() needs an argument", b.Name())
+	}
+	return args[0], nil
 }
 
 // valueMethods are IntEnum's and StrEnum's: str and format as the value,
