@@ -7,6 +7,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
+	"github.com/kstar-dev/kstar/builtins/lib/bisect"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
@@ -17,6 +18,7 @@ import (
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
+	"github.com/kstar-dev/kstar/builtins/lib/heapq"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
 	pymath "github.com/kstar-dev/kstar/builtins/lib/math"
@@ -78,6 +80,8 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"abc":         abc.New,
 	"types":       pytypes.New,
 	"copy":        pycopy.New,
+	"heapq":       heapq.New,
+	"bisect":      bisect.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.
