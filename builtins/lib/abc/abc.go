@@ -13,8 +13,10 @@
 package abc
 
 import (
+	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
@@ -37,8 +39,10 @@ func New(env *py.Env) starlark.Value {
 }
 
 // metaclass is abc.ABCMeta; it knows the functions abstractmethod marked
-// (kstar's functions have no attributes to mark them with).
+// (kstar's functions have no attributes to mark them with), which the
+// parallel calls of a loaded script may mark and look up at once.
 type metaclass struct {
+	mu       sync.Mutex
 	abstract map[starlark.Value]bool
 }
 
@@ -55,20 +59,16 @@ func (m *metaclass) abstractMethod(thread *starlark.Thread, b *starlark.Builtin,
 		return nil, err
 	}
 	if isHashable(f) {
+		m.mu.Lock()
 		m.abstract[f] = true
+		m.mu.Unlock()
 	}
 	return f, nil
 }
 
-// isHashable reports whether f may be a key of a Go map: functions and
-// other pointers may, tuples and lists (slices) may not.
-func isHashable(f starlark.Value) bool {
-	switch f.(type) {
-	case starlark.Tuple, *starlark.List:
-		return false
-	}
-	return true
-}
+// isHashable reports whether f may be a key of a Go map (functions and
+// other pointers may, tuples may not).
+func isHashable(f starlark.Value) bool { return reflect.TypeOf(f).Comparable() }
 
 // isAbstract reports whether a class attribute is abstract: a function
 // abstractmethod marked, or a property, classmethod or staticmethod of
@@ -77,7 +77,7 @@ func (m *metaclass) isAbstract(v starlark.Value) bool {
 	if v == nil || !isHashable(v) {
 		return false
 	}
-	if m.abstract[v] {
+	if m.marked(v) {
 		return true
 	}
 	ha, ok := v.(starlark.HasAttrs)
@@ -94,11 +94,18 @@ func (m *metaclass) isAbstract(v starlark.Value) bool {
 		}
 	}
 	for _, p := range parts {
-		if f, _ := ha.Attr(p); f != nil && isHashable(f) && m.abstract[f] {
+		if f, _ := ha.Attr(p); f != nil && isHashable(f) && m.marked(f) {
 			return true
 		}
 	}
 	return false
+}
+
+// marked reports whether abstractmethod marked f.
+func (m *metaclass) marked(f starlark.Value) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.abstract[f]
 }
 
 // NewClass finds the abstract methods the class c has left.
