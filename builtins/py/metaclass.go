@@ -29,6 +29,47 @@ type ClassValue interface {
 	ScriptClass() *Class
 }
 
+// A MixinMetaclass is a Metaclass whose classes may name builtin types
+// among their bases (class Status(str, Enum)) as the type of their
+// instances' values: the class does not derive from them (kstar cannot
+// derive from a builtin type), and the Metaclass finds their names in
+// Mixins.
+type MixinMetaclass interface {
+	Metaclass
+	TakesMixins()
+}
+
+// takeMixins keeps the names of the builtin types a class statement
+// named as bases, when the class's Metaclass takes them.
+func (c *Class) takeMixins(meta Metaclass, mixins []*Type) error {
+	if len(mixins) == 0 {
+		return nil
+	}
+	for _, k := range c.bases {
+		if meta != nil {
+			break
+		}
+		for _, m := range k.mro {
+			if m.meta != nil {
+				meta = m.meta
+				break
+			}
+		}
+	}
+	if _, ok := meta.(MixinMetaclass); !ok {
+		t := mixins[0]
+		return Errorf(TypeError, "kstar cannot subclass '%s' yet: wrap a %s in an attribute instead", t.name, t.name)
+	}
+	for _, t := range mixins {
+		c.mixins = append(c.mixins, t.name)
+	}
+	return nil
+}
+
+// Mixins returns the names of the builtin types the class statement named
+// among the bases, which a MixinMetaclass took.
+func (c *Class) Mixins() []string { return slices.Clone(c.mixins) }
+
 // applyMeta has the class made by meta, or by the Metaclass of its first
 // base class that has one.
 func (c *Class) applyMeta(thread *starlark.Thread, meta Metaclass) error {

@@ -65,6 +65,7 @@ type Class struct {
 	origin                 *starlark.Thread // the thread that made the class, to spawn threads from
 	meta                   Metaclass        // what makes the classes derived from this one, or nil
 	shown                  starlark.Value   // the value meta made for the class, which scripts see, or nil
+	mixins                 []string         // the builtin types named among the bases, which meta took
 }
 
 var (

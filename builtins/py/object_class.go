@@ -44,11 +44,13 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 	}
 	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread), origin: thread}
+	var mixins []*Type
 	for _, bv := range bases {
 		base := AsClass(bv)
 		if base == nil {
 			if t, ok := bv.(*Type); ok {
-				return nil, Errorf(TypeError, "kstar cannot subclass '%s' yet: wrap a %s in an attribute instead", t.name, t.name)
+				mixins = append(mixins, t)
+				continue
 			}
 			return nil, Errorf(TypeError, "bases must be classes, not %s", TypeName(bv))
 		}
@@ -56,6 +58,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			return nil, Errorf(TypeError, "duplicate base class %s", base.name)
 		}
 		c.bases = append(c.bases, base)
+	}
+	if err := c.takeMixins(meta, mixins); err != nil {
+		return nil, err
 	}
 	if len(c.bases) == 0 {
 		c.bases = []*Class{ObjectType}

@@ -20,7 +20,9 @@
 // Members of IntEnum and StrEnum compare, hash, add and format as their
 // values do, but are not ints and strs (kstar cannot derive a class from
 // int or str): isinstance(P.HIGH, int) is false, and Go builtins that
-// want an int or a str refuse them.
+// want an int or a str refuse them. An enum that names int or str among
+// its bases (class Status(str, Enum)) has values of that type, and
+// prints as an Enum, as in CPython 3.11.
 package enum
 
 import (
@@ -89,6 +91,10 @@ func (*metaclass) Freeze()               {}
 func (*metaclass) Truth() starlark.Bool  { return true }
 func (*metaclass) Hash() (uint32, error) { return starlark.String("enum.EnumType").Hash() }
 
+// TakesMixins lets an enum name int or str among its bases, as the type
+// of its values: class Status(str, Enum).
+func (m *metaclass) TakesMixins() {}
+
 // NewClass makes the members of the class c, which a class statement
 // (or defineBase) made.
 func (m *metaclass) NewClass(thread *starlark.Thread, c *py.Class) (starlark.Value, error) {
@@ -102,6 +108,17 @@ func (m *metaclass) NewClass(thread *starlark.Thread, c *py.Class) (starlark.Val
 			return nil, py.Errorf(py.TypeError, "%s cannot extend %s", e.String(), base.String())
 		}
 		e.kind = max(e.kind, base.kind)
+		e.mixin = e.mixin || base.mixin
+	}
+	for _, t := range c.Mixins() {
+		switch t {
+		case "int":
+			e.kind, e.mixin = intKind, true
+		case "str":
+			e.kind, e.mixin = strKind, true
+		default:
+			return nil, py.Errorf(py.TypeError, "kstar's enums take int or str as a data type, not %s", t)
+		}
 	}
 	if thread == nil { // the module's own classes have no members
 		return e, nil
@@ -118,11 +135,10 @@ func (m *metaclass) NewClass(thread *starlark.Thread, c *py.Class) (starlark.Val
 				return nil, err
 			}
 		}
-		member, err := e.addMember(thread, name, v)
-		if err != nil {
+		if err := e.addMember(thread, name, v); err != nil {
 			return nil, err
 		}
-		lastValues = append(lastValues, py.InstanceAttr(member, "_value_"))
+		lastValues = append(lastValues, v)
 	}
 	for _, name := range e.names {
 		if err := c.SetField(name, e.byName[name]); err != nil {
@@ -166,7 +182,7 @@ func (e *enumClass) nextValue(thread *starlark.Thread, name string, lastValues [
 		}
 		return starlark.Call(thread, gen, starlark.Tuple{starlark.String(name), starlark.MakeInt(1), starlark.MakeInt(len(e.members)), starlark.NewList(append([]starlark.Value(nil), lastValues...))}, nil)
 	}
-	if e.kind == strKind {
+	if e.kind == strKind && !e.mixin {
 		return starlark.String(strings.ToLower(name)), nil
 	}
 	for i := len(lastValues) - 1; i >= 0; i-- {
@@ -179,28 +195,31 @@ func (e *enumClass) nextValue(thread *starlark.Thread, name string, lastValues [
 
 // addMember makes the member name of value v, or the alias of the member
 // that has v already.
-func (e *enumClass) addMember(thread *starlark.Thread, name string, v starlark.Value) (starlark.Value, error) {
+func (e *enumClass) addMember(thread *starlark.Thread, name string, v starlark.Value) error {
+	if _, ok := v.(starlark.String); e.mixin && e.kind == strKind && !ok {
+		v = starlark.String(py.Str(v)) // str(v), as the str data type makes the value
+	}
 	switch e.kind {
 	case intKind:
 		if _, ok := v.(starlark.Int); !ok {
-			return nil, py.Errorf(py.TypeError, "%s is not an int", py.Repr(v))
+			return py.Errorf(py.TypeError, "%s is not an int", py.Repr(v))
 		}
 	case strKind:
 		if _, ok := v.(starlark.String); !ok {
-			return nil, py.Errorf(py.TypeError, "%s is not a string", py.Repr(v))
+			return py.Errorf(py.TypeError, "%s is not a string", py.Repr(v))
 		}
 	}
 	if m, err := e.byValue(v); m != nil || err != nil {
 		e.names = append(e.names, name)
 		e.byName[name] = m
-		return m, err
+		return err
 	}
 	m := e.NewInstance()
 	if err := py.SetInstanceAttr(thread, m, "_value_", v); err != nil {
-		return nil, err
+		return err
 	}
 	if err := py.SetInstanceAttr(thread, m, "_name_", starlark.String(name)); err != nil {
-		return nil, err
+		return err
 	}
 	if init := e.Lookup("__init__"); init != nil && init != py.ObjectType.Own("__init__") {
 		args := starlark.Tuple{v}
@@ -209,16 +228,16 @@ func (e *enumClass) addMember(thread *starlark.Thread, name string, v starlark.V
 		}
 		bound, err := m.(starlark.HasAttrs).Attr("__init__")
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if _, err := starlark.Call(thread, bound, args, nil); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	e.members = append(e.members, m)
 	e.names = append(e.names, name)
 	e.byName[name] = m
-	return m, nil
+	return nil
 }
 
 // byValue returns the member whose value is v, or nil.
@@ -235,6 +254,7 @@ func (e *enumClass) byValue(v starlark.Value) (starlark.Value, error) {
 type enumClass struct {
 	*py.Class
 	kind    kind
+	mixin   bool                      // whether the kind comes from a data type named among the bases: class Status(str, Enum)
 	members []starlark.Value          // in definition order, without aliases
 	names   []string                  // the members' and the aliases' names, in definition order
 	byName  map[string]starlark.Value // the members and aliases by name
