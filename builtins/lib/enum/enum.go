@@ -98,7 +98,7 @@ func (m *metaclass) TakesMixins() {}
 // NewClass makes the members of the class c, which a class statement
 // (or defineBase) made.
 func (m *metaclass) NewClass(thread *starlark.Thread, c *py.Class) (starlark.Value, error) {
-	e := &enumClass{Class: c, byName: map[string]starlark.Value{}}
+	e := &enumClass{Class: c, byName: map[string]starlark.Value{}, byHashable: starlark.NewDict(0)}
 	for _, b := range c.Bases() {
 		base, ok := b.Value().(*enumClass)
 		if !ok {
@@ -234,15 +234,32 @@ func (e *enumClass) addMember(thread *starlark.Thread, name string, v starlark.V
 			return err
 		}
 	}
+	if _, err := v.Hash(); err == nil {
+		if err := e.byHashable.SetKey(v, m); err != nil {
+			return err
+		}
+	} else {
+		e.unhashable = append(e.unhashable, m)
+	}
 	e.members = append(e.members, m)
 	e.names = append(e.names, name)
 	e.byName[name] = m
 	return nil
 }
 
-// byValue returns the member whose value is v, or nil.
+// byValue returns the member whose value is v, or nil: looked up in
+// byHashable, or for a value that cannot be hashed, compared with each
+// member's that cannot either (CPython's _value2member_map_ and
+// _unhashable_values_).
 func (e *enumClass) byValue(v starlark.Value) (starlark.Value, error) {
-	for _, m := range e.members {
+	if _, err := v.Hash(); err == nil {
+		m, found, err := e.byHashable.Get(v)
+		if !found {
+			return nil, err
+		}
+		return m, err
+	}
+	for _, m := range e.unhashable {
 		if eq, err := starlark.Equal(py.InstanceAttr(m, "_value_"), v); eq || err != nil {
 			return m, err
 		}
@@ -258,6 +275,9 @@ type enumClass struct {
 	members []starlark.Value          // in definition order, without aliases
 	names   []string                  // the members' and the aliases' names, in definition order
 	byName  map[string]starlark.Value // the members and aliases by name
+
+	byHashable *starlark.Dict   // the members by value, for values that can be hashed
+	unhashable []starlark.Value // the members whose values cannot
 }
 
 var (
