@@ -45,18 +45,7 @@ func (c *Class) takeMixins(meta Metaclass, mixins []*Type) error {
 	if len(mixins) == 0 {
 		return nil
 	}
-	for _, k := range c.bases {
-		if meta != nil {
-			break
-		}
-		for _, m := range k.mro {
-			if m.meta != nil {
-				meta = m.meta
-				break
-			}
-		}
-	}
-	if _, ok := meta.(MixinMetaclass); !ok {
+	if _, ok := c.metaclass(meta).(MixinMetaclass); !ok {
 		t := mixins[0]
 		return Errorf(TypeError, "kstar cannot subclass '%s' yet: wrap a %s in an attribute instead", t.name, t.name)
 	}
@@ -66,19 +55,26 @@ func (c *Class) takeMixins(meta Metaclass, mixins []*Type) error {
 	return nil
 }
 
-// Mixins returns the names of the builtin types the class statement named
-// among the bases, which a MixinMetaclass took.
-func (c *Class) Mixins() []string { return slices.Clone(c.mixins) }
-
-// applyMeta has the class made by meta, or by the Metaclass of its first
-// base class that has one.
-func (c *Class) applyMeta(thread *starlark.Thread, meta Metaclass) error {
+// metaclass is the Metaclass that makes the class: meta, the one the
+// class statement named, else that of the first class in the method
+// resolution order that has one; nil when none does.
+func (c *Class) metaclass(meta Metaclass) Metaclass {
 	for _, k := range c.mro[1:] {
 		if meta != nil {
 			break
 		}
 		meta = k.meta
 	}
+	return meta
+}
+
+// Mixins returns the names of the builtin types the class statement named
+// among the bases, which a MixinMetaclass took.
+func (c *Class) Mixins() []string { return slices.Clone(c.mixins) }
+
+// applyMeta has the class made by its Metaclass (see metaclass).
+func (c *Class) applyMeta(thread *starlark.Thread, meta Metaclass) error {
+	meta = c.metaclass(meta)
 	if meta == nil || c.exc != nil { // an exception class stays one
 		return nil
 	}

@@ -59,9 +59,6 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 		c.bases = append(c.bases, base)
 	}
-	if err := c.takeMixins(meta, mixins); err != nil {
-		return nil, err
-	}
 	if len(c.bases) == 0 {
 		c.bases = []*Class{ObjectType}
 	}
@@ -70,6 +67,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		return nil, err
 	}
 	c.mro = mro
+	if err := c.takeMixins(meta, mixins); err != nil {
+		return nil, err
+	}
 	var native *Class
 	for _, k := range mro[1:] {
 		if k.native == nil {
