@@ -54,8 +54,10 @@ func shallowCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
 		return nil, err
 	}
-	if err := py.Reserve(thread, size(x)); err != nil {
-		return nil, err
+	if n := size(x); n >= py.MinReserve {
+		if err := py.Reserve(thread, n); err != nil {
+			return nil, err
+		}
 	}
 	switch v := x.(type) {
 	case *starlark.List:
