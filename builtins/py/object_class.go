@@ -440,10 +440,10 @@ type Property struct {
 	fget, fset, fdel, doc starlark.Value
 }
 
-// NewProperty returns property(fget): an attribute computed by fget,
-// which gets the instance.
-func NewProperty(fget starlark.Value) *Property {
-	return &Property{fget: fget, fset: starlark.None, fdel: starlark.None, doc: starlark.None}
+// NewProperty returns property(fget, fset): an attribute computed by
+// fget, which gets the instance, and set by fset (None: it cannot be).
+func NewProperty(fget, fset starlark.Value) *Property {
+	return &Property{fget: fget, fset: fset, fdel: starlark.None, doc: starlark.None}
 }
 
 func newProperty(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

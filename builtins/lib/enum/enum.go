@@ -201,8 +201,11 @@ func (e *enumClass) addMember(thread *starlark.Thread, name string, v starlark.V
 	}
 	switch e.kind {
 	case intKind:
-		if _, ok := v.(starlark.Int); !ok {
-			return py.Errorf(py.TypeError, "%s is not an int", py.Repr(v))
+		if _, ok := v.(starlark.Int); !ok { // int(v), as the int data type makes the value
+			var err error
+			if v, err = starlark.Call(thread, py.IntType, starlark.Tuple{v}, nil); err != nil {
+				return err
+			}
 		}
 	case strKind:
 		if _, ok := v.(starlark.String); !ok {
@@ -286,6 +289,7 @@ var (
 	_ starlark.Mapping   = (*enumClass)(nil)
 	_ starlark.Container = (*enumClass)(nil)
 	_ starlark.Callable  = (*enumClass)(nil)
+	_ py.AttrDeleter     = (*enumClass)(nil)
 )
 
 // ScriptClass is the class.
@@ -330,6 +334,9 @@ func isEnum(v starlark.Value) bool {
 
 // CallInternal is Color(value): the member of that value.
 func (e *enumClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 0 && len(kwargs) == 0 {
+		return nil, py.Errorf(py.TypeError, "EnumType.__call__() missing 1 required positional argument: 'value'")
+	}
 	if len(args) != 1 || len(kwargs) > 0 {
 		return nil, py.Errorf(py.TypeError, "kstar supports %s(value) only, not Enum's functional API", e.Name())
 	}
@@ -380,6 +387,14 @@ func (e *enumClass) SetField(name string, v starlark.Value) error {
 		return py.Errorf(py.AttributeError, "cannot reassign member '%s'", name)
 	}
 	return e.Class.SetField(name, v)
+}
+
+// DelAttr refuses to delete a member: del Color.RED.
+func (e *enumClass) DelAttr(name string) error {
+	if _, ok := e.byName[name]; ok {
+		return py.Errorf(py.AttributeError, "'%s' cannot delete member '%s'.", e.Name(), name)
+	}
+	return py.Errorf(py.AttributeError, "kstar cannot delete the attribute '%s' of a class", name)
 }
 
 // auto is auto(): a member's value to be made when the class is.
@@ -444,7 +459,10 @@ func enumMethods() map[string]starlark.Value {
 			}
 			return value, err
 		})
-		return py.NewProperty(fget)
+		fset := py.Func(attr, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+			return nil, py.Errorf(py.AttributeError, "<enum 'Enum'> cannot set attribute '%s'", attr)
+		})
+		return py.NewProperty(fget, fset)
 	}
 	return map[string]starlark.Value{
 		"name":  getter("name"),
