@@ -92,9 +92,14 @@ func (c *Class) applyMeta(thread *starlark.Thread, meta Metaclass) error {
 // DefineClass makes a class of module as a class statement would, with
 // the attributes attrs (in the order of names; Go functions among them
 // made with Method) and the bases bases (object when none), and has meta
-// (when not nil) make it and the classes derived from it.
+// (when not nil; else its bases') make it and the classes derived from
+// it. thread is the script's thread that makes the class, whose
+// interpreter runs its methods, or nil for a class a module defines.
 func DefineClass(thread *starlark.Thread, module, name string, bases []starlark.Value, names []string, attrs map[string]starlark.Value, meta Metaclass) (starlark.Value, error) {
 	c := &Class{name: name, qualname: name, module: module, dict: attrs, order: slices.Clone(names)}
+	if thread != nil {
+		c.interp, c.origin = InterpOf(thread), thread
+	}
 	for _, bv := range bases {
 		base := AsClass(bv)
 		if base == nil {

@@ -338,7 +338,10 @@ func (e *enumClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, k
 		return nil, py.Errorf(py.TypeError, "EnumType.__call__() missing 1 required positional argument: 'value'")
 	}
 	if len(args) != 1 || len(kwargs) > 0 {
-		return nil, py.Errorf(py.TypeError, "kstar supports %s(value) only, not Enum's functional API", e.Name())
+		return e.functional(thread, args, kwargs)
+	}
+	if len(e.members) == 0 {
+		return nil, py.Errorf(py.TypeError, "%s has no members defined", e.String())
 	}
 	if c := py.ClassOf(args[0]); c != nil && c.Value() == starlark.Value(e) {
 		return args[0], nil
@@ -351,6 +354,72 @@ func (e *enumClass) CallInternal(thread *starlark.Thread, args starlark.Tuple, k
 		return nil, py.Errorf(py.ValueError, "%s is not a valid %s", py.Repr(args[0]), e.Name())
 	}
 	return m, nil
+}
+
+// functional is the functional API, Enum(name, names, *, module,
+// start=1) (module names the module the class says it is of): a
+// class derived from e whose members names gives, as a str of names
+// separated by spaces or commas, a sequence of names or of (name, value)
+// pairs, or a dict; names alone get values as auto() would, from start.
+func (e *enumClass) functional(thread *starlark.Thread, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var name string
+	var names starlark.Value
+	module := "__main__"
+	start := 1
+	if err := starlark.UnpackArgs(e.Name(), args, kwargs, "value", &name, "names", &names, "module?", &module, "start?", &start); err != nil {
+		return nil, err
+	}
+	if len(e.members) > 0 {
+		return nil, py.Errorf(py.TypeError, "<enum '%s'> cannot extend %s", name, e.String())
+	}
+	var order []string
+	attrs := map[string]starlark.Value{}
+	add := func(n string, v starlark.Value) {
+		if v == nil {
+			if e.kind == strKind && !e.mixin {
+				v = starlark.String(strings.ToLower(n))
+			} else {
+				v = starlark.MakeInt(start + len(order))
+			}
+		}
+		order = append(order, n)
+		attrs[n] = v
+	}
+	switch x := names.(type) {
+	case starlark.String:
+		for _, n := range strings.Fields(strings.ReplaceAll(string(x), ",", " ")) {
+			add(n, nil)
+		}
+	case starlark.IterableMapping:
+		for _, kv := range x.Items() {
+			n, ok := kv[0].(starlark.String)
+			if !ok {
+				return nil, py.Errorf(py.TypeError, "member names must be strings, not %s", py.TypeName(kv[0]))
+			}
+			add(string(n), kv[1])
+		}
+	default:
+		items, err := py.Elements(thread, names)
+		if err != nil {
+			return nil, err
+		}
+		for _, item := range items {
+			if n, ok := item.(starlark.String); ok {
+				add(string(n), nil)
+				continue
+			}
+			pair, err := py.Elements(thread, item)
+			if err != nil || len(pair) != 2 {
+				return nil, py.Errorf(py.TypeError, "members must be names or (name, value) pairs, not %s", py.Repr(item))
+			}
+			n, ok := pair[0].(starlark.String)
+			if !ok {
+				return nil, py.Errorf(py.TypeError, "member names must be strings, not %s", py.TypeName(pair[0]))
+			}
+			add(string(n), pair[1])
+		}
+	}
+	return py.DefineClass(thread, module, name, []starlark.Value{e}, order, attrs, nil)
 }
 
 // Attr adds __members__ and _member_names_ to the class's attributes.
