@@ -99,6 +99,9 @@ var hostileScripts = []hostileScript{
 	{name: "shake digest", src: "import hashlib\nx = hashlib.shake_128(b'x').hexdigest(1 << 30)\n", want: `^MemoryError: allocating `},
 	{name: "pprint deep", src: "import pprint\nx = []\nfor i in range(100000):\n    x = [x]\ns = pprint.pformat(x)\n", want: `^RecursionError: maximum recursion depth exceeded$`},
 	{name: "pprint huge", src: "import pprint\nx = [list(range(10000))] * 100000\ns = pprint.pformat(x)\n", want: `^(MemoryError|TimeoutError|RuntimeError): `},
+	{name: "deepcopy deep", src: "import copy\nx = []\nfor i in range(100000):\n    x = [x]\ny = copy.deepcopy(x)\n", want: `^RecursionError: maximum recursion depth exceeded$`},
+	{name: "deepcopy doubling", src: "import copy\nx = [list(range(1000)) for i in range(100)]\nwhile True:\n    x = [x, copy.deepcopy(x)]\n", want: `^(MemoryError|TimeoutError|RuntimeError): `},
+	{name: "deepcopy wide", src: "import copy\nx = [{'k': [i]} for i in range(10 ** 6)]\nwhile True:\n    x = x + copy.deepcopy(x)\n", want: `^(MemoryError|TimeoutError|RuntimeError): `},
 	{name: "functools.reduce", src: "import functools, operator\nx = functools.reduce(operator.add, range(10 ** 10))\n", want: `^(MemoryError|TimeoutError|RuntimeError): `},
 	{name: "base64 bomb", src: "import base64\nx = base64.b64encode(bytes(200 << 20))\n", want: `^MemoryError: `},    // the reservation or the memory monitor, whichever sees it first
 	{name: "hexlify bomb", src: "import binascii\nx = binascii.hexlify(bytes(200 << 20))\n", want: `^MemoryError: `}, // as above

@@ -6,21 +6,26 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/starlarkstruct"
 
+	"github.com/kstar-dev/kstar/builtins/lib/abc"
 	"github.com/kstar-dev/kstar/builtins/lib/argparse"
 	"github.com/kstar-dev/kstar/builtins/lib/atexit"
 	"github.com/kstar-dev/kstar/builtins/lib/base64"
 	"github.com/kstar-dev/kstar/builtins/lib/binascii"
+	"github.com/kstar-dev/kstar/builtins/lib/bisect"
 	"github.com/kstar-dev/kstar/builtins/lib/calendar"
 	"github.com/kstar-dev/kstar/builtins/lib/codecs"
 	"github.com/kstar-dev/kstar/builtins/lib/collections"
 	"github.com/kstar-dev/kstar/builtins/lib/contextlib"
+	pycopy "github.com/kstar-dev/kstar/builtins/lib/copy"
 	"github.com/kstar-dev/kstar/builtins/lib/csv"
 	"github.com/kstar-dev/kstar/builtins/lib/dataclasses"
 	"github.com/kstar-dev/kstar/builtins/lib/datetime"
+	"github.com/kstar-dev/kstar/builtins/lib/enum"
 	"github.com/kstar-dev/kstar/builtins/lib/functools"
 	"github.com/kstar-dev/kstar/builtins/lib/futures"
 	"github.com/kstar-dev/kstar/builtins/lib/gzip"
 	"github.com/kstar-dev/kstar/builtins/lib/hashlib"
+	"github.com/kstar-dev/kstar/builtins/lib/heapq"
 	"github.com/kstar-dev/kstar/builtins/lib/hmac"
 	pyio "github.com/kstar-dev/kstar/builtins/lib/io"
 	"github.com/kstar-dev/kstar/builtins/lib/itertools"
@@ -38,6 +43,7 @@ import (
 	pystruct "github.com/kstar-dev/kstar/builtins/lib/struct"
 	"github.com/kstar-dev/kstar/builtins/lib/textwrap"
 	"github.com/kstar-dev/kstar/builtins/lib/threading"
+	pytypes "github.com/kstar-dev/kstar/builtins/lib/types"
 	"github.com/kstar-dev/kstar/builtins/lib/typing"
 	"github.com/kstar-dev/kstar/builtins/lib/uuid"
 	"github.com/kstar-dev/kstar/builtins/lib/warnings"
@@ -87,6 +93,12 @@ var standardModules = map[string]func(env *py.Env) starlark.Value{
 	"io":                 pyio.New,
 	"codecs":             codecs.New,
 	"atexit":             atexit.New,
+	"enum":               enum.New,
+	"abc":                abc.New,
+	"types":              pytypes.New,
+	"copy":               pycopy.New,
+	"heapq":              heapq.New,
+	"bisect":             bisect.New,
 }
 
 // addStandardModules adds the modules of standardModules to modules.

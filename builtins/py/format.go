@@ -154,6 +154,11 @@ func formatWith(m *Meter, v starlark.Value, spec string) (string, error) {
 		}
 		return formatFloatSpec(x, float64(x), spec)
 	}
+	if o := objectOf(v); o != nil {
+		if f := o.class.scriptMethod("__format__"); f != nil {
+			return o.callFormat(m.threadOf(), f, spec)
+		}
+	}
 	if spec != "" {
 		return "", Errorf(TypeError, "unsupported format string passed to %s.__format__", TypeName(v))
 	}

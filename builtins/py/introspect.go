@@ -85,6 +85,9 @@ func pyID(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwa
 	return starlark.MakeUint64(uint64(identity(x))), nil
 }
 
+// ID is id(x).
+func ID(x starlark.Value) uint64 { return uint64(identity(x)) }
+
 // identity is the address behind x, or for values without one (ints,
 // floats, bools, None) a number derived from the value.
 func identity(x starlark.Value) uintptr {

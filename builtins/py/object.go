@@ -63,6 +63,9 @@ type Class struct {
 	iterator               bool // whether instances are IteratorObjects
 	interp                 *Interp
 	origin                 *starlark.Thread // the thread that made the class, to spawn threads from
+	meta                   Metaclass        // what makes the classes derived from this one, or nil
+	shown                  starlark.Value   // the value meta made for the class, which scripts see, or nil
+	mixins                 []string         // the builtin types named among the bases, which meta took
 }
 
 var (
@@ -182,6 +185,8 @@ func (c *Class) Scripted() bool { return c.native == nil && c != ObjectType }
 // class it stands for.
 func (c *Class) face() starlark.Value {
 	switch {
+	case c.shown != nil:
+		return c.shown
 	case c.native != nil:
 		return c.native
 	case c.exc != nil:
@@ -278,6 +283,8 @@ func AsClass(v starlark.Value) *Class {
 	switch v := v.(type) {
 	case *Class:
 		return v
+	case ClassValue:
+		return v.ScriptClass()
 	case *ExceptionClass:
 		if v.User != nil {
 			return v.User
@@ -1000,6 +1007,19 @@ func (o *Object) callString(thread *starlark.Thread, name string, fn starlark.Va
 	return string(s), nil
 }
 
+// callFormat calls __format__(spec), which must return a str.
+func (o *Object) callFormat(thread *starlark.Thread, fn starlark.Value, spec string) (string, error) {
+	r, err := callMethod(thread, o.class, "__format__", fn, o.face, starlark.Tuple{starlark.String(spec)}, nil)
+	if err != nil {
+		return "", err
+	}
+	s, ok := r.(starlark.String)
+	if !ok {
+		return "", Errorf(TypeError, "__format__ must return a str, not %s", TypeName(r))
+	}
+	return string(s), nil
+}
+
 // PyRepr is repr(o).
 func (o *Object) PyRepr() string { return reprOf(o.face) }
 
@@ -1062,6 +1082,12 @@ func pySetattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	return starlark.None, f.SetField(name, v)
 }
 
+// AttrDeleter is implemented by Go values whose attributes del x.name
+// and delattr delete (types.SimpleNamespace).
+type AttrDeleter interface {
+	DelAttr(name string) error
+}
+
 // delattr(x, name) deletes an instance attribute.
 func pyDelattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x starlark.Value
@@ -1070,6 +1096,9 @@ func pyDelattr(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, err
 	}
 	o := objectOf(x)
+	if d, ok := x.(AttrDeleter); ok && o == nil {
+		return starlark.None, d.DelAttr(name)
+	}
 	if o == nil {
 		return nil, Errorf(AttributeError, "'%s' object has no attribute '%s'", TypeName(x), name)
 	}

@@ -43,19 +43,24 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			return maker.MakeClass(thread, name, ns, keywords)
 		}
 	}
-	if keywords.Len() > 0 {
-		k := keywords.Keys()[0]
-		if k == starlark.String("metaclass") {
+	var meta Metaclass
+	for _, k := range keywords.Keys() {
+		if k != starlark.String("metaclass") {
+			return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
+		}
+		v, _, _ := keywords.Get(k)
+		if meta, _ = v.(Metaclass); meta == nil {
 			return nil, Errorf(TypeError, "kstar does not support metaclasses (class %s)", name)
 		}
-		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
 	}
 	c := &Class{name: name, qualname: qualname, module: "__main__", interp: InterpOf(thread), origin: thread}
+	var mixins []*Type
 	for _, bv := range bases {
 		base := AsClass(bv)
 		if base == nil {
 			if t, ok := bv.(*Type); ok {
-				return nil, Errorf(TypeError, "kstar cannot subclass '%s' yet: wrap a %s in an attribute instead", t.name, t.name)
+				mixins = append(mixins, t)
+				continue
 			}
 			return nil, Errorf(TypeError, "bases must be classes, not %s", TypeName(bv))
 		}
@@ -72,6 +77,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		return nil, err
 	}
 	c.mro = mro
+	if err := c.takeMixins(meta, mixins); err != nil {
+		return nil, err
+	}
 	var native *Class
 	for _, k := range mro[1:] {
 		if k.native == nil {
@@ -120,6 +128,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 			c.container, c.iterator = false, false
 			break
 		}
+	}
+	if err := c.applyMeta(thread, meta); err != nil {
+		return nil, err
 	}
 	cell.cls = c.face()
 	return c.face(), nil
@@ -461,6 +472,10 @@ func (m *staticMethod) Freeze()               {}
 func (m *staticMethod) Truth() starlark.Bool  { return true }
 func (m *staticMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
 
+// Attr is __func__, the function.
+func (m *staticMethod) Attr(name string) (starlark.Value, error) { return funcAttr(m.fn, name), nil }
+func (m *staticMethod) AttrNames() []string                      { return []string{"__func__"} }
+
 // classMethod is classmethod(f): f bound to the class.
 type classMethod struct{ fn starlark.Value }
 
@@ -470,9 +485,28 @@ func (m *classMethod) Freeze()               {}
 func (m *classMethod) Truth() starlark.Bool  { return true }
 func (m *classMethod) Hash() (uint32, error) { return uint32(identity(m)), nil }
 
+// Attr is __func__, the function.
+func (m *classMethod) Attr(name string) (starlark.Value, error) { return funcAttr(m.fn, name), nil }
+func (m *classMethod) AttrNames() []string                      { return []string{"__func__"} }
+
+// funcAttr is the attribute name of a staticmethod or classmethod of
+// fn: __func__, or nil.
+func funcAttr(fn starlark.Value, name string) starlark.Value {
+	if name == "__func__" {
+		return fn
+	}
+	return nil
+}
+
 // Property is property(fget, fset, fdel, doc): a computed attribute.
 type Property struct {
 	fget, fset, fdel, doc starlark.Value
+}
+
+// NewProperty returns property(fget, fset): an attribute computed by
+// fget, which gets the instance, and set by fset (None: it cannot be).
+func NewProperty(fget, fset starlark.Value) *Property {
+	return &Property{fget: fget, fset: fset, fdel: starlark.None, doc: starlark.None}
 }
 
 func newProperty(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

@@ -120,3 +120,67 @@ print(t.tick(), t.tick(), isinstance(t, Ticker), Plain().tick(), Explicit().tick
 	}
 	// Output: 110 120 True 1 6
 }
+
+// registry is a Metaclass that keeps the names of the classes it makes.
+type registry struct{ names []string }
+
+func (*registry) String() string        { return "<class 'demo.Registry'>" }
+func (*registry) Type() string          { return "type" }
+func (*registry) Freeze()               {}
+func (*registry) Truth() starlark.Bool  { return true }
+func (*registry) Hash() (uint32, error) { return 3, nil }
+
+// NewClass records the class and lets scripts see it as it is.
+func (r *registry) NewClass(thread *starlark.Thread, c *py.Class) (starlark.Value, error) {
+	r.names = append(r.names, c.Name())
+	return c, nil
+}
+
+// A Go package defines a class as a script would with py.DefineClass,
+// with methods (py.Method) that act on the script's instances, and a
+// py.Metaclass that makes each class derived from it, as Python's
+// metaclasses do (enum.Enum's members, abc.ABC's abstract methods).
+func ExampleDefineClass() {
+	reg := &registry{}
+	describe := py.Method("describe", func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+		return starlark.String("plugin " + py.ClassName(args[0])), nil
+	})
+	plugin, err := py.DefineClass(nil, "demo", "Plugin", nil, []string{"describe"}, map[string]starlark.Value{"describe": describe}, reg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	src := `
+class Csv(Plugin):
+    pass
+
+
+class Tsv(Csv):
+    def describe(self):
+        return super().describe() + " (tabs)"
+
+
+print(Csv().describe(), "|", Tsv().describe(), "|", isinstance(Tsv(), Plugin))
+`
+	f, err := frontend.Parse("demo.py", []byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	predeclared := py.Globals()
+	predeclared["Plugin"] = plugin
+	prog, err := starlark.FileProgram(f, predeclared.Has)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	thread := &starlark.Thread{Print: func(_ *starlark.Thread, msg string) { fmt.Println(msg) }}
+	py.NewEnv().Attach(thread)
+	if _, err := prog.Init(thread, predeclared); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Println(reg.names)
+	// Output:
+	// plugin Csv | plugin Tsv (tabs) | True
+	// [Plugin Csv Tsv]
+}
