@@ -170,7 +170,7 @@ func (g *Generator) closeOwned(thread *starlark.Thread) {
 	g.state = genRunning
 	err := g.co.closeBody()
 	g.state = genDone
-	g.co.interp.reportIgnored(thread, g.String(), err)
+	g.co.interp.reportIgnored(thread, "Exception ignored in: "+g.String(), err)
 }
 
 // closeOwned closes the generators a generator expression's for clauses
