@@ -11,10 +11,14 @@ import (
 	"github.com/kstar-dev/kstar/builtins/py"
 )
 
-// Executor is concurrent.futures.ThreadPoolExecutor. Only threads
-// holding the interpreter's lock change it.
+// Executor is concurrent.futures.ThreadPoolExecutor, and
+// ProcessPoolExecutor (process set), which kstar runs on threads too: a
+// script has no other processes to send work to, and the calls it
+// submits give the same results in a thread. Only threads holding the
+// interpreter's lock change it.
 type Executor struct {
 	mod         *module
+	process     bool
 	maxWorkers  int
 	prefix      string // of its threads' names: PREFIX_N
 	initializer starlark.Value
@@ -53,34 +57,51 @@ func (m *module) newExecutor(thread *starlark.Thread, b *starlark.Builtin, args 
 		return nil, err
 	}
 	e := &Executor{mod: m, maxWorkers: min(32, goruntime.NumCPU()+4)}
+	return e, e.configure(thread, maxWorkers, prefix, initializer, initargs)
+}
+
+// ProcessPoolExecutor(max_workers=None, mp_context=None, initializer=None, initargs=(), *, max_tasks_per_child=None)
+func (m *module) newProcessExecutor(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	var maxWorkers, initializer, mpContext, maxTasks starlark.Value = starlark.None, starlark.None, starlark.None, starlark.None
+	var initargs starlark.Value = starlark.Tuple(nil)
+	if err := starlark.UnpackArgs("ProcessPoolExecutor", args, kwargs, "max_workers?", &maxWorkers, "mp_context?", &mpContext, "initializer?", &initializer, "initargs?", &initargs, "max_tasks_per_child?", &maxTasks); err != nil {
+		return nil, err
+	}
+	e := &Executor{mod: m, process: true, maxWorkers: goruntime.NumCPU()}
+	return e, e.configure(thread, maxWorkers, "", initializer, initargs)
+}
+
+// configure sets what both executors' constructors take.
+func (e *Executor) configure(thread *starlark.Thread, maxWorkers starlark.Value, prefix string, initializer, initargs starlark.Value) error {
+	m := e.mod
 	if maxWorkers != starlark.None {
 		n, err := starlark.AsInt32(maxWorkers)
 		if err != nil {
-			return nil, py.Errorf(py.TypeError, "'<=' not supported between instances of '%s' and 'int'", py.TypeName(maxWorkers))
+			return py.Errorf(py.TypeError, "'<=' not supported between instances of '%s' and 'int'", py.TypeName(maxWorkers))
 		}
 		if n <= 0 {
-			return nil, py.Errorf(py.ValueError, "max_workers must be greater than 0")
+			return py.Errorf(py.ValueError, "max_workers must be greater than 0")
 		}
 		e.maxWorkers = n
 	}
 	if initializer != starlark.None {
 		if _, ok := initializer.(starlark.Callable); !ok {
-			return nil, py.Errorf(py.TypeError, "initializer must be a callable")
+			return py.Errorf(py.TypeError, "initializer must be a callable")
 		}
 		e.initializer = initializer
 		elems, err := py.Elements(thread, initargs)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		e.initargs = elems
 	}
 	e.prefix = prefix
 	if prefix == "" {
-		e.prefix = fmt.Sprintf("ThreadPoolExecutor-%d", m.named)
+		e.prefix = fmt.Sprintf("%s-%d", e.Type(), m.named)
 		m.named++
 	}
 	e.slots = make([]bool, e.maxWorkers)
-	return e, nil
+	return nil
 }
 
 var (
@@ -88,15 +109,28 @@ var (
 	_ py.Instance       = (*Executor)(nil)
 )
 
-func (e *Executor) PyClass() *py.Type     { return e.mod.executor }
-func (e *Executor) String() string        { return e.PyRepr() }
-func (e *Executor) Type() string          { return "ThreadPoolExecutor" }
+func (e *Executor) PyClass() *py.Type {
+	if e.process {
+		return e.mod.processExecutor
+	}
+	return e.mod.executor
+}
+func (e *Executor) String() string { return e.PyRepr() }
+func (e *Executor) Type() string {
+	if e.process {
+		return "ProcessPoolExecutor"
+	}
+	return "ThreadPoolExecutor"
+}
 func (e *Executor) Freeze()               {}
 func (e *Executor) Truth() starlark.Bool  { return true }
 func (e *Executor) Hash() (uint32, error) { return uint32(uintptr(unsafe.Pointer(e)) >> 3), nil }
 
 // PyRepr is object's, as CPython's.
 func (e *Executor) PyRepr() string {
+	if e.process {
+		return fmt.Sprintf("<concurrent.futures.process.ProcessPoolExecutor object at %p>", e)
+	}
 	return fmt.Sprintf("<concurrent.futures.thread.ThreadPoolExecutor object at %p>", e)
 }
 
@@ -117,7 +151,7 @@ func (e *Executor) AttrNames() []string {
 var executorMethods = py.MethodTable[*Executor]{
 	"submit": func(e *Executor, thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if len(args) == 0 {
-			return nil, py.Errorf(py.TypeError, "ThreadPoolExecutor.submit() missing 1 required positional argument: 'fn'")
+			return nil, py.Errorf(py.TypeError, "%s.submit() missing 1 required positional argument: 'fn'", e.Type())
 		}
 		return e.submit(thread, args[0], args[1:], kwargs)
 	},

@@ -63,25 +63,30 @@ var doneAndNotDone = func() *py.NamedTupleType {
 type module struct {
 	workers  *threading.Workers
 	executor *py.Type
-	named    int // the N of the last "ThreadPoolExecutor-N"
+	// processExecutor is ProcessPoolExecutor, an Executor on threads.
+	processExecutor *py.Type
+	named           int // the N of the last "ThreadPoolExecutor-N"
 }
 
 // New returns the concurrent.futures module of one execution.
 func New(env *py.Env) starlark.Value {
 	m := &module{workers: threading.NewWorkers()}
 	m.executor = py.NewClass("concurrent.futures.thread.ThreadPoolExecutor", m.newExecutor,
-		func(v starlark.Value) bool { _, ok := v.(*Executor); return ok }, nil)
+		func(v starlark.Value) bool { e, ok := v.(*Executor); return ok && !e.process }, nil)
+	m.processExecutor = py.NewClass("concurrent.futures.process.ProcessPoolExecutor", m.newProcessExecutor,
+		func(v starlark.Value) bool { e, ok := v.(*Executor); return ok && e.process }, nil)
 	return &starlarkstruct.Module{Name: "concurrent.futures", Members: starlark.StringDict{
-		"ThreadPoolExecutor": m.executor,
-		"Future":             FutureClass,
-		"as_completed":       py.Func("as_completed", asCompleted),
-		"wait":               py.Func("wait", wait),
-		"ALL_COMPLETED":      starlark.String(allCompleted),
-		"FIRST_COMPLETED":    starlark.String(firstCompleted),
-		"FIRST_EXCEPTION":    starlark.String(firstException),
-		"CancelledError":     CancelledError,
-		"TimeoutError":       py.TimeoutError,
-		"InvalidStateError":  InvalidStateError,
-		"BrokenExecutor":     BrokenExecutor,
+		"ThreadPoolExecutor":  m.executor,
+		"ProcessPoolExecutor": m.processExecutor,
+		"Future":              FutureClass,
+		"as_completed":        py.Func("as_completed", asCompleted),
+		"wait":                py.Func("wait", wait),
+		"ALL_COMPLETED":       starlark.String(allCompleted),
+		"FIRST_COMPLETED":     starlark.String(firstCompleted),
+		"FIRST_EXCEPTION":     starlark.String(firstException),
+		"CancelledError":      CancelledError,
+		"TimeoutError":        py.TimeoutError,
+		"InvalidStateError":   InvalidStateError,
+		"BrokenExecutor":      BrokenExecutor,
 	}}
 }
