@@ -137,7 +137,8 @@ func init() {
 		}
 		return starlark.None, o.delAttr(thread, name)
 	})
-	ObjectType.order = []string{"__init__", "__repr__", "__setattr__", "__delattr__"}
+	ObjectType.dict["__init_subclass__"] = &classMethod{Func("__init_subclass__", objectInitSubclass)}
+	ObjectType.order = []string{"__init__", "__repr__", "__setattr__", "__delattr__", "__init_subclass__"}
 	globals["object"] = ObjectType
 	globals["super"] = Func("super", pySuper)
 	globals["property"] = Func("property", newProperty)

@@ -44,12 +44,13 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 	}
 	var meta Metaclass
-	for _, k := range keywords.Keys() {
-		if k != starlark.String("metaclass") {
-			return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
+	var subclassArgs []starlark.Tuple // the class statement's keywords for __init_subclass__
+	for _, item := range keywords.Items() {
+		if item[0] != starlark.String("metaclass") {
+			subclassArgs = append(subclassArgs, item)
+			continue
 		}
-		v, _, _ := keywords.Get(k)
-		if meta, _ = v.(Metaclass); meta == nil {
+		if meta, _ = item[1].(Metaclass); meta == nil {
 			return nil, Errorf(TypeError, "kstar does not support metaclasses (class %s)", name)
 		}
 	}
@@ -103,6 +104,9 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		if unsupportedMethods[k] {
 			return nil, Errorf(TypeError, "kstar does not support %s (class %s)", k, name)
 		}
+		if _, isFunc := item[1].(*starlark.Function); isFunc && k == "__init_subclass__" {
+			item[1] = &classMethod{item[1]} // implicitly a classmethod, as in CPython
+		}
 		c.dict[k] = item[1]
 		c.order = append(c.order, k)
 	}
@@ -133,7 +137,38 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		return nil, err
 	}
 	cell.cls = c.face()
+	if err := c.initSubclass(thread, subclassArgs); err != nil {
+		return nil, err
+	}
 	return c.face(), nil
+}
+
+// initSubclass calls the __init_subclass__ of c's nearest base that has
+// one with the class statement's keywords, as type.__new__ does once the
+// class is made (object's takes none).
+func (c *Class) initSubclass(thread *starlark.Thread, kwargs []starlark.Tuple) error {
+	for _, k := range c.mro[1:] {
+		if m, ok := k.dict["__init_subclass__"].(*classMethod); ok {
+			_, err := starlark.Call(thread, m.fn, starlark.Tuple{c.face()}, kwargs)
+			return err
+		}
+	}
+	return nil
+}
+
+// objectInitSubclass is object.__init_subclass__: it takes no keywords.
+func objectInitSubclass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) != 1 {
+		return nil, Errorf(TypeError, "__init_subclass__() takes exactly one argument (the class)")
+	}
+	if len(kwargs) > 0 {
+		name := TypeName(args[0])
+		if k := AsClass(args[0]); k != nil {
+			name = k.name
+		}
+		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
+	}
+	return starlark.None, nil
 }
 
 // runClassBody runs a class body: the names it bound, in the order of
@@ -201,7 +236,7 @@ func mroEntries(bases starlark.Tuple) starlark.Tuple {
 
 // unsupportedMethods are the special methods kstar would ignore, so a
 // class that defines one is refused rather than run wrongly.
-var unsupportedMethods = map[string]bool{"__new__": true, "__getattribute__": true, "__init_subclass__": true, "__set_name__": true, "__class_getitem__": true}
+var unsupportedMethods = map[string]bool{"__new__": true, "__getattribute__": true, "__set_name__": true, "__class_getitem__": true}
 
 // compatibleNatives reports whether one class may derive from both Go
 // classes a and b: exception classes share one layout; other Go classes
