@@ -420,11 +420,48 @@ func TypeOf(v starlark.Value) starlark.Value {
 	return t.(*Type)
 }
 
+// type(x) is x's class; type(name, bases, dict) makes a class, as a
+// class statement whose body bound dict's items would.
 func pyType(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) != 1 || len(kwargs) > 0 {
-		return nil, Errorf(TypeError, "type() takes 1 argument")
+	if len(args) == 1 && len(kwargs) == 0 {
+		return TypeOf(args[0]), nil
 	}
-	return TypeOf(args[0]), nil
+	if len(args) != 3 {
+		return nil, Errorf(TypeError, "type() takes 1 or 3 arguments")
+	}
+	name, ok := args[0].(starlark.String)
+	if !ok {
+		return nil, Errorf(TypeError, "type.__new__() argument 1 must be str, not %s", TypeName(args[0]))
+	}
+	bases, ok := args[1].(starlark.Tuple)
+	if !ok {
+		return nil, Errorf(TypeError, "type.__new__() argument 2 must be tuple, not %s", TypeName(args[1]))
+	}
+	ns, ok := args[2].(*starlark.Dict)
+	if !ok {
+		return nil, Errorf(TypeError, "type.__new__() argument 3 must be dict, not %s", TypeName(args[2]))
+	}
+	for _, k := range ns.Keys() {
+		if _, ok := k.(starlark.String); !ok {
+			return nil, Errorf(TypeError, "keywords must be strings")
+		}
+	}
+	body := Func(string(name), func(*starlark.Thread, *starlark.Builtin, starlark.Tuple, []starlark.Tuple) (starlark.Value, error) {
+		d := starlark.NewDict(ns.Len())
+		for _, item := range ns.Items() {
+			if err := d.SetKey(item[0], item[1]); err != nil {
+				return nil, err
+			}
+		}
+		return d, nil
+	})
+	keywords := starlark.NewDict(len(kwargs))
+	for _, kv := range kwargs {
+		if err := keywords.SetKey(kv[0], kv[1]); err != nil {
+			return nil, err
+		}
+	}
+	return buildClass(thread, b, starlark.Tuple{body, name, name, bases, keywords}, nil)
 }
 
 // print(*args, sep=' ', end='\n', file=None, flush=False) writes the
