@@ -20,6 +20,7 @@ const (
 	genExpSkip     = py.GenExpSkip
 	iterableFunc   = py.IterableFunc
 	powFunc        = py.PowFunc
+	setEqFunc      = py.SetEqFunc
 )
 
 // The predeclared helpers of other lowered constructs, which the runtime

@@ -78,6 +78,7 @@ func makeGlobals() starlark.StringDict {
 		IterableFunc:  Func(IterableFunc, iterable),
 		ModFunc:       Func(ModFunc, mod),
 		PowFunc:       Func(PowFunc, pyPow),
+		SetEqFunc:     Func(SetEqFunc, setEqual),
 		BytesFunc:     Func(BytesFunc, makeBytes),
 	}
 	for _, c := range builtinClasses {

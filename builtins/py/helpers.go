@@ -23,6 +23,9 @@ var RewrittenMethods = map[string]bool{
 	"reverse":    true,
 	"copy":       true, // list, dict
 	"count":      true, // list (str has its own)
+	"keys":       true, // dict: views, not Starlark's lists
+	"values":     true,
+	"items":      true,
 }
 
 // Names of the predeclared helpers the front end's rewrites call.
@@ -55,6 +58,11 @@ const (
 	IterableFunc = "__iterable__"
 	// PowFunc: x ** y = __pow__(x, y), Python's pow().
 	PowFunc = "__pow__"
+	// SetEqFunc: x == {a, b} is __set_eq__(x, {a, b}) (x != {a, b} is
+	// not __set_eq__(...)), so that a set equals a dict's keys or items
+	// view or a frozenset, as in Python (Starlark's == says values of
+	// different types differ).
+	SetEqFunc = "__set_eq__"
 	// BytesFunc: a literal b'..' is a module constant __bN = __bytes_lit__("..")
 	// (a py.Bytes), which the code reads in place of the literal.
 	BytesFunc = "__bytes_lit__"

@@ -45,7 +45,10 @@ func strElements(thread *starlark.Thread, args starlark.Tuple) (starlark.Tuple, 
 // bytes' ints too; an iterator (a consumer, map(...), iter(x)) is Python's
 // TypeError rather than read to its end.
 func pyReversed(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) == 1 {
+	if len(args) == 1 && len(kwargs) == 0 {
+		if v, ok := args[0].(*DictView); ok {
+			return v.reversed(), nil
+		}
 		if _, ok := args[0].(Nexter); ok {
 			return nil, Errorf(TypeError, "'%s' object is not reversible", TypeName(args[0]))
 		}

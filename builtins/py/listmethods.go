@@ -3,8 +3,8 @@ package py
 import "go.starlark.net/starlark"
 
 // Python's list and dict methods that Starlark's lack: list.sort(key=None,
-// reverse=False), list.reverse(), list.copy(), list.count(x) and
-// dict.copy(). The front end reaches them through __getattr__ (they are
+// reverse=False), list.reverse(), list.copy(), list.count(x),
+// dict.copy() and dict's views. The front end reaches them through __getattr__ (they are
 // in RewrittenMethods).
 
 // listMethods are Python's list methods that Starlark's list lacks.
@@ -15,9 +15,13 @@ var listMethods = map[string]*starlark.Builtin{
 	"count":   Func("count", listCount),
 }
 
-// dictMethods are Python's dict methods that Starlark's dict lacks.
+// dictMethods are Python's dict methods that Starlark's dict lacks, and
+// its views (dictviews.go) in place of Starlark's lists.
 var dictMethods = map[string]*starlark.Builtin{
-	"copy": Func("copy", dictCopy),
+	"copy":   Func("copy", dictCopy),
+	"keys":   Func("keys", dictKeys),
+	"values": Func("values", dictValues),
+	"items":  Func("items", dictItems),
 }
 
 // listSort sorts the list in place, stably, as sorted() would.

@@ -1299,10 +1299,13 @@ func pyIter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := x.(*ContainerObject); ok {
+	switch c := x.(type) {
+	case *ContainerObject:
 		if x, err = c.iterator(thread); err != nil {
 			return nil, err
 		}
+	case *DictView:
+		return c.iterator(), nil
 	}
 	if _, ok := x.(Nexter); ok {
 		return x, nil

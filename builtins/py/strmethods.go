@@ -32,6 +32,11 @@ var (
 // getattrHelper is __getattr__(x, name): x.name for the names the front
 // end rewrites (RewrittenMethods).
 func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 2 && len(kwargs) == 0 { // the front end's calls: d.items() is one per loop
+		if name, ok := args[1].(starlark.String); ok {
+			return GetAttr(args[0], string(name))
+		}
+	}
 	var x starlark.Value
 	var name string
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name); err != nil {
