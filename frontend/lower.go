@@ -45,6 +45,7 @@ type lowerer struct {
 	// funcDepth counts the functions around the code being lowered.
 	inGenerator bool
 	funcDepth   int
+	ownSpread   map[string]bool // the *args and **kwargs of the def being lowered, never rebound (spreadParams)
 	bytesLits   bytesLiterals // the module's bytes literals (lower_bytes.go)
 }
 
@@ -534,10 +535,10 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	if gen {
 		body = l.generatorPrologue(s)
 	}
-	savedGen := l.inGenerator
-	l.inGenerator = gen
+	savedGen, savedSpread := l.inGenerator, l.ownSpread
+	l.inGenerator, l.ownSpread = gen, spreadParams(s)
 	l.funcDepth++
-	defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
+	defer func() { l.inGenerator, l.ownSpread = savedGen, savedSpread; l.funcDepth-- }()
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs

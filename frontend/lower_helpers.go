@@ -21,6 +21,8 @@ const (
 	iterableFunc   = py.IterableFunc
 	powFunc        = py.PowFunc
 	setEqFunc      = py.SetEqFunc
+	starArgsFunc   = py.StarArgsFunc
+	kwargsArgFunc  = py.KwargsArgFunc
 )
 
 // The predeclared helpers of other lowered constructs, which the runtime

@@ -79,6 +79,8 @@ func makeGlobals() starlark.StringDict {
 		ModFunc:       Func(ModFunc, mod),
 		PowFunc:       Func(PowFunc, pyPow),
 		SetEqFunc:     Func(SetEqFunc, setEqual),
+		StarArgsFunc:  Func(StarArgsFunc, starArgs),
+		KwargsArgFunc: Func(KwargsArgFunc, kwargsArg),
 		BytesFunc:     Func(BytesFunc, makeBytes),
 	}
 	for _, c := range builtinClasses {

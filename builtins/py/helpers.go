@@ -63,6 +63,13 @@ const (
 	// view or a frozenset, as in Python (Starlark's == says values of
 	// different types differ).
 	SetEqFunc = "__set_eq__"
+	// StarArgsFunc: f(*x) is f(*__star_args__(x, f)) (f only when it is a
+	// name), so that a str spreads its characters and a value that does
+	// not spread is CPython's TypeError.
+	StarArgsFunc = "__star_args__"
+	// KwargsArgFunc: f(**x) is f(**__kwargs_arg__(x, f)), for CPython's
+	// TypeError when x is not a mapping.
+	KwargsArgFunc = "__kwargs_arg__"
 	// BytesFunc: a literal b'..' is a module constant __bN = __bytes_lit__("..")
 	// (a py.Bytes), which the code reads in place of the literal.
 	BytesFunc = "__bytes_lit__"

@@ -957,17 +957,18 @@ func bytesCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 }
 
 func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var iterable starlark.Iterable
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &iterable); err != nil {
+	if len(args) != 1 || len(kwargs) != 0 {
+		return nil, Errorf(TypeError, "bytes.join() takes exactly one argument (%d given)", len(args)+len(kwargs))
+	}
+	seq, err := joinedItems(thread, args[0])
+	if err != nil {
 		return nil, err
 	}
 	var parts []string
-	it := iterable.Iterate()
-	defer it.Done()
-	var x starlark.Value
 	m := NewMeter(thread)
 	sep, size := recvString(b), int64(0)
-	for i := 0; it.Next(&x); i++ {
+	for i := range seq.Len() {
+		x := seq.Index(i)
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
