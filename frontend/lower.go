@@ -46,7 +46,7 @@ type lowerer struct {
 	inGenerator bool
 	funcDepth   int
 	ownSpread   map[string]bool // the *args and **kwargs of the def being lowered, never rebound (spreadParams)
-	bytesLits   bytesLiterals // the module's bytes literals (lower_bytes.go)
+	bytesLits   bytesLiterals   // the module's bytes literals (lower_bytes.go)
 }
 
 // Error is an error of the Python source: its position and message, and
