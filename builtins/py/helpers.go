@@ -22,7 +22,8 @@ var RewrittenMethods = map[string]bool{
 	"sort":       true, // list
 	"reverse":    true,
 	"copy":       true, // list, dict
-	"count":      true, // list (str has its own)
+	"count":      true, // list, tuple (str has its own)
+	"index":      true, // tuple (str and list have their own)
 	"keys":       true, // dict: views, not Starlark's lists
 	"values":     true,
 	"items":      true,

@@ -71,6 +71,10 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 		if m, ok := intMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
+	case starlark.Tuple:
+		if m, ok := tupleMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
 	}
 	if ha, ok := x.(starlark.HasAttrs); ok {
 		v, err := ha.Attr(name)
@@ -115,6 +119,8 @@ func pyAttrNames(x starlark.Value) []string {
 		extra = listMethods
 	case *starlark.Dict:
 		extra = dictMethods
+	case starlark.Tuple:
+		extra = tupleMethods
 	}
 	for n := range extra {
 		names = append(names, n)
