@@ -202,6 +202,8 @@ func iterableSet(y starlark.Value) (*starlark.Set, error) {
 			return nil, nil
 		}
 		return y.asSet()
+	case *Frozenset:
+		return y.set, nil
 	}
 	if _, ok := y.(starlark.Iterable); !ok {
 		return nil, nil
@@ -252,7 +254,7 @@ func (v *DictView) CompareSameType(op syntax.Token, y starlark.Value, depth int)
 }
 
 // setEqual is __set_eq__(x, y), x == y where one side is a set display:
-// a keys or items view equals the set of its elements.
+// a keys or items view or a frozenset equals the set of its elements.
 func setEqual(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var x, y starlark.Value
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &y); err != nil {
@@ -269,11 +271,16 @@ func setEqual(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 	return starlark.Bool(eq), err
 }
 
-// asSetLike is the set of x's elements when x is a keys or items view,
-// and x otherwise.
+// asSetLike is the set of x's elements when x is a keys or items view or
+// a frozenset, and x otherwise.
 func asSetLike(x starlark.Value) (starlark.Value, error) {
-	if v, ok := x.(*DictView); ok && v.kind != valuesView {
-		return v.asSet()
+	switch x := x.(type) {
+	case *DictView:
+		if x.kind != valuesView {
+			return x.asSet()
+		}
+	case *Frozenset:
+		return x.set, nil
 	}
 	return x, nil
 }

@@ -58,6 +58,7 @@ func makeGlobals() starlark.StringDict {
 		"bytes":     BytesType,
 		"dict":      DictType,
 		"float":     FloatType,
+		"frozenset": FrozensetType,
 		"int":       IntType,
 		"list":      ListType,
 		"set":       SetType,

@@ -374,6 +374,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return TupleType
 	case *starlark.Set:
 		return SetType
+	case *Frozenset:
+		return FrozensetType
 	case starlark.NoneType:
 		return NoneTypeType
 	case NamedTupleValue:

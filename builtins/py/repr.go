@@ -231,6 +231,14 @@ func (w *reprWriter) write(v starlark.Value) {
 			w.write(x)
 		}
 		b.WriteString("])")
+	case *Frozenset: // frozenset({1, 2})
+		if v.Len() == 0 {
+			b.WriteString("frozenset()")
+			return
+		}
+		b.WriteString("frozenset(")
+		w.write(v.set)
+		b.WriteByte(')')
 	case NamedTupleValue: // its fields in this writer, which counts their depth
 		typ := v.TypeOf()
 		b.WriteString(typ.TypeName)
