@@ -873,14 +873,6 @@ func floatDivmod(vx, wx float64) (float64, float64) {
 	return floordiv, mod
 }
 
-// addCompensation adds the accumulated error of a compensated sum.
-func addCompensation(f starlark.Float, comp float64) starlark.Float {
-	if comp != 0 && !math.IsInf(comp, 0) && !math.IsNaN(comp) {
-		return f + starlark.Float(comp)
-	}
-	return f
-}
-
 // numberArg returns an int or float for a number (bools become ints).
 func numberArg(v starlark.Value) (starlark.Value, bool) {
 	switch v := v.(type) {
@@ -903,8 +895,9 @@ func toFloat(v starlark.Value) float64 {
 	return math.NaN()
 }
 
-// sum(iterable, /, start=0) adds the elements to start; floats are
-// summed with compensation as CPython 3.12 does.
+// sum(iterable, /, start=0) adds the elements to start from left to
+// right, floats as plain float additions, as CPython 3.11 does
+// (sum([0.1] * 10) is 0.9999999999999999; 3.12 compensates).
 func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var iterable starlark.Value
 	var start starlark.Value = starlark.MakeInt(0)
@@ -930,7 +923,6 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		acc = starlark.MakeInt(b2i(bv))
 	}
 	var x starlark.Value
-	var comp float64 // Neumaier compensation while acc is a float
 	m := NewMeter(thread)
 	for iter.Next(&x) {
 		if err := m.Tick(); err != nil {
@@ -942,14 +934,7 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		if af, ok := acc.(starlark.Float); ok {
 			switch xv := x.(type) {
 			case starlark.Float:
-				f, xf := float64(af), float64(xv)
-				s := f + xf
-				if math.Abs(f) >= math.Abs(xf) {
-					comp += (f - s) + xf
-				} else {
-					comp += (xf - s) + f
-				}
-				acc = starlark.Float(s)
+				acc = af + xv
 				continue
 			case starlark.Int:
 				if i, ok := xv.Int64(); ok {
@@ -957,16 +942,12 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 					continue
 				}
 			}
-			acc, comp = addCompensation(af, comp), 0
 		}
 		v, err := starlark.Binary(syntax.PLUS, acc, x)
 		if err != nil {
 			return nil, Errorf(TypeError, "unsupported operand type(s) for +: '%s' and '%s'", TypeName(acc), TypeName(x))
 		}
 		acc = v
-	}
-	if af, ok := acc.(starlark.Float); ok {
-		acc = addCompensation(af, comp)
 	}
 	return acc, nil
 }
