@@ -10,6 +10,7 @@ import (
 
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
 
@@ -525,6 +526,7 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 		l.refuse(pos, "async")
 	}
 	name := l.defName(s)
+	l.registerKwonly(s.Name, s.Args)
 	params := l.params(s.Args)
 	savedClass := l.class // a function's body does not see its class body's names
 	l.class = nil
@@ -548,6 +550,20 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 		body = append(body, l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
+}
+
+// registerKwonly tells the runtime which parameters of the function
+// name are keyword-only, for CPython's message about missing arguments
+// (py.MissingArgs).
+func (l *lowerer) registerKwonly(name string, args *pysyntax.Arguments) {
+	if args == nil || len(args.KwOnlyArgs) == 0 {
+		return
+	}
+	names := make([]string, len(args.KwOnlyArgs))
+	for i, a := range args.KwOnlyArgs {
+		names[i] = a.Arg
+	}
+	py.RegisterKwonly(l.filename, name, names)
 }
 
 // defName is the name of a def, at its position after the keyword.
