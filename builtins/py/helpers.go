@@ -27,6 +27,8 @@ var RewrittenMethods = map[string]bool{
 	"keys":       true, // dict: views, not Starlark's lists
 	"values":     true,
 	"items":      true,
+	"__class__":  true, // every value (GetAttr)
+	"__name__":   true, // functions and builtins too
 }
 
 // Names of the predeclared helpers the front end's rewrites call.

@@ -897,6 +897,9 @@ func defaultRepr(v starlark.Value) string {
 	if c == nil {
 		return Repr(v)
 	}
+	if c.module == "builtins" { // <object object at 0x...>
+		return fmt.Sprintf("<%s object at %#x>", c.qualname, identity(v))
+	}
 	return fmt.Sprintf("<%s.%s object at %#x>", c.module, c.qualname, identity(v))
 }
 

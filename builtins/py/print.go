@@ -182,8 +182,14 @@ func (t *Type) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 // Attr returns __name__, a class attribute, or an unbound method:
 // str.upper('a') is 'a'.upper(). Other names raise AttributeError.
 func (t *Type) Attr(name string) (starlark.Value, error) {
-	if name == "__name__" {
+	switch name {
+	case "__name__":
 		return starlark.String(t.name), nil
+	case "__mro__":
+		if t == BoolType {
+			return starlark.Tuple{t, IntType, ObjectType}, nil
+		}
+		return starlark.Tuple{t, ObjectType}, nil
 	}
 	if v, ok := t.attrs[name]; ok {
 		return v, nil

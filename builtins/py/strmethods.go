@@ -46,7 +46,8 @@ func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 }
 
 // GetAttr is Python's getattr(x, name): the Python-only methods of str,
-// bytes, list and dict values, then x's own attributes; a missing attribute raises
+// bytes, list and dict values, then x's own attributes, then __class__ of
+// any value and __name__ of a function or builtin; a missing attribute raises
 // AttributeError with Python's message ('int' object has no attribute
 // 'foo').
 func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
@@ -84,6 +85,20 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 			}
 		} else if v != nil {
 			return v, nil
+		}
+	}
+	switch name {
+	case "__class__": // of every value: its type
+		return TypeOf(x), nil
+	case "__name__":
+		switch f := x.(type) {
+		case *starlark.Function:
+			if f.Name() == "lambda" {
+				return starlark.String("<lambda>"), nil
+			}
+			return starlark.String(f.Name()), nil
+		case *starlark.Builtin:
+			return starlark.String(f.Name()), nil
 		}
 	}
 	return nil, attributeError(x, name)
