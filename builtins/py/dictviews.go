@@ -65,7 +65,7 @@ func newDictView(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tup
 
 func (v *DictView) String() string        { return Repr(v) }
 func (v *DictView) Type() string          { return viewNames[v.kind] }
-func (v *DictView) Freeze()               {}
+func (v *DictView) Freeze()               { v.dict.Freeze() }
 func (v *DictView) Truth() starlark.Bool  { return v.dict.Len() > 0 }
 func (v *DictView) Len() int              { return v.dict.Len() }
 func (v *DictView) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable type: '%s'", v.Type()) }

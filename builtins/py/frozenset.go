@@ -9,7 +9,7 @@ import (
 // key, a set's element). Its set operations with sets, frozensets and
 // dict views give a frozenset; a set's with a frozenset give a set.
 type Frozenset struct {
-	set *starlark.Set // frozen
+	set *starlark.Set // never changed
 }
 
 var (
@@ -48,15 +48,16 @@ func pyFrozenset(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tup
 	return newFrozenset(set), nil
 }
 
-// newFrozenset freezes set into a frozenset.
+// newFrozenset makes set, which no one else holds, a frozenset. It is
+// not frozen in Starlark's sense, which would freeze its elements too
+// (frozenset([obj]) leaves obj as it is): no method changes it.
 func newFrozenset(set *starlark.Set) *Frozenset {
-	set.Freeze()
 	return &Frozenset{set: set}
 }
 
 func (f *Frozenset) String() string       { return Repr(f) }
 func (f *Frozenset) Type() string         { return "frozenset" }
-func (f *Frozenset) Freeze()              {}
+func (f *Frozenset) Freeze()              { f.set.Freeze() }
 func (f *Frozenset) Truth() starlark.Bool { return f.set.Len() > 0 }
 func (f *Frozenset) Len() int             { return f.set.Len() }
 
