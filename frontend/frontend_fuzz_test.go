@@ -71,7 +71,7 @@ func FuzzParse(f *testing.F) {
 	}
 	helpers := map[string]bool{
 		importFunc: true, importFromFunc: true, fstringFunc: true, formatFunc: true, modFunc: true,
-		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
+		getAttrFunc: true, genExpFunc: true, iterableFunc: true, powFunc: true, setEqFunc: true, starArgsFunc: true, kwargsArgFunc: true, TryFunc: true, CaughtFunc: true, RaiseFunc: true,
 		UnpackFunc: true, IsFunc: true, DelItemFunc: true, TupleEqFunc: true, CellFunc: true, bytesFunc: true, "set": true, "tuple": true, assertionErrorName: true,
 		"Ellipsis": true,                              // ... is read as Ellipsis
 		"None":     true, "True": true, "False": true, // constants of lowered statements (del x[a:], loops with else)

@@ -10,6 +10,7 @@ import (
 
 	"go.starlark.net/syntax"
 
+	"github.com/kstar-dev/kstar/builtins/py"
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
 
@@ -45,7 +46,8 @@ type lowerer struct {
 	// funcDepth counts the functions around the code being lowered.
 	inGenerator bool
 	funcDepth   int
-	bytesLits   bytesLiterals // the module's bytes literals (lower_bytes.go)
+	ownSpread   map[string]bool // the *args and **kwargs of the def being lowered, never rebound (spreadParams)
+	bytesLits   bytesLiterals   // the module's bytes literals (lower_bytes.go)
 	// futureAnnotations is set when the module imports annotations from
 	// __future__: class bodies record annotations as strings.
 	futureAnnotations bool
@@ -532,6 +534,7 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 		l.refuse(pos, "async")
 	}
 	name := l.defName(s)
+	l.registerKwonly(s.Name, s.Args)
 	params := l.params(s.Args)
 	savedClass := l.class // a function's body does not see its class body's names
 	l.class = nil
@@ -542,10 +545,10 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	if gen {
 		body = l.generatorPrologue(s)
 	}
-	savedGen := l.inGenerator
-	l.inGenerator = gen
+	savedGen, savedSpread := l.inGenerator, l.ownSpread
+	l.inGenerator, l.ownSpread = gen, spreadParams(s)
 	l.funcDepth++
-	defer func() { l.inGenerator = savedGen; l.funcDepth-- }()
+	defer func() { l.inGenerator, l.ownSpread = savedGen, savedSpread; l.funcDepth-- }()
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs
@@ -555,6 +558,20 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 		body = append(body, l.hoist(func() []syntax.Stmt { return l.stmts(s.Body) })...)
 	}
 	return &syntax.DefStmt{Def: pos, Name: name, Lparen: lparen, Params: params, Rparen: rparen, Body: body}
+}
+
+// registerKwonly tells the runtime which parameters of the function
+// name are keyword-only, for CPython's message about missing arguments
+// (py.MissingArgs).
+func (l *lowerer) registerKwonly(name string, args *pysyntax.Arguments) {
+	if args == nil || len(args.KwOnlyArgs) == 0 {
+		return
+	}
+	names := make([]string, len(args.KwOnlyArgs))
+	for i, a := range args.KwOnlyArgs {
+		names[i] = a.Arg
+	}
+	py.RegisterKwonly(l.filename, name, names)
 }
 
 // defName is the name of a def, at its position after the keyword.

@@ -21,6 +21,9 @@ const (
 	iterableFunc   = py.IterableFunc
 	ownedIterFunc  = py.OwnedIterableFunc
 	powFunc        = py.PowFunc
+	setEqFunc      = py.SetEqFunc
+	starArgsFunc   = py.StarArgsFunc
+	kwargsArgFunc  = py.KwargsArgFunc
 )
 
 // The predeclared helpers of other lowered constructs, which the runtime

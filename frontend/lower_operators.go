@@ -90,7 +90,25 @@ func (l *lowerer) comparison(x syntax.Expr, xNode pysyntax.Expr, opPos syntax.Po
 		}
 		return out
 	}
+	if (op == pysyntax.Eq || op == pysyntax.NotEq) && (isSetDisplay(xNode) || isSetDisplay(yNode)) {
+		var out syntax.Expr = l.call(setEqFunc, opPos, syntax.End(y), x, y)
+		if op == pysyntax.NotEq {
+			out = &syntax.UnaryExpr{OpPos: opPos, Op: syntax.NOT, X: out}
+		}
+		return out
+	}
 	return &syntax.BinaryExpr{X: x, OpPos: opPos, Op: compareTokens[op], Y: y}
+}
+
+// isSetDisplay reports whether e is a set written out, {a, b} or a set
+// comprehension: the comparisons that may meet a dict view or a
+// frozenset on the other side.
+func isSetDisplay(e pysyntax.Expr) bool {
+	switch e.(type) {
+	case *pysyntax.Set, *pysyntax.SetComp:
+		return true
+	}
+	return false
 }
 
 // isTupleDisplay reports whether e is a tuple written out, (a, b): the

@@ -3,6 +3,7 @@ package frontend
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"go.starlark.net/syntax"
 
@@ -148,7 +149,7 @@ func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
 	}
 	if rest := e.Args[firstStar:]; len(rest) == 1 {
 		s := rest[0].(*pysyntax.Starred)
-		star = &syntax.UnaryExpr{OpPos: l.start(s), Op: syntax.STAR, X: l.expr(s.Value)}
+		star = &syntax.UnaryExpr{OpPos: l.start(s), Op: syntax.STAR, X: l.spreadArg(starArgsFunc, s.Value, e.Func)}
 	} else if len(rest) > 1 {
 		start := l.start(rest[0])
 		star = &syntax.UnaryExpr{OpPos: start, Op: syntax.STAR, X: l.unpacked(rest, start, l.last(rest[len(rest)-1]))}
@@ -169,7 +170,13 @@ func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
 	switch len(maps) {
 	case 0:
 	case 1:
-		starstar = &syntax.UnaryExpr{OpPos: mapsPos, Op: syntax.STARSTAR, X: maps[0]}
+		var kw pysyntax.Expr
+		for _, k := range e.Keywords {
+			if k.Arg == "" {
+				kw = k.Value
+			}
+		}
+		starstar = &syntax.UnaryExpr{OpPos: mapsPos, Op: syntax.STARSTAR, X: l.spreadArg(kwargsArgFunc, kw, e.Func)}
 	default:
 		starstar = &syntax.UnaryExpr{OpPos: mapsPos, Op: syntax.STARSTAR, X: l.merged(maps, mapsPos, c.Rparen)}
 	}
@@ -180,6 +187,67 @@ func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
 		c.Args = append(c.Args, starstar)
 	}
 	return c
+}
+
+// spreadArg is the x of f(*x) or f(**x): helper(x, f) (f only when it is
+// a name, which costs nothing to read twice), or x itself when it is the
+// function's own *args or **kwargs, never rebound (a tuple or a dict).
+func (l *lowerer) spreadArg(helper string, x, fn pysyntax.Expr) syntax.Expr {
+	if n, ok := x.(*pysyntax.Name); ok && l.ownSpread[n.ID] {
+		return l.expr(x)
+	}
+	pos, end := l.start(x), l.last(x)
+	args := []syntax.Expr{l.expr(x)}
+	if n, ok := fn.(*pysyntax.Name); ok {
+		args = append(args, l.expr(n))
+	}
+	return l.call(helper, pos, end, args...)
+}
+
+// spreadParams are the names of a def's *args and **kwargs that its body
+// never binds again (nor a function, lambda or comprehension in it), so that f(*args, **kwargs)
+// passes them on as they are.
+func spreadParams(s *pysyntax.FunctionDef) map[string]bool {
+	names := map[string]bool{}
+	for _, p := range []*pysyntax.Arg{s.Args.Vararg, s.Args.Kwarg} {
+		if p != nil {
+			names[p.Arg] = true
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	for _, st := range s.Body {
+		inspect(st, func(n pysyntax.Node) bool {
+			switch n := n.(type) {
+			case *pysyntax.Name:
+				if n.Ctx != pysyntax.Load {
+					delete(names, n.ID)
+				}
+			case *pysyntax.Arg: // a lambda's or nested def's parameter
+				delete(names, n.Arg)
+			case *pysyntax.ExceptHandler:
+				delete(names, n.Name)
+			case *pysyntax.Alias:
+				delete(names, n.Asname)
+				delete(names, strings.Split(n.Name, ".")[0])
+			case *pysyntax.FunctionDef:
+				delete(names, n.Name)
+			case *pysyntax.ClassDef:
+				delete(names, n.Name)
+			case *pysyntax.Global:
+				for _, g := range n.Names {
+					delete(names, g)
+				}
+			case *pysyntax.Nonlocal:
+				for _, g := range n.Names {
+					delete(names, g)
+				}
+			}
+			return true
+		})
+	}
+	return names
 }
 
 // hasStarred reports whether an assignment or for target unpacks with

@@ -139,6 +139,7 @@ func (l *lowerer) whileWalrus(s *pysyntax.While, assign *pysyntax.Assign, cond p
 //	lambda x: (y := x + 1, y)  →  lambda x: (lambda __nonlocal_y: (__setcell__(__nonlocal_y, x + 1), __nonlocal_y.v))(__cell__("y"))
 func (l *lowerer) lambda(e *pysyntax.Lambda) syntax.Expr {
 	pos := l.start(e)
+	l.registerKwonly("lambda", e.Args)
 	params := l.params(e.Args) // its defaults are evaluated around it
 	savedGen, savedClass, savedScope, savedVars, savedIter := l.inGenerator, l.class, l.scope, l.comprehensionVars, l.comprehensionIter
 	l.inGenerator, l.class = false, nil

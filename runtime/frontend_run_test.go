@@ -105,7 +105,10 @@ func fakePredeclared() starlark.StringDict {
 			}
 			return starlark.String("GEN" + list.String()), nil
 		}),
-		py.GenExpSkip: globals()[py.GenExpSkip],
+		py.GenExpSkip:    globals()[py.GenExpSkip],
+		py.SetEqFunc:     globals()[py.SetEqFunc],
+		py.StarArgsFunc:  globals()[py.StarArgsFunc],
+		py.KwargsArgFunc: globals()[py.KwargsArgFunc],
 		py.GetAttrFunc: starlark.NewBuiltin(py.GetAttrFunc, func(thread *starlark.Thread, _ *starlark.Builtin, args starlark.Tuple, _ []starlark.Tuple) (starlark.Value, error) {
 			recv, name := args[0], str(args[1])
 			if _, ok := recv.(starlark.String); !ok {

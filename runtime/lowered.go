@@ -149,13 +149,7 @@ func scriptGlobals(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 	}
 	globals := maps.Clone(fn.Globals())
 	exportCells(globals)
-	d := starlark.NewDict(len(globals))
-	for _, name := range globals.Keys() {
-		if err := d.SetKey(starlark.String(name), globals[name]); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return py.GlobalsDict(globals), nil
 }
 
 // setCell is __setcell__(cell, value), NAME := value: it assigns the

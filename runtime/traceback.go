@@ -323,9 +323,23 @@ func starlarkErrorLine(err error) string {
 		if cause := errors.Unwrap(evalErr); cause != nil {
 			msg = cause.Error()
 		}
+		if m := missingArgs.FindStringSubmatch(msg); m != nil && len(evalErr.CallStack) > 0 {
+			callee := evalErr.CallStack[len(evalErr.CallStack)-1] // the function called, not yet running
+			if callee.Name == m[1] {
+				name := m[1]
+				if name == "lambda" {
+					name = "<lambda>"
+				}
+				return "TypeError: " + py.MissingArgs(name+"()", m[2], py.RegisteredKwonly(callee.Pos.Filename(), m[1]))
+			}
+		}
 	}
 	return pythonError(msg)
 }
+
+// missingArgs is Starlark's message for a call of a def that lacks
+// arguments: its name and the parameters, positional ones first.
+var missingArgs = regexp.MustCompile(`^function (\S+) missing \d+ arguments? \((.+)\)$`)
 
 // pythonError renders a message of Starlark's as CPython's message for
 // the same error, "Name: message": the first rule of starlarkErrors that

@@ -248,21 +248,19 @@ func (s *sortSlice) Swap(i, j int) {
 // strJoin is str.join of a list or tuple of str, joined once its memory
 // is granted, with a Meter; Starlark's for anything else (its errors).
 func strJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var seq starlark.Indexable
-	switch x := args; {
-	case len(x) != 1 || len(kwargs) != 0:
-	case isA[*starlark.List](x[0]), isA[starlark.Tuple](x[0]):
-		seq = x[0].(starlark.Indexable)
+	if len(args) != 1 || len(kwargs) != 0 {
+		return nil, Errorf(TypeError, "str.join() takes exactly one argument (%d given)", len(args)+len(kwargs))
 	}
-	if seq == nil {
-		return starlarkMethod(thread, b, args, kwargs)
+	seq, err := joinedItems(thread, args[0])
+	if err != nil {
+		return nil, err
 	}
 	m := NewMeter(thread)
 	sep, size := recvString(b), 0
 	for i := range seq.Len() {
 		s, ok := seq.Index(i).(starlark.String)
 		if !ok {
-			return starlarkMethod(thread, b, args, kwargs)
+			return nil, Errorf(TypeError, "sequence item %d: expected str instance, %s found", i, TypeName(seq.Index(i)))
 		}
 		if err := m.Tick(); err != nil {
 			return nil, err
@@ -287,6 +285,21 @@ func strJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, 
 		}
 	}
 	return starlark.String(out.String()), nil
+}
+
+// joinedItems is what str.join and bytes.join join: a list or tuple as it
+// is, the elements of any other iterable (a str's characters too).
+func joinedItems(thread *starlark.Thread, x starlark.Value) (starlark.Indexable, error) {
+	switch x := x.(type) {
+	case *starlark.List:
+		return x, nil
+	case starlark.Tuple:
+		return x, nil
+	case starlark.String, Nexter, starlark.Iterable:
+		elems, err := elements(thread, x)
+		return starlark.Tuple(elems), err
+	}
+	return nil, Errorf(TypeError, "can only join an iterable")
 }
 
 // strReplace is str.replace: Starlark's, once the result's memory is

@@ -58,6 +58,7 @@ func makeGlobals() starlark.StringDict {
 		"bytes":     BytesType,
 		"dict":      DictType,
 		"float":     FloatType,
+		"frozenset": FrozensetType,
 		"int":       IntType,
 		"list":      ListType,
 		"set":       SetType,
@@ -79,6 +80,9 @@ func makeGlobals() starlark.StringDict {
 		OwnedIterableFunc: Func(OwnedIterableFunc, ownedIterableHelper),
 		ModFunc:           Func(ModFunc, mod),
 		PowFunc:           Func(PowFunc, pyPow),
+		SetEqFunc:         Func(SetEqFunc, setEqual),
+		StarArgsFunc:      Func(StarArgsFunc, starArgs),
+		KwargsArgFunc:     Func(KwargsArgFunc, kwargsArg),
 		BytesFunc:         Func(BytesFunc, makeBytes),
 	}
 	for _, c := range builtinClasses {

@@ -22,7 +22,13 @@ var RewrittenMethods = map[string]bool{
 	"sort":       true, // list
 	"reverse":    true,
 	"copy":       true, // list, dict
-	"count":      true, // list (str has its own)
+	"count":      true, // list, tuple (str has its own)
+	"index":      true, // tuple (str and list have their own)
+	"keys":       true, // dict: views, not Starlark's lists
+	"values":     true,
+	"items":      true,
+	"__class__":  true, // every value (GetAttr)
+	"__name__":   true, // functions and builtins too
 }
 
 // Names of the predeclared helpers the front end's rewrites call.
@@ -55,6 +61,18 @@ const (
 	IterableFunc = "__iterable__"
 	// PowFunc: x ** y = __pow__(x, y), Python's pow().
 	PowFunc = "__pow__"
+	// SetEqFunc: x == {a, b} is __set_eq__(x, {a, b}) (x != {a, b} is
+	// not __set_eq__(...)), so that a set equals a dict's keys or items
+	// view or a frozenset, as in Python (Starlark's == says values of
+	// different types differ).
+	SetEqFunc = "__set_eq__"
+	// StarArgsFunc: f(*x) is f(*__star_args__(x, f)) (f only when it is a
+	// name), so that a str spreads its characters and a value that does
+	// not spread is CPython's TypeError.
+	StarArgsFunc = "__star_args__"
+	// KwargsArgFunc: f(**x) is f(**__kwargs_arg__(x, f)), for CPython's
+	// TypeError when x is not a mapping.
+	KwargsArgFunc = "__kwargs_arg__"
 	// BytesFunc: a literal b'..' is a module constant __bN = __bytes_lit__("..")
 	// (a py.Bytes), which the code reads in place of the literal.
 	BytesFunc = "__bytes_lit__"

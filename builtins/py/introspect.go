@@ -150,9 +150,23 @@ func pyGlobals(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 		return nil, err
 	}
 	if fn, ok := thread.DebugFrame(1).Callable().(*starlark.Function); ok {
-		return stringDict(fn.Globals()), nil
+		return GlobalsDict(fn.Globals()), nil
 	}
-	return starlark.NewDict(0), nil
+	return GlobalsDict(nil), nil
+}
+
+// GlobalsDict is globals() of a module whose variables are g: a new dict
+// of them, after __name__ ("__main__", as the front end reads the name)
+// unless the module binds it.
+func GlobalsDict(g starlark.StringDict) *starlark.Dict {
+	d := starlark.NewDict(len(g) + 1)
+	if _, bound := g["__name__"]; !bound {
+		_ = d.SetKey(starlark.String("__name__"), starlark.String("__main__"))
+	}
+	for _, k := range g.Keys() {
+		_ = d.SetKey(starlark.String(k), g[k])
+	}
+	return d
 }
 
 func pyLocals(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {

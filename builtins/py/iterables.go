@@ -41,16 +41,43 @@ func strElements(thread *starlark.Thread, args starlark.Tuple) (starlark.Tuple, 
 	return args, nil
 }
 
-// reversed(sequence) is Starlark's, which takes a str's characters and
-// bytes' ints too; an iterator (a consumer, map(...), iter(x)) is Python's
-// TypeError rather than read to its end.
+// reversed(sequence) is an iterator over the elements of sequence (a
+// str's characters and bytes' ints too) from the last, named as
+// CPython's (list_reverseiterator, reversed, ...); an iterator (a
+// consumer, map(...), iter(x)) or a set is Python's TypeError rather
+// than read to its end.
 func pyReversed(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	if len(args) == 1 {
-		if _, ok := args[0].(Nexter); ok {
-			return nil, Errorf(TypeError, "'%s' object is not reversible", TypeName(args[0]))
-		}
+	if len(args) != 1 || len(kwargs) != 0 {
+		return starlarkReversed(thread, b, args, kwargs)
 	}
-	return starlarkReversed(thread, b, args, kwargs)
+	x := args[0]
+	name := "reversed"
+	switch x := x.(type) {
+	case *DictView:
+		return x.reversed(), nil
+	case *starlark.Dict:
+		name = "dict_reversekeyiterator"
+	case *starlark.List:
+		name = "list_reverseiterator"
+	case *starlark.Set, Nexter:
+		return nil, Errorf(TypeError, "'%s' object is not reversible", TypeName(x))
+	case starlark.String, starlark.Iterable:
+		if x.Type() == "range" {
+			name = "range_iterator"
+		}
+	default:
+		return nil, Errorf(TypeError, "'%s' object is not reversible", TypeName(x))
+	}
+	elems, err := starlarkReversed(thread, b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	list := elems.(*starlark.List)
+	it := &listIterator{typeName: name, elems: make([]starlark.Value, list.Len())}
+	for i := range it.elems {
+		it.elems[i] = list.Index(i)
+	}
+	return it, nil
 }
 
 var starlarkReversed = iterating("reversed")

@@ -3,8 +3,9 @@ package py
 import "go.starlark.net/starlark"
 
 // Python's list and dict methods that Starlark's lack: list.sort(key=None,
-// reverse=False), list.reverse(), list.copy(), list.count(x) and
-// dict.copy(). The front end reaches them through __getattr__ (they are
+// reverse=False), list.reverse(), list.copy(), list.count(x),
+// tuple.count(x), tuple.index(x, start, stop), dict.copy() and dict's
+// views. The front end reaches them through __getattr__ (they are
 // in RewrittenMethods).
 
 // listMethods are Python's list methods that Starlark's list lacks.
@@ -15,9 +16,19 @@ var listMethods = map[string]*starlark.Builtin{
 	"count":   Func("count", listCount),
 }
 
-// dictMethods are Python's dict methods that Starlark's dict lacks.
+// tupleMethods are Python's tuple methods (Starlark's tuple has none).
+var tupleMethods = map[string]*starlark.Builtin{
+	"count": Func("count", tupleCount),
+	"index": Func("index", tupleIndex),
+}
+
+// dictMethods are Python's dict methods that Starlark's dict lacks, and
+// its views (dictviews.go) in place of Starlark's lists.
 var dictMethods = map[string]*starlark.Builtin{
-	"copy": Func("copy", dictCopy),
+	"copy":   Func("copy", dictCopy),
+	"keys":   Func("keys", dictKeys),
+	"values": Func("values", dictValues),
+	"items":  Func("items", dictItems),
 }
 
 // listSort sorts the list in place, stably, as sorted() would.
@@ -82,7 +93,7 @@ func listCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &x); err != nil {
 		return nil, err
 	}
-	list := b.Receiver().(*starlark.List)
+	list := b.Receiver().(starlark.Indexable)
 	n := 0
 	for i := range list.Len() {
 		eq, err := starlark.Equal(list.Index(i), x)
@@ -108,4 +119,51 @@ func dictCopy(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple,
 		}
 	}
 	return out, nil
+}
+
+func tupleCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) != 1 || len(kwargs) != 0 {
+		return nil, Errorf(TypeError, "tuple.count() takes exactly one argument (%d given)", len(args)+len(kwargs))
+	}
+	return listCount(thread, b, args, kwargs)
+}
+
+// tupleIndex is tuple.index(x, start=0, stop=len): the first index of x
+// between start and stop (negative ones count from the end).
+func tupleIndex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(kwargs) != 0 {
+		return nil, Errorf(TypeError, "tuple.index() takes no keyword arguments")
+	}
+	if len(args) < 1 || len(args) > 3 {
+		return nil, Errorf(TypeError, "index expected at least 1 argument, got %d", len(args))
+	}
+	tuple := b.Receiver().(starlark.Tuple)
+	bounds := [2]int{0, len(tuple)}
+	for i, a := range args[1:] {
+		n, ok := a.(starlark.Int)
+		if !ok {
+			return nil, Errorf(TypeError, "slice indices must be integers or have an __index__ method")
+		}
+		v, ok := n.Int64()
+		if !ok { // beyond any tuple's length
+			v = int64(len(tuple))
+			if n.Sign() < 0 {
+				v = -v
+			}
+		}
+		if v < 0 {
+			v = max(v+int64(len(tuple)), 0)
+		}
+		bounds[i] = int(min(v, int64(len(tuple))))
+	}
+	for i := bounds[0]; i < bounds[1]; i++ {
+		eq, err := starlark.Equal(tuple[i], args[0])
+		if err != nil {
+			return nil, err
+		}
+		if eq {
+			return starlark.MakeInt(i), nil
+		}
+	}
+	return nil, Errorf(ValueError, "tuple.index(x): x not in tuple")
 }

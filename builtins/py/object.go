@@ -877,17 +877,7 @@ func methodArgError(err error, c *Class, f *starlark.Function) error {
 	}
 	rest := msg[len(prefix):]
 	if m := missingArgs.FindStringSubmatch(rest); m != nil {
-		list := strings.Split(m[2], ", ")
-		for i := range list {
-			list[i] = "'" + list[i] + "'"
-		}
-		joined := list[0]
-		if len(list) == 2 {
-			joined = list[0] + " and " + list[1]
-		} else if len(list) > 2 {
-			joined = strings.Join(list[:len(list)-1], ", ") + ", and " + list[len(list)-1]
-		}
-		return Errorf(TypeError, "%s missing %s required positional argument%s: %s", qual, m[1], plural(len(list)), joined)
+		return NewException(TypeError, MissingArgs(qual, m[2], FunctionKwonly(f)))
 	}
 	if m := tooManyArgs.FindStringSubmatch(rest); m != nil {
 		nonkwonly := f.NumParams() - f.NumKwonlyParams()
@@ -956,6 +946,9 @@ func defaultRepr(v starlark.Value) string {
 	c := classOf(v)
 	if c == nil {
 		return Repr(v)
+	}
+	if c.module == "builtins" { // <object object at 0x...>
+		return fmt.Sprintf("<%s object at %#x>", c.qualname, identity(v))
 	}
 	return fmt.Sprintf("<%s.%s object at %#x>", c.module, c.qualname, identity(v))
 }

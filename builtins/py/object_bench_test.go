@@ -85,6 +85,15 @@ def builtin_call(n):
 def struct_field(n):
     for i in range(n):
         fields.x
+
+
+d100 = {str(i): i for i in range(100)}
+
+
+def dict_items(n):
+    for i in range(n):
+        for k, v in d100.items():
+            pass
 `
 
 // benchClassLoop runs the script's function name with b.N iterations:
@@ -146,6 +155,10 @@ func BenchmarkClassNewInstance(b *testing.B) { benchClassLoop(b, "new_instance")
 
 // BenchmarkClassDictGet is d["x"].
 func BenchmarkClassDictGet(b *testing.B) { benchClassLoop(b, "dict_get") }
+
+// BenchmarkDictItemsLoop is a whole loop over a 100-key dict's items
+// (STATEMENT for k, v in d100.items(): pass; CPython 3.11: 1.2 µs).
+func BenchmarkDictItemsLoop(b *testing.B) { benchClassLoop(b, "dict_items") }
 
 // The floors that bound what a class's operations can cost on
 // go.starlark.net: a call of a Starlark function that does nothing

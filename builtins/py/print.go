@@ -190,8 +190,14 @@ func (t *Type) CallInternal(thread *starlark.Thread, args starlark.Tuple, kwargs
 // Attr returns __name__, a class attribute, or an unbound method:
 // str.upper('a') is 'a'.upper(). Other names raise AttributeError.
 func (t *Type) Attr(name string) (starlark.Value, error) {
-	if name == "__name__" {
+	switch name {
+	case "__name__":
 		return starlark.String(t.name), nil
+	case "__mro__":
+		if t == BoolType {
+			return starlark.Tuple{t, IntType, ObjectType}, nil
+		}
+		return starlark.Tuple{t, ObjectType}, nil
 	}
 	if v, ok := t.attrs[name]; ok {
 		return v, nil
@@ -387,6 +393,8 @@ func TypeOf(v starlark.Value) starlark.Value {
 		return TupleType
 	case *starlark.Set:
 		return SetType
+	case *Frozenset:
+		return FrozensetType
 	case starlark.NoneType:
 		return NoneTypeType
 	case NamedTupleValue:
@@ -921,14 +929,6 @@ func floatDivmod(vx, wx float64) (float64, float64) {
 	return floordiv, mod
 }
 
-// addCompensation adds the accumulated error of a compensated sum.
-func addCompensation(f starlark.Float, comp float64) starlark.Float {
-	if comp != 0 && !math.IsInf(comp, 0) && !math.IsNaN(comp) {
-		return f + starlark.Float(comp)
-	}
-	return f
-}
-
 // numberArg returns an int or float for a number (bools become ints).
 func numberArg(v starlark.Value) (starlark.Value, bool) {
 	switch v := v.(type) {
@@ -951,8 +951,9 @@ func toFloat(v starlark.Value) float64 {
 	return math.NaN()
 }
 
-// sum(iterable, /, start=0) adds the elements to start; floats are
-// summed with compensation as CPython 3.12 does.
+// sum(iterable, /, start=0) adds the elements to start from left to
+// right, floats as plain float additions, as CPython 3.11 does
+// (sum([0.1] * 10) is 0.9999999999999999; 3.12 compensates).
 func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 	var iterable starlark.Value
 	var start starlark.Value = starlark.MakeInt(0)
@@ -978,7 +979,6 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		acc = starlark.MakeInt(b2i(bv))
 	}
 	var x starlark.Value
-	var comp float64 // Neumaier compensation while acc is a float
 	m := NewMeter(thread)
 	for iter.Next(&x) {
 		if err := m.Tick(); err != nil {
@@ -990,14 +990,7 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 		if af, ok := acc.(starlark.Float); ok {
 			switch xv := x.(type) {
 			case starlark.Float:
-				f, xf := float64(af), float64(xv)
-				s := f + xf
-				if math.Abs(f) >= math.Abs(xf) {
-					comp += (f - s) + xf
-				} else {
-					comp += (xf - s) + f
-				}
-				acc = starlark.Float(s)
+				acc = af + xv
 				continue
 			case starlark.Int:
 				if i, ok := xv.Int64(); ok {
@@ -1005,16 +998,12 @@ func pySum(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kw
 					continue
 				}
 			}
-			acc, comp = addCompensation(af, comp), 0
 		}
 		v, err := starlark.Binary(syntax.PLUS, acc, x)
 		if err != nil {
 			return nil, Errorf(TypeError, "unsupported operand type(s) for +: '%s' and '%s'", TypeName(acc), TypeName(x))
 		}
 		acc = v
-	}
-	if af, ok := acc.(starlark.Float); ok {
-		acc = addCompensation(af, comp)
 	}
 	return acc, nil
 }
@@ -1349,10 +1338,13 @@ func pyIter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if err != nil {
 		return nil, err
 	}
-	if c, ok := x.(*ContainerObject); ok {
+	switch c := x.(type) {
+	case *ContainerObject:
 		if x, err = c.iterator(thread); err != nil {
 			return nil, err
 		}
+	case *DictView:
+		return c.iterator(), nil
 	}
 	if _, ok := x.(Nexter); ok {
 		return x, nil

@@ -213,6 +213,32 @@ func (w *reprWriter) write(v starlark.Value) {
 			w.write(x)
 		}
 		b.WriteByte('}')
+	case *DictView: // dict_keys([1, 2])
+		b.WriteString(v.Type())
+		b.WriteString("([")
+		for _, p := range w.path {
+			if p == v.dict {
+				b.WriteString("...])")
+				return
+			}
+		}
+		w.path = append(w.path, v.dict)
+		defer func() { w.path = w.path[:len(w.path)-1] }()
+		for i, x := range v.elems() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			w.write(x)
+		}
+		b.WriteString("])")
+	case *Frozenset: // frozenset({1, 2})
+		if v.Len() == 0 {
+			b.WriteString("frozenset()")
+			return
+		}
+		b.WriteString("frozenset(")
+		w.write(v.set)
+		b.WriteByte(')')
 	case NamedTupleValue: // its fields in this writer, which counts their depth
 		typ := v.TypeOf()
 		b.WriteString(typ.TypeName)

@@ -31,6 +31,11 @@ var (
 // getattrHelper is __getattr__(x, name): x.name for the names the front
 // end rewrites (RewrittenMethods).
 func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	if len(args) == 2 && len(kwargs) == 0 { // the front end's calls: d.items() is one per loop
+		if name, ok := args[1].(starlark.String); ok {
+			return GetAttr(args[0], string(name))
+		}
+	}
 	var x starlark.Value
 	var name string
 	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 2, &x, &name); err != nil {
@@ -40,7 +45,8 @@ func getattrHelper(thread *starlark.Thread, b *starlark.Builtin, args starlark.T
 }
 
 // GetAttr is Python's getattr(x, name): the Python-only methods of str,
-// bytes, list and dict values, then x's own attributes; a missing attribute raises
+// bytes, list and dict values, then x's own attributes, then __class__ of
+// any value and __name__ of a function or builtin; a missing attribute raises
 // AttributeError with Python's message ('int' object has no attribute
 // 'foo').
 func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
@@ -65,6 +71,10 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 		if m, ok := intMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
+	case starlark.Tuple:
+		if m, ok := tupleMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
 	}
 	if ha, ok := x.(starlark.HasAttrs); ok {
 		v, err := ha.Attr(name)
@@ -74,6 +84,20 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 			}
 		} else if v != nil {
 			return v, nil
+		}
+	}
+	switch name {
+	case "__class__": // of every value: its type
+		return TypeOf(x), nil
+	case "__name__":
+		switch f := x.(type) {
+		case *starlark.Function:
+			if f.Name() == "lambda" {
+				return starlark.String("<lambda>"), nil
+			}
+			return starlark.String(f.Name()), nil
+		case *starlark.Builtin:
+			return starlark.String(f.Name()), nil
 		}
 	}
 	return nil, attributeError(x, name)
@@ -109,6 +133,8 @@ func pyAttrNames(x starlark.Value) []string {
 		extra = listMethods
 	case *starlark.Dict:
 		extra = dictMethods
+	case starlark.Tuple:
+		extra = tupleMethods
 	}
 	for n := range extra {
 		names = append(names, n)
@@ -951,17 +977,18 @@ func bytesCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 }
 
 func bytesJoin(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
-	var iterable starlark.Iterable
-	if err := starlark.UnpackPositionalArgs(b.Name(), args, kwargs, 1, &iterable); err != nil {
+	if len(args) != 1 || len(kwargs) != 0 {
+		return nil, Errorf(TypeError, "bytes.join() takes exactly one argument (%d given)", len(args)+len(kwargs))
+	}
+	seq, err := joinedItems(thread, args[0])
+	if err != nil {
 		return nil, err
 	}
 	var parts []string
-	it := iterable.Iterate()
-	defer it.Done()
-	var x starlark.Value
 	m := NewMeter(thread)
 	sep, size := recvString(b), int64(0)
-	for i := 0; it.Next(&x); i++ {
+	for i := range seq.Len() {
+		x := seq.Index(i)
 		if err := m.Tick(); err != nil {
 			return nil, err
 		}
