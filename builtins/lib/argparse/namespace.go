@@ -102,22 +102,9 @@ func (ns *Namespace) SetField(name string, v starlark.Value) error {
 
 // CompareSameType: namespaces are equal when their attributes are.
 func (ns *Namespace) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	other := y.(*Namespace)
-	eq := len(ns.values) == len(other.values)
-	for n, v := range ns.values {
-		if !eq {
-			break
-		}
-		w, ok := other.values[n]
-		if !ok {
-			eq = false
-			break
-		}
-		e, err := starlark.EqualDepth(v, w, depth-1)
-		if err != nil {
-			return false, err
-		}
-		eq = e
+	eq, err := py.AttrsEqual(ns.values, y.(*Namespace).values, depth)
+	if err != nil {
+		return false, err
 	}
 	switch op {
 	case syntax.EQL:
