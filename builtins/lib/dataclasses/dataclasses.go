@@ -664,7 +664,7 @@ func (ci *classInfo) initMethod(thread *starlark.Thread, self starlark.Value, ar
 			}
 		}
 		if len(absent) > 0 {
-			return nil, py.Errorf(py.TypeError, "%s() missing %d required %s argument%s: %s", fname, len(absent), group.kind, plural(len(absent)), joinNames(absent))
+			return nil, py.Errorf(py.TypeError, "%s() missing %d required %s argument%s: %s", fname, len(absent), group.kind, plural(len(absent)), py.JoinNames(absent))
 		}
 	}
 
@@ -721,18 +721,6 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// joinNames joins names as CPython's argument errors do: 'a', 'a' and
-// 'b', 'a', 'b', and 'c'.
-func joinNames(names []string) string {
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
 }
 
 // attr is getattr(x, name), nil when x has no such attribute.
