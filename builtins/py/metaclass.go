@@ -107,14 +107,9 @@ func DefineClass(thread *starlark.Thread, module, name string, bases []starlark.
 		}
 		c.bases = append(c.bases, base)
 	}
-	if len(c.bases) == 0 {
-		c.bases = []*Class{ObjectType}
-	}
-	mro, err := c3(c)
-	if err != nil {
+	if err := c.linearize(); err != nil {
 		return nil, err
 	}
-	c.mro = mro
 	if err := c.applyMeta(thread, meta); err != nil {
 		return nil, err
 	}

@@ -70,14 +70,10 @@ func buildClass(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 		}
 		c.bases = append(c.bases, base)
 	}
-	if len(c.bases) == 0 {
-		c.bases = []*Class{ObjectType}
-	}
-	mro, err := c3(c)
-	if err != nil {
+	if err := c.linearize(); err != nil {
 		return nil, err
 	}
-	c.mro = mro
+	mro := c.mro
 	if err := c.takeMixins(meta, mixins); err != nil {
 		return nil, err
 	}
@@ -169,6 +165,20 @@ func objectInitSubclass(thread *starlark.Thread, b *starlark.Builtin, args starl
 		return nil, Errorf(TypeError, "%s.__init_subclass__() takes no keyword arguments", name)
 	}
 	return starlark.None, nil
+}
+
+// linearize sets c's method resolution order from its bases (object
+// when it names none).
+func (c *Class) linearize() error {
+	if len(c.bases) == 0 {
+		c.bases = []*Class{ObjectType}
+	}
+	mro, err := c3(c)
+	if err != nil {
+		return err
+	}
+	c.mro = mro
+	return nil
 }
 
 // runClassBody runs a class body: the names it bound, in the order of
