@@ -46,8 +46,9 @@ type lowerer struct {
 	// funcDepth counts the functions around the code being lowered.
 	inGenerator bool
 	funcDepth   int
-	ownSpread   map[string]bool // the *args and **kwargs of the def being lowered, never rebound (spreadParams)
-	bytesLits   bytesLiterals   // the module's bytes literals (lower_bytes.go)
+	spreadDef   *pysyntax.FunctionDef // the def being lowered, whose own *args and **kwargs f(*args) passes on (ownSpread)
+	spreadMemo  map[*pysyntax.FunctionDef]map[string]bool
+	bytesLits   bytesLiterals // the module's bytes literals (lower_bytes.go)
 	// futureAnnotations is set when the module imports annotations from
 	// __future__: class bodies record annotations as strings.
 	futureAnnotations bool
@@ -545,10 +546,10 @@ func (l *lowerer) def(s *pysyntax.FunctionDef) *syntax.DefStmt {
 	if gen {
 		body = l.generatorPrologue(s)
 	}
-	savedGen, savedSpread := l.inGenerator, l.ownSpread
-	l.inGenerator, l.ownSpread = gen, spreadParams(s)
+	savedGen, savedSpread := l.inGenerator, l.spreadDef
+	l.inGenerator, l.spreadDef = gen, s
 	l.funcDepth++
-	defer func() { l.inGenerator, l.ownSpread = savedGen, savedSpread; l.funcDepth-- }()
+	defer func() { l.inGenerator, l.spreadDef = savedGen, savedSpread; l.funcDepth-- }()
 	if fs := l.scopes[s]; fs != nil {
 		saved := l.scope
 		l.scope = fs

@@ -193,7 +193,7 @@ func (l *lowerer) callExpr(e *pysyntax.Call) syntax.Expr {
 // a name, which costs nothing to read twice), or x itself when it is the
 // function's own *args or **kwargs, never rebound (a tuple or a dict).
 func (l *lowerer) spreadArg(helper string, x, fn pysyntax.Expr) syntax.Expr {
-	if n, ok := x.(*pysyntax.Name); ok && l.ownSpread[n.ID] {
+	if n, ok := x.(*pysyntax.Name); ok && l.ownSpread(n.ID) {
 		return l.expr(x)
 	}
 	pos, end := l.start(x), l.last(x)
@@ -202,6 +202,26 @@ func (l *lowerer) spreadArg(helper string, x, fn pysyntax.Expr) syntax.Expr {
 		args = append(args, l.expr(n))
 	}
 	return l.call(helper, pos, end, args...)
+}
+
+// ownSpread reports whether name is the *args or **kwargs of the def
+// being lowered and its body never binds it again. The walk of the body
+// is made once per def, and only for a def that spreads its own
+// parameter (most defs never do).
+func (l *lowerer) ownSpread(name string) bool {
+	s := l.spreadDef
+	if s == nil || !(s.Args.Vararg != nil && s.Args.Vararg.Arg == name || s.Args.Kwarg != nil && s.Args.Kwarg.Arg == name) {
+		return false
+	}
+	names, ok := l.spreadMemo[s]
+	if !ok {
+		if l.spreadMemo == nil {
+			l.spreadMemo = map[*pysyntax.FunctionDef]map[string]bool{}
+		}
+		names = spreadParams(s)
+		l.spreadMemo[s] = names
+	}
+	return names[name]
 }
 
 // spreadParams are the names of a def's *args and **kwargs that its body
