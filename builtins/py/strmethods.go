@@ -75,6 +75,17 @@ func GetAttr(x starlark.Value, name string) (starlark.Value, error) {
 		if m, ok := tupleMethods[name]; ok {
 			return m.BindReceiver(x), nil
 		}
+	case starlark.Float:
+		if m, ok := floatMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	case *starlark.Set:
+		if m, ok := setMethods[name]; ok {
+			return m.BindReceiver(x), nil
+		}
+	}
+	if v := numberAttr(x, name); v != nil {
+		return v, nil
 	}
 	if ha, ok := x.(starlark.HasAttrs); ok {
 		v, err := ha.Attr(name)
