@@ -23,7 +23,9 @@ var RewrittenMethods = map[string]bool{
 	"reverse":    true,
 	"copy":       true, // list, dict
 	"count":      true, // list, tuple (str has its own)
-	"index":      true, // tuple (str and list have their own)
+	"index":      true, // tuple, list (str has its own)
+	"pop":        true, // list, dict: CPython's errors
+	"remove":     true, // list
 	"keys":       true, // dict: views, not Starlark's lists
 	"values":     true,
 	"items":      true,

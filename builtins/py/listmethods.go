@@ -8,12 +8,17 @@ import "go.starlark.net/starlark"
 // views. The front end reaches them through __getattr__ (they are
 // in RewrittenMethods).
 
-// listMethods are Python's list methods that Starlark's list lacks.
+// listMethods are Python's list methods that Starlark's list lacks, and
+// those whose errors Starlark words its own way (index, pop, remove:
+// they check what CPython checks, then leave the change to Starlark's).
 var listMethods = map[string]*starlark.Builtin{
 	"sort":    Func("sort", listSort),
 	"reverse": Func("reverse", listReverse),
 	"copy":    Func("copy", listCopy),
 	"count":   Func("count", listCount),
+	"index":   Func("index", listIndex),
+	"pop":     Func("pop", listPop),
+	"remove":  Func("remove", listRemove),
 }
 
 // tupleMethods are Python's tuple methods (Starlark's tuple has none).
@@ -25,6 +30,7 @@ var tupleMethods = map[string]*starlark.Builtin{
 // dictMethods are Python's dict methods that Starlark's dict lacks, and
 // its views (dictviews.go) in place of Starlark's lists.
 var dictMethods = map[string]*starlark.Builtin{
+	"pop":    Func("pop", dictPop),
 	"copy":   Func("copy", dictCopy),
 	"keys":   Func("keys", dictKeys),
 	"values": Func("values", dictValues),
@@ -131,39 +137,145 @@ func tupleCount(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tupl
 // tupleIndex is tuple.index(x, start=0, stop=len): the first index of x
 // between start and stop (negative ones count from the end).
 func tupleIndex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	i, err := indexOf("tuple", b.Receiver().(starlark.Tuple), args, kwargs)
+	if err != nil || i < 0 {
+		return nil, cmpErr(err, Errorf(ValueError, "tuple.index(x): x not in tuple"))
+	}
+	return starlark.MakeInt(i), nil
+}
+
+// list.index(x, start=0, stop=len): ValueError "x is not in list".
+func listIndex(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	i, err := indexOf("list", b.Receiver().(*starlark.List), args, kwargs)
+	if err != nil || i < 0 {
+		if err == nil {
+			r, rerr := ReprOf(thread, args[0])
+			if rerr != nil {
+				return nil, rerr
+			}
+			err = Errorf(ValueError, "%s is not in list", r)
+		}
+		return nil, err
+	}
+	return starlark.MakeInt(i), nil
+}
+
+// cmpErr is err, or missing when err is nil.
+func cmpErr(err error, missing error) error {
+	if err != nil {
+		return err
+	}
+	return missing
+}
+
+// indexOf is the position of args[0] in seq between the optional start
+// and stop of args[1:], -1 when it is not there.
+func indexOf(kind string, seq starlark.Indexable, args starlark.Tuple, kwargs []starlark.Tuple) (int, error) {
 	if len(kwargs) != 0 {
-		return nil, Errorf(TypeError, "tuple.index() takes no keyword arguments")
+		return 0, Errorf(TypeError, "%s.index() takes no keyword arguments", kind)
 	}
 	if len(args) < 1 || len(args) > 3 {
-		return nil, Errorf(TypeError, "index expected at least 1 argument, got %d", len(args))
+		return 0, Errorf(TypeError, "index expected at least 1 argument, got %d", len(args))
 	}
-	tuple := b.Receiver().(starlark.Tuple)
-	bounds := [2]int{0, len(tuple)}
+	n := seq.Len()
+	bounds := [2]int{0, n}
 	for i, a := range args[1:] {
-		n, ok := a.(starlark.Int)
+		k, ok := a.(starlark.Int)
 		if !ok {
-			return nil, Errorf(TypeError, "slice indices must be integers or have an __index__ method")
+			return 0, Errorf(TypeError, "slice indices must be integers or have an __index__ method")
 		}
-		v, ok := n.Int64()
-		if !ok { // beyond any tuple's length
-			v = int64(len(tuple))
-			if n.Sign() < 0 {
+		v, ok := k.Int64()
+		if !ok { // beyond any sequence's length
+			v = int64(n)
+			if k.Sign() < 0 {
 				v = -v
 			}
 		}
 		if v < 0 {
-			v = max(v+int64(len(tuple)), 0)
+			v = max(v+int64(n), 0)
 		}
-		bounds[i] = int(min(v, int64(len(tuple))))
+		bounds[i] = int(min(v, int64(n)))
 	}
 	for i := bounds[0]; i < bounds[1]; i++ {
-		eq, err := starlark.Equal(tuple[i], args[0])
+		eq, err := starlark.Equal(seq.Index(i), args[0])
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
 		if eq {
-			return starlark.MakeInt(i), nil
+			return i, nil
 		}
 	}
-	return nil, Errorf(ValueError, "tuple.index(x): x not in tuple")
+	return -1, nil
+}
+
+// list.pop(i=-1): CPython's IndexErrors, then Starlark's pop.
+func listPop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	list := b.Receiver().(*starlark.List)
+	if err := CheckPositional("pop", args, kwargs, 0, 1); err != nil {
+		return nil, err
+	}
+	if list.Len() == 0 {
+		return nil, Errorf(IndexError, "pop from empty list")
+	}
+	if len(args) == 1 {
+		k, ok := args[0].(starlark.Int)
+		if !ok {
+			return nil, Errorf(TypeError, "'%s' object cannot be interpreted as an integer", TypeName(args[0]))
+		}
+		i, ok := k.Int64()
+		if i < 0 {
+			i += int64(list.Len())
+		}
+		if !ok || i < 0 || i >= int64(list.Len()) {
+			return nil, Errorf(IndexError, "pop index out of range")
+		}
+		args = starlark.Tuple{starlark.MakeInt64(i)}
+	}
+	return callStarlarkMethod(thread, list, "pop", args)
+}
+
+// list.remove(x): ValueError when x is not there, then Starlark's remove.
+func listRemove(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	list := b.Receiver().(*starlark.List)
+	if err := CheckPositional("remove", args, kwargs, 1, 1); err != nil {
+		return nil, Errorf(TypeError, "list.remove() takes exactly one argument (%d given)", len(args)+len(kwargs))
+	}
+	i, err := indexOf("list", list, args, nil)
+	if err != nil {
+		return nil, err
+	}
+	if i < 0 {
+		return nil, Errorf(ValueError, "list.remove(x): x not in list")
+	}
+	if _, err := callStarlarkMethod(thread, list, "pop", starlark.Tuple{starlark.MakeInt(i)}); err != nil {
+		return nil, err
+	}
+	return starlark.None, nil
+}
+
+// dict.pop(key[, default]): KeyError(key) when it is missing and no
+// default is given, then Starlark's pop.
+func dictPop(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	d := b.Receiver().(*starlark.Dict)
+	if len(kwargs) > 0 {
+		return nil, Errorf(TypeError, "dict.pop() takes no keyword arguments")
+	}
+	if len(args) < 1 || len(args) > 2 {
+		return nil, Errorf(TypeError, "pop expected at least 1 argument, got %d", len(args))
+	}
+	if len(args) == 1 {
+		if _, found, err := d.Get(args[0]); err == nil && !found {
+			return nil, KeyErrorOf(args[0])
+		}
+	}
+	return callStarlarkMethod(thread, d, "pop", args)
+}
+
+// callStarlarkMethod calls the method of Starlark's own x.
+func callStarlarkMethod(thread *starlark.Thread, x starlark.HasAttrs, name string, args starlark.Tuple) (starlark.Value, error) {
+	m, err := x.Attr(name)
+	if err != nil {
+		return nil, err
+	}
+	return starlark.Call(thread, m, args, nil)
 }
