@@ -558,6 +558,10 @@ var starlarkErrors = []struct {
 		}
 		return "RuntimeError: dictionary changed size during iteration"
 	}},
+	{regexp.MustCompile(`^popitem: empty dict$`), func([]string) string { return "KeyError: 'popitem(): dictionary is empty'" }},
+	{regexp.MustCompile(`^pop: empty set$`), func([]string) string { return "KeyError: 'pop from an empty set'" }},
+	{regexp.MustCompile(`^range: step argument must not be zero$`), func([]string) string { return "ValueError: range() arg 3 must not be zero" }},
+	{regexp.MustCompile(`^int too large to convert to float$`), func([]string) string { return "OverflowError: int too large to convert to float" }},
 	{regexp.MustCompile(`^fail: (.*)$`), func(m []string) string { return "Exception: " + m[1] }},
 }
 

@@ -44,6 +44,7 @@ func init() {
 	}
 	for name, fn := range map[string]BuiltinFunc{
 		"copy":                        setCopy,
+		"remove":                      setRemove,
 		"isdisjoint":                  setIsDisjoint,
 		"difference_update":           setDifferenceUpdate,
 		"intersection_update":         setIntersectionUpdate,
@@ -308,6 +309,26 @@ func otherSet(thread *starlark.Thread, x starlark.Value) (*starlark.Set, error) 
 		}
 	}
 	return s, nil
+}
+
+// set.remove(x): KeyError(x) when x is not there (Starlark's error has
+// no class).
+func setRemove(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
+	x, err := oneArg(b, args, kwargs)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := x.Hash(); err != nil {
+		return nil, Errorf(TypeError, "unhashable type: '%s'", TypeName(x))
+	}
+	found, err := recvSet(b).Delete(x)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, KeyErrorOf(x)
+	}
+	return starlark.None, nil
 }
 
 func setIsDisjoint(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
