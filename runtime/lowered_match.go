@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"go.starlark.net/starlark"
+	"go.starlark.net/syntax"
 
 	"github.com/kstar-dev/kstar/builtins/py"
 )
@@ -50,11 +51,9 @@ func isSequence(v starlark.Value) bool {
 	case *starlark.List, starlark.Tuple, py.NamedTupleValue:
 		return true
 	}
-	if _, ok := v.(starlark.Indexable); ok {
-		switch py.TypeName(v) {
-		case "range", "deque":
-			return true
-		}
+	switch py.TypeName(v) {
+	case "range", "deque", "collections.deque":
+		return true
 	}
 	return false
 }
@@ -81,12 +80,18 @@ func matchMapping(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 				return nil, py.Errorf(py.ValueError, "mapping pattern checks duplicate key (%s)", py.Repr(k))
 			}
 		}
-		v, found, err := m.Get(k)
+		// "in" first, as CPython's get(key, default), so that a
+		// defaultdict does not make the missing key.
+		in, err := starlark.Binary(syntax.IN, k, m)
 		if err != nil {
 			return nil, err
 		}
-		if !found {
+		if !in.Truth() {
 			return starlark.None, nil
+		}
+		v, _, err := m.Get(k)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, v)
 	}
