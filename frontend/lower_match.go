@@ -3,6 +3,8 @@ package frontend
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
@@ -322,6 +324,14 @@ func (l *lowerer) checkPattern(p pysyntax.Pattern, seen map[string]bool) {
 	case *pysyntax.MatchStar:
 		bind(p.Name, p)
 	case *pysyntax.MatchSequence:
+		stars := 0
+		for _, sub := range p.Patterns {
+			if _, ok := sub.(*pysyntax.MatchStar); ok {
+				if stars++; stars > 1 {
+					l.fail(l.start(p), "multiple starred names in sequence pattern")
+				}
+			}
+		}
 		for _, sub := range p.Patterns {
 			l.checkPattern(sub, seen)
 		}
@@ -425,6 +435,14 @@ func constantRepr(v any) string {
 	switch v := v.(type) {
 	case string:
 		return fmt.Sprintf("'%s'", v)
+	case pysyntax.Bytes:
+		return fmt.Sprintf("b'%s'", string(v))
+	case float64:
+		r := strconv.FormatFloat(v, 'g', -1, 64)
+		if !strings.ContainsAny(r, ".eIN") {
+			r += ".0"
+		}
+		return r
 	case nil:
 		return "None"
 	case bool:
