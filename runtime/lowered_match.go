@@ -73,6 +73,9 @@ func matchMapping(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tu
 	if !ok || isScriptInstance(subject) {
 		return starlark.None, nil
 	}
+	if starlark.Len(m) < len(keys) { // as CPython, before it looks for duplicate keys
+		return starlark.None, nil
+	}
 	out := make(starlark.Tuple, 0, len(keys)+1)
 	for i, k := range keys {
 		for _, seen := range keys[:i] {
