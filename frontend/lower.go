@@ -26,6 +26,7 @@ type lowerer struct {
 	nameBound  int                      // whether the script binds __name__ itself: 0 unknown, 1 no, 2 yes
 	tries      int                      // try statements lowered so far, to name their state
 	temps      int                      // temporaries named so far (__v1, ...)
+	matchTemps map[string]bool          // the temporaries of lowered match statements (lower_match.go)
 	scopes     map[pysyntax.Node]*scope // by module and FunctionDef, when names live in cells (lower_scopes.go)
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set

@@ -50,6 +50,18 @@ const (
 	MatchClassFunc = "__match_class__"
 )
 
+// matchTemp names a variable of a lowered match statement. Such
+// variables stay local to the block that uses them: they are not class
+// attributes in a class body, nor cells in a try block.
+func (l *lowerer) matchTemp() string {
+	name := l.withTemp()
+	if l.matchTemps == nil {
+		l.matchTemps = map[string]bool{}
+	}
+	l.matchTemps[name] = true
+	return name
+}
+
 // patternBind is a name a pattern binds and the value it binds.
 type patternBind struct {
 	name  string
@@ -111,7 +123,7 @@ func (l *lowerer) matchStmt(s *pysyntax.Match) []pysyntax.Stmt {
 		l.checkPattern(c.Pattern, map[string]bool{})
 	}
 	at := zeroWidth(s.Span())
-	subject := l.withTemp()
+	subject := l.matchTemp()
 	out := []pysyntax.Stmt{assignName(subject, s.Subject, at)}
 	return append(out, l.cases(pyName(subject, at), s.Cases)...)
 }
@@ -136,7 +148,7 @@ func (l *lowerer) cases(subject pysyntax.Expr, cases []*pysyntax.MatchCase) []py
 		}
 		return body
 	}
-	matched := l.withTemp()
+	matched := l.matchTemp()
 	out := []pysyntax.Stmt{assignName(matched, pyConst(false, at), at)}
 	out = append(out, l.pattern(c.Pattern, subject, nil, func(binds []patternBind) []pysyntax.Stmt {
 		var set []pysyntax.Stmt
@@ -188,7 +200,7 @@ func (l *lowerer) pattern(p pysyntax.Pattern, subject pysyntax.Expr, binds []pat
 	// parts matches the sub-patterns subs with the items of the helper's
 	// result, in order.
 	parts := func(call *pysyntax.Call, subs []pysyntax.Pattern, extra func(t pysyntax.Expr, binds []patternBind) []patternBind) []pysyntax.Stmt {
-		t := l.withTemp()
+		t := l.matchTemp()
 		item := func(i int) pysyntax.Expr {
 			return &pysyntax.Subscript{Pos: at, Value: pyName(t, at), Slice: pyConst(int64(i), at)}
 		}
@@ -249,11 +261,11 @@ func (l *lowerer) pattern(p pysyntax.Pattern, subject pysyntax.Expr, binds []pat
 	case *pysyntax.MatchOr:
 		// Each alternative that matches copies what it binds to
 		// temporaries, which the names get when one has matched.
-		matched := l.withTemp()
+		matched := l.matchTemp()
 		names := boundByPattern(p.Patterns[0], nil)
 		temps := make([]string, len(names))
 		for i := range names {
-			temps[i] = l.withTemp()
+			temps[i] = l.matchTemp()
 		}
 		out := []pysyntax.Stmt{assignName(matched, pyConst(false, at), at)}
 		for i, alt := range p.Patterns {

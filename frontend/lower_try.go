@@ -348,7 +348,7 @@ func (l *lowerer) boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 					names[f.Name] = true
 				}
 				for _, name := range l.boundNames(n) {
-					if !IsGenerated(name) { // a lowered match's temporaries stay in its block
+					if !l.matchTemps[name] { // a lowered match's temporaries stay in its block
 						names[name] = true
 					}
 				}
