@@ -26,6 +26,7 @@ type lowerer struct {
 	nameBound  int                      // whether the script binds __name__ itself: 0 unknown, 1 no, 2 yes
 	tries      int                      // try statements lowered so far, to name their state
 	temps      int                      // temporaries named so far (__v1, ...)
+	matchTemps map[string]bool          // the temporaries of lowered match statements (lower_match.go)
 	scopes     map[pysyntax.Node]*scope // by module and FunctionDef, when names live in cells (lower_scopes.go)
 	cellNames  map[string]bool          // names that live in a cell somewhere
 	scope      *scope                   // the current scope, when scopes is set
@@ -108,6 +109,7 @@ func parsePython(filename string, src []byte) (f *syntax.File, err error) {
 		}
 	}()
 	l.mod = mod
+	mod.Body = l.desugarMatches(mod.Body)
 	l.futureAnnotations = futureAnnotations(mod)
 	l.analyzeScopes(mod)
 	var stmts []syntax.Stmt
@@ -248,7 +250,6 @@ var unsupported = map[string]string{
 	"yield":      "kstar does not support 'yield' in a lambda or a comprehension: use a def",
 	"async":      "kstar does not support 'async' functions",
 	"await":      "kstar does not support 'await'",
-	"match":      "kstar does not support 'match' statements: use if/elif",
 	"except*":    "kstar does not support 'except*' (exception groups): use except",
 	"posonly":    "kstar does not support positional-only parameters ('/'): remove the '/'",
 	"complex":    "kstar does not support complex numbers",
@@ -381,8 +382,6 @@ func (l *lowerer) stmt(out []syntax.Stmt, s pysyntax.Stmt) []syntax.Stmt {
 			l.refuse(pos, "async")
 		}
 		return append(out, l.with(s)...)
-	case *pysyntax.Match:
-		l.refuse(pos, "match")
 	case *pysyntax.Global, *pysyntax.Nonlocal:
 		return out // see lower_scopes.go
 	case *pysyntax.Delete:

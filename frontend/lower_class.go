@@ -142,7 +142,7 @@ func (l *lowerer) classParts(s *pysyntax.ClassDef, fnName string) (*syntax.DefSt
 			names = l.boundNames(n)
 		}
 		for _, name := range names {
-			if !cb.bound[name] {
+			if !cb.bound[name] && !l.matchTemps[name] { // a lowered match's temporaries are no class attributes
 				cb.bound[name] = true
 				cb.order = append(cb.order, name)
 			}

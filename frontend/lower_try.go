@@ -348,7 +348,9 @@ func (l *lowerer) boundInTries(body []pysyntax.Stmt, names map[string]bool) {
 					names[f.Name] = true
 				}
 				for _, name := range l.boundNames(n) {
-					names[name] = true
+					if !l.matchTemps[name] { // a lowered match's temporaries stay in its block
+						names[name] = true
+					}
 				}
 			})
 		}

@@ -18,15 +18,18 @@ import (
 // and nonlocal variables (also of names that := binds or del unbinds);
 // globals() shows the variables in cells as plain ones.
 var loweredHelpers = starlark.StringDict{
-	frontend.UnpackFunc:   py.Func(frontend.UnpackFunc, unpackStarred),
-	frontend.IsFunc:       py.Func(frontend.IsFunc, isSame),
-	frontend.DelItemFunc:  py.Func(frontend.DelItemFunc, delItem),
-	frontend.DelSliceFunc: py.Func(frontend.DelSliceFunc, delSlice),
-	frontend.SetCellFunc:  py.Func(frontend.SetCellFunc, setCell),
-	frontend.DelCellFunc:  py.Func(frontend.DelCellFunc, delCell),
-	frontend.UnbindFunc:   py.Func(frontend.UnbindFunc, delCell),
-	"globals":             py.Func("globals", scriptGlobals),
-	frontend.TupleEqFunc:  py.Func(frontend.TupleEqFunc, tupleEqual),
+	frontend.UnpackFunc:     py.Func(frontend.UnpackFunc, unpackStarred),
+	frontend.IsFunc:         py.Func(frontend.IsFunc, isSame),
+	frontend.DelItemFunc:    py.Func(frontend.DelItemFunc, delItem),
+	frontend.DelSliceFunc:   py.Func(frontend.DelSliceFunc, delSlice),
+	frontend.SetCellFunc:    py.Func(frontend.SetCellFunc, setCell),
+	frontend.DelCellFunc:    py.Func(frontend.DelCellFunc, delCell),
+	frontend.UnbindFunc:     py.Func(frontend.UnbindFunc, delCell),
+	"globals":               py.Func("globals", scriptGlobals),
+	frontend.TupleEqFunc:    py.Func(frontend.TupleEqFunc, tupleEqual),
+	frontend.MatchSeqFunc:   py.Func(frontend.MatchSeqFunc, matchSequence),
+	frontend.MatchMapFunc:   py.Func(frontend.MatchMapFunc, matchMapping),
+	frontend.MatchClassFunc: py.Func(frontend.MatchClassFunc, matchClass),
 	frontend.CellFunc: py.Func(frontend.CellFunc, func(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		var name string
 		var kind int

@@ -115,6 +115,13 @@ func TestREPLBasics(t *testing.T) {
 	r.expect("... ")
 	r.line("")
 	r.expect("0\n10\n20\n>>> ")
+	r.line("match {'k': [1, None]}:")
+	r.expect("... ")
+	r.line("    case {'k': [n, None]}:")
+	r.expect("... ")
+	r.line("        n + 1")
+	r.line("")
+	r.expect("2\n>>> ")
 
 	// An error prints a traceback and the session goes on.
 	r.line("x['missing']")
