@@ -952,8 +952,12 @@ func dataclassFields(x starlark.Value) ([]*Field, bool) {
 	if cls == nil {
 		return nil, false
 	}
+	all := allFields(cls)
+	if all == nil { // not a dataclass
+		return nil, false
+	}
 	fields := []*Field{}
-	for _, f := range allFields(cls) {
+	for _, f := range all {
 		if f.kind == kindField {
 			fields = append(fields, f)
 		}
@@ -969,7 +973,7 @@ func allFields(cls *py.Class) []*Field {
 	if err != nil || !ok {
 		return nil
 	}
-	var fields []*Field
+	fields := []*Field{} // not nil: a dataclass may have no fields
 	for _, item := range d.Items() {
 		if f, ok := item[1].(*Field); ok {
 			fields = append(fields, f)
