@@ -39,6 +39,28 @@ type MixinMetaclass interface {
 	TakesMixins()
 }
 
+// A DataMetaclass is a Metaclass whose classes' instances stand for a
+// value of a builtin type, as IntEnum and StrEnum members are an int and
+// a str in CPython: Go code that wants such a value (json) asks
+// DataValueOf.
+type DataMetaclass interface {
+	Metaclass
+	DataValue(instance starlark.Value) (starlark.Value, bool)
+}
+
+// DataValueOf is the builtin-type value x stands for when x is an
+// instance of a class a DataMetaclass made and it says so.
+func DataValueOf(x starlark.Value) (starlark.Value, bool) {
+	o := objectOf(x)
+	if o == nil {
+		return nil, false
+	}
+	if dm, ok := o.class.metaclass(nil).(DataMetaclass); ok {
+		return dm.DataValue(x)
+	}
+	return nil, false
+}
+
 // takeMixins keeps the names of the builtin types a class statement
 // named as bases, when the class's Metaclass takes them.
 func (c *Class) takeMixins(meta Metaclass, mixins []*Type) error {

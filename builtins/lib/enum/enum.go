@@ -95,6 +95,17 @@ func (*metaclass) Hash() (uint32, error) { return starlark.String("enum.EnumType
 // of its values: class Status(str, Enum).
 func (m *metaclass) TakesMixins() {}
 
+// DataValue is the int or str value of a member of an int or str enum
+// (IntEnum, StrEnum, class S(str, Enum)), which CPython's members are.
+func (m *metaclass) DataValue(member starlark.Value) (starlark.Value, bool) {
+	e, ok := py.TypeOf(member).(*enumClass)
+	if !ok || e.kind != intKind && e.kind != strKind {
+		return nil, false
+	}
+	v, err := py.GetAttr(member, "_value_")
+	return v, err == nil
+}
+
 // NewClass makes the members of the class c, which a class statement
 // (or defineBase) made.
 func (m *metaclass) NewClass(thread *starlark.Thread, c *py.Class) (starlark.Value, error) {

@@ -337,6 +337,9 @@ func (e *jsonEncoder) encode(v starlark.Value, level int) error {
 	case py.DictSubclass:
 		return e.encodeObject(v.Dict(), level)
 	default:
+		if dv, ok := py.DataValueOf(v); ok { // an IntEnum or StrEnum member is its int or str
+			return e.encode(dv, level)
+		}
 		if e.dflt == starlark.None {
 			return py.Errorf(py.TypeError, "Object of type %s is not JSON serializable", py.ClassName(v))
 		}
