@@ -3,8 +3,6 @@ package frontend
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/kstar-dev/kstar/frontend/pysyntax"
 )
@@ -352,7 +350,7 @@ func (l *lowerer) checkPattern(p pysyntax.Pattern, seen map[string]bool) {
 		for _, k := range p.Keys {
 			if c, ok := k.(*pysyntax.Constant); ok {
 				if keys[c.Value] {
-					l.fail(l.start(p), "mapping pattern checks duplicate key (%s)", constantRepr(c.Value))
+					l.fail(l.start(p), "mapping pattern checks duplicate key (%s)", pysyntax.ConstantRepr(c.Value))
 				}
 				keys[c.Value] = true
 			}
@@ -440,30 +438,6 @@ func boundByPattern(p pysyntax.Pattern, names []string) []string {
 		names = boundByPattern(p.Patterns[0], names)
 	}
 	return names
-}
-
-// constantRepr is Python's repr of a literal key.
-func constantRepr(v any) string {
-	switch v := v.(type) {
-	case string:
-		return fmt.Sprintf("'%s'", v)
-	case pysyntax.Bytes:
-		return fmt.Sprintf("b'%s'", string(v))
-	case float64:
-		r := strconv.FormatFloat(v, 'g', -1, 64)
-		if !strings.ContainsAny(r, ".eIN") {
-			r += ".0"
-		}
-		return r
-	case nil:
-		return "None"
-	case bool:
-		if v {
-			return "True"
-		}
-		return "False"
-	}
-	return fmt.Sprint(v)
 }
 
 func pyName(id string, at pysyntax.Pos) *pysyntax.Name { return &pysyntax.Name{Pos: at, ID: id} }

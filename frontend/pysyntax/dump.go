@@ -127,7 +127,7 @@ func (d *dumper) value(v reflect.Value) {
 			d.node(v.Elem())
 			return
 		}
-		b.WriteString(constantRepr(v.Interface()))
+		b.WriteString(ConstantRepr(v.Interface()))
 	case reflect.Pointer:
 		if v.IsNil() {
 			b.WriteString("None")
@@ -156,8 +156,9 @@ func (d *dumper) value(v reflect.Value) {
 	}
 }
 
-// constantRepr is Python's repr of a constant's value.
-func constantRepr(v any) string {
+// ConstantRepr is Python's repr of a Constant's Value (ast.dump and
+// compile-time messages quote constants with it).
+func ConstantRepr(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return "None"
