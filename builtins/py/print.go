@@ -1353,7 +1353,23 @@ func pyIter(thread *starlark.Thread, b *starlark.Builtin, args starlark.Tuple, k
 	if err != nil {
 		return nil, err
 	}
-	return &listIterator{typeName: TypeName(x) + "_iterator", elems: elems}, nil
+	return &listIterator{typeName: iteratorTypeName(x), elems: elems}, nil
+}
+
+// iteratorTypeName is the name of the type of CPython's iter(x).
+func iteratorTypeName(x starlark.Value) string {
+	switch x := x.(type) {
+	case starlark.String:
+		for i := 0; i < len(x); i++ {
+			if x[i] >= utf8.RuneSelf {
+				return "str_iterator"
+			}
+		}
+		return "str_ascii_iterator" // 3.11's, for a str of ASCII characters
+	case *starlark.Dict:
+		return "dict_keyiterator"
+	}
+	return TypeName(x) + "_iterator"
 }
 
 // elements returns the elements Python's iteration of x gives: a str's
