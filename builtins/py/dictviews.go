@@ -24,8 +24,16 @@ const (
 // DictView is a live view of a dict: what d.keys(), d.values() and
 // d.items() return.
 type DictView struct {
-	dict *starlark.Dict
-	kind dictViewKind
+	dict  *starlark.Dict
+	kind  dictViewKind
+	odict bool // an OrderedDict's: odict_keys([...])
+}
+
+// NewDictViews returns the keys, values and items views of d, as the
+// dict-like types of the standard modules (Counter, defaultdict,
+// OrderedDict) return them; ordered names them odict_keys, ....
+func NewDictViews(d *starlark.Dict, ordered bool) (keys, values, items *DictView) {
+	return &DictView{dict: d, kind: keysView, odict: ordered}, &DictView{dict: d, kind: valuesView, odict: ordered}, &DictView{dict: d, kind: itemsView, odict: ordered}
 }
 
 var (
@@ -64,7 +72,12 @@ func newDictView(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tup
 }
 
 func (v *DictView) String() string        { return Repr(v) }
-func (v *DictView) Type() string          { return viewNames[v.kind] }
+func (v *DictView) Type() string {
+	if v.odict {
+		return "o" + viewNames[v.kind]
+	}
+	return viewNames[v.kind]
+}
 func (v *DictView) Freeze()               { v.dict.Freeze() }
 func (v *DictView) Truth() starlark.Bool  { return v.dict.Len() > 0 }
 func (v *DictView) Len() int              { return v.dict.Len() }

@@ -340,29 +340,22 @@ var dictMethods = map[string]*starlark.Builtin{
 		if err := noArgs(d.owner()+".keys", args, kwargs); err != nil {
 			return nil, err
 		}
-		return starlark.NewList(d.dict.Keys()), nil
+		keys, _, _ := py.NewDictViews(d.dict, d.kind == orderedDictKind)
+		return keys, nil
 	}),
 	"values": method("values", func(thread *starlark.Thread, d *Dict, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := noArgs(d.owner()+".values", args, kwargs); err != nil {
 			return nil, err
 		}
-		items := d.dict.Items()
-		values := make([]starlark.Value, len(items))
-		for i, kv := range items {
-			values[i] = kv[1]
-		}
-		return starlark.NewList(values), nil
+		_, values, _ := py.NewDictViews(d.dict, d.kind == orderedDictKind)
+		return values, nil
 	}),
 	"items": method("items", func(thread *starlark.Thread, d *Dict, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := noArgs(d.owner()+".items", args, kwargs); err != nil {
 			return nil, err
 		}
-		items := d.dict.Items()
-		list := make([]starlark.Value, len(items))
-		for i, kv := range items {
-			list[i] = kv
-		}
-		return starlark.NewList(list), nil
+		_, _, items := py.NewDictViews(d.dict, d.kind == orderedDictKind)
+		return items, nil
 	}),
 	"pop": method("pop", func(thread *starlark.Thread, d *Dict, args starlark.Tuple, kwargs []starlark.Tuple) (starlark.Value, error) {
 		if err := py.CheckPositional("pop", args, kwargs, 1, 2); err != nil {
