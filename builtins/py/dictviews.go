@@ -71,7 +71,7 @@ func newDictView(b *starlark.Builtin, args starlark.Tuple, kwargs []starlark.Tup
 	return &DictView{dict: b.Receiver().(*starlark.Dict), kind: kind}, nil
 }
 
-func (v *DictView) String() string        { return Repr(v) }
+func (v *DictView) String() string { return Repr(v) }
 func (v *DictView) Type() string {
 	if v.odict {
 		return "o" + viewNames[v.kind]
