@@ -13,8 +13,7 @@ import (
 // Namespace is argparse.Namespace: attributes in the order they were
 // set, printed as Namespace(a=1, b='x').
 type Namespace struct {
-	names  []string
-	values map[string]starlark.Value
+	attrs  py.OrderedAttrs
 	frozen bool
 }
 
@@ -24,42 +23,26 @@ var (
 	_ py.Reprer            = (*Namespace)(nil)
 )
 
-func newNamespace() *Namespace { return &Namespace{values: map[string]starlark.Value{}} }
+func newNamespace() *Namespace { return &Namespace{} }
 
-func (ns *Namespace) has(name string) bool { _, ok := ns.values[name]; return ok }
+func (ns *Namespace) has(name string) bool { _, ok := ns.attrs.Get(name); return ok }
 
-func (ns *Namespace) get(name string) starlark.Value { return ns.values[name] }
+func (ns *Namespace) get(name string) starlark.Value { v, _ := ns.attrs.Get(name); return v }
 
-func (ns *Namespace) set(name string, v starlark.Value) {
-	if _, ok := ns.values[name]; !ok {
-		ns.names = append(ns.names, name)
-	}
-	ns.values[name] = v
-}
+func (ns *Namespace) set(name string, v starlark.Value) { ns.attrs.Set(name, v) }
 
-func (ns *Namespace) del(name string) {
-	if _, ok := ns.values[name]; !ok {
-		return
-	}
-	delete(ns.values, name)
-	for i, n := range ns.names {
-		if n == name {
-			ns.names = append(ns.names[:i:i], ns.names[i+1:]...)
-			break
-		}
-	}
-}
+func (ns *Namespace) del(name string) { ns.attrs.Delete(name) }
 
 // PyRepr is Namespace(a=1, b='x'); names that are not identifiers go in
 // a trailing **{...}.
 func (ns *Namespace) PyRepr() string {
 	var parts []string
 	star := starlark.NewDict(0)
-	for _, n := range ns.names {
+	for _, n := range ns.attrs.Names() {
 		if isIdentifier(n) {
-			parts = append(parts, n+"="+py.Repr(ns.values[n]))
+			parts = append(parts, n+"="+py.Repr(ns.get(n)))
 		} else {
-			_ = star.SetKey(starlark.String(n), ns.values[n])
+			_ = star.SetKey(starlark.String(n), ns.get(n))
 		}
 	}
 	if star.Len() > 0 {
@@ -76,20 +59,16 @@ func (ns *Namespace) Hash() (uint32, error) { return 0, fmt.Errorf("unhashable t
 
 // Attr returns an attribute, and __dict__ as a dict of them.
 func (ns *Namespace) Attr(name string) (starlark.Value, error) {
-	if v, ok := ns.values[name]; ok {
+	if v, ok := ns.attrs.Get(name); ok {
 		return v, nil
 	}
 	if name == "__dict__" {
-		d := starlark.NewDict(len(ns.names))
-		for _, n := range ns.names {
-			_ = d.SetKey(starlark.String(n), ns.values[n])
-		}
-		return d, nil
+		return ns.attrs.Dict(), nil
 	}
 	return nil, py.Errorf(py.AttributeError, "'Namespace' object has no attribute '%s'", name)
 }
 
-func (ns *Namespace) AttrNames() []string { return append([]string(nil), ns.names...) }
+func (ns *Namespace) AttrNames() []string { return ns.attrs.Names() }
 
 // SetField is ns.name = v.
 func (ns *Namespace) SetField(name string, v starlark.Value) error {
@@ -102,7 +81,7 @@ func (ns *Namespace) SetField(name string, v starlark.Value) error {
 
 // CompareSameType: namespaces are equal when their attributes are.
 func (ns *Namespace) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	eq, err := py.AttrsEqual(ns.values, y.(*Namespace).values, depth)
+	eq, err := ns.attrs.Equal(&y.(*Namespace).attrs, depth)
 	if err != nil {
 		return false, err
 	}

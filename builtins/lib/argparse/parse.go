@@ -654,8 +654,8 @@ func (p *Parser) call(thread *starlark.Thread, a *action, ns *Namespace, values 
 		if err != nil {
 			return err
 		}
-		for _, n := range subns.names {
-			ns.set(n, subns.values[n])
+		for _, n := range subns.attrs.Names() {
+			ns.set(n, subns.get(n))
 		}
 		if len(extras) > 0 {
 			var old []starlark.Value

@@ -43,8 +43,7 @@ func New(env *py.Env) starlark.Value {
 // SimpleNamespace is types.SimpleNamespace: attributes in the order they
 // were set.
 type SimpleNamespace struct {
-	names  []string
-	values map[string]starlark.Value
+	attrs  py.OrderedAttrs
 	frozen bool
 }
 
@@ -61,18 +60,11 @@ func newSimpleNamespace(thread *starlark.Thread, b *starlark.Builtin, args starl
 	if len(args) > 0 {
 		return nil, py.Errorf(py.TypeError, "no positional arguments expected")
 	}
-	ns := &SimpleNamespace{values: make(map[string]starlark.Value, len(kwargs))}
+	ns := &SimpleNamespace{}
 	for _, kv := range kwargs {
-		ns.set(string(kv[0].(starlark.String)), kv[1])
+		ns.attrs.Set(string(kv[0].(starlark.String)), kv[1])
 	}
 	return ns, nil
-}
-
-func (ns *SimpleNamespace) set(name string, v starlark.Value) {
-	if _, ok := ns.values[name]; !ok {
-		ns.names = append(ns.names, name)
-	}
-	ns.values[name] = v
 }
 
 // PyClass is types.SimpleNamespace.
@@ -80,9 +72,11 @@ func (ns *SimpleNamespace) PyClass() *py.Type { return simpleNamespaceClass }
 
 // PyRepr is namespace(a=1, b='x').
 func (ns *SimpleNamespace) PyRepr() string {
-	parts := make([]string, len(ns.names))
-	for i, n := range ns.names {
-		parts[i] = n + "=" + py.Repr(ns.values[n])
+	names := ns.attrs.Names()
+	parts := make([]string, len(names))
+	for i, n := range names {
+		v, _ := ns.attrs.Get(n)
+		parts[i] = n + "=" + py.Repr(v)
 	}
 	return "namespace(" + strings.Join(parts, ", ") + ")"
 }
@@ -97,7 +91,7 @@ func (ns *SimpleNamespace) Hash() (uint32, error) {
 
 // Attr returns an attribute, and __dict__ as a dict of them.
 func (ns *SimpleNamespace) Attr(name string) (starlark.Value, error) {
-	if v, ok := ns.values[name]; ok {
+	if v, ok := ns.attrs.Get(name); ok {
 		return v, nil
 	}
 	if name == "__dict__" {
@@ -107,51 +101,39 @@ func (ns *SimpleNamespace) Attr(name string) (starlark.Value, error) {
 }
 
 // Vars is vars(ns): a dict of the attributes (a copy).
-func (ns *SimpleNamespace) Vars() *starlark.Dict {
-	d := starlark.NewDict(len(ns.names))
-	for _, n := range ns.names {
-		_ = d.SetKey(starlark.String(n), ns.values[n]) // str keys: no error
-	}
-	return d
-}
+func (ns *SimpleNamespace) Vars() *starlark.Dict { return ns.attrs.Dict() }
 
 func (ns *SimpleNamespace) noAttr(name string) error {
 	return py.Errorf(py.AttributeError, "'types.SimpleNamespace' object has no attribute '%s'", name)
 }
 
 // AttrNames lists the attributes, in the order they were set.
-func (ns *SimpleNamespace) AttrNames() []string { return append([]string(nil), ns.names...) }
+func (ns *SimpleNamespace) AttrNames() []string { return ns.attrs.Names() }
 
 // SetField is ns.name = v.
 func (ns *SimpleNamespace) SetField(name string, v starlark.Value) error {
 	if ns.frozen {
 		return fmt.Errorf("cannot set attribute %s of a frozen SimpleNamespace (shared by parallel calls)", name)
 	}
-	ns.set(name, v)
+	ns.attrs.Set(name, v)
 	return nil
 }
 
 // DelAttr is del ns.name.
 func (ns *SimpleNamespace) DelAttr(name string) error {
-	if _, ok := ns.values[name]; !ok {
+	if _, ok := ns.attrs.Get(name); !ok {
 		return ns.noAttr(name)
 	}
 	if ns.frozen {
 		return fmt.Errorf("cannot delete attribute %s of a frozen SimpleNamespace (shared by parallel calls)", name)
 	}
-	delete(ns.values, name)
-	for i, n := range ns.names {
-		if n == name {
-			ns.names = append(ns.names[:i:i], ns.names[i+1:]...)
-			break
-		}
-	}
+	ns.attrs.Delete(name)
 	return nil
 }
 
 // CompareSameType: namespaces are equal when their attributes are.
 func (ns *SimpleNamespace) CompareSameType(op syntax.Token, y starlark.Value, depth int) (bool, error) {
-	eq, err := py.AttrsEqual(ns.values, y.(*SimpleNamespace).values, depth)
+	eq, err := ns.attrs.Equal(&y.(*SimpleNamespace).attrs, depth)
 	if err != nil {
 		return false, err
 	}
